@@ -1,0 +1,88 @@
+// Labelled form controls with their validation messages wired up for screen readers.
+import { cn } from './cn';
+
+const CONTROL =
+  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600';
+const INVALID = 'ring-red-600';
+
+type FieldProps = {
+  label: string;
+  name: string;
+  hint?: string;
+  errors?: string[];
+  required?: boolean;
+  children: (a11y: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string; className: string }) => React.ReactNode;
+};
+
+export function Field({ label, name, hint, errors, required, children }: FieldProps) {
+  const id = `field-${name}`;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+        {required && <span className="text-red-700" aria-hidden> *</span>}
+      </label>
+      {children({
+        id,
+        'aria-invalid': errors?.length ? true : undefined,
+        'aria-describedby': describedBy,
+        className: cn(CONTROL, errors?.length ? INVALID : undefined),
+      })}
+      {hint && (
+        <p id={hintId} className="text-xs text-slate-600">
+          {hint}
+        </p>
+      )}
+      {errors?.length ? (
+        <p id={errorId} className="text-sm text-red-700">
+          {errors.join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+type InputFieldProps = Omit<FieldProps, 'children'> & React.InputHTMLAttributes<HTMLInputElement>;
+
+export function TextField({ label, name, hint, errors, required, ...input }: InputFieldProps) {
+  return (
+    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+      {(a11y) => <input name={name} required={required} {...a11y} {...input} className={cn(a11y.className, input.className)} />}
+    </Field>
+  );
+}
+
+type TextAreaFieldProps = Omit<FieldProps, 'children'> & React.TextareaHTMLAttributes<HTMLTextAreaElement>;
+
+export function TextAreaField({ label, name, hint, errors, required, ...area }: TextAreaFieldProps) {
+  return (
+    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+      {(a11y) => <textarea name={name} required={required} rows={3} {...a11y} {...area} />}
+    </Field>
+  );
+}
+
+type SelectFieldProps = Omit<FieldProps, 'children'> &
+  React.SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[]; placeholder?: string };
+
+export function SelectField({ label, name, hint, errors, required, options, placeholder, ...select }: SelectFieldProps) {
+  return (
+    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+      {(a11y) => (
+        <select name={name} required={required} {...a11y} {...select}>
+          {placeholder !== undefined && <option value="">{placeholder}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export const controlClass = CONTROL;

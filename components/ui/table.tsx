@@ -1,0 +1,37 @@
+// Plain, scannable tables: sticky header, zebra-free rows with hover, numeric columns right-aligned.
+import { cn } from './cn';
+
+export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        {caption && <caption className="sr-only">{caption}</caption>}
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTMLTableCellElement>) {
+  return (
+    <th
+      scope="col"
+      className={cn('bg-slate-50 px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600', className)}
+      {...props}
+    >
+      {children}
+    </th>
+  );
+}
+
+export function Td({ children, className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
+  return (
+    <td className={cn('px-3 py-2.5 align-top text-slate-800', className)} {...props}>
+      {children}
+    </td>
+  );
+}
+
+export function Tr({ children, className }: { children: React.ReactNode; className?: string }) {
+  return <tr className={cn('hover:bg-slate-50', className)}>{children}</tr>;
+}

@@ -1,0 +1,34 @@
+// The one way server actions run: resolve the caller, call the data layer (which checks
+// permission and validates input with zod), and turn the outcome into a small result.
+// Results carry ids and messages only, never rows and never input values.
+import 'server-only';
+import type { Caller } from '@/lib/auth/caller';
+import { getCaller } from '@/lib/auth/session';
+import { ForbiddenError, InputError, NotFoundError, type FieldErrors } from '@/lib/errors';
+import { log } from '@/lib/log';
+
+type Scalar = string | number | boolean | null;
+export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors };
+export type ActionResult<T extends Record<string, Scalar> = Record<never, never>> = ({ ok: true } & T) | ActionFailure;
+
+export async function runAction<T extends Record<string, Scalar>>(
+  work: (caller: Caller) => Promise<T>,
+): Promise<ActionResult<T>> {
+  const caller = await getCaller();
+  try {
+    return { ok: true, ...(await work(caller)) };
+  } catch (error) {
+    return failureOf(error, caller);
+  }
+}
+
+export function failureOf(error: unknown, caller: Caller): ActionFailure {
+  if (error instanceof InputError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+  if (error instanceof ForbiddenError || error instanceof NotFoundError) return { ok: false, error: error.message };
+  const requestId = caller.request.requestId;
+  log.error('action failed', { requestId, error });
+  return {
+    ok: false,
+    error: `Something went wrong on our side and nothing was changed.${requestId ? ` Reference: ${requestId}` : ''}`,
+  };
+}

@@ -1,0 +1,59 @@
+// Email + password sign-in: throttled, constant-time on unknown accounts, audited
+// whether it succeeds or fails. The password itself is never recorded anywhere.
+import 'server-only';
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { ZSignIn } from '@/lib/validation/user';
+import type { Caller, SessionUser } from './caller';
+import { verifyPassword } from './password';
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from './sign-in-limiter';
+
+export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'throttled' };
+
+export async function signInWithPassword(caller: Caller, raw: unknown): Promise<SignInResult> {
+  const parsed = ZSignIn.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: 'invalid' };
+  const { email, password } = parsed.data;
+  const ip = caller.request.ip;
+  const fail = async (reason: string, actorId: string | null = null) => {
+    await recordAudit(db, caller, {
+      action: 'auth.sign_in',
+      outcome: 'failed',
+      targetType: 'user',
+      targetId: actorId ?? undefined,
+      detail: { method: 'password', reason },
+      actor: { id: actorId, email },
+    });
+  };
+
+  const retryAfter = await signInRetryAfter(email, ip);
+  if (retryAfter > 0) {
+    await fail('rate_limited');
+    return { ok: false, reason: 'throttled' };
+  }
+
+  const account = await db.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, role: true, status: true, passwordHash: true },
+  });
+  const passwordOk = await verifyPassword(account?.passwordHash ?? null, password);
+  if (!account || !passwordOk || account.status !== 'active') {
+    await recordSignInFailure(email, ip);
+    await fail(!account ? 'unknown_account' : !passwordOk ? 'wrong_password' : 'account_disabled', account?.id ?? null);
+    return { ok: false, reason: 'invalid' };
+  }
+
+  await clearSignInFailures(email, ip);
+  const user: SessionUser = { id: account.id, email: account.email, name: account.name, role: account.role };
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    await recordAudit(tx, caller, {
+      action: 'auth.sign_in',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { method: 'password' },
+      actor: user,
+    });
+  });
+  return { ok: true, user };
+}

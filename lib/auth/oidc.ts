@@ -1,0 +1,59 @@
+// OIDC single sign-on: which role an identity gets from its groups, and the account
+// it signs in as (created on first sign-in, linked by email to an admin-made account).
+import 'server-only';
+import type { Role } from '@/generated/prisma/enums';
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+import type { Caller, SessionUser } from './caller';
+import { roleFromGroups } from './role-mapping';
+
+export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[] };
+
+export type OidcSignInResult = { ok: true; user: SessionUser } | { ok: false; reason: string };
+
+export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Promise<OidcSignInResult> {
+  const e = env();
+  const email = identity.email?.trim().toLowerCase() ?? null;
+  const role: Role | null = roleFromGroups(identity.groups, e.OIDC_ROLE_MAP, e.OIDC_DEFAULT_ROLE);
+  const refuse = async (reason: string, actorId: string | null = null) => {
+    await recordAudit(db, caller, {
+      action: 'auth.sign_in',
+      outcome: 'failed',
+      targetType: 'user',
+      targetId: actorId ?? undefined,
+      detail: { method: 'oidc', reason },
+      actor: { id: actorId, email },
+    });
+    return { ok: false as const, reason };
+  };
+  if (!email) return refuse('no_email_claim');
+  if (!role) return refuse('no_role_for_groups');
+
+  return db.$transaction(async (tx) => {
+    const existing =
+      (await tx.user.findUnique({ where: { oidcSubject: identity.subject } })) ??
+      (await tx.user.findUnique({ where: { email } }));
+    if (existing && existing.oidcSubject && existing.oidcSubject !== identity.subject) {
+      return refuse('email_linked_to_other_identity', existing.id);
+    }
+    if (existing?.status === 'disabled') return refuse('account_disabled', existing.id);
+    const name = identity.name?.trim() || email;
+    const account = existing
+      ? await tx.user.update({
+          where: { id: existing.id },
+          data: { oidcSubject: identity.subject, role, lastSignInAt: new Date() },
+        })
+      : await tx.user.create({ data: { email, name, role, oidcSubject: identity.subject, lastSignInAt: new Date() } });
+    const user: SessionUser = { id: account.id, email: account.email, name: account.name, role: account.role };
+    await recordAudit(tx, caller, {
+      action: 'auth.sign_in',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { method: 'oidc', created: !existing },
+      changes: existing && existing.role !== role ? { role: { before: existing.role, after: role } } : undefined,
+      actor: user,
+    });
+    return { ok: true as const, user };
+  });
+}

@@ -1,0 +1,109 @@
+// next-auth configuration: local accounts (Credentials) and optional OIDC single
+// sign-on. The session token carries only the user id; role and status are read from
+// the database on every request (lib/auth/session.ts), so a role change or a disabled
+// account takes effect at once.
+import 'server-only';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { env, oidcEnabled } from '@/lib/env';
+import { callerFor } from './caller';
+import { signInWithPassword } from './local-sign-in';
+import { signInWithOidc } from './oidc';
+import { currentRequestMeta } from './request-meta';
+
+export const OIDC_PROVIDER_ID = 'oidc';
+/** Error code the sign-in page turns into "too many attempts". */
+export const THROTTLED_ERROR = 'TooManyAttempts';
+
+type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string } & Record<string, unknown>;
+
+function groupsOf(profile: OidcProfile, claim: string): string[] {
+  const value = profile[claim];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  return typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : [];
+}
+
+function oidcProvider(): OAuthConfig<OidcProfile> {
+  const e = env();
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: e.OIDC_DISPLAY_NAME,
+    type: 'oauth',
+    wellKnown: `${e.OIDC_ISSUER!.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    authorization: { params: { scope: e.OIDC_SCOPES } },
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  if (cached) return cached;
+  const e = env();
+  const maxAge = e.SESSION_MAX_AGE_MINUTES * 60;
+  cached = {
+    secret: e.NEXTAUTH_SECRET,
+    session: { strategy: 'jwt', maxAge, updateAge: Math.min(maxAge, 15 * 60) },
+    jwt: { maxAge },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'Email and password',
+        credentials: { email: { type: 'email' }, password: { type: 'password' } },
+        async authorize(credentials) {
+          const caller = callerFor(null, await currentRequestMeta());
+          const result = await signInWithPassword(caller, credentials);
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+          if (result.reason === 'throttled') throw new Error(THROTTLED_ERROR);
+          return null;
+        },
+      }),
+      ...(oidcEnabled() ? [oidcProvider()] : []),
+    ],
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const p = profile as OidcProfile;
+        const caller = callerFor(null, await currentRequestMeta());
+        const result = await signInWithOidc(caller, {
+          subject: p.sub,
+          email: p.email ?? null,
+          name: p.name ?? p.preferred_username ?? null,
+          groups: groupsOf(p, e.OIDC_GROUPS_CLAIM),
+        });
+        if (!result.ok) return '/sign-in?error=AccessDenied';
+        user.id = result.user.id; // carried into the jwt callback below
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user?.id) token.uid = user.id;
+        return token;
+      },
+      async session({ session, token }) {
+        return { expires: session.expires, user: { id: token.uid ?? '' } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (!token?.uid) return;
+        const user = await db.user.findUnique({ where: { id: token.uid }, select: { id: true, email: true, role: true } });
+        const caller = callerFor(null, await currentRequestMeta());
+        await recordAudit(db, caller, {
+          action: 'auth.sign_out',
+          targetType: 'user',
+          targetId: token.uid,
+          actor: user ?? { id: token.uid },
+        });
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,53 @@
+// Roles -> permissions, in one place. Everything else asks `can(role, permission)`.
+import type { Role } from '@/generated/prisma/enums';
+
+export const PERMISSIONS = [
+  'secrets.read',
+  'secrets.write',
+  'secrets.value.write',
+  'secrets.rotate',
+  'catalog.write', // teams and systems
+  'inventory.import',
+  'inventory.export',
+  'audit.read',
+  'audit.export',
+  'admin.users',
+  'admin.providers',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['admin', 'engineer', 'viewer', 'auditor'] as const satisfies readonly Role[];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  viewer: ['secrets.read', 'inventory.export'],
+  engineer: [
+    'secrets.read',
+    'secrets.write',
+    'secrets.value.write',
+    'secrets.rotate',
+    'catalog.write',
+    'inventory.import',
+    'inventory.export',
+  ],
+  auditor: ['secrets.read', 'inventory.export', 'audit.read', 'audit.export'],
+  admin: PERMISSIONS,
+};
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  return role ? ROLE_PERMISSIONS[role].includes(permission) : false;
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return ROLE_PERMISSIONS[role];
+}
+
+/** Ordered from most to least powerful; used to pick one role from several SSO groups. */
+export const ROLE_RANK: readonly Role[] = ['admin', 'engineer', 'auditor', 'viewer'];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrator',
+  engineer: 'Engineer',
+  viewer: 'Team lead (viewer)',
+  auditor: 'Auditor',
+};

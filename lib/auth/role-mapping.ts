@@ -1,0 +1,25 @@
+// Maps identity-provider groups to a dashboard role. Pure, so it is unit-tested alone.
+import type { Role } from '@/generated/prisma/enums';
+import { ROLE_RANK, ROLES } from './permissions';
+
+/** Parses "group=role,group=role" (whitespace allowed); unknown roles are rejected. */
+export function parseRoleMap(text: string): Map<string, Role> {
+  const map = new Map<string, Role>();
+  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const group = pair.slice(0, at).trim();
+    const role = pair.slice(at + 1).trim() as Role;
+    if (at <= 0 || !group || !ROLES.includes(role)) {
+      throw new Error(`OIDC_ROLE_MAP: "${pair}" is not group=role with role one of ${ROLES.join(', ')}`);
+    }
+    map.set(group, role);
+  }
+  return map;
+}
+
+/** The most powerful role any group maps to; the default role when none maps. */
+export function roleFromGroups(groups: readonly string[], mapText: string, defaultRole?: Role): Role | null {
+  const map = parseRoleMap(mapText);
+  const roles = new Set(groups.map((g) => map.get(g)).filter((r): r is Role => Boolean(r)));
+  return ROLE_RANK.find((r) => roles.has(r)) ?? defaultRole ?? null;
+}

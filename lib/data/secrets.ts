@@ -1,0 +1,450 @@
+// Inventory secrets: list (filtered, keyset-paged), read, create, update, decommission.
+// Every function takes the caller, checks a permission first and audits changes in
+// the same transaction. Returns DTOs, never Prisma rows.
+import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
+import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import { changedFields } from '@/lib/audit/changes';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { db, type Tx } from '@/lib/db';
+import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation/parse';
+import {
+  computeNextDue,
+  searchTextOf,
+  ZDecommission,
+  ZSecretInput,
+  type TSecretInput,
+} from '@/lib/validation/secret';
+import { DUE_SOON_DAYS, type SecretSort, type TSecretListQuery } from '@/lib/validation/secret-list';
+import { decodeCursor, encodeCursor } from './cursor';
+import { uuidOrNil } from './ids';
+
+export type SecretListItem = {
+  id: string;
+  name: string;
+  environment: string;
+  ownerTeam: { id: string; name: string };
+  classification: Classification;
+  status: SecretStatus;
+  providerKind: ProviderKind;
+  lastRotatedAt: string | null;
+  nextDueAt: string | null;
+  rotationIntervalDays: number | null;
+  consumerCount: number;
+  tags: string[];
+};
+
+export type SecretListPage = {
+  items: SecretListItem[];
+  nextCursor: string | null;
+  total: number;
+  summary: { overdue: number; dueSoon: number; neverRotated: number };
+};
+
+export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
+  description: string;
+  environmentId: string;
+  contactPerson: string | null;
+  providerRef: string;
+  consumers: { id: string; name: string; status: 'active' | 'decommissioned' }[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+// ---------------------------------------------------------------------------
+// Listing
+
+type SortSpec = {
+  column: Prisma.Sql;
+  direction: 'ASC' | 'DESC';
+  nullable: boolean;
+  cursorValue: (row: ListRow) => string | null;
+  /** Cursor text back to the column's type. */
+  parse: (value: string | null) => string | Date | null;
+};
+
+const asText = (v: string | null) => v;
+const asDate = (v: string | null) => (v === null ? null : new Date(v));
+
+const SORTS: Record<SecretSort, SortSpec> = {
+  name: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, cursorValue: (r) => r.name, parse: asText },
+  '-name': { column: Prisma.sql`s.name`, direction: 'DESC', nullable: false, cursorValue: (r) => r.name, parse: asText },
+  due: {
+    column: Prisma.sql`s.next_due_at`,
+    direction: 'ASC',
+    nullable: true,
+    cursorValue: (r) => r.next_due_at?.toISOString() ?? null,
+    parse: asDate,
+  },
+  '-updated': {
+    column: Prisma.sql`s.updated_at`,
+    direction: 'DESC',
+    nullable: false,
+    cursorValue: (r) => r.updated_at.toISOString(),
+    parse: asDate,
+  },
+};
+
+type ListRow = {
+  id: string;
+  name: string;
+  environment: string;
+  team_id: string;
+  team_name: string;
+  classification: Classification;
+  status: SecretStatus;
+  provider_kind: ProviderKind;
+  last_rotated_at: Date | null;
+  next_due_at: Date | null;
+  rotation_interval_days: number | null;
+  consumer_count: number;
+  tags: string[];
+  updated_at: Date;
+};
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** WHERE conditions for the filters (not the cursor), shared by the page and its counts. */
+function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (query.q) where.push(Prisma.sql`s.search_text LIKE ${`%${escapeLike(query.q.toLowerCase())}%`}`);
+  if (query.env) where.push(Prisma.sql`s.environment_id = (SELECT id FROM environments WHERE name = ${query.env})`);
+  if (query.owner) where.push(Prisma.sql`s.owner_team_id = ${query.owner}::uuid`);
+  if (query.system) {
+    where.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM secret_consumers c WHERE c.secret_id = s.id AND c.system_id = ${query.system}::uuid)`,
+    );
+  }
+  if (query.classification) where.push(Prisma.sql`s.classification = ${query.classification}::"Classification"`);
+  if (query.status && query.status !== 'any') where.push(Prisma.sql`s.status = ${query.status}::"SecretStatus"`);
+  if (!query.status) where.push(Prisma.sql`s.status <> 'decommissioned'::"SecretStatus"`);
+  if (query.tag) where.push(Prisma.sql`s.tags @> ARRAY[${query.tag}]::text[]`);
+  if (query.due === 'overdue') where.push(Prisma.sql`s.next_due_at < now()`);
+  if (query.due === 'soon') {
+    where.push(Prisma.sql`s.next_due_at >= now() AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS})`);
+  }
+  if (query.due === 'never') where.push(Prisma.sql`s.last_rotated_at IS NULL`);
+  return where;
+}
+
+/** Keyset condition: rows strictly after the cursor in the sort's order. */
+function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string }): Prisma.Sql {
+  const { column } = sort;
+  if (!sort.nullable) {
+    const cmp = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
+    return Prisma.sql`(${column}, s.id) ${cmp} (${sort.parse(cursor.value)}, ${cursor.id}::uuid)`;
+  }
+  // Nullable columns sort ascending NULLS LAST: after a null we stay among the nulls.
+  if (cursor.value === null) return Prisma.sql`(${column} IS NULL AND s.id > ${cursor.id}::uuid)`;
+  return Prisma.sql`((${column}, s.id) > (${sort.parse(cursor.value)}, ${cursor.id}::uuid) OR ${column} IS NULL)`;
+}
+
+const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
+
+export async function listSecrets(caller: Caller, query: TSecretListQuery): Promise<SecretListPage> {
+  await authorize(caller, 'secrets.read', { action: 'secret.list', targetType: 'secret' });
+  const sort = SORTS[query.sort];
+  const filters = filterConditions(query);
+  const cursor = decodeCursor(query.after);
+  const pageWhere = cursor ? [...filters, afterCursor(sort, cursor)] : filters;
+  const order = Prisma.raw(
+    sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`,
+  );
+
+  const [rows, counts] = await Promise.all([
+    db.$queryRaw<ListRow[]>`
+      SELECT s.id, s.name, e.name AS environment, t.id AS team_id, t.name AS team_name,
+             s.classification, s.status, s.provider_kind, s.last_rotated_at, s.next_due_at,
+             s.rotation_interval_days, s.tags, s.updated_at,
+             (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count
+      FROM secrets s
+      JOIN environments e ON e.id = s.environment_id
+      JOIN teams t ON t.id = s.owner_team_id
+      WHERE ${and(pageWhere)}
+      ORDER BY ${sort.column} ${order}
+      LIMIT ${query.size + 1}`,
+    db.$queryRaw<{ total: number; overdue: number; due_soon: number; never_rotated: number }[]>`
+      SELECT count(*)::int AS total,
+             count(*) FILTER (WHERE s.next_due_at < now())::int AS overdue,
+             count(*) FILTER (WHERE s.next_due_at >= now()
+                              AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS}))::int AS due_soon,
+             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated
+      FROM secrets s
+      WHERE ${and(filters)}`,
+  ]);
+
+  const page = rows.slice(0, query.size);
+  const last = page.at(-1);
+  const c = counts[0];
+  return {
+    items: page.map(toListItem),
+    nextCursor: rows.length > query.size && last ? encodeCursor(sort.cursorValue(last), last.id) : null,
+    total: c.total,
+    summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated },
+  };
+}
+
+function toListItem(r: ListRow): SecretListItem {
+  return {
+    id: r.id,
+    name: r.name,
+    environment: r.environment,
+    ownerTeam: { id: r.team_id, name: r.team_name },
+    classification: r.classification,
+    status: r.status,
+    providerKind: r.provider_kind,
+    lastRotatedAt: r.last_rotated_at?.toISOString() ?? null,
+    nextDueAt: r.next_due_at?.toISOString() ?? null,
+    rotationIntervalDays: r.rotation_interval_days,
+    consumerCount: r.consumer_count,
+    tags: r.tags,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Reading one
+
+const detailSelect = {
+  id: true,
+  name: true,
+  description: true,
+  environmentId: true,
+  environment: { select: { name: true } },
+  ownerTeam: { select: { id: true, name: true } },
+  contactPerson: true,
+  classification: true,
+  status: true,
+  providerKind: true,
+  providerRef: true,
+  lastRotatedAt: true,
+  nextDueAt: true,
+  rotationIntervalDays: true,
+  tags: true,
+  createdAt: true,
+  updatedAt: true,
+  consumers: { select: { system: { select: { id: true, name: true, status: true } } } },
+} satisfies Prisma.SecretSelect;
+
+type DetailRow = Prisma.SecretGetPayload<{ select: typeof detailSelect }>;
+
+function toDetail(s: DetailRow): SecretDetail {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    environment: s.environment.name,
+    environmentId: s.environmentId,
+    ownerTeam: s.ownerTeam,
+    contactPerson: s.contactPerson,
+    classification: s.classification,
+    status: s.status,
+    providerKind: s.providerKind,
+    providerRef: s.providerRef,
+    lastRotatedAt: s.lastRotatedAt?.toISOString() ?? null,
+    nextDueAt: s.nextDueAt?.toISOString() ?? null,
+    rotationIntervalDays: s.rotationIntervalDays,
+    tags: s.tags,
+    consumers: s.consumers.map((c) => c.system).sort((a, b) => a.name.localeCompare(b.name)),
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+export async function getSecret(caller: Caller, id: string): Promise<SecretDetail> {
+  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: id });
+  const secret = await db.secret.findUnique({ where: { id: uuidOrNil(id) }, select: detailSelect });
+  if (!secret) throw new NotFoundError('This secret does not exist.');
+  return toDetail(secret);
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+/** The audited view of a secret: names rather than ids, so history reads on its own. */
+type Snapshot = {
+  name: string;
+  description: string;
+  environment: string;
+  ownerTeam: string;
+  contactPerson: string | null;
+  classification: string;
+  status: string;
+  providerKind: string;
+  providerRef: string;
+  lastRotatedAt: Date | null;
+  rotationIntervalDays: number | null;
+  tags: string[];
+  consumers: string[];
+};
+
+const AUDITED_FIELDS = [
+  'name',
+  'description',
+  'environment',
+  'ownerTeam',
+  'contactPerson',
+  'classification',
+  'status',
+  'providerKind',
+  'providerRef',
+  'lastRotatedAt',
+  'rotationIntervalDays',
+  'tags',
+  'consumers',
+] as const satisfies readonly (keyof Snapshot)[];
+
+function snapshotOf(s: DetailRow): Snapshot {
+  return {
+    name: s.name,
+    description: s.description,
+    environment: s.environment.name,
+    ownerTeam: s.ownerTeam.name,
+    contactPerson: s.contactPerson,
+    classification: s.classification,
+    status: s.status,
+    providerKind: s.providerKind,
+    providerRef: s.providerRef,
+    lastRotatedAt: s.lastRotatedAt,
+    rotationIntervalDays: s.rotationIntervalDays,
+    tags: s.tags,
+    consumers: s.consumers.map((c) => c.system.name),
+  };
+}
+
+/** Checks that the referenced environment, team and systems exist; field errors if not. */
+async function assertReferences(tx: Tx, input: TSecretInput): Promise<void> {
+  const [environment, team, systems] = await Promise.all([
+    tx.environment.findUnique({ where: { id: input.environmentId }, select: { id: true } }),
+    tx.team.findUnique({ where: { id: input.ownerTeamId }, select: { id: true } }),
+    tx.system.count({ where: { id: { in: input.consumerSystemIds } } }),
+  ]);
+  const fieldErrors: Record<string, string[]> = {};
+  if (!environment) fieldErrors.environmentId = ['This environment does not exist'];
+  if (!team) fieldErrors.ownerTeamId = ['This team does not exist'];
+  if (systems !== new Set(input.consumerSystemIds).size) fieldErrors.consumerSystemIds = ['A chosen system does not exist'];
+  if (Object.keys(fieldErrors).length) throw new InputError('Some fields need attention.', fieldErrors);
+}
+
+function columnsOf(input: TSecretInput, createdAt: Date) {
+  return {
+    name: input.name,
+    description: input.description,
+    environmentId: input.environmentId,
+    ownerTeamId: input.ownerTeamId,
+    contactPerson: input.contactPerson ?? null,
+    classification: input.classification,
+    status: input.status,
+    providerKind: input.providerKind,
+    providerRef: input.providerRef,
+    lastRotatedAt: input.lastRotatedAt ?? null,
+    rotationIntervalDays: input.rotationIntervalDays ?? null,
+    nextDueAt: computeNextDue(input.lastRotatedAt, input.rotationIntervalDays, createdAt),
+    tags: input.tags,
+    searchText: searchTextOf(input),
+  };
+}
+
+function nameTaken(): InputError {
+  return new InputError('A secret with this name already exists in this environment.', {
+    name: ['A secret with this name already exists in this environment'],
+  });
+}
+
+export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
+  const input = parseInput(ZSecretInput, raw);
+  try {
+    return await db.$transaction(async (tx) => {
+      await assertReferences(tx, input);
+      const now = new Date();
+      const created = await tx.secret.create({
+        data: {
+          ...columnsOf(input, now),
+          createdAt: now,
+          consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
+        },
+        select: detailSelect,
+      });
+      await recordAudit(tx, caller, {
+        action: 'secret.create',
+        targetType: 'secret',
+        targetId: created.id,
+        environment: created.environment.name,
+        changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
+      });
+      return { id: created.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Locks the row for the rest of the transaction so concurrent edits serialize. */
+async function lockSecret(tx: Tx, id: string): Promise<DetailRow> {
+  await tx.$executeRaw`SELECT 1 FROM secrets WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
+  const row = await tx.secret.findUnique({ where: { id: uuidOrNil(id) }, select: detailSelect });
+  if (!row) throw new NotFoundError('This secret does not exist.');
+  return row;
+}
+
+export async function updateSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'secrets.write', { action: 'secret.update', targetType: 'secret', targetId: id });
+  const input = parseInput(ZSecretInput, raw);
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await lockSecret(tx, id);
+      if (input.expectedUpdatedAt && new Date(input.expectedUpdatedAt).getTime() !== before.updatedAt.getTime()) {
+        throw new InputError(
+          'Someone else saved this secret after you opened it. Reload the page to see their changes, then edit again.',
+        );
+      }
+      await assertReferences(tx, input);
+      await tx.secretConsumer.deleteMany({ where: { secretId: id } });
+      const after = await tx.secret.update({
+        where: { id },
+        data: {
+          ...columnsOf(input, before.createdAt),
+          consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
+        },
+        select: detailSelect,
+      });
+      const changes = changedFields(snapshotOf(before), snapshotOf(after), AUDITED_FIELDS);
+      await recordAudit(tx, caller, {
+        action: 'secret.update',
+        targetType: 'secret',
+        targetId: id,
+        environment: after.environment.name,
+        changes,
+      });
+      return { id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id });
+  const { reason } = parseInput(ZDecommission, raw);
+  return db.$transaction(async (tx) => {
+    const before = await lockSecret(tx, id);
+    if (before.status === 'decommissioned') throw new InputError('This secret is already decommissioned.');
+    await tx.secret.update({ where: { id }, data: { status: 'decommissioned' } });
+    await recordAudit(tx, caller, {
+      action: 'secret.decommission',
+      targetType: 'secret',
+      targetId: id,
+      environment: before.environment.name,
+      changes: { status: { before: before.status, after: 'decommissioned' } },
+      detail: { reason },
+    });
+    return { id };
+  });
+}

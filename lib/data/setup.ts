@@ -1,0 +1,79 @@
+// First-run setup: while no account exists, a one-time token printed on the server
+// console lets one person create the first administrator. Afterwards setup is closed.
+import 'server-only';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Caller } from '@/lib/auth/caller';
+import { hashPassword } from '@/lib/auth/password';
+import { db } from '@/lib/db';
+import { InputError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation/parse';
+import { ZEmail, ZNewPassword, ZPersonName } from '@/lib/validation/user';
+
+// Serializes setup attempts across app instances (pg_advisory_xact_lock key).
+const SETUP_LOCK = 727_001;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export async function isSetupOpen(): Promise<boolean> {
+  return (await db.user.count()) === 0;
+}
+
+/** A fresh setup token when setup is open (older unused tokens stop working), else null. */
+export async function issueSetupToken(): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
+    if ((await tx.user.count()) > 0) return null;
+    const token = randomBytes(24).toString('base64url');
+    await tx.setupToken.updateMany({ where: { usedAt: null }, data: { usedAt: new Date() } });
+    await tx.setupToken.create({ data: { tokenHash: sha256(token) } });
+    return token;
+  });
+}
+
+export const ZSetupInput = z.object({
+  token: z.string().trim().min(1, 'Enter the setup token printed on the server console').max(200),
+  name: ZPersonName,
+  email: ZEmail,
+  password: ZNewPassword,
+});
+
+export async function completeSetup(caller: Caller, raw: unknown): Promise<{ userId: string }> {
+  const input = parseInput(ZSetupInput, raw);
+  const passwordHash = await hashPassword(input.password);
+  const outcome = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
+    if ((await tx.user.count()) > 0) return { closed: true as const };
+    const candidates = await tx.setupToken.findMany({ where: { usedAt: null }, select: { id: true, tokenHash: true } });
+    const given = Buffer.from(sha256(input.token));
+    const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.tokenHash), given));
+    if (!match) return { badToken: true as const };
+    await tx.setupToken.update({ where: { id: match.id }, data: { usedAt: new Date() } });
+    const user = await tx.user.create({
+      data: { email: input.email, name: input.name, role: 'admin', passwordHash },
+      select: { id: true, email: true, role: true },
+    });
+    await recordAudit(tx, caller, {
+      action: 'setup.complete',
+      targetType: 'user',
+      targetId: user.id,
+      changes: { email: { before: null, after: user.email }, role: { before: null, after: 'admin' } },
+      actor: user,
+    });
+    return { userId: user.id };
+  });
+  if ('closed' in outcome) throw new InputError('Setup is already complete. Sign in instead.');
+  if ('badToken' in outcome) {
+    await recordAudit(db, caller, {
+      action: 'setup.complete',
+      outcome: 'denied',
+      detail: { reason: 'bad_setup_token' },
+      actor: { email: input.email },
+    });
+    throw new InputError('That setup token is not valid.', {
+      token: ['That token is not valid. Use the newest token printed on the server console.'],
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,35 @@
+// The one Prisma client (driver adapter on a shared pg pool). Credential columns are
+// omitted from every query unless a caller asks for them explicitly.
+import 'server-only';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '@/generated/prisma/client';
+import { env } from '@/lib/env';
+
+function create() {
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    omit: { user: { passwordHash: true, inviteCodeHash: true } },
+  });
+  return { pool, client };
+}
+
+const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create> };
+
+function instance() {
+  globalForDb.__db ??= create();
+  return globalForDb.__db;
+}
+
+/** Lazily created so importing this module (e.g. during `next build`) opens nothing. */
+export const db = new Proxy({} as PrismaClient, {
+  get: (_target, prop) => Reflect.get(instance().client, prop),
+});
+
+/** The raw pool, for libraries that bring their own SQL (rate limiter). */
+export function pgPool(): pg.Pool {
+  return instance().pool;
+}
+
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -1,0 +1,56 @@
+// The only reader of process.env for the app. Parsed once with zod so a bad or missing
+// setting fails at start with a clear message instead of deep inside a request.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it for the embedded database)'),
+  NEXTAUTH_URL: optionalString,
+  NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters'),
+  SESSION_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  // OIDC single sign-on: enabled when issuer, client id and client secret are all set.
+  OIDC_ISSUER: optionalString,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_DISPLAY_NAME: z.string().default('Single sign-on'),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  OIDC_GROUPS_CLAIM: z.string().default('groups'),
+  // "group=role,group=role"; the highest role any of the user's groups maps to wins.
+  OIDC_ROLE_MAP: z.string().default(''),
+  // Role for SSO users whose groups map to none; unset means they are refused.
+  OIDC_DEFAULT_ROLE: z.enum(['admin', 'engineer', 'viewer', 'auditor']).optional(),
+  // Trust X-Forwarded-For for the client IP recorded in audit events (behind a proxy).
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+function load(): TEnv {
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+let cached: TEnv | undefined;
+/** Parsed settings; read lazily so `next build` does not need a database URL. */
+export function env(): TEnv {
+  cached ??= load();
+  return cached;
+}
+
+export function oidcEnabled(): boolean {
+  const e = env();
+  return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
+}

@@ -1,0 +1,34 @@
+// Errors the data layer throws on purpose. Their messages are written for the person
+// at the form and never include input values (which could be a pasted secret).
+
+export type FieldErrors = Record<string, string[]>;
+
+export class ForbiddenError extends Error {
+  constructor(message = 'You do not have permission to do that.') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message = 'Not found.') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Bad input: a message for the form and, where known, one per field. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Prisma's unique-constraint violation, recognised without importing its runtime. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

@@ -1,0 +1,110 @@
+// Input rules for inventory secrets, shared by forms, actions and CSV import.
+import { z } from 'zod';
+import { blankToUndefined, listFromText } from './parse';
+
+export const CLASSIFICATIONS = ['critical', 'important', 'sensitive'] as const;
+export const SECRET_STATUSES = ['active', 'compromised', 'deprecated', 'decommissioned'] as const;
+export const PROVIDER_KINDS = ['aws', 'gcp', 'local', 'other'] as const;
+
+// Cloud managers accept letters, digits and /_+=.@- ; spaces help spreadsheet names.
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._/:+=@-]*$/;
+const TAG_RE = /^[a-z0-9][a-z0-9._:-]*$/;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day (YYYY-MM-DD) or full ISO timestamp, not in the future. */
+export const ZPastDate = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((s) => DAY_RE.test(s) || !Number.isNaN(Date.parse(s)), 'Use a date like 2026-01-31')
+    .transform((s) => new Date(DAY_RE.test(s) ? `${s}T00:00:00Z` : s))
+    .refine((d) => !Number.isNaN(d.getTime()), 'Use a date like 2026-01-31')
+    .refine((d) => d.getTime() <= Date.now() + 60_000, 'Last rotated cannot be in the future')
+    .optional(),
+);
+
+export const ZRotationInterval = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ message: 'Enter a whole number of days' })
+    .int('Enter a whole number of days')
+    .min(1, 'The interval must be at least 1 day')
+    .max(3650, 'The interval can be at most 3650 days (10 years)')
+    .optional(),
+);
+
+export const ZTags = z.preprocess(
+  listFromText,
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .max(50, 'Tags are at most 50 characters')
+        .regex(TAG_RE, 'Tags use lower-case letters, digits and . _ : -'),
+    )
+    .max(20, 'At most 20 tags')
+    .transform((tags) => [...new Set(tags)]),
+);
+
+export const ZSecretName = z
+  .string({ message: 'Enter a name' })
+  .trim()
+  .min(1, 'Enter a name')
+  .max(200, 'Names are at most 200 characters')
+  .regex(NAME_RE, 'Start with a letter or digit; then letters, digits, spaces and . _ / : + = @ -');
+
+export const ZSecretInput = z.object({
+  name: ZSecretName,
+  description: z.string().trim().max(2000, 'The description is at most 2000 characters').default(''),
+  environmentId: z.uuid({ message: 'Choose an environment' }),
+  ownerTeamId: z.uuid({ message: 'Choose the owning team' }),
+  contactPerson: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(200, 'At most 200 characters').optional(),
+  ),
+  classification: z.enum(CLASSIFICATIONS, { message: 'Choose a classification' }),
+  status: z.preprocess(blankToUndefined, z.enum(SECRET_STATUSES, { message: 'Choose a status' }).default('active')),
+  providerKind: z.preprocess(blankToUndefined, z.enum(PROVIDER_KINDS, { message: 'Choose a provider' }).default('other')),
+  providerRef: z.string().trim().max(2048, 'The provider reference is at most 2048 characters').default(''),
+  lastRotatedAt: ZPastDate,
+  rotationIntervalDays: ZRotationInterval,
+  tags: ZTags.default([]),
+  consumerSystemIds: z.preprocess(
+    listFromText,
+    z.array(z.uuid({ message: 'Unknown system' })).max(500, 'At most 500 consuming systems').default([]),
+  ),
+  /** updatedAt the editor saw; a mismatch means someone else saved in between. */
+  expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),
+});
+
+export type TSecretInput = z.infer<typeof ZSecretInput>;
+
+export const ZDecommission = z.object({
+  reason: z.string().trim().min(3, 'Say why this secret is decommissioned').max(500, 'At most 500 characters'),
+});
+
+const DAY_MS = 86_400_000;
+
+/** When the next rotation is due: never-rotated secrets with a policy are due now. */
+export function computeNextDue(
+  lastRotatedAt: Date | null | undefined,
+  intervalDays: number | null | undefined,
+  createdAt: Date,
+): Date | null {
+  if (!intervalDays) return null;
+  if (!lastRotatedAt) return createdAt;
+  return new Date(lastRotatedAt.getTime() + intervalDays * DAY_MS);
+}
+
+export function searchTextOf(s: {
+  name: string;
+  description: string;
+  tags: string[];
+  providerRef: string;
+  contactPerson?: string | null;
+}): string {
+  return [s.name, s.description, s.tags.join(' '), s.providerRef, s.contactPerson ?? ''].join(' ').toLowerCase();
+}
