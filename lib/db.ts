@@ -27,6 +27,15 @@ export const db = new Proxy({} as PrismaClient, {
   get: (_target, prop) => Reflect.get(instance().client, prop),
 });
 
+/** Closes the pool (tests, scripts); the next use opens a new one. */
+export async function closeDb(): Promise<void> {
+  const current = globalForDb.__db;
+  globalForDb.__db = undefined;
+  if (!current) return;
+  await current.client.$disconnect();
+  await current.pool.end().catch(() => {});
+}
+
 /** The raw pool, for libraries that bring their own SQL (rate limiter). */
 export function pgPool(): pg.Pool {
   return instance().pool;

@@ -318,11 +318,10 @@ function snapshotOf(s: DetailRow): Snapshot {
 
 /** Checks that the referenced environment, team and systems exist; field errors if not. */
 async function assertReferences(tx: Tx, input: TSecretInput): Promise<void> {
-  const [environment, team, systems] = await Promise.all([
-    tx.environment.findUnique({ where: { id: input.environmentId }, select: { id: true } }),
-    tx.team.findUnique({ where: { id: input.ownerTeamId }, select: { id: true } }),
-    tx.system.count({ where: { id: { in: input.consumerSystemIds } } }),
-  ]);
+  // Sequential: a transaction is one connection, which runs one query at a time.
+  const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, select: { id: true } });
+  const team = await tx.team.findUnique({ where: { id: input.ownerTeamId }, select: { id: true } });
+  const systems = await tx.system.count({ where: { id: { in: input.consumerSystemIds } } });
   const fieldErrors: Record<string, string[]> = {};
   if (!environment) fieldErrors.environmentId = ['This environment does not exist'];
   if (!team) fieldErrors.ownerTeamId = ['This team does not exist'];

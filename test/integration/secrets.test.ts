@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { createSecret, decommissionSecret, getSecret, listSecrets, updateSecret } from '@/lib/data/secrets';
+import { ForbiddenError, InputError } from '@/lib/errors';
+import { parseSecretListQuery } from '@/lib/validation/secret-list';
+import { auditEventsFor, callerAs, secretInput, seedSystem, seedTeam } from '../support/seed';
+import { useTestDatabase } from '../support/test-database';
+
+useTestDatabase();
+
+describe('secrets data layer', () => {
+  it('creates a secret with consumers and audits it in the same transaction', async () => {
+    const engineer = await callerAs('engineer');
+    const team = await seedTeam();
+    const system = await seedSystem(team.id);
+    const input = await secretInput({ consumerSystemIds: [system.id] });
+    const { id } = await createSecret(engineer, input);
+
+    const detail = await getSecret(engineer, id);
+    expect(detail.name).toBe(input.name);
+    expect(detail.consumers.map((c) => c.name)).toEqual([system.name]);
+    expect(detail.tags).toEqual(['pci', 'database']);
+    expect(detail.nextDueAt).toBe('2026-04-15T00:00:00.000Z');
+
+    const [event] = await auditEventsFor(id);
+    expect(event).toMatchObject({ action: 'secret.create', outcome: 'success', actorId: engineer.user!.id, environment: 'production' });
+    expect(event.changes).toMatchObject({ name: { before: null, after: input.name }, consumers: { after: [system.name] } });
+  });
+
+  it('rejects a duplicate name in the same environment with a field error and writes nothing', async () => {
+    const engineer = await callerAs('engineer');
+    const input = await secretInput();
+    await createSecret(engineer, input);
+    const before = await db.secret.count();
+    const error = await createSecret(engineer, input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).fieldErrors.name?.[0]).toMatch(/already exists/);
+    expect(await db.secret.count()).toBe(before);
+  });
+
+  it('gives specific field errors for bad input', async () => {
+    const engineer = await callerAs('engineer');
+    const error = (await createSecret(engineer, await secretInput({ name: '', rotationIntervalDays: '-3', lastRotatedAt: '2999-01-01' })).catch(
+      (e: unknown) => e,
+    )) as InputError;
+    expect(error).toBeInstanceOf(InputError);
+    expect(Object.keys(error.fieldErrors).sort()).toEqual(['lastRotatedAt', 'name', 'rotationIntervalDays']);
+  });
+
+  it('denies a viewer, audits the denial and changes nothing', async () => {
+    const viewer = await callerAs('viewer');
+    const input = await secretInput();
+    const before = await db.secret.count();
+    await expect(createSecret(viewer, input)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await db.secret.count()).toBe(before);
+    const denial = await db.auditEvent.findFirst({ where: { actorId: viewer.user!.id }, orderBy: { id: 'desc' } });
+    expect(denial).toMatchObject({ action: 'secret.create', outcome: 'denied' });
+  });
+
+  it('records only changed fields on update and refuses a stale edit', async () => {
+    const engineer = await callerAs('engineer');
+    const input = await secretInput();
+    const { id } = await createSecret(engineer, input);
+    const opened = await getSecret(engineer, id);
+    await updateSecret(engineer, id, { ...input, classification: 'sensitive', expectedUpdatedAt: opened.updatedAt });
+    const events = await auditEventsFor(id);
+    expect(events.at(-1)?.changes).toEqual({ classification: { before: 'critical', after: 'sensitive' } });
+
+    const stale = await updateSecret(engineer, id, { ...input, description: 'x', expectedUpdatedAt: opened.updatedAt }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(InputError);
+    expect((await getSecret(engineer, id)).description).toBe(input.description);
+  });
+
+  it('decommissions with a reason and hides the secret from the default list', async () => {
+    const engineer = await callerAs('engineer');
+    const input = await secretInput();
+    const { id } = await createSecret(engineer, input);
+    await decommissionSecret(engineer, id, { reason: 'service retired' });
+    const list = await listSecrets(engineer, parseSecretListQuery({ q: input.name }));
+    expect(list.items).toHaveLength(0);
+    const all = await listSecrets(engineer, parseSecretListQuery({ q: input.name, status: 'any' }));
+    expect(all.items.map((s) => s.id)).toEqual([id]);
+    expect((await auditEventsFor(id)).at(-1)).toMatchObject({ action: 'secret.decommission', detail: { reason: 'service retired' } });
+  });
+
+  it('pages by keyset through every matching row exactly once, in order, for each sort', async () => {
+    const engineer = await callerAs('engineer');
+    const team = await seedTeam();
+    const tag = `page-${Date.now()}`;
+    for (let i = 0; i < 7; i++) {
+      await createSecret(engineer, await secretInput({
+        ownerTeamId: team.id,
+        tags: tag,
+        lastRotatedAt: i % 3 === 0 ? '' : `2026-0${(i % 5) + 1}-10`,
+        rotationIntervalDays: i % 2 ? '30' : '',
+      }));
+    }
+    for (const sort of ['name', '-name', 'due', '-updated'] as const) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        // Three per page, so the walk crosses page boundaries (and the null/non-null one for "due").
+        const page = await listSecrets(engineer, { ...parseSecretListQuery({ tag, sort }), size: 3, after });
+        expect(page.total).toBe(7);
+        seen.push(...page.items.map((s) => s.id));
+        after = page.nextCursor ?? undefined;
+      } while (after);
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      const full = await listSecrets(engineer, parseSecretListQuery({ tag, sort }));
+      expect(seen).toEqual(full.items.map((s) => s.id));
+    }
+    const first = await listSecrets(engineer, { ...parseSecretListQuery({ tag, sort: 'due' }) });
+    expect(first.items).toHaveLength(7);
+    const dues = first.items.map((s) => s.nextDueAt);
+    const nonNull = dues.filter((d): d is string => d !== null);
+    expect(nonNull).toEqual([...nonNull].sort());
+    expect(dues.slice(nonNull.length).every((d) => d === null)).toBe(true);
+  });
+
+  it('filters by owner, system, classification, due state and free text', async () => {
+    const engineer = await callerAs('engineer');
+    const team = await seedTeam();
+    const system = await seedSystem(team.id);
+    const overdue = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '2020-01-01', rotationIntervalDays: '30', consumerSystemIds: [system.id] }));
+    const never = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '', classification: 'sensitive', description: 'Webhook signing key for zebrafish' }));
+    const q = (params: Record<string, string>) => listSecrets(engineer, parseSecretListQuery({ owner: team.id, ...params })).then((p) => p.items.map((s) => s.id).sort());
+
+    expect(await q({})).toEqual([overdue.id, never.id].sort());
+    expect(await q({ system: system.id })).toEqual([overdue.id]);
+    expect(await q({ classification: 'sensitive' })).toEqual([never.id]);
+    expect(await q({ due: 'overdue' })).toContain(overdue.id);
+    expect(await q({ due: 'never' })).toEqual([never.id]);
+    expect(await q({ q: 'ZEBRAFISH' })).toEqual([never.id]);
+    expect(await q({ q: '100%_' })).toEqual([]);
+    const page = await listSecrets(engineer, parseSecretListQuery({ owner: team.id }));
+    expect(page.summary.neverRotated).toBe(1);
+  });
+});

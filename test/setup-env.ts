@@ -1,0 +1,6 @@
+// Every test process: settings the app requires, and cloud SDKs kept off the network
+// (no metadata-server probes to 169.254.169.254; tests talk to loopback only).
+process.env.NEXTAUTH_SECRET ??= 'test-only-nextauth-secret-0123456789abcdef';
+process.env.METADATA_SERVER_DETECTION = 'none';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.LOG_LEVEL ??= 'warn';

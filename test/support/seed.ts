@@ -1,0 +1,59 @@
+// Shared seed helpers for integration tests: users of each role, teams, systems and
+// secrets, written straight to the database (the code under test is never used to
+// build its own fixtures).
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@/generated/prisma/enums';
+import { callerFor, type Caller } from '@/lib/auth/caller';
+import { db } from '@/lib/db';
+
+const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+export const TEST_REQUEST = { ip: '127.0.0.1', userAgent: 'vitest', requestId: 'test-request' };
+
+export async function seedUser(role: Role, overrides: { email?: string; passwordHash?: string | null } = {}) {
+  const email = overrides.email ?? `${unique(role)}@example.test`;
+  return db.user.create({
+    data: { email, name: `Test ${role}`, role, passwordHash: overrides.passwordHash ?? null },
+    select: { id: true, email: true, name: true, role: true },
+  });
+}
+
+/** A caller signed in as a new user of `role`, or signed out for null. */
+export async function callerAs(role: Role | null): Promise<Caller> {
+  if (!role) return callerFor(null, TEST_REQUEST);
+  return callerFor(await seedUser(role), TEST_REQUEST);
+}
+
+export async function seedTeam(name = unique('team')) {
+  return db.team.create({ data: { name }, select: { id: true, name: true } });
+}
+
+export async function seedSystem(ownerTeamId: string, name = unique('system')) {
+  return db.system.create({ data: { name, ownerTeamId }, select: { id: true, name: true } });
+}
+
+export async function environmentId(name: 'development' | 'staging' | 'production' = 'production') {
+  return (await db.environment.findUniqueOrThrow({ where: { name }, select: { id: true } })).id;
+}
+
+/** Valid input for createSecret/updateSecret, with overrides. */
+export async function secretInput(overrides: Record<string, unknown> = {}) {
+  const team = await seedTeam();
+  return {
+    name: unique('db-password'),
+    description: 'Primary database password',
+    environmentId: await environmentId(),
+    ownerTeamId: team.id,
+    classification: 'critical',
+    providerKind: 'aws',
+    providerRef: 'eu-west-1/prod/db',
+    lastRotatedAt: '2026-01-15',
+    rotationIntervalDays: '90',
+    tags: 'pci, database',
+    ...overrides,
+  };
+}
+
+export async function auditEventsFor(targetId: string) {
+  return db.auditEvent.findMany({ where: { targetId }, orderBy: { id: 'asc' } });
+}
