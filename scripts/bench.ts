@@ -160,12 +160,15 @@ function percentile(values: number[], p: number): number {
 async function load(url: string, cookie: string, seconds: number) {
   const latencies: number[] = [];
   let errors = 0;
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie } });
-  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (status === 200) latencies.push(ms);
-    else errors++;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie } }, (error, res) =>
+      error ? reject(error) : resolve(res),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status === 200) latencies.push(ms);
+      else errors++;
+    });
   });
-  const result = await instance;
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, n: latencies.length, errors };
 }
 
