@@ -21,11 +21,11 @@ nextEnv.loadEnvConfig(root, dev);
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = path.join(root, '.data');
-mkdirSync(dataDir, { recursive: true });
 
 /** A random value kept in .data/<file> (mode 0600), created on first start. */
 function persistentSecret(file) {
   const full = path.join(dataDir, file);
+  mkdirSync(dataDir, { recursive: true });
   if (!existsSync(full)) writeFileSync(full, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(full, 'utf8').trim();
 }
