@@ -1,8 +1,8 @@
 // Labelled form controls with their validation messages wired up for screen readers.
 import { cn } from './cn';
 
-// The ring colour is chosen, not layered: with two ring-* colour classes on one element
-// the stylesheet's order decides, and the invalid red lost to the default slate.
+// The ring colour is chosen, not overridden: two ring-colour utilities on one element
+// resolve by stylesheet order, not class order, and the invalid red lost to slate.
 const CONTROL_BASE =
   'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600';
 const CONTROL = `${CONTROL_BASE} ring-slate-300`;
