@@ -11,7 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
+  // Generous: the machine's two cores are often shared with a build or another suite.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
   globalSetup: './e2e/global-setup.ts',
@@ -21,8 +22,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      // The distribution's Chromium; `npx playwright install` cannot download browsers here.
-      executablePath: '/usr/bin/chromium',
+      // The distribution's Chromium (Debian/Ubuntu package `chromium`), or CHROMIUM_PATH;
+      // `npx playwright install` cannot download browsers on these machines.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },

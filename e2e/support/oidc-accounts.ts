@@ -5,7 +5,7 @@ export const OIDC_CLIENT_ID = 'secret-inventory-e2e';
 // A test-only client secret for a provider that exists only during the e2e run.
 export const OIDC_CLIENT_SECRET = 'e2e-client-secret-not-used-anywhere-else';
 /** Passed to the app as OIDC_ROLE_MAP. */
-export const OIDC_ROLE_MAP = 'sec-engineers=engineer,sec-auditors=auditor';
+export const OIDC_ROLE_MAP = 'sec-engineers=engineer;sec-auditors=auditor';
 
 export type OidcAccount = { sub: string; email: string; name: string; groups: string[] };
 
