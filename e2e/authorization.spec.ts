@@ -1,24 +1,34 @@
 // THE negative-authorization table. Server actions and route handlers are public HTTP
 // endpoints: anyone can call any action id from the client bundle with any arguments.
 // Every one of them must refuse callers without the permission, change nothing, and
-// (for signed-in callers) leave a 'denied' audit event.
+// (for signed-in callers) leave a 'denied' audit event naming the permission.
 //
 // The build is the source of truth: this spec reads .next's manifests and FAILS when
-// an action or route handler has no row here, so nothing ships untested.
+// an action or route handler has no row here (or a row names one the build lacks), so
+// nothing ships untested.
 //
-// HOW TO ADD A ROW (a new server action):
-//   1. Add an entry to ACTIONS keyed by the action's export name (use
-//      'app/<path>/actions.ts#name' if two modules export the same name):
-//        createTeamAction: {
-//          permission: 'catalog.write',                      // what lib/data authorizes
-//          args: async () => [{ name: 'team-x', description: '' }],   // would SUCCEED for a permitted caller
-//          snapshot: tables('teams'),                        // every table the action writes
-//        },
-//      `args` gets a seeder ({ db, team(), system(teamId), secret(...), environmentId(), user(role) })
-//      to create real targets: the test only proves something if the same call made by
-//      an admin would have changed the snapshot.
-//   2. A new route handler goes in ROUTES the same way ('/api/export/audit': { permission: 'audit.export' }).
-// The spec then calls the action signed out and as every role that lacks the permission.
+// HOW TO ADD A ROW for a new server action: an entry in ACTIONS, keyed by its export
+// name ('app/<path>/actions.ts#name' when two modules export the same name):
+//
+//     createTeamAction: {
+//       permission: 'catalog.write',                          // what lib/data authorizes
+//       args: () => [{ name: unique('team'), description: '' }], // would SUCCEED for a permitted role
+//       snapshot: tables('teams'),                            // every table the action writes
+//     },
+//     updateSecretAction: {
+//       permission: 'secrets.write',
+//       args: async (seed) => [(await seed.secret()).id, { ...fields }], // seed real targets
+//       snapshot: tables('secrets', 'secret_consumers'),
+//     },
+//
+// The spec then calls the action, exactly as the browser does, once as a permitted role
+// (the control: it must succeed and change the snapshot, proving the arguments and the
+// snapshot are meaningful), then signed out and as every role lacking the permission
+// (ROLES and can() from lib/auth/permissions.ts). Public actions (permission 'public')
+// guard themselves: give the `refusal` every caller gets at this point of the run.
+// A new route handler gets an entry in ROUTES: { permission } (plus `path` for dynamic
+// segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
+// lacking the permission 403, a permitted role 200.
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
 import {
@@ -28,6 +38,7 @@ import {
   insertTeam,
   insertUser,
   snapshotTables,
+  unique,
   type Db,
 } from './support/db';
 import { expect, test, type SignedIn } from './support/fixtures';
@@ -59,6 +70,7 @@ const tables =
   (...names: string[]) =>
   (db: Db) =>
     snapshotTables(db, names);
+void unique; // for rows' arguments (unique names), see the example above
 
 // ---------------------------------------------------------------------------------
 // One row per server action in the build.
@@ -126,12 +138,42 @@ test.describe('the table covers the build', () => {
   });
 });
 
-test.describe('server actions refuse callers without the permission', () => {
-  for (const action of ACTION_MANIFEST) {
-    const row = ACTIONS[rowKey(action)];
-    if (!row) continue; // reported by the coverage test above
-    for (const caller of refusedCallers(row.permission)) {
-      test(`${action.exportedName} (${row.permission}) refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
+function seederFor(db: Db, e2e: E2EState): Seeder {
+  return {
+    db,
+    e2e,
+    team: () => insertTeam(db),
+    system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeam(db)).id),
+    secret: async (options = {}) =>
+      insertSecret(db, {
+        ownerTeamId: options.ownerTeamId ?? (await insertTeam(db)).id,
+        environmentId: options.environmentId ?? (await environmentId(db)),
+      }),
+    environmentId: (name) => environmentId(db, name),
+    user: (role) => insertUser(db, role),
+  };
+}
+
+for (const action of ACTION_MANIFEST) {
+  const row = ACTIONS[rowKey(action)];
+  if (!row) continue; // reported by the coverage test above
+  test.describe(`server action ${action.exportedName} (${row.permission})`, () => {
+    const permission = row.permission;
+    if (permission !== 'public') {
+      // The control: the same call by a permitted role works and changes the snapshot,
+      // so the refusals below are refusals and not bad arguments or a blind snapshot.
+      test('succeeds for a permitted role with the same arguments', async ({ db, e2e, sessionAs }) => {
+        const role = ROLES.find((r) => can(r, permission))!;
+        const args = await row.args(seederFor(db, e2e));
+        const before = await row.snapshot(db);
+        const outcome = await callServerAction((await sessionAs(role)).request, e2e.baseURL, action, args);
+        expect(outcome.result, `as ${role}; body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
+        expect(await row.snapshot(db), 'the permitted call changed nothing the snapshot sees').not.toEqual(before);
+      });
+    }
+
+    for (const caller of refusedCallers(permission)) {
+      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
         db,
         e2e,
         playwright,
@@ -139,20 +181,7 @@ test.describe('server actions refuse callers without the permission', () => {
         auditEvents,
         auditMark,
       }) => {
-        const seeder: Seeder = {
-          db,
-          e2e,
-          team: () => insertTeam(db),
-          system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeam(db)).id),
-          secret: async (options = {}) =>
-            insertSecret(db, {
-              ownerTeamId: options.ownerTeamId ?? (await insertTeam(db)).id,
-              environmentId: options.environmentId ?? (await environmentId(db)),
-            }),
-          environmentId: (name) => environmentId(db, name),
-          user: (role) => insertUser(db, role),
-        };
-        const args = await row.args(seeder);
+        const args = await row.args(seederFor(db, e2e));
         const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
         const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
         const before = await row.snapshot(db);
@@ -163,7 +192,7 @@ test.describe('server actions refuse callers without the permission', () => {
 
         expect(outcome.status, `HTTP status; body:\n${outcome.body.slice(0, 500)}`).toBe(200);
         expect(outcome.thrown, 'the action threw instead of refusing cleanly').toBeUndefined();
-        if (row.permission === 'public') {
+        if (permission === 'public') {
           expect(outcome.result).toMatchObject({ ok: false, error: expect.stringMatching(row.refusal ?? /./) });
         } else if (!session) {
           // Signed out: the data layer's refusal, or a redirect to the sign-in page.
@@ -176,21 +205,28 @@ test.describe('server actions refuse callers without the permission', () => {
 
         expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
 
-        if (session && row.permission !== 'public') {
+        if (session && permission !== 'public') {
           const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([row.permission]);
+          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
           expect(denied[0].actorRole).toBe(caller);
         }
       });
     }
-  }
-});
+  });
+}
 
-test.describe('route handlers refuse callers without the permission', () => {
-  for (const [route, row] of Object.entries(ROUTES)) {
-    if (!('permission' in row)) continue;
-    for (const caller of refusedCallers(row.permission)) {
-      test(`${route} (${row.permission}) refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
+for (const [route, row] of Object.entries(ROUTES)) {
+  if (!('permission' in row)) continue;
+  const permission = row.permission;
+  test.describe(`route ${route} (${permission})`, () => {
+    test('answers a permitted role (the row is meaningful)', async ({ sessionAs }) => {
+      const role = ROLES.find((r) => can(r, permission))!;
+      const response = await (await sessionAs(role)).request.fetch(row.path ?? route, { method: row.method ?? 'GET', maxRedirects: 0 });
+      expect(response.status(), `as ${role}`).toBe(200);
+    });
+
+    for (const caller of refusedCallers(permission)) {
+      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
         db,
         e2e,
         playwright,
@@ -210,9 +246,9 @@ test.describe('route handlers refuse callers without the permission', () => {
         if (row.snapshot) expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
         if (session) {
           const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([row.permission]);
+          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
         }
       });
     }
-  }
-});
+  });
+}
