@@ -41,10 +41,13 @@ export default async function globalSetup(): Promise<void> {
   await assertPortFree(APP_PORT, 'the app');
   await assertPortFree(OIDC_PORT, 'the OIDC provider');
   mkdirSync(RESULTS_DIR, { recursive: true });
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
   const ownTemplate = process.env.TEST_TEMPLATE_DB ? null : await createTemplate(pgServer);
   const template = process.env.TEST_TEMPLATE_DB ?? ownTemplate!;
   const database = await cloneTemplate(pgServer, template, 'si_e2e');
+  console.log(`e2e: database ${database.name} ready (${ownTemplate ? 'template migrated here, ' : ''}${elapsed()})`);
 
   const started: ChildProcess[] = [];
   try {
@@ -92,6 +95,7 @@ export default async function globalSetup(): Promise<void> {
       pids: { app: app.pid ?? null, oidc: oidc.pid ?? null },
     };
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+    console.log(`e2e: app ${BASE_URL} and OpenID provider ${OIDC_ISSUER} up (${elapsed()}); server log: ${path.relative(ROOT, SERVER_LOG)}`);
   } catch (error) {
     for (const child of started) if (child.pid) await stopProcess(child.pid);
     await database.drop().catch(() => {});

@@ -5,8 +5,6 @@ import { expect, test } from './support/fixtures';
 
 const ADMIN = { name: 'First Admin', email: 'first-admin@example.test', password: 'e2e-first-admin-password' };
 
-test.describe.configure({ mode: 'serial' });
-
 test('first-run setup creates the administrator once, with the printed token only', async ({ page, db, e2e, auditEvents, signIn }) => {
   const users = async () => (await db.query<{ email: string; role: string }>('SELECT email, role FROM users ORDER BY email')).rows;
   expect(await users()).toEqual([]);

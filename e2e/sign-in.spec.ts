@@ -119,6 +119,7 @@ test('repeated failures are throttled, even for the right password, with a clear
   auditEvents,
   auditMark,
 }) => {
+  test.slow(); // six full sign-in round trips, each with an argon2 verification
   const user = await seedUser('viewer');
   const mark = await auditMark();
   for (let attempt = 1; attempt <= 5; attempt++) {
