@@ -70,7 +70,6 @@ const tables =
   (...names: string[]) =>
   (db: Db) =>
     snapshotTables(db, names);
-void unique; // for rows' arguments (unique names), see the example above
 
 // ---------------------------------------------------------------------------------
 // One row per server action in the build.
@@ -82,6 +81,37 @@ const ACTIONS: Record<string, ActionRow> = {
     args: ({ e2e }) => [{ token: e2e.setupToken, name: 'Mallory', email: 'mallory@example.test', password: 'mallory-long-password' }],
     snapshot: tables('users', 'setup_tokens'),
     refusal: /Setup is already complete/,
+  },
+
+  // Teams and systems (app/(dashboard)/teams|systems/actions.ts).
+  createTeamAction: {
+    permission: 'catalog.write',
+    args: () => [{ name: unique('e2e-team'), description: 'Made by the authorization table' }],
+    snapshot: tables('teams'),
+  },
+  updateTeamAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [(await seed.team()).id, { name: unique('renamed-team'), description: 'Renamed' }],
+    snapshot: tables('teams'),
+  },
+  createSystemAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [{ name: unique('e2e-system'), description: '', ownerTeamId: (await seed.team()).id, status: 'active' }],
+    snapshot: tables('systems'),
+  },
+  updateSystemAction: {
+    permission: 'catalog.write',
+    args: async (seed) => {
+      const team = await seed.team();
+      const system = await seed.system(team.id);
+      return [system.id, { name: unique('renamed-system'), description: 'Renamed', ownerTeamId: team.id, status: 'active' }];
+    },
+    snapshot: tables('systems'),
+  },
+  setSystemStatusAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [(await seed.system()).id, { status: 'decommissioned' }],
+    snapshot: tables('systems'),
   },
 };
 
