@@ -66,6 +66,8 @@ test('the app runs under its CSP without a single violation', async ({ page, see
   const user = await seedUser('engineer');
   await signIn(page, user.email, user.password);
   await expect(page).toHaveURL(/\/inventory$/);
+  await page.goto('/teams'); // a dashboard page: layout, navigation, list
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await page.goto('/sign-in'); // signed in: redirected onward by the server
   await page.goto('/setup'); // closed: redirected to sign-in, then onward
   await page.waitForLoadState('networkidle');
