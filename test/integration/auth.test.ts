@@ -38,6 +38,8 @@ describe('first-run setup', () => {
     expect(await issueSetupToken()).toBeNull();
     await expect(completeSetup(anonymous(), { ...details, email: 'eve@example.test', token })).rejects.toThrow(/already complete/);
     expect(await db.user.count()).toBe(1);
+    const late = await db.auditEvent.findFirst({ where: { action: 'setup.complete', actorEmail: 'eve@example.test' } });
+    expect(late).toMatchObject({ outcome: 'denied', detail: { reason: 'setup_closed' } });
   });
 });
 
