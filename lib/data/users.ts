@@ -245,7 +245,7 @@ export async function changeRole(caller: Caller, userId: string, role: unknown):
       targetType: 'user',
       targetId: before.id,
       changes: { role: { before: before.role, after: input.role } },
-      detail: { email: before.email },
+      detail: { targetEmail: before.email },
     });
     return { id: before.id, changed: true };
   });
@@ -265,7 +265,7 @@ export async function setUserStatus(caller: Caller, userId: string, status: unkn
       targetType: 'user',
       targetId: before.id,
       changes: { status: { before: before.status, after: input.status } },
-      detail: { email: before.email },
+      detail: { targetEmail: before.email },
     });
     return { id: before.id, changed: true };
   });
@@ -291,7 +291,7 @@ export async function resetInvite(caller: Caller, userId: string): Promise<Issue
       changes: {
         inviteExpires: { before: before.hasInvite ? (before.inviteExpires?.toISOString() ?? null) : null, after: invite.expires.toISOString() },
       },
-      detail: { email: before.email, replacedEarlierCode: before.hasInvite, hadPassword: before.hasPassword },
+      detail: { targetEmail: before.email, replacedEarlierCode: before.hasInvite, hadPassword: before.hasPassword },
     });
     return { id: before.id, email: before.email, inviteCode: invite.code, inviteExpires: invite.expires.toISOString() };
   });
