@@ -134,7 +134,7 @@ describe('audit trail paging', () => {
         return { action, targetId: String(i), actorId: actor.id, actorEmail: actor.email };
       }),
     );
-    for (const filter of [{ action }, { actor: name }]) {
+    for (const filter of [{ action }, { actor: name }] as Record<string, string>[]) {
       const seen: string[] = [];
       const pageSizes: number[] = [];
       let after: string | undefined;
