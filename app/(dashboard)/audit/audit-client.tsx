@@ -21,11 +21,11 @@ function Target({ type, id }: { type: string | null; id: string | null }) {
       {type && <span className="block text-xs text-slate-600">{type}</span>}
       {id &&
         (type === 'secret' ? (
-          <Link href={`/inventory/${encodeURIComponent(id)}`} className="block max-w-56 truncate font-mono text-xs text-accent-700 underline" title={id}>
+          <Link href={`/inventory/${encodeURIComponent(id)}`} className="block max-w-40 truncate font-mono text-xs text-accent-700 underline" title={id}>
             {id}
           </Link>
         ) : (
-          <span className="block max-w-56 truncate font-mono text-xs" title={id}>
+          <span className="block max-w-40 truncate font-mono text-xs" title={id}>
             {id}
           </span>
         ))}
@@ -65,7 +65,7 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
         <Td>
           {event.actor.email ? (
             <div className="flex flex-col items-start gap-1">
-              <span className="break-words">{event.actor.email}</span>
+              <span className="block max-w-56 break-words">{event.actor.email}</span>
               {event.actor.role && <RoleBadge role={event.actor.role} />}
             </div>
           ) : (
