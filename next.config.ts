@@ -12,9 +12,6 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'rate-limiter-flexible'],
-  // `next dev` otherwise prints every server action call with its arguments: passwords,
-  // invite and setup codes, secret values typed into forms.
-  logging: { serverFunctions: false },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },
