@@ -3,6 +3,7 @@
 // the same transaction. Invite codes are returned once to the admin who made them and
 // are otherwise kept only as a sha256 hash: never in an audit event, log line or DTO.
 import 'server-only';
+import { activeAdminCount, lockAdminGuard } from '@/lib/auth/admin-guard';
 import { createHash, randomBytes } from 'node:crypto';
 import { Prisma } from '@/generated/prisma/client';
 import type { Role, UserStatus } from '@/generated/prisma/enums';
@@ -22,7 +23,6 @@ const DAY_MS = 86_400_000;
 
 // Serializes every change that could remove an administrator (pg_advisory_xact_lock
 // key), so two admins demoting each other at once cannot leave none.
-const ADMIN_GUARD_LOCK = 727_002;
 
 export type InviteState = 'none' | 'pending' | 'expired';
 
@@ -194,7 +194,7 @@ type Locked = {
  * transaction. Every path that can remove an administrator goes through here first.
  */
 async function lockUser(tx: Tx, id: string): Promise<Locked> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK})`;
+  await lockAdminGuard(tx);
   const rows = await tx.$queryRaw<
     { id: string; email: string; role: Role; status: UserStatus; has_password: boolean; has_invite: boolean; invite_expires: Date | null }[]
   >`
@@ -224,7 +224,7 @@ async function assertAdminRemains(tx: Tx, actor: SessionUser, target: Locked, ve
         : 'You cannot disable your own account. Ask another administrator to do it.',
     );
   }
-  const admins = await tx.user.count({ where: { role: 'admin', status: 'active' } });
+  const admins = await activeAdminCount(tx);
   if (admins <= 1) {
     throw new InputError(
       `${target.email} is the last active administrator, so they cannot be ${verb === 'demote' ? 'given another role' : 'disabled'}. Make someone else an administrator first.`,

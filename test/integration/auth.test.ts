@@ -114,4 +114,16 @@ describe('OIDC sign-in', () => {
     const other = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, name: null, groups: ['sec-engineers'] });
     expect(other).toEqual({ ok: false, reason: 'email_linked_to_other_identity' });
   });
+
+  it('never demotes the last active administrator through a group change', async () => {
+    const admin = await seedUser('admin');
+    await db.user.updateMany({ where: { role: 'admin', id: { not: admin.id } }, data: { status: 'disabled' } });
+    const subject = randomUUID();
+    const kept = await signInWithOidc(anonymous(), { subject, email: admin.email, name: null, groups: ['sec-engineers'] });
+    expect(kept).toMatchObject({ ok: true, user: { role: 'admin' } });
+
+    await seedUser('admin');
+    const demoted = await signInWithOidc(anonymous(), { subject, email: admin.email, name: null, groups: ['sec-engineers'] });
+    expect(demoted).toMatchObject({ ok: true, user: { role: 'engineer' } });
+  });
 });
