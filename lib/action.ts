@@ -22,6 +22,22 @@ export async function runAction<T extends Record<string, Scalar>>(
   }
 }
 
+/**
+ * Like runAction, for the rare action whose answer is a DTO built for the browser (the
+ * CSV import preview: line numbers, capped names and messages). Never pass it rows or
+ * anything that could hold a secret value.
+ */
+export async function runActionWithData<T>(
+  work: (caller: Caller) => Promise<T>,
+): Promise<{ ok: true; data: T } | ActionFailure> {
+  const caller = await getCaller();
+  try {
+    return { ok: true, data: await work(caller) };
+  } catch (error) {
+    return failureOf(error, caller);
+  }
+}
+
 export function failureOf(error: unknown, caller: Caller): ActionFailure {
   if (error instanceof InputError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
   if (error instanceof ForbiddenError || error instanceof NotFoundError) return { ok: false, error: error.message };

@@ -58,8 +58,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** WHERE conditions for the filters (not the cursor), shared by the page and its counts. */
-function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
+/** WHERE conditions for the filters (not the cursor), shared by the page, its counts and the CSV export. */
+export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (query.q) where.push(Prisma.sql`s.search_text LIKE ${`%${escapeLike(query.q.toLowerCase())}%`}`);
   if (query.env) where.push(Prisma.sql`s.environment_id = (SELECT id FROM environments WHERE name = ${query.env})`);

@@ -152,8 +152,8 @@ export async function getSecret(caller: Caller, id: string): Promise<SecretDetai
 // ---------------------------------------------------------------------------
 // Writing
 
-/** The audited view of a secret: names rather than ids, so history reads on its own. */
-type Snapshot = {
+/** The audited view of a secret: names rather than ids, so history reads on its own (also built by CSV import). */
+export type Snapshot = {
   name: string;
   description: string;
   environment: string;
@@ -169,7 +169,7 @@ type Snapshot = {
   consumers: string[];
 };
 
-const AUDITED_FIELDS = [
+export const AUDITED_FIELDS = [
   'name',
   'description',
   'environment',
