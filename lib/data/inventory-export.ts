@@ -1,0 +1,150 @@
+// CSV export of the inventory: the secrets matching the inventory list's URL filters,
+// read in keyset batches so a 100k-row export never sits in memory at once, as CSV
+// records in the import's column layout (an export re-imports as it is).
+import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
+import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } from '@/lib/csv/inventory-columns';
+import { neutraliseFormula } from '@/lib/csv/write';
+import { db } from '@/lib/db';
+import type { TSecretListQuery } from '@/lib/validation/secret-list';
+import { filterConditions } from './secret-list-sql';
+
+export const EXPORT_BATCH = 1000;
+
+export type InventoryExportRow = {
+  id: string;
+  name: string;
+  environment: string;
+  owner: string;
+  consumers: string[];
+  classification: Classification;
+  lastRotatedAt: Date | null;
+  rotationIntervalDays: number | null;
+  providerKind: ProviderKind;
+  providerRef: string;
+  description: string;
+  status: SecretStatus;
+  contactPerson: string | null;
+  tags: string[];
+  nextDueAt: Date | null;
+};
+
+type Row = {
+  id: string;
+  name: string;
+  environment: string;
+  owner: string;
+  consumers: string[];
+  classification: Classification;
+  last_rotated_at: Date | null;
+  rotation_interval_days: number | null;
+  provider_kind: ProviderKind;
+  provider_ref: string;
+  description: string;
+  status: SecretStatus;
+  contact_person: string | null;
+  tags: string[];
+  next_due_at: Date | null;
+};
+
+/** The filters as flat audit detail (the cursor and page size mean nothing here). */
+function filtersOf(query: TSecretListQuery): Record<string, string> {
+  const detail: Record<string, string> = {};
+  for (const k of ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag'] as const) {
+    const v = query[k];
+    if (v !== undefined) detail[k] = String(v);
+  }
+  return detail;
+}
+
+/**
+ * Authorizes and audits the export up front (so a denial is an HTTP error, not a broken
+ * download), then returns the rows lazily. The row count is only known at the end of
+ * the stream, so the audit event records the filters.
+ */
+export async function exportInventory(caller: Caller, query: TSecretListQuery): Promise<AsyncIterable<InventoryExportRow>> {
+  await authorize(caller, 'inventory.export', { action: 'inventory.export', targetType: 'secret' });
+  await recordAudit(db, caller, { action: 'inventory.export', targetType: 'secret', detail: filtersOf(query) });
+  return readBatches(query);
+}
+
+async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryExportRow> {
+  const filters = filterConditions(query);
+  let after: { name: string; id: string } | null = null;
+  for (;;) {
+    const where = after ? [...filters, Prisma.sql`(s.name, s.id) > (${after.name}, ${after.id}::uuid)`] : filters;
+    // Keyset on (name, id), served by the secrets(name, id) index; never OFFSET.
+    const rows: Row[] = await db.$queryRaw<Row[]>`
+      SELECT s.id::text, s.name, e.name AS environment, t.name AS owner,
+             ARRAY(SELECT sy.name FROM secret_consumers c JOIN systems sy ON sy.id = c.system_id
+                   WHERE c.secret_id = s.id ORDER BY sy.name) AS consumers,
+             s.classification, s.last_rotated_at, s.rotation_interval_days, s.provider_kind, s.provider_ref,
+             s.description, s.status, s.contact_person, s.tags, s.next_due_at
+      FROM secrets s
+      JOIN environments e ON e.id = s.environment_id
+      JOIN teams t ON t.id = s.owner_team_id
+      WHERE ${where.length ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
+      ORDER BY s.name, s.id
+      LIMIT ${EXPORT_BATCH}`;
+    for (const r of rows) yield toExportRow(r);
+    const last = rows.at(-1);
+    if (rows.length < EXPORT_BATCH || !last) return;
+    after = { name: last.name, id: last.id };
+  }
+}
+
+function toExportRow(r: Row): InventoryExportRow {
+  return {
+    id: r.id,
+    name: r.name,
+    environment: r.environment,
+    owner: r.owner,
+    consumers: r.consumers,
+    classification: r.classification,
+    lastRotatedAt: r.last_rotated_at,
+    rotationIntervalDays: r.rotation_interval_days,
+    providerKind: r.provider_kind,
+    providerRef: r.provider_ref,
+    description: r.description,
+    status: r.status,
+    contactPerson: r.contact_person,
+    tags: r.tags,
+    nextDueAt: r.next_due_at,
+  };
+}
+
+/** A calendar day when the time is midnight UTC (as typed in a spreadsheet), else the full instant. */
+function csvDate(d: Date | null): string {
+  if (!d) return '';
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}
+
+/** One row as CSV cells in the export column order, each guarded against formulas. */
+export function toCsvRecord(row: InventoryExportRow): string[] {
+  const cells: Record<InventoryColumnKey, string> = {
+    name: row.name,
+    environment: row.environment,
+    owner: row.owner,
+    consumers: row.consumers.join(`${LIST_SEPARATOR} `),
+    classification: row.classification,
+    lastRotatedAt: csvDate(row.lastRotatedAt),
+    rotationIntervalDays: row.rotationIntervalDays?.toString() ?? '',
+    providerKind: row.providerKind,
+    providerRef: row.providerRef,
+    description: row.description,
+    status: row.status,
+    contactPerson: row.contactPerson ?? '',
+    tags: row.tags.join(`${LIST_SEPARATOR} `),
+    nextDueAt: csvDate(row.nextDueAt),
+  };
+  return EXPORT_KEYS.map((k) => neutraliseFormula(cells[k]));
+}
+
+export async function* toCsvRecords(rows: AsyncIterable<InventoryExportRow>): AsyncGenerator<string[]> {
+  for await (const row of rows) yield toCsvRecord(row);
+}
