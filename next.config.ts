@@ -15,6 +15,12 @@ const config: NextConfig = {
   // whatever a person typed into a form.
   logging: { serverFunctions: false },
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'rate-limiter-flexible'],
+  experimental: {
+    // CSV import sends up to 5 MB of text to a server action; its encoding (escaped quotes
+    // and line breaks) adds some. Stays at proxy.ts's 10 MB body buffer, beyond which
+    // Next would hand the action a truncated body.
+    serverActions: { bodySizeLimit: '10mb' },
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

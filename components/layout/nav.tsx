@@ -7,10 +7,14 @@ export type NavItem = { href: string; label: string };
 
 export function Nav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
+  // The most specific match wins, so /inventory/import lights "Import CSV", not also "Inventory".
+  const current = items
+    .filter((item) => pathname === item.href || pathname.startsWith(`${item.href}/`))
+    .reduce<string | undefined>((best, item) => (!best || item.href.length > best.length ? item.href : best), undefined);
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = item.href === current;
         return (
           <Link
             key={item.href}
