@@ -104,15 +104,15 @@ function mapHeader(header: string[]): { index: Partial<Record<InventoryColumnKey
   return { index, warnings };
 }
 
+/** The first problem per column: later ones tend to restate it ("not a date", "in the future"). */
 function errorsOf(issues: readonly { path: PropertyKey[]; message: string }[]): ImportRowError[] {
-  const seen = new Set<string>();
+  const seen = new Set<string | null>();
   const errors: ImportRowError[] = [];
   for (const issue of issues) {
     const field = issue.path[0] as InventoryColumnKey | undefined;
     const column = field && field in INVENTORY_COLUMNS ? INVENTORY_COLUMNS[field] : null;
-    const id = `${column}\u0000${issue.message}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (seen.has(column)) continue;
+    seen.add(column);
     errors.push({ column, message: issue.message });
   }
   return errors;
@@ -183,8 +183,9 @@ type Plan = {
 };
 
 async function plan(client: Tx | typeof db, file: CheckedFile): Promise<Plan> {
-  const environments = byKey(await client.environment.findMany({ select: { id: true, name: true } }));
-  const envList = [...environments.values()].map((e) => e.name).join(', ');
+  const envRows = await client.environment.findMany({ select: { id: true, name: true }, orderBy: [{ position: 'asc' }, { name: 'asc' }] });
+  const environments = byKey(envRows);
+  const envList = envRows.map((e) => e.name).join(', ');
 
   const parsed = file.rows.filter((r): r is CheckedRow & { data: TImportRow } => r.data !== undefined);
   const teamNames = [...new Set(parsed.map((r) => key(r.data.owner)))];
@@ -257,13 +258,18 @@ async function plan(client: Tx | typeof db, file: CheckedFile): Promise<Plan> {
   return { rows: file.rows, valid, teams, systems, warnings: file.warnings };
 }
 
+const COLUMN_ORDER: (string | null)[] = [null, ...Object.values(INVENTORY_COLUMNS)];
+
 function previewOf(p: Plan): ImportPreview {
   const rows = p.rows.map((r) => ({
     line: r.line,
     name: cap(r.name, NAME_DISPLAY_MAX),
     environment: cap(r.environment, ENV_DISPLAY_MAX),
     ok: r.errors.length === 0,
-    errors: r.errors.slice(0, MAX_ERRORS_PER_ROW),
+    // In the file's column order, whichever check found them.
+    errors: [...r.errors]
+      .sort((a, b) => COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column))
+      .slice(0, MAX_ERRORS_PER_ROW),
   }));
   const valid = rows.filter((r) => r.ok).length;
   return {

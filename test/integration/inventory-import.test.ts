@@ -75,7 +75,7 @@ describe('CSV import: preview', () => {
     const text = csv([
       row(),
       row({ Classification: 'ultra', 'Last Rotated': '2999-01-01', Tags: 'PCI;bad tag' }),
-      row({ 'Rotation Interval (days)': 'ninety' }),
+      row({ 'Rotation Interval (days)': 'ninety', 'Last Rotated': '2026-13-01' }),
       row(),
     ]);
     const preview = await previewImport(engineer, text);
@@ -90,7 +90,11 @@ describe('CSV import: preview', () => {
     expect(bad.errors.map((e) => e.column).sort()).toEqual(['Classification', 'Last Rotated', 'Tags']);
     expect(bad.errors.find((e) => e.column === 'Classification')?.message).toBe('Use one of: critical, important, sensitive');
     expect(bad.errors.find((e) => e.column === 'Last Rotated')?.message).toBe('Last rotated cannot be in the future');
-    expect(preview.rows[2].errors).toEqual([{ column: 'Rotation Interval (days)', message: 'Enter a whole number of days' }]);
+    // One message per column: an impossible date is not also reported as "in the future".
+    expect(preview.rows[2].errors).toEqual([
+      { column: 'Last Rotated', message: 'Use a date like 2026-01-31' },
+      { column: 'Rotation Interval (days)', message: 'Enter a whole number of days' },
+    ]);
 
     const before = await counts();
     const error = await inputError(commitImport(engineer, text, { createMissing: true }));

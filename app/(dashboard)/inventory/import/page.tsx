@@ -1,0 +1,97 @@
+import type { Metadata } from 'next';
+import { Alert } from '@/components/ui/alert';
+import { buttonClass } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { INVENTORY_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_ON_IMPORT } from '@/lib/csv/inventory-columns';
+import { listEnvironments } from '@/lib/data/catalog';
+import { ImportClient } from './import-client';
+
+export const metadata: Metadata = { title: 'Import CSV' };
+
+// What each column accepts, for people preparing a spreadsheet.
+const COLUMN_HELP: { column: string; accepts: string }[] = [
+  { column: INVENTORY_COLUMNS.name, accepts: 'Letters, digits, spaces and . _ / : + = @ - (up to 200 characters). Unique per environment.' },
+  { column: INVENTORY_COLUMNS.environment, accepts: 'The name of an existing environment.' },
+  { column: INVENTORY_COLUMNS.owner, accepts: 'Team name. A team that does not exist yet is created.' },
+  { column: INVENTORY_COLUMNS.consumers, accepts: 'System names separated by ";". New systems are created, owned by the row’s team.' },
+  { column: INVENTORY_COLUMNS.classification, accepts: 'critical, important or sensitive.' },
+  { column: INVENTORY_COLUMNS.lastRotatedAt, accepts: 'Year-month-day, like 2026-01-31. Leave empty if never rotated.' },
+  { column: INVENTORY_COLUMNS.rotationIntervalDays, accepts: 'Whole number of days (1 to 3650). Empty means no rotation policy.' },
+  { column: INVENTORY_COLUMNS.providerKind, accepts: 'aws, gcp, local or other (the default).' },
+  { column: INVENTORY_COLUMNS.providerRef, accepts: 'Where the value lives, such as an ARN or resource name.' },
+  { column: INVENTORY_COLUMNS.description, accepts: 'Free text, up to 2000 characters.' },
+  { column: INVENTORY_COLUMNS.status, accepts: 'active (the default), compromised, deprecated or decommissioned.' },
+  { column: INVENTORY_COLUMNS.contactPerson, accepts: 'A person to ask about this secret.' },
+  { column: INVENTORY_COLUMNS.tags, accepts: 'Lower-case tags separated by ";", like pci; database.' },
+];
+
+const REQUIRED = new Set<string>(REQUIRED_ON_IMPORT.map((k) => INVENTORY_COLUMNS[k]));
+
+export default async function ImportPage() {
+  const caller = await requireSignedIn();
+  if (!can(caller.user.role, 'inventory.import')) {
+    return (
+      <>
+        <PageHeader title="Import from CSV" />
+        <div className="space-y-4">
+          <Alert tone="info">Only engineers and administrators can import secrets. Ask one of them to import your file.</Alert>
+          {can(caller.user.role, 'inventory.export') && (
+            <a href="/api/export/inventory" className={buttonClass('secondary')} download>
+              Export the inventory as CSV instead
+            </a>
+          )}
+        </div>
+      </>
+    );
+  }
+  const environments = await listEnvironments(caller);
+
+  return (
+    <>
+      <PageHeader
+        title="Import from CSV"
+        description="Move a spreadsheet of secrets into the inventory. Nothing is saved until you have checked the preview and confirmed."
+        actions={
+          <>
+            <a href="/inventory/import/template" className={buttonClass('secondary')} download>
+              Download template
+            </a>
+            <a href="/api/export/inventory" className={buttonClass('secondary')} download>
+              Export current inventory
+            </a>
+          </>
+        }
+      />
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_22rem]">
+        <ImportClient />
+        <Card title="What the file should contain" className="self-start">
+          <div className="space-y-3 text-sm text-slate-700">
+            <p>
+              One row per secret, with a header row naming the columns (any order, any capitalisation). Up to{' '}
+              {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and 5 MB; save as <span className="font-medium">CSV UTF-8</span>.
+              Import only creates secrets: names that already exist in an environment are reported, not changed.
+            </p>
+            <p>
+              Environments: <span className="font-medium">{environments.map((e) => e.name).join(', ') || 'none yet'}</span>.
+            </p>
+            <dl className="grid gap-x-8 sm:grid-cols-2 2xl:grid-cols-1">
+              {COLUMN_HELP.map((c) => (
+                <div key={c.column} className="border-t border-slate-100 py-2">
+                  <dt className="font-medium text-slate-900">
+                    {c.column}
+                    {REQUIRED.has(c.column) && <span className="ml-1.5 text-xs font-normal text-red-700">required</span>}
+                  </dt>
+                  <dd className="text-slate-600">{c.accepts}</dd>
+                </div>
+              ))}
+            </dl>
+            <p className="text-slate-600">Other columns, and the Next Due column of an export, are ignored.</p>
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}
