@@ -32,7 +32,6 @@ const catalogName = (what: string) =>
     .trim()
     .min(1, `Enter the ${what}`)
     .max(CATALOG_NAME_MAX, `${what[0].toUpperCase()}${what.slice(1)} names are at most ${CATALOG_NAME_MAX} characters`)
-    // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f]*$/, `The ${what} name cannot contain line breaks or control characters`);
 
 const splitList = (v: unknown) =>
