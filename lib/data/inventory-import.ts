@@ -449,21 +449,23 @@ async function write(
   }
 
   const events: AuditEntry[] = [
+    // The same changes createTeam and createSystem record for a new row.
     ...newTeams.map((t) => ({
       action: 'team.create',
       targetType: 'team',
       targetId: t.id,
-      changes: { name: { before: null, after: t.name } },
+      changes: changedFields(null, { name: t.name, description: '' }, ['name', 'description']),
       detail: via,
     })),
     ...newSystems.map((s) => ({
       action: 'system.create',
       targetType: 'system',
       targetId: s.id,
-      changes: {
-        name: { before: null, after: s.name },
-        ownerTeam: { before: null, after: p.teams.get(s.ownerKey)!.name },
-      },
+      changes: changedFields(
+        null,
+        { name: s.name, description: '', ownerTeam: p.teams.get(s.ownerKey)!.name, status: 'active' },
+        ['name', 'description', 'ownerTeam', 'status'],
+      ),
       detail: via,
     })),
     ...secrets.map((s) => ({

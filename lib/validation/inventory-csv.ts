@@ -4,6 +4,7 @@
 // (systems, tags) separated by ";".
 import { z } from 'zod';
 import { LIST_SEPARATOR, MAX_IMPORT_BYTES } from '@/lib/csv/inventory-columns';
+import { ZSystemInput, ZTeamInput } from './catalog';
 import { blankToUndefined } from './parse';
 import {
   CLASSIFICATIONS,
@@ -23,16 +24,12 @@ export const ZImportText = z
 
 export const ZCommitOptions = z.object({ createMissing: z.boolean().default(false) });
 
-const CATALOG_NAME_MAX = 100;
-
-/** A team, system or environment named in a cell. */
-const catalogName = (what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `Enter the ${what}`)
-    .max(CATALOG_NAME_MAX, `${what[0].toUpperCase()}${what.slice(1)} names are at most ${CATALOG_NAME_MAX} characters`)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, `The ${what} name cannot contain line breaks or control characters`);
+/** An environment named in a cell (environments have no form of their own). */
+const environmentName = z
+  .string()
+  .trim()
+  .min(1, 'Enter the environment')
+  .max(100, 'Environment names are at most 100 characters');
 
 const splitList = (v: unknown) =>
   typeof v === 'string'
@@ -57,12 +54,11 @@ const ZCsvDate = z
 
 export const ZImportRow = z.object({
   name: ZSecretName,
-  environment: catalogName('environment'),
-  owner: catalogName('owning team'),
-  consumers: z.preprocess(
-    splitList,
-    z.array(catalogName('system')).max(500, 'At most 500 consuming systems').default([]),
-  ),
+  environment: environmentName,
+  // Teams and systems the file names may be created, so they follow the Teams and
+  // Systems forms' name rules.
+  owner: ZTeamInput.shape.name,
+  consumers: z.preprocess(splitList, z.array(ZSystemInput.shape.name).max(500, 'At most 500 consuming systems').default([])),
   classification: z.preprocess(lowerCase, oneOf(CLASSIFICATIONS)),
   lastRotatedAt: ZCsvDate,
   rotationIntervalDays: ZRotationInterval,

@@ -253,6 +253,17 @@ describe('CSV import: commit', () => {
       expect(e).toMatchObject({ outcome: 'success', actorEmail: engineer.user!.email, actorRole: 'engineer', ip: '127.0.0.1', userAgent: 'vitest' });
     }
     expect(events.find((e) => e.action === 'inventory.import')?.detail).toEqual({ fileRows: 3, created: 3, teamsCreated: 1, systemsCreated: 1 });
+    // Same changes as the Teams and Systems forms record for a new row.
+    expect(events.find((e) => e.action === 'team.create')).toMatchObject({
+      targetId: createdTeam.id,
+      changes: { name: { before: null, after: newTeam }, description: { before: null, after: '' } },
+    });
+    expect(events.find((e) => e.action === 'system.create')?.changes).toEqual({
+      name: { before: null, after: newSys },
+      description: { before: null, after: '' },
+      ownerTeam: { before: null, after: newTeam },
+      status: { before: null, after: 'active' },
+    });
     const createA = events.find((e) => e.targetId === a.id)!;
     expect(createA).toMatchObject({ action: 'secret.create', targetType: 'secret', environment: 'production', detail: { via: 'inventory.import', line: 2 } });
     expect(createA.changes).toMatchObject({
