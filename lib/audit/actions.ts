@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in',
   'auth.sign_out',
   'environment.list',
+  'inventory.export',
+  'inventory.import',
   'secret.create',
   'secret.decommission',
   'secret.list',
