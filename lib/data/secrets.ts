@@ -41,7 +41,8 @@ export type SecretListPage = {
   items: SecretListItem[];
   nextCursor: string | null;
   total: number;
-  summary: { overdue: number; dueSoon: number; neverRotated: number };
+  /** Rotation health of the filtered view; overdue + dueSoon + noPolicy never exceed total. */
+  summary: { overdue: number; dueSoon: number; neverRotated: number; noPolicy: number };
 };
 
 export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
@@ -168,12 +169,13 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
       WHERE ${and(pageWhere)}
       ORDER BY ${sort.column} ${order}
       LIMIT ${query.size + 1}`,
-    db.$queryRaw<{ total: number; overdue: number; due_soon: number; never_rotated: number }[]>`
+    db.$queryRaw<{ total: number; overdue: number; due_soon: number; never_rotated: number; no_policy: number }[]>`
       SELECT count(*)::int AS total,
              count(*) FILTER (WHERE s.next_due_at < now())::int AS overdue,
              count(*) FILTER (WHERE s.next_due_at >= now()
                               AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS}))::int AS due_soon,
-             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated
+             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated,
+             count(*) FILTER (WHERE s.next_due_at IS NULL)::int AS no_policy
       FROM secrets s
       WHERE ${and(filters)}`,
   ]);
@@ -185,7 +187,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
     items: page.map(toListItem),
     nextCursor: rows.length > query.size && last ? encodeCursor(sort.cursorValue(last), last.id) : null,
     total: c.total,
-    summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated },
+    summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated, noPolicy: c.no_policy },
   };
 }
 
