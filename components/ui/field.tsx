@@ -1,9 +1,12 @@
 // Labelled form controls with their validation messages wired up for screen readers.
 import { cn } from './cn';
 
-const CONTROL =
-  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600';
-const INVALID = 'ring-red-600';
+// The ring colour is chosen, not overridden: two ring-colour utilities on one element
+// resolve by stylesheet order, not class order, and the invalid red lost to slate.
+const CONTROL_BASE =
+  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600';
+const CONTROL = `${CONTROL_BASE} ring-slate-300`;
+const INVALID = `${CONTROL_BASE} ring-red-600`;
 
 type FieldProps = {
   label: string;
@@ -29,7 +32,7 @@ export function Field({ label, name, hint, errors, required, children }: FieldPr
         id,
         'aria-invalid': errors?.length ? true : undefined,
         'aria-describedby': describedBy,
-        className: cn(CONTROL, errors?.length ? INVALID : undefined),
+        className: errors?.length ? INVALID : CONTROL,
       })}
       {hint && (
         <p id={hintId} className="text-xs text-slate-600">
