@@ -108,10 +108,12 @@ function useComboboxKeys(
   options: SystemOption[],
   choose: (option: SystemOption) => void,
   close: () => void,
+  typed: string,
 ) {
   const [active, setActive] = useState(-1);
-  // A new result list starts with its first option active, so Enter picks it.
-  useEffect(() => setActive(options.length ? 0 : -1), [options]);
+  // As in the ARIA practices' list-autocomplete example: new results start with no option
+  // active, and the first Arrow Down moves to the first one.
+  useEffect(() => setActive(-1), [options]);
 
   function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
     switch (event.key) {
@@ -124,12 +126,16 @@ function useComboboxKeys(
         event.preventDefault();
         setActive((i) => Math.max(i - 1, 0));
         break;
-      case 'Enter':
-        if (open && options[active]) {
+      case 'Enter': {
+        // With nothing highlighted, Enter still takes a system whose full name was typed.
+        const exact = options.find((o) => o.name.toLowerCase() === typed.trim().toLowerCase());
+        const option = options[active] ?? exact;
+        if (open && option) {
           event.preventDefault();
-          choose(options[active]);
+          choose(option);
         }
         break;
+      }
       case 'Escape':
         if (open) {
           event.preventDefault();
@@ -179,7 +185,7 @@ export function SystemCombobox({
     setText(option.name);
     setOpen(false);
   }
-  const keys = useComboboxKeys(open, setOpen, options, choose, close);
+  const keys = useComboboxKeys(open, setOpen, options, choose, close, text);
 
   return (
     <div className="space-y-1">
@@ -279,7 +285,7 @@ export function SystemMultiSelect({
 
   const [open, setOpen] = useState(false);
   const { options, loading, error } = useSystemSearch(search, query, open);
-  const keys = useComboboxKeys(open, setOpen, options, toggle, () => setOpen(false));
+  const keys = useComboboxKeys(open, setOpen, options, toggle, () => setOpen(false), query);
 
   return (
     <Field label={label} name={name} hint={hint} errors={errors}>

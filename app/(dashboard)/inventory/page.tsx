@@ -95,7 +95,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
         <>
           <PageHeader title="Inventory" />
           <EmptyState
-            title="Start your secret inventory"
+            title={can(role, 'secrets.write') ? 'Start your secret inventory' : 'The inventory is empty'}
             action={
               <>
                 {can(role, 'secrets.write') && (

@@ -167,7 +167,11 @@ export default async function SecretPage({ params, searchParams }: Props) {
         </div>
       </div>
 
-      <History events={history.items} nextHref={history.nextCursor ? `${here}?history=${history.nextCursor}#history` : null} firstHref={historyAfter ? `${here}#history` : null} />
+      <History
+        events={history.items}
+        nextHref={history.nextCursor ? `${here}?history=${history.nextCursor}#history` : null}
+        firstHref={historyAfter ? `${here}#history` : null}
+      />
     </>
   );
 }
@@ -255,7 +259,7 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
               <div className="space-y-1">
                 <p className="flex flex-wrap items-center gap-2">
                   <span className="font-medium text-slate-900">{ACTION_LABELS[event.action] ?? event.action}</span>
-                  {event.outcome !== 'success' && <Badge tone={OUTCOME_TONES[event.outcome]}>{OUTCOME_LABELS[event.outcome]}</Badge>}
+                  <Badge tone={OUTCOME_TONES[event.outcome]}>{OUTCOME_LABELS[event.outcome]}</Badge>
                 </p>
                 <p className="text-xs text-slate-500">
                   <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time>
