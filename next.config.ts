@@ -11,6 +11,9 @@ const securityHeaders = [
 
 const config: NextConfig = {
   poweredByHeader: false,
+  // The dev server otherwise logs every server action's arguments, which would include
+  // whatever a person typed into a form.
+  logging: { serverFunctions: false },
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'rate-limiter-flexible'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

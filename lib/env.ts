@@ -20,7 +20,7 @@ const ZEnv = z.object({
   OIDC_DISPLAY_NAME: z.string().default('Single sign-on'),
   OIDC_SCOPES: z.string().default('openid email profile'),
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
-  // "group=role,group=role"; the highest role any of the user's groups maps to wins.
+  // "group=role;group=role"; the highest role any of the user's groups maps to wins.
   OIDC_ROLE_MAP: z.string().default(''),
   // Role for SSO users whose groups map to none; unset means they are refused.
   OIDC_DEFAULT_ROLE: z.enum(['admin', 'engineer', 'viewer', 'auditor']).optional(),

@@ -4,6 +4,7 @@
 //   - builds the app when the build is missing or older than the sources
 //   - serves on http://localhost:$PORT (default 3000)
 // `npm run dev` (--dev) does the same with `next dev` instead of a build.
+// --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -14,16 +15,17 @@ import { applyMigrations } from './lib/schema-engine.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dev = process.argv.includes('--dev');
+const prebuilt = process.argv.includes('--prebuilt');
 process.chdir(root);
 nextEnv.loadEnvConfig(root, dev);
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = path.join(root, '.data');
-mkdirSync(dataDir, { recursive: true });
 
 /** A random value kept in .data/<file> (mode 0600), created on first start. */
 function persistentSecret(file) {
   const full = path.join(dataDir, file);
+  mkdirSync(dataDir, { recursive: true });
   if (!existsSync(full)) writeFileSync(full, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(full, 'utf8').trim();
 }
@@ -54,7 +56,7 @@ function newestSourceTime() {
 }
 
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-if (!dev) {
+if (!dev && !prebuilt) {
   const buildId = path.join(root, '.next/BUILD_ID');
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceTime()) {
     console.log('Building the dashboard (first start or sources changed)…');

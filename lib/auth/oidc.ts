@@ -6,6 +6,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
+import { activeAdminCount, lockAdminGuard } from './admin-guard';
 import { roleFromGroups } from './role-mapping';
 
 export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[] };
@@ -15,7 +16,7 @@ export type OidcSignInResult = { ok: true; user: SessionUser } | { ok: false; re
 export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Promise<OidcSignInResult> {
   const e = env();
   const email = identity.email?.trim().toLowerCase() ?? null;
-  const role: Role | null = roleFromGroups(identity.groups, e.OIDC_ROLE_MAP, e.OIDC_DEFAULT_ROLE);
+  const mappedRole: Role | null = roleFromGroups(identity.groups, e.OIDC_ROLE_MAP, e.OIDC_DEFAULT_ROLE);
   const refuse = async (reason: string, actorId: string | null = null) => {
     await recordAudit(db, caller, {
       action: 'auth.sign_in',
@@ -28,7 +29,7 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
     return { ok: false as const, reason };
   };
   if (!email) return refuse('no_email_claim');
-  if (!role) return refuse('no_role_for_groups');
+  if (!mappedRole) return refuse('no_role_for_groups');
 
   return db.$transaction(async (tx) => {
     const existing =
@@ -39,6 +40,17 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
     }
     if (existing?.status === 'disabled') return refuse('account_disabled', existing.id);
     const name = identity.name?.trim() || email;
+    // Groups decide the role, except that a group change never removes the last
+    // active administrator (the same guard as the Users page).
+    let role: Role = mappedRole;
+    let keptLastAdmin = false;
+    if (existing?.role === 'admin' && existing.status === 'active' && role !== 'admin') {
+      await lockAdminGuard(tx);
+      if ((await activeAdminCount(tx)) <= 1) {
+        role = 'admin';
+        keptLastAdmin = true;
+      }
+    }
     const account = existing
       ? await tx.user.update({
           where: { id: existing.id },
@@ -50,7 +62,7 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
       action: 'auth.sign_in',
       targetType: 'user',
       targetId: user.id,
-      detail: { method: 'oidc', created: !existing },
+      detail: { method: 'oidc', created: !existing, ...(keptLastAdmin ? { keptLastAdmin: true } : {}) },
       changes: existing && existing.role !== role ? { role: { before: existing.role, after: role } } : undefined,
       actor: user,
     });

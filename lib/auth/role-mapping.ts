@@ -2,10 +2,13 @@
 import type { Role } from '@/generated/prisma/enums';
 import { ROLE_RANK, ROLES } from './permissions';
 
-/** Parses "group=role,group=role" (whitespace allowed); unknown roles are rejected. */
+/**
+ * Parses "group=role;group=role" (whitespace allowed). Pairs are separated by ";" so
+ * group names may contain commas and "=" (LDAP DNs); the last "=" splits group from role.
+ */
 export function parseRoleMap(text: string): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) {
     const at = pair.lastIndexOf('=');
     const group = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim() as Role;

@@ -18,9 +18,10 @@ import {
   ZSecretInput,
   type TSecretInput,
 } from '@/lib/validation/secret';
-import { DUE_SOON_DAYS, type SecretSort, type TSecretListQuery } from '@/lib/validation/secret-list';
-import { decodeCursor, encodeCursor } from './cursor';
+import type { TSecretListQuery } from '@/lib/validation/secret-list';
+import { encodeCursor } from './cursor';
 import { uuidOrNil } from './ids';
+import { secretListSql, type SecretListCounts, type SecretListRow } from './secret-list-sql';
 
 export type SecretListItem = {
   id: string;
@@ -58,140 +59,25 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
 // ---------------------------------------------------------------------------
 // Listing
 
-type SortSpec = {
-  column: Prisma.Sql;
-  direction: 'ASC' | 'DESC';
-  nullable: boolean;
-  cursorValue: (row: ListRow) => string | null;
-  /** Cursor text back to the column's type. */
-  parse: (value: string | null) => string | Date | null;
-};
-
-const asText = (v: string | null) => v;
-const asDate = (v: string | null) => (v === null ? null : new Date(v));
-
-const SORTS: Record<SecretSort, SortSpec> = {
-  name: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, cursorValue: (r) => r.name, parse: asText },
-  '-name': { column: Prisma.sql`s.name`, direction: 'DESC', nullable: false, cursorValue: (r) => r.name, parse: asText },
-  due: {
-    column: Prisma.sql`s.next_due_at`,
-    direction: 'ASC',
-    nullable: true,
-    cursorValue: (r) => r.next_due_at?.toISOString() ?? null,
-    parse: asDate,
-  },
-  '-updated': {
-    column: Prisma.sql`s.updated_at`,
-    direction: 'DESC',
-    nullable: false,
-    cursorValue: (r) => r.updated_at.toISOString(),
-    parse: asDate,
-  },
-};
-
-type ListRow = {
-  id: string;
-  name: string;
-  environment: string;
-  team_id: string;
-  team_name: string;
-  classification: Classification;
-  status: SecretStatus;
-  provider_kind: ProviderKind;
-  last_rotated_at: Date | null;
-  next_due_at: Date | null;
-  rotation_interval_days: number | null;
-  consumer_count: number;
-  tags: string[];
-  updated_at: Date;
-};
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** WHERE conditions for the filters (not the cursor), shared by the page and its counts. */
-function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
-  if (query.q) where.push(Prisma.sql`s.search_text LIKE ${`%${escapeLike(query.q.toLowerCase())}%`}`);
-  if (query.env) where.push(Prisma.sql`s.environment_id = (SELECT id FROM environments WHERE name = ${query.env})`);
-  if (query.owner) where.push(Prisma.sql`s.owner_team_id = ${query.owner}::uuid`);
-  if (query.system) {
-    where.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM secret_consumers c WHERE c.secret_id = s.id AND c.system_id = ${query.system}::uuid)`,
-    );
-  }
-  if (query.classification) where.push(Prisma.sql`s.classification = ${query.classification}::"Classification"`);
-  if (query.status && query.status !== 'any') where.push(Prisma.sql`s.status = ${query.status}::"SecretStatus"`);
-  if (!query.status) where.push(Prisma.sql`s.status <> 'decommissioned'::"SecretStatus"`);
-  if (query.tag) where.push(Prisma.sql`s.tags @> ARRAY[${query.tag}]::text[]`);
-  if (query.due === 'overdue') where.push(Prisma.sql`s.next_due_at < now()`);
-  if (query.due === 'soon') {
-    where.push(Prisma.sql`s.next_due_at >= now() AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS})`);
-  }
-  if (query.due === 'never') where.push(Prisma.sql`s.last_rotated_at IS NULL`);
-  return where;
-}
-
-/** Keyset condition: rows strictly after the cursor in the sort's order. */
-function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string }): Prisma.Sql {
-  const { column } = sort;
-  if (!sort.nullable) {
-    const cmp = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
-    return Prisma.sql`(${column}, s.id) ${cmp} (${sort.parse(cursor.value)}, ${cursor.id}::uuid)`;
-  }
-  // Nullable columns sort ascending NULLS LAST: after a null we stay among the nulls.
-  if (cursor.value === null) return Prisma.sql`(${column} IS NULL AND s.id > ${cursor.id}::uuid)`;
-  return Prisma.sql`((${column}, s.id) > (${sort.parse(cursor.value)}, ${cursor.id}::uuid) OR ${column} IS NULL)`;
-}
-
-const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
-
 export async function listSecrets(caller: Caller, query: TSecretListQuery): Promise<SecretListPage> {
   await authorize(caller, 'secrets.read', { action: 'secret.list', targetType: 'secret' });
-  const sort = SORTS[query.sort];
-  const filters = filterConditions(query);
-  const cursor = decodeCursor(query.after);
-  const pageWhere = cursor ? [...filters, afterCursor(sort, cursor)] : filters;
-  const order = Prisma.raw(
-    sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`,
-  );
-
+  const sql = secretListSql(query);
   const [rows, counts] = await Promise.all([
-    db.$queryRaw<ListRow[]>`
-      SELECT s.id, s.name, e.name AS environment, t.id AS team_id, t.name AS team_name,
-             s.classification, s.status, s.provider_kind, s.last_rotated_at, s.next_due_at,
-             s.rotation_interval_days, s.tags, s.updated_at,
-             (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count
-      FROM secrets s
-      JOIN environments e ON e.id = s.environment_id
-      JOIN teams t ON t.id = s.owner_team_id
-      WHERE ${and(pageWhere)}
-      ORDER BY ${sort.column} ${order}
-      LIMIT ${query.size + 1}`,
-    db.$queryRaw<{ total: number; overdue: number; due_soon: number; never_rotated: number; no_policy: number }[]>`
-      SELECT count(*)::int AS total,
-             count(*) FILTER (WHERE s.next_due_at < now())::int AS overdue,
-             count(*) FILTER (WHERE s.next_due_at >= now()
-                              AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS}))::int AS due_soon,
-             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated,
-             count(*) FILTER (WHERE s.next_due_at IS NULL)::int AS no_policy
-      FROM secrets s
-      WHERE ${and(filters)}`,
+    db.$queryRaw<SecretListRow[]>(sql.page),
+    db.$queryRaw<SecretListCounts[]>(sql.counts),
   ]);
-
   const page = rows.slice(0, query.size);
   const last = page.at(-1);
   const c = counts[0];
   return {
     items: page.map(toListItem),
-    nextCursor: rows.length > query.size && last ? encodeCursor(sort.cursorValue(last), last.id) : null,
+    nextCursor: rows.length > query.size && last ? encodeCursor(sql.cursorValue(last), last.id) : null,
     total: c.total,
     summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated, noPolicy: c.no_policy },
   };
 }
 
-function toListItem(r: ListRow): SecretListItem {
+function toListItem(r: SecretListRow): SecretListItem {
   return {
     id: r.id,
     name: r.name,

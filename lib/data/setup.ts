@@ -63,14 +63,16 @@ export async function completeSetup(caller: Caller, raw: unknown): Promise<{ use
     });
     return { userId: user.id };
   });
-  if ('closed' in outcome) throw new InputError('Setup is already complete. Sign in instead.');
-  if ('badToken' in outcome) {
+  if ('closed' in outcome || 'badToken' in outcome) {
     await recordAudit(db, caller, {
       action: 'setup.complete',
       outcome: 'denied',
-      detail: { reason: 'bad_setup_token' },
+      detail: { reason: 'closed' in outcome ? 'setup_closed' : 'bad_setup_token' },
       actor: { email: input.email },
     });
+  }
+  if ('closed' in outcome) throw new InputError('Setup is already complete. Sign in instead.');
+  if ('badToken' in outcome) {
     throw new InputError('That setup token is not valid.', {
       token: ['That token is not valid. Use the newest token printed on the server console.'],
     });

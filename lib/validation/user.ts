@@ -21,3 +21,34 @@ export const ZSignIn = z.object({
   email: ZEmail,
   password: z.string().min(1, 'Enter your password').max(256),
 });
+
+export const SIGN_IN_METHODS = ['password', 'sso'] as const;
+export const USER_STATUSES = ['active', 'disabled'] as const;
+
+export const ZUserCreate = z.object({
+  email: ZEmail,
+  name: ZPersonName,
+  role: ZRole,
+  signIn: z.enum(SIGN_IN_METHODS, { message: 'Choose how this person signs in' }),
+});
+export type TUserCreate = z.infer<typeof ZUserCreate>;
+
+export const ZRoleChange = z.object({ role: ZRole });
+export const ZUserStatus = z.object({ status: z.enum(USER_STATUSES, { message: 'Choose active or disabled' }) });
+
+/** Invite codes are 32 base64url characters; anything far longer is not one. */
+export const ZInviteCode = z.string({ message: 'Enter the invite code' }).trim().min(1, 'Enter the invite code').max(200);
+
+export const ZAcceptInvite = z
+  .object({
+    email: ZEmail,
+    code: ZInviteCode,
+    password: ZNewPassword,
+    // The form sends the repeated password; callers that do not are not second-guessed.
+    confirmPassword: z.string().max(256).optional(),
+  })
+  .refine((v) => v.confirmPassword === undefined || v.confirmPassword === v.password, {
+    message: 'The two passwords do not match',
+    path: ['confirmPassword'],
+  });
+export type TAcceptInvite = z.infer<typeof ZAcceptInvite>;

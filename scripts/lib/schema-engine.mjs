@@ -7,6 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +27,36 @@ async function loadWasm() {
   return bindings;
 }
 
+// The engine introspects databases with catalog queries whose columns include
+// PostgreSQL's one-byte type "char" (OID 18, e.g. pg_class.relkind). @prisma/adapter-pg
+// has no column type for it and fails the whole introspection, so this client reports
+// such columns as text (OID 25), which is exact for a one-byte string. pg-pool calls
+// query() with a callback, so both calling styles are covered.
+const PG_CHAR = 18;
+const PG_TEXT = 25;
+function reportCharAsText(result) {
+  for (const field of result?.fields ?? []) if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
+  return result;
+}
+class IntrospectionClient extends pg.Client {
+  query(...args) {
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      args[args.length - 1] = (error, result) => callback(error, error ? result : reportCharAsText(result));
+      return super.query(...args);
+    }
+    const out = super.query(...args);
+    return typeof out?.then === 'function' ? out.then(reportCharAsText) : out;
+  }
+}
+
 let wasmPromise;
 /** Opens a schema engine bound to `connectionString`. Call `.free()` when done. */
 export async function openEngine(connectionString) {
   wasmPromise ??= loadWasm();
   const { SchemaEngine } = await wasmPromise;
   const schema = await readFile(schemaPath, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString, Client: IntrospectionClient }));
   const quiet = () => {};
   return SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, quiet, adapter);
 }
@@ -88,6 +112,17 @@ export async function diffSql(connectionString, from, to) {
 
 export async function schemaTarget() {
   return datamodelTarget(await readFile(schemaPath, 'utf8'));
+}
+
+/**
+ * SQL still needed after the migrations to reach schema.prisma ('' when they match),
+ * as `prisma migrate diff --from-migrations --to-schema` computes it: the engine
+ * replays the migrations into the database at `emptyDatabaseUrl` (its shadow
+ * database, which must be empty) and diffs the result against the schema.
+ */
+export async function pendingSchemaChanges(emptyDatabaseUrl) {
+  const sql = await diffSql(emptyDatabaseUrl, { tag: 'migrations', ...(await readMigrations()) }, await schemaTarget());
+  return sql.replace(/^-- This is an empty migration\.\s*$/m, '').trim();
 }
 
 /** A diff target for a schema given as text (e.g. schema.prisma at an earlier commit). */

@@ -33,6 +33,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         initialError={params.error ? (ERRORS[params.error] ?? 'Sign-in failed. Try again.') : undefined}
         oidc={oidcEnabled() ? { name: env().OIDC_DISPLAY_NAME } : null}
       />
+      <p className="mt-6 text-center text-sm text-slate-600">
+        Have an invite code?{' '}
+        <Link className="font-medium text-accent-700 underline" href="/invite">
+          Set up your account
+        </Link>
+      </p>
     </>
   );
 }

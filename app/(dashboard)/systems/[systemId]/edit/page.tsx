@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { BackLink } from '@/components/catalog/back-link';
+import { Alert } from '@/components/ui/alert';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { listTeamOptions } from '@/lib/data/catalog';
+import { loadSystem } from '../../load';
+import { SystemForm } from '../../system-form-client';
+
+type Props = { params: Promise<{ systemId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Edit ${(await loadSystem((await params).systemId)).system.name}` };
+}
+
+export default async function EditSystemPage({ params }: Props) {
+  const { caller, system } = await loadSystem((await params).systemId);
+  const canWrite = can(caller.user.role, 'catalog.write');
+  const teams = canWrite ? await listTeamOptions(caller) : [];
+  return (
+    <>
+      <BackLink href={`/systems/${system.id}`}>{system.name}</BackLink>
+      <PageHeader title="Edit system" />
+      {canWrite ? (
+        <Card>
+          <SystemForm
+            teams={teams}
+            system={{
+              id: system.id,
+              name: system.name,
+              description: system.description,
+              ownerTeamId: system.ownerTeam.id,
+              status: system.status,
+              updatedAt: system.updatedAt,
+            }}
+          />
+        </Card>
+      ) : (
+        <Alert tone="info">Your role can view systems but not change them. Ask an engineer or an administrator.</Alert>
+      )}
+    </>
+  );
+}

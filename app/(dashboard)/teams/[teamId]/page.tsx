@@ -1,0 +1,101 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { BackLink } from '@/components/catalog/back-link';
+import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
+import { formatDateTime } from '@/components/format';
+import { LinkButton } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { loadTeam } from '../load';
+
+type Props = { params: Promise<{ teamId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: (await loadTeam((await params).teamId)).team.name };
+}
+
+export default async function TeamPage({ params }: Props) {
+  const { caller, team } = await loadTeam((await params).teamId);
+  const canWrite = can(caller.user.role, 'catalog.write');
+  const hiddenSystems = team.systemCount - team.systems.length;
+
+  return (
+    <>
+      <BackLink href="/teams">Teams</BackLink>
+      <PageHeader
+        title={team.name}
+        description="Team"
+        actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card title="About">
+            {team.description ? (
+              <p className="whitespace-pre-line text-sm text-slate-800">{team.description}</p>
+            ) : (
+              <p className="text-sm text-slate-500">
+                No description yet.{canWrite && ' Add what the team does and how to reach it, so owners are easy to contact.'}
+              </p>
+            )}
+          </Card>
+
+          <Card title={`Systems owned (${team.systemCount.toLocaleString('en-US')})`}>
+            {team.systems.length === 0 ? (
+              <div className="text-sm text-slate-600">
+                <p>This team owns no systems yet. A system is a service or job that uses secrets.</p>
+                {canWrite && (
+                  <LinkButton href={`/systems/new?owner=${team.id}`} className="mt-3">
+                    New system for this team
+                  </LinkButton>
+                )}
+              </div>
+            ) : (
+              <>
+                <ul className="divide-y divide-slate-100">
+                  {team.systems.map((system) => (
+                    <li key={system.id} className="flex items-center justify-between gap-3 py-2">
+                      <Link href={`/systems/${system.id}`} className="text-sm font-medium text-accent-700 hover:underline">
+                        {system.name}
+                      </Link>
+                      {system.status !== 'active' && <SystemStatusBadge status={system.status} />}
+                    </li>
+                  ))}
+                </ul>
+                <Link href={`/systems?owner=${team.id}`} className="mt-3 inline-block text-sm font-medium text-accent-700 hover:underline">
+                  {hiddenSystems > 0
+                    ? `All ${team.systemCount.toLocaleString('en-US')} systems`
+                    : 'Open in the systems list'}
+                  <span aria-hidden> →</span>
+                </Link>
+              </>
+            )}
+          </Card>
+        </div>
+
+        <Card title="Ownership">
+          <dl className="space-y-4 text-sm">
+            <div>
+              <dt className="text-slate-600">Secrets owned</dt>
+              <dd className="mt-0.5 flex items-baseline justify-between gap-3">
+                <span className="text-2xl font-semibold tabular-nums text-slate-900">{team.secretCount.toLocaleString('en-US')}</span>
+                <Link href={`/inventory?owner=${team.id}`} className="font-medium text-accent-700 hover:underline">
+                  Secrets owned<span aria-hidden> →</span>
+                </Link>
+              </dd>
+              <dd className="mt-0.5 text-xs text-slate-500">Not counting decommissioned secrets.</dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">Systems owned</dt>
+              <dd className="mt-0.5 text-2xl font-semibold tabular-nums text-slate-900">{team.systemCount.toLocaleString('en-US')}</dd>
+            </div>
+            <div className="border-t border-slate-200 pt-3 text-xs text-slate-500">
+              <p>Created {formatDateTime(team.createdAt)}</p>
+              <p>Last changed {formatDateTime(team.updatedAt)}</p>
+            </div>
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

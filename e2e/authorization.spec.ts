@@ -1,0 +1,284 @@
+// THE negative-authorization table. Server actions and route handlers are public HTTP
+// endpoints: anyone can call any action id from the client bundle with any arguments.
+// Every one of them must refuse callers without the permission, change nothing, and
+// (for signed-in callers) leave a 'denied' audit event naming the permission.
+//
+// The build is the source of truth: this spec reads .next's manifests and FAILS when
+// an action or route handler has no row here (or a row names one the build lacks), so
+// nothing ships untested.
+//
+// HOW TO ADD A ROW for a new server action: an entry in ACTIONS, keyed by its export
+// name ('app/<path>/actions.ts#name' when two modules export the same name):
+//
+//     createTeamAction: {
+//       permission: 'catalog.write',                          // what lib/data authorizes
+//       args: () => [{ name: unique('team'), description: '' }], // would SUCCEED for a permitted role
+//       snapshot: tables('teams'),                            // every table the action writes
+//     },
+//     updateSecretAction: {
+//       permission: 'secrets.write',
+//       args: async (seed) => [(await seed.secret()).id, { ...fields }], // seed real targets
+//       snapshot: tables('secrets', 'secret_consumers'),
+//     },
+//
+// The spec then calls the action, exactly as the browser does, once as a permitted role
+// (the control: it must succeed and change the snapshot, proving the arguments and the
+// snapshot are meaningful), then signed out and as every role lacking the permission
+// (ROLES and can() from lib/auth/permissions.ts). Public actions (permission 'public')
+// guard themselves: give the `refusal` every caller gets at this point of the run.
+// A new route handler gets an entry in ROUTES: { permission } (plus `path` for dynamic
+// segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
+// lacking the permission 403, a permitted role 200.
+import type { Role } from '../generated/prisma/enums';
+import { can, ROLES, type Permission } from '../lib/auth/permissions';
+import {
+  environmentId,
+  insertSecret,
+  insertSystem,
+  insertTeam,
+  insertUser,
+  snapshotTables,
+  unique,
+  type Db,
+} from './support/db';
+import { expect, test, type SignedIn } from './support/fixtures';
+import { buildRouteHandlers, buildServerActions, callServerAction, type ServerAction } from './support/next-build';
+import type { E2EState } from './support/state';
+
+type Seeder = {
+  db: Db;
+  e2e: E2EState;
+  team: () => ReturnType<typeof insertTeam>;
+  system: (ownerTeamId?: string) => ReturnType<typeof insertSystem>;
+  secret: (options?: { ownerTeamId?: string; environmentId?: string }) => ReturnType<typeof insertSecret>;
+  environmentId: (name?: 'development' | 'staging' | 'production') => Promise<string>;
+  user: (role: Role) => ReturnType<typeof insertUser>;
+};
+
+type ActionRow = {
+  /** The permission the data layer checks; 'public' for actions anyone may call, which guard themselves. */
+  permission: Permission | 'public';
+  /** Arguments that would succeed for a permitted caller (create what they point at with the seeder). */
+  args: (seed: Seeder) => unknown[] | Promise<unknown[]>;
+  /** Reads everything the action could write; compared before and after each refused call. */
+  snapshot: (db: Db) => Promise<unknown>;
+  /** 'public' rows: the refusal every caller gets at this point of the run. */
+  refusal?: RegExp;
+};
+
+const tables =
+  (...names: string[]) =>
+  (db: Db) =>
+    snapshotTables(db, names);
+
+// ---------------------------------------------------------------------------------
+// One row per server action in the build.
+const ACTIONS: Record<string, ActionRow> = {
+  // Public by design (first-run setup), but closed once an account exists: even the
+  // real token printed at start must not create a second administrator.
+  completeSetupAction: {
+    permission: 'public',
+    args: ({ e2e }) => [{ token: e2e.setupToken, name: 'Mallory', email: 'mallory@example.test', password: 'mallory-long-password' }],
+    snapshot: tables('users', 'setup_tokens'),
+    refusal: /Setup is already complete/,
+  },
+
+  // Teams and systems (app/(dashboard)/teams|systems/actions.ts).
+  createTeamAction: {
+    permission: 'catalog.write',
+    args: () => [{ name: unique('e2e-team'), description: 'Made by the authorization table' }],
+    snapshot: tables('teams'),
+  },
+  updateTeamAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [(await seed.team()).id, { name: unique('renamed-team'), description: 'Renamed' }],
+    snapshot: tables('teams'),
+  },
+  createSystemAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [{ name: unique('e2e-system'), description: '', ownerTeamId: (await seed.team()).id, status: 'active' }],
+    snapshot: tables('systems'),
+  },
+  updateSystemAction: {
+    permission: 'catalog.write',
+    args: async (seed) => {
+      const team = await seed.team();
+      const system = await seed.system(team.id);
+      return [system.id, { name: unique('renamed-system'), description: 'Renamed', ownerTeamId: team.id, status: 'active' }];
+    },
+    snapshot: tables('systems'),
+  },
+  setSystemStatusAction: {
+    permission: 'catalog.write',
+    args: async (seed) => [(await seed.system()).id, { status: 'decommissioned' }],
+    snapshot: tables('systems'),
+  },
+};
+
+type RouteRow =
+  | { access: 'public' }
+  | {
+      permission: Permission;
+      method?: 'GET' | 'POST';
+      /** A concrete URL for dynamic routes, with a query that would succeed for a permitted caller. */
+      path?: string;
+      snapshot?: (db: Db) => Promise<unknown>;
+    };
+
+// One row per route handler in the build. Signed out => 401, signed in without the
+// permission => 403 and a 'denied' audit event.
+const ROUTES: Record<string, RouteRow> = {
+  '/api/auth/[...nextauth]': { access: 'public' },
+  '/api/health': { access: 'public' },
+  // e.g. '/api/export/inventory': { permission: 'inventory.export' },
+};
+// ---------------------------------------------------------------------------------
+
+const ACTION_MANIFEST = buildServerActions() ?? [];
+const ROUTE_MANIFEST = buildRouteHandlers() ?? [];
+
+const rowKey = (action: ServerAction) =>
+  `${action.filename}#${action.exportedName}` in ACTIONS ? `${action.filename}#${action.exportedName}` : action.exportedName;
+
+type CallerKind = 'signed-out' | Role;
+const refusedCallers = (permission: Permission | 'public'): CallerKind[] =>
+  permission === 'public' ? ['signed-out', ...ROLES] : ['signed-out', ...ROLES.filter((role) => !can(role, permission))];
+
+test.describe('the table covers the build', () => {
+  test('every server action in the build has a row, and every row an action', () => {
+    expect(buildServerActions(), 'no .next/server/server-reference-manifest.json: run `npx next build`').not.toBeNull();
+    const names = ACTION_MANIFEST.map((a) => a.exportedName);
+    const ambiguous = names.filter((n, i) => names.indexOf(n) !== i);
+    const missing = ACTION_MANIFEST.filter((a) => !(rowKey(a) in ACTIONS)).map((a) => `${a.exportedName} (${a.filename})`);
+    const stale = Object.keys(ACTIONS).filter((key) => !ACTION_MANIFEST.some((a) => rowKey(a) === key));
+    expect(missing, 'server actions without a row in ACTIONS (add one: see the top of this file)').toEqual([]);
+    expect(stale, 'rows in ACTIONS for actions the build does not have (renamed or removed?)').toEqual([]);
+    for (const name of new Set(ambiguous)) {
+      expect(
+        ACTION_MANIFEST.filter((a) => a.exportedName === name).every((a) => `${a.filename}#${name}` in ACTIONS),
+        `several modules export ${name}: key their rows as '<file>#${name}'`,
+      ).toBe(true);
+    }
+  });
+
+  test('every route handler in the build has a row, and every row a route', () => {
+    expect(buildRouteHandlers(), 'no .next/server/app-paths-manifest.json: run `npx next build`').not.toBeNull();
+    expect(ROUTE_MANIFEST.filter((r) => !(r in ROUTES)), 'route handlers without a row in ROUTES').toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !ROUTE_MANIFEST.includes(r)), 'rows in ROUTES for routes the build does not have').toEqual([]);
+  });
+});
+
+function seederFor(db: Db, e2e: E2EState): Seeder {
+  return {
+    db,
+    e2e,
+    team: () => insertTeam(db),
+    system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeam(db)).id),
+    secret: async (options = {}) =>
+      insertSecret(db, {
+        ownerTeamId: options.ownerTeamId ?? (await insertTeam(db)).id,
+        environmentId: options.environmentId ?? (await environmentId(db)),
+      }),
+    environmentId: (name) => environmentId(db, name),
+    user: (role) => insertUser(db, role),
+  };
+}
+
+for (const action of ACTION_MANIFEST) {
+  const row = ACTIONS[rowKey(action)];
+  if (!row) continue; // reported by the coverage test above
+  test.describe(`server action ${action.exportedName} (${row.permission})`, () => {
+    const permission = row.permission;
+    if (permission !== 'public') {
+      // The control: the same call by a permitted role works and changes the snapshot,
+      // so the refusals below are refusals and not bad arguments or a blind snapshot.
+      test('succeeds for a permitted role with the same arguments', async ({ db, e2e, sessionAs }) => {
+        const role = ROLES.find((r) => can(r, permission))!;
+        const args = await row.args(seederFor(db, e2e));
+        const before = await row.snapshot(db);
+        const outcome = await callServerAction((await sessionAs(role)).request, e2e.baseURL, action, args);
+        expect(outcome.result, `as ${role}; body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
+        expect(await row.snapshot(db), 'the permitted call changed nothing the snapshot sees').not.toEqual(before);
+      });
+    }
+
+    for (const caller of refusedCallers(permission)) {
+      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
+        db,
+        e2e,
+        playwright,
+        sessionAs,
+        auditEvents,
+        auditMark,
+      }) => {
+        const args = await row.args(seederFor(db, e2e));
+        const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
+        const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
+        const before = await row.snapshot(db);
+        const mark = await auditMark();
+
+        const outcome = await callServerAction(request, e2e.baseURL, action, args);
+        if (!session) await request.dispose();
+
+        expect(outcome.status, `HTTP status; body:\n${outcome.body.slice(0, 500)}`).toBe(200);
+        expect(outcome.thrown, 'the action threw instead of refusing cleanly').toBeUndefined();
+        if (permission === 'public') {
+          expect(outcome.result).toMatchObject({ ok: false, error: expect.stringMatching(row.refusal ?? /./) });
+        } else if (!session) {
+          // Signed out: the data layer's refusal, or a redirect to the sign-in page.
+          if (outcome.redirect) expect(outcome.redirect).toBe('/sign-in');
+          else expect(outcome.result).toEqual({ ok: false, error: 'Sign in to continue.' });
+        } else {
+          expect(outcome.redirect).toBeNull();
+          expect(outcome.result).toEqual({ ok: false, error: 'You do not have permission to do that.' });
+        }
+
+        expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
+
+        if (session && permission !== 'public') {
+          const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
+          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
+          expect(denied[0].actorRole).toBe(caller);
+        }
+      });
+    }
+  });
+}
+
+for (const [route, row] of Object.entries(ROUTES)) {
+  if (!('permission' in row)) continue;
+  const permission = row.permission;
+  test.describe(`route ${route} (${permission})`, () => {
+    test('answers a permitted role (the row is meaningful)', async ({ sessionAs }) => {
+      const role = ROLES.find((r) => can(r, permission))!;
+      const response = await (await sessionAs(role)).request.fetch(row.path ?? route, { method: row.method ?? 'GET', maxRedirects: 0 });
+      expect(response.status(), `as ${role}`).toBe(200);
+    });
+
+    for (const caller of refusedCallers(permission)) {
+      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
+        db,
+        e2e,
+        playwright,
+        sessionAs,
+        auditEvents,
+        auditMark,
+      }) => {
+        const session = caller === 'signed-out' ? null : await sessionAs(caller);
+        const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
+        const before = await row.snapshot?.(db);
+        const mark = await auditMark();
+        const response = await request.fetch(row.path ?? route, { method: row.method ?? 'GET', maxRedirects: 0 });
+        const body = await response.text();
+        if (!session) await request.dispose();
+
+        expect(response.status(), body.slice(0, 300)).toBe(session ? 403 : 401);
+        if (row.snapshot) expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
+        if (session) {
+          const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
+          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
+        }
+      });
+    }
+  });
+}

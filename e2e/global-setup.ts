@@ -1,0 +1,153 @@
+// Playwright global setup: one production server for the whole run, on a database of
+// its own, with a real OpenID provider beside it.
+//   1. a fresh database cloned from the migrated template (npm test makes the template;
+//      `npx playwright test` alone makes one from DATABASE_URL, which must be local);
+//   2. the OIDC provider (e2e/support/oidc-provider.ts) on 127.0.0.1:OIDC_PORT;
+//   3. `next start` from the existing production build (.next), its output in
+//      test-results/e2e-server.log, from which the first-run setup token is read;
+//   4. the facts the specs need, in the state file (e2e/support/state.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { assertLocalDatabase, cloneTemplate, createTemplate, dropDatabase } from '../test/support/databases.mjs';
+import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ROLE_MAP } from './support/oidc-accounts';
+import {
+  APP_PORT,
+  BASE_URL,
+  OIDC_ISSUER,
+  OIDC_LOG,
+  OIDC_PORT,
+  RESULTS_DIR,
+  ROOT,
+  SERVER_LOG,
+  STATE_FILE,
+  type E2EState,
+} from './support/state';
+import { stopProcess } from './support/processes';
+
+const START_TIMEOUT_MS = 60_000;
+
+export default async function globalSetup(): Promise<void> {
+  if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
+    throw new Error('No production build in .next: run `npx next build` first (npm test does it for you).');
+  }
+  const pgServer = process.env.TEST_PG_SERVER ?? process.env.DATABASE_URL;
+  if (!pgServer) {
+    throw new Error('The e2e tests need PostgreSQL: run `npm test`, or set DATABASE_URL to a local server.');
+  }
+  assertLocalDatabase(pgServer);
+  await assertPortFree(APP_PORT, 'the app');
+  await assertPortFree(OIDC_PORT, 'the OIDC provider');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+  const ownTemplate = process.env.TEST_TEMPLATE_DB ? null : await createTemplate(pgServer);
+  const template = process.env.TEST_TEMPLATE_DB ?? ownTemplate!;
+  const database = await cloneTemplate(pgServer, template, 'si_e2e');
+  console.log(`e2e: database ${database.name} ready (${ownTemplate ? 'template migrated here, ' : ''}${elapsed()})`);
+
+  const started: ChildProcess[] = [];
+  try {
+    const oidc = startLogged(
+      [process.execPath, '--import', 'tsx', 'e2e/support/oidc-provider.ts'],
+      { OIDC_ISSUER, OIDC_PORT: String(OIDC_PORT), APP_URL: BASE_URL },
+      OIDC_LOG,
+    );
+    started.push(oidc);
+    await waitFor('the OIDC provider', oidc, OIDC_LOG, async () => (await fetchStatus(`${OIDC_ISSUER}/.well-known/openid-configuration`)) === 200);
+
+    const app = startLogged(
+      [process.execPath, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT), '-H', 'localhost'],
+      {
+        NODE_ENV: 'production',
+        PORT: String(APP_PORT),
+        DATABASE_URL: database.url,
+        NEXTAUTH_URL: BASE_URL,
+        NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+        OIDC_ISSUER,
+        OIDC_CLIENT_ID,
+        OIDC_CLIENT_SECRET,
+        OIDC_ROLE_MAP,
+        METADATA_SERVER_DETECTION: 'none',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      SERVER_LOG,
+    );
+    started.push(app);
+    let setupToken = '';
+    await waitFor('the app server', app, SERVER_LOG, async () => {
+      setupToken ||= /Setup token: (\S+)/.exec(readFileSync(SERVER_LOG, 'utf8'))?.[1] ?? '';
+      return Boolean(setupToken) && (await fetchStatus(`${BASE_URL}/api/health`)) === 200;
+    });
+
+    const state: E2EState = {
+      baseURL: BASE_URL,
+      oidcIssuer: OIDC_ISSUER,
+      setupToken,
+      databaseUrl: database.url,
+      pgServer,
+      databaseName: database.name,
+      ownTemplate,
+      pids: { app: app.pid ?? null, oidc: oidc.pid ?? null },
+    };
+    writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+    console.log(`e2e: app ${BASE_URL} and OpenID provider ${OIDC_ISSUER} up (${elapsed()}); server log: ${path.relative(ROOT, SERVER_LOG)}`);
+  } catch (error) {
+    for (const child of started) if (child.pid) await stopProcess(child.pid);
+    await database.drop().catch(() => {});
+    if (ownTemplate) await dropDatabase(pgServer, ownTemplate).catch(() => {});
+    throw error;
+  }
+}
+
+/** Starts `command` with its stdout and stderr going straight to `logFile`. */
+function startLogged(command: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const fd = openSync(logFile, 'w');
+  // Only what a server needs from the runner's environment: never the runner's own
+  // DATABASE_URL or secrets, so the app cannot reach anything but its e2e database.
+  const base = Object.fromEntries(
+    ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+  );
+  // The node process itself (no npx or shell wrapper), so teardown's kill stops the server.
+  const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  return child;
+}
+
+async function waitFor(what: string, child: ChildProcess, logFile: string, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) while starting. Its output:\n${tail(logFile)}`);
+    }
+    if (await ready().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} was not ready within ${START_TIMEOUT_MS / 1000} s. Its output:\n${tail(logFile)}`);
+}
+
+async function fetchStatus(url: string): Promise<number> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.body?.cancel();
+  return response.status;
+}
+
+function tail(file: string): string {
+  return readFileSync(file, 'utf8').split('\n').slice(-40).join('\n');
+}
+
+// A leftover server on the port would answer the health check and the run would test
+// the wrong build against the wrong database.
+function assertPortFree(port: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', () =>
+      reject(new Error(`Port ${port} (${what}) is in use: stop whatever listens there, or set E2E_APP_PORT / E2E_OIDC_PORT.`)),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}

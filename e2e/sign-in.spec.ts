@@ -1,0 +1,135 @@
+// Local (email + password) sign-in through the real form, against the production
+// server: success, refusals, sign-out, disabled accounts, throttling, and the audit
+// trail each leaves.
+import { setUserStatus } from './support/db';
+import { expect, SESSION_COOKIE, test } from './support/fixtures';
+
+const MISMATCH = 'That email and password do not match an active account.';
+const THROTTLED = 'Too many failed attempts. Wait 15 minutes, then try again.';
+
+async function sessionUserId(page: import('@playwright/test').Page): Promise<string | null> {
+  const session = (await (await page.request.get('/api/auth/session')).json()) as { user?: { id?: string } };
+  return session.user?.id ?? null;
+}
+
+test('a local account signs in with the form, and the sign-in is audited', async ({ page, db, seedUser, signIn, auditEvents, auditMark }) => {
+  const user = await seedUser('engineer');
+  const mark = await auditMark();
+
+  await signIn(page, user.email, user.password);
+
+  await expect(page).toHaveURL(/\/inventory$/);
+  expect(await sessionUserId(page)).toBe(user.id);
+  const events = await auditEvents({ afterId: mark });
+  expect(events).toMatchObject([
+    { action: 'auth.sign_in', outcome: 'success', actorId: user.id, actorEmail: user.email, targetId: user.id, detail: { method: 'password' } },
+  ]);
+  expect(JSON.stringify(events)).not.toContain(user.password);
+  const { rows } = await db.query('SELECT last_sign_in_at FROM users WHERE id = $1', [user.id]);
+  expect(rows[0].last_sign_in_at).not.toBeNull();
+});
+
+test('a wrong password or an unknown email gets the same clear message, and both are audited', async ({
+  page,
+  seedUser,
+  signIn,
+  auditEvents,
+  auditMark,
+}) => {
+  const user = await seedUser('viewer');
+  const mark = await auditMark();
+
+  await signIn(page, user.email, 'not-the-right-password');
+  await expect(page.getByRole('alert').filter({ hasText: MISMATCH })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect(await sessionUserId(page)).toBeNull();
+
+  // An account that does not exist is indistinguishable from a wrong password.
+  await signIn(page, 'nobody-here@example.test', 'whatever-password');
+  await expect(page.getByRole('alert').filter({ hasText: MISMATCH })).toBeVisible();
+
+  const events = await auditEvents({ afterId: mark, action: 'auth.sign_in' });
+  expect(events.map((e) => ({ outcome: e.outcome, email: e.actorEmail, actorId: e.actorId, reason: e.detail?.reason }))).toEqual([
+    { outcome: 'failed', email: user.email, actorId: user.id, reason: 'wrong_password' },
+    { outcome: 'failed', email: 'nobody-here@example.test', actorId: null, reason: 'unknown_account' },
+  ]);
+  expect(JSON.stringify(events)).not.toContain('not-the-right-password');
+});
+
+test('signing out ends the session: protected pages send you back to sign-in', async ({
+  page,
+  context,
+  seedUser,
+  signIn,
+  auditEvents,
+  auditMark,
+}) => {
+  const user = await seedUser('auditor');
+  await signIn(page, user.email, user.password);
+  await expect(page).toHaveURL(/\/inventory$/);
+  const mark = await auditMark();
+
+  // The sidebar's button on any dashboard page.
+  await page.goto('/teams');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+  expect(await sessionUserId(page)).toBeNull();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  expect(await auditEvents({ afterId: mark })).toMatchObject([
+    { action: 'auth.sign_out', outcome: 'success', actorId: user.id, actorEmail: user.email, targetId: user.id },
+  ]);
+});
+
+test('a disabled account is refused, and disabling a signed-in account ends its access at once', async ({
+  page,
+  db,
+  seedUser,
+  signIn,
+  auditEvents,
+  auditMark,
+}) => {
+  const disabled = await seedUser('engineer', { status: 'disabled' });
+  const mark = await auditMark();
+  await signIn(page, disabled.email, disabled.password);
+  await expect(page.getByRole('alert').filter({ hasText: MISMATCH })).toBeVisible();
+  expect(await sessionUserId(page)).toBeNull();
+  expect(await auditEvents({ afterId: mark, action: 'auth.sign_in' })).toMatchObject([
+    { outcome: 'failed', actorId: disabled.id, detail: { method: 'password', reason: 'account_disabled' } },
+  ]);
+
+  // The session holds only the user id; status is read from the database per request.
+  const active = await seedUser('engineer');
+  await signIn(page, active.email, active.password);
+  await expect(page).toHaveURL(/\/inventory$/);
+  await setUserStatus(db, active.id, 'disabled');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('repeated failures are throttled, even for the right password, with a clear message', async ({
+  page,
+  seedUser,
+  signIn,
+  auditEvents,
+  auditMark,
+}) => {
+  test.slow(); // six full sign-in round trips, each with an argon2 verification
+  const user = await seedUser('viewer');
+  const mark = await auditMark();
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await signIn(page, user.email, `wrong-password-${attempt}`);
+    await expect(page.getByRole('alert').filter({ hasText: MISMATCH })).toBeVisible();
+  }
+
+  await signIn(page, user.email, user.password);
+  await expect(page.getByRole('alert').filter({ hasText: THROTTLED })).toBeVisible();
+  expect(await sessionUserId(page)).toBeNull();
+
+  const reasons = (await auditEvents({ afterId: mark, action: 'auth.sign_in' })).map((e) => `${e.outcome}:${e.detail?.reason}`);
+  expect(reasons).toEqual([...Array(5).fill('failed:wrong_password'), 'failed:rate_limited']);
+});

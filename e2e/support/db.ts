@@ -1,0 +1,149 @@
+// Direct access to the e2e database for specs: seeding rows the app then reads, and
+// re-reading tables to prove what an action did or did not change. Plain SQL through
+// pg, never the app's own data layer (the code under test does not build its fixtures).
+import { randomUUID } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import pg from 'pg';
+import type { Role } from '../../generated/prisma/enums';
+
+export type Db = pg.Pool;
+
+export function openDb(url: string): Db {
+  return new pg.Pool({ connectionString: url, max: 2 });
+}
+
+export const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+// The app's parameters (lib/auth/password.ts): argon2id, OWASP's recommendation.
+const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const hashes = new Map<string, Promise<string>>();
+const hashPassword = (password: string) => {
+  if (!hashes.has(password)) hashes.set(password, hash(password, ARGON2ID));
+  return hashes.get(password)!;
+};
+
+export const DEFAULT_PASSWORD = 'e2e-correct-horse-battery-staple';
+
+export type SeededUser = { id: string; email: string; name: string; role: Role; password: string };
+
+export async function insertUser(
+  db: Db,
+  role: Role,
+  options: { email?: string; name?: string; password?: string; status?: 'active' | 'disabled' } = {},
+): Promise<SeededUser> {
+  const email = options.email ?? `${unique(`e2e-${role}`)}@example.test`;
+  const name = options.name ?? `E2E ${role}`;
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO users (id, email, name, role, status, password_hash, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now()) RETURNING id`,
+    [email, name, role, options.status ?? 'active', await hashPassword(password)],
+  );
+  return { id: rows[0].id, email, name, role, password };
+}
+
+export async function setUserStatus(db: Db, userId: string, status: 'active' | 'disabled'): Promise<void> {
+  await db.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [userId, status]);
+}
+
+// Catalog rows for actions that need real targets: a denial test only proves something
+// when the arguments would have worked for a caller with the permission.
+export async function insertTeam(db: Db, name = unique('e2e-team')): Promise<{ id: string; name: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO teams (id, name, updated_at) VALUES (gen_random_uuid(), $1, now()) RETURNING id`,
+    [name],
+  );
+  return { id: rows[0].id, name };
+}
+
+export async function insertSystem(db: Db, ownerTeamId: string, name = unique('e2e-system')): Promise<{ id: string; name: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO systems (id, name, owner_team_id, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id`,
+    [name, ownerTeamId],
+  );
+  return { id: rows[0].id, name };
+}
+
+export async function environmentId(db: Db, name: 'development' | 'staging' | 'production' = 'production'): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM environments WHERE name = $1`, [name]);
+  if (!rows[0]) throw new Error(`environment ${name} is missing from the migrated template`);
+  return rows[0].id;
+}
+
+export async function insertSecret(
+  db: Db,
+  options: { ownerTeamId: string; environmentId: string; name?: string },
+): Promise<{ id: string; name: string }> {
+  const name = options.name ?? unique('e2e-secret');
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO secrets (id, name, environment_id, owner_team_id, classification, search_text, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, 'important', lower($1), now()) RETURNING id`,
+    [name, options.environmentId, options.ownerTeamId],
+  );
+  return { id: rows[0].id, name };
+}
+
+/**
+ * Every row of the named tables, in a stable order, for before/after comparison.
+ * Compare snapshots with toEqual: any insert, update or delete shows up.
+ */
+export async function snapshotTables(db: Db, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+    const { rows } = await db.query(`SELECT to_jsonb(t) AS row FROM "${table}" t ORDER BY to_jsonb(t)::text`);
+    out[table] = rows.map((r) => r.row);
+  }
+  return out;
+}
+
+export type AuditRow = {
+  id: number;
+  actorId: string | null;
+  actorEmail: string | null;
+  actorRole: Role | null;
+  action: string;
+  outcome: 'success' | 'denied' | 'failed';
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown> | null;
+  changes: Record<string, unknown> | null;
+  requestId: string | null;
+};
+
+export type AuditFilter = {
+  action?: string;
+  outcome?: AuditRow['outcome'];
+  actorId?: string;
+  actorEmail?: string;
+  targetId?: string;
+  /** Only events with a larger id: take `latestAuditId()` before the step under test. */
+  afterId?: number;
+};
+
+export async function latestAuditId(db: Db): Promise<number> {
+  const { rows } = await db.query<{ id: string | null }>(`SELECT max(id)::text AS id FROM audit_events`);
+  return Number(rows[0].id ?? 0);
+}
+
+export async function auditEvents(db: Db, filter: AuditFilter = {}): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.action) add('action = ?', filter.action);
+  if (filter.outcome) add('outcome = ?::"AuditOutcome"', filter.outcome);
+  if (filter.actorId) add('actor_id = ?::uuid', filter.actorId);
+  if (filter.actorEmail) add('actor_email = ?', filter.actorEmail);
+  if (filter.targetId) add('target_id = ?', filter.targetId);
+  if (filter.afterId !== undefined) add('id > ?', filter.afterId);
+  const { rows } = await db.query(
+    `SELECT id::int AS id, actor_id AS "actorId", actor_email AS "actorEmail", actor_role AS "actorRole", action, outcome,
+            target_type AS "targetType", target_id AS "targetId", detail, changes, request_id AS "requestId"
+       FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+    params,
+  );
+  return rows as AuditRow[];
+}

@@ -1,0 +1,171 @@
+// Teams: the owners of secrets and systems. Paged listing with ownership counts, one
+// team with the systems it owns, create and update. Every function checks a permission
+// first; writes are audited in the same transaction. Returns DTOs, never Prisma rows.
+import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
+import { changedFields } from '@/lib/audit/changes';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { db, type Tx } from '@/lib/db';
+import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { ZTeamInput, ZTeamListQuery, type TTeamListQuery } from '@/lib/validation/catalog';
+import { parseInput } from '@/lib/validation/parse';
+import { decodeCursor, encodeCursor } from './cursor';
+import { uuidOrNil } from './ids';
+import { escapeLike } from './like';
+
+export type TeamCounts = {
+  /** Secrets the team owns that are not decommissioned (what /inventory?owner= shows). */
+  secretCount: number;
+  systemCount: number;
+};
+
+export type TeamListItem = TeamCounts & { id: string; name: string; description: string };
+
+export type TeamListPage = { items: TeamListItem[]; nextCursor: string | null; total: number };
+
+export type TeamDetail = TeamListItem & {
+  /** The first SYSTEMS_SHOWN systems by name; systemCount says how many there are. */
+  systems: { id: string; name: string; status: 'active' | 'decommissioned' }[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const SYSTEMS_SHOWN = 100;
+
+type Row = { id: string; name: string; description: string; secret_count: number; system_count: number };
+
+// Correlated counts per row: secrets(owner_team_id, ...) and systems(owner_team_id)
+// are indexed, and a page holds at most 100 teams.
+const COUNTS = Prisma.sql`
+  (SELECT count(*) FROM secrets s
+    WHERE s.owner_team_id = t.id AND s.status <> 'decommissioned'::"SecretStatus")::int AS secret_count,
+  (SELECT count(*) FROM systems y WHERE y.owner_team_id = t.id)::int AS system_count`;
+
+const toItem = (r: Row): TeamListItem => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  secretCount: r.secret_count,
+  systemCount: r.system_count,
+});
+
+export async function listTeams(caller: Caller, rawQuery: Partial<TTeamListQuery> = {}): Promise<TeamListPage> {
+  await authorize(caller, 'secrets.read', { action: 'team.list', targetType: 'team' });
+  const query = ZTeamListQuery.parse(rawQuery);
+  const filter = query.q ? Prisma.sql`t.name ILIKE ${`%${escapeLike(query.q)}%`}` : Prisma.sql`TRUE`;
+  const cursor = decodeCursor(query.after);
+  // A cursor's value is a team name; a null one (never written by us) means "from the start".
+  const after =
+    cursor && cursor.value !== null ? Prisma.sql`(t.name, t.id) > (${cursor.value}, ${cursor.id}::uuid)` : Prisma.sql`TRUE`;
+
+  const [rows, [{ total }]] = await Promise.all([
+    db.$queryRaw<Row[]>`
+      SELECT t.id, t.name, t.description, ${COUNTS}
+      FROM teams t
+      WHERE ${filter} AND ${after}
+      ORDER BY t.name, t.id
+      LIMIT ${query.size + 1}`,
+    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM teams t WHERE ${filter}`,
+  ]);
+  const page = rows.slice(0, query.size);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > query.size && last ? encodeCursor(last.name, last.id) : null,
+    total,
+  };
+}
+
+export async function getTeam(caller: Caller, id: string): Promise<TeamDetail> {
+  await authorize(caller, 'secrets.read', { action: 'team.read', targetType: 'team', targetId: id });
+  const teamId = uuidOrNil(id);
+  const [rows, systems] = await Promise.all([
+    db.$queryRaw<(Row & { created_at: Date; updated_at: Date })[]>`
+      SELECT t.id, t.name, t.description, t.created_at, t.updated_at, ${COUNTS}
+      FROM teams t WHERE t.id = ${teamId}::uuid`,
+    db.system.findMany({
+      where: { ownerTeamId: teamId },
+      select: { id: true, name: true, status: true },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: SYSTEMS_SHOWN,
+    }),
+  ]);
+  const row = rows[0];
+  if (!row) throw new NotFoundError('This team does not exist.');
+  return {
+    ...toItem(row),
+    systems,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+const AUDITED_FIELDS = ['name', 'description'] as const;
+
+function nameTaken(): InputError {
+  return new InputError('A team with this name already exists.', { name: ['A team with this name already exists'] });
+}
+
+export async function createTeam(caller: Caller, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'catalog.write', { action: 'team.create', targetType: 'team' });
+  const input = parseInput(ZTeamInput, raw);
+  // The unique violation aborts the transaction, so it is recognised out here.
+  try {
+    return await db.$transaction(async (tx) => {
+      const created = await tx.team.create({
+        data: { name: input.name, description: input.description },
+        select: { id: true, name: true, description: true },
+      });
+      await recordAudit(tx, caller, {
+        action: 'team.create',
+        targetType: 'team',
+        targetId: created.id,
+        changes: changedFields(null, created, AUDITED_FIELDS),
+      });
+      return { id: created.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Locks the row for the rest of the transaction so concurrent edits serialize. */
+async function lockTeam(tx: Tx, id: string) {
+  await tx.$executeRaw`SELECT 1 FROM teams WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
+  const row = await tx.team.findUnique({
+    where: { id: uuidOrNil(id) },
+    select: { id: true, name: true, description: true, updatedAt: true },
+  });
+  if (!row) throw new NotFoundError('This team does not exist.');
+  return row;
+}
+
+export async function updateTeam(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'catalog.write', { action: 'team.update', targetType: 'team', targetId: id });
+  const input = parseInput(ZTeamInput, raw);
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await lockTeam(tx, id);
+      if (input.expectedUpdatedAt && new Date(input.expectedUpdatedAt).getTime() !== before.updatedAt.getTime()) {
+        throw new InputError(
+          'Someone else saved this team after you opened it. Reload the page to see their changes, then edit again.',
+        );
+      }
+      const changes = changedFields(before, input, AUDITED_FIELDS);
+      // Saving an unchanged form writes nothing, so the history holds only real changes.
+      if (Object.keys(changes).length === 0) return { id: before.id };
+      await tx.team.update({ where: { id: before.id }, data: { name: input.name, description: input.description } });
+      await recordAudit(tx, caller, { action: 'team.update', targetType: 'team', targetId: before.id, changes });
+      return { id: before.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+// Input rules for the reference data the inventory points at: teams and systems.
+// Form schemas (strict, one message per field) and list queries as they live in the
+// URL (loose: anything malformed falls back to a default instead of failing the page).
+import { z } from 'zod';
+import { blankToUndefined } from './parse';
+
+export const SYSTEM_STATUSES = ['active', 'decommissioned'] as const;
+export type TSystemStatus = (typeof SYSTEM_STATUSES)[number];
+
+// Names show up in selects, tables and audit history: one line, no control characters.
+const NO_CONTROL_RE = /^[^\p{Cc}]*$/u;
+
+const name = (max: number) =>
+  z
+    .string({ message: 'Enter a name' })
+    .trim()
+    .min(1, 'Enter a name')
+    .max(max, `Names are at most ${max} characters`)
+    .regex(NO_CONTROL_RE, 'Names must be a single line of text');
+
+const description = z
+  .preprocess((v) => (v === null || v === undefined ? '' : v), z.string({ message: 'Enter text' }))
+  .pipe(z.string().trim().max(1000, 'The description is at most 1000 characters'));
+
+/** updatedAt the editor saw; a mismatch means someone else saved in between. */
+const expectedUpdatedAt = z.preprocess(blankToUndefined, z.iso.datetime().optional());
+
+export const ZTeamInput = z.object({
+  name: name(100),
+  description,
+  expectedUpdatedAt,
+});
+export type TTeamInput = z.infer<typeof ZTeamInput>;
+
+export const ZSystemInput = z.object({
+  name: name(200),
+  description,
+  ownerTeamId: z.uuid({ message: 'Choose the owning team' }),
+  status: z.preprocess(blankToUndefined, z.enum(SYSTEM_STATUSES, { message: 'Choose a status' }).default('active')),
+  expectedUpdatedAt,
+});
+export type TSystemInput = z.infer<typeof ZSystemInput>;
+
+export const ZSystemStatusChange = z.object({
+  status: z.enum(SYSTEM_STATUSES, { message: 'Choose a status' }),
+});
+
+/** Ids passed to actions; a malformed one reads as "no such record". */
+export const ZTeamId = z.uuid({ message: 'This team does not exist.' });
+export const ZSystemId = z.uuid({ message: 'This system does not exist.' });
+
+// ---------------------------------------------------------------------------
+// List queries (URL state)
+
+const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+const listBase = {
+  q: loose(z.string().trim().max(200).transform((s) => s || undefined)),
+  // Page size is not offered in the UI; tests and links may still ask for one.
+  size: z.coerce.number().int().min(1).max(100).catch(50).default(50),
+  after: loose(z.string().max(500)),
+};
+
+export const ZTeamListQuery = z.object(listBase);
+export type TTeamListQuery = z.infer<typeof ZTeamListQuery>;
+
+export const ZSystemListQuery = z.object({
+  ...listBase,
+  owner: loose(z.uuid()),
+  status: loose(z.enum(SYSTEM_STATUSES)),
+});
+export type TSystemListQuery = z.infer<typeof ZSystemListQuery>;
+
+type SearchParams = Record<string, string | string[] | undefined>;
+const single = (params: SearchParams) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+
+export function parseTeamListQuery(params: SearchParams): TTeamListQuery {
+  return ZTeamListQuery.parse(single(params));
+}
+
+export function parseSystemListQuery(params: SearchParams): TSystemListQuery {
+  return ZSystemListQuery.parse(single(params));
+}
+
+/** A list URL for `query`, leaving out defaults so links stay short and shareable. */
+export function catalogListHref(path: string, query: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (key === 'size' && value === 50) continue;
+    params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { computeNextDue, searchTextOf, ZSecretInput } from './secret';
+
+const valid = {
+  name: 'prod/payments/db-password',
+  environmentId: '7d4f0a52-5a3c-4f55-9a1e-0c7b3f1e2d10',
+  ownerTeamId: '0c7b3f1e-5a3c-4f55-9a1e-7d4f0a522d10',
+  classification: 'critical',
+};
+
+describe('ZSecretInput', () => {
+  it('accepts form-shaped input and normalises it', () => {
+    const parsed = ZSecretInput.parse({ ...valid, tags: 'PCI, db, pci', rotationIntervalDays: '90', lastRotatedAt: '2026-01-15', contactPerson: '' });
+    expect(parsed.tags).toEqual(['pci', 'db']);
+    expect(parsed.rotationIntervalDays).toBe(90);
+    expect(parsed.lastRotatedAt?.toISOString()).toBe('2026-01-15T00:00:00.000Z');
+    expect(parsed.contactPerson).toBeUndefined();
+    expect(parsed.status).toBe('active');
+  });
+
+  it('explains each bad field', () => {
+    const result = ZSecretInput.safeParse({ ...valid, name: ' bad name!', rotationIntervalDays: '1.5', tags: 'Has Space', classification: 'secret' });
+    expect(result.success).toBe(false);
+    const fields = result.error!.issues.map((i) => i.path[0]);
+    expect(new Set(fields)).toEqual(new Set(['name', 'rotationIntervalDays', 'tags', 'classification']));
+  });
+});
+
+describe('computeNextDue', () => {
+  const created = new Date('2026-03-01T00:00:00Z');
+  it('adds the interval to the last rotation', () => {
+    expect(computeNextDue(new Date('2026-01-01T00:00:00Z'), 30, created)?.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+  });
+  it('is due at creation when never rotated, and never without a policy', () => {
+    expect(computeNextDue(null, 30, created)).toEqual(created);
+    expect(computeNextDue(new Date(), null, created)).toBeNull();
+  });
+});
+
+describe('searchTextOf', () => {
+  it('lower-cases every searchable field into one string', () => {
+    expect(searchTextOf({ name: 'API_Key', description: 'Stripe', tags: ['pci'], providerRef: 'ARN:x', contactPerson: 'Ana' })).toBe(
+      'api_key stripe pci arn:x ana',
+    );
+  });
+});
