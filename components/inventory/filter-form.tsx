@@ -1,21 +1,31 @@
 'use client';
 // The inventory filter bar's form. It is a plain GET form (works without JavaScript);
-// with JavaScript it navigates to the canonical, shortest URL for the chosen view
-// (blank fields and defaults left out, cursor dropped), so shared links stay readable.
+// with JavaScript it navigates to a short URL for the chosen view: blank fields and
+// values equal to the defaults are left out, so shared links stay readable.
+// Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
 import { useRouter } from 'next/navigation';
-import { parseSecretListQuery, secretListHref } from '@/lib/validation/secret-list';
 
-export function FilterForm({ children, className }: { children: React.ReactNode; className?: string }) {
+export function FilterForm({
+  defaults,
+  children,
+  className,
+}: {
+  /** Values the list uses when a parameter is absent (e.g. sort=name). */
+  defaults: Record<string, string>;
+  children: React.ReactNode;
+  className?: string;
+}) {
   const router = useRouter();
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const values: Record<string, string> = {};
-    for (const [key, value] of new FormData(event.currentTarget)) {
-      if (typeof value === 'string') values[key] = value;
+    const params = new URLSearchParams();
+    for (const [key, raw] of new FormData(event.currentTarget)) {
+      const value = typeof raw === 'string' ? raw.trim() : '';
+      if (value !== '' && defaults[key] !== value) params.set(key, value);
     }
-    const { after: _after, ...query } = parseSecretListQuery(values);
-    router.push(secretListHref(query));
+    const search = params.toString();
+    router.push(search ? `/inventory?${search}` : '/inventory');
   }
 
   return (

@@ -10,7 +10,6 @@ import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
-import { CLASSIFICATIONS, PROVIDER_KINDS, SECRET_STATUSES } from '@/lib/validation/secret';
 import { CLASSIFICATION_LABELS, PROVIDER_LABELS, STATUS_LABELS } from './labels';
 import { SystemMultiSelect, type SystemOption, type SystemSearch } from './system-combobox';
 
@@ -46,6 +45,12 @@ const REF_HINT =
   'GCP: projects/acme-prod/secrets/db-password. Never paste the secret value itself.';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
+
+// Option lists from the label maps (typed by the enums), not from lib/validation: that
+// module builds zod schemas on import, and zod probes `new Function` in the browser,
+// which the Content-Security-Policy reports as a violation.
+const optionsOf = <K extends string>(labels: Record<K, string>) =>
+  (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   return (
@@ -152,7 +157,7 @@ export function SecretForm({
             required
             defaultValue={initial?.classification ?? ''}
             placeholder="Choose…"
-            options={CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }))}
+            options={optionsOf(CLASSIFICATION_LABELS)}
             hint="Critical: a leak stops the business or exposes customer data."
             errors={e('classification')}
           />
@@ -162,7 +167,7 @@ export function SecretForm({
               name="status"
               required
               defaultValue={initial?.status ?? 'active'}
-              options={SECRET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+              options={optionsOf(STATUS_LABELS)}
               errors={e('status')}
             />
           )}
@@ -195,7 +200,7 @@ export function SecretForm({
             name="providerKind"
             value={providerKind}
             onChange={(event) => setProviderKind(event.target.value as ProviderKind)}
-            options={PROVIDER_KINDS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
+            options={optionsOf(PROVIDER_LABELS)}
             errors={e('providerKind')}
           />
           <div className="sm:col-span-2">

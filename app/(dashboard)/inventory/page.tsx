@@ -34,6 +34,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag'] as const;
 const number = new Intl.NumberFormat('en-US');
+// What the list query means when a parameter is absent, straight from its schema.
+const { sort: defaultSort, size: defaultSize } = parseSecretListQuery({});
+const LIST_DEFAULTS = { sort: defaultSort, size: String(defaultSize) };
 
 const SORT_OPTIONS = [
   { value: 'name', label: 'Name, A to Z' },
@@ -135,7 +138,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
         <h2 id="filters-heading" className="sr-only">
           Filters
         </h2>
-        <FilterForm className="grid gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-12">
+        <FilterForm defaults={LIST_DEFAULTS} className="grid gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-12">
           <div className="sm:col-span-2 xl:col-span-4">
             <TextField
               label="Search"
