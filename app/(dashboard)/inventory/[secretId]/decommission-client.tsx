@@ -38,56 +38,56 @@ export function DecommissionPanel({
   }, [open, fieldErrors]);
 
   return (
-    <section ref={sectionRef} aria-labelledby="decommission-heading" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <h2 id="decommission-heading" className="text-sm font-semibold text-slate-900">
+    <section ref={sectionRef} aria-labelledby="decommission-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <h2 id="decommission-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
         Decommission
       </h2>
-      {decommissioned ? (
-        <>
-          {done ? (
-            <div className="mt-3">
+      <div className="px-5 py-4">
+        {decommissioned ? (
+          <>
+            {done ? (
               <Alert tone="success">Decommissioned. The reason is recorded in the history below.</Alert>
+            ) : (
+              <p className="text-sm text-slate-600">
+                This secret is decommissioned. It stays in the inventory and its history, hidden from the default list.
+              </p>
+            )}
+            <Button variant="secondary" className="mt-4" disabled aria-disabled>
+              Already decommissioned
+            </Button>
+          </>
+        ) : open ? (
+          <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-3">
+            {error && !fieldErrors.reason && <Alert>{error}</Alert>}
+            <TextAreaField
+              label="Reason"
+              name="reason"
+              required
+              maxLength={500}
+              hint="Recorded in the audit trail, e.g. “service retired in March”."
+              errors={fieldErrors.reason}
+            />
+            <div className="flex flex-wrap justify-end gap-2">
+              <Button variant="ghost" onClick={() => setOpen(false)} disabled={pending}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="danger" disabled={pending}>
+                {pending ? 'Decommissioning…' : 'Decommission secret'}
+              </Button>
             </div>
-          ) : (
-            <p className="mt-1 text-sm text-slate-600">
-              This secret is decommissioned. It stays in the inventory and its history, hidden from the default list.
+          </form>
+        ) : (
+          <>
+            <p className="text-sm text-slate-600">
+              When nothing uses this secret any more. It is kept for the record and hidden from the default list; the value in
+              the secret manager is not touched.
             </p>
-          )}
-          <Button variant="secondary" className="mt-4" disabled aria-disabled>
-            Already decommissioned
-          </Button>
-        </>
-      ) : open ? (
-        <form ref={formRef} onSubmit={onSubmit} noValidate className="mt-3 space-y-3">
-          {error && !fieldErrors.reason && <Alert>{error}</Alert>}
-          <TextAreaField
-            label="Reason"
-            name="reason"
-            required
-            maxLength={500}
-            hint="Recorded in the audit trail, e.g. “service retired in March”."
-            errors={fieldErrors.reason}
-          />
-          <div className="flex flex-wrap justify-end gap-2">
-            <Button variant="ghost" onClick={() => setOpen(false)} disabled={pending}>
-              Cancel
+            <Button variant="secondary" className="mt-4 text-red-800" onClick={() => setOpen(true)}>
+              Decommission…
             </Button>
-            <Button type="submit" variant="danger" disabled={pending}>
-              {pending ? 'Decommissioning…' : 'Decommission secret'}
-            </Button>
-          </div>
-        </form>
-      ) : (
-        <>
-          <p className="mt-1 text-sm text-slate-600">
-            When nothing uses this secret any more. It is kept for the record and hidden from the default list; the value in
-            the secret manager is not touched.
-          </p>
-          <Button variant="secondary" className="mt-4 text-red-800" onClick={() => setOpen(true)}>
-            Decommission…
-          </Button>
-        </>
-      )}
+          </>
+        )}
+      </div>
     </section>
   );
 }
