@@ -167,7 +167,8 @@ export function SecretForm({
               name="status"
               required
               defaultValue={initial?.status ?? 'active'}
-              options={optionsOf(STATUS_LABELS)}
+              // Decommissioning asks for a reason, so it happens on the detail page, not here.
+              options={optionsOf(STATUS_LABELS).filter((o) => o.value !== 'decommissioned' || initial?.status === 'decommissioned')}
               errors={e('status')}
             />
           )}
