@@ -2,8 +2,10 @@
 import { cn } from './cn';
 
 export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
+  // relative: screen-reader-only text in cells is absolutely positioned and would otherwise
+  // escape the scroll box and widen the whole page.
   return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+    <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}

@@ -95,7 +95,7 @@ function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string 
 
 const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
 
-export type SecretListCounts = { total: number; overdue: number; due_soon: number; never_rotated: number };
+export type SecretListCounts = { total: number; overdue: number; due_soon: number; never_rotated: number; no_policy: number };
 
 /** The page query (one row more than the page size, to know if there is a next page) and its counts. */
 export function secretListSql(query: TSecretListQuery) {
@@ -122,7 +122,8 @@ export function secretListSql(query: TSecretListQuery) {
              count(*) FILTER (WHERE s.next_due_at < now())::int AS overdue,
              count(*) FILTER (WHERE s.next_due_at >= now()
                               AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS}))::int AS due_soon,
-             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated
+             count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated,
+             count(*) FILTER (WHERE s.next_due_at IS NULL)::int AS no_policy
       FROM secrets s
       WHERE ${and(filters)}`;
   return { page, counts, cursorValue: sort.cursorValue };

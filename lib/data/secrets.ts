@@ -42,7 +42,8 @@ export type SecretListPage = {
   items: SecretListItem[];
   nextCursor: string | null;
   total: number;
-  summary: { overdue: number; dueSoon: number; neverRotated: number };
+  /** Rotation health of the filtered view; overdue + dueSoon + noPolicy never exceed total. */
+  summary: { overdue: number; dueSoon: number; neverRotated: number; noPolicy: number };
 };
 
 export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
@@ -72,7 +73,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
     items: page.map(toListItem),
     nextCursor: rows.length > query.size && last ? encodeCursor(sql.cursorValue(last), last.id) : null,
     total: c.total,
-    summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated },
+    summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated, noPolicy: c.no_policy },
   };
 }
 

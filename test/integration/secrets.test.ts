@@ -136,4 +136,22 @@ describe('secrets data layer', () => {
     const page = await listSecrets(engineer, parseSecretListQuery({ owner: team.id }));
     expect(page.summary.neverRotated).toBe(1);
   });
+
+  it('partitions the filtered view by rotation state', async () => {
+    const engineer = await callerAs('engineer');
+    const team = await seedTeam();
+    const make = async (lastRotatedAt: string, rotationIntervalDays: string) =>
+      createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt, rotationIntervalDays }));
+    const today = new Date().toISOString().slice(0, 10);
+    await make('2020-01-01', '30'); // overdue
+    await make('', '30'); // never rotated with a policy: due at creation, so overdue
+    await make(today, '7'); // due soon
+    await make(today, '365'); // on schedule
+    await make('', ''); // no policy, never rotated
+    await make('2025-06-01', ''); // no policy
+
+    const { total, summary } = await listSecrets(engineer, parseSecretListQuery({ owner: team.id }));
+    expect(total).toBe(6);
+    expect(summary).toEqual({ overdue: 2, dueSoon: 1, neverRotated: 2, noPolicy: 2 });
+  });
 });

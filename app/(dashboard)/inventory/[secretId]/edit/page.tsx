@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { missingPrerequisites } from '@/components/inventory/form-prerequisites';
+import { SecretForm } from '@/components/inventory/secret-form';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
+import { isUuid } from '@/lib/data/ids';
+import { getSecret } from '@/lib/data/secrets';
+import { NotFoundError } from '@/lib/errors';
+import { searchSystemsAction, updateSecretAction } from '../../actions';
+
+export const metadata: Metadata = { title: 'Edit secret' };
+
+export default async function EditSecretPage({ params }: { params: Promise<{ secretId: string }> }) {
+  const { secretId } = await params;
+  if (!isUuid(secretId)) notFound();
+  const caller = await requireSignedIn();
+  const [secret, environments, teams] = await Promise.all([
+    getSecret(caller, secretId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }),
+    listEnvironments(caller),
+    listTeamOptions(caller),
+  ]);
+  const detailHref = `/inventory/${secret.id}`;
+  const blocked = missingPrerequisites({
+    canWrite: can(caller.user.role, 'secrets.write'),
+    hasTeams: teams.length > 0,
+    hasEnvironments: environments.length > 0,
+    backHref: detailHref,
+  });
+
+  return (
+    <div className="max-w-5xl">
+      <Link href={detailHref} className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
+        ← {secret.name}
+      </Link>
+      <PageHeader title={`Edit ${secret.name}`} description={`${secret.environment} · owned by ${secret.ownerTeam.name}`} />
+      {blocked ?? (
+        <SecretForm
+          mode="edit"
+          initial={{
+            name: secret.name,
+            description: secret.description,
+            environmentId: secret.environmentId,
+            ownerTeamId: secret.ownerTeam.id,
+            contactPerson: secret.contactPerson,
+            classification: secret.classification,
+            status: secret.status,
+            providerKind: secret.providerKind,
+            providerRef: secret.providerRef,
+            lastRotatedAt: secret.lastRotatedAt,
+            rotationIntervalDays: secret.rotationIntervalDays,
+            tags: secret.tags,
+            consumers: secret.consumers,
+            updatedAt: secret.updatedAt,
+          }}
+          environments={environments}
+          teams={teams}
+          action={updateSecretAction.bind(null, secret.id)}
+          searchSystems={searchSystemsAction}
+          cancelHref={detailHref}
+        />
+      )}
+    </div>
+  );
+}

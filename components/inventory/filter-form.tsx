@@ -1,0 +1,36 @@
+'use client';
+// The inventory filter bar's form. It is a plain GET form (works without JavaScript);
+// with JavaScript it navigates to a short URL for the chosen view: blank fields and
+// values equal to the defaults are left out, so shared links stay readable.
+// Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
+import { useRouter } from 'next/navigation';
+
+export function FilterForm({
+  defaults,
+  children,
+  className,
+}: {
+  /** Values the list uses when a parameter is absent (e.g. sort=name). */
+  defaults: Record<string, string>;
+  children: React.ReactNode;
+  className?: string;
+}) {
+  const router = useRouter();
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const [key, raw] of new FormData(event.currentTarget)) {
+      const value = typeof raw === 'string' ? raw.trim() : '';
+      if (value !== '' && defaults[key] !== value) params.set(key, value);
+    }
+    const search = params.toString();
+    router.push(search ? `/inventory?${search}` : '/inventory');
+  }
+
+  return (
+    <form method="get" action="/inventory" role="search" aria-label="Filter secrets" onSubmit={onSubmit} className={className}>
+      {children}
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+// Words the inventory screens use for stored values, in one place so the list, the
+// detail page, the form and the history say the same thing.
+import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Tone } from '@/components/ui/badge';
+
+export const CLASSIFICATION_LABELS: Record<Classification, string> = {
+  critical: 'Critical',
+  important: 'Important',
+  sensitive: 'Sensitive',
+};
+
+export const CLASSIFICATION_TONES: Record<Classification, Tone> = {
+  critical: 'red',
+  important: 'amber',
+  sensitive: 'blue',
+};
+
+export const STATUS_LABELS: Record<SecretStatus, string> = {
+  active: 'Active',
+  compromised: 'Compromised',
+  deprecated: 'Deprecated',
+  decommissioned: 'Decommissioned',
+};
+
+export const STATUS_TONES: Record<SecretStatus, Tone> = {
+  active: 'green',
+  compromised: 'red',
+  deprecated: 'amber',
+  decommissioned: 'neutral',
+};
+
+export const PROVIDER_LABELS: Record<ProviderKind, string> = {
+  aws: 'AWS Secrets Manager',
+  gcp: 'GCP Secret Manager',
+  local: 'Local (this dashboard)',
+  other: 'Other / not recorded',
+};
+
+/** Labels for the audited fields in a secret's history (keys of the audit snapshot). */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  environment: 'Environment',
+  ownerTeam: 'Owner team',
+  contactPerson: 'Contact person',
+  classification: 'Classification',
+  status: 'Status',
+  providerKind: 'Provider',
+  providerRef: 'Provider reference',
+  lastRotatedAt: 'Last rotated',
+  rotationIntervalDays: 'Rotation interval (days)',
+  tags: 'Tags',
+  consumers: 'Consuming systems',
+};
+
+export const ACTION_LABELS: Record<string, string> = {
+  'secret.create': 'Created',
+  'secret.update': 'Edited',
+  'secret.decommission': 'Decommissioned',
+  'secret.read': 'Opened',
+  'secret.history': 'Viewed history',
+};

@@ -1,0 +1,364 @@
+'use client';
+// Pickers for consuming systems. There are thousands, so instead of a <select> the
+// person types and the server returns the first matches (ARIA 1.2 combobox pattern:
+// focus stays in the text box, arrow keys move through the list, Enter chooses).
+import { useEffect, useId, useRef, useState } from 'react';
+import { cn } from '@/components/ui/cn';
+import { controlClass, Field } from '@/components/ui/field';
+
+export type SystemOption = { id: string; name: string; status?: string };
+export type SystemSearch = (
+  q: string,
+) => Promise<{ ok: true; options: SystemOption[] } | { ok: false; error: string }>;
+
+/** The first matches for `query`, fetched a moment after typing stops; stale replies are dropped. */
+function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) {
+  const [options, setOptions] = useState<SystemOption[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    setLoading(true);
+    const timer = setTimeout(() => {
+      search(query)
+        .then((result) => {
+          if (!current) return;
+          if (result.ok) {
+            setOptions(result.options);
+            setError(undefined);
+          } else setError(result.error);
+        })
+        .catch(() => current && setError('Search did not reach the server. Try again.'))
+        .finally(() => current && setLoading(false));
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [search, query, enabled]);
+
+  return { options, loading, error };
+}
+
+type ListProps = {
+  id: string;
+  options: SystemOption[];
+  active: number;
+  isSelected: (option: SystemOption) => boolean;
+  onChoose: (option: SystemOption) => void;
+  onHover: (index: number) => void;
+  multiple: boolean;
+  loading: boolean;
+  error?: string;
+};
+
+function OptionList({ id, options, active, isSelected, onChoose, onHover, multiple, loading, error }: ListProps) {
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    listRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  return (
+    <div className="absolute z-20 mt-1 w-full overflow-hidden rounded-md bg-white shadow-lg ring-1 ring-slate-200">
+      <ul ref={listRef} id={id} role="listbox" aria-multiselectable={multiple || undefined} aria-label="Systems" className="max-h-64 overflow-auto py-1 text-sm">
+        {options.map((option, index) => {
+          const selected = isSelected(option);
+          return (
+            <li
+              key={option.id}
+              id={`${id}-${index}`}
+              data-index={index}
+              role="option"
+              aria-selected={selected}
+              // mousedown would blur the text box before the click lands.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => onChoose(option)}
+              onMouseMove={() => onHover(index)}
+              className={cn(
+                'flex cursor-pointer items-center justify-between gap-3 px-3 py-2',
+                index === active ? 'bg-accent-50 text-accent-800' : 'text-slate-800',
+              )}
+            >
+              <span className="truncate">
+                {option.name}
+                {option.status === 'decommissioned' && <span className="ml-1.5 text-xs text-slate-500">(decommissioned)</span>}
+              </span>
+              {selected && (
+                <svg aria-hidden viewBox="0 0 16 16" className="size-4 shrink-0 fill-current text-accent-600">
+                  <path d="M6.2 11.6 2.9 8.3l1.1-1.1 2.2 2.2 5.8-5.8 1.1 1.1z" />
+                </svg>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {options.length === 0 && (
+        <p className="px-3 py-2 text-sm text-slate-600">{error ?? (loading ? 'Searching…' : 'No system matches.')}</p>
+      )}
+    </div>
+  );
+}
+
+/** Keyboard handling shared by both pickers; the caller owns the open flag. */
+function useComboboxKeys(
+  open: boolean,
+  setOpen: (open: boolean) => void,
+  options: SystemOption[],
+  choose: (option: SystemOption) => void,
+  close: () => void,
+  typed: string,
+) {
+  const [active, setActive] = useState(-1);
+  // As in the ARIA practices' list-autocomplete example: new results start with no option
+  // active, and the first Arrow Down moves to the first one.
+  useEffect(() => setActive(-1), [options]);
+
+  function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        if (!open) setOpen(true);
+        else setActive((i) => Math.min(i + 1, options.length - 1));
+        break;
+      case 'ArrowUp':
+        event.preventDefault();
+        setActive((i) => Math.max(i - 1, 0));
+        break;
+      case 'Enter': {
+        // With nothing highlighted, Enter still takes a system whose full name was typed.
+        const exact = options.find((o) => o.name.toLowerCase() === typed.trim().toLowerCase());
+        const option = options[active] ?? exact;
+        if (open && option) {
+          event.preventDefault();
+          choose(option);
+        }
+        break;
+      }
+      case 'Escape':
+        if (open) {
+          event.preventDefault();
+          close();
+        }
+        break;
+    }
+  }
+
+  return { active: open ? active : -1, setActive, onKeyDown };
+}
+
+function liveMessage(open: boolean, loading: boolean, count: number): string {
+  if (!open || loading) return '';
+  if (count === 0) return 'No system matches.';
+  return `${count} system${count === 1 ? '' : 's'} found${count >= 20 ? '; type more to narrow the list' : ''}.`;
+}
+
+/** One system, written into a hidden input `name` (the inventory's system filter). */
+export function SystemCombobox({
+  name,
+  label,
+  initial,
+  search,
+}: {
+  name: string;
+  label: string;
+  initial: SystemOption | null;
+  search: SystemSearch;
+}) {
+  const [selected, setSelected] = useState<SystemOption | null>(initial);
+  const [text, setText] = useState(initial?.name ?? '');
+  const [query, setQuery] = useState('');
+  const listId = useId();
+  const inputId = `field-${name}`;
+
+  const [open, setOpen] = useState(false);
+  const { options, loading, error } = useSystemSearch(search, query, open);
+
+  function close() {
+    setOpen(false);
+    // Leaving the box without choosing keeps the current choice (or none if cleared).
+    setText((t) => (t.trim() === '' ? '' : (selected?.name ?? '')));
+  }
+  function choose(option: SystemOption) {
+    setSelected(option);
+    setText(option.name);
+    setOpen(false);
+  }
+  const keys = useComboboxKeys(open, setOpen, options, choose, close, text);
+
+  return (
+    <div className="space-y-1">
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <div className="relative">
+        <input
+          id={inputId}
+          type="text"
+          role="combobox"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={keys.active >= 0 ? `${listId}-${keys.active}` : undefined}
+          autoComplete="off"
+          placeholder="Any system"
+          value={text}
+          onChange={(event) => {
+            const value = event.target.value;
+            setText(value);
+            setQuery(value);
+            if (value.trim() === '') setSelected(null);
+            setOpen(true);
+          }}
+          onFocus={() => setQuery(text === selected?.name ? '' : text)}
+          onClick={() => setOpen(true)}
+          onBlur={() => open && close()}
+          onKeyDown={keys.onKeyDown}
+          className={cn(controlClass, selected && 'pr-9')}
+        />
+        {selected && (
+          <button
+            type="button"
+            onClick={() => {
+              setSelected(null);
+              setText('');
+              setQuery('');
+            }}
+            className="absolute inset-y-0 right-0 flex items-center rounded-r-md px-2.5 text-slate-500 hover:text-slate-800"
+          >
+            <span className="sr-only">Clear system filter</span>
+            <svg aria-hidden viewBox="0 0 16 16" className="size-4 fill-current">
+              <path d="M4.3 3.2 8 6.9l3.7-3.7 1.1 1.1L9.1 8l3.7 3.7-1.1 1.1L8 9.1l-3.7 3.7-1.1-1.1L6.9 8 3.2 4.3z" />
+            </svg>
+          </button>
+        )}
+        {open && (
+          <OptionList
+            id={listId}
+            options={options}
+            active={keys.active}
+            isSelected={(o) => o.id === selected?.id}
+            onChoose={choose}
+            onHover={keys.setActive}
+            multiple={false}
+            loading={loading}
+            error={error}
+          />
+        )}
+      </div>
+      <input type="hidden" name={name} value={selected?.id ?? ''} />
+      <p className="sr-only" aria-live="polite">
+        {liveMessage(open, loading, options.length)}
+      </p>
+    </div>
+  );
+}
+
+/** Many systems, as chips; each chosen id is submitted as a repeated hidden input. */
+export function SystemMultiSelect({
+  name,
+  label,
+  hint,
+  errors,
+  initial,
+  search,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  initial: SystemOption[];
+  search: SystemSearch;
+}) {
+  const [selected, setSelected] = useState<SystemOption[]>(initial);
+  const [query, setQuery] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listId = useId();
+
+  function toggle(option: SystemOption) {
+    const has = selected.some((s) => s.id === option.id);
+    setSelected(has ? selected.filter((s) => s.id !== option.id) : [...selected, option]);
+    setAnnouncement(`${option.name} ${has ? 'removed' : 'added'}.`);
+  }
+
+  const [open, setOpen] = useState(false);
+  const { options, loading, error } = useSystemSearch(search, query, open);
+  const keys = useComboboxKeys(open, setOpen, options, toggle, () => setOpen(false), query);
+
+  return (
+    <Field label={label} name={name} hint={hint} errors={errors}>
+      {(a11y) => (
+        <div>
+          {selected.length > 0 && (
+            <ul aria-label={`Chosen ${label.toLowerCase()}`} className="mb-2 flex flex-wrap gap-1.5">
+              {selected.map((s) => (
+                <li key={s.id} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm text-slate-800 ring-1 ring-inset ring-slate-300">
+                  {s.name}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      toggle(s);
+                      inputRef.current?.focus();
+                    }}
+                    className="rounded-full p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900"
+                  >
+                    <span className="sr-only">Remove {s.name}</span>
+                    <svg aria-hidden viewBox="0 0 16 16" className="size-3.5 fill-current">
+                      <path d="M4.3 3.2 8 6.9l3.7-3.7 1.1 1.1L9.1 8l3.7 3.7-1.1 1.1L8 9.1l-3.7 3.7-1.1-1.1L6.9 8 3.2 4.3z" />
+                    </svg>
+                  </button>
+                  <input type="hidden" name={name} value={s.id} data-multiple />
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="relative">
+            <input
+              ref={inputRef}
+              {...a11y}
+              type="text"
+              role="combobox"
+              aria-expanded={open}
+              aria-controls={listId}
+              aria-autocomplete="list"
+              aria-activedescendant={keys.active >= 0 ? `${listId}-${keys.active}` : undefined}
+              autoComplete="off"
+              placeholder={selected.length ? 'Add another system…' : 'Search systems…'}
+              value={query}
+              onChange={(event) => {
+                setQuery(event.target.value);
+                setAnnouncement('');
+                setOpen(true);
+              }}
+              onClick={() => setOpen(true)}
+              onBlur={() => setOpen(false)}
+              onKeyDown={(event) => {
+                // Enter picks from the list; it never submits the whole form from here.
+                if (event.key === 'Enter') event.preventDefault();
+                keys.onKeyDown(event);
+              }}
+            />
+            {open && (
+              <OptionList
+                id={listId}
+                options={options}
+                active={keys.active}
+                isSelected={(o) => selected.some((s) => s.id === o.id)}
+                onChoose={toggle}
+                onHover={keys.setActive}
+                multiple
+                loading={loading}
+                error={error}
+              />
+            )}
+          </div>
+          <p className="sr-only" aria-live="polite">
+            {announcement || liveMessage(open, loading, options.length)}
+          </p>
+        </div>
+      )}
+    </Field>
+  );
+}
