@@ -17,7 +17,7 @@ import { secretListSql } from '@/lib/data/secret-list-sql';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
 import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
 import { applyMigrations } from './lib/schema-engine.mjs';
-import { createScratchDatabase } from './lib/pg-admin.mjs';
+import { createScratchDatabase, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
 
 const SECRETS = 100_000;
@@ -199,12 +199,18 @@ async function main() {
     embedded = await startEmbeddedPostgres({ name: 'bench-postgres', database: 'postgres', persistent: false });
     serverUrl = embedded.serverUrl;
   }
-  const database = await createScratchDatabase(serverUrl, 'si_bench');
+  // BENCH_KEEP=1 keeps the seeded database; BENCH_REUSE=<name> measures it again without reseeding.
+  const reuse = process.env.BENCH_REUSE;
+  const database = reuse
+    ? { name: reuse, url: withDatabase(serverUrl, reuse), drop: async () => {} }
+    : await createScratchDatabase(serverUrl, 'si_bench');
   let server: ChildProcess | undefined;
   try {
-    await applyMigrations(database.url);
-    const seedMs = await seed(database.url);
-    console.log(`seeded ${SECRETS} secrets, ${SYSTEMS} systems, ${TEAMS} teams in ${(seedMs / 1000).toFixed(1)} s`);
+    if (!reuse) {
+      await applyMigrations(database.url);
+      const seedMs = await seed(database.url);
+      console.log(`seeded ${SECRETS} secrets, ${SYSTEMS} systems, ${TEAMS} teams in ${(seedMs / 1000).toFixed(1)} s`);
+    }
     ensureBuild();
     server = await startServer(database.url);
     const base = `http://localhost:${PORT}`;
@@ -237,7 +243,8 @@ async function main() {
     console.log(JSON.stringify(summary));
   } finally {
     server?.kill('SIGTERM');
-    await database.drop().catch(() => {});
+    if (process.env.BENCH_KEEP) console.log(`kept database ${database.name}`);
+    else await database.drop().catch(() => {});
     await embedded?.stop();
   }
 }

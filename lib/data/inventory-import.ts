@@ -3,6 +3,7 @@
 // same text again on the server and then creates the missing teams and systems, every
 // secret and every audit event in one transaction, or nothing at all.
 import 'server-only';
+import { invalidatingListCounts } from './list-counts-cache';
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
@@ -320,7 +321,7 @@ export async function commitImport(caller: Caller, csvText: unknown, options: un
       },
       // 5,000 rows take a few seconds; the default 5 s would be too tight on a busy server.
       { timeout: 120_000, maxWait: 10_000 },
-    );
+    ).then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new InputError(

@@ -126,5 +126,7 @@ export function secretListSql(query: TSecretListQuery) {
              count(*) FILTER (WHERE s.next_due_at IS NULL)::int AS no_policy
       FROM secrets s
       WHERE ${and(filters)}`;
-  return { page, counts, cursorValue: sort.cursorValue };
+  // Identifies the counts: the filters alone (sort, size and cursor do not change them).
+  const countsKey = JSON.stringify([counts.text, counts.values]);
+  return { page, counts, countsKey, cursorValue: sort.cursorValue };
 }

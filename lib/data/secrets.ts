@@ -21,6 +21,7 @@ import {
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { encodeCursor } from './cursor';
 import { uuidOrNil } from './ids';
+import { cachedCounts, invalidatingListCounts } from './list-counts-cache';
 import { secretListSql, type SecretListCounts, type SecretListRow } from './secret-list-sql';
 
 export type SecretListItem = {
@@ -64,7 +65,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
   const sql = secretListSql(query);
   const [rows, counts] = await Promise.all([
     db.$queryRaw<SecretListRow[]>(sql.page),
-    db.$queryRaw<SecretListCounts[]>(sql.counts),
+    cachedCounts(sql.countsKey, () => db.$queryRaw<SecretListCounts[]>(sql.counts)),
   ]);
   const page = rows.slice(0, query.size);
   const last = page.at(-1);
@@ -265,7 +266,7 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
         changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
       });
       return { id: created.id };
-    });
+    }).then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
@@ -310,7 +311,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
         changes,
       });
       return { id };
-    });
+    }).then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
@@ -333,5 +334,5 @@ export async function decommissionSecret(caller: Caller, id: string, raw: unknow
       detail: { reason },
     });
     return { id };
-  });
+  }).then(invalidatingListCounts);
 }
