@@ -1,19 +1,17 @@
 // The signed-in user for the current request, read fresh from the database so role
 // changes and disabled accounts apply immediately. Cached per request.
 import 'server-only';
-import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { db } from '@/lib/db';
 import type { Caller, SessionUser } from './caller';
-import { authOptions } from './options';
 import { currentRequestMeta } from './request-meta';
+import { sessionUserId } from './session-token';
 
 export const getCaller = cache(async (): Promise<Caller> => {
   // Reading request headers first marks the route dynamic before any configuration is read.
   const request = await currentRequestMeta();
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
+  const id = await sessionUserId();
   if (!id) return { user: null, request };
   const account = await db.user.findUnique({
     where: { id },
