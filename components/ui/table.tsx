@@ -1,4 +1,6 @@
 // Plain, scannable tables: sticky header, zebra-free rows with hover, numeric columns right-aligned.
+// Cells use the short `ui-cell` class (app/globals.css): a 50-row page repeats it hundreds
+// of times in both the HTML and the RSC payload.
 import { cn } from './cn';
 
 export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
@@ -28,7 +30,7 @@ export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTM
 
 export function Td({ children, className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
   return (
-    <td className={cn('px-3 py-2.5 align-top text-slate-800', className)} {...props}>
+    <td className={cn('ui-cell', className)} {...props}>
       {children}
     </td>
   );
