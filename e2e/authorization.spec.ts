@@ -29,6 +29,7 @@
 // A new route handler gets an entry in ROUTES: { permission } (plus `path` for dynamic
 // segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
 // lacking the permission 403, a permitted role 200.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
 import {
@@ -157,10 +158,73 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('systems'),
     reads: (result) => expect((result as { options: unknown[] }).options).toHaveLength(1),
   },
+
+  // CSV import (app/(dashboard)/inventory/import/actions.ts). The preview only reads; the
+  // commit writes secrets and, for names the catalog lacks, teams and systems.
+  previewImportAction: {
+    permission: 'inventory.import',
+    args: async (seed) => [importCsv([unique('e2e-import'), 'production', (await seed.team()).name, '', 'important'])],
+    snapshot: tables('secrets', 'secret_consumers', 'teams', 'systems'),
+    reads: (result) =>
+      expect((result as { data: { summary: unknown } }).data.summary).toEqual({ total: 1, valid: 1, invalid: 0 }),
+  },
+  commitImportAction: {
+    permission: 'inventory.import',
+    args: () => [importCsv([unique('e2e-import'), 'production', unique('e2e-import-team'), unique('e2e-import-system'), 'critical']), true],
+    snapshot: tables('secrets', 'secret_consumers', 'teams', 'systems'),
+  },
+
+  // Users (app/(dashboard)/settings/users/actions.ts). Targets are fresh non-admin
+  // accounts, so the last-administrator guard never explains a refusal.
+  createUserAction: {
+    permission: 'admin.users',
+    args: () => [{ email: `${unique('e2e-invited')}@example.test`, name: 'Invited by the table', role: 'viewer', signIn: 'password' }],
+    snapshot: tables('users'),
+  },
+  changeRoleAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.user('viewer')).id, 'engineer'],
+    snapshot: tables('users'),
+  },
+  setUserStatusAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.user('viewer')).id, 'disabled'],
+    snapshot: tables('users'),
+  },
+  resetInviteAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.user('viewer')).id],
+    snapshot: tables('users'),
+  },
+
+  // Public by design (a signed-out person redeems the code an admin gave them), so it
+  // guards itself: the real code of an invite that has expired must not set a password.
+  acceptInviteAction: {
+    permission: 'public',
+    args: async ({ db }) => {
+      const code = randomBytes(24).toString('base64url');
+      const user = await insertUser(db, 'viewer');
+      await db.query(
+        `UPDATE users SET password_hash = NULL, invite_code_hash = $2, invite_expires = now() - interval '1 minute' WHERE id = $1`,
+        [user.id, createHash('sha256').update(code).digest('hex')],
+      );
+      const password = 'mallory-chose-this-password';
+      return [{ email: user.email, code, password, confirmPassword: password }];
+    },
+    snapshot: tables('users'),
+    refusal: /This invite code is not valid or has expired/,
+  },
 };
+
+/** An import file: the required columns plus consuming systems, one array per row. */
+function importCsv(...rows: string[][]): string {
+  return [['Secret Name', 'Environment', 'Owner', 'Consuming Systems', 'Classification'], ...rows].map((r) => r.join(',')).join('\r\n');
+}
 
 type RouteRow =
   | { access: 'public' }
+  /** Any signed-in role (nothing role-specific in the answer); signed out => 401. */
+  | { access: 'signed-in' }
   | {
       permission: Permission;
       method?: 'GET' | 'POST';
@@ -174,7 +238,10 @@ type RouteRow =
 const ROUTES: Record<string, RouteRow> = {
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/health': { access: 'public' },
-  // e.g. '/api/export/inventory': { permission: 'inventory.export' },
+  // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
+  '/api/export/inventory': { permission: 'inventory.export' },
+  // The import template: a header row and a made-up example, no inventory data.
+  '/inventory/import/template': { access: 'signed-in' },
 };
 // ---------------------------------------------------------------------------------
 
@@ -287,6 +354,25 @@ for (const action of ACTION_MANIFEST) {
         }
       });
     }
+  });
+}
+
+for (const [route, row] of Object.entries(ROUTES)) {
+  if (!('access' in row) || row.access !== 'signed-in') continue;
+  test.describe(`route ${route} (any signed-in role)`, () => {
+    for (const role of ROLES) {
+      test(`answers role ${role}`, async ({ sessionAs }) => {
+        const response = await (await sessionAs(role)).request.get(route, { maxRedirects: 0 });
+        expect(response.status(), `as ${role}`).toBe(200);
+      });
+    }
+    test('refuses signed-out callers', async ({ e2e, playwright }) => {
+      const request = await playwright.request.newContext({ baseURL: e2e.baseURL });
+      const response = await request.get(route, { maxRedirects: 0 });
+      const body = await response.text();
+      await request.dispose();
+      expect(response.status(), body.slice(0, 300)).toBe(401);
+    });
   });
 }
 

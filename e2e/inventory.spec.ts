@@ -1,0 +1,228 @@
+// The inventory through the real UI: an engineer builds a secret from a team and a
+// system made in the browser, finds it again with the list's search and filters (the
+// URL carries them), and reads its history; user text stays text. A viewer reads the
+// same pages without any way to change them, and the actions refuse them regardless.
+import type { Page } from '@playwright/test';
+import { environmentId, insertSecret, insertSystem, insertTeam, snapshotTables, unique, type Db } from './support/db';
+import { expect, test } from './support/fixtures';
+import { buildServerActions, callServerAction } from './support/next-build';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const XSS = '<img src=x onerror=alert(1)>';
+
+const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+async function secretCount(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM secrets');
+  return rows[0].n;
+}
+
+/** Dialogs a page opens (an injected alert() would be one); each is dismissed and remembered. */
+function watchDialogs(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('dialog', (dialog) => {
+    seen.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
+}
+
+const resultsTable = (page: Page) => page.getByRole('table', { name: 'Secrets in this view' });
+
+test('an engineer adds a secret with a consuming system, finds it with search and filters, and reads its history', async ({
+  page,
+  db,
+  seedUser,
+  signIn,
+}) => {
+  const dialogs = watchDialogs(page);
+  const engineer = await seedUser('engineer');
+  await signIn(page, engineer.email, engineer.password);
+  await expect(page).toHaveURL(/\/inventory$/);
+
+  // A team and a system, made through their forms.
+  const teamName = unique('e2e-inv-team');
+  await page.goto('/teams/new');
+  await page.getByLabel('Name').fill(teamName);
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(new RegExp(`/teams/${UUID}$`));
+
+  const systemName = unique('e2e-inv-system');
+  await page.goto('/systems/new');
+  await page.getByLabel('Name').fill(systemName);
+  await page.getByLabel('Owner team').selectOption({ label: teamName });
+  await page.getByRole('button', { name: 'Create system' }).click();
+  await expect(page).toHaveURL(new RegExp(`/systems/${UUID}$`));
+
+  // An empty submit: a message under each required field, focus on the first, nothing written.
+  const countBefore = await secretCount(db);
+  await page.goto('/inventory/new');
+  await page.getByRole('button', { name: 'Add secret' }).click();
+  await expect(page.getByText('Enter a name')).toBeVisible();
+  await expect(page.getByText('Choose an environment')).toBeVisible();
+  await expect(page.getByText('Choose a classification')).toBeVisible();
+  await expect(page.getByText('Choose the owning team')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toBeFocused();
+  await expect(page).toHaveURL(/\/inventory\/new$/);
+  expect(await secretCount(db), 'a refused submit wrote a secret').toBe(countBefore);
+
+  // The real submit. Rotated 200 days ago every 90 days: overdue.
+  const secretName = unique('e2e-inv-secret');
+  const description = `Signs payment webhooks ${XSS}`;
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(secretName);
+  await page.getByLabel('Description').fill(description);
+  await page.getByLabel('Environment').selectOption({ label: 'production' });
+  await page.getByLabel('Classification').selectOption({ label: 'Critical' });
+  await page.getByLabel('Owner team').selectOption({ label: teamName });
+  await page.getByLabel('Last rotated').fill(isoDay(200));
+  await page.getByLabel('Rotation interval (days)').fill('90');
+  const systems = page.getByRole('combobox', { name: 'Consuming systems' });
+  await systems.fill(systemName);
+  await page.getByRole('option', { name: systemName }).click();
+  await expect(page.getByRole('list', { name: 'Chosen consuming systems' })).toContainText(systemName);
+  await page.getByLabel('Tags').fill('pci, e2e');
+  await page.getByRole('button', { name: 'Add secret' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/inventory/${UUID}$`));
+  const secretId = new URL(page.url()).pathname.split('/').pop()!;
+  await expect(page.getByRole('heading', { level: 1, name: secretName })).toBeVisible();
+
+  // What the database holds is what was typed.
+  const { rows } = await db.query(
+    `SELECT s.name, s.description, s.classification, s.rotation_interval_days, e.name AS environment, t.name AS team,
+            array(SELECT sy.name FROM secret_consumers c JOIN systems sy ON sy.id = c.system_id WHERE c.secret_id = s.id) AS consumers
+       FROM secrets s JOIN environments e ON e.id = s.environment_id JOIN teams t ON t.id = s.owner_team_id
+      WHERE s.id = $1`,
+    [secretId],
+  );
+  expect(rows).toEqual([
+    {
+      name: secretName,
+      description,
+      classification: 'critical',
+      rotation_interval_days: 90,
+      environment: 'production',
+      team: teamName,
+      consumers: [systemName],
+    },
+  ]);
+
+  // The detail page: the description is text (in Details and in the create event), no
+  // element was made from it, no dialog opened.
+  await expect(page.getByText(description, { exact: true })).toHaveCount(2);
+  await expect(page.getByRole('paragraph').getByText(description, { exact: true })).toBeVisible();
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: systemName })).toHaveAttribute('href', new RegExp(`/systems/${UUID}$`));
+  const history = page.locator('#history');
+  const created = history.getByRole('listitem').filter({ hasText: 'Created' });
+  await expect(created).toHaveCount(1);
+  await expect(created).toContainText(engineer.email);
+  await expect(created).toContainText('Success');
+  await expect(created).toContainText(secretName);
+  await expect(created.getByText(description, { exact: true })).toBeVisible();
+
+  // The list shows it; a search by name narrows the list to it, in the URL.
+  await page.goto('/inventory');
+  await expect(resultsTable(page).getByRole('link', { name: secretName })).toBeVisible();
+  const filters = page.getByRole('search', { name: 'Filter secrets' });
+  await filters.getByLabel('Search').fill(secretName);
+  await filters.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === secretName);
+  await expect(resultsTable(page).locator('tbody tr')).toHaveCount(1);
+  await expect(resultsTable(page).getByRole('link', { name: secretName })).toBeVisible();
+
+  // Classification, environment and due on top of the search.
+  await filters.getByLabel('Classification').selectOption({ label: 'Critical' });
+  await filters.getByLabel('Environment').selectOption({ label: 'production' });
+  await filters.getByLabel('Rotation').selectOption({ label: 'Overdue' });
+  await filters.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(
+    (url) =>
+      url.searchParams.get('q') === secretName &&
+      url.searchParams.get('classification') === 'critical' &&
+      url.searchParams.get('env') === 'production' &&
+      url.searchParams.get('due') === 'overdue',
+  );
+  await expect(resultsTable(page).locator('tbody tr')).toHaveCount(1);
+  await expect(resultsTable(page).getByRole('link', { name: secretName })).toBeVisible();
+
+  // The URL is the view: loading it again (as a shared link would) shows the same thing.
+  const shared = page.url();
+  await page.goto('about:blank');
+  await page.goto(shared);
+  await expect(resultsTable(page).locator('tbody tr')).toHaveCount(1);
+  await expect(resultsTable(page).getByRole('link', { name: secretName })).toBeVisible();
+  await expect(filters.getByLabel('Search')).toHaveValue(secretName);
+  await expect(filters.getByLabel('Classification')).toHaveValue('critical');
+  await expect(filters.getByLabel('Environment')).toHaveValue('production');
+  await expect(filters.getByLabel('Rotation')).toHaveValue('overdue');
+
+  // A filter it does not match empties the view.
+  const other = new URL(shared);
+  other.searchParams.set('classification', 'sensitive');
+  await page.goto(other.toString());
+  await expect(page.getByText('No secrets match these filters')).toBeVisible();
+  await expect(resultsTable(page)).toHaveCount(0);
+
+  expect(dialogs, 'a dialog opened: user text ran as markup').toEqual([]);
+});
+
+test('a viewer reads the list and the detail page but has no way to change a secret', async ({
+  db,
+  e2e,
+  signedInContext,
+  auditEvents,
+  auditMark,
+}) => {
+  const team = await insertTeam(db, unique('e2e-viewer-team'));
+  await insertSystem(db, team.id);
+  const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db), name: unique('e2e-viewer-secret') });
+  const viewer = await signedInContext('viewer');
+  const page = await (await viewer.browserContext()).newPage();
+  const dialogs = watchDialogs(page);
+
+  await page.goto(`/inventory?q=${secret.name}`);
+  await expect(resultsTable(page).getByRole('link', { name: secret.name })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toBeVisible(); // viewers may export
+  await expect(page.getByRole('link', { name: 'Add secret' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Import CSV' })).toHaveCount(0);
+
+  await resultsTable(page).getByRole('link', { name: secret.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/inventory/${secret.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: secret.name })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Decommission' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /Decommission/ })).toHaveCount(0);
+
+  // Typing the form URLs shows why there is no form, not a form that fails on save.
+  for (const path of ['/inventory/new', `/inventory/${secret.id}/edit`]) {
+    await page.goto(path);
+    await expect(page.getByText('Your role can read the inventory but not change it.'), path).toBeVisible();
+    await expect(page.getByRole('button', { name: /Add secret|Save changes/ }), path).toHaveCount(0);
+    await expect(page.getByRole('textbox', { name: 'Name', exact: true }), path).toHaveCount(0);
+  }
+
+  // And the actions behind those forms, called with the viewer's session as a crafted
+  // request would, refuse and change nothing.
+  const actions = buildServerActions() ?? [];
+  const create = actions.find((a) => a.exportedName === 'createSecretAction')!;
+  const update = actions.find((a) => a.exportedName === 'updateSecretAction')!;
+  const before = await snapshotTables(db, ['secrets', 'secret_consumers']);
+  const mark = await auditMark();
+  const fields = { name: unique('viewer-made'), environmentId: await environmentId(db), ownerTeamId: team.id, classification: 'important' };
+  const made = await callServerAction(viewer.request, e2e.baseURL, create, [fields]);
+  const edited = await callServerAction(viewer.request, e2e.baseURL, update, [secret.id, { ...fields, name: unique('viewer-renamed') }]);
+  for (const outcome of [made, edited]) {
+    expect(outcome.result).toEqual({ ok: false, error: 'You do not have permission to do that.' });
+  }
+  expect(await snapshotTables(db, ['secrets', 'secret_consumers']), 'a refused action changed the inventory').toEqual(before);
+  const denied = await auditEvents({ afterId: mark, actorId: viewer.user.id, outcome: 'denied' });
+  expect(denied.map((e) => [e.action, e.detail?.permission])).toEqual([
+    ['secret.create', 'secrets.write'],
+    ['secret.update', 'secrets.write'],
+  ]);
+  expect(denied[1].targetId).toBe(secret.id);
+  expect(dialogs).toEqual([]);
+});
