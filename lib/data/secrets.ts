@@ -21,6 +21,7 @@ import {
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { encodeCursor } from './cursor';
 import { uuidOrNil } from './ids';
+import { assertNotStale } from './stale-edit';
 import { cachedCounts, invalidatingListCounts } from './list-counts-cache';
 import { secretListSql, type SecretListCounts, type SecretListRow } from './secret-list-sql';
 
@@ -287,11 +288,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
   try {
     return await db.$transaction(async (tx) => {
       const before = await lockSecret(tx, id);
-      if (input.expectedUpdatedAt && new Date(input.expectedUpdatedAt).getTime() !== before.updatedAt.getTime()) {
-        throw new InputError(
-          'Someone else saved this secret after you opened it. Reload the page to see their changes, then edit again.',
-        );
-      }
+      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'secret');
       await assertReferences(tx, input);
       await tx.secretConsumer.deleteMany({ where: { secretId: id } });
       const after = await tx.secret.update({

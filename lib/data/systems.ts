@@ -20,6 +20,7 @@ import {
 import { parseInput } from '@/lib/validation/parse';
 import { decodeCursor, encodeCursor } from './cursor';
 import { uuidOrNil } from './ids';
+import { assertNotStale } from './stale-edit';
 import { escapeLike } from './like';
 
 export type SystemListItem = {
@@ -182,11 +183,7 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
   try {
     return await db.$transaction(async (tx) => {
       const before = await lockSystem(tx, id);
-      if (input.expectedUpdatedAt && new Date(input.expectedUpdatedAt).getTime() !== before.updatedAt.getTime()) {
-        throw new InputError(
-          'Someone else saved this system after you opened it. Reload the page to see their changes, then edit again.',
-        );
-      }
+      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'system');
       const after: Snapshot = {
         name: input.name,
         description: input.description,

@@ -13,6 +13,7 @@ import { ZTeamInput, ZTeamListQuery, type TTeamListQuery } from '@/lib/validatio
 import { parseInput } from '@/lib/validation/parse';
 import { decodeCursor, encodeCursor } from './cursor';
 import { uuidOrNil } from './ids';
+import { assertNotStale } from './stale-edit';
 import { escapeLike } from './like';
 
 export type TeamCounts = {
@@ -152,11 +153,7 @@ export async function updateTeam(caller: Caller, id: string, raw: unknown): Prom
   try {
     return await db.$transaction(async (tx) => {
       const before = await lockTeam(tx, id);
-      if (input.expectedUpdatedAt && new Date(input.expectedUpdatedAt).getTime() !== before.updatedAt.getTime()) {
-        throw new InputError(
-          'Someone else saved this team after you opened it. Reload the page to see their changes, then edit again.',
-        );
-      }
+      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'team');
       const changes = changedFields(before, input, AUDITED_FIELDS);
       // Saving an unchanged form writes nothing, so the history holds only real changes.
       if (Object.keys(changes).length === 0) return { id: before.id };
