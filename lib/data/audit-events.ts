@@ -11,6 +11,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { AUDIT_PAGE_SIZE, rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { ZEmail } from '@/lib/validation/user';
+import { keysetPage } from './cursor';
 import { isUuid } from './ids';
 
 export type AuditChange = { field: string; before: string | null; after: string | null };
@@ -157,12 +158,7 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
           WHERE ${conditions}
           ORDER BY e.id DESC
           LIMIT ${limit}`;
-  const page = rows.slice(0, AUDIT_PAGE_SIZE);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeIdCursor(last.id) : null,
-  };
+  return keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
 }
 
 /** The action names for the filter: a fixed list, since DISTINCT over the table is slow. */

@@ -19,7 +19,7 @@ import {
   type TSecretInput,
 } from '@/lib/validation/secret';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
-import { encodeCursor } from './cursor';
+import { encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
 import { assertNotStale } from './stale-edit';
 import { cachedCounts, invalidatingListCounts } from './list-counts-cache';
@@ -68,12 +68,9 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
     db.$queryRaw<SecretListRow[]>(sql.page),
     cachedCounts(sql.countsKey, () => db.$queryRaw<SecretListCounts[]>(sql.counts)),
   ]);
-  const page = rows.slice(0, query.size);
-  const last = page.at(-1);
   const c = counts[0];
   return {
-    items: page.map(toListItem),
-    nextCursor: rows.length > query.size && last ? encodeCursor(sql.cursorValue(last), last.id) : null,
+    ...keysetPage(rows, query.size, toListItem, (last) => encodeCursor(sql.cursorValue(last), last.id)),
     total: c.total,
     summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated, noPolicy: c.no_policy },
   };

@@ -18,7 +18,7 @@ import {
   type TSystemStatus,
 } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
 import { assertNotStale } from './stale-edit';
 import { escapeLike } from './like';
@@ -92,13 +92,7 @@ export async function listSystems(caller: Caller, rawQuery: Partial<TSystemListQ
     db.$queryRaw<Row[]>`${SELECT} WHERE ${and(pageWhere)} ORDER BY y.name, y.id LIMIT ${query.size + 1}`,
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM systems y WHERE ${and(filters)}`,
   ]);
-  const page = rows.slice(0, query.size);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > query.size && last ? encodeCursor(last.name, last.id) : null,
-    total,
-  };
+  return { ...keysetPage(rows, query.size, toItem, (last) => encodeCursor(last.name, last.id)), total };
 }
 
 export async function getSystem(caller: Caller, id: string): Promise<SystemDetail> {

@@ -11,7 +11,7 @@ import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { ZTeamInput, ZTeamListQuery, type TTeamListQuery } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
 import { assertNotStale } from './stale-edit';
 import { escapeLike } from './like';
@@ -70,13 +70,7 @@ export async function listTeams(caller: Caller, rawQuery: Partial<TTeamListQuery
       LIMIT ${query.size + 1}`,
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM teams t WHERE ${filter}`,
   ]);
-  const page = rows.slice(0, query.size);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > query.size && last ? encodeCursor(last.name, last.id) : null,
-    total,
-  };
+  return { ...keysetPage(rows, query.size, toItem, (last) => encodeCursor(last.name, last.id)), total };
 }
 
 export async function getTeam(caller: Caller, id: string): Promise<TeamDetail> {

@@ -15,7 +15,7 @@ import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { USER_PAGE_SIZE, type TUserListQuery } from '@/lib/validation/user-list';
 import { ZRoleChange, ZUserCreate, ZUserStatus } from '@/lib/validation/user';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
 
 export const INVITE_VALID_DAYS = 7;
@@ -99,13 +99,7 @@ export async function listUsers(caller: Caller, query: TUserListQuery): Promise<
       LIMIT ${USER_PAGE_SIZE + 1}`,
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM users u WHERE ${and(filters)}`,
   ]);
-  const items = rows.slice(0, USER_PAGE_SIZE);
-  const last = items.at(-1);
-  return {
-    items: items.map(toListItem),
-    nextCursor: rows.length > USER_PAGE_SIZE && last ? encodeCursor(last.email, last.id) : null,
-    total,
-  };
+  return { ...keysetPage(rows, USER_PAGE_SIZE, toListItem, (last) => encodeCursor(last.email, last.id)), total };
 }
 
 function toListItem(r: ListRow): UserListItem {
