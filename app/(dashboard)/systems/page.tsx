@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { CountLink, NoMatches } from '@/components/catalog/list-parts';
 import { ListPager } from '@/components/catalog/list-pager';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
 import { Button, LinkButton } from '@/components/ui/button';
@@ -108,14 +109,13 @@ export default async function SystemsPage({ searchParams }: Props) {
       </form>
 
       {page.items.length === 0 ? (
-        <EmptyState title={query.after ? 'No more systems' : 'No system matches these filters'}>
-          <p>
-            {query.after ? 'This page is past the end of the list. ' : 'Names are matched anywhere, ignoring case. '}
-            <Link href={query.after ? here() : '/systems'} className="font-medium text-accent-700 underline">
-              {query.after ? 'Back to the first page' : 'Show all systems'}
-            </Link>
-          </p>
-        </EmptyState>
+        <NoMatches
+          pastEnd={Boolean(query.after)}
+          firstPageHref={here()}
+          allHref="/systems"
+          noun="systems"
+          searchTitle="No system matches these filters"
+        />
       ) : (
         <>
           <Table caption="Systems">
@@ -145,17 +145,11 @@ export default async function SystemsPage({ searchParams }: Props) {
                     <SystemStatusBadge status={system.status} />
                   </Td>
                   <Td className="text-right tabular-nums">
-                    {system.consumerCount === 0 ? (
-                      <span className="text-slate-500">0</span>
-                    ) : (
-                      <Link
-                        href={`/inventory?system=${system.id}`}
-                        aria-label={`Secrets consumed by ${system.name}: ${system.consumerCount}`}
-                        className="font-medium text-accent-700 hover:underline"
-                      >
-                        {system.consumerCount.toLocaleString('en-US')}
-                      </Link>
-                    )}
+                    <CountLink
+                      href={`/inventory?system=${system.id}`}
+                      count={system.consumerCount}
+                      label={`Secrets consumed by ${system.name}`}
+                    />
                   </Td>
                 </Tr>
               ))}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { CountLink, NoMatches } from '@/components/catalog/list-parts';
 import { ListPager } from '@/components/catalog/list-pager';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -75,14 +76,13 @@ export default async function TeamsPage({ searchParams }: Props) {
       </form>
 
       {page.items.length === 0 ? (
-        <EmptyState title={query.after ? 'No more teams' : 'No team matches this search'}>
-          <p>
-            {query.after ? 'This page is past the end of the list. ' : 'Names are matched anywhere, ignoring case. '}
-            <Link href={query.after ? here() : '/teams'} className="font-medium text-accent-700 underline">
-              {query.after ? 'Back to the first page' : 'Show all teams'}
-            </Link>
-          </p>
-        </EmptyState>
+        <NoMatches
+          pastEnd={Boolean(query.after)}
+          firstPageHref={here()}
+          allHref="/teams"
+          noun="teams"
+          searchTitle="No team matches this search"
+        />
       ) : (
         <>
           <Table caption="Teams">
@@ -122,14 +122,5 @@ export default async function TeamsPage({ searchParams }: Props) {
         </>
       )}
     </>
-  );
-}
-
-function CountLink({ href, count, label }: { href: string; count: number; label: string }) {
-  if (count === 0) return <span className="text-slate-500">0</span>;
-  return (
-    <Link href={href} aria-label={`${label}: ${count}`} className="font-medium text-accent-700 hover:underline">
-      {count.toLocaleString('en-US')}
-    </Link>
   );
 }
