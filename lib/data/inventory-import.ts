@@ -25,8 +25,7 @@ import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation } from '@/lib/errors';
 import { ZCommitOptions, ZImportRow, ZImportText, type TImportRow } from '@/lib/validation/inventory-csv';
 import { parseInput } from '@/lib/validation/parse';
-import { computeNextDue, searchTextOf } from '@/lib/validation/secret';
-import { AUDITED_FIELDS, type Snapshot } from './secrets';
+import { AUDITED_FIELDS, secretColumnsOf, type Snapshot } from './secrets';
 
 export type ImportRowError = { column: string | null; message: string };
 
@@ -407,20 +406,7 @@ async function write(
     const consumers = row.systemKeys.map((sk) => p.systems.get(sk)!);
     const columns = {
       id: randomUUID(),
-      name: d.name,
-      description: d.description,
-      environmentId: row.environmentId,
-      ownerTeamId: team.id,
-      contactPerson: d.contactPerson ?? null,
-      classification: d.classification,
-      status: d.status,
-      providerKind: d.providerKind,
-      providerRef: d.providerRef,
-      lastRotatedAt: d.lastRotatedAt ?? null,
-      rotationIntervalDays: d.rotationIntervalDays ?? null,
-      nextDueAt: computeNextDue(d.lastRotatedAt, d.rotationIntervalDays, now),
-      tags: d.tags,
-      searchText: searchTextOf(d),
+      ...secretColumnsOf({ ...d, environmentId: row.environmentId, ownerTeamId: team.id }, now),
       createdAt: now,
     } satisfies SecretColumns;
     const snapshot: Snapshot = {

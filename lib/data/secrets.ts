@@ -216,7 +216,11 @@ async function assertReferences(tx: Tx, input: TSecretInput): Promise<void> {
   if (Object.keys(fieldErrors).length) throw new InputError('Some fields need attention.', fieldErrors);
 }
 
-function columnsOf(input: TSecretInput, createdAt: Date) {
+/** The stored columns for a secret's input, with the derived next-due date and search text. */
+export function secretColumnsOf(
+  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt'>,
+  createdAt: Date,
+) {
   return {
     name: input.name,
     description: input.description,
@@ -250,7 +254,7 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
       const now = new Date();
       const created = await tx.secret.create({
         data: {
-          ...columnsOf(input, now),
+          ...secretColumnsOf(input, now),
           createdAt: now,
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
@@ -291,7 +295,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
       const after = await tx.secret.update({
         where: { id },
         data: {
-          ...columnsOf(input, before.createdAt),
+          ...secretColumnsOf(input, before.createdAt),
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
         select: detailSelect,
