@@ -4,3 +4,7 @@ process.env.NEXTAUTH_SECRET ??= 'test-only-nextauth-secret-0123456789abcdef';
 process.env.METADATA_SERVER_DETECTION = 'none';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'warn';
+// The AWS SDK's default credential chain reads these first; the emulators ignore signatures.
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTESTONLY';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test-only-secret-access-key';
+process.env.AWS_REGION ??= 'us-east-1';
