@@ -32,8 +32,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
+import { LocalStore } from '../lib/providers/local-store';
 import {
+  connectSecret,
   environmentId,
+  insertConnection,
   insertSecret,
   insertSystem,
   insertTeam,
@@ -44,7 +47,7 @@ import {
 } from './support/db';
 import { expect, test, type SignedIn } from './support/fixtures';
 import { buildRouteHandlers, buildServerActions, callServerAction, type ServerAction } from './support/next-build';
-import type { E2EState } from './support/state';
+import { LOCAL_PROVIDER_DIR, type E2EState } from './support/state';
 
 type Seeder = {
   db: Db;
@@ -52,6 +55,8 @@ type Seeder = {
   team: () => ReturnType<typeof insertTeam>;
   system: (ownerTeamId?: string) => ReturnType<typeof insertSystem>;
   secret: (options?: { ownerTeamId?: string; environmentId?: string }) => ReturnType<typeof insertSecret>;
+  /** A secret connected to a fresh local-provider connection, ready for value writes. */
+  connectedSecret: () => ReturnType<typeof insertSecret>;
   environmentId: (name?: 'development' | 'staging' | 'production') => Promise<string>;
   user: (role: Role) => ReturnType<typeof insertUser>;
 };
@@ -151,6 +156,29 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'secrets.write',
     args: async (seed) => [(await seed.secret()).id, { reason: 'Retired by the authorization table' }],
     snapshot: tables('secrets'),
+  },
+
+  // The Secrets Management tab (app/(dashboard)/inventory/[secretId]/manage/actions.ts).
+  writeSecretValueAction: {
+    permission: 'secrets.value.write',
+    args: async (seed) => [
+      (await seed.connectedSecret()).id,
+      { mode: 'enter', note: '', idempotencyToken: crypto.randomUUID(), value: unique('authorization-table-value') },
+    ],
+    snapshot: tables('secrets', 'secret_versions', 'pending_value_writes'),
+  },
+  changeSecretVersionAction: {
+    permission: 'secrets.value.write',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      // Two versions in the server's local store, so the older one can be disabled.
+      const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(seed.e2e.localProviderKey, 'base64url'));
+      for (const value of [unique('first'), unique('second')]) await store.write(`production/${secret.name}`, value, crypto.randomUUID(), {});
+      return [secret.id, { change: 'disable', versionId: '1' }];
+    },
+    // The change lives in the provider; what the table can see is the audit trail.
+    snapshot: tables('secrets', 'secret_versions'),
+    reads: (result) => expect(result).toMatchObject({ versionId: '1' }),
   },
   searchSystemsAction: {
     permission: 'secrets.read',
@@ -290,6 +318,11 @@ function seederFor(db: Db, e2e: E2EState): Seeder {
         ownerTeamId: options.ownerTeamId ?? (await insertTeam(db)).id,
         environmentId: options.environmentId ?? (await environmentId(db)),
       }),
+    connectedSecret: async () => {
+      const secret = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
+      await connectSecret(db, secret.id, (await insertConnection(db)).id, `production/${secret.name}`);
+      return secret;
+    },
     environmentId: (name) => environmentId(db, name),
     user: (role) => insertUser(db, role),
   };

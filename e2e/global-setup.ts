@@ -8,7 +8,7 @@
 //   4. the facts the specs need, in the state file (e2e/support/state.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { assertLocalDatabase, cloneTemplate, createTemplate, dropDatabase } from '../test/support/databases.mjs';
@@ -16,6 +16,7 @@ import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ROLE_MAP } from './support/oid
 import {
   APP_PORT,
   BASE_URL,
+  LOCAL_PROVIDER_DIR,
   OIDC_ISSUER,
   OIDC_LOG,
   OIDC_PORT,
@@ -49,6 +50,8 @@ export default async function globalSetup(): Promise<void> {
   const database = await cloneTemplate(pgServer, template, 'si_e2e');
   console.log(`e2e: database ${database.name} ready (${ownTemplate ? 'template migrated here, ' : ''}${elapsed()})`);
 
+  const localProviderKey = randomBytes(32).toString('base64url');
+  rmSync(LOCAL_PROVIDER_DIR, { recursive: true, force: true });
   const started: ChildProcess[] = [];
   try {
     const oidc = startLogged(
@@ -74,6 +77,13 @@ export default async function globalSetup(): Promise<void> {
         METADATA_SERVER_DETECTION: 'none',
         AWS_EC2_METADATA_DISABLED: 'true',
         NEXT_TELEMETRY_DISABLED: '1',
+        VALUE_FINGERPRINT_PEPPER: randomBytes(32).toString('base64url'),
+        LOCAL_PROVIDER_KEY: localProviderKey,
+        LOCAL_PROVIDER_DIR,
+        // The default credential chain's first source; the cloud emulators ignore signatures.
+        AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
+        AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',
+        AWS_REGION: 'us-east-1',
       },
       SERVER_LOG,
     );
@@ -92,6 +102,7 @@ export default async function globalSetup(): Promise<void> {
       pgServer,
       databaseName: database.name,
       ownTemplate,
+      localProviderKey,
       pids: { app: app.pid ?? null, oidc: oidc.pid ?? null },
     };
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));

@@ -83,6 +83,29 @@ export async function insertSecret(
   return { id: rows[0].id, name };
 }
 
+/** A provider connection; the local development store unless told otherwise. */
+export async function insertConnection(
+  db: Db,
+  options: { kind?: 'aws' | 'gcp' | 'local'; region?: string; projectId?: string; endpoint?: string } = {},
+): Promise<{ id: string; name: string }> {
+  const name = unique(`e2e-${options.kind ?? 'local'}-connection`);
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO provider_connections (id, name, kind, region, project_id, endpoint, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now()) RETURNING id`,
+    [name, options.kind ?? 'local', options.region ?? null, options.projectId ?? null, options.endpoint ?? null],
+  );
+  return { id: rows[0].id, name };
+}
+
+/** Points a secret at a connection and a provider reference. */
+export async function connectSecret(db: Db, secretId: string, connectionId: string, providerRef: string): Promise<void> {
+  await db.query(
+    `UPDATE secrets SET connection_id = $2, provider_ref = $3,
+       provider_kind = (SELECT kind::text::"ProviderKind" FROM provider_connections WHERE id = $2) WHERE id = $1`,
+    [secretId, connectionId, providerRef],
+  );
+}
+
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.
  * Compare snapshots with toEqual: any insert, update or delete shows up.

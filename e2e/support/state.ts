@@ -19,6 +19,8 @@ export const RESULTS_DIR = path.join(root, 'test-results');
 export const STATE_FILE = path.join(RESULTS_DIR, 'e2e-state.json');
 export const SERVER_LOG = path.join(RESULTS_DIR, 'e2e-server.log');
 export const OIDC_LOG = path.join(RESULTS_DIR, 'e2e-oidc.log');
+/** The server's local development provider store (specs seed versions into it). */
+export const LOCAL_PROVIDER_DIR = path.join(RESULTS_DIR, 'local-provider');
 
 export type E2EState = {
   baseURL: string;
@@ -30,6 +32,8 @@ export type E2EState = {
   // For global teardown only.
   pgServer: string;
   databaseName: string;
+  /** The server's LOCAL_PROVIDER_KEY (base64url), so specs can seed its local store. */
+  localProviderKey: string;
   /** Set when global setup created the template itself (Playwright run alone). */
   ownTemplate: string | null;
   pids: { app: number | null; oidc: number | null };

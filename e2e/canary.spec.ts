@@ -1,0 +1,225 @@
+// THE canary: the product's core promise, end to end on the production build. An
+// engineer writes unique values through the Secrets Management tab to an AWS-backed, a
+// GCP-backed and a local secret (entered and generated). Each value must be found in
+// its provider (the protocol-level emulators, the local store) and in NONE of: every
+// response body the browser received (HTML, RSC payloads, action results, errors),
+// every URL it requested, a full dump of the database, the server's stdout/stderr, the
+// audit page, the inventory export. Then again with the providers failing the write.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { LocalStore } from '../lib/providers/local-store';
+import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../test/emulators/aws-secrets-manager';
+import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../test/emulators/gcp-secret-manager';
+import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, type Db } from './support/db';
+import { expect, test } from './support/fixtures';
+import { buildServerActions, callServerAction } from './support/next-build';
+import { LOCAL_PROVIDER_DIR, SERVER_LOG, type E2EState } from './support/state';
+
+let aws: AwsSecretsManagerEmulator;
+let gcp: GcpSecretManagerEmulator;
+
+test.beforeAll(async () => {
+  aws = await startAwsSecretsManagerEmulator();
+  gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'canary-project': '424242424242' } });
+});
+test.afterAll(async () => {
+  await aws?.close();
+  await gcp?.close();
+});
+
+type Kind = 'aws' | 'gcp' | 'local';
+
+async function connectedSecret(db: Db, kind: Kind): Promise<{ id: string; name: string; ref: string }> {
+  const connection = await insertConnection(db, {
+    kind,
+    ...(kind === 'aws' ? { region: 'us-east-1', endpoint: aws.endpoint } : {}),
+    ...(kind === 'gcp' ? { projectId: 'canary-project', endpoint: gcp.endpoint } : {}),
+  });
+  const secret = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
+  const ref = kind === 'gcp' ? `production-${secret.name}` : `production/${secret.name}`;
+  await connectSecret(db, secret.id, connection.id, ref);
+  return { ...secret, ref };
+}
+
+/** Everything the browser received and asked for, from the moment this is called. */
+function recordTraffic(page: Page) {
+  const bodies: Promise<string>[] = [];
+  const urls: string[] = [];
+  page.on('request', (request) => {
+    urls.push(request.url());
+    const posted = request.postData();
+    if (posted && request.url().includes('/api/')) urls.push(posted); // forms posted to route handlers
+  });
+  page.on('response', (response) => {
+    bodies.push(response.body().then((b) => b.toString('utf8'), () => ''));
+  });
+  page.on('framenavigated', (frame) => urls.push(frame.url()));
+  return { received: async () => (await Promise.all(bodies)).join('\n'), urls };
+}
+
+/** The database as a dump would show it: pg_dump when its version can read the server,
+ *  and every row of every table as JSON in any case. */
+async function dumpDatabase(db: Db, e2e: E2EState): Promise<string> {
+  let dump = '';
+  try {
+    dump = execFileSync('pg_dump', ['--data-only', e2e.databaseUrl], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  } catch {
+    // pg_dump missing or older than the server (an embedded PostgreSQL 18): the rows below still cover every table.
+  }
+  const { rows } = await db.query<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
+  for (const { t } of rows) {
+    const table = await db.query(`SELECT to_jsonb(x)::text AS row FROM "${t}" x`);
+    dump += table.rows.map((r) => r.row).join('\n');
+  }
+  return dump;
+}
+
+async function writeValue(page: Page, secretId: string, value: string | null): Promise<void> {
+  await page.goto(`/inventory/${secretId}/manage`);
+  if (value === null) {
+    await page.getByLabel('Generate one on the server').check();
+    await page.getByLabel('Length').fill('40');
+  } else {
+    await page.getByLabel('Value', { exact: true }).fill(value);
+  }
+  await page.getByLabel('Change note').fill('canary test');
+  await page.getByRole('button', { name: /write to/i }).click();
+}
+
+test('a written value reaches its provider and nothing else', async ({ signedInContext, db, e2e }) => {
+  const engineer = await signedInContext('engineer');
+  const page = await (await engineer.browserContext()).newPage();
+  const traffic = recordTraffic(page);
+  const secrets = { aws: await connectedSecret(db, 'aws'), gcp: await connectedSecret(db, 'gcp'), local: await connectedSecret(db, 'local') };
+  const localStore = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
+  const values: string[] = [];
+
+  // Entered values, one per provider; JSON and several lines, as people paste them.
+  for (const kind of ['aws', 'gcp', 'local'] as const) {
+    const value = `{"password": "canary-${kind}-${randomUUID()}",\n "user": "app"}`;
+    values.push(value);
+    await writeValue(page, secrets[kind].id, value);
+    await expect(page.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
+    await expect(page.getByLabel('Value', { exact: true })).toHaveValue(''); // the page let go of it
+    await expect(page.getByRole('table', { name: /versions/i }).getByRole('row')).toHaveCount(2); // header + the new version
+  }
+  expect(aws.storedValues()).toContain(values[0]);
+  expect(gcp.storedValues()).toContain(values[1]);
+  expect(await localStore.open(secrets.local.ref, '1')).toBe(values[2]);
+
+  // Generated values: learn them from the providers, then look for them everywhere too.
+  const awsBefore = new Set(aws.storedValues());
+  await writeValue(page, secrets.aws.id, null);
+  await expect(page.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
+  const generatedAws = aws.storedValues().filter((v) => !awsBefore.has(v));
+  expect(generatedAws).toHaveLength(1);
+  expect(generatedAws[0]).toHaveLength(40);
+  values.push(generatedAws[0]);
+  const gcpBefore = new Set(gcp.storedValues());
+  await writeValue(page, secrets.gcp.id, null);
+  await expect(page.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
+  const generatedGcp = gcp.storedValues().filter((v) => !gcpBefore.has(v));
+  expect(generatedGcp).toHaveLength(1);
+  values.push(generatedGcp[0]);
+
+  // Where an auditor or a dump would look.
+  await page.goto('/audit');
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
+  const exported = await engineer.request.get('/api/export/inventory');
+  expect(exported.status()).toBe(200);
+  const exportBody = await exported.text();
+
+  const received = await traffic.received();
+  const dump = await dumpDatabase(db, e2e);
+  const serverLog = readFileSync(SERVER_LOG, 'utf8');
+  for (const value of values) {
+    const needle = value.includes('canary-') ? /canary-[a-z]+-[0-9a-f-]{36}/.exec(value)![0] : value;
+    expect(received, 'a response the browser received').not.toContain(needle);
+    expect(traffic.urls.join('\n'), 'a URL the browser requested').not.toContain(needle);
+    expect(dump, 'the database').not.toContain(needle);
+    expect(serverLog, "the server's output").not.toContain(needle);
+    expect(exportBody, 'the inventory export').not.toContain(needle);
+  }
+  // The audit trail recorded every write, without the values.
+  const events = await db.query(`SELECT detail::text FROM audit_events WHERE action = 'secret.value_write' AND outcome = 'success'`);
+  expect(events.rowCount).toBeGreaterThanOrEqual(5);
+});
+
+test('a write the provider refuses leaves no value and no version anywhere', async ({ signedInContext, db, e2e }) => {
+  const engineer = await signedInContext('engineer');
+  const page = await (await engineer.browserContext()).newPage();
+  const traffic = recordTraffic(page);
+  const secrets = { aws: await connectedSecret(db, 'aws'), gcp: await connectedSecret(db, 'gcp') };
+  aws.faults.add({ operation: 'PutSecretValue', error: 'permission_denied' });
+  aws.faults.add({ operation: 'CreateSecret', error: 'permission_denied' });
+  gcp.faults.add({ operation: 'AddSecretVersion', error: 'unavailable' });
+  gcp.faults.add({ operation: 'CreateSecret', error: 'unavailable' });
+  const values = { aws: `canary-aws-${randomUUID()}`, gcp: `canary-gcp-${randomUUID()}` };
+  try {
+    await writeValue(page, secrets.aws.id, values.aws);
+    await expect(page.getByRole('alert')).toContainText('not allowed');
+    await writeValue(page, secrets.gcp.id, values.gcp);
+    await expect(page.getByRole('alert')).toContainText('could not be reached');
+  } finally {
+    aws.faults.clear();
+    gcp.faults.clear();
+  }
+  expect(aws.storedValues()).not.toContain(values.aws);
+  expect(gcp.storedValues()).not.toContain(values.gcp);
+  const versions = await db.query(`SELECT 1 FROM secret_versions WHERE secret_id = ANY($1::uuid[])`, [[secrets.aws.id, secrets.gcp.id]]);
+  expect(versions.rowCount).toBe(0);
+  const failures = await db.query(
+    `SELECT detail->>'error' AS error FROM audit_events WHERE action = 'secret.value_write' AND outcome = 'failed' AND target_id = ANY($1)`,
+    [[secrets.aws.id, secrets.gcp.id]],
+  );
+  expect(failures.rows.map((r) => r.error).sort()).toEqual(['permission_denied', 'unavailable']);
+
+  const received = await traffic.received();
+  const dump = await dumpDatabase(db, e2e);
+  const serverLog = readFileSync(SERVER_LOG, 'utf8');
+  for (const value of Object.values(values)) {
+    expect(received).not.toContain(value);
+    expect(traffic.urls.join('\n')).not.toContain(value);
+    expect(dump).not.toContain(value);
+    expect(serverLog).not.toContain(value);
+  }
+});
+
+test('viewers and auditors get no form, their direct calls are refused, and neither database nor cloud changes', async ({
+  signedInContext,
+  db,
+  e2e,
+}) => {
+  const secrets = [await connectedSecret(db, 'aws'), await connectedSecret(db, 'gcp')];
+  const write = buildServerActions()!.find((a) => a.exportedName === 'writeSecretValueAction')!;
+  const cloudRequests = () => aws.requests.length + gcp.requests.length;
+  const before = { requests: cloudRequests(), versions: (await db.query(`SELECT count(*)::int AS n FROM secret_versions`)).rows[0].n };
+  for (const role of ['viewer', 'auditor'] as const) {
+    const session = await signedInContext(role);
+    const page = await (await session.browserContext()).newPage();
+    await page.goto(`/inventory/${secrets[0].id}/manage`);
+    await expect(page.getByText('Only engineers and administrators can write values.')).toBeVisible();
+    await expect(page.getByLabel('Value', { exact: true })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /write to/i })).toHaveCount(0);
+    for (const secret of secrets) {
+      const value = `canary-denied-${randomUUID()}`;
+      const outcome = await callServerAction(session.request, e2e.baseURL, write, [
+        secret.id,
+        { mode: 'enter', note: '', idempotencyToken: randomUUID(), value },
+      ]);
+      expect(outcome.result).toEqual({ ok: false, error: 'You do not have permission to do that.' });
+      expect(outcome.body).not.toContain(value);
+    }
+  }
+  expect(cloudRequests(), 'requests reaching the cloud emulators').toBe(before.requests);
+  expect((await db.query(`SELECT count(*)::int AS n FROM secret_versions`)).rows[0].n).toBe(before.versions);
+  const denials = await db.query(
+    `SELECT actor_role FROM audit_events WHERE action = 'secret.value_write' AND outcome = 'denied' AND target_id = ANY($1)`,
+    [secrets.map((s) => s.id)],
+  );
+  expect(denials.rows.map((r) => r.actor_role).sort()).toEqual(['auditor', 'auditor', 'viewer', 'viewer']);
+});
