@@ -60,13 +60,15 @@ export function toProviderError(error: unknown): ProviderError {
   const shape = (error ?? {}) as SdkErrorShape;
   const name = awsErrorName(error) ?? 'Error';
   const code = typeof shape.code === 'string' ? shape.code : undefined;
-  const providerCode = code && name === 'Error' ? code : name;
+  const providerCode = code && (name === 'Error' || NETWORK_CODES.includes(code) || code === 'ETIMEDOUT') ? code : name;
 
+  // The Node HTTP handler renames ECONNRESET/EPIPE failures to TimeoutError (to get them
+  // retried); the socket code says what happened, so it decides before the name does.
+  if (code === 'ETIMEDOUT') return new ProviderError('timeout', undefined, providerCode);
+  if (code !== undefined && NETWORK_CODES.includes(code)) return new ProviderError('unavailable', undefined, providerCode);
   for (const [ourCode, message, names] of CODE_RULES) {
     if (names.includes(name) || (code !== undefined && names.includes(code))) return new ProviderError(ourCode, message, providerCode);
   }
-  if (code === 'ETIMEDOUT') return new ProviderError('timeout', undefined, providerCode);
-  if (code !== undefined && NETWORK_CODES.includes(code)) return new ProviderError('unavailable', undefined, providerCode);
   // Read only to classify, never passed on: Node's HTTP client says "socket hang up" without a code.
   if (typeof shape.message === 'string' && /socket hang up/i.test(shape.message)) return new ProviderError('unavailable', undefined, providerCode);
   const status = shape.$metadata?.httpStatusCode;

@@ -24,6 +24,9 @@ export interface AwsSecretsManagerEmulator {
   secretNames(): string[];
   /** Labels and metadata of one secret (by name or ARN); never its values. */
   describe(nameOrArn: string): EmulatedSecretSnapshot | undefined;
+  /** Resolves once every request received so far has been answered or abandoned (e.g. one
+   *  still sleeping on injected latency after its client gave up). */
+  settled(): Promise<void>;
   /** Forget all secrets, recorded requests and fault rules. */
   reset(): void;
   close(): Promise<void>;
@@ -78,8 +81,13 @@ export async function startAwsSecretsManagerEmulator(
   const faults = new FaultPlan();
   const requests: string[] = [];
 
+  const inFlight = new Set<Promise<void>>();
+
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => sendError(res, 'InternalServiceError', 'The emulator failed.', 500));
+    const work = handle(req, res)
+      .catch(() => sendError(res, 'InternalServiceError', 'The emulator failed.', 500))
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -139,6 +147,9 @@ export async function startAwsSecretsManagerEmulator(
     storedValues: () => store.storedValues(),
     secretNames: () => store.secretNames(),
     describe: (nameOrArn) => store.snapshot(nameOrArn),
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
     reset: () => {
       store.reset();
       faults.clear();
