@@ -1,0 +1,164 @@
+// A protocol-level AWS Secrets Manager for tests: awsJson1_1 over node:http on loopback,
+// so the real @aws-sdk/client-secrets-manager talks to it exactly as to AWS (signing,
+// serialisation, error parsing, retries). The behaviour lives in the store
+// (aws-secrets-manager-store.ts); this module does the wire: routing by X-Amz-Target,
+// the region from the SigV4 credential scope, error bodies and headers, and fault
+// injection (FaultPlan) in front of every operation.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type FaultError, FaultPlan, sleep } from './faults';
+import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
+
+export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
+
+export interface AwsSecretsManagerEmulator {
+  /** http://127.0.0.1:PORT, for the SDK's `endpoint`. */
+  endpoint: string;
+  port: number;
+  faults: FaultPlan;
+  /** Operation names received (faulted ones included), in order. */
+  requests: string[];
+  /** Every SecretString ever stored, for canary tests that prove a value went nowhere else. */
+  storedValues(): string[];
+  secretNames(): string[];
+  /** Labels and metadata of one secret (by name or ARN); never its values. */
+  describe(nameOrArn: string): EmulatedSecretSnapshot | undefined;
+  /** Resolves once every request received so far has been answered or abandoned (e.g. one
+   *  still sleeping on injected latency after its client gave up). */
+  settled(): Promise<void>;
+  /** Forget all secrets, recorded requests and fault rules. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const TARGET_PREFIX = 'secretsmanager.';
+
+/** How each injected fault looks on the wire (code, HTTP status), as AWS sends it. */
+const FAULT_ERRORS: Record<FaultError, { code: string; status: number; message: string }> = {
+  not_found: { code: 'ResourceNotFoundException', status: 400, message: "Secrets Manager can't find the specified secret." },
+  permission_denied: { code: 'AccessDeniedException', status: 400, message: 'User is not authorized to perform this operation (injected fault).' },
+  throttled: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded (injected fault).' },
+  unavailable: { code: 'ServiceUnavailable', status: 503, message: 'Service unavailable (injected fault).' },
+  internal: { code: 'InternalServiceError', status: 500, message: 'An error occurred on the server side (injected fault).' },
+  invalid: { code: 'InvalidParameterException', status: 400, message: 'Invalid parameter (injected fault).' },
+};
+
+/** `Credential=AKID/20250101/eu-west-1/secretsmanager/aws4_request` -> eu-west-1. */
+function regionOf(req: IncomingMessage): string {
+  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '');
+  return match?.[1] ?? 'us-east-1';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed || res.writableEnded) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, code: string, message: string, status: number): void {
+  send(res, status, { __type: code, Message: message }, { 'x-amzn-errortype': code });
+}
+
+export async function startAwsSecretsManagerEmulator(
+  options: { port?: number; host?: string; accountId?: string } = {},
+): Promise<AwsSecretsManagerEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const accountId = options.accountId ?? '123456789012';
+  const store = new SecretsManagerStore();
+  const faults = new FaultPlan();
+  const requests: string[] = [];
+
+  const inFlight = new Set<Promise<void>>();
+
+  const server = createServer((req, res) => {
+    const work = handle(req, res)
+      .catch(() => sendError(res, 'InternalServiceError', 'The emulator failed.', 500))
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+      sendError(res, 'UnknownOperationException', 'Expected POST / with X-Amz-Target secretsmanager.<Operation>.', 400);
+      return;
+    }
+    const operation = target.slice(TARGET_PREFIX.length);
+    requests.push(operation);
+
+    const decision = faults.decide(operation);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    // A client that gave up while we waited never reaches the service: nothing happens.
+    if (res.destroyed || req.socket.destroyed) return;
+    if (decision.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (decision.error) {
+      const fault = FAULT_ERRORS[decision.error];
+      sendError(res, fault.code, fault.message, fault.status);
+      return;
+    }
+
+    let input: Record<string, unknown>;
+    try {
+      const parsed: unknown = body.length > 0 ? JSON.parse(body) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed as Record<string, unknown>;
+    } catch {
+      sendError(res, 'SerializationException', 'The request body is not a JSON object.', 400);
+      return;
+    }
+
+    try {
+      const output = store.handle(operation, input, { region: regionOf(req), accountId });
+      send(res, 200, output);
+    } catch (error) {
+      if (error instanceof AwsError) sendError(res, error.code, error.message, error.status);
+      else throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    faults,
+    requests,
+    storedValues: () => store.storedValues(),
+    secretNames: () => store.secretNames(),
+    describe: (nameOrArn) => store.snapshot(nameOrArn),
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    reset: () => {
+      store.reset();
+      faults.clear();
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

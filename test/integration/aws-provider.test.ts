@@ -1,0 +1,306 @@
+// The AWS adapter against the emulator with the real SDK: writes are idempotent by token,
+// versions and labels read back right, and every failure (including injected faults,
+// deadlines and dropped connections) ends as a ProviderError that never carries the value.
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import { DeleteSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsSecretsManagerProvider } from '@/lib/providers/aws';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
+import { SecretValue } from '@/lib/secret-value';
+import type { FaultRule } from '../emulators/faults';
+import { type AwsSecretsManagerEmulator, startAwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
+import { secretsManagerClient } from '../support/aws-client';
+
+const REGION = 'eu-west-1';
+let emulator: AwsSecretsManagerEmulator;
+let sm: SecretsManagerClient;
+
+beforeAll(async () => {
+  emulator = await startAwsSecretsManagerEmulator();
+  sm = secretsManagerClient(emulator, REGION);
+});
+afterAll(async () => {
+  sm.destroy();
+  await emulator.close();
+});
+beforeEach(() => emulator.reset());
+
+function provider(options: { timeoutMs?: number; maxAttempts?: number; endpoint?: string } = {}) {
+  return new AwsSecretsManagerProvider(
+    { kind: 'aws', region: REGION, endpoint: options.endpoint ?? emulator.endpoint },
+    { timeoutMs: options.timeoutMs ?? 5_000, maxAttempts: options.maxAttempts ?? 1 },
+  );
+}
+
+const canary = () => `canary-${randomUUID()}`;
+
+function write(p: AwsSecretsManagerProvider, ref: string, value: string, token = randomUUID(), labels: Record<string, string> = {}) {
+  return p.writeValue({ ref, value: new SecretValue(value), idempotencyToken: token, labels, description: 'Written by the dashboard' });
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a ProviderError, but the call succeeded');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+/** The value must not appear anywhere an error can travel: message, stack, JSON, inspect. */
+function expectNoValue(error: ProviderError, value: string) {
+  for (const text of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 }), String(error.providerCode)]) {
+    expect(text).not.toContain(value);
+  }
+}
+
+const versionCount = (name: string) => emulator.describe(name)?.versions.length ?? 0;
+
+describe('writeValue', () => {
+  it('creates the secret on the first write, with sanitised tags, the description and AWSCURRENT', async () => {
+    const token = randomUUID();
+    const value = canary();
+    const written = await write(provider(), 'team/payments/db', value, token, {
+      owner: 'payments team',
+      'cost#center': 'cc/42',
+      'aws:reserved': 'x',
+    });
+    expect(written).toEqual({ versionId: token, createdAt: expect.any(Date), createdSecret: true });
+    expect(emulator.requests).toEqual(['PutSecretValue', 'CreateSecret']);
+    const secret = emulator.describe('team/payments/db')!;
+    expect(secret.description).toBe('Written by the dashboard');
+    expect(secret.tags).toEqual([
+      { Key: 'owner', Value: 'payments team' },
+      { Key: 'cost_center', Value: 'cc/42' },
+      { Key: '_aws:reserved', Value: 'x' },
+    ]);
+    expect(secret.versions).toEqual([{ versionId: token, stages: ['AWSCURRENT'], createdAt: expect.any(Date) }]);
+    expect(emulator.storedValues()).toEqual([value]);
+  });
+
+  it('adds a version on the next write: AWSCURRENT moves to it and the old one becomes AWSPREVIOUS', async () => {
+    const p = provider();
+    const first = await write(p, 'app/key', canary());
+    const second = await write(p, 'app/key', canary());
+    expect(second.createdSecret).toBe(false);
+    expect(emulator.requests).toEqual(['PutSecretValue', 'CreateSecret', 'PutSecretValue']);
+    expect(emulator.describe('app/key')!.versions.map((v) => [v.versionId, v.stages])).toEqual([
+      [first.versionId, ['AWSPREVIOUS']],
+      [second.versionId, ['AWSCURRENT']],
+    ]);
+  });
+
+  it('creates no second version when a write is retried with the same token, even with a different value', async () => {
+    const p = provider();
+    const token = randomUUID();
+    const value = canary();
+    await write(p, 'retry/me', value, token);
+    const repeat = await write(p, 'retry/me', value, token);
+    expect(repeat).toMatchObject({ versionId: token, createdSecret: false });
+    const other = canary();
+    const clash = await write(p, 'retry/me', other, token);
+    expect(clash).toMatchObject({ versionId: token, createdSecret: false });
+    expect(versionCount('retry/me')).toBe(1);
+    expect(emulator.storedValues()).toEqual([value]);
+  });
+
+  it('writes through a full or partial ARN of an existing secret', async () => {
+    const p = provider();
+    await write(p, 'by/arn', canary());
+    const arn = emulator.describe('by/arn')!.arn;
+    await write(p, arn, canary());
+    await write(p, arn.slice(0, -7), canary());
+    expect(versionCount('by/arn')).toBe(3);
+  });
+
+  it('refuses to create a secret from an ARN that does not exist', async () => {
+    const value = canary();
+    const error = await failure(write(provider(), `arn:aws:secretsmanager:${REGION}:123456789012:secret:missing-AbCdEf`, value));
+    expect(error.code).toBe('not_found');
+    expect(error.message).toMatch(/creates secrets by name only/);
+    expectNoValue(error, value);
+    expect(emulator.secretNames()).toEqual([]);
+  });
+
+  it('adds the version when the secret appears between the failed put and the create (create race)', async () => {
+    const p = provider();
+    await write(p, 'race', canary());
+    emulator.requests.length = 0;
+    // The first put sees no secret; the create then finds it exists; the second put lands.
+    emulator.faults.add({ operation: 'PutSecretValue', error: 'not_found', times: 1 });
+    const token = randomUUID();
+    const written = await write(p, 'race', canary(), token);
+    expect(written).toMatchObject({ versionId: token, createdSecret: false });
+    expect(emulator.requests).toEqual(['PutSecretValue', 'CreateSecret', 'PutSecretValue']);
+    expect(emulator.describe('race')!.versions.find((v) => v.versionId === token)!.stages).toEqual(['AWSCURRENT']);
+  });
+
+  it('returns the token version when the create path meets a token that already wrote a different value', async () => {
+    const p = provider();
+    const token = randomUUID();
+    await write(p, 'race2', canary(), token);
+    emulator.faults.add({ operation: 'PutSecretValue', error: 'not_found', times: 1 });
+    const written = await write(p, 'race2', canary(), token);
+    expect(written).toMatchObject({ versionId: token, createdSecret: false });
+    expect(versionCount('race2')).toBe(1);
+  });
+
+  it('reports a secret scheduled for deletion as a conflict that says so', async () => {
+    const p = provider();
+    await write(p, 'doomed', canary());
+    await sm.send(new DeleteSecretCommand({ SecretId: 'doomed', RecoveryWindowInDays: 7 }));
+    const value = canary();
+    const error = await failure(write(p, 'doomed', value));
+    expect(error.code).toBe('conflict');
+    expect(error.providerCode).toBe('InvalidRequestException');
+    expect(error.message).toMatch(/scheduled for deletion/);
+    expectNoValue(error, value);
+    expect(versionCount('doomed')).toBe(1);
+  });
+
+  it('reports a value over 64 KiB as invalid without echoing it', async () => {
+    const p = provider();
+    await write(p, 'big', canary());
+    const value = `${canary()}${'x'.repeat(65_536)}`;
+    const error = await failure(write(p, 'big', value));
+    expect(error.code).toBe('invalid');
+    expect(error.providerCode).toBe('ValidationException');
+    expectNoValue(error, value.slice(0, 44));
+  });
+});
+
+describe('faults become ProviderErrors without the value, and leave no version behind', () => {
+  const cases: [string, FaultRule, ProviderErrorCode, string, { timeoutMs?: number; maxAttempts?: number }?][] = [
+    ['not_found', { error: 'not_found' }, 'not_found', 'ResourceNotFoundException'],
+    ['permission_denied', { error: 'permission_denied' }, 'permission_denied', 'AccessDeniedException'],
+    ['throttled', { error: 'throttled' }, 'throttled', 'ThrottlingException'],
+    ['unavailable (503)', { error: 'unavailable' }, 'unavailable', 'ServiceUnavailable', { maxAttempts: 2 }],
+    ['internal (500)', { error: 'internal' }, 'unavailable', 'InternalServiceError', { maxAttempts: 2 }],
+    ['invalid', { error: 'invalid' }, 'invalid', 'InvalidParameterException'],
+    ['latency beyond the deadline', { latencyMs: 1_000 }, 'timeout', 'AbortError', { timeoutMs: 200, maxAttempts: 3 }],
+    ['dropped connection', { drop: true }, 'unavailable', 'ECONNRESET', { maxAttempts: 2 }],
+  ];
+
+  for (const [label, rule, code, providerCode, options] of cases) {
+    it(`${label} -> ${code}`, async () => {
+      const p = provider(options);
+      await write(p, 'faulted', canary());
+      emulator.faults.add(rule);
+      const value = canary();
+      const error = await failure(write(p, 'faulted', value));
+      expect(error.code).toBe(code);
+      expect(error.providerCode).toBe(providerCode);
+      expectNoValue(error, value);
+      // Let a request the client gave up on (latency case) finish inside the emulator first.
+      await emulator.settled();
+      emulator.faults.clear();
+      expect(versionCount('faulted')).toBe(1);
+      expect(emulator.storedValues()).not.toContain(value);
+    });
+  }
+
+  it('still ends a throttled write as a ProviderError after the default SDK retries (3 attempts)', async () => {
+    const p = new AwsSecretsManagerProvider({ kind: 'aws', region: REGION, endpoint: emulator.endpoint }, { timeoutMs: 10_000 });
+    await write(p, 'throttled', canary());
+    emulator.requests.length = 0;
+    emulator.faults.add({ error: 'throttled' });
+    const error = await failure(write(p, 'throttled', canary()));
+    expect(error.code).toBe('throttled');
+    expect(emulator.requests).toEqual(['PutSecretValue', 'PutSecretValue', 'PutSecretValue']);
+  });
+
+  it('treats an unreachable endpoint as unavailable', async () => {
+    const closed = await startAwsSecretsManagerEmulator();
+    const endpoint = closed.endpoint;
+    await closed.close();
+    const error = await failure(write(provider({ endpoint }), 'nowhere', canary()));
+    expect(error.code).toBe('unavailable');
+    expect(error.providerCode).toBe('ECONNREFUSED');
+  });
+});
+
+describe('listVersions', () => {
+  it('lists every version newest first, labelled ones enabled, the rest deprecated, across pages', async () => {
+    const p = provider();
+    const ids: string[] = [];
+    for (let i = 0; i < 103; i++) ids.push((await write(p, 'paged', `v${i}`)).versionId);
+    const versions = await p.listVersions('paged');
+    expect(versions.map((v) => v.versionId)).toEqual([...ids].reverse());
+    expect(versions[0]).toEqual({ versionId: ids[102], createdAt: expect.any(Date), labels: ['AWSCURRENT'], state: 'enabled', current: true });
+    expect(versions[1]).toMatchObject({ labels: ['AWSPREVIOUS'], state: 'enabled', current: false });
+    expect(versions[2]).toMatchObject({ labels: [], state: 'deprecated', current: false });
+    expect(emulator.requests.filter((r) => r === 'ListSecretVersionIds')).toHaveLength(2);
+  });
+
+  it('returns an empty list for a secret that does not exist yet', async () => {
+    expect(await provider().listVersions('not/yet')).toEqual([]);
+  });
+
+  it('maps a failure to a ProviderError', async () => {
+    emulator.faults.add({ operation: 'ListSecretVersionIds', error: 'permission_denied' });
+    expect((await failure(provider().listVersions('x'))).code).toBe('permission_denied');
+  });
+});
+
+describe('labels', () => {
+  it('moves AWSCURRENT onto the pending version: it keeps AWSPENDING and the old current becomes AWSPREVIOUS', async () => {
+    const p = provider();
+    const v1 = (await write(p, 'rotating', canary())).versionId;
+    const pending = (await sm.send(new PutSecretValueCommand({ SecretId: 'rotating', SecretString: canary(), ClientRequestToken: randomUUID(), VersionStages: ['AWSPENDING'] }))).VersionId!;
+    await p.moveLabel('rotating', 'AWSCURRENT', pending);
+    const versions = await p.listVersions('rotating');
+    expect(versions.find((v) => v.versionId === pending)).toMatchObject({ current: true, labels: expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']) });
+    expect(versions.find((v) => v.versionId === v1)).toMatchObject({ current: false, labels: ['AWSPREVIOUS'] });
+    // Moving it back is a plain move too; moving onto the holder is a no-op.
+    await p.moveLabel('rotating', 'AWSCURRENT', v1);
+    await p.moveLabel('rotating', 'AWSCURRENT', v1);
+    expect((await p.listVersions('rotating')).find((v) => v.current)!.versionId).toBe(v1);
+  });
+
+  it('attaches a label nobody holds, and reports an unknown version as a conflict', async () => {
+    const p = provider();
+    const v1 = (await write(p, 'custom', canary())).versionId;
+    await p.moveLabel('custom', 'BLUE', v1);
+    expect(emulator.describe('custom')!.versions[0].stages).toEqual(['AWSCURRENT', 'BLUE']);
+    const error = await failure(p.moveLabel('custom', 'AWSCURRENT', randomUUID()));
+    expect(error.code).toBe('conflict');
+  });
+
+  it('reports a missing secret as not_found', async () => {
+    expect((await failure(provider().moveLabel('absent', 'AWSCURRENT', randomUUID()))).code).toBe('not_found');
+  });
+
+  it('does not enable or disable versions: AWS uses staging labels', async () => {
+    const error = await failure(provider().setVersionEnabled());
+    expect(error.code).toBe('unsupported');
+    expect(error.message).toMatch(/AWS uses staging labels/);
+  });
+});
+
+describe('testConnection', () => {
+  it('reaches the service and names the region', async () => {
+    expect(await provider().testConnection()).toEqual({ ok: true, detail: `Reached AWS Secrets Manager in ${REGION}` });
+    expect(emulator.requests).toEqual(['ListSecrets']);
+  });
+
+  const failures: [FaultRule, ProviderErrorCode, { timeoutMs?: number; maxAttempts?: number }?][] = [
+    [{ error: 'permission_denied' }, 'permission_denied'],
+    [{ error: 'throttled' }, 'throttled'],
+    [{ error: 'unavailable' }, 'unavailable'],
+    [{ error: 'internal' }, 'unavailable'],
+    [{ error: 'invalid' }, 'invalid'],
+    [{ latencyMs: 1_000 }, 'timeout', { timeoutMs: 200 }],
+    [{ drop: true }, 'unavailable'],
+  ];
+  for (const [rule, code, options] of failures) {
+    it(`answers ${JSON.stringify(rule)} with ok:false ${code} instead of throwing`, async () => {
+      emulator.faults.add({ operation: 'ListSecrets', ...rule });
+      const result = await provider(options).testConnection();
+      expect(result).toEqual({ ok: false, code, message: expect.any(String) });
+      expect(result.ok === false && result.message).not.toMatch(/injected fault/);
+    });
+  }
+});
