@@ -40,6 +40,8 @@ const ZEnv = z.object({
   // the folder its encrypted store lives in. npm start creates the key under ./.data.
   LOCAL_PROVIDER_KEY: optionalString,
   LOCAL_PROVIDER_DIR: z.string().default('.data/local-provider'),
+  // Deadline for one provider call (SDK retries included).
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

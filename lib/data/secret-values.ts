@@ -20,7 +20,8 @@ import { InputError, NotFoundError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { ProviderError } from '@/lib/providers/errors';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, providerFor } from '@/lib/providers/index';
+import { env } from '@/lib/env';
+import { providerFor } from '@/lib/providers/index';
 import type { ProviderVersion, SecretProvider } from '@/lib/providers/types';
 import { SecretValue } from '@/lib/secret-value';
 import { parseInput } from '@/lib/validation/parse';
@@ -34,7 +35,7 @@ import { invalidatingListCounts } from './list-counts-cache';
 export const MANAGED_BY = 'secret-inventory';
 
 /** A pending write older than this is no longer in flight: its process died or gave up. */
-const IN_FLIGHT_MS = 3 * DEFAULT_PROVIDER_TIMEOUT_MS;
+const inFlightMs = () => 3 * env().PROVIDER_TIMEOUT_MS;
 
 export type WriteResult = {
   versionId: string;
@@ -266,7 +267,7 @@ async function claimPendingWrite(token: string, secretId: string): Promise<{ rec
   const taken = await db.$queryRaw<{ started_at: Date }[]>`
     UPDATE pending_value_writes SET outcome_unknown = false
     WHERE idempotency_token = ${token}::uuid AND secret_id = ${secretId}::uuid
-      AND (outcome_unknown OR started_at < now() - make_interval(secs => ${IN_FLIGHT_MS / 1000}))
+      AND (outcome_unknown OR started_at < now() - make_interval(secs => ${inFlightMs() / 1000}))
     RETURNING started_at`;
   if (taken.length) return { reconcile: true, startedAt: taken[0].started_at };
   throw new InputError('This value is already being saved. Wait a moment, then reload the page to see the result.');

@@ -1,5 +1,6 @@
 // Picks the adapter for a connection. The only place that knows all three.
 import 'server-only';
+import { env } from '@/lib/env';
 import { AwsSecretsManagerProvider } from './aws';
 import { GcpSecretManagerProvider } from './gcp';
 import { LocalProvider } from './local';
@@ -10,10 +11,8 @@ export interface ProviderOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
-
 export function providerFor(config: ConnectionConfig, options: ProviderOptions = {}): SecretProvider {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? env().PROVIDER_TIMEOUT_MS;
   switch (config.kind) {
     case 'aws':
       return new AwsSecretsManagerProvider(config, { timeoutMs });
