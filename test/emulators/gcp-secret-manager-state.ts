@@ -71,6 +71,9 @@ export interface SecretInput {
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const MAX_PAGE_SIZE = 25_000;
+/** page_size 0 lets the server choose; a small choice makes clients that ignore
+ *  next_page_token visibly miss items. */
+const DEFAULT_PAGE_SIZE = 25;
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
 const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
@@ -505,7 +508,7 @@ function checkAliases(aliases: Record<string, string | number>, secret: SecretRe
 function paginate<T>(all: T[], req: { page_size?: number; page_token?: string; filter?: string }, scope: string) {
   const size = req.page_size ?? 0;
   if (size < 0) throw invalid('page_size must not be negative.');
-  const limit = Math.min(size || MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const limit = Math.min(size || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   let offset = 0;
   if (req.page_token) {
     let parsed: { o?: unknown; s?: unknown } = {};
