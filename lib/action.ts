@@ -6,6 +6,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { getCaller } from '@/lib/auth/session';
 import { ForbiddenError, InputError, NotFoundError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { ProviderError } from '@/lib/providers/errors';
 
 type Scalar = string | number | boolean | null;
 export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors };
@@ -41,6 +42,11 @@ export async function runActionWithData<T>(
 export function failureOf(error: unknown, caller: Caller): ActionFailure {
   if (error instanceof InputError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
   if (error instanceof ForbiddenError || error instanceof NotFoundError) return { ok: false, error: error.message };
+  // Provider messages are written by our adapters (never the SDK's), so they are safe to show.
+  if (error instanceof ProviderError) {
+    log.warn('provider call failed', { requestId: caller.request.requestId, code: error.code, providerCode: error.providerCode });
+    return { ok: false, error: error.message };
+  }
   const requestId = caller.request.requestId;
   log.error('action failed', { requestId, error });
   return {

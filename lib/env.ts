@@ -30,6 +30,16 @@ const ZEnv = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Key of the keyed value fingerprints (HMAC-SHA256). Never shown; changing it makes
+  // earlier fingerprints unmatchable (reuse checks start afresh). npm start creates one.
+  VALUE_FINGERPRINT_PEPPER: z
+    .string()
+    .min(32, 'VALUE_FINGERPRINT_PEPPER must be at least 32 characters')
+    .optional(),
+  // The local development provider: AES-256-GCM key (32 bytes, base64/base64url) and
+  // the folder its encrypted store lives in. npm start creates the key under ./.data.
+  LOCAL_PROVIDER_KEY: optionalString,
+  LOCAL_PROVIDER_DIR: z.string().default('.data/local-provider'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

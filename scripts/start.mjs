@@ -37,6 +37,8 @@ if (!process.env.DATABASE_URL) {
   process.env.DATABASE_URL = embedded.url;
 }
 process.env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
+process.env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
+process.env.LOCAL_PROVIDER_KEY ??= persistentSecret('local-provider-key');
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
 const applied = await applyMigrations(process.env.DATABASE_URL);

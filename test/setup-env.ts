@@ -8,3 +8,10 @@ process.env.LOG_LEVEL ??= 'warn';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTESTONLY';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test-only-secret-access-key';
 process.env.AWS_REGION ??= 'us-east-1';
+process.env.VALUE_FINGERPRINT_PEPPER ??= 'test-only-fingerprint-pepper-0123456789abcdef';
+process.env.LOCAL_PROVIDER_KEY ??= 'dGVzdC1vbmx5LWxvY2FsLXByb3ZpZGVyLWtleS0zMmI';
+// Each test process gets its own local-provider store, so files never leak between runs.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+process.env.LOCAL_PROVIDER_DIR ??= mkdtempSync(path.join(tmpdir(), 'local-provider-'));

@@ -57,6 +57,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'secret.create': 'Created',
   'secret.update': 'Edited',
   'secret.decommission': 'Decommissioned',
+  'secret.value_write': 'New value',
+  'secret.version_change': 'Version changed',
   'secret.read': 'Opened',
   'secret.history': 'Viewed history',
 };

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'secret.list',
   'secret.read',
   'secret.update',
+  'secret.value_write',
+  'secret.version_change',
   'setup.complete',
   'system.create',
   'system.list',

@@ -69,7 +69,7 @@ export async function listSecretHistory(
       action: r.action,
       outcome: r.outcome,
       changes: changesOf(r.changes),
-      note: noteOf(r.outcome, r.detail),
+      note: noteOf(r.action, r.outcome, r.detail),
     })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id.toString() ?? null) : null,
   };
@@ -96,11 +96,21 @@ function changesOf(json: Prisma.JsonValue): HistoryChange[] {
   return changes;
 }
 
-function noteOf(outcome: AuditOutcome, json: Prisma.JsonValue): string | null {
+function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): string | null {
   if (!isRecord(json)) return null;
   if (outcome === 'denied') {
     if (json.reason === 'signed_out') return 'Not signed in';
     return typeof json.permission === 'string' ? `Missing permission ${json.permission}` : 'Missing permission';
+  }
+  if (outcome === 'failed' && typeof json.error === 'string') return `The provider failed (${json.error.replace('_', ' ')}); nothing was recorded`;
+  if (action === 'secret.value_write') {
+    const how = json.source === 'generated' ? 'Generated a value' : 'Entered a value';
+    const note = typeof json.note === 'string' ? `: ${json.note}` : '';
+    return `${how} (provider version ${String(json.providerVersionId)})${note}`;
+  }
+  if (action === 'secret.version_change') {
+    const what = json.change === 'move_label' ? `Moved ${String(json.label)} to` : json.change === 'enable' ? 'Enabled' : 'Disabled';
+    return `${what} version ${String(json.versionId)}`;
   }
   return typeof json.reason === 'string' ? json.reason : null;
 }

@@ -57,3 +57,36 @@ export async function secretInput(overrides: Record<string, unknown> = {}) {
 export async function auditEventsFor(targetId: string) {
   return db.auditEvent.findMany({ where: { targetId }, orderBy: { id: 'asc' } });
 }
+
+/** A provider connection row; local by default (no network). */
+export async function seedConnection(
+  kind: 'aws' | 'gcp' | 'local' = 'local',
+  fields: { region?: string; projectId?: string; endpoint?: string } = {},
+) {
+  return db.providerConnection.create({
+    data: { name: unique(`${kind}-connection`), kind, ...fields },
+    select: { id: true, name: true, kind: true },
+  });
+}
+
+/** An inventory secret connected to `connectionId`, with a unique provider reference. */
+export async function seedConnectedSecret(
+  connectionId: string,
+  options: { name?: string; environment?: 'development' | 'staging' | 'production'; providerRef?: string } = {},
+) {
+  const team = await seedTeam();
+  const name = options.name ?? unique('api-key');
+  return db.secret.create({
+    data: {
+      name,
+      environmentId: await environmentId(options.environment),
+      ownerTeamId: team.id,
+      classification: 'critical',
+      providerKind: (await db.providerConnection.findUniqueOrThrow({ where: { id: connectionId } })).kind,
+      providerRef: options.providerRef ?? `${options.environment ?? 'production'}/${name}`,
+      connectionId,
+      rotationIntervalDays: 90,
+    },
+    select: { id: true, name: true, providerRef: true },
+  });
+}

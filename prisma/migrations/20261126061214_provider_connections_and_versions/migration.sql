@@ -32,7 +32,7 @@ CREATE TABLE "secret_versions" (
     "provider_version_id" TEXT NOT NULL,
     "idempotency_token" UUID NOT NULL,
     "source" "ValueSource" NOT NULL,
-    "fingerprint" BYTEA NOT NULL,
+    "fingerprint" BYTEA,
     "note" TEXT NOT NULL DEFAULT '',
     "created_by_id" UUID,
     "created_by_email" TEXT,
@@ -46,6 +46,7 @@ CREATE TABLE "pending_value_writes" (
     "idempotency_token" UUID NOT NULL,
     "secret_id" UUID NOT NULL,
     "started_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "outcome_unknown" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "pending_value_writes_pkey" PRIMARY KEY ("idempotency_token")
 );

@@ -6,6 +6,7 @@ import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { ACTION_LABELS, CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { SecretTabs } from '@/components/inventory/secret-tabs';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
@@ -77,6 +78,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
           )
         }
       />
+      <SecretTabs secretId={secret.id} active="overview" />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
@@ -272,7 +274,9 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
               <div className="min-w-0">
                 {event.note && (
                   <p className="mb-2 text-slate-700">
-                    <span className="text-slate-500">{event.outcome === 'denied' ? 'Why: ' : 'Reason: '}</span>
+                    <span className="text-slate-500">
+                      {event.outcome === 'denied' ? 'Why: ' : event.action === 'secret.decommission' ? 'Reason: ' : ''}
+                    </span>
                     {event.note}
                   </p>
                 )}

@@ -1,0 +1,140 @@
+// The Secrets Management tab: write a new value (entered or generated) to the secret's
+// provider, and see and manage the provider's versions. The page never receives a value.
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { randomUUID } from 'node:crypto';
+import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { SecretTabs } from '@/components/inventory/secret-tabs';
+import { Badge } from '@/components/ui/badge';
+import { PageHeader } from '@/components/ui/page-header';
+import { CONNECTION_KIND_LABELS } from '@/components/values/provider-labels';
+import { ValueForm } from '@/components/values/value-form';
+import { VersionTable } from '@/components/values/version-table';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { isUuid } from '@/lib/data/ids';
+import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
+import { getSecret } from '@/lib/data/secrets';
+import { NotFoundError } from '@/lib/errors';
+import { changeSecretVersionAction, writeSecretValueAction } from './actions';
+
+type Props = { params: Promise<{ secretId: string }> };
+
+export const metadata: Metadata = { title: 'Secrets Management' };
+
+export default async function ManageSecretPage({ params }: Props) {
+  const { secretId } = await params;
+  if (!isUuid(secretId)) notFound();
+  const caller = await requireSignedIn();
+  const [secret, target] = await Promise.all([getSecret(caller, secretId), getValueTarget(caller, secretId)]).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const versions = await listSecretVersions(caller, secret.id);
+  const mayWrite = can(caller.user.role, 'secrets.value.write');
+  const mayEdit = can(caller.user.role, 'secrets.write');
+  const connection = target.connection;
+  const providerName = connection ? CONNECTION_KIND_LABELS[connection.kind].replace(' (development only)', '') : '';
+
+  return (
+    <>
+      <Link href="/inventory" className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
+        ← Inventory
+      </Link>
+      <PageHeader
+        title={secret.name}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <ClassificationBadge value={secret.classification} />
+            <StatusBadge value={secret.status} />
+            <span>
+              {secret.environment} · owned by {secret.ownerTeam.name}
+            </span>
+          </span>
+        }
+      />
+      <SecretTabs secretId={secret.id} active="manage" />
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section aria-labelledby="write-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
+          <h2 id="write-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+            Write a new value
+          </h2>
+          <div className="px-5 py-4">
+            {!connection || !target.providerRef ? (
+              <p className="text-sm text-slate-700">
+                This secret is not connected to a provider yet.{' '}
+                {mayEdit ? (
+                  <Link href={`/inventory/${secret.id}/edit`} className="font-medium text-accent-700 hover:underline">
+                    Choose a connection and reference
+                  </Link>
+                ) : (
+                  'An engineer can choose a connection and reference'
+                )}{' '}
+                first.
+              </p>
+            ) : !target.writable ? (
+              <p className="text-sm text-slate-700">This secret is decommissioned: it takes no new values.</p>
+            ) : mayWrite ? (
+              <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
+            ) : (
+              <p className="text-sm text-slate-700">Only engineers and administrators can write values. You can see the versions below.</p>
+            )}
+          </div>
+        </section>
+
+        <aside aria-labelledby="where-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <h2 id="where-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+            Where the value goes
+          </h2>
+          <dl className="space-y-3 px-5 py-4 text-sm">
+            <div>
+              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Connection</dt>
+              <dd className="mt-1 text-slate-900">
+                {connection ? (
+                  <span className="flex flex-wrap items-center gap-2">
+                    {connection.name}
+                    {connection.kind === 'local' && <Badge tone="amber">Development only</Badge>}
+                  </span>
+                ) : (
+                  <span className="text-slate-500">None</span>
+                )}
+              </dd>
+            </div>
+            {connection && (
+              <div>
+                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Provider</dt>
+                <dd className="mt-1 text-slate-900">
+                  {CONNECTION_KIND_LABELS[connection.kind]}
+                  {connection.kind !== 'local' && <span className="block text-xs text-slate-500">{connection.where}</span>}
+                </dd>
+              </div>
+            )}
+            <div>
+              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Reference</dt>
+              <dd className="mt-1 break-all font-mono text-[13px] text-slate-900">{target.providerRef || '—'}</dd>
+            </div>
+            <p className="text-xs text-slate-600">
+              Values go straight to the provider. This dashboard keeps the version id, who wrote it and when, never the value.
+            </p>
+          </dl>
+        </aside>
+      </div>
+
+      <section aria-labelledby="versions-heading" className="mt-8">
+        <h2 id="versions-heading" className="mb-1 text-lg font-semibold text-slate-900">
+          Versions
+        </h2>
+        <p className="mb-3 text-sm text-slate-600">
+          {versions.provider === 'aws'
+            ? 'AWS moves the AWSCURRENT label to each new value and AWSPREVIOUS to the one before.'
+            : versions.provider
+              ? 'The newest enabled version is current. Disable old versions once nothing reads them.'
+              : 'Versions appear once the secret is connected to a provider.'}
+        </p>
+        <VersionTable list={versions} act={mayWrite && target.writable ? changeSecretVersionAction.bind(null, secret.id) : null} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+// The tabs under a secret's heading: its inventory record and its Secrets Management tab.
+import Link from 'next/link';
+import { cn } from '@/components/ui/cn';
+
+const TABS = [
+  { key: 'overview', label: 'Overview', suffix: '' },
+  { key: 'manage', label: 'Secrets Management', suffix: '/manage' },
+] as const;
+
+export function SecretTabs({ secretId, active }: { secretId: string; active: (typeof TABS)[number]['key'] }) {
+  return (
+    <nav aria-label="Secret sections" className="mb-6 border-b border-slate-200">
+      <ul className="-mb-px flex gap-6 text-sm">
+        {TABS.map((tab) => (
+          <li key={tab.key}>
+            <Link
+              href={`/inventory/${secretId}${tab.suffix}`}
+              aria-current={tab.key === active ? 'page' : undefined}
+              className={cn(
+                'inline-block border-b-2 px-1 pb-2.5 font-medium',
+                tab.key === active
+                  ? 'border-accent-600 text-accent-700'
+                  : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900',
+              )}
+            >
+              {tab.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,110 @@
+// The provider's versions of a secret, newest first, annotated with what the dashboard
+// recorded (who wrote it, entered or generated, the note). Engineers get the provider's
+// own way of managing old versions: states on GCP and local, staging labels on AWS.
+import { formatDateTime } from '@/components/format';
+import { Badge } from '@/components/ui/badge';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import type { VersionList, VersionRow } from '@/lib/data/secret-values';
+import { shortVersion } from './provider-labels';
+import { VersionAction } from './version-action';
+
+type Act = Parameters<typeof VersionAction>[0]['act'];
+
+export function VersionTable({ list, act }: { list: VersionList; act: Act | null }) {
+  if (!list.versions.length) {
+    return (
+      <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+        {list.providerError ?? 'The provider holds no version of this secret yet. Write the first value above.'}
+      </p>
+    );
+  }
+  return (
+    <>
+      {list.providerError && (
+        <p role="status" className="mb-2 text-sm text-amber-900">
+          {list.providerError} Showing the versions this dashboard wrote.
+        </p>
+      )}
+      <Table caption="Versions held by the provider, newest first">
+        <thead>
+          <tr>
+            <Th>Version</Th>
+            <Th>Created</Th>
+            <Th>{list.provider === 'aws' ? 'Staging labels' : 'State'}</Th>
+            <Th>Written by</Th>
+            <Th>Note</Th>
+            {act && (
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {list.versions.map((v) => (
+            <Tr key={v.versionId}>
+              <Td>
+                <code className="font-mono text-[13px]" title={v.versionId}>
+                  {shortVersion(v.versionId)}
+                </code>
+              </Td>
+              <Td className="whitespace-nowrap">{v.createdAt ? formatDateTime(v.createdAt) : '—'}</Td>
+              <Td>
+                <VersionStatus version={v} aws={list.provider === 'aws'} />
+              </Td>
+              <Td>
+                {v.writtenBy ? (
+                  <>
+                    <span className="wrap-anywhere">{v.writtenBy}</span>
+                    <span className="block text-xs text-slate-500">{v.source === 'generated' ? 'Generated' : 'Entered'}</span>
+                  </>
+                ) : (
+                  <span className="text-slate-500">Outside this dashboard</span>
+                )}
+              </Td>
+              <Td className="max-w-72 break-words">{v.note ?? <span className="text-slate-400">—</span>}</Td>
+              {act && <Td className="text-right">{actionFor(v, list.provider, act)}</Td>}
+            </Tr>
+          ))}
+        </tbody>
+      </Table>
+    </>
+  );
+}
+
+function VersionStatus({ version, aws }: { version: VersionRow; aws: boolean }) {
+  if (aws) {
+    return version.labels.length ? (
+      <span className="flex flex-wrap gap-1">
+        {version.labels.map((label) => (
+          <Badge key={label} tone={label === 'AWSCURRENT' ? 'green' : label === 'AWSPREVIOUS' ? 'blue' : 'neutral'}>
+            {label}
+          </Badge>
+        ))}
+      </span>
+    ) : (
+      <Badge>Deprecated (no label)</Badge>
+    );
+  }
+  const tone = version.state === 'enabled' ? 'green' : version.state === 'disabled' ? 'amber' : 'neutral';
+  return (
+    <span className="flex flex-wrap gap-1">
+      <Badge tone={tone}>{version.state[0].toUpperCase() + version.state.slice(1)}</Badge>
+      {version.current && <Badge tone="blue">Current</Badge>}
+    </span>
+  );
+}
+
+function actionFor(v: VersionRow, provider: VersionList['provider'], act: Act) {
+  if (provider === 'aws') {
+    return v.current ? null : (
+      <VersionAction label="Make current" change={{ change: 'move_label', versionId: v.versionId, label: 'AWSCURRENT' }} act={act} />
+    );
+  }
+  if (v.state === 'destroyed' || v.current) return null;
+  return v.state === 'enabled' ? (
+    <VersionAction label="Disable" change={{ change: 'disable', versionId: v.versionId }} act={act} />
+  ) : (
+    <VersionAction label="Enable" change={{ change: 'enable', versionId: v.versionId }} act={act} />
+  );
+}

@@ -1,0 +1,375 @@
+// Writing secret values (the Secrets Management tab) and managing provider versions.
+// The value travels: action -> here (as a SecretValue) -> provider adapter -> cloud.
+// What is kept: a version row (provider version id, who, when, source, keyed
+// fingerprint) written only after the provider confirmed the write, and an audit event
+// in the same transaction. Results are metadata only.
+//
+// Retries: each submit carries an idempotency token. A pending row keyed by it is
+// inserted before the provider call, so a double submit cannot write twice at once;
+// a replay of a finished submit returns the recorded version; a submit whose provider
+// call ended without an answer (timeout, dropped connection, crash) is reconciled:
+// AWS and local dedupe the token themselves, GCP is asked which versions appeared
+// since the attempt started and the newest unrecorded one is adopted.
+import 'server-only';
+import type { ValueSource } from '@/generated/prisma/enums';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { db } from '@/lib/db';
+import { InputError, NotFoundError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { connectionConfigOf } from '@/lib/providers/connection-config';
+import { ProviderError } from '@/lib/providers/errors';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, providerFor } from '@/lib/providers/index';
+import type { ProviderVersion, SecretProvider } from '@/lib/providers/types';
+import { SecretValue } from '@/lib/secret-value';
+import { parseInput } from '@/lib/validation/parse';
+import { computeNextDue } from '@/lib/validation/secret';
+import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
+import { fingerprintOf } from '@/lib/values/fingerprint';
+import { generateSecretValue } from '@/lib/values/generate';
+import { uuidOrNil } from './ids';
+import { invalidatingListCounts } from './list-counts-cache';
+
+export const MANAGED_BY = 'secret-inventory';
+
+/** A pending write older than this is no longer in flight: its process died or gave up. */
+const IN_FLIGHT_MS = 3 * DEFAULT_PROVIDER_TIMEOUT_MS;
+
+export type WriteResult = {
+  versionId: string;
+  writtenAt: string;
+  /** Set when the same value is already used by other secrets (a warning, not a refusal). */
+  warning: string | null;
+};
+
+export type VersionRow = {
+  versionId: string;
+  createdAt: string | null;
+  labels: string[];
+  state: ProviderVersion['state'];
+  current: boolean;
+  /** Who wrote it through the dashboard; null for versions written elsewhere. */
+  writtenBy: string | null;
+  source: ValueSource | null;
+  note: string | null;
+};
+
+export type VersionList = {
+  provider: 'aws' | 'gcp' | 'local' | null;
+  versions: VersionRow[];
+  /** The provider could not be asked; `versions` then holds only our own records. */
+  providerError: string | null;
+};
+
+// ---------------------------------------------------------------------------
+// Loading
+
+async function loadTarget(secretId: string) {
+  const secret = await db.secret.findUnique({
+    where: { id: uuidOrNil(secretId) },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      providerRef: true,
+      lastRotatedAt: true,
+      rotationIntervalDays: true,
+      createdAt: true,
+      environmentId: true,
+      environment: { select: { name: true } },
+      ownerTeam: { select: { name: true } },
+      connection: {
+        select: { id: true, name: true, kind: true, region: true, roleArn: true, projectId: true, location: true, endpoint: true },
+      },
+    },
+  });
+  if (!secret) throw new NotFoundError('This secret does not exist.');
+  return secret;
+}
+type Target = Awaited<ReturnType<typeof loadTarget>>;
+
+function connected(secret: Target): { provider: SecretProvider; connectionId: string; ref: string } {
+  if (!secret.connection || !secret.providerRef) {
+    throw new InputError(
+      'This secret is not connected to a provider yet. Edit it, choose a connection and a provider reference, then come back.',
+    );
+  }
+  return { provider: providerFor(connectionConfigOf(secret.connection)), connectionId: secret.connection.id, ref: secret.providerRef };
+}
+
+export type ValueTarget = {
+  connection: { id: string; name: string; kind: 'aws' | 'gcp' | 'local'; where: string } | null;
+  providerRef: string;
+  writable: boolean;
+};
+
+/** Where values for this secret go, for the Secrets Management tab's heading. */
+export async function getValueTarget(caller: Caller, secretId: string): Promise<ValueTarget> {
+  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
+  const secret = await loadTarget(secretId);
+  const c = secret.connection;
+  const where = !c ? '' : c.kind === 'aws' ? (c.region ?? '') : c.kind === 'gcp' ? `project ${c.projectId}${c.location ? `, ${c.location}` : ''}` : 'development only';
+  return {
+    connection: c ? { id: c.id, name: c.name, kind: c.kind, where } : null,
+    providerRef: secret.providerRef,
+    writable: Boolean(c && secret.providerRef) && secret.status !== 'decommissioned',
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Writing a value
+
+/**
+ * Writes a new value for a secret. `rawValue` is the entered value (mode 'enter') and is
+ * ignored when generating. Never returns, logs or stores the value.
+ */
+export async function writeSecretValue(
+  caller: Caller,
+  secretId: string,
+  raw: unknown,
+  rawValue: unknown,
+): Promise<WriteResult> {
+  const user = await authorize(caller, 'secrets.value.write', {
+    action: 'secret.value_write',
+    targetType: 'secret',
+    targetId: secretId,
+  });
+  const input = parseInput(ZValueWrite, raw);
+  const secret = await loadTarget(secretId);
+  if (secret.status === 'decommissioned') {
+    throw new InputError('This secret is decommissioned: it takes no new values.');
+  }
+  const { provider, connectionId, ref } = connected(secret);
+
+  const recorded = await db.secretVersion.findUnique({ where: { idempotencyToken: input.idempotencyToken } });
+  if (recorded) {
+    if (recorded.secretId !== secret.id) throw new InputError('The form is out of date: reload the page and submit again.');
+    return { versionId: recorded.providerVersionId, writtenAt: recorded.createdAt.toISOString(), warning: null };
+  }
+
+  const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
+  const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
+  const fingerprint = fingerprintOf(value);
+  const reuse = await reuseOf(secret, fingerprint);
+  if (reuse.otherEnvironments.length) {
+    throw new InputError(
+      `This value is already used by ${secret.name} in ${reuse.otherEnvironments.join(', ')}. Each environment needs its own value.`,
+      { value: ['Already used by the same secret in another environment'] },
+    );
+  }
+
+  const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
+  const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
+  let written;
+  let adoptedUnseen = false;
+  try {
+    const adopted = pending.reconcile && !provider.nativeIdempotency ? await adoptLostVersion(provider, ref, secret.id, pending.startedAt) : null;
+    adoptedUnseen = adopted !== null && source === 'generated';
+    written =
+      adopted ??
+      (await provider.writeValue({
+        ref,
+        value,
+        idempotencyToken: input.idempotencyToken,
+        labels: { owner: secret.ownerTeam.name, environment: secret.environment.name, 'managed-by': MANAGED_BY },
+        description: `${secret.name} (${secret.environment.name}), managed by the secret inventory`,
+      }));
+  } catch (error) {
+    const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
+    await settlePendingWrite(input.idempotencyToken, outcomeUnknown);
+    const code = error instanceof ProviderError ? error.code : 'unknown';
+    await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { source, provider: provider.kind, error: code } });
+    throw error;
+  }
+
+  const now = new Date();
+  await db
+    .$transaction(async (tx) => {
+      await tx.secretVersion.create({
+        data: {
+          secretId: secret.id,
+          connectionId,
+          providerRef: ref,
+          providerVersionId: written.versionId,
+          idempotencyToken: input.idempotencyToken,
+          source,
+          // A generated value adopted after its response was lost was never seen: the
+          // fingerprint of this attempt's value would describe a different value.
+          fingerprint: adoptedUnseen ? null : fingerprint,
+          note: input.note,
+          createdById: user.id,
+          createdByEmail: user.email,
+          createdAt: now,
+        },
+      });
+      await tx.secret.update({
+        where: { id: secret.id },
+        data: {
+          lastRotatedAt: now,
+          nextDueAt: computeNextDue(now, secret.rotationIntervalDays ?? undefined, secret.createdAt),
+        },
+      });
+      await tx.pendingValueWrite.deleteMany({ where: { idempotencyToken: input.idempotencyToken } });
+      await recordAudit(tx, caller, {
+        ...audit,
+        changes: { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: now.toISOString() } },
+        detail: {
+          source,
+          provider: provider.kind,
+          connection: secret.connection?.name ?? null,
+          providerVersionId: written.versionId,
+          createdProviderSecret: written.createdSecret,
+          note: input.note || null,
+          reusedByOtherSecrets: reuse.otherSecrets,
+        },
+      });
+    })
+    .then(invalidatingListCounts);
+
+  return {
+    versionId: written.versionId,
+    writtenAt: now.toISOString(),
+    warning: reuse.otherSecrets
+      ? `Saved, but the same value is also used by ${reuse.otherSecrets} other secret${reuse.otherSecrets === 1 ? '' : 's'}. Consider a unique value.`
+      : null,
+  };
+}
+
+/** Where else this fingerprint was written: same secret name in other environments
+ *  (refused) and any other secret (a warning). Only the latest version of each secret counts
+ *  for the warning; any version counts for the cross-environment refusal. */
+async function reuseOf(secret: Target, fingerprint: Uint8Array<ArrayBuffer>) {
+  const rows = await db.$queryRaw<{ secret_id: string; name: string; environment: string }[]>`
+    SELECT DISTINCT s.id AS secret_id, s.name, e.name AS environment
+    FROM secret_versions v
+    JOIN secrets s ON s.id = v.secret_id
+    JOIN environments e ON e.id = s.environment_id
+    WHERE v.fingerprint = ${fingerprint} AND s.id <> ${secret.id}::uuid`;
+  const otherEnvironments = rows.filter((r) => r.name === secret.name && r.environment !== secret.environment.name);
+  return {
+    otherEnvironments: [...new Set(otherEnvironments.map((r) => r.environment))].sort(),
+    otherSecrets: rows.length,
+  };
+}
+
+/**
+ * Claims the token for this attempt. Refuses while another attempt with the same token
+ * is in flight; takes over (with `reconcile`) one whose outcome is unknown.
+ */
+async function claimPendingWrite(token: string, secretId: string): Promise<{ reconcile: boolean; startedAt: Date }> {
+  const inserted = await db.$queryRaw<{ started_at: Date }[]>`
+    INSERT INTO pending_value_writes (idempotency_token, secret_id) VALUES (${token}::uuid, ${secretId}::uuid)
+    ON CONFLICT DO NOTHING RETURNING started_at`;
+  if (inserted.length) return { reconcile: false, startedAt: inserted[0].started_at };
+  // Someone used this token before: take it over only if that attempt is over.
+  const taken = await db.$queryRaw<{ started_at: Date }[]>`
+    UPDATE pending_value_writes SET outcome_unknown = false
+    WHERE idempotency_token = ${token}::uuid AND secret_id = ${secretId}::uuid
+      AND (outcome_unknown OR started_at < now() - make_interval(secs => ${IN_FLIGHT_MS / 1000}))
+    RETURNING started_at`;
+  if (taken.length) return { reconcile: true, startedAt: taken[0].started_at };
+  throw new InputError('This value is already being saved. Wait a moment, then reload the page to see the result.');
+}
+
+async function settlePendingWrite(token: string, outcomeUnknown: boolean): Promise<void> {
+  if (outcomeUnknown) {
+    await db.pendingValueWrite.updateMany({ where: { idempotencyToken: token }, data: { outcomeUnknown: true } });
+  } else {
+    await db.pendingValueWrite.deleteMany({ where: { idempotencyToken: token } });
+  }
+}
+
+/** For providers without idempotency tokens: the newest version that appeared since the
+ *  lost attempt started and that no row records, if any. */
+async function adoptLostVersion(provider: SecretProvider, ref: string, secretId: string, since: Date) {
+  const versions = await provider.listVersions(ref);
+  const known = new Set(
+    (await db.secretVersion.findMany({ where: { secretId }, select: { providerVersionId: true } })).map((v) => v.providerVersionId),
+  );
+  // A little slack for clock skew between us and the provider.
+  const candidate = versions.find((v) => v.createdAt && v.createdAt.getTime() >= since.getTime() - 5_000 && !known.has(v.versionId));
+  if (!candidate) return null;
+  log.info('adopted a version written by an attempt whose answer was lost', { secretId, versionId: candidate.versionId });
+  return { versionId: candidate.versionId, createdAt: candidate.createdAt ?? new Date(), createdSecret: false };
+}
+
+// ---------------------------------------------------------------------------
+// Versions
+
+export async function listSecretVersions(caller: Caller, secretId: string): Promise<VersionList> {
+  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
+  const secret = await loadTarget(secretId);
+  const ours = await db.secretVersion.findMany({
+    where: { secretId: secret.id },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+    select: { providerVersionId: true, providerRef: true, createdAt: true, createdByEmail: true, source: true, note: true },
+  });
+  const mine = new Map(ours.filter((v) => v.providerRef === secret.providerRef).map((v) => [v.providerVersionId, v]));
+  const annotate = (v: ProviderVersion): VersionRow => {
+    const row = mine.get(v.versionId);
+    return {
+      versionId: v.versionId,
+      createdAt: v.createdAt?.toISOString() ?? null,
+      labels: v.labels,
+      state: v.state,
+      current: v.current,
+      writtenBy: row?.createdByEmail ?? null,
+      source: row?.source ?? null,
+      note: row?.note || null,
+    };
+  };
+  if (!secret.connection || !secret.providerRef) return { provider: null, versions: [], providerError: null };
+  const provider = providerFor(connectionConfigOf(secret.connection));
+  try {
+    return { provider: provider.kind, versions: (await provider.listVersions(secret.providerRef)).map(annotate), providerError: null };
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    return {
+      provider: provider.kind,
+      versions: ours.map((v) => ({
+        versionId: v.providerVersionId,
+        createdAt: v.createdAt.toISOString(),
+        labels: [],
+        state: 'enabled' as const,
+        current: false,
+        writtenBy: v.createdByEmail,
+        source: v.source,
+        note: v.note || null,
+      })),
+      providerError: error.message,
+    };
+  }
+}
+
+/** Enable/disable a version (GCP, local) or move a staging label onto it (AWS). */
+export async function changeSecretVersion(caller: Caller, secretId: string, raw: unknown): Promise<{ versionId: string }> {
+  const attempt = { action: 'secret.version_change', targetType: 'secret', targetId: secretId } as const;
+  await authorize(caller, 'secrets.value.write', attempt);
+  const change = parseInput(ZVersionChange, raw);
+  const secret = await loadTarget(secretId);
+  const { provider, ref } = connected(secret);
+  const audit = { ...attempt, environment: secret.environment.name };
+  const detail = { change: change.change, versionId: change.versionId, label: 'label' in change ? change.label : null };
+  try {
+    if (change.change === 'move_label') {
+      await provider.moveLabel(ref, change.label, change.versionId);
+    } else {
+      if (change.change === 'disable') {
+        const current = (await provider.listVersions(ref)).find((v) => v.current);
+        if (current?.versionId === change.versionId) {
+          throw new InputError('This is the current version. Write a new value first, then disable this one.');
+        }
+      }
+      await provider.setVersionEnabled(ref, change.versionId, change.change === 'enable');
+    }
+  } catch (error) {
+    if (error instanceof ProviderError) {
+      await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { ...detail, error: error.code } });
+    }
+    throw error;
+  }
+  await recordAudit(db, caller, { ...audit, detail });
+  return { versionId: change.versionId };
+}
