@@ -19,6 +19,12 @@ export interface GcpScope {
 
 /** `projects/<p>` or `projects/<p>/locations/<l>`: where secrets of this connection live. */
 export function gcpParent(scope: GcpScope): string {
+  if (!/^[A-Za-z0-9._:-]+$/.test(scope.projectId)) {
+    throw new ProviderError('invalid', 'The connection has no valid GCP project id. Set it in Settings → Providers.');
+  }
+  if (scope.location && !/^[a-z0-9-]+$/.test(scope.location)) {
+    throw new ProviderError('invalid', 'The connection location is not a GCP location name (e.g. europe-west1).');
+  }
   return scope.location ? `projects/${scope.projectId}/locations/${scope.location}` : `projects/${scope.projectId}`;
 }
 

@@ -98,7 +98,7 @@ describe('CreateSecret', () => {
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
-  test.each([
+  test.each<[Record<string, string>, string]>([
     [{ Team: 'x' }, 'upper-case key'],
     [{ '1team': 'x' }, 'key starting with a digit'],
     [{ 'team.name': 'x' }, 'dot in key'],
@@ -106,7 +106,7 @@ describe('CreateSecret', () => {
     [{ team: 'Payments' }, 'upper-case value'],
     [{ team: 'v'.repeat(64) }, '64-character value'],
     [Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])), '65 labels'],
-  ])('rejects labels: %j (%s)', async (labels) => {
+  ])('rejects labels: %j (%s)', async (labels, _why) => {
     const err = await failure(createSecret('labelled', { labels }));
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(emu.secretIds()).toEqual([]);

@@ -244,6 +244,9 @@ describe('testConnection', () => {
     expect(await unreachable.testConnection()).toMatchObject({ ok: false, code: 'unavailable' });
     const malformed = new GcpSecretManagerProvider({ kind: 'gcp', projectId: PROJECT, endpoint: 'ftp://x' }, { timeoutMs: TIMEOUT_MS });
     expect(await malformed.testConnection()).toMatchObject({ ok: false, code: 'invalid' });
+    const noProject = new GcpSecretManagerProvider({ kind: 'gcp', projectId: '', endpoint: emu.endpoint }, { timeoutMs: TIMEOUT_MS });
+    expect(await noProject.testConnection()).toMatchObject({ ok: false, code: 'invalid' });
+    expect(emu.requests).toEqual([]);
   });
 });
 
