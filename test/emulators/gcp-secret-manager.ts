@@ -111,7 +111,9 @@ export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmu
       // already told the client DEADLINE_EXCEEDED, and a real server stops work too.
       if (call.cancelled) return;
       if (decision.drop) {
-        sockets.get(call.getPeer())?.destroy();
+        const socket = sockets.get(call.getPeer());
+        // Unknown peer (should not happen): drop every connection rather than hang the call.
+        for (const s of socket ? [socket] : sockets.values()) s.destroy();
         return;
       }
       if (decision.error) {
