@@ -1,0 +1,168 @@
+// A protocol-level GCP Secret Manager v1 emulator: a real gRPC server speaking the
+// service's own .proto files, so the real @google-cloud/secret-manager client reaches it
+// over loopback exactly as it reaches Google. Behaviour lives in gcp-secret-manager-state.ts;
+// this module is the transport: proto loading, the request log, fault injection
+// (FaultPlan from faults.ts) and connection drops.
+//
+// TCP connections are accepted by our own net.Server and handed to grpc-js through its
+// public connection injector, so a `drop` fault can destroy the very socket a call came in
+// on: the client then sees the connection die mid-call, as with a real network failure.
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { FaultPlan, sleep, type FaultError } from './faults';
+import { GcpSecretManagerState, RpcError } from './gcp-secret-manager-state';
+
+export interface GcpSecretManagerEmulator {
+  /** `http://127.0.0.1:PORT`: what a connection's `endpoint` holds. */
+  endpoint: string;
+  port: number;
+  faults: FaultPlan;
+  /** RPC names in arrival order (faulted and dropped calls included). */
+  requests: string[];
+  /** Every payload ever stored (utf8), destroyed and deleted ones included: the canary's haystack. */
+  storedValues(): string[];
+  /** Ids of the secrets that exist now (any project, any location). */
+  secretIds(): string[];
+  /** Forget every secret, stored value, request and fault rule. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface GcpSecretManagerEmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Project id -> project number, as responses name projects by number. Unlisted ids get
+   *  a number assigned on first use; requests may use either form. */
+  projectNumbers?: Record<string, string>;
+}
+
+const require = createRequire(import.meta.url);
+const PROTO_ROOT = path.dirname(require.resolve('@google-cloud/secret-manager/build/protos/protos.json'));
+const GAX_PROTOS = path.join(path.dirname(require.resolve('google-gax')), '..', '..', 'build', 'protos');
+
+const FAULT_STATUS: Record<FaultError, grpc.status> = {
+  not_found: grpc.status.NOT_FOUND,
+  permission_denied: grpc.status.PERMISSION_DENIED,
+  throttled: grpc.status.RESOURCE_EXHAUSTED,
+  unavailable: grpc.status.UNAVAILABLE,
+  internal: grpc.status.INTERNAL,
+  invalid: grpc.status.INVALID_ARGUMENT,
+};
+
+function loadService(): grpc.ServiceDefinition {
+  const definition = protoLoader.loadSync('google/cloud/secretmanager/v1/service.proto', {
+    includeDirs: [PROTO_ROOT, GAX_PROTOS],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+  });
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { cloud: { secretmanager: { v1: { SecretManagerService: grpc.ServiceClientConstructor } } } };
+  };
+  return pkg.google.cloud.secretmanager.v1.SecretManagerService.service;
+}
+
+/** A stand-in for what a careless server could put in an error: the whole request,
+ *  payload included. Injected faults carry it, so a test fails if an adapter ever passes
+ *  an SDK error message through to the person at the form. */
+function echo(request: unknown): string {
+  return JSON.stringify(request, (_key, value) =>
+    value && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)
+      ? Buffer.from(value.data).toString('utf8')
+      : value,
+  );
+}
+
+export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmulatorOptions = {}): Promise<GcpSecretManagerEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const state = new GcpSecretManagerState(options.projectNumbers);
+  const faults = new FaultPlan();
+  const requests: string[] = [];
+  const sockets = new Map<string, net.Socket>();
+
+  const server = new grpc.Server();
+  const handlers: Record<string, (req: never) => unknown> = {
+    CreateSecret: (r) => state.createSecret(r),
+    AddSecretVersion: (r) => state.addSecretVersion(r),
+    AccessSecretVersion: (r) => state.accessSecretVersion(r),
+    GetSecret: (r) => state.getSecret(r),
+    GetSecretVersion: (r) => state.getSecretVersion(r),
+    ListSecrets: (r) => state.listSecrets(r),
+    ListSecretVersions: (r) => state.listSecretVersions(r),
+    EnableSecretVersion: (r) => state.enableSecretVersion(r),
+    DisableSecretVersion: (r) => state.disableSecretVersion(r),
+    DestroySecretVersion: (r) => state.destroySecretVersion(r),
+    UpdateSecret: (r) => state.updateSecret(r),
+    DeleteSecret: (r) => state.deleteSecret(r),
+  };
+
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [rpc, handle] of Object.entries(handlers)) {
+    implementation[rpc] = async (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      requests.push(rpc);
+      const decision = faults.decide(rpc);
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      // A call whose deadline passed during the delay is not carried out: grpc-js has
+      // already told the client DEADLINE_EXCEEDED, and a real server stops work too.
+      if (call.cancelled) return;
+      if (decision.drop) {
+        const socket = sockets.get(call.getPeer());
+        // Unknown peer (should not happen): drop every connection rather than hang the call.
+        for (const s of socket ? [socket] : sockets.values()) s.destroy();
+        return;
+      }
+      if (decision.error) {
+        callback({
+          code: FAULT_STATUS[decision.error],
+          details: `Injected ${decision.error} for ${rpc}; request was ${echo(call.request)}`,
+        });
+        return;
+      }
+      try {
+        callback(null, handle(call.request as never));
+      } catch (error) {
+        if (error instanceof RpcError) callback({ code: error.code, details: error.message });
+        else callback({ code: grpc.status.INTERNAL, details: 'Emulator failure.' });
+      }
+    };
+  }
+  server.addService(loadService(), implementation);
+
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = net.createServer((socket) => {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    sockets.set(peer, socket);
+    socket.on('close', () => sockets.delete(peer));
+    injector.injectConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (listener.address() as net.AddressInfo).port;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    faults,
+    requests,
+    storedValues: () => state.storedValues(),
+    secretIds: () => state.secretIds(),
+    reset() {
+      state.reset();
+      faults.clear();
+      requests.length = 0;
+    },
+    async close() {
+      for (const socket of sockets.values()) socket.destroy();
+      injector.destroy();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      server.forceShutdown();
+    },
+  };
+}
