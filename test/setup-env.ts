@@ -15,5 +15,5 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 process.env.LOCAL_PROVIDER_DIR ??= mkdtempSync(path.join(tmpdir(), 'local-provider-'));
-// Emulators answer on loopback in milliseconds; a short deadline keeps timeout tests quick.
-process.env.PROVIDER_TIMEOUT_MS ??= '2000';
+// Emulators answer on loopback in milliseconds; a short deadline keeps timeout tests quick (long enough for the SDK's throttling backoff).
+process.env.PROVIDER_TIMEOUT_MS ??= '4000';

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { changeSecretVersion, listSecretVersions, writeSecretValue } from '@/lib/data/secret-values';
 import { ProviderError } from '@/lib/providers/errors';
+import { closeGcpClients, gcpClient } from '@/lib/providers/gcp-client';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
+import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -70,7 +72,9 @@ describe('AWS Secrets Manager', () => {
     expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(value);
     expect(aws.storedValues()).not.toContain(value);
     expect(await db.secretVersion.count({ where: { secretId: secret.id } })).toBe(0);
-    expect(await db.pendingValueWrite.count({ where: { secretId: secret.id } })).toBe(0);
+    // A server error may have come after the write landed: the next submit reconciles.
+    const pending = await db.pendingValueWrite.findMany({ where: { secretId: secret.id } });
+    expect(pending.map((p) => p.outcomeUnknown)).toEqual(code === 'unavailable' ? [true] : []);
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).lastRotatedAt).toBeNull();
     const [event] = await auditEventsFor(secret.id);
     expect(event).toMatchObject({ action: 'secret.value_write', outcome: 'failed', detail: expect.objectContaining({ error: code }) });
@@ -81,7 +85,7 @@ describe('AWS Secrets Manager', () => {
     const secret = await awsSecret();
     const input = enter();
     const value = canary();
-    aws.faults.add({ latencyMs: 5_000, times: 1 });
+    aws.faults.add({ latencyMs: 4_500, times: 1 });
     await expect(writeSecretValue(engineer, secret.id, input, value)).rejects.toMatchObject({ code: 'timeout' });
     expect(await db.pendingValueWrite.findUnique({ where: { idempotencyToken: input.idempotencyToken } })).toMatchObject({ outcomeUnknown: true });
     await aws.settled();
@@ -101,5 +105,77 @@ describe('AWS Secrets Manager', () => {
     const list = await listSecretVersions(engineer, secret.id);
     expect(list.providerError).toMatch(/could not be reached/);
     expect(list.versions.map((v) => v.versionId)).toEqual([written.versionId]);
+  });
+});
+
+describe('GCP Secret Manager', () => {
+  let gcp: GcpSecretManagerEmulator;
+  beforeAll(async () => {
+    gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'values-project': '555555555555' } });
+  });
+  afterAll(async () => {
+    await closeGcpClients();
+    await gcp.close();
+  });
+  beforeEach(() => gcp.faults.clear());
+
+  const gcpSecret = async () => {
+    const connection = await seedConnection('gcp', { projectId: 'values-project', endpoint: gcp.endpoint });
+    const name = `api-key-${randomUUID().slice(0, 8)}`;
+    return seedConnectedSecret(connection.id, { name, providerRef: `production-${name}` });
+  };
+
+  it('creates the secret with labels, adds ENABLED versions, and disables and enables old ones', async () => {
+    const engineer = await callerAs('engineer');
+    const secret = await gcpSecret();
+    const first = canary();
+    await writeSecretValue(engineer, secret.id, enter(), first);
+    await writeSecretValue(engineer, secret.id, enter(), canary());
+    expect(gcp.storedValues()).toContain(first);
+    expect(gcp.secretIds()).toContain(secret.providerRef);
+
+    await changeSecretVersion(engineer, secret.id, { change: 'disable', versionId: '1' });
+    await expect(changeSecretVersion(engineer, secret.id, { change: 'disable', versionId: '2' })).rejects.toThrow(/current version/);
+    const versions = (await listSecretVersions(engineer, secret.id)).versions;
+    expect(versions.map((v) => [v.versionId, v.state, v.current])).toEqual([
+      ['2', 'enabled', true],
+      ['1', 'disabled', false],
+    ]);
+  });
+
+  it('adopts the version a lost attempt wrote instead of adding a second one', async () => {
+    const engineer = await callerAs('engineer');
+    const secret = await gcpSecret();
+    const input = enter();
+    const value = canary();
+    // The first attempt reached GCP, but its answer never came back (the process died).
+    await db.pendingValueWrite.create({
+      data: { idempotencyToken: input.idempotencyToken, secretId: secret.id, outcomeUnknown: true, startedAt: new Date(Date.now() - 1000) },
+    });
+    const client = gcpClient({ endpoint: gcp.endpoint });
+    const parent = 'projects/values-project';
+    await client.createSecret({ parent, secretId: secret.providerRef, secret: { replication: { automatic: {} } } });
+    await client.addSecretVersion({ parent: `${parent}/secrets/${secret.providerRef}`, payload: { data: Buffer.from(value) } });
+
+    const retried = await writeSecretValue(engineer, secret.id, input, value);
+    expect(retried.versionId).toBe('1');
+    expect((await listSecretVersions(engineer, secret.id)).versions.map((v) => v.versionId)).toEqual(['1']);
+    expect(await db.secretVersion.count({ where: { secretId: secret.id } })).toBe(1);
+  });
+
+  it.each([
+    ['permission_denied', 'permission_denied'],
+    ['throttled', 'throttled'],
+    ['unavailable', 'unavailable'],
+  ] as const)('a %s answer is reported, audited, and leaves no version', async (fault, code) => {
+    const engineer = await callerAs('engineer');
+    const secret = await gcpSecret();
+    gcp.faults.add({ error: fault });
+    const value = canary();
+    const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);
+    expect((error as ProviderError).code).toBe(code);
+    expect(JSON.stringify(error) + String((error as Error).stack) + (error as Error).message).not.toContain(value);
+    expect(gcp.storedValues()).not.toContain(value);
+    expect(await db.secretVersion.count({ where: { secretId: secret.id } })).toBe(0);
   });
 });
