@@ -42,7 +42,9 @@ export function DeleteConnection({ name, secretCount, action }: { name: string; 
       <p className="text-sm text-slate-600">
         {secretCount === 0
           ? 'No secret uses this connection.'
-          : `${secretCount === 1 ? '1 secret uses' : `${secretCount.toLocaleString('en-US')} secrets use`} this connection; it can be deleted once they point elsewhere.`}
+          : secretCount === 1
+            ? '1 secret uses this connection; it can be deleted once that secret points elsewhere.'
+            : `${secretCount.toLocaleString('en-US')} secrets use this connection; it can be deleted once they point elsewhere.`}
       </p>
       {error && <Alert>{error}</Alert>}
       {confirming ? (

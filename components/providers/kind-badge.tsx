@@ -13,7 +13,7 @@ export function DevelopmentOnlyBadge() {
 
 export function ConnectionKindBadge({ kind }: { kind: ConnectionKind }) {
   return (
-    <span className="inline-flex flex-wrap items-center gap-1">
+    <span className="inline-flex items-center gap-1">
       <Badge tone={CONNECTION_KIND_TONES[kind]}>{CONNECTION_KIND_SHORT[kind]}</Badge>
       {kind === 'local' && <DevelopmentOnlyBadge />}
     </span>

@@ -83,6 +83,19 @@ export async function insertSecret(
   return { id: rows[0].id, name };
 }
 
+export async function insertConnection(
+  db: Db,
+  kind: 'aws' | 'gcp' | 'local' = 'local',
+  name = unique(`e2e-${kind}-connection`),
+): Promise<{ id: string; name: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO provider_connections (id, name, kind, region, project_id, updated_at)
+     VALUES (gen_random_uuid(), $1, $2::"ConnectionKind", $3, $4, now()) RETURNING id`,
+    [name, kind, kind === 'aws' ? 'eu-west-1' : null, kind === 'gcp' ? 'acme-e2e' : null],
+  );
+  return { id: rows[0].id, name };
+}
+
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.
  * Compare snapshots with toEqual: any insert, update or delete shows up.

@@ -80,7 +80,7 @@ export default async function ProvidersPage() {
                     {c.name}
                   </Link>
                 </Td>
-                <Td>
+                <Td className="whitespace-nowrap">
                   <ConnectionKindBadge kind={c.kind} />
                 </Td>
                 <Td>
