@@ -59,6 +59,7 @@ type Seeder = {
   connectedSecret: () => ReturnType<typeof insertSecret>;
   environmentId: (name?: 'development' | 'staging' | 'production') => Promise<string>;
   user: (role: Role) => ReturnType<typeof insertUser>;
+  connection: (kind?: 'aws' | 'gcp' | 'local') => ReturnType<typeof insertConnection>;
 };
 
 type ActionRow = {
@@ -225,6 +226,32 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('users'),
   },
 
+  // Provider connections (app/(dashboard)/settings/providers/actions.ts).
+  createConnectionAction: {
+    permission: 'admin.providers',
+    args: () => [{ kind: 'aws', name: unique('e2e-connection'), region: 'eu-west-1', roleArn: '', endpoint: '' }],
+    snapshot: tables('provider_connections'),
+  },
+  updateConnectionAction: {
+    permission: 'admin.providers',
+    args: async (seed) => [(await seed.connection('aws')).id, { kind: 'aws', name: unique('renamed-connection'), region: 'us-east-1' }],
+    snapshot: tables('provider_connections'),
+  },
+  deleteConnectionAction: {
+    permission: 'admin.providers',
+    args: async (seed) => [(await seed.connection()).id],
+    snapshot: tables('provider_connections', 'secrets'),
+  },
+  // Writes only its audit event, so the control checks the answer. A local connection:
+  // the test makes no network call at all.
+  testConnectionAction: {
+    permission: 'admin.providers',
+    args: async (seed) => [(await seed.connection('local')).id],
+    snapshot: tables('provider_connections'),
+    reads: (result) =>
+      expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
+  },
+
   // Public by design (a signed-out person redeems the code an admin gave them), so it
   // guards itself: the real code of an invite that has expired must not set a password.
   acceptInviteAction: {
@@ -325,6 +352,7 @@ function seederFor(db: Db, e2e: E2EState): Seeder {
     },
     environmentId: (name) => environmentId(db, name),
     user: (role) => insertUser(db, role),
+    connection: (kind) => insertConnection(db, { kind, region: kind === 'aws' ? 'eu-west-1' : undefined, projectId: kind === 'gcp' ? 'acme-e2e' : undefined }),
   };
 }
 

@@ -11,6 +11,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
+  { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

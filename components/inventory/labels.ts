@@ -47,6 +47,7 @@ export const FIELD_LABELS: Record<string, string> = {
   status: 'Status',
   providerKind: 'Provider',
   providerRef: 'Provider reference',
+  connection: 'Connection',
   lastRotatedAt: 'Last rotated',
   rotationIntervalDays: 'Rotation interval (days)',
   tags: 'Tags',

@@ -4,7 +4,7 @@
 // and focus moves to the first field that needs attention.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
@@ -23,6 +23,7 @@ export type SecretFormValues = {
   status: SecretStatus;
   providerKind: ProviderKind;
   providerRef: string;
+  connectionId: string | null;
   lastRotatedAt: string | null;
   rotationIntervalDays: number | null;
   tags: string[];
@@ -31,6 +32,7 @@ export type SecretFormValues = {
 };
 
 type Option = { id: string; name: string };
+export type ConnectionOption = { id: string; name: string; kind: ConnectionKind };
 type SaveResult = { ok: true; id: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
 const REF_PLACEHOLDERS: Record<ProviderKind, string> = {
@@ -43,6 +45,13 @@ const REF_PLACEHOLDERS: Record<ProviderKind, string> = {
 const REF_HINT =
   'Where the value lives, so people can find it. AWS: a secret name such as eu-west-1/prod/db-password or its full ARN. ' +
   'GCP: projects/acme-prod/secrets/db-password. Never paste the secret value itself.';
+
+// With a connection the server checks the reference for its kind, or derives one when empty.
+const CONNECTED_REF_HINTS: Record<ConnectionKind, string> = {
+  aws: 'The secret’s name in AWS Secrets Manager or its ARN. Leave empty to use <environment>/<name>. Never paste the value itself.',
+  gcp: 'The secret id, or projects/<project>/secrets/<id>. Leave empty to use <environment>-<name>. Never paste the value itself.',
+  local: 'A name of letters, digits and / _ . -. Leave empty to use <environment>/<name>. Never paste the value itself.',
+};
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 
@@ -69,6 +78,7 @@ export function SecretForm({
   initial,
   environments,
   teams,
+  connections,
   action,
   searchSystems,
   cancelHref,
@@ -77,6 +87,7 @@ export function SecretForm({
   initial?: SecretFormValues;
   environments: Option[];
   teams: Option[];
+  connections: ConnectionOption[];
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   searchSystems: SystemSearch;
   cancelHref: string;
@@ -85,6 +96,10 @@ export function SecretForm({
   const formRef = useRef<HTMLFormElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const [providerKind, setProviderKind] = useState<ProviderKind>(initial?.providerKind ?? 'other');
+  const [connectionId, setConnectionId] = useState(initial?.connectionId ?? '');
+  const connection = connections.find((c) => c.id === connectionId);
+  // The kind a connection decides is shown (not submitted: the server takes it from the connection).
+  const shownKind: ProviderKind = connection?.kind ?? providerKind;
   const today = new Date().toISOString().slice(0, 10);
 
   // A stored timestamp shown as a day would be saved back as midnight; keep the original
@@ -197,11 +212,30 @@ export function SecretForm({
 
         <Section title="Where it lives" description="The secret manager that holds the value.">
           <SelectField
+            label="Connection"
+            name="connectionId"
+            value={connectionId}
+            onChange={(event) => setConnectionId(event.target.value)}
+            placeholder="None (inventory only)"
+            options={connections.map((c) => ({
+              value: c.id,
+              label: c.kind === 'local' ? `${c.name} (local, development only)` : `${c.name} (${c.kind.toUpperCase()})`,
+            }))}
+            hint={
+              connections.length
+                ? 'Optional. The connection values are written through; it decides the provider.'
+                : 'No provider connections yet; an administrator adds them under Providers.'
+            }
+            errors={e('connectionId')}
+          />
+          <SelectField
             label="Provider"
             name="providerKind"
-            value={providerKind}
+            value={shownKind}
             onChange={(event) => setProviderKind(event.target.value as ProviderKind)}
+            disabled={Boolean(connection)}
             options={optionsOf(PROVIDER_LABELS)}
+            hint={connection ? 'Set by the connection.' : undefined}
             errors={e('providerKind')}
           />
           <div className="sm:col-span-2">
@@ -212,8 +246,8 @@ export function SecretForm({
               autoComplete="off"
               spellCheck={false}
               defaultValue={initial?.providerRef}
-              placeholder={REF_PLACEHOLDERS[providerKind]}
-              hint={REF_HINT}
+              placeholder={REF_PLACEHOLDERS[shownKind]}
+              hint={connection ? CONNECTED_REF_HINTS[connection.kind] : REF_HINT}
               errors={e('providerRef')}
               className="font-mono"
             />

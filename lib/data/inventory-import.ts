@@ -419,6 +419,8 @@ async function write(
       status: d.status,
       providerKind: d.providerKind,
       providerRef: d.providerRef,
+      // Not a CSV column (yet): imported secrets have no connection.
+      connection: null,
       lastRotatedAt: columns.lastRotatedAt,
       rotationIntervalDays: columns.rotationIntervalDays,
       tags: d.tags,

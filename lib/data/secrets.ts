@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -18,6 +18,7 @@ import {
   ZSecretInput,
   type TSecretInput,
 } from '@/lib/validation/secret';
+import { defaultProviderRef, providerRefProblem } from '@/lib/validation/provider-ref';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
@@ -53,6 +54,8 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   environmentId: string;
   contactPerson: string | null;
   providerRef: string;
+  /** The provider connection values are written through; null when only inventoried. */
+  connection: { id: string; name: string; kind: ConnectionKind } | null;
   consumers: { id: string; name: string; status: 'active' | 'decommissioned' }[];
   createdAt: string;
   updatedAt: string;
@@ -108,6 +111,7 @@ const detailSelect = {
   status: true,
   providerKind: true,
   providerRef: true,
+  connection: { select: { id: true, name: true, kind: true } },
   lastRotatedAt: true,
   nextDueAt: true,
   rotationIntervalDays: true,
@@ -132,6 +136,7 @@ function toDetail(s: DetailRow): SecretDetail {
     status: s.status,
     providerKind: s.providerKind,
     providerRef: s.providerRef,
+    connection: s.connection,
     lastRotatedAt: s.lastRotatedAt?.toISOString() ?? null,
     nextDueAt: s.nextDueAt?.toISOString() ?? null,
     rotationIntervalDays: s.rotationIntervalDays,
@@ -163,6 +168,8 @@ export type Snapshot = {
   status: string;
   providerKind: string;
   providerRef: string;
+  /** The connection's name, or null. */
+  connection: string | null;
   lastRotatedAt: Date | null;
   rotationIntervalDays: number | null;
   tags: string[];
@@ -179,6 +186,7 @@ export const AUDITED_FIELDS = [
   'status',
   'providerKind',
   'providerRef',
+  'connection',
   'lastRotatedAt',
   'rotationIntervalDays',
   'tags',
@@ -196,6 +204,7 @@ function snapshotOf(s: DetailRow): Snapshot {
     status: s.status,
     providerKind: s.providerKind,
     providerRef: s.providerRef,
+    connection: s.connection?.name ?? null,
     lastRotatedAt: s.lastRotatedAt,
     rotationIntervalDays: s.rotationIntervalDays,
     tags: s.tags,
@@ -203,17 +212,35 @@ function snapshotOf(s: DetailRow): Snapshot {
   };
 }
 
-/** Checks that the referenced environment, team and systems exist; field errors if not. */
-async function assertReferences(tx: Tx, input: TSecretInput): Promise<void> {
+/**
+ * Checks that the referenced environment, team, systems and connection exist (field errors
+ * if not), and returns the input as it is stored: with a connection, the provider kind is
+ * the connection's and the reference is checked for that kind, or derived when empty.
+ */
+async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretInput> {
   // Sequential: a transaction is one connection, which runs one query at a time.
-  const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, select: { id: true } });
+  const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, select: { name: true } });
   const team = await tx.team.findUnique({ where: { id: input.ownerTeamId }, select: { id: true } });
   const systems = await tx.system.count({ where: { id: { in: input.consumerSystemIds } } });
+  const connection = input.connectionId
+    ? await tx.providerConnection.findUnique({ where: { id: input.connectionId }, select: { kind: true } })
+    : null;
   const fieldErrors: Record<string, string[]> = {};
   if (!environment) fieldErrors.environmentId = ['This environment does not exist'];
   if (!team) fieldErrors.ownerTeamId = ['This team does not exist'];
   if (systems !== new Set(input.consumerSystemIds).size) fieldErrors.consumerSystemIds = ['A chosen system does not exist'];
+  if (input.connectionId && !connection) fieldErrors.connectionId = ['This connection no longer exists; choose another'];
+
+  let resolved = input;
+  if (connection) {
+    const providerRef =
+      input.providerRef || (environment ? defaultProviderRef(connection.kind, environment.name, input.name) : '');
+    const problem = input.providerRef ? providerRefProblem(connection.kind, input.providerRef) : null;
+    if (problem) fieldErrors.providerRef = [problem];
+    resolved = { ...input, providerKind: connection.kind, providerRef };
+  }
   if (Object.keys(fieldErrors).length) throw new InputError('Some fields need attention.', fieldErrors);
+  return resolved;
 }
 
 /** The stored columns for a secret's input, with the derived next-due date and search text. */
@@ -231,6 +258,7 @@ export function secretColumnsOf(
     status: input.status,
     providerKind: input.providerKind,
     providerRef: input.providerRef,
+    connectionId: input.connectionId ?? null,
     lastRotatedAt: input.lastRotatedAt ?? null,
     rotationIntervalDays: input.rotationIntervalDays ?? null,
     nextDueAt: computeNextDue(input.lastRotatedAt, input.rotationIntervalDays, createdAt),
@@ -247,10 +275,10 @@ function nameTaken(): InputError {
 
 export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
-  const input = parseInput(ZSecretInput, raw);
+  const parsed = parseInput(ZSecretInput, raw);
   try {
     return await db.$transaction(async (tx) => {
-      await assertReferences(tx, input);
+      const input = await resolveReferences(tx, parsed);
       const now = new Date();
       const created = await tx.secret.create({
         data: {
@@ -285,12 +313,12 @@ async function lockSecret(tx: Tx, id: string): Promise<DetailRow> {
 
 export async function updateSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'secrets.write', { action: 'secret.update', targetType: 'secret', targetId: id });
-  const input = parseInput(ZSecretInput, raw);
+  const parsed = parseInput(ZSecretInput, raw);
   try {
     return await db.$transaction(async (tx) => {
       const before = await lockSecret(tx, id);
-      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'secret');
-      await assertReferences(tx, input);
+      assertNotStale(parsed.expectedUpdatedAt, before.updatedAt, 'secret');
+      const input = await resolveReferences(tx, parsed);
       await tx.secretConsumer.deleteMany({ where: { secretId: id } });
       const after = await tx.secret.update({
         where: { id },

@@ -2,7 +2,7 @@
 import type { ConnectionKind } from '@/generated/prisma/enums';
 import type { ConnectionConfig } from './types';
 
-export type ConnectionRow = {
+export type ConnectionColumns = {
   kind: ConnectionKind;
   region: string | null;
   roleArn: string | null;
@@ -11,7 +11,7 @@ export type ConnectionRow = {
   endpoint: string | null;
 };
 
-export function connectionConfigOf(row: ConnectionRow): ConnectionConfig {
+export function connectionConfigOf(row: ConnectionColumns): ConnectionConfig {
   switch (row.kind) {
     case 'aws':
       return { kind: 'aws', region: row.region ?? '', roleArn: row.roleArn, endpoint: row.endpoint };

@@ -26,6 +26,15 @@ describe('ZSecretInput', () => {
   });
 });
 
+describe('ZSecretInput connectionId', () => {
+  it('is optional, blank means none, and anything but a uuid is refused with a message', () => {
+    expect(ZSecretInput.parse({ ...valid, connectionId: '' }).connectionId).toBeUndefined();
+    expect(ZSecretInput.parse({ ...valid, connectionId: valid.environmentId }).connectionId).toBe(valid.environmentId);
+    const bad = ZSecretInput.safeParse({ ...valid, connectionId: 'aws' });
+    expect(bad.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['connectionId', 'Choose a connection from the list']]);
+  });
+});
+
 describe('computeNextDue', () => {
   const created = new Date('2026-03-01T00:00:00Z');
   it('adds the interval to the last rotation', () => {

@@ -69,6 +69,9 @@ export const ZSecretInput = z.object({
   status: z.preprocess(blankToUndefined, z.enum(SECRET_STATUSES, { message: 'Choose a status' }).default('active')),
   providerKind: z.preprocess(blankToUndefined, z.enum(PROVIDER_KINDS, { message: 'Choose a provider' }).default('other')),
   providerRef: z.string().trim().max(2048, 'The provider reference is at most 2048 characters').default(''),
+  /** The provider connection values are written through. When given, the server sets
+   *  providerKind from it and checks (or derives) providerRef for that kind. */
+  connectionId: z.preprocess(blankToUndefined, z.uuid({ message: 'Choose a connection from the list' }).optional()),
   lastRotatedAt: ZPastDate,
   rotationIntervalDays: ZRotationInterval,
   tags: ZTags.default([]),

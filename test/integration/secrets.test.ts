@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { createSecret, decommissionSecret, getSecret, listSecrets, updateSecret } from '@/lib/data/secrets';
@@ -7,6 +8,92 @@ import { auditEventsFor, callerAs, secretInput, seedSystem, seedTeam } from '../
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
+
+async function seedConnection(kind: 'aws' | 'gcp' | 'local') {
+  return db.providerConnection.create({
+    data: {
+      name: `${kind} ${randomUUID().slice(0, 8)}`,
+      kind,
+      region: kind === 'aws' ? 'eu-west-1' : null,
+      projectId: kind === 'gcp' ? 'acme-prod' : null,
+    },
+    select: { id: true, name: true },
+  });
+}
+
+describe('secrets with a provider connection', () => {
+  it('takes the provider kind from the connection and derives an empty reference per kind', async () => {
+    const engineer = await callerAs('engineer');
+    const cases = [
+      { kind: 'aws', name: 'payments db', expected: 'production/payments-db' },
+      { kind: 'local', name: 'payments/db', expected: 'production/payments/db' },
+      { kind: 'gcp', name: 'payments/db key', expected: 'production-payments-db-key' },
+    ] as const;
+    for (const c of cases) {
+      const connection = await seedConnection(c.kind);
+      const name = `${c.name} ${randomUUID().slice(0, 4)}`;
+      const suffix = name.slice(c.name.length).replace(' ', '-');
+      // The form's Provider select says 'other'; the connection wins.
+      const { id } = await createSecret(engineer, await secretInput({ name, providerKind: 'other', providerRef: '', connectionId: connection.id }));
+      const detail = await getSecret(engineer, id);
+      expect(detail.connection, c.kind).toEqual({ id: connection.id, name: connection.name, kind: c.kind });
+      expect(detail.providerKind).toBe(c.kind);
+      expect(detail.providerRef).toBe(`${c.expected}${suffix}`);
+      const [event] = await auditEventsFor(id);
+      expect(event.changes).toMatchObject({ connection: { before: null, after: connection.name }, providerKind: { after: c.kind } });
+    }
+  });
+
+  it('checks a given reference against the connection’s kind, with a field error, and writes nothing', async () => {
+    const engineer = await callerAs('engineer');
+    const gcp = await seedConnection('gcp');
+    const before = await db.secret.count();
+    const error = (await createSecret(engineer, await secretInput({ providerRef: 'eu-west-1/prod/db', connectionId: gcp.id })).catch(
+      (e: unknown) => e,
+    )) as InputError;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.fieldErrors).toEqual({ providerRef: [expect.stringMatching(/^For GCP use a secret id/)] });
+    expect(await db.secret.count()).toBe(before);
+
+    const ok = await createSecret(engineer, await secretInput({ providerRef: 'projects/acme-prod/locations/europe-west1/secrets/db', connectionId: gcp.id }));
+    expect((await getSecret(engineer, ok.id)).providerRef).toBe('projects/acme-prod/locations/europe-west1/secrets/db');
+  });
+
+  it('gives field errors for an unknown or malformed connection', async () => {
+    const engineer = await callerAs('engineer');
+    const unknown = (await createSecret(engineer, await secretInput({ connectionId: randomUUID() })).catch((e: unknown) => e)) as InputError;
+    expect(unknown.fieldErrors).toEqual({ connectionId: ['This connection no longer exists; choose another'] });
+    const malformed = (await createSecret(engineer, await secretInput({ connectionId: 'aws' })).catch((e: unknown) => e)) as InputError;
+    expect(malformed.fieldErrors).toEqual({ connectionId: ['Choose a connection from the list'] });
+  });
+
+  it('audits moving a secret onto a connection and off it again, keeping the free provider kind without one', async () => {
+    const engineer = await callerAs('engineer');
+    const aws = await seedConnection('aws');
+    const input = await secretInput({ providerKind: 'gcp', providerRef: 'vault: kv/x' });
+    const { id } = await createSecret(engineer, input);
+    expect((await getSecret(engineer, id)).connection).toBeNull();
+
+    const opened = await getSecret(engineer, id);
+    await updateSecret(engineer, id, { ...input, providerRef: 'prod/db', connectionId: aws.id, expectedUpdatedAt: opened.updatedAt });
+    const onAws = await getSecret(engineer, id);
+    expect(onAws).toMatchObject({ providerKind: 'aws', providerRef: 'prod/db', connection: { id: aws.id } });
+
+    await updateSecret(engineer, id, { ...input, providerKind: 'other', providerRef: 'prod/db', connectionId: '' });
+    expect(await getSecret(engineer, id)).toMatchObject({ providerKind: 'other', connection: null });
+
+    const changes = (await auditEventsFor(id)).slice(1).map((e) => e.changes);
+    expect(changes[0]).toEqual({
+      providerKind: { before: 'gcp', after: 'aws' },
+      providerRef: { before: 'vault: kv/x', after: 'prod/db' },
+      connection: { before: null, after: aws.name },
+    });
+    expect(changes[1]).toEqual({
+      providerKind: { before: 'aws', after: 'other' },
+      connection: { before: aws.name, after: null },
+    });
+  });
+});
 
 describe('secrets data layer', () => {
   it('creates a secret with consumers and audits it in the same transaction', async () => {

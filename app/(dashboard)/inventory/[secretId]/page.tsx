@@ -7,6 +7,7 @@ import { NextDue } from '@/components/inventory/due';
 import { ACTION_LABELS, CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { SecretTabs } from '@/components/inventory/secret-tabs';
+import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
@@ -115,6 +116,22 @@ export default async function SecretPage({ params, searchParams }: Props) {
 
           <Panel title="Where it lives">
             <DefinitionList>
+              <Item label="Connection">
+                {secret.connection ? (
+                  <span className="inline-flex flex-wrap items-center gap-2">
+                    {can(caller.user.role, 'admin.providers') ? (
+                      <Link href={`/settings/providers/${secret.connection.id}`} className="text-accent-700 hover:underline">
+                        {secret.connection.name}
+                      </Link>
+                    ) : (
+                      secret.connection.name
+                    )}
+                    {secret.connection.kind === 'local' && <DevelopmentOnlyBadge />}
+                  </span>
+                ) : (
+                  <None />
+                )}
+              </Item>
               <Item label="Provider">{PROVIDER_LABELS[secret.providerKind]}</Item>
               <Item label="Reference" wide>
                 {secret.providerRef ? <code className="font-mono text-[13px] break-all text-slate-900">{secret.providerRef}</code> : <None />}

@@ -6,6 +6,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
+import { listConnections } from '@/lib/data/provider-connections';
 import { createSecretAction, searchSystemsAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Add a secret' };
@@ -13,7 +14,11 @@ export const metadata: Metadata = { title: 'Add a secret' };
 export default async function NewSecretPage() {
   const caller = await requireSignedIn();
   const canWrite = can(caller.user.role, 'secrets.write');
-  const [environments, teams] = await Promise.all([listEnvironments(caller), listTeamOptions(caller)]);
+  const [environments, teams, connections] = await Promise.all([
+    listEnvironments(caller),
+    listTeamOptions(caller),
+    listConnections(caller),
+  ]);
   const blocked = missingPrerequisites({
     canWrite,
     hasTeams: teams.length > 0,
@@ -35,6 +40,7 @@ export default async function NewSecretPage() {
           mode="create"
           environments={environments}
           teams={teams}
+          connections={connections.map((c) => ({ id: c.id, name: c.name, kind: c.kind }))}
           action={createSecretAction}
           searchSystems={searchSystemsAction}
           cancelHref="/inventory"

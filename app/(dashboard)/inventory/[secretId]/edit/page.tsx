@@ -7,6 +7,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
+import { listConnections } from '@/lib/data/provider-connections';
 import { isUuid } from '@/lib/data/ids';
 import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
@@ -18,13 +19,14 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
   const { secretId } = await params;
   if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
-  const [secret, environments, teams] = await Promise.all([
+  const [secret, environments, teams, connections] = await Promise.all([
     getSecret(caller, secretId).catch((error: unknown) => {
       if (error instanceof NotFoundError) notFound();
       throw error;
     }),
     listEnvironments(caller),
     listTeamOptions(caller),
+    listConnections(caller),
   ]);
   const detailHref = `/inventory/${secret.id}`;
   const blocked = missingPrerequisites({
@@ -53,6 +55,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
             status: secret.status,
             providerKind: secret.providerKind,
             providerRef: secret.providerRef,
+            connectionId: secret.connection?.id ?? null,
             lastRotatedAt: secret.lastRotatedAt,
             rotationIntervalDays: secret.rotationIntervalDays,
             tags: secret.tags,
@@ -61,6 +64,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
           }}
           environments={environments}
           teams={teams}
+          connections={connections.map((c) => ({ id: c.id, name: c.name, kind: c.kind }))}
           action={updateSecretAction.bind(null, secret.id)}
           searchSystems={searchSystemsAction}
           cancelHref={detailHref}

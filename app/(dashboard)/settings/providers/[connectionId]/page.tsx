@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import { cache } from 'react';
+import { BackLink } from '@/components/catalog/back-link';
+import { loadOrNotFound } from '@/components/catalog/or-not-found';
+import { formatDateTime } from '@/components/format';
+import { ConnectionForm } from '@/components/providers/connection-form';
+import { DeleteConnection } from '@/components/providers/delete-connection';
+import { ConnectionKindBadge } from '@/components/providers/kind-badge';
+import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
+import { TestConnection } from '@/components/providers/test-connection';
+import { Alert } from '@/components/ui/alert';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { getConnection } from '@/lib/data/provider-connections';
+import { deleteConnectionAction, testConnectionAction, updateConnectionAction } from '../actions';
+
+type Props = { params: Promise<{ connectionId: string }> };
+
+// One read per request for the page and its title; null for a role that may not manage connections.
+const load = cache(async (connectionId: string) => {
+  const caller = await requireSignedIn();
+  if (!can(caller.user.role, 'admin.providers')) return null;
+  return loadOrNotFound(connectionId, (id) => getConnection(caller, id));
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const connection = await load((await params).connectionId);
+  return { title: connection ? connection.name : 'Provider connection' };
+}
+
+export default async function ConnectionPage({ params }: Props) {
+  const connection = await load((await params).connectionId);
+  if (!connection) {
+    return (
+      <>
+        <BackLink href="/settings/providers">Provider connections</BackLink>
+        <PageHeader title="Provider connection" />
+        <Alert>Only administrators can manage provider connections.</Alert>
+      </>
+    );
+  }
+  return (
+    <>
+      <BackLink href="/settings/providers">Provider connections</BackLink>
+      <PageHeader
+        title={connection.name}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            {CONNECTION_KIND_LABELS[connection.kind]} <ConnectionKindBadge kind={connection.kind} />
+          </span>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Settings" className="lg:col-span-2">
+          <ConnectionForm
+            connection={connection}
+            action={updateConnectionAction.bind(null, connection.id)}
+            cancelHref="/settings/providers"
+          />
+        </Card>
+        <div className="space-y-6">
+          <Card title="Test connection">
+            <p className="mb-3 text-sm text-slate-600">
+              Makes one read-only call with the dashboard&apos;s own cloud identity to check that the provider is reachable and
+              lets it list secrets. Saved settings are tested, not unsaved edits.
+            </p>
+            <TestConnection action={testConnectionAction.bind(null, connection.id)} />
+          </Card>
+          <Card title="Delete">
+            <DeleteConnection
+              name={connection.name}
+              secretCount={connection.secretCount}
+              action={deleteConnectionAction.bind(null, connection.id)}
+            />
+          </Card>
+          <p className="px-1 text-xs text-slate-500">
+            Created {formatDateTime(connection.createdAt)} · last changed {formatDateTime(connection.updatedAt)}
+          </p>
+        </div>
+      </div>
+    </>
+  );
+}

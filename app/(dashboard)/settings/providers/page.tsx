@@ -1,0 +1,97 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ConnectionKindBadge } from '@/components/providers/kind-badge';
+import { CREDENTIALS_NOTE } from '@/components/providers/labels';
+import { Alert } from '@/components/ui/alert';
+import { LinkButton } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { listConnections, type ConnectionListItem } from '@/lib/data/provider-connections';
+
+export const metadata: Metadata = { title: 'Provider connections' };
+
+/** Where a connection points, in one line. */
+function Target({ c }: { c: ConnectionListItem }) {
+  const parts =
+    c.kind === 'aws'
+      ? [c.region, c.roleArn && `assumes ${c.roleArn}`]
+      : c.kind === 'gcp'
+        ? [c.projectId, c.location ?? 'global']
+        : ['values kept on this server'];
+  return (
+    <span className="text-slate-700">
+      <span className="font-mono text-[13px]">{parts.filter(Boolean).join(' · ')}</span>
+      {c.endpoint && <span className="block break-all text-xs text-slate-500">via {c.endpoint}</span>}
+    </span>
+  );
+}
+
+export default async function ProvidersPage() {
+  const caller = await requireSignedIn();
+  const header = (actions?: React.ReactNode) => (
+    <PageHeader title="Provider connections" description="Where the dashboard reaches the secret managers that hold values." actions={actions} />
+  );
+  // Every role may list connections (the secret form offers them); this page is for
+  // the administrators who manage them.
+  if (!can(caller.user.role, 'admin.providers')) {
+    return (
+      <>
+        {header()}
+        <Alert>Only administrators can manage provider connections. Ask an administrator if one is missing.</Alert>
+      </>
+    );
+  }
+  const connections = await listConnections(caller);
+  const newButton = (
+    <LinkButton href="/settings/providers/new" variant="primary">
+      New connection
+    </LinkButton>
+  );
+
+  return (
+    <>
+      {header(newButton)}
+      <p className="mb-4 max-w-3xl text-sm text-slate-600">{CREDENTIALS_NOTE}</p>
+      {connections.length === 0 ? (
+        <EmptyState title="No connections yet" action={newButton}>
+          <p>
+            Add a connection for each AWS account and region or GCP project whose secret manager holds your values. Secrets in
+            the inventory then point at a connection.
+          </p>
+        </EmptyState>
+      ) : (
+        <Table caption="Provider connections">
+          <thead>
+            <tr>
+              <Th>Connection</Th>
+              <Th>Kind</Th>
+              <Th>Points at</Th>
+              <Th className="text-right">Secrets</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {connections.map((c) => (
+              <Tr key={c.id}>
+                <Td>
+                  <Link href={`/settings/providers/${c.id}`} className="font-medium text-accent-700 hover:underline">
+                    {c.name}
+                  </Link>
+                </Td>
+                <Td className="whitespace-nowrap">
+                  <ConnectionKindBadge kind={c.kind} />
+                </Td>
+                <Td>
+                  <Target c={c} />
+                </Td>
+                <Td className="text-right tabular-nums">{c.secretCount.toLocaleString('en-US')}</Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </>
+  );
+}

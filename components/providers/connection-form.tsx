@@ -1,0 +1,192 @@
+'use client';
+// Create or edit a provider connection. The kind select decides which fields show; the
+// fields of other kinds are not submitted and the server clears them. Validation is the
+// server's (lib/validation/provider-connection.ts): its per-field messages appear under
+// each field and focus moves to the first field that needs attention.
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import type { ConnectionKind } from '@/generated/prisma/enums';
+import { useActionForm } from '@/components/forms/use-action-form';
+import { Alert } from '@/components/ui/alert';
+import { Button, LinkButton } from '@/components/ui/button';
+import { SelectField, TextField } from '@/components/ui/field';
+import type { FieldErrors } from '@/lib/errors';
+import { CONNECTION_KIND_LABELS } from './labels';
+
+export type ConnectionFormValues = {
+  id: string;
+  name: string;
+  kind: ConnectionKind;
+  region: string | null;
+  roleArn: string | null;
+  projectId: string | null;
+  location: string | null;
+  endpoint: string | null;
+  updatedAt: string;
+  secretCount: number;
+};
+
+type SaveResult = { ok: true; id: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+const KIND_OPTIONS = (Object.keys(CONNECTION_KIND_LABELS) as ConnectionKind[]).map((value) => ({
+  value,
+  label: value === 'local' ? `${CONNECTION_KIND_LABELS[value]} (development only)` : CONNECTION_KIND_LABELS[value],
+}));
+
+export function ConnectionForm({
+  connection,
+  action,
+  cancelHref,
+}: {
+  connection?: ConnectionFormValues;
+  action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
+  cancelHref: string;
+}) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const [kind, setKind] = useState<ConnectionKind | ''>(connection?.kind ?? '');
+  const [saved, setSaved] = useState(false);
+  const { onSubmit, pending, error, fieldErrors } = useActionForm(
+    (values) => {
+      setSaved(false);
+      return action(values);
+    },
+    (result) => {
+      if (connection) {
+        setSaved(true);
+        router.refresh();
+      } else router.push(`/settings/providers/${result.id}`);
+    },
+  );
+
+  useEffect(() => {
+    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+    else if (error) errorRef.current?.focus();
+  }, [error, fieldErrors]);
+
+  const e = (field: string) => fieldErrors[field];
+  const kindLocked = Boolean(connection && connection.secretCount > 0);
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-xl space-y-5">
+      {error && (
+        <div ref={errorRef} tabIndex={-1} className="outline-none">
+          <Alert>{error}</Alert>
+        </div>
+      )}
+      {saved && !error && <Alert tone="success">Saved.</Alert>}
+      {connection && <input type="hidden" name="expectedUpdatedAt" value={connection.updatedAt} />}
+      <TextField
+        label="Name"
+        name="name"
+        required
+        maxLength={100}
+        autoComplete="off"
+        defaultValue={connection?.name}
+        hint="How the connection appears in the secret form, e.g. “AWS production (eu-west-1)”."
+        errors={e('name')}
+      />
+      <SelectField
+        label="Kind"
+        name="kind"
+        required
+        value={kind}
+        onChange={(event) => setKind(event.target.value as ConnectionKind | '')}
+        placeholder={connection ? undefined : 'Choose…'}
+        options={KIND_OPTIONS}
+        hint={
+          kindLocked
+            ? 'Secrets use this connection, so its kind cannot change.'
+            : 'Which secret manager this connection reaches.'
+        }
+        disabled={kindLocked}
+        errors={e('kind')}
+      />
+      {/* A disabled select is not submitted; the locked kind still has to be. */}
+      {kindLocked && <input type="hidden" name="kind" value={kind} />}
+
+      {kind === 'aws' && (
+        <>
+          <TextField
+            label="Region"
+            name="region"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={connection?.region ?? ''}
+            placeholder="eu-west-1"
+            hint="The AWS region code, e.g. us-east-1, eu-central-2 or us-gov-west-1."
+            errors={e('region')}
+            className="font-mono"
+          />
+          <TextField
+            label="Role to assume"
+            name="roleArn"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={connection?.roleArn ?? ''}
+            placeholder="arn:aws:iam::123456789012:role/secrets-dashboard"
+            hint="Optional. An IAM role ARN the dashboard assumes with its own identity, e.g. to reach another account."
+            errors={e('roleArn')}
+            className="font-mono"
+          />
+        </>
+      )}
+      {kind === 'gcp' && (
+        <>
+          <TextField
+            label="Project id"
+            name="projectId"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={connection?.projectId ?? ''}
+            placeholder="acme-prod"
+            hint="The project that holds the secrets (its id, not its display name)."
+            errors={e('projectId')}
+            className="font-mono"
+          />
+          <TextField
+            label="Location"
+            name="location"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={connection?.location ?? ''}
+            placeholder="europe-west1"
+            hint="Optional. Only for regional secrets; leave empty for global ones."
+            errors={e('location')}
+            className="font-mono"
+          />
+        </>
+      )}
+      {(kind === 'aws' || kind === 'gcp') && (
+        <TextField
+          label="Endpoint override"
+          name="endpoint"
+          type="url"
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={connection?.endpoint ?? ''}
+          placeholder={kind === 'aws' ? 'https://vpce-….secretsmanager.eu-west-1.vpce.amazonaws.com' : 'https://secretmanager.googleapis.com'}
+          hint="Optional. A VPC or private service endpoint; leave empty for the public one."
+          errors={e('endpoint')}
+          className="font-mono"
+        />
+      )}
+      {kind === 'local' && (
+        <Alert tone="info">
+          The local provider keeps values on this server for development and tests. Do not use it for real secrets.
+        </Alert>
+      )}
+
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Saving…' : connection ? 'Save changes' : 'Create connection'}
+        </Button>
+        <LinkButton href={cancelHref}>Cancel</LinkButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,260 @@
+// Provider connections: where the dashboard reaches AWS Secrets Manager, GCP Secret
+// Manager or the local development provider. Every signed-in role may list them (the
+// secret form offers them); only administrators create, change, delete and test them.
+// A connection holds no credentials: the SDKs use their default chains (and, for AWS, an
+// optional role to assume), so nothing here is sensitive, but DTOs still use explicit selects.
+import 'server-only';
+import type { ConnectionKind } from '@/generated/prisma/enums';
+import { changedFields } from '@/lib/audit/changes';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { db, type Tx } from '@/lib/db';
+import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { providerFor } from '@/lib/providers';
+import type { ProviderErrorCode } from '@/lib/providers/errors';
+import { connectionConfigOf, type ConnectionColumns } from '@/lib/providers/connection-config';
+import { parseInput } from '@/lib/validation/parse';
+import { ZConnectionInput, type TConnectionInput } from '@/lib/validation/provider-connection';
+import { uuidOrNil } from './ids';
+
+export type { ConnectionColumns };
+import { assertNotStale } from './stale-edit';
+
+export type ConnectionListItem = ConnectionColumns & {
+  id: string;
+  name: string;
+  /** Inventory secrets pointing at this connection (any status). */
+  secretCount: number;
+  updatedAt: string;
+};
+
+export type ConnectionDetail = ConnectionListItem & { createdAt: string };
+
+export type ConnectionTestOutcome = { ok: boolean; code?: ProviderErrorCode; message: string };
+
+const select = {
+  id: true,
+  name: true,
+  kind: true,
+  region: true,
+  roleArn: true,
+  projectId: true,
+  location: true,
+  endpoint: true,
+  createdAt: true,
+  updatedAt: true,
+  _count: { select: { secrets: true } },
+} as const;
+
+type Row = ConnectionColumns & {
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+  _count: { secrets: number };
+};
+
+function toDetail(r: Row): ConnectionDetail {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    region: r.region,
+    roleArn: r.roleArn,
+    projectId: r.projectId,
+    location: r.location,
+    endpoint: r.endpoint,
+    secretCount: r._count.secrets,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+/** Every connection by name; there are a handful, so no paging. */
+export async function listConnections(caller: Caller): Promise<ConnectionListItem[]> {
+  await authorize(caller, 'secrets.read', { action: 'provider_connection.list', targetType: 'provider_connection' });
+  const rows = await db.providerConnection.findMany({ select, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  return rows.map((r) => {
+    const { createdAt: _createdAt, ...item } = toDetail(r);
+    return item;
+  });
+}
+
+export async function getConnection(caller: Caller, id: string): Promise<ConnectionDetail> {
+  await authorize(caller, 'admin.providers', {
+    action: 'provider_connection.read',
+    targetType: 'provider_connection',
+    targetId: id,
+  });
+  const row = await db.providerConnection.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This connection does not exist.');
+  return toDetail(row);
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+const AUDITED_FIELDS = ['name', 'kind', 'region', 'roleArn', 'projectId', 'location', 'endpoint'] as const;
+
+/** The stored columns for an input: fields of other kinds are cleared, not kept. */
+function columnsOf(input: TConnectionInput): ConnectionColumns & { name: string } {
+  return {
+    name: input.name,
+    kind: input.kind,
+    region: input.kind === 'aws' ? input.region : null,
+    roleArn: input.kind === 'aws' ? (input.roleArn ?? null) : null,
+    projectId: input.kind === 'gcp' ? input.projectId : null,
+    location: input.kind === 'gcp' ? (input.location ?? null) : null,
+    endpoint: input.kind === 'local' ? null : (input.endpoint ?? null),
+  };
+}
+
+function nameTaken(): InputError {
+  return new InputError('A connection with this name already exists.', {
+    name: ['A connection with this name already exists'],
+  });
+}
+
+const secretsNoun = (n: number) => (n === 1 ? '1 secret uses' : `${n.toLocaleString('en-US')} secrets use`);
+
+export async function createConnection(caller: Caller, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'admin.providers', { action: 'provider_connection.create', targetType: 'provider_connection' });
+  const input = parseInput(ZConnectionInput, raw);
+  const columns = columnsOf(input);
+  try {
+    return await db.$transaction(async (tx) => {
+      const created = await tx.providerConnection.create({ data: columns, select: { id: true } });
+      await recordAudit(tx, caller, {
+        action: 'provider_connection.create',
+        targetType: 'provider_connection',
+        targetId: created.id,
+        changes: changedFields(null, columns, AUDITED_FIELDS),
+      });
+      return { id: created.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Locks the row for the rest of the transaction so concurrent edits serialize. */
+async function lockConnection(tx: Tx, id: string) {
+  await tx.$executeRaw`SELECT 1 FROM provider_connections WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
+  const row = await tx.providerConnection.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This connection does not exist.');
+  return row;
+}
+
+export async function updateConnection(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'admin.providers', {
+    action: 'provider_connection.update',
+    targetType: 'provider_connection',
+    targetId: id,
+  });
+  const input = parseInput(ZConnectionInput, raw);
+  const columns = columnsOf(input);
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await lockConnection(tx, id);
+      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'connection');
+      // Secrets take their provider kind from their connection; switching it under them
+      // would leave references written for another cloud.
+      if (columns.kind !== before.kind && before._count.secrets > 0) {
+        const message = `${secretsNoun(before._count.secrets)} this connection, so its kind cannot change. Create a new connection instead.`;
+        throw new InputError(message, { kind: [message] });
+      }
+      const changes = changedFields(before, columns, AUDITED_FIELDS);
+      // Saving an unchanged form writes nothing, so the history holds only real changes.
+      if (Object.keys(changes).length === 0) return { id: before.id };
+      await tx.providerConnection.update({ where: { id: before.id }, data: columns });
+      await recordAudit(tx, caller, {
+        action: 'provider_connection.update',
+        targetType: 'provider_connection',
+        targetId: before.id,
+        changes,
+      });
+      return { id: before.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+function inUse(count: number): InputError {
+  return new InputError(
+    `${secretsNoun(count)} this connection, so it cannot be deleted. Point ${count === 1 ? 'that secret' : 'those secrets'} at another connection (or none) first.`,
+  );
+}
+
+/** Prisma's foreign-key violation: a secret started pointing at the connection meanwhile. */
+const isForeignKeyViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+
+export async function deleteConnection(caller: Caller, id: string): Promise<{ id: string }> {
+  await authorize(caller, 'admin.providers', {
+    action: 'provider_connection.delete',
+    targetType: 'provider_connection',
+    targetId: id,
+  });
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await lockConnection(tx, id);
+      if (before._count.secrets > 0) throw inUse(before._count.secrets);
+      await tx.providerConnection.delete({ where: { id: before.id } });
+      await recordAudit(tx, caller, {
+        action: 'provider_connection.delete',
+        targetType: 'provider_connection',
+        targetId: before.id,
+        changes: changedFields(before, {}, AUDITED_FIELDS),
+      });
+      return { id: before.id };
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      const count = await db.secret.count({ where: { connectionId: uuidOrNil(id) } });
+      throw inUse(Math.max(count, 1));
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Testing
+
+/**
+ * Asks the provider for a cheap call (reachability and list permission) and records the
+ * outcome. The adapter's message is our own text (ProviderError), never the SDK's.
+ */
+export async function testConnection(caller: Caller, id: string): Promise<ConnectionTestOutcome> {
+  await authorize(caller, 'admin.providers', {
+    action: 'provider_connection.test',
+    targetType: 'provider_connection',
+    targetId: id,
+  });
+  const row = await db.providerConnection.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This connection does not exist.');
+
+  let outcome: ConnectionTestOutcome;
+  try {
+    const result = await providerFor(connectionConfigOf(row)).testConnection();
+    outcome = result.ok ? { ok: true, message: result.detail } : { ok: false, code: result.code, message: result.message };
+  } catch {
+    // testConnection promises not to throw; if an adapter does anyway, its error text
+    // is not ours to show.
+    outcome = { ok: false, code: 'unknown', message: 'The test failed unexpectedly. Nothing was changed; try again.' };
+  }
+  await recordAudit(db, caller, {
+    action: 'provider_connection.test',
+    outcome: outcome.ok ? 'success' : 'failed',
+    targetType: 'provider_connection',
+    targetId: row.id,
+    detail: { kind: row.kind, code: outcome.code ?? 'ok' },
+  });
+  return outcome;
+}
