@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { LocalStore } from '../lib/providers/local-store';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../test/emulators/aws-secrets-manager';
@@ -15,7 +16,7 @@ import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '..
 import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
-import { LOCAL_PROVIDER_DIR, SERVER_LOG, type E2EState } from './support/state';
+import { LOCAL_PROVIDER_DIR, RESULTS_DIR, SERVER_LOG, type E2EState } from './support/state';
 
 let aws: AwsSecretsManagerEmulator;
 let gcp: GcpSecretManagerEmulator;
@@ -132,6 +133,12 @@ test('a written value reaches its provider and nothing else', async ({ signedInC
   const generatedGcp = gcp.storedValues().filter((v) => !gcpBefore.has(v));
   expect(generatedGcp).toHaveLength(1);
   values.push(generatedGcp[0]);
+
+  // For people to look at (not compared): the tab after two writes to AWS.
+  await page.goto(`/inventory/${secrets.aws.id}/manage`);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'screenshots', 'manage-aws.png'), fullPage: true });
+  await page.goto(`/inventory/${secrets.gcp.id}/manage`);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'screenshots', 'manage-gcp.png'), fullPage: true });
 
   // Where an auditor or a dump would look.
   await page.goto('/audit');

@@ -1,13 +1,16 @@
 // Provider connections through the real UI: an administrator adds an AWS and a local
 // connection (meeting a field error on the way), edits one, tests and deletes one; an
 // engineer then points a secret at a connection. Other roles get no access to the
-// settings pages. Screenshots of the list and edit pages go to /tmp/shots for review.
+// settings pages. Screenshots of the list and edit pages go to test-results/screenshots.
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { environmentId, insertConnection, insertSecret, insertTeam, unique, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
+import { RESULTS_DIR } from './support/state';
 
 const UUID_PATH = /\/settings\/providers\/([0-9a-f-]{36})$/;
-const SHOTS = '/tmp/shots';
+// Screenshots for people to look at (not compared): test-results/screenshots/.
+const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 async function connectionRow(db: Db, name: string) {
   const { rows } = await db.query<{ id: string; kind: string; region: string | null; role_arn: string | null; endpoint: string | null }>(
