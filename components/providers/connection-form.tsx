@@ -11,17 +11,12 @@ import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
+import type { ConnectionColumns } from '@/lib/providers/connection-config';
 import { CONNECTION_KIND_LABELS } from './labels';
 
-export type ConnectionFormValues = {
+export type ConnectionFormValues = ConnectionColumns & {
   id: string;
   name: string;
-  kind: ConnectionKind;
-  region: string | null;
-  roleArn: string | null;
-  projectId: string | null;
-  location: string | null;
-  endpoint: string | null;
   updatedAt: string;
   secretCount: number;
 };

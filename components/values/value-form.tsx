@@ -8,7 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
-import { shortVersion } from './provider-labels';
+import { shortVersion } from './short-version';
 import { ALPHABET_NAMES, ALPHABETS, entropyBits, GENERATED_LENGTH, type AlphabetName } from '@/lib/values/alphabets';
 
 type WriteResult =

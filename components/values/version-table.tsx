@@ -5,7 +5,7 @@ import { formatDateTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { VersionList, VersionRow } from '@/lib/data/secret-values';
-import { shortVersion } from './provider-labels';
+import { shortVersion } from './short-version';
 import { VersionAction } from './version-action';
 
 type Act = Parameters<typeof VersionAction>[0]['act'];

@@ -6,7 +6,7 @@ import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { ACTION_LABELS, CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
-import { SecretTabs } from '@/components/inventory/secret-tabs';
+import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
@@ -54,23 +54,9 @@ export default async function SecretPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <Link href="/inventory" className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
-        ← Inventory
-      </Link>
-      <PageHeader
-        title={secret.name}
-        description={
-          <span className="flex flex-wrap items-center gap-2">
-            <ClassificationBadge value={secret.classification} />
-            <StatusBadge value={secret.status} />
-            <span>
-              {secret.environment} · owned by{' '}
-              <Link className="font-medium text-accent-700 hover:underline" href={secretListHref({ owner: secret.ownerTeam.id })}>
-                {secret.ownerTeam.name}
-              </Link>
-            </span>
-          </span>
-        }
+      <SecretHeader
+        secret={secret}
+        tab="overview"
         actions={
           canWrite && (
             <LinkButton href={`${here}/edit`} variant="primary">
@@ -79,7 +65,6 @@ export default async function SecretPage({ params, searchParams }: Props) {
           )
         }
       />
-      <SecretTabs secretId={secret.id} active="overview" />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">

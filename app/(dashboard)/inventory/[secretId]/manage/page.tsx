@@ -4,11 +4,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { randomUUID } from 'node:crypto';
-import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
-import { SecretTabs } from '@/components/inventory/secret-tabs';
-import { Badge } from '@/components/ui/badge';
-import { PageHeader } from '@/components/ui/page-header';
-import { CONNECTION_KIND_LABELS } from '@/components/values/provider-labels';
+import { SecretHeader } from '@/components/inventory/secret-header';
+import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
+import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { ValueForm } from '@/components/values/value-form';
 import { VersionTable } from '@/components/values/version-table';
 import { can } from '@/lib/auth/permissions';
@@ -35,26 +33,11 @@ export default async function ManageSecretPage({ params }: Props) {
   const mayWrite = can(caller.user.role, 'secrets.value.write');
   const mayEdit = can(caller.user.role, 'secrets.write');
   const connection = target.connection;
-  const providerName = connection ? CONNECTION_KIND_LABELS[connection.kind].replace(' (development only)', '') : '';
+  const providerName = connection ? CONNECTION_KIND_LABELS[connection.kind] : '';
 
   return (
     <>
-      <Link href="/inventory" className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
-        ← Inventory
-      </Link>
-      <PageHeader
-        title={secret.name}
-        description={
-          <span className="flex flex-wrap items-center gap-2">
-            <ClassificationBadge value={secret.classification} />
-            <StatusBadge value={secret.status} />
-            <span>
-              {secret.environment} · owned by {secret.ownerTeam.name}
-            </span>
-          </span>
-        }
-      />
-      <SecretTabs secretId={secret.id} active="manage" />
+      <SecretHeader secret={secret} tab="manage" />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <section aria-labelledby="write-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
@@ -95,7 +78,7 @@ export default async function ManageSecretPage({ params }: Props) {
                 {connection ? (
                   <span className="flex flex-wrap items-center gap-2">
                     {connection.name}
-                    {connection.kind === 'local' && <Badge tone="amber">Development only</Badge>}
+                    {connection.kind === 'local' && <DevelopmentOnlyBadge />}
                   </span>
                 ) : (
                   <span className="text-slate-500">None</span>
