@@ -18,6 +18,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { awsErrorName, toProviderError } from './aws-errors';
 import { labelsToAwsTags } from './aws-tags';
 import { ProviderError } from './errors';
+import { RotationUnsupported } from './rotation-unsupported';
 import type { ConnectionConfig, ConnectionTestResult, ProviderVersion, SecretProvider, WriteValueInput, WrittenVersion } from './types';
 
 export interface AwsProviderOptions {
@@ -32,7 +33,7 @@ const MAX_DESCRIPTION = 2048;
 
 type SendOptions = { abortSignal: AbortSignal };
 
-export class AwsSecretsManagerProvider implements SecretProvider {
+export class AwsSecretsManagerProvider extends RotationUnsupported implements SecretProvider {
   readonly kind = 'aws' as const;
   readonly nativeIdempotency = true;
   readonly #client: SecretsManagerClient;
@@ -41,6 +42,7 @@ export class AwsSecretsManagerProvider implements SecretProvider {
     readonly config: Extract<ConnectionConfig, { kind: 'aws' }>,
     readonly options: AwsProviderOptions,
   ) {
+    super();
     this.#client = new SecretsManagerClient({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),

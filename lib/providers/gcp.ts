@@ -10,6 +10,7 @@ import type { protos } from '@google-cloud/secret-manager';
 import type { CallOptions } from 'google-gax';
 import { MAX_SECRET_VALUE_BYTES } from '@/lib/secret-value';
 import { ProviderError } from './errors';
+import { RotationUnsupported } from './rotation-unsupported';
 import { gcpClient } from './gcp-client';
 import { gcpProviderError, grpcStatusOf } from './gcp-errors';
 import { gcpLabels, gcpParent, gcpSecretName, secretIdOf, splitSecretName, versionNumberOf } from './gcp-names';
@@ -36,14 +37,16 @@ function toDate(ts: protos.google.protobuf.ITimestamp | null | undefined): Date 
   return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000));
 }
 
-export class GcpSecretManagerProvider implements SecretProvider {
+export class GcpSecretManagerProvider extends RotationUnsupported implements SecretProvider {
   readonly kind = 'gcp' as const;
   readonly nativeIdempotency = false;
 
   constructor(
     readonly config: Extract<ConnectionConfig, { kind: 'gcp' }>,
     readonly options: { timeoutMs: number },
-  ) {}
+  ) {
+    super();
+  }
 
   /** One deadline per call and no automatic retries: a retried AddSecretVersion could add
    *  a second version, and reads are cheap for the person to repeat. */

@@ -9,6 +9,7 @@ import 'server-only';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { env } from '@/lib/env';
+import { SecretValue } from '@/lib/secret-value';
 import { ProviderError } from './errors';
 import { LocalStore } from './local-store';
 import type { ConnectionTestResult, ProviderVersion, SecretProvider, WriteValueInput, WrittenVersion } from './types';
@@ -16,6 +17,8 @@ import type { ConnectionTestResult, ProviderVersion, SecretProvider, WriteValueI
 export class LocalProvider implements SecretProvider {
   readonly kind = 'local' as const;
   readonly nativeIdempotency = true;
+  // Like GCP: the newest version is the current one, so there is no "pending".
+  readonly supportsStaging = false;
 
   async testConnection(): Promise<ConnectionTestResult> {
     try {
@@ -48,6 +51,43 @@ export class LocalProvider implements SecretProvider {
 
   async moveLabel(): Promise<void> {
     throw new ProviderError('unsupported', 'The local provider uses version states (enable/disable), not labels.');
+  }
+
+  async currentVersionId(ref: string): Promise<string | null> {
+    return (await this.listVersions(ref)).find((v) => v.current)?.versionId ?? null;
+  }
+
+  /** The newest version is current by construction; promoting anything else is a conflict. */
+  async promote(ref: string, versionId: string): Promise<void> {
+    const newest = (await storeOf().load(ref))?.versions.at(-1);
+    if (!newest || newest.id !== versionId) throw new ProviderError('conflict', 'A newer version was written meanwhile.');
+    if (newest.state !== 'enabled') await storeOf().setState(ref, versionId, 'enabled');
+  }
+
+  retire(ref: string, versionId: string): Promise<void> {
+    return storeOf().setState(ref, versionId, 'disabled');
+  }
+
+  async rollback(ref: string, previousVersionId: string, failedVersionId: string, token: string): Promise<{ currentVersionId: string }> {
+    const store = storeOf();
+    const previous = await store.open(ref, previousVersionId);
+    const { version } = await store.write(ref, previous, token, {});
+    await store.setState(ref, failedVersionId, 'disabled');
+    return { currentVersionId: version.id };
+  }
+
+  async readValue(ref: string, versionId?: string): Promise<SecretValue> {
+    const id = versionId ?? (await this.currentVersionId(ref));
+    if (!id) throw new ProviderError('not_found');
+    return new SecretValue(await storeOf().open(ref, id));
+  }
+
+  async startNativeRotation(): Promise<{ versionId: string }> {
+    throw new ProviderError('unsupported', 'Provider-native rotation needs AWS Secrets Manager with a rotation Lambda.');
+  }
+
+  async nativeRotationStatus(): Promise<'in_progress' | 'completed' | 'failed'> {
+    throw new ProviderError('unsupported', 'Provider-native rotation needs AWS Secrets Manager with a rotation Lambda.');
   }
 }
 

@@ -26,6 +26,10 @@ export interface WriteValueInput {
    *  sanitise keys and values to the provider's rules). */
   labels: Record<string, string>;
   description?: string;
+  /** 'pending': written but not yet current (AWS: AWSPENDING), for rotations that verify
+   *  before promoting. Providers without staging (GCP, local) write it as current.
+   *  Default 'current'. */
+  stage?: 'current' | 'pending';
 }
 
 export interface WrittenVersion {
@@ -67,4 +71,33 @@ export interface SecretProvider {
   /** AWS: move a staging label onto a version (AWSCURRENT moves AWSPREVIOUS with it).
    *  GCP and local: throws ProviderError('unsupported'). */
   moveLabel(ref: string, label: string, toVersionId: string): Promise<void>;
+
+  // --- Rotation (lib/rotation). Every method is idempotent: a step re-run after a crash
+  // --- must find the work done and succeed without doing it twice.
+
+  /** Can a written version stay non-current until promoted (AWS: AWSPENDING)? */
+  readonly supportsStaging: boolean;
+  /** The version a plain read returns now, or null when there is none. */
+  currentVersionId(ref: string): Promise<string | null>;
+  /** Make `versionId` current. The version current before stays valid as the previous
+   *  one (AWS: AWSPREVIOUS; GCP/local: still ENABLED). AWS also drops AWSPENDING from it. */
+  promote(ref: string, versionId: string): Promise<void>;
+  /** End an old version's grace: AWS removes its labels (it becomes deprecated);
+   *  GCP and local disable it. */
+  retire(ref: string, versionId: string): Promise<void>;
+  /** Within the grace period: make `previousVersionId` current again and retire
+   *  `failedVersionId`. AWS moves AWSCURRENT back; GCP and local (where the newest
+   *  version is current) add the previous value again as a new version, written with
+   *  `token`, and disable the failed one. Returns the version current afterwards. */
+  rollback(ref: string, previousVersionId: string, failedVersionId: string, token: string): Promise<{ currentVersionId: string }>;
+  /** One version's value (current when omitted), for server-side rotation steps only:
+   *  a PostgreSQL admin credential, a rollback. Never leaves the server. */
+  readValue(ref: string, versionId?: string): Promise<SecretValue>;
+  /** AWS only: RotateSecret with the secret's rotation Lambda (or `lambdaArn`), using
+   *  `token` as ClientRequestToken; returns the new AWSPENDING version id. Others throw
+   *  ProviderError('unsupported'). */
+  startNativeRotation(ref: string, token: string, lambdaArn?: string): Promise<{ versionId: string }>;
+  /** AWS only: 'completed' once `versionId` holds AWSCURRENT; 'in_progress' while it
+   *  holds AWSPENDING; 'failed' when it holds neither (the Lambda gave up). */
+  nativeRotationStatus(ref: string, versionId: string): Promise<'in_progress' | 'completed' | 'failed'>;
 }
