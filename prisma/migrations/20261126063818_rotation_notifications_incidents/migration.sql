@@ -20,6 +20,8 @@ CREATE TYPE "IncidentStep" AS ENUM ('revoke', 'replace', 'redeploy', 'review_acc
 ALTER TABLE "secrets" ADD COLUMN     "active_rotation_id" UUID,
 ADD COLUMN     "auto_rotate" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "grace_hours" INTEGER,
+ADD COLUMN     "overdue_notice_for_due_at" TIMESTAMPTZ(3),
+ADD COLUMN     "reminded_for_due_at" TIMESTAMPTZ(3),
 ADD COLUMN     "reminder_days" INTEGER,
 ADD COLUMN     "rotation_config" JSONB,
 ADD COLUMN     "rotation_strategy" "RotationStrategy" NOT NULL DEFAULT 'manual';
@@ -45,6 +47,7 @@ CREATE TABLE "rotation_runs" (
     "grace_hours" INTEGER NOT NULL,
     "write_token" UUID NOT NULL,
     "previous_version_id" TEXT,
+    "prior_last_rotated_at" TIMESTAMPTZ(3),
     "new_version_id" TEXT,
     "lease_owner" TEXT,
     "lease_until" TIMESTAMPTZ(3),
