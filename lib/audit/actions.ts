@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in',
   'auth.sign_out',
   'environment.list',
+  'incident.close',
+  'incident.step_check',
   'inventory.export',
   'inventory.import',
   'provider_connection.create',
@@ -16,9 +18,20 @@ export const AUDIT_ACTIONS = [
   'provider_connection.read',
   'provider_connection.test',
   'provider_connection.update',
+  'rotation.cancelled',
+  'rotation.failed',
+  'rotation.grace_ended',
+  'rotation.promoted',
+  'rotation.revocation_confirmed',
+  'rotation.rolled_back',
+  'rotation.start',
+  'rotation.value_requested',
+  'rotation.value_written',
+  'rotation.verified',
   'secret.create',
   'secret.decommission',
   'secret.list',
+  'secret.mark_compromised',
   'secret.read',
   'secret.update',
   'secret.value_write',
@@ -44,7 +57,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Target types the audit trail's filter suggests (free text is accepted too). */
-export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'provider_connection', 'secret', 'system', 'team', 'user'] as const;
+export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'incident', 'provider_connection', 'rotation', 'secret', 'system', 'team', 'user'] as const;
 
 /** The shape every action name has: area.verb, lower-case with underscores. */
 export const ACTION_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

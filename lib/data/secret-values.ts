@@ -29,6 +29,7 @@ import { computeNextDue } from '@/lib/validation/secret';
 import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
 import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
+import { checkedReuse, reuseWarning } from '@/lib/values/reuse';
 import { uuidOrNil } from './ids';
 import { invalidatingListCounts } from './list-counts-cache';
 
@@ -152,13 +153,7 @@ export async function writeSecretValue(
   const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
   const fingerprint = fingerprintOf(value);
-  const reuse = await reuseOf(secret, fingerprint);
-  if (reuse.otherEnvironments.length) {
-    throw new InputError(
-      `This value is already used by ${secret.name} in ${reuse.otherEnvironments.join(', ')}. Each environment needs its own value.`,
-      { value: ['Already used by the same secret in another environment'] },
-    );
-  }
+  const reuse = await checkedReuse({ id: secret.id, name: secret.name, environment: secret.environment.name }, fingerprint);
 
   const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
   const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
@@ -231,26 +226,7 @@ export async function writeSecretValue(
   return {
     versionId: written.versionId,
     writtenAt: now.toISOString(),
-    warning: reuse.otherSecrets
-      ? `Saved, but the same value is also used by ${reuse.otherSecrets} other secret${reuse.otherSecrets === 1 ? '' : 's'}. Consider a unique value.`
-      : null,
-  };
-}
-
-/** Where else this fingerprint was written: same secret name in other environments
- *  (refused) and any other secret (a warning). Only the latest version of each secret counts
- *  for the warning; any version counts for the cross-environment refusal. */
-async function reuseOf(secret: Target, fingerprint: Uint8Array<ArrayBuffer>) {
-  const rows = await db.$queryRaw<{ secret_id: string; name: string; environment: string }[]>`
-    SELECT DISTINCT s.id AS secret_id, s.name, e.name AS environment
-    FROM secret_versions v
-    JOIN secrets s ON s.id = v.secret_id
-    JOIN environments e ON e.id = s.environment_id
-    WHERE v.fingerprint = ${fingerprint} AND s.id <> ${secret.id}::uuid`;
-  const otherEnvironments = rows.filter((r) => r.name === secret.name && r.environment !== secret.environment.name);
-  return {
-    otherEnvironments: [...new Set(otherEnvironments.map((r) => r.environment))].sort(),
-    otherSecrets: rows.length,
+    warning: reuseWarning(reuse.otherSecrets),
   };
 }
 

@@ -1,12 +1,76 @@
-// The rotation work the background worker runs (lib/jobs wires these to pg-boss queues).
-// PLACEHOLDER until the rotation engine lands: both do nothing.
+// The rotation work the background worker runs every minute (lib/jobs wires these to
+// pg-boss): which runs have a step due, which secrets are due for an automatic rotation,
+// and which owners should hear that a secret is due soon or overdue.
+import 'server-only';
+import { callerFor } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
+import { createRun } from '@/lib/data/rotations';
+import { db } from '@/lib/db';
+import { log } from '@/lib/log';
+import { advanceRotation as advance } from './engine';
+import { noticeOf, sendNotices, type RotationNotice } from './notices';
 
-/** Every minute: find runs with a step due (retries, grace ends) and secrets due for an
- *  automatic rotation; returns the ids of the runs to advance. */
-export async function rotationTick(_clock: Clock): Promise<string[]> {
-  return [];
+const BATCH = 200;
+
+/** One pass: starts due automatic rotations, sends reminders, returns the runs to advance. */
+export async function rotationTick(clock: Clock): Promise<string[]> {
+  const now = clock.now();
+  await startDueRotations(now, clock);
+  await sendDueNotices(now);
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM rotation_runs
+    WHERE ((state IN ('requested', 'value_written', 'verified') AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
+        OR (state = 'in_grace' AND grace_ends_at <= ${now}))
+      AND (lease_until IS NULL OR lease_until < now())
+    ORDER BY created_at
+    LIMIT ${BATCH}`;
+  return rows.map((r) => r.id);
 }
 
 /** Advance one run by as many steps as it can take now. */
-export async function advanceRotation(_runId: string, _clock: Clock, _workerId: string): Promise<void> {}
+export async function advanceRotation(runId: string, clock: Clock, workerId: string): Promise<void> {
+  await advance(runId, clock, workerId);
+}
+
+async function startDueRotations(now: Date, clock: Clock): Promise<void> {
+  const due = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM secrets
+    WHERE auto_rotate AND rotation_strategy <> 'manual' AND status = 'active'
+      AND next_due_at <= ${now} AND active_rotation_id IS NULL AND connection_id IS NOT NULL
+    ORDER BY next_due_at
+    LIMIT ${BATCH}`;
+  const caller = callerFor(null, { ip: null, userAgent: 'rotation-worker', requestId: null });
+  for (const { id } of due) {
+    try {
+      await createRun(caller, null, id, { trigger: 'scheduled' }, clock);
+    } catch (error) {
+      // Started elsewhere meanwhile, or the provider is down: the next tick tries again.
+      log.warn('scheduled rotation not started', { secretId: id, error: (error as Error).message });
+    }
+  }
+}
+
+/** "Due soon" once a secret enters its reminder window, "overdue" once it passes its due
+ *  date: one notice per due date, recorded on the secret in the same transaction. */
+async function sendDueNotices(now: Date): Promise<void> {
+  const rows = await db.$queryRaw<{ id: string; next_due_at: Date; overdue: boolean }[]>`
+    SELECT s.id, s.next_due_at, s.next_due_at <= ${now} AS overdue
+    FROM secrets s JOIN classification_policies p ON p.classification = s.classification
+    WHERE s.status = 'active' AND s.next_due_at IS NOT NULL
+      AND ((s.next_due_at <= ${now} AND s.overdue_notice_for_due_at IS DISTINCT FROM s.next_due_at)
+        OR (s.next_due_at > ${now}
+            AND s.next_due_at <= ${now}::timestamptz + make_interval(days => COALESCE(s.reminder_days, p.reminder_days))
+            AND s.reminded_for_due_at IS DISTINCT FROM s.next_due_at))
+    LIMIT ${BATCH}`;
+  for (const row of rows) {
+    const event: RotationNotice = row.overdue ? 'rotation.overdue' : 'rotation.due_soon';
+    const deliveries = await db.$transaction(async (tx) => {
+      const marked = await tx.secret.updateMany({
+        where: { id: row.id, nextDueAt: row.next_due_at },
+        data: row.overdue ? { overdueNoticeForDueAt: row.next_due_at } : { remindedForDueAt: row.next_due_at },
+      });
+      return marked.count ? noticeOf(tx, event, { secretId: row.id }) : [];
+    });
+    await sendNotices(deliveries);
+  }
+}

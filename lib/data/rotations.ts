@@ -1,0 +1,318 @@
+// Rotations from the people's side: start one ("rotate now"), walk a manual runbook
+// (enter the new key, confirm it works, confirm the old one is revoked), roll back within
+// the grace period, cancel before promotion, and read a secret's runs. The worker's side
+// is lib/rotation/engine.ts; both record steps through lib/rotation/runs.ts.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller, SessionUser } from '@/lib/auth/caller';
+import { appClock, type Clock } from '@/lib/clock';
+import { db } from '@/lib/db';
+import { InputError, NotFoundError } from '@/lib/errors';
+import { connectionConfigOf } from '@/lib/providers/connection-config';
+import { providerFor } from '@/lib/providers/index';
+import { derivedToken } from '@/lib/rotation/engine';
+import { noticeOf, sendNotices } from '@/lib/rotation/notices';
+import { effectivePolicy } from '@/lib/rotation/policy';
+import { claimRun, commitTransition, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
+import { canTake, type RotationEvent } from '@/lib/rotation/state-machine';
+import { SecretValue } from '@/lib/secret-value';
+import { checkEnteredValue } from '@/lib/validation/secret-value';
+import { fingerprintOf } from '@/lib/values/fingerprint';
+import { checkedReuse } from '@/lib/values/reuse';
+import { uuidOrNil } from './ids';
+import { invalidatingListCounts } from './list-counts-cache';
+
+export type RotationRunView = {
+  id: string;
+  strategy: RotationStrategy;
+  trigger: RotationTrigger;
+  state: RotationState;
+  graceHours: number;
+  previousVersionId: string | null;
+  newVersionId: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  failureMessage: string | null;
+  requestedByEmail: string | null;
+  confirmedByEmail: string | null;
+  revokedByEmail: string | null;
+  note: string;
+  createdAt: string;
+  promotedAt: string | null;
+  graceEndsAt: string | null;
+  finishedAt: string | null;
+  /** What a person may do next, given the state and the strategy. */
+  canRollBack: boolean;
+  canCancel: boolean;
+};
+
+// ---------------------------------------------------------------------------
+// Starting
+
+export type StartOptions = { trigger?: RotationTrigger; note?: string; graceHours?: number };
+
+/**
+ * Starts a rotation of the secret with its strategy. At most one per secret: the secret's
+ * active_rotation_id is claimed in the same transaction as the run is created, so two
+ * clicks, two workers, or a click and a worker start one run between them.
+ */
+export async function startRotation(caller: Caller, secretId: string, options: StartOptions = {}, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.start', targetType: 'secret', targetId: secretId });
+  return createRun(caller, user, secretId, options, clock);
+}
+
+/** The worker's way in (scheduled rotations), and markCompromised's. No permission check: callers have done it. */
+export async function createRun(caller: Caller, user: SessionUser | null, secretId: string, options: StartOptions, clock: Clock) {
+  const secret = await db.secret.findUnique({
+    where: { id: uuidOrNil(secretId) },
+    include: { connection: true, environment: { select: { name: true } } },
+  });
+  if (!secret) throw new NotFoundError('This secret does not exist.');
+  if (secret.status === 'decommissioned') throw new InputError('This secret is decommissioned: it is not rotated any more.');
+  if (!secret.connection || !secret.providerRef) {
+    throw new InputError('Connect this secret to a provider first (Edit → Connection): rotations write the new value there.');
+  }
+  if (secret.activeRotationId) throw alreadyRotating();
+  const grace = options.graceHours ?? (await effectivePolicy(db, secret)).graceHours;
+  // Which version is current now: the one the grace period keeps valid, and the one a
+  // rollback returns to. Asked before anything is written, so a re-run step never mistakes
+  // its own new version for the previous one.
+  const previousVersionId = await providerFor(connectionConfigOf(secret.connection)).currentVersionId(secret.providerRef);
+  const now = clock.now();
+  const trigger = options.trigger ?? 'manual';
+  const deliveries: string[] = [];
+  const runId = randomUUID();
+  const run = await db.$transaction(async (tx) => {
+    // Claim the secret first: the row lock makes a concurrent start wait here and then
+    // find the slot taken (creating the run first would deadlock on the foreign key).
+    const claimed = await tx.secret.updateMany({ where: { id: secret.id, activeRotationId: null }, data: { activeRotationId: runId } });
+    if (claimed.count !== 1) throw alreadyRotating();
+    const created = await tx.rotationRun.create({
+      data: {
+        id: runId,
+        secretId: secret.id,
+        strategy: secret.rotationStrategy,
+        trigger,
+        graceHours: grace,
+        previousVersionId,
+        priorLastRotatedAt: secret.lastRotatedAt,
+        requestedById: user?.id ?? null,
+        requestedByEmail: user?.email ?? null,
+        note: options.note ?? '',
+        createdAt: now,
+      },
+    });
+    await recordAudit(tx, caller, {
+      action: 'rotation.start',
+      targetType: 'secret',
+      targetId: secret.id,
+      environment: secret.environment.name,
+      detail: { runId: created.id, strategy: created.strategy, trigger, graceHours: grace, note: options.note || null },
+      ...(user ? {} : { actor: { id: null, email: 'rotation-worker', role: null } }),
+    });
+    deliveries.push(...(await noticeOf(tx, 'rotation.started', { secretId: secret.id, runId: created.id })));
+    return created;
+  }).catch((error: unknown) => {
+    // The unique active_rotation_id lost a race with another start.
+    if ((error as { code?: string }).code === 'P2002') throw alreadyRotating();
+    throw error;
+  });
+  await sendNotices(deliveries);
+  invalidatingListCounts(undefined);
+  return { runId: run.id };
+}
+
+function alreadyRotating(): InputError {
+  return new InputError('A rotation of this secret is already in progress. Finish or cancel it first.');
+}
+
+// ---------------------------------------------------------------------------
+// A person's steps
+
+/** Runs `work` holding the run's lease as this person; refuses while a worker holds it. */
+async function asPerson<T>(
+  caller: Caller,
+  user: SessionUser,
+  runId: string,
+  clock: Clock,
+  work: (run: LoadedRun, owner: string) => Promise<T>,
+): Promise<T> {
+  const owner = `person:${user.id}:${randomUUID()}`;
+  const run = await claimRun(uuidOrNil(runId), owner, clock.now(), true);
+  if (!run) {
+    const exists = await db.rotationRun.findUnique({ where: { id: uuidOrNil(runId) }, select: { state: true } });
+    if (!exists) throw new NotFoundError('This rotation does not exist.');
+    throw new InputError('This rotation is finished, or its next step is running right now. Reload the page to see where it is.');
+  }
+  try {
+    return await work(run, owner);
+  } finally {
+    await releaseRun(run.id, owner);
+  }
+}
+
+function requireStep(run: LoadedRun, event: RotationEvent, message: string): void {
+  if (!canTake(run.state, event, run.strategy)) throw new InputError(message);
+}
+
+/** Manual runbook: the engineer enters the new key they created at the vendor. */
+export async function submitRotationValue(caller: Caller, runId: string, rawValue: unknown, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.value.write', { action: 'rotation.value_written', targetType: 'rotation', targetId: runId });
+  return asPerson(caller, user, runId, clock, async (run, owner) => {
+    requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
+    const value = new SecretValue(checkEnteredValue(rawValue));
+    const fingerprint = fingerprintOf(value);
+    await checkedReuse({ id: run.secretId, name: run.secret.name, environment: run.secret.environment.name }, fingerprint);
+    const provider = providerFor(connectionConfigOf(run.secret.connection!));
+    const written = await provider.writeValue({
+      ref: run.secret.providerRef,
+      value,
+      idempotencyToken: run.writeToken,
+      stage: 'pending',
+      labels: { owner: run.secret.ownerTeam.name, environment: run.secret.environment.name, 'managed-by': 'secret-inventory' },
+    });
+    const now = clock.now();
+    await commitTransition(run, owner, caller, now, {
+      event: 'value_written',
+      patch: { newVersionId: written.versionId },
+      detail: { versionId: written.versionId },
+      also: async (tx) => {
+        await tx.secretVersion.upsert({
+          where: { idempotencyToken: run.writeToken },
+          update: {},
+          create: {
+            secretId: run.secretId,
+            connectionId: run.secret.connection!.id,
+            providerRef: run.secret.providerRef,
+            providerVersionId: written.versionId,
+            idempotencyToken: run.writeToken,
+            source: 'entered',
+            fingerprint,
+            note: `Rotation ${run.id.slice(0, 8)} (manual runbook)`,
+            createdById: user.id,
+            createdByEmail: user.email,
+            createdAt: now,
+          },
+        });
+      },
+    });
+    return { versionId: written.versionId };
+  });
+}
+
+/** Manual runbook: the engineer checked that the new key works where it is used. */
+export async function confirmRotationWorks(caller: Caller, runId: string, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.verified', targetType: 'rotation', targetId: runId });
+  return asPerson(caller, user, runId, clock, async (run, owner) => {
+    if (run.strategy !== 'manual') throw new InputError('Only manual rotations are confirmed by hand.');
+    requireStep(run, 'verified', 'Enter the new value first, then confirm that it works.');
+    await commitTransition(run, owner, caller, clock.now(), {
+      event: 'verified',
+      patch: { confirmedByEmail: user.email },
+      detail: { versionId: run.newVersionId, confirmedBy: user.email },
+    });
+    return { runId: run.id };
+  });
+}
+
+/** Manual runbook, after the grace period: the old key was revoked at the vendor. */
+export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId });
+  return asPerson(caller, user, runId, clock, async (run, owner) => {
+    requireStep(run, 'revocation_confirmed', 'This rotation is not waiting for the old key to be revoked.');
+    await commitTransition(run, owner, caller, clock.now(), {
+      event: 'revocation_confirmed',
+      patch: { revokedByEmail: user.email },
+      detail: { revokedBy: user.email },
+      notice: 'rotation.completed',
+    });
+    return { runId: run.id };
+  });
+}
+
+/** Within the grace period: the previous value becomes current again, the new one is retired. */
+export async function rollBackRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId });
+  return asPerson(caller, user, runId, clock, async (run, owner) => {
+    requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
+    if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
+    const provider = providerFor(connectionConfigOf(run.secret.connection!));
+    const { currentVersionId } = await provider.rollback(
+      run.secret.providerRef,
+      run.previousVersionId,
+      run.newVersionId,
+      derivedToken(run.writeToken, 'rollback'),
+    );
+    await commitTransition(run, owner, caller, clock.now(), {
+      event: 'rolled_back',
+      detail: { restoredVersionId: run.previousVersionId, currentVersionId, retiredVersionId: run.newVersionId },
+      also: async (tx) => {
+        await tx.secret.update({
+          where: { id: run.secretId },
+          data: {
+            lastRotatedAt: run.priorLastRotatedAt,
+            nextDueAt: run.secret.rotationIntervalDays
+              ? run.priorLastRotatedAt
+                ? new Date(run.priorLastRotatedAt.getTime() + run.secret.rotationIntervalDays * 86_400_000)
+                : run.secret.createdAt
+              : null,
+          },
+        });
+      },
+    });
+    invalidatingListCounts(undefined);
+    return { runId: run.id };
+  });
+}
+
+/** Before promotion only: stop the run and withdraw any new version it wrote. */
+export async function cancelRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
+  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId });
+  return asPerson(caller, user, runId, clock, async (run, owner) => {
+    requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
+    if (run.newVersionId) {
+      const provider = providerFor(connectionConfigOf(run.secret.connection!));
+      if (provider.supportsStaging || !run.previousVersionId) await provider.retire(run.secret.providerRef, run.newVersionId);
+      else await provider.rollback(run.secret.providerRef, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
+    }
+    await commitTransition(run, owner, caller, clock.now(), { event: 'cancelled', detail: { withdrawnVersionId: run.newVersionId } });
+    return { runId: run.id };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+export async function listSecretRotations(caller: Caller, secretId: string, limit = 10): Promise<RotationRunView[]> {
+  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
+  const runs = await db.rotationRun.findMany({
+    where: { secretId: uuidOrNil(secretId) },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+  });
+  return runs.map((r) => ({
+    id: r.id,
+    strategy: r.strategy,
+    trigger: r.trigger,
+    state: r.state,
+    graceHours: r.graceHours,
+    previousVersionId: r.previousVersionId,
+    newVersionId: r.newVersionId,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+    failureMessage: r.failureMessage,
+    requestedByEmail: r.requestedByEmail,
+    confirmedByEmail: r.confirmedByEmail,
+    revokedByEmail: r.revokedByEmail,
+    note: r.note,
+    createdAt: r.createdAt.toISOString(),
+    promotedAt: r.promotedAt?.toISOString() ?? null,
+    graceEndsAt: r.graceEndsAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    canRollBack: canTake(r.state, 'rolled_back', r.strategy) && Boolean(r.previousVersionId),
+    canCancel: canTake(r.state, 'cancelled', r.strategy),
+  }));
+}

@@ -1,0 +1,316 @@
+// The rotation engine: runs a rotation's next steps, one committed transition at a time.
+// Each step is idempotent, so a worker killed mid-step leaves work that the next worker
+// (after the lease expires) repeats safely: provider writes carry the run's token (AWS,
+// local) or adopt the version a lost attempt wrote (GCP); promote/retire/rollback are
+// idempotent in every adapter. Failures before promotion withdraw the new version, so no
+// secret is left half-promoted.
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { callerFor, type Caller } from '@/lib/auth/caller';
+import type { Clock } from '@/lib/clock';
+import { db } from '@/lib/db';
+import { log } from '@/lib/log';
+import { connectionConfigOf } from '@/lib/providers/connection-config';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
+import { providerFor } from '@/lib/providers/index';
+import type { SecretProvider, WrittenVersion } from '@/lib/providers/types';
+import type { SecretValue } from '@/lib/secret-value';
+import { ALPHABET_NAMES, GENERATED_LENGTH, type AlphabetName } from '@/lib/values/alphabets';
+import { fingerprintOf } from '@/lib/values/fingerprint';
+import { generateSecretValue } from '@/lib/values/generate';
+import { claimRun, commitTransition, LostLease, markRotated, releaseRun, type LoadedRun, type Transition } from './runs';
+
+/** Transient provider failures are retried this many times, with growing pauses. */
+export const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 60 * 60_000;
+/** How often a provider-native rotation is looked at, and how long it may take. */
+const NATIVE_POLL_MS = 15_000;
+const NATIVE_DEADLINE_MS = 15 * 60_000;
+const TRANSIENT: readonly ProviderErrorCode[] = ['throttled', 'unavailable', 'timeout'];
+
+/** What a step decided: a transition to record, or "nothing to do until then". */
+type StepResult = Transition | { waitUntil: Date | null };
+
+/**
+ * Advances one run as far as it can go now. Safe to call from any number of workers at
+ * once: the lease lets one of them work, the others return at once.
+ */
+export async function advanceRotation(runId: string, clock: Clock, workerId: string): Promise<void> {
+  const caller = callerFor(null, { ip: null, userAgent: 'rotation-worker', requestId: workerId });
+  for (let guard = 0; guard < 10; guard += 1) {
+    const run = await claimRun(runId, workerId, clock.now());
+    if (!run) return;
+    const progressed = await runStep(run, workerId, caller, clock);
+    if (!progressed) return;
+  }
+}
+
+/** One step of a claimed run; true when a transition was recorded. */
+export async function runStep(run: LoadedRun, owner: string, caller: Caller, clock: Clock): Promise<boolean> {
+  const now = clock.now();
+  let result: StepResult;
+  try {
+    result = await stepOf(run, now);
+  } catch (error) {
+    return handleFailure(run, owner, caller, now, error);
+  }
+  if ('waitUntil' in result) {
+    await db.rotationRun.updateMany({
+      where: { id: run.id, leaseOwner: owner },
+      data: { leaseOwner: null, leaseUntil: null, nextAttemptAt: result.waitUntil },
+    });
+    return false;
+  }
+  try {
+    await commitTransition(run, owner, caller, now, result);
+    maybeDieForTests(run, result);
+    return true;
+  } catch (error) {
+    if (error instanceof LostLease) {
+      log.warn('rotation step not recorded: lease lost', { runId: run.id });
+      return false;
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The steps
+
+function providerOf(run: LoadedRun): { provider: SecretProvider; ref: string } {
+  const { connection, providerRef } = run.secret;
+  if (!connection || !providerRef) throw new ProviderError('invalid', 'The secret is no longer connected to a provider.');
+  return { provider: providerFor(connectionConfigOf(connection)), ref: providerRef };
+}
+
+async function stepOf(run: LoadedRun, now: Date): Promise<StepResult> {
+  switch (run.state) {
+    case 'requested':
+      return run.strategy === 'manual' ? { event: 'value_requested' } : writeNewVersion(run, now);
+    case 'value_written':
+      return verify(run, now);
+    case 'verified':
+      return promote(run, now);
+    case 'in_grace':
+      return endGrace(run, now);
+    // Waiting for a person: the engineer enters the value, confirms it works, confirms
+    // the old key is revoked (lib/data/rotations.ts records those).
+    case 'awaiting_value':
+    case 'awaiting_revocation':
+      return { waitUntil: null };
+    default:
+      return { waitUntil: null };
+  }
+}
+
+async function writeNewVersion(run: LoadedRun, now: Date): Promise<StepResult> {
+  const { provider, ref } = providerOf(run);
+  // A previous attempt may have reached the provider before its process died.
+  const retry = run.attempts > 0;
+  await db.rotationRun.update({ where: { id: run.id }, data: { attempts: { increment: 1 } } });
+  let written: WrittenVersion;
+  let value: SecretValue | null = null;
+  if (run.strategy === 'provider_native') {
+    written = { ...(await provider.startNativeRotation(ref, run.writeToken, nativeLambdaOf(run))), createdAt: now, createdSecret: false };
+  } else {
+    const adopted = retry && !provider.nativeIdempotency ? await versionWrittenSince(provider, ref, run) : null;
+    if (adopted) {
+      written = adopted;
+    } else {
+      const spec = generatedSpecOf(run);
+      value = generateSecretValue(spec.alphabet, spec.length);
+      written = await provider.writeValue({
+        ref,
+        value,
+        idempotencyToken: run.writeToken,
+        stage: 'pending',
+        labels: { owner: run.secret.ownerTeam.name, environment: run.secret.environment.name, 'managed-by': 'secret-inventory' },
+        description: `${run.secret.name} (${run.secret.environment.name}), managed by the secret inventory`,
+      });
+    }
+  }
+  // On a re-run the provider may have kept the first attempt's value (token replay): then
+  // this attempt's fingerprint would describe a value that was never stored.
+  const fingerprint = value && !retry ? fingerprintOf(value) : null;
+  return {
+    event: 'value_written',
+    patch: { newVersionId: written.versionId, attempts: 0, nextAttemptAt: null },
+    detail: { versionId: written.versionId },
+    also: async (tx) => {
+      if (run.strategy === 'provider_native') return;
+      await tx.secretVersion.upsert({
+        where: { idempotencyToken: run.writeToken },
+        update: {},
+        create: {
+          secretId: run.secretId,
+          connectionId: run.secret.connection!.id,
+          providerRef: ref,
+          providerVersionId: written.versionId,
+          idempotencyToken: run.writeToken,
+          source: 'generated',
+          fingerprint,
+          note: `Rotation ${run.id.slice(0, 8)} (${run.trigger})`,
+          createdByEmail: run.requestedByEmail,
+          createdById: run.requestedById,
+          createdAt: now,
+        },
+      });
+    },
+  };
+}
+
+async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
+  const { provider, ref } = providerOf(run);
+  const versionId = run.newVersionId!;
+  switch (run.strategy) {
+    case 'manual':
+      return { waitUntil: null }; // the engineer confirms the new key works
+    case 'provider_native': {
+      const status = await provider.nativeRotationStatus(ref, versionId);
+      if (status === 'completed') return { event: 'verified', detail: { versionId, by: 'rotation Lambda' } };
+      if (status === 'failed') throw new RotationFailure('native_failed', "The secret's rotation Lambda did not finish the rotation.");
+      if (now.getTime() - run.createdAt.getTime() > NATIVE_DEADLINE_MS) {
+        throw new RotationFailure('native_timeout', 'The rotation Lambda has not finished after 15 minutes.');
+      }
+      return { waitUntil: new Date(now.getTime() + NATIVE_POLL_MS) };
+    }
+    default: {
+      const exists = (await provider.listVersions(ref)).some((v) => v.versionId === versionId && v.state !== 'destroyed');
+      if (!exists) throw new RotationFailure('version_missing', 'The new version is no longer at the provider.');
+      return { event: 'verified', detail: { versionId } };
+    }
+  }
+}
+
+async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
+  const { provider, ref } = providerOf(run);
+  await provider.promote(ref, run.newVersionId!);
+  const graceEndsAt = new Date(now.getTime() + run.graceHours * 3_600_000);
+  return {
+    event: 'promoted',
+    patch: { promotedAt: now, graceEndsAt },
+    detail: { versionId: run.newVersionId, graceEndsAt: graceEndsAt.toISOString() },
+    also: (tx) => markRotated(tx, run, now),
+  };
+}
+
+async function endGrace(run: LoadedRun, now: Date): Promise<StepResult> {
+  if (run.graceEndsAt && run.graceEndsAt > now) return { waitUntil: run.graceEndsAt };
+  const { provider, ref } = providerOf(run);
+  if (run.previousVersionId && run.previousVersionId !== run.newVersionId) await provider.retire(ref, run.previousVersionId);
+  return {
+    event: 'grace_ended',
+    detail: { retiredVersionId: run.previousVersionId },
+    notice: run.strategy === 'manual' ? 'rotation.grace_ended' : 'rotation.completed',
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Failures
+
+export class RotationFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RotationFailure';
+  }
+}
+
+async function handleFailure(run: LoadedRun, owner: string, caller: Caller, now: Date, error: unknown): Promise<boolean> {
+  const code = error instanceof ProviderError ? error.code : error instanceof RotationFailure ? error.code : 'unexpected';
+  const message =
+    error instanceof ProviderError || error instanceof RotationFailure ? error.message : 'An unexpected error stopped this step.';
+  if (!(error instanceof ProviderError || error instanceof RotationFailure)) log.error('rotation step failed', { runId: run.id, error });
+  const attempts = run.attempts + (run.state === 'requested' ? 0 : 1);
+  if (error instanceof ProviderError && TRANSIENT.includes(error.code) && attempts < MAX_ATTEMPTS) {
+    const delay = Math.min(RETRY_BASE_MS * 2 ** Math.max(attempts - 1, 0), RETRY_MAX_MS);
+    await db.rotationRun.updateMany({
+      where: { id: run.id, leaseOwner: owner },
+      data: {
+        leaseOwner: null,
+        leaseUntil: null,
+        attempts: run.state === 'requested' ? undefined : attempts,
+        nextAttemptAt: new Date(now.getTime() + delay),
+        failureCode: code,
+        failureMessage: `${message} Retrying (attempt ${attempts + 1} of ${MAX_ATTEMPTS}).`,
+      },
+    });
+    return false;
+  }
+  const withdrawn = await withdrawNewVersion(run);
+  try {
+    await commitTransition(run, owner, caller, now, {
+      event: 'failed',
+      patch: { failureCode: code, failureMessage: withdrawn ? message : `${message} ${withdrawnFailed}` },
+      detail: { error: code },
+      notice: 'rotation.failed',
+    });
+  } catch (commitError) {
+    if (!(commitError instanceof LostLease)) throw commitError;
+  }
+  return false;
+}
+
+const withdrawnFailed = 'The new version could not be withdrawn at the provider: check it before rotating again.';
+
+/**
+ * Before promotion a failed run must leave the old value current. AWS kept the new version
+ * as AWSPENDING: drop the label. GCP and local made it current at once: put the previous
+ * value back (rollback). After promotion nothing is withdrawn: the new value is valid.
+ */
+async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
+  if (!run.newVersionId || !['value_written', 'verified'].includes(run.state)) return true;
+  try {
+    const { provider, ref } = providerOf(run);
+    if (run.strategy === 'provider_native') return true; // the Lambda's own failure handling
+    if (provider.supportsStaging || !run.previousVersionId) await provider.retire(ref, run.newVersionId);
+    else await provider.rollback(ref, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
+    return true;
+  } catch (error) {
+    log.warn('could not withdraw the new version of a failed rotation', { runId: run.id, code: (error as ProviderError).code });
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/** A second, stable UUID for a run's follow-up write (rollback, withdrawal). */
+export function derivedToken(token: string, purpose: string): string {
+  const h = createHash('sha256').update(`${token}:${purpose}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** GCP has no write tokens: the version an attempt that died after writing left behind. */
+async function versionWrittenSince(provider: SecretProvider, ref: string, run: LoadedRun): Promise<WrittenVersion | null> {
+  const since = run.createdAt.getTime() - 5_000;
+  const candidate = (await provider.listVersions(ref)).find(
+    (v) => v.versionId !== run.previousVersionId && v.createdAt && v.createdAt.getTime() >= since,
+  );
+  return candidate ? { versionId: candidate.versionId, createdAt: candidate.createdAt!, createdSecret: false } : null;
+}
+
+function generatedSpecOf(run: LoadedRun): { alphabet: AlphabetName; length: number } {
+  const config = (run.secret.rotationConfig ?? {}) as { alphabet?: string; length?: number };
+  const alphabet = ALPHABET_NAMES.includes(config.alphabet as AlphabetName) ? (config.alphabet as AlphabetName) : 'symbols';
+  const length = Number.isInteger(config.length) && config.length! >= GENERATED_LENGTH.min && config.length! <= GENERATED_LENGTH.max ? config.length! : 32;
+  return run.strategy === 'postgres_role' ? { alphabet: 'alphanumeric', length } : { alphabet, length };
+}
+
+function nativeLambdaOf(run: LoadedRun): string | undefined {
+  const config = (run.secret.rotationConfig ?? {}) as { lambdaArn?: string };
+  return config.lambdaArn || undefined;
+}
+
+/**
+ * Crash tests only: with ROTATION_KILL_AFTER=<event> the worker kills itself (SIGKILL,
+ * no cleanup) right after committing that step, so a test can prove that a
+ * restarted worker finishes the rotation exactly once.
+ */
+function maybeDieForTests(run: LoadedRun, t: Transition): void {
+  const after = process.env.ROTATION_KILL_AFTER;
+  if (after && after === t.event) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,131 @@
+// Reading and committing rotation runs: the lease that makes one worker (or one person)
+// the only one running a run's next step, and the transaction that records a step:
+// the run's new state, the secret's dates, the version row, the audit event and the
+// notifications, together or not at all.
+import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
+import type { RotationState } from '@/generated/prisma/enums';
+import { recordAudit, type AuditEntry } from '@/lib/audit/record';
+import type { Caller } from '@/lib/auth/caller';
+import { db, type Tx } from '@/lib/db';
+import { computeNextDue } from '@/lib/validation/secret';
+import { noticeOf, sendNotices, type RotationNotice } from './notices';
+import { isTerminal, nextState, TERMINAL_STATES, type RotationEvent } from './state-machine';
+
+/** How long a claimed run stays ours without a heartbeat: longer than any one step. */
+const LEASE_SECONDS = 120;
+
+/** Who the audit trail names for steps the worker takes. */
+export const WORKER_ACTOR = { id: null, email: 'rotation-worker', role: null } as const;
+
+export const runInclude = {
+  secret: {
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      classification: true,
+      providerRef: true,
+      rotationStrategy: true,
+      rotationConfig: true,
+      rotationIntervalDays: true,
+      createdAt: true,
+      environment: { select: { name: true } },
+      ownerTeam: { select: { name: true } },
+      connection: { select: { id: true, name: true, kind: true, region: true, roleArn: true, projectId: true, location: true, endpoint: true } },
+    },
+  },
+} satisfies Prisma.RotationRunInclude;
+export type LoadedRun = Prisma.RotationRunGetPayload<{ include: typeof runInclude }>;
+
+/**
+ * Takes the run's lease for `owner` if nobody holds it and the run is open (and, unless
+ * `anyTime`, its next attempt is due at `now`). Returns the run, or null when someone
+ * else holds it or there is nothing to do yet.
+ */
+export async function claimRun(runId: string, owner: string, now: Date, anyTime = false): Promise<LoadedRun | null> {
+  const claimed = await db.$executeRaw`
+    UPDATE rotation_runs SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    WHERE id = ${runId}::uuid
+      AND state::text <> ALL(${[...TERMINAL_STATES]}::text[])
+      AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ${owner})
+      AND (${anyTime} OR next_attempt_at IS NULL OR next_attempt_at <= ${now})`;
+  if (!claimed) return null;
+  return db.rotationRun.findUnique({ where: { id: runId }, include: runInclude });
+}
+
+export async function releaseRun(runId: string, owner: string): Promise<void> {
+  await db.rotationRun.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+}
+
+export type Transition = {
+  event: RotationEvent;
+  /** Columns of the run to set along with the new state. */
+  patch?: Prisma.RotationRunUncheckedUpdateInput;
+  /** Extra changes in the same transaction (version row, secret dates). */
+  also?: (tx: Tx, to: RotationState) => Promise<void>;
+  detail?: Record<string, string | number | boolean | null>;
+  notice?: RotationNotice;
+};
+
+/**
+ * Records one step of `run`, held by `owner`: refuses an illegal move and a lost lease
+ * (another worker took over after ours expired), so a step is recorded at most once.
+ */
+export async function commitTransition(run: LoadedRun, owner: string, caller: Caller, now: Date, t: Transition): Promise<RotationState> {
+  const to = nextState(run.state, t.event, run.strategy);
+  const deliveries: string[] = [];
+  await db.$transaction(async (tx) => {
+    const updated = await tx.rotationRun.updateMany({
+      where: { id: run.id, leaseOwner: owner, state: run.state },
+      data: {
+        ...(t.patch as Prisma.RotationRunUncheckedUpdateManyInput),
+        state: to,
+        leaseOwner: null,
+        leaseUntil: null,
+        ...(isTerminal(to) ? { finishedAt: now, nextAttemptAt: null } : {}),
+      },
+    });
+    if (updated.count !== 1) throw new LostLease(run.id);
+    if (isTerminal(to)) {
+      await tx.secret.updateMany({ where: { id: run.secretId, activeRotationId: run.id }, data: { activeRotationId: null } });
+    }
+    await t.also?.(tx, to);
+    await recordAudit(tx, caller, auditOf(run, t, to, caller));
+    if (t.notice) deliveries.push(...(await noticeOf(tx, t.notice, { secretId: run.secretId, runId: run.id })));
+  });
+  await sendNotices(deliveries);
+  return to;
+}
+
+function auditOf(run: LoadedRun, t: Transition, to: RotationState, caller: Caller): AuditEntry {
+  return {
+    action: `rotation.${t.event}`,
+    outcome: t.event === 'failed' ? 'failed' : 'success',
+    targetType: 'secret',
+    targetId: run.secretId,
+    environment: run.secret.environment.name,
+    detail: { runId: run.id, strategy: run.strategy, trigger: run.trigger, from: run.state, to, ...t.detail },
+    ...(caller.user ? {} : { actor: WORKER_ACTOR }),
+  };
+}
+
+/** The secret's dates once a new version is current. */
+export async function markRotated(tx: Tx, run: LoadedRun, at: Date): Promise<void> {
+  await tx.secret.update({
+    where: { id: run.secretId },
+    data: {
+      lastRotatedAt: at,
+      nextDueAt: computeNextDue(at, run.secret.rotationIntervalDays ?? undefined, run.secret.createdAt),
+      remindedForDueAt: null,
+      overdueNoticeForDueAt: null,
+    },
+  });
+}
+
+export class LostLease extends Error {
+  constructor(runId: string) {
+    super(`Rotation ${runId} changed hands or state while this step ran; its result was not recorded.`);
+    this.name = 'LostLease';
+  }
+}
