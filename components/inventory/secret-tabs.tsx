@@ -1,10 +1,12 @@
-// The tabs under a secret's heading: its inventory record and its Secrets Management tab.
+// The tabs under a secret's heading: its inventory record, its Secrets Management tab
+// (values and versions) and its rotations.
 import Link from 'next/link';
 import { cn } from '@/components/ui/cn';
 
 const TABS = [
   { key: 'overview', label: 'Overview', suffix: '' },
   { key: 'manage', label: 'Secrets Management', suffix: '/manage' },
+  { key: 'rotation', label: 'Rotation', suffix: '/rotation' },
 ] as const;
 
 export function SecretTabs({ secretId, active }: { secretId: string; active: (typeof TABS)[number]['key'] }) {

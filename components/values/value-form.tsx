@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
+import { MAX_VALUE_BYTES as MAX_BYTES, MaskedValueField, valueBytes } from './masked-value-field';
 import { shortVersion } from './short-version';
 import { ALPHABET_NAMES, ALPHABETS, entropyBits, GENERATED_LENGTH, type AlphabetName } from '@/lib/values/alphabets';
 
@@ -21,20 +22,17 @@ type Props = {
   write: (input: Record<string, string | number>) => Promise<WriteResult>;
 };
 
-const MAX_BYTES = 64 * 1024;
-
 export function ValueForm({ providerName, initialToken, write }: Props) {
   const router = useRouter();
   const [mode, setMode] = useState<'enter' | 'generate'>('enter');
   const [value, setValue] = useState('');
-  const [revealed, setRevealed] = useState(false);
   const [alphabet, setAlphabet] = useState<AlphabetName>('symbols');
   const [length, setLength] = useState<number>(GENERATED_LENGTH.default);
   const [note, setNote] = useState('');
   const [token, setToken] = useState(initialToken);
   const [result, setResult] = useState<WriteResult | null>(null);
   const [pending, startTransition] = useTransition();
-  const bytes = new TextEncoder().encode(value).length;
+  const bytes = valueBytes(value);
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
 
   function submit(event: React.FormEvent) {
@@ -46,7 +44,6 @@ export function ValueForm({ providerName, initialToken, write }: Props) {
       setResult(outcome);
       if (outcome.ok) {
         setValue('');
-        setRevealed(false);
         setNote('');
         setToken(outcome.nextToken);
         router.refresh(); // the version list picks up the new version
@@ -69,42 +66,7 @@ export function ValueForm({ providerName, initialToken, write }: Props) {
       </fieldset>
 
       {mode === 'enter' ? (
-        <Field
-          label="Value"
-          name="value"
-          required
-          errors={errors.value}
-          hint={`Paste or type it. Multi-line and JSON are fine. ${formatBytes(bytes)} of 64 KiB. It is sent once, to ${providerName}, and never shown again.`}
-        >
-          {(a11y) => (
-            <div className="relative">
-              <textarea
-                {...a11y}
-                name="value"
-                rows={4}
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                autoComplete="off"
-                autoCorrect="off"
-                autoCapitalize="off"
-                spellCheck={false}
-                data-1p-ignore
-                data-lpignore="true"
-                className={`${a11y.className} pr-20 font-mono ${revealed ? '' : 'masked-value'}`}
-                aria-required
-              />
-              <button
-                type="button"
-                onClick={() => setRevealed((r) => !r)}
-                aria-pressed={revealed}
-                className="absolute right-2 top-2 rounded px-2 py-1 text-xs font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
-              >
-                {revealed ? 'Hide' : 'Show'}
-              </button>
-              {bytes > MAX_BYTES && <p className="mt-1 text-sm text-red-700">Too large: values can be at most 64 KiB.</p>}
-            </div>
-          )}
-        </Field>
+        <MaskedValueField value={value} onChange={setValue} errors={errors.value} destination={providerName} />
       ) : (
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Characters" name="alphabet" errors={errors.alphabet}>
@@ -167,10 +129,6 @@ export function ValueForm({ providerName, initialToken, write }: Props) {
       </div>
     </form>
   );
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 function clampLength(length: number): number {

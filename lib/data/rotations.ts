@@ -286,6 +286,29 @@ export async function cancelRotation(caller: Caller, runId: string, clock: Clock
 // ---------------------------------------------------------------------------
 // Reading
 
+export type RotationPolicyView = {
+  strategy: RotationStrategy;
+  autoRotate: boolean;
+  graceHours: number;
+  reminderDays: number;
+  /** Whether grace/reminder are the classification's defaults rather than the secret's own. */
+  graceIsDefault: boolean;
+};
+
+export async function getRotationPolicy(caller: Caller, secretId: string): Promise<RotationPolicyView> {
+  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
+  const secret = await db.secret.findUnique({ where: { id: uuidOrNil(secretId) } });
+  if (!secret) throw new NotFoundError('This secret does not exist.');
+  const policy = await effectivePolicy(db, secret);
+  return {
+    strategy: secret.rotationStrategy,
+    autoRotate: secret.autoRotate,
+    graceHours: policy.graceHours,
+    reminderDays: policy.reminderDays,
+    graceIsDefault: secret.graceHours === null,
+  };
+}
+
 export async function listSecretRotations(caller: Caller, secretId: string, limit = 10): Promise<RotationRunView[]> {
   await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
   const runs = await db.rotationRun.findMany({

@@ -1,0 +1,277 @@
+// A secret's Rotation tab: its policy, the rotation in progress (with the runbook for
+// manual rotations, roll back during the grace period), past runs, incidents, and
+// "mark compromised".
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { formatDateTime, formatDay } from '@/components/format';
+import { SecretHeader } from '@/components/inventory/secret-header';
+import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
+import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
+import { Badge } from '@/components/ui/badge';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { shortVersion } from '@/components/values/short-version';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { isUuid } from '@/lib/data/ids';
+import { listSecretIncidents } from '@/lib/data/incidents';
+import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
+import { getSecret } from '@/lib/data/secrets';
+import { NotFoundError } from '@/lib/errors';
+import {
+  cancelRotationAction,
+  confirmOldKeyRevokedAction,
+  confirmRotationWorksAction,
+  markCompromisedAction,
+  rollBackRotationAction,
+  startRotationAction,
+  submitRotationValueAction,
+} from './actions';
+
+type Props = { params: Promise<{ secretId: string }> };
+
+export const metadata: Metadata = { title: 'Rotation' };
+
+export default async function SecretRotationPage({ params }: Props) {
+  const { secretId } = await params;
+  if (!isUuid(secretId)) notFound();
+  const caller = await requireSignedIn();
+  const secret = await getSecret(caller, secretId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const [runs, incidents, policy] = await Promise.all([
+    listSecretRotations(caller, secret.id),
+    listSecretIncidents(caller, secret.id),
+    getRotationPolicy(caller, secret.id),
+  ]);
+  const mayRotate = can(caller.user.role, 'secrets.rotate');
+  const active = runs.find((r) => !['completed', 'failed', 'rolled_back', 'cancelled'].includes(r.state)) ?? null;
+
+  return (
+    <>
+      <SecretHeader secret={secret} tab="rotation" />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Panel title={active ? 'Rotation in progress' : 'Rotate'}>
+            {active ? (
+              <ActiveRun run={active} mayRotate={mayRotate} />
+            ) : mayRotate ? (
+              <div className="space-y-3 text-sm text-slate-700">
+                <p>
+                  {secret.status === 'decommissioned'
+                    ? 'This secret is decommissioned.'
+                    : `Starts a rotation with the secret's strategy. The new value becomes current and the old one stays valid for the grace period, then is retired.`}
+                </p>
+                {secret.status !== 'decommissioned' && (
+                  <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
+                )}
+              </div>
+            ) : (
+              <p className="text-sm text-slate-600">No rotation is in progress. Engineers and administrators can start one.</p>
+            )}
+          </Panel>
+
+          <section aria-labelledby="runs-heading">
+            <h2 id="runs-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Past rotations
+            </h2>
+            {runs.length === 0 ? (
+              <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+                This secret has not been rotated through the dashboard yet.
+              </p>
+            ) : (
+              <Table caption="Rotations of this secret, newest first">
+                <thead>
+                  <tr>
+                    <Th>Started</Th>
+                    <Th>How</Th>
+                    <Th>State</Th>
+                    <Th>New version</Th>
+                    <Th>Finished</Th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {runs.map((run) => (
+                    <Tr key={run.id}>
+                      <Td className="whitespace-nowrap">
+                        {formatDateTime(run.createdAt)}
+                        <span className="block text-xs text-slate-500">{run.requestedByEmail ?? 'Rotation worker'}</span>
+                      </Td>
+                      <Td>
+                        {STRATEGY_LABELS[run.strategy]}
+                        <span className="block text-xs text-slate-500">{TRIGGER_LABELS[run.trigger]}</span>
+                      </Td>
+                      <Td>
+                        <Badge tone={STATE_TONES[run.state]}>{STATE_LABELS[run.state]}</Badge>
+                        {run.failureMessage && <span className="mt-1 block max-w-80 text-xs text-red-800">{run.failureMessage}</span>}
+                      </Td>
+                      <Td>{run.newVersionId ? <code className="font-mono text-[13px]">{shortVersion(run.newVersionId)}</code> : '—'}</Td>
+                      <Td className="whitespace-nowrap">{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</Td>
+                    </Tr>
+                  ))}
+                </tbody>
+              </Table>
+            )}
+          </section>
+        </div>
+
+        <div className="space-y-6">
+          <Panel title="Policy">
+            <dl className="space-y-3 text-sm">
+              <Fact label="Strategy">
+                {STRATEGY_LABELS[policy.strategy]}
+                {policy.autoRotate && <span className="block text-xs text-slate-500">Rotated automatically when due</span>}
+              </Fact>
+              <Fact label="Interval">{secret.rotationIntervalDays ? `Every ${secret.rotationIntervalDays} days` : 'No policy'}</Fact>
+              <Fact label="Grace period">
+                {policy.graceHours} hours{policy.graceIsDefault && <span className="text-xs text-slate-500"> (classification default)</span>}
+              </Fact>
+              <Fact label="Last rotated">{secret.lastRotatedAt ? formatDay(secret.lastRotatedAt) : 'Never'}</Fact>
+              <Fact label="Next due">{secret.nextDueAt ? formatDay(secret.nextDueAt) : '—'}</Fact>
+            </dl>
+          </Panel>
+
+          {incidents.length > 0 && (
+            <Panel title="Incidents">
+              <ul className="space-y-2 text-sm">
+                {incidents.map((incident) => (
+                  <li key={incident.id}>
+                    <Link href={`/inventory/${secret.id}/incidents/${incident.id}`} className="font-medium text-accent-700 hover:underline">
+                      {formatDay(incident.openedAt)}: {incident.reason}
+                    </Link>{' '}
+                    {incident.closedAt ? <Badge>Closed</Badge> : <Badge tone="red">Open</Badge>}
+                  </li>
+                ))}
+              </ul>
+            </Panel>
+          )}
+
+          {mayRotate && secret.status !== 'decommissioned' && (
+            <section aria-labelledby="compromised-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-red-200">
+              <h2 id="compromised-heading" className="border-b border-red-100 px-5 py-3 text-sm font-semibold text-red-900">
+                Mark compromised
+              </h2>
+              <div className="space-y-3 px-5 py-4 text-sm text-slate-700">
+                <p>Opens an incident, notifies the channels and starts an emergency rotation now.</p>
+                <MarkCompromisedForm act={markCompromisedAction.bind(null, secret.id)} />
+              </div>
+            </section>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function ActiveRun({ run, mayRotate }: { run: RotationRunView; mayRotate: boolean }) {
+  return (
+    <div className="space-y-4 text-sm">
+      <p className="flex flex-wrap items-center gap-2">
+        <Badge tone={STATE_TONES[run.state]}>{STATE_LABELS[run.state]}</Badge>
+        <span className="text-slate-600">
+          {STRATEGY_LABELS[run.strategy]} · {TRIGGER_LABELS[run.trigger]} · started {formatDateTime(run.createdAt)}
+        </span>
+      </p>
+      <Steps run={run} />
+      {run.failureMessage && run.nextAttemptAt && (
+        <p role="status" className="text-amber-900">
+          {run.failureMessage} Next try {formatDateTime(run.nextAttemptAt)}.
+        </p>
+      )}
+      {run.state === 'in_grace' && run.graceEndsAt && (
+        <p>
+          The new version is current. The previous one stays valid until <strong>{formatDateTime(run.graceEndsAt)}</strong>, then it is
+          retired.
+        </p>
+      )}
+      {mayRotate && <NextStep run={run} />}
+    </div>
+  );
+}
+
+function NextStep({ run }: { run: RotationRunView }) {
+  switch (run.state) {
+    case 'awaiting_value':
+      return (
+        <div className="space-y-3">
+          <ol className="list-decimal space-y-1 pl-5 text-slate-700">
+            <li>Create a new key at the vendor (keep the old one active for now).</li>
+            <li>Enter it below: it goes to the provider as the next version.</li>
+            <li>Check that it works, then confirm.</li>
+          </ol>
+          <RunbookValueForm destination="the provider" act={submitRotationValueAction.bind(null, run.id)} />
+          <StepButton variant="secondary" label="Cancel rotation" pendingLabel="Cancelling…" act={cancelRotationAction.bind(null, run.id)} />
+        </div>
+      );
+    case 'value_written':
+      return run.strategy === 'manual' ? (
+        <div className="space-y-2">
+          <p>Check that the new key works where it is used (a test call, a deploy to staging), then confirm.</p>
+          <div className="flex flex-wrap gap-3">
+            <StepButton label="The new key works" pendingLabel="Promoting…" act={confirmRotationWorksAction.bind(null, run.id)} />
+            <StepButton variant="secondary" label="Cancel rotation" pendingLabel="Cancelling…" act={cancelRotationAction.bind(null, run.id)} />
+          </div>
+        </div>
+      ) : null;
+    case 'in_grace':
+      return run.canRollBack ? (
+        <StepButton
+          variant="secondary"
+          label="Roll back to the previous value"
+          pendingLabel="Rolling back…"
+          confirm="Make the previous value current again and retire the new one?"
+          act={rollBackRotationAction.bind(null, run.id)}
+        />
+      ) : null;
+    case 'awaiting_revocation':
+      return (
+        <div className="space-y-2">
+          <p>The grace period is over. Revoke the old key at the vendor, then confirm: your name is recorded.</p>
+          <StepButton label="I revoked the old key" pendingLabel="Recording…" act={confirmOldKeyRevokedAction.bind(null, run.id)} />
+        </div>
+      );
+    default:
+      return run.canCancel ? (
+        <StepButton variant="secondary" label="Cancel rotation" pendingLabel="Cancelling…" act={cancelRotationAction.bind(null, run.id)} />
+      ) : null;
+  }
+}
+
+const STEP_ORDER = ['requested', 'value_written', 'verified', 'in_grace', 'completed'] as const;
+
+function Steps({ run }: { run: RotationRunView }) {
+  const reached = STEP_ORDER.indexOf(
+    (run.state === 'awaiting_value' ? 'requested' : run.state === 'awaiting_revocation' ? 'in_grace' : run.state) as (typeof STEP_ORDER)[number],
+  );
+  const labels = ['Started', 'New value written', 'Verified', 'Promoted (grace)', 'Old version retired'];
+  return (
+    <ol className="flex flex-wrap gap-x-2 gap-y-1 text-xs" aria-label="Steps">
+      {labels.map((label, i) => (
+        <li key={label} className={i <= reached ? 'font-medium text-emerald-800' : 'text-slate-500'}>
+          {i <= reached ? '✓ ' : '○ '}
+          {label}
+          {i < labels.length - 1 && <span aria-hidden className="ml-2 text-slate-300">→</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Panel({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">{title}</h2>
+      <div className="px-5 py-4">{children}</div>
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 text-slate-900">{children}</dd>
+    </div>
+  );
+}
