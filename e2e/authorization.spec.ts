@@ -37,6 +37,8 @@ import {
   connectSecret,
   environmentId,
   insertConnection,
+  insertIncident,
+  insertRotationRun,
   insertSecret,
   insertSystem,
   insertTeam,
@@ -57,6 +59,8 @@ type Seeder = {
   secret: (options?: { ownerTeamId?: string; environmentId?: string }) => ReturnType<typeof insertSecret>;
   /** A secret connected to a fresh local-provider connection, ready for value writes. */
   connectedSecret: () => ReturnType<typeof insertSecret>;
+  /** The running server's local provider store, to seed versions into. */
+  localStore: () => LocalStore;
   environmentId: (name?: 'development' | 'staging' | 'production') => Promise<string>;
   user: (role: Role) => ReturnType<typeof insertUser>;
   connection: (kind?: 'aws' | 'gcp' | 'local') => ReturnType<typeof insertConnection>;
@@ -173,13 +177,71 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async (seed) => {
       const secret = await seed.connectedSecret();
       // Two versions in the server's local store, so the older one can be disabled.
-      const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(seed.e2e.localProviderKey, 'base64url'));
-      for (const value of [unique('first'), unique('second')]) await store.write(`production/${secret.name}`, value, crypto.randomUUID(), {});
+      for (const value of [unique('first'), unique('second')]) await seed.localStore().write(`production/${secret.name}`, value, crypto.randomUUID(), {});
       return [secret.id, { change: 'disable', versionId: '1' }];
     },
     // The change lives in the provider; what the table can see is the audit trail.
     snapshot: tables('secrets', 'secret_versions'),
     reads: (result) => expect(result).toMatchObject({ versionId: '1' }),
+  },
+
+  // Rotation and incidents (app/(dashboard)/inventory/[secretId]/rotation/actions.ts).
+  startRotationAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await seed.connectedSecret()).id, {}],
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
+  submitRotationValueAction: {
+    permission: 'secrets.value.write',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      const run = await insertRotationRun(seed.db, secret.id, { state: 'awaiting_value' });
+      return [run.id, { value: unique('runbook-value') }];
+    },
+    snapshot: tables('rotation_runs', 'secret_versions'),
+  },
+  confirmRotationWorksAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      await seed.localStore().write(`production/${secret.name}`, unique('entered'), crypto.randomUUID(), {});
+      return [(await insertRotationRun(seed.db, secret.id, { state: 'value_written', newVersionId: '1' })).id];
+    },
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
+  confirmOldKeyRevokedAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await insertRotationRun(seed.db, (await seed.connectedSecret()).id, { state: 'awaiting_revocation' })).id],
+    snapshot: tables('rotation_runs'),
+  },
+  rollBackRotationAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      for (const value of [unique('old'), unique('new')]) await seed.localStore().write(`production/${secret.name}`, value, crypto.randomUUID(), {});
+      return [(await insertRotationRun(seed.db, secret.id, { state: 'in_grace', previousVersionId: '1', newVersionId: '2' })).id];
+    },
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
+  cancelRotationAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await insertRotationRun(seed.db, (await seed.connectedSecret()).id, { state: 'requested' })).id],
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
+  markCompromisedAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await seed.connectedSecret()).id, { reason: 'Leaked in the authorization table' }],
+    snapshot: tables('secrets', 'incidents', 'rotation_runs'),
+  },
+  checkIncidentStepAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await insertIncident(seed.db, (await seed.connectedSecret()).id)).id, 'revoke', { note: '' }],
+    snapshot: tables('incident_step_checks'),
+  },
+  closeIncidentAction: {
+    permission: 'secrets.rotate',
+    args: async (seed) => [(await insertIncident(seed.db, (await seed.connectedSecret()).id, true)).id],
+    snapshot: tables('incidents'),
   },
   searchSystemsAction: {
     permission: 'secrets.read',
@@ -350,6 +412,7 @@ function seederFor(db: Db, e2e: E2EState): Seeder {
       await connectSecret(db, secret.id, (await insertConnection(db)).id, `production/${secret.name}`);
       return secret;
     },
+    localStore: () => new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url')),
     environmentId: (name) => environmentId(db, name),
     user: (role) => insertUser(db, role),
     connection: (kind) => insertConnection(db, { kind, region: kind === 'aws' ? 'eu-west-1' : undefined, projectId: kind === 'gcp' ? 'acme-e2e' : undefined }),

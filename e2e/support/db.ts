@@ -106,6 +106,42 @@ export async function connectSecret(db: Db, secretId: string, connectionId: stri
   );
 }
 
+/** A rotation run in a given state, made the secret's active one unless it is finished. */
+export async function insertRotationRun(
+  db: Db,
+  secretId: string,
+  run: { state: string; strategy?: string; previousVersionId?: string | null; newVersionId?: string | null },
+): Promise<{ id: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO rotation_runs (id, write_token, secret_id, strategy, trigger, state, grace_hours, previous_version_id, new_version_id,
+                                grace_ends_at, promoted_at, updated_at)
+     VALUES (gen_random_uuid(), gen_random_uuid(), $1, $2::"RotationStrategy", 'manual', $3::"RotationState", 24, $4, $5,
+             CASE WHEN $3 = 'in_grace' THEN now() + interval '1 day' END, CASE WHEN $3 = 'in_grace' THEN now() END, now())
+     RETURNING id`,
+    [secretId, run.strategy ?? 'manual', run.state, run.previousVersionId ?? null, run.newVersionId ?? null],
+  );
+  if (!['completed', 'failed', 'rolled_back', 'cancelled'].includes(run.state)) {
+    await db.query('UPDATE secrets SET active_rotation_id = $2 WHERE id = $1', [secretId, rows[0].id]);
+  }
+  return rows[0];
+}
+
+/** An open incident on the secret, optionally with every checklist step already done. */
+export async function insertIncident(db: Db, secretId: string, allStepsDone = false): Promise<{ id: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO incidents (id, secret_id, reason) VALUES (gen_random_uuid(), $1, 'Seeded by the e2e tests') RETURNING id`,
+    [secretId],
+  );
+  if (allStepsDone) {
+    await db.query(
+      `INSERT INTO incident_step_checks (incident_id, step)
+       SELECT $1, unnest(enum_range(NULL::"IncidentStep"))`,
+      [rows[0].id],
+    );
+  }
+  return rows[0];
+}
+
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.
  * Compare snapshots with toEqual: any insert, update or delete shows up.
