@@ -11,7 +11,16 @@ const awsPort = Number(process.env.AWS_EMULATOR_PORT ?? 4566);
 const gcpPort = Number(process.env.GCP_EMULATOR_PORT ?? 8086);
 const gcpProject = process.env.GCP_EMULATOR_PROJECT ?? 'demo-project';
 
-const aws = await startAwsSecretsManagerEmulator({ host, port: awsPort });
+// Simulated rotation Lambdas for provider-native rotation (RotateSecret): one that
+// succeeds and one that gives up, each after a short delay so "in progress" is visible.
+const rotateOk = 'arn:aws:lambda:us-east-1:123456789012:function:emulator-rotate-ok';
+const rotateFail = 'arn:aws:lambda:us-east-1:123456789012:function:emulator-rotate-fail';
+
+const aws = await startAwsSecretsManagerEmulator({
+  host,
+  port: awsPort,
+  rotationLambdas: { [rotateOk]: { outcome: 'succeed', delayMs: 3000 }, [rotateFail]: { outcome: 'fail', delayMs: 3000 } },
+});
 const gcp = await startGcpSecretManagerEmulator({ host, port: gcpPort, projectNumbers: { [gcpProject]: '123456789012' } });
 
 console.log(`Cloud emulators running (in memory; Ctrl-C stops them).
@@ -20,6 +29,9 @@ console.log(`Cloud emulators running (in memory; Ctrl-C stops them).
     Connection: kind AWS, region us-east-1, endpoint ${aws.endpoint}
     Start the dashboard with dummy credentials, e.g.
       AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator npm start
+    Rotation Lambdas (provider-native rotation, finish after 3 s):
+      succeeds   ${rotateOk}
+      fails      ${rotateFail}
 
   GCP Secret Manager   ${gcp.endpoint}
     Connection: kind GCP, project ${gcpProject}, endpoint ${gcp.endpoint}

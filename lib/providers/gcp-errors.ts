@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { ProviderError, type ProviderErrorCode } from './errors';
 
 /** What the adapter was doing, so a conflict can say what it means for that operation. */
-export type GcpOperation = 'write' | 'list' | 'set-state' | 'test';
+export type GcpOperation = 'write' | 'list' | 'set-state' | 'test' | 'read' | 'rotate';
 
 const CODE_FOR_STATUS: Partial<Record<status, ProviderErrorCode>> = {
   [status.NOT_FOUND]: 'not_found',
@@ -38,6 +38,8 @@ const TIMEOUT_MESSAGE: Record<GcpOperation, string> = {
   list: 'GCP Secret Manager did not answer in time. Try again.',
   'set-state': 'GCP Secret Manager did not answer in time. The version state may or may not have changed; reload to see it.',
   test: 'GCP Secret Manager did not answer in time.',
+  read: 'GCP Secret Manager did not answer in time. Try again.',
+  rotate: 'GCP Secret Manager did not answer in time. The rotation step may or may not have happened; running it again is safe.',
 };
 
 const CONFLICT_MESSAGE: Record<GcpOperation, string> = {
@@ -45,6 +47,8 @@ const CONFLICT_MESSAGE: Record<GcpOperation, string> = {
   list: 'GCP Secret Manager refused the request because the secret changed meanwhile. Reload and try again.',
   'set-state': 'This version is destroyed: GCP Secret Manager cannot enable or disable a destroyed version.',
   test: 'GCP Secret Manager refused the request.',
+  read: 'This version is disabled or destroyed: GCP Secret Manager reads enabled versions only.',
+  rotate: 'GCP Secret Manager refused the change: the version is destroyed or the secret changed meanwhile. Reload the versions.',
 };
 
 /** The gRPC status code of an SDK error, if it has one. */

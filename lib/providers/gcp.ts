@@ -4,13 +4,14 @@
 // would add a second version: nothing here retries a write, and the data layer dedupes
 // submits (nativeIdempotency = false). Every failure leaves as a ProviderError written
 // in gcp-errors.ts; the value is revealed only into the request payload.
+// Rotation: GCP reads the newest version, so there is no staging (a pending write is current
+// at once); retiring disables a version, and a rollback adds the previous value again.
 import 'server-only';
 import { crc32c } from '@node-rs/crc32';
 import type { protos } from '@google-cloud/secret-manager';
 import type { CallOptions } from 'google-gax';
-import { MAX_SECRET_VALUE_BYTES } from '@/lib/secret-value';
+import { MAX_SECRET_VALUE_BYTES, SecretValue } from '@/lib/secret-value';
 import { ProviderError } from './errors';
-import { RotationUnsupported } from './rotation-unsupported';
 import { gcpClient } from './gcp-client';
 import { gcpProviderError, grpcStatusOf } from './gcp-errors';
 import { gcpLabels, gcpParent, gcpSecretName, secretIdOf, splitSecretName, versionNumberOf } from './gcp-names';
@@ -30,6 +31,18 @@ const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 const MAX_DESCRIPTION_BYTES = 8 * 1024;
 
+const VERSION_NUMBER = /^[1-9]\d*$/;
+
+const MESSAGES = {
+  notNewest: 'A newer version was written meanwhile, so this one was not made current. Reload the versions.',
+  retireCurrent: 'This version is the current one (the newest enabled version); it cannot be retired.',
+  previousGone: 'The previous version is no longer enabled (its grace period is over), so there is nothing to roll back to.',
+  rollbackMoved: 'A newer version was written after the rotation, so the rollback was not done. Reload the versions.',
+  corrupted: 'GCP Secret Manager returned a value whose checksum does not match. Nothing was used; try again.',
+  nativeRotation:
+    'GCP Secret Manager has no provider-native rotation (it only sends SECRET_ROTATE notifications). Use the generated or PostgreSQL strategy for GCP secrets.',
+} as const;
+
 const STATES: Record<string, VersionState> = { ENABLED: 'enabled', DISABLED: 'disabled', DESTROYED: 'destroyed' };
 
 function toDate(ts: protos.google.protobuf.ITimestamp | null | undefined): Date | null {
@@ -37,16 +50,16 @@ function toDate(ts: protos.google.protobuf.ITimestamp | null | undefined): Date 
   return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000));
 }
 
-export class GcpSecretManagerProvider extends RotationUnsupported implements SecretProvider {
+export class GcpSecretManagerProvider implements SecretProvider {
   readonly kind = 'gcp' as const;
   readonly nativeIdempotency = false;
+  /** The newest version is what a plain read returns: `stage: 'pending'` is written as current. */
+  readonly supportsStaging = false;
 
   constructor(
     readonly config: Extract<ConnectionConfig, { kind: 'gcp' }>,
     readonly options: { timeoutMs: number },
-  ) {
-    super();
-  }
+  ) {}
 
   /** One deadline per call and no automatic retries: a retried AddSecretVersion could add
    *  a second version, and reads are cheap for the person to repeat. */
@@ -143,6 +156,120 @@ export class GcpSecretManagerProvider extends RotationUnsupported implements Sec
       'unsupported',
       'GCP Secret Manager has no staging labels: GCP uses version states (enabled, disabled, destroyed) and reads the newest version.',
     );
+  }
+
+  // ---- rotation ------------------------------------------------------------------------
+
+  async currentVersionId(ref: string): Promise<string | null> {
+    return (await this.listVersions(ref)).find((v) => v.current)?.versionId ?? null;
+  }
+
+  /** The newest version is current by construction: promoting makes sure `versionId` is
+   *  that one and enabled. Anything newer means someone else wrote meanwhile: a conflict. */
+  async promote(ref: string, versionId: string): Promise<void> {
+    const [newest] = await this.listVersions(ref);
+    if (!newest) throw new ProviderError('not_found');
+    if (newest.versionId !== versionId || newest.state === 'destroyed') {
+      throw new ProviderError('conflict', MESSAGES.notNewest);
+    }
+    if (newest.state !== 'enabled') await this.#setState(ref, versionId, 'enable');
+  }
+
+  /** Disables the version. Already disabled or destroyed: done. The current one: refused. */
+  async retire(ref: string, versionId: string): Promise<void> {
+    const version = (await this.listVersions(ref)).find((v) => v.versionId === versionId);
+    if (!version) throw new ProviderError('not_found');
+    if (version.current) throw new ProviderError('conflict', MESSAGES.retireCurrent);
+    if (version.state === 'enabled') await this.#setState(ref, versionId, 'disable');
+  }
+
+  /** GCP reads the newest version, so the previous value is added again as a new version and
+   *  the failed one disabled. GCP takes no request token, so a re-run recognises its own
+   *  earlier re-add instead: a version newer than the failed one holding exactly the
+   *  previous value. `token` is unused. */
+  async rollback(ref: string, previousVersionId: string, failedVersionId: string, _token: string): Promise<{ currentVersionId: string }> {
+    const name = gcpSecretName(this.config, ref);
+    const versions = await this.listVersions(ref);
+    const newest = versions[0];
+    if (!newest) throw new ProviderError('not_found');
+    const previous = await this.#access(name, previousVersionId, MESSAGES.previousGone);
+    try {
+      let currentVersionId: string;
+      if (newest.versionId === previousVersionId) {
+        currentVersionId = previousVersionId;
+      } else if (newest.versionId === failedVersionId) {
+        try {
+          currentVersionId = versionNumberOf((await this.#addVersion(name, previous)).name) ?? '';
+        } catch (error) {
+          throw gcpProviderError(error, 'rotate');
+        }
+      } else {
+        const newestData = newest.state === 'enabled' ? await this.#access(name, newest.versionId, MESSAGES.rollbackMoved) : null;
+        const ours = newestData !== null && newestData.equals(previous);
+        newestData?.fill(0);
+        if (!ours) throw new ProviderError('conflict', MESSAGES.rollbackMoved);
+        currentVersionId = newest.versionId;
+      }
+      const failed = versions.find((v) => v.versionId === failedVersionId);
+      if (failed?.state === 'enabled') await this.#setState(ref, failedVersionId, 'disable');
+      return { currentVersionId };
+    } finally {
+      previous.fill(0);
+    }
+  }
+
+  async readValue(ref: string, versionId?: string): Promise<SecretValue> {
+    const name = gcpSecretName(this.config, ref);
+    const data = await this.#access(name, versionId ?? 'latest');
+    try {
+      return new SecretValue(data.toString('utf8'));
+    } finally {
+      data.fill(0);
+    }
+  }
+
+  async startNativeRotation(): Promise<{ versionId: string }> {
+    throw new ProviderError('unsupported', MESSAGES.nativeRotation);
+  }
+
+  async nativeRotationStatus(): Promise<'in_progress' | 'completed' | 'failed'> {
+    throw new ProviderError('unsupported', MESSAGES.nativeRotation);
+  }
+
+  /** One version's payload, checked against the server's CRC32C. The caller zeroes it.
+   *  A disabled or destroyed version fails with `notEnabled` as the conflict message. */
+  async #access(name: string, version: string, notEnabled?: string): Promise<Buffer> {
+    if (version !== 'latest' && !VERSION_NUMBER.test(version)) {
+      throw new ProviderError('invalid', 'A GCP secret version id is a positive number.');
+    }
+    let data: Buffer;
+    let checksum: unknown;
+    try {
+      const [response] = await gcpClient(this.config).accessSecretVersion({ name: `${name}/versions/${version}` }, this.#call);
+      const raw = response.payload?.data;
+      data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw ?? '');
+      checksum = response.payload?.dataCrc32c;
+    } catch (error) {
+      const mapped = gcpProviderError(error, 'read');
+      if (notEnabled && mapped.code === 'conflict') throw new ProviderError('conflict', notEnabled, mapped.providerCode);
+      throw mapped;
+    }
+    if (checksum !== null && checksum !== undefined && Number(checksum) !== crc32c(data)) {
+      data.fill(0);
+      throw new ProviderError('unknown', MESSAGES.corrupted);
+    }
+    return data;
+  }
+
+  async #setState(ref: string, versionId: string, change: 'enable' | 'disable'): Promise<void> {
+    const request = { name: `${gcpSecretName(this.config, ref)}/versions/${versionId}` };
+    const client = gcpClient(this.config);
+    try {
+      if (change === 'enable') await client.enableSecretVersion(request, this.#call);
+      else await client.disableSecretVersion(request, this.#call);
+    } catch (error) {
+      throw gcpProviderError(error, 'rotate');
+    }
   }
 
   async #addVersion(name: string, data: Buffer): Promise<SecretVersion> {

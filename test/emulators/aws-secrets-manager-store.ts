@@ -4,6 +4,7 @@
 // idempotency tokens, error codes and messages), deliberately not moto's quirks (A.4).
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { FILTER_KEYS, type FilterKey, type ListFilter, secretMatches } from './aws-list-filters';
+import { parseRotationRules, type RotationRules, type SimulatedRotationLambdas } from './aws-rotation';
 
 export class AwsError extends Error {
   constructor(
@@ -29,6 +30,7 @@ interface Tag {
 
 interface StoredVersion {
   versionId: string;
+  /** Neither value set: the placeholder RotateSecret creates for the Lambda to fill. */
   secretString?: string;
   secretBinary?: string;
   stages: string[];
@@ -49,6 +51,8 @@ interface StoredSecret {
   lastChangedAt: number;
   lastAccessedAt?: number;
   deletedAt?: number;
+  /** Set by the first RotateSecret; CancelRotateSecret turns `enabled` off and keeps the rest. */
+  rotation?: { enabled: boolean; lambdaArn: string; rules?: RotationRules; configuredAt: number; lastRotatedAt?: number };
   /** Insertion order = creation order. */
   versions: Map<string, StoredVersion>;
 }
@@ -60,11 +64,13 @@ export interface EmulatedSecretSnapshot {
   description?: string;
   tags: Tag[];
   deletedDate?: Date;
+  rotationEnabled?: boolean;
   versions: { versionId: string; stages: string[]; createdAt: Date }[];
 }
 
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
+const PENDING = 'AWSPENDING';
 const MAX_VALUE_BYTES = 65_536;
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]+$/;
 const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -75,6 +81,7 @@ const MARKED_DELETED = "You tried to perform the operation on a secret that's cu
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 
 const seconds = (ms: number) => ms / 1000;
+const hasValue = (v: StoredVersion) => v.secretString !== undefined || v.secretBinary !== undefined;
 /** LastAccessedDate has day granularity: midnight UTC of the day of the access. */
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
@@ -164,6 +171,9 @@ export class SecretsManagerStore {
   #seq = 0;
   #lastNow = 0;
 
+  /** The rotation Lambdas RotateSecret may invoke; none means every ARN is unknown. */
+  constructor(readonly lambdas?: SimulatedRotationLambdas) {}
+
   /** Strictly increasing milliseconds, so "newest first" is well defined within a test. */
   #now(): number {
     this.#lastNow = Math.max(Date.now(), this.#lastNow + 1);
@@ -192,6 +202,7 @@ export class SecretsManagerStore {
       ...(secret.description !== undefined ? { description: secret.description } : {}),
       tags: secret.tags.map((t) => ({ ...t })),
       ...(secret.deletedAt !== undefined ? { deletedDate: new Date(secret.deletedAt) } : {}),
+      ...(secret.rotation ? { rotationEnabled: secret.rotation.enabled } : {}),
       versions: [...secret.versions.values()].map((v) => ({ versionId: v.versionId, stages: [...v.stages], createdAt: new Date(v.createdAt) })),
     };
   }
@@ -222,6 +233,10 @@ export class SecretsManagerStore {
         return this.#deleteSecret(input, ctx);
       case 'RestoreSecret':
         return this.#restoreSecret(input, ctx);
+      case 'RotateSecret':
+        return this.#rotateSecret(input, ctx);
+      case 'CancelRotateSecret':
+        return this.#cancelRotateSecret(input, ctx);
       default:
         throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by this emulator.`);
     }
@@ -314,22 +329,42 @@ export class SecretsManagerStore {
     target.stages.push(CURRENT);
   }
 
+  /** A value written with a token: fills RotateSecret's placeholder of that token, repeats
+   *  an identical earlier write, or adds a new version. */
+  #write(secret: StoredSecret, token: string, value: { secretString?: string; secretBinary?: string }, stages?: string[]): StoredVersion {
+    const existing = secret.versions.get(token);
+    if (existing && !hasValue(existing)) {
+      Object.assign(existing, value);
+      this.#label(secret, existing, stages);
+      if (value.secretString !== undefined) this.#storedValues.push(value.secretString);
+      secret.lastChangedAt = this.#now();
+      return existing;
+    }
+    return this.#checkToken(secret, token, value) ?? this.#addVersion(secret, token, value, stages);
+  }
+
   #addVersion(secret: StoredSecret, token: string, value: { secretString?: string; secretBinary?: string }, stages?: string[]): StoredVersion {
-    const labels = stages ? [...stages] : [CURRENT];
-    // The first value of a secret is always current, whatever labels were asked for.
-    if (!labels.includes(CURRENT) && !this.#holder(secret, CURRENT)) labels.push(CURRENT);
     const now = this.#now();
     const version: StoredVersion = { versionId: token, ...value, stages: [], createdAt: now };
     secret.versions.set(token, version);
+    this.#label(secret, version, stages);
+    if (value.secretString !== undefined) this.#storedValues.push(value.secretString);
+    secret.lastChangedAt = now;
+    return version;
+  }
+
+  /** The labels of a version just given a value: the ones asked for, else AWSCURRENT (A.2). */
+  #label(secret: StoredSecret, version: StoredVersion, stages?: string[]): void {
+    const labels = stages ? [...stages] : [CURRENT];
+    // The first value of a secret is always current, whatever labels were asked for.
+    if (!labels.includes(CURRENT) && !this.#holder(secret, CURRENT)) labels.push(CURRENT);
     for (const label of labels) {
       if (label === CURRENT) continue;
+      if (version.stages.includes(label)) continue;
       this.#detach(secret, label);
       version.stages.push(label);
     }
     if (labels.includes(CURRENT)) this.#moveCurrent(secret, version);
-    if (value.secretString !== undefined) this.#storedValues.push(value.secretString);
-    secret.lastChangedAt = now;
-    return version;
   }
 
   // ---- operations --------------------------------------------------------------------
@@ -379,7 +414,7 @@ export class SecretsManagerStore {
     const token = this.#token(input);
     const value = this.#readValue(input, true)!;
     const stages = parseStages(input.VersionStages);
-    const version = this.#checkToken(secret, token, value) ?? this.#addVersion(secret, token, value, stages);
+    const version = this.#write(secret, token, value, stages);
     return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] };
   }
 
@@ -390,7 +425,7 @@ export class SecretsManagerStore {
     const kmsKeyId = optionalString(input, 'KmsKeyId', 0, 2048);
     const value = this.#readValue(input, false);
     let version: StoredVersion | undefined;
-    if (value) version = this.#checkToken(secret, token, value) ?? this.#addVersion(secret, token, value);
+    if (value) version = this.#write(secret, token, value);
     if (description !== undefined) secret.description = description;
     if (kmsKeyId !== undefined) secret.kmsKeyId = kmsKeyId;
     if (description !== undefined || kmsKeyId !== undefined) secret.lastChangedAt = this.#now();
@@ -411,10 +446,13 @@ export class SecretsManagerStore {
       if (stage !== undefined && !version.stages.includes(stage)) {
         throw new AwsError('InvalidRequestException', 'You provided a VersionStage that is not associated to the provided VersionId.');
       }
+      if (!hasValue(version)) throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
     } else {
       const label = stage ?? CURRENT;
       version = this.#holder(secret, label);
-      if (!version) throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${label}`);
+      if (!version || !hasValue(version)) {
+        throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${label}`);
+      }
     }
     const accessed = dayOf(Date.now());
     secret.lastAccessedAt = accessed;
@@ -446,6 +484,7 @@ export class SecretsManagerStore {
       LastChangedDate: seconds(secret.lastChangedAt),
       ...(secret.lastAccessedAt !== undefined ? { LastAccessedDate: seconds(secret.lastAccessedAt) } : {}),
       ...(secret.deletedAt !== undefined ? { DeletedDate: seconds(secret.deletedAt) } : {}),
+      ...this.#describeRotation(secret),
       ...(secret.tags.length > 0 ? { Tags: secret.tags.map((t) => ({ ...t })) } : {}),
       ...(stages ? { [stagesField]: stages } : {}),
       CreatedDate: seconds(secret.createdAt),
@@ -616,5 +655,89 @@ export class SecretsManagerStore {
       secret.lastChangedAt = this.#now();
     }
     return { ARN: secret.arn, Name: secret.name };
+  }
+
+  // ---- rotation (A.3 RotateSecret, CancelRotateSecret) ------------------------------
+
+  #describeRotation(secret: StoredSecret): Json {
+    const rotation = secret.rotation;
+    if (!rotation) return {};
+    const days = rotation.rules?.AutomaticallyAfterDays;
+    return {
+      RotationEnabled: rotation.enabled,
+      RotationLambdaARN: rotation.lambdaArn,
+      ...(rotation.rules ? { RotationRules: { ...rotation.rules } } : {}),
+      // Null while rotation is off (A.3).
+      ...(rotation.enabled && rotation.lastRotatedAt !== undefined ? { LastRotatedDate: seconds(rotation.lastRotatedAt) } : {}),
+      ...(rotation.enabled && days !== undefined
+        ? { NextRotationDate: seconds((rotation.lastRotatedAt ?? rotation.configuredAt) + days * DAY_MS) }
+        : {}),
+    };
+  }
+
+  #rotateSecret(input: Json, ctx: RequestContext): Json {
+    const secret = this.#resolveLive(input, ctx);
+    const token = this.#token(input);
+    const lambdaArnGiven = optionalString(input, 'RotationLambdaARN', 0, 2048);
+    const rules = parseRotationRules(input.RotationRules, (code, message) => new AwsError(code, message));
+    const immediately = input.RotateImmediately !== false;
+    const lambdaArn = lambdaArnGiven || secret.rotation?.lambdaArn;
+    if (!lambdaArn) throw new AwsError('InvalidRequestException', 'No Lambda rotation function ARN is associated with this secret.');
+    if (!this.lambdas?.has(lambdaArn)) {
+      throw new AwsError(
+        'AccessDeniedException',
+        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+      );
+    }
+    // The token is the new version's id: a repeated request finds its version and starts
+    // nothing new (the emulator's reading of token idempotency; AWS does not document it).
+    if (secret.versions.has(token)) return { ARN: secret.arn, Name: secret.name, VersionId: token };
+    // In progress = AWSPENDING on a version other than the AWSCURRENT one (A.3; moto inverts it).
+    const pending = this.#holder(secret, PENDING);
+    if (pending && pending !== this.#holder(secret, CURRENT)) {
+      throw new AwsError('InvalidRequestException', "A previous rotation isn't complete. That rotation will be reattempted.");
+    }
+    const now = this.#now();
+    secret.rotation = {
+      enabled: true,
+      lambdaArn,
+      configuredAt: now,
+      ...((rules ?? secret.rotation?.rules) ? { rules: rules ?? secret.rotation?.rules } : {}),
+      ...(secret.rotation?.lastRotatedAt !== undefined ? { lastRotatedAt: secret.rotation.lastRotatedAt } : {}),
+    };
+    secret.lastChangedAt = now;
+    // Without RotateImmediately only testSecret runs, which leaves nothing behind.
+    if (!immediately) return { ARN: secret.arn, Name: secret.name };
+
+    // The new version exists at once, with AWSPENDING and no value: the Lambda's createSecret
+    // step finds it in VersionIdsToStages and puts the value with the same token.
+    const placeholder: StoredVersion = { versionId: token, stages: [], createdAt: now };
+    secret.versions.set(token, placeholder);
+    this.#detach(secret, PENDING);
+    placeholder.stages.push(PENDING);
+    const secretArn = secret.arn;
+    this.lambdas.invoke(
+      { lambdaArn, secretArn, token },
+      {
+        call: (operation, lambdaInput) => this.handle(operation, lambdaInput, ctx),
+        rotated: () => {
+          if (secret.rotation) secret.rotation.lastRotatedAt = this.#now();
+        },
+      },
+    );
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
+  }
+
+  #cancelRotateSecret(input: Json, ctx: RequestContext): Json {
+    const secret = this.#resolveLive(input, ctx);
+    if (!secret.rotation) {
+      throw new AwsError('InvalidRequestException', "Secrets Manager can't cancel rotation because rotation is not configured for this secret.");
+    }
+    secret.rotation.enabled = false;
+    secret.lastChangedAt = this.#now();
+    // The partial version a cancelled rotation leaves, for the caller to clean up.
+    const pending = this.#holder(secret, PENDING);
+    const partial = pending && pending !== this.#holder(secret, CURRENT) ? pending : undefined;
+    return { ARN: secret.arn, Name: secret.name, ...(partial ? { VersionId: partial.versionId } : {}) };
   }
 }

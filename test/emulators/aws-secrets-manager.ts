@@ -9,8 +9,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type FaultError, FaultPlan, sleep } from './faults';
 import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
+import { type InvocationResult, type RotationInvocation, type RotationLambdaBehaviour, SimulatedRotationLambdas } from './aws-rotation';
 
 export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
+export type { RotationLambdaBehaviour } from './aws-rotation';
 
 export interface AwsSecretsManagerEmulator {
   /** http://127.0.0.1:PORT, for the SDK's `endpoint`. */
@@ -27,7 +29,16 @@ export interface AwsSecretsManagerEmulator {
   /** Resolves once every request received so far has been answered or abandoned (e.g. one
    *  still sleeping on injected latency after its client gave up). */
   settled(): Promise<void>;
-  /** Forget all secrets, recorded requests and fault rules. */
+  /** Add or change a simulated rotation Lambda (RotateSecret with an unknown ARN is AccessDenied). */
+  setRotationLambda(arn: string, behaviour: RotationLambdaBehaviour): void;
+  /** Every Lambda invocation so far, with its result once it ran. */
+  rotationInvocations(): (RotationInvocation & { result?: InvocationResult })[];
+  /** Resolves once every rotation Lambda invoked so far has run (after its delayMs). */
+  rotationsSettled(): Promise<void>;
+  /** Runs every waiting rotation Lambda now, whatever its delayMs. */
+  flushRotations(): void;
+  /** Forget all secrets, recorded requests, fault rules and scheduled Lambda runs; the
+   *  rotation Lambdas go back to the ones given at start. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -73,11 +84,18 @@ function sendError(res: ServerResponse, code: string, message: string, status: n
 }
 
 export async function startAwsSecretsManagerEmulator(
-  options: { port?: number; host?: string; accountId?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    accountId?: string;
+    /** Simulated rotation Lambdas by ARN (see aws-rotation.ts). */
+    rotationLambdas?: Record<string, RotationLambdaBehaviour>;
+  } = {},
 ): Promise<AwsSecretsManagerEmulator> {
   const host = options.host ?? '127.0.0.1';
   const accountId = options.accountId ?? '123456789012';
-  const store = new SecretsManagerStore();
+  const lambdas = new SimulatedRotationLambdas(options.rotationLambdas);
+  const store = new SecretsManagerStore(lambdas);
   const faults = new FaultPlan();
   const requests: string[] = [];
 
@@ -150,13 +168,19 @@ export async function startAwsSecretsManagerEmulator(
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
+    setRotationLambda: (arn, behaviour) => lambdas.set(arn, behaviour),
+    rotationInvocations: () => lambdas.invocations.map((i) => ({ ...i })),
+    rotationsSettled: () => lambdas.settled(),
+    flushRotations: () => lambdas.flush(),
     reset: () => {
+      lambdas.reset();
       store.reset();
       faults.clear();
       requests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lambdas.reset();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -3,6 +3,7 @@
 // the label rules, idempotency and error shapes it implements are pinned here.
 import { randomUUID } from 'node:crypto';
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -12,6 +13,7 @@ import {
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
+  RotateSecretCommand,
   type SecretsManagerClient,
   TagResourceCommand,
   UntagResourceCommand,
@@ -490,5 +492,150 @@ describe('deletion', () => {
     await expectAwsError(sm.send(new DeleteSecretCommand({ SecretId: 'never-existed' })), { name: 'ResourceNotFoundException', status: 400 });
     // The name is free again after a forced delete.
     await createWithValue('gone', 'again');
+  });
+});
+
+describe('rotation (RotateSecret, CancelRotateSecret, simulated Lambdas)', () => {
+  const LAMBDA = 'arn:aws:lambda:eu-west-1:123456789012:function:rotate-db';
+  const rotate = (SecretId: string, extra: Partial<ConstructorParameters<typeof RotateSecretCommand>[0]> = {}) =>
+    sm.send(new RotateSecretCommand({ SecretId, ClientRequestToken: token(), RotationLambdaARN: LAMBDA, ...extra }));
+  const currentValue = async (SecretId: string) => (await sm.send(new GetSecretValueCommand({ SecretId }))).SecretString;
+
+  it('a succeeding Lambda: the token is an AWSPENDING placeholder at once, then AWSCURRENT with a new value, AWSPREVIOUS follows', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    const { v1 } = await createWithValue('rot/ok', 'before');
+    const t = token();
+    const out = await rotate('rot/ok', { ClientRequestToken: t, RotationRules: { AutomaticallyAfterDays: 30 } });
+    expect(out.VersionId).toBe(t);
+    // Before the Lambda runs: the new version exists with AWSPENDING but has no value yet.
+    expect(await stagesOf('rot/ok')).toEqual({ [v1]: ['AWSCURRENT'], [t]: ['AWSPENDING'] });
+    await expectAwsError(sm.send(new GetSecretValueCommand({ SecretId: 'rot/ok', VersionStage: 'AWSPENDING' })), {
+      name: 'ResourceNotFoundException',
+      status: 400,
+      message: "Secrets Manager can't find the specified secret value for staging label: AWSPENDING",
+    });
+    await expectAwsError(sm.send(new GetSecretValueCommand({ SecretId: 'rot/ok', VersionId: t })), { name: 'ResourceNotFoundException', status: 400 });
+
+    emulator.flushRotations();
+    await emulator.rotationsSettled();
+    expect(await stagesOf('rot/ok')).toEqual({ [v1]: ['AWSPREVIOUS'], [t]: ['AWSCURRENT'] });
+    const after = await currentValue('rot/ok');
+    expect(after).toBeTruthy();
+    expect(after).not.toBe('before');
+    expect(emulator.rotationInvocations()).toEqual([{ lambdaArn: LAMBDA, secretArn: out.ARN, token: t, result: 'succeeded' }]);
+
+    const described = await sm.send(new DescribeSecretCommand({ SecretId: 'rot/ok' }));
+    expect(described.RotationEnabled).toBe(true);
+    expect(described.RotationLambdaARN).toBe(LAMBDA);
+    expect(described.RotationRules).toEqual({ AutomaticallyAfterDays: 30 });
+    expect(described.LastRotatedDate).toBeInstanceOf(Date);
+    expect(described.NextRotationDate!.getTime() - described.LastRotatedDate!.getTime()).toBe(30 * 86_400_000);
+  });
+
+  it('runs the Lambda by itself after delayMs', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 10 });
+    await createWithValue('rot/delay');
+    const t = (await rotate('rot/delay')).VersionId!;
+    await emulator.rotationsSettled();
+    expect((await stagesOf('rot/delay'))[t]).toEqual(['AWSCURRENT']);
+  });
+
+  it('a failing Lambda: the new version loses AWSPENDING and is deprecated; AWSCURRENT stays', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'fail' });
+    const { v1 } = await createWithValue('rot/fail', 'kept');
+    const t = (await rotate('rot/fail')).VersionId!;
+    await emulator.rotationsSettled();
+    expect(await stagesOf('rot/fail')).toEqual({ [v1]: ['AWSCURRENT'] });
+    const all = await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'rot/fail', IncludeDeprecated: true }));
+    expect(all.Versions!.find((v) => v.VersionId === t)?.VersionStages).toBeUndefined();
+    expect(await currentValue('rot/fail')).toBe('kept');
+    expect(emulator.rotationInvocations().map((i) => i.result)).toEqual(['failed']);
+  });
+
+  it('refuses a second rotation while AWSPENDING sits on a non-current version; a replayed token starts nothing new', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    await createWithValue('rot/busy');
+    const t = (await rotate('rot/busy')).VersionId!;
+    await expectAwsError(rotate('rot/busy'), {
+      name: 'InvalidRequestException',
+      status: 400,
+      message: "A previous rotation isn't complete. That rotation will be reattempted.",
+    });
+    expect((await rotate('rot/busy', { ClientRequestToken: t })).VersionId).toBe(t);
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+    emulator.flushRotations();
+    await emulator.rotationsSettled();
+    // Done: the same token still answers with its version and runs nothing.
+    expect((await rotate('rot/busy', { ClientRequestToken: t })).VersionId).toBe(t);
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+  });
+
+  it('does not count AWSPENDING left on the AWSCURRENT version as a rotation in progress (moto gets this backwards)', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed' });
+    await createWithValue('rot/leftover');
+    const both = await sm.send(
+      new PutSecretValueCommand({ SecretId: 'rot/leftover', SecretString: 'v2', ClientRequestToken: token(), VersionStages: ['AWSCURRENT', 'AWSPENDING'] }),
+    );
+    expect(both.VersionStages).toEqual(['AWSPENDING', 'AWSCURRENT']);
+    const t = (await rotate('rot/leftover')).VersionId!;
+    await emulator.rotationsSettled();
+    expect(await stagesOf('rot/leftover')).toEqual({ [both.VersionId!]: ['AWSPREVIOUS'], [t]: ['AWSCURRENT'] });
+  });
+
+  it('uses the configured Lambda when none is given, and checks the Lambda, the rules and the secret state', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed' });
+    await createWithValue('rot/checks');
+    await expectAwsError(sm.send(new RotateSecretCommand({ SecretId: 'rot/checks', ClientRequestToken: token() })), {
+      name: 'InvalidRequestException',
+      status: 400,
+      message: 'No Lambda rotation function ARN is associated with this secret.',
+    });
+    await expectAwsError(rotate('rot/checks', { RotationLambdaARN: `${LAMBDA}-unknown` }), { name: 'AccessDeniedException', status: 400 });
+    for (const days of [0, 1001]) {
+      await expectAwsError(rotate('rot/checks', { RotationRules: { AutomaticallyAfterDays: days } }), { name: 'InvalidParameterException', status: 400 });
+    }
+    await expectAwsError(rotate('rot/checks', { RotationRules: { AutomaticallyAfterDays: 7, ScheduleExpression: 'rate(7 days)' } }), {
+      name: 'InvalidParameterException',
+      status: 400,
+    });
+    // Nothing was configured by the refused calls.
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: 'rot/checks' }))).RotationEnabled).toBeUndefined();
+
+    await rotate('rot/checks');
+    await emulator.rotationsSettled();
+    const t2 = (await sm.send(new RotateSecretCommand({ SecretId: 'rot/checks', ClientRequestToken: token() }))).VersionId!;
+    await emulator.rotationsSettled();
+    expect((await stagesOf('rot/checks'))[t2]).toEqual(['AWSCURRENT']);
+
+    await sm.send(new DeleteSecretCommand({ SecretId: 'rot/checks', RecoveryWindowInDays: 7 }));
+    await expectAwsError(rotate('rot/checks'), { name: 'InvalidRequestException', status: 400 });
+  });
+
+  it('RotateImmediately=false saves the configuration and creates no version', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed' });
+    const { v1 } = await createWithValue('rot/later');
+    const out = await rotate('rot/later', { RotateImmediately: false, RotationRules: { ScheduleExpression: 'rate(10 days)', Duration: '3h' } });
+    expect(out.VersionId).toBeUndefined();
+    expect(await stagesOf('rot/later')).toEqual({ [v1]: ['AWSCURRENT'] });
+    const described = await sm.send(new DescribeSecretCommand({ SecretId: 'rot/later' }));
+    expect(described).toMatchObject({ RotationEnabled: true, RotationRules: { ScheduleExpression: 'rate(10 days)', Duration: '3h' } });
+    expect(emulator.rotationInvocations()).toEqual([]);
+  });
+
+  it('CancelRotateSecret turns rotation off, keeps the settings, names the partial version, and the Lambda then gives up', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    const { v1 } = await createWithValue('rot/cancel');
+    await expectAwsError(sm.send(new CancelRotateSecretCommand({ SecretId: 'rot/cancel' })), { name: 'InvalidRequestException', status: 400 });
+    const t = (await rotate('rot/cancel', { RotationRules: { AutomaticallyAfterDays: 10 } })).VersionId!;
+    const cancelled = await sm.send(new CancelRotateSecretCommand({ SecretId: 'rot/cancel' }));
+    expect(cancelled.VersionId).toBe(t);
+    const described = await sm.send(new DescribeSecretCommand({ SecretId: 'rot/cancel' }));
+    expect(described).toMatchObject({ RotationEnabled: false, RotationLambdaARN: LAMBDA, RotationRules: { AutomaticallyAfterDays: 10 } });
+    expect(described.NextRotationDate).toBeUndefined();
+
+    emulator.flushRotations();
+    await emulator.rotationsSettled();
+    expect(emulator.rotationInvocations().map((i) => i.result)).toEqual(['abandoned']);
+    expect(await stagesOf('rot/cancel')).toEqual({ [v1]: ['AWSCURRENT'], [t]: ['AWSPENDING'] });
   });
 });

@@ -3,11 +3,18 @@
 // deadlines and dropped connections) ends as a ProviderError that never carries the value.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { DeleteSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsSecretsManagerProvider } from '@/lib/providers/aws';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
-import { SecretValue } from '@/lib/secret-value';
+import { REDACTED, SecretValue } from '@/lib/secret-value';
 import type { FaultRule } from '../emulators/faults';
 import { type AwsSecretsManagerEmulator, startAwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { secretsManagerClient } from '../support/aws-client';
@@ -303,4 +310,270 @@ describe('testConnection', () => {
       expect(result.ok === false && result.message).not.toMatch(/injected fault/);
     });
   }
+});
+
+// ---- rotation members ----------------------------------------------------------------------
+
+const stagesOf = (name: string) => Object.fromEntries(emulator.describe(name)!.versions.map((v) => [v.versionId, v.stages]));
+
+function writePending(p: AwsSecretsManagerProvider, ref: string, value: string, token = randomUUID()) {
+  return p.writeValue({ ref, value: new SecretValue(value), idempotencyToken: token, labels: {}, stage: 'pending' });
+}
+
+/** A secret with a current version and a pending one, as a rotation leaves it before promotion. */
+async function rotating(p: AwsSecretsManagerProvider, ref: string) {
+  const oldValue = canary();
+  const newValue = canary();
+  const v1 = (await write(p, ref, oldValue)).versionId;
+  const v2 = (await writePending(p, ref, newValue)).versionId;
+  return { v1, v2, oldValue, newValue };
+}
+
+describe('staging (writeValue with stage pending)', () => {
+  it('writes AWSPENDING next to the current version: plain reads keep returning the old value', async () => {
+    const p = provider();
+    expect(p.supportsStaging).toBe(true);
+    const { v1, v2, oldValue, newValue } = await rotating(p, 'stage/db');
+    expect(stagesOf('stage/db')).toEqual({ [v1]: ['AWSCURRENT'], [v2]: ['AWSPENDING'] });
+    expect(await p.currentVersionId('stage/db')).toBe(v1);
+    expect((await p.readValue('stage/db')).reveal()).toBe(oldValue);
+    expect((await p.readValue('stage/db', v2)).reveal()).toBe(newValue);
+  });
+
+  it('repeats a pending write with the same token without a second version', async () => {
+    const p = provider();
+    await write(p, 'stage/retry', canary());
+    const token = randomUUID();
+    const value = canary();
+    const first = await writePending(p, 'stage/retry', value, token);
+    const again = await writePending(p, 'stage/retry', value, token);
+    expect(again.versionId).toBe(first.versionId);
+    expect(versionCount('stage/retry')).toBe(2);
+    expect(stagesOf('stage/retry')[token]).toEqual(['AWSPENDING']);
+  });
+
+  it("makes a new secret's first version current even when written as pending (AWS always does)", async () => {
+    const p = provider();
+    const written = await writePending(p, 'stage/new', canary());
+    expect(written.createdSecret).toBe(true);
+    expect(await p.currentVersionId('stage/new')).toBe(written.versionId);
+    // Promoting it is then a no-op.
+    await p.promote('stage/new', written.versionId);
+    expect(stagesOf('stage/new')).toEqual({ [written.versionId]: ['AWSCURRENT'] });
+  });
+});
+
+describe('currentVersionId', () => {
+  it('is the AWSCURRENT version, or null when the secret does not exist', async () => {
+    const p = provider();
+    expect(await p.currentVersionId('none/yet')).toBeNull();
+    const v1 = (await write(p, 'cur', canary())).versionId;
+    expect(await p.currentVersionId('cur')).toBe(v1);
+  });
+
+  it('maps a failure to a ProviderError', async () => {
+    emulator.faults.add({ operation: 'DescribeSecret', error: 'throttled' });
+    expect((await failure(provider().currentVersionId('x'))).code).toBe('throttled');
+  });
+});
+
+describe('promote', () => {
+  it('moves AWSCURRENT onto the pending version (AWSPREVIOUS follows) and drops AWSPENDING; twice is a no-op', async () => {
+    const p = provider();
+    const { v1, v2, newValue } = await rotating(p, 'prom/db');
+    await p.promote('prom/db', v2);
+    expect(stagesOf('prom/db')).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'] });
+    expect((await p.readValue('prom/db')).reveal()).toBe(newValue);
+    emulator.requests.length = 0;
+    await p.promote('prom/db', v2);
+    expect(emulator.requests).toEqual(['DescribeSecret']);
+    expect(stagesOf('prom/db')).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'] });
+  });
+
+  it('finishes a promotion that stopped after moving AWSCURRENT (a crash between the two calls)', async () => {
+    const p = provider();
+    const { v1, v2 } = await rotating(p, 'prom/half');
+    await sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'prom/half', VersionStage: 'AWSCURRENT', MoveToVersionId: v2, RemoveFromVersionId: v1 }));
+    expect(stagesOf('prom/half')[v2]).toEqual(['AWSPENDING', 'AWSCURRENT']);
+    await p.promote('prom/half', v2);
+    expect(stagesOf('prom/half')).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'] });
+  });
+
+  it('refuses a version that is no longer pending (superseded or abandoned) or unknown, changing nothing', async () => {
+    const p = provider();
+    const { v1, v2 } = await rotating(p, 'prom/stale');
+    await p.promote('prom/stale', v2);
+    // v1 now holds only AWSPREVIOUS: promoting it again would undo the rotation.
+    const superseded = await failure(p.promote('prom/stale', v1));
+    expect(superseded.code).toBe('conflict');
+    expect(await p.currentVersionId('prom/stale')).toBe(v2);
+    expect((await failure(p.promote('prom/stale', randomUUID()))).code).toBe('conflict');
+    expect((await failure(p.promote('prom/absent', randomUUID()))).code).toBe('not_found');
+  });
+});
+
+describe('retire', () => {
+  it('takes AWSPREVIOUS (and custom labels) off the old version so it is deprecated; twice is fine', async () => {
+    const p = provider();
+    const { v1, v2 } = await rotating(p, 'ret/db');
+    await p.promote('ret/db', v2);
+    await p.moveLabel('ret/db', 'BLUE', v1);
+    await p.retire('ret/db', v1);
+    expect(stagesOf('ret/db')).toEqual({ [v1]: [], [v2]: ['AWSCURRENT'] });
+    expect((await p.listVersions('ret/db')).find((v) => v.versionId === v1)).toMatchObject({ state: 'deprecated', current: false });
+    await p.retire('ret/db', v1);
+    expect(stagesOf('ret/db')).toEqual({ [v1]: [], [v2]: ['AWSCURRENT'] });
+  });
+
+  it('refuses to retire the current version', async () => {
+    const p = provider();
+    const v1 = (await write(p, 'ret/cur', canary())).versionId;
+    const error = await failure(p.retire('ret/cur', v1));
+    expect(error.code).toBe('conflict');
+    expect(stagesOf('ret/cur')).toEqual({ [v1]: ['AWSCURRENT'] });
+  });
+});
+
+describe('rollback', () => {
+  it('moves AWSCURRENT back to the previous version and retires the failed one; twice gives the same state', async () => {
+    const p = provider();
+    const { v1, v2, oldValue } = await rotating(p, 'rb/db');
+    await p.promote('rb/db', v2);
+    const token = randomUUID();
+    expect(await p.rollback('rb/db', v1, v2, token)).toEqual({ currentVersionId: v1 });
+    expect(stagesOf('rb/db')).toEqual({ [v1]: ['AWSCURRENT'], [v2]: [] });
+    expect((await p.readValue('rb/db')).reveal()).toBe(oldValue);
+    expect(await p.rollback('rb/db', v1, v2, token)).toEqual({ currentVersionId: v1 });
+    expect(stagesOf('rb/db')).toEqual({ [v1]: ['AWSCURRENT'], [v2]: [] });
+    expect(versionCount('rb/db')).toBe(2);
+  });
+
+  it('finishes a rollback that stopped after moving AWSCURRENT back', async () => {
+    const p = provider();
+    const { v1, v2 } = await rotating(p, 'rb/half');
+    await p.promote('rb/half', v2);
+    await p.moveLabel('rb/half', 'AWSCURRENT', v1);
+    expect(stagesOf('rb/half')[v2]).toEqual(['AWSPREVIOUS']);
+    expect(await p.rollback('rb/half', v1, v2, randomUUID())).toEqual({ currentVersionId: v1 });
+    expect(stagesOf('rb/half')).toEqual({ [v1]: ['AWSCURRENT'], [v2]: [] });
+  });
+
+  it('refuses when a newer version became current after the rotation', async () => {
+    const p = provider();
+    const { v1, v2 } = await rotating(p, 'rb/moved');
+    await p.promote('rb/moved', v2);
+    const v3 = (await write(p, 'rb/moved', canary())).versionId;
+    const error = await failure(p.rollback('rb/moved', v1, v2, randomUUID()));
+    expect(error.code).toBe('conflict');
+    expect(await p.currentVersionId('rb/moved')).toBe(v3);
+  });
+});
+
+describe('readValue', () => {
+  it('reads the current value or a given version, wrapped so that it prints as [redacted]', async () => {
+    const p = provider();
+    const { v2, oldValue, newValue } = await rotating(p, 'read/db');
+    const current = await p.readValue('read/db');
+    expect(current).toBeInstanceOf(SecretValue);
+    expect(current.reveal()).toBe(oldValue);
+    expect((await p.readValue('read/db', v2)).reveal()).toBe(newValue);
+    for (const text of [String(current), `${current}`, JSON.stringify({ current }), inspect(current), inspect({ current }, { depth: 5 })]) {
+      expect(text).toContain(REDACTED);
+      expect(text).not.toContain(oldValue);
+    }
+  });
+
+  it('reports an unknown version or secret as not_found, a binary secret as unsupported, faults without the value', async () => {
+    const p = provider();
+    const value = canary();
+    await write(p, 'read/x', value);
+    expect((await failure(p.readValue('read/x', randomUUID()))).code).toBe('not_found');
+    expect((await failure(p.readValue('read/none'))).code).toBe('not_found');
+    await sm.send(new CreateSecretCommand({ Name: 'read/bin', SecretBinary: Buffer.from([1, 2, 3]), ClientRequestToken: randomUUID() }));
+    expect((await failure(p.readValue('read/bin'))).code).toBe('unsupported');
+    emulator.faults.add({ operation: 'GetSecretValue', error: 'permission_denied' });
+    const error = await failure(p.readValue('read/x'));
+    expect(error.code).toBe('permission_denied');
+    expectNoValue(error, value);
+  });
+});
+
+describe('native rotation (RotateSecret with a simulated Lambda)', () => {
+  const LAMBDA = `arn:aws:lambda:${REGION}:123456789012:function:rotate`;
+
+  it('starts the rotation with the token as version id, reports in_progress, then completed with a new current value', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    const p = provider();
+    const value = canary();
+    const v1 = (await write(p, 'native/ok', value)).versionId;
+    const token = randomUUID();
+    expect(await p.startNativeRotation('native/ok', token, LAMBDA)).toEqual({ versionId: token });
+    expect(await p.nativeRotationStatus('native/ok', token)).toBe('in_progress');
+    // Re-run with the same token: the same version, no second rotation.
+    expect(await p.startNativeRotation('native/ok', token, LAMBDA)).toEqual({ versionId: token });
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+
+    emulator.flushRotations();
+    await emulator.rotationsSettled();
+    expect(await p.nativeRotationStatus('native/ok', token)).toBe('completed');
+    expect(await p.nativeRotationStatus('native/ok', token)).toBe('completed');
+    expect(await p.currentVersionId('native/ok')).toBe(token);
+    expect(stagesOf('native/ok')).toEqual({ [v1]: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'] });
+    expect((await p.readValue('native/ok')).reveal()).not.toBe(value);
+    // After completion a re-run still reports the version and starts nothing.
+    expect(await p.startNativeRotation('native/ok', token, LAMBDA)).toEqual({ versionId: token });
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+    // Later rotations use the Lambda configured by the first.
+    const next = randomUUID();
+    expect(await p.startNativeRotation('native/ok', next)).toEqual({ versionId: next });
+    emulator.flushRotations();
+    await emulator.rotationsSettled();
+    expect(await p.nativeRotationStatus('native/ok', next)).toBe('completed');
+    expect(await p.nativeRotationStatus('native/ok', token)).toBe('completed');
+  });
+
+  it('reports failed when the Lambda gives up, keeps the old value current, and a re-run starts nothing', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'fail' });
+    const p = provider();
+    const value = canary();
+    const v1 = (await write(p, 'native/fail', value)).versionId;
+    const token = randomUUID();
+    await p.startNativeRotation('native/fail', token, LAMBDA);
+    await emulator.rotationsSettled();
+    expect(await p.nativeRotationStatus('native/fail', token)).toBe('failed');
+    expect(await p.currentVersionId('native/fail')).toBe(v1);
+    expect((await p.readValue('native/fail')).reveal()).toBe(value);
+    expect(await p.startNativeRotation('native/fail', token, LAMBDA)).toEqual({ versionId: token });
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+  });
+
+  it('refuses a second rotation while one is in progress, one without a Lambda, and an unknown Lambda', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    const p = provider();
+    await write(p, 'native/busy', canary());
+    const none = await failure(p.startNativeRotation('native/busy', randomUUID()));
+    expect(none.code).toBe('invalid');
+    expect(none.message).toMatch(/no rotation Lambda/);
+    const denied = await failure(p.startNativeRotation('native/busy', randomUUID(), `${LAMBDA}-missing`));
+    expect(denied.code).toBe('permission_denied');
+    await p.startNativeRotation('native/busy', randomUUID(), LAMBDA);
+    const busy = await failure(p.startNativeRotation('native/busy', randomUUID(), LAMBDA));
+    expect(busy.code).toBe('conflict');
+    expect(busy.message).toMatch(/in progress/);
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+    expect((await failure(p.startNativeRotation('native/absent', randomUUID(), LAMBDA))).code).toBe('not_found');
+  });
+
+  it('reports the version when a crash lost the answer to an earlier RotateSecret with the same token', async () => {
+    emulator.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 });
+    const p = provider();
+    await write(p, 'native/lost', canary());
+    const token = randomUUID();
+    // The earlier attempt reached AWS; whoever sent it never saw the answer.
+    await sm.send(new RotateSecretCommand({ SecretId: 'native/lost', ClientRequestToken: token, RotationLambdaARN: LAMBDA }));
+    emulator.requests.length = 0;
+    expect(await p.startNativeRotation('native/lost', token, LAMBDA)).toEqual({ versionId: token });
+    expect(emulator.requests).not.toContain('RotateSecret');
+    expect(emulator.rotationInvocations()).toHaveLength(1);
+  });
 });

@@ -325,3 +325,165 @@ describe('faults on write', () => {
     expect(await write('slow', 'value')).toMatchObject({ versionId: '1', createdSecret: true });
   });
 });
+
+// ---- rotation members ----------------------------------------------------------------------
+
+const versionPath = (secret: string, v: string) => `projects/${PROJECT}/secrets/${secret}/versions/${v}`;
+const statesOf = async (ref: string) => Object.fromEntries((await provider.listVersions(ref)).map((v) => [v.versionId, v.state]));
+
+describe('staging and currentVersionId', () => {
+  test('GCP has no staging: a pending write is current at once', async () => {
+    expect(provider.supportsStaging).toBe(false);
+    expect(await provider.currentVersionId('none-yet')).toBeNull();
+    await write('st', uniqueValue());
+    const value = uniqueValue();
+    const pending = await provider.writeValue({ ref: 'st', value: new SecretValue(value), idempotencyToken: crypto.randomUUID(), labels: {}, stage: 'pending' });
+    expect(pending.versionId).toBe('2');
+    expect(await provider.currentVersionId('st')).toBe('2');
+    expect((await provider.readValue('st')).reveal()).toBe(value);
+  });
+
+  test('no version is current when the newest is disabled (latest does not fall back)', async () => {
+    await write('cv', uniqueValue());
+    await write('cv', uniqueValue());
+    await raw.disableSecretVersion({ name: versionPath('cv', '2') });
+    expect(await provider.currentVersionId('cv')).toBeNull();
+  });
+});
+
+describe('promote', () => {
+  test('the newest enabled version: nothing to do, twice', async () => {
+    await write('pr', uniqueValue());
+    await write('pr', uniqueValue());
+    emu.requests.length = 0;
+    await provider.promote('pr', '2');
+    await provider.promote('pr', '2');
+    expect(emu.requests).toEqual(['ListSecretVersions', 'ListSecretVersions']);
+    expect(await statesOf('pr')).toEqual({ '1': 'enabled', '2': 'enabled' });
+  });
+
+  test('the newest but disabled: enabled again', async () => {
+    await write('pr2', uniqueValue());
+    await write('pr2', uniqueValue());
+    await raw.disableSecretVersion({ name: versionPath('pr2', '2') });
+    await provider.promote('pr2', '2');
+    await provider.promote('pr2', '2');
+    expect(await provider.currentVersionId('pr2')).toBe('2');
+  });
+
+  test('not the newest or destroyed: a conflict, changing nothing; no secret: not_found', async () => {
+    await write('pr3', uniqueValue());
+    await write('pr3', uniqueValue());
+    expect((await rejection(provider.promote('pr3', '1'))).code).toBe('conflict');
+    await raw.destroySecretVersion({ name: versionPath('pr3', '2') });
+    expect((await rejection(provider.promote('pr3', '2'))).code).toBe('conflict');
+    expect((await rejection(provider.promote('pr3-none', '1'))).code).toBe('not_found');
+    expect(await statesOf('pr3')).toEqual({ '1': 'enabled', '2': 'destroyed' });
+  });
+});
+
+describe('retire', () => {
+  test('disables the old version; twice is fine, and a destroyed one counts as retired', async () => {
+    await write('rt', uniqueValue());
+    await write('rt', uniqueValue());
+    await write('rt', uniqueValue());
+    await provider.retire('rt', '1');
+    await provider.retire('rt', '1');
+    await raw.destroySecretVersion({ name: versionPath('rt', '2') });
+    await provider.retire('rt', '2');
+    expect(await statesOf('rt')).toEqual({ '1': 'disabled', '2': 'destroyed', '3': 'enabled' });
+  });
+
+  test('refuses the current version and reports an unknown one as not_found', async () => {
+    await write('rt2', uniqueValue());
+    expect((await rejection(provider.retire('rt2', '1'))).code).toBe('conflict');
+    expect((await rejection(provider.retire('rt2', '7'))).code).toBe('not_found');
+    expect(await statesOf('rt2')).toEqual({ '1': 'enabled' });
+  });
+});
+
+describe('rollback', () => {
+  test('adds the previous value again as the newest version and disables the failed one; twice adds nothing more', async () => {
+    const previous = uniqueValue();
+    const failed = uniqueValue();
+    await write('rb', previous);
+    await write('rb', failed);
+    const token = crypto.randomUUID();
+    expect(await provider.rollback('rb', '1', '2', token)).toEqual({ currentVersionId: '3' });
+    expect(await statesOf('rb')).toEqual({ '1': 'enabled', '2': 'disabled', '3': 'enabled' });
+    expect((await provider.readValue('rb')).reveal()).toBe(previous);
+    expect(await provider.rollback('rb', '1', '2', token)).toEqual({ currentVersionId: '3' });
+    expect(await statesOf('rb')).toEqual({ '1': 'enabled', '2': 'disabled', '3': 'enabled' });
+    expect(emu.storedValues()).toEqual([previous, failed, previous]);
+  });
+
+  test('finishes a rollback that stopped after the re-add (the failed version still enabled)', async () => {
+    const previous = uniqueValue();
+    await write('rb2', previous);
+    await write('rb2', uniqueValue());
+    await write('rb2', previous); // what the interrupted attempt had added
+    expect(await provider.rollback('rb2', '1', '2', crypto.randomUUID())).toEqual({ currentVersionId: '3' });
+    expect(await statesOf('rb2')).toEqual({ '1': 'enabled', '2': 'disabled', '3': 'enabled' });
+  });
+
+  test('refuses when someone wrote another value after the rotation, or the previous version is gone', async () => {
+    await write('rb3', uniqueValue());
+    await write('rb3', uniqueValue());
+    await write('rb3', uniqueValue());
+    const moved = await rejection(provider.rollback('rb3', '1', '2', crypto.randomUUID()));
+    expect(moved.code).toBe('conflict');
+    expect(moved.message).toMatch(/newer version/);
+    expect(await statesOf('rb3')).toEqual({ '1': 'enabled', '2': 'enabled', '3': 'enabled' });
+
+    await write('rb4', uniqueValue());
+    await write('rb4', uniqueValue());
+    await raw.disableSecretVersion({ name: versionPath('rb4', '1') });
+    const gone = await rejection(provider.rollback('rb4', '1', '2', crypto.randomUUID()));
+    expect(gone.code).toBe('conflict');
+    expect(gone.message).toMatch(/grace period is over/);
+    expect(await statesOf('rb4')).toEqual({ '1': 'disabled', '2': 'enabled' });
+  });
+});
+
+describe('readValue', () => {
+  test('reads latest or a given version into a SecretValue that prints as [redacted]', async () => {
+    const first = uniqueValue();
+    const second = uniqueValue();
+    await write('rd', first);
+    await write('rd', second);
+    const latest = await provider.readValue('rd');
+    expect(latest).toBeInstanceOf(SecretValue);
+    expect(latest.reveal()).toBe(second);
+    expect((await provider.readValue('rd', '1')).reveal()).toBe(first);
+    for (const text of [String(latest), `${latest}`, JSON.stringify({ latest }), inspect(latest), inspect({ latest }, { depth: 5 })]) {
+      expect(text).toContain('[redacted]');
+      expect(text).not.toContain(second);
+    }
+  });
+
+  test('a disabled version is a conflict, a missing one not_found, a bad id invalid, faults without the value', async () => {
+    const value = uniqueValue();
+    await write('rd2', value);
+    await write('rd2', uniqueValue());
+    await raw.disableSecretVersion({ name: versionPath('rd2', '1') });
+    const disabled = await rejection(provider.readValue('rd2', '1'));
+    expect(disabled.code).toBe('conflict');
+    expect(disabled.message).toMatch(/disabled or destroyed/);
+    expect((await rejection(provider.readValue('rd2', '9'))).code).toBe('not_found');
+    expect((await rejection(provider.readValue('rd2', 'abc'))).code).toBe('invalid');
+    emu.faults.add({ operation: 'AccessSecretVersion', error: 'permission_denied' });
+    const denied = await rejection(provider.readValue('rd2'));
+    expect(denied.code).toBe('permission_denied');
+    expectNoValue(denied, value);
+  });
+});
+
+describe('native rotation', () => {
+  test('is unsupported on GCP, with a message that says what to use instead', async () => {
+    for (const call of [provider.startNativeRotation(), provider.nativeRotationStatus()]) {
+      const error = await rejection(call);
+      expect(error.code).toBe('unsupported');
+      expect(error.message).toMatch(/generated or PostgreSQL/);
+    }
+  });
+});

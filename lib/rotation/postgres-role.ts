@@ -1,0 +1,240 @@
+// The database side of the PostgreSQL role-password rotation: read the admin credential
+// (itself a secret in the provider, never stored by the app), set a role's new password,
+// and prove the new password logs in before the rotation promotes it.
+//
+// ALTER ROLE takes no bind parameters, so the statement is built with pg's escapeIdentifier
+// and escapeLiteral. The password does not travel in it as text: it is hashed here into a
+// SCRAM-SHA-256 verifier (what psql's \password does), so server logs (log_statement=ddl),
+// pg_stat_statements and psql history never see it. Errors carry our own messages and the
+// SQLSTATE or socket code only; a server message can quote the statement, so none is kept.
+import 'server-only';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { z } from 'zod';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
+import { SecretValue } from '@/lib/secret-value';
+
+export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+/** Where and as whom to connect. The password stays wrapped: this object may be logged. */
+export interface AdminCredential {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: SecretValue;
+  /** libpq's meaning; omitted = disable (pg's default). verify-ca checks the host name too. */
+  sslmode?: SslMode;
+}
+
+export interface PostgresCallOptions {
+  /** Deadline for connecting and for each statement. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A ProviderError (so the rotation engine retries and reports it like a provider failure)
+ *  about the database the role lives in. */
+export class PostgresRoleError extends ProviderError {
+  constructor(code: ProviderErrorCode, message: string, providerCode?: string) {
+    super(code, message, providerCode);
+    this.name = 'PostgresRoleError';
+  }
+}
+
+const MESSAGES = {
+  credentialShape:
+    'The admin credential must be JSON {"host","port","database","user","password"} (RDS-style "username"/"dbname" work too) or a postgres:// URL.',
+  roleName: 'The role name must be 1 to 63 bytes without NUL characters.',
+  passwordChars: 'The new password must be 1 to 1024 printable ASCII characters.',
+  roleMissing: 'The role does not exist on this database server. Check the role name in the rotation settings.',
+  privilege:
+    "The admin credential may not change this role's password. It needs CREATEROLE (and, for a superuser role, to be a superuser itself).",
+  adminLogin: 'The database refused the admin credential (wrong user or password, or pg_hba.conf does not allow it). Check the admin secret.',
+  noDatabase: 'The database named in the admin credential does not exist.',
+  noConnect: 'The role may not connect to the database named in the admin credential, so its new password cannot be verified.',
+  unreachable: 'The database server could not be reached. Check host and port in the admin credential and the network path.',
+  busy: 'The database server is not accepting connections right now (starting up, shutting down or out of connection slots). Try again.',
+  timeout: 'The database server did not answer in time. Running the step again is safe.',
+  tls: 'The TLS connection to the database failed (certificate or sslmode). Check sslmode in the admin credential.',
+  unknown: 'The database returned an unexpected error. Nothing was changed that a re-run would not repeat safely.',
+} as const;
+
+const ZCredential = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535).default(5432),
+  database: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string(),
+  sslmode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
+});
+
+/** The admin credential read from the provider: JSON (ours or the RDS shape) or a URL.
+ *  Errors name what is wrong, never the text (it holds a password). */
+export function parseAdminCredential(value: SecretValue): AdminCredential {
+  const text = value.reveal().trim();
+  let fields: Record<string, unknown>;
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      fields = parsed as Record<string, unknown>;
+    } catch {
+      // JSON.parse's message quotes the input.
+      throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} It is not valid JSON.`);
+    }
+    fields = { ...fields, user: fields.user ?? fields.username, database: fields.database ?? fields.dbname };
+  } else if (/^postgres(ql)?:\/\//i.test(text)) {
+    fields = fromUrl(text);
+  } else {
+    throw new PostgresRoleError('invalid', MESSAGES.credentialShape);
+  }
+  const result = ZCredential.safeParse(fields);
+  if (!result.success) {
+    const bad = [...new Set(result.error.issues.map((i) => String(i.path[0])))].sort().join(', ');
+    throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} Missing or invalid: ${bad}.`);
+  }
+  const { password, sslmode, ...rest } = result.data;
+  return { ...rest, password: new SecretValue(password), ...(sslmode ? { sslmode } : {}) };
+}
+
+function fromUrl(text: string): Record<string, unknown> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // URL's TypeError carries the input.
+    throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} The URL cannot be parsed.`);
+  }
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} The URL has a bad %-escape.`);
+    }
+  };
+  const user = decode(url.username);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port || undefined,
+    // libpq's default database is the user's name.
+    database: decode(url.pathname.replace(/^\//, '')) || user,
+    user,
+    password: decode(url.password),
+    sslmode: url.searchParams.get('sslmode') ?? undefined,
+  };
+}
+
+/** Sets the role's password to `password`. Running it again with the same password is
+ *  harmless (each run stores a fresh verifier of the same password). */
+export async function setRolePassword(admin: AdminCredential, role: string, password: SecretValue, options: PostgresCallOptions = {}): Promise<void> {
+  checkRoleName(role);
+  const verifier = scramVerifier(password);
+  await withClient(clientConfig(admin, admin.user, admin.password, options), 'admin', async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [role]);
+    if (!rowCount) throw new PostgresRoleError('not_found', MESSAGES.roleMissing, '42704');
+    // Never logged: even as a verifier it is a credential.
+    await client.query(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH PASSWORD ${pg.escapeLiteral(verifier)}`);
+  });
+}
+
+/** Opens a connection as `role` with `password` to the admin credential's host, port and
+ *  database and runs SELECT 1. False when the server refuses the login; other failures
+ *  (unreachable, no CONNECT privilege) throw, since they say nothing about the password. */
+export async function verifyLogin(admin: AdminCredential, role: string, password: SecretValue, options: PostgresCallOptions = {}): Promise<boolean> {
+  checkRoleName(role);
+  try {
+    await withClient(clientConfig(admin, role, password, options), 'role', async (client) => {
+      await client.query('SELECT 1');
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof PostgresRoleError && error.providerCode !== undefined && LOGIN_REFUSED.includes(error.providerCode)) return false;
+    throw error;
+  }
+}
+
+/** invalid_password, invalid_authorization_specification (no such role, NOLOGIN, pg_hba reject). */
+const LOGIN_REFUSED = ['28P01', '28000'];
+
+function checkRoleName(role: string): void {
+  if (role.length === 0 || Buffer.byteLength(role, 'utf8') > 63 || role.includes('\0')) {
+    throw new PostgresRoleError('invalid', MESSAGES.roleName);
+  }
+}
+
+function clientConfig(admin: AdminCredential, user: string, password: SecretValue, options: PostgresCallOptions): pg.ClientConfig {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const sslmode = admin.sslmode ?? 'disable';
+  return {
+    host: admin.host,
+    port: admin.port,
+    database: admin.database,
+    user,
+    password: password.reveal(),
+    ssl: sslmode === 'disable' ? false : sslmode === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true },
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    application_name: 'secret-inventory-rotation',
+  };
+}
+
+/** One short-lived connection; every failure leaves as a PostgresRoleError. */
+async function withClient(config: pg.ClientConfig, as: 'admin' | 'role', work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client(config);
+  // A connection that breaks later emits 'error' on the client; without a listener that
+  // would crash the process. The failing query reports it.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await work(client);
+  } catch (error) {
+    throw toPostgresRoleError(error, as);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE'];
+
+/** Reads the SQLSTATE or socket code, never the message (it can quote the statement). */
+export function toPostgresRoleError(error: unknown, as: 'admin' | 'role'): PostgresRoleError {
+  if (error instanceof PostgresRoleError) return error;
+  const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined;
+  const text = error instanceof Error ? error.message : '';
+  if (code === '28P01' || code === '28000') {
+    // For the role this is the answer verifyLogin looks for; for the admin, a bad credential.
+    return new PostgresRoleError('permission_denied', as === 'admin' ? MESSAGES.adminLogin : 'The database refused the login.', code);
+  }
+  if (code === '42704') return new PostgresRoleError('not_found', MESSAGES.roleMissing, code);
+  if (code === '42501') return new PostgresRoleError('permission_denied', as === 'admin' ? MESSAGES.privilege : MESSAGES.noConnect, code);
+  if (code === '3D000') return new PostgresRoleError('invalid', MESSAGES.noDatabase, code);
+  if (code === '57P03' || code === '53300' || code === '57P01') return new PostgresRoleError('unavailable', MESSAGES.busy, code);
+  if (code === '57014' || code === 'ETIMEDOUT') return new PostgresRoleError('timeout', MESSAGES.timeout, code);
+  if (code !== undefined && NETWORK_CODES.includes(code)) return new PostgresRoleError('unavailable', MESSAGES.unreachable, code);
+  if (code !== undefined && /^(ERR_TLS|ERR_SSL|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|CERT_)/.test(code)) {
+    return new PostgresRoleError('unavailable', MESSAGES.tls, code);
+  }
+  // pg's own errors have no code; read only to classify, never passed on.
+  if (/timeout/i.test(text)) return new PostgresRoleError('timeout', MESSAGES.timeout);
+  if (/does not support SSL|SSL/i.test(text)) return new PostgresRoleError('unavailable', MESSAGES.tls);
+  if (/Connection terminated/i.test(text)) return new PostgresRoleError('unavailable', MESSAGES.unreachable);
+  return new PostgresRoleError('unknown', MESSAGES.unknown, code);
+}
+
+/** The SCRAM-SHA-256 verifier PostgreSQL stores for `password` (RFC 5802/7677, as
+ *  PQencryptPasswordConn builds it). Printable ASCII only: for it SASLprep changes nothing,
+ *  so the server and every client derive the same keys. */
+export function scramVerifier(password: SecretValue, iterations = 4096, salt: Buffer = randomBytes(16)): string {
+  const text = password.reveal();
+  if (text.length === 0 || text.length > 1024 || !/^[\x20-\x7e]+$/.test(text)) {
+    throw new PostgresRoleError('invalid', MESSAGES.passwordChars);
+  }
+  const salted = pbkdf2Sync(text, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  salted.fill(0);
+  clientKey.fill(0);
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}

@@ -1,0 +1,77 @@
+// The settings each rotation strategy keeps in Secret.rotationConfig (JSON). Never a value:
+// the PostgreSQL strategy names another inventory secret that holds the admin credential,
+// and the provider reads it when the rotation runs. Shared by the policy form, the actions
+// and the rotation engine, so it holds no server-only code.
+import { z } from 'zod';
+import type { RotationStrategy } from '@/generated/prisma/enums';
+import { ALPHABET_NAMES, GENERATED_LENGTH } from '@/lib/values/alphabets';
+import { parseInput } from './parse';
+
+export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native'] as const;
+// Fails to compile when the schema's enum and this list drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _strategiesMatch: Same<(typeof ROTATION_STRATEGIES)[number], RotationStrategy> = true;
+void _strategiesMatch;
+
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+/** generated: what the server draws the new value from. */
+export const ZGeneratedConfig = z.object({
+  alphabet: z.enum(ALPHABET_NAMES, 'Choose one of the offered alphabets').default('alphanumeric'),
+  length: z.coerce
+    .number({ message: 'Enter a whole number of characters' })
+    .int('Enter a whole number of characters')
+    .min(GENERATED_LENGTH.min, `Use at least ${GENERATED_LENGTH.min} characters`)
+    .max(GENERATED_LENGTH.max, `Use at most ${GENERATED_LENGTH.max} characters`)
+    .default(GENERATED_LENGTH.default),
+});
+export type TGeneratedConfig = z.output<typeof ZGeneratedConfig>;
+
+/** postgres_role: which role's password this secret is, and which inventory secret holds
+ *  the admin credential (JSON or postgres:// URL, see lib/rotation/postgres-role.ts). */
+export const ZPostgresRoleConfig = z.object({
+  adminSecretId: z.uuid('Choose the secret that holds the admin credential'),
+  role: z
+    .string({ message: 'Enter the role name' })
+    .min(1, 'Enter the role name')
+    // PostgreSQL truncates identifiers to NAMEDATALEN-1 = 63 bytes: a longer name would
+    // silently change another role. Spaces and case are kept: the name is used quoted.
+    .refine((v) => Buffer.byteLength(v, 'utf8') <= 63, 'A PostgreSQL role name has at most 63 bytes')
+    .refine((v) => !v.includes('\0'), 'A role name cannot contain a NUL character'),
+});
+export type TPostgresRoleConfig = z.output<typeof ZPostgresRoleConfig>;
+
+/** provider_native: the rotation Lambda, when the secret has none configured in AWS yet. */
+export const ZProviderNativeConfig = z.object({
+  lambdaArn: z.preprocess(
+    blank,
+    z
+      .string()
+      .max(2048, 'An ARN has at most 2048 characters')
+      .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/, 'Enter a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)')
+      .optional(),
+  ),
+});
+export type TProviderNativeConfig = z.output<typeof ZProviderNativeConfig>;
+
+export type RotationConfig =
+  | { strategy: 'manual'; config: null }
+  | { strategy: 'generated'; config: TGeneratedConfig }
+  | { strategy: 'postgres_role'; config: TPostgresRoleConfig }
+  | { strategy: 'provider_native'; config: TProviderNativeConfig };
+
+/** The stored (or submitted) JSON for `strategy`, checked; InputError with per-field
+ *  messages when it does not fit. Manual rotations keep no settings. */
+export function parseRotationConfig(strategy: RotationStrategy, json: unknown): RotationConfig {
+  const input = json ?? {};
+  switch (strategy) {
+    case 'manual':
+      return { strategy, config: null };
+    case 'generated':
+      return { strategy, config: parseInput(ZGeneratedConfig, input) };
+    case 'postgres_role':
+      return { strategy, config: parseInput(ZPostgresRoleConfig, input) };
+    case 'provider_native':
+      return { strategy, config: parseInput(ZProviderNativeConfig, input) };
+  }
+}

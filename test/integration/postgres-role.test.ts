@@ -1,0 +1,197 @@
+// The PostgreSQL role-password strategy's database side against a real PostgreSQL that
+// checks passwords (test/support/password-postgres.ts explains why not the trust-auth one):
+// a rotated password logs in and the old one no longer does, the server keeps only a SCRAM
+// verifier, and bad admin credentials, missing roles, missing privileges, unreachable
+// servers and hostile role names all end as errors that name no value.
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError } from '@/lib/providers/errors';
+import { type AdminCredential, PostgresRoleError, parseAdminCredential, setRolePassword, verifyLogin } from '@/lib/rotation/postgres-role';
+import { SecretValue } from '@/lib/secret-value';
+import { type PasswordPostgres, startPasswordPostgres } from '../support/password-postgres';
+
+let server: PasswordPostgres;
+let admin: AdminCredential;
+let sql: pg.Client;
+const createdRoles: string[] = [];
+// Roles are cluster-wide: a prefix of our own keeps parallel runs apart.
+const PREFIX = `rot_${process.pid}_${randomBytes(2).toString('hex')}`;
+
+beforeAll(async () => {
+  server = await startPasswordPostgres();
+  admin = parseAdminCredential(
+    new SecretValue(JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password })),
+  );
+  sql = new pg.Client({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password });
+  await sql.connect();
+});
+
+afterAll(async () => {
+  for (const role of createdRoles) await sql?.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`).catch(() => {});
+  await sql?.end();
+  await server?.stop();
+});
+
+const secret = () => `pw-${randomBytes(12).toString('base64url')}`;
+
+async function createRole(suffix: string, password: string | null, extra = 'LOGIN'): Promise<string> {
+  const role = `${PREFIX}${suffix}`;
+  createdRoles.push(role);
+  const pw = password === null ? '' : ` PASSWORD ${pg.escapeLiteral(password)}`;
+  await sql.query(`CREATE ROLE ${pg.escapeIdentifier(role)} ${extra}${pw}`);
+  return role;
+}
+
+async function failure(promise: Promise<unknown>): Promise<PostgresRoleError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a PostgresRoleError, but the call succeeded');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PostgresRoleError);
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as PostgresRoleError;
+}
+
+function expectNoValue(error: Error, ...values: string[]) {
+  for (const text of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })]) {
+    for (const value of values) expect(text).not.toContain(value);
+  }
+  expect(error.cause).toBeUndefined();
+}
+
+it('runs against a server that refuses wrong passwords (else verification would prove nothing)', async () => {
+  const role = await createRole('_probe', secret());
+  expect(await verifyLogin(admin, role, new SecretValue('certainly-not-the-password'))).toBe(false);
+  // The machine's trust-auth cluster would have let that in: the embedded one is used here.
+  expect(['test-server', 'embedded']).toContain(server.source);
+});
+
+describe('setRolePassword and verifyLogin', () => {
+  it('rotates: the new password logs in, the old one no longer does; a re-run is harmless', async () => {
+    const oldPassword = secret();
+    const role = await createRole('_app', oldPassword);
+    expect(await verifyLogin(admin, role, new SecretValue(oldPassword))).toBe(true);
+
+    const newPassword = secret();
+    await setRolePassword(admin, role, new SecretValue(newPassword));
+    expect(await verifyLogin(admin, role, new SecretValue(newPassword))).toBe(true);
+    expect(await verifyLogin(admin, role, new SecretValue(oldPassword))).toBe(false);
+
+    await setRolePassword(admin, role, new SecretValue(newPassword));
+    expect(await verifyLogin(admin, role, new SecretValue(newPassword))).toBe(true);
+  });
+
+  it('stores a SCRAM verifier: the plaintext never reaches the server', async () => {
+    const role = await createRole('_scram', secret());
+    const password = secret();
+    await setRolePassword(admin, role, new SecretValue(password));
+    const { rows } = await sql.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role]);
+    expect(rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(rows[0].rolpassword).not.toContain(password);
+    const { rows: activity } = await sql.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE query ILIKE '%ALTER ROLE%'");
+    for (const row of activity) expect(row.query).not.toContain(password);
+  });
+
+  it('accepts passwords with quotes, backslashes and dollar signs', async () => {
+    const role = await createRole('_quotes', secret());
+    const password = `a'b"c\\d$$e$1;--${randomBytes(4).toString('hex')}`;
+    await setRolePassword(admin, role, new SecretValue(password));
+    expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(true);
+  });
+
+  it('quotes hostile role names: each one is changed, and nothing else is', async () => {
+    const victim = await createRole('_victim', secret());
+    const hostile = [
+      `"; DROP ROLE "${victim}"; --`,
+      `'); DROP ROLE ${victim}; --`,
+      'with space',
+      'MiXeD Case',
+      'ünïcødé',
+      'back\\slash',
+      '"quoted"',
+      '$$dollar$$',
+    ];
+    for (const suffix of hostile) {
+      const role = await createRole(suffix, secret());
+      const password = secret();
+      await setRolePassword(admin, role, new SecretValue(password));
+      expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(true);
+    }
+    const { rowCount } = await sql.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [victim]);
+    expect(rowCount).toBe(1);
+    // Quoted means case-exact: the lower-cased name is another (missing) role.
+    expect((await failure(setRolePassword(admin, `${PREFIX}mixed case`, new SecretValue(secret())))).code).toBe('not_found');
+  });
+
+  it('a NOLOGIN role cannot verify: false, not an error', async () => {
+    const password = secret();
+    const role = await createRole('_nologin', password, 'NOLOGIN');
+    expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(false);
+  });
+});
+
+describe('failures', () => {
+  it('a missing role is not_found and changes nothing', async () => {
+    const password = secret();
+    const error = await failure(setRolePassword(admin, `${PREFIX}_missing`, new SecretValue(password)));
+    expect(error.code).toBe('not_found');
+    expect(error.message).toMatch(/role does not exist/);
+    expectNoValue(error, password);
+    expect(await verifyLogin(admin, `${PREFIX}_missing`, new SecretValue(password))).toBe(false);
+  });
+
+  it('a wrong admin password is permission_denied without the password in the error', async () => {
+    const role = await createRole('_wrongadmin', secret());
+    const wrong = `wrong-${secret()}`;
+    const badAdmin = { ...admin, password: new SecretValue(wrong) };
+    const password = secret();
+    const error = await failure(setRolePassword(badAdmin, role, new SecretValue(password)));
+    expect(error).toMatchObject({ code: 'permission_denied', providerCode: '28P01' });
+    expect(error.message).toMatch(/refused the admin credential/);
+    expectNoValue(error, wrong, password);
+  });
+
+  it('an admin without CREATEROLE is permission_denied; the target keeps its password', async () => {
+    const limitedPassword = secret();
+    const limited = await createRole('_limited', limitedPassword);
+    const targetPassword = secret();
+    const target = await createRole('_target', targetPassword);
+    const limitedAdmin = { ...admin, user: limited, password: new SecretValue(limitedPassword) };
+    const error = await failure(setRolePassword(limitedAdmin, target, new SecretValue(secret())));
+    expect(error).toMatchObject({ code: 'permission_denied', providerCode: '42501' });
+    expect(error.message).toMatch(/CREATEROLE/);
+    expect(await verifyLogin(admin, target, new SecretValue(targetPassword))).toBe(true);
+  });
+
+  it('an unreachable server is unavailable, for setting and for verifying (which does not answer false)', async () => {
+    const closed = new (await import('node:net')).Server();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const nowhere = { ...admin, port };
+    const set = await failure(setRolePassword(nowhere, 'anyone', new SecretValue(secret())));
+    expect(set).toMatchObject({ code: 'unavailable', providerCode: 'ECONNREFUSED' });
+    const verify = await failure(verifyLogin(nowhere, 'anyone', new SecretValue(secret())));
+    expect(verify.code).toBe('unavailable');
+  });
+
+  it('a database that does not exist is invalid', async () => {
+    const error = await failure(setRolePassword({ ...admin, database: `${PREFIX}_nodb` }, 'anyone', new SecretValue(secret())));
+    expect(error).toMatchObject({ code: 'invalid', providerCode: '3D000' });
+  });
+
+  it('refuses bad role names and non-ASCII passwords before connecting', async () => {
+    const role = await createRole('_ascii', secret());
+    for (const name of ['', 'x'.repeat(64), 'a\0b']) {
+      expect((await failure(setRolePassword(admin, name, new SecretValue(secret())))).code).toBe('invalid');
+    }
+    const password = `pässwörd-${secret()}`;
+    const error = await failure(setRolePassword(admin, role, new SecretValue(password)));
+    expect(error.code).toBe('invalid');
+    expectNoValue(error, password);
+  });
+});
