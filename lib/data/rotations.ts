@@ -13,7 +13,7 @@ import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { providerFor } from '@/lib/providers/index';
-import { derivedToken } from '@/lib/rotation/engine';
+import { derivedToken, withdraw } from '@/lib/rotation/engine';
 import { noticeOf, sendNotices } from '@/lib/rotation/notices';
 import { effectivePolicy } from '@/lib/rotation/policy';
 import { claimRun, commitTransition, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
@@ -273,11 +273,7 @@ export async function cancelRotation(caller: Caller, runId: string, clock: Clock
   const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
-    if (run.newVersionId) {
-      const provider = providerFor(connectionConfigOf(run.secret.connection!));
-      if (provider.supportsStaging || !run.previousVersionId) await provider.retire(run.secret.providerRef, run.newVersionId);
-      else await provider.rollback(run.secret.providerRef, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
-    }
+    await withdraw(providerFor(connectionConfigOf(run.secret.connection!)), run.secret.providerRef, run);
     await commitTransition(run, owner, caller, clock.now(), { event: 'cancelled', detail: { withdrawnVersionId: run.newVersionId } });
     return { runId: run.id };
   });

@@ -64,8 +64,10 @@ export class LocalProvider implements SecretProvider {
     if (newest.state !== 'enabled') await storeOf().setState(ref, versionId, 'enabled');
   }
 
-  retire(ref: string, versionId: string): Promise<void> {
-    return storeOf().setState(ref, versionId, 'disabled');
+  /** Like AWS and GCP: the current version is never retired (roll back or write anew). */
+  async retire(ref: string, versionId: string): Promise<void> {
+    if ((await this.currentVersionId(ref)) === versionId) throw new ProviderError('conflict', 'The current version cannot be retired.');
+    await storeOf().setState(ref, versionId, 'disabled');
   }
 
   async rollback(ref: string, previousVersionId: string, failedVersionId: string, token: string): Promise<{ currentVersionId: string }> {

@@ -15,9 +15,11 @@ import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { providerFor } from '@/lib/providers/index';
 import type { SecretProvider, WrittenVersion } from '@/lib/providers/types';
 import type { SecretValue } from '@/lib/secret-value';
-import { ALPHABET_NAMES, GENERATED_LENGTH, type AlphabetName } from '@/lib/values/alphabets';
+import { parseRotationConfig } from '@/lib/validation/rotation-config';
+import type { AlphabetName } from '@/lib/values/alphabets';
 import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
+import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-role';
 import { claimRun, commitTransition, LostLease, markRotated, releaseRun, type LoadedRun, type Transition } from './runs';
 
 /** Transient provider failures are retried this many times, with growing pauses. */
@@ -175,12 +177,37 @@ async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
       }
       return { waitUntil: new Date(now.getTime() + NATIVE_POLL_MS) };
     }
+    case 'postgres_role':
+      return verifyPostgresRole(run, provider, ref, versionId);
     default: {
       const exists = (await provider.listVersions(ref)).some((v) => v.versionId === versionId && v.state !== 'destroyed');
       if (!exists) throw new RotationFailure('version_missing', 'The new version is no longer at the provider.');
       return { event: 'verified', detail: { versionId } };
     }
   }
+}
+
+/**
+ * The PostgreSQL role strategy: set the role's password to the new version's value (read
+ * back from the provider, so a re-run after a crash sets the value that was stored, not a
+ * fresh one) with the admin credential held by another inventory secret, then prove it by
+ * logging in as the role. Only then is the version promoted.
+ */
+async function verifyPostgresRole(run: LoadedRun, provider: SecretProvider, ref: string, versionId: string): Promise<StepResult> {
+  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
+  if (parsed.strategy !== 'postgres_role') throw new RotationFailure('misconfigured', 'The PostgreSQL settings of this secret are missing.');
+  const { adminSecretId, role } = parsed.config;
+  const adminSecret = await db.secret.findUnique({ where: { id: adminSecretId }, include: { connection: true } });
+  if (!adminSecret?.connection || !adminSecret.providerRef) {
+    throw new RotationFailure('misconfigured', 'The secret holding the PostgreSQL admin credential is missing or not connected to a provider.');
+  }
+  const admin = parseAdminCredential(await providerFor(connectionConfigOf(adminSecret.connection)).readValue(adminSecret.providerRef));
+  const password = await provider.readValue(ref, versionId);
+  await setRolePassword(admin, role, password);
+  if (!(await verifyLogin(admin, role, password))) {
+    throw new RotationFailure('verify_failed', `Logging in as ${role} with the new password failed; the new version was not promoted.`);
+  }
+  return { event: 'verified', detail: { versionId, by: 'login' } };
 }
 
 async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
@@ -266,8 +293,7 @@ async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
   try {
     const { provider, ref } = providerOf(run);
     if (run.strategy === 'provider_native') return true; // the Lambda's own failure handling
-    if (provider.supportsStaging || !run.previousVersionId) await provider.retire(ref, run.newVersionId);
-    else await provider.rollback(ref, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
+    await withdraw(provider, ref, run);
     return true;
   } catch (error) {
     log.warn('could not withdraw the new version of a failed rotation', { runId: run.id, code: (error as ProviderError).code });
@@ -277,6 +303,16 @@ async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
 
 // ---------------------------------------------------------------------------
 // Helpers
+
+/** Takes back a new version that was never promoted: AWS drops its AWSPENDING label; GCP
+ *  and local (where it is already current) restore the previous value, or disable the
+ *  version when it is the secret's first. */
+export async function withdraw(provider: SecretProvider, ref: string, run: Pick<LoadedRun, 'newVersionId' | 'previousVersionId' | 'writeToken'>) {
+  if (!run.newVersionId) return;
+  if (provider.supportsStaging) await provider.retire(ref, run.newVersionId);
+  else if (run.previousVersionId) await provider.rollback(ref, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
+  else await provider.setVersionEnabled(ref, run.newVersionId, false);
+}
 
 /** A second, stable UUID for a run's follow-up write (rollback, withdrawal). */
 export function derivedToken(token: string, purpose: string): string {
@@ -293,16 +329,16 @@ async function versionWrittenSince(provider: SecretProvider, ref: string, run: L
   return candidate ? { versionId: candidate.versionId, createdAt: candidate.createdAt!, createdSecret: false } : null;
 }
 
+/** What to generate: the secret's generated-strategy settings; PostgreSQL passwords are
+ *  letters and digits (safe in every connection string), 32 characters. */
 function generatedSpecOf(run: LoadedRun): { alphabet: AlphabetName; length: number } {
-  const config = (run.secret.rotationConfig ?? {}) as { alphabet?: string; length?: number };
-  const alphabet = ALPHABET_NAMES.includes(config.alphabet as AlphabetName) ? (config.alphabet as AlphabetName) : 'symbols';
-  const length = Number.isInteger(config.length) && config.length! >= GENERATED_LENGTH.min && config.length! <= GENERATED_LENGTH.max ? config.length! : 32;
-  return run.strategy === 'postgres_role' ? { alphabet: 'alphanumeric', length } : { alphabet, length };
+  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
+  return parsed.strategy === 'generated' ? parsed.config : { alphabet: 'alphanumeric', length: 32 };
 }
 
 function nativeLambdaOf(run: LoadedRun): string | undefined {
-  const config = (run.secret.rotationConfig ?? {}) as { lambdaArn?: string };
-  return config.lambdaArn || undefined;
+  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
+  return parsed.strategy === 'provider_native' ? parsed.config.lambdaArn : undefined;
 }
 
 /**

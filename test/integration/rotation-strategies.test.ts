@@ -1,0 +1,238 @@
+// Each rotation strategy end to end through the engine, against the cloud emulators with
+// the real SDKs and against a PostgreSQL that checks passwords: labels and states at the
+// provider after each phase, and a fault storm in which every rotation ends cleanly.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@/lib/clock';
+import { startRotation } from '@/lib/data/rotations';
+import { writeSecretValue } from '@/lib/data/secret-values';
+import { db } from '@/lib/db';
+import { closeGcpClients } from '@/lib/providers/gcp-client';
+import { LocalProvider } from '@/lib/providers/local';
+import { advanceRotation } from '@/lib/rotation/engine';
+import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
+import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
+import { startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
+import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { useTestDatabase } from '../support/test-database';
+
+useTestDatabase();
+
+const HOUR = 3_600_000;
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-db';
+let aws: AwsSecretsManagerEmulator;
+let gcp: GcpSecretManagerEmulator;
+
+beforeAll(async () => {
+  aws = await startAwsSecretsManagerEmulator();
+  gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'rotation-project': '777777777777' } });
+});
+afterAll(async () => {
+  await closeGcpClients();
+  await aws.close();
+  await gcp.close();
+});
+
+type Kind = 'aws' | 'gcp' | 'local';
+async function secretWithValue(kind: Kind, strategy: 'generated' | 'provider_native' | 'postgres_role', config: object = {}, value = `initial-${randomUUID()}`) {
+  const engineer = await callerAs('engineer');
+  const connection = await seedConnection(
+    kind,
+    kind === 'aws' ? { region: 'us-east-1', endpoint: aws.endpoint } : kind === 'gcp' ? { projectId: 'rotation-project', endpoint: gcp.endpoint } : {},
+  );
+  const name = `db-${randomUUID().slice(0, 8)}`;
+  const secret = await seedConnectedSecret(connection.id, { name, providerRef: kind === 'gcp' ? `production-${name}` : `production/${name}` });
+  await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: strategy, rotationConfig: config, graceHours: 24 } });
+  await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, value);
+  return { engineer, secret };
+}
+
+/** Like DescribeSecret's VersionIdsToStages: labelled versions only. */
+function stagesOf(ref: string): Record<string, string[]> {
+  const versions = aws.describe(ref)!.versions.filter((v) => v.stages.length);
+  return Object.fromEntries(versions.map((v) => [v.versionId, v.stages]));
+}
+
+const runOf = (id: string) => db.rotationRun.findUniqueOrThrow({ where: { id } });
+
+/** Advances with the clock moving forward until the run is finished (or stops moving). */
+async function driveToEnd(runId: string, clock: ManualClock, stepMs = HOUR) {
+  for (let i = 0; i < 40; i += 1) {
+    await advanceRotation(runId, clock, 'worker');
+    const run = await runOf(runId);
+    if (['completed', 'failed', 'rolled_back', 'cancelled'].includes(run.state)) return run;
+    clock.advance(stepMs);
+  }
+  return runOf(runId);
+}
+
+describe('generated values', () => {
+  it('AWS: the new version waits as AWSPENDING, becomes AWSCURRENT with the old one AWSPREVIOUS, which is retired after the grace period', async () => {
+    const { engineer, secret } = await secretWithValue('aws', 'generated', { alphabet: 'hex', length: 40 });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const previous = (await runOf(runId)).previousVersionId!;
+    await advanceRotation(runId, clock, 'worker');
+    const run = await runOf(runId);
+    expect(run.state).toBe('in_grace');
+    let stages = stagesOf(secret.providerRef);
+    expect(stages[run.newVersionId!]).toEqual(['AWSCURRENT']);
+    expect(stages[previous]).toEqual(['AWSPREVIOUS']);
+    expect(aws.storedValues().at(-1)).toMatch(/^[0-9a-f]{40}$/);
+
+    clock.advance(25 * HOUR);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('completed');
+    stages = stagesOf(secret.providerRef);
+    expect(stages[previous]).toBeUndefined(); // deprecated: no label left
+    expect(stages[run.newVersionId!]).toEqual(['AWSCURRENT']);
+  });
+
+  it('GCP: the new version is the newest ENABLED one; the old one is disabled after the grace period', async () => {
+    const { engineer, secret } = await secretWithValue('gcp', 'generated');
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const run = await driveToEnd(runId, clock, 25 * HOUR);
+    expect(run).toMatchObject({ state: 'completed', previousVersionId: '1', newVersionId: '2' });
+    const versions = await (await import('@/lib/providers/index')).providerFor({ kind: 'gcp', projectId: 'rotation-project', endpoint: gcp.endpoint }).listVersions(secret.providerRef);
+    expect(versions.map((v) => [v.versionId, v.state, v.current])).toEqual([
+      ['2', 'enabled', true],
+      ['1', 'disabled', false],
+    ]);
+  });
+});
+
+describe('provider-native (AWS rotation Lambda)', () => {
+  it('follows the Lambda until AWSCURRENT moves, then keeps the grace period', async () => {
+    aws.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 }); // until flushed
+    const { engineer, secret } = await secretWithValue('aws', 'provider_native', { lambdaArn: LAMBDA });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('value_written'); // the Lambda is still working
+    aws.flushRotations();
+    await aws.rotationsSettled();
+    clock.advance(60_000);
+    await advanceRotation(runId, clock, 'worker');
+    const run = await runOf(runId);
+    expect(run.state).toBe('in_grace');
+    expect(stagesOf(secret.providerRef)[run.newVersionId!]).toEqual(['AWSCURRENT']);
+  });
+
+  it('fails cleanly when the Lambda gives up: the old value stays current', async () => {
+    const arn = `${LAMBDA}-failing`;
+    aws.setRotationLambda(arn, { outcome: 'fail', delayMs: 60_000 });
+    const { engineer, secret } = await secretWithValue('aws', 'provider_native', { lambdaArn: arn });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const previous = (await runOf(runId)).previousVersionId!;
+    await advanceRotation(runId, clock, 'worker');
+    aws.flushRotations();
+    await aws.rotationsSettled();
+    const run = await driveToEnd(runId, clock, 60_000);
+    expect(run).toMatchObject({ state: 'failed', failureCode: 'native_failed' });
+    expect(stagesOf(secret.providerRef)[previous]).toEqual(['AWSCURRENT']);
+  });
+});
+
+describe('PostgreSQL role password', () => {
+  let server: PasswordPostgres;
+  beforeAll(async () => {
+    server = await startPasswordPostgres();
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  async function roleWithPassword(password: string) {
+    const role = `app_${randomUUID().slice(0, 8)}`;
+    const admin = new pg.Client({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await admin.end();
+    return role;
+  }
+  const canLogIn = async (role: string, password: string) => {
+    const client = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  async function adminSecret() {
+    const engineer = await callerAs('engineer');
+    const holder = await seedConnectedSecret((await seedConnection('local')).id);
+    const credential = JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, sslmode: 'disable' });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, credential);
+    return holder.id;
+  }
+
+  it('sets the new password, proves it by logging in, and only then promotes it', async () => {
+    const oldPassword = `old${randomUUID().replaceAll('-', '')}`;
+    const role = await roleWithPassword(oldPassword);
+    const { engineer, secret } = await secretWithValue('local', 'postgres_role', { adminSecretId: await adminSecret(), role }, oldPassword);
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    const newPassword = (await new LocalProvider().readValue(secret.providerRef)).reveal();
+    expect(newPassword).not.toBe(oldPassword);
+    expect(await canLogIn(role, newPassword)).toBe(true);
+    expect(await canLogIn(role, oldPassword)).toBe(false);
+  });
+
+  it('fails without promoting when the role does not exist, and the old value is current again', async () => {
+    const { engineer, secret } = await secretWithValue('local', 'postgres_role', { adminSecretId: await adminSecret(), role: 'no_such_role' }, 'original');
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const run = await driveToEnd(runId, clock);
+    expect(run.state).toBe('failed');
+    expect(run.failureMessage).toBeTruthy();
+    expect((await new LocalProvider().readValue(secret.providerRef)).reveal()).toBe('original');
+  });
+});
+
+describe('a fault storm', () => {
+  it('50 rotations with 30% of provider calls failing and added latency all end cleanly, none half-promoted', async () => {
+    const engineer = await callerAs('engineer');
+    const secrets = [];
+    for (let i = 0; i < 50; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    const clock = new ManualClock();
+    const runs: { runId: string; secret: (typeof secrets)[number]; previous: string }[] = [];
+    for (const secret of secrets) {
+      const { runId } = await startRotation(engineer, secret.id, { graceHours: 1 }, clock);
+      runs.push({ runId, secret, previous: (await runOf(runId)).previousVersionId! });
+    }
+    aws.faults.add({ error: 'unavailable', probability: 0.3, latencyMs: 5 });
+    aws.faults.add({ error: 'throttled', probability: 0.1 });
+    try {
+      for (let pass = 0; pass < 30; pass += 1) {
+        await Promise.all(runs.map((r) => advanceRotation(r.runId, clock, `worker-${pass % 3}`)));
+        clock.advance(2 * HOUR);
+      }
+    } finally {
+      aws.faults.clear();
+    }
+    let completed = 0;
+    for (const { runId, secret, previous } of runs) {
+      const run = await runOf(runId);
+      expect(['completed', 'failed']).toContain(run.state);
+      const stages = stagesOf(secret.providerRef);
+      const pending = Object.entries(stages).filter(([, labels]) => labels.includes('AWSPENDING'));
+      expect(pending, 'no AWSPENDING left behind').toEqual([]);
+      if (run.state === 'completed') {
+        completed += 1;
+        expect(stages[run.newVersionId!]).toEqual(['AWSCURRENT']);
+      } else {
+        expect(run.failureMessage, 'a failed run says why').toBeTruthy();
+        expect(stages[previous], 'a failed run leaves the old value current').toContain('AWSCURRENT');
+      }
+      expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
+    }
+    expect(completed).toBeGreaterThan(25);
+  }, 120_000);
+});
