@@ -16,7 +16,7 @@ import { providerFor } from '@/lib/providers/index';
 import { derivedToken, withdraw } from '@/lib/rotation/engine';
 import { noticeOf, sendNotices } from '@/lib/rotation/notices';
 import { effectivePolicy } from '@/lib/rotation/policy';
-import { claimRun, commitTransition, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
+import { claimRun, commitTransition, recordRotationVersion, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
 import { canTake, type RotationEvent } from '@/lib/rotation/state-machine';
 import { SecretValue } from '@/lib/secret-value';
 import { checkEnteredValue } from '@/lib/validation/secret-value';
@@ -179,25 +179,8 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
       event: 'value_written',
       patch: { newVersionId: written.versionId },
       detail: { versionId: written.versionId },
-      also: async (tx) => {
-        await tx.secretVersion.upsert({
-          where: { idempotencyToken: run.writeToken },
-          update: {},
-          create: {
-            secretId: run.secretId,
-            connectionId: run.secret.connection!.id,
-            providerRef: run.secret.providerRef,
-            providerVersionId: written.versionId,
-            idempotencyToken: run.writeToken,
-            source: 'entered',
-            fingerprint,
-            note: `Rotation ${run.id.slice(0, 8)} (manual runbook)`,
-            createdById: user.id,
-            createdByEmail: user.email,
-            createdAt: now,
-          },
-        });
-      },
+      also: (tx) =>
+        recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint, by: user, at: now }),
     });
     return { versionId: written.versionId };
   });

@@ -20,7 +20,7 @@ import type { AlphabetName } from '@/lib/values/alphabets';
 import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
 import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-role';
-import { claimRun, commitTransition, LostLease, markRotated, releaseRun, type LoadedRun, type Transition } from './runs';
+import { claimRun, commitTransition, LostLease, markRotated, recordRotationVersion, type LoadedRun, type Transition } from './runs';
 
 /** Transient provider failures are retried this many times, with growing pauses. */
 export const MAX_ATTEMPTS = 5;
@@ -140,24 +140,9 @@ async function writeNewVersion(run: LoadedRun, now: Date): Promise<StepResult> {
     patch: { newVersionId: written.versionId, attempts: 0, nextAttemptAt: null },
     detail: { versionId: written.versionId },
     also: async (tx) => {
-      if (run.strategy === 'provider_native') return;
-      await tx.secretVersion.upsert({
-        where: { idempotencyToken: run.writeToken },
-        update: {},
-        create: {
-          secretId: run.secretId,
-          connectionId: run.secret.connection!.id,
-          providerRef: ref,
-          providerVersionId: written.versionId,
-          idempotencyToken: run.writeToken,
-          source: 'generated',
-          fingerprint,
-          note: `Rotation ${run.id.slice(0, 8)} (${run.trigger})`,
-          createdByEmail: run.requestedByEmail,
-          createdById: run.requestedById,
-          createdAt: now,
-        },
-      });
+      if (run.strategy === 'provider_native') return; // the Lambda wrote it, not us
+      const by = { id: run.requestedById, email: run.requestedByEmail };
+      await recordRotationVersion(tx, run, { versionId: written.versionId, source: 'generated', fingerprint, by, at: now });
     },
   };
 }

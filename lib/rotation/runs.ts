@@ -123,6 +123,38 @@ export async function markRotated(tx: Tx, run: LoadedRun, at: Date): Promise<voi
   });
 }
 
+/** The version row for the value a rotation wrote (keyed by the run's write token, so a
+ *  re-run step finds it instead of adding another). */
+export async function recordRotationVersion(
+  tx: Tx,
+  run: LoadedRun,
+  version: {
+    versionId: string;
+    source: 'entered' | 'generated';
+    fingerprint: Uint8Array<ArrayBuffer> | null;
+    by: { id: string | null; email: string | null };
+    at: Date;
+  },
+): Promise<void> {
+  await tx.secretVersion.upsert({
+    where: { idempotencyToken: run.writeToken },
+    update: {},
+    create: {
+      secretId: run.secretId,
+      connectionId: run.secret.connection!.id,
+      providerRef: run.secret.providerRef,
+      providerVersionId: version.versionId,
+      idempotencyToken: run.writeToken,
+      source: version.source,
+      fingerprint: version.fingerprint,
+      note: `Rotation ${run.id.slice(0, 8)} (${run.strategy === 'manual' ? 'manual runbook' : run.trigger})`,
+      createdById: version.by.id,
+      createdByEmail: version.by.email,
+      createdAt: version.at,
+    },
+  });
+}
+
 export class LostLease extends Error {
   constructor(runId: string) {
     super(`Rotation ${runId} changed hands or state while this step ran; its result was not recorded.`);

@@ -8,6 +8,7 @@ import { ACTION_LABELS, CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, ST
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
+import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
@@ -177,15 +178,6 @@ export default async function SecretPage({ params, searchParams }: Props) {
         firstHref={historyAfter ? `${here}#history` : null}
       />
     </>
-  );
-}
-
-function Panel({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">{title}</h2>
-      <div className="px-5 py-4">{children}</div>
-    </section>
   );
 }
 

@@ -8,6 +8,7 @@ import { formatDateTime, formatDay } from '@/components/format';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
+import { Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
@@ -255,15 +256,6 @@ function Steps({ run }: { run: RotationRunView }) {
         </li>
       ))}
     </ol>
-  );
-}
-
-function Panel({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">{title}</h2>
-      <div className="px-5 py-4">{children}</div>
-    </section>
   );
 }
 

@@ -1,0 +1,9 @@
+// A titled white card: the building block of the detail pages' two-column layouts.
+export function Panel({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">{title}</h2>
+      <div className="px-5 py-4">{children}</div>
+    </section>
+  );
+}
