@@ -10,12 +10,17 @@ export const AUDIT_ACTIONS = [
   'environment.list',
   'inventory.export',
   'inventory.import',
+  'policy.list',
+  'policy.update',
   'provider_connection.create',
   'provider_connection.delete',
   'provider_connection.list',
   'provider_connection.read',
   'provider_connection.test',
   'provider_connection.update',
+  'rotation.calendar',
+  'rotation.health',
+  'rotation.list',
   'secret.create',
   'secret.decommission',
   'secret.list',
@@ -44,7 +49,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Target types the audit trail's filter suggests (free text is accepted too). */
-export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'provider_connection', 'secret', 'system', 'team', 'user'] as const;
+export const AUDIT_TARGET_TYPES = ['audit_event', 'classification_policy', 'environment', 'provider_connection', 'secret', 'system', 'team', 'user'] as const;
 
 /** The shape every action name has: area.verb, lower-case with underscores. */
 export const ACTION_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
