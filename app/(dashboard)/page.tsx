@@ -19,11 +19,12 @@ const RANGES = [30, 90, 365] as const;
 const DEFAULT_RANGE = 30;
 const number = new Intl.NumberFormat('en-US');
 
-const TILES: { bucket: RotationBucket; hint: string; urgent: boolean }[] = [
-  { bucket: 'overdue', hint: 'past their rotation date', urgent: true },
-  { bucket: 'soon', hint: `due within ${DEFAULT_SOON_DAYS} days`, urgent: false },
-  { bucket: 'in_progress', hint: 'rotations under way', urgent: false },
-  { bucket: 'failed', hint: 'latest rotation failed', urgent: true },
+const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
+const TILES: { bucket: RotationBucket; hint: (count: number) => string; urgent: boolean }[] = [
+  { bucket: 'overdue', hint: (n) => `${plural(n, 'secret', 'secrets')} past the rotation date`, urgent: true },
+  { bucket: 'soon', hint: (n) => `${plural(n, 'secret', 'secrets')} due within ${DEFAULT_SOON_DAYS} days`, urgent: false },
+  { bucket: 'in_progress', hint: (n) => `${plural(n, 'rotation', 'rotations')} under way`, urgent: false },
+  { bucket: 'failed', hint: (n) => `${plural(n, 'secret', 'secrets')} whose latest rotation failed`, urgent: true },
 ];
 
 export default async function Home({ searchParams }: { searchParams: SearchParams }) {
@@ -50,11 +51,11 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
             const count = counts[bucket];
             const alarm = urgent && count > 0;
             return (
-              <li key={bucket}>
+              <li key={bucket} className="h-full">
                 <Link
                   href={rotationHref('/rotation', { tab: bucket })}
                   className={cn(
-                    'block rounded-lg bg-white p-5 shadow-sm ring-1 hover:bg-slate-50',
+                    'block h-full rounded-lg bg-white p-5 shadow-sm ring-1 hover:bg-slate-50',
                     alarm ? 'ring-red-200' : 'ring-slate-200',
                   )}
                 >
@@ -62,9 +63,7 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
                   <span className={cn('mt-1 block text-3xl font-semibold tabular-nums tracking-tight', alarm ? 'text-red-700' : 'text-slate-900')}>
                     {number.format(count)}
                   </span>
-                  <span className="mt-1 block text-xs text-slate-500">
-                    {count === 1 ? 'secret' : 'secrets'} {hint}
-                  </span>
+                  <span className="mt-1 block text-xs text-slate-500">{hint(count)}</span>
                 </Link>
               </li>
             );

@@ -74,7 +74,7 @@ export default async function RotationPage({ searchParams }: { searchParams: Sea
         extra={
           <div className="xl:col-span-2">
             <SelectField
-              label="Due soon means within"
+              label="Due soon within"
               name="days"
               defaultValue={String(query.days)}
               options={windows.map((d) => ({ value: String(d), label: `${d} days` }))}
