@@ -173,7 +173,10 @@ test('an administrator edits a policy default, which the secret form then offers
   await expect(page.getByLabel('Rotate automatically when due')).toBeDisabled();
   await page.getByLabel('Strategy').selectOption('generated');
   await expect(page.getByLabel('Rotate automatically when due')).toBeEnabled();
-  await page.getByRole('group', { name: 'Rotation' }).screenshot({ path: `${SHOTS}/secret-form-rotation.png` });
+  await page
+    .locator('fieldset')
+    .filter({ has: page.locator('legend', { hasText: /^Rotation$/ }) })
+    .screenshot({ path: `${SHOTS}/secret-form-rotation.png` });
   await page.getByLabel('Rotation interval (days)').fill('');
   await page.getByLabel('Classification').selectOption({ label: 'Critical' });
   await expect(page.getByLabel('Rotation interval (days)')).toHaveValue('');

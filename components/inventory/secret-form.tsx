@@ -347,7 +347,7 @@ export function SecretForm({
             }}
             hint={
               mode === 'create' && !intervalEdited && classification && defaults
-                ? `The ${CLASSIFICATION_LABELS[classification].toLowerCase()} default. Clear it for no rotation policy.`
+                ? `The default for ${CLASSIFICATION_LABELS[classification].toLowerCase()} secrets. Clear it for no rotation policy.`
                 : 'For example 90. Between 1 and 3650. Empty: no rotation policy.'
             }
             errors={e('rotationIntervalDays')}
