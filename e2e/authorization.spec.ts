@@ -314,6 +314,19 @@ const ACTIONS: Record<string, ActionRow> = {
       expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
   },
 
+  // Rotation defaults (app/(dashboard)/settings/policies/actions.ts). The interval flips
+  // between two values, so the permitted call always changes the row.
+  updatePolicyAction: {
+    permission: 'admin.policies',
+    args: async ({ db }) => {
+      const { rows } = await db.query<{ interval_days: number }>(
+        `SELECT interval_days FROM classification_policies WHERE classification = 'sensitive'`,
+      );
+      return ['sensitive', { intervalDays: String(rows[0].interval_days === 365 ? 366 : 365), graceHours: '24', reminderDays: '14' }];
+    },
+    snapshot: tables('classification_policies'),
+  },
+
   // Public by design (a signed-out person redeems the code an admin gave them), so it
   // guards itself: the real code of an invite that has expired must not set a password.
   acceptInviteAction: {

@@ -5,13 +5,16 @@ import { requireSignedIn } from '@/lib/auth/session';
 
 // Pages show what a role may use; the data layer enforces it regardless.
 const NAV: (NavItem & { permission: Permission })[] = [
+  { href: '/', label: 'Overview', permission: 'secrets.read' },
   { href: '/inventory', label: 'Inventory', permission: 'secrets.read' },
+  { href: '/rotation', label: 'Rotation', permission: 'secrets.read' },
   { href: '/systems', label: 'Systems', permission: 'secrets.read' },
   { href: '/teams', label: 'Teams', permission: 'secrets.read' },
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
+  { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

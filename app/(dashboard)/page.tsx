@@ -1,5 +1,98 @@
-import { redirect } from 'next/navigation';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { HealthChart } from '@/components/rotation/health-chart';
+import { BUCKET_LABELS } from '@/components/rotation/labels';
+import { Card } from '@/components/ui/card';
+import { cn } from '@/components/ui/cn';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSignedIn } from '@/lib/auth/session';
+import { appClock } from '@/lib/clock';
+import { healthSeries, rotationCounts } from '@/lib/data/rotation-views';
+import { DEFAULT_SOON_DAYS, rotationHref, type RotationBucket } from '@/lib/validation/rotation-list';
 
-export default function Home() {
-  redirect('/inventory');
+export const metadata: Metadata = { title: 'Overview' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+// The chart's window, in the URL (?range=90) so a view can be shared.
+const RANGES = [30, 90, 365] as const;
+const DEFAULT_RANGE = 30;
+const number = new Intl.NumberFormat('en-US');
+
+const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
+const TILES: { bucket: RotationBucket; hint: (count: number) => string; urgent: boolean }[] = [
+  { bucket: 'overdue', hint: (n) => `${plural(n, 'secret', 'secrets')} past the rotation date`, urgent: true },
+  { bucket: 'soon', hint: (n) => `${plural(n, 'secret', 'secrets')} due within ${DEFAULT_SOON_DAYS} days`, urgent: false },
+  { bucket: 'in_progress', hint: (n) => `${plural(n, 'rotation', 'rotations')} under way`, urgent: false },
+  { bucket: 'failed', hint: (n) => `${plural(n, 'secret', 'secrets')} whose latest rotation failed`, urgent: true },
+];
+
+export default async function Home({ searchParams }: { searchParams: SearchParams }) {
+  const caller = await requireSignedIn();
+  const rangeParam = Number((await searchParams).range);
+  const range = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : DEFAULT_RANGE;
+  const clock = appClock();
+  const [counts, series] = await Promise.all([
+    rotationCounts(caller, {}, { soonDays: DEFAULT_SOON_DAYS, clock }),
+    healthSeries(caller, range, clock),
+  ]);
+  const today = clock.now().toISOString().slice(0, 10);
+
+  return (
+    <>
+      <PageHeader title="Overview" description="Where rotation stands across every secret in use." />
+
+      <section aria-labelledby="rotation-counts" className="mb-6">
+        <h2 id="rotation-counts" className="sr-only">
+          Rotation at a glance
+        </h2>
+        <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          {TILES.map(({ bucket, hint, urgent }) => {
+            const count = counts[bucket];
+            const alarm = urgent && count > 0;
+            return (
+              <li key={bucket} className="h-full">
+                <Link
+                  href={rotationHref('/rotation', { tab: bucket })}
+                  className={cn(
+                    'block h-full rounded-lg bg-white p-5 shadow-sm ring-1 hover:bg-slate-50',
+                    alarm ? 'ring-red-200' : 'ring-slate-200',
+                  )}
+                >
+                  <span className="block text-sm font-medium text-slate-700">{BUCKET_LABELS[bucket]}</span>
+                  <span className={cn('mt-1 block text-3xl font-semibold tabular-nums tracking-tight', alarm ? 'text-red-700' : 'text-slate-900')}>
+                    {number.format(count)}
+                  </span>
+                  <span className="mt-1 block text-xs text-slate-500">{hint(count)}</span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <Card title="Rotation health over time">
+        <nav aria-label="Chart range" className="mb-4 flex gap-2 text-sm">
+          {RANGES.map((r) => (
+            <Link
+              key={r}
+              href={r === DEFAULT_RANGE ? '/' : `/?range=${r}`}
+              aria-current={r === range ? 'page' : undefined}
+              className={cn(
+                'rounded-full px-3 py-1 ring-1 ring-inset',
+                r === range ? 'bg-slate-900 text-white ring-slate-900' : 'text-slate-700 ring-slate-300 hover:bg-slate-50',
+              )}
+            >
+              {r === 365 ? '1 year' : `${r} days`}
+            </Link>
+          ))}
+        </nav>
+        <HealthChart points={series} days={range} today={today} />
+        <p className="mt-4 text-xs text-slate-500">
+          Within policy: has a rotation interval and is not overdue. Secrets in use are all but decommissioned ones. Each past day is
+          the worker&apos;s daily snapshot; today is live.
+        </p>
+      </Card>
+    </>
+  );
 }

@@ -1,5 +1,6 @@
 'use client';
-// The inventory filter bar's form. It is a plain GET form (works without JavaScript);
+// The inventory filter bar's form (also the Rotation area's, with its own `action`).
+// It is a plain GET form (works without JavaScript);
 // with JavaScript it navigates to a short URL for the chosen view: blank fields and
 // values equal to the defaults are left out, so shared links stay readable.
 // Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
@@ -7,9 +8,14 @@ import { useRouter } from 'next/navigation';
 
 export function FilterForm({
   defaults,
+  action = '/inventory',
+  label = 'Filter secrets',
   children,
   className,
 }: {
+  /** The page the form shows its results on. */
+  action?: string;
+  label?: string;
   /** Values the list uses when a parameter is absent (e.g. sort=name). */
   defaults: Record<string, string>;
   children: React.ReactNode;
@@ -25,11 +31,11 @@ export function FilterForm({
       if (value !== '' && defaults[key] !== value) params.set(key, value);
     }
     const search = params.toString();
-    router.push(search ? `/inventory?${search}` : '/inventory');
+    router.push(search ? `${action}?${search}` : action);
   }
 
   return (
-    <form method="get" action="/inventory" role="search" aria-label="Filter secrets" onSubmit={onSubmit} className={className}>
+    <form method="get" action={action} role="search" aria-label={label} onSubmit={onSubmit} className={className}>
       {children}
     </form>
   );

@@ -1,6 +1,6 @@
 // Words the inventory screens use for stored values, in one place so the list, the
 // detail page, the form and the history say the same thing.
-import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ProviderKind, RotationState, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import type { Tone } from '@/components/ui/badge';
 
 export const CLASSIFICATION_LABELS: Record<Classification, string> = {
@@ -36,6 +36,47 @@ export const PROVIDER_LABELS: Record<ProviderKind, string> = {
   other: 'Other / not recorded',
 };
 
+export const STRATEGY_LABELS: Record<RotationStrategy, string> = {
+  manual: 'Manual (runbook)',
+  generated: 'Generated value',
+  postgres_role: 'PostgreSQL role password',
+  provider_native: 'Provider-native (AWS rotation Lambda)',
+};
+
+/** Short forms for tables. */
+export const STRATEGY_SHORT_LABELS: Record<RotationStrategy, string> = {
+  manual: 'Manual',
+  generated: 'Generated',
+  postgres_role: 'PostgreSQL role',
+  provider_native: 'Provider-native',
+};
+
+export const RUN_STATE_LABELS: Record<RotationState, string> = {
+  requested: 'Requested',
+  awaiting_value: 'Awaiting new value',
+  value_written: 'Value written',
+  verified: 'Verified',
+  in_grace: 'In grace period',
+  awaiting_revocation: 'Awaiting revocation',
+  completed: 'Completed',
+  failed: 'Failed',
+  rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
+};
+
+export const RUN_STATE_TONES: Record<RotationState, Tone> = {
+  requested: 'blue',
+  awaiting_value: 'amber',
+  value_written: 'blue',
+  verified: 'blue',
+  in_grace: 'amber',
+  awaiting_revocation: 'amber',
+  completed: 'green',
+  failed: 'red',
+  rolled_back: 'neutral',
+  cancelled: 'neutral',
+};
+
 /** Labels for the audited fields in a secret's history (keys of the audit snapshot). */
 export const FIELD_LABELS: Record<string, string> = {
   name: 'Name',
@@ -50,6 +91,10 @@ export const FIELD_LABELS: Record<string, string> = {
   connection: 'Connection',
   lastRotatedAt: 'Last rotated',
   rotationIntervalDays: 'Rotation interval (days)',
+  rotationStrategy: 'Rotation strategy',
+  graceHours: 'Grace period (hours)',
+  reminderDays: 'Reminder lead time (days)',
+  autoRotate: 'Automatic rotation',
   tags: 'Tags',
   consumers: 'Consuming systems',
 };

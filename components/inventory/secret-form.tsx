@@ -4,13 +4,14 @@
 // and focus moves to the first field that needs attention.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import type { Classification, ConnectionKind, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
-import { CLASSIFICATION_LABELS, PROVIDER_LABELS, STATUS_LABELS } from './labels';
+import { CLASSIFICATION_LABELS, PROVIDER_LABELS, STATUS_LABELS, STRATEGY_LABELS } from './labels';
+import type { PolicyDefaults } from './policy-defaults';
 import { SystemMultiSelect, type SystemOption, type SystemSearch } from './system-combobox';
 
 export type SecretFormValues = {
@@ -26,10 +27,16 @@ export type SecretFormValues = {
   connectionId: string | null;
   lastRotatedAt: string | null;
   rotationIntervalDays: number | null;
+  rotationStrategy: RotationStrategy;
+  graceHours: number | null;
+  reminderDays: number | null;
+  autoRotate: boolean;
   tags: string[];
   consumers: SystemOption[];
   updatedAt: string;
 };
+
+
 
 type Option = { id: string; name: string };
 export type ConnectionOption = { id: string; name: string; kind: ConnectionKind };
@@ -55,6 +62,49 @@ const CONNECTED_REF_HINTS: Record<ConnectionKind, string> = {
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 
+const STRATEGY_HINTS: Record<RotationStrategy, string> = {
+  manual: 'A runbook in the dashboard: someone creates the new key at the vendor, enters it and confirms it works.',
+  generated: 'The server generates a new random value and writes it to the provider.',
+  postgres_role: 'The server sets a new PostgreSQL role password and verifies it by logging in.',
+  provider_native: 'AWS rotates it with the secret’s own rotation Lambda; the dashboard follows it.',
+};
+
+/** Automatic rotation: the worker starts a rotation by itself when the secret falls due. */
+function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; defaultChecked: boolean; errors?: string[] }) {
+  const hintId = 'field-autoRotate-hint';
+  const errorId = errors?.length ? 'field-autoRotate-error' : undefined;
+  return (
+    <div className="space-y-1">
+      <div className="flex items-center gap-2">
+        <input
+          id="field-autoRotate"
+          name="autoRotate"
+          type="checkbox"
+          // A disabled box is not submitted: manual secrets never rotate automatically.
+          disabled={manual}
+          defaultChecked={!manual && defaultChecked}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={[hintId, errorId].filter(Boolean).join(' ')}
+          className="size-4 rounded border-slate-300 text-accent-600 focus:ring-accent-600 disabled:opacity-50"
+        />
+        <label htmlFor="field-autoRotate" className={manual ? 'text-sm font-medium text-slate-500' : 'text-sm font-medium text-slate-800'}>
+          Rotate automatically when due
+        </label>
+      </div>
+      <p id={hintId} className="text-xs text-slate-600">
+        {manual
+          ? 'Not for manual rotations: a person walks through the runbook.'
+          : 'The background worker starts a rotation by itself when this secret falls due.'}
+      </p>
+      {errors?.length ? (
+        <p id={errorId} className="text-sm text-red-700">
+          {errors.join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 // Option lists from the label maps (typed by the enums), not from lib/validation: that
 // module builds zod schemas on import, and zod probes `new Function` in the browser,
 // which the Content-Security-Policy reports as a violation.
@@ -79,6 +129,7 @@ export function SecretForm({
   environments,
   teams,
   connections,
+  policyDefaults,
   action,
   searchSystems,
   cancelHref,
@@ -88,6 +139,7 @@ export function SecretForm({
   environments: Option[];
   teams: Option[];
   connections: ConnectionOption[];
+  policyDefaults: PolicyDefaults;
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   searchSystems: SystemSearch;
   cancelHref: string;
@@ -101,6 +153,18 @@ export function SecretForm({
   // The kind a connection decides is shown (not submitted: the server takes it from the connection).
   const shownKind: ProviderKind = connection?.kind ?? providerKind;
   const today = new Date().toISOString().slice(0, 10);
+  const [classification, setClassification] = useState<Classification | ''>(initial?.classification ?? '');
+  const [strategy, setStrategy] = useState<RotationStrategy>(initial?.rotationStrategy ?? 'manual');
+  // A new secret's interval follows its classification's default until the person edits
+  // it (clearing it keeps "no policy"). A hint only: the server stores what is submitted.
+  const [intervalText, setIntervalText] = useState(initial?.rotationIntervalDays ? String(initial.rotationIntervalDays) : '');
+  const [intervalEdited, setIntervalEdited] = useState(mode === 'edit');
+  const defaults = classification ? policyDefaults[classification] : undefined;
+
+  function chooseClassification(value: Classification | '') {
+    setClassification(value);
+    if (!intervalEdited) setIntervalText(value ? String(policyDefaults[value].intervalDays) : '');
+  }
 
   // A stored timestamp shown as a day would be saved back as midnight; keep the original
   // unless the person picked another day, so an untouched field is not a change.
@@ -170,7 +234,8 @@ export function SecretForm({
             label="Classification"
             name="classification"
             required
-            defaultValue={initial?.classification ?? ''}
+            value={classification}
+            onChange={(event) => chooseClassification(event.target.value as Classification | '')}
             placeholder="Choose…"
             options={optionsOf(CLASSIFICATION_LABELS)}
             hint="Critical: a leak stops the business or exposes customer data."
@@ -254,7 +319,10 @@ export function SecretForm({
           </div>
         </Section>
 
-        <Section title="Rotation" description="Leave the interval empty if this secret has no rotation policy.">
+        <Section
+          title="Rotation"
+          description="How often and how this secret is rotated. Leave the interval empty if it has no rotation policy; leave grace and reminder empty to use the classification's defaults."
+        >
           <TextField
             label="Last rotated"
             name="lastRotatedAt"
@@ -272,10 +340,69 @@ export function SecretForm({
             min={1}
             max={3650}
             step={1}
-            defaultValue={initial?.rotationIntervalDays ?? ''}
-            hint="For example 90. Between 1 and 3650."
+            value={intervalText}
+            onChange={(event) => {
+              setIntervalText(event.target.value);
+              setIntervalEdited(true);
+            }}
+            hint={
+              mode === 'create' && !intervalEdited && classification && defaults
+                ? `The default for ${CLASSIFICATION_LABELS[classification].toLowerCase()} secrets. Clear it for no rotation policy.`
+                : 'For example 90. Between 1 and 3650. Empty: no rotation policy.'
+            }
             errors={e('rotationIntervalDays')}
           />
+          <div className="sm:col-span-2">
+            <SelectField
+              label="Strategy"
+              name="rotationStrategy"
+              value={strategy}
+              onChange={(event) => setStrategy(event.target.value as RotationStrategy)}
+              options={optionsOf(STRATEGY_LABELS)}
+              hint={STRATEGY_HINTS[strategy]}
+              errors={e('rotationStrategy')}
+            />
+          </div>
+          <TextField
+            label="Grace period (hours)"
+            name="graceHours"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={720}
+            step={1}
+            defaultValue={initial?.graceHours ?? ''}
+            placeholder={defaults ? `Default: ${defaults.graceHours}` : 'Classification default'}
+            hint="How long the previous value stays valid after a new one is promoted. Empty: the default."
+            errors={e('graceHours')}
+          />
+          <TextField
+            label="Remind before (days)"
+            name="reminderDays"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={365}
+            step={1}
+            defaultValue={initial?.reminderDays ?? ''}
+            placeholder={defaults ? `Default: ${defaults.reminderDays}` : 'Classification default'}
+            hint="Reminders start this many days before the due date. Empty: the default."
+            errors={e('reminderDays')}
+          />
+          <div className="sm:col-span-2">
+            <AutoRotateField
+              key={strategy === 'manual' ? 'manual' : 'automatic'}
+              manual={strategy === 'manual'}
+              defaultChecked={initial?.autoRotate ?? false}
+              errors={e('autoRotate')}
+            />
+          </div>
+          {/*
+            ROTATION CONFIG SLOT: strategy-specific settings (Secret.rotationConfig: generated
+            alphabet/length, postgres_role admin secret/role/host, ...) go here, shown for
+            `strategy`. Their schema is lib/validation/rotation-config.ts (another change);
+            not implemented in this form yet.
+          */}
         </Section>
 
         <Section title="Usage" description="The systems that read this secret, and tags for finding it.">

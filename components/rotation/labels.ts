@@ -1,7 +1,8 @@
-// Words for rotation states, strategies and triggers, shared by the secret's Rotation tab
-// and the Rotation area. No server code.
+// Words for rotation states, strategies, triggers and the Rotation area's tabs, shared by
+// the secret's Rotation tab, the Rotation area and the home page. No server code.
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import type { Tone } from '@/components/ui/badge';
+import type { RotationBucket } from '@/lib/validation/rotation-list';
 
 export const STRATEGY_LABELS: Record<RotationStrategy, string> = {
   manual: 'Manual runbook',
@@ -37,3 +38,30 @@ export const STATE_TONES: Record<RotationState, Tone> = {
   rolled_back: 'neutral',
   cancelled: 'neutral',
 };
+
+export const BUCKET_LABELS: Record<RotationBucket, string> = {
+  overdue: 'Overdue',
+  soon: 'Due soon',
+  never: 'Never rotated',
+  in_progress: 'In progress',
+  failed: 'Failed',
+  in_grace: 'In grace',
+};
+
+/** What each tab holds, for the sentence above its table. */
+export function bucketDescription(bucket: RotationBucket, soonDays: number): string {
+  switch (bucket) {
+    case 'overdue':
+      return 'Secrets whose next rotation date has passed, most overdue first.';
+    case 'soon':
+      return `Secrets due for rotation within the next ${soonDays} ${soonDays === 1 ? 'day' : 'days'}, soonest first.`;
+    case 'never':
+      return 'Secrets with no recorded rotation, with or without a rotation policy.';
+    case 'in_progress':
+      return 'Rotations under way (not yet in their grace period), longest running first.';
+    case 'failed':
+      return 'Secrets whose latest rotation failed, most recent failure first.';
+    case 'in_grace':
+      return 'New value promoted; the previous one stays valid until the grace period ends. Soonest end first.';
+  }
+}

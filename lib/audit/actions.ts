@@ -12,15 +12,20 @@ export const AUDIT_ACTIONS = [
   'incident.step_check',
   'inventory.export',
   'inventory.import',
+  'policy.list',
+  'policy.update',
   'provider_connection.create',
   'provider_connection.delete',
   'provider_connection.list',
   'provider_connection.read',
   'provider_connection.test',
   'provider_connection.update',
+  'rotation.calendar',
   'rotation.cancelled',
   'rotation.failed',
   'rotation.grace_ended',
+  'rotation.health',
+  'rotation.list',
   'rotation.promoted',
   'rotation.revocation_confirmed',
   'rotation.rolled_back',
@@ -57,7 +62,18 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Target types the audit trail's filter suggests (free text is accepted too). */
-export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'incident', 'provider_connection', 'rotation', 'secret', 'system', 'team', 'user'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'audit_event',
+  'classification_policy',
+  'environment',
+  'incident',
+  'provider_connection',
+  'rotation',
+  'secret',
+  'system',
+  'team',
+  'user',
+] as const;
 
 /** The shape every action name has: area.verb, lower-case with underscores. */
 export const ACTION_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'audit.export',
   'admin.users',
   'admin.providers',
+  'admin.policies', // rotation defaults per classification
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

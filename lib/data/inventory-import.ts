@@ -423,6 +423,11 @@ async function write(
       connection: null,
       lastRotatedAt: columns.lastRotatedAt,
       rotationIntervalDays: columns.rotationIntervalDays,
+      // Not CSV columns (yet): imported secrets get the column defaults.
+      rotationStrategy: columns.rotationStrategy,
+      graceHours: columns.graceHours,
+      reminderDays: columns.reminderDays,
+      autoRotate: columns.autoRotate,
       tags: d.tags,
       consumers: consumers.map((s) => s.name),
     };

@@ -81,8 +81,11 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   return where;
 }
 
-/** Keyset condition: rows strictly after the cursor in the sort's order. */
-function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string }): Prisma.Sql {
+/** Keyset condition: rows strictly after the cursor in the sort's order (also used by lib/data/rotation-views-sql.ts). */
+export function afterCursor(
+  sort: Pick<SortSpec, 'column' | 'direction' | 'nullable' | 'parse'>,
+  cursor: { value: string | null; id: string },
+): Prisma.Sql {
   const { column } = sort;
   if (!sort.nullable) {
     const cmp = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
@@ -93,7 +96,7 @@ function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string 
   return Prisma.sql`((${column}, s.id) > (${sort.parse(cursor.value)}, ${cursor.id}::uuid) OR ${column} IS NULL)`;
 }
 
-const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
+export const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
 
 export type SecretListCounts = { total: number; overdue: number; due_soon: number; never_rotated: number; no_policy: number };
 

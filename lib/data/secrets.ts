@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { Classification, ConnectionKind, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -57,6 +57,12 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   /** The provider connection values are written through; null when only inventoried. */
   connection: { id: string; name: string; kind: ConnectionKind } | null;
   consumers: { id: string; name: string; status: 'active' | 'decommissioned' }[];
+  rotationStrategy: RotationStrategy;
+  /** Null: the classification's default (lib/data/policies.ts). */
+  graceHours: number | null;
+  /** Null: the classification's default. */
+  reminderDays: number | null;
+  autoRotate: boolean;
   createdAt: string;
   updatedAt: string;
 };
@@ -115,6 +121,10 @@ const detailSelect = {
   lastRotatedAt: true,
   nextDueAt: true,
   rotationIntervalDays: true,
+  rotationStrategy: true,
+  graceHours: true,
+  reminderDays: true,
+  autoRotate: true,
   tags: true,
   createdAt: true,
   updatedAt: true,
@@ -142,6 +152,10 @@ function toDetail(s: DetailRow): SecretDetail {
     rotationIntervalDays: s.rotationIntervalDays,
     tags: s.tags,
     consumers: s.consumers.map((c) => c.system).sort((a, b) => a.name.localeCompare(b.name)),
+    rotationStrategy: s.rotationStrategy,
+    graceHours: s.graceHours,
+    reminderDays: s.reminderDays,
+    autoRotate: s.autoRotate,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -172,6 +186,10 @@ export type Snapshot = {
   connection: string | null;
   lastRotatedAt: Date | null;
   rotationIntervalDays: number | null;
+  rotationStrategy: string;
+  graceHours: number | null;
+  reminderDays: number | null;
+  autoRotate: boolean;
   tags: string[];
   consumers: string[];
 };
@@ -189,6 +207,10 @@ export const AUDITED_FIELDS = [
   'connection',
   'lastRotatedAt',
   'rotationIntervalDays',
+  'rotationStrategy',
+  'graceHours',
+  'reminderDays',
+  'autoRotate',
   'tags',
   'consumers',
 ] as const satisfies readonly (keyof Snapshot)[];
@@ -207,6 +229,10 @@ function snapshotOf(s: DetailRow): Snapshot {
     connection: s.connection?.name ?? null,
     lastRotatedAt: s.lastRotatedAt,
     rotationIntervalDays: s.rotationIntervalDays,
+    rotationStrategy: s.rotationStrategy,
+    graceHours: s.graceHours,
+    reminderDays: s.reminderDays,
+    autoRotate: s.autoRotate,
     tags: s.tags,
     consumers: s.consumers.map((c) => c.system.name),
   };
@@ -243,9 +269,15 @@ async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretIn
   return resolved;
 }
 
-/** The stored columns for a secret's input, with the derived next-due date and search text. */
+type RotationPolicyKeys = 'rotationStrategy' | 'graceHours' | 'reminderDays' | 'autoRotate';
+
+/**
+ * The stored columns for a secret's input, with the derived next-due date and search text.
+ * The rotation policy is optional (CSV import has no columns for it: the defaults apply).
+ */
 export function secretColumnsOf(
-  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt'>,
+  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt' | RotationPolicyKeys> &
+    Partial<Pick<TSecretInput, RotationPolicyKeys>>,
   createdAt: Date,
 ) {
   return {
@@ -262,6 +294,10 @@ export function secretColumnsOf(
     lastRotatedAt: input.lastRotatedAt ?? null,
     rotationIntervalDays: input.rotationIntervalDays ?? null,
     nextDueAt: computeNextDue(input.lastRotatedAt, input.rotationIntervalDays, createdAt),
+    rotationStrategy: input.rotationStrategy ?? 'manual',
+    graceHours: input.graceHours ?? null,
+    reminderDays: input.reminderDays ?? null,
+    autoRotate: input.autoRotate ?? false,
     tags: input.tags,
     searchText: searchTextOf(input),
   };

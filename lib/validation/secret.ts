@@ -1,10 +1,12 @@
 // Input rules for inventory secrets, shared by forms, actions and CSV import.
 import { z } from 'zod';
 import { blankToUndefined, listFromText } from './parse';
+import { ZOptionalGraceHours, ZOptionalReminderDays } from './policy-fields';
 
 export const CLASSIFICATIONS = ['critical', 'important', 'sensitive'] as const;
 export const SECRET_STATUSES = ['active', 'compromised', 'deprecated', 'decommissioned'] as const;
 export const PROVIDER_KINDS = ['aws', 'gcp', 'local', 'other'] as const;
+export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native'] as const;
 
 // Cloud managers accept letters, digits and /_+=.@- ; spaces help spreadsheet names.
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._/:+=@-]*$/;
@@ -74,6 +76,16 @@ export const ZSecretInput = z.object({
   connectionId: z.preprocess(blankToUndefined, z.uuid({ message: 'Choose a connection from the list' }).optional()),
   lastRotatedAt: ZPastDate,
   rotationIntervalDays: ZRotationInterval,
+  // Rotation policy. Blank grace/reminder fall back to the classification's defaults;
+  // strategy settings (rotationConfig) are written elsewhere (lib/validation/rotation-config.ts).
+  rotationStrategy: z.preprocess(
+    blankToUndefined,
+    z.enum(ROTATION_STRATEGIES, { message: 'Choose a rotation strategy' }).default('manual'),
+  ),
+  graceHours: ZOptionalGraceHours,
+  reminderDays: ZOptionalReminderDays,
+  /** A checkbox: 'on' (form), true (JSON) or absent. */
+  autoRotate: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
   tags: ZTags.default([]),
   consumerSystemIds: z.preprocess(
     listFromText,
@@ -81,6 +93,13 @@ export const ZSecretInput = z.object({
   ),
   /** updatedAt the editor saw; a mismatch means someone else saved in between. */
   expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),
+}).superRefine((s, ctx) => {
+  if (!s.autoRotate) return;
+  if (s.rotationStrategy === 'manual') {
+    ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Manual rotations need a person; choose another strategy to rotate automatically' });
+  } else if (!s.rotationIntervalDays) {
+    ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Automatic rotation needs a rotation interval' });
+  }
 });
 
 export type TSecretInput = z.infer<typeof ZSecretInput>;

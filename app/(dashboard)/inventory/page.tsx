@@ -2,23 +2,21 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
+import { InventoryFilterFields } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/inventory/filter-form';
-import { CLASSIFICATION_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { RotationHealth } from '@/components/inventory/rotation-health';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
-import { SystemCombobox } from '@/components/inventory/system-combobox';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClass, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
-import { SelectField, TextField } from '@/components/ui/field';
+import { SelectField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
 import { listSecrets, type SecretListItem } from '@/lib/data/secrets';
-import { CLASSIFICATIONS, SECRET_STATUSES } from '@/lib/validation/secret';
 import {
   DUE_SOON_DAYS,
   PAGE_SIZES,
@@ -43,11 +41,6 @@ const SORT_OPTIONS = [
   { value: '-name', label: 'Name, Z to A' },
   { value: 'due', label: 'Next due, soonest first' },
   { value: '-updated', label: 'Recently updated' },
-];
-const STATUS_OPTIONS = [
-  { value: '', label: 'All but decommissioned' },
-  ...SECRET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-  { value: 'any', label: 'Any status' },
 ];
 const DUE_OPTIONS = [
   { value: '', label: 'Any' },
@@ -139,58 +132,15 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
           Filters
         </h2>
         <FilterForm defaults={LIST_DEFAULTS} className="grid gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-12">
-          <div className="sm:col-span-2 xl:col-span-4">
-            <TextField
-              label="Search"
-              name="q"
-              type="search"
-              defaultValue={query.q ?? ''}
-              placeholder="Name, description, tag or provider reference"
-            />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField
-              label="Environment"
-              name="env"
-              defaultValue={query.env ?? ''}
-              placeholder="Any environment"
-              options={environments.map((e) => ({ value: e.name, label: e.name }))}
-            />
-          </div>
-          <div className="xl:col-span-3">
-            <SelectField
-              label="Owner team"
-              name="owner"
-              defaultValue={query.owner ?? ''}
-              placeholder="Any team"
-              options={teams.map((t) => ({ value: t.id, label: t.name }))}
-            />
-          </div>
-          <div className="sm:col-span-2 lg:col-span-4 xl:col-span-3">
-            <SystemCombobox
-              name="system"
-              label="Consuming system"
-              initial={chosenSystems[0] ?? (query.system ? { id: query.system, name: 'Unknown system' } : null)}
-              search={searchSystemsAction}
-            />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField
-              label="Classification"
-              name="classification"
-              defaultValue={query.classification ?? ''}
-              placeholder="Any classification"
-              options={CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }))}
-            />
-          </div>
-          <div className="xl:col-span-3">
-            <SelectField label="Status" name="status" defaultValue={query.status ?? ''} options={STATUS_OPTIONS} />
-          </div>
+          <InventoryFilterFields
+            values={query}
+            environments={environments}
+            teams={teams}
+            chosenSystem={chosenSystems[0] ?? null}
+            searchSystems={searchSystemsAction}
+          />
           <div className="xl:col-span-2">
             <SelectField label="Rotation" name="due" defaultValue={query.due ?? ''} options={DUE_OPTIONS} />
-          </div>
-          <div className="xl:col-span-2">
-            <TextField label="Tag" name="tag" defaultValue={query.tag ?? ''} placeholder="e.g. pci" autoComplete="off" />
           </div>
           <div className="xl:col-span-2">
             <SelectField label="Sort by" name="sort" defaultValue={query.sort} options={SORT_OPTIONS} />

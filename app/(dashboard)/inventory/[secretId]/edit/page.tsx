@@ -2,11 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { missingPrerequisites } from '@/components/inventory/form-prerequisites';
+import { policyDefaultsOf } from '@/components/inventory/policy-defaults';
 import { SecretForm } from '@/components/inventory/secret-form';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
+import { listPolicies } from '@/lib/data/policies';
 import { listConnections } from '@/lib/data/provider-connections';
 import { isUuid } from '@/lib/data/ids';
 import { getSecret } from '@/lib/data/secrets';
@@ -19,7 +21,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
   const { secretId } = await params;
   if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
-  const [secret, environments, teams, connections] = await Promise.all([
+  const [secret, environments, teams, connections, policies] = await Promise.all([
     getSecret(caller, secretId).catch((error: unknown) => {
       if (error instanceof NotFoundError) notFound();
       throw error;
@@ -27,6 +29,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
     listEnvironments(caller),
     listTeamOptions(caller),
     listConnections(caller),
+    listPolicies(caller),
   ]);
   const detailHref = `/inventory/${secret.id}`;
   const blocked = missingPrerequisites({
@@ -58,6 +61,10 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
             connectionId: secret.connection?.id ?? null,
             lastRotatedAt: secret.lastRotatedAt,
             rotationIntervalDays: secret.rotationIntervalDays,
+            rotationStrategy: secret.rotationStrategy,
+            graceHours: secret.graceHours,
+            reminderDays: secret.reminderDays,
+            autoRotate: secret.autoRotate,
             tags: secret.tags,
             consumers: secret.consumers,
             updatedAt: secret.updatedAt,
@@ -65,6 +72,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
           environments={environments}
           teams={teams}
           connections={connections.map((c) => ({ id: c.id, name: c.name, kind: c.kind }))}
+          policyDefaults={policyDefaultsOf(policies)}
           action={updateSecretAction.bind(null, secret.id)}
           searchSystems={searchSystemsAction}
           cancelHref={detailHref}

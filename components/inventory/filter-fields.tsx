@@ -1,0 +1,93 @@
+// The inventory's filters as form fields (search, environment, owner team, consuming
+// system, classification, status, tag), shared by the Inventory and Rotation pages so
+// both filter alike. Laid out for a 12-column grid at xl; the page adds its own fields.
+import { SelectField, TextField } from '@/components/ui/field';
+import { CLASSIFICATIONS, SECRET_STATUSES } from '@/lib/validation/secret';
+import { CLASSIFICATION_LABELS, STATUS_LABELS } from './labels';
+import { SystemCombobox, type SystemOption, type SystemSearch } from './system-combobox';
+
+export type FilterValues = {
+  q?: string;
+  env?: string;
+  owner?: string;
+  system?: string;
+  classification?: string;
+  status?: string;
+  tag?: string;
+};
+
+const STATUS_OPTIONS = [
+  { value: '', label: 'All but decommissioned' },
+  ...SECRET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+  { value: 'any', label: 'Any status' },
+];
+
+export function InventoryFilterFields({
+  values,
+  environments,
+  teams,
+  chosenSystem,
+  searchSystems,
+}: {
+  values: FilterValues;
+  environments: { name: string }[];
+  teams: { id: string; name: string }[];
+  /** The system named by the URL, resolved to its name (null when none or unknown). */
+  chosenSystem: SystemOption | null;
+  searchSystems: SystemSearch;
+}) {
+  return (
+    <>
+      <div className="sm:col-span-2 xl:col-span-4">
+        <TextField
+          label="Search"
+          name="q"
+          type="search"
+          defaultValue={values.q ?? ''}
+          placeholder="Name, description, tag or provider reference"
+        />
+      </div>
+      <div className="xl:col-span-2">
+        <SelectField
+          label="Environment"
+          name="env"
+          defaultValue={values.env ?? ''}
+          placeholder="Any environment"
+          options={environments.map((e) => ({ value: e.name, label: e.name }))}
+        />
+      </div>
+      <div className="xl:col-span-3">
+        <SelectField
+          label="Owner team"
+          name="owner"
+          defaultValue={values.owner ?? ''}
+          placeholder="Any team"
+          options={teams.map((t) => ({ value: t.id, label: t.name }))}
+        />
+      </div>
+      <div className="sm:col-span-2 lg:col-span-4 xl:col-span-3">
+        <SystemCombobox
+          name="system"
+          label="Consuming system"
+          initial={chosenSystem ?? (values.system ? { id: values.system, name: 'Unknown system' } : null)}
+          search={searchSystems}
+        />
+      </div>
+      <div className="xl:col-span-2">
+        <SelectField
+          label="Classification"
+          name="classification"
+          defaultValue={values.classification ?? ''}
+          placeholder="Any classification"
+          options={CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }))}
+        />
+      </div>
+      <div className="xl:col-span-3">
+        <SelectField label="Status" name="status" defaultValue={values.status ?? ''} options={STATUS_OPTIONS} />
+      </div>
+      <div className="xl:col-span-2">
+        <TextField label="Tag" name="tag" defaultValue={values.tag ?? ''} placeholder="e.g. pci" autoComplete="off" />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+'use client';
+// One classification's rotation defaults. Validation is the server's
+// (lib/validation/policy.ts): its per-field messages appear under each field.
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useActionForm } from '@/components/forms/use-action-form';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { controlClass } from '@/components/ui/field';
+import type { FieldErrors } from '@/lib/errors';
+
+type SaveResult = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+export type PolicyFormValues = { classification: string; label: string; intervalDays: number; graceHours: number; reminderDays: number; updatedAt: string };
+
+export function PolicyForm({ policy, action }: { policy: PolicyFormValues; action: (input: Record<string, string | string[]>) => Promise<SaveResult> }) {
+  const router = useRouter();
+  const [saved, setSaved] = useState(false);
+  const { onSubmit, pending, error, fieldErrors } = useActionForm(
+    (values) => {
+      setSaved(false);
+      return action(values);
+    },
+    () => {
+      setSaved(true);
+      router.refresh();
+    },
+  );
+  const e = (field: string) => fieldErrors[field];
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={`${policy.label} defaults`} className="space-y-4" id={`policy-${policy.classification}`}>
+      {error && <Alert>{error}</Alert>}
+      {saved && !error && <Alert tone="success">Saved. New defaults apply to secrets without their own values.</Alert>}
+      <input type="hidden" name="expectedUpdatedAt" value={policy.updatedAt} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <PolicyNumber id={`${policy.classification}-intervalDays`} label="Rotate every (days)" name="intervalDays" defaultValue={policy.intervalDays} min={1} max={3650} errors={e('intervalDays')} />
+        <PolicyNumber id={`${policy.classification}-graceHours`} label="Grace period (hours)" name="graceHours" defaultValue={policy.graceHours} min={0} max={720} errors={e('graceHours')} />
+        <PolicyNumber id={`${policy.classification}-reminderDays`} label="Remind before (days)" name="reminderDays" defaultValue={policy.reminderDays} min={0} max={365} errors={e('reminderDays')} />
+      </div>
+      <div className="flex justify-end">
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Saving…' : `Save ${policy.label.toLowerCase()} defaults`}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Like TextField, but with an id per form: TextField derives ids from names, which the three forms share. */
+function PolicyNumber({ id, label, name, defaultValue, min, max, errors }: { id: string; label: string; name: string; defaultValue: number; min: number; max: number; errors?: string[] }) {
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        type="number"
+        inputMode="numeric"
+        required
+        min={min}
+        max={max}
+        step={1}
+        defaultValue={defaultValue}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errorId}
+        className={errors?.length ? controlClass.replace('ring-slate-300', 'ring-red-600') : controlClass}
+      />
+      {errors?.length ? (
+        <p id={errorId} className="text-sm text-red-700">
+          {errors.join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
