@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import { useActionForm } from '@/components/forms/use-action-form';
+import { ALPHABET_NAMES, ALPHABETS, GENERATED_LENGTH } from '@/lib/values/alphabets';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
@@ -31,12 +32,11 @@ export type SecretFormValues = {
   graceHours: number | null;
   reminderDays: number | null;
   autoRotate: boolean;
+  rotationConfig: Record<string, string | number | null> | null;
   tags: string[];
   consumers: SystemOption[];
   updatedAt: string;
 };
-
-
 
 type Option = { id: string; name: string };
 export type ConnectionOption = { id: string; name: string; kind: ConnectionKind };
@@ -68,6 +68,88 @@ const STRATEGY_HINTS: Record<RotationStrategy, string> = {
   postgres_role: 'The server sets a new PostgreSQL role password and verifies it by logging in.',
   provider_native: 'AWS rotates it with the secret’s own rotation Lambda; the dashboard follows it.',
 };
+
+/** The chosen strategy's own settings (Secret.rotationConfig; lib/validation/rotation-config.ts). */
+function StrategySettings({
+  strategy,
+  config,
+  errors,
+}: {
+  strategy: RotationStrategy;
+  config: Record<string, string | number | null> | null;
+  errors: (field: string) => string[] | undefined;
+}) {
+  const text = (key: string) => (config?.[key] === null || config?.[key] === undefined ? '' : String(config[key]));
+  if (strategy === 'generated') {
+    return (
+      <>
+        <SelectField
+          label="Characters"
+          name="alphabet"
+          defaultValue={text('alphabet') || 'alphanumeric'}
+          options={ALPHABET_NAMES.map((name) => ({ value: name, label: ALPHABETS[name].label }))}
+          errors={errors('alphabet')}
+        />
+        <TextField
+          label="Length"
+          name="length"
+          type="number"
+          inputMode="numeric"
+          min={GENERATED_LENGTH.min}
+          max={GENERATED_LENGTH.max}
+          defaultValue={text('length') || GENERATED_LENGTH.default}
+          hint={`${GENERATED_LENGTH.min}–${GENERATED_LENGTH.max} characters.`}
+          errors={errors('length')}
+        />
+      </>
+    );
+  }
+  if (strategy === 'postgres_role') {
+    return (
+      <>
+        <TextField
+          label="PostgreSQL role"
+          name="role"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={text('role')}
+          hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)."
+          errors={errors('role')}
+          className="font-mono"
+        />
+        <TextField
+          label="Admin credential secret (id)"
+          name="adminSecretId"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={text('adminSecretId')}
+          hint="The inventory secret whose value is the admin connection (JSON or postgres:// URL); its id is in its address."
+          errors={errors('adminSecretId')}
+          className="font-mono"
+        />
+      </>
+    );
+  }
+  if (strategy === 'provider_native') {
+    return (
+      <div className="sm:col-span-2">
+        <TextField
+          label="Rotation Lambda ARN"
+          name="lambdaArn"
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={text('lambdaArn')}
+          hint="Optional when the secret already has a rotation Lambda in AWS."
+          errors={errors('lambdaArn')}
+          className="font-mono"
+        />
+      </div>
+    );
+  }
+  return null;
+}
 
 /** Automatic rotation: the worker starts a rotation by itself when the secret falls due. */
 function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; defaultChecked: boolean; errors?: string[] }) {
@@ -397,12 +479,7 @@ export function SecretForm({
               errors={e('autoRotate')}
             />
           </div>
-          {/*
-            ROTATION CONFIG SLOT: strategy-specific settings (Secret.rotationConfig: generated
-            alphabet/length, postgres_role admin secret/role/host, ...) go here, shown for
-            `strategy`. Their schema is lib/validation/rotation-config.ts (another change);
-            not implemented in this form yet.
-          */}
+          <StrategySettings strategy={strategy} config={initial?.rotationConfig ?? null} errors={e} />
         </Section>
 
         <Section title="Usage" description="The systems that read this secret, and tags for finding it.">

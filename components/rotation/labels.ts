@@ -4,12 +4,7 @@ import type { RotationState, RotationStrategy, RotationTrigger } from '@/generat
 import type { Tone } from '@/components/ui/badge';
 import type { RotationBucket } from '@/lib/validation/rotation-list';
 
-export const STRATEGY_LABELS: Record<RotationStrategy, string> = {
-  manual: 'Manual runbook',
-  generated: 'Generated value',
-  postgres_role: 'PostgreSQL role password',
-  provider_native: 'AWS rotation Lambda',
-};
+export { STRATEGY_LABELS } from '@/components/inventory/labels';
 
 export const TRIGGER_LABELS: Record<RotationTrigger, string> = { manual: 'Started by hand', scheduled: 'Scheduled', emergency: 'Emergency' };
 

@@ -11,6 +11,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
+import { parseRotationConfig } from '@/lib/validation/rotation-config';
 import {
   computeNextDue,
   searchTextOf,
@@ -63,6 +64,8 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   /** Null: the classification's default. */
   reminderDays: number | null;
   autoRotate: boolean;
+  /** Strategy settings (lib/validation/rotation-config.ts): never a value. */
+  rotationConfig: Record<string, string | number | null> | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -125,6 +128,7 @@ const detailSelect = {
   graceHours: true,
   reminderDays: true,
   autoRotate: true,
+  rotationConfig: true,
   tags: true,
   createdAt: true,
   updatedAt: true,
@@ -156,6 +160,7 @@ function toDetail(s: DetailRow): SecretDetail {
     graceHours: s.graceHours,
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
+    rotationConfig: (s.rotationConfig ?? null) as SecretDetail['rotationConfig'],
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -309,6 +314,24 @@ function nameTaken(): InputError {
   });
 }
 
+/**
+ * The strategy's settings from the form's flat fields (alphabet, length, adminSecretId,
+ * role, lambdaArn), checked for that strategy; null for manual. The PostgreSQL admin
+ * credential must be another inventory secret.
+ */
+async function rotationConfigOf(tx: Tx, strategy: RotationStrategy, raw: unknown, secretId?: string): Promise<Prisma.InputJsonValue | typeof Prisma.DbNull> {
+  const fields = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
+  const parsed = parseRotationConfig(strategy, pick('alphabet', 'length', 'adminSecretId', 'role', 'lambdaArn'));
+  if (parsed.strategy === 'postgres_role') {
+    const admin = await tx.secret.findUnique({ where: { id: parsed.config.adminSecretId }, select: { id: true } });
+    if (!admin || admin.id === secretId) {
+      throw new InputError('Some fields need attention.', { adminSecretId: ['Choose another secret of the inventory: the one holding the admin credential'] });
+    }
+  }
+  return parsed.config ?? Prisma.DbNull;
+}
+
 export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
   const parsed = parseInput(ZSecretInput, raw);
@@ -319,6 +342,7 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
       const created = await tx.secret.create({
         data: {
           ...secretColumnsOf(input, now),
+          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw),
           createdAt: now,
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
@@ -360,6 +384,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
         where: { id },
         data: {
           ...secretColumnsOf(input, before.createdAt),
+          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, id),
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
         select: detailSelect,

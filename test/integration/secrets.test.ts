@@ -242,3 +242,23 @@ describe('secrets data layer', () => {
     expect(summary).toEqual({ overdue: 2, dueSoon: 1, neverRotated: 2, noPolicy: 2 });
   });
 });
+
+describe('rotation strategy settings', () => {
+  it('keeps the generated strategy settings, and drops them when the strategy becomes manual', async () => {
+    const engineer = await callerAs('engineer');
+    const { id } = await createSecret(engineer, await secretInput({ rotationStrategy: 'generated', alphabet: 'hex', length: '48' }));
+    expect((await getSecret(engineer, id)).rotationConfig).toEqual({ alphabet: 'hex', length: 48 });
+    const before = await getSecret(engineer, id);
+    await updateSecret(engineer, id, await secretInput({ name: before.name, rotationStrategy: 'manual', expectedUpdatedAt: before.updatedAt }));
+    expect((await getSecret(engineer, id)).rotationConfig).toBeNull();
+  });
+
+  it('refuses PostgreSQL settings whose admin credential is not another inventory secret', async () => {
+    const engineer = await callerAs('engineer');
+    const error = await createSecret(engineer, await secretInput({ rotationStrategy: 'postgres_role', role: 'app', adminSecretId: randomUUID() })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).fieldErrors.adminSecretId).toBeDefined();
+  });
+});

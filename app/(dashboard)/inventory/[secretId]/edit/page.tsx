@@ -65,6 +65,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
             graceHours: secret.graceHours,
             reminderDays: secret.reminderDays,
             autoRotate: secret.autoRotate,
+            rotationConfig: secret.rotationConfig,
             tags: secret.tags,
             consumers: secret.consumers,
             updatedAt: secret.updatedAt,
