@@ -45,10 +45,9 @@ const ZEnv = z.object({
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and
   // the channel id), so no signing key is stored. Unset: derived from NEXTAUTH_SECRET.
   // Changing it changes every channel's key (receivers must be given the new ones).
-  NOTIFICATION_SIGNING_KEY: z
-    .string()
-    .min(32, 'NOTIFICATION_SIGNING_KEY must be at least 32 characters')
-    .optional(),
+  NOTIFICATION_SIGNING_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'NOTIFICATION_SIGNING_KEY must be at least 32 characters',
+  }),
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
