@@ -10,6 +10,13 @@ export const AUDIT_ACTIONS = [
   'environment.list',
   'inventory.export',
   'inventory.import',
+  'notification_channel.create',
+  'notification_channel.delete',
+  'notification_channel.list',
+  'notification_channel.read',
+  'notification_channel.test',
+  'notification_channel.update',
+  'notification_delivery.list',
   'provider_connection.create',
   'provider_connection.delete',
   'provider_connection.list',
@@ -44,7 +51,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Target types the audit trail's filter suggests (free text is accepted too). */
-export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'provider_connection', 'secret', 'system', 'team', 'user'] as const;
+export const AUDIT_TARGET_TYPES = ['audit_event', 'environment', 'notification_channel', 'provider_connection', 'secret', 'system', 'team', 'user'] as const;
 
 /** The shape every action name has: area.verb, lower-case with underscores. */
 export const ACTION_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'audit.export',
   'admin.users',
   'admin.providers',
+  'admin.notifications', // webhook channels and their delivery history
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

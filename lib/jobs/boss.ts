@@ -34,11 +34,25 @@ export async function startBoss(boss: PgBoss): Promise<PgBoss> {
   return boss;
 }
 
-/** createQueue keeps an existing queue's options; updateQueue brings them up to date. */
+// Any fixed number, the same in every process: the advisory lock taken around queue setup.
+const QUEUE_SETUP_LOCK = 7_411_026_001;
+
+/**
+ * createQueue keeps an existing queue's options; updateQueue brings them up to date.
+ * Processes starting at the same moment would deadlock in pg-boss's queue DDL (partition
+ * tables), so setup is serialized by a session advisory lock held on its own connection.
+ */
 async function ensureQueues(boss: PgBoss): Promise<void> {
-  for (const [name, { options }] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
-    await boss.createQueue(name, { name, ...options });
-    await boss.updateQueue(name, { name, ...options });
+  const lock = await pgPool().connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+    for (const [name, { options }] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+      await boss.createQueue(name, { name, ...options });
+      await boss.updateQueue(name, { name, ...options });
+    }
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => {});
+    lock.release();
   }
 }
 
