@@ -11,7 +11,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const outfile = path.join(root, 'dist/worker.mjs');
+// An optional argument puts the bundle elsewhere (tests); it must stay inside the checkout
+// so its packages resolve from ./node_modules.
+const outfile = path.resolve(root, process.argv[2] ?? 'dist/worker.mjs');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const runtimeDeps = new Set(Object.keys(pkg.dependencies ?? {}));
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -56,7 +58,7 @@ const imported = new Set(
 const missing = [...imported].filter((p) => !builtins.has(p) && !runtimeDeps.has(packageOf(p)));
 if (missing.length > 0) {
   console.error(
-    `dist/worker.mjs imports packages that are not runtime dependencies: ${[...new Set(missing.map(packageOf))].join(', ')}.\n` +
+    `${path.relative(root, outfile)} imports packages that are not runtime dependencies: ${[...new Set(missing.map(packageOf))].join(', ')}.\n` +
       'Move them to "dependencies" in package.json (the production image prunes devDependencies).',
   );
   process.exit(1);
