@@ -12,6 +12,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
+  { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
