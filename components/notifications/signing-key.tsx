@@ -8,7 +8,7 @@ const VERIFY_SNIPPET = `// Node.js: verify with the raw request body (before JSO
 const [t, v1] = header.split(',').map((p) => p.split('=')[1]);
 const expected = crypto.createHmac('sha256', SIGNING_KEY).update(\`\${t}.\${rawBody}\`).digest('hex');
 const fresh = Math.abs(Date.now() / 1000 - Number(t)) < 300;
-const ok = fresh && crypto.timingSafeEqual(Buffer.from(v1, 'hex'), Buffer.from(expected, 'hex'));`;
+const ok = fresh && v1?.length === 64 && crypto.timingSafeEqual(Buffer.from(v1, 'hex'), Buffer.from(expected, 'hex'));`;
 
 export function SigningKey({ signingKey }: { signingKey: string }) {
   const [shown, setShown] = useState(false);
