@@ -1,6 +1,7 @@
 # Multi-stage image: dependencies and build in one stage, a slim runtime in the other.
 # No secret is passed at build time; configuration arrives as environment at run time,
 # and migrations are applied when the container starts (scripts/start.mjs --prebuilt).
+# The same image runs the background worker: `node dist/worker.mjs` (docker-compose.yml).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -11,7 +12,9 @@ COPY prisma.config.ts ./
 COPY scripts ./scripts
 RUN npm ci
 COPY . .
-RUN npx next build && npm prune --omit=dev
+# The worker is bundled into dist/worker.mjs (its build fails if the bundle would need a
+# devDependency), so the pruned runtime runs it with plain node.
+RUN npx next build && node scripts/build-worker.mjs && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
@@ -22,6 +25,7 @@ COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/scripts ./scripts
+COPY --from=build --chown=node:node /app/dist ./dist
 # Generated keys (and the development-only local provider's store) live here: a volume in
 # docker-compose.yml, writable by the unprivileged user.
 RUN mkdir -p /app/.data && chown node:node /app/.data

@@ -16,7 +16,7 @@ const config: NextConfig = {
   logging: { serverFunctions: false },
   // The GCP SDK reads its .proto descriptors from its own folder at run time, and
   // @node-rs/crc32 loads a native binary: both must stay plain node_modules.
-  serverExternalPackages: ['@google-cloud/secret-manager', '@grpc/grpc-js', '@node-rs/argon2', '@node-rs/crc32', 'pg', 'rate-limiter-flexible'],
+  serverExternalPackages: ['@google-cloud/secret-manager', '@grpc/grpc-js', '@node-rs/argon2', '@node-rs/crc32', 'pg', 'pg-boss', 'rate-limiter-flexible'],
   experimental: {
     // CSV import sends up to 5 MB of text to a server action; its encoding (escaped quotes
     // and line breaks) adds some. Stays at proxy.ts's 10 MB body buffer, beyond which

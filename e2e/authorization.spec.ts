@@ -36,6 +36,7 @@ import { LocalStore } from '../lib/providers/local-store';
 import {
   connectSecret,
   environmentId,
+  insertChannel,
   insertConnection,
   insertIncident,
   insertRotationRun,
@@ -64,6 +65,8 @@ type Seeder = {
   environmentId: (name?: 'development' | 'staging' | 'production') => Promise<string>;
   user: (role: Role) => ReturnType<typeof insertUser>;
   connection: (kind?: 'aws' | 'gcp' | 'local') => ReturnType<typeof insertConnection>;
+  /** A notification channel posting to a loopback port nothing listens on. */
+  channel: () => ReturnType<typeof insertChannel>;
 };
 
 type ActionRow = {
@@ -327,6 +330,32 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('classification_policies'),
   },
 
+  // Notification channels (app/(dashboard)/settings/notifications/actions.ts).
+  createChannelAction: {
+    permission: 'admin.notifications',
+    args: () => [{ name: unique('e2e-channel'), kind: 'webhook', url: 'http://127.0.0.1:9/e2e-hook', events: ['rotation.failed'], enabled: 'on' }],
+    snapshot: tables('notification_channels'),
+  },
+  updateChannelAction: {
+    permission: 'admin.notifications',
+    args: async (seed) => [
+      (await seed.channel()).id,
+      { name: unique('renamed-channel'), kind: 'slack', url: 'http://127.0.0.1:9/renamed', events: ['secret.compromised'] },
+    ],
+    snapshot: tables('notification_channels'),
+  },
+  deleteChannelAction: {
+    permission: 'admin.notifications',
+    args: async (seed) => [(await seed.channel()).id],
+    snapshot: tables('notification_channels', 'notification_deliveries'),
+  },
+  // Records the attempt in the delivery history (the port refuses, so it fails at once).
+  sendTestEventAction: {
+    permission: 'admin.notifications',
+    args: async (seed) => [(await seed.channel()).id],
+    snapshot: tables('notification_deliveries'),
+  },
+
   // Public by design (a signed-out person redeems the code an admin gave them), so it
   // guards itself: the real code of an invite that has expired must not set a password.
   acceptInviteAction: {
@@ -429,6 +458,7 @@ function seederFor(db: Db, e2e: E2EState): Seeder {
     environmentId: (name) => environmentId(db, name),
     user: (role) => insertUser(db, role),
     connection: (kind) => insertConnection(db, { kind, region: kind === 'aws' ? 'eu-west-1' : undefined, projectId: kind === 'gcp' ? 'acme-e2e' : undefined }),
+    channel: () => insertChannel(db),
   };
 }
 

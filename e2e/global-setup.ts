@@ -24,6 +24,7 @@ import {
   ROOT,
   SERVER_LOG,
   STATE_FILE,
+  WORKER_LOG,
   type E2EState,
 } from './support/state';
 import { stopProcess } from './support/processes';
@@ -62,29 +63,31 @@ export default async function globalSetup(): Promise<void> {
     started.push(oidc);
     await waitFor('the OIDC provider', oidc, OIDC_LOG, async () => (await fetchStatus(`${OIDC_ISSUER}/.well-known/openid-configuration`)) === 200);
 
+    // The app and the background worker share one environment, as under `npm start`.
+    const serverEnv: Record<string, string> = {
+      NODE_ENV: 'production',
+      PORT: String(APP_PORT),
+      DATABASE_URL: database.url,
+      NEXTAUTH_URL: BASE_URL,
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      OIDC_ISSUER,
+      OIDC_CLIENT_ID,
+      OIDC_CLIENT_SECRET,
+      OIDC_ROLE_MAP,
+      METADATA_SERVER_DETECTION: 'none',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      NEXT_TELEMETRY_DISABLED: '1',
+      VALUE_FINGERPRINT_PEPPER: randomBytes(32).toString('base64url'),
+      LOCAL_PROVIDER_KEY: localProviderKey,
+      LOCAL_PROVIDER_DIR,
+      // The default credential chain's first source; the cloud emulators ignore signatures.
+      AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
+      AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',
+      AWS_REGION: 'us-east-1',
+    };
     const app = startLogged(
       [process.execPath, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT), '-H', 'localhost'],
-      {
-        NODE_ENV: 'production',
-        PORT: String(APP_PORT),
-        DATABASE_URL: database.url,
-        NEXTAUTH_URL: BASE_URL,
-        NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
-        OIDC_ISSUER,
-        OIDC_CLIENT_ID,
-        OIDC_CLIENT_SECRET,
-        OIDC_ROLE_MAP,
-        METADATA_SERVER_DETECTION: 'none',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        NEXT_TELEMETRY_DISABLED: '1',
-        VALUE_FINGERPRINT_PEPPER: randomBytes(32).toString('base64url'),
-        LOCAL_PROVIDER_KEY: localProviderKey,
-        LOCAL_PROVIDER_DIR,
-        // The default credential chain's first source; the cloud emulators ignore signatures.
-        AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
-        AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',
-        AWS_REGION: 'us-east-1',
-      },
+      serverEnv,
       SERVER_LOG,
     );
     started.push(app);
@@ -93,6 +96,16 @@ export default async function globalSetup(): Promise<void> {
       setupToken ||= /Setup token: (\S+)/.exec(readFileSync(SERVER_LOG, 'utf8'))?.[1] ?? '';
       return Boolean(setupToken) && (await fetchStatus(`${BASE_URL}/api/health`)) === 200;
     });
+
+    // The worker (scripts/worker.ts, as `npm run worker` runs it): rotation ticks, webhook
+    // deliveries. Ready once it logged that it started.
+    const worker = startLogged(
+      [process.execPath, '--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'],
+      { ...serverEnv, LOG_LEVEL: 'info' },
+      WORKER_LOG,
+    );
+    started.push(worker);
+    await waitFor('the background worker', worker, WORKER_LOG, async () => readFileSync(WORKER_LOG, 'utf8').includes('"worker started"'));
 
     const state: E2EState = {
       baseURL: BASE_URL,
@@ -103,7 +116,7 @@ export default async function globalSetup(): Promise<void> {
       databaseName: database.name,
       ownTemplate,
       localProviderKey,
-      pids: { app: app.pid ?? null, oidc: oidc.pid ?? null },
+      pids: { app: app.pid ?? null, oidc: oidc.pid ?? null, worker: worker.pid ?? null },
     };
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
     console.log(`e2e: app ${BASE_URL} and OpenID provider ${OIDC_ISSUER} up (${elapsed()}); server log: ${path.relative(ROOT, SERVER_LOG)}`);

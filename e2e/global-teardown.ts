@@ -8,7 +8,7 @@ import { STATE_FILE, type E2EState } from './support/state';
 export default async function globalTeardown(): Promise<void> {
   if (!existsSync(STATE_FILE)) return; // setup failed and already cleaned up after itself
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as E2EState;
-  for (const pid of [state.pids.app, state.pids.oidc]) if (pid) await stopProcess(pid);
+  for (const pid of [state.pids.worker, state.pids.app, state.pids.oidc]) if (pid) await stopProcess(pid);
   await dropDatabase(state.pgServer, state.databaseName);
   if (state.ownTemplate) await dropDatabase(state.pgServer, state.ownTemplate);
   rmSync(STATE_FILE, { force: true });

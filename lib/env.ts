@@ -42,6 +42,14 @@ const ZEnv = z.object({
   LOCAL_PROVIDER_DIR: z.string().default('.data/local-provider'),
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Server key the per-channel webhook signing keys are derived from (HMAC of this key and
+  // the channel id), so no signing key is stored. Unset: derived from NEXTAUTH_SECRET.
+  // Changing it changes every channel's key (receivers must be given the new ones).
+  NOTIFICATION_SIGNING_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'NOTIFICATION_SIGNING_KEY must be at least 32 characters',
+  }),
+  // Deadline for one webhook POST.
+  NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

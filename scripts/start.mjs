@@ -3,6 +3,8 @@
 //   - applies pending migrations
 //   - builds the app when the build is missing or older than the sources
 //   - serves on http://localhost:$PORT (default 3000)
+//   - runs the background worker next to the server (restarted if it dies), unless
+//     WORKER=off: larger deployments run `npm run worker` processes of their own
 // `npm run dev` (--dev) does the same with `next dev` instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,7 +40,8 @@ if (!process.env.DATABASE_URL) {
 }
 process.env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
 process.env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
-process.env.LOCAL_PROVIDER_KEY ??= persistentSecret('local-provider-key');
+// ||= (not ??=): docker-compose passes an empty value when .env does not set one.
+process.env.LOCAL_PROVIDER_KEY ||= persistentSecret('local-provider-key');
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
 const applied = await applyMigrations(process.env.DATABASE_URL);
@@ -76,11 +79,50 @@ const server = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', St
 });
 console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);
 
+// The background worker (rotation schedules, reminders, webhook deliveries): a child
+// process with the same environment. The Docker image runs the bundle made at build time
+// (scripts/build-worker.mjs); a checkout runs the TypeScript entry through tsx.
+const workerEnabled = !['off', 'false', '0'].includes((process.env.WORKER ?? '').trim().toLowerCase());
+const workerCommand = prebuilt
+  ? [path.join(root, 'dist/worker.mjs')]
+  : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
+let worker;
+let workerRestartMs = 1000;
+let workerRestartTimer;
 let stopping = false;
+
+function startWorker() {
+  const startedAt = Date.now();
+  worker = spawn(process.execPath, workerCommand, { stdio: 'inherit', env: process.env });
+  worker.on('exit', (code, signal) => {
+    worker = undefined;
+    if (stopping) return;
+    // A worker that ran for a while starts again at once; one that keeps failing backs off.
+    if (Date.now() - startedAt > 60_000) workerRestartMs = 1000;
+    console.error(`The background worker exited (${signal ?? code}); restarting it in ${workerRestartMs / 1000} s.`);
+    workerRestartTimer = setTimeout(startWorker, workerRestartMs);
+    workerRestartMs = Math.min(workerRestartMs * 2, 60_000);
+  });
+}
+if (workerEnabled) startWorker();
+else console.log('WORKER=off: no background worker in this process (run `npm run worker` elsewhere).');
+
+/** Resolves when the child has exited (at once if it already has). */
+const exited = (child) =>
+  new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  clearTimeout(workerRestartTimer);
   server.kill('SIGTERM');
+  // The worker finishes its running jobs (it gives them up to 30 s) before the embedded
+  // database goes away under it.
+  worker?.kill('SIGTERM');
+  await Promise.all([exited(server), exited(worker)]);
   await embedded?.stop().catch(() => {});
   process.exit(code);
 }

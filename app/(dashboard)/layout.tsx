@@ -15,6 +15,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
   { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
+  { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

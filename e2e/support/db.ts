@@ -98,6 +98,26 @@ export async function insertConnection(
 }
 
 /** Points a secret at a connection and a provider reference. */
+/** A notification channel (all events unless given), posting to `url`. */
+export async function insertChannel(
+  db: Db,
+  options: { url?: string; kind?: 'webhook' | 'slack'; events?: string[]; enabled?: boolean } = {},
+): Promise<{ id: string; name: string }> {
+  const name = unique('e2e-channel');
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO notification_channels (id, name, kind, url, events, enabled, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now()) RETURNING id`,
+    [
+      name,
+      options.kind ?? 'webhook',
+      options.url ?? 'http://127.0.0.1:9/e2e-hook',
+      options.events ?? ['rotation.completed', 'rotation.failed'],
+      options.enabled ?? true,
+    ],
+  );
+  return { id: rows[0].id, name };
+}
+
 export async function connectSecret(db: Db, secretId: string, connectionId: string, providerRef: string): Promise<void> {
   await db.query(
     `UPDATE secrets SET connection_id = $2, provider_ref = $3,

@@ -19,6 +19,7 @@ export const RESULTS_DIR = path.join(root, 'test-results');
 export const STATE_FILE = path.join(RESULTS_DIR, 'e2e-state.json');
 export const SERVER_LOG = path.join(RESULTS_DIR, 'e2e-server.log');
 export const OIDC_LOG = path.join(RESULTS_DIR, 'e2e-oidc.log');
+export const WORKER_LOG = path.join(RESULTS_DIR, 'e2e-worker.log');
 /** The server's local development provider store (specs seed versions into it). */
 export const LOCAL_PROVIDER_DIR = path.join(RESULTS_DIR, 'local-provider');
 
@@ -36,7 +37,7 @@ export type E2EState = {
   localProviderKey: string;
   /** Set when global setup created the template itself (Playwright run alone). */
   ownTemplate: string | null;
-  pids: { app: number | null; oidc: number | null };
+  pids: { app: number | null; oidc: number | null; worker?: number | null };
 };
 
 let cached: E2EState | undefined;

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'admin.users',
   'admin.providers',
   'admin.policies', // rotation defaults per classification
+  'admin.notifications', // webhook channels and their delivery history
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,0 +1,17 @@
+// Words and badge tones for notification channels and deliveries, shared by the pages.
+import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
+import type { Tone } from '@/components/ui/badge';
+
+export const CHANNEL_KIND_LABELS: Record<ChannelKind, string> = {
+  webhook: 'Generic JSON webhook',
+  slack: 'Slack incoming webhook',
+};
+
+export const DELIVERY_STATUS: Record<DeliveryStatus, { label: string; tone: Tone }> = {
+  pending: { label: 'Pending', tone: 'amber' },
+  delivered: { label: 'Delivered', tone: 'green' },
+  failed: { label: 'Failed', tone: 'red' },
+};
+
+export const SIGNING_NOTE =
+  'Every post carries an X-Secret-Inventory-Signature header (HMAC-SHA256 with this channel’s key), so the receiver can check it came from this dashboard. Payloads describe secrets and rotations; they never contain a secret value.';

@@ -1,0 +1,138 @@
+// Notification channels through the real UI: an administrator adds a channel pointing at
+// a webhook receiver this test runs on loopback, sends a test event, and the receiver
+// gets a body signed as the channel page explains (checked here the way a receiver
+// would, with the key the page shows); the delivery history shows the delivery. Then the
+// channel switches to Slack's format. Other roles get no access. Screenshots of the list
+// and channel pages go to test-results/screenshots.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { startWebhookReceiver, type WebhookReceiver } from '../test/support/webhook-receiver';
+import { unique } from './support/db';
+import { expect, test } from './support/fixtures';
+import { RESULTS_DIR } from './support/state';
+
+const UUID_PATH = /\/settings\/notifications\/([0-9a-f-]{36})$/;
+const SHOTS = path.join(RESULTS_DIR, 'screenshots');
+
+let receiver: WebhookReceiver;
+test.beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+test.afterAll(async () => {
+  await receiver.close();
+});
+
+/** What a receiver does with the page's instructions: HMAC-SHA256 over `${t}.${body}`. */
+function signatureValid(header: string | undefined, body: string, key: string): boolean {
+  const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=', 2)));
+  const expected = createHmac('sha256', key).update(`${parts.t}.${body}`).digest();
+  const given = Buffer.from(parts.v1 ?? '', 'hex');
+  const fresh = Math.abs(Date.now() / 1000 - Number(parts.t)) < 300;
+  return fresh && given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+test('an administrator adds a webhook channel, sends a signed test event and sees it delivered', async ({
+  page,
+  db,
+  seedUser,
+  signIn,
+  auditEvents,
+}) => {
+  const admin = await seedUser('admin');
+  await signIn(page, admin.email, admin.password);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+
+  // A missing event choice is explained, and nothing is written.
+  const name = unique('Security webhook');
+  await page.getByRole('link', { name: 'New channel' }).first().click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Format').selectOption('webhook');
+  await page.getByLabel('Webhook URL').fill(receiver.url('/e2e-hook?token=abc123'));
+  for (const box of await page.getByRole('checkbox', { name: /^Rotation|^Grace|^Secret marked/ }).all()) await box.uncheck();
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page.getByText('Choose at least one event')).toBeVisible();
+  expect((await db.query('SELECT 1 FROM notification_channels WHERE name = $1', [name])).rowCount).toBe(0);
+
+  await page.getByRole('checkbox', { name: /^Rotation failed/ }).check();
+  await page.getByRole('checkbox', { name: /^Secret marked compromised/ }).check();
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page).toHaveURL(UUID_PATH);
+  const channelId = UUID_PATH.exec(page.url())![1];
+  const { rows } = await db.query<{ kind: string; events: string[]; enabled: boolean }>(
+    'SELECT kind, events, enabled FROM notification_channels WHERE id = $1',
+    [channelId],
+  );
+  expect(rows[0]).toEqual({ kind: 'webhook', events: ['rotation.failed', 'secret.compromised'], enabled: true });
+
+  // The signing key is hidden until asked for.
+  const key = page.getByTestId('signing-key');
+  await expect(key).not.toContainText(/[0-9a-f]{8}/);
+  await page.getByRole('button', { name: 'Show key' }).click();
+  await expect(key).toHaveText(/^[0-9a-f]{64}$/);
+  const signingKey = (await key.textContent())!;
+
+  // The test event: delivered, and signed as the page says.
+  const before = receiver.received.length;
+  await page.getByRole('button', { name: 'Send test event' }).click();
+  await expect(page.getByRole('status').getByText('Delivered')).toBeVisible();
+  expect(receiver.received.length).toBe(before + 1);
+  const request = receiver.received[before];
+  expect(request.path).toBe('/e2e-hook?token=abc123');
+  expect(signatureValid(request.headers['x-secret-inventory-signature'] as string, request.body, signingKey)).toBe(true);
+  expect(signatureValid(request.headers['x-secret-inventory-signature'] as string, `${request.body} `, signingKey)).toBe(false);
+  const body = JSON.parse(request.body);
+  expect(body).toMatchObject({
+    event: 'notification.test',
+    test: true,
+    secret: { name: 'example-api-key', environment: 'production' },
+    url: expect.stringContaining(`/settings/notifications/${channelId}`),
+  });
+
+  // The history shows it.
+  const history = page.getByRole('table', { name: 'Delivery history' });
+  const row = history.getByRole('row').filter({ hasText: 'Test event' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Delivered');
+  await expect(row).toContainText('HTTP 200');
+  await page.screenshot({ path: path.join(SHOTS, 'notifications-channel.png'), fullPage: true });
+
+  // Switched to Slack's format: the next test event is a Slack message.
+  await page.getByLabel('Format').selectOption('slack');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  receiver.respondWith(500);
+  await page.getByRole('button', { name: 'Send test event' }).click();
+  const verdict = page.getByRole('status').filter({ hasText: 'Not delivered' });
+  await expect(verdict).toBeVisible();
+  await expect(verdict).toContainText('HTTP 500');
+  const slack = JSON.parse(receiver.received[before + 1].body);
+  expect(Object.keys(slack).sort()).toEqual(['blocks', 'text']);
+  expect(slack.text).toBe('Test event: example-api-key (production)');
+  await expect(history.getByRole('row').filter({ hasText: 'Failed' })).toContainText('HTTP 500');
+
+  // The list: masked URL (the token is not shown) and the last delivery's outcome.
+  await page.goto('/settings/notifications');
+  const listRow = page.getByRole('table', { name: 'Notification channels' }).getByRole('row').filter({ hasText: name });
+  await expect(listRow).toContainText('Slack incoming webhook');
+  await expect(listRow).toContainText('Failed');
+  await expect(listRow).not.toContainText('abc123');
+  await page.screenshot({ path: path.join(SHOTS, 'notifications-list.png'), fullPage: true });
+
+  // Audited, with the URL masked.
+  const created = await auditEvents({ action: 'notification_channel.create', targetId: channelId });
+  expect(created).toHaveLength(1);
+  expect(JSON.stringify(created[0])).not.toContain('abc123');
+  const tests = await auditEvents({ action: 'notification_channel.test', targetId: channelId });
+  expect(tests.map((e) => e.outcome).sort()).toEqual(['failed', 'success']);
+});
+
+test('other roles see no notification settings', async ({ page, seedUser, signIn }) => {
+  const engineer = await seedUser('engineer');
+  await signIn(page, engineer.email, engineer.password);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' })).toHaveCount(0);
+  await page.goto('/settings/notifications');
+  await expect(page.getByText('Only administrators can manage notification channels.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'New channel' })).toHaveCount(0);
+});

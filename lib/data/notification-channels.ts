@@ -1,0 +1,345 @@
+// Notification channels (Settings → Notifications): webhooks that hear about rotations
+// and compromised secrets. Administrators only. A channel stores its URL (which may carry
+// the receiver's own token, as Slack's do) but no signing key: that is derived on demand
+// (lib/notifications/signing.ts). Audit events record URLs masked, never whole.
+import 'server-only';
+import { createHash } from 'node:crypto';
+import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
+import { changedFields } from '@/lib/audit/changes';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize } from '@/lib/auth/authorize';
+import type { Caller } from '@/lib/auth/caller';
+import { appClock } from '@/lib/clock';
+import { db, type Tx } from '@/lib/db';
+import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { deliver } from '@/lib/notifications/deliver';
+import { TEST_EVENT, ZNotificationPayload, type NotificationEventName, type NotificationPayload } from '@/lib/notifications/events';
+import { dashboardUrl } from '@/lib/notifications/notify';
+import { channelSigningKey } from '@/lib/notifications/signing';
+import { parseInput } from '@/lib/validation/parse';
+import { ZChannelInput, type TChannelInput } from '@/lib/validation/notification-channel';
+import { decodeCursor, encodeCursor, keysetPage } from './cursor';
+import { uuidOrNil } from './ids';
+import { assertNotStale } from './stale-edit';
+
+export type LastDelivery = { status: DeliveryStatus; createdAt: string; lastStatusCode: number | null };
+
+export type ChannelListItem = {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  /** Scheme, host and first path segment only: the rest may be the receiver's token. */
+  maskedUrl: string;
+  events: NotificationEventName[];
+  enabled: boolean;
+  updatedAt: string;
+  lastDelivery: LastDelivery | null;
+};
+
+export type ChannelDetail = Omit<ChannelListItem, 'lastDelivery'> & {
+  url: string;
+  /** The derived key receivers verify signatures with (admins only, like the page). */
+  signingKey: string;
+  createdAt: string;
+};
+
+export type DeliveryListItem = {
+  id: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  /** What the event was about, from the stored payload. */
+  secretName: string | null;
+  environment: string | null;
+  test: boolean;
+};
+
+export type DeliveryPage = { items: DeliveryListItem[]; nextCursor: string | null; total: number };
+
+export const DELIVERY_PAGE_SIZE = 25;
+
+/** https://hooks.slack.com/services/… : enough to recognise, not enough to post to. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const first = parsed.pathname.split('/').filter(Boolean)[0];
+    const more = parsed.pathname.split('/').filter(Boolean).length > 1 || parsed.search;
+    return `${parsed.origin}${first ? `/${first}` : ''}${more ? '/…' : ''}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** For audit changes: the masked URL plus a short hash, so a changed token still shows as a change. */
+const auditUrl = (url: string) => `${maskUrl(url)} #${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
+
+const select = {
+  id: true,
+  name: true,
+  kind: true,
+  url: true,
+  events: true,
+  enabled: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+type Row = { id: string; name: string; kind: ChannelKind; url: string; events: string[]; enabled: boolean; createdAt: Date; updatedAt: Date };
+
+const eventsOf = (row: Row) => row.events as NotificationEventName[];
+
+// ---------------------------------------------------------------------------
+// Reading
+
+export async function listChannels(caller: Caller): Promise<ChannelListItem[]> {
+  await authorize(caller, 'admin.notifications', { action: 'notification_channel.list', targetType: 'notification_channel' });
+  const rows = await db.notificationChannel.findMany({
+    select: {
+      ...select,
+      deliveries: { select: { status: true, createdAt: true, lastStatusCode: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
+    },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map((r) => {
+    const last = r.deliveries[0];
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      maskedUrl: maskUrl(r.url),
+      events: eventsOf(r),
+      enabled: r.enabled,
+      updatedAt: r.updatedAt.toISOString(),
+      lastDelivery: last ? { status: last.status, createdAt: last.createdAt.toISOString(), lastStatusCode: last.lastStatusCode } : null,
+    };
+  });
+}
+
+export async function getChannel(caller: Caller, id: string): Promise<ChannelDetail> {
+  await authorize(caller, 'admin.notifications', {
+    action: 'notification_channel.read',
+    targetType: 'notification_channel',
+    targetId: id,
+  });
+  const row = await db.notificationChannel.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This channel does not exist.');
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    url: row.url,
+    maskedUrl: maskUrl(row.url),
+    events: eventsOf(row),
+    enabled: row.enabled,
+    signingKey: channelSigningKey(row.id),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** A channel's deliveries, newest first, paged by (createdAt, id). */
+export async function listDeliveries(caller: Caller, channelId: string, query: { after?: string } = {}): Promise<DeliveryPage> {
+  await authorize(caller, 'admin.notifications', {
+    action: 'notification_delivery.list',
+    targetType: 'notification_channel',
+    targetId: channelId,
+  });
+  const id = uuidOrNil(channelId);
+  const channel = await db.notificationChannel.findUnique({ where: { id }, select: { id: true } });
+  if (!channel) throw new NotFoundError('This channel does not exist.');
+  const cursor = decodeCursor(query.after);
+  const cursorTime = cursor?.value ? new Date(cursor.value) : null;
+  const before =
+    cursor && cursorTime && !Number.isNaN(cursorTime.getTime())
+      ? { OR: [{ createdAt: { lt: cursorTime } }, { createdAt: cursorTime, id: { lt: cursor.id } }] }
+      : {};
+  const [rows, total] = await Promise.all([
+    db.notificationDelivery.findMany({
+      where: { channelId: id, ...before },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: DELIVERY_PAGE_SIZE + 1,
+      select: {
+        id: true,
+        event: true,
+        status: true,
+        attempts: true,
+        lastStatusCode: true,
+        lastError: true,
+        createdAt: true,
+        deliveredAt: true,
+        payload: true,
+      },
+    }),
+    db.notificationDelivery.count({ where: { channelId: id } }),
+  ]);
+  const page = keysetPage(
+    rows,
+    DELIVERY_PAGE_SIZE,
+    (r): DeliveryListItem => {
+      const payload = ZNotificationPayload.safeParse(r.payload);
+      return {
+        id: r.id,
+        event: r.event,
+        status: r.status,
+        attempts: r.attempts,
+        lastStatusCode: r.lastStatusCode,
+        lastError: r.lastError,
+        createdAt: r.createdAt.toISOString(),
+        deliveredAt: r.deliveredAt?.toISOString() ?? null,
+        secretName: payload.success ? payload.data.secret.name : null,
+        environment: payload.success ? payload.data.secret.environment : null,
+        test: payload.success ? payload.data.test === true : false,
+      };
+    },
+    (last) => encodeCursor(last.createdAt.toISOString(), last.id),
+  );
+  return { ...page, total };
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+const AUDITED_FIELDS = ['name', 'kind', 'url', 'events', 'enabled'] as const;
+
+type Audited = { name: string; kind: ChannelKind; url: string; events: string[]; enabled: boolean };
+const audited = (c: Audited): Audited => ({ ...c, url: auditUrl(c.url) });
+
+function columnsOf(input: TChannelInput): Audited {
+  return { name: input.name, kind: input.kind, url: input.url, events: input.events, enabled: input.enabled };
+}
+
+function nameTaken(): InputError {
+  return new InputError('A channel with this name already exists.', { name: ['A channel with this name already exists'] });
+}
+
+export async function createChannel(caller: Caller, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'admin.notifications', { action: 'notification_channel.create', targetType: 'notification_channel' });
+  const columns = columnsOf(parseInput(ZChannelInput, raw));
+  try {
+    return await db.$transaction(async (tx) => {
+      const created = await tx.notificationChannel.create({ data: columns, select: { id: true } });
+      await recordAudit(tx, caller, {
+        action: 'notification_channel.create',
+        targetType: 'notification_channel',
+        targetId: created.id,
+        changes: changedFields(null, audited(columns), AUDITED_FIELDS),
+      });
+      return { id: created.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Locks the row for the rest of the transaction so concurrent edits serialize. */
+async function lockChannel(tx: Tx, id: string): Promise<Row> {
+  await tx.$executeRaw`SELECT 1 FROM notification_channels WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
+  const row = await tx.notificationChannel.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This channel does not exist.');
+  return row;
+}
+
+export async function updateChannel(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'admin.notifications', {
+    action: 'notification_channel.update',
+    targetType: 'notification_channel',
+    targetId: id,
+  });
+  const input = parseInput(ZChannelInput, raw);
+  const columns = columnsOf(input);
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await lockChannel(tx, id);
+      assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'channel');
+      const changes = changedFields(audited(before), audited(columns), AUDITED_FIELDS);
+      if (Object.keys(changes).length === 0) return { id: before.id };
+      await tx.notificationChannel.update({ where: { id: before.id }, data: columns });
+      await recordAudit(tx, caller, {
+        action: 'notification_channel.update',
+        targetType: 'notification_channel',
+        targetId: before.id,
+        changes,
+      });
+      return { id: before.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Deletes the channel and its delivery history (pending deliveries are dropped). */
+export async function deleteChannel(caller: Caller, id: string): Promise<{ id: string }> {
+  await authorize(caller, 'admin.notifications', {
+    action: 'notification_channel.delete',
+    targetType: 'notification_channel',
+    targetId: id,
+  });
+  return db.$transaction(async (tx) => {
+    const before = await lockChannel(tx, id);
+    await tx.notificationChannel.delete({ where: { id: before.id } });
+    await recordAudit(tx, caller, {
+      action: 'notification_channel.delete',
+      targetType: 'notification_channel',
+      targetId: before.id,
+      changes: changedFields(audited(before), {}, AUDITED_FIELDS),
+    });
+    return { id: before.id };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Testing
+
+export type TestEventOutcome = { delivered: boolean; statusCode: number | null; error: string | null };
+
+/** An example secret for test events: obviously not a real one. */
+const TEST_SECRET = {
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'example-api-key',
+  environment: 'production',
+  ownerTeam: 'Example team',
+} as const;
+
+/**
+ * Posts a test event to the channel now (enabled or not, one attempt, no retries) and
+ * records it in the delivery history like any other, so the admin sees at once whether
+ * the receiver accepts our signed posts.
+ */
+export async function sendTestEvent(caller: Caller, id: string): Promise<TestEventOutcome> {
+  await authorize(caller, 'admin.notifications', {
+    action: 'notification_channel.test',
+    targetType: 'notification_channel',
+    targetId: id,
+  });
+  const channel = await db.notificationChannel.findUnique({ where: { id: uuidOrNil(id) }, select: { id: true } });
+  if (!channel) throw new NotFoundError('This channel does not exist.');
+  const clock = appClock();
+  const payload: NotificationPayload = ZNotificationPayload.parse({
+    event: TEST_EVENT,
+    occurredAt: clock.now().toISOString(),
+    secret: TEST_SECRET,
+    reason: 'A test event sent from Settings → Notifications.',
+    url: dashboardUrl(`/settings/notifications/${channel.id}`),
+    test: true,
+  });
+  const delivery = await db.notificationDelivery.create({
+    data: { channelId: channel.id, event: TEST_EVENT, payload },
+    select: { id: true },
+  });
+  const outcome = await deliver(delivery.id, { finalAttempt: true, evenIfDisabled: true, clock });
+  const delivered = outcome.status === 'delivered';
+  await recordAudit(db, caller, {
+    action: 'notification_channel.test',
+    outcome: delivered ? 'success' : 'failed',
+    targetType: 'notification_channel',
+    targetId: channel.id,
+    detail: { deliveryId: delivery.id, statusCode: outcome.statusCode },
+  });
+  return { delivered, statusCode: outcome.statusCode, error: outcome.error };
+}

@@ -1,0 +1,72 @@
+// Every background queue in one place: its name, its pg-boss options (retry policy,
+// expiry, dedup policy) and, for the recurring ones, its cron schedule. The worker
+// creates and schedules them from this list; senders use the same names and options.
+//
+// All queues use pg-boss's "stately" policy: per singleton key at most one job waiting,
+// one waiting to retry and one running. With the key set to the thing a job works on
+// (a rotation run, a delivery), a job is never run twice at once by several workers,
+// and re-sending work that is already queued is a no-op.
+import type PgBoss from 'pg-boss';
+
+export const QUEUE = {
+  rotationTick: 'rotation-tick',
+  rotationAdvance: 'rotation-advance',
+  notificationDeliver: 'notification-deliver',
+  notificationSweep: 'notification-sweep',
+  healthSnapshot: 'health-snapshot',
+} as const;
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export type RotationAdvanceData = { runId: string };
+export type NotificationDeliverData = { deliveryId: string };
+
+type QueueDefinition = {
+  options: Omit<PgBoss.Queue, 'name'>;
+  /** Cron expression (UTC) for recurring queues. */
+  cron?: string;
+};
+
+/** Webhook deliveries: first attempt plus 8 retries, 5 s doubling (about 40 min in all). */
+export const DELIVERY_RETRY_LIMIT = 8;
+export const DELIVERY_MAX_ATTEMPTS = DELIVERY_RETRY_LIMIT + 1;
+
+export const QUEUES: Record<QueueName, QueueDefinition> = {
+  // Every minute: finds due rotation steps and fans them out as rotation-advance jobs.
+  // No retries: the next minute's tick is the retry.
+  [QUEUE.rotationTick]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+    cron: '* * * * *',
+  },
+  // One run's next steps. The engine keeps its own attempt count and backoff in the run
+  // row (and a lease); pg-boss retries only cover a worker dying mid-job.
+  [QUEUE.rotationAdvance]: {
+    options: { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 600 },
+  },
+  [QUEUE.notificationDeliver]: {
+    options: {
+      policy: 'stately',
+      retryLimit: DELIVERY_RETRY_LIMIT,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 120,
+    },
+  },
+  // Safety net for deliveries whose job was never sent (the process died between the
+  // commit that recorded the event and the send).
+  [QUEUE.notificationSweep]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+    cron: '*/5 * * * *',
+  },
+  // Once a day, shortly after midnight UTC: the rotation-health chart's data point.
+  [QUEUE.healthSnapshot]: {
+    options: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 900 },
+    cron: '15 0 * * *',
+  },
+};
+
+/** Send options that make a job unique per rotation run. */
+export const rotationAdvanceSendOptions = (runId: string): PgBoss.SendOptions => ({ singletonKey: runId });
+
+/** Send options that make a job unique per delivery. */
+export const notificationDeliverSendOptions = (deliveryId: string): PgBoss.SendOptions => ({ singletonKey: deliveryId });

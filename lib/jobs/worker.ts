@@ -1,0 +1,119 @@
+// The background worker: registers a handler per queue (lib/jobs/queues.ts), schedules
+// the recurring ones and runs until stopped. Any number of workers may run against one
+// database; pg-boss hands each job to one of them (SKIP LOCKED) and the queues' singleton
+// keys keep one run or one delivery from being worked on twice at once.
+//
+// The work itself lives elsewhere (rotation engine, notifications); this module only wires
+// queues to it, so tests can pass their own handlers to observe the wiring.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type PgBoss from 'pg-boss';
+import { appClock, type Clock } from '@/lib/clock';
+import { log } from '@/lib/log';
+import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
+import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
+import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { createWorkerBoss, startBoss } from './boss';
+import {
+  notificationDeliverSendOptions,
+  QUEUE,
+  QUEUES,
+  rotationAdvanceSendOptions,
+  type NotificationDeliverData,
+  type QueueName,
+  type RotationAdvanceData,
+} from './queues';
+
+export type WorkerHandlers = {
+  rotationTick: (clock: Clock) => Promise<string[]>;
+  advanceRotation: (runId: string, clock: Clock, workerId: string) => Promise<void>;
+  deliver: (deliveryId: string, options: DeliverOptions) => Promise<DeliveryOutcome>;
+  recordHealthSnapshot: (now: Date) => Promise<unknown>;
+  pendingDeliveries: () => Promise<string[]>;
+};
+
+const DEFAULT_HANDLERS: WorkerHandlers = {
+  rotationTick,
+  advanceRotation,
+  deliver,
+  recordHealthSnapshot,
+  pendingDeliveries: pendingUnattemptedDeliveries,
+};
+
+export type WorkerOptions = {
+  clock?: Clock;
+  /** Names this worker in rotation leases and logs; unique per process by default. */
+  workerId?: string;
+  /** Replace some of the work (tests); the real modules by default. */
+  handlers?: Partial<WorkerHandlers>;
+  /** How often idle queues are polled, in seconds (pg-boss's default is 2). */
+  pollingIntervalSeconds?: number;
+};
+
+export type RunningWorker = {
+  workerId: string;
+  boss: PgBoss;
+  /** Stops fetching, waits for running jobs (up to timeoutMs), then closes the pool. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+};
+
+export const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const clock = options.clock ?? appClock();
+  const workerId = options.workerId ?? defaultWorkerId();
+  const work: WorkerHandlers = { ...DEFAULT_HANDLERS, ...options.handlers };
+  const boss = await startBoss(createWorkerBoss());
+  const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
+
+  // One job per fetch (pg-boss's default batch): a slow step holds up nothing else.
+  await boss.work(QUEUE.rotationTick, polling, async () => {
+    const runIds = await work.rotationTick(clock);
+    for (const runId of runIds) {
+      const data: RotationAdvanceData = { runId };
+      await boss.send(QUEUE.rotationAdvance, data, rotationAdvanceSendOptions(runId));
+    }
+  });
+
+  await boss.work<RotationAdvanceData>(QUEUE.rotationAdvance, polling, async ([job]) => {
+    await work.advanceRotation(job.data.runId, clock, workerId);
+  });
+
+  await boss.work<NotificationDeliverData>(
+    QUEUE.notificationDeliver,
+    { ...polling, includeMetadata: true },
+    async ([job]) => {
+      const finalAttempt = job.retryCount >= job.retryLimit;
+      await work.deliver(job.data.deliveryId, { finalAttempt, clock });
+    },
+  );
+
+  await boss.work(QUEUE.notificationSweep, polling, async () => {
+    for (const deliveryId of await work.pendingDeliveries()) {
+      const data: NotificationDeliverData = { deliveryId };
+      await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
+    }
+  });
+
+  await boss.work(QUEUE.healthSnapshot, polling, async () => {
+    await work.recordHealthSnapshot(clock.now());
+  });
+
+  // Schedules live in the database (one row per queue); every worker upserts the same ones,
+  // and pg-boss's clock sends each scheduled job once per slot across all workers.
+  for (const [name, definition] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+    if (definition.cron) await boss.schedule(name, definition.cron, undefined, { tz: 'UTC' });
+  }
+
+  log.info('worker started', { workerId });
+  let stopped: Promise<void> | undefined;
+  return {
+    workerId,
+    boss,
+    stop({ timeoutMs = 30_000 } = {}) {
+      stopped ??= boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).then(() => log.info('worker stopped', { workerId }));
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// One webhook POST for one delivery row, and what happened to it. The worker runs this
+// for each notification-deliver job; "Send test event" runs it directly.
+//
+// Each call is one attempt: the attempt is counted before the request goes out (so a
+// worker that dies mid-request still used it up), the answer is recorded, and a failure
+// that can still be retried is thrown so pg-boss retries it with backoff. After the last
+// attempt, or on an answer that retrying cannot change (4xx other than 408/429, a
+// redirect), the delivery is marked failed. Only our own short description of a failure
+// is kept, with at most a short, cleaned snippet of the receiver's answer.
+import 'server-only';
+import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
+import { appClock, systemClock, type Clock } from '@/lib/clock';
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
+import { ZNotificationPayload } from './events';
+import { formatBody } from './format';
+import { channelSigningKey, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signing';
+
+export type DeliveryOutcome = {
+  status: DeliveryStatus | 'skipped';
+  attempts: number;
+  statusCode: number | null;
+  error: string | null;
+};
+
+export type DeliverOptions = {
+  /** Treat this attempt as the last one (the job's final retry; test events). */
+  finalAttempt?: boolean;
+  /** Post even if the channel is disabled (test events, so a channel can be tried before it is enabled). */
+  evenIfDisabled?: boolean;
+  clock?: Clock;
+};
+
+/** Thrown for a failed attempt that will be retried; pg-boss reschedules the job. */
+export class DeliveryRetryError extends Error {
+  constructor(readonly outcome: DeliveryOutcome) {
+    super(`Webhook delivery attempt ${outcome.attempts} failed: ${outcome.error ?? 'unknown error'}`);
+    this.name = 'DeliveryRetryError';
+  }
+}
+
+const SNIPPET_CHARS = 200;
+const READ_LIMIT_BYTES = 2048;
+
+type Claimed = { attempts: number; event: string; payload: unknown; kind: ChannelKind; url: string; enabled: boolean; channelId: string };
+
+/** Counts the attempt on a still-pending delivery; null if there is nothing to send. */
+async function claim(deliveryId: string): Promise<Claimed | null> {
+  const rows = await db.$queryRaw<Claimed[]>`
+    UPDATE notification_deliveries d SET attempts = d.attempts + 1
+    FROM notification_channels c
+    WHERE d.id = ${deliveryId}::uuid AND d.status = 'pending' AND c.id = d.channel_id
+    RETURNING d.attempts, d.event, d.payload, c.kind::text AS kind, c.url, c.enabled, c.id::text AS "channelId"`;
+  return rows[0] ?? null;
+}
+
+/** The receiver's answer, at most a couple of KiB read, cleaned and cut short. */
+async function snippetOf(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < READ_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // a body that breaks off still has its status code
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.replace(/[\p{Cc}\s]+/gu, ' ').trim().slice(0, SNIPPET_CHARS);
+}
+
+/** Our words for a request that got no answer; the library's text is not passed on. */
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: string })?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `No answer within ${Math.round(timeoutMs / 100) / 10} s.`;
+  const code = ((error as { cause?: { code?: string } })?.cause?.code ?? '') as string;
+  if (code === 'ECONNREFUSED') return 'The connection was refused.';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'The host name could not be resolved.';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'The connection was closed before an answer arrived.';
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    return 'The TLS certificate was not accepted.';
+  }
+  return 'The request failed before an answer arrived.';
+}
+
+const retryable = (status: number) => status >= 500 || status === 408 || status === 429;
+
+export async function deliver(deliveryId: string, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
+  const clock = options.clock ?? appClock();
+  const claimed = await claim(deliveryId);
+  if (!claimed) return { status: 'skipped', attempts: 0, statusCode: null, error: null };
+  const { attempts } = claimed;
+
+  const finish = async (status: DeliveryStatus, statusCode: number | null, error: string | null): Promise<DeliveryOutcome> => {
+    await db.notificationDelivery.update({
+      where: { id: deliveryId },
+      data: {
+        status,
+        lastStatusCode: statusCode,
+        lastError: error,
+        deliveredAt: status === 'delivered' ? clock.now() : undefined,
+      },
+    });
+    return { status, attempts, statusCode, error };
+  };
+
+  if (!claimed.enabled && !options.evenIfDisabled) {
+    return finish('failed', null, 'The channel was disabled before this event was sent.');
+  }
+  const payload = ZNotificationPayload.safeParse(claimed.payload);
+  if (!payload.success) return finish('failed', null, 'The stored event is not in a format this version can send.');
+
+  const body = formatBody(claimed.kind, payload.data);
+  // Signature timestamps are wall-clock time on purpose: receivers compare them with their
+  // own clocks, which a test clock moved into the future would only make them refuse.
+  const timestamp = Math.floor(systemClock.now().getTime() / 1000);
+  const timeoutMs = env().NOTIFICATION_TIMEOUT_MS;
+
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  try {
+    // The URL exactly as the administrator configured it: no rewriting and no redirects
+    // followed (a redirect would carry a signed body somewhere nobody chose).
+    const response = await fetch(claimed.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'secret-inventory-webhooks/1',
+        [EVENT_HEADER]: claimed.event,
+        [DELIVERY_HEADER]: deliveryId,
+        [SIGNATURE_HEADER]: signatureHeader(channelSigningKey(claimed.channelId), body, timestamp),
+      },
+      body,
+    });
+    statusCode = response.status;
+    const snippet = await snippetOf(response);
+    if (response.ok) return finish('delivered', statusCode, null);
+    error = `HTTP ${statusCode}${snippet ? `: ${snippet}` : ''}`;
+    if (statusCode >= 300 && statusCode < 400) error = `HTTP ${statusCode}: redirects are not followed; use the final URL.`;
+  } catch (e) {
+    error = describeNetworkError(e, timeoutMs);
+  }
+
+  const permanent = statusCode !== null && !retryable(statusCode);
+  const final = options.finalAttempt || attempts >= DELIVERY_MAX_ATTEMPTS;
+  if (permanent || final) return finish('failed', statusCode, error);
+  const outcome = await finish('pending', statusCode, error);
+  throw new DeliveryRetryError(outcome);
+}
+
+/**
+ * Re-sends jobs for deliveries that were recorded but never attempted for a couple of
+ * minutes (their job was lost between commit and send). Returns the ids re-sent; a job
+ * still queued for one of them absorbs the duplicate (singleton key).
+ */
+export async function pendingUnattemptedDeliveries(): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM notification_deliveries
+    WHERE status = 'pending' AND attempts = 0 AND created_at < now() - interval '2 minutes'
+    ORDER BY created_at LIMIT 500`;
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,63 @@
+// What a notification says: the event names channels subscribe to and the payload sent
+// for each. The payload is metadata about a secret and a rotation run, never a value;
+// its schema is strict, so a field nobody declared here cannot ride along to a webhook.
+import { z } from 'zod';
+
+export const NOTIFICATION_EVENTS = [
+  'rotation.due_soon',
+  'rotation.overdue',
+  'rotation.started',
+  'rotation.completed',
+  'rotation.failed',
+  'rotation.grace_ended',
+  'secret.compromised',
+] as const;
+
+export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
+
+/** Sent by "Send test event" only; channels cannot subscribe to it. */
+export const TEST_EVENT = 'notification.test';
+export type PayloadEventName = NotificationEventName | typeof TEST_EVENT;
+
+export const EVENT_LABELS: Record<PayloadEventName, string> = {
+  'rotation.due_soon': 'Rotation due soon',
+  'rotation.overdue': 'Rotation overdue',
+  'rotation.started': 'Rotation started',
+  'rotation.completed': 'Rotation completed',
+  'rotation.failed': 'Rotation failed',
+  'rotation.grace_ended': 'Grace period ended',
+  'secret.compromised': 'Secret marked compromised',
+  'notification.test': 'Test event',
+};
+
+export const ZNotificationEventName = z.enum(NOTIFICATION_EVENTS);
+
+const short = (max: number) => z.string().max(max);
+
+/** The payload as stored with each delivery and posted (generic JSON) to receivers. */
+export const ZNotificationPayload = z.strictObject({
+  event: z.union([ZNotificationEventName, z.literal(TEST_EVENT)]),
+  occurredAt: z.iso.datetime(),
+  secret: z.strictObject({
+    id: z.uuid(),
+    name: short(300),
+    environment: short(100),
+    ownerTeam: short(200),
+  }),
+  run: z
+    .strictObject({
+      id: z.uuid(),
+      strategy: short(40),
+      trigger: short(40),
+      state: short(40),
+    })
+    .optional(),
+  // A person's words (e.g. why a secret was marked compromised), capped.
+  reason: short(1000).optional(),
+  /** The secret's page in the dashboard. */
+  url: z.url(),
+  /** Present (true) on test events only. */
+  test: z.literal(true).optional(),
+});
+
+export type NotificationPayload = z.infer<typeof ZNotificationPayload>;

@@ -1,0 +1,83 @@
+// Recording that something happened, for every channel that wants to hear it.
+//   notify(tx, input)      inside the caller's transaction: one delivery row per enabled,
+//                          subscribed channel, so the event and the change it reports
+//                          commit together (or neither does);
+//   enqueueDeliveries(ids) after the commit: one notification-deliver job per row
+//                          (the worker's sweep re-sends any whose job was lost);
+//   deliver(id)            in the worker: the POST itself (./deliver.ts).
+import 'server-only';
+import type { Prisma } from '@/generated/prisma/client';
+import type { Tx } from '@/lib/db';
+import { env } from '@/lib/env';
+import { jobSender } from '@/lib/jobs/boss';
+import { notificationDeliverSendOptions, QUEUE, type NotificationDeliverData } from '@/lib/jobs/queues';
+import { ZNotificationPayload, type NotificationEventName, type NotificationPayload } from './events';
+
+export { deliver, type DeliveryOutcome } from './deliver';
+
+export type NotificationInput = {
+  event: NotificationEventName;
+  occurredAt: Date;
+  secretId: string;
+  /** The rotation run the event is about, if any; its current state (in this transaction) is sent. */
+  runId?: string;
+  /** A person's words, e.g. why the secret was marked compromised. Never a value. */
+  reason?: string;
+};
+
+/** The dashboard's own address, for links in notifications (npm start and compose set it). */
+export function dashboardUrl(path: string): string {
+  const base = (env().NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  return `${base}${path}`;
+}
+
+/** Builds the payload from the rows as this transaction sees them. */
+async function payloadFor(tx: Tx, input: NotificationInput): Promise<NotificationPayload> {
+  const secret = await tx.secret.findUniqueOrThrow({
+    where: { id: input.secretId },
+    select: { id: true, name: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },
+  });
+  const run = input.runId
+    ? await tx.rotationRun.findUniqueOrThrow({
+        where: { id: input.runId },
+        select: { id: true, strategy: true, trigger: true, state: true },
+      })
+    : undefined;
+  return ZNotificationPayload.parse({
+    event: input.event,
+    occurredAt: input.occurredAt.toISOString(),
+    secret: { id: secret.id, name: secret.name, environment: secret.environment.name, ownerTeam: secret.ownerTeam.name },
+    run,
+    reason: input.reason?.slice(0, 1000),
+    url: dashboardUrl(`/inventory/${secret.id}`),
+  });
+}
+
+/**
+ * Records one pending delivery per enabled channel subscribed to the event, in `tx`.
+ * Returns their ids: pass them to enqueueDeliveries() once the transaction committed.
+ */
+export async function notify(tx: Tx, input: NotificationInput): Promise<string[]> {
+  const channels = await tx.notificationChannel.findMany({
+    where: { enabled: true, events: { has: input.event } },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
+  if (channels.length === 0) return [];
+  const payload = (await payloadFor(tx, input)) as Prisma.InputJsonValue;
+  const rows = await tx.notificationDelivery.createManyAndReturn({
+    data: channels.map((c) => ({ channelId: c.id, event: input.event, payload })),
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Sends one notification-deliver job per delivery (a no-op for ones already queued). */
+export async function enqueueDeliveries(deliveryIds: readonly string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  const boss = await jobSender();
+  for (const deliveryId of deliveryIds) {
+    const data: NotificationDeliverData = { deliveryId };
+    await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
+  }
+}

@@ -1,0 +1,37 @@
+// `npm run worker`: the background worker as its own process (larger deployments run one
+// or more of these next to the app with WORKER=off; `npm start` runs one for you).
+// SIGTERM/SIGINT stop it gracefully: no new jobs are fetched, running ones finish (up to
+// 30 s), and the database pools close.
+//
+// Runs under tsx with the `react-server` condition, so the '@/…' paths resolve from
+// tsconfig.json and `server-only` imports resolve to its empty server entry.
+import { closeDb } from '@/lib/db';
+import { closeJobSender } from '@/lib/jobs/boss';
+import { startWorker } from '@/lib/jobs/worker';
+import { log } from '@/lib/log';
+
+async function main() {
+  const worker = await startWorker();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('worker stopping', { signal, workerId: worker.workerId });
+    try {
+      await worker.stop();
+      await closeJobSender();
+      await closeDb();
+      process.exit(0);
+    } catch (error) {
+      log.error('worker did not stop cleanly', { error });
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  log.error('worker failed to start', { error });
+  process.exit(1);
+});
