@@ -5,9 +5,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
 
 function create() {
   const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+  // An idle connection that the server drops (restart, failover, admin) is reported here;
+  // without a listener Node treats it as an uncaught exception and the process dies.
+  pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
   const client = new PrismaClient({
     adapter: new PrismaPg(pool),
     omit: { user: { passwordHash: true, inviteCodeHash: true } },

@@ -10,7 +10,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
-import { noticeOf, sendNotices } from '@/lib/rotation/notices';
+import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { parseInput } from '@/lib/validation/parse';
 import { ZIncidentStepCheck, ZMarkCompromised } from '@/lib/validation/incident';
 import { uuidOrNil } from './ids';
@@ -66,10 +66,10 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
       changes: { status: { before: secret.status, after: 'compromised' } },
       detail: { incidentId: opened.id, reason: input.reason },
     });
-    deliveries.push(...(await noticeOf(tx, 'secret.compromised', { secretId: secret.id, reason: input.reason })));
+    deliveries.push(...(await notify(tx, { event: 'secret.compromised', occurredAt: clock.now(), secretId: secret.id, reason: input.reason })));
     return opened;
   });
-  await sendNotices(deliveries);
+  await enqueueDeliveries(deliveries);
   invalidatingListCounts(undefined);
 
   // The emergency rotation. If one is already running it carries on (its new value is

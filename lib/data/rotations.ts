@@ -14,7 +14,7 @@ import { InputError, NotFoundError } from '@/lib/errors';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { providerFor } from '@/lib/providers/index';
 import { derivedToken, withdraw } from '@/lib/rotation/engine';
-import { noticeOf, sendNotices } from '@/lib/rotation/notices';
+import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { effectivePolicy } from '@/lib/rotation/policy';
 import { claimRun, commitTransition, recordRotationVersion, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
 import { canTake, type RotationEvent } from '@/lib/rotation/state-machine';
@@ -113,14 +113,14 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
       detail: { runId: created.id, strategy: created.strategy, trigger, graceHours: grace, note: options.note || null },
       ...(user ? {} : { actor: { id: null, email: 'rotation-worker', role: null } }),
     });
-    deliveries.push(...(await noticeOf(tx, 'rotation.started', { secretId: secret.id, runId: created.id })));
+    deliveries.push(...(await notify(tx, { event: 'rotation.started', occurredAt: now, secretId: secret.id, runId: created.id })));
     return created;
   }).catch((error: unknown) => {
     // The unique active_rotation_id lost a race with another start.
     if ((error as { code?: string }).code === 'P2002') throw alreadyRotating();
     throw error;
   });
-  await sendNotices(deliveries);
+  await enqueueDeliveries(deliveries);
   invalidatingListCounts(undefined);
   return { runId: run.id };
 }

@@ -63,9 +63,12 @@ const globalForJobs = globalThis as unknown as { __jobSender?: Promise<PgBoss> }
  * (lib/db), runs no maintenance, schedules nothing and polls nothing.
  */
 export function jobSender(): Promise<PgBoss> {
+  // The pool of this moment, not pgPool() per query: after closeDb() a late query must
+  // fail, not open a fresh pool behind everyone's back.
+  const pool = pgPool();
   globalForJobs.__jobSender ??= startBoss(
     new PgBoss({
-      db: { executeSql: (text, values) => pgPool().query(text, values) },
+      db: { executeSql: (text, values) => pool.query(text, values) },
       supervise: false,
       schedule: false,
     }),

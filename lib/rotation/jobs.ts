@@ -8,7 +8,8 @@ import { createRun } from '@/lib/data/rotations';
 import { db } from '@/lib/db';
 import { log } from '@/lib/log';
 import { advanceRotation as advance } from './engine';
-import { noticeOf, sendNotices, type RotationNotice } from './notices';
+import type { NotificationEventName } from '@/lib/notifications/events';
+import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 
 const BATCH = 200;
 
@@ -63,14 +64,14 @@ async function sendDueNotices(now: Date): Promise<void> {
             AND s.reminded_for_due_at IS DISTINCT FROM s.next_due_at))
     LIMIT ${BATCH}`;
   for (const row of rows) {
-    const event: RotationNotice = row.overdue ? 'rotation.overdue' : 'rotation.due_soon';
+    const event: NotificationEventName = row.overdue ? 'rotation.overdue' : 'rotation.due_soon';
     const deliveries = await db.$transaction(async (tx) => {
       const marked = await tx.secret.updateMany({
         where: { id: row.id, nextDueAt: row.next_due_at },
         data: row.overdue ? { overdueNoticeForDueAt: row.next_due_at } : { remindedForDueAt: row.next_due_at },
       });
-      return marked.count ? noticeOf(tx, event, { secretId: row.id }) : [];
+      return marked.count ? notify(tx, { event, occurredAt: now, secretId: row.id }) : [];
     });
-    await sendNotices(deliveries);
+    await enqueueDeliveries(deliveries);
   }
 }

@@ -9,7 +9,8 @@ import { recordAudit, type AuditEntry } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { computeNextDue } from '@/lib/validation/secret';
-import { noticeOf, sendNotices, type RotationNotice } from './notices';
+import type { NotificationEventName } from '@/lib/notifications/events';
+import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { isTerminal, nextState, TERMINAL_STATES, type RotationEvent } from './state-machine';
 
 /** How long a claimed run stays ours without a heartbeat: longer than any one step. */
@@ -65,7 +66,7 @@ export type Transition = {
   /** Extra changes in the same transaction (version row, secret dates). */
   also?: (tx: Tx, to: RotationState) => Promise<void>;
   detail?: Record<string, string | number | boolean | null>;
-  notice?: RotationNotice;
+  notice?: NotificationEventName;
 };
 
 /**
@@ -92,9 +93,9 @@ export async function commitTransition(run: LoadedRun, owner: string, caller: Ca
     }
     await t.also?.(tx, to);
     await recordAudit(tx, caller, auditOf(run, t, to, caller));
-    if (t.notice) deliveries.push(...(await noticeOf(tx, t.notice, { secretId: run.secretId, runId: run.id })));
+    if (t.notice) deliveries.push(...(await notify(tx, { event: t.notice, occurredAt: now, secretId: run.secretId, runId: run.id })));
   });
-  await sendNotices(deliveries);
+  await enqueueDeliveries(deliveries);
   return to;
 }
 

@@ -225,3 +225,20 @@ describe('who may rotate', () => {
     expect((await auditEventsFor(secret.id)).filter((e) => e.outcome === 'denied').map((e) => e.action)).toEqual(['rotation.start']);
   });
 });
+
+describe('notifications', () => {
+  it('tells subscribed channels that a rotation started and completed, with metadata only', async () => {
+    const { engineer, secret } = await rotatableSecret('generated');
+    const channel = await db.notificationChannel.create({
+      data: { name: `ops-${randomUUID().slice(0, 8)}`, kind: 'webhook', url: 'http://127.0.0.1:9/hook', events: ['rotation.started', 'rotation.completed'] },
+    });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, { graceHours: 0 }, clock);
+    await advanceRotation(runId, clock, 'w');
+    const deliveries = await db.notificationDelivery.findMany({ where: { channelId: channel.id }, orderBy: { createdAt: 'asc' } });
+    expect(deliveries.map((d) => d.event)).toEqual(['rotation.started', 'rotation.completed']);
+    expect(deliveries[1].payload).toMatchObject({ secret: { id: secret.id, name: secret.name }, run: { id: runId, state: 'completed' } });
+    const value = (await new LocalProvider().readValue(secret.providerRef)).reveal();
+    expect(JSON.stringify(deliveries)).not.toContain(value);
+  });
+});

@@ -14,6 +14,9 @@ export function useTestDatabase(): void {
     drop = database.drop;
   });
   afterAll(async () => {
+    // The job sender (notifications enqueued after commits) borrows the db pool: stop it first.
+    const { closeJobSender } = await import('@/lib/jobs/boss');
+    await closeJobSender();
     const { closeDb } = await import('@/lib/db');
     await closeDb();
     await drop?.();
