@@ -40,6 +40,9 @@ const ZEnv = z.object({
   // the folder its encrypted store lives in. npm start creates the key under ./.data.
   LOCAL_PROVIDER_KEY: optionalString,
   LOCAL_PROVIDER_DIR: z.string().default('.data/local-provider'),
+  // Names this worker process in rotation leases. A restarted worker with the same id takes
+  // back its own leases at once instead of waiting for them to expire. Default: unique.
+  WORKER_ID: optionalString,
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

@@ -3,14 +3,28 @@
 // SIGTERM/SIGINT stop it gracefully: no new jobs are fetched, running ones finish (up to
 // 30 s), and the database pools close.
 //
+// `npm run worker -- --once` runs one pass instead (start due rotations, advance every
+// run with a step due, then exit): for cron-driven deployments, and for the crash tests.
+//
 // Runs under tsx with the `react-server` condition, so the '@/…' paths resolve from
 // tsconfig.json and `server-only` imports resolve to its empty server entry.
 import { closeDb } from '@/lib/db';
 import { closeJobSender } from '@/lib/jobs/boss';
-import { startWorker } from '@/lib/jobs/worker';
+import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
+import { appClock } from '@/lib/clock';
+import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { log } from '@/lib/log';
 
+async function once() {
+  const clock = appClock();
+  const workerId = defaultWorkerId();
+  for (const runId of await rotationTick(clock)) await advanceRotation(runId, clock, workerId);
+  await closeJobSender();
+  await closeDb();
+}
+
 async function main() {
+  if (process.argv.includes('--once')) return once();
   const worker = await startWorker();
   let stopping = false;
   const shutdown = async (signal: string) => {

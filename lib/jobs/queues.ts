@@ -41,7 +41,8 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   // One run's next steps. The engine keeps its own attempt count and backoff in the run
   // row (and a lease); pg-boss retries only cover a worker dying mid-job.
   [QUEUE.rotationAdvance]: {
-    options: { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 600 },
+    // Expiry just above the engine's lease: a worker that died mid-job is retried soon.
+    options: { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 180 },
   },
   [QUEUE.notificationDeliver]: {
     options: {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import { appClock, type Clock } from '@/lib/clock';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
@@ -58,7 +59,7 @@ export type RunningWorker = {
   stop(options?: { timeoutMs?: number }): Promise<void>;
 };
 
-export const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+export const defaultWorkerId = () => env().WORKER_ID ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const clock = options.clock ?? appClock();

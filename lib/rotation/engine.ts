@@ -65,8 +65,9 @@ export async function runStep(run: LoadedRun, owner: string, caller: Caller, clo
     return false;
   }
   try {
+    maybeDieForTests('before', result);
     await commitTransition(run, owner, caller, now, result);
-    maybeDieForTests(run, result);
+    maybeDieForTests('after', result);
     return true;
   } catch (error) {
     if (error instanceof LostLease) {
@@ -327,11 +328,11 @@ function nativeLambdaOf(run: LoadedRun): string | undefined {
 }
 
 /**
- * Crash tests only: with ROTATION_KILL_AFTER=<event> the worker kills itself (SIGKILL,
- * no cleanup) right after committing that step, so a test can prove that a
+ * Crash tests only: with ROTATION_KILL_AT=before:<event> or after:<event> the worker kills
+ * itself (SIGKILL, no cleanup) just before or just after recording that step — "before"
+ * means the provider work is done but nothing says so — so a test can prove that a
  * restarted worker finishes the rotation exactly once.
  */
-function maybeDieForTests(run: LoadedRun, t: Transition): void {
-  const after = process.env.ROTATION_KILL_AFTER;
-  if (after && after === t.event) process.kill(process.pid, 'SIGKILL');
+function maybeDieForTests(when: 'before' | 'after', t: Transition): void {
+  if (process.env.ROTATION_KILL_AT === `${when}:${t.event}`) process.kill(process.pid, 'SIGKILL');
 }

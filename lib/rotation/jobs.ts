@@ -13,7 +13,9 @@ import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 
 const BATCH = 200;
 
-/** One pass: starts due automatic rotations, sends reminders, returns the runs to advance. */
+/** One pass: starts due automatic rotations, sends reminders, returns the runs to advance.
+ *  Runs leased by a worker are included: the lease decides at claim time, and a restarted
+ *  worker takes back its own lease at once. */
 export async function rotationTick(clock: Clock): Promise<string[]> {
   const now = clock.now();
   await startDueRotations(now, clock);
@@ -22,7 +24,6 @@ export async function rotationTick(clock: Clock): Promise<string[]> {
     SELECT id FROM rotation_runs
     WHERE ((state IN ('requested', 'value_written', 'verified') AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
         OR (state = 'in_grace' AND grace_ends_at <= ${now}))
-      AND (lease_until IS NULL OR lease_until < now())
     ORDER BY created_at
     LIMIT ${BATCH}`;
   return rows.map((r) => r.id);
