@@ -16,6 +16,7 @@ import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ROLE_MAP } from './support/oid
 import {
   APP_PORT,
   BASE_URL,
+  CLOCK_FILE,
   LOCAL_PROVIDER_DIR,
   OIDC_ISSUER,
   OIDC_LOG,
@@ -84,7 +85,10 @@ export default async function globalSetup(): Promise<void> {
       AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
       AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',
       AWS_REGION: 'us-east-1',
+      // The test clock: specs move the app's and the worker's "now" by writing an offset here.
+      TEST_CLOCK_FILE: CLOCK_FILE,
     };
+    writeFileSync(CLOCK_FILE, '0');
     const app = startLogged(
       [process.execPath, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT), '-H', 'localhost'],
       serverEnv,
@@ -116,6 +120,7 @@ export default async function globalSetup(): Promise<void> {
       databaseName: database.name,
       ownTemplate,
       localProviderKey,
+      serverEnv,
       pids: { app: app.pid ?? null, oidc: oidc.pid ?? null, worker: worker.pid ?? null },
     };
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));

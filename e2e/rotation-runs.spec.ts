@@ -2,12 +2,14 @@
 // runbook from first click to "old key revoked", a generated rotation with a roll back
 // in its grace period, and "mark compromised" opening an incident whose checklist is
 // worked through.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LocalStore } from '../lib/providers/local-store';
 import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
-import { LOCAL_PROVIDER_DIR, RESULTS_DIR } from './support/state';
+import { CLOCK_FILE, LOCAL_PROVIDER_DIR, RESULTS_DIR, ROOT, type E2EState } from './support/state';
 
 async function localSecret(db: Db, strategy: 'manual' | 'generated') {
   const secret = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
@@ -81,4 +83,42 @@ test('mark compromised opens an incident, rotates at once, and its checklist is 
   await page.getByRole('button', { name: 'Close the incident' }).click();
   await expect(page.getByText(/^Closed /)).toBeVisible();
   await expect(page.getByText('Revoked in the vendor console')).toBeVisible();
+});
+
+/** One pass of the real worker (scripts/worker.ts --once) with the app's environment. */
+function workerPass(e2e: E2EState) {
+  const run = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts', '--once'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...e2e.serverEnv, WORKER_ID: 'e2e-once' } as unknown as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(run.status, run.stderr + run.stdout).toBe(0);
+}
+
+test('the end of the grace period retires the old version (moving the test clock)', async ({ signedInContext, db, e2e }) => {
+  const secret = await localSecret(db, 'generated');
+  await db.query('UPDATE secrets SET grace_hours = 24 WHERE id = $1', [secret.id]);
+  const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
+  await store.write(`production/${secret.name}`, `original-${randomUUID()}`, randomUUID(), {});
+  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  await page.goto(`/inventory/${secret.id}/rotation`);
+  await page.getByRole('button', { name: 'Rotate now', exact: true }).click();
+  await expect(page.getByText('In grace period').first()).toBeVisible();
+
+  try {
+    workerPass(e2e); // still within the grace period: nothing to retire
+    expect(await runState(db, secret.id)).toBe('in_grace');
+    writeFileSync(CLOCK_FILE, String(25 * 3_600_000)); // 25 hours later, for the app and the worker
+    workerPass(e2e);
+  } finally {
+    writeFileSync(CLOCK_FILE, '0');
+  }
+  expect(await runState(db, secret.id)).toBe('completed');
+  await page.goto(`/inventory/${secret.id}/manage`);
+  const versions = page.getByRole('table', { name: /versions/i });
+  await expect(versions.getByRole('row').nth(1)).toContainText('Current');
+  await expect(versions.getByRole('row').nth(2)).toContainText('Disabled');
+  await page.goto(`/inventory/${secret.id}/rotation`);
+  await expect(page.getByRole('table', { name: /rotations/i }).getByText('Completed')).toBeVisible();
 });

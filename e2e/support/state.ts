@@ -20,6 +20,8 @@ export const STATE_FILE = path.join(RESULTS_DIR, 'e2e-state.json');
 export const SERVER_LOG = path.join(RESULTS_DIR, 'e2e-server.log');
 export const OIDC_LOG = path.join(RESULTS_DIR, 'e2e-oidc.log');
 export const WORKER_LOG = path.join(RESULTS_DIR, 'e2e-worker.log');
+/** The test clock's offset in milliseconds, read by the app and the worker (lib/clock.ts). */
+export const CLOCK_FILE = path.join(RESULTS_DIR, 'e2e-clock-offset');
 /** The server's local development provider store (specs seed versions into it). */
 export const LOCAL_PROVIDER_DIR = path.join(RESULTS_DIR, 'local-provider');
 
@@ -33,6 +35,9 @@ export type E2EState = {
   // For global teardown only.
   pgServer: string;
   databaseName: string;
+  /** The environment the app and the worker run with (test-only secrets), so a spec can
+   *  run one more worker pass (`scripts/worker.ts --once`) exactly as they would. */
+  serverEnv: Record<string, string>;
   /** The server's LOCAL_PROVIDER_KEY (base64url), so specs can seed its local store. */
   localProviderKey: string;
   /** Set when global setup created the template itself (Playwright run alone). */
