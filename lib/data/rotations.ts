@@ -210,7 +210,7 @@ export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock:
       event: 'revocation_confirmed',
       patch: { revokedByEmail: user.email },
       detail: { revokedBy: user.email },
-      notice: 'rotation.completed',
+      notices: ['rotation.completed'],
     });
     return { runId: run.id };
   });

@@ -215,7 +215,8 @@ async function endGrace(run: LoadedRun, now: Date): Promise<StepResult> {
   return {
     event: 'grace_ended',
     detail: { retiredVersionId: run.previousVersionId },
-    notice: run.strategy === 'manual' ? 'rotation.grace_ended' : 'rotation.completed',
+    // Manual rotations complete once someone confirms the old key is revoked.
+    notices: run.strategy === 'manual' ? ['rotation.grace_ended'] : ['rotation.grace_ended', 'rotation.completed'],
   };
 }
 
@@ -259,7 +260,7 @@ async function handleFailure(run: LoadedRun, owner: string, caller: Caller, now:
       event: 'failed',
       patch: { failureCode: code, failureMessage: withdrawn ? message : `${message} ${withdrawnFailed}` },
       detail: { error: code },
-      notice: 'rotation.failed',
+      notices: ['rotation.failed'],
     });
   } catch (commitError) {
     if (!(commitError instanceof LostLease)) throw commitError;

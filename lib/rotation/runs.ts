@@ -66,7 +66,8 @@ export type Transition = {
   /** Extra changes in the same transaction (version row, secret dates). */
   also?: (tx: Tx, to: RotationState) => Promise<void>;
   detail?: Record<string, string | number | boolean | null>;
-  notice?: NotificationEventName;
+  /** Channel events this step announces (lib/notifications). */
+  notices?: NotificationEventName[];
 };
 
 /**
@@ -93,7 +94,7 @@ export async function commitTransition(run: LoadedRun, owner: string, caller: Ca
     }
     await t.also?.(tx, to);
     await recordAudit(tx, caller, auditOf(run, t, to, caller));
-    if (t.notice) deliveries.push(...(await notify(tx, { event: t.notice, occurredAt: now, secretId: run.secretId, runId: run.id })));
+    for (const event of t.notices ?? []) deliveries.push(...(await notify(tx, { event, occurredAt: now, secretId: run.secretId, runId: run.id })));
   });
   await enqueueDeliveries(deliveries);
   return to;
