@@ -95,6 +95,7 @@ export const FIELD_LABELS: Record<string, string> = {
   graceHours: 'Grace period (hours)',
   reminderDays: 'Reminder lead time (days)',
   autoRotate: 'Automatic rotation',
+  rotationConfig: 'Strategy settings',
   tags: 'Tags',
   consumers: 'Consuming systems',
 };

@@ -83,6 +83,8 @@ function display(value: unknown): string | null {
   if (Array.isArray(value)) return value.length ? value.map((v) => display(v) ?? '').join(', ') : null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Strategy settings: "role: app, adminSecretId: …"
+  if (isRecord(value)) return Object.entries(value).map(([k, v]) => `${k}: ${display(v) ?? '—'}`).join(', ') || null;
   return null;
 }
 

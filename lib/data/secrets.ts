@@ -195,6 +195,8 @@ export type Snapshot = {
   graceHours: number | null;
   reminderDays: number | null;
   autoRotate: boolean;
+  /** Optional: CSV import does not set strategy settings. */
+  rotationConfig?: unknown;
   tags: string[];
   consumers: string[];
 };
@@ -216,6 +218,7 @@ export const AUDITED_FIELDS = [
   'graceHours',
   'reminderDays',
   'autoRotate',
+  'rotationConfig',
   'tags',
   'consumers',
 ] as const satisfies readonly (keyof Snapshot)[];
@@ -238,6 +241,7 @@ function snapshotOf(s: DetailRow): Snapshot {
     graceHours: s.graceHours,
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
+    rotationConfig: s.rotationConfig,
     tags: s.tags,
     consumers: s.consumers.map((c) => c.system.name),
   };

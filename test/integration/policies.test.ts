@@ -99,17 +99,18 @@ describe('a secret’s rotation policy fields', () => {
     const input = await secretInput({
       name: created.name,
       ownerTeamId: created.ownerTeam.id,
-      rotationStrategy: 'postgres_role',
+      // (The PostgreSQL strategy would need its settings; the Lambda ARN is optional.)
+      rotationStrategy: 'provider_native',
       graceHours: '0',
       reminderDays: '',
       expectedUpdatedAt: created.updatedAt,
     });
     await updateSecret(engineer, id, input);
-    expect(await getSecret(engineer, id)).toMatchObject({ rotationStrategy: 'postgres_role', graceHours: 0, reminderDays: null, autoRotate: false });
+    expect(await getSecret(engineer, id)).toMatchObject({ rotationStrategy: 'provider_native', graceHours: 0, reminderDays: null, autoRotate: false });
     const [createEvent, updateEvent] = await auditEventsFor(id);
     expect(createEvent.changes).toMatchObject({ rotationStrategy: { before: null, after: 'generated' }, autoRotate: { after: true } });
     expect(updateEvent.changes).toMatchObject({
-      rotationStrategy: { before: 'generated', after: 'postgres_role' },
+      rotationStrategy: { before: 'generated', after: 'provider_native' },
       graceHours: { before: null, after: 0 },
       reminderDays: { before: 7, after: null },
       autoRotate: { before: true, after: false },
