@@ -16,6 +16,10 @@ import { isTerminal, nextState, TERMINAL_STATES, type RotationEvent } from './st
 /** How long a claimed run stays ours without a heartbeat: longer than any one step. */
 const LEASE_SECONDS = 120;
 
+/** A busy worker shares the pool with many runs: wait for a connection rather than give up
+ *  a step whose provider work is already done. */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
+
 /** Who the audit trail names for steps the worker takes. */
 export const WORKER_ACTOR = { id: null, email: 'rotation-worker', role: null } as const;
 
@@ -95,7 +99,7 @@ export async function commitTransition(run: LoadedRun, owner: string, caller: Ca
     await t.also?.(tx, to);
     await recordAudit(tx, caller, auditOf(run, t, to, caller));
     for (const event of t.notices ?? []) deliveries.push(...(await notify(tx, { event, occurredAt: now, secretId: run.secretId, runId: run.id })));
-  });
+  }, TRANSACTION_OPTIONS);
   await enqueueDeliveries(deliveries);
   return to;
 }
