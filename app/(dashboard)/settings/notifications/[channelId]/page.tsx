@@ -5,7 +5,7 @@ import { ListPager } from '@/components/catalog/list-pager';
 import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
 import { ChannelForm } from '@/components/notifications/channel-form';
-import { DeleteChannel } from '@/components/notifications/delete-channel';
+import { ConfirmDelete } from '@/components/forms/confirm-delete';
 import { DeliveryStatusBadge } from '@/components/notifications/delivery-status-badge';
 import { CHANNEL_KIND_LABELS } from '@/components/notifications/labels';
 import { SendTestEvent } from '@/components/notifications/send-test-event';
@@ -91,7 +91,13 @@ export default async function ChannelPage({ params, searchParams }: Props) {
             <SendTestEvent action={sendTestEventAction.bind(null, channel.id)} />
           </Card>
           <Card title="Delete">
-            <DeleteChannel name={channel.name} action={deleteChannelAction.bind(null, channel.id)} />
+            <ConfirmDelete
+              name={channel.name}
+              noun="channel"
+              listHref="/settings/notifications"
+              explanation="Deleting a channel also deletes its delivery history. To pause it, untick Enabled instead."
+              action={deleteChannelAction.bind(null, channel.id)}
+            />
           </Card>
           <p className="px-1 text-xs text-slate-500">
             Created {formatDateTime(channel.createdAt)} · last changed {formatDateTime(channel.updatedAt)}

@@ -4,7 +4,7 @@ import { BackLink } from '@/components/catalog/back-link';
 import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
 import { ConnectionForm } from '@/components/providers/connection-form';
-import { DeleteConnection } from '@/components/providers/delete-connection';
+import { ConfirmDelete } from '@/components/forms/confirm-delete';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { TestConnection } from '@/components/providers/test-connection';
@@ -69,9 +69,17 @@ export default async function ConnectionPage({ params }: Props) {
             <TestConnection action={testConnectionAction.bind(null, connection.id)} />
           </Card>
           <Card title="Delete">
-            <DeleteConnection
+            <ConfirmDelete
               name={connection.name}
-              secretCount={connection.secretCount}
+              noun="connection"
+              listHref="/settings/providers"
+              explanation={
+                connection.secretCount === 0
+                  ? 'No secret uses this connection.'
+                  : connection.secretCount === 1
+                    ? '1 secret uses this connection; it can be deleted once that secret points elsewhere.'
+                    : `${connection.secretCount.toLocaleString('en-US')} secrets use this connection; it can be deleted once they point elsewhere.`
+              }
               action={deleteConnectionAction.bind(null, connection.id)}
             />
           </Card>

@@ -1,6 +1,6 @@
 'use client';
-// Deleting a connection, behind a confirmation. The server refuses while secrets point
-// at it; its message says so and what to do.
+// Deleting something behind a confirmation: the question opens in place with "keep it"
+// focused, the server's refusal (if any) shows above, and success goes back to the list.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { Alert } from '@/components/ui/alert';
@@ -8,7 +8,19 @@ import { Button } from '@/components/ui/button';
 
 type Result = { ok: true } | { ok: false; error: string };
 
-export function DeleteConnection({ name, secretCount, action }: { name: string; secretCount: number; action: () => Promise<Result> }) {
+type Props = {
+  /** What is deleted, as the question names it. */
+  name: string;
+  /** The noun on the buttons: "connection", "channel". */
+  noun: string;
+  /** Where to go once it is gone. */
+  listHref: string;
+  /** What deleting means (what goes with it, what to do instead). */
+  explanation: React.ReactNode;
+  action: () => Promise<Result>;
+};
+
+export function ConfirmDelete({ name, noun, listHref, explanation, action }: Props) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
@@ -31,7 +43,7 @@ export function DeleteConnection({ name, secretCount, action }: { name: string; 
       setConfirming(false);
       if (!result.ok) setError(result.error);
       else {
-        router.push('/settings/providers');
+        router.push(listHref);
         router.refresh();
       }
     });
@@ -39,13 +51,7 @@ export function DeleteConnection({ name, secretCount, action }: { name: string; 
 
   return (
     <div ref={boxRef} className="space-y-3">
-      <p className="text-sm text-slate-600">
-        {secretCount === 0
-          ? 'No secret uses this connection.'
-          : secretCount === 1
-            ? '1 secret uses this connection; it can be deleted once that secret points elsewhere.'
-            : `${secretCount.toLocaleString('en-US')} secrets use this connection; it can be deleted once they point elsewhere.`}
-      </p>
+      <p className="text-sm text-slate-600">{explanation}</p>
       {error && <Alert>{error}</Alert>}
       {confirming ? (
         <div role="group" aria-label="Confirm deletion" className="space-y-2">
@@ -55,13 +61,13 @@ export function DeleteConnection({ name, secretCount, action }: { name: string; 
               Keep it
             </Button>
             <Button variant="danger" onClick={remove} disabled={pending}>
-              {pending ? 'Deleting…' : 'Delete connection'}
+              {pending ? 'Deleting…' : `Delete ${noun}`}
             </Button>
           </div>
         </div>
       ) : (
         <Button variant="secondary" onClick={() => setConfirming(true)}>
-          Delete connection…
+          Delete {noun}…
         </Button>
       )}
     </div>
