@@ -1,0 +1,63 @@
+// The Secrets Management tab's day-to-day use in the browser: writing two values, turning
+// an old version off, and the reuse rules (refused across environments of one secret,
+// a warning for any other secret).
+import { randomUUID } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, type Db } from './support/db';
+import { expect, test } from './support/fixtures';
+
+async function localSecret(db: Db, options: { name?: string; environment?: 'development' | 'staging' | 'production' } = {}) {
+  const secret = await insertSecret(db, {
+    ownerTeamId: (await insertTeam(db)).id,
+    environmentId: await environmentId(db, options.environment),
+    name: options.name,
+  });
+  await connectSecret(db, secret.id, (await insertConnection(db)).id, `${options.environment ?? 'production'}/${secret.name}`);
+  return secret;
+}
+
+async function write(page: Page, secretId: string, value: string) {
+  await page.goto(`/inventory/${secretId}/manage`);
+  await page.getByRole('textbox', { name: 'Value', exact: true }).fill(value);
+  await page.getByRole('button', { name: /write to/i }).click();
+}
+
+const outcome = (page: Page) => page.locator('#value-form-outcome');
+
+test('an engineer writes two values and disables the old version', async ({ signedInContext, db }) => {
+  const secret = await localSecret(db);
+  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  await write(page, secret.id, `first-${randomUUID()}`);
+  await expect(outcome(page)).toContainText('Written to');
+  await write(page, secret.id, `second-${randomUUID()}`);
+  await expect(outcome(page)).toContainText('Written to');
+
+  const versions = page.getByRole('table', { name: /versions/i });
+  await expect(versions.getByRole('row')).toHaveCount(3);
+  await expect(versions.getByRole('row').nth(1)).toContainText('Current');
+  await versions.getByRole('row').nth(2).getByRole('button', { name: 'Disable' }).click();
+  await expect(versions.getByRole('row').nth(2)).toContainText('Disabled');
+  await expect(versions.getByRole('row').nth(2).getByRole('button', { name: 'Enable' })).toBeVisible();
+  const changes = await db.query(`SELECT detail->>'change' AS change FROM audit_events WHERE action = 'secret.version_change' AND target_id = $1`, [
+    secret.id,
+  ]);
+  expect(changes.rows).toEqual([{ change: 'disable' }]);
+});
+
+test('a value is refused for the same secret in another environment and flagged for any other secret', async ({ signedInContext, db }) => {
+  const production = await localSecret(db, { environment: 'production' });
+  const staging = await localSecret(db, { environment: 'staging', name: production.name });
+  const other = await localSecret(db);
+  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const value = `shared-${randomUUID()}`;
+  await write(page, production.id, value);
+  await expect(outcome(page)).toContainText('Written to');
+
+  await write(page, staging.id, value);
+  await expect(outcome(page).getByRole('alert')).toContainText(`already used by ${production.name} in production`);
+  await expect(page.getByText('Already used by the same secret in another environment')).toBeVisible();
+  expect((await db.query('SELECT 1 FROM secret_versions WHERE secret_id = $1', [staging.id])).rowCount).toBe(0);
+
+  await write(page, other.id, value);
+  await expect(outcome(page)).toContainText('also used by 1 other secret');
+});
