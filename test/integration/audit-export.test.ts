@@ -2,7 +2,11 @@
 // filtered events, the stream keeps memory flat over 100k rows, exports are audited and
 // refused to roles without audit.export, and evidence bundles verify (and fail, naming
 // what changed, when a byte or the signature is altered).
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -27,6 +31,7 @@ const session = vi.hoisted(() => ({ caller: null as Caller | null }));
 vi.mock('@/lib/auth/session', () => ({ getCaller: async () => session.caller }));
 const { GET: exportRoute } = await import('@/app/api/export/audit/route');
 const { GET: bundleRoute } = await import('@/app/api/export/audit/bundle/route');
+const { POST: verifyRoute } = await import('@/app/api/audit/verify-bundle/route');
 
 useTestDatabase();
 
@@ -332,4 +337,46 @@ describe('evidence bundles', () => {
 
     expect((await verifyBundle(Buffer.from('not a zip'))).problems[0]).toMatch(/not a readable zip/);
   });
+});
+
+describe('verifying bundles', () => {
+  it('the upload route verifies for audit.read, refuses others, and limits the size', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 4 });
+    const zip = await makeBundle(auditor, { targetId: target });
+    const post = (body: Buffer) => verifyRoute(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(body) }));
+
+    session.caller = await callerAs('viewer');
+    expect((await post(zip)).status).toBe(403);
+    session.caller = auditor;
+    const ok = await post(zip);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true, signature: 'valid', signedByThisServer: true, problems: [] });
+    const tooBig = await post(Buffer.alloc(10 * 1024 * 1024 + 1));
+    expect(tooBig.status).toBe(413);
+  });
+
+  it('npm run audit:verify-bundle exits 0 for an intact bundle and 1, naming the file, for a changed one', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 4 });
+    const zip = await makeBundle(auditor, { targetId: target });
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+    const good = path.join(dir, 'good.zip');
+    writeFileSync(good, zip);
+    const files = await readZip(zip);
+    const jsonl = Buffer.from(files.get('audit-events.jsonl')!);
+    jsonl[10] ^= 0x01;
+    const changed = path.join(dir, 'changed.zip');
+    writeFileSync(changed, await writeZip(files.set('audit-events.jsonl', jsonl)));
+
+    const run = (file: string) => spawnSync('node_modules/.bin/tsx', ['scripts/audit-verify-bundle.ts', file], { encoding: 'utf8' });
+    const intact = run(good);
+    expect(intact.status, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('The bundle verifies.');
+    const broken = run(changed);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('audit-events.jsonl: SHA-256 does not match the manifest.');
+  }, 60_000);
 });
