@@ -399,6 +399,11 @@ const ROUTES: Record<string, RouteRow> = {
   '/api/health': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
   '/api/export/inventory': { permission: 'inventory.export' },
+  // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
+  '/api/export/audit': { permission: 'audit.export', path: '/api/export/audit?format=jsonl' },
+  '/api/export/audit/bundle': { permission: 'audit.export' },
+  // Bundle verification reads only the upload (an empty one answers 200 "not a zip").
+  '/api/audit/verify-bundle': { permission: 'audit.read', method: 'POST' },
   // The import template: a header row and a made-up example, no inventory data.
   '/inventory/import/template': { access: 'signed-in' },
 };

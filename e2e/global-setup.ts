@@ -7,7 +7,7 @@
 //      test-results/e2e-server.log, from which the first-run setup token is read;
 //   4. the facts the specs need, in the state file (e2e/support/state.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -53,6 +53,7 @@ export default async function globalSetup(): Promise<void> {
   console.log(`e2e: database ${database.name} ready (${ownTemplate ? 'template migrated here, ' : ''}${elapsed()})`);
 
   const localProviderKey = randomBytes(32).toString('base64url');
+  const auditSigningKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   rmSync(LOCAL_PROVIDER_DIR, { recursive: true, force: true });
   const started: ChildProcess[] = [];
   try {
@@ -81,6 +82,8 @@ export default async function globalSetup(): Promise<void> {
       VALUE_FINGERPRINT_PEPPER: randomBytes(32).toString('base64url'),
       LOCAL_PROVIDER_KEY: localProviderKey,
       LOCAL_PROVIDER_DIR,
+      // Signs evidence bundles; specs verify downloads against its public half (serverEnv).
+      AUDIT_SIGNING_KEY: auditSigningKey,
       // The default credential chain's first source; the cloud emulators ignore signatures.
       AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
       AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',

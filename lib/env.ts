@@ -53,6 +53,9 @@ const ZEnv = z.object({
   }),
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).
+  // Unset: bundles cannot be made (CSV/JSON Lines exports still work). npm start creates one.
+  AUDIT_SIGNING_KEY: optionalString,
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

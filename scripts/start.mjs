@@ -8,7 +8,7 @@
 // `npm run dev` (--dev) does the same with `next dev` instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
@@ -32,6 +32,17 @@ function persistentSecret(file) {
   return readFileSync(full, 'utf8').trim();
 }
 
+/** The evidence-bundle signing key (Ed25519, PKCS#8 PEM) kept in .data/<file>, created on first start. */
+function persistentSigningKey(file) {
+  const full = path.join(dataDir, file);
+  mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(full)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(full, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  }
+  return readFileSync(full, 'utf8').trim();
+}
+
 let embedded;
 if (!process.env.DATABASE_URL) {
   console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
@@ -42,6 +53,7 @@ process.env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
 process.env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
 // ||= (not ??=): docker-compose passes an empty value when .env does not set one.
 process.env.LOCAL_PROVIDER_KEY ||= persistentSecret('local-provider-key');
+process.env.AUDIT_SIGNING_KEY ||= persistentSigningKey('audit-signing-key.pem');
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
 const applied = await applyMigrations(process.env.DATABASE_URL);

@@ -10,6 +10,9 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'test-only-secret-access-key';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.VALUE_FINGERPRINT_PEPPER ??= 'test-only-fingerprint-pepper-0123456789abcdef';
 process.env.LOCAL_PROVIDER_KEY ??= 'dGVzdC1vbmx5LWxvY2FsLXByb3ZpZGVyLWtleS0zMmI';
+// Each test process signs evidence bundles with a fresh Ed25519 key.
+import { generateKeyPairSync } from 'node:crypto';
+process.env.AUDIT_SIGNING_KEY ??= generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 // Each test process gets its own local-provider store, so files never leak between runs.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

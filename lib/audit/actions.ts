@@ -4,7 +4,9 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'audit.export',
   'audit.list',
+  'audit.verify_bundle',
   'auth.sign_in',
   'auth.sign_out',
   'environment.list',

@@ -23,11 +23,16 @@ export function unneutraliseFormula(cell: string): string {
  * as fast as the client reads (backpressure), and a cancelled download stops the pull.
  * A UTF-8 byte-order mark lets Excel read non-ASCII names correctly.
  */
-export function csvStream(header: string[], records: AsyncIterable<string[]>): ReadableStream<Uint8Array> {
+export function csvStream(header: readonly string[], records: AsyncIterable<string[]>): ReadableStream<Uint8Array> {
+  return Readable.toWeb(csvNodeStream(header, records)) as unknown as ReadableStream<Uint8Array>;
+}
+
+/** The same CSV bytes as a Node stream (for a zip entry, which takes Node streams). */
+export function csvNodeStream(header: readonly string[], records: AsyncIterable<string[]>): Readable {
   const stringifier = stringify({
     bom: true,
     header: true,
-    columns: header,
+    columns: [...header],
     record_delimiter: 'windows',
     // csv-stringify only quotes the record delimiter (CRLF); a lone LF or CR inside a
     // cell must be quoted too or readers would split the record there.
@@ -40,5 +45,5 @@ export function csvStream(header: string[], records: AsyncIterable<string[]>): R
       log.error('csv export failed', { error });
     }
   });
-  return Readable.toWeb(stringifier) as unknown as ReadableStream<Uint8Array>;
+  return stringifier;
 }

@@ -62,9 +62,9 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const MAX_ACTORS_FOR_PARTIAL_EMAIL = 200;
 
 /** A condition on the events, or (part of an email) the accounts whose events to merge. */
-type ActorFilter = { where: Prisma.Sql } | { usersLike: string };
+export type ActorFilter = { where: Prisma.Sql } | { usersLike: string };
 
-function actorFilter(actor: string): ActorFilter {
+export function actorFilter(actor: string): ActorFilter {
   if (isUuid(actor)) return { where: Prisma.sql`e.actor_id = ${actor}::uuid` };
   const email = ZEmail.safeParse(actor);
   // A whole email matches on the recorded email (index actor_email, id), which also finds
@@ -86,7 +86,7 @@ const DISTINCT_TARGET_TYPES = Prisma.sql`
   SELECT v FROM types WHERE v IS NOT NULL`;
 
 /** Conditions for every filter except an actor given as part of an email. */
-function filterConditions(query: TAuditListQuery, actor: ActorFilter | null): Prisma.Sql[] {
+export function filterConditions(query: TAuditListQuery, actor: ActorFilter | null): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (actor && 'where' in actor) where.push(actor.where);
   if (query.action) where.push(Prisma.sql`e.action = ${query.action}`);
@@ -95,6 +95,7 @@ function filterConditions(query: TAuditListQuery, actor: ActorFilter | null): Pr
     if (!query.targetType) where.push(Prisma.sql`e.target_type IN (${DISTINCT_TARGET_TYPES})`);
     where.push(Prisma.sql`e.target_id = ${query.targetId}`);
   }
+  if (query.environment) where.push(Prisma.sql`e.environment = ${query.environment}`);
   if (query.outcome) where.push(Prisma.sql`e.outcome = ${query.outcome}::"AuditOutcome"`);
   if (query.from) where.push(Prisma.sql`e.occurred_at >= ${rangeStart(query.from)}`);
   if (query.to) where.push(Prisma.sql`e.occurred_at < ${rangeEnd(query.to)}`);

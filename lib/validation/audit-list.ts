@@ -21,6 +21,8 @@ export const ZAuditListQuery = z.object({
   action: loose(z.string().trim().max(100).regex(ACTION_NAME_RE)),
   targetType: loose(z.string().trim().max(50).regex(/^[a-z][a-z0-9_]*$/)),
   targetId: loose(text(200)),
+  /** The environment name recorded on the event (e.g. production). */
+  environment: loose(text(100)),
   outcome: loose(z.enum(AUDIT_OUTCOMES)),
   from: loose(when),
   to: loose(when),

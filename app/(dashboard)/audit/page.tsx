@@ -11,7 +11,9 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { ForbiddenError } from '@/lib/errors';
 import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuery } from '@/lib/validation/audit-list';
+import { can } from '@/lib/auth/permissions';
 import { AuditEventRow } from './audit-client';
+import { ExportButtons } from './export-buttons';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -84,6 +86,15 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
         <input id="f-target-id" name="targetId" defaultValue={query.targetId ?? ''} spellCheck={false} className={`${controlClass} font-mono`} />
       </div>
       <div>
+        <Label htmlFor="f-environment">Environment</Label>
+        <input id="f-environment" name="environment" defaultValue={query.environment ?? ''} list="f-environments" autoComplete="off" className={controlClass} />
+        <datalist id="f-environments">
+          {['development', 'staging', 'production'].map((e) => (
+            <option key={e} value={e} />
+          ))}
+        </datalist>
+      </div>
+      <div>
         <Label htmlFor="f-outcome">Outcome</Label>
         <select id="f-outcome" name="outcome" defaultValue={query.outcome ?? ''} className={controlClass}>
           <option value="">Any outcome</option>
@@ -142,14 +153,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
   const actions = await listAuditActions(caller);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
+  // The export links carry exactly the filters in the URL (never the page cursor).
+  const filterQuery = auditListHref(filters, '').replace(/^\?/, '');
 
   return (
     <>
       <PageHeader
         title="Audit trail"
         description="Every sign-in, change and refused attempt, newest first. Events cannot be edited or deleted. Times are UTC."
+        actions={<LinkButton href="/audit/verify">Verify a bundle</LinkButton>}
       />
       <Filters query={query} actions={actions} />
+      {can(caller.user.role, 'audit.export') && (
+        <section aria-label="Export" className="mb-5 flex flex-wrap items-center gap-3">
+          <p className="text-sm text-slate-700">
+            Export {filtered ? 'the events matching these filters' : 'every event'}, oldest first:
+          </p>
+          <ExportButtons filters={filterQuery} />
+        </section>
+      )}
 
       {page.items.length === 0 ? (
         <EmptyState

@@ -1,0 +1,36 @@
+import type { Metadata } from 'next';
+import { Alert } from '@/components/ui/alert';
+import { LinkButton } from '@/components/ui/button';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
+import { requireSignedIn } from '@/lib/auth/session';
+import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/data/bundle-verification';
+import { VerifyBundleForm } from './verify-client';
+
+export const metadata: Metadata = { title: 'Verify an evidence bundle' };
+
+export default async function VerifyBundlePage() {
+  const caller = await requireSignedIn();
+  const header = (
+    <PageHeader
+      title="Verify an evidence bundle"
+      description="Checks the manifest's Ed25519 signature, and each file's SHA-256, size and row count against the manifest. Nothing you upload is stored."
+      actions={<LinkButton href="/audit">Audit trail</LinkButton>}
+    />
+  );
+  // The upload route authorizes again (lib/data); this only spares a form that cannot work.
+  if (!can(caller.user.role, 'audit.read')) {
+    return (
+      <>
+        {header}
+        <Alert>Only auditors and administrators can verify evidence bundles.</Alert>
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      <VerifyBundleForm maxBytes={MAX_BUNDLE_UPLOAD_BYTES} />
+    </>
+  );
+}

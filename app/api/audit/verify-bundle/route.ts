@@ -1,0 +1,43 @@
+// POST /api/audit/verify-bundle (body: the zip, at most MAX_BUNDLE_UPLOAD_BYTES): verifies
+// an evidence bundle and answers the result as JSON (permission audit.read). The body is
+// read with a byte limit and never stored.
+import type { NextRequest } from 'next/server';
+import { getCaller } from '@/lib/auth/session';
+import { authorizeBundleVerification, MAX_BUNDLE_UPLOAD_BYTES, verifyUploadedBundle } from '@/lib/data/bundle-verification';
+import { ForbiddenError } from '@/lib/errors';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+async function readLimited(request: NextRequest, limit: number): Promise<Buffer | null> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!request.body) return Buffer.alloc(0);
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function POST(request: NextRequest) {
+  const caller = await getCaller();
+  try {
+    await authorizeBundleVerification(caller);
+  } catch (error) {
+    if (error instanceof ForbiddenError) return Response.json({ error: error.message }, { status: caller.user ? 403 : 401, headers: NO_STORE });
+    throw error;
+  }
+  const bytes = await readLimited(request, MAX_BUNDLE_UPLOAD_BYTES);
+  if (!bytes) {
+    return Response.json(
+      { error: 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.' },
+      { status: 413, headers: NO_STORE },
+    );
+  }
+  return Response.json(await verifyUploadedBundle(caller, bytes), { headers: NO_STORE });
+}

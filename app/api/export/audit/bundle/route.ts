@@ -1,0 +1,15 @@
+// GET /api/export/audit/bundle?<audit trail filters>: a signed evidence bundle (zip) of
+// the matching audit events, streamed (permission audit.export; the export is audited).
+import type { NextRequest } from 'next/server';
+import { getCaller } from '@/lib/auth/session';
+import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
+import { downloadResponse, queryParams } from '@/lib/export/download-response';
+import { parseAuditListQuery } from '@/lib/validation/audit-list';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: NextRequest) {
+  const caller = await getCaller();
+  const query = { ...parseAuditListQuery(queryParams(request)), after: undefined };
+  return downloadResponse(caller, () => exportEvidenceBundle(caller, query));
+}

@@ -1,0 +1,19 @@
+// GET /api/export/audit?format=csv|jsonl&<audit trail filters>: the matching audit events
+// as a streamed CSV or JSON Lines download (permission audit.export; the export is audited).
+import type { NextRequest } from 'next/server';
+import { getCaller } from '@/lib/auth/session';
+import { auditEventsSource } from '@/lib/data/audit-export';
+import { exportRows } from '@/lib/data/exports';
+import { downloadResponse, queryParams } from '@/lib/export/download-response';
+import { parseAuditListQuery } from '@/lib/validation/audit-list';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: NextRequest) {
+  const caller = await getCaller();
+  const params = queryParams(request);
+  // The whole match is exported: a page cursor from a copied audit URL does not apply.
+  const query = { ...parseAuditListQuery(params), after: undefined };
+  const format = params.format === 'jsonl' ? 'jsonl' : 'csv';
+  return downloadResponse(caller, () => exportRows(caller, auditEventsSource, query, format));
+}

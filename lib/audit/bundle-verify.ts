@@ -1,0 +1,227 @@
+// Verifies an evidence bundle: the manifest's Ed25519 signature (against the key in the
+// bundle, or a trusted key the verifier supplies), then every file the manifest lists:
+// present, the same SHA-256 and size, the same number of rows (CSV records after the
+// header, JSON Lines objects), and no file in the zip the manifest does not list.
+// Reads each entry as a stream, so a large bundle is checked in constant memory.
+// Every problem is named; the bundle is valid only when there are none.
+import { createHash, type KeyObject } from 'node:crypto';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { parse as parseCsv } from 'csv-parse';
+import yauzl from 'yauzl';
+import {
+  MANIFEST_FILE,
+  SIGNATURE_FILE,
+  ZBundleManifest,
+  parsePublicKey,
+  verifyManifestSignature,
+  type TBundleFile,
+  type TBundleManifest,
+} from './bundle-manifest';
+
+export type FileCheck = {
+  name: string;
+  ok: boolean;
+  expected: { rows: number; bytes: number; sha256: string };
+  actual: { rows: number | null; bytes: number | null; sha256: string | null };
+  problems: string[];
+};
+
+export type BundleVerification = {
+  ok: boolean;
+  signature: 'valid' | 'invalid' | 'missing';
+  /** true: checked against the trusted key given; false: only against the bundle's own key. */
+  signerTrusted: boolean;
+  manifest: TBundleManifest | null;
+  files: FileCheck[];
+  /** Every mismatch, each naming the file (or manifest part) it concerns. */
+  problems: string[];
+};
+
+export type VerifyOptions = { trustedPublicKey?: string | KeyObject };
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+async function readAll(stream: Readable, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      stream.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * SHA-256, size and row count of an entry in one pass. A file that no longer parses still
+ * gets its hash and size checked; its rows are then reported as unreadable.
+ */
+async function measure(stream: Readable, format: TBundleFile['format']) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let records = 0;
+  let rowError: string | null = null;
+  const fail = (error: unknown) => (rowError ??= describeError(error));
+
+  let feed: (chunk: Buffer) => Promise<void>;
+  let close: () => Promise<void>;
+  if (format === 'csv') {
+    const parser = parseCsv({ bom: true, relax_column_count: true });
+    parser.on('data', () => records++);
+    parser.on('error', fail);
+    feed = async (chunk) => {
+      // once() also settles (rejecting) on 'error', which `fail` has recorded.
+      if (!parser.write(chunk) && !rowError) await once(parser, 'drain').catch(() => {});
+    };
+    close = async () => {
+      parser.end();
+      await finished(parser).catch(fail);
+    };
+  } else {
+    let pending = '';
+    const line = (text: string) => {
+      if (!text.trim()) return;
+      try {
+        JSON.parse(text);
+        records++;
+      } catch {
+        fail(new Error(`line ${records + 1} is not JSON`));
+      }
+    };
+    feed = async (chunk) => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) line(l);
+    };
+    close = async () => line(pending);
+  }
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (!rowError) await feed(chunk);
+  }
+  if (!rowError) await close();
+  // A CSV file's first record is its header.
+  const rows = rowError ? null : format === 'csv' ? Math.max(records - 1, 0) : records;
+  return { rows, bytes, sha256: hash.digest('hex'), rowError };
+}
+
+async function openZip(input: string | Buffer): Promise<yauzl.ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
+  return typeof input === 'string' ? yauzl.openPromise(input, options) : yauzl.fromBufferPromise(input, options);
+}
+
+async function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries.set(entry.fileName, entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve());
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+  return entries;
+}
+
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function verifyBundle(input: string | Buffer, options: VerifyOptions = {}): Promise<BundleVerification> {
+  const result: BundleVerification = { ok: false, signature: 'missing', signerTrusted: false, manifest: null, files: [], problems: [] };
+  let zip: yauzl.ZipFile;
+  let entries: Map<string, yauzl.Entry>;
+  try {
+    zip = await openZip(input);
+    entries = await listEntries(zip);
+  } catch (error) {
+    result.problems.push(`The file is not a readable zip archive (${describeError(error)}).`);
+    return result;
+  }
+  try {
+    const read = async (name: string) => {
+      const entry = entries.get(name);
+      if (!entry) return null;
+      return readAll(await zip.openReadStreamPromise(entry), MAX_MANIFEST_BYTES);
+    };
+    const manifestRaw = await read(MANIFEST_FILE).catch(() => null);
+    const signatureRaw = await read(SIGNATURE_FILE).catch(() => null);
+    if (!manifestRaw) {
+      result.problems.push(`${MANIFEST_FILE}: missing or unreadable.`);
+      return result;
+    }
+    let manifest: TBundleManifest;
+    try {
+      manifest = ZBundleManifest.parse(JSON.parse(manifestRaw.toString('utf8')));
+    } catch {
+      result.problems.push(`${MANIFEST_FILE}: not a valid evidence-bundle manifest.`);
+      return result;
+    }
+    result.manifest = manifest;
+
+    // The signature: always over the exact manifest bytes.
+    let key: KeyObject | null = null;
+    try {
+      const bundled = parsePublicKey(manifest.signature.publicKey);
+      if (options.trustedPublicKey) {
+        const trusted = typeof options.trustedPublicKey === 'string' ? parsePublicKey(options.trustedPublicKey) : options.trustedPublicKey;
+        result.signerTrusted = true;
+        if (!trusted.equals(bundled)) result.problems.push(`${MANIFEST_FILE}: signed with a key other than the trusted public key.`);
+        key = trusted;
+      } else {
+        key = bundled;
+      }
+    } catch {
+      result.problems.push(`${MANIFEST_FILE}: the public key cannot be read.`);
+    }
+    if (!signatureRaw) {
+      result.problems.push(`${SIGNATURE_FILE}: missing.`);
+    } else if (key) {
+      result.signature = verifyManifestSignature(manifestRaw, signatureRaw, key) ? 'valid' : 'invalid';
+      if (result.signature === 'invalid') result.problems.push(`${SIGNATURE_FILE}: the signature does not match ${MANIFEST_FILE}.`);
+    } else {
+      result.signature = 'invalid';
+    }
+
+    // The files.
+    for (const file of manifest.files) {
+      const check: FileCheck = {
+        name: file.name,
+        ok: false,
+        expected: { rows: file.rows, bytes: file.bytes, sha256: file.sha256 },
+        actual: { rows: null, bytes: null, sha256: null },
+        problems: [],
+      };
+      const entry = entries.get(file.name);
+      if (!entry) {
+        check.problems.push(`${file.name}: missing from the bundle.`);
+      } else {
+        try {
+          const { rowError, ...actual } = await measure(await zip.openReadStreamPromise(entry), file.format);
+          check.actual = actual;
+          if (actual.sha256 !== file.sha256) check.problems.push(`${file.name}: SHA-256 does not match the manifest.`);
+          if (actual.bytes !== file.bytes) check.problems.push(`${file.name}: size ${actual.bytes} bytes, the manifest says ${file.bytes}.`);
+          if (rowError) check.problems.push(`${file.name}: its rows cannot be read (${rowError}).`);
+          else if (actual.rows !== file.rows) check.problems.push(`${file.name}: ${actual.rows} rows, the manifest says ${file.rows}.`);
+        } catch (error) {
+          check.problems.push(`${file.name}: cannot be read (${describeError(error)}).`);
+        }
+      }
+      check.ok = check.problems.length === 0;
+      result.files.push(check);
+      result.problems.push(...check.problems);
+    }
+    const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...manifest.files.map((f) => f.name)]);
+    for (const name of entries.keys()) if (!listed.has(name)) result.problems.push(`${name}: in the bundle but not in the manifest.`);
+
+    result.ok = result.problems.length === 0 && result.signature === 'valid';
+    return result;
+  } finally {
+    zip.close();
+  }
+}

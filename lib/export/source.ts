@@ -1,0 +1,29 @@
+// What an auditor export reads: one "export source" per kind of record (audit events now,
+// provider access history next). The encoders, the route handlers and the evidence
+// bundle only know this interface, so a new source is a module implementing it plus a
+// line where sources are listed.
+import type { Permission } from '@/lib/auth/permissions';
+
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportSource<Query, Row> {
+  /** File stem and the `source` named in the export's audit event, e.g. 'audit-events'. */
+  readonly name: string;
+  /** The permission an export of this source needs. */
+  readonly permission: Permission;
+  /** Column names in order: the CSV header and the JSON Lines keys. */
+  readonly columns: readonly string[];
+  /** The filters as flat key/values (audit detail and bundle manifest). */
+  describe(query: Query): Record<string, string>;
+  /**
+   * The rows matching the query, oldest first, none newer than `upTo` (an id taken once
+   * per export, so every file of a bundle covers the same events). Read lazily in
+   * batches: constant memory whatever the size.
+   */
+  rows(query: Query, upTo: string | null): AsyncIterable<Row>;
+  /** One row as CSV cells in column order (already guarded against formulas). */
+  csv(row: Row): string[];
+  /** One row as a JSON object with exactly `columns` as keys. */
+  json(row: Row): Record<string, unknown>;
+}

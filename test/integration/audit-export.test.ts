@@ -1,0 +1,382 @@
+// Auditor exports against real PostgreSQL: CSV and JSON Lines parse and hold exactly the
+// filtered events, the stream keeps memory flat over 100k rows, exports are audited and
+// refused to roles without audit.export, and evidence bundles verify (and fail, naming
+// what changed, when a byte or the signature is altered).
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ZipArchive } from 'archiver';
+import { parse } from 'csv-parse/sync';
+import { NextRequest } from 'next/server';
+import yauzl from 'yauzl';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { manifestBytes, signManifest, ZBundleManifest } from '@/lib/audit/bundle-manifest';
+import { verifyBundle } from '@/lib/audit/bundle-verify';
+import type { Caller } from '@/lib/auth/caller';
+import { AUDIT_EXPORT_BATCH, AUDIT_EXPORT_COLUMNS, auditEventsSource } from '@/lib/data/audit-export';
+import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
+import { exportRows } from '@/lib/data/exports';
+import { db } from '@/lib/db';
+import { ForbiddenError } from '@/lib/errors';
+import { parseAuditListQuery } from '@/lib/validation/audit-list';
+import { callerAs } from '../support/seed';
+import { useTestDatabase } from '../support/test-database';
+
+const session = vi.hoisted(() => ({ caller: null as Caller | null }));
+vi.mock('@/lib/auth/session', () => ({ getCaller: async () => session.caller }));
+const { GET: exportRoute } = await import('@/app/api/export/audit/route');
+const { GET: bundleRoute } = await import('@/app/api/export/audit/bundle/route');
+const { POST: verifyRoute } = await import('@/app/api/audit/verify-bundle/route');
+
+useTestDatabase();
+
+beforeEach(() => {
+  session.caller = null;
+});
+
+const text = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
+const bytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
+
+type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
+
+/** Audit events written straight to the table (fixtures, not the code under test). */
+async function seedEvents(s: Seed) {
+  await db.$executeRaw`
+    INSERT INTO audit_events (occurred_at, actor_email, actor_role, action, outcome, target_type, target_id, environment, detail)
+    SELECT ${s.occurredAt ?? '2026-03-10T12:00:00Z'}::timestamptz, ${s.actorEmail ?? null}, 'engineer'::"Role", ${s.action ?? 'secret.update'},
+           'success'::"AuditOutcome", 'secret', ${s.targetId ?? randomUUID()}, ${s.environment ?? null},
+           jsonb_build_object('n', i, 'note', ${s.detail ?? ''}::text)
+    FROM generate_series(1, ${s.count ?? 1}) AS i`;
+}
+
+async function exportText(caller: Caller, params: Record<string, string>, format: 'csv' | 'jsonl') {
+  const download = await exportRows(caller, auditEventsSource, parseAuditListQuery(params), format);
+  return text(download.stream);
+}
+
+const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
+const parseJsonl = (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** The export's own audit event, written when its stream ended. */
+async function exportEvent(actorId: string) {
+  for (let i = 0; i < 100; i++) {
+    const event = await db.auditEvent.findFirst({ where: { actorId, action: 'audit.export', outcome: { not: 'denied' } }, orderBy: { id: 'desc' } });
+    if (event) return event;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no audit.export event');
+}
+
+describe('CSV and JSON Lines exports', () => {
+  it('hold exactly the events the filters select, in both formats', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    const email = `${randomUUID().slice(0, 8)}@example.test`;
+    await seedEvents({ targetId: target, environment: 'production', actorEmail: email, action: 'secret.update', occurredAt: '2026-03-10T09:00:00Z', count: 7 });
+    await seedEvents({ targetId: target, environment: 'staging', actorEmail: email, action: 'secret.update', occurredAt: '2026-03-10T09:00:00Z', count: 3 });
+    await seedEvents({ targetId: target, environment: 'production', actorEmail: email, action: 'secret.read', occurredAt: '2026-03-10T09:00:00Z', count: 2 });
+    await seedEvents({ targetId: target, environment: 'production', actorEmail: email, action: 'secret.update', occurredAt: '2026-04-02T09:00:00Z', count: 4 });
+    await seedEvents({ targetId: target, environment: 'production', actorEmail: 'someone-else@example.test', action: 'secret.update', occurredAt: '2026-03-10T09:00:00Z', count: 5 });
+
+    const filters = { targetId: target, environment: 'production', action: 'secret.update', actor: email, from: '2026-03-01', to: '2026-03-31' };
+    const csv = parseCsv(await exportText(auditor, filters, 'csv'));
+    const jsonl = parseJsonl(await exportText(auditor, filters, 'jsonl'));
+    expect(csv).toHaveLength(7);
+    expect(jsonl).toHaveLength(7);
+    expect(Object.keys(csv[0])).toEqual([...AUDIT_EXPORT_COLUMNS]);
+    expect(Object.keys(jsonl[0])).toEqual([...AUDIT_EXPORT_COLUMNS]);
+    expect(csv.map((r) => r.id)).toEqual(jsonl.map((r) => r.id));
+    expect(jsonl.every((r) => r.environment === 'production' && r.actorEmail === email && r.targetId === target)).toBe(true);
+    expect(JSON.parse(csv[0].detail)).toEqual(jsonl[0].detail);
+
+    // Each filter on its own narrows as it should.
+    const count = async (f: Record<string, string>) => parseJsonl(await exportText(auditor, { targetId: target, ...f }, 'jsonl')).length;
+    expect(await count({})).toBe(21);
+    expect(await count({ environment: 'staging' })).toBe(3);
+    expect(await count({ action: 'secret.read' })).toBe(2);
+    expect(await count({ from: '2026-04-01' })).toBe(4);
+    expect(await count({ actor: 'someone-else' })).toBe(0); // no account: part of an email matches accounts only
+    expect(await count({ actor: 'someone-else@example.test' })).toBe(5);
+  });
+
+  it('streams every event once, oldest first, across batch boundaries, and leaves out later events', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    const total = AUDIT_EXPORT_BATCH * 2 + 17;
+    await seedEvents({ targetId: target, count: total });
+    const download = await exportRows(auditor, auditEventsSource, parseAuditListQuery({ targetId: target }), 'csv');
+    // Recorded after the export started: not part of it (the export is one consistent slice).
+    await seedEvents({ targetId: target, count: 3 });
+    const ids = parseCsv(await text(download.stream)).map((r) => BigInt(r.id));
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
+  });
+
+  it('guards CSV cells against spreadsheet formulas', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, actorEmail: '=HYPERLINK("x")' });
+    const [row] = parseCsv(await exportText(auditor, { targetId: target }, 'csv'));
+    expect(row.actorEmail).toBe(`'=HYPERLINK("x")`);
+  });
+
+  it('is audited with the filters, the format and the row count', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 12 });
+    await exportText(auditor, { targetId: target }, 'jsonl');
+    const event = await exportEvent(auditor.user!.id);
+    expect(event.outcome).toBe('success');
+    expect(event.detail).toMatchObject({ source: 'audit-events', format: 'jsonl', targetId: target, rows: 12, complete: true });
+  });
+
+  it('keeps memory flat: 100k events stream with little retained heap', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const admin = await callerAs('admin');
+    const target = randomUUID();
+    // ~1 KB per event: held at once, 100k of them would take well over 100 MB of heap.
+    await seedEvents({ targetId: target, count: 100_000, detail: 'x'.repeat(1000) });
+    // As autovacuum would after a bulk load: stale statistics make the planner sort the
+    // whole remaining range for every batch instead of walking the primary key.
+    await db.$executeRaw`ANALYZE audit_events`;
+    gc();
+    const baseline = process.memoryUsage().heapUsed;
+    const download = await exportRows(admin, auditEventsSource, parseAuditListQuery({ targetId: target }), 'jsonl');
+    let lines = 0;
+    let samples = 0;
+    let peak = 0;
+    for await (const chunk of download.stream as AsyncIterable<Buffer>) {
+      for (const b of chunk) {
+        if (b !== 10) continue;
+        // Retained heap (after a full collection) every 5,000 rows along the way.
+        if (++lines % 5000 === 0) {
+          gc();
+          samples++;
+          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+        }
+      }
+    }
+    expect(lines).toBe(100_000);
+    expect(samples).toBe(20);
+    expect(peak).toBeLessThan(40 * 1024 * 1024);
+  }, 120_000);
+});
+
+describe('who may export', () => {
+  for (const role of ['viewer', 'engineer'] as const) {
+    it(`refuses a ${role} (and audits the refusal)`, async () => {
+      const caller = await callerAs(role);
+      await expect(exportRows(caller, auditEventsSource, parseAuditListQuery({}), 'csv')).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(exportEvidenceBundle(caller, parseAuditListQuery({}))).rejects.toBeInstanceOf(ForbiddenError);
+      const denied = await db.auditEvent.findMany({ where: { actorId: caller.user!.id, outcome: 'denied' } });
+      expect(denied.map((e) => [e.action, (e.detail as { permission: string }).permission])).toEqual([
+        ['audit.export', 'audit.export'],
+        ['audit.export', 'audit.export'],
+      ]);
+    });
+  }
+
+  it('answers 403 / 401 on the routes, and a download for an auditor', async () => {
+    const url = (path: string) => new NextRequest(`http://localhost${path}`);
+    session.caller = await callerAs('viewer');
+    expect((await exportRoute(url('/api/export/audit?format=csv'))).status).toBe(403);
+    expect((await bundleRoute(url('/api/export/audit/bundle'))).status).toBe(403);
+    session.caller = await callerAs(null);
+    expect((await exportRoute(url('/api/export/audit?format=jsonl'))).status).toBe(401);
+    session.caller = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 2 });
+    const response = await exportRoute(url(`/api/export/audit?format=jsonl&targetId=${target}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="audit-events-\d{4}-\d{2}-\d{2}\.jsonl"/);
+    expect(parseJsonl(await response.text())).toHaveLength(2);
+  });
+});
+
+// ---------------------------------------------------------------------------------
+// Evidence bundles
+
+async function readZip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', async (entry: yauzl.Entry) => {
+      const stream = await zip.openReadStreamPromise(entry);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      files.set(entry.fileName, Buffer.concat(chunks));
+      zip.readEntry();
+    });
+    zip.once('end', resolve);
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+  return files;
+}
+
+async function writeZip(files: Map<string, Buffer>): Promise<Buffer> {
+  const archive = new ZipArchive();
+  const done = bytes(archive);
+  for (const [name, content] of files) archive.append(content, { name });
+  await archive.finalize();
+  return done;
+}
+
+async function makeBundle(caller: Caller, params: Record<string, string>) {
+  return bytes((await exportEvidenceBundle(caller, parseAuditListQuery(params))).stream);
+}
+
+describe('evidence bundles', () => {
+  it('hold both files, a signed manifest with counts, hashes and the chain head, and verify', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, environment: 'production', count: AUDIT_EXPORT_BATCH + 5 });
+    await seedEvents({ targetId: target, environment: 'staging', count: 4 });
+    const newest = await db.auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' }, select: { id: true } });
+
+    const zip = await makeBundle(auditor, { targetId: target, environment: 'production', from: '2026-01-01' });
+    const result = await verifyBundle(zip);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.signature).toBe('valid');
+
+    const files = await readZip(zip);
+    expect([...files.keys()].sort()).toEqual(['audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
+    const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
+    expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
+    expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });
+    expect(manifest.generatedBy).toMatchObject({ id: auditor.user!.id, role: 'auditor' });
+    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: null });
+    expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
+      ['audit-events.csv', AUDIT_EXPORT_BATCH + 5],
+      ['audit-events.jsonl', AUDIT_EXPORT_BATCH + 5],
+    ]);
+    expect(parseCsv(files.get('audit-events.csv')!.toString())).toHaveLength(AUDIT_EXPORT_BATCH + 5);
+
+    // Verified against the server's own public key too.
+    expect((await verifyBundle(zip, { trustedPublicKey: manifest.signature.publicKey })).ok).toBe(true);
+
+    const event = await exportEvent(auditor.user!.id);
+    expect(event.detail).toMatchObject({ source: 'evidence-bundle', targetId: target, 'rows.audit-events.csv': AUDIT_EXPORT_BATCH + 5, complete: true });
+  });
+
+  it('fails, naming the file, when one byte of a file changes', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 50 });
+    const zip = await makeBundle(auditor, { targetId: target });
+
+    // One byte inside the stored (compressed) data of audit-events.jsonl.
+    const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
+    const entry = await new Promise<yauzl.Entry>((resolve) => {
+      archive.on('entry', (e: yauzl.Entry) => (e.fileName === 'audit-events.jsonl' ? resolve(e) : archive.readEntry()));
+      archive.readEntry();
+    });
+    const { fileDataStart } = await archive.readLocalFileHeaderPromise(entry, { minimal: true });
+    archive.close();
+    const tampered = Buffer.from(zip);
+    tampered[fileDataStart + Math.floor(entry.compressedSize / 2)] ^= 0x01;
+
+    const result = await verifyBundle(tampered);
+    expect(result.ok).toBe(false);
+    expect(result.signature).toBe('valid');
+    expect(result.problems.length).toBeGreaterThan(0);
+    expect(result.problems.every((p) => p.startsWith('audit-events.jsonl:'))).toBe(true);
+    expect(result.files.find((f) => f.name === 'audit-events.csv')?.ok).toBe(true);
+
+    // The same change in the uncompressed content (a re-packed zip): a hash mismatch.
+    const files = await readZip(zip);
+    const csv = Buffer.from(files.get('audit-events.csv')!);
+    csv[csv.length - 5] ^= 0x01;
+    files.set('audit-events.csv', csv);
+    const repacked = await verifyBundle(await writeZip(files));
+    expect(repacked.problems[0]).toBe('audit-events.csv: SHA-256 does not match the manifest.');
+    expect(repacked.problems.every((p) => p.startsWith('audit-events.csv:'))).toBe(true);
+  });
+
+  it('fails on a wrong signature, an edited manifest, an untrusted key and a stray file', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 3 });
+    const files = await readZip(await makeBundle(auditor, { targetId: target }));
+    const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
+    const other = generateKeyPairSync('ed25519');
+
+    // Signed by another key while claiming the server's.
+    const forged = new Map(files).set('manifest.sig', signManifest(files.get('manifest.json')!, other.privateKey));
+    const wrongSig = await verifyBundle(await writeZip(forged));
+    expect(wrongSig.ok).toBe(false);
+    expect(wrongSig.signature).toBe('invalid');
+    expect(wrongSig.problems).toEqual(['manifest.sig: the signature does not match manifest.json.']);
+
+    // A row count edited in the manifest (the signature no longer matches).
+    const edited = { ...manifest, files: manifest.files.map((f) => ({ ...f, rows: f.rows + 1 })) };
+    const editedZip = await verifyBundle(await writeZip(new Map(files).set('manifest.json', manifestBytes(edited))));
+    expect(editedZip.signature).toBe('invalid');
+    expect(editedZip.problems).toContain('audit-events.csv: 3 rows, the manifest says 4.');
+
+    // Re-signed wholesale with another key: valid on its own key, refused against the trusted one.
+    const resigned = { ...edited, signature: { ...manifest.signature, publicKey: other.publicKey.export({ format: 'pem', type: 'spki' }).toString() } };
+    const resignedFiles = new Map(files).set('manifest.json', manifestBytes(resigned));
+    resignedFiles.set('manifest.sig', signManifest(manifestBytes(resigned), other.privateKey));
+    const untrusted = await verifyBundle(await writeZip(resignedFiles), { trustedPublicKey: manifest.signature.publicKey });
+    expect(untrusted.ok).toBe(false);
+    expect(untrusted.problems).toContain('manifest.json: signed with a key other than the trusted public key.');
+
+    // A file the manifest does not list.
+    const extra = await verifyBundle(await writeZip(new Map(files).set('notes.txt', Buffer.from('hi'))));
+    expect(extra.problems).toEqual(['notes.txt: in the bundle but not in the manifest.']);
+
+    expect((await verifyBundle(Buffer.from('not a zip'))).problems[0]).toMatch(/not a readable zip/);
+  });
+});
+
+describe('verifying bundles', () => {
+  it('the upload route verifies for audit.read, refuses others, and limits the size', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 4 });
+    const zip = await makeBundle(auditor, { targetId: target });
+    const post = (body: Buffer) => verifyRoute(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(body) }));
+
+    session.caller = await callerAs('viewer');
+    expect((await post(zip)).status).toBe(403);
+    session.caller = auditor;
+    const ok = await post(zip);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true, signature: 'valid', signedByThisServer: true, problems: [] });
+    const tooBig = await post(Buffer.alloc(10 * 1024 * 1024 + 1));
+    expect(tooBig.status).toBe(413);
+  });
+
+  it('npm run audit:verify-bundle exits 0 for an intact bundle and 1, naming the file, for a changed one', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 4 });
+    const zip = await makeBundle(auditor, { targetId: target });
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+    const good = path.join(dir, 'good.zip');
+    writeFileSync(good, zip);
+    const files = await readZip(zip);
+    const jsonl = Buffer.from(files.get('audit-events.jsonl')!);
+    jsonl[10] ^= 0x01;
+    const changed = path.join(dir, 'changed.zip');
+    writeFileSync(changed, await writeZip(files.set('audit-events.jsonl', jsonl)));
+
+    const run = (file: string) => spawnSync('node_modules/.bin/tsx', ['scripts/audit-verify-bundle.ts', file], { encoding: 'utf8' });
+    const intact = run(good);
+    expect(intact.status, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('The bundle verifies.');
+    const broken = run(changed);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('audit-events.jsonl: SHA-256 does not match the manifest.');
+  }, 60_000);
+});
