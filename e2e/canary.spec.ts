@@ -145,7 +145,14 @@ test('a written value reaches its provider and nothing else', async ({ signedInC
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   const exported = await engineer.request.get('/api/export/inventory');
   expect(exported.status()).toBe(200);
-  const exportBody = await exported.text();
+  let exportBody = await exported.text();
+  // The auditors' exports of the audit trail (the evidence bundle holds the same files).
+  const auditor = await signedInContext('auditor');
+  for (const format of ['csv', 'jsonl']) {
+    const audit = await auditor.request.get(`/api/export/audit?format=${format}`);
+    expect(audit.status()).toBe(200);
+    exportBody += await audit.text();
+  }
 
   const received = await traffic.received();
   const dump = await dumpDatabase(db, e2e);
