@@ -4,6 +4,7 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'audit.chain_status',
   'audit.list',
   'auth.sign_in',
   'auth.sign_out',

@@ -7,11 +7,13 @@ import { controlClass } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Th } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
+import { latestChainStatus } from '@/lib/audit/verifications';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { ForbiddenError } from '@/lib/errors';
 import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { AuditEventRow } from './audit-client';
+import { ChainStatusPanel } from './chain-status';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -139,7 +141,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const actions = await listAuditActions(caller);
+  const [actions, chainStatus] = await Promise.all([listAuditActions(caller), latestChainStatus(caller)]);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
 
@@ -149,6 +151,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
         title="Audit trail"
         description="Every sign-in, change and refused attempt, newest first. Events cannot be edited or deleted. Times are UTC."
       />
+      <ChainStatusPanel status={chainStatus} />
       <Filters query={query} actions={actions} />
 
       {page.items.length === 0 ? (
