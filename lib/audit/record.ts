@@ -41,10 +41,13 @@ export async function recordAuditMany(client: Tx | typeof db, caller: Caller, en
 
 type EventData = ReturnType<typeof auditEventData>;
 
-/** A caller that passed the db itself gets a transaction of its own for the append. */
+/**
+ * A caller that passed the db itself gets a transaction of its own for the append. (Not
+ * "has $transaction": Prisma's transaction clients have one too, which would open a
+ * savepoint inside the caller's transaction for nothing.)
+ */
 async function appendEvents(client: Tx | typeof db, rows: EventData[]): Promise<void> {
-  const canBegin = typeof (client as { $transaction?: unknown }).$transaction === 'function';
-  if (canBegin) await (client as typeof db).$transaction((tx) => appendInTransaction(tx, rows));
+  if (client === db) await db.$transaction((tx) => appendInTransaction(tx, rows));
   else await appendInTransaction(client as Tx, rows);
 }
 
