@@ -6,6 +6,7 @@
 export const AUDIT_ACTIONS = [
   'audit.chain_status',
   'audit.list',
+  'audit.purge',
   'auth.sign_in',
   'auth.sign_out',
   'environment.list',

@@ -9,6 +9,9 @@
 // lowercase, jsonb values with their keys sorted at every depth. Anyone can recompute it
 // from a plain SELECT.
 //
+// After a purge, the walk starts from the newest checkpoint (seq and hash of the last
+// purged event) instead of the genesis.
+//
 // Legacy rows (written before the chain existed: seq is null) are not part of the chain;
 // verifyChain counts them. A null-seq row written after the chain started is a break:
 // someone inserted an event without appending it to the chain.
@@ -106,9 +109,55 @@ export type ChainVerification = {
   message: string;
 };
 
-type Row = ChainedRow & { id: string; seq: bigint; hash: Uint8Array | null };
+export type StoredRow = ChainedRow & { id: string; seq: bigint; hash: Uint8Array | null };
 
 const hex = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('hex') : 'null');
+
+/** Chained rows with fromSeq <= seq <= toSeq in seq order, at most limit of them. */
+export function readChainBatch(fromSeq: bigint, toSeq: bigint, limit: number): Promise<StoredRow[]> {
+  return db.$queryRaw<StoredRow[]>`
+    SELECT id::text AS id, seq, prev_hash, hash, occurred_at, actor_id::text AS actor_id, actor_email,
+           actor_role::text AS actor_role, action, target_type, target_id, environment, outcome::text AS outcome,
+           ip, user_agent, request_id, changes, detail
+    FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${toSeq} ORDER BY seq LIMIT ${limit}`;
+}
+
+/** The first check a row fails as the successor of (expectedSeq - 1, prev), or null. */
+export function linkBreak(row: StoredRow, expectedSeq: bigint, prev: Buffer): ChainBreak | null {
+  if (row.seq !== expectedSeq) {
+    const last = row.seq - 1n;
+    return {
+      check: 'gap',
+      seq: expectedSeq,
+      id: row.id,
+      expected: `seq ${expectedSeq}`,
+      stored: `seq ${row.seq}`,
+      message: `gap in the chain: seq ${expectedSeq}${last > expectedSeq ? `..${last}` : ''} missing before event ${row.id} (seq ${row.seq})`,
+    };
+  }
+  if (!row.prev_hash || !prev.equals(row.prev_hash)) {
+    return {
+      check: 'prev_hash',
+      seq: row.seq,
+      id: row.id,
+      expected: prev.toString('hex'),
+      stored: hex(row.prev_hash),
+      message: `event ${row.id} (seq ${row.seq}): prev_hash does not match the previous event's hash`,
+    };
+  }
+  const computed = eventHash(row);
+  if (!row.hash || !computed.equals(row.hash)) {
+    return {
+      check: 'content_hash',
+      seq: row.seq,
+      id: row.id,
+      expected: computed.toString('hex'),
+      stored: hex(row.hash),
+      message: `event ${row.id} (seq ${row.seq}): content does not match its hash (edited after it was written)`,
+    };
+  }
+  return null;
+}
 
 /**
  * Walks the chain in seq order in keyset batches (constant memory) up to the head as read
@@ -120,55 +169,22 @@ export async function verifyChain(options: { batchSize?: number } = {}): Promise
   const [head] = await db.$queryRaw<{ seq: bigint; hash: Uint8Array }[]>`SELECT seq, hash FROM audit_chain_head WHERE id = 1`;
   if (!head) throw new Error('audit_chain_head has no row: the audit_hash_chain migration did not run');
   const headHash = Buffer.from(head.hash);
-  let expectedSeq = 1n;
-  let prev: Buffer = GENESIS_HASH;
+  // After a purge (lib/audit/purge.ts) the chain continues from the newest checkpoint.
+  const [checkpoint] = await db.$queryRaw<{ seq: bigint; hash: Uint8Array }[]>`
+    SELECT seq, hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1`;
+  let expectedSeq = checkpoint ? checkpoint.seq + 1n : 1n;
+  let prev: Buffer = checkpoint ? Buffer.from(checkpoint.hash) : GENESIS_HASH;
   let lastId: string | null = null;
   let checked = 0;
   let found: ChainBreak | null = null;
 
   walk: while (expectedSeq <= head.seq) {
-    const rows = await db.$queryRaw<Row[]>`
-      SELECT id::text AS id, seq, prev_hash, hash, occurred_at, actor_id::text AS actor_id, actor_email,
-             actor_role::text AS actor_role, action, target_type, target_id, environment, outcome::text AS outcome,
-             ip, user_agent, request_id, changes, detail
-      FROM audit_events WHERE seq >= ${expectedSeq} AND seq <= ${head.seq} ORDER BY seq LIMIT ${batchSize}`;
+    const rows = await readChainBatch(expectedSeq, head.seq, batchSize);
     if (rows.length === 0) break;
     for (const row of rows) {
-      if (row.seq !== expectedSeq) {
-        found = {
-          check: 'gap',
-          seq: expectedSeq,
-          id: row.id,
-          expected: `seq ${expectedSeq}`,
-          stored: `seq ${row.seq}`,
-          message: `gap in the chain: seq ${expectedSeq}${row.seq - expectedSeq > 1n ? `..${row.seq - 1n}` : ''} missing before event ${row.id} (seq ${row.seq})`,
-        };
-        break walk;
-      }
-      if (!row.prev_hash || !prev.equals(row.prev_hash)) {
-        found = {
-          check: 'prev_hash',
-          seq: row.seq,
-          id: row.id,
-          expected: prev.toString('hex'),
-          stored: hex(row.prev_hash),
-          message: `event ${row.id} (seq ${row.seq}): prev_hash does not match the previous event's hash`,
-        };
-        break walk;
-      }
-      const computed = eventHash(row);
-      if (!row.hash || !computed.equals(row.hash)) {
-        found = {
-          check: 'content_hash',
-          seq: row.seq,
-          id: row.id,
-          expected: computed.toString('hex'),
-          stored: hex(row.hash),
-          message: `event ${row.id} (seq ${row.seq}): content does not match its hash (edited after it was written)`,
-        };
-        break walk;
-      }
-      prev = Buffer.from(row.hash);
+      found = linkBreak(row, expectedSeq, prev);
+      if (found) break walk;
+      prev = Buffer.from(row.hash!);
       lastId = row.id;
       expectedSeq += 1n;
       checked += 1;
@@ -192,7 +208,7 @@ export async function verifyChain(options: { batchSize?: number } = {}): Promise
   // Unchained rows: those before the chain's first event are legacy; any after it was
   // inserted around the chain.
   const [unchained] = await db.$queryRaw<{ legacy: bigint; intruder: string | null }[]>`
-    WITH first AS (SELECT id FROM audit_events WHERE seq = 1)
+    WITH first AS (SELECT id FROM audit_events WHERE seq IS NOT NULL ORDER BY seq LIMIT 1)
     SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM first) OR e.id < (SELECT id FROM first)) AS legacy,
            (min(e.id) FILTER (WHERE e.id > (SELECT id FROM first)))::text AS intruder
     FROM audit_events e WHERE e.seq IS NULL`;
