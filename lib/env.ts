@@ -53,7 +53,10 @@ const ZEnv = z.object({
   }),
   // Audit retention: events older than this many days may be purged by
   // `npm run audit:purge` (which exports them first). Unset: nothing may be purged.
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(36_500).optional(),
+  ),
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
