@@ -11,9 +11,9 @@
 // the legacy unchained rows older than `before`.
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { open, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { callerFor } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -68,9 +68,16 @@ export async function purgeAuditEvents(options: {
   const legacyLimit = first?.id ?? null;
 
   const file = path.resolve(options.exportFile);
-  const out = createWriteStream(file, { flags: 'wx' });
+  // 'wx': never overwrite an earlier export. Opened first, so that refusal comes at once.
+  const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new PurgeRefused(`${file} already exists: choose a new export file.`) : error;
+  });
+  const out = handle.createWriteStream();
+  let streamError: Error | null = null;
+  out.on('error', (error) => (streamError ??= error));
   const sha = createHash('sha256');
   const write = async (line: string) => {
+    if (streamError) throw streamError;
     const data = `${line}\n`;
     sha.update(data);
     if (!out.write(data)) await once(out, 'drain');
@@ -115,9 +122,10 @@ export async function purgeAuditEvents(options: {
     }
     if (expected !== throughSeq + 1n) throw new PurgeRefused(`The chain ends at seq ${expected - 1n} before seq ${throughSeq}: nothing was purged.`);
     out.end();
-    await once(out, 'finish');
+    await finished(out);
   } catch (error) {
     out.destroy();
+    await finished(out).catch(() => {});
     await rm(file, { force: true });
     throw error;
   }

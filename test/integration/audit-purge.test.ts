@@ -4,7 +4,7 @@
 // append-only trigger still refuses everything that is not such a purge.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,14 @@ describe('audit:purge', () => {
     await expect(purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1 })).rejects.toThrow(/younger than the retention period \(1 days\)/);
     await expect(purgeAuditEvents({ before: new Date('2000-01-01'), exportFile: file, retentionDays: 1 })).rejects.toThrow(/No events before/);
     expect(existsSync(file)).toBe(false);
+    expect(await count('test.old')).toBe(3);
+  });
+
+  it('never overwrites an existing export file', async () => {
+    const file = path.join(dir, 'exists.jsonl');
+    writeFileSync(file, 'earlier export\n');
+    await expect(purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1, now: later(cutA) })).rejects.toThrow(/already exists/);
+    expect(readFileSync(file, 'utf8')).toBe('earlier export\n');
     expect(await count('test.old')).toBe(3);
   });
 
