@@ -58,6 +58,8 @@ test('an auditor filters the trail by action and actor, and expands an event to 
   await page.getByRole('navigation').getByRole('link', { name: 'Audit trail' }).click();
   await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Audit trail' })).toBeVisible();
+  // The tamper-evidence panel: the latest hash-chain verification (none, or the daily job's).
+  await expect(page.getByRole('heading', { level: 2, name: /^Hash chain: (never verified|intact)$/ })).toBeVisible();
 
   // secret.create by this engineer: exactly the one event, with actor, target and outcome.
   await filterAudit(page, { action: 'secret.create', actor: engineer.user.email });

@@ -51,6 +51,12 @@ const ZEnv = z.object({
   NOTIFICATION_SIGNING_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'NOTIFICATION_SIGNING_KEY must be at least 32 characters',
   }),
+  // Audit retention: events older than this many days may be purged by
+  // `npm run audit:purge` (which exports them first). Unset: nothing may be purged.
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(36_500).optional(),
+  ),
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).

@@ -4,8 +4,10 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'audit.chain_status',
   'audit.export',
   'audit.list',
+  'audit.purge',
   'audit.verify_bundle',
   'auth.sign_in',
   'auth.sign_out',

@@ -58,6 +58,7 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
     const opened = await tx.incident.create({
       data: { secretId: secret.id, reason: input.reason, openedById: user.id, openedByEmail: user.email, openedAt: clock.now() },
     });
+    deliveries.push(...(await notify(tx, { event: 'secret.compromised', occurredAt: clock.now(), secretId: secret.id, reason: input.reason })));
     await recordAudit(tx, caller, {
       action: 'secret.mark_compromised',
       targetType: 'secret',
@@ -66,7 +67,6 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
       changes: { status: { before: secret.status, after: 'compromised' } },
       detail: { incidentId: opened.id, reason: input.reason },
     });
-    deliveries.push(...(await notify(tx, { event: 'secret.compromised', occurredAt: clock.now(), secretId: secret.id, reason: input.reason })));
     return opened;
   });
   await enqueueDeliveries(deliveries);

@@ -7,7 +7,7 @@ import { invalidatingListCounts } from './list-counts-cache';
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
-import { recordAudit, recordAuditMany, type AuditEntry } from '@/lib/audit/record';
+import { recordAuditMany, type AuditEntry } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import {
@@ -380,17 +380,6 @@ async function write(
   const now = new Date();
   const via = { via: 'inventory.import' };
 
-  await recordAudit(tx, caller, {
-    action: 'inventory.import',
-    targetType: 'secret',
-    detail: {
-      fileRows: p.rows.length,
-      created: p.valid.length,
-      teamsCreated: newTeams.length,
-      systemsCreated: newSystems.length,
-    },
-  });
-
   if (newTeams.length) {
     await tx.team.createMany({ data: newTeams.map((t) => ({ id: t.id, name: t.name, createdAt: now })) });
   }
@@ -442,7 +431,18 @@ async function write(
       SELECT * FROM unnest(${batch.map((l) => l.secretId)}::uuid[], ${batch.map((l) => l.systemId)}::uuid[])`;
   }
 
+  // Recorded last, in one append: the audit chain's lock is then held only for the commit.
   const events: AuditEntry[] = [
+    {
+      action: 'inventory.import',
+      targetType: 'secret',
+      detail: {
+        fileRows: p.rows.length,
+        created: p.valid.length,
+        teamsCreated: newTeams.length,
+        systemsCreated: newSystems.length,
+      },
+    },
     // The same changes createTeam and createSystem record for a new row.
     ...newTeams.map((t) => ({
       action: 'team.create',

@@ -105,6 +105,7 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
         createdAt: now,
       },
     });
+    deliveries.push(...(await notify(tx, { event: 'rotation.started', occurredAt: now, secretId: secret.id, runId: created.id })));
     await recordAudit(tx, caller, {
       action: 'rotation.start',
       targetType: 'secret',
@@ -113,7 +114,6 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
       detail: { runId: created.id, strategy: created.strategy, trigger, graceHours: grace, note: options.note || null },
       ...(user ? {} : { actor: { id: null, email: 'rotation-worker', role: null } }),
     });
-    deliveries.push(...(await notify(tx, { event: 'rotation.started', occurredAt: now, secretId: secret.id, runId: created.id })));
     return created;
   }).catch((error: unknown) => {
     // The unique active_rotation_id lost a race with another start.

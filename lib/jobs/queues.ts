@@ -14,6 +14,7 @@ export const QUEUE = {
   notificationDeliver: 'notification-deliver',
   notificationSweep: 'notification-sweep',
   healthSnapshot: 'health-snapshot',
+  auditVerify: 'audit-verify',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -63,6 +64,12 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   [QUEUE.healthSnapshot]: {
     options: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 900 },
     cron: '15 0 * * *',
+  },
+  // Once a day: walks the audit hash chain and records the result (the Audit page shows
+  // it). A long walk (millions of events) gets an hour; a failed run is retried once.
+  [QUEUE.auditVerify]: {
+    options: { policy: 'stately', retryLimit: 1, retryDelay: 600, expireInSeconds: 3600 },
+    cron: '40 0 * * *',
   },
 };
 

@@ -9,6 +9,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
+import { verifyAndRecord } from '@/lib/audit/verifications';
 import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -32,6 +33,7 @@ export type WorkerHandlers = {
   deliver: (deliveryId: string, options: DeliverOptions) => Promise<DeliveryOutcome>;
   recordHealthSnapshot: (now: Date) => Promise<unknown>;
   pendingDeliveries: () => Promise<string[]>;
+  verifyAuditChain: () => Promise<unknown>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -40,6 +42,7 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   deliver,
   recordHealthSnapshot,
   pendingDeliveries: pendingUnattemptedDeliveries,
+  verifyAuditChain: verifyAndRecord,
 };
 
 export type WorkerOptions = {
@@ -99,6 +102,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
 
   await boss.work(QUEUE.healthSnapshot, polling, async () => {
     await work.recordHealthSnapshot(clock.now());
+  });
+
+  // A broken chain is a finding, not a job failure: it is recorded (and shown) either way.
+  await boss.work(QUEUE.auditVerify, polling, async () => {
+    await work.verifyAuditChain();
   });
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,

@@ -97,8 +97,8 @@ export async function commitTransition(run: LoadedRun, owner: string, caller: Ca
       await tx.secret.updateMany({ where: { id: run.secretId, activeRotationId: run.id }, data: { activeRotationId: null } });
     }
     await t.also?.(tx, to);
-    await recordAudit(tx, caller, auditOf(run, t, to, caller));
     for (const event of t.notices ?? []) deliveries.push(...(await notify(tx, { event, occurredAt: now, secretId: run.secretId, runId: run.id })));
+    await recordAudit(tx, caller, auditOf(run, t, to, caller));
   }, TRANSACTION_OPTIONS);
   await enqueueDeliveries(deliveries);
   return to;

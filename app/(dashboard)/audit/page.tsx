@@ -7,6 +7,7 @@ import { controlClass } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Th } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
+import { latestChainStatus } from '@/lib/audit/verifications';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { ForbiddenError } from '@/lib/errors';
@@ -14,6 +15,7 @@ import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuer
 import { can } from '@/lib/auth/permissions';
 import { AuditEventRow } from './audit-client';
 import { ExportButtons } from './export-buttons';
+import { ChainStatusPanel } from './chain-status';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -150,7 +152,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const actions = await listAuditActions(caller);
+  const [actions, chainStatus] = await Promise.all([listAuditActions(caller), latestChainStatus(caller)]);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
   // The export links carry exactly the filters in the URL (never the page cursor).
@@ -163,6 +165,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
         description="Every sign-in, change and refused attempt, newest first. Events cannot be edited or deleted. Times are UTC."
         actions={<LinkButton href="/audit/verify">Verify a bundle</LinkButton>}
       />
+      <ChainStatusPanel status={chainStatus} />
       <Filters query={query} actions={actions} />
       {can(caller.user.role, 'audit.export') && (
         <section aria-label="Export" className="mb-5 flex flex-wrap items-center gap-3">

@@ -1,0 +1,177 @@
+// Retention for the audit trail: events older than the configured period
+// (AUDIT_RETENTION_DAYS) may be removed, but only by `npm run audit:purge`, which first
+// exports them (JSON Lines, each line the event's canonical form plus its hash), checks
+// their links on the way, then in one transaction records a checkpoint (seq and hash of
+// the last purged event, the file's SHA-256) and deletes them. The append-only trigger
+// lets those deletes through only in a transaction that sets audit.purge and only for
+// rows a checkpoint covers; verification then starts from the checkpoint.
+//
+// What is purged is always a prefix of the chain: the events before the first one at or
+// after `before` (chain order and time order can differ by a transaction's length), plus
+// the legacy unchained rows older than `before`.
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { open, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import path from 'node:path';
+import { callerFor } from '@/lib/auth/caller';
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+import { canonicalEvent, canonicalJson, GENESIS_HASH, linkBreak, readChainBatch } from './chain';
+import { recordAudit } from './record';
+
+export class PurgeRefused extends Error {}
+
+export type PurgeResult = {
+  eventsPurged: number;
+  legacyPurged: number;
+  throughSeq: bigint;
+  lastHash: string;
+  file: string;
+  fileSha256: string;
+};
+
+type LegacyRow = Record<string, unknown> & { id: string };
+
+const DAY_MS = 86_400_000;
+const BATCH = 5000;
+
+export async function purgeAuditEvents(options: {
+  before: Date;
+  exportFile: string;
+  /** Who ran the command (the OS user), recorded in the audit.purge event. */
+  operator?: string;
+  now?: Date;
+  /** Defaults to AUDIT_RETENTION_DAYS. */
+  retentionDays?: number;
+}): Promise<PurgeResult> {
+  const { before } = options;
+  const now = options.now ?? new Date();
+  const retentionDays = options.retentionDays ?? env().AUDIT_RETENTION_DAYS;
+  if (retentionDays === undefined) throw new PurgeRefused('No retention period is configured (AUDIT_RETENTION_DAYS): nothing may be purged.');
+  if (Number.isNaN(before.getTime())) throw new PurgeRefused('--before is not a valid date.');
+  if (before.getTime() > now.getTime() - retentionDays * DAY_MS) {
+    throw new PurgeRefused(`Events younger than the retention period (${retentionDays} days) may not be purged: choose --before on or before ${new Date(now.getTime() - retentionDays * DAY_MS).toISOString()}.`);
+  }
+
+  const [head] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_chain_head WHERE id = 1`;
+  const [checkpoint] = await db.$queryRaw<{ seq: bigint; hash: Uint8Array }[]>`
+    SELECT seq, hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1`;
+  const fromSeq = checkpoint ? checkpoint.seq + 1n : 1n;
+  const [bound] = await db.$queryRaw<{ through: bigint }[]>`
+    SELECT coalesce(min(seq) - 1, ${head.seq}::bigint) AS through
+    FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${head.seq} AND occurred_at >= ${before}`;
+  const throughSeq = bound.through;
+  const [first] = await db.$queryRaw<{ id: bigint | null }[]>`
+    SELECT min(id) AS id FROM audit_events WHERE seq IS NOT NULL`;
+  const legacyLimit = first?.id ?? null;
+
+  const file = path.resolve(options.exportFile);
+  // 'wx': never overwrite an earlier export. Opened first, so that refusal comes at once.
+  const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new PurgeRefused(`${file} already exists: choose a new export file.`) : error;
+  });
+  const out = handle.createWriteStream();
+  let streamError: Error | null = null;
+  out.on('error', (error) => (streamError ??= error));
+  const sha = createHash('sha256');
+  const write = async (line: string) => {
+    if (streamError) throw streamError;
+    const data = `${line}\n`;
+    sha.update(data);
+    if (!out.write(data)) await once(out, 'drain');
+  };
+
+  let legacyPurged = 0;
+  let legacyMaxId: bigint | null = null;
+  let eventsPurged = 0;
+  let prev: Buffer = checkpoint ? Buffer.from(checkpoint.hash) : GENESIS_HASH;
+  let expected = fromSeq;
+  try {
+    // Legacy rows first (they came first), in id order.
+    let afterId = 0n;
+    for (;;) {
+      const rows = await db.$queryRaw<LegacyRow[]>`
+        SELECT id::text AS id, occurred_at, actor_id::text AS actor_id, actor_email, actor_role::text AS actor_role, action,
+               target_type, target_id, environment, outcome::text AS outcome, ip, user_agent, request_id, changes, detail
+        FROM audit_events
+        WHERE seq IS NULL AND id > ${afterId} AND occurred_at < ${before} AND (${legacyLimit}::bigint IS NULL OR id < ${legacyLimit}::bigint)
+        ORDER BY id LIMIT ${BATCH}`;
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        await write(canonicalJson({ ...row, occurred_at: (row.occurred_at as Date).toISOString(), seq: null, prev_hash: null, hash: null }));
+        afterId = BigInt(row.id);
+      }
+      legacyPurged += rows.length;
+      legacyMaxId = afterId;
+    }
+    // Then the chain prefix, checked link by link: a broken chain is not purged.
+    while (expected <= throughSeq) {
+      const rows = await readChainBatch(expected, throughSeq, BATCH);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const broken = linkBreak(row, expected, prev);
+        if (broken) throw new PurgeRefused(`The chain is broken, nothing was purged: ${broken.message}`);
+        const hash = Buffer.from(row.hash!);
+        await write(canonicalJson({ ...(JSON.parse(canonicalEvent(row)) as object), hash: hash.toString('hex') }));
+        prev = hash;
+        expected += 1n;
+        eventsPurged += 1;
+      }
+    }
+    if (expected !== throughSeq + 1n) throw new PurgeRefused(`The chain ends at seq ${expected - 1n} before seq ${throughSeq}: nothing was purged.`);
+    out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    await finished(out).catch(() => {});
+    await rm(file, { force: true });
+    throw error;
+  }
+  const fileSha256 = sha.digest('hex');
+
+  if (eventsPurged === 0 && legacyPurged === 0) {
+    await rm(file, { force: true });
+    throw new PurgeRefused(`No events before ${before.toISOString()} to purge.`);
+  }
+
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT set_config('audit.purge', 'on', true)`;
+      await tx.auditCheckpoint.create({
+        data: {
+          before,
+          seq: throughSeq,
+          hash: new Uint8Array(prev),
+          legacyMaxId,
+          eventsPurged: BigInt(eventsPurged + legacyPurged),
+          file: path.basename(file),
+          fileSha256,
+        },
+      });
+      const deletedLegacy = legacyMaxId === null ? 0 : await tx.$executeRaw`
+        DELETE FROM audit_events WHERE seq IS NULL AND id <= ${legacyMaxId} AND occurred_at < ${before}`;
+      const deleted = await tx.$executeRaw`DELETE FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${throughSeq}`;
+      if (deleted !== eventsPurged || deletedLegacy !== legacyPurged) {
+        throw new Error(`purge would delete ${deleted + deletedLegacy} events but exported ${eventsPurged + legacyPurged}: rolled back`);
+      }
+      await recordAudit(tx, callerFor(null), {
+        action: 'audit.purge',
+        targetType: 'audit_event',
+        detail: {
+          before: before.toISOString(),
+          throughSeq: throughSeq.toString(),
+          eventsPurged,
+          legacyPurged,
+          file: path.basename(file),
+          fileSha256,
+          operator: options.operator ?? null,
+        },
+        actor: { id: null, email: 'audit-purge', role: null },
+      });
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+  return { eventsPurged, legacyPurged, throughSeq, lastHash: prev.toString('hex'), file, fileSha256 };
+}

@@ -1,0 +1,42 @@
+// `npm run audit:purge -- --before <date> --export <file>`: the only way audit events
+// leave the database (lib/audit/purge.ts). Exports the events older than <date> to
+// <file> (JSON Lines; the file must not exist yet), records a checkpoint and deletes
+// them. Refused for dates inside the retention period (AUDIT_RETENTION_DAYS) and when
+// the chain to be purged does not verify. Needs the database's credentials: run it as
+// the operator who owns the deployment.
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';
+import { closeDb } from '@/lib/db';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { before: { type: 'string' }, export: { type: 'string' } } });
+  if (!values.before || !values.export) {
+    console.error('usage: npm run audit:purge -- --before <YYYY-MM-DD or ISO time> --export <file.jsonl>');
+    return 2;
+  }
+  const before = new Date(values.before);
+  try {
+    const r = await purgeAuditEvents({ before, exportFile: values.export, operator: userInfo().username });
+    console.log(
+      `audit:purge OK ${r.eventsPurged} chained and ${r.legacyPurged} legacy events before ${before.toISOString()} exported to ${r.file} ` +
+        `(sha256 ${r.fileSha256}) and purged; checkpoint seq ${r.throughSeq} ${r.lastHash}`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PurgeRefused)) throw error;
+    console.error(`audit:purge REFUSED ${error.message}`);
+    return 1;
+  }
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`audit:purge failed, nothing was purged: ${error instanceof Error ? error.message : String(error)}`);
+    await closeDb().catch(() => {});
+    process.exit(2);
+  });

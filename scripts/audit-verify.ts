@@ -1,0 +1,34 @@
+// `npm run audit:verify`: walks the audit hash chain (lib/audit/chain.ts), records the
+// result for the Audit page and prints one summary line. Exits 1 when a link is broken,
+// naming the row, so cron or CI can alert on it.
+//
+// Runs under tsx with the `react-server` condition, like `npm run worker`.
+import { verifyAndRecord } from '@/lib/audit/verifications';
+import { closeDb } from '@/lib/db';
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const result = await verifyAndRecord();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (result.ok) {
+    console.log(`audit:verify OK ${result.message} (${seconds} s)`);
+    return 0;
+  }
+  const b = result.break!;
+  console.error(`audit:verify FAILED ${result.message}`);
+  console.error(`  check: ${b.check}  seq: ${b.seq ?? '-'}  id: ${b.id ?? '-'}`);
+  console.error(`  expected: ${b.expected}`);
+  console.error(`  stored:   ${b.stored}`);
+  return 1;
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
+    await closeDb().catch(() => {});
+    process.exit(2);
+  });
