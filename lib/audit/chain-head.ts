@@ -1,24 +1,25 @@
-// The head of the audit hash chain at a moment: what an evidence bundle pins its export to
-// (no event after it is exported) and records in its manifest, so a bundle can be checked
-// against the live chain later. Ids are allocated under the chain lock (lib/audit/record.ts),
-// so "id <= the head's id" is exactly "in the chain at that moment".
+// The head of the audit trail at a moment: what an evidence bundle pins its export to (no
+// event after `eventId` is exported) and records in its manifest (the hash chain's head),
+// so a bundle can be checked against the live chain later. Every event the app writes is
+// chained under the chain lock (lib/audit/record.ts), so the newest event is the chain head.
 import 'server-only';
 import { db } from '@/lib/db';
 
 export type ChainHead = {
   /** Id of the newest audit event; exports in a bundle include no event after it. */
   eventId: string;
-  /** That event's chain hash (hex); null for a trail written before the chain existed. */
+  /** The hash chain's head (hex SHA-256) at that moment; null before any event was chained. */
   hash: string | null;
+  /** Its position in the chain (0: nothing chained yet). */
+  seq?: string;
 };
 
 export async function currentChainHead(): Promise<ChainHead | null> {
-  const rows = await db.$queryRaw<{ id: string | null; hash: string | null }[]>`
-    SELECT e.id::text AS id, encode(e.hash, 'hex') AS hash
-    FROM audit_chain_head h JOIN audit_events e ON e.seq = h.seq
-    WHERE h.id = 1`;
-  if (rows[0]?.id) return { eventId: rows[0].id, hash: rows[0].hash };
-  // No chained event yet (a fresh trail, or only legacy rows): the newest event, unhashed.
-  const legacy = await db.$queryRaw<{ id: string }[]>`SELECT a.id::text AS id FROM audit_events a ORDER BY a.id DESC LIMIT 1`;
-  return legacy[0] ? { eventId: legacy[0].id, hash: null } : null;
+  // One statement, one snapshot: the newest id and the head agree.
+  const rows = await db.$queryRaw<{ id: string | null; seq: string; hash: string | null }[]>`
+    SELECT (SELECT max(id)::text FROM audit_events) AS id, h.seq::text AS seq,
+           CASE WHEN h.seq > 0 THEN encode(h.hash, 'hex') END AS hash
+    FROM audit_chain_head h WHERE h.id = 1`;
+  const row = rows[0];
+  return row?.id ? { eventId: row.id, hash: row.hash, seq: row.seq } : null;
 }

@@ -254,7 +254,11 @@ describe('evidence bundles', () => {
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });
     expect(manifest.generatedBy).toMatchObject({ id: auditor.user!.id, role: 'auditor' });
-    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: null });
+    // The hash chain's head when the bundle was made: a chained event's hash (the export's
+    // own audit event came after it).
+    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const chained = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_events WHERE encode(hash, 'hex') = ${manifest.chainHead!.hash}`;
+    expect(chained[0].n).toBe(1);
     expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
       ['audit-events.csv', AUDIT_EXPORT_BATCH + 5],
       ['audit-events.jsonl', AUDIT_EXPORT_BATCH + 5],
