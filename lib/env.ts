@@ -51,6 +51,10 @@ const ZEnv = z.object({
   NOTIFICATION_SIGNING_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'NOTIFICATION_SIGNING_KEY must be at least 32 characters',
   }),
+  // Access history: log API endpoints for every connection (private endpoints, emulators).
+  // Unset: CloudTrail's regional endpoint and logging.googleapis.com.
+  CLOUDTRAIL_ENDPOINT: optionalString,
+  CLOUD_LOGGING_ENDPOINT: optionalString,
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });

@@ -6,6 +6,7 @@
 import 'server-only';
 import type { Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 import { auditLogPages, isDataAccessLog, loggingClient, parseAuditEntry } from './audit-log-source';
@@ -81,7 +82,7 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
     if (connection.kind === 'aws') {
       const floor = now.getTime() - AWS_WINDOW_MS;
       const start = new Date(Math.max(floor, (cursor.lastEventTime?.getTime() ?? floor) - OVERLAP_MS));
-      const client = cloudTrailClient({ region: connection.region ?? '', roleArn: connection.roleArn }, options.cloudTrailEndpoint);
+      const client = cloudTrailClient({ region: connection.region ?? '', roleArn: connection.roleArn }, options.cloudTrailEndpoint ?? env().CLOUDTRAIL_ENDPOINT);
       try {
         for await (const page of cloudTrailPages(client, { start, end: now }, call)) {
           await store(page.map((e) => parseCloudTrailEvent(e, { region: connection.region ?? '' })).filter((e) => e !== null));
@@ -93,7 +94,7 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
       const floor = now.getTime() - GCP_WINDOW_MS;
       const start = new Date(Math.max(floor, (cursor.lastEventTime?.getTime() ?? floor) - OVERLAP_MS));
       const scope = { projectId: connection.projectId ?? '', location: connection.location };
-      const client = loggingClient(scope.projectId, options.loggingEndpoint);
+      const client = loggingClient(scope.projectId, options.loggingEndpoint ?? env().CLOUD_LOGGING_ENDPOINT);
       for await (const page of auditLogPages(client, scope.projectId, start, call, options.pageSize)) {
         if (page.some((m) => isDataAccessLog(m.logName ?? ''))) sawDataAccess = true;
         await store(page.map((m) => parseAuditEntry(m, scope)).filter((e) => e !== null));

@@ -9,6 +9,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
+import { ingestAccessEvents, ingestibleConnections } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -17,10 +18,12 @@ import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { createWorkerBoss, startBoss } from './boss';
 import {
+  accessIngestSendOptions,
   notificationDeliverSendOptions,
   QUEUE,
   QUEUES,
   rotationAdvanceSendOptions,
+  type AccessIngestData,
   type NotificationDeliverData,
   type QueueName,
   type RotationAdvanceData,
@@ -32,6 +35,8 @@ export type WorkerHandlers = {
   deliver: (deliveryId: string, options: DeliverOptions) => Promise<DeliveryOutcome>;
   recordHealthSnapshot: (now: Date) => Promise<unknown>;
   pendingDeliveries: () => Promise<string[]>;
+  ingestibleConnections: () => Promise<string[]>;
+  ingestAccess: (connectionId: string, clock: Clock) => Promise<unknown>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -40,6 +45,8 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   deliver,
   recordHealthSnapshot,
   pendingDeliveries: pendingUnattemptedDeliveries,
+  ingestibleConnections,
+  ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
 };
 
 export type WorkerOptions = {
@@ -99,6 +106,18 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
 
   await boss.work(QUEUE.healthSnapshot, polling, async () => {
     await work.recordHealthSnapshot(clock.now());
+  });
+
+  await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, async ([job]) => {
+    const connectionId = job.data?.connectionId;
+    if (connectionId) {
+      await work.ingestAccess(connectionId, clock);
+      return;
+    }
+    for (const id of await work.ingestibleConnections()) {
+      const data: AccessIngestData = { connectionId: id };
+      await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
+    }
   });
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,
