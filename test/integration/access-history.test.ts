@@ -3,7 +3,9 @@
 // (GCP Data Access logs off), and who may see the summary versus the raw events.
 import { describe, expect, it } from 'vitest';
 import { getSecretAccessSummary, listSecretAccessEvents, principalShortName } from '@/lib/data/access-history';
+import { listSecrets } from '@/lib/data/secrets';
 import { db } from '@/lib/db';
+import { parseSecretListQuery } from '@/lib/validation/secret-list';
 import { ForbiddenError } from '@/lib/errors';
 import { callerAs, seedConnectedSecret, seedConnection, seedSystem, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
@@ -95,5 +97,27 @@ describe('raw access events', () => {
   it('the summary needs a signed-in caller', async () => {
     const { secret } = await setup();
     await expect(getSecretAccessSummary(await callerAs(null), secret.id)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('inventory filter "not read in N days"', () => {
+  it('lists connected secrets whose last read is older than N days, or that were never read', async () => {
+    const connection = await seedConnection('aws', { region: 'eu-west-1' });
+    const tag = `unread-${++n}`;
+    const make = async (lastReadDaysAgo: number | null) => {
+      const s = await seedConnectedSecret(connection.id);
+      await db.secret.update({ where: { id: s.id }, data: { tags: [tag], lastReadAt: lastReadDaysAgo === null ? null : new Date(Date.now() - lastReadDaysAgo * 86_400_000) } });
+      return s.name;
+    };
+    const recent = await make(2);
+    const stale = await make(45);
+    const never = await make(null);
+    void recent;
+    const viewer = await callerAs('viewer');
+    const names = async (unread: string) => (await listSecrets(viewer, parseSecretListQuery({ tag, unread }))).items.map((i) => i.name).sort();
+    expect(await names('30')).toEqual([stale, never].sort());
+    expect(await names('90')).toEqual([never]);
+    // Not one of the offered values: the filter is ignored.
+    expect((await names('12')).length).toBe(3);
   });
 });
