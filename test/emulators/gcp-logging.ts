@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { AUDIT_LOG_TYPE_URL, encodeAuditLog } from '@/lib/access/audit-log-wire';
+import { AUDIT_LOG_TYPE_URL, encodeAuditLog } from '../../lib/access/audit-log-wire';
 import { FaultPlan, type FaultError } from './faults';
 import type { GcpSecretManagerCall } from './gcp-secret-manager';
 
