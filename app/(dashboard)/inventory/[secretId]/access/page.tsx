@@ -84,7 +84,7 @@ export default async function SecretAccessPage({ params }: Props) {
               <ul className="space-y-1 text-sm">
                 {summary.undeclaredReaders.map((r) => (
                   <li key={r.principal}>
-                    <code className="break-all font-mono text-[13px]">{r.principal}</code> · {r.reads} reads
+                    <code className="break-all font-mono text-[13px]">{r.principal}</code> · {r.reads} {r.reads === 1 ? 'read' : 'reads'}
                   </li>
                 ))}
               </ul>
