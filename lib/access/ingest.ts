@@ -11,7 +11,7 @@ import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 import { auditLogPages, isDataAccessLog, loggingClient, parseAuditEntry } from './audit-log-source';
 import { cloudTrailClient, cloudTrailPages, parseCloudTrailEvent } from './cloudtrail-source';
-import { awsRefName, gcpRefId } from './identifiers';
+import { awsRefName, awsSecretKey, gcpInScope, gcpRefId, gcpSecretKey } from './identifiers';
 import { pacer, realSleep, ThrottledError, type Sleep } from './pacer';
 import { READ_EVENTS, type AccessEventInput } from './types';
 
@@ -120,6 +120,27 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
       ...(sawDataAccess ? { dataAccessLogsSeen: true } : {}),
     },
   });
+  // Secrets added to the inventory after their reads were ingested: match those now.
+  const unmatched = await db.accessEvent.findMany({
+    where: { connectionId, secretId: null },
+    distinct: ['secretRef'],
+    select: { secretRef: true },
+    take: 1000,
+  });
+  for (const { secretRef } of unmatched) {
+    let keys: string[] = [];
+    if (connection.kind === 'aws') {
+      const key = awsSecretKey(secretRef);
+      keys = key.region && key.region !== connection.region ? [] : key.candidates;
+    } else {
+      const key = gcpSecretKey(secretRef);
+      keys = key && gcpInScope(key, { projectId: connection.projectId ?? '', location: connection.location }) ? [key.secretId] : [];
+    }
+    const secretId = keys.map((k) => byKey.get(k)).find((id) => id !== undefined);
+    if (!secretId) continue;
+    await db.accessEvent.updateMany({ where: { connectionId, secretId: null, secretRef }, data: { secretId } });
+    touched.add(secretId);
+  }
   await refreshLastRead(connectionId, touched);
   return result;
 }

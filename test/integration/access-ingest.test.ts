@@ -168,6 +168,18 @@ describe('AWS: CloudTrail LookupEvents', () => {
     expect((await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } })).lastError).toBeNull();
   });
 
+  it('matches earlier reads of a secret added to the inventory later', async () => {
+    const { connection } = await setup();
+    await smAs('AKIDALICE').send(new CreateSecretCommand({ Name: 'prod/late', SecretString: 'x-late' }));
+    await smAs('AKIDAPP').send(new GetSecretValueCommand({ SecretId: 'prod/late' }));
+    await ingest(connection.id);
+    expect(await db.accessEvent.count({ where: { connectionId: connection.id, secretRef: 'prod/late', secretId: null } })).toBe(2);
+    const late = await seedConnectedSecret(connection.id, { providerRef: 'prod/late' });
+    expect(await ingest(connection.id)).toMatchObject({ status: 'ok', inserted: 0 });
+    expect(await db.accessEvent.count({ where: { connectionId: connection.id, secretId: late.id } })).toBe(2);
+    expect((await db.secret.findUniqueOrThrow({ where: { id: late.id } })).lastReadAt).not.toBeNull();
+  });
+
   it('a region other than the connection\'s, in an ARN, matches nothing', async () => {
     const { connection } = await setup();
     trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
