@@ -57,6 +57,10 @@ const ZEnv = z.object({
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.coerce.number().int().min(1).max(36_500).optional(),
   ),
+  // Access history: log API endpoints for every connection (private endpoints, emulators).
+  // Unset: CloudTrail's regional endpoint and logging.googleapis.com.
+  CLOUDTRAIL_ENDPOINT: optionalString,
+  CLOUD_LOGGING_ENDPOINT: optionalString,
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).

@@ -1,5 +1,5 @@
 // The tabs under a secret's heading: its inventory record, its Secrets Management tab
-// (values and versions) and its rotations.
+// (values and versions), its rotations and who reads it (access history).
 import Link from 'next/link';
 import { cn } from '@/components/ui/cn';
 
@@ -7,6 +7,7 @@ const TABS = [
   { key: 'overview', label: 'Overview', suffix: '' },
   { key: 'manage', label: 'Secrets Management', suffix: '/manage' },
   { key: 'rotation', label: 'Rotation', suffix: '/rotation' },
+  { key: 'access', label: 'Access', suffix: '/access' },
 ] as const;
 
 export function SecretTabs({ secretId, active }: { secretId: string; active: (typeof TABS)[number]['key'] }) {

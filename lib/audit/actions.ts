@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'rotation.value_requested',
   'rotation.value_written',
   'rotation.verified',
+  'secret.access_events',
+  'secret.access_summary',
   'secret.create',
   'secret.decommission',
   'secret.list',

@@ -78,6 +78,12 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
     where.push(Prisma.sql`s.next_due_at >= now() AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS})`);
   }
   if (query.due === 'never') where.push(Prisma.sql`s.last_rotated_at IS NULL`);
+  if (query.unread) {
+    // Only connected secrets have access logs; last_read_at is kept by lib/access (indexed).
+    where.push(
+      Prisma.sql`s.connection_id IS NOT NULL AND (s.last_read_at IS NULL OR s.last_read_at < now() - make_interval(days => ${query.unread}::int))`,
+    );
+  }
   return where;
 }
 

@@ -35,12 +35,13 @@ export type SystemListItem = {
 
 export type SystemListPage = { items: SystemListItem[]; nextCursor: string | null; total: number };
 
-export type SystemDetail = SystemListItem & { createdAt: string; updatedAt: string };
+export type SystemDetail = SystemListItem & { principals: string[]; createdAt: string; updatedAt: string };
 
 type Row = {
   id: string;
   name: string;
   description: string;
+  principals: string[] | null;
   status: TSystemStatus;
   team_id: string;
   team_name: string;
@@ -52,7 +53,7 @@ type Row = {
 // secret_consumers(system_id, secret_id) finds a system's secrets; each is then one
 // primary-key probe for its status. A page holds at most 100 systems.
 const SELECT = Prisma.sql`
-  SELECT y.id, y.name, y.description, y.status, y.created_at, y.updated_at,
+  SELECT y.id, y.name, y.description, y.principals, y.status, y.created_at, y.updated_at,
          t.id AS team_id, t.name AS team_name,
          (SELECT count(*) FROM secret_consumers c JOIN secrets s ON s.id = c.secret_id
            WHERE c.system_id = y.id AND s.status <> 'decommissioned'::"SecretStatus")::int AS consumer_count
@@ -99,20 +100,27 @@ export async function getSystem(caller: Caller, id: string): Promise<SystemDetai
   await authorize(caller, 'secrets.read', { action: 'system.read', targetType: 'system', targetId: id });
   const [row] = await db.$queryRaw<Row[]>`${SELECT} WHERE y.id = ${uuidOrNil(id)}::uuid`;
   if (!row) throw new NotFoundError('This system does not exist.');
-  return { ...toItem(row), createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+  return {
+    ...toItem(row),
+    principals: row.principals ?? [],
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
 }
 
 // ---------------------------------------------------------------------------
 // Writing
 
 /** The audited view of a system: the owner by name, so history reads on its own. */
-type Snapshot = { name: string; description: string; ownerTeam: string; status: string };
-const AUDITED_FIELDS = ['name', 'description', 'ownerTeam', 'status'] as const satisfies readonly (keyof Snapshot)[];
+// principals: one per line, null when none (so a system created without any records no change).
+type Snapshot = { name: string; description: string; principals: string | null; ownerTeam: string; status: string };
+const AUDITED_FIELDS = ['name', 'description', 'principals', 'ownerTeam', 'status'] as const satisfies readonly (keyof Snapshot)[];
 
 const snapshotSelect = {
   id: true,
   name: true,
   description: true,
+  principals: true,
   status: true,
   updatedAt: true,
   ownerTeam: { select: { name: true } },
@@ -123,6 +131,7 @@ type SnapshotRow = Prisma.SystemGetPayload<{ select: typeof snapshotSelect }>;
 const snapshotOf = (s: SnapshotRow): Snapshot => ({
   name: s.name,
   description: s.description,
+  principals: (s.principals ?? []).join('\n') || null,
   ownerTeam: s.ownerTeam.name,
   status: s.status,
 });
@@ -146,7 +155,7 @@ export async function createSystem(caller: Caller, raw: unknown): Promise<{ id: 
     return await db.$transaction(async (tx) => {
       await ownerTeamName(tx, input.ownerTeamId);
       const created = await tx.system.create({
-        data: { name: input.name, description: input.description, ownerTeamId: input.ownerTeamId, status: input.status },
+        data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
         select: snapshotSelect,
       });
       await recordAudit(tx, caller, {
@@ -181,6 +190,7 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
       const after: Snapshot = {
         name: input.name,
         description: input.description,
+        principals: input.principals.join('\n') || null,
         ownerTeam: await ownerTeamName(tx, input.ownerTeamId),
         status: input.status,
       };
@@ -189,7 +199,7 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
       if (Object.keys(changes).length === 0) return { id: before.id };
       await tx.system.update({
         where: { id: before.id },
-        data: { name: input.name, description: input.description, ownerTeamId: input.ownerTeamId, status: input.status },
+        data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
       });
       await recordAudit(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes });
       return { id: before.id };

@@ -15,12 +15,15 @@ export const QUEUE = {
   notificationSweep: 'notification-sweep',
   healthSnapshot: 'health-snapshot',
   auditVerify: 'audit-verify',
+  accessIngest: 'access-ingest',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 export type RotationAdvanceData = { runId: string };
 export type NotificationDeliverData = { deliveryId: string };
+/** No connectionId: the scheduled fan-out (one job per cloud connection). */
+export type AccessIngestData = { connectionId?: string };
 
 type QueueDefinition = {
   options: Omit<PgBoss.Queue, 'name'>;
@@ -71,7 +74,17 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
     options: { policy: 'stately', retryLimit: 1, retryDelay: 600, expireInSeconds: 3600 },
     cron: '40 0 * * *',
   },
+  // Every 15 minutes: the scheduled job fans out one job per cloud connection (keyed by
+  // the connection, so one connection is never ingested twice at once). Ingestion keeps
+  // its own cursor and resumes by itself; a retry only covers a worker dying mid-job.
+  [QUEUE.accessIngest]: {
+    options: { policy: 'stately', retryLimit: 1, retryDelay: 60, expireInSeconds: 600 },
+    cron: '*/15 * * * *',
+  },
 };
+
+/** Send options that make a job unique per connection. */
+export const accessIngestSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });
 
 /** Send options that make a job unique per rotation run. */
 export const rotationAdvanceSendOptions = (runId: string): PgBoss.SendOptions => ({ singletonKey: runId });

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import { verifyAndRecord } from '@/lib/audit/verifications';
+import { ingestAccessEvents, ingestibleConnections } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -18,10 +19,12 @@ import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { createWorkerBoss, startBoss } from './boss';
 import {
+  accessIngestSendOptions,
   notificationDeliverSendOptions,
   QUEUE,
   QUEUES,
   rotationAdvanceSendOptions,
+  type AccessIngestData,
   type NotificationDeliverData,
   type QueueName,
   type RotationAdvanceData,
@@ -34,6 +37,8 @@ export type WorkerHandlers = {
   recordHealthSnapshot: (now: Date) => Promise<unknown>;
   pendingDeliveries: () => Promise<string[]>;
   verifyAuditChain: () => Promise<unknown>;
+  ingestibleConnections: () => Promise<string[]>;
+  ingestAccess: (connectionId: string, clock: Clock) => Promise<unknown>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -43,6 +48,8 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   recordHealthSnapshot,
   pendingDeliveries: pendingUnattemptedDeliveries,
   verifyAuditChain: verifyAndRecord,
+  ingestibleConnections,
+  ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
 };
 
 export type WorkerOptions = {
@@ -107,6 +114,18 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   // A broken chain is a finding, not a job failure: it is recorded (and shown) either way.
   await boss.work(QUEUE.auditVerify, polling, async () => {
     await work.verifyAuditChain();
+  });
+
+  await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, async ([job]) => {
+    const connectionId = job.data?.connectionId;
+    if (connectionId) {
+      await work.ingestAccess(connectionId, clock);
+      return;
+    }
+    for (const id of await work.ingestibleConnections()) {
+      const data: AccessIngestData = { connectionId: id };
+      await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
+    }
   });
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,

@@ -32,9 +32,25 @@ export const ZTeamInput = z.object({
 });
 export type TTeamInput = z.infer<typeof ZTeamInput>;
 
+// Cloud identities a system reads secrets as, one per line (or comma-separated): IAM
+// user/role ARNs or service-account emails. Access history matches logged principals
+// against these (lib/data/access-history.ts); without any it falls back to the name.
+const PRINCIPAL_RE = /^(arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,1900}|[^@\s]{1,200}@[A-Za-z0-9.-]{1,255})$/;
+const principals = z.preprocess(
+  (v) => {
+    if (v === undefined || v === null) return [];
+    const parts = Array.isArray(v) ? v : String(v).split(/[\n,]/);
+    return [...new Set(parts.map((p) => String(p).trim()).filter(Boolean))];
+  },
+  z
+    .array(z.string().regex(PRINCIPAL_RE, 'Each principal is an IAM ARN (arn:aws:iam::123456789012:role/name) or a service-account email'))
+    .max(20, 'At most 20 principals'),
+);
+
 export const ZSystemInput = z.object({
   name: name(200),
   description,
+  principals,
   ownerTeamId: z.uuid({ message: 'Choose the owning team' }),
   status: z.preprocess(blankToUndefined, z.enum(SYSTEM_STATUSES, { message: 'Choose a status' }).default('active')),
   expectedUpdatedAt,

@@ -8,6 +8,8 @@ export type SecretSort = (typeof SECRET_SORTS)[number];
 export const DUE_FILTERS = ['overdue', 'soon', 'never'] as const;
 export const DUE_SOON_DAYS = 14;
 export const PAGE_SIZES = [25, 50, 100] as const;
+/** "Not read in N days" (access history): connected secrets with no read logged since. */
+export const UNREAD_DAYS = [7, 30, 90] as const;
 
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
@@ -21,6 +23,7 @@ export const ZSecretListQuery = z.object({
   status: loose(z.enum([...SECRET_STATUSES, 'any'])),
   due: loose(z.enum(DUE_FILTERS)),
   tag: loose(z.string().trim().toLowerCase().max(50)),
+  unread: loose(z.coerce.number().refine((n) => (UNREAD_DAYS as readonly number[]).includes(n))),
   sort: z.enum(SECRET_SORTS).catch('name').default('name'),
   size: z.coerce
     .number()

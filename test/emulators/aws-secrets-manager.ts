@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type FaultError, FaultPlan, sleep } from './faults';
 import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
+import type { SecretsManagerCall } from './aws-cloudtrail';
 import { type InvocationResult, type RotationInvocation, type RotationLambdaBehaviour, SimulatedRotationLambdas } from './aws-rotation';
 
 export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
@@ -61,6 +62,11 @@ function regionOf(req: IncomingMessage): string {
   return match?.[1] ?? 'us-east-1';
 }
 
+/** `Credential=AKID/20250101/...` -> AKID: who signed the request. */
+function accessKeyOf(req: IncomingMessage): string {
+  return /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'anonymous';
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -90,6 +96,9 @@ export async function startAwsSecretsManagerEmulator(
     accountId?: string;
     /** Simulated rotation Lambdas by ARN (see aws-rotation.ts). */
     rotationLambdas?: Record<string, RotationLambdaBehaviour>;
+    /** Called after every handled operation (success or modeled error), e.g. the CloudTrail
+     *  emulator's recordSecretsManagerCall: the principal comes from the SigV4 access key. */
+    onCall?: (call: SecretsManagerCall) => void;
   } = {},
 ): Promise<AwsSecretsManagerEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -142,12 +151,27 @@ export async function startAwsSecretsManagerEmulator(
       return;
     }
 
+    const region = regionOf(req);
+    const call = (outcome: { secretArn?: string; errorCode?: string; errorMessage?: string }) =>
+      options.onCall?.({
+        operation,
+        input,
+        region,
+        accountId,
+        accessKeyId: accessKeyOf(req),
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+        ...outcome,
+      });
     try {
-      const output = store.handle(operation, input, { region: regionOf(req), accountId });
+      const output = store.handle(operation, input, { region, accountId });
+      call({ secretArn: typeof output.ARN === 'string' ? output.ARN : undefined });
       send(res, 200, output);
     } catch (error) {
-      if (error instanceof AwsError) sendError(res, error.code, error.message, error.status);
-      else throw error;
+      if (error instanceof AwsError) {
+        call({ errorCode: error.code, errorMessage: error.message });
+        sendError(res, error.code, error.message, error.status);
+      } else throw error;
     }
   }
 

@@ -111,6 +111,17 @@ export class GcpSecretManagerState {
     return [...this.#secrets.values()].map((s) => s.id);
   }
 
+  /** The project id behind a number (or the argument itself when it is an id). */
+  projectIdOf(project: string): string {
+    if (!/^\d+$/.test(project)) return project;
+    return Object.entries(this.#projectNumbers).find(([, n]) => n === project)?.[0] ?? project;
+  }
+
+  /** The number of a project id (assigned on first use, as for requests). */
+  projectNumberOf(project: string): string {
+    return this.#projectNumber(project);
+  }
+
   reset(): void {
     this.#secrets.clear();
     this.#stored = [];

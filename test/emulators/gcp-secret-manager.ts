@@ -37,6 +37,25 @@ export interface GcpSecretManagerEmulatorOptions {
   /** Project id -> project number, as responses name projects by number. Unlisted ids get
    *  a number assigned on first use; requests may use either form. */
   projectNumbers?: Record<string, string>;
+  /** Called after every handled RPC (success or error), e.g. the Cloud Logging emulator's
+   *  recordSecretManagerCall, which turns it into an audit log entry. */
+  onCall?: (call: GcpSecretManagerCall) => void;
+}
+
+/** One RPC as this emulator handled it: identifiers only, never a payload. */
+export interface GcpSecretManagerCall {
+  rpc: string;
+  /** The resource name the caller passed (`name` or `parent`). */
+  requestName: string;
+  /** The resource name of the result (project by number, version resolved), when it succeeded. */
+  resolvedName?: string;
+  projectId: string;
+  projectNumber: string;
+  /** gRPC status code; 0 when it succeeded. */
+  code: number;
+  message?: string;
+  callerIp: string;
+  userAgent: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -123,11 +142,30 @@ export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmu
         });
         return;
       }
+      const request = call.request as { name?: string; parent?: string; secret?: { name?: string } };
+      const requestName = request.name ?? request.parent ?? request.secret?.name ?? '';
+      const report = (outcome: { code: number; message?: string; resolvedName?: string }) => {
+        if (!options.onCall) return;
+        const project = /^projects\/([^/]+)/.exec(requestName)?.[1] ?? '';
+        options.onCall({
+          rpc,
+          requestName,
+          projectId: state.projectIdOf(project),
+          projectNumber: project ? state.projectNumberOf(project) : '',
+          callerIp: call.getPeer().replace(/:\d+$/, ''),
+          userAgent: String(call.metadata.get('user-agent')[0] ?? ''),
+          ...outcome,
+        });
+      };
       try {
-        callback(null, handle(call.request as never));
+        const response = handle(call.request as never) as { name?: string } | undefined;
+        report({ code: grpc.status.OK, resolvedName: response?.name });
+        callback(null, response);
       } catch (error) {
-        if (error instanceof RpcError) callback({ code: error.code, details: error.message });
-        else callback({ code: grpc.status.INTERNAL, details: 'Emulator failure.' });
+        if (error instanceof RpcError) {
+          report({ code: error.code, message: error.message });
+          callback({ code: error.code, details: error.message });
+        } else callback({ code: grpc.status.INTERNAL, details: 'Emulator failure.' });
       }
     };
   }

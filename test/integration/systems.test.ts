@@ -229,4 +229,23 @@ describe('systems data layer', () => {
     expect((await listSystems(engineer, { q: marker, owner: owner.id, size: 2 })).total).toBe(7);
     expect((await listSystems(engineer, { owner: elsewhere.id })).items.map((s) => s.name)).toEqual([`${marker}-hotel`]);
   });
+
+  it('keeps the cloud principals access history matches readers against, validated and audited', async () => {
+    const engineer = await callerAs('engineer');
+    const team = await seedTeam();
+    const role = 'arn:aws:iam::123456789012:role/billing-api';
+    const sa = 'billing@acme-prod.iam.gserviceaccount.com';
+    const { id } = await createSystem(engineer, { name: `s-${randomUUID()}`, principals: `${role}\n ${sa} \n\n${role}`, ownerTeamId: team.id });
+    expect((await getSystem(engineer, id)).principals).toEqual([role, sa]);
+    expect((await auditEventsFor(id))[0].changes).toMatchObject({ principals: { before: null, after: `${role}\n${sa}` } });
+
+    const bad = (await errorOf(createSystem(engineer, { name: `s-${randomUUID()}`, principals: 'not a principal', ownerTeamId: team.id }))) as InputError;
+    expect(bad).toBeInstanceOf(InputError);
+    expect(bad.fieldErrors.principals).toBeDefined();
+
+    const current = await getSystem(engineer, id);
+    await updateSystem(engineer, id, { name: current.name, description: '', principals: sa, ownerTeamId: team.id, status: 'active' });
+    expect((await getSystem(engineer, id)).principals).toEqual([sa]);
+    expect((await auditEventsFor(id)).at(-1)!.changes).toEqual({ principals: { before: `${role}\n${sa}`, after: sa } });
+  });
 });

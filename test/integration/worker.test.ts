@@ -24,6 +24,8 @@ const running = new Map<string, number>();
 let maxConcurrentPerRun = 0;
 let tickRunIds: string[] = [];
 const snapshots: Date[] = [];
+const ingested: string[] = [];
+const accessConnections = [randomUUID(), randomUUID()];
 
 const handlers = {
   rotationTick: async () => tickRunIds.splice(0),
@@ -37,6 +39,10 @@ const handlers = {
   },
   recordHealthSnapshot: async (now: Date) => {
     snapshots.push(now);
+  },
+  ingestibleConnections: async () => accessConnections,
+  ingestAccess: async (connectionId: string) => {
+    ingested.push(connectionId);
   },
 };
 
@@ -104,6 +110,7 @@ describe('worker', () => {
     expect(schedules.find((s) => s.name === QUEUE.rotationTick)).toMatchObject({ cron: '* * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.healthSnapshot)).toMatchObject({ cron: '15 0 * * *' });
     expect(schedules.find((s) => s.name === QUEUE.notificationSweep)).toBeDefined();
+    expect(schedules.find((s) => s.name === QUEUE.accessIngest)).toMatchObject({ cron: '*/15 * * * *' });
     expect(await boss.getQueue(QUEUE.notificationDeliver)).toMatchObject({
       policy: 'stately',
       retryLimit: DELIVERY_RETRY_LIMIT,
@@ -183,5 +190,12 @@ describe('worker', () => {
     await (await jobSender()).send(QUEUE.healthSnapshot, {});
     await eventually(async () => snapshots.length, (n) => n > 0);
     expect(snapshots[0]).toEqual(clock.now());
+  });
+
+  it('fans the access-ingest schedule out into one ingestion per cloud connection', async () => {
+    await (await jobSender()).send(QUEUE.accessIngest, {});
+    await eventually(async () => ingested.length, (n) => n >= accessConnections.length);
+    await eventually(() => workers[0].boss.getQueueSize(QUEUE.accessIngest), (n) => n === 0);
+    expect([...ingested].sort()).toEqual([...accessConnections].sort());
   });
 });

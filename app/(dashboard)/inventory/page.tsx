@@ -21,6 +21,7 @@ import {
   DUE_SOON_DAYS,
   PAGE_SIZES,
   parseSecretListQuery,
+  UNREAD_DAYS,
   secretListHref,
   type TSecretListQuery,
 } from '@/lib/validation/secret-list';
@@ -30,7 +31,7 @@ export const metadata: Metadata = { title: 'Inventory' };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag'] as const;
+const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
 const number = new Intl.NumberFormat('en-US');
 // What the list query means when a parameter is absent, straight from its schema.
 const { sort: defaultSort, size: defaultSize } = parseSecretListQuery({});
@@ -42,6 +43,11 @@ const SORT_OPTIONS = [
   { value: 'due', label: 'Next due, soonest first' },
   { value: '-updated', label: 'Recently updated' },
 ];
+const UNREAD_OPTIONS = [
+  { value: '', label: 'Any' },
+  ...UNREAD_DAYS.map((d) => ({ value: String(d), label: `Not read in ${d} days` })),
+];
+
 const DUE_OPTIONS = [
   { value: '', label: 'Any' },
   { value: 'overdue', label: 'Overdue' },
@@ -141,6 +147,9 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
           />
           <div className="xl:col-span-2">
             <SelectField label="Rotation" name="due" defaultValue={query.due ?? ''} options={DUE_OPTIONS} />
+          </div>
+          <div className="xl:col-span-2">
+            <SelectField label="Reads" name="unread" defaultValue={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
           </div>
           <div className="xl:col-span-2">
             <SelectField label="Sort by" name="sort" defaultValue={query.sort} options={SORT_OPTIONS} />

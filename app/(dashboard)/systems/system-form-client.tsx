@@ -12,6 +12,7 @@ type EditedSystem = {
   id: string;
   name: string;
   description: string;
+  principals: string[];
   ownerTeamId: string;
   status: 'active' | 'decommissioned';
   updatedAt: string;
@@ -62,6 +63,15 @@ export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; sy
         rows={4}
         hint="Optional. What it does and where it runs. At most 1000 characters."
         errors={fieldErrors.description}
+      />
+      <TextAreaField
+        label="Cloud principals"
+        name="principals"
+        defaultValue={system?.principals.join('\n')}
+        rows={3}
+        spellCheck={false}
+        hint="Optional. The identities it reads secrets as, one per line: IAM role or user ARNs, service-account emails. The Access tab of a secret matches its readers against these (or, when empty, against the system's name)."
+        errors={fieldErrors.principals}
       />
       <SelectField
         label="Status"

@@ -40,6 +40,18 @@ export default async function SystemPage({ params }: Props) {
             ) : (
               <p className="text-sm text-slate-500">No description yet.</p>
             )}
+            {system.principals.length > 0 && (
+              <div className="mt-4">
+                <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Cloud principals</h3>
+                <ul className="mt-1 space-y-0.5">
+                  {system.principals.map((p) => (
+                    <li key={p}>
+                      <code className="break-all font-mono text-[13px] text-slate-800">{p}</code>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </Card>
           {canWrite && (
             <Card title={system.status === 'active' ? 'Decommission' : 'Reactivate'}>

@@ -30,6 +30,7 @@ export default async function EditSystemPage({ params }: Props) {
               id: system.id,
               name: system.name,
               description: system.description,
+              principals: system.principals,
               ownerTeamId: system.ownerTeam.id,
               status: system.status,
               updatedAt: system.updatedAt,
