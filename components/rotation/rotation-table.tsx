@@ -1,11 +1,10 @@
 // The Rotation area's table: one row per secret with what a team lead scans for (where
 // it is, who owns it, when it is due or when its grace ends, how it rotates, and how its
 // latest rotation went). Used by every tab and by the calendar's day list.
-import Link from 'next/link';
+import { SecretIdentityCells } from '@/components/inventory/secret-cells';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { RUN_STATE_LABELS, RUN_STATE_TONES, STRATEGY_SHORT_LABELS } from '@/components/inventory/labels';
-import { ClassificationBadge } from '@/components/inventory/secret-badges';
 import { Badge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { RotationListItem } from '@/lib/data/rotation-views';
@@ -72,16 +71,7 @@ export function RotationTable({
       <tbody className="divide-y divide-slate-100">
         {items.map((s) => (
           <Tr key={s.id}>
-            <Td className="min-w-44 max-w-80">
-              <Link href={`/inventory/${s.id}`} className="font-medium break-words text-accent-700 hover:underline">
-                {s.name}
-              </Link>
-            </Td>
-            <Td className="whitespace-nowrap">{s.environment}</Td>
-            <Td className="min-w-32 max-w-48 break-words">{s.ownerTeam.name}</Td>
-            <Td>
-              <ClassificationBadge value={s.classification} />
-            </Td>
+            <SecretIdentityCells secret={s} />
             <Td>
               <When item={s} column={when} now={now} />
             </Td>

@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SecretIdentityCells } from '@/components/inventory/secret-cells';
 import { formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { InventoryFilterFields } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/inventory/filter-form';
 import { RotationHealth } from '@/components/inventory/rotation-health';
-import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { StatusBadge } from '@/components/inventory/secret-badges';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClass, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
@@ -316,16 +317,7 @@ function SecretTable({ items, query }: { items: SecretListItem[]; query: View })
       <tbody className="divide-y divide-slate-100">
         {items.map((s) => (
           <Tr key={s.id}>
-            <Td className="min-w-44 max-w-80">
-              <Link href={`/inventory/${s.id}`} className="font-medium break-words text-accent-700 hover:underline">
-                {s.name}
-              </Link>
-            </Td>
-            <Td className="whitespace-nowrap">{s.environment}</Td>
-            <Td className="min-w-32 max-w-48 break-words">{s.ownerTeam.name}</Td>
-            <Td>
-              <ClassificationBadge value={s.classification} />
-            </Td>
+            <SecretIdentityCells secret={s} />
             <Td>
               <StatusBadge value={s.status} />
             </Td>
