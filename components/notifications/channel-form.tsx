@@ -2,11 +2,8 @@
 // Create or edit a notification channel: name, body format, URL, the events it receives
 // and whether it is on. Validation is the server's (lib/validation/notification-channel.ts);
 // its per-field messages appear under each field and focus moves to the first one.
-import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
 import type { ChannelKind } from '@/generated/prisma/enums';
-import { useActionForm } from '@/components/forms/use-action-form';
-import { Alert } from '@/components/ui/alert';
+import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
@@ -46,40 +43,16 @@ export function ChannelForm({
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   cancelHref: string;
 }) {
-  const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const errorRef = useRef<HTMLDivElement>(null);
-  const [saved, setSaved] = useState(false);
-  const { onSubmit, pending, error, fieldErrors } = useActionForm(
-    (values) => {
-      setSaved(false);
-      return action(values);
-    },
-    (result) => {
-      if (channel) {
-        setSaved(true);
-        router.refresh();
-      } else router.push(`/settings/notifications/${result.id}`);
-    },
-  );
-
-  useEffect(() => {
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (invalid) invalid.focus();
-    else if (error) errorRef.current?.focus();
-  }, [error, fieldErrors]);
-
-  const e = (field: string) => fieldErrors[field];
+  const { onSubmit, pending, formRef, status, field: e } = useSettingsForm({
+    editing: Boolean(channel),
+    action,
+    pageOf: (id) => `/settings/notifications/${id}`,
+  });
   const eventErrors = e('events');
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-xl space-y-5">
-      {error && (
-        <div ref={errorRef} tabIndex={-1} className="outline-none">
-          <Alert>{error}</Alert>
-        </div>
-      )}
-      {saved && !error && <Alert tone="success">Saved.</Alert>}
+      {status}
       {channel && <input type="hidden" name="expectedUpdatedAt" value={channel.updatedAt} />}
       <TextField
         label="Name"

@@ -3,10 +3,9 @@
 // fields of other kinds are not submitted and the server clears them. Validation is the
 // server's (lib/validation/provider-connection.ts): its per-field messages appear under
 // each field and focus moves to the first field that needs attention.
-import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ConnectionKind } from '@/generated/prisma/enums';
-import { useActionForm } from '@/components/forms/use-action-form';
+import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
@@ -37,41 +36,17 @@ export function ConnectionForm({
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   cancelHref: string;
 }) {
-  const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const errorRef = useRef<HTMLDivElement>(null);
   const [kind, setKind] = useState<ConnectionKind | ''>(connection?.kind ?? '');
-  const [saved, setSaved] = useState(false);
-  const { onSubmit, pending, error, fieldErrors } = useActionForm(
-    (values) => {
-      setSaved(false);
-      return action(values);
-    },
-    (result) => {
-      if (connection) {
-        setSaved(true);
-        router.refresh();
-      } else router.push(`/settings/providers/${result.id}`);
-    },
-  );
-
-  useEffect(() => {
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (invalid) invalid.focus();
-    else if (error) errorRef.current?.focus();
-  }, [error, fieldErrors]);
-
-  const e = (field: string) => fieldErrors[field];
+  const { onSubmit, pending, formRef, status, field: e } = useSettingsForm({
+    editing: Boolean(connection),
+    action,
+    pageOf: (id) => `/settings/providers/${id}`,
+  });
   const kindLocked = Boolean(connection && connection.secretCount > 0);
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-xl space-y-5">
-      {error && (
-        <div ref={errorRef} tabIndex={-1} className="outline-none">
-          <Alert>{error}</Alert>
-        </div>
-      )}
-      {saved && !error && <Alert tone="success">Saved.</Alert>}
+      {status}
       {connection && <input type="hidden" name="expectedUpdatedAt" value={connection.updatedAt} />}
       <TextField
         label="Name"
