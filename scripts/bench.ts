@@ -1,32 +1,48 @@
-// `npm run bench`: the inventory list at 100,000 secrets.
-//   1. A fresh database (DATABASE_URL's local server, or an embedded PostgreSQL), seeded
-//      with set-based SQL: 200 teams, 2,000 systems, 100,000 secrets over 3 environments.
+// `npm run bench`: the inventory list at 100,000 secrets, and the audit trail at 5 million
+// events (with 1 million provider access events).
+//   1. A bench database (DATABASE_URL's local server, or an embedded PostgreSQL), kept
+//      between runs and named by its sizes; each part is seeded once (bench_seed records
+//      it) because the audit part takes minutes:
+//      - inventory: set-based SQL, 200 teams, 2,000 systems, 100,000 secrets over 3 environments;
+//      - audit events: hash-chained with lib/audit/chain.ts and loaded with COPY (seed-audit.ts);
+//      - access events: set-based SQL over the seeded secrets and systems.
+//      Then VACUUM ANALYZE (stale statistics made exports 4x slower).
 //   2. The production server (`next build` first if there is no build).
-//   3. autocannon, 20 concurrent clients, per view: the default list, a filtered view and
-//      a search, signed in as a real user. p95 from every response's own latency.
+//   3. autocannon, 20 concurrent clients, per view: the inventory list (default, filtered,
+//      search) as a viewer; the Audit page under a mix of filters and a secret's Access tab
+//      as an auditor. p95 from every response's own latency.
 //   4. The same page statement the list runs (lib/data/secret-list-sql.ts) over raw pg
 //      connections at the same concurrency: the raw SQL p95 of the default view (and,
 //      for information, its counts statement, which the app caches per view).
+//   5. A ~1M-row audit CSV export through the route, next to COPY of the same rows, with
+//      the server's RSS sampled during the export (audit-measure.ts).
+// Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
+// BENCH_SECONDS (per view), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT.
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { secretListSql } from '@/lib/data/secret-list-sql';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
 import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
 import { applyMigrations } from './lib/schema-engine.mjs';
-import { createScratchDatabase, withDatabase } from './lib/pg-admin.mjs';
+import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
+import { auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
+import { CONNECTIONS, formatRow, measurePage, percentile, signIn, type LoadResult } from './bench/http';
+import { AUDITOR_EMAIL, AUDITOR_PASSWORD, markSeeded, seedAccessEvents, seedAuditEvents, seededParts } from './bench/seed-audit';
 
 const SECRETS = 100_000;
 const SYSTEMS = 2_000;
 const TEAMS = 200;
-const CONNECTIONS = 20;
+const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5_000_000);
+const ACCESS_EVENTS = Number(process.env.BENCH_ACCESS_EVENTS ?? 1_000_000);
+const EXPORT_ROWS = Math.min(AUDIT_EVENTS, Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 3900);
+const ONLY = process.env.BENCH_ONLY;
 const EMAIL = 'bench@example.test';
 const PASSWORD = 'bench-password-not-secret';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -37,10 +53,9 @@ const VIEWS = [
   { key: 'search', label: 'search "payments"', params: { q: 'payments' } },
 ] as const;
 
-async function seed(url: string) {
+async function seedInventory(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const started = Date.now();
   try {
     await client.query('BEGIN');
     await client.query(`
@@ -90,12 +105,11 @@ async function seed(url: string) {
       `INSERT INTO users (id, email, name, role, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'Bench', 'viewer', $2, now())`,
       [EMAIL, await hash(PASSWORD)],
     );
+    await markSeeded(client, 'inventory', SECRETS);
     await client.query('COMMIT');
-    await client.query('VACUUM ANALYZE');
   } finally {
     await client.end();
   }
-  return Date.now() - started;
 }
 
 function ensureBuild() {
@@ -127,52 +141,6 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
   throw new Error('server did not become healthy');
 }
 
-/** Signs in through next-auth's credentials callback and returns the Cookie header. */
-async function signIn(base: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, json: 'true' }),
-  });
-  keep(res);
-  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error('bench sign-in failed');
-  return cookie();
-}
-
-function percentile(values: number[], p: number): number {
-  if (!values.length) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function load(url: string, cookie: string, seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie } }, (error, res) =>
-      error ? reject(error) : resolve(res),
-    );
-    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-      if (status === 200) latencies.push(ms);
-      else errors++;
-    });
-  });
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, n: latencies.length, errors };
-}
-
 /**
  * One of the default view's statements over raw pg connections, at the same concurrency:
  * the page query itself, or its counts (which the app caches per view for a few seconds).
@@ -195,66 +163,129 @@ async function rawSql(url: string, seconds: number, which: 'page' | 'counts') {
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), n: latencies.length };
 }
 
+/** The bench database for these sizes: created once, each part seeded once, then reused. */
+async function benchDatabase(serverUrl: string): Promise<{ name: string; url: string }> {
+  const name = `si_bench_${AUDIT_EVENTS}_${ACCESS_EVENTS}`;
+  if (process.env.BENCH_FRESH) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  const { rowCount } = await adminQuery(serverUrl, `SELECT 1 FROM pg_database WHERE datname = '${name}'`);
+  if (!rowCount) await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  await applyMigrations(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const parts = await seededParts(client);
+    const steps: [string, string, () => Promise<void>][] = [
+      ['inventory', `${SECRETS} secrets, ${SYSTEMS} systems, ${TEAMS} teams`, () => seedInventory(url)],
+      ['audit_events', `${AUDIT_EVENTS} chained audit events`, () => seedAuditEvents(url, AUDIT_EVENTS)],
+      ['access_events', `${ACCESS_EVENTS} access events`, () => seedAccessEvents(url, ACCESS_EVENTS)],
+    ];
+    let seeded = false;
+    for (const [part, label, run] of steps) {
+      if (parts.has(part)) continue;
+      const started = Date.now();
+      await run();
+      console.log(`seeded ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      seeded = true;
+    }
+    if (seeded) {
+      const started = Date.now();
+      await client.query('VACUUM ANALYZE');
+      console.log(`VACUUM ANALYZE in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } else console.log(`reusing the seeded database ${name} (BENCH_FRESH=1 reseeds)`);
+  } finally {
+    await client.end();
+  }
+  return { name, url };
+}
+
+const TABLE_HEAD = 'view                                            p50 ms   p95 ms   req/s   requests  errors';
+
+async function inventoryBench(base: string, url: string) {
+  const cookie = await signIn(base, EMAIL, PASSWORD);
+  const results: Record<string, LoadResult> = {};
+  for (const view of VIEWS) {
+    results[view.key] = await measurePage(`${base}/inventory?${new URLSearchParams(view.params as Record<string, string>)}`, cookie, SECONDS);
+  }
+  const sql = await rawSql(url, SECONDS, 'page');
+  const counts = await rawSql(url, SECONDS, 'counts');
+
+  console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per view\n`);
+  console.log(TABLE_HEAD);
+  for (const view of VIEWS) console.log(formatRow(view.label, results[view.key]));
+  console.log(formatRow('raw SQL: default list page query', sql, 1));
+  console.log(formatRow('raw SQL: its counts (uncached)', counts, 1));
+  return {
+    secrets: SECRETS,
+    list_p95_ms: Math.round(results.list.p95),
+    filter_p95_ms: Math.round(results.filter.p95),
+    search_p95_ms: Math.round(results.search.p95),
+    sql_p95_ms: Number(sql.p95.toFixed(1)),
+    ratio_p95: Number((results.list.p95 / sql.p95).toFixed(2)),
+  };
+}
+
+async function auditBench(base: string, url: string, serverPid: number) {
+  const cookie = await signIn(base, AUDITOR_EMAIL, AUDITOR_PASSWORD);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const views = await auditViews(client, AUDIT_EVENTS).finally(() => client.end().catch(() => {}));
+  const results: Record<string, LoadResult> = {};
+  for (const view of [...views.audit, views.access]) results[view.key] = await measurePage(`${base}${view.path}`, cookie, SECONDS);
+  const exportClient = new pg.Client({ connectionString: url });
+  await exportClient.connect();
+  const spec = await auditExportSpec(exportClient, AUDIT_EVENTS, EXPORT_ROWS).finally(() => exportClient.end().catch(() => {}));
+  const exported: ExportResult = await measureExport(base, cookie, url, serverPid, spec);
+
+  // The mix: every audit view's responses together (each view loaded for the same time).
+  const mix = views.audit.flatMap((v) => results[v.key].latencies);
+  console.log(`\n${AUDIT_EVENTS} audit events, ${ACCESS_EVENTS} access events; as an auditor, ${CONNECTIONS} concurrent clients, ${SECONDS} s per view\n`);
+  console.log(TABLE_HEAD);
+  for (const view of [...views.audit, views.access]) console.log(formatRow(view.label, results[view.key]));
+  console.log(formatRow('audit: all views above together', { p50: percentile(mix, 50), p95: percentile(mix, 95), n: mix.length }));
+  console.log(
+    `\nexport ${spec.path}: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s = ` +
+      `${Math.round(exported.rowsPerS)} rows/s; COPY of the same rows: ${Math.round(exported.copyRowsPerS)} rows/s ` +
+      `(${((100 * exported.rowsPerS) / exported.copyRowsPerS).toFixed(0)} %)`,
+  );
+  console.log(`server RSS during the export: ${exported.rssBaselineMb.toFixed(0)} MB before, peak ${exported.rssPeakMb.toFixed(0)} MB`);
+  return {
+    audit_events: AUDIT_EVENTS,
+    access_events: ACCESS_EVENTS,
+    audit_p95_ms: Math.round(percentile(mix, 95)),
+    audit_worst_view_p95_ms: Math.round(Math.max(...views.audit.map((v) => results[v.key].p95))),
+    access_p95_ms: Math.round(results.access.p95),
+    export_rows: exported.rows,
+    export_rows_per_s: Math.round(exported.rowsPerS),
+    copy_rows_per_s: Math.round(exported.copyRowsPerS),
+    export_copy_ratio: Number((exported.rowsPerS / exported.copyRowsPerS).toFixed(2)),
+    export_peak_rss_mb: Math.round(exported.rssPeakMb - exported.rssBaselineMb),
+    export_rss_abs_peak_mb: Math.round(exported.rssPeakMb),
+  };
+}
+
 async function main() {
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   let serverUrl = process.env.DATABASE_URL;
   if (serverUrl) assertLocalDatabase(serverUrl);
   else {
-    embedded = await startEmbeddedPostgres({ name: 'bench-postgres', database: 'postgres', persistent: false });
+    // Persistent, so the seeded database is there for the next run.
+    embedded = await startEmbeddedPostgres({ name: 'bench-postgres', database: 'postgres', persistent: true });
     serverUrl = embedded.serverUrl;
   }
-  // BENCH_KEEP=1 keeps the seeded database; BENCH_REUSE=<name> measures it again without reseeding.
-  const reuse = process.env.BENCH_REUSE;
-  const database = reuse
-    ? { name: reuse, url: withDatabase(serverUrl, reuse), drop: async () => {} }
-    : await createScratchDatabase(serverUrl, 'si_bench');
   let server: ChildProcess | undefined;
   try {
-    if (!reuse) {
-      await applyMigrations(database.url);
-      const seedMs = await seed(database.url);
-      console.log(`seeded ${SECRETS} secrets, ${SYSTEMS} systems, ${TEAMS} teams in ${(seedMs / 1000).toFixed(1)} s`);
-    }
+    const database = await benchDatabase(serverUrl);
     ensureBuild();
     server = await startServer(database.url);
     const base = `http://localhost:${PORT}`;
-    const cookie = await signIn(base);
-    const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-    for (const view of VIEWS) {
-      const url = `${base}/inventory?${new URLSearchParams(view.params as Record<string, string>)}`;
-      await load(url, cookie, 3); // warm-up: compile caches, connection pool, shared buffers
-      results[view.key] = await load(url, cookie, SECONDS);
-    }
-    const sql = await rawSql(database.url, SECONDS, 'page');
-    const counts = await rawSql(database.url, SECONDS, 'counts');
-
-    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per view\n`);
-    console.log('view                                        p50 ms   p95 ms   req/s   requests  errors');
-    for (const view of VIEWS) {
-      const r = results[view.key];
-      console.log(
-        `${view.label.padEnd(42)} ${r.p50.toFixed(0).padStart(7)} ${r.p95.toFixed(0).padStart(8)} ${r.rps.toFixed(0).padStart(7)} ${String(r.n).padStart(10)} ${String(r.errors).padStart(7)}`,
-      );
-    }
-    for (const [label, r] of [
-      ['raw SQL: default list page query', sql],
-      ['raw SQL: its counts (uncached)', counts],
-    ] as const) {
-      console.log(`${label.padEnd(42)} ${r.p50.toFixed(1).padStart(7)} ${r.p95.toFixed(1).padStart(8)}        ${String(r.n).padStart(10)}`);
-    }
     const summary = {
-      secrets: SECRETS,
-      list_p95_ms: Math.round(results.list.p95),
-      filter_p95_ms: Math.round(results.filter.p95),
-      search_p95_ms: Math.round(results.search.p95),
-      sql_p95_ms: Number(sql.p95.toFixed(1)),
-      ratio_p95: Number((results.list.p95 / sql.p95).toFixed(2)),
+      ...(ONLY === 'audit' ? {} : await inventoryBench(base, database.url)),
+      ...(ONLY === 'inventory' ? {} : await auditBench(base, database.url, server.pid!)),
     };
     console.log(JSON.stringify(summary));
   } finally {
     server?.kill('SIGTERM');
-    if (process.env.BENCH_KEEP) console.log(`kept database ${database.name}`);
-    else await database.drop().catch(() => {});
     await embedded?.stop();
   }
 }

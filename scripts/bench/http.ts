@@ -1,0 +1,64 @@
+// The bench's HTTP side: signing in as a seeded user and loading a page with autocannon,
+// taking p50/p95 from every response's own latency.
+import autocannon from 'autocannon';
+
+export const CONNECTIONS = 20;
+
+export type LoadResult = { p50: number; p95: number; rps: number; n: number; errors: number; latencies: number[] };
+
+/** Signs in through next-auth's credentials callback and returns the Cookie header. */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  };
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+  });
+  keep(res);
+  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`bench sign-in failed for ${email}`);
+  return cookie();
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function load(url: string, cookie: string, seconds: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie } }, (error, res) =>
+      error ? reject(error) : resolve(res),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status === 200) latencies.push(ms);
+      else errors++;
+    });
+  });
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.average, n: latencies.length, errors, latencies };
+}
+
+/** A warm-up (compile caches, connection pool, shared buffers), then the measured run. */
+export async function measurePage(url: string, cookie: string, seconds: number): Promise<LoadResult> {
+  await load(url, cookie, Math.min(3, seconds));
+  return load(url, cookie, seconds);
+}
+
+/** One table row: label, p50, p95, req/s, requests, errors. */
+export function formatRow(label: string, r: Pick<LoadResult, 'p50' | 'p95' | 'n'> & Partial<Pick<LoadResult, 'rps' | 'errors'>>, digits = 0): string {
+  return `${label.padEnd(46)} ${r.p50.toFixed(digits).padStart(7)} ${r.p95.toFixed(digits).padStart(8)} ${(r.rps === undefined ? '' : r.rps.toFixed(0)).padStart(7)} ${String(r.n).padStart(10)} ${(r.errors === undefined ? '' : String(r.errors)).padStart(7)}`;
+}
