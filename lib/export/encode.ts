@@ -2,7 +2,7 @@
 // as fast as the consumer reads (backpressure through Readable.from), and the count of
 // rows written is reported when the stream ends, completely or not.
 import { Readable } from 'node:stream';
-import { csvNodeStream } from '@/lib/csv/write';
+import { csvHeader, csvLine, TEXT_CHUNK_CHARS } from '@/lib/csv/write';
 import type { ExportFormat, ExportSource } from './source';
 
 export type ExportEnd = { rows: number; complete: boolean };
@@ -12,29 +12,43 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
 };
 
-/** Counts what passes through; `onEnd` runs once, after the last row or on an early stop. */
-async function* counted<T>(rows: AsyncIterable<T>, onStart: () => void, onEnd: (end: ExportEnd) => void): AsyncGenerator<T> {
+/**
+ * The rows as text: the CSV header (with a byte-order mark) or nothing, then one CSV or
+ * JSON line per row, handed on in ~64 KB pieces. One generator for counting and encoding:
+ * each async step per row costs more than encoding the row (and more again under the
+ * server's async-context tracking). `onEnd` runs once, after the last piece was taken or
+ * when the consumer stopped, with the rows it took.
+ */
+async function* encodeRows<Q, R>(
+  source: ExportSource<Q, R>,
+  rows: AsyncIterable<R>,
+  format: ExportFormat,
+  onStart: () => void,
+  onEnd: (end: ExportEnd) => void,
+): AsyncGenerator<string> {
   onStart();
-  let count = 0;
+  let taken = 0;
   let complete = false;
+  let text = format === 'csv' ? csvHeader(source.columns) : '';
+  let inText = 0;
   try {
     for await (const row of rows) {
-      yield row;
-      count++;
+      // JSON.stringify escapes any newline inside, so each object stays on its line.
+      text += format === 'csv' ? csvLine(source.csv(row)) : `${JSON.stringify(source.json(row))}\n`;
+      inText++;
+      if (text.length >= TEXT_CHUNK_CHARS) {
+        yield text;
+        taken += inText;
+        text = '';
+        inText = 0;
+      }
     }
+    if (text) yield text;
+    taken += inText;
     complete = true;
   } finally {
-    onEnd({ rows: count, complete });
+    onEnd({ rows: taken, complete });
   }
-}
-
-async function* mapRows<T, U>(rows: AsyncIterable<T>, fn: (row: T) => U): AsyncGenerator<U> {
-  for await (const row of rows) yield fn(row);
-}
-
-/** One JSON object per line, LF-terminated (JSON.stringify escapes any newline inside). */
-async function* jsonLines(objects: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
-  for await (const object of objects) yield `${JSON.stringify(object)}\n`;
 }
 
 /**
@@ -50,11 +64,8 @@ export function encodeExport<Q, R>(
   let resolve!: (end: ExportEnd) => void;
   const ended = new Promise<ExportEnd>((r) => (resolve = r));
   let started = false;
-  const rows = counted(source.rows(query, upTo), () => (started = true), resolve);
-  const stream =
-    format === 'csv'
-      ? csvNodeStream(source.columns, mapRows(rows, (r) => source.csv(r)))
-      : Readable.from(jsonLines(mapRows(rows, (r) => source.json(r))), { objectMode: false });
+  const text = encodeRows(source, source.rows(query, upTo), format, () => (started = true), resolve);
+  const stream = Readable.from(text, { objectMode: false });
   // A stream destroyed before it was ever read never starts the generator; settle anyway.
   stream.once('close', () => {
     if (!started) resolve({ rows: 0, complete: false });
