@@ -249,28 +249,37 @@ export async function seedAccessEvents(url: string, count: number): Promise<void
       INSERT INTO provider_connections (id, name, kind, region, project_id, updated_at) VALUES
         (gen_random_uuid(), 'bench-aws', 'aws', 'eu-west-1', NULL, now()),
         (gen_random_uuid(), 'bench-gcp', 'gcp', NULL, 'bench-project', now())`);
+    // Secrets and systems numbered and joined (indexing a 100,000-element array per row
+    // would detoast it every time).
     await client.query(
-      `WITH s AS (SELECT array_agg(id ORDER BY name) AS ids, array_agg(provider_ref ORDER BY name) AS refs FROM secrets),
-            sys AS (SELECT array_agg(name ORDER BY name) AS names FROM systems),
+      `WITH s AS (SELECT row_number() OVER (ORDER BY name)::int AS k, id, provider_ref FROM secrets),
+            n AS (SELECT count(*)::int AS secrets FROM secrets),
+            sys AS (SELECT row_number() OVER (ORDER BY name)::int - 1 AS k, name FROM systems),
+            m AS (SELECT count(*)::int AS systems FROM systems),
             c AS (SELECT array_agg(id ORDER BY name) AS ids FROM provider_connections WHERE name IN ('bench-aws', 'bench-gcp')),
             base AS (
-              SELECT g, 1 + floor(array_length(s.ids, 1) * power(random(), 2))::int AS k, random() AS r FROM generate_series(1, $1::int) g, s)
+              SELECT g, 1 + floor(n.secrets * power(random(), 2))::int AS k, random() AS r, m.systems
+              FROM generate_series(1, $1::int) g, n, m)
        INSERT INTO access_events (id, connection_id, provider_event_id, occurred_at, event_name, principal, principal_type,
                                   source_ip, user_agent, secret_ref, secret_id, error_code, summary)
-       SELECT gen_random_uuid(), c.ids[1 + k % 2], 'bench-' || g,
+       SELECT gen_random_uuid(), c.ids[1 + base.k % 2], 'bench-' || g,
               now() - interval '1 hour' - make_interval(secs => ($1::int - g) * ${ACCESS_SPAN_DAYS} * 86400.0 / $1::int),
-              CASE WHEN k % 2 = 0
+              CASE WHEN base.k % 2 = 0
                    THEN (ARRAY['GetSecretValue','GetSecretValue','GetSecretValue','DescribeSecret','PutSecretValue'])[1 + g % 5]
                    ELSE (ARRAY['AccessSecretVersion','AccessSecretVersion','AccessSecretVersion','GetSecret','AddSecretVersion'])[1 + g % 5] END,
-              CASE WHEN k % 2 = 0 THEN 'arn:aws:iam::123456789012:role/' || sys.names[1 + (k * 7 + g % 5) % array_length(sys.names, 1)]
-                   ELSE sys.names[1 + (k * 7 + g % 5) % array_length(sys.names, 1)] || '@bench-project.iam.gserviceaccount.com' END,
-              CASE WHEN k % 2 = 0 THEN 'AssumedRole' ELSE 'serviceAccount' END,
-              '10.20.' || (g % 250) || '.' || (k % 250),
-              CASE WHEN k % 2 = 0 THEN 'aws-sdk-js/3.700.0' ELSE 'grpc-node-js/1.12.0' END,
-              s.refs[k], s.ids[k],
-              CASE WHEN r < 0.03 THEN (CASE WHEN k % 2 = 0 THEN 'AccessDenied' ELSE 'PERMISSION_DENIED' END) END,
-              jsonb_build_object('region', CASE WHEN k % 2 = 0 THEN 'eu-west-1' ELSE 'global' END, 'requestId', 'r-' || g)
-       FROM base, s, sys, c`,
+              CASE WHEN base.k % 2 = 0 THEN 'arn:aws:iam::123456789012:role/' || sys.name
+                   ELSE sys.name || '@bench-project.iam.gserviceaccount.com' END,
+              CASE WHEN base.k % 2 = 0 THEN 'AssumedRole' ELSE 'serviceAccount' END,
+              '10.20.' || (g % 250) || '.' || (base.k % 250),
+              CASE WHEN base.k % 2 = 0 THEN 'aws-sdk-js/3.700.0' ELSE 'grpc-node-js/1.12.0' END,
+              s.provider_ref, s.id,
+              CASE WHEN r < 0.03 THEN (CASE WHEN base.k % 2 = 0 THEN 'AccessDenied' ELSE 'PERMISSION_DENIED' END) END,
+              jsonb_build_object('region', CASE WHEN base.k % 2 = 0 THEN 'eu-west-1' ELSE 'global' END, 'requestId', 'r-' || g)
+       FROM base
+       JOIN s ON s.k = base.k
+       -- each secret is read by five systems' principals
+       JOIN sys ON sys.k = (base.k * 7 + g % 5) % base.systems
+       CROSS JOIN c`,
       [count],
     );
     await markSeeded(client, 'access_events', count);
