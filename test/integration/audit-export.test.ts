@@ -136,6 +136,21 @@ describe('CSV and JSON Lines exports', () => {
     expect(event.detail).toMatchObject({ source: 'audit-events', format: 'jsonl', targetId: target, rows: 12, complete: true });
   });
 
+  it('records a download stopped early as incomplete, with the rows it took', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    // ~1 KB per event: the text goes out in ~64 KB pieces, so this is many pieces.
+    await seedEvents({ targetId: target, count: 3000, detail: 'x'.repeat(1000) });
+    const download = await exportRows(auditor, auditEventsSource, parseAuditListQuery({ targetId: target }), 'csv');
+    for await (const _chunk of download.stream) break; // the client goes away after the first piece
+    const event = await exportEvent(auditor.user!.id);
+    expect(event.outcome).toBe('failed');
+    const detail = event.detail as { rows: number; complete: boolean };
+    expect(detail.complete).toBe(false);
+    expect(detail.rows).toBeGreaterThan(0);
+    expect(detail.rows).toBeLessThan(3000);
+  });
+
   it('keeps memory flat: 100k events stream with little retained heap', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
