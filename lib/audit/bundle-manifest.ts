@@ -20,7 +20,7 @@ export const ZBundleManifest = z.object({
   /** The covered instants: from inclusive, to exclusive; null means unbounded. */
   timeRange: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
   /** The newest audit event at export time; no exported event is newer. */
-  chainHead: z.object({ eventId: z.string(), hash: z.string().nullable() }).nullable(),
+  chainHead: z.object({ eventId: z.string(), hash: z.string().nullable(), seq: z.string().optional() }).nullable(),
   files: z.array(
     z.object({
       name: z.string(),

@@ -18,7 +18,8 @@ import path from 'node:path';
 import { callerFor } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
-import { canonicalEvent, canonicalJson, GENESIS_HASH, linkBreak, readChainBatch } from './chain';
+import { linkBreak, readChainBatch } from './chain';
+import { canonicalEvent, canonicalJson, GENESIS_HASH } from './chain-hash';
 import { recordAudit } from './record';
 
 export class PurgeRefused extends Error {}

@@ -7,7 +7,7 @@ import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import type { Changes } from './changes';
-import { eventHash } from './chain';
+import { eventHash } from './chain-hash';
 
 export type AuditEntry = {
   action: string;

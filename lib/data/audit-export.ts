@@ -1,7 +1,9 @@
 // Audit events as an export source: the audit trail's URL filters (lib/validation/audit-list)
 // applied with the audit page's own SQL conditions, read oldest first in keyset batches
-// on the primary key (constant memory at any size; no connection held between batches). Only the audit columns are exported,
-// and audit events never hold a secret value.
+// on the primary key (constant memory at any size; no connection held between batches).
+// Every audit column is exported, with the event's hash-chain fields (seq, prevHash, hash)
+// so anyone can recompute each event's hash from the file (lib/audit/bundle-chain.ts).
+// Audit events never hold a secret value.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
@@ -29,6 +31,9 @@ export const AUDIT_EXPORT_COLUMNS = [
   'requestId',
   'changes',
   'detail',
+  'seq',
+  'prevHash',
+  'hash',
 ] as const;
 
 export type AuditExportRow = {
@@ -47,6 +52,10 @@ export type AuditExportRow = {
   requestId: string | null;
   changes: unknown;
   detail: unknown;
+  /** The event's place in the hash chain (null for legacy events written before it). */
+  seq: string | null;
+  prevHash: string | null;
+  hash: string | null;
 };
 
 type Row = {
@@ -65,6 +74,9 @@ type Row = {
   request_id: string | null;
   changes: unknown;
   detail: unknown;
+  seq: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
 /** The filters that select rows (the page cursor does not: an export is the whole match). */
@@ -88,7 +100,8 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     if (after) where.push(Prisma.sql`e.id > ${after}::bigint`);
     const sql = Prisma.sql`
       SELECT e.id::text AS id, e.occurred_at, e.actor_id::text AS actor_id, e.actor_email, e.actor_role, e.action,
-             e.outcome, e.target_type, e.target_id, e.environment, e.ip, e.user_agent, e.request_id, e.changes, e.detail
+             e.outcome, e.target_type, e.target_id, e.environment, e.ip, e.user_agent, e.request_id, e.changes, e.detail,
+             e.seq::text AS seq, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash
       FROM audit_events e
       WHERE ${Prisma.join(where, ' AND ')}
       ORDER BY e.id
@@ -121,6 +134,9 @@ function toExportRow(r: Row): AuditExportRow {
     requestId: r.request_id,
     changes: r.changes,
     detail: r.detail,
+    seq: r.seq,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
@@ -153,6 +169,9 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
       requestId: row.requestId ?? '',
       changes: jsonCell(row.changes),
       detail: jsonCell(row.detail),
+      seq: row.seq ?? '',
+      prevHash: row.prevHash ?? '',
+      hash: row.hash ?? '',
     };
     return AUDIT_EXPORT_COLUMNS.map((k) => neutraliseFormula(cells[k]));
   },

@@ -256,7 +256,7 @@ describe('evidence bundles', () => {
     expect(manifest.generatedBy).toMatchObject({ id: auditor.user!.id, role: 'auditor' });
     // The hash chain's head when the bundle was made: a chained event's hash (the export's
     // own audit event came after it).
-    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/), seq: expect.stringMatching(/^\d+$/) });
     const chained = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_events WHERE encode(hash, 'hex') = ${manifest.chainHead!.hash}`;
     expect(chained[0].n).toBe(1);
     expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([

@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
+import type { ChainContinuity } from '@/lib/audit/bundle-chain';
 import type { UploadedBundleVerification } from '@/lib/data/bundle-verification';
 
 export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
@@ -65,7 +66,8 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
         <section aria-label="Verification result" className="space-y-4">
           {result.ok ? (
             <Alert tone="success">
-              The bundle verifies: the signature is valid and every file matches the manifest.
+              The bundle verifies: the signature is valid, every file matches the manifest, and the exported audit events
+              recompute to their hash chain.
               {result.signedByThisServer === true && ' It was signed by this server’s key.'}
               {result.signedByThisServer === false && ' It was signed by a key other than this server’s.'}
             </Alert>
@@ -107,9 +109,17 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
                   <dd className="font-mono text-xs">
                     event {m.chainHead?.eventId ?? '—'}
                     {m.chainHead?.hash ? ` · ${m.chainHead.hash}` : ''}
+                    {result.headInThisTrail === true && <Badge tone="green">in this server’s trail</Badge>}
+                    {result.headInThisTrail === false && <Badge tone="red">differs from this server’s trail</Badge>}
                   </dd>
                 </div>
               </>
+            )}
+            {result.chain && (
+              <div className="sm:col-span-2">
+                <dt className="text-slate-600">Hash chain</dt>
+                <dd>{describeChain(result.chain)}</dd>
+              </div>
             )}
           </dl>
           {result.files.length > 0 && (
@@ -148,4 +158,12 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
       )}
     </div>
   );
+}
+
+function describeChain(chain: ChainContinuity): string {
+  const parts = [`${chain.eventsChecked} event hashes recomputed`, `${chain.linksChecked} links checked`];
+  if (chain.gaps) parts.push(`${chain.gaps} gap${chain.gaps === 1 ? '' : 's'} where the filters left events out`);
+  if (chain.unchained) parts.push(`${chain.unchained} events from before the chain (not verifiable)`);
+  if (chain.reachesHead === true) parts.push('ends at the chain head');
+  return `${parts.join(' · ')}${chain.problems.length ? ' — with problems (listed above)' : ''}.`;
 }
