@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { verifyBundle } from '../lib/audit/bundle-verify';
-import { unique } from './support/db';
+import { insertAuditEvents, unique } from './support/db';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';
 
@@ -18,11 +18,17 @@ test('an auditor filters the trail, exports CSV and an evidence bundle, and both
   // Events for one made-up secret: 6 in production, 2 in staging (the filter leaves those out).
   const target = unique('e2e-export-secret');
   const insert = (environment: string, count: number) =>
-    db.query(
-      `INSERT INTO audit_events (occurred_at, actor_email, actor_role, action, outcome, target_type, target_id, environment, detail)
-       SELECT now(), 'someone@example.test', 'engineer', 'secret.update', 'success', 'secret', $1, $2, jsonb_build_object('n', i)
-       FROM generate_series(1, $3::int) AS i`,
-      [target, environment, count],
+    insertAuditEvents(
+      db,
+      Array.from({ length: count }, (_, n) => ({
+        actor_email: 'someone@example.test',
+        actor_role: 'engineer',
+        action: 'secret.update',
+        target_type: 'secret',
+        target_id: target,
+        environment,
+        detail: { n },
+      })),
     );
   await insert('production', 6);
   await insert('staging', 2);
@@ -63,6 +69,8 @@ test('an auditor filters the trail, exports CSV and an evidence bundle, and both
     ['audit-events.csv', 6],
     ['audit-events.jsonl', 6],
   ]);
+  // Chained events: each recomputes to its hash; the filters left gaps between them.
+  expect(result.chain).toMatchObject({ eventsChecked: 6, unchained: 0, problems: [] });
 
   // The verify page: the same bundle verifies; one changed byte is named.
   await page.getByRole('link', { name: 'Verify a bundle' }).click();

@@ -35,7 +35,7 @@ beforeAll(async () => {
     targetId: targets[i % 3],
     environment: i % 2 ? 'production' : 'staging',
     outcome: i % 7 === 0 ? 'failed' : 'success',
-    changes: { owner: { from: `team-${i}`, to: 'Zoë’s team' } },
+    changes: { owner: { before: `team-${i}`, after: 'Zoë’s team' } },
     detail: { n: i, ratio: i / 8, ok: i % 2 === 0, note: null },
   }));
   await recordAuditMany(db, engineer, entries);
