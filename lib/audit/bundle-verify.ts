@@ -10,6 +10,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { finished } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
@@ -91,8 +92,7 @@ async function measure(stream: Readable, format: TBundleFile['format'], onRecord
       await finished(parser).catch(fail);
     };
   } else {
-    let pending = '';
-    const line = (text: string) => {
+    const lines = lineSplitter((text) => {
       if (!text.trim()) return;
       try {
         const record: unknown = JSON.parse(text);
@@ -101,13 +101,9 @@ async function measure(stream: Readable, format: TBundleFile['format'], onRecord
       } catch {
         fail(new Error(`line ${records + 1} is not JSON`));
       }
-    };
-    feed = async (chunk) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const l of lines) line(l);
-    };
-    close = async () => line(pending);
+    });
+    feed = async (chunk) => lines.write(chunk);
+    close = async () => lines.end();
   }
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
@@ -118,6 +114,22 @@ async function measure(stream: Readable, format: TBundleFile['format'], onRecord
   // A CSV file's first record is its header.
   const rows = rowError ? null : format === 'csv' ? Math.max(records - 1, 0) : records;
   return { rows, bytes, sha256: hash.digest('hex'), rowError };
+}
+
+/** Calls onLine with each line of a byte stream; lines and characters may span chunks. */
+export function lineSplitter(onLine: (line: string) => void) {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  return {
+    write(chunk: Buffer) {
+      const lines = (pending + decoder.write(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    },
+    end() {
+      onLine(pending + decoder.end());
+    },
+  };
 }
 
 async function openZip(input: string | Buffer): Promise<yauzl.ZipFile> {
