@@ -82,9 +82,9 @@ export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuer
     archive.abort();
     for (const s of streams) s.destroy();
   });
-  for (const { name: source, filters, encode } of parts) {
+  for (const { name: sourceName, filters, encode } of parts) {
     for (const format of EXPORT_FORMATS) {
-      const name = `${source}.${format}`;
+      const name = `${sourceName}.${format}`;
       const { stream, ended } = encode(format);
       const digest = digesting();
       streams.push(stream, digest.transform);
@@ -95,7 +95,7 @@ export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuer
         (async () => {
           await finished(digest.transform);
           const end = await ended;
-          return { name, source, format, filters, rows: end.rows, ...digest.result() };
+          return { name, source: sourceName, format, filters, rows: end.rows, ...digest.result() };
         })(),
       );
     }
