@@ -134,7 +134,7 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
               <tbody>
                 {result.files.map((f) => (
                   <tr key={f.name}>
-                    <Td className="font-mono text-xs">{f.name}</Td>
+                    <Td className="font-mono text-xs whitespace-nowrap">{f.name}</Td>
                     <Td>
                       <Badge tone={f.ok ? 'green' : 'red'}>{f.ok ? 'matches' : 'does not match'}</Badge>
                     </Td>
