@@ -402,6 +402,8 @@ const ROUTES: Record<string, RouteRow> = {
   // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
   '/api/export/audit': { permission: 'audit.export', path: '/api/export/audit?format=jsonl' },
   '/api/export/audit/bundle': { permission: 'audit.export' },
+  // Provider access history as CSV / JSON Lines.
+  '/api/export/access': { permission: 'audit.export', path: '/api/export/access?format=csv' },
   // Bundle verification reads only the upload (an empty one answers 200 "not a zip").
   '/api/audit/verify-bundle': { permission: 'audit.read', method: 'POST' },
   // The import template: a header row and a made-up example, no inventory data.

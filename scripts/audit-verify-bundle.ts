@@ -22,7 +22,11 @@ if (m) {
   console.log(`Chain head: event ${m.chainHead?.eventId ?? '-'}${m.chainHead?.hash ? ` (${m.chainHead.hash})` : ''}`);
 }
 console.log(`Signature: ${result.signature}${result.signerTrusted ? ' (trusted key)' : ' (key in the bundle; pass --public-key to check the signer)'}`);
-for (const f of result.files) console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes`);
+const fileFilters = (name: string) => {
+  const filters = m?.files.find((f) => f.name === name)?.filters;
+  return filters ? ` (filters: ${Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'})` : '';
+};
+for (const f of result.files) console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes${fileFilters(f.name)}`);
 const c = result.chain;
 if (c) {
   const gaps = c.gaps ? `, ${c.gaps} gaps left by the filters` : '';

@@ -26,6 +26,8 @@ export const ZBundleManifest = z.object({
       name: z.string(),
       source: z.string(),
       format: z.enum(['csv', 'jsonl']),
+      /** The filters this file applied (each source maps the bundle's filters to its own). */
+      filters: z.record(z.string(), z.string()).optional(),
       rows: z.number().int().min(0),
       bytes: z.number().int().min(0),
       sha256: ZSha256,

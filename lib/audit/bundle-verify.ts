@@ -219,7 +219,7 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
 
     // The files; the audit events' JSON Lines file also feeds the chain check.
     const chainFile = manifest.files.find((f) => f.source === AUDIT_EVENTS_SOURCE && f.format === 'jsonl');
-    const chainCheck = chainFile ? new ChainContinuityCheck(chainFile.name, Object.keys(manifest.filters).length === 0) : null;
+    const chainCheck = chainFile ? new ChainContinuityCheck(chainFile.name, Object.keys(chainFile.filters ?? manifest.filters).length === 0) : null;
     for (const file of manifest.files) {
       const check: FileCheck = {
         name: file.name,

@@ -10,6 +10,7 @@ import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
 import type { ExportSource } from '@/lib/export/source';
+import { currentChainHead } from '@/lib/audit/chain-head';
 import type { TAuditListQuery } from '@/lib/validation/audit-list';
 import { actorFilter, filterConditions } from './audit-events';
 
@@ -151,6 +152,8 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
     for (const k of FILTER_KEYS) if (query[k] !== undefined) out[k] = String(query[k]);
     return out;
   },
+  // The chain head: every event the app writes is chained, so it is the newest event.
+  pin: async () => (await currentChainHead())?.eventId ?? null,
   rows: readBatches,
   csv(row) {
     const cells: Record<(typeof AUDIT_EXPORT_COLUMNS)[number], string> = {

@@ -249,7 +249,7 @@ describe('evidence bundles', () => {
     expect(result.signature).toBe('valid');
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual(['audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
+    expect([...files.keys()].sort()).toEqual(['access-events.csv', 'access-events.jsonl', 'audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });
@@ -259,9 +259,12 @@ describe('evidence bundles', () => {
     expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/), seq: expect.stringMatching(/^\d+$/) });
     const chained = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_events WHERE encode(hash, 'hex') = ${manifest.chainHead!.hash}`;
     expect(chained[0].n).toBe(1);
+    // Access history for the same filters rides along (none recorded for this target).
     expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
       ['audit-events.csv', AUDIT_EXPORT_BATCH + 5],
       ['audit-events.jsonl', AUDIT_EXPORT_BATCH + 5],
+      ['access-events.csv', 0],
+      ['access-events.jsonl', 0],
     ]);
     expect(parseCsv(files.get('audit-events.csv')!.toString())).toHaveLength(AUDIT_EXPORT_BATCH + 5);
 

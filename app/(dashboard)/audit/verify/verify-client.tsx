@@ -10,6 +10,13 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { ChainContinuity } from '@/lib/audit/bundle-chain';
 import type { UploadedBundleVerification } from '@/lib/data/bundle-verification';
 
+/** The filters a file of the bundle applied, as its manifest lists them. */
+function fileFilters(manifest: UploadedBundleVerification['manifest'] | undefined, name: string): string {
+  const filters = manifest?.files.find((f) => f.name === name)?.filters;
+  if (!filters) return '—';
+  return Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+}
+
 export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -128,6 +135,7 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
                 <tr>
                   <Th>File</Th>
                   <Th>Result</Th>
+                  <Th>Filters</Th>
                   <Th>Rows</Th>
                   <Th>Bytes</Th>
                   <Th>SHA-256 (manifest)</Th>
@@ -136,10 +144,11 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
               <tbody>
                 {result.files.map((f) => (
                   <tr key={f.name}>
-                    <Td className="font-mono text-xs">{f.name}</Td>
+                    <Td className="font-mono text-xs whitespace-nowrap">{f.name}</Td>
                     <Td>
                       <Badge tone={f.ok ? 'green' : 'red'}>{f.ok ? 'matches' : 'does not match'}</Badge>
                     </Td>
+                    <Td className="font-mono text-xs">{fileFilters(m, f.name)}</Td>
                     <Td>
                       {f.actual.rows ?? '?'} / {f.expected.rows}
                     </Td>
