@@ -5,14 +5,11 @@
 // filters that map and still verify; and events ingested from the CloudTrail emulator
 // after real reads and writes reach the export without any value.
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ZipArchive } from 'archiver';
 import { parse } from 'csv-parse/sync';
 import { NextRequest } from 'next/server';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ingestAccessEvents } from '@/lib/access/ingest';
 import { ZBundleManifest } from '@/lib/audit/bundle-manifest';
@@ -20,14 +17,13 @@ import { verifyBundle } from '@/lib/audit/bundle-verify';
 import type { Caller } from '@/lib/auth/caller';
 import { systemClock } from '@/lib/clock';
 import { ACCESS_EXPORT_BATCH, ACCESS_EXPORT_COLUMNS, accessEventsSource } from '@/lib/data/access-export';
-import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
 import { exportRows } from '@/lib/data/exports';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAccessExportQuery } from '@/lib/validation/access-export';
-import { parseAuditListQuery } from '@/lib/validation/audit-list';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
+import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -41,8 +37,6 @@ beforeEach(() => {
   session.caller = null;
 });
 
-const text = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
-const bytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
 const parseJsonl = (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -62,7 +56,7 @@ async function seedAccess(s: Seed) {
 
 async function exportText(caller: Caller, params: Record<string, string>, format: 'csv' | 'jsonl') {
   const download = await exportRows(caller, accessEventsSource, parseAccessExportQuery(params), format);
-  return text(download.stream);
+  return streamText(download.stream);
 }
 
 /** The export's own audit event, written when its stream ended. */
@@ -150,7 +144,7 @@ describe('access-history exports', () => {
     const download = await exportRows(auditor, accessEventsSource, parseAccessExportQuery({ principal }), 'csv');
     // Stored after the export started (even with an older time): not part of it.
     await seedAccess({ connectionId: connection.id, principal, at: '2026-01-01T00:00:00Z', count: 3 });
-    const rows = parseCsv(await text(download.stream));
+    const rows = parseCsv(await streamText(download.stream));
     expect(rows).toHaveLength(total);
     expect(new Set(rows.map((r) => r.id)).size).toBe(total);
     const times = rows.map((r) => r.occurredAt);
@@ -238,29 +232,12 @@ describe('who may export access history', () => {
   });
 });
 
-async function readZip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', async (entry: yauzl.Entry) => {
-      const stream = await zip.openReadStreamPromise(entry);
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      files.set(entry.fileName, Buffer.concat(chunks));
-      zip.readEntry();
-    });
-    zip.once('end', resolve);
-    zip.once('error', reject);
-    zip.readEntry();
-  });
-  return files;
-}
 
 describe('evidence bundles with access history', () => {
   it('the audit target secret, environment and time range select the access events; the bundle verifies', async () => {
     const auditor = await callerAs('auditor');
     const { prod } = await scenario();
-    const zip = await bytes((await exportEvidenceBundle(auditor, parseAuditListQuery({ targetType: 'secret', targetId: prod.id, environment: 'production', from: '2026-03-01', to: '2026-03-31' }))).stream);
+    const zip = await makeBundle(auditor, { targetType: 'secret', targetId: prod.id, environment: 'production', from: '2026-03-01', to: '2026-03-31' });
     const result = await verifyBundle(zip);
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
@@ -285,11 +262,7 @@ describe('evidence bundles with access history', () => {
     // One changed byte in an access file is named.
     const csv = Buffer.from(files.get('access-events.csv')!);
     csv[csv.length - 5] ^= 0x01;
-    const archive = new ZipArchive();
-    const done = bytes(archive);
-    for (const [name, content] of files) archive.append(name === 'access-events.csv' ? csv : content, { name });
-    await archive.finalize();
-    const tampered = await verifyBundle(await done);
+    const tampered = await verifyBundle(await writeZip(new Map(files).set('access-events.csv', csv)));
     expect(tampered.ok).toBe(false);
     expect(tampered.problems[0]).toBe('access-events.csv: SHA-256 does not match the manifest.');
   });
@@ -331,7 +304,7 @@ describe('events ingested from the CloudTrail emulator', () => {
       ['GetSecretValue', APP, secret.name],
       ['PutSecretValue', APP, secret.name],
     ]);
-    const zip = await bytes((await exportEvidenceBundle(auditor, parseAuditListQuery({ targetType: 'secret', targetId: secret.id }))).stream);
+    const zip = await makeBundle(auditor, { targetType: 'secret', targetId: secret.id });
     const files = await readZip(zip);
     expect((await verifyBundle(zip)).ok).toBe(true);
     for (const canary of canaries) {

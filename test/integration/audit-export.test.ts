@@ -7,10 +7,8 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ZipArchive } from 'archiver';
 import { parse } from 'csv-parse/sync';
 import { NextRequest } from 'next/server';
 import yauzl from 'yauzl';
@@ -24,6 +22,7 @@ import { exportRows } from '@/lib/data/exports';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
+import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -39,8 +38,6 @@ beforeEach(() => {
   session.caller = null;
 });
 
-const text = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
-const bytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 
 type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
 
@@ -56,7 +53,7 @@ async function seedEvents(s: Seed) {
 
 async function exportText(caller: Caller, params: Record<string, string>, format: 'csv' | 'jsonl') {
   const download = await exportRows(caller, auditEventsSource, parseAuditListQuery(params), format);
-  return text(download.stream);
+  return streamText(download.stream);
 }
 
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
@@ -112,7 +109,7 @@ describe('CSV and JSON Lines exports', () => {
     const download = await exportRows(auditor, auditEventsSource, parseAuditListQuery({ targetId: target }), 'csv');
     // Recorded after the export started: not part of it (the export is one consistent slice).
     await seedEvents({ targetId: target, count: 3 });
-    const ids = parseCsv(await text(download.stream)).map((r) => BigInt(r.id));
+    const ids = parseCsv(await streamText(download.stream)).map((r) => BigInt(r.id));
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
@@ -204,35 +201,8 @@ describe('who may export', () => {
 // ---------------------------------------------------------------------------------
 // Evidence bundles
 
-async function readZip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', async (entry: yauzl.Entry) => {
-      const stream = await zip.openReadStreamPromise(entry);
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      files.set(entry.fileName, Buffer.concat(chunks));
-      zip.readEntry();
-    });
-    zip.once('end', resolve);
-    zip.once('error', reject);
-    zip.readEntry();
-  });
-  return files;
-}
 
-async function writeZip(files: Map<string, Buffer>): Promise<Buffer> {
-  const archive = new ZipArchive();
-  const done = bytes(archive);
-  for (const [name, content] of files) archive.append(content, { name });
-  await archive.finalize();
-  return done;
-}
 
-async function makeBundle(caller: Caller, params: Record<string, string>) {
-  return bytes((await exportEvidenceBundle(caller, parseAuditListQuery(params))).stream);
-}
 
 describe('evidence bundles', () => {
   it('hold both files, a signed manifest with counts, hashes and the chain head, and verify', async () => {

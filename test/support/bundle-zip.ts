@@ -9,9 +9,11 @@ import type { Caller } from '@/lib/auth/caller';
 import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 
+export const streamText = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
 export const streamBytes = async (stream: Readable) =>
   Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 
+/** A bundle for the audit trail's URL filters, as downloaded. */
 export async function makeBundle(caller: Caller, params: Record<string, string>): Promise<Buffer> {
   return streamBytes((await exportEvidenceBundle(caller, parseAuditListQuery(params))).stream);
 }
