@@ -19,7 +19,7 @@ export function RetentionPeriod({ retentionDays, now }: { retentionDays: number 
     <>
       <strong className="font-semibold">{days(retentionDays)}.</strong> Events from before{' '}
       <time dateTime={retentionCutoff(retentionDays, now).toISOString()}>{formatDay(retentionCutoff(retentionDays, now).toISOString())}</time>{' '}
-      may be purged by the operator; nothing is deleted automatically.
+      may be purged by the operator.
     </>
   );
 }

@@ -12,7 +12,7 @@ export function RetentionLine({ retention, canChange }: { retention: AuditRetent
       <h2 id="retention-title" className="inline font-semibold text-slate-900">
         Retention:
       </h2>{' '}
-      <RetentionPeriod retentionDays={retention.retentionDays} now={new Date()} />{' '}
+      <RetentionPeriod retentionDays={retention.retentionDays} now={new Date()} /> Nothing is deleted automatically.{' '}
       {lastPurge ? (
         <>
           Last purge {formatDay(lastPurge.at)}: {lastPurge.eventsPurged.toLocaleString('en')} events from before{' '}
