@@ -90,7 +90,7 @@ export function RetentionForm({
           />
           <p aria-live="polite" className="text-sm text-amber-800">
             {short &&
-              'Shorter than a year. Regulators often need at least 12 months of audit history (PCI DSS asks for 12 months, SOX and ISO 27001 audits look back a year or more).'}
+              'Shorter than a year. Regulators and annual audits often need at least 12 months of audit history (PCI DSS asks for 12 months).'}
           </p>
         </div>
       )}

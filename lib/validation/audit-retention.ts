@@ -3,8 +3,8 @@
 // Bounds, and why: a period shorter than 90 days is refused, because an incident is often
 // noticed weeks after it began and its evidence must still be there; PCI DSS (10.5.1) asks
 // for the most recent three months to stay immediately available. The form warns below
-// 365 days: most regimes (PCI DSS's 12 months, SOX and ISO 27001 audits looking back a
-// year or more) need at least a year. 36,500 days (100 years) is the upper bound; to keep
+// 365 days: regulators and annual audits usually want at least a year of history (PCI DSS
+// asks for 12 months). 36,500 days (100 years) is the upper bound; to keep
 // events longer, choose "keep forever", which is also the default.
 import { z } from 'zod';
 import { blankToUndefined } from './parse';
