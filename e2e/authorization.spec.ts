@@ -330,6 +330,17 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('classification_policies'),
   },
 
+  // The audit retention period (app/(dashboard)/settings/retention/actions.ts). The period
+  // flips between two values, so the permitted call always changes the row.
+  updateAuditRetentionAction: {
+    permission: 'admin.retention',
+    args: async ({ db }) => {
+      const { rows } = await db.query<{ retention_days: number | null }>('SELECT retention_days FROM audit_settings WHERE id = 1');
+      return [{ keep: 'days', retentionDays: String(rows[0].retention_days === 3650 ? 3651 : 3650) }];
+    },
+    snapshot: tables('audit_settings'),
+  },
+
   // Notification channels (app/(dashboard)/settings/notifications/actions.ts).
   createChannelAction: {
     permission: 'admin.notifications',

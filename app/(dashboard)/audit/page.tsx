@@ -10,6 +10,7 @@ import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
 import { latestChainStatus } from '@/lib/audit/verifications';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
+import { getAuditRetention } from '@/lib/data/audit-retention';
 import { ForbiddenError } from '@/lib/errors';
 import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { can } from '@/lib/auth/permissions';
@@ -20,6 +21,7 @@ import { listEnvironments } from '@/lib/data/catalog';
 import { accessQueryForAudit } from '@/lib/validation/access-export';
 import { AuditEventRow } from './audit-client';
 import { ChainStatusPanel } from './chain-status';
+import { RetentionLine } from './retention-line';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -156,7 +158,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const [actions, chainStatus] = await Promise.all([listAuditActions(caller), latestChainStatus(caller)]);
+  const [actions, chainStatus, retention] = await Promise.all([
+    listAuditActions(caller),
+    latestChainStatus(caller),
+    getAuditRetention(caller),
+  ]);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
   // The export links carry exactly the filters in the URL (never the page cursor).
@@ -170,6 +176,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
         actions={<LinkButton href="/audit/verify">Verify a bundle</LinkButton>}
       />
       <ChainStatusPanel status={chainStatus} />
+      <RetentionLine retention={retention} canChange={can(caller.user.role, 'admin.retention')} />
       <Filters query={query} actions={actions} />
       {can(caller.user.role, 'audit.export') && (
         <>
