@@ -1,8 +1,8 @@
 // The Access tab through the real UI: readers from stored access events set against the
 // declared consuming systems (undeclared readers, silent systems), the raw events shown
-// to an auditor and not to a viewer, the GCP "Data Access logs look off" notice, and the
-// inventory's "not read in N days" filter. Screenshots go to test-results/screenshots/.
-import { mkdirSync } from 'node:fs';
+// (and their export) to an auditor and not to a viewer, the GCP "Data Access logs look
+// off" notice, and the inventory's "not read in N days" filter. Screenshots go to test-results/screenshots/.
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectSecret, environmentId, insertConnection, insertSecret, insertSystem, insertTeam, unique, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
@@ -49,6 +49,15 @@ test('the Access tab shows who reads a secret against its declared systems', asy
   // Auditors see the raw events.
   await expect(page.getByRole('table', { name: 'Access events, newest first' }).getByText('10.9.8.7').first()).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, 'access-tab.png'), fullPage: true });
+  // ... and export the secret's whole access history.
+  const download = page.waitForEvent('download');
+  await page.getByRole('group', { name: 'Export access history' }).getByRole('button', { name: 'Access history JSON Lines' }).click();
+  const lines = readFileSync(await (await download).path(), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  expect(lines.map((l) => [l.secretId, l.principal])).toEqual([
+    [secret.id, ROLE],
+    [secret.id, MALLORY],
+    [secret.id, ROLE],
+  ]);
 
   // The inventory filter (last_read_at is what ingestion keeps): last read 10 days ago.
   await db.query(`UPDATE secrets SET last_read_at = now() - interval '10 days' WHERE id = $1`, [secret.id]);

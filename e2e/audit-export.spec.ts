@@ -1,13 +1,14 @@
 // Exports for auditors, in the browser: an auditor filters the audit trail, downloads the
 // CSV and an evidence bundle for exactly those filters, and the files hold the filtered
-// events and verify (here with verifyBundle against the server's key, and on the app's
-// verify page, which also names a tampered file). A viewer gets no export.
+// events, the secret's provider access history, and verify (here with verifyBundle against
+// the server's key, and on the app's verify page, which also names a tampered file); the
+// access-history panel exports with its own filters. A viewer gets no export.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { verifyBundle } from '../lib/audit/bundle-verify';
-import { unique } from './support/db';
+import { connectSecret, environmentId, insertAuditEvents, insertConnection, insertSecret, insertTeam } from './support/db';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';
 
@@ -15,17 +16,41 @@ import { RESULTS_DIR } from './support/state';
 const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 test('an auditor filters the trail, exports CSV and an evidence bundle, and both verify', async ({ db, e2e, signedInContext }) => {
-  // Events for one made-up secret: 6 in production, 2 in staging (the filter leaves those out).
-  const target = unique('e2e-export-secret');
+  // Audit events for one secret: 6 in production, 2 in staging (the filter leaves those out).
+  const team = await insertTeam(db);
+  const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'production') });
+  const target = secret.id;
   const insert = (environment: string, count: number) =>
-    db.query(
-      `INSERT INTO audit_events (occurred_at, actor_email, actor_role, action, outcome, target_type, target_id, environment, detail)
-       SELECT now(), 'someone@example.test', 'engineer', 'secret.update', 'success', 'secret', $1, $2, jsonb_build_object('n', i)
-       FROM generate_series(1, $3::int) AS i`,
-      [target, environment, count],
+    insertAuditEvents(
+      db,
+      Array.from({ length: count }, (_, n) => ({
+        actor_email: 'someone@example.test',
+        actor_role: 'engineer',
+        action: 'secret.update',
+        target_type: 'secret',
+        target_id: target,
+        environment,
+        detail: { n },
+      })),
     );
   await insert('production', 6);
   await insert('staging', 2);
+  // Its provider access history (as ingestion stores it): 4 reads by the app, 1 denied
+  // read by someone else; and a read of another secret, which no export here includes.
+  const connection = await insertConnection(db, { kind: 'aws', region: 'eu-west-1' });
+  await connectSecret(db, secret.id, connection.id, 'prod/db');
+  const other = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'production') });
+  const access = (secretId: string, principal: string, errorCode: string | null, count: number) =>
+    db.query(
+      `INSERT INTO access_events (id, connection_id, provider_event_id, occurred_at, event_name, principal, principal_type, source_ip, user_agent, secret_ref, secret_id, error_code)
+       SELECT gen_random_uuid(), $1, gen_random_uuid()::text, now() - (i || ' minutes')::interval, 'GetSecretValue', $2, 'AssumedRole', '10.9.8.7', 'aws-sdk-js', 'prod/db', $3, $4
+       FROM generate_series(1, $5::int) AS i`,
+      [connection.id, principal, secretId, errorCode, count],
+    );
+  const APP = 'arn:aws:iam::123456789012:role/e2e-export-app';
+  await access(secret.id, APP, null, 4);
+  await access(secret.id, 'arn:aws:iam::123456789012:user/mallory', 'AccessDeniedException', 1);
+  await access(other.id, APP, null, 2);
 
   const auditor = await signedInContext('auditor');
   const page = await (await auditor.browserContext()).newPage();
@@ -62,7 +87,30 @@ test('an auditor filters the trail, exports CSV and an evidence bundle, and both
   expect(result.files.map((f) => [f.name, f.actual.rows])).toEqual([
     ['audit-events.csv', 6],
     ['audit-events.jsonl', 6],
+    ['access-events.csv', 5],
+    ['access-events.jsonl', 5],
   ]);
+  // Chained events: each recomputes to its hash; the filters left gaps between them.
+  expect(result.chain).toMatchObject({ eventsChecked: 6, unchained: 0, problems: [] });
+  expect(result.manifest?.files.find((f) => f.name === 'access-events.csv')?.filters).toEqual({ secret: target, environment: 'production' });
+
+  // The access-history panel: prefilled from the filters that map, narrowed to the app's reads.
+  await page.getByText('Export provider access history').click();
+  const panel = page.getByRole('group', { name: 'Access history filters' });
+  await expect(panel.getByLabel('Secret id')).toHaveValue(target);
+  await expect(panel.getByLabel('Environment')).toHaveValue('production');
+  await panel.getByLabel('Principal').fill(APP);
+  await page.screenshot({ path: `${SHOTS}/audit-access-export.png`, fullPage: true });
+  const accessDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Access history CSV' }).click();
+  const accessRows = parse(readFileSync(await (await accessDownload).path()), { bom: true, columns: true }) as Record<string, string>[];
+  expect(accessRows).toHaveLength(4);
+  expect(accessRows.every((r) => r.secretId === target && r.principal === APP && r.secretName === secret.name && r.outcome === 'success')).toBe(true);
+  // A malformed filter is refused with the server's message, and nothing downloads.
+  await panel.getByLabel('Principal').fill('');
+  await panel.getByLabel('Secret id').fill('not-a-secret-id');
+  await page.getByRole('button', { name: 'Access history JSON Lines' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'secret: Use a secret id (a UUID).' })).toBeVisible();
 
   // The verify page: the same bundle verifies; one changed byte is named.
   await page.getByRole('link', { name: 'Verify a bundle' }).click();
@@ -97,11 +145,14 @@ test('a viewer cannot export: no buttons, and the export routes refuse them', as
   await page.goto('/audit');
   await expect(page.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Evidence bundle' })).toHaveCount(0);
+  await expect(page.getByText('Export provider access history')).toHaveCount(0);
 
   const mark = await auditMark();
   expect((await viewer.request.get('/api/export/audit?format=csv')).status()).toBe(403);
   expect((await viewer.request.get('/api/export/audit/bundle')).status()).toBe(403);
+  expect((await viewer.request.get('/api/export/access?format=csv')).status()).toBe(403);
   expect(await auditEvents({ afterId: mark, actorId: viewer.user.id })).toMatchObject([
+    { action: 'audit.export', outcome: 'denied', detail: { permission: 'audit.export' } },
     { action: 'audit.export', outcome: 'denied', detail: { permission: 'audit.export' } },
     { action: 'audit.export', outcome: 'denied', detail: { permission: 'audit.export' } },
   ]);

@@ -330,6 +330,17 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('classification_policies'),
   },
 
+  // The audit retention period (app/(dashboard)/settings/retention/actions.ts). The period
+  // flips between two values, so the permitted call always changes the row.
+  updateAuditRetentionAction: {
+    permission: 'admin.retention',
+    args: async ({ db }) => {
+      const { rows } = await db.query<{ retention_days: number | null }>('SELECT retention_days FROM audit_settings WHERE id = 1');
+      return [{ keep: 'days', retentionDays: String(rows[0].retention_days === 3650 ? 3651 : 3650) }];
+    },
+    snapshot: tables('audit_settings'),
+  },
+
   // Notification channels (app/(dashboard)/settings/notifications/actions.ts).
   createChannelAction: {
     permission: 'admin.notifications',
@@ -402,6 +413,8 @@ const ROUTES: Record<string, RouteRow> = {
   // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
   '/api/export/audit': { permission: 'audit.export', path: '/api/export/audit?format=jsonl' },
   '/api/export/audit/bundle': { permission: 'audit.export' },
+  // Provider access history as CSV / JSON Lines.
+  '/api/export/access': { permission: 'audit.export', path: '/api/export/access?format=csv' },
   // Bundle verification reads only the upload (an empty one answers 200 "not a zip").
   '/api/audit/verify-bundle': { permission: 'audit.read', method: 'POST' },
   // The import template: a header row and a made-up example, no inventory data.

@@ -14,7 +14,9 @@ function create() {
   pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
   const client = new PrismaClient({
     adapter: new PrismaPg(pool),
-    omit: { user: { passwordHash: true, inviteCodeHash: true } },
+    // access_events.seq (a bigint) only orders and pins exports, in their own SQL;
+    // omitted so access-event rows stay plain JSON-serialisable objects.
+    omit: { user: { passwordHash: true, inviteCodeHash: true }, accessEvent: { seq: true } },
   });
   return { pool, client };
 }

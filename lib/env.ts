@@ -51,12 +51,6 @@ const ZEnv = z.object({
   NOTIFICATION_SIGNING_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'NOTIFICATION_SIGNING_KEY must be at least 32 characters',
   }),
-  // Audit retention: events older than this many days may be purged by
-  // `npm run audit:purge` (which exports them first). Unset: nothing may be purged.
-  AUDIT_RETENTION_DAYS: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.coerce.number().int().min(1).max(36_500).optional(),
-  ),
   // Access history: log API endpoints for every connection (private endpoints, emulators).
   // Unset: CloudTrail's regional endpoint and logging.googleapis.com.
   CLOUDTRAIL_ENDPOINT: optionalString,

@@ -1,8 +1,9 @@
 // `npm run audit:purge -- --before <date> --export <file>`: the only way audit events
 // leave the database (lib/audit/purge.ts). Exports the events older than <date> to
 // <file> (JSON Lines; the file must not exist yet), records a checkpoint and deletes
-// them. Refused for dates inside the retention period (AUDIT_RETENTION_DAYS) and when
-// the chain to be purged does not verify. Needs the database's credentials: run it as
+// them. Refused while the retention period is "keep forever" (the default), for dates
+// inside the period an administrator set (Settings -> Audit retention), and when the
+// chain to be purged does not verify. Needs the database's credentials: run it as
 // the operator who owns the deployment.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // `npm run audit:verify-bundle <bundle.zip> [--public-key <pem file>]`: verifies an evidence
-// bundle's signature, file hashes and row counts, prints every mismatch, and exits 0 only
+// bundle's signature, file hashes, row counts and the audit events' hash chain, prints every mismatch, and exits 0 only
 // when the bundle is intact. Without --public-key the bundle's own key is used (proves
 // integrity, not origin): pass the server's published key to check who signed it.
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,18 @@ if (m) {
   console.log(`Chain head: event ${m.chainHead?.eventId ?? '-'}${m.chainHead?.hash ? ` (${m.chainHead.hash})` : ''}`);
 }
 console.log(`Signature: ${result.signature}${result.signerTrusted ? ' (trusted key)' : ' (key in the bundle; pass --public-key to check the signer)'}`);
-for (const f of result.files) console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes`);
+const fileFilters = (name: string) => {
+  const filters = m?.files.find((f) => f.name === name)?.filters;
+  return filters ? ` (filters: ${Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'})` : '';
+};
+for (const f of result.files) console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes${fileFilters(f.name)}`);
+const c = result.chain;
+if (c) {
+  const gaps = c.gaps ? `, ${c.gaps} gaps left by the filters` : '';
+  const legacy = c.unchained ? `, ${c.unchained} events from before the chain` : '';
+  const head = c.reachesHead ? ', ends at the chain head' : '';
+  console.log(`${c.problems.length ? 'FAIL' : 'ok  '} hash chain: ${c.eventsChecked} events recomputed, ${c.linksChecked} links checked${gaps}${legacy}${head}`);
+}
 if (result.ok) {
   console.log('The bundle verifies.');
 } else {

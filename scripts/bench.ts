@@ -4,7 +4,7 @@
 //      between runs and named by its sizes; each part is seeded once (bench_seed records
 //      it) because the audit part takes minutes:
 //      - inventory: set-based SQL, 200 teams, 2,000 systems, 100,000 secrets over 3 environments;
-//      - audit events: hash-chained with lib/audit/chain.ts and loaded with COPY (seed-audit.ts);
+//      - audit events: hash-chained with lib/audit/chain-hash.ts and loaded with COPY (seed-audit.ts);
 //      - access events: set-based SQL over the seeded secrets and systems.
 //      Then VACUUM ANALYZE (stale statistics made exports 4x slower).
 //   2. The production server (`next build` first if there is no build).
@@ -14,8 +14,9 @@
 //   4. The same page statement the list runs (lib/data/secret-list-sql.ts) over raw pg
 //      connections at the same concurrency: the raw SQL p95 of the default view (and,
 //      for information, its counts statement, which the app caches per view).
-//   5. A ~1M-row audit CSV export through the route, next to COPY of the same rows, with
-//      the server's RSS sampled during the export (audit-measure.ts).
+//   5. A ~1M-row audit CSV export and the whole access-history CSV export through their
+//      routes, each next to COPY of the same rows, with the server's RSS sampled during the
+//      export (audit-measure.ts).
 // Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
 // BENCH_SECONDS (per view), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT.
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
@@ -30,7 +31,7 @@ import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
 import { applyMigrations } from './lib/schema-engine.mjs';
 import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
-import { auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
+import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
 import { AUDITOR_EMAIL, AUDITOR_PASSWORD, markSeeded, seedAccessEvents, seedAuditEvents, seededParts } from './bench/seed-audit';
 
@@ -258,9 +259,12 @@ async function auditBench(base: string, url: string, serverPid: number) {
   }
   const exportClient = new pg.Client({ connectionString: url });
   await exportClient.connect();
-  const spec = await auditExportSpec(exportClient, AUDIT_EVENTS, EXPORT_ROWS).finally(() => exportClient.end().catch(() => {}));
+  const spec = await auditExportSpec(exportClient, AUDIT_EVENTS, EXPORT_ROWS);
+  const accessSpec = await accessExportSpec(exportClient).finally(() => exportClient.end().catch(() => {}));
   await untilIdle(url);
   const exported: ExportResult = await measureExport(base, cookie, url, serverPid, spec);
+  await untilIdle(url);
+  const accessExported: ExportResult = await measureExport(base, cookie, url, serverPid, accessSpec);
 
   // The mix: every audit view's responses together, each view weighing the same.
   const mix = views.audit.map((v) => results[v.key].latencies);
@@ -274,6 +278,11 @@ async function auditBench(base: string, url: string, serverPid: number) {
       `(${((100 * exported.rowsPerS) / exported.copyRowsPerS).toFixed(0)} %)`,
   );
   console.log(`server RSS during the export: ${exported.rssBaselineMb.toFixed(0)} MB before, peak ${exported.rssPeakMb.toFixed(0)} MB`);
+  console.log(
+    `export ${accessSpec.path}: ${accessExported.rows} rows, ${(accessExported.bytes / 1e6).toFixed(0)} MB in ${accessExported.seconds.toFixed(1)} s = ` +
+      `${Math.round(accessExported.rowsPerS)} rows/s; COPY of the same rows: ${Math.round(accessExported.copyRowsPerS)} rows/s ` +
+      `(${((100 * accessExported.rowsPerS) / accessExported.copyRowsPerS).toFixed(0)} %); server RSS ${accessExported.rssBaselineMb.toFixed(0)} MB before, peak ${accessExported.rssPeakMb.toFixed(0)} MB`,
+  );
   return {
     audit_events: AUDIT_EVENTS,
     access_events: ACCESS_EVENTS,
@@ -286,6 +295,10 @@ async function auditBench(base: string, url: string, serverPid: number) {
     export_copy_ratio: Number((exported.rowsPerS / exported.copyRowsPerS).toFixed(2)),
     export_peak_rss_mb: Math.round(exported.rssPeakMb - exported.rssBaselineMb),
     export_rss_abs_peak_mb: Math.round(exported.rssPeakMb),
+    access_export_rows: accessExported.rows,
+    access_export_rows_per_s: Math.round(accessExported.rowsPerS),
+    access_copy_rows_per_s: Math.round(accessExported.copyRowsPerS),
+    access_export_peak_rss_mb: Math.round(accessExported.rssPeakMb - accessExported.rssBaselineMb),
   };
 }
 

@@ -16,6 +16,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
   { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
   { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
+  { href: '/settings/retention', label: 'Audit retention', permission: 'admin.retention' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

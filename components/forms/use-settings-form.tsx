@@ -1,14 +1,16 @@
 'use client';
-// The create/edit form of a settings record (provider connection, notification channel):
-// submits through useActionForm, moves focus to the first invalid field (or the error),
-// says "Saved." after an edit and goes to the new record's page after a create.
+// The create/edit form of a settings record (provider connection, notification channel,
+// the audit retention period): submits through useActionForm, moves focus to the first
+// invalid field (or the error), says "Saved." after an edit and goes to the new record's
+// page after a create.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import type { FieldErrors } from '@/lib/errors';
 import { useActionForm } from './use-action-form';
 
-type SaveResult = { ok: true; id: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+// A create answers with the new record's id; an edit needs none.
+type SaveResult = { ok: true; id?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
 export function useSettingsForm({
   editing,
@@ -17,8 +19,8 @@ export function useSettingsForm({
 }: {
   editing: boolean;
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
-  /** The record's page, where a create lands. */
-  pageOf: (id: string) => string;
+  /** The record's page, where a create lands (singleton settings are only ever edited). */
+  pageOf?: (id: string) => string;
 }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
@@ -30,10 +32,11 @@ export function useSettingsForm({
       return action(values);
     },
     (result) => {
-      if (editing) {
+      if (!editing && pageOf && result.id) router.push(pageOf(result.id));
+      else {
         setSaved(true);
         router.refresh();
-      } else router.push(pageOf(result.id));
+      }
     },
   );
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import type { Role } from '../../generated/prisma/enums';
+import { appendStatement, chainEvents, HEAD_FOR_UPDATE, type ChainHeadRow, type EventContent } from '../../lib/audit/chain-append';
 
 export type Db = pg.Pool;
 
@@ -160,6 +161,45 @@ export async function insertIncident(db: Db, secretId: string, allStepsDone = fa
     );
   }
   return rows[0];
+}
+
+/**
+ * Audit events as the app writes them: appended to the hash chain (the app's own chain
+ * statement, so the trail still verifies), at the database's now. Unset columns are null.
+ */
+export async function insertAuditEvents(db: Db, events: (Partial<EventContent> & Pick<EventContent, 'action'>)[]): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<ChainHeadRow>(HEAD_FOR_UPDATE, [events.length]);
+    const chained = chainEvents(
+      { ...rows[0], seq: BigInt(rows[0].seq) },
+      events.map((e) => ({
+        occurred_at: rows[0].now,
+        actor_id: null,
+        actor_email: null,
+        actor_role: null,
+        target_type: null,
+        target_id: null,
+        environment: null,
+        outcome: 'success',
+        ip: null,
+        user_agent: null,
+        request_id: null,
+        changes: null,
+        detail: null,
+        ...e,
+      })),
+    );
+    const statement = appendStatement(chained);
+    await client.query(statement.text, statement.values);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**

@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'audit.export',
   'audit.list',
   'audit.purge',
+  'audit.retention',
+  'audit.retention_update',
   'audit.verify_bundle',
   'auth.sign_in',
   'auth.sign_out',
@@ -77,6 +79,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** Target types the audit trail's filter suggests (free text is accepted too). */
 export const AUDIT_TARGET_TYPES = [
   'audit_event',
+  'audit_settings',
   'classification_policy',
   'environment',
   'incident',

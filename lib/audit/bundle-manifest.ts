@@ -20,12 +20,14 @@ export const ZBundleManifest = z.object({
   /** The covered instants: from inclusive, to exclusive; null means unbounded. */
   timeRange: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
   /** The newest audit event at export time; no exported event is newer. */
-  chainHead: z.object({ eventId: z.string(), hash: z.string().nullable() }).nullable(),
+  chainHead: z.object({ eventId: z.string(), hash: z.string().nullable(), seq: z.string().optional() }).nullable(),
   files: z.array(
     z.object({
       name: z.string(),
       source: z.string(),
       format: z.enum(['csv', 'jsonl']),
+      /** The filters this file applied (each source maps the bundle's filters to its own). */
+      filters: z.record(z.string(), z.string()).optional(),
       rows: z.number().int().min(0),
       bytes: z.number().int().min(0),
       sha256: ZSha256,

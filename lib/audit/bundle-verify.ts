@@ -1,12 +1,16 @@
 // Verifies an evidence bundle: the manifest's Ed25519 signature (against the key in the
 // bundle, or a trusted key the verifier supplies), then every file the manifest lists:
 // present, the same SHA-256 and size, the same number of rows (CSV records after the
-// header, JSON Lines objects), and no file in the zip the manifest does not list.
+// header, JSON Lines objects), and no file in the zip the manifest does not list. Then
+// the hash chain's continuity across the exported audit events (lib/audit/bundle-chain.ts),
+// recomputed from the JSON Lines file: the signature proves who made the bundle, the
+// chain proves the events are the ones the trail recorded, in order, up to its head.
 // Reads each entry as a stream, so a large bundle is checked in constant memory.
 // Every problem is named; the bundle is valid only when there are none.
 import { createHash, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { finished } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
@@ -19,6 +23,7 @@ import {
   type TBundleFile,
   type TBundleManifest,
 } from './bundle-manifest';
+import { ChainContinuityCheck, type ChainContinuity } from './bundle-chain';
 
 export type FileCheck = {
   name: string;
@@ -35,6 +40,8 @@ export type BundleVerification = {
   signerTrusted: boolean;
   manifest: TBundleManifest | null;
   files: FileCheck[];
+  /** The audit events' hash chain as exported (null: the bundle has no audit events JSON Lines file). */
+  chain: ChainContinuity | null;
   /** Every mismatch, each naming the file (or manifest part) it concerns. */
   problems: string[];
 };
@@ -42,6 +49,8 @@ export type BundleVerification = {
 export type VerifyOptions = { trustedPublicKey?: string | KeyObject };
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** The export source whose rows carry the hash chain (lib/data/audit-export.ts). */
+const AUDIT_EVENTS_SOURCE = 'audit-events';
 
 async function readAll(stream: Readable, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
@@ -61,7 +70,7 @@ async function readAll(stream: Readable, limit: number): Promise<Buffer | null> 
  * SHA-256, size and row count of an entry in one pass. A file that no longer parses still
  * gets its hash and size checked; its rows are then reported as unreadable.
  */
-async function measure(stream: Readable, format: TBundleFile['format']) {
+async function measure(stream: Readable, format: TBundleFile['format'], onRecord?: (record: unknown) => void) {
   const hash = createHash('sha256');
   let bytes = 0;
   let records = 0;
@@ -83,22 +92,18 @@ async function measure(stream: Readable, format: TBundleFile['format']) {
       await finished(parser).catch(fail);
     };
   } else {
-    let pending = '';
-    const line = (text: string) => {
+    const lines = lineSplitter((text) => {
       if (!text.trim()) return;
       try {
-        JSON.parse(text);
+        const record: unknown = JSON.parse(text);
         records++;
+        onRecord?.(record);
       } catch {
         fail(new Error(`line ${records + 1} is not JSON`));
       }
-    };
-    feed = async (chunk) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const l of lines) line(l);
-    };
-    close = async () => line(pending);
+    });
+    feed = async (chunk) => lines.write(chunk);
+    close = async () => lines.end();
   }
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
@@ -109,6 +114,22 @@ async function measure(stream: Readable, format: TBundleFile['format']) {
   // A CSV file's first record is its header.
   const rows = rowError ? null : format === 'csv' ? Math.max(records - 1, 0) : records;
   return { rows, bytes, sha256: hash.digest('hex'), rowError };
+}
+
+/** Calls onLine with each line of a byte stream; lines and characters may span chunks. */
+export function lineSplitter(onLine: (line: string) => void) {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  return {
+    write(chunk: Buffer) {
+      const lines = (pending + decoder.write(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    },
+    end() {
+      onLine(pending + decoder.end());
+    },
+  };
 }
 
 async function openZip(input: string | Buffer): Promise<yauzl.ZipFile> {
@@ -133,7 +154,15 @@ async function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function verifyBundle(input: string | Buffer, options: VerifyOptions = {}): Promise<BundleVerification> {
-  const result: BundleVerification = { ok: false, signature: 'missing', signerTrusted: false, manifest: null, files: [], problems: [] };
+  const result: BundleVerification = {
+    ok: false,
+    signature: 'missing',
+    signerTrusted: false,
+    manifest: null,
+    files: [],
+    chain: null,
+    problems: [],
+  };
   let zip: yauzl.ZipFile;
   let entries: Map<string, yauzl.Entry>;
   try {
@@ -188,7 +217,9 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
       result.signature = 'invalid';
     }
 
-    // The files.
+    // The files; the audit events' JSON Lines file also feeds the chain check.
+    const chainFile = manifest.files.find((f) => f.source === AUDIT_EVENTS_SOURCE && f.format === 'jsonl');
+    const chainCheck = chainFile ? new ChainContinuityCheck(chainFile.name, Object.keys(chainFile.filters ?? manifest.filters).length === 0) : null;
     for (const file of manifest.files) {
       const check: FileCheck = {
         name: file.name,
@@ -202,7 +233,8 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
         check.problems.push(`${file.name}: missing from the bundle.`);
       } else {
         try {
-          const { rowError, ...actual } = await measure(await zip.openReadStreamPromise(entry), file.format);
+          const onRecord = file === chainFile ? (record: unknown) => chainCheck?.add(record) : undefined;
+          const { rowError, ...actual } = await measure(await zip.openReadStreamPromise(entry), file.format, onRecord);
           check.actual = actual;
           if (actual.sha256 !== file.sha256) check.problems.push(`${file.name}: SHA-256 does not match the manifest.`);
           if (actual.bytes !== file.bytes) check.problems.push(`${file.name}: size ${actual.bytes} bytes, the manifest says ${file.bytes}.`);
@@ -215,6 +247,12 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
       check.ok = check.problems.length === 0;
       result.files.push(check);
       result.problems.push(...check.problems);
+    }
+    if (chainCheck) {
+      result.chain = chainCheck.finish(manifest.chainHead);
+      result.problems.push(...result.chain.problems);
+    } else {
+      result.problems.push(`${MANIFEST_FILE}: lists no audit events JSON Lines file, so the hash chain cannot be checked.`);
     }
     const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...manifest.files.map((f) => f.name)]);
     for (const name of entries.keys()) if (!listed.has(name)) result.problems.push(`${name}: in the bundle but not in the manifest.`);

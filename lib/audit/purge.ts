@@ -1,5 +1,6 @@
-// Retention for the audit trail: events older than the configured period
-// (AUDIT_RETENTION_DAYS) may be removed, but only by `npm run audit:purge`, which first
+// Retention for the audit trail: events older than the period an administrator set
+// (audit_settings, Settings -> Audit retention; none set means keep forever) may be
+// removed, but only by `npm run audit:purge`, which first
 // exports them (JSON Lines, each line the event's canonical form plus its hash), checks
 // their links on the way, then in one transaction records a checkpoint (seq and hash of
 // the last purged event, the file's SHA-256) and deletes them. The append-only trigger
@@ -16,9 +17,10 @@ import { open, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { callerFor } from '@/lib/auth/caller';
-import { db } from '@/lib/db';
-import { env } from '@/lib/env';
-import { canonicalEvent, canonicalJson, GENESIS_HASH, linkBreak, readChainBatch } from './chain';
+import { db, type Tx } from '@/lib/db';
+import { retentionCutoff } from '@/lib/validation/audit-retention';
+import { linkBreak, readChainBatch } from './chain';
+import { canonicalEvent, canonicalJson, GENESIS_HASH } from './chain-hash';
 import { recordAudit } from './record';
 
 export class PurgeRefused extends Error {}
@@ -34,7 +36,6 @@ export type PurgeResult = {
 
 type LegacyRow = Record<string, unknown> & { id: string };
 
-const DAY_MS = 86_400_000;
 const BATCH = 5000;
 
 export async function purgeAuditEvents(options: {
@@ -43,17 +44,11 @@ export async function purgeAuditEvents(options: {
   /** Who ran the command (the OS user), recorded in the audit.purge event. */
   operator?: string;
   now?: Date;
-  /** Defaults to AUDIT_RETENTION_DAYS. */
-  retentionDays?: number;
 }): Promise<PurgeResult> {
   const { before } = options;
   const now = options.now ?? new Date();
-  const retentionDays = options.retentionDays ?? env().AUDIT_RETENTION_DAYS;
-  if (retentionDays === undefined) throw new PurgeRefused('No retention period is configured (AUDIT_RETENTION_DAYS): nothing may be purged.');
   if (Number.isNaN(before.getTime())) throw new PurgeRefused('--before is not a valid date.');
-  if (before.getTime() > now.getTime() - retentionDays * DAY_MS) {
-    throw new PurgeRefused(`Events younger than the retention period (${retentionDays} days) may not be purged: choose --before on or before ${new Date(now.getTime() - retentionDays * DAY_MS).toISOString()}.`);
-  }
+  const retentionDays = await allowedRetention(db, before, now);
 
   const [head] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_chain_head WHERE id = 1`;
   const [checkpoint] = await db.$queryRaw<{ seq: bigint; hash: Uint8Array }[]>`
@@ -136,42 +131,71 @@ export async function purgeAuditEvents(options: {
     throw new PurgeRefused(`No events before ${before.toISOString()} to purge.`);
   }
 
-  await db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT set_config('audit.purge', 'on', true)`;
-      await tx.auditCheckpoint.create({
-        data: {
-          before,
-          seq: throughSeq,
-          hash: new Uint8Array(prev),
-          legacyMaxId,
-          eventsPurged: BigInt(eventsPurged + legacyPurged),
-          file: path.basename(file),
-          fileSha256,
-        },
-      });
-      const deletedLegacy = legacyMaxId === null ? 0 : await tx.$executeRaw`
-        DELETE FROM audit_events WHERE seq IS NULL AND id <= ${legacyMaxId} AND occurred_at < ${before}`;
-      const deleted = await tx.$executeRaw`DELETE FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${throughSeq}`;
-      if (deleted !== eventsPurged || deletedLegacy !== legacyPurged) {
-        throw new Error(`purge would delete ${deleted + deletedLegacy} events but exported ${eventsPurged + legacyPurged}: rolled back`);
-      }
-      await recordAudit(tx, callerFor(null), {
-        action: 'audit.purge',
-        targetType: 'audit_event',
-        detail: {
-          before: before.toISOString(),
-          throughSeq: throughSeq.toString(),
-          eventsPurged,
-          legacyPurged,
-          file: path.basename(file),
-          fileSha256,
-          operator: options.operator ?? null,
-        },
-        actor: { id: null, email: 'audit-purge', role: null },
-      });
-    },
-    { timeout: 600_000, maxWait: 60_000 },
-  );
+  try {
+    await db.$transaction(
+      async (tx) => {
+        // Again, holding the row: an administrator may have lengthened the period during the export.
+        await allowedRetention(tx, before, now);
+        await tx.$executeRaw`SELECT set_config('audit.purge', 'on', true)`;
+        await tx.auditCheckpoint.create({
+          data: {
+            before,
+            seq: throughSeq,
+            hash: new Uint8Array(prev),
+            legacyMaxId,
+            eventsPurged: BigInt(eventsPurged + legacyPurged),
+            file: path.basename(file),
+            fileSha256,
+          },
+        });
+        const deletedLegacy = legacyMaxId === null ? 0 : await tx.$executeRaw`
+          DELETE FROM audit_events WHERE seq IS NULL AND id <= ${legacyMaxId} AND occurred_at < ${before}`;
+        const deleted = await tx.$executeRaw`DELETE FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${throughSeq}`;
+        if (deleted !== eventsPurged || deletedLegacy !== legacyPurged) {
+          throw new Error(`purge would delete ${deleted + deletedLegacy} events but exported ${eventsPurged + legacyPurged}: rolled back`);
+        }
+        await recordAudit(tx, callerFor(null), {
+          action: 'audit.purge',
+          targetType: 'audit_event',
+          detail: {
+            before: before.toISOString(),
+            throughSeq: throughSeq.toString(),
+            eventsPurged,
+            legacyPurged,
+            file: path.basename(file),
+            fileSha256,
+            operator: options.operator ?? null,
+            retentionDays,
+          },
+          actor: { id: null, email: 'audit-purge', role: null },
+        });
+      },
+      { timeout: 600_000, maxWait: 60_000 },
+    );
+  } catch (error) {
+    // Nothing was purged: an export without its checkpoint must not pass for one.
+    await rm(file, { force: true });
+    throw error;
+  }
   return { eventsPurged, legacyPurged, throughSeq, lastHash: prev.toString('hex'), file, fileSha256 };
+}
+
+/**
+ * The configured retention period, refusing a purge that would reach into it or when none
+ * is configured. FOR SHARE: inside the purge's transaction it holds off a concurrent change.
+ */
+async function allowedRetention(client: Tx | typeof db, before: Date, now: Date): Promise<number> {
+  const [row] = await client.$queryRaw<{ retention_days: number | null }[]>`
+    SELECT retention_days FROM audit_settings WHERE id = 1 FOR SHARE`;
+  const retentionDays = row?.retention_days ?? null;
+  if (retentionDays === null) {
+    throw new PurgeRefused('The retention period is "keep forever" (Settings -> Audit retention): nothing may be purged.');
+  }
+  const cutoff = retentionCutoff(retentionDays, now);
+  if (before.getTime() > cutoff.getTime()) {
+    throw new PurgeRefused(
+      `Events younger than the retention period (${retentionDays} days) may not be purged: choose --before on or before ${cutoff.toISOString()}.`,
+    );
+  }
+  return retentionDays;
 }

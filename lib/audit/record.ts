@@ -7,7 +7,7 @@ import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import type { Changes } from './changes';
-import { eventHash } from './chain';
+import { appendStatement, chainEvents, HEAD_FOR_UPDATE, type ChainHeadRow } from './chain-append';
 
 export type AuditEntry = {
   action: string;
@@ -52,30 +52,20 @@ async function appendEvents(client: Tx | typeof db, rows: EventData[]): Promise<
 }
 
 /**
- * Appends to the hash chain (lib/audit/chain.ts). The head row's lock serialises appends
- * from here to the caller's commit, so seqs have no gaps and no two events share a
- * predecessor; a rollback takes back the events and the head move together. Callers
- * record their event last in a transaction, so the lock is held only for the commit.
+ * Appends to the hash chain (lib/audit/chain-append.ts). The head row's lock is held from
+ * here to the caller's commit; a rollback takes back the events and the head move
+ * together. Callers record their event last in a transaction, so the lock is held only
+ * for the commit. Every event of one call gets the same time: the database's now().
  */
 async function appendInTransaction(tx: Tx, rows: EventData[]): Promise<void> {
   const BATCH = 5000;
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
-    // Ids come from the sequence under the lock, so id order is chain order too.
-    const [head] = await tx.$queryRaw<{ seq: bigint; hash: Uint8Array; now: Date; ids: string[] }[]>`
-      SELECT seq, hash, now()::timestamptz(3) AS now,
-             ARRAY(SELECT nextval('audit_events_id_seq')::text FROM generate_series(1, ${batch.length}::int)) AS ids
-      FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
+    const [head] = await tx.$queryRawUnsafe<ChainHeadRow[]>(HEAD_FOR_UPDATE, batch.length);
     if (!head) throw new Error('audit_chain_head has no row: the audit_hash_chain migration did not run');
-    const ids = head.ids.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    let prev: Buffer = Buffer.from(head.hash);
-    let seq = head.seq;
-    const chained = batch.map((r, k) => {
-      seq += 1n;
-      const row = {
-        id: ids[k],
-        seq,
-        prev_hash: prev,
+    const chained = chainEvents(
+      head,
+      batch.map((r) => ({
         occurred_at: head.now,
         actor_id: r.actorId,
         actor_email: r.actorEmail,
@@ -90,32 +80,10 @@ async function appendInTransaction(tx: Tx, rows: EventData[]): Promise<void> {
         request_id: r.requestId,
         changes: r.changes ?? null,
         detail: r.detail ?? null,
-      };
-      const hash = eventHash(row);
-      prev = hash;
-      return { ...row, hash };
-    });
-    const col = <K extends keyof (typeof chained)[number]>(k: K) => chained.map((r) => r[k] ?? null);
-    const text = (k: 'id' | 'seq') => chained.map((r) => r[k].toString());
-    const hexs = (k: 'prev_hash' | 'hash') => chained.map((r) => r[k].toString('hex'));
-    const json = (k: 'changes' | 'detail') => chained.map((r) => (r[k] === null ? null : JSON.stringify(r[k])));
-    await tx.$executeRaw`
-      WITH appended AS (
-        INSERT INTO audit_events (id, seq, prev_hash, hash, occurred_at, actor_id, actor_email, actor_role, action, outcome,
-                                  target_type, target_id, environment, changes, detail, ip, user_agent, request_id)
-        SELECT id, seq, decode(prev_hash, 'hex'), decode(hash, 'hex'), ${head.now}::timestamptz, actor_id, actor_email,
-               actor_role, action, outcome, target_type, target_id, environment, changes, detail, ip, user_agent, request_id
-        FROM unnest(
-          ${text('id')}::bigint[], ${text('seq')}::bigint[], ${hexs('prev_hash')}::text[], ${hexs('hash')}::text[],
-          ${col('actor_id')}::uuid[], ${col('actor_email')}::text[], ${col('actor_role')}::"Role"[], ${col('action')}::text[],
-          ${col('outcome')}::"AuditOutcome"[], ${col('target_type')}::text[], ${col('target_id')}::text[],
-          ${col('environment')}::text[], ${json('changes')}::jsonb[], ${json('detail')}::jsonb[], ${col('ip')}::text[],
-          ${col('user_agent')}::text[], ${col('request_id')}::text[]
-        ) AS u(id, seq, prev_hash, hash, actor_id, actor_email, actor_role, action, outcome, target_type, target_id,
-               environment, changes, detail, ip, user_agent, request_id)
-        RETURNING 1
-      )
-      UPDATE audit_chain_head SET seq = ${seq}, hash = decode(${prev.toString('hex')}, 'hex') WHERE id = 1`;
+      })),
+    );
+    const statement = appendStatement(chained);
+    await tx.$executeRawUnsafe(statement.text, ...statement.values);
   }
 }
 

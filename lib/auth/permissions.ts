@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'admin.providers',
   'admin.policies', // rotation defaults per classification
   'admin.notifications', // webhook channels and their delivery history
+  'admin.retention', // the audit trail's retention period (what audit:purge may remove)
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,13 +1,16 @@
 // Audit events as an export source: the audit trail's URL filters (lib/validation/audit-list)
 // applied with the audit page's own SQL conditions, read oldest first in keyset batches
-// on the primary key (constant memory at any size; no connection held between batches). Only the audit columns are exported,
-// and audit events never hold a secret value.
+// on the primary key (constant memory at any size; no connection held between batches).
+// Every audit column is exported, with the event's hash-chain fields (seq, prevHash, hash)
+// so anyone can recompute each event's hash from the file (lib/audit/bundle-chain.ts).
+// Audit events never hold a secret value.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
 import type { ExportSource } from '@/lib/export/source';
+import { currentChainHead } from '@/lib/audit/chain-head';
 import type { TAuditListQuery } from '@/lib/validation/audit-list';
 import { actorFilter, filterConditions } from './audit-events';
 
@@ -29,6 +32,9 @@ export const AUDIT_EXPORT_COLUMNS = [
   'requestId',
   'changes',
   'detail',
+  'seq',
+  'prevHash',
+  'hash',
 ] as const;
 
 export type AuditExportRow = {
@@ -48,6 +54,10 @@ export type AuditExportRow = {
   requestId: string | null;
   changes: unknown;
   detail: unknown;
+  /** The event's place in the hash chain (null for legacy events written before it). */
+  seq: string | null;
+  prevHash: string | null;
+  hash: string | null;
 };
 
 type Row = {
@@ -66,6 +76,9 @@ type Row = {
   request_id: string | null;
   changes: unknown;
   detail: unknown;
+  seq: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
 /** The filters that select rows (the page cursor does not: an export is the whole match). */
@@ -91,7 +104,8 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     const sql = Prisma.sql`
       SELECT e.id::text AS id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
              e.actor_id::text AS actor_id, e.actor_email, e.actor_role, e.action,
-             e.outcome, e.target_type, e.target_id, e.environment, e.ip, e.user_agent, e.request_id, e.changes, e.detail
+             e.outcome, e.target_type, e.target_id, e.environment, e.ip, e.user_agent, e.request_id, e.changes, e.detail,
+             e.seq::text AS seq, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash
       FROM audit_events e
       WHERE ${Prisma.join(where, ' AND ')}
       ORDER BY e.id
@@ -132,6 +146,9 @@ function toExportRow(r: Row): AuditExportRow {
     requestId: r.request_id,
     changes: r.changes,
     detail: r.detail,
+    seq: r.seq,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
@@ -146,6 +163,8 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
     for (const k of FILTER_KEYS) if (query[k] !== undefined) out[k] = String(query[k]);
     return out;
   },
+  // The chain head: every event the app writes is chained, so it is the newest event.
+  pin: async () => (await currentChainHead())?.eventId ?? null,
   rows: readBatches,
   csv(row) {
     const cells: Record<(typeof AUDIT_EXPORT_COLUMNS)[number], string> = {
@@ -164,6 +183,9 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
       requestId: row.requestId ?? '',
       changes: jsonCell(row.changes),
       detail: jsonCell(row.detail),
+      seq: row.seq ?? '',
+      prevHash: row.prevHash ?? '',
+      hash: row.hash ?? '',
     };
     return AUDIT_EXPORT_COLUMNS.map((k) => neutraliseFormula(cells[k]));
   },

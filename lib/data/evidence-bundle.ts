@@ -1,6 +1,8 @@
-// The evidence bundle: a zip with the audit events for the filters as CSV and as JSON
-// Lines, then manifest.json (filters, time range, who and when, row counts, SHA-256 and
-// size of each file, the chain head) and manifest.sig (Ed25519 over the manifest bytes).
+// The evidence bundle: a zip with the audit events for the filters and the provider access
+// events that go with them (lib/validation/access-export: accessQueryForAudit), each as CSV
+// and as JSON Lines, then manifest.json (filters, time range, who and when, each file's
+// filters, row count, SHA-256 and size, the chain head) and manifest.sig (Ed25519 over the
+// manifest bytes).
 // Everything streams: each zip entry is read from the database as the client downloads,
 // its hash and row count taken on the way through; the manifest is written last.
 import 'server-only';
@@ -17,14 +19,16 @@ import {
   type TBundleFile,
   type TBundleManifest,
 } from '@/lib/audit/bundle-manifest';
-import { currentChainHead } from '@/lib/audit/chain-head';
+import { currentChainHead, type ChainHead } from '@/lib/audit/chain-head';
 import { signingKey } from '@/lib/audit/signing-key';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { encodeExport } from '@/lib/export/encode';
-import { EXPORT_FORMATS, type ExportSource } from '@/lib/export/source';
+import { EXPORT_FORMATS, type ExportFormat, type ExportSource } from '@/lib/export/source';
 import { log } from '@/lib/log';
+import { accessQueryForAudit } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
+import { accessEventsSource } from './access-export';
 import { auditEventsSource } from './audit-export';
 import { EXPORT_AUDIT_ACTION, EXPORT_TARGET_TYPE, auditExportEnd, type ExportDownload } from './exports';
 
@@ -42,16 +46,27 @@ function digesting() {
   return { transform, result: () => ({ sha256: hash.digest('hex'), bytes }) };
 }
 
-type Part = { source: ExportSource<TAuditListQuery, unknown> };
+/** One source's share of a bundle: its query and pin bound in, so sources of any type mix. */
+type Part = { name: string; filters: Record<string, string>; encode: (format: ExportFormat) => ReturnType<typeof encodeExport> };
 
-// The sources a bundle holds. Provider access history joins here as a second part.
-const PARTS: Part[] = [{ source: auditEventsSource as ExportSource<TAuditListQuery, unknown> }];
+function part<Q, R>(source: ExportSource<Q, R>, query: Q, upTo: string | null): Part {
+  return { name: source.name, filters: source.describe(query), encode: (format) => encodeExport(source, query, upTo, format) };
+}
+
+/** The sources a bundle holds, each pinned once so its two files cover the same records. */
+async function bundleParts(query: TAuditListQuery, head: ChainHead | null): Promise<Part[]> {
+  return [
+    // Pinned to the chain head the manifest records (one snapshot), not a separate pin().
+    part(auditEventsSource, query, head?.eventId ?? null),
+    part(accessEventsSource, accessQueryForAudit(query), await accessEventsSource.pin()),
+  ];
+}
 
 export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuery, now = new Date()): Promise<ExportDownload> {
   const user = await authorize(caller, 'audit.export', { action: EXPORT_AUDIT_ACTION, targetType: EXPORT_TARGET_TYPE });
   const key = signingKey(); // before streaming: a missing key is an error page, not a broken zip
   const head = await currentChainHead();
-  const upTo = head?.eventId ?? null;
+  const parts = await bundleParts(query, head);
 
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = new PassThrough();
@@ -67,10 +82,10 @@ export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuer
     archive.abort();
     for (const s of streams) s.destroy();
   });
-  for (const { source } of PARTS) {
+  for (const { name: sourceName, filters, encode } of parts) {
     for (const format of EXPORT_FORMATS) {
-      const name = `${source.name}.${format}`;
-      const { stream, ended } = encodeExport(source, query, upTo, format);
+      const name = `${sourceName}.${format}`;
+      const { stream, ended } = encode(format);
       const digest = digesting();
       streams.push(stream, digest.transform);
       stream.on('error', (error) => digest.transform.destroy(error));
@@ -80,7 +95,7 @@ export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuer
         (async () => {
           await finished(digest.transform);
           const end = await ended;
-          return { name, source: source.name, format, rows: end.rows, ...digest.result() };
+          return { name, source: sourceName, format, filters, rows: end.rows, ...digest.result() };
         })(),
       );
     }

@@ -11,7 +11,6 @@ import { db } from '@/lib/db';
 import { CONTENT_TYPES, encodeExport, exportFileName, type ExportEnd } from '@/lib/export/encode';
 import type { ExportFormat, ExportSource } from '@/lib/export/source';
 import { log } from '@/lib/log';
-import { currentChainHead } from '@/lib/audit/chain-head';
 
 export const EXPORT_AUDIT_ACTION = 'audit.export';
 export const EXPORT_TARGET_TYPE = 'audit_event';
@@ -28,18 +27,22 @@ export function auditExportEnd(caller: Caller, detail: Record<string, string | n
   }).catch((error: unknown) => log.error('could not record an export in the audit trail', { error }));
 }
 
+/**
+ * `query` may be a parser (throwing InputError on a bad filter): it then runs after the
+ * permission check, so a refused caller is refused (and audited) whatever they sent.
+ */
 export async function exportRows<Q, R>(
   caller: Caller,
   source: ExportSource<Q, R>,
-  query: Q,
+  queryOrParse: Q | (() => Q),
   format: ExportFormat,
   now = new Date(),
 ): Promise<ExportDownload> {
   await authorize(caller, source.permission, { action: EXPORT_AUDIT_ACTION, targetType: EXPORT_TARGET_TYPE });
-  // Pinned to the newest event now: the export's own audit event (and anything after)
+  const query = typeof queryOrParse === 'function' ? (queryOrParse as () => Q)() : queryOrParse;
+  // Pinned to the newest record now: the export's own audit event (and anything after)
   // is not part of it, and a long download is one consistent slice.
-  const head = await currentChainHead();
-  const { stream, ended } = encodeExport(source, query, head?.eventId ?? null, format);
+  const { stream, ended } = encodeExport(source, query, await source.pin(), format);
   void ended.then((end: ExportEnd) =>
     auditExportEnd(caller, { source: source.name, format, ...source.describe(query), rows: end.rows, complete: end.complete }, end.complete),
   );

@@ -1,13 +1,13 @@
 // Turns an export (or its refusal) into the HTTP response route handlers send: a streamed
-// attachment, or JSON 401/403 for a denial (already audited by authorize) and 503 when
-// the server lacks what the export needs (the signing key).
+// attachment, or JSON 401/403 for a denial (already audited by authorize), 400 naming a
+// malformed filter, and 503 when the server lacks what the export needs (the signing key).
 import 'server-only';
 import { Readable } from 'node:stream';
 import type { NextRequest } from 'next/server';
 import { SigningKeyMissingError } from '@/lib/audit/signing-key';
 import type { Caller } from '@/lib/auth/caller';
 import type { ExportDownload } from '@/lib/data/exports';
-import { ForbiddenError } from '@/lib/errors';
+import { ForbiddenError, InputError } from '@/lib/errors';
 
 // no-transform: the server does not gzip downloads on the fly. An export is CPU-bound on the
 // server and gzip cost about a quarter of its CPU (a bundle is a zip already).
@@ -27,6 +27,9 @@ export async function downloadResponse(caller: Caller, start: () => Promise<Expo
   } catch (error) {
     if (error instanceof ForbiddenError) {
       return Response.json({ error: error.message }, { status: caller.user ? 403 : 401, headers: NO_STORE });
+    }
+    if (error instanceof InputError) {
+      return Response.json({ error: error.message, fieldErrors: error.fieldErrors }, { status: 400, headers: NO_STORE });
     }
     if (error instanceof SigningKeyMissingError) return Response.json({ error: error.message }, { status: 503, headers: NO_STORE });
     throw error;

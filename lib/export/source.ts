@@ -1,5 +1,5 @@
-// What an auditor export reads: one "export source" per kind of record (audit events now,
-// provider access history next). The encoders, the route handlers and the evidence
+// What an auditor export reads: one "export source" per kind of record (audit events,
+// provider access history). The encoders, the route handlers and the evidence
 // bundle only know this interface, so a new source is a module implementing it plus a
 // line where sources are listed.
 import type { Permission } from '@/lib/auth/permissions';
@@ -17,9 +17,14 @@ export interface ExportSource<Query, Row> {
   /** The filters as flat key/values (audit detail and bundle manifest). */
   describe(query: Query): Record<string, string>;
   /**
-   * The rows matching the query, oldest first, none newer than `upTo` (an id taken once
-   * per export, so every file of a bundle covers the same events). Read lazily in
-   * batches: constant memory whatever the size.
+   * The source's newest record now, as an opaque bound for `rows` (null: no records yet).
+   * Taken once when an export starts: records added later are not part of it, and every
+   * file of a bundle covers the same records.
+   */
+  pin(): Promise<string | null>;
+  /**
+   * The rows matching the query, oldest first, none past `upTo` (a `pin()`). Read lazily
+   * in batches: constant memory whatever the size.
    */
   rows(query: Query, upTo: string | null): AsyncIterable<Row>;
   /** One row as CSV cells in column order (already guarded against formulas). */

@@ -10,10 +10,9 @@ export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 const text = (max: number) => z.string().trim().max(max).transform((s) => s || undefined);
-const when = z
-  .string()
-  .trim()
-  .refine((s) => (DAY_RE.test(s) || s.includes('T')) && !Number.isNaN(Date.parse(DAY_RE.test(s) ? `${s}T00:00:00Z` : s)));
+/** A range bound: a calendar day (UTC) or a full ISO timestamp. */
+export const isRangeBound = (s: string) => (DAY_RE.test(s) || s.includes('T')) && !Number.isNaN(Date.parse(DAY_RE.test(s) ? `${s}T00:00:00Z` : s));
+const when = z.string().trim().refine(isRangeBound);
 
 export const ZAuditListQuery = z.object({
   /** Part of an actor's email, a whole email, or a user id. */

@@ -49,8 +49,10 @@ export type ExportSpec = {
   key: string;
   /** The route and its filters, as an auditor's download link has them. */
   path: string;
-  /** COPY of the same columns and rows, the export pinned to ids <= upTo. */
-  copySql: (client: pg.ClientBase, upTo: string) => string;
+  /** What the export pins itself to when it starts (the newest id or seq), as `pin`. */
+  pinSql: string;
+  /** COPY of the same columns and rows, in the same order, none after the pin. */
+  copySql: (client: pg.ClientBase, pin: string) => string;
 };
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -75,11 +77,36 @@ export async function auditExportSpec(client: pg.ClientBase, seededEvents: numbe
   return {
     key: 'audit',
     path: `/api/export/audit?${new URLSearchParams({ format: 'csv', ...params })}`,
+    pinSql: 'SELECT max(id)::text AS pin FROM audit_events',
     copySql(c, upTo) {
       const where = [...filterConditions(parseAuditListQuery(params), null).map((s) => inline(c, s.text, s.values)), `e.id <= ${BigInt(upTo)}`];
       const columns = AUDIT_EXPORT_COLUMNS.map((k) => `e.${snake(k)}`).join(', ');
       return `COPY (SELECT ${columns} FROM audit_events e WHERE ${where.join(' AND ')} ORDER BY e.id) TO STDOUT WITH (FORMAT csv, HEADER)`;
     },
+  };
+}
+
+/**
+ * The access-history export of every seeded access event (a whole-day range from the
+ * first), and its COPY twin: the export's columns, joins and order (lib/data/access-export.ts).
+ */
+export async function accessExportSpec(client: pg.ClientBase): Promise<ExportSpec> {
+  const { rows: [{ first }] } = await client.query<{ first: Date }>('SELECT min(occurred_at) AS first FROM access_events');
+  const params = { from: day(first) };
+  return {
+    key: 'access',
+    path: `/api/export/access?${new URLSearchParams({ format: 'csv', ...params })}`,
+    pinSql: 'SELECT max(seq)::text AS pin FROM access_events',
+    copySql: (c, pin) => `COPY (
+      SELECT e.id, e.provider_event_id, e.occurred_at, c.kind, e.connection_id, c.name, e.event_name,
+             CASE WHEN e.error_code IS NULL THEN 'success' ELSE 'failed' END, e.error_code, e.principal, e.principal_type,
+             e.source_ip, e.user_agent, e.secret_ref, e.secret_id, s.name, v.name, e.summary, e.created_at
+      FROM access_events e
+      JOIN provider_connections c ON c.id = e.connection_id
+      LEFT JOIN secrets s ON s.id = e.secret_id
+      LEFT JOIN environments v ON v.id = s.environment_id
+      WHERE e.occurred_at >= ${c.escapeLiteral(`${params.from}T00:00:00Z`)}::timestamptz AND e.seq <= ${BigInt(pin)}
+      ORDER BY e.occurred_at, e.seq) TO STDOUT WITH (FORMAT csv, HEADER)`,
   };
 }
 
@@ -144,7 +171,7 @@ async function timedCopy(url: string, spec: ExportSpec, upTo: string) {
 export async function measureExport(base: string, cookie: string, url: string, serverPid: number, spec: ExportSpec): Promise<ExportResult> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const { rows: [{ upTo }] } = await admin.query<{ upTo: string }>('SELECT max(id)::text AS "upTo" FROM audit_events');
+  const { rows: [{ pin: upTo }] } = await admin.query<{ pin: string }>(spec.pinSql);
   await admin.end();
   const first = await timedCopy(url, spec, upTo);
 

@@ -1,5 +1,5 @@
 // Seeds the bench database's audit trail and provider access history at scale.
-//   - Audit events: hash-chained in Node with lib/audit/chain.ts's own eventHash (the same
+//   - Audit events: hash-chained in Node with lib/audit/chain-hash.ts's own eventHash (the same
 //     canonical form the app appends with), streamed into audit_events with COPY FROM
 //     STDIN, and the chain head moved to the last one, so `npm run audit:verify` passes
 //     and the app's later appends continue the chain.
@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { eventHash, type ChainedRow } from '@/lib/audit/chain';
+import { eventHash, type ChainedRow } from '@/lib/audit/chain-hash';
 
 export const AUDITOR_EMAIL = 'auditor@example.test';
 export const AUDITOR_PASSWORD = 'bench-auditor-password-not-secret';

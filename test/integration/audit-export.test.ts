@@ -7,10 +7,8 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ZipArchive } from 'archiver';
 import { parse } from 'csv-parse/sync';
 import { NextRequest } from 'next/server';
 import yauzl from 'yauzl';
@@ -24,6 +22,7 @@ import { exportRows } from '@/lib/data/exports';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
+import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -39,8 +38,6 @@ beforeEach(() => {
   session.caller = null;
 });
 
-const text = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
-const bytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 
 type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
 
@@ -56,7 +53,7 @@ async function seedEvents(s: Seed) {
 
 async function exportText(caller: Caller, params: Record<string, string>, format: 'csv' | 'jsonl') {
   const download = await exportRows(caller, auditEventsSource, parseAuditListQuery(params), format);
-  return text(download.stream);
+  return streamText(download.stream);
 }
 
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
@@ -112,7 +109,7 @@ describe('CSV and JSON Lines exports', () => {
     const download = await exportRows(auditor, auditEventsSource, parseAuditListQuery({ targetId: target }), 'csv');
     // Recorded after the export started: not part of it (the export is one consistent slice).
     await seedEvents({ targetId: target, count: 3 });
-    const ids = parseCsv(await text(download.stream)).map((r) => BigInt(r.id));
+    const ids = parseCsv(await streamText(download.stream)).map((r) => BigInt(r.id));
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
@@ -219,35 +216,8 @@ describe('who may export', () => {
 // ---------------------------------------------------------------------------------
 // Evidence bundles
 
-async function readZip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', async (entry: yauzl.Entry) => {
-      const stream = await zip.openReadStreamPromise(entry);
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      files.set(entry.fileName, Buffer.concat(chunks));
-      zip.readEntry();
-    });
-    zip.once('end', resolve);
-    zip.once('error', reject);
-    zip.readEntry();
-  });
-  return files;
-}
 
-async function writeZip(files: Map<string, Buffer>): Promise<Buffer> {
-  const archive = new ZipArchive();
-  const done = bytes(archive);
-  for (const [name, content] of files) archive.append(content, { name });
-  await archive.finalize();
-  return done;
-}
 
-async function makeBundle(caller: Caller, params: Record<string, string>) {
-  return bytes((await exportEvidenceBundle(caller, parseAuditListQuery(params))).stream);
-}
 
 describe('evidence bundles', () => {
   it('hold both files, a signed manifest with counts, hashes and the chain head, and verify', async () => {
@@ -264,19 +234,22 @@ describe('evidence bundles', () => {
     expect(result.signature).toBe('valid');
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual(['audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
+    expect([...files.keys()].sort()).toEqual(['access-events.csv', 'access-events.jsonl', 'audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });
     expect(manifest.generatedBy).toMatchObject({ id: auditor.user!.id, role: 'auditor' });
     // The hash chain's head when the bundle was made: a chained event's hash (the export's
     // own audit event came after it).
-    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(manifest.chainHead).toEqual({ eventId: newest.id.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/), seq: expect.stringMatching(/^\d+$/) });
     const chained = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_events WHERE encode(hash, 'hex') = ${manifest.chainHead!.hash}`;
     expect(chained[0].n).toBe(1);
+    // Access history for the same filters rides along (none recorded for this target).
     expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
       ['audit-events.csv', AUDIT_EXPORT_BATCH + 5],
       ['audit-events.jsonl', AUDIT_EXPORT_BATCH + 5],
+      ['access-events.csv', 0],
+      ['access-events.jsonl', 0],
     ]);
     expect(parseCsv(files.get('audit-events.csv')!.toString())).toHaveLength(AUDIT_EXPORT_BATCH + 5);
 

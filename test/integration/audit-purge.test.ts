@@ -1,7 +1,8 @@
 // Audit retention against a real PostgreSQL: `npm run audit:purge` exports the events it
 // removes (and the export verifies on its own), leaves a checkpoint the remaining chain
-// verifies from, refuses dates inside the retention period and broken chains, and the
-// append-only trigger still refuses everything that is not such a purge.
+// verifies from, refuses everything while the period is "keep forever", dates inside the
+// period an administrator set (audit_settings) and broken chains, and the append-only
+// trigger still refuses everything that is not such a purge.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,10 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, verifyChain } from '@/lib/audit/chain';
+import { verifyChain } from '@/lib/audit/chain';
+import { canonicalJson } from '@/lib/audit/chain-hash';
 import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';
 import { recordAudit, recordAuditMany } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
+import { getAuditRetention, updateAuditRetention } from '@/lib/data/audit-retention';
 import { db } from '@/lib/db';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
@@ -54,24 +57,33 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const later = (d: Date) => new Date(d.getTime() + 2 * DAY);
+const RETENTION_DAYS = 90;
+/** A day after `d` leaves the retention period. */
+const later = (d: Date) => new Date(d.getTime() + (RETENTION_DAYS + 1) * DAY);
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const count = async (action: string) => db.auditEvent.count({ where: { action } });
 
 describe('audit:purge', () => {
-  it('refuses without a retention period, inside it, and with nothing to purge', async () => {
+  it('refuses while the period is "keep forever", inside the configured period, and with nothing to purge', async () => {
     const file = path.join(dir, 'refused.jsonl');
-    await expect(purgeAuditEvents({ before: cutA, exportFile: file })).rejects.toThrow(/No retention period is configured/);
-    await expect(purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1 })).rejects.toThrow(/younger than the retention period \(1 days\)/);
-    await expect(purgeAuditEvents({ before: new Date('2000-01-01'), exportFile: file, retentionDays: 1 })).rejects.toThrow(/No events before/);
+    // The default: no period, nothing may be purged, however old.
+    expect((await getAuditRetention(admin)).retentionDays).toBeNull();
+    await expect(purgeAuditEvents({ before: cutA, exportFile: file, now: later(cutA) })).rejects.toThrow(/keep forever.*nothing may be purged/);
+
+    await updateAuditRetention(admin, { keep: 'days', retentionDays: String(RETENTION_DAYS) });
+    const inside = new Date(cutA.getTime() + (RETENTION_DAYS - 1) * DAY);
+    await expect(purgeAuditEvents({ before: cutA, exportFile: file, now: inside })).rejects.toThrow(/younger than the retention period \(90 days\)/);
+    await expect(purgeAuditEvents({ before: cutA, exportFile: file })).rejects.toThrow(/younger than the retention period \(90 days\)/);
+    await expect(purgeAuditEvents({ before: new Date('2000-01-01'), exportFile: file })).rejects.toThrow(/No events before/);
     expect(existsSync(file)).toBe(false);
     expect(await count('test.old')).toBe(3);
+    expect(await db.auditCheckpoint.count()).toBe(0);
   });
 
   it('never overwrites an existing export file', async () => {
     const file = path.join(dir, 'exists.jsonl');
     writeFileSync(file, 'earlier export\n');
-    await expect(purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1, now: later(cutA) })).rejects.toThrow(/already exists/);
+    await expect(purgeAuditEvents({ before: cutA, exportFile: file, now: later(cutA) })).rejects.toThrow(/already exists/);
     expect(readFileSync(file, 'utf8')).toBe('earlier export\n');
     expect(await count('test.old')).toBe(3);
   });
@@ -81,7 +93,7 @@ describe('audit:purge', () => {
     await superuser.query('SET session_replication_role = replica');
     await superuser.query(`UPDATE audit_events SET target_id = 'forged' WHERE id = $1`, [row.id]);
     const file = path.join(dir, 'broken.jsonl');
-    const attempt = purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1, now: later(cutA) });
+    const attempt = purgeAuditEvents({ before: cutA, exportFile: file, now: later(cutA) });
     await expect(attempt).rejects.toThrow(PurgeRefused);
     await expect(attempt).rejects.toThrow(new RegExp(`chain is broken.*event ${row.id}`));
     await superuser.query(`UPDATE audit_events SET target_id = NULL WHERE id = $1`, [row.id]);
@@ -94,7 +106,7 @@ describe('audit:purge', () => {
 
   it('exports, checkpoints and deletes the old events; the rest still verifies', async () => {
     const file = path.join(dir, 'first.jsonl');
-    const result = await purgeAuditEvents({ before: cutA, exportFile: file, retentionDays: 1, now: later(cutA), operator: 'ops' });
+    const result = await purgeAuditEvents({ before: cutA, exportFile: file, now: later(cutA), operator: 'ops' });
     expect(result).toMatchObject({ eventsPurged: 3, legacyPurged: 1 });
     expect(await count('test.old')).toBe(0);
     expect(await count('test.legacy')).toBe(0);
@@ -118,7 +130,18 @@ describe('audit:purge', () => {
     expect(checkpoint).toMatchObject({ seq: result.throughSeq, eventsPurged: 4n, file: 'first.jsonl', fileSha256: sha256(bytes) });
     expect(Buffer.from(checkpoint.hash).toString('hex')).toBe(prev);
     const [event] = await db.auditEvent.findMany({ where: { action: 'audit.purge' } });
-    expect(event).toMatchObject({ actorEmail: 'audit-purge', detail: { eventsPurged: 3, legacyPurged: 1, fileSha256: sha256(bytes), operator: 'ops' } });
+    expect(event).toMatchObject({
+      actorEmail: 'audit-purge',
+      detail: { eventsPurged: 3, legacyPurged: 1, fileSha256: sha256(bytes), operator: 'ops', retentionDays: RETENTION_DAYS },
+    });
+    // What Settings -> Audit retention and the Audit page show.
+    expect((await getAuditRetention(admin)).lastPurge).toEqual({
+      at: checkpoint.createdAt.toISOString(),
+      before: cutA.toISOString(),
+      throughSeq: result.throughSeq.toString(),
+      eventsPurged: 4,
+      file: 'first.jsonl',
+    });
 
     const verified = await verifyChain();
     expect(verified.break).toBeNull();
@@ -146,7 +169,7 @@ describe('audit:purge', () => {
   });
 
   it('a second purge continues from the checkpoint, and a tampered remainder is still caught', async () => {
-    const result = await purgeAuditEvents({ before: cutB, exportFile: path.join(dir, 'second.jsonl'), retentionDays: 1, now: later(cutB) });
+    const result = await purgeAuditEvents({ before: cutB, exportFile: path.join(dir, 'second.jsonl'), now: later(cutB) });
     // the first purge's own event came after cutB: it stays
     expect(result).toMatchObject({ eventsPurged: 2, legacyPurged: 0 });
     expect(await count('audit.purge')).toBe(2);
@@ -161,7 +184,7 @@ describe('audit:purge', () => {
     expect((await verifyChain()).break).toMatchObject({ check: 'content_hash', id: row.id, seq: row.seq });
   });
 
-  it('npm run audit:purge refuses what the configured retention protects', () => {
+  it('npm run audit:purge refuses what the retention period set in the database protects', () => {
     const out = spawnSync('npm', ['run', '--silent', 'audit:purge', '--', '--before', new Date().toISOString(), '--export', path.join(dir, 'cli.jsonl')], {
       cwd: root,
       env: {
@@ -169,12 +192,11 @@ describe('audit:purge', () => {
         HOME: process.env.HOME,
         DATABASE_URL: process.env.DATABASE_URL,
         NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-        AUDIT_RETENTION_DAYS: '30',
       } as unknown as NodeJS.ProcessEnv,
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(`${out.stdout}${out.stderr}`).toContain('audit:purge REFUSED Events younger than the retention period (30 days)');
+    expect(`${out.stdout}${out.stderr}`).toContain('audit:purge REFUSED Events younger than the retention period (90 days)');
     expect(out.status).toBe(1);
     expect(existsSync(path.join(dir, 'cli.jsonl'))).toBe(false);
   });

@@ -10,12 +10,18 @@ import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
 import { latestChainStatus } from '@/lib/audit/verifications';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
+import { getAuditRetention } from '@/lib/data/audit-retention';
 import { ForbiddenError } from '@/lib/errors';
 import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { can } from '@/lib/auth/permissions';
+import { AccessExportPanel } from '@/components/audit/access-export-panel';
+import { ExportButtons } from '@/components/audit/export-buttons';
+import { auditExportLinks } from '@/components/audit/export-links';
+import { listEnvironments } from '@/lib/data/catalog';
+import { accessQueryForAudit } from '@/lib/validation/access-export';
 import { AuditEventRow } from './audit-client';
-import { ExportButtons } from './export-buttons';
 import { ChainStatusPanel } from './chain-status';
+import { RetentionLine } from './retention-line';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -152,7 +158,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const [actions, chainStatus] = await Promise.all([listAuditActions(caller), latestChainStatus(caller)]);
+  const [actions, chainStatus, retention] = await Promise.all([
+    listAuditActions(caller),
+    latestChainStatus(caller),
+    getAuditRetention(caller),
+  ]);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
   // The export links carry exactly the filters in the URL (never the page cursor).
@@ -166,14 +176,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
         actions={<LinkButton href="/audit/verify">Verify a bundle</LinkButton>}
       />
       <ChainStatusPanel status={chainStatus} />
+      <RetentionLine retention={retention} canChange={can(caller.user.role, 'admin.retention')} />
       <Filters query={query} actions={actions} />
       {can(caller.user.role, 'audit.export') && (
-        <section aria-label="Export" className="mb-5 flex flex-wrap items-center gap-3">
-          <p className="text-sm text-slate-700">
-            Export {filtered ? 'the events matching these filters' : 'every event'}, oldest first:
+        <>
+          <section aria-label="Export" className="mb-2 flex flex-wrap items-center gap-3">
+            <p className="text-sm text-slate-700">
+              Export {filtered ? 'the events matching these filters' : 'every event'}, oldest first:
+            </p>
+            <ExportButtons links={auditExportLinks(filterQuery)} />
+          </section>
+          <p className="mb-4 text-xs text-slate-600">
+            The evidence bundle also holds the provider access history for the same time range, environment and target secret.
           </p>
-          <ExportButtons filters={filterQuery} />
-        </section>
+          <AccessExportPanel
+            key={filterQuery}
+            initial={accessQueryForAudit(query)}
+            environments={(await listEnvironments(caller)).map((e) => e.name)}
+          />
+        </>
       )}
 
       {page.items.length === 0 ? (

@@ -7,7 +7,15 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
+import type { ChainContinuity } from '@/lib/audit/bundle-chain';
 import type { UploadedBundleVerification } from '@/lib/data/bundle-verification';
+
+/** The filters a file of the bundle applied, as its manifest lists them. */
+function fileFilters(manifest: UploadedBundleVerification['manifest'] | undefined, name: string): string {
+  const filters = manifest?.files.find((f) => f.name === name)?.filters;
+  if (!filters) return '—';
+  return Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+}
 
 export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
   const [file, setFile] = useState<File | null>(null);
@@ -65,7 +73,8 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
         <section aria-label="Verification result" className="space-y-4">
           {result.ok ? (
             <Alert tone="success">
-              The bundle verifies: the signature is valid and every file matches the manifest.
+              The bundle verifies: the signature is valid, every file matches the manifest, and the exported audit events
+              recompute to their hash chain.
               {result.signedByThisServer === true && ' It was signed by this server’s key.'}
               {result.signedByThisServer === false && ' It was signed by a key other than this server’s.'}
             </Alert>
@@ -107,9 +116,17 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
                   <dd className="font-mono text-xs">
                     event {m.chainHead?.eventId ?? '—'}
                     {m.chainHead?.hash ? ` · ${m.chainHead.hash}` : ''}
+                    {result.headInThisTrail === true && <Badge tone="green">in this server’s trail</Badge>}
+                    {result.headInThisTrail === false && <Badge tone="red">differs from this server’s trail</Badge>}
                   </dd>
                 </div>
               </>
+            )}
+            {result.chain && (
+              <div className="sm:col-span-2">
+                <dt className="text-slate-600">Hash chain</dt>
+                <dd>{describeChain(result.chain)}</dd>
+              </div>
             )}
           </dl>
           {result.files.length > 0 && (
@@ -118,6 +135,7 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
                 <tr>
                   <Th>File</Th>
                   <Th>Result</Th>
+                  <Th>Filters</Th>
                   <Th>Rows</Th>
                   <Th>Bytes</Th>
                   <Th>SHA-256 (manifest)</Th>
@@ -126,10 +144,11 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
               <tbody>
                 {result.files.map((f) => (
                   <tr key={f.name}>
-                    <Td className="font-mono text-xs">{f.name}</Td>
+                    <Td className="font-mono text-xs whitespace-nowrap">{f.name}</Td>
                     <Td>
                       <Badge tone={f.ok ? 'green' : 'red'}>{f.ok ? 'matches' : 'does not match'}</Badge>
                     </Td>
+                    <Td className="font-mono text-xs">{fileFilters(m, f.name)}</Td>
                     <Td>
                       {f.actual.rows ?? '?'} / {f.expected.rows}
                     </Td>
@@ -148,4 +167,12 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
       )}
     </div>
   );
+}
+
+function describeChain(chain: ChainContinuity): string {
+  const parts = [`${chain.eventsChecked} event hashes recomputed`, `${chain.linksChecked} links checked`];
+  if (chain.gaps) parts.push(`${chain.gaps} gap${chain.gaps === 1 ? '' : 's'} where the filters left events out`);
+  if (chain.unchained) parts.push(`${chain.unchained} events from before the chain (not verifiable)`);
+  if (chain.reachesHead === true) parts.push('ends at the chain head');
+  return `${parts.join(' · ')}${chain.problems.length ? ' — with problems (listed above)' : ''}.`;
 }

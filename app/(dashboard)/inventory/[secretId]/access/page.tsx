@@ -1,9 +1,11 @@
 // A secret's Access tab: who really reads it, from the provider's own logs (CloudTrail,
 // Cloud Audit Logs), set against the systems the inventory says consume it. Everyone who
 // may read the secret sees the per-principal summary; auditors and admins also see the
-// raw events (source IPs, user agents).
+// raw events (source IPs, user agents) and export the secret's whole access history.
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { ExportButtons } from '@/components/audit/export-buttons';
+import { accessExportLinks } from '@/components/audit/export-links';
 import { formatDateTime } from '@/components/format';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { Badge } from '@/components/ui/badge';
@@ -33,6 +35,7 @@ export default async function SecretAccessPage({ params }: Props) {
   const summary = await getSecretAccessSummary(caller, secret.id);
   const mayAudit = can(caller.user.role, 'audit.read');
   const events = mayAudit ? await listSecretAccessEvents(caller, secret.id, { limit: 50 }) : null;
+  const mayExport = can(caller.user.role, 'audit.export');
 
   return (
     <>
@@ -112,6 +115,12 @@ export default async function SecretAccessPage({ params }: Props) {
             <h2 id="events-heading" className="mb-2 text-lg font-semibold text-slate-900">
               Latest access events
             </h2>
+            {mayExport && (
+              <div role="group" aria-label="Export access history" className="mb-3 flex flex-wrap items-center gap-3">
+                <p className="text-sm text-slate-700">Export every access event of this secret, oldest first:</p>
+                <ExportButtons links={accessExportLinks(new URLSearchParams({ secret: secret.id }).toString())} />
+              </div>
+            )}
             {events.items.length === 0 ? (
               <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No events recorded.</p>
             ) : (

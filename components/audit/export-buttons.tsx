@@ -1,18 +1,12 @@
 'use client';
-// The audit page's export buttons. Each downloads the current filters' export through
-// fetch so the person sees "Preparing…" while the server starts the stream and how much
-// has arrived while it runs (a large export takes a while), then saves the file.
+// Auditor export buttons (audit page, Access tab). Each downloads its export through fetch
+// so the person sees "Preparing…" while the server starts the stream and how much has
+// arrived while it runs (a large export takes a while), then saves the file. A refusal or
+// a bad filter shows the server's own message.
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import type { ExportLink } from './export-links';
 
-type Kind = 'csv' | 'jsonl' | 'bundle';
-
-const LABELS: Record<Kind, string> = { csv: 'Export CSV', jsonl: 'Export JSON Lines', bundle: 'Evidence bundle' };
-
-function hrefFor(kind: Kind, filters: string): string {
-  if (kind === 'bundle') return `/api/export/audit/bundle${filters ? `?${filters}` : ''}`;
-  return `/api/export/audit?format=${kind}${filters ? `&${filters}` : ''}`;
-}
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -20,17 +14,17 @@ function fileNameOf(response: Response, fallback: string): string {
   return /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallback;
 }
 
-export function ExportButtons({ filters }: { filters: string }) {
-  const [busy, setBusy] = useState<Kind | null>(null);
+export function ExportButtons({ links }: { links: ExportLink[] }) {
+  const [busy, setBusy] = useState<string | null>(null);
   const [progress, setProgress] = useState<string>('');
   const [error, setError] = useState<string>('');
 
-  async function download(kind: Kind) {
-    setBusy(kind);
+  async function download(link: ExportLink) {
+    setBusy(link.label);
     setError('');
     setProgress('Preparing…');
     try {
-      const response = await fetch(hrefFor(kind, filters), { cache: 'no-store' });
+      const response = await fetch(link.href, { cache: 'no-store' });
       if (!response.ok || !response.body) {
         const body = (await response.json().catch(() => null)) as { error?: string } | null;
         throw new Error(body?.error ?? 'The export could not be made.');
@@ -46,12 +40,12 @@ export function ExportButtons({ filters }: { filters: string }) {
         setProgress(`Downloading… ${megabytes(received)}`);
       }
       const url = URL.createObjectURL(new Blob(parts, { type: response.headers.get('content-type') ?? 'application/octet-stream' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileNameOf(response, kind === 'bundle' ? 'evidence-bundle.zip' : `audit-events.${kind}`);
-      document.body.append(link);
-      link.click();
-      link.remove();
+      const anchor = document.createElement('a');
+      anchor.href = url;
+      anchor.download = fileNameOf(response, link.fileName);
+      document.body.append(anchor);
+      anchor.click();
+      anchor.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setProgress(`Downloaded ${megabytes(received)}`);
     } catch (e) {
@@ -64,9 +58,15 @@ export function ExportButtons({ filters }: { filters: string }) {
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {(Object.keys(LABELS) as Kind[]).map((kind) => (
-        <Button key={kind} variant={kind === 'bundle' ? 'primary' : 'secondary'} disabled={busy !== null} onClick={() => download(kind)} aria-busy={busy === kind}>
-          {busy === kind ? 'Preparing…' : LABELS[kind]}
+      {links.map((link) => (
+        <Button
+          key={link.label}
+          variant={link.primary ? 'primary' : 'secondary'}
+          disabled={busy !== null}
+          onClick={() => download(link)}
+          aria-busy={busy === link.label}
+        >
+          {busy === link.label ? 'Preparing…' : link.label}
         </Button>
       ))}
       <span role="status" aria-live="polite" className="text-sm text-slate-600">

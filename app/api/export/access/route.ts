@@ -1,0 +1,19 @@
+// GET /api/export/access?format=csv|jsonl&from&to&environment&secret&principal&action:
+// provider access history (who called the secret APIs at the cloud) as a streamed CSV or
+// JSON Lines download (permission audit.export; the export is audited; a malformed
+// filter is a 400 naming it).
+import type { NextRequest } from 'next/server';
+import { getCaller } from '@/lib/auth/session';
+import { accessEventsSource } from '@/lib/data/access-export';
+import { exportRows } from '@/lib/data/exports';
+import { downloadResponse, queryParams } from '@/lib/export/download-response';
+import { parseAccessExportQuery } from '@/lib/validation/access-export';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: NextRequest) {
+  const caller = await getCaller();
+  const params = queryParams(request);
+  const format = params.format === 'jsonl' ? 'jsonl' : 'csv';
+  return downloadResponse(caller, () => exportRows(caller, accessEventsSource, () => parseAccessExportQuery(params), format));
+}
