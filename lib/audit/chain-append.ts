@@ -14,9 +14,15 @@ export type EventContent = Omit<ChainedRow, 'id' | 'seq' | 'prev_hash'>;
 
 export type ChainHeadRow = { seq: bigint; hash: Uint8Array; now: Date; ids: string[] };
 
-/** $1: how many ids to take. Returns the head (seq, hash), now (ms precision) and the ids. */
+/**
+ * $1: how many ids to take. Returns the head (seq, hash), the time for the new events and
+ * the ids. The time is read once the lock is held (a blocked append re-reads the head row
+ * when the lock frees) and never earlier than the head's: event times never go backwards
+ * along the chain, whatever the clock or the transaction's start did, so a time range of
+ * the trail is a range of ids too (lib/data/audit-events.ts), and verifyChain checks it.
+ */
 export const HEAD_FOR_UPDATE = `
-  SELECT seq, hash, now()::timestamptz(3) AS now,
+  SELECT seq, hash, GREATEST(clock_timestamp()::timestamptz(3), last_occurred_at) AS now,
          ARRAY(SELECT nextval('audit_events_id_seq')::text FROM generate_series(1, $1::int)) AS ids
   FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
 
@@ -25,6 +31,12 @@ export type ChainedEvent = EventContent & { id: bigint; seq: bigint; prev_hash: 
 /** The events, in the order given, appended after the head: ids, seqs, prev_hash and hash. */
 export function chainEvents(head: ChainHeadRow, events: EventContent[]): ChainedEvent[] {
   if (head.ids.length !== events.length) throw new Error(`took ${head.ids.length} ids for ${events.length} events`);
+  // Times never go backwards along the chain: none before the head's time, each at or after the one before.
+  let floor = head.now;
+  for (const event of events) {
+    if (event.occurred_at < floor) throw new Error('audit events are appended in time order, none before the chain head');
+    floor = event.occurred_at;
+  }
   const ids = head.ids.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let prev: Buffer = Buffer.from(head.hash);
   let seq = head.seq;
@@ -40,6 +52,7 @@ export function chainEvents(head: ChainHeadRow, events: EventContent[]): Chained
 export function appendStatement(rows: ChainedEvent[]): { text: string; values: unknown[] } {
   const last = rows.at(-1);
   if (!last) throw new Error('nothing to append');
+
   const col = <K extends keyof ChainedEvent>(k: K) => rows.map((r) => r[k] ?? null);
   const text = (k: 'id' | 'seq') => rows.map((r) => r[k].toString());
   const hex = (k: 'prev_hash' | 'hash') => rows.map((r) => r[k].toString('hex'));
@@ -60,7 +73,7 @@ export function appendStatement(rows: ChainedEvent[]): { text: string; values: u
                environment, changes, detail, ip, user_agent, request_id)
         RETURNING 1
       )
-      UPDATE audit_chain_head SET seq = $19::bigint, hash = decode($20, 'hex') WHERE id = 1`,
+      UPDATE audit_chain_head SET seq = $19::bigint, hash = decode($20, 'hex'), last_occurred_at = $21::timestamptz WHERE id = 1`,
     values: [
       text('id'),
       text('seq'),
@@ -82,6 +95,7 @@ export function appendStatement(rows: ChainedEvent[]): { text: string; values: u
       col('request_id'),
       last.seq.toString(),
       last.hash.toString('hex'),
+      last.occurred_at.toISOString(),
     ],
   };
 }

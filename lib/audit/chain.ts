@@ -9,6 +9,10 @@
 // lowercase, jsonb values with their keys sorted at every depth. Anyone can recompute it
 // from a plain SELECT.
 //
+// Event times never go backwards along the chain (lib/audit/chain-append.ts takes them
+// under the chain lock), which the walk checks too: the audit page relies on it to turn a
+// time range into a range of ids.
+//
 // After a purge, the walk starts from the newest checkpoint (seq and hash of the last
 // purged event) instead of the genesis.
 //
@@ -19,7 +23,7 @@ import 'server-only';
 import { db } from '@/lib/db';
 import { eventHash, GENESIS_HASH, type ChainedRow } from './chain-hash';
 
-export type ChainCheck = 'gap' | 'prev_hash' | 'content_hash' | 'head' | 'unchained';
+export type ChainCheck = 'gap' | 'prev_hash' | 'time_order' | 'content_hash' | 'head' | 'unchained';
 
 export type ChainBreak = {
   check: ChainCheck;
@@ -57,7 +61,7 @@ export function readChainBatch(fromSeq: bigint, toSeq: bigint, limit: number): P
 }
 
 /** The first check a row fails as the successor of (expectedSeq - 1, prev), or null. */
-export function linkBreak(row: StoredRow, expectedSeq: bigint, prev: Buffer): ChainBreak | null {
+export function linkBreak(row: StoredRow, expectedSeq: bigint, prev: Buffer, notBefore: Date | null = null): ChainBreak | null {
   if (row.seq !== expectedSeq) {
     const last = row.seq - 1n;
     return {
@@ -77,6 +81,16 @@ export function linkBreak(row: StoredRow, expectedSeq: bigint, prev: Buffer): Ch
       expected: prev.toString('hex'),
       stored: hex(row.prev_hash),
       message: `event ${row.id} (seq ${row.seq}): prev_hash does not match the previous event's hash`,
+    };
+  }
+  if (notBefore && row.occurred_at < notBefore) {
+    return {
+      check: 'time_order',
+      seq: row.seq,
+      id: row.id,
+      expected: `at or after ${notBefore.toISOString()}`,
+      stored: row.occurred_at.toISOString(),
+      message: `event ${row.id} (seq ${row.seq}) is dated before the event preceding it in the chain`,
     };
   }
   const computed = eventHash(row);
@@ -108,6 +122,7 @@ export async function verifyChain(options: { batchSize?: number } = {}): Promise
     SELECT seq, hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1`;
   let expectedSeq = checkpoint ? checkpoint.seq + 1n : 1n;
   let prev: Buffer = checkpoint ? Buffer.from(checkpoint.hash) : GENESIS_HASH;
+  let prevTime: Date | null = null;
   let lastId: string | null = null;
   let checked = 0;
   let found: ChainBreak | null = null;
@@ -116,9 +131,10 @@ export async function verifyChain(options: { batchSize?: number } = {}): Promise
     const rows = await readChainBatch(expectedSeq, head.seq, batchSize);
     if (rows.length === 0) break;
     for (const row of rows) {
-      found = linkBreak(row, expectedSeq, prev);
+      found = linkBreak(row, expectedSeq, prev, prevTime);
       if (found) break walk;
       prev = Buffer.from(row.hash!);
+      prevTime = row.occurred_at;
       lastId = row.id;
       expectedSeq += 1n;
       checked += 1;

@@ -55,7 +55,7 @@ async function appendEvents(client: Tx | typeof db, rows: EventData[]): Promise<
  * Appends to the hash chain (lib/audit/chain-append.ts). The head row's lock is held from
  * here to the caller's commit; a rollback takes back the events and the head move
  * together. Callers record their event last in a transaction, so the lock is held only
- * for the commit. Every event of one call gets the same time: the database's now().
+ * for the commit. Every event of one call gets the same time, read under the lock.
  */
 async function appendInTransaction(tx: Tx, rows: EventData[]): Promise<void> {
   const BATCH = 5000;

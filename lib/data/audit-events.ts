@@ -97,10 +97,26 @@ export function filterConditions(query: TAuditListQuery, actor: ActorFilter | nu
   }
   if (query.environment) where.push(Prisma.sql`e.environment = ${query.environment}`);
   if (query.outcome) where.push(Prisma.sql`e.outcome = ${query.outcome}::"AuditOutcome"`);
-  if (query.from) where.push(Prisma.sql`e.occurred_at >= ${rangeStart(query.from)}`);
-  if (query.to) where.push(Prisma.sql`e.occurred_at < ${rangeEnd(query.to)}`);
+  // Event times never go backwards along the chain (lib/audit/chain-append.ts), so a time
+  // range is also a range of ids: bounding the id lets the newest-first walk on the primary
+  // key start and stop at the range instead of reading through every newer event.
+  if (query.from) {
+    const start = rangeStart(query.from);
+    where.push(Prisma.sql`e.occurred_at >= ${start}`, Prisma.sql`e.id >= ${firstIdAtOrAfter(start)}`);
+  }
+  if (query.to) {
+    const end = rangeEnd(query.to);
+    where.push(Prisma.sql`e.occurred_at < ${end}`, Prisma.sql`e.id < ${firstIdAtOrAfter(end)}`);
+  }
   return where;
 }
+
+/** The first event at or after an instant (past the last id when there is none): one index probe. */
+function firstIdAtOrAfter(instant: Date): Prisma.Sql {
+  return Prisma.sql`COALESCE((SELECT b.id FROM audit_events b WHERE b.occurred_at >= ${instant} ORDER BY b.occurred_at, b.id LIMIT 1), ${MAX_BIGINT}::bigint)`;
+}
+
+const MAX_BIGINT = '9223372036854775807';
 
 // ---------------------------------------------------------------------------
 // Listing

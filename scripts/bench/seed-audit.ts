@@ -221,7 +221,11 @@ export async function seedAuditEvents(url: string, count: number): Promise<void>
                     target_id, environment, outcome, ip, user_agent, request_id, changes, detail) FROM STDIN WITH (FORMAT csv)`),
       ),
     );
-    await client.query('UPDATE audit_chain_head SET seq = seq + $1, hash = $2 WHERE id = 1', [count, last]);
+    await client.query(
+      `UPDATE audit_chain_head SET seq = seq + $1, hash = $2,
+              last_occurred_at = GREATEST(last_occurred_at, (SELECT max(occurred_at) FROM audit_events)) WHERE id = 1`,
+      [count, last],
+    );
     await markSeeded(client, 'audit_events', count);
     await client.query('COMMIT');
   } catch (error) {

@@ -164,6 +164,22 @@ describe('appending', () => {
     await expectIntact();
   });
 
+  it('event times never go backwards along the chain, even from a transaction that began earlier', async () => {
+    // The long transaction starts first, a short one appends meanwhile, then the long one
+    // appends: its event follows in the chain, so its time must not be the earlier start.
+    await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT now()`;
+      await new Promise((r) => setTimeout(r, 30));
+      await recordAudit(db, admin, { action: 'test.time_order', detail: { i: 1 } });
+      await recordAudit(tx, admin, { action: 'test.time_order', detail: { i: 2 } });
+    });
+    const rows = await db.$queryRaw<{ i: number; occurred_at: Date }[]>`
+      SELECT (detail->>'i')::int AS i, occurred_at FROM audit_events WHERE action = 'test.time_order' ORDER BY seq`;
+    expect(rows.map((r) => r.i)).toEqual([1, 2]);
+    expect(rows[1].occurred_at.getTime()).toBeGreaterThanOrEqual(rows[0].occurred_at.getTime());
+    await expectIntact();
+  });
+
   it('the append-only trigger still refuses UPDATE, DELETE and TRUNCATE', async () => {
     for (const sql of ['UPDATE audit_events SET action = $$x$$ WHERE seq = 1', 'DELETE FROM audit_events WHERE seq = 1', 'TRUNCATE audit_events']) {
       await expect(superuser.query(sql)).rejects.toThrow(/append-only/);
@@ -181,6 +197,17 @@ describe('verification finds tampering', () => {
     expect(broken.break?.expected).not.toBe(broken.break?.stored);
     expect(broken.message).toContain(`event ${target.id}`);
     await tamper(`UPDATE audit_events SET target_id = 'abc' WHERE id = $1`, [target.id]);
+    await expectIntact();
+  });
+
+  it('names a row dated before the event preceding it', async () => {
+    const [row] = await chained('test.after_rollback');
+    const [saved] = (await superuser.query('SELECT occurred_at FROM audit_events WHERE id = $1', [row.id])).rows as { occurred_at: Date }[];
+    await tamper(`UPDATE audit_events SET occurred_at = occurred_at - interval '1 day' WHERE id = $1`, [row.id]);
+    const broken = await verifyChain();
+    expect(broken.break).toMatchObject({ check: 'time_order', id: row.id, seq: row.seq });
+    expect(broken.message).toContain('dated before the event preceding it');
+    await tamper(`UPDATE audit_events SET occurred_at = $2 WHERE id = $1`, [row.id, saved.occurred_at]);
     await expectIntact();
   });
 
