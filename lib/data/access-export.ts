@@ -111,7 +111,7 @@ async function pin(): Promise<string | null> {
   return rows[0]?.seq ?? null;
 }
 
-async function* readBatches(query: TAccessExportQuery, upTo: string | null): AsyncGenerator<AccessExportRow> {
+async function* readBatches(query: TAccessExportQuery, upTo: string | null): AsyncGenerator<AccessExportRow[]> {
   if (upTo === null) return; // no access events at all when the export started
   const filters = [...conditions(query), Prisma.sql`e.seq <= ${upTo}::bigint`];
   let after: { occurredAt: Date; seq: string } | null = null;
@@ -131,7 +131,7 @@ async function* readBatches(query: TAccessExportQuery, upTo: string | null): Asy
       LIMIT ${ACCESS_EXPORT_BATCH}`;
     // As for audit events: the pg pool, not Prisma's per-row decoding, at export sizes.
     const { rows } = await pgPool().query<Row>(sql.text, sql.values as unknown[]);
-    for (const r of rows) yield toExportRow(r);
+    if (rows.length) yield rows.map(toExportRow);
     const last = rows.at(-1);
     if (rows.length < ACCESS_EXPORT_BATCH || !last) return;
     after = { occurredAt: last.occurred_at, seq: last.seq };

@@ -93,7 +93,7 @@ function conditions(query: TAuditListQuery): Prisma.Sql[] {
   return where;
 }
 
-async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncGenerator<AuditExportRow> {
+async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncGenerator<AuditExportRow[]> {
   const filters = conditions(query);
   if (upTo === null) return; // no events at all when the export started
   const batch = (after: string | null) => {
@@ -124,7 +124,7 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     const more = rows.length === AUDIT_EXPORT_BATCH && last;
     // Read ahead: the database works on the next batch while this one is encoded.
     if (more) next = batch(last.id);
-    for (const r of rows) yield toExportRow(r);
+    yield rows.map(toExportRow);
     if (!more) return;
   }
 }

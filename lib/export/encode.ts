@@ -21,7 +21,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
  */
 async function* encodeRows<Q, R>(
   source: ExportSource<Q, R>,
-  rows: AsyncIterable<R>,
+  batches: AsyncIterable<readonly R[]>,
   format: ExportFormat,
   onStart: () => void,
   onEnd: (end: ExportEnd) => void,
@@ -32,15 +32,17 @@ async function* encodeRows<Q, R>(
   let text = format === 'csv' ? csvHeader(source.columns) : '';
   let inText = 0;
   try {
-    for await (const row of rows) {
-      // JSON.stringify escapes any newline inside, so each object stays on its line.
-      text += format === 'csv' ? csvLine(source.csv(row)) : `${JSON.stringify(source.json(row))}\n`;
-      inText++;
-      if (text.length >= TEXT_CHUNK_CHARS) {
-        yield text;
-        taken += inText;
-        text = '';
-        inText = 0;
+    for await (const batch of batches) {
+      for (const row of batch) {
+        // JSON.stringify escapes any newline inside, so each object stays on its line.
+        text += format === 'csv' ? csvLine(source.csv(row)) : `${JSON.stringify(source.json(row))}\n`;
+        inText++;
+        if (text.length >= TEXT_CHUNK_CHARS) {
+          yield text;
+          taken += inText;
+          text = '';
+          inText = 0;
+        }
       }
     }
     if (text) yield text;

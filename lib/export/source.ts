@@ -23,10 +23,12 @@ export interface ExportSource<Query, Row> {
    */
   pin(): Promise<string | null>;
   /**
-   * The rows matching the query, oldest first, none past `upTo` (a `pin()`). Read lazily
-   * in batches: constant memory whatever the size.
+   * The rows matching the query, oldest first, none past `upTo` (a `pin()`), handed on a
+   * batch at a time as read: constant memory whatever the size, and one await per batch
+   * rather than per row (under the server's async-context tracking each await costs more
+   * than encoding a row).
    */
-  rows(query: Query, upTo: string | null): AsyncIterable<Row>;
+  rows(query: Query, upTo: string | null): AsyncIterable<readonly Row[]>;
   /** One row as CSV cells in column order (already guarded against formulas). */
   csv(row: Row): string[];
   /** One row as a JSON object with exactly `columns` as keys. */
