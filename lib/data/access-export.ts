@@ -8,6 +8,7 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
+import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart } from '@/lib/validation/audit-list';
@@ -162,6 +163,26 @@ function toExportRow(r: Row): AccessExportRow {
   };
 }
 
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const guarded = (expression: string) => Prisma.raw(guardedCell(expression));
+
+/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the same values `csv` writes. */
+function copyCells(query: TAccessExportQuery, upTo: string): Prisma.Sql {
+  const where = [...conditions(query), Prisma.sql`e.seq <= ${upTo}::bigint`];
+  return Prisma.sql`
+    SELECT e.id::text, ${guarded('e.provider_event_id')}, ${Prisma.raw(iso('e.occurred_at'))}, c.kind::text, e.connection_id::text,
+           ${guarded('c.name')}, ${guarded('e.event_name')}, CASE WHEN e.error_code IS NULL THEN 'success' ELSE 'failed' END,
+           ${guarded('e.error_code')}, ${guarded('e.principal')}, ${guarded('e.principal_type')}, ${guarded('e.source_ip')},
+           ${guarded('e.user_agent')}, ${guarded('e.secret_ref')}, e.secret_id::text, ${guarded('s.name')}, ${guarded('v.name')},
+           ${guarded('e.summary::text')}, ${Prisma.raw(iso('e.created_at'))}
+    FROM access_events e
+    JOIN provider_connections c ON c.id = e.connection_id
+    LEFT JOIN secrets s ON s.id = e.secret_id
+    LEFT JOIN environments v ON v.id = s.environment_id
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY e.occurred_at, e.seq`;
+}
+
 export const accessEventsSource: ExportSource<TAccessExportQuery, AccessExportRow> = {
   name: 'access-events',
   permission: 'audit.export',
@@ -173,6 +194,7 @@ export const accessEventsSource: ExportSource<TAccessExportQuery, AccessExportRo
   },
   pin,
   rows: readBatches,
+  copyCells,
   csv(row) {
     const cells: Record<Column, string> = {
       id: row.id,

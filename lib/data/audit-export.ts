@@ -9,6 +9,7 @@ import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
+import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
 import { currentChainHead } from '@/lib/audit/chain-head';
 import type { TAuditListQuery } from '@/lib/validation/audit-list';
@@ -152,6 +153,22 @@ function toExportRow(r: Row): AuditExportRow {
   };
 }
 
+const e = (column: string) => guardedCell(`e.${column}`);
+
+/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the same values `csv` writes. */
+function copyCells(query: TAuditListQuery, upTo: string): Prisma.Sql {
+  const where = [...conditions(query), Prisma.sql`e.id <= ${upTo}::bigint`];
+  return Prisma.sql`
+    SELECT e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.actor_id::text,
+           ${Prisma.raw(e('actor_email'))}, e.actor_role::text, ${Prisma.raw(e('action'))}, e.outcome::text,
+           ${Prisma.raw(e('target_type'))}, ${Prisma.raw(e('target_id'))}, ${Prisma.raw(e('environment'))}, ${Prisma.raw(e('ip'))},
+           ${Prisma.raw(e('user_agent'))}, ${Prisma.raw(e('request_id'))}, ${Prisma.raw(guardedCell('e.changes::text'))},
+           ${Prisma.raw(guardedCell('e.detail::text'))}, e.seq::text, encode(e.prev_hash, 'hex'), encode(e.hash, 'hex')
+    FROM audit_events e
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY e.id`;
+}
+
 const jsonCell = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
 
 export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = {
@@ -166,6 +183,7 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
   // The chain head: every event the app writes is chained, so it is the newest event.
   pin: async () => (await currentChainHead())?.eventId ?? null,
   rows: readBatches,
+  copyCells,
   csv(row) {
     const cells: Record<(typeof AUDIT_EXPORT_COLUMNS)[number], string> = {
       id: row.id,

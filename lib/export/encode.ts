@@ -3,6 +3,7 @@
 // rows written is reported when the stream ends, completely or not.
 import { Readable } from 'node:stream';
 import { csvHeader, csvLine, TEXT_CHUNK_CHARS } from '@/lib/csv/write';
+import { copyCsv, copyCsvHeader } from './copy-csv';
 import type { ExportFormat, ExportSource } from './source';
 
 export type ExportEnd = { rows: number; complete: boolean };
@@ -63,6 +64,8 @@ export function encodeExport<Q, R>(
   upTo: string | null,
   format: ExportFormat,
 ): { stream: Readable; ended: Promise<ExportEnd> } {
+  // PostgreSQL writes the CSV when the source can say it in SQL (no pin yet: nothing, as '0').
+  if (format === 'csv' && source.copyCells) return copyCsv(copyCsvHeader(source.columns), source.copyCells(query, upTo ?? '0'));
   let resolve!: (end: ExportEnd) => void;
   const ended = new Promise<ExportEnd>((r) => (resolve = r));
   let started = false;

@@ -2,6 +2,7 @@
 // provider access history). The encoders, the route handlers and the evidence
 // bundle only know this interface, so a new source is a module implementing it plus a
 // line where sources are listed.
+import type { Prisma } from '@/generated/prisma/client';
 import type { Permission } from '@/lib/auth/permissions';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
@@ -31,6 +32,12 @@ export interface ExportSource<Query, Row> {
   rows(query: Query, upTo: string | null): AsyncIterable<readonly Row[]>;
   /** One row as CSV cells in column order (already guarded against formulas). */
   csv(row: Row): string[];
+  /**
+   * The same CSV cells as one SELECT (columns in order, text, formula-guarded with
+   * guardedCell, oldest first, none past `upTo`): when given, PostgreSQL writes the CSV
+   * (lib/export/copy-csv.ts) instead of `rows` and `csv`.
+   */
+  copyCells?(query: Query, upTo: string): Prisma.Sql;
   /** One row as a JSON object with exactly `columns` as keys. */
   json(row: Row): Record<string, unknown>;
 }
