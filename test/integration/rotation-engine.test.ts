@@ -78,7 +78,8 @@ describe('a generated rotation', () => {
       'rotation.grace_ended',
     ]);
     // The version the rotation wrote is recorded (who/when/generated), never its value.
-    const recorded = await db.secretVersion.findMany({ where: { secretId: secret.id }, orderBy: { createdAt: 'asc' } });
+    // (By version: the seeded one is dated by the real clock, the rotation's by the test clock.)
+    const recorded = await db.secretVersion.findMany({ where: { secretId: secret.id }, orderBy: { providerVersionId: 'asc' } });
     expect(recorded.map((v) => [v.providerVersionId, v.source])).toEqual([
       ['1', 'entered'],
       ['2', 'generated'],
