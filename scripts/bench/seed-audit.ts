@@ -193,11 +193,25 @@ async function seedActors(client: pg.ClientBase): Promise<Actor[]> {
   return rows.sort((a, b) => a.email.localeCompare(b.email));
 }
 
-export async function seedAuditEvents(url: string, count: number): Promise<void> {
+/** Runs one seeding step in a transaction of its own connection and records it as seeded. */
+async function seedInTransaction(url: string, part: string, count: number, seed: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('BEGIN');
+    await seed(client);
+    await markSeeded(client, part, count);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function seedAuditEvents(url: string, count: number): Promise<void> {
+  await seedInTransaction(url, 'audit_events', count, async (client) => {
     const actors = await seedActors(client);
     const secrets = (
       await client.query<Target>(`SELECT s.id::text AS id, e.name AS environment FROM secrets s JOIN environments e ON e.id = s.environment_id ORDER BY s.name`)
@@ -226,14 +240,7 @@ export async function seedAuditEvents(url: string, count: number): Promise<void>
               last_occurred_at = GREATEST(last_occurred_at, (SELECT max(occurred_at) FROM audit_events)) WHERE id = 1`,
       [count, last],
     );
-    await markSeeded(client, 'audit_events', count);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -244,10 +251,7 @@ export async function seedAuditEvents(url: string, count: number): Promise<void>
  * over the last year. Two connections (AWS and GCP), each event keyed by its provider id.
  */
 export async function seedAccessEvents(url: string, count: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await seedInTransaction(url, 'access_events', count, async (client) => {
     await client.query(`SELECT setseed(0.42)`);
     await client.query(`
       INSERT INTO provider_connections (id, name, kind, region, project_id, updated_at) VALUES
@@ -286,12 +290,5 @@ export async function seedAccessEvents(url: string, count: number): Promise<void
        CROSS JOIN c`,
       [count],
     );
-    await markSeeded(client, 'access_events', count);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -232,7 +232,6 @@ describe('who may export access history', () => {
   });
 });
 
-
 describe('evidence bundles with access history', () => {
   it('the audit target secret, environment and time range select the access events; the bundle verifies', async () => {
     const auditor = await callerAs('auditor');

@@ -38,7 +38,6 @@ beforeEach(() => {
   session.caller = null;
 });
 
-
 type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
 
 /** Audit events written straight to the table (fixtures, not the code under test). */
@@ -215,9 +214,6 @@ describe('who may export', () => {
 
 // ---------------------------------------------------------------------------------
 // Evidence bundles
-
-
-
 
 describe('evidence bundles', () => {
   it('hold both files, a signed manifest with counts, hashes and the chain head, and verify', async () => {
