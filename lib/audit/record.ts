@@ -47,7 +47,9 @@ type EventData = ReturnType<typeof auditEventData>;
  * savepoint inside the caller's transaction for nothing.)
  */
 async function appendEvents(client: Tx | typeof db, rows: EventData[]): Promise<void> {
-  if (client === db) await db.$transaction((tx) => appendInTransaction(tx, rows));
+  // Waits up to 10 s for a connection (Prisma's default gives up after 2): an event recorded
+  // on its own, such as an export's, must queue under load rather than be lost.
+  if (client === db) await db.$transaction((tx) => appendInTransaction(tx, rows), { maxWait: 10_000, timeout: 15_000 });
   else await appendInTransaction(client as Tx, rows);
 }
 

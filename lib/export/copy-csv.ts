@@ -9,6 +9,7 @@
 // dedicated, not borrowed from the pool: a slow download must not starve the app's queries.
 import 'server-only';
 import { Transform, type Readable } from 'node:stream';
+import pLimit from 'p-limit';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Prisma } from '@/generated/prisma/client';
@@ -32,6 +33,15 @@ function literal(value: unknown): string {
   if (typeof value === 'string') return pg.escapeLiteral(value);
   throw new Error(`cannot inline a ${typeof value} into COPY`);
 }
+
+/**
+ * At most this many CSV exports hold a connection at once; more wait for a slot (their
+ * downloads simply start later), so exports cannot exhaust the server's connections.
+ */
+export const COPY_EXPORT_CONNECTIONS = 4;
+const copySlots = pLimit(COPY_EXPORT_CONNECTIONS);
+/** How the connections show in pg_stat_activity. */
+export const COPY_EXPORT_APPLICATION = 'secret-inventory csv export';
 
 /** The header line: a UTF-8 byte-order mark (for Excel), then LF like COPY's own lines. */
 export const copyCsvHeader = (columns: readonly string[]) => `\uFEFF${columns.join(',')}\n`;
@@ -59,21 +69,25 @@ export function copyCsv(header: string, select: Prisma.Sql): { stream: Readable;
     },
   });
 
-  const client = new pg.Client({ connectionString: env().DATABASE_URL });
-  // Ending the connection under a running COPY (a cancelled download) is reported here;
-  // without a listener Node would treat it as an uncaught exception.
-  client.on('error', (error) => out.destroy(error));
   let copied = false;
   let delivered = false;
   let copyRows = 0;
   out.once('end', () => (delivered = true));
-  out.once('close', () => {
-    const complete = copied && delivered;
-    resolve({ rows: complete ? copyRows : lines, complete });
-    client.end().catch(() => {});
-  });
+  const closed = new Promise<void>((done) =>
+    out.once('close', () => {
+      const complete = copied && delivered;
+      resolve({ rows: complete ? copyRows : lines, complete });
+      done();
+    }),
+  );
 
-  void (async () => {
+  // The connection is taken when a slot frees and given back when the download closes.
+  void copySlots(async () => {
+    if (out.destroyed) return; // the client gave up while waiting
+    const client = new pg.Client({ connectionString: env().DATABASE_URL, application_name: COPY_EXPORT_APPLICATION });
+    // Ending the connection under a running COPY (a cancelled download) is reported here;
+    // without a listener Node would treat it as an uncaught exception.
+    client.on('error', (error) => out.destroy(error));
     try {
       await client.connect();
       const copy = client.query(copyTo(`COPY (${inlineValues(select)}) TO STDOUT WITH (FORMAT csv)`));
@@ -84,9 +98,11 @@ export function copyCsv(header: string, select: Prisma.Sql): { stream: Readable;
       });
       copy.pipe(out);
     } catch (error) {
-      log.error('csv export could not start', { error });
+      if (!out.destroyed) log.error('csv export could not start', { error });
       out.destroy(error as Error);
     }
-  })();
+    await closed;
+    await client.end().catch(() => {});
+  });
   return { stream: out, ended };
 }

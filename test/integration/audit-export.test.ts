@@ -19,6 +19,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { AUDIT_EXPORT_BATCH, AUDIT_EXPORT_COLUMNS, auditEventsSource } from '@/lib/data/audit-export';
 import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
 import { exportRows } from '@/lib/data/exports';
+import { COPY_EXPORT_APPLICATION, COPY_EXPORT_CONNECTIONS } from '@/lib/export/copy-csv';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
@@ -120,6 +121,26 @@ describe('CSV and JSON Lines exports', () => {
     await seedEvents({ targetId: target, actorEmail: '=HYPERLINK("x")' });
     const [row] = parseCsv(await exportText(auditor, { targetId: target }, 'csv'));
     expect(row.actorEmail).toBe(`'=HYPERLINK("x")`);
+  });
+
+  it('holds at most a few connections for CSV exports at once; the others wait and then complete', async () => {
+    const auditor = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, count: 3000 });
+    const exports = await Promise.all(
+      Array.from({ length: COPY_EXPORT_CONNECTIONS + 2 }, () => exportRows(auditor, auditEventsSource, parseAuditListQuery({ targetId: target }), 'csv')),
+    );
+    const connections = async () => {
+      const [row] = await db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${COPY_EXPORT_APPLICATION} AND datname = current_database()`;
+      return row.n;
+    };
+    await vi.waitFor(async () => expect(await connections()).toBe(COPY_EXPORT_CONNECTIONS));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await connections()).toBe(COPY_EXPORT_CONNECTIONS); // nobody read yet: the rest still wait
+    const texts = await Promise.all(exports.map((d) => streamText(d.stream)));
+    for (const t of texts) expect(parseCsv(t)).toHaveLength(3000);
+    await vi.waitFor(async () => expect(await connections()).toBe(0));
   });
 
   it('is audited with the filters, the format and the row count', async () => {
