@@ -18,7 +18,7 @@
 //      routes, each next to COPY of the same rows, with the server's RSS sampled during the
 //      export (audit-measure.ts).
 // Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
-// BENCH_SECONDS (per view), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT.
+// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT.
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

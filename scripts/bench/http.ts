@@ -2,7 +2,7 @@
 // taking p50/p95 from every response's own latency.
 import autocannon from 'autocannon';
 
-export const CONNECTIONS = 20;
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 export type LoadResult = { p50: number; p95: number; rps: number; n: number; errors: number; latencies: number[] };
 
