@@ -6,7 +6,6 @@
 // The provider logs hold call metadata, never a value, and only stored columns are read.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
@@ -37,8 +36,6 @@ export const ACCESS_EXPORT_COLUMNS = [
   'summary',
   'ingestedAt',
 ] as const;
-
-type Column = (typeof ACCESS_EXPORT_COLUMNS)[number];
 
 export type AccessExportRow = {
   id: string;
@@ -166,8 +163,8 @@ function toExportRow(r: Row): AccessExportRow {
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const guarded = (expression: string) => Prisma.raw(guardedCell(expression));
 
-/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the same values `csv` writes. */
-function copyCells(query: TAccessExportQuery, upTo: string): Prisma.Sql {
+/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the JSON Lines values as text. */
+function csvSelect(query: TAccessExportQuery, upTo: string): Prisma.Sql {
   const where = [...conditions(query), Prisma.sql`e.seq <= ${upTo}::bigint`];
   return Prisma.sql`
     SELECT e.id::text, ${guarded('e.provider_event_id')}, ${Prisma.raw(iso('e.occurred_at'))}, c.kind::text, e.connection_id::text,
@@ -194,31 +191,7 @@ export const accessEventsSource: ExportSource<TAccessExportQuery, AccessExportRo
   },
   pin,
   rows: readBatches,
-  copyCells,
-  csv(row) {
-    const cells: Record<Column, string> = {
-      id: row.id,
-      providerEventId: row.providerEventId,
-      occurredAt: row.occurredAt.toISOString(),
-      provider: row.provider,
-      connectionId: row.connectionId,
-      connectionName: row.connectionName,
-      eventName: row.eventName,
-      outcome: row.outcome,
-      errorCode: row.errorCode ?? '',
-      principal: row.principal,
-      principalType: row.principalType,
-      sourceIp: row.sourceIp ?? '',
-      userAgent: row.userAgent ?? '',
-      secretRef: row.secretRef,
-      secretId: row.secretId ?? '',
-      secretName: row.secretName ?? '',
-      environment: row.environment ?? '',
-      summary: JSON.stringify(row.summary ?? {}),
-      ingestedAt: row.ingestedAt.toISOString(),
-    };
-    return ACCESS_EXPORT_COLUMNS.map((k) => neutraliseFormula(cells[k]));
-  },
+  csvSelect,
   json(row) {
     return { ...row, occurredAt: row.occurredAt.toISOString(), ingestedAt: row.ingestedAt.toISOString() };
   },

@@ -7,7 +7,6 @@
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
-import { neutraliseFormula } from '@/lib/csv/write';
 import { pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
@@ -155,8 +154,8 @@ function toExportRow(r: Row): AuditExportRow {
 
 const e = (column: string) => guardedCell(`e.${column}`);
 
-/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the same values `csv` writes. */
-function copyCells(query: TAuditListQuery, upTo: string): Prisma.Sql {
+/** The CSV cells in SQL, for COPY (lib/export/copy-csv.ts): the JSON Lines values as text. */
+function csvSelect(query: TAuditListQuery, upTo: string): Prisma.Sql {
   const where = [...conditions(query), Prisma.sql`e.id <= ${upTo}::bigint`];
   return Prisma.sql`
     SELECT e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.actor_id::text,
@@ -168,8 +167,6 @@ function copyCells(query: TAuditListQuery, upTo: string): Prisma.Sql {
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY e.id`;
 }
-
-const jsonCell = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
 
 export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = {
   name: 'audit-events',
@@ -183,30 +180,7 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
   // The chain head: every event the app writes is chained, so it is the newest event.
   pin: async () => (await currentChainHead())?.eventId ?? null,
   rows: readBatches,
-  copyCells,
-  csv(row) {
-    const cells: Record<(typeof AUDIT_EXPORT_COLUMNS)[number], string> = {
-      id: row.id,
-      occurredAt: row.occurredAt,
-      actorId: row.actorId ?? '',
-      actorEmail: row.actorEmail ?? '',
-      actorRole: row.actorRole ?? '',
-      action: row.action,
-      outcome: row.outcome,
-      targetType: row.targetType ?? '',
-      targetId: row.targetId ?? '',
-      environment: row.environment ?? '',
-      ip: row.ip ?? '',
-      userAgent: row.userAgent ?? '',
-      requestId: row.requestId ?? '',
-      changes: jsonCell(row.changes),
-      detail: jsonCell(row.detail),
-      seq: row.seq ?? '',
-      prevHash: row.prevHash ?? '',
-      hash: row.hash ?? '',
-    };
-    return AUDIT_EXPORT_COLUMNS.map((k) => neutraliseFormula(cells[k]));
-  },
+  csvSelect,
   json(row) {
     return row;
   },

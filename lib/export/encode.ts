@@ -1,8 +1,9 @@
-// Encodes an export source's rows as CSV or JSON Lines byte streams. Rows are pulled only
-// as fast as the consumer reads (backpressure through Readable.from), and the count of
-// rows written is reported when the stream ends, completely or not.
+// An export source's rows as CSV or JSON Lines byte streams: CSV written by PostgreSQL
+// (lib/export/copy-csv.ts), JSON Lines encoded here from the source's batches. Rows are
+// pulled only as fast as the consumer reads (backpressure), and the count of rows
+// written is reported when the stream ends, completely or not.
 import { Readable } from 'node:stream';
-import { csvHeader, csvLine, TEXT_CHUNK_CHARS } from '@/lib/csv/write';
+import { TEXT_CHUNK_CHARS } from '@/lib/csv/write';
 import { copyCsv, copyCsvHeader } from './copy-csv';
 import type { ExportFormat, ExportSource } from './source';
 
@@ -14,8 +15,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * The rows as text: the CSV header (with a byte-order mark) or nothing, then one CSV or
- * JSON line per row, handed on in ~64 KB pieces. One generator for counting and encoding:
+ * The rows as JSON Lines, handed on in ~64 KB pieces. One generator for counting and encoding:
  * each async step per row costs more than encoding the row (and more again under the
  * server's async-context tracking). `onEnd` runs once, after the last piece was taken or
  * when the consumer stopped, with the rows it took.
@@ -23,20 +23,19 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 async function* encodeRows<Q, R>(
   source: ExportSource<Q, R>,
   batches: AsyncIterable<readonly R[]>,
-  format: ExportFormat,
   onStart: () => void,
   onEnd: (end: ExportEnd) => void,
 ): AsyncGenerator<string> {
   onStart();
   let taken = 0;
   let complete = false;
-  let text = format === 'csv' ? csvHeader(source.columns) : '';
+  let text = '';
   let inText = 0;
   try {
     for await (const batch of batches) {
       for (const row of batch) {
         // JSON.stringify escapes any newline inside, so each object stays on its line.
-        text += format === 'csv' ? csvLine(source.csv(row)) : `${JSON.stringify(source.json(row))}\n`;
+        text += `${JSON.stringify(source.json(row))}\n`;
         inText++;
         if (text.length >= TEXT_CHUNK_CHARS) {
           yield text;
@@ -64,12 +63,12 @@ export function encodeExport<Q, R>(
   upTo: string | null,
   format: ExportFormat,
 ): { stream: Readable; ended: Promise<ExportEnd> } {
-  // PostgreSQL writes the CSV when the source can say it in SQL (no pin yet: nothing, as '0').
-  if (format === 'csv' && source.copyCells) return copyCsv(copyCsvHeader(source.columns), source.copyCells(query, upTo ?? '0'));
+  // PostgreSQL writes the CSV (no pin yet means no rows: '0').
+  if (format === 'csv') return copyCsv(copyCsvHeader(source.columns), source.csvSelect(query, upTo ?? '0'));
   let resolve!: (end: ExportEnd) => void;
   const ended = new Promise<ExportEnd>((r) => (resolve = r));
   let started = false;
-  const text = encodeRows(source, source.rows(query, upTo), format, () => (started = true), resolve);
+  const text = encodeRows(source, source.rows(query, upTo), () => (started = true), resolve);
   const stream = Readable.from(text, { objectMode: false });
   // A stream destroyed before it was ever read never starts the generator; settle anyway.
   stream.once('close', () => {

@@ -24,20 +24,17 @@ export interface ExportSource<Query, Row> {
    */
   pin(): Promise<string | null>;
   /**
-   * The rows matching the query, oldest first, none past `upTo` (a `pin()`), handed on a
+   * The rows for JSON Lines: those matching the query, oldest first, none past `upTo` (a `pin()`), handed on a
    * batch at a time as read: constant memory whatever the size, and one await per batch
    * rather than per row (under the server's async-context tracking each await costs more
    * than encoding a row).
    */
   rows(query: Query, upTo: string | null): AsyncIterable<readonly Row[]>;
-  /** One row as CSV cells in column order (already guarded against formulas). */
-  csv(row: Row): string[];
   /**
-   * The same CSV cells as one SELECT (columns in order, text, formula-guarded with
-   * guardedCell, oldest first, none past `upTo`): when given, PostgreSQL writes the CSV
-   * (lib/export/copy-csv.ts) instead of `rows` and `csv`.
+   * The CSV: one SELECT of text cells in column order, formula-guarded with guardedCell,
+   * oldest first, none past `upTo`. PostgreSQL writes it (lib/export/copy-csv.ts).
    */
-  copyCells?(query: Query, upTo: string): Prisma.Sql;
+  csvSelect(query: Query, upTo: string): Prisma.Sql;
   /** One row as a JSON object with exactly `columns` as keys. */
   json(row: Row): Record<string, unknown>;
 }
