@@ -11,17 +11,11 @@
 // resource.type and timestamp; anything else is INVALID_ARGUMENT, so a filter the app
 // sends that this emulator cannot honour fails loudly instead of matching everything.
 import { createHash, randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { AUDIT_LOG_TYPE_URL, encodeAuditLog } from '../../lib/access/audit-log-wire';
-import { FaultPlan, type FaultError } from './faults';
+import { FaultPlan } from './faults';
+import { GRPC_FAULT_STATUS, loadGoogleProto } from './grpc-support';
 import type { GcpSecretManagerCall } from './gcp-secret-manager';
-
-const require = createRequire(import.meta.url);
-const PROTO_ROOT = path.dirname(require.resolve('@google-cloud/logging-api/build/protos/protos.json'));
-const GAX_PROTOS = path.join(path.dirname(require.resolve('google-gax')), '..', '..', 'build', 'protos');
 
 const SERVICE = 'secretmanager.googleapis.com';
 const METHOD_PREFIX = 'google.cloud.secretmanager.v1.SecretManagerService.';
@@ -72,25 +66,8 @@ export interface GcpLoggingEmulatorOptions {
   dataAccessLogs?: boolean;
 }
 
-const FAULT_STATUS: Record<FaultError, grpc.status> = {
-  not_found: grpc.status.NOT_FOUND,
-  permission_denied: grpc.status.PERMISSION_DENIED,
-  throttled: grpc.status.RESOURCE_EXHAUSTED,
-  unavailable: grpc.status.UNAVAILABLE,
-  internal: grpc.status.INTERNAL,
-  invalid: grpc.status.INVALID_ARGUMENT,
-};
-
 function loadService(): grpc.ServiceDefinition {
-  const definition = protoLoader.loadSync('google/logging/v2/logging.proto', {
-    includeDirs: [PROTO_ROOT, GAX_PROTOS],
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+  const pkg = loadGoogleProto('@google-cloud/logging-api', 'google/logging/v2/logging.proto') as unknown as {
     google: { logging: { v2: { LoggingServiceV2: grpc.ServiceClientConstructor } } };
   };
   return pkg.google.logging.v2.LoggingServiceV2.service;
@@ -234,7 +211,7 @@ export async function startGcpLoggingEmulator(options: GcpLoggingEmulatorOptions
       requests.push(call.request as Record<string, unknown>);
       const decision = faults.decide('ListLogEntries');
       if (decision.error) {
-        callback({ code: FAULT_STATUS[decision.error], details: `Injected ${decision.error}.` });
+        callback({ code: GRPC_FAULT_STATUS[decision.error], details: `Injected ${decision.error}.` });
         return;
       }
       try {

@@ -7,12 +7,10 @@
 // TCP connections are accepted by our own net.Server and handed to grpc-js through its
 // public connection injector, so a `drop` fault can destroy the very socket a call came in
 // on: the client then sees the connection die mid-call, as with a real network failure.
-import { createRequire } from 'node:module';
 import net from 'node:net';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { FaultPlan, sleep, type FaultError } from './faults';
+import { FaultPlan, sleep } from './faults';
+import { GRPC_FAULT_STATUS, loadGoogleProto } from './grpc-support';
 import { GcpSecretManagerState, RpcError } from './gcp-secret-manager-state';
 
 export interface GcpSecretManagerEmulator {
@@ -58,29 +56,8 @@ export interface GcpSecretManagerCall {
   userAgent: string;
 }
 
-const require = createRequire(import.meta.url);
-const PROTO_ROOT = path.dirname(require.resolve('@google-cloud/secret-manager/build/protos/protos.json'));
-const GAX_PROTOS = path.join(path.dirname(require.resolve('google-gax')), '..', '..', 'build', 'protos');
-
-const FAULT_STATUS: Record<FaultError, grpc.status> = {
-  not_found: grpc.status.NOT_FOUND,
-  permission_denied: grpc.status.PERMISSION_DENIED,
-  throttled: grpc.status.RESOURCE_EXHAUSTED,
-  unavailable: grpc.status.UNAVAILABLE,
-  internal: grpc.status.INTERNAL,
-  invalid: grpc.status.INVALID_ARGUMENT,
-};
-
 function loadService(): grpc.ServiceDefinition {
-  const definition = protoLoader.loadSync('google/cloud/secretmanager/v1/service.proto', {
-    includeDirs: [PROTO_ROOT, GAX_PROTOS],
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+  const pkg = loadGoogleProto('@google-cloud/secret-manager', 'google/cloud/secretmanager/v1/service.proto') as unknown as {
     google: { cloud: { secretmanager: { v1: { SecretManagerService: grpc.ServiceClientConstructor } } } };
   };
   return pkg.google.cloud.secretmanager.v1.SecretManagerService.service;
@@ -137,7 +114,7 @@ export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmu
       }
       if (decision.error) {
         callback({
-          code: FAULT_STATUS[decision.error],
+          code: GRPC_FAULT_STATUS[decision.error],
           details: `Injected ${decision.error} for ${rpc}; request was ${echo(call.request)}`,
         });
         return;
