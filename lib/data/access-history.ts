@@ -9,7 +9,7 @@
 // local part), so "billing-api" matches arn:…:role/billing-api without configuration.
 import 'server-only';
 import { z } from 'zod';
-import { READ_EVENTS } from '@/lib/access/types';
+import { READ_EVENTS, type AccessEventInput } from '@/lib/access/types';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -122,17 +122,11 @@ function coverageOf(
   return { state: 'ok', ...base };
 }
 
-export type AccessEventRow = {
-  id: string;
-  occurredAt: Date;
-  eventName: string;
-  principal: string;
-  principalType: string;
-  sourceIp: string | null;
-  userAgent: string | null;
-  secretRef: string;
-  errorCode: string | null;
-};
+/** A stored provider event as the Access tab lists it: what ingestion kept, and its id. */
+export type AccessEventRow = { id: string } & Pick<
+  AccessEventInput,
+  'occurredAt' | 'eventName' | 'principal' | 'principalType' | 'sourceIp' | 'userAgent' | 'secretRef' | 'errorCode'
+>;
 
 const ZEventOptions = z.object({
   /** Keyset cursor: events strictly older than this ISO time. */
