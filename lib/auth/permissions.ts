@@ -41,6 +41,14 @@ export function can(role: Role | null | undefined, permission: Permission): bool
   return role ? ROLE_PERMISSIONS[role].includes(permission) : false;
 }
 
+/**
+ * For pages: whether to offer a team-scoped action on a secret, given how the caller
+ * relates to its owning team (SecretDetail.ownerTeamAccess). The data layer decides.
+ */
+export function canOnSecret(role: Role, permission: Permission, ownerTeamAccess: 'admin' | 'member' | 'none'): boolean {
+  return can(role, permission) && ownerTeamAccess !== 'none';
+}
+
 export function permissionsOf(role: Role): readonly Permission[] {
   return ROLE_PERMISSIONS[role];
 }

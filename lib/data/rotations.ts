@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
+import { authorizeForSecret } from '@/lib/auth/team-scope';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -60,7 +61,7 @@ export type StartOptions = { trigger?: RotationTrigger; note?: string; graceHour
  * clicks, two workers, or a click and a worker start one run between them.
  */
 export async function startRotation(caller: Caller, secretId: string, options: StartOptions = {}, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.start', targetType: 'secret', targetId: secretId });
+  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.start', targetType: 'secret', targetId: secretId }, { secretId });
   return createRun(caller, user, secretId, options, clock);
 }
 
@@ -160,7 +161,7 @@ function requireStep(run: LoadedRun, event: RotationEvent, message: string): voi
 
 /** Manual runbook: the engineer enters the new key they created at the vendor. */
 export async function submitRotationValue(caller: Caller, runId: string, rawValue: unknown, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.value.write', { action: 'rotation.value_written', targetType: 'rotation', targetId: runId });
+  const user = await authorizeForSecret(caller, 'secrets.value.write', { action: 'rotation.value_written', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
     const value = new SecretValue(checkEnteredValue(rawValue));
@@ -188,7 +189,7 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
 
 /** Manual runbook: the engineer checked that the new key works where it is used. */
 export async function confirmRotationWorks(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.verified', targetType: 'rotation', targetId: runId });
+  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.verified', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     if (run.strategy !== 'manual') throw new InputError('Only manual rotations are confirmed by hand.');
     requireStep(run, 'verified', 'Enter the new value first, then confirm that it works.');
@@ -203,7 +204,7 @@ export async function confirmRotationWorks(caller: Caller, runId: string, clock:
 
 /** Manual runbook, after the grace period: the old key was revoked at the vendor. */
 export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId });
+  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'revocation_confirmed', 'This rotation is not waiting for the old key to be revoked.');
     await commitTransition(run, owner, caller, clock.now(), {
@@ -218,7 +219,7 @@ export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock:
 
 /** Within the grace period: the previous value becomes current again, the new one is retired. */
 export async function rollBackRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId });
+  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
     if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
@@ -253,7 +254,7 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
 
 /** Before promotion only: stop the run and withdraw any new version it wrote. */
 export async function cancelRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorize(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId });
+  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
     await withdraw(providerFor(connectionConfigOf(run.secret.connection!)), run.secret.providerRef, run);

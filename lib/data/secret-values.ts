@@ -14,6 +14,7 @@ import 'server-only';
 import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
+import { authorizeForSecret } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
@@ -132,11 +133,12 @@ export async function writeSecretValue(
   raw: unknown,
   rawValue: unknown,
 ): Promise<WriteResult> {
-  const user = await authorize(caller, 'secrets.value.write', {
-    action: 'secret.value_write',
-    targetType: 'secret',
-    targetId: secretId,
-  });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.value.write',
+    { action: 'secret.value_write', targetType: 'secret', targetId: secretId },
+    { secretId },
+  );
   const input = parseInput(ZValueWrite, raw);
   const secret = await loadTarget(secretId);
   if (secret.status === 'decommissioned') {
@@ -323,7 +325,7 @@ export async function listSecretVersions(caller: Caller, secretId: string): Prom
 /** Enable/disable a version (GCP, local) or move a staging label onto it (AWS). */
 export async function changeSecretVersion(caller: Caller, secretId: string, raw: unknown): Promise<{ versionId: string }> {
   const attempt = { action: 'secret.version_change', targetType: 'secret', targetId: secretId } as const;
-  await authorize(caller, 'secrets.value.write', attempt);
+  await authorizeForSecret(caller, 'secrets.value.write', attempt, { secretId });
   const change = parseInput(ZVersionChange, raw);
   const secret = await loadTarget(secretId);
   const { provider, ref } = connected(secret);

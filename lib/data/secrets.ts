@@ -7,6 +7,7 @@ import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, Se
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
+import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
@@ -68,6 +69,11 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   rotationConfig: Record<string, string | number | null> | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * How the caller relates to the owning team: 'admin' acts on every team's secrets,
+   * 'member' on this one's, 'none' only annotates and reads (lib/auth/team-scope.ts).
+   */
+  ownerTeamAccess: OwnerTeamAccess;
 };
 
 // ---------------------------------------------------------------------------
@@ -137,7 +143,7 @@ const detailSelect = {
 
 type DetailRow = Prisma.SecretGetPayload<{ select: typeof detailSelect }>;
 
-function toDetail(s: DetailRow): SecretDetail {
+function toDetail(s: DetailRow, ownerTeamAccess: OwnerTeamAccess): SecretDetail {
   return {
     id: s.id,
     name: s.name,
@@ -163,14 +169,15 @@ function toDetail(s: DetailRow): SecretDetail {
     rotationConfig: (s.rotationConfig ?? null) as SecretDetail['rotationConfig'],
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
+    ownerTeamAccess,
   };
 }
 
 export async function getSecret(caller: Caller, id: string): Promise<SecretDetail> {
-  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: id });
+  const user = await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: id });
   const secret = await db.secret.findUnique({ where: { id: uuidOrNil(id) }, select: detailSelect });
   if (!secret) throw new NotFoundError('This secret does not exist.');
-  return toDetail(secret);
+  return toDetail(secret, await ownerTeamAccessOf(user, secret.ownerTeam.id));
 }
 
 // ---------------------------------------------------------------------------
@@ -375,8 +382,32 @@ async function lockSecret(tx: Tx, id: string): Promise<DetailRow> {
   return row;
 }
 
+/**
+ * The fields that decide how a secret is protected and where its value lives. Anyone with
+ * secrets.write may annotate a secret (name, description, contact, tags, consumers,
+ * reminders); changing these needs membership of the owning team (and of the new one,
+ * when the owner changes), so an engineer cannot re-point, re-classify, take over or
+ * mark as rotated another team's secret.
+ */
+export const GUARDED_FIELDS = [
+  'environment',
+  'ownerTeam',
+  'classification',
+  'status',
+  'providerKind',
+  'providerRef',
+  'connection',
+  'lastRotatedAt',
+  'rotationIntervalDays',
+  'rotationStrategy',
+  'graceHours',
+  'autoRotate',
+  'rotationConfig',
+] as const satisfies readonly (keyof Snapshot)[];
+
 export async function updateSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
-  await authorize(caller, 'secrets.write', { action: 'secret.update', targetType: 'secret', targetId: id });
+  const attempt = { action: 'secret.update', targetType: 'secret', targetId: id } as const;
+  const user = await authorize(caller, 'secrets.write', attempt);
   const parsed = parseInput(ZSecretInput, raw);
   try {
     return await db.$transaction(async (tx) => {
@@ -394,6 +425,13 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
         select: detailSelect,
       });
       const changes = changedFields(snapshotOf(before), snapshotOf(after), AUDITED_FIELDS);
+      const guarded = GUARDED_FIELDS.filter((field) => field in changes);
+      if (guarded.length) {
+        // Refused here, the transaction rolls the edit back; the denial is audited on its own.
+        for (const team of before.ownerTeam.id === after.ownerTeam.id ? [before.ownerTeam] : [before.ownerTeam, after.ownerTeam]) {
+          await requireTeam(caller, user, 'secrets.write', { ...attempt, environment: before.environment.name }, team, { fields: guarded.join(',') });
+        }
+      }
       await recordAudit(tx, caller, {
         action: 'secret.update',
         targetType: 'secret',
@@ -410,7 +448,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
 }
 
 export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
-  await authorize(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id });
+  await authorizeForSecret(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id }, { secretId: id });
   const { reason } = parseInput(ZDecommission, raw);
   return db.$transaction(async (tx) => {
     const before = await lockSecret(tx, id);

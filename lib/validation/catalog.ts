@@ -61,6 +61,12 @@ export const ZSystemStatusChange = z.object({
   status: z.enum(SYSTEM_STATUSES, { message: 'Choose a status' }),
 });
 
+// Team membership (administrators): a member is named by the email of an existing account.
+export const ZTeamMemberAdd = z.object({
+  email: z.string({ message: 'Enter the email of an existing account' }).trim().toLowerCase().pipe(z.email({ message: 'Enter the email of an existing account' })),
+});
+export const ZTeamMemberRemove = z.object({ userId: z.uuid({ message: 'This member does not exist.' }) });
+
 /** Ids passed to actions; a malformed one reads as "no such record". */
 export const ZTeamId = z.uuid({ message: 'This team does not exist.' });
 export const ZSystemId = z.uuid({ message: 'This system does not exist.' });

@@ -12,7 +12,7 @@ import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { can, ROLE_LABELS } from '@/lib/auth/permissions';
+import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
@@ -51,6 +51,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const secret = await loadSecret(secretId);
   const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
   const canWrite = can(caller.user.role, 'secrets.write');
+  const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
   return (
@@ -163,7 +164,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
             )}
           </Panel>
 
-          {canWrite && (
+          {canDecommission && (
             <DecommissionPanel
               decommissioned={secret.status === 'decommissioned'}
               action={decommissionSecretAction.bind(null, secret.id)}

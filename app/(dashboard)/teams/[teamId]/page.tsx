@@ -6,7 +6,10 @@ import { formatDateTime } from '@/components/format';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/permissions';
+import { Badge } from '@/components/ui/badge';
+import { can, ROLE_LABELS } from '@/lib/auth/permissions';
+import { listTeamMembers, MEMBERS_SHOWN } from '@/lib/data/team-members';
+import { AddMemberForm, RemoveMemberButton } from './members-client';
 import { loadTeam } from '../load';
 
 type Props = { params: Promise<{ teamId: string }> };
@@ -18,6 +21,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TeamPage({ params }: Props) {
   const { caller, team } = await loadTeam((await params).teamId);
   const canWrite = can(caller.user.role, 'catalog.write');
+  const canManageMembers = can(caller.user.role, 'admin.users');
+  const members = await listTeamMembers(caller, team.id);
   const hiddenSystems = team.systemCount - team.systems.length;
 
   return (
@@ -37,6 +42,38 @@ export default async function TeamPage({ params }: Props) {
               <p className="text-sm text-slate-500">
                 No description yet.{canWrite && ' Add what the team does and how to reach it, so owners are easy to contact.'}
               </p>
+            )}
+          </Card>
+
+          <Card title={`Members (${members.length.toLocaleString('en-US')}${members.length === MEMBERS_SHOWN ? '+' : ''})`}>
+            <p className="mb-3 text-sm text-slate-600">
+              Engineers who are members write values, rotate and change the protection of the secrets this team owns.
+              Administrators act on every team&apos;s secrets.
+            </p>
+            {members.length === 0 ? (
+              <p className="text-sm text-slate-600">No members yet.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100">
+                {members.map((member) => (
+                  <li key={member.userId} className="flex items-center justify-between gap-3 py-2">
+                    <div className="min-w-0">
+                      <p className="truncate text-sm font-medium text-slate-900">
+                        {member.name} {!member.active && <Badge>Disabled</Badge>}
+                      </p>
+                      <p className="truncate text-xs text-slate-600">
+                        {member.email} · {ROLE_LABELS[member.role]}
+                        {member.source === 'oidc' && ' · from single sign-on groups'}
+                      </p>
+                    </div>
+                    {canManageMembers && <RemoveMemberButton teamId={team.id} userId={member.userId} name={member.name} />}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {canManageMembers && (
+              <div className="mt-4 border-t border-slate-200 pt-4">
+                <AddMemberForm teamId={team.id} />
+              </div>
             )}
           </Card>
 

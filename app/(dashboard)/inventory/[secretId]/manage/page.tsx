@@ -9,7 +9,8 @@ import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { ValueForm } from '@/components/values/value-form';
 import { VersionTable } from '@/components/values/version-table';
-import { can } from '@/lib/auth/permissions';
+import { TeamScopeNote } from '@/components/inventory/team-scope-note';
+import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
@@ -30,7 +31,8 @@ export default async function ManageSecretPage({ params }: Props) {
     throw error;
   });
   const versions = await listSecretVersions(caller, secret.id);
-  const mayWrite = can(caller.user.role, 'secrets.value.write');
+  const mayWrite = canOnSecret(caller.user.role, 'secrets.value.write', secret.ownerTeamAccess);
+  const outsideTeam = can(caller.user.role, 'secrets.value.write') && !mayWrite;
   const mayEdit = can(caller.user.role, 'secrets.write');
   const connection = target.connection;
   const providerName = connection ? CONNECTION_KIND_LABELS[connection.kind] : '';
@@ -61,6 +63,8 @@ export default async function ManageSecretPage({ params }: Props) {
               <p className="text-sm text-slate-700">This secret is decommissioned: it takes no new values.</p>
             ) : mayWrite ? (
               <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
+            ) : outsideTeam ? (
+              <TeamScopeNote team={secret.ownerTeam.name} what="write its values and change its versions" />
             ) : (
               <p className="text-sm text-slate-700">Only engineers and administrators can write values. You can see the versions below.</p>
             )}

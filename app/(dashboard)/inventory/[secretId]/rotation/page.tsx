@@ -12,7 +12,8 @@ import { Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
-import { can } from '@/lib/auth/permissions';
+import { TeamScopeNote } from '@/components/inventory/team-scope-note';
+import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
 import { listSecretIncidents } from '@/lib/data/incidents';
@@ -46,7 +47,8 @@ export default async function SecretRotationPage({ params }: Props) {
     listSecretIncidents(caller, secret.id),
     getRotationPolicy(caller, secret.id),
   ]);
-  const mayRotate = can(caller.user.role, 'secrets.rotate');
+  const mayRotate = canOnSecret(caller.user.role, 'secrets.rotate', secret.ownerTeamAccess);
+  const outsideTeam = can(caller.user.role, 'secrets.rotate') && !mayRotate;
   const active = runs.find((r) => !['completed', 'failed', 'rolled_back', 'cancelled'].includes(r.state)) ?? null;
 
   return (
@@ -68,6 +70,8 @@ export default async function SecretRotationPage({ params }: Props) {
                   <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
                 )}
               </div>
+            ) : outsideTeam ? (
+              <TeamScopeNote team={secret.ownerTeam.name} what="rotate it or mark it compromised" />
             ) : (
               <p className="text-sm text-slate-600">No rotation is in progress. Engineers and administrators can start one.</p>
             )}

@@ -8,10 +8,11 @@ import { STATE_LABELS, STATE_TONES } from '@/components/rotation/labels';
 import { IncidentStepForm, StepButton } from '@/components/rotation/run-actions';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/permissions';
+import { canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
 import { getIncident } from '@/lib/data/incidents';
+import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
 import type { RotationState } from '@/generated/prisma/enums';
 import { checkIncidentStepAction, closeIncidentAction } from '../../rotation/actions';
@@ -29,7 +30,8 @@ export default async function IncidentPage({ params }: Props) {
     throw error;
   });
   if (incident.secretId !== secretId) notFound();
-  const mayAct = can(caller.user.role, 'secrets.rotate') && !incident.closedAt;
+  const { ownerTeamAccess } = await getSecret(caller, secretId);
+  const mayAct = canOnSecret(caller.user.role, 'secrets.rotate', ownerTeamAccess) && !incident.closedAt;
   const done = incident.steps.filter((s) => s.checkedAt).length;
 
   return (
