@@ -24,6 +24,13 @@ export async function callerAs(role: Role | null): Promise<Caller> {
   return callerFor(await seedUser(role), TEST_REQUEST);
 }
 
+/** Makes the caller a member of the team that owns `secretId` (team-scoped actions need it). */
+export async function joinOwningTeam(caller: Caller, secretId: string) {
+  const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secretId }, select: { ownerTeamId: true } });
+  await db.teamMember.create({ data: { teamId: ownerTeamId, userId: caller.user!.id } });
+  return caller;
+}
+
 export async function seedTeam(name = unique('team')) {
   return db.team.create({ data: { name }, select: { id: true, name: true } });
 }
