@@ -9,7 +9,7 @@ import { db } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
-import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { auditEventsFor, callerAs, joinOwningTeam, seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -17,6 +17,7 @@ useTestDatabase();
 async function leakedSecret() {
   const engineer = await callerAs('engineer');
   const secret = await seedConnectedSecret((await seedConnection('local')).id);
+  await joinOwningTeam(engineer, secret.id);
   await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated' } });
   await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `leaked-${randomUUID()}`);
   return { engineer, secret };

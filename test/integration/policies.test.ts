@@ -6,7 +6,7 @@ import { db } from '@/lib/db';
 import { listPolicies, updatePolicy } from '@/lib/data/policies';
 import { createSecret, getSecret, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError, InputError } from '@/lib/errors';
-import { auditEventsFor, callerAs, secretInput } from '../support/seed';
+import { auditEventsFor, callerAs, secretInput, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -93,6 +93,7 @@ describe('a secret’s rotation policy fields', () => {
   it('stores strategy, grace, reminder and automatic rotation, blank meaning the default, and audits changes', async () => {
     const engineer = await callerAs('engineer');
     const { id } = await createSecret(engineer, await secretInput({ rotationStrategy: 'generated', graceHours: '', reminderDays: '7', autoRotate: 'on' }));
+    await joinOwningTeam(engineer, id);
     const created = await getSecret(engineer, id);
     expect(created).toMatchObject({ rotationStrategy: 'generated', graceHours: null, reminderDays: 7, autoRotate: true });
 
@@ -120,6 +121,7 @@ describe('a secret’s rotation policy fields', () => {
   it('defaults to a manual strategy without automatic rotation, and refuses automatic rotation where it cannot work', async () => {
     const engineer = await callerAs('engineer');
     const { id } = await createSecret(engineer, await secretInput());
+    await joinOwningTeam(engineer, id);
     expect(await getSecret(engineer, id)).toMatchObject({ rotationStrategy: 'manual', graceHours: null, reminderDays: null, autoRotate: false });
 
     const count = await db.secret.count();

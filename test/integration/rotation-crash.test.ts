@@ -14,7 +14,7 @@ import { db } from '@/lib/db';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { providerFor } from '@/lib/providers/index';
-import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -55,6 +55,7 @@ describe('a worker killed after each step', () => {
       const engineer = await callerAs('engineer');
       const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
       const secret = await seedConnectedSecret(connection.id);
+      await joinOwningTeam(engineer, secret.id);
       await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated' } });
       await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `initial-${randomUUID()}`);
       const { runId } = await startRotation(engineer, secret.id, { graceHours: 0 });
@@ -85,6 +86,7 @@ describe('GCP, which has no write tokens', () => {
     const connection = await seedConnection('gcp', { projectId: 'crash-project', endpoint: gcp.endpoint });
     const name = `crash-${randomUUID().slice(0, 8)}`;
     const secret = await seedConnectedSecret(connection.id, { name, providerRef: `production-${name}` });
+    await joinOwningTeam(engineer, secret.id);
     await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated' } });
     await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `initial-${randomUUID()}`);
     const { runId } = await startRotation(engineer, secret.id, { graceHours: 0 });

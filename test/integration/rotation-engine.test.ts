@@ -18,7 +18,7 @@ import { ForbiddenError, InputError } from '@/lib/errors';
 import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { rotationTick } from '@/lib/rotation/jobs';
-import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -28,6 +28,7 @@ const HOUR = 3_600_000;
 async function rotatableSecret(strategy: 'generated' | 'manual', withValue = true) {
   const engineer = await callerAs('engineer');
   const secret = await seedConnectedSecret((await seedConnection('local')).id);
+  await joinOwningTeam(engineer, secret.id);
   await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: strategy, graceHours: 24 } });
   if (withValue) await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `first-${randomUUID()}`);
   return { engineer, secret };

@@ -14,7 +14,7 @@ import { advanceRotation } from '@/lib/rotation/engine';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
-import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -43,6 +43,7 @@ async function secretWithValue(kind: Kind, strategy: 'generated' | 'provider_nat
   );
   const name = `db-${randomUUID().slice(0, 8)}`;
   const secret = await seedConnectedSecret(connection.id, { name, providerRef: kind === 'gcp' ? `production-${name}` : `production/${name}` });
+  await joinOwningTeam(engineer, secret.id);
   await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: strategy, rotationConfig: config, graceHours: 24 } });
   await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, value);
   return { engineer, secret };
@@ -166,6 +167,7 @@ describe('PostgreSQL role password', () => {
   async function adminSecret() {
     const engineer = await callerAs('engineer');
     const holder = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, holder.id);
     const credential = JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, sslmode: 'disable' });
     await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, credential);
     return holder.id;
@@ -201,6 +203,7 @@ describe('a fault storm', () => {
     const engineer = await callerAs('engineer');
     const secrets = [];
     for (let i = 0; i < 50; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    for (const secret of secrets) await joinOwningTeam(engineer, secret.id);
     const clock = new ManualClock();
     const runs: { runId: string; secret: (typeof secrets)[number]; previous: string }[] = [];
     for (const secret of secrets) {

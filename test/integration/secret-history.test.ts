@@ -3,7 +3,7 @@ import { db } from '@/lib/db';
 import { listSecretHistory } from '@/lib/data/secret-history';
 import { createSecret, decommissionSecret, getSecret, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError } from '@/lib/errors';
-import { callerAs, secretInput } from '../support/seed';
+import { callerAs, joinOwningTeam, secretInput } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -13,6 +13,7 @@ async function secretWithHistory() {
   const engineer = await callerAs('engineer');
   const input = await secretInput({ classification: 'critical', tags: 'pci' });
   const { id } = await createSecret(engineer, input);
+  await joinOwningTeam(engineer, id);
   for (const classification of ['important', 'sensitive'] as const) {
     const { updatedAt } = await getSecret(engineer, id);
     await updateSecret(engineer, id, { ...input, classification, expectedUpdatedAt: updatedAt });

@@ -10,7 +10,7 @@ import { ProviderError } from '@/lib/providers/errors';
 import { closeGcpClients, gcpClient } from '@/lib/providers/gcp-client';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
-import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -34,6 +34,7 @@ describe('AWS Secrets Manager', () => {
   it('creates the secret with owner/environment/managed-by tags, then moves AWSCURRENT and AWSPREVIOUS', async () => {
     const engineer = await callerAs('engineer');
     const secret = await awsSecret();
+    await joinOwningTeam(engineer, secret.id);
     const first = canary();
     const second = canary();
     const v1 = await writeSecretValue(engineer, secret.id, enter(), first);
@@ -63,6 +64,7 @@ describe('AWS Secrets Manager', () => {
   ] as const)('a %s answer fails with a clear message, records the failure, and keeps no version', async (fault, code, message) => {
     const engineer = await callerAs('engineer');
     const secret = await awsSecret();
+    await joinOwningTeam(engineer, secret.id);
     aws.faults.add({ error: fault });
     const value = canary();
     const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);
@@ -83,6 +85,7 @@ describe('AWS Secrets Manager', () => {
   it('a submit that timed out is finished by its retry, and the provider holds one version', async () => {
     const engineer = await callerAs('engineer');
     const secret = await awsSecret();
+    await joinOwningTeam(engineer, secret.id);
     const input = enter();
     const value = canary();
     aws.faults.add({ latencyMs: 4_500, times: 1 });
@@ -100,6 +103,7 @@ describe('AWS Secrets Manager', () => {
   it('shows the versions the dashboard recorded when the provider cannot be asked', async () => {
     const engineer = await callerAs('engineer');
     const secret = await awsSecret();
+    await joinOwningTeam(engineer, secret.id);
     const written = await writeSecretValue(engineer, secret.id, enter(), canary());
     aws.faults.add({ error: 'unavailable' });
     const list = await listSecretVersions(engineer, secret.id);
@@ -128,6 +132,7 @@ describe('GCP Secret Manager', () => {
   it('creates the secret with labels, adds ENABLED versions, and disables and enables old ones', async () => {
     const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
+    await joinOwningTeam(engineer, secret.id);
     const first = canary();
     await writeSecretValue(engineer, secret.id, enter(), first);
     await writeSecretValue(engineer, secret.id, enter(), canary());
@@ -146,6 +151,7 @@ describe('GCP Secret Manager', () => {
   it('adopts the version a lost attempt wrote instead of adding a second one', async () => {
     const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
+    await joinOwningTeam(engineer, secret.id);
     const input = enter();
     const value = canary();
     // The first attempt reached GCP, but its answer never came back (the process died).
@@ -170,6 +176,7 @@ describe('GCP Secret Manager', () => {
   ] as const)('a %s answer is reported, audited, and leaves no version', async (fault, code) => {
     const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
+    await joinOwningTeam(engineer, secret.id);
     gcp.faults.add({ error: fault });
     const value = canary();
     const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);

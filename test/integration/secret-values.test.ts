@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { db, pgPool } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { changeSecretVersion, listSecretVersions, writeSecretValue } from '@/lib/data/secret-values';
-import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -40,6 +40,7 @@ describe('writing a value', () => {
     const engineer = await callerAs('engineer');
     const connection = await seedConnection('local');
     const secret = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, secret.id);
     const value = canary();
 
     const result = await writeSecretValue(engineer, secret.id, enter({ note: 'first value' }), value);
@@ -66,6 +67,7 @@ describe('writing a value', () => {
   it('generates a value on the server and never returns it', async () => {
     const engineer = await callerAs('admin');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     const result = await writeSecretValue(engineer, secret.id, { mode: 'generate', alphabet: 'hex', length: '48', idempotencyToken: randomUUID() }, 'ignored');
     expect(Object.keys(result).sort()).toEqual(['versionId', 'warning', 'writtenAt']);
     const [version] = await db.secretVersion.findMany({ where: { secretId: secret.id } });
@@ -77,6 +79,7 @@ describe('writing a value', () => {
   it('a retried submit with the same token writes once', async () => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     const input = enter();
     const value = canary();
     const first = await writeSecretValue(engineer, secret.id, input, value);
@@ -90,7 +93,9 @@ describe('writing a value', () => {
     const engineer = await callerAs('engineer');
     const connection = await seedConnection('local');
     const production = await seedConnectedSecret(connection.id, { environment: 'production' });
+    await joinOwningTeam(engineer, production.id);
     const staging = await seedConnectedSecret(connection.id, { environment: 'staging', name: production.name });
+    await joinOwningTeam(engineer, staging.id);
     const value = canary();
     await writeSecretValue(engineer, production.id, enter(), value);
 
@@ -106,7 +111,9 @@ describe('writing a value', () => {
     const engineer = await callerAs('engineer');
     const connection = await seedConnection('local');
     const one = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, one.id);
     const other = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, other.id);
     const value = canary();
     await writeSecretValue(engineer, one.id, enter(), value);
     const result = await writeSecretValue(engineer, other.id, enter(), value);
@@ -120,6 +127,7 @@ describe('writing a value', () => {
   ])('refuses %s with a message that does not quote it', async (_label, value, message) => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(JSON.stringify({ message: (error as InputError).message, fields: (error as InputError).fieldErrors })).toMatch(message);
@@ -129,6 +137,7 @@ describe('writing a value', () => {
   it('explains what to do for a secret without a connection', async () => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     await db.secret.update({ where: { id: secret.id }, data: { connectionId: null } });
     await expect(writeSecretValue(engineer, secret.id, enter(), canary())).rejects.toThrow(/not connected to a provider/);
   });
@@ -136,6 +145,7 @@ describe('writing a value', () => {
   it('refuses a second submit while the first with the same token is still in flight', async () => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     const input = enter();
     await db.pendingValueWrite.create({ data: { idempotencyToken: input.idempotencyToken, secretId: secret.id } });
     await expect(writeSecretValue(engineer, secret.id, input, canary())).rejects.toThrow(/already being saved/);
@@ -145,6 +155,7 @@ describe('writing a value', () => {
   it('finishes a submit whose earlier attempt ended without an answer', async () => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     const input = enter();
     await db.pendingValueWrite.create({ data: { idempotencyToken: input.idempotencyToken, secretId: secret.id, outcomeUnknown: true } });
     const result = await writeSecretValue(engineer, secret.id, input, canary());
@@ -176,6 +187,7 @@ describe('managing versions', () => {
   it('disables and enables old versions, refuses to disable the current one, and audits each change', async () => {
     const engineer = await callerAs('engineer');
     const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
     await writeSecretValue(engineer, secret.id, enter(), canary());
     await writeSecretValue(engineer, secret.id, enter(), canary());
 

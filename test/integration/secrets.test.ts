@@ -4,7 +4,7 @@ import { db } from '@/lib/db';
 import { createSecret, decommissionSecret, getSecret, listSecrets, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
-import { auditEventsFor, callerAs, secretInput, seedSystem, seedTeam } from '../support/seed';
+import { auditEventsFor, callerAs, secretInput, seedSystem, seedTeam, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -35,6 +35,7 @@ describe('secrets with a provider connection', () => {
       const suffix = name.slice(c.name.length).replace(' ', '-');
       // The form's Provider select says 'other'; the connection wins.
       const { id } = await createSecret(engineer, await secretInput({ name, providerKind: 'other', providerRef: '', connectionId: connection.id }));
+      await joinOwningTeam(engineer, id);
       const detail = await getSecret(engineer, id);
       expect(detail.connection, c.kind).toEqual({ id: connection.id, name: connection.name, kind: c.kind });
       expect(detail.providerKind).toBe(c.kind);
@@ -56,6 +57,7 @@ describe('secrets with a provider connection', () => {
     expect(await db.secret.count()).toBe(before);
 
     const ok = await createSecret(engineer, await secretInput({ providerRef: 'projects/acme-prod/locations/europe-west1/secrets/db', connectionId: gcp.id }));
+    await joinOwningTeam(engineer, ok.id);
     expect((await getSecret(engineer, ok.id)).providerRef).toBe('projects/acme-prod/locations/europe-west1/secrets/db');
   });
 
@@ -72,6 +74,7 @@ describe('secrets with a provider connection', () => {
     const aws = await seedConnection('aws');
     const input = await secretInput({ providerKind: 'gcp', providerRef: 'vault: kv/x' });
     const { id } = await createSecret(engineer, input);
+    await joinOwningTeam(engineer, id);
     expect((await getSecret(engineer, id)).connection).toBeNull();
 
     const opened = await getSecret(engineer, id);
@@ -102,6 +105,7 @@ describe('secrets data layer', () => {
     const system = await seedSystem(team.id);
     const input = await secretInput({ consumerSystemIds: [system.id] });
     const { id } = await createSecret(engineer, input);
+    await joinOwningTeam(engineer, id);
 
     const detail = await getSecret(engineer, id);
     expect(detail.name).toBe(input.name);
@@ -148,6 +152,7 @@ describe('secrets data layer', () => {
     const engineer = await callerAs('engineer');
     const input = await secretInput();
     const { id } = await createSecret(engineer, input);
+    await joinOwningTeam(engineer, id);
     const opened = await getSecret(engineer, id);
     await updateSecret(engineer, id, { ...input, classification: 'sensitive', expectedUpdatedAt: opened.updatedAt });
     const events = await auditEventsFor(id);
@@ -162,6 +167,7 @@ describe('secrets data layer', () => {
     const engineer = await callerAs('engineer');
     const input = await secretInput();
     const { id } = await createSecret(engineer, input);
+    await joinOwningTeam(engineer, id);
     await decommissionSecret(engineer, id, { reason: 'service retired' });
     const list = await listSecrets(engineer, parseSecretListQuery({ q: input.name }));
     expect(list.items).toHaveLength(0);
@@ -210,7 +216,9 @@ describe('secrets data layer', () => {
     const team = await seedTeam();
     const system = await seedSystem(team.id);
     const overdue = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '2020-01-01', rotationIntervalDays: '30', consumerSystemIds: [system.id] }));
+    await joinOwningTeam(engineer, overdue.id);
     const never = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '', classification: 'sensitive', description: 'Webhook signing key for zebrafish' }));
+    await joinOwningTeam(engineer, never.id);
     const q = (params: Record<string, string>) => listSecrets(engineer, parseSecretListQuery({ owner: team.id, ...params })).then((p) => p.items.map((s) => s.id).sort());
 
     expect(await q({})).toEqual([overdue.id, never.id].sort());
@@ -247,9 +255,10 @@ describe('rotation strategy settings', () => {
   it('keeps the generated strategy settings, and drops them when the strategy becomes manual', async () => {
     const engineer = await callerAs('engineer');
     const { id } = await createSecret(engineer, await secretInput({ rotationStrategy: 'generated', alphabet: 'hex', length: '48' }));
+    await joinOwningTeam(engineer, id);
     expect((await getSecret(engineer, id)).rotationConfig).toEqual({ alphabet: 'hex', length: 48 });
     const before = await getSecret(engineer, id);
-    await updateSecret(engineer, id, await secretInput({ name: before.name, rotationStrategy: 'manual', expectedUpdatedAt: before.updatedAt }));
+    await updateSecret(engineer, id, await secretInput({ name: before.name, ownerTeamId: before.ownerTeam.id, rotationStrategy: 'manual', expectedUpdatedAt: before.updatedAt }));
     expect((await getSecret(engineer, id)).rotationConfig).toBeNull();
   });
 

@@ -27,7 +27,7 @@ export async function callerAs(role: Role | null): Promise<Caller> {
 /** Makes the caller a member of the team that owns `secretId` (team-scoped actions need it). */
 export async function joinOwningTeam(caller: Caller, secretId: string) {
   const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secretId }, select: { ownerTeamId: true } });
-  await db.teamMember.create({ data: { teamId: ownerTeamId, userId: caller.user!.id } });
+  await db.teamMember.createMany({ data: [{ teamId: ownerTeamId, userId: caller.user!.id }], skipDuplicates: true });
   return caller;
 }
 
