@@ -3,7 +3,7 @@
 // to its before -> after. A viewer has no link to it, and the page shows them nothing;
 // the data layer's refusal is itself audited.
 import type { Locator, Page } from '@playwright/test';
-import { environmentId, insertTeam, unique } from './support/db';
+import { environmentId, insertTeam, insertTeamMember, unique } from './support/db';
 import { expect, test } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
 
@@ -39,6 +39,7 @@ test('an auditor filters the trail by action and actor, and expands an event to 
   // Events to look for: an engineer adds a secret, then reclassifies it.
   const engineer = await signedInContext('engineer');
   const team = await insertTeam(db, unique('e2e-audit-team'));
+  await insertTeamMember(db, team.id, engineer.user.id); // reclassifying is for the owning team
   const name = unique('e2e-audit-secret');
   const fields = { name, environmentId: await environmentId(db, 'staging'), ownerTeamId: team.id, classification: 'important' };
   const created = await callServerAction(engineer.request, e2e.baseURL, actionNamed('createSecretAction'), [fields]);

@@ -26,6 +26,10 @@
 // snapshot are meaningful), then signed out and as every role lacking the permission
 // (ROLES and can() from lib/auth/permissions.ts). Public actions (permission 'public')
 // guard themselves: give the `refusal` every caller gets at this point of the run.
+// Team-scoped actions (values, rotations, incidents, decommissioning, guarded edits) say
+// `teamScoped: true`: the spec then also calls them as an engineer of another team (refused,
+// audited with reason not_team_member, nothing changed) and as an engineer of the owning
+// team (the control: it succeeds). The seeder puts that member in every team it creates.
 // A new route handler gets an entry in ROUTES: { permission } (plus `path` for dynamic
 // segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
 // lacking the permission 403, a permitted role 200.
@@ -43,6 +47,7 @@ import {
   insertSecret,
   insertSystem,
   insertTeam,
+  insertTeamMember,
   insertUser,
   snapshotTables,
   unique,
@@ -78,6 +83,8 @@ type ActionRow = {
   snapshot: (db: Db) => Promise<unknown>;
   /** 'public' rows: the refusal every caller gets at this point of the run. */
   refusal?: RegExp;
+  /** Engineers may call it only on secrets their team owns (lib/auth/team-scope.ts). */
+  teamScoped?: true;
   /**
    * Read-only actions (pickers' searches) change nothing even when permitted, so their
    * control checks the permitted result instead of a changed snapshot.
@@ -142,6 +149,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('secrets', 'secret_consumers'),
   },
   updateSecretAction: {
+    teamScoped: true,
     permission: 'secrets.write',
     args: async (seed) => {
       const team = await seed.team();
@@ -161,6 +169,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('secrets', 'secret_consumers'),
   },
   decommissionSecretAction: {
+    teamScoped: true,
     permission: 'secrets.write',
     args: async (seed) => [(await seed.secret()).id, { reason: 'Retired by the authorization table' }],
     snapshot: tables('secrets'),
@@ -168,6 +177,7 @@ const ACTIONS: Record<string, ActionRow> = {
 
   // The Secrets Management tab (app/(dashboard)/inventory/[secretId]/manage/actions.ts).
   writeSecretValueAction: {
+    teamScoped: true,
     permission: 'secrets.value.write',
     args: async (seed) => [
       (await seed.connectedSecret()).id,
@@ -176,6 +186,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('secrets', 'secret_versions', 'pending_value_writes'),
   },
   changeSecretVersionAction: {
+    teamScoped: true,
     permission: 'secrets.value.write',
     args: async (seed) => {
       const secret = await seed.connectedSecret();
@@ -190,11 +201,13 @@ const ACTIONS: Record<string, ActionRow> = {
 
   // Rotation and incidents (app/(dashboard)/inventory/[secretId]/rotation/actions.ts).
   startRotationAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await seed.connectedSecret()).id, {}],
     snapshot: tables('rotation_runs', 'secrets'),
   },
   submitRotationValueAction: {
+    teamScoped: true,
     permission: 'secrets.value.write',
     args: async (seed) => {
       const secret = await seed.connectedSecret();
@@ -204,6 +217,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('rotation_runs', 'secret_versions'),
   },
   confirmRotationWorksAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => {
       const secret = await seed.connectedSecret();
@@ -213,11 +227,13 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('rotation_runs', 'secrets'),
   },
   confirmOldKeyRevokedAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await insertRotationRun(seed.db, (await seed.connectedSecret()).id, { state: 'awaiting_revocation' })).id],
     snapshot: tables('rotation_runs'),
   },
   rollBackRotationAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => {
       const secret = await seed.connectedSecret();
@@ -227,21 +243,25 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('rotation_runs', 'secrets'),
   },
   cancelRotationAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await insertRotationRun(seed.db, (await seed.connectedSecret()).id, { state: 'requested' })).id],
     snapshot: tables('rotation_runs', 'secrets'),
   },
   markCompromisedAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await seed.connectedSecret()).id, { reason: 'Leaked in the authorization table' }],
     snapshot: tables('secrets', 'incidents', 'rotation_runs'),
   },
   checkIncidentStepAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await insertIncident(seed.db, (await seed.connectedSecret()).id)).id, 'revoke', { note: '' }],
     snapshot: tables('incident_step_checks'),
   },
   closeIncidentAction: {
+    teamScoped: true,
     permission: 'secrets.rotate',
     args: async (seed) => [(await insertIncident(seed.db, (await seed.connectedSecret()).id, true)).id],
     snapshot: tables('incidents'),
@@ -289,6 +309,23 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'admin.users',
     args: async (seed) => [(await seed.user('viewer')).id],
     snapshot: tables('users'),
+  },
+
+  // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
+  addTeamMemberAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.team()).id, { email: (await seed.user('engineer')).email }],
+    snapshot: tables('team_members'),
+  },
+  removeTeamMemberAction: {
+    permission: 'admin.users',
+    args: async (seed) => {
+      const team = await seed.team();
+      const user = await seed.user('engineer');
+      await insertTeamMember(seed.db, team.id, user.id);
+      return [team.id, { userId: user.id }];
+    },
+    snapshot: tables('team_members'),
   },
 
   // Provider connections (app/(dashboard)/settings/providers/actions.ts).
@@ -456,19 +493,25 @@ test.describe('the table covers the build', () => {
   });
 });
 
-function seederFor(db: Db, e2e: E2EState): Seeder {
+/** The seeder; with `memberId`, that user is put in every team it creates (team-scoped controls). */
+function seederFor(db: Db, e2e: E2EState, memberId?: string): Seeder {
+  const insertTeamOf = async (db: Db) => {
+    const team = await insertTeam(db);
+    if (memberId) await insertTeamMember(db, team.id, memberId);
+    return team;
+  };
   return {
     db,
     e2e,
-    team: () => insertTeam(db),
-    system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeam(db)).id),
+    team: () => insertTeamOf(db),
+    system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeamOf(db)).id),
     secret: async (options = {}) =>
       insertSecret(db, {
-        ownerTeamId: options.ownerTeamId ?? (await insertTeam(db)).id,
+        ownerTeamId: options.ownerTeamId ?? (await insertTeamOf(db)).id,
         environmentId: options.environmentId ?? (await environmentId(db)),
       }),
     connectedSecret: async () => {
-      const secret = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
+      const secret = await insertSecret(db, { ownerTeamId: (await insertTeamOf(db)).id, environmentId: await environmentId(db) });
       await connectSecret(db, secret.id, (await insertConnection(db)).id, `production/${secret.name}`);
       return secret;
     },
@@ -539,6 +582,39 @@ for (const action of ACTION_MANIFEST) {
         }
       });
     }
+  });
+}
+
+// Team scope: an engineer of another team is refused (and audited, and nothing changes);
+// an engineer of the owning team, with the same arguments, succeeds.
+for (const action of ACTION_MANIFEST) {
+  const row = ACTIONS[rowKey(action)];
+  if (!row?.teamScoped || row.permission === 'public') continue;
+  const permission = row.permission;
+  test.describe(`server action ${action.exportedName} (team-scoped ${permission})`, () => {
+    test('succeeds for an engineer of the owning team', async ({ db, e2e, signedInContext }) => {
+      const member = await signedInContext('engineer');
+      const args = await row.args(seederFor(db, e2e, member.user.id));
+      const before = await row.snapshot(db);
+      const outcome = await callServerAction(member.request, e2e.baseURL, action, args);
+      expect(outcome.result, `body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
+      if (row.reads) row.reads(outcome.result);
+      else expect(await row.snapshot(db), 'the permitted call changed nothing the snapshot sees').not.toEqual(before);
+    });
+
+    test('refuses an engineer of another team', async ({ db, e2e, signedInContext, auditEvents, auditMark }) => {
+      const outsider = await signedInContext('engineer');
+      await insertTeamMember(db, (await insertTeam(db)).id, outsider.user.id); // in a team, just not the owning one
+      const args = await row.args(seederFor(db, e2e));
+      const before = await row.snapshot(db);
+      const mark = await auditMark();
+      const outcome = await callServerAction(outsider.request, e2e.baseURL, action, args);
+      expect(outcome.thrown, 'the action threw instead of refusing cleanly').toBeUndefined();
+      expect(outcome.result).toEqual({ ok: false, error: expect.stringMatching(/^Only members of .+, the team that owns this secret, can do that\./) });
+      expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
+      const denied = await auditEvents({ afterId: mark, actorId: outsider.user.id, outcome: 'denied' });
+      expect(denied.map((e) => [e.detail?.permission, e.detail?.reason])).toEqual([[permission, 'not_team_member']]);
+    });
   });
 }
 

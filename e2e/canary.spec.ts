@@ -13,7 +13,7 @@ import type { Page } from '@playwright/test';
 import { LocalStore } from '../lib/providers/local-store';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../test/emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../test/emulators/gcp-secret-manager';
-import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, type Db } from './support/db';
+import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, joinOwningTeam, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
 import { LOCAL_PROVIDER_DIR, RESULTS_DIR, SERVER_LOG, type E2EState } from './support/state';
@@ -103,6 +103,7 @@ test('a written value reaches its provider and nothing else', async ({ signedInC
   const page = await (await engineer.browserContext()).newPage();
   const traffic = recordTraffic(page);
   const secrets = { aws: await connectedSecret(db, 'aws'), gcp: await connectedSecret(db, 'gcp'), local: await connectedSecret(db, 'local') };
+  for (const secret of Object.values(secrets)) await joinOwningTeam(db, secret.id, engineer.user.id);
   const localStore = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
   const values: string[] = [];
 
@@ -171,6 +172,7 @@ test('a write the provider refuses leaves no value and no version anywhere', asy
   const page = await (await engineer.browserContext()).newPage();
   const traffic = recordTraffic(page);
   const secrets = { aws: await connectedSecret(db, 'aws'), gcp: await connectedSecret(db, 'gcp') };
+  for (const secret of Object.values(secrets)) await joinOwningTeam(db, secret.id, engineer.user.id);
   aws.faults.add({ operation: 'PutSecretValue', error: 'permission_denied' });
   aws.faults.add({ operation: 'CreateSecret', error: 'permission_denied' });
   gcp.faults.add({ operation: 'AddSecretVersion', error: 'unavailable' });

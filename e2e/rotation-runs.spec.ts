@@ -22,9 +22,9 @@ const runState = async (db: Db, secretId: string) =>
   (await db.query<{ state: string }>('SELECT state FROM rotation_runs WHERE secret_id = $1 ORDER BY created_at DESC LIMIT 1', [secretId])).rows[0]
     ?.state;
 
-test('an engineer walks a manual rotation through its runbook', async ({ signedInContext, db }) => {
+test('an engineer walks a manual rotation through its runbook', async ({ memberOf, db }) => {
   const secret = await localSecret(db, 'manual');
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', secret.id)).browserContext()).newPage();
   await page.goto(`/inventory/${secret.id}/rotation`);
   await page.getByRole('button', { name: 'Rotate now', exact: true }).click();
   await expect(page.getByText('Waiting for the new value').first()).toBeVisible();
@@ -40,14 +40,14 @@ test('an engineer walks a manual rotation through its runbook', async ({ signedI
   expect(['in_grace', 'awaiting_revocation']).toContain(await runState(db, secret.id));
 });
 
-test('a generated rotation promotes at once and can be rolled back during its grace period', async ({ signedInContext, db, e2e }) => {
+test('a generated rotation promotes at once and can be rolled back during its grace period', async ({ memberOf, db, e2e }) => {
   const secret = await localSecret(db, 'generated');
   await db.query('UPDATE secrets SET grace_hours = 24 WHERE id = $1', [secret.id]);
   // The value in use today, which the roll back returns to.
   const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
   const original = `original-${randomUUID()}`;
   await store.write(`production/${secret.name}`, original, randomUUID(), {});
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', secret.id)).browserContext()).newPage();
   await page.goto(`/inventory/${secret.id}/rotation`);
   await page.getByRole('button', { name: 'Rotate now', exact: true }).click();
   await expect(page.getByText('In grace period').first()).toBeVisible();
@@ -62,9 +62,9 @@ test('a generated rotation promotes at once and can be rolled back during its gr
   expect(await store.open(`production/${secret.name}`, current.id)).toBe(original);
 });
 
-test('mark compromised opens an incident, rotates at once, and its checklist is worked through', async ({ signedInContext, db }) => {
+test('mark compromised opens an incident, rotates at once, and its checklist is worked through', async ({ memberOf, db }) => {
   const secret = await localSecret(db, 'generated');
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', secret.id)).browserContext()).newPage();
   await page.goto(`/inventory/${secret.id}/rotation`);
   await page.getByLabel('What happened').fill('Token pasted in a public channel');
   await page.getByRole('button', { name: 'Mark compromised and rotate now' }).click();
@@ -96,12 +96,12 @@ function workerPass(e2e: E2EState) {
   expect(run.status, run.stderr + run.stdout).toBe(0);
 }
 
-test('the end of the grace period retires the old version (moving the test clock)', async ({ signedInContext, db, e2e }) => {
+test('the end of the grace period retires the old version (moving the test clock)', async ({ memberOf, db, e2e }) => {
   const secret = await localSecret(db, 'generated');
   await db.query('UPDATE secrets SET grace_hours = 24 WHERE id = $1', [secret.id]);
   const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
   await store.write(`production/${secret.name}`, `original-${randomUUID()}`, randomUUID(), {});
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', secret.id)).browserContext()).newPage();
   await page.goto(`/inventory/${secret.id}/rotation`);
   await page.getByRole('button', { name: 'Rotate now', exact: true }).click();
   await expect(page.getByText('In grace period').first()).toBeVisible();

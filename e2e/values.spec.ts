@@ -24,9 +24,9 @@ async function write(page: Page, secretId: string, value: string) {
 
 const outcome = (page: Page) => page.locator('#value-form-outcome');
 
-test('an engineer writes two values and disables the old version', async ({ signedInContext, db }) => {
+test('an engineer writes two values and disables the old version', async ({ memberOf, db }) => {
   const secret = await localSecret(db);
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', secret.id)).browserContext()).newPage();
   await write(page, secret.id, `first-${randomUUID()}`);
   await expect(outcome(page)).toContainText('Written to');
   await write(page, secret.id, `second-${randomUUID()}`);
@@ -44,11 +44,11 @@ test('an engineer writes two values and disables the old version', async ({ sign
   expect(changes.rows).toEqual([{ change: 'disable' }]);
 });
 
-test('a value is refused for the same secret in another environment and flagged for any other secret', async ({ signedInContext, db }) => {
+test('a value is refused for the same secret in another environment and flagged for any other secret', async ({ memberOf, db }) => {
   const production = await localSecret(db, { environment: 'production' });
   const staging = await localSecret(db, { environment: 'staging', name: production.name });
   const other = await localSecret(db);
-  const page = await (await (await signedInContext('engineer')).browserContext()).newPage();
+  const page = await (await (await memberOf('engineer', production.id, staging.id, other.id)).browserContext()).newPage();
   const value = `shared-${randomUUID()}`;
   await write(page, production.id, value);
   await expect(outcome(page)).toContainText('Written to');

@@ -57,6 +57,19 @@ export async function insertTeam(db: Db, name = unique('e2e-team')): Promise<{ i
   return { id: rows[0].id, name };
 }
 
+/** Puts a user in a team (team-scoped actions on the team's secrets need it). */
+export async function insertTeamMember(db: Db, teamId: string, userId: string): Promise<void> {
+  await db.query(`INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [teamId, userId]);
+}
+
+/** Puts a user in the team that owns a secret. */
+export async function joinOwningTeam(db: Db, secretId: string, userId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO team_members (team_id, user_id) SELECT owner_team_id, $2 FROM secrets WHERE id = $1 ON CONFLICT DO NOTHING`,
+    [secretId, userId],
+  );
+}
+
 export async function insertSystem(db: Db, ownerTeamId: string, name = unique('e2e-system')): Promise<{ id: string; name: string }> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO systems (id, name, owner_team_id, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id`,

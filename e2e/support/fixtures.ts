@@ -14,6 +14,7 @@ import type { Role } from '../../generated/prisma/enums';
 import {
   auditEvents,
   insertUser,
+  joinOwningTeam,
   latestAuditId,
   openDb,
   type AuditFilter,
@@ -44,6 +45,8 @@ type TestFixtures = {
   signIn: (page: Page, email: string, password: string) => Promise<void>;
   /** A new user of `role`, signed in through next-auth's CSRF + credentials endpoints. */
   signedInContext: (role: Role, options?: UserOptions) => Promise<SignedIn>;
+  /** signedInContext for a new user in the teams that own these secrets (team-scoped actions need it). */
+  memberOf: (role: Role, ...secretIds: string[]) => Promise<SignedIn>;
   auditEvents: (filter?: AuditFilter) => Promise<AuditRow[]>;
   /** The newest audit event id now: pass it as `afterId` to see only what follows. */
   auditMark: () => Promise<number>;
@@ -155,6 +158,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const opened: Opened = [];
     await use(async (role, options) => signInOverHttp({ playwright, browser, e2e, opened }, await insertUser(db, role, options)));
     await disposeAll(opened);
+  },
+
+  memberOf: async ({ db, signedInContext }, use) => {
+    await use(async (role, ...secretIds) => {
+      const signedIn = await signedInContext(role);
+      for (const secretId of secretIds) await joinOwningTeam(db, secretId, signedIn.user.id);
+      return signedIn;
+    });
   },
 
   auditEvents: async ({ db }, use) => {
