@@ -166,7 +166,7 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
     requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
     const value = new SecretValue(checkEnteredValue(rawValue));
     const fingerprint = fingerprintOf(value);
-    await checkedReuse({ id: run.secretId, name: run.secret.name, environment: run.secret.environment.name }, fingerprint);
+    await checkedReuse(caller, 'rotation.value_written', { id: run.secretId, name: run.secret.name, environment: run.secret.environment.name }, fingerprint);
     const provider = providerFor(connectionConfigOf(run.secret.connection!));
     const written = await provider.writeValue({
       ref: run.secret.providerRef,

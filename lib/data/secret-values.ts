@@ -155,7 +155,7 @@ export async function writeSecretValue(
   const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
   const fingerprint = fingerprintOf(value);
-  const reuse = await checkedReuse({ id: secret.id, name: secret.name, environment: secret.environment.name }, fingerprint);
+  const reuse = await checkedReuse(caller, 'secret.value_write', { id: secret.id, name: secret.name, environment: secret.environment.name }, fingerprint);
 
   const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
   const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;

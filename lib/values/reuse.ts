@@ -1,16 +1,51 @@
 // Where else a value (by its keyed fingerprint) was written through the dashboard: the
 // same secret name in another environment is refused (each environment needs its own
 // value), any other secret earns a warning. Any recorded version counts.
+//
+// A refusal says "this value is the one secret X uses", so it is an oracle: an engineer
+// could confirm guesses of another environment's value by submitting them. Refusals are
+// therefore audited (never with the value) and limited per user and hour; once the limit
+// is reached, every value write by that user is refused until the hour has passed, before
+// any comparison, so the refusals stop telling anything.
 import 'server-only';
-import { db } from '@/lib/db';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { recordAudit } from '@/lib/audit/record';
+import type { Caller } from '@/lib/auth/caller';
+import { db, pgPool } from '@/lib/db';
 import { InputError } from '@/lib/errors';
 
 export type ValueReuse = { otherSecrets: number };
 
-export async function checkedReuse(
-  secret: { id: string; name: string; environment: string },
-  fingerprint: Uint8Array<ArrayBuffer>,
-): Promise<ValueReuse> {
+/** Refused reuses a user may have in an hour before their value writes pause. */
+export const REUSE_REFUSALS_PER_HOUR = 5;
+
+let refusals: RateLimiterPostgres | undefined;
+// Created on first use: the pool (and DATABASE_URL) may not exist at import time.
+const refusalCounter = () =>
+  (refusals ??= new RateLimiterPostgres({
+    storeClient: pgPool(),
+    storeType: 'pool',
+    tableName: 'rate_limits',
+    tableCreated: true,
+    keyPrefix: 'value_reuse_refusals',
+    points: REUSE_REFUSALS_PER_HOUR,
+    duration: 3600,
+  }));
+
+type Target = { id: string; name: string; environment: string };
+
+export async function checkedReuse(caller: Caller, action: string, secret: Target, fingerprint: Uint8Array<ArrayBuffer>): Promise<ValueReuse> {
+  const userKey = caller.user?.id ?? 'worker';
+  const audit = { action, targetType: 'secret', targetId: secret.id, environment: secret.environment, outcome: 'denied' } as const;
+  const used = await refusalCounter().get(userKey);
+  if (used && used.consumedPoints >= REUSE_REFUSALS_PER_HOUR) {
+    await recordAudit(db, caller, { ...audit, detail: { reason: 'value_reuse_refusals_limited', limitPerHour: REUSE_REFUSALS_PER_HOUR } });
+    const minutes = Math.max(1, Math.ceil(used.msBeforeNext / 60_000));
+    throw new InputError(
+      `${REUSE_REFUSALS_PER_HOUR} of your values were refused in the last hour for being used elsewhere, so value writes are paused for you for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    );
+  }
+
   const rows = await db.$queryRaw<{ name: string; environment: string }[]>`
     SELECT DISTINCT s.id, s.name, e.name AS environment
     FROM secret_versions v
@@ -21,6 +56,12 @@ export async function checkedReuse(
     ...new Set(rows.filter((r) => r.name === secret.name && r.environment !== secret.environment).map((r) => r.environment)),
   ].sort();
   if (otherEnvironments.length) {
+    await refusalCounter()
+      .consume(userKey)
+      .catch((e: unknown) => {
+        if (!(e instanceof RateLimiterRes)) throw e; // "now at the limit": the next write is paused
+      });
+    await recordAudit(db, caller, { ...audit, detail: { reason: 'value_reused', usedIn: otherEnvironments.join(',') } });
     throw new InputError(
       `This value is already used by ${secret.name} in ${otherEnvironments.join(', ')}. Each environment needs its own value.`,
       { value: ['Already used by the same secret in another environment'] },
