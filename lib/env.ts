@@ -22,6 +22,9 @@ const ZEnv = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   // "group=role;group=role"; the highest role any of the user's groups maps to wins.
   OIDC_ROLE_MAP: z.string().default(''),
+  // "group=Team name;group=Team name": team memberships that follow the user's groups at
+  // every sign-in (added and removed; memberships an admin added by hand are kept).
+  OIDC_TEAM_MAP: z.string().default(''),
   // Role for SSO users whose groups map to none; unset means they are refused.
   OIDC_DEFAULT_ROLE: z.enum(['admin', 'engineer', 'viewer', 'auditor']).optional(),
   // Trust X-Forwarded-For for the client IP recorded in audit events (behind a proxy).

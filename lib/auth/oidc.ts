@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
 import { activeAdminCount, lockAdminGuard } from './admin-guard';
 import { roleFromGroups } from './role-mapping';
+import { syncGroupTeams, teamNamesFromGroups } from './team-mapping';
 
 export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[] };
 
@@ -58,11 +59,20 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
         })
       : await tx.user.create({ data: { email, name, role, oidcSubject: identity.subject, lastSignInAt: new Date() } });
     const user: SessionUser = { id: account.id, email: account.email, name: account.name, role: account.role };
+    // Group-made team memberships follow the groups (only when a team map is configured).
+    const teams = e.OIDC_TEAM_MAP ? await syncGroupTeams(tx, user.id, teamNamesFromGroups(identity.groups, e.OIDC_TEAM_MAP)) : null;
     await recordAudit(tx, caller, {
       action: 'auth.sign_in',
       targetType: 'user',
       targetId: user.id,
-      detail: { method: 'oidc', created: !existing, ...(keptLastAdmin ? { keptLastAdmin: true } : {}) },
+      detail: {
+        method: 'oidc',
+        created: !existing,
+        ...(keptLastAdmin ? { keptLastAdmin: true } : {}),
+        ...(teams?.added.length ? { teamsAdded: teams.added.join(', ') } : {}),
+        ...(teams?.removed.length ? { teamsRemoved: teams.removed.join(', ') } : {}),
+        ...(teams?.unknown.length ? { unknownTeams: teams.unknown.join(', ') } : {}),
+      },
       changes: existing && existing.role !== role ? { role: { before: existing.role, after: role } } : undefined,
       actor: user,
     });
