@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { missingPrerequisites } from '@/components/inventory/form-prerequisites';
 import { policyDefaultsOf } from '@/components/inventory/policy-defaults';
 import { SecretForm } from '@/components/inventory/secret-form';
+import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
@@ -45,6 +46,15 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
         ← {secret.name}
       </Link>
       <PageHeader title={`Edit ${secret.name}`} description={`${secret.environment} · owned by ${secret.ownerTeam.name}`} />
+      {!blocked && secret.ownerTeamAccess === 'none' && (
+        <div className="mb-4">
+          <Alert tone="info">
+            You are not in {secret.ownerTeam.name}, which owns this secret: you can change its name, description, contact,
+            tags, consuming systems and reminders. Its owner, environment, classification, status, connection, reference and
+            rotation settings are changed by the team&apos;s members or an administrator.
+          </Alert>
+        </div>
+      )}
       {blocked ?? (
         <SecretForm
           mode="edit"
