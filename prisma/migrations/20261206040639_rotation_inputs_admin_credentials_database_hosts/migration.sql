@@ -21,7 +21,7 @@ CREATE UNIQUE INDEX "database_hosts_host_key" ON "database_hosts"("host");
 
 -- Runs that exist already get the inputs they would have been given at start, from the
 -- secret as it is now (lib/rotation/inputs.ts reads this shape). The admin credential is
--- recorded as configured; the engine still checks it is a marked admin credential of the
+-- recorded as configured, and the engine still checks it is a marked admin credential of the
 -- run's connection before using it.
 UPDATE "rotation_runs" r SET "inputs" = jsonb_build_object(
     'providerRef', s."provider_ref",
