@@ -151,14 +151,19 @@ export async function writeSecretValue(
     if (recorded.secretId !== secret.id) throw new InputError('The form is out of date: reload the page and submit again.');
     return { versionId: recorded.providerVersionId, writtenAt: recorded.createdAt.toISOString(), warning: null };
   }
-  assertPersonMayWrite(secret);
+  const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
+  try {
+    assertPersonMayWrite(secret);
+  } catch (error) {
+    await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { error: 'refused' } });
+    throw error;
+  }
 
   const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
   const kind = target.connection.kind;
 
   const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
-  const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
   let written: WriteOutcome;
   try {
     written = await writeValue(target, {
