@@ -174,6 +174,12 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async (seed) => [(await seed.secret()).id, { reason: 'Retired by the authorization table' }],
     snapshot: tables('secrets'),
   },
+  // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
+  setDbAdminCredentialAction: {
+    permission: 'admin.providers',
+    args: async (seed) => [(await seed.secret()).id, { dbAdminCredential: true }],
+    snapshot: tables('secrets'),
+  },
 
   // The Secrets Management tab (app/(dashboard)/inventory/[secretId]/manage/actions.ts).
   writeSecretValueAction: {
@@ -352,6 +358,24 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('provider_connections'),
     reads: (result) =>
       expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
+  },
+
+  // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).
+  addDatabaseHostAction: {
+    permission: 'admin.providers',
+    args: () => [{ host: `${unique('e2e-db')}.example.test`, note: 'authorization table' }],
+    snapshot: tables('database_hosts'),
+  },
+  removeDatabaseHostAction: {
+    permission: 'admin.providers',
+    args: async ({ db }) => {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO database_hosts (id, host) VALUES (gen_random_uuid(), $1) RETURNING id`,
+        [`${unique('e2e-db')}.example.test`],
+      );
+      return [rows[0].id];
+    },
+    snapshot: tables('database_hosts'),
   },
 
   // Rotation defaults (app/(dashboard)/settings/policies/actions.ts). The interval flips

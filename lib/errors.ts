@@ -28,6 +28,14 @@ export class InputError extends Error {
   }
 }
 
+/** An InputError whose refusal the thrower already recorded in the audit trail (callers do not record it again). */
+export class AuditedInputError extends InputError {
+  constructor(message: string, fieldErrors: FieldErrors = {}) {
+    super(message, fieldErrors);
+    this.name = 'AuditedInputError';
+  }
+}
+
 /** Prisma's unique-constraint violation, recognised without importing its runtime. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';

@@ -14,6 +14,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },
+  { href: '/settings/database-hosts', label: 'Database hosts', permission: 'admin.providers' },
   { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
   { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
   { href: '/settings/retention', label: 'Audit retention', permission: 'admin.retention' },

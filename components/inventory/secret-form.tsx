@@ -125,9 +125,21 @@ function StrategySettings({
           autoComplete="off"
           spellCheck={false}
           defaultValue={text('adminSecretId')}
-          hint="The inventory secret whose value is the admin connection (JSON or postgres:// URL); its id is in its address."
+          hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON or postgres:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
           errors={errors('adminSecretId')}
           className="font-mono"
+        />
+        <SelectField
+          label="TLS to the database"
+          name="sslmode"
+          defaultValue={text('sslmode') || 'verify-full'}
+          options={[
+            { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
+            { value: 'require', label: 'require: encrypted, certificate not checked' },
+            { value: 'disable', label: 'disable: no TLS' },
+          ]}
+          hint="Less than verify-full works only for hosts whose allowlist entry allows it."
+          errors={errors('sslmode')}
         />
       </>
     );

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 
-type Change = { change: 'enable' | 'disable'; versionId: string } | { change: 'move_label'; versionId: string; label: string };
+type Change = { change: 'enable' | 'disable' | 'make_current'; versionId: string };
 type Outcome = { ok: true } | { ok: false; error: string };
 
 export function VersionAction({ label, change, act }: { label: string; change: Change; act: (change: Change) => Promise<Outcome> }) {

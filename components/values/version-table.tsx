@@ -97,8 +97,9 @@ function VersionStatus({ version, aws }: { version: VersionRow; aws: boolean }) 
 
 function actionFor(v: VersionRow, provider: VersionList['provider'], act: Act) {
   if (provider === 'aws') {
-    return v.current ? null : (
-      <VersionAction label="Make current" change={{ change: 'move_label', versionId: v.versionId, label: 'AWSCURRENT' }} act={act} />
+    // Only a return to the previous version: other label moves belong to rotations.
+    return v.current || !v.labels.includes('AWSPREVIOUS') ? null : (
+      <VersionAction label="Make current again" change={{ change: 'make_current', versionId: v.versionId }} act={act} />
     );
   }
   if (v.state === 'destroyed' || v.current) return null;

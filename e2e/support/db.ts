@@ -154,6 +154,17 @@ export async function insertRotationRun(
      RETURNING id`,
     [secretId, run.strategy ?? 'manual', run.state, run.previousVersionId ?? null, run.newVersionId ?? null],
   );
+  // The inputs a run fixes at start (lib/rotation/inputs.ts), from the secret as it is now.
+  await db.query(
+    `UPDATE rotation_runs r SET inputs = jsonb_build_object(
+        'providerRef', s.provider_ref,
+        'connection', jsonb_build_object('id', c.id, 'name', c.name, 'kind', c.kind, 'region', c.region, 'roleArn', c.role_arn,
+                                         'projectId', c.project_id, 'location', c.location, 'endpoint', c.endpoint),
+        'strategy', r.strategy, 'config', s.rotation_config, 'admin', NULL)
+     FROM secrets s JOIN provider_connections c ON c.id = s.connection_id
+     WHERE s.id = r.secret_id AND r.id = $1`,
+    [rows[0].id],
+  );
   if (!['completed', 'failed', 'rolled_back', 'cancelled'].includes(run.state)) {
     await db.query('UPDATE secrets SET active_rotation_id = $2 WHERE id = $1', [secretId, rows[0].id]);
   }

@@ -4,6 +4,7 @@
 // is lib/rotation/engine.ts; both record steps through lib/rotation/runs.ts.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import type { Prisma } from '@/generated/prisma/client';
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -12,17 +13,16 @@ import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
-import { connectionConfigOf } from '@/lib/providers/connection-config';
-import { providerFor } from '@/lib/providers/index';
 import { derivedToken, withdraw } from '@/lib/rotation/engine';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { effectivePolicy } from '@/lib/rotation/policy';
-import { claimRun, commitTransition, recordRotationVersion, releaseRun, type LoadedRun } from '@/lib/rotation/runs';
+import { RunInputsError } from '@/lib/rotation/inputs';
+import { claimRun, commitTransition, recordRotationVersion, releaseRun, targetOf, type LoadedRun } from '@/lib/rotation/runs';
 import { canTake, type RotationEvent } from '@/lib/rotation/state-machine';
 import { SecretValue } from '@/lib/secret-value';
 import { checkEnteredValue } from '@/lib/validation/secret-value';
-import { fingerprintOf } from '@/lib/values/fingerprint';
-import { checkedReuse } from '@/lib/values/reuse';
+import { readerFor, rollBackRun, writeValue, type WriteTarget } from '@/lib/values/write-service';
+import { runInputsOf } from './rotation-inputs';
 import { uuidOrNil } from './ids';
 import { invalidatingListCounts } from './list-counts-cache';
 
@@ -78,10 +78,13 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
   }
   if (secret.activeRotationId) throw alreadyRotating();
   const grace = options.graceHours ?? (await effectivePolicy(db, secret)).graceHours;
+  // What the run will work on, checked now (reference bounds, admin credential); fixed
+  // again inside the transaction below, where the secret row is locked.
+  const planned = await runInputsOf(db, secret.id);
   // Which version is current now: the one the grace period keeps valid, and the one a
   // rollback returns to. Asked before anything is written, so a re-run step never mistakes
   // its own new version for the previous one.
-  const previousVersionId = await providerFor(connectionConfigOf(secret.connection)).currentVersionId(secret.providerRef);
+  const previousVersionId = await readerFor(planned).currentVersionId(planned.providerRef);
   const now = clock.now();
   const trigger = options.trigger ?? 'manual';
   const deliveries: string[] = [];
@@ -91,6 +94,12 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
     // find the slot taken (creating the run first would deadlock on the foreign key).
     const claimed = await tx.secret.updateMany({ where: { id: secret.id, activeRotationId: null }, data: { activeRotationId: runId } });
     if (claimed.count !== 1) throw alreadyRotating();
+    // Re-read under the lock: an edit that slipped in since the look above must not leave
+    // the run with a previous version of another reference.
+    const inputs = await runInputsOf(tx, secret.id);
+    if (JSON.stringify(inputs) !== JSON.stringify(planned)) {
+      throw new InputError('The secret changed while the rotation was starting. Reload the page and start it again.');
+    }
     const created = await tx.rotationRun.create({
       data: {
         id: runId,
@@ -103,6 +112,7 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
         requestedById: user?.id ?? null,
         requestedByEmail: user?.email ?? null,
         note: options.note ?? '',
+        inputs: inputs as Prisma.InputJsonObject,
         createdAt: now,
       },
     });
@@ -155,6 +165,16 @@ async function asPerson<T>(
   }
 }
 
+/** The run's fixed target; a run without valid inputs cannot take a person's step. */
+function runTarget(run: LoadedRun): WriteTarget {
+  try {
+    return targetOf(run);
+  } catch (error) {
+    if (error instanceof RunInputsError) throw new InputError(`${error.message} Cancel this one.`);
+    throw error;
+  }
+}
+
 function requireStep(run: LoadedRun, event: RotationEvent, message: string): void {
   if (!canTake(run.state, event, run.strategy)) throw new InputError(message);
 }
@@ -165,15 +185,13 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
     const value = new SecretValue(checkEnteredValue(rawValue));
-    const fingerprint = fingerprintOf(value);
-    await checkedReuse(caller, 'rotation.value_written', { id: run.secretId, name: run.secret.name, environment: run.secret.environment.name }, fingerprint);
-    const provider = providerFor(connectionConfigOf(run.secret.connection!));
-    const written = await provider.writeValue({
-      ref: run.secret.providerRef,
+    const written = await writeValue(runTarget(run), {
       value,
-      idempotencyToken: run.writeToken,
+      token: run.writeToken,
       stage: 'pending',
-      labels: { owner: run.secret.ownerTeam.name, environment: run.secret.environment.name, 'managed-by': 'secret-inventory' },
+      generated: false,
+      retrySince: null,
+      by: { caller, action: 'rotation.value_written' },
     });
     const now = clock.now();
     await commitTransition(run, owner, caller, now, {
@@ -181,7 +199,7 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
       patch: { newVersionId: written.versionId },
       detail: { versionId: written.versionId },
       also: (tx) =>
-        recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint, by: user, at: now }),
+        recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint: written.fingerprint, by: user, at: now }),
     });
     return { versionId: written.versionId };
   });
@@ -223,11 +241,9 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
     if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
-    const provider = providerFor(connectionConfigOf(run.secret.connection!));
-    const { currentVersionId } = await provider.rollback(
-      run.secret.providerRef,
-      run.previousVersionId,
-      run.newVersionId,
+    const { currentVersionId } = await rollBackRun(
+      runTarget(run),
+      { previousVersionId: run.previousVersionId, newVersionId: run.newVersionId },
       derivedToken(run.writeToken, 'rollback'),
     );
     await commitTransition(run, owner, caller, clock.now(), {
@@ -257,7 +273,7 @@ export async function cancelRotation(caller: Caller, runId: string, clock: Clock
   const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
-    await withdraw(providerFor(connectionConfigOf(run.secret.connection!)), run.secret.providerRef, run);
+    if (run.newVersionId) await withdraw(runTarget(run), run);
     await commitTransition(run, owner, caller, clock.now(), { event: 'cancelled', detail: { withdrawnVersionId: run.newVersionId } });
     return { runId: run.id };
   });

@@ -104,6 +104,7 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
     if (json.reason === 'signed_out') return 'Not signed in';
     return typeof json.permission === 'string' ? `Missing permission ${json.permission}` : 'Missing permission';
   }
+  if (outcome === 'failed' && json.error === 'refused') return 'Refused by the rules for values and versions; nothing was changed';
   if (outcome === 'failed' && typeof json.error === 'string') return `The provider failed (${json.error.replace('_', ' ')}); nothing was recorded`;
   if (action === 'secret.value_write') {
     const how = json.source === 'generated' ? 'Generated a value' : 'Entered a value';
@@ -111,7 +112,15 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
     return `${how} (provider version ${String(json.providerVersionId)})${note}`;
   }
   if (action === 'secret.version_change') {
-    const what = json.change === 'move_label' ? `Moved ${String(json.label)} to` : json.change === 'enable' ? 'Enabled' : 'Disabled';
+    // move_label: events recorded before version changes lost their label strings.
+    const what =
+      json.change === 'make_current'
+        ? 'Made current again'
+        : json.change === 'move_label'
+          ? `Moved ${String(json.label)} to`
+          : json.change === 'enable'
+            ? 'Enabled'
+            : 'Disabled';
     return `${what} version ${String(json.versionId)}`;
   }
   return typeof json.reason === 'string' ? json.reason : null;

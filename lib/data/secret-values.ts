@@ -9,7 +9,8 @@
 // a replay of a finished submit returns the recorded version; a submit whose provider
 // call ended without an answer (timeout, dropped connection, crash) is reconciled:
 // AWS and local dedupe the token themselves, GCP is asked which versions appeared
-// since the attempt started and the newest unrecorded one is adopted.
+// since the attempt started and the newest unrecorded one is adopted. The provider
+// calls, bounds and reuse rules live in the write service (lib/values/write-service.ts).
 import 'server-only';
 import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
@@ -17,24 +18,19 @@ import { authorize } from '@/lib/auth/authorize';
 import { authorizeForSecret } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
-import { InputError, NotFoundError } from '@/lib/errors';
-import { log } from '@/lib/log';
-import { connectionConfigOf } from '@/lib/providers/connection-config';
+import { AuditedInputError, InputError, NotFoundError } from '@/lib/errors';
 import { ProviderError } from '@/lib/providers/errors';
 import { env } from '@/lib/env';
-import { providerFor } from '@/lib/providers/index';
-import type { ProviderVersion, SecretProvider } from '@/lib/providers/types';
+import type { ProviderVersion } from '@/lib/providers/types';
 import { SecretValue } from '@/lib/secret-value';
 import { parseInput } from '@/lib/validation/parse';
 import { computeNextDue } from '@/lib/validation/secret';
 import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
-import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
-import { checkedReuse, reuseWarning } from '@/lib/values/reuse';
+import { reuseWarning } from '@/lib/values/reuse';
+import { assertPersonMayWrite, changeVersion, readerFor, writeValue, type WriteOutcome, type WriteTarget } from '@/lib/values/write-service';
 import { uuidOrNil } from './ids';
 import { invalidatingListCounts } from './list-counts-cache';
-
-export const MANAGED_BY = 'secret-inventory';
 
 /** A pending write older than this is no longer in flight: its process died or gave up. */
 const inFlightMs = () => 3 * env().PROVIDER_TIMEOUT_MS;
@@ -75,6 +71,7 @@ async function loadTarget(secretId: string) {
       id: true,
       name: true,
       status: true,
+      activeRotationId: true,
       providerRef: true,
       lastRotatedAt: true,
       rotationIntervalDays: true,
@@ -92,13 +89,21 @@ async function loadTarget(secretId: string) {
 }
 type Target = Awaited<ReturnType<typeof loadTarget>>;
 
-function connected(secret: Target): { provider: SecretProvider; connectionId: string; ref: string } {
+/** The write service's target for a person's write: the secret's live reference. */
+function connected(secret: Target): WriteTarget {
   if (!secret.connection || !secret.providerRef) {
     throw new InputError(
       'This secret is not connected to a provider yet. Edit it, choose a connection and a provider reference, then come back.',
     );
   }
-  return { provider: providerFor(connectionConfigOf(secret.connection)), connectionId: secret.connection.id, ref: secret.providerRef };
+  return {
+    secretId: secret.id,
+    name: secret.name,
+    environment: secret.environment.name,
+    ownerTeam: secret.ownerTeam.name,
+    connection: secret.connection,
+    providerRef: secret.providerRef,
+  };
 }
 
 export type ValueTarget = {
@@ -141,43 +146,42 @@ export async function writeSecretValue(
   );
   const input = parseInput(ZValueWrite, raw);
   const secret = await loadTarget(secretId);
-  if (secret.status === 'decommissioned') {
-    throw new InputError('This secret is decommissioned: it takes no new values.');
-  }
-  const { provider, connectionId, ref } = connected(secret);
+  const target = connected(secret);
 
   const recorded = await db.secretVersion.findUnique({ where: { idempotencyToken: input.idempotencyToken } });
   if (recorded) {
     if (recorded.secretId !== secret.id) throw new InputError('The form is out of date: reload the page and submit again.');
     return { versionId: recorded.providerVersionId, writtenAt: recorded.createdAt.toISOString(), warning: null };
   }
+  const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
+  try {
+    assertPersonMayWrite(secret);
+  } catch (error) {
+    await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { error: 'refused' } });
+    throw error;
+  }
 
   const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
-  const fingerprint = fingerprintOf(value);
-  const reuse = await checkedReuse(caller, 'secret.value_write', { id: secret.id, name: secret.name, environment: secret.environment.name }, fingerprint);
+  const kind = target.connection.kind;
 
   const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
-  const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
-  let written;
-  let adoptedUnseen = false;
+  let written: WriteOutcome;
   try {
-    const adopted = pending.reconcile && !provider.nativeIdempotency ? await adoptLostVersion(provider, ref, secret.id, pending.startedAt) : null;
-    adoptedUnseen = adopted !== null && source === 'generated';
-    written =
-      adopted ??
-      (await provider.writeValue({
-        ref,
-        value,
-        idempotencyToken: input.idempotencyToken,
-        labels: { owner: secret.ownerTeam.name, environment: secret.environment.name, 'managed-by': MANAGED_BY },
-        description: `${secret.name} (${secret.environment.name}), managed by the secret inventory`,
-      }));
+    written = await writeValue(target, {
+      value,
+      token: input.idempotencyToken,
+      stage: 'current',
+      generated: source === 'generated',
+      retrySince: pending.reconcile ? pending.startedAt : null,
+      by: { caller, action: 'secret.value_write' },
+    });
   } catch (error) {
     const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
     await settlePendingWrite(input.idempotencyToken, outcomeUnknown);
-    const code = error instanceof ProviderError ? error.code : 'unknown';
-    await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { source, provider: provider.kind, error: code } });
+    if (error instanceof AuditedInputError) throw error;
+    const code = error instanceof ProviderError ? error.code : error instanceof InputError ? 'refused' : 'unknown';
+    await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { source, provider: kind, error: code } });
     throw error;
   }
 
@@ -187,14 +191,12 @@ export async function writeSecretValue(
       await tx.secretVersion.create({
         data: {
           secretId: secret.id,
-          connectionId,
-          providerRef: ref,
+          connectionId: target.connection.id,
+          providerRef: target.providerRef,
           providerVersionId: written.versionId,
           idempotencyToken: input.idempotencyToken,
           source,
-          // A generated value adopted after its response was lost was never seen: the
-          // fingerprint of this attempt's value would describe a different value.
-          fingerprint: adoptedUnseen ? null : fingerprint,
+          fingerprint: written.fingerprint,
           note: input.note,
           createdById: user.id,
           createdByEmail: user.email,
@@ -214,12 +216,12 @@ export async function writeSecretValue(
         changes: { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: now.toISOString() } },
         detail: {
           source,
-          provider: provider.kind,
-          connection: secret.connection?.name ?? null,
+          provider: kind,
+          connection: target.connection.name,
           providerVersionId: written.versionId,
           createdProviderSecret: written.createdSecret,
           note: input.note || null,
-          reusedByOtherSecrets: reuse.otherSecrets,
+          reusedByOtherSecrets: written.otherSecrets,
         },
       });
     })
@@ -228,7 +230,7 @@ export async function writeSecretValue(
   return {
     versionId: written.versionId,
     writtenAt: now.toISOString(),
-    warning: reuseWarning(reuse.otherSecrets),
+    warning: reuseWarning(written.otherSecrets),
   };
 }
 
@@ -259,20 +261,6 @@ async function settlePendingWrite(token: string, outcomeUnknown: boolean): Promi
   }
 }
 
-/** For providers without idempotency tokens: the newest version that appeared since the
- *  lost attempt started and that no row records, if any. */
-async function adoptLostVersion(provider: SecretProvider, ref: string, secretId: string, since: Date) {
-  const versions = await provider.listVersions(ref);
-  const known = new Set(
-    (await db.secretVersion.findMany({ where: { secretId }, select: { providerVersionId: true } })).map((v) => v.providerVersionId),
-  );
-  // A little slack for clock skew between us and the provider.
-  const candidate = versions.find((v) => v.createdAt && v.createdAt.getTime() >= since.getTime() - 5_000 && !known.has(v.versionId));
-  if (!candidate) return null;
-  log.info('adopted a version written by an attempt whose answer was lost', { secretId, versionId: candidate.versionId });
-  return { versionId: candidate.versionId, createdAt: candidate.createdAt ?? new Date(), createdSecret: false };
-}
-
 // ---------------------------------------------------------------------------
 // Versions
 
@@ -300,13 +288,14 @@ export async function listSecretVersions(caller: Caller, secretId: string): Prom
     };
   };
   if (!secret.connection || !secret.providerRef) return { provider: null, versions: [], providerError: null };
-  const provider = providerFor(connectionConfigOf(secret.connection));
+  const kind = secret.connection.kind;
   try {
-    return { provider: provider.kind, versions: (await provider.listVersions(secret.providerRef)).map(annotate), providerError: null };
+    const provider = readerFor({ connection: secret.connection, providerRef: secret.providerRef });
+    return { provider: kind, versions: (await provider.listVersions(secret.providerRef)).map(annotate), providerError: null };
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     return {
-      provider: provider.kind,
+      provider: kind,
       versions: ours.map((v) => ({
         versionId: v.providerVersionId,
         createdAt: v.createdAt.toISOString(),
@@ -322,30 +311,21 @@ export async function listSecretVersions(caller: Caller, secretId: string): Prom
   }
 }
 
-/** Enable/disable a version (GCP, local) or move a staging label onto it (AWS). */
+/** Enable/disable an old version (GCP, local) or make the previous version current again
+ *  (AWS); the write service decides what is allowed. */
 export async function changeSecretVersion(caller: Caller, secretId: string, raw: unknown): Promise<{ versionId: string }> {
   const attempt = { action: 'secret.version_change', targetType: 'secret', targetId: secretId } as const;
   await authorizeForSecret(caller, 'secrets.value.write', attempt, { secretId });
   const change = parseInput(ZVersionChange, raw);
   const secret = await loadTarget(secretId);
-  const { provider, ref } = connected(secret);
+  const target = connected(secret);
   const audit = { ...attempt, environment: secret.environment.name };
-  const detail = { change: change.change, versionId: change.versionId, label: 'label' in change ? change.label : null };
+  const detail = { change: change.change, versionId: change.versionId };
   try {
-    if (change.change === 'move_label') {
-      await provider.moveLabel(ref, change.label, change.versionId);
-    } else {
-      if (change.change === 'disable') {
-        const current = (await provider.listVersions(ref)).find((v) => v.current);
-        if (current?.versionId === change.versionId) {
-          throw new InputError('This is the current version. Write a new value first, then disable this one.');
-        }
-      }
-      await provider.setVersionEnabled(ref, change.versionId, change.change === 'enable');
-    }
+    await changeVersion(target, secret, change);
   } catch (error) {
-    if (error instanceof ProviderError) {
-      await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { ...detail, error: error.code } });
+    if (error instanceof ProviderError || error instanceof InputError) {
+      await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { ...detail, error: error instanceof ProviderError ? error.code : 'refused' } });
     }
     throw error;
   }

@@ -12,15 +12,17 @@ import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
+import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
 import { parseRotationConfig } from '@/lib/validation/rotation-config';
 import {
   computeNextDue,
   searchTextOf,
+  ZDbAdminCredential,
   ZDecommission,
   ZSecretInput,
   type TSecretInput,
 } from '@/lib/validation/secret';
-import { defaultProviderRef, providerRefProblem } from '@/lib/validation/provider-ref';
+import { defaultProviderRef, providerRefProblem, refOutsideConnection } from '@/lib/validation/provider-ref';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { encodeCursor, keysetPage } from './cursor';
 import { uuidOrNil } from './ids';
@@ -67,6 +69,8 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   autoRotate: boolean;
   /** Strategy settings (lib/validation/rotation-config.ts): never a value. */
   rotationConfig: Record<string, string | number | null> | null;
+  /** Marked by an admin: holds a PostgreSQL admin credential rotations may use. */
+  dbAdminCredential: boolean;
   createdAt: string;
   updatedAt: string;
   /**
@@ -135,6 +139,8 @@ const detailSelect = {
   reminderDays: true,
   autoRotate: true,
   rotationConfig: true,
+  dbAdminCredential: true,
+  activeRotationId: true,
   tags: true,
   createdAt: true,
   updatedAt: true,
@@ -167,6 +173,7 @@ function toDetail(s: DetailRow, ownerTeamAccess: OwnerTeamAccess): SecretDetail 
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
     rotationConfig: (s.rotationConfig ?? null) as SecretDetail['rotationConfig'],
+    dbAdminCredential: s.dbAdminCredential,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     ownerTeamAccess,
@@ -265,7 +272,10 @@ async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretIn
   const team = await tx.team.findUnique({ where: { id: input.ownerTeamId }, select: { id: true } });
   const systems = await tx.system.count({ where: { id: { in: input.consumerSystemIds } } });
   const connection = input.connectionId
-    ? await tx.providerConnection.findUnique({ where: { id: input.connectionId }, select: { kind: true } })
+    ? await tx.providerConnection.findUnique({
+        where: { id: input.connectionId },
+        select: { kind: true, region: true, roleArn: true, projectId: true, location: true },
+      })
     : null;
   const fieldErrors: Record<string, string[]> = {};
   if (!environment) fieldErrors.environmentId = ['This environment does not exist'];
@@ -277,7 +287,9 @@ async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretIn
   if (connection) {
     const providerRef =
       input.providerRef || (environment ? defaultProviderRef(connection.kind, environment.name, input.name) : '');
-    const problem = input.providerRef ? providerRefProblem(connection.kind, input.providerRef) : null;
+    const problem = input.providerRef
+      ? (providerRefProblem(connection.kind, input.providerRef) ?? refOutsideConnection(connection, input.providerRef))
+      : null;
     if (problem) fieldErrors.providerRef = [problem];
     resolved = { ...input, providerKind: connection.kind, providerRef };
   }
@@ -330,17 +342,100 @@ function nameTaken(): InputError {
  * role, lambdaArn), checked for that strategy; null for manual. The PostgreSQL admin
  * credential must be another inventory secret.
  */
-async function rotationConfigOf(tx: Tx, strategy: RotationStrategy, raw: unknown, secretId?: string): Promise<Prisma.InputJsonValue | typeof Prisma.DbNull> {
+async function rotationConfigOf(
+  tx: Tx,
+  strategy: RotationStrategy,
+  raw: unknown,
+  connectionId: string | null,
+  secretId?: string,
+): Promise<Prisma.InputJsonValue | typeof Prisma.DbNull> {
   const fields = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
-  const parsed = parseRotationConfig(strategy, pick('alphabet', 'length', 'adminSecretId', 'role', 'lambdaArn'));
+  const parsed = parseRotationConfig(strategy, pick('alphabet', 'length', 'adminSecretId', 'role', 'sslmode', 'lambdaArn'));
   if (parsed.strategy === 'postgres_role') {
-    const admin = await tx.secret.findUnique({ where: { id: parsed.config.adminSecretId }, select: { id: true } });
-    if (!admin || admin.id === secretId) {
-      throw new InputError('Some fields need attention.', { adminSecretId: ['Choose another secret of the inventory: the one holding the admin credential'] });
-    }
+    const admin = await tx.secret.findUnique({
+      where: { id: parsed.config.adminSecretId },
+      select: { id: true, dbAdminCredential: true, connectionId: true },
+    });
+    const problem =
+      !admin || admin.id === secretId
+        ? 'Choose another secret of the inventory: the one holding the admin credential'
+        : !admin.dbAdminCredential
+          ? 'This secret is not marked as a database admin credential (an administrator marks those)'
+          : admin.connectionId !== connectionId
+            ? "The admin credential must be a secret of this secret's own connection"
+            : null;
+    if (problem) throw new InputError('Some fields need attention.', { adminSecretId: [problem] });
   }
   return parsed.config ?? Prisma.DbNull;
+}
+
+/** JSON with sorted keys, so two settings objects compare by content. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+/** Settings as a run would fix them (defaults filled in); the raw JSON when they do not parse. */
+function settingsOf(strategy: RotationStrategy, json: unknown): string {
+  try {
+    return stableJson(parseRotationConfig(strategy, json).config);
+  } catch {
+    return stableJson(json ?? null);
+  }
+}
+
+/** An edit refused because a rotation fixed what it would change (audited as failed). */
+class RotationHoldsSecret extends InputError {
+  constructor(
+    readonly runId: string,
+    readonly fields: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Refuses an edit of what a rotation in flight fixed at its start: the secret's provider
+ * reference, connection, strategy or settings while its own run is active, and the
+ * reference or connection of a secret that an active run uses as its admin credential.
+ */
+async function assertNoRunHolds(
+  tx: Tx,
+  before: DetailRow,
+  input: TSecretInput,
+  config: Prisma.InputJsonValue | typeof Prisma.DbNull,
+): Promise<void> {
+  const moved: string[] = [];
+  if (input.providerRef !== before.providerRef) moved.push('provider reference');
+  if ((input.connectionId ?? null) !== (before.connection?.id ?? null)) moved.push('connection');
+  const settings: string[] = [];
+  if (input.rotationStrategy !== before.rotationStrategy) settings.push('rotation strategy');
+  else if (settingsOf(before.rotationStrategy, before.rotationConfig) !== settingsOf(input.rotationStrategy, config === Prisma.DbNull ? null : config)) {
+    settings.push('rotation settings');
+  }
+  if (before.activeRotationId && (moved.length || settings.length)) {
+    const fields = [...moved, ...settings];
+    throw new RotationHoldsSecret(
+      before.activeRotationId,
+      fields,
+      `Rotation ${before.activeRotationId.slice(0, 8)} of this secret is in progress: its ${fields.join(', ')} cannot change until the rotation finishes or is cancelled.`,
+    );
+  }
+  if (!moved.length) return;
+  const [holder] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM rotation_runs
+    WHERE inputs->'admin'->>'secretId' = ${before.id} AND state::text <> ALL(${[...TERMINAL_STATES]}::text[])
+    LIMIT 1`;
+  if (holder) {
+    throw new RotationHoldsSecret(
+      holder.id,
+      moved,
+      `Rotation ${holder.id.slice(0, 8)} uses this secret as its PostgreSQL admin credential: its ${moved.join(', ')} cannot change until that rotation finishes or is cancelled.`,
+    );
+  }
 }
 
 export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
@@ -353,7 +448,7 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
       const created = await tx.secret.create({
         data: {
           ...secretColumnsOf(input, now),
-          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw),
+          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null),
           createdAt: now,
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
@@ -414,12 +509,14 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
       const before = await lockSecret(tx, id);
       assertNotStale(parsed.expectedUpdatedAt, before.updatedAt, 'secret');
       const input = await resolveReferences(tx, parsed);
+      const rotationConfig = await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null, id);
+      await assertNoRunHolds(tx, before, input, rotationConfig);
       await tx.secretConsumer.deleteMany({ where: { secretId: id } });
       const after = await tx.secret.update({
         where: { id },
         data: {
           ...secretColumnsOf(input, before.createdAt),
-          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, id),
+          rotationConfig,
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
         },
         select: detailSelect,
@@ -443,8 +540,37 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
     }).then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
+    if (error instanceof RotationHoldsSecret) {
+      await recordAudit(db, caller, {
+        action: 'secret.update',
+        outcome: 'failed',
+        targetType: 'secret',
+        targetId: id,
+        detail: { error: 'rotation_in_progress', runId: error.runId, fields: error.fields.join(', ') },
+      });
+    }
     throw error;
   }
+}
+
+/** Admins only: mark or unmark a secret as holding a PostgreSQL admin credential, which
+ *  postgres_role rotations of the same connection may then name. */
+export async function setDbAdminCredential(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
+  await authorize(caller, 'admin.providers', { action: 'secret.db_admin_credential', targetType: 'secret', targetId: id });
+  const { dbAdminCredential } = parseInput(ZDbAdminCredential, raw);
+  return db.$transaction(async (tx) => {
+    const before = await lockSecret(tx, id);
+    if (before.dbAdminCredential === dbAdminCredential) return { id };
+    await tx.secret.update({ where: { id }, data: { dbAdminCredential } });
+    await recordAudit(tx, caller, {
+      action: 'secret.db_admin_credential',
+      targetType: 'secret',
+      targetId: id,
+      environment: before.environment.name,
+      changes: { dbAdminCredential: { before: before.dbAdminCredential, after: dbAdminCredential } },
+    });
+    return { id };
+  });
 }
 
 export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {

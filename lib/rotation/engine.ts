@@ -3,24 +3,40 @@
 // (after the lease expires) repeats safely: provider writes carry the run's token (AWS,
 // local) or adopt the version a lost attempt wrote (GCP); promote/retire/rollback are
 // idempotent in every adapter. Failures before promotion withdraw the new version, so no
-// secret is left half-promoted.
+// secret is left half-promoted. Every step works on the inputs the run recorded when it
+// started (lib/rotation/inputs.ts) and writes through lib/values/write-service.ts.
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { log } from '@/lib/log';
-import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
-import { providerFor } from '@/lib/providers/index';
-import type { SecretProvider, WrittenVersion } from '@/lib/providers/types';
-import type { SecretValue } from '@/lib/secret-value';
-import { parseRotationConfig } from '@/lib/validation/rotation-config';
 import type { AlphabetName } from '@/lib/values/alphabets';
-import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
+import {
+  promoteVersion,
+  readerFor,
+  retireVersion,
+  startNativeRotation,
+  withdrawRunVersion,
+  writeValue,
+  type WriteTarget,
+} from '@/lib/values/write-service';
+import { databaseHostProblem, withTls } from './database-hosts';
+import { RunInputsError, type RunInputs } from './inputs';
 import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-role';
-import { claimRun, commitTransition, LostLease, markRotated, recordRotationVersion, type LoadedRun, type Transition } from './runs';
+import {
+  claimRun,
+  commitTransition,
+  inputsOf,
+  LostLease,
+  markRotated,
+  recordRotationVersion,
+  targetOf,
+  type LoadedRun,
+  type Transition,
+} from './runs';
 
 /** Transient provider failures are retried this many times, with growing pauses. */
 export const MAX_ATTEMPTS = 5;
@@ -53,7 +69,7 @@ export async function runStep(run: LoadedRun, owner: string, caller: Caller, clo
   const now = clock.now();
   let result: StepResult;
   try {
-    result = await stepOf(run, now);
+    result = await stepOf(run, now, caller);
   } catch (error) {
     return handleFailure(run, owner, caller, now, error);
   }
@@ -81,16 +97,21 @@ export async function runStep(run: LoadedRun, owner: string, caller: Caller, clo
 // ---------------------------------------------------------------------------
 // The steps
 
-function providerOf(run: LoadedRun): { provider: SecretProvider; ref: string } {
-  const { connection, providerRef } = run.secret;
-  if (!connection || !providerRef) throw new ProviderError('invalid', 'The secret is no longer connected to a provider.');
-  return { provider: providerFor(connectionConfigOf(connection)), ref: providerRef };
+/** The run's fixed inputs and provider target; a run without valid inputs fails. */
+function fixedInputs(run: LoadedRun): { inputs: RunInputs; target: WriteTarget } {
+  try {
+    const inputs = inputsOf(run);
+    return { inputs, target: targetOf(run, inputs) };
+  } catch (error) {
+    if (error instanceof RunInputsError) throw new RotationFailure('misconfigured', error.message);
+    throw error;
+  }
 }
 
-async function stepOf(run: LoadedRun, now: Date): Promise<StepResult> {
+async function stepOf(run: LoadedRun, now: Date, caller: Caller): Promise<StepResult> {
   switch (run.state) {
     case 'requested':
-      return run.strategy === 'manual' ? { event: 'value_requested' } : writeNewVersion(run, now);
+      return run.strategy === 'manual' ? { event: 'value_requested' } : writeNewVersion(run, now, caller);
     case 'value_written':
       return verify(run, now);
     case 'verified':
@@ -107,55 +128,50 @@ async function stepOf(run: LoadedRun, now: Date): Promise<StepResult> {
   }
 }
 
-async function writeNewVersion(run: LoadedRun, now: Date): Promise<StepResult> {
-  const { provider, ref } = providerOf(run);
+async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promise<StepResult> {
+  const { inputs, target } = fixedInputs(run);
   // A previous attempt may have reached the provider before its process died.
   const retry = run.attempts > 0;
   await db.rotationRun.update({ where: { id: run.id }, data: { attempts: { increment: 1 } } });
-  let written: WrittenVersion;
-  let value: SecretValue | null = null;
-  if (run.strategy === 'provider_native') {
-    written = { ...(await provider.startNativeRotation(ref, run.writeToken, nativeLambdaOf(run))), createdAt: now, createdSecret: false };
+  let versionId: string;
+  let fingerprint: Uint8Array<ArrayBuffer> | null = null;
+  if (inputs.rotation.strategy === 'provider_native') {
+    ({ versionId } = await startNativeRotation(target, run.writeToken, inputs.rotation.config.lambdaArn));
   } else {
-    const adopted = retry && !provider.nativeIdempotency ? await versionWrittenSince(provider, ref, run) : null;
-    if (adopted) {
-      written = adopted;
-    } else {
-      const spec = generatedSpecOf(run);
-      value = generateSecretValue(spec.alphabet, spec.length);
-      written = await provider.writeValue({
-        ref,
-        value,
-        idempotencyToken: run.writeToken,
-        stage: 'pending',
-        labels: { owner: run.secret.ownerTeam.name, environment: run.secret.environment.name, 'managed-by': 'secret-inventory' },
-        description: `${run.secret.name} (${run.secret.environment.name}), managed by the secret inventory`,
-      });
-    }
+    const spec = generatedSpecOf(inputs);
+    const written = await writeValue(target, {
+      value: generateSecretValue(spec.alphabet, spec.length),
+      token: run.writeToken,
+      stage: 'pending',
+      generated: true,
+      retrySince: retry ? run.createdAt : null,
+      exclude: [run.previousVersionId],
+      by: { caller, action: 'rotation.value_written' },
+    });
+    versionId = written.versionId;
+    fingerprint = written.fingerprint;
   }
-  // On a re-run the provider may have kept the first attempt's value (token replay): then
-  // this attempt's fingerprint would describe a value that was never stored.
-  const fingerprint = value && !retry ? fingerprintOf(value) : null;
   return {
     event: 'value_written',
-    patch: { newVersionId: written.versionId, attempts: 0, nextAttemptAt: null },
-    detail: { versionId: written.versionId },
+    patch: { newVersionId: versionId, attempts: 0, nextAttemptAt: null },
+    detail: { versionId },
     also: async (tx) => {
       if (run.strategy === 'provider_native') return; // the Lambda wrote it, not us
       const by = { id: run.requestedById, email: run.requestedByEmail };
-      await recordRotationVersion(tx, run, { versionId: written.versionId, source: 'generated', fingerprint, by, at: now });
+      await recordRotationVersion(tx, run, { versionId, source: 'generated', fingerprint, by, at: now });
     },
   };
 }
 
 async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
-  const { provider, ref } = providerOf(run);
+  const { inputs, target } = fixedInputs(run);
+  const provider = readerFor(target);
   const versionId = run.newVersionId!;
   switch (run.strategy) {
     case 'manual':
       return { waitUntil: null }; // the engineer confirms the new key works
     case 'provider_native': {
-      const status = await provider.nativeRotationStatus(ref, versionId);
+      const status = await provider.nativeRotationStatus(target.providerRef, versionId);
       if (status === 'completed') return { event: 'verified', detail: { versionId, by: 'rotation Lambda' } };
       if (status === 'failed') throw new RotationFailure('native_failed', "The secret's rotation Lambda did not finish the rotation.");
       if (now.getTime() - run.createdAt.getTime() > NATIVE_DEADLINE_MS) {
@@ -164,9 +180,9 @@ async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
       return { waitUntil: new Date(now.getTime() + NATIVE_POLL_MS) };
     }
     case 'postgres_role':
-      return verifyPostgresRole(run, provider, ref, versionId);
+      return verifyPostgresRole(inputs, target, versionId);
     default: {
-      const exists = (await provider.listVersions(ref)).some((v) => v.versionId === versionId && v.state !== 'destroyed');
+      const exists = (await provider.listVersions(target.providerRef)).some((v) => v.versionId === versionId && v.state !== 'destroyed');
       if (!exists) throw new RotationFailure('version_missing', 'The new version is no longer at the provider.');
       return { event: 'verified', detail: { versionId } };
     }
@@ -176,19 +192,28 @@ async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
 /**
  * The PostgreSQL role strategy: set the role's password to the new version's value (read
  * back from the provider, so a re-run after a crash sets the value that was stored, not a
- * fresh one) with the admin credential held by another inventory secret, then prove it by
- * logging in as the role. Only then is the version promoted.
+ * fresh one) with the admin credential recorded when the run started, then prove it by
+ * logging in as the role. Only then is the version promoted. The admin credential must
+ * still be a marked database admin credential of the run's connection, and the host it
+ * names must be on the admins' allowlist, with TLS as the run's settings say.
  */
-async function verifyPostgresRole(run: LoadedRun, provider: SecretProvider, ref: string, versionId: string): Promise<StepResult> {
-  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
-  if (parsed.strategy !== 'postgres_role') throw new RotationFailure('misconfigured', 'The PostgreSQL settings of this secret are missing.');
-  const { adminSecretId, role } = parsed.config;
-  const adminSecret = await db.secret.findUnique({ where: { id: adminSecretId }, include: { connection: true } });
-  if (!adminSecret?.connection || !adminSecret.providerRef) {
-    throw new RotationFailure('misconfigured', 'The secret holding the PostgreSQL admin credential is missing or not connected to a provider.');
+async function verifyPostgresRole(inputs: RunInputs, target: WriteTarget, versionId: string): Promise<StepResult> {
+  if (inputs.rotation.strategy !== 'postgres_role' || !inputs.admin) {
+    throw new RotationFailure('misconfigured', 'The PostgreSQL settings of this rotation are missing.');
   }
-  const admin = parseAdminCredential(await providerFor(connectionConfigOf(adminSecret.connection)).readValue(adminSecret.providerRef));
-  const password = await provider.readValue(ref, versionId);
+  const { role, sslmode } = inputs.rotation.config;
+  const holder = await db.secret.findUnique({ where: { id: inputs.admin.secretId }, select: { dbAdminCredential: true, connectionId: true } });
+  if (!holder?.dbAdminCredential || holder.connectionId !== inputs.connection.id) {
+    throw new RotationFailure(
+      'admin_not_allowed',
+      'The admin credential of this rotation is no longer a database admin credential of its connection (an administrator marks those).',
+    );
+  }
+  const credential = parseAdminCredential(await readerFor({ connection: inputs.connection, providerRef: inputs.admin.providerRef }).readValue(inputs.admin.providerRef));
+  const hostProblem = await databaseHostProblem(credential, sslmode);
+  if (hostProblem) throw new RotationFailure('host_not_allowed', hostProblem);
+  const admin = withTls(credential, sslmode);
+  const password = await readerFor(target).readValue(target.providerRef, versionId);
   await setRolePassword(admin, role, password);
   if (!(await verifyLogin(admin, role, password))) {
     throw new RotationFailure('verify_failed', `Logging in as ${role} with the new password failed; the new version was not promoted.`);
@@ -197,8 +222,7 @@ async function verifyPostgresRole(run: LoadedRun, provider: SecretProvider, ref:
 }
 
 async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
-  const { provider, ref } = providerOf(run);
-  await provider.promote(ref, run.newVersionId!);
+  await promoteVersion(fixedInputs(run).target, run.newVersionId!);
   const graceEndsAt = new Date(now.getTime() + run.graceHours * 3_600_000);
   return {
     event: 'promoted',
@@ -210,8 +234,7 @@ async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
 
 async function endGrace(run: LoadedRun, now: Date): Promise<StepResult> {
   if (run.graceEndsAt && run.graceEndsAt > now) return { waitUntil: run.graceEndsAt };
-  const { provider, ref } = providerOf(run);
-  if (run.previousVersionId && run.previousVersionId !== run.newVersionId) await provider.retire(ref, run.previousVersionId);
+  if (run.previousVersionId && run.previousVersionId !== run.newVersionId) await retireVersion(fixedInputs(run).target, run.previousVersionId);
   return {
     event: 'grace_ended',
     detail: { retiredVersionId: run.previousVersionId },
@@ -278,9 +301,8 @@ const withdrawnFailed = 'The new version could not be withdrawn at the provider:
 async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
   if (!run.newVersionId || !['value_written', 'verified'].includes(run.state)) return true;
   try {
-    const { provider, ref } = providerOf(run);
     if (run.strategy === 'provider_native') return true; // the Lambda's own failure handling
-    await withdraw(provider, ref, run);
+    await withdraw(fixedInputs(run).target, run);
     return true;
   } catch (error) {
     log.warn('could not withdraw the new version of a failed rotation', { runId: run.id, code: (error as ProviderError).code });
@@ -291,14 +313,10 @@ async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
 // ---------------------------------------------------------------------------
 // Helpers
 
-/** Takes back a new version that was never promoted: AWS drops its AWSPENDING label; GCP
- *  and local (where it is already current) restore the previous value, or disable the
- *  version when it is the secret's first. */
-export async function withdraw(provider: SecretProvider, ref: string, run: Pick<LoadedRun, 'newVersionId' | 'previousVersionId' | 'writeToken'>) {
-  if (!run.newVersionId) return;
-  if (provider.supportsStaging) await provider.retire(ref, run.newVersionId);
-  else if (run.previousVersionId) await provider.rollback(ref, run.previousVersionId, run.newVersionId, derivedToken(run.writeToken, 'withdraw'));
-  else await provider.setVersionEnabled(ref, run.newVersionId, false);
+/** Takes back a run's new version that was never promoted (the write service knows how
+ *  for each provider), with a token of its own so a re-run lands on the same version. */
+export async function withdraw(target: WriteTarget, run: Pick<LoadedRun, 'newVersionId' | 'previousVersionId' | 'writeToken'>) {
+  await withdrawRunVersion(target, run, derivedToken(run.writeToken, 'withdraw'));
 }
 
 /** A second, stable UUID for a run's follow-up write (rollback, withdrawal). */
@@ -307,25 +325,10 @@ export function derivedToken(token: string, purpose: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** GCP has no write tokens: the version an attempt that died after writing left behind. */
-async function versionWrittenSince(provider: SecretProvider, ref: string, run: LoadedRun): Promise<WrittenVersion | null> {
-  const since = run.createdAt.getTime() - 5_000;
-  const candidate = (await provider.listVersions(ref)).find(
-    (v) => v.versionId !== run.previousVersionId && v.createdAt && v.createdAt.getTime() >= since,
-  );
-  return candidate ? { versionId: candidate.versionId, createdAt: candidate.createdAt!, createdSecret: false } : null;
-}
-
 /** What to generate: the secret's generated-strategy settings; PostgreSQL passwords are
  *  letters and digits (safe in every connection string), 32 characters. */
-function generatedSpecOf(run: LoadedRun): { alphabet: AlphabetName; length: number } {
-  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
-  return parsed.strategy === 'generated' ? parsed.config : { alphabet: 'alphanumeric', length: 32 };
-}
-
-function nativeLambdaOf(run: LoadedRun): string | undefined {
-  const parsed = parseRotationConfig(run.strategy, run.secret.rotationConfig);
-  return parsed.strategy === 'provider_native' ? parsed.config.lambdaArn : undefined;
+function generatedSpecOf(inputs: RunInputs): { alphabet: AlphabetName; length: number } {
+  return inputs.rotation.strategy === 'generated' ? inputs.rotation.config : { alphabet: 'alphanumeric', length: 32 };
 }
 
 /**

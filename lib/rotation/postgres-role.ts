@@ -7,8 +7,14 @@
 // SCRAM-SHA-256 verifier (what psql's \password does), so server logs (log_statement=ddl),
 // pg_stat_statements and psql history never see it. Errors carry our own messages and the
 // SQLSTATE or socket code only; a server message can quote the statement, so none is kept.
+//
+// The password never goes over the wire in clear: a server that asks for it in clear text
+// (AuthenticationCleartextPassword, what a fake or hostile server would ask to collect it)
+// is refused before pg answers, and TLS verifies the certificate and host name by default
+// (verify-full; the run's settings may ask for less only where the host allowlist allows it).
 import 'server-only';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import pg from 'pg';
 import { z } from 'zod';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
@@ -23,7 +29,8 @@ export interface AdminCredential {
   database: string;
   user: string;
   password: SecretValue;
-  /** libpq's meaning; omitted = disable (pg's default). verify-ca checks the host name too. */
+  /** libpq's meaning; omitted = verify-full. verify-ca checks the host name too. The
+   *  rotation engine sets it from the run's settings, not from the credential's text. */
   sslmode?: SslMode;
 }
 
@@ -55,7 +62,9 @@ const MESSAGES = {
   unreachable: 'The database server could not be reached. Check host and port in the admin credential and the network path.',
   busy: 'The database server is not accepting connections right now (starting up, shutting down or out of connection slots). Try again.',
   timeout: 'The database server did not answer in time. Running the step again is safe.',
-  tls: 'The TLS connection to the database failed (certificate or sslmode). Check sslmode in the admin credential.',
+  tls: "The TLS connection to the database failed (no TLS, an untrusted certificate or another host name). Check the server's certificate, or the TLS setting of the rotation.",
+  cleartext:
+    'The database server asked for the password in clear text; it was not sent. Configure the server for scram-sha-256 authentication.',
   unknown: 'The database returned an unexpected error. Nothing was changed that a re-run would not repeat safely.',
 } as const;
 
@@ -164,14 +173,14 @@ function checkRoleName(role: string): void {
 
 function clientConfig(admin: AdminCredential, user: string, password: SecretValue, options: PostgresCallOptions): pg.ClientConfig {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const sslmode = admin.sslmode ?? 'disable';
+  const sslmode = admin.sslmode ?? 'verify-full';
   return {
     host: admin.host,
     port: admin.port,
     database: admin.database,
     user,
     password: password.reveal(),
-    ssl: sslmode === 'disable' ? false : sslmode === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true },
+    ssl: sslOf(admin.host, sslmode),
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     statement_timeout: timeoutMs,
@@ -179,9 +188,32 @@ function clientConfig(admin: AdminCredential, user: string, password: SecretValu
   };
 }
 
+/** pg's TLS options for libpq's sslmode: verify-ca and verify-full check the chain and the
+ *  host name (servername for SNI and the identity check; pg leaves it unset for IPs, where
+ *  Node checks the address instead). */
+export function sslOf(host: string, sslmode: SslMode): pg.ClientConfig['ssl'] {
+  if (sslmode === 'disable') return false;
+  if (sslmode === 'require') return { rejectUnauthorized: false };
+  return isIP(host) ? { rejectUnauthorized: true } : { rejectUnauthorized: true, servername: host };
+}
+
 /** One short-lived connection; every failure leaves as a PostgresRoleError. */
 async function withClient(config: pg.ClientConfig, as: 'admin' | 'role', work: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client(config);
+  // pg asks for the password (a function may supply it) only once the server named the
+  // method. Our listener on the connection runs before pg's own (it is attached at
+  // connect()), so a clear-text request is seen first and the password is withheld.
+  let cleartext = false;
+  const password = config.password;
+  const client = new pg.Client({
+    ...config,
+    password: () => {
+      if (cleartext) throw new PostgresRoleError('permission_denied', MESSAGES.cleartext, 'cleartext_password');
+      return typeof password === 'string' ? password : '';
+    },
+  });
+  client.connection.once('authenticationCleartextPassword', () => {
+    cleartext = true;
+  });
   // A connection that breaks later emits 'error' on the client; without a listener that
   // would crash the process. The failing query reports it.
   client.on('error', () => {});

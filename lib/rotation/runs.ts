@@ -11,6 +11,8 @@ import { db, type Tx } from '@/lib/db';
 import { computeNextDue } from '@/lib/validation/secret';
 import type { NotificationEventName } from '@/lib/notifications/events';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
+import type { WriteTarget } from '@/lib/values/write-service';
+import { parseRunInputs, type RunInputs } from './inputs';
 import { isTerminal, nextState, TERMINAL_STATES, type RotationEvent } from './state-machine';
 
 /** How long a claimed run stays ours without a heartbeat: longer than any one step. */
@@ -23,6 +25,9 @@ const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 /** Who the audit trail names for steps the worker takes. */
 export const WORKER_ACTOR = { id: null, email: 'rotation-worker', role: null } as const;
 
+/** The secret's live columns a run may read: names for labels and the audit, dates. Its
+ *  reference, connection and rotation settings are deliberately not here: a run works on
+ *  the inputs it recorded at start (targetOf). */
 export const runInclude = {
   secret: {
     select: {
@@ -30,18 +35,31 @@ export const runInclude = {
       name: true,
       status: true,
       classification: true,
-      providerRef: true,
-      rotationStrategy: true,
-      rotationConfig: true,
       rotationIntervalDays: true,
       createdAt: true,
       environment: { select: { name: true } },
       ownerTeam: { select: { name: true } },
-      connection: { select: { id: true, name: true, kind: true, region: true, roleArn: true, projectId: true, location: true, endpoint: true } },
     },
   },
 } satisfies Prisma.RotationRunInclude;
 export type LoadedRun = Prisma.RotationRunGetPayload<{ include: typeof runInclude }>;
+
+/** The run's fixed inputs, checked (RunInputsError when missing or malformed). */
+export function inputsOf(run: LoadedRun): RunInputs {
+  return parseRunInputs(run.inputs, run.strategy);
+}
+
+/** Where the run's provider calls go: the reference and connection fixed at its start. */
+export function targetOf(run: LoadedRun, inputs: RunInputs = inputsOf(run)): WriteTarget {
+  return {
+    secretId: run.secretId,
+    name: run.secret.name,
+    environment: run.secret.environment.name,
+    ownerTeam: run.secret.ownerTeam.name,
+    connection: inputs.connection,
+    providerRef: inputs.providerRef,
+  };
+}
 
 /**
  * Takes the run's lease for `owner` if nobody holds it and the run is open (and, unless
@@ -147,8 +165,8 @@ export async function recordRotationVersion(
     update: {},
     create: {
       secretId: run.secretId,
-      connectionId: run.secret.connection!.id,
-      providerRef: run.secret.providerRef,
+      connectionId: targetOf(run).connection.id,
+      providerRef: targetOf(run).providerRef,
       providerVersionId: version.versionId,
       idempotencyToken: run.writeToken,
       source: version.source,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultProviderRef, providerRefProblem } from './provider-ref';
+import { defaultProviderRef, providerRefProblem, refOutsideConnection } from './provider-ref';
 
 describe('providerRefProblem', () => {
   it('accepts AWS names and Secrets Manager ARNs, and nothing else', () => {
@@ -40,5 +40,29 @@ describe('defaultProviderRef', () => {
     }
     expect(defaultProviderRef('aws', 'staging', 'key: live')).toBe('staging/key--live');
     expect(defaultProviderRef('gcp', 'p', 'x'.repeat(300))).toHaveLength(255);
+  });
+});
+
+describe('refOutsideConnection', () => {
+  const aws = { kind: 'aws' as const, region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/inventory' };
+  it('keeps AWS ARNs inside the connection region and the role account; names are always inside', () => {
+    expect(refOutsideConnection(aws, 'prod/db')).toBeNull();
+    expect(refOutsideConnection(aws, 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf')).toBeNull();
+    expect(refOutsideConnection(aws, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf')).toMatch(/region us-east-1/);
+    expect(refOutsideConnection(aws, 'arn:aws:secretsmanager:eu-west-1:999999999999:secret:other-AbCdEf')).toMatch(/account 999999999999/);
+    // Without a role the account is unknown: the region still bounds it.
+    expect(refOutsideConnection({ kind: 'aws', region: 'eu-west-1' }, 'arn:aws:secretsmanager:eu-west-1:999999999999:secret:x')).toBeNull();
+    expect(refOutsideConnection({ kind: 'aws', region: 'eu-west-1' }, 'arn:aws:secretsmanager:eu-central-1:999999999999:secret:x')).toMatch(/region/);
+  });
+
+  it('keeps GCP resource names inside the connection project and location', () => {
+    const gcp = { kind: 'gcp' as const, projectId: 'acme-prod', location: null };
+    expect(refOutsideConnection(gcp, 'db-password')).toBeNull();
+    expect(refOutsideConnection(gcp, 'projects/acme-prod/secrets/db')).toBeNull();
+    expect(refOutsideConnection(gcp, 'projects/acme-billing/secrets/db')).toMatch(/project acme-billing/);
+    expect(refOutsideConnection(gcp, 'projects/acme-prod/locations/europe-west1/secrets/db')).toMatch(/location europe-west1/);
+    const regional = { kind: 'gcp' as const, projectId: 'acme-prod', location: 'europe-west1' };
+    expect(refOutsideConnection(regional, 'projects/acme-prod/locations/europe-west1/secrets/db')).toBeNull();
+    expect(refOutsideConnection(regional, 'projects/acme-prod/secrets/db')).toMatch(/global/);
   });
 });

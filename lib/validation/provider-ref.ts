@@ -31,6 +31,47 @@ export function providerRefProblem(kind: TConnectionKind, ref: string): string |
   return RULES[kind].valid(ref) ? null : RULES[kind].message;
 }
 
+/** The parts of a connection that bound what its secrets may reference. */
+export type RefScope = {
+  kind: TConnectionKind;
+  region?: string | null;
+  roleArn?: string | null;
+  projectId?: string | null;
+  location?: string | null;
+};
+
+const AWS_ARN_PARTS = /^arn:aws(?:-cn|-us-gov)?:secretsmanager:([a-z0-9-]+):(\d{12}):secret:/;
+const ROLE_ACCOUNT = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):/;
+const GCP_NAME_PARTS = /^projects\/([^/]+)\/(?:locations\/([^/]+)\/)?secrets\//;
+
+/**
+ * Why `ref` points outside its connection, or null when it stays inside. A full AWS ARN
+ * must name the connection's region and, when the connection assumes a role, that role's
+ * account (without a role ARN the account is unknown here, so only the region is checked);
+ * a full GCP resource name must name the connection's project and location. Plain names
+ * and ids resolve inside the connection by construction.
+ */
+export function refOutsideConnection(scope: RefScope, ref: string): string | null {
+  if (scope.kind === 'aws') {
+    const arn = AWS_ARN_PARTS.exec(ref);
+    if (!arn) return null;
+    if (arn[1] !== scope.region) return `This ARN is in region ${arn[1]}, but the connection works in ${scope.region ?? 'no region'}. Use a secret of the connection's region.`;
+    const account = scope.roleArn ? ROLE_ACCOUNT.exec(scope.roleArn)?.[1] : undefined;
+    if (account && arn[2] !== account) return `This ARN is in AWS account ${arn[2]}, but the connection's role is in account ${account}.`;
+    return null;
+  }
+  if (scope.kind === 'gcp') {
+    const name = GCP_NAME_PARTS.exec(ref);
+    if (!name) return null;
+    if (name[1] !== scope.projectId) return `This secret is in project ${name[1]}, but the connection works in project ${scope.projectId ?? '(none)'}.`;
+    if ((name[2] ?? null) !== (scope.location ?? null)) {
+      return `This secret is in ${name[2] ? `location ${name[2]}` : 'the global location'}, but the connection works in ${scope.location ? `location ${scope.location}` : 'the global location'}.`;
+    }
+    return null;
+  }
+  return null;
+}
+
 const INVALID_CHARS: Record<TConnectionKind, RegExp> = {
   aws: /[^A-Za-z0-9/_+=.@-]/g,
   gcp: /[^A-Za-z0-9_-]/g,

@@ -26,12 +26,18 @@ describe('ZGeneratedConfig', () => {
 
 describe('ZPostgresRoleConfig', () => {
   it('needs the admin secret id and a role name of at most 63 bytes, kept as written', () => {
-    expect(ZPostgresRoleConfig.parse({ adminSecretId: ADMIN, role: 'App User' })).toEqual({ adminSecretId: ADMIN, role: 'App User' });
+    expect(ZPostgresRoleConfig.parse({ adminSecretId: ADMIN, role: 'App User' })).toEqual({ adminSecretId: ADMIN, role: 'App User', sslmode: 'verify-full' });
     expect(ZPostgresRoleConfig.safeParse({ adminSecretId: ADMIN, role: 'x'.repeat(63) }).success).toBe(true);
     expect(ZPostgresRoleConfig.safeParse({ adminSecretId: ADMIN, role: 'é'.repeat(32) }).success).toBe(false);
     expect(ZPostgresRoleConfig.safeParse({ adminSecretId: ADMIN, role: 'a\0b' }).success).toBe(false);
     expect(ZPostgresRoleConfig.safeParse({ adminSecretId: 'not-a-uuid', role: 'app' }).success).toBe(false);
     expect(ZPostgresRoleConfig.safeParse({ adminSecretId: ADMIN, role: '' }).success).toBe(false);
+  });
+
+  it('TLS defaults to verify-full; less only when asked for by name', () => {
+    expect(ZPostgresRoleConfig.parse({ adminSecretId: ADMIN, role: 'app', sslmode: '' }).sslmode).toBe('verify-full');
+    expect(ZPostgresRoleConfig.parse({ adminSecretId: ADMIN, role: 'app', sslmode: 'disable' }).sslmode).toBe('disable');
+    expect(ZPostgresRoleConfig.safeParse({ adminSecretId: ADMIN, role: 'app', sslmode: 'prefer' }).success).toBe(false);
   });
 });
 
@@ -52,7 +58,7 @@ describe('parseRotationConfig', () => {
     expect(parseRotationConfig('generated', null)).toEqual({ strategy: 'generated', config: { alphabet: 'alphanumeric', length: 32 } });
     expect(parseRotationConfig('postgres_role', { adminSecretId: ADMIN, role: 'app' })).toEqual({
       strategy: 'postgres_role',
-      config: { adminSecretId: ADMIN, role: 'app' },
+      config: { adminSecretId: ADMIN, role: 'app', sslmode: 'verify-full' },
     });
     expect(parseRotationConfig('provider_native', undefined)).toEqual({ strategy: 'provider_native', config: {} });
   });

@@ -27,8 +27,14 @@ export const ZGeneratedConfig = z.object({
 });
 export type TGeneratedConfig = z.output<typeof ZGeneratedConfig>;
 
+/** TLS to the database: verify-full (certificate and host name checked) unless the host's
+ *  allowlist entry lets a secret ask for less (e.g. a local server without TLS). */
+export const POSTGRES_TLS_MODES = ['verify-full', 'require', 'disable'] as const;
+export type TPostgresTls = (typeof POSTGRES_TLS_MODES)[number];
+
 /** postgres_role: which role's password this secret is, and which inventory secret holds
- *  the admin credential (JSON or postgres:// URL, see lib/rotation/postgres-role.ts). */
+ *  the admin credential (JSON or postgres:// URL, see lib/rotation/postgres-role.ts); it
+ *  must be a secret an admin marked as a database admin credential, of the same connection. */
 export const ZPostgresRoleConfig = z.object({
   adminSecretId: z.uuid('Choose the secret that holds the admin credential'),
   role: z
@@ -38,6 +44,7 @@ export const ZPostgresRoleConfig = z.object({
     // silently change another role. Spaces and case are kept: the name is used quoted.
     .refine((v) => Buffer.byteLength(v, 'utf8') <= 63, 'A PostgreSQL role name has at most 63 bytes')
     .refine((v) => !v.includes('\0'), 'A role name cannot contain a NUL character'),
+  sslmode: z.preprocess(blank, z.enum(POSTGRES_TLS_MODES, 'Choose verify-full, require or disable').default('verify-full')),
 });
 export type TPostgresRoleConfig = z.output<typeof ZPostgresRoleConfig>;
 

@@ -33,10 +33,13 @@ export const ZValueWrite = z.discriminatedUnion(
 );
 export type TValueWrite = z.infer<typeof ZValueWrite>;
 
-export const ZVersionChange = z.discriminatedUnion('change', [
-  z.object({ change: z.enum(['enable', 'disable']), versionId: z.string().min(1).max(128) }),
-  z.object({ change: z.literal('move_label'), versionId: z.string().min(1).max(128), label: z.string().min(1).max(256) }),
-]);
+/** What a person may do to a version: enable or disable an old one (GCP, local), or make
+ *  the previous one current again (AWS). No label strings: AWSPENDING and other labels
+ *  move only inside a rotation (lib/values/write-service.ts). */
+export const ZVersionChange = z.strictObject({
+  change: z.enum(['enable', 'disable', 'make_current'], 'Choose enable, disable or make current'),
+  versionId: z.string().min(1).max(128),
+});
 export type TVersionChange = z.infer<typeof ZVersionChange>;
 
 export const MAX_VALUE_BYTES = 64 * 1024;

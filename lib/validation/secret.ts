@@ -108,6 +108,11 @@ export const ZDecommission = z.object({
   reason: z.string().trim().min(3, 'Say why this secret is decommissioned').max(500, 'At most 500 characters'),
 });
 
+/** Settings -> a secret's "database admin credential" mark (admins only). */
+export const ZDbAdminCredential = z.object({
+  dbAdminCredential: z.preprocess((v) => v === true || v === 'true' || v === 'on', z.boolean()),
+});
+
 const DAY_MS = 86_400_000;
 
 /** When the next rotation is due: never-rotated secrets with a policy are due now. */

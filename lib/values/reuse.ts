@@ -12,7 +12,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { recordAudit } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
 import { db, pgPool } from '@/lib/db';
-import { InputError } from '@/lib/errors';
+import { AuditedInputError } from '@/lib/errors';
 
 export type ValueReuse = { otherSecrets: number };
 
@@ -41,7 +41,7 @@ export async function checkedReuse(caller: Caller, action: string, secret: Targe
   if (used && used.consumedPoints >= REUSE_REFUSALS_PER_HOUR) {
     await recordAudit(db, caller, { ...audit, detail: { reason: 'value_reuse_refusals_limited', limitPerHour: REUSE_REFUSALS_PER_HOUR } });
     const minutes = Math.max(1, Math.ceil(used.msBeforeNext / 60_000));
-    throw new InputError(
+    throw new AuditedInputError(
       `${REUSE_REFUSALS_PER_HOUR} of your values were refused in the last hour for being used elsewhere, so value writes are paused for you for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
     );
   }
@@ -62,7 +62,7 @@ export async function checkedReuse(caller: Caller, action: string, secret: Targe
         if (!(e instanceof RateLimiterRes)) throw e; // "now at the limit": the next write is paused
       });
     await recordAudit(db, caller, { ...audit, detail: { reason: 'value_reused', usedIn: otherEnvironments.join(',') } });
-    throw new InputError(
+    throw new AuditedInputError(
       `This value is already used by ${secret.name} in ${otherEnvironments.join(', ')}. Each environment needs its own value.`,
       { value: ['Already used by the same secret in another environment'] },
     );

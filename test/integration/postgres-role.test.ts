@@ -2,7 +2,8 @@
 // checks passwords (test/support/password-postgres.ts explains why not the trust-auth one):
 // a rotated password logs in and the old one no longer does, the server keeps only a SCRAM
 // verifier, and bad admin credentials, missing roles, missing privileges, unreachable
-// servers and hostile role names all end as errors that name no value.
+// servers and hostile role names all end as errors that name no value. TLS is verified by
+// default, and a server asking for the password in clear text never receives it.
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import pg from 'pg';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '@/lib/providers/errors';
 import { type AdminCredential, PostgresRoleError, parseAdminCredential, setRolePassword, verifyLogin } from '@/lib/rotation/postgres-role';
 import { SecretValue } from '@/lib/secret-value';
+import { startCleartextServer } from '../support/cleartext-postgres';
 import { type PasswordPostgres, startPasswordPostgres } from '../support/password-postgres';
 
 let server: PasswordPostgres;
@@ -21,9 +23,13 @@ const PREFIX = `rot_${process.pid}_${randomBytes(2).toString('hex')}`;
 
 beforeAll(async () => {
   server = await startPasswordPostgres();
-  admin = parseAdminCredential(
-    new SecretValue(JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password })),
-  );
+  // The test server has no TLS: these tests ask for none explicitly (the default is verify-full).
+  admin = {
+    ...parseAdminCredential(
+      new SecretValue(JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password })),
+    ),
+    sslmode: 'disable',
+  };
   sql = new pg.Client({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password });
   await sql.connect();
 });
@@ -193,5 +199,39 @@ describe('failures', () => {
     const error = await failure(setRolePassword(admin, role, new SecretValue(password)));
     expect(error.code).toBe('invalid');
     expectNoValue(error, password);
+  });
+});
+
+describe('what the password is protected by', () => {
+  it('TLS with certificate checks is the default: a server without TLS is refused, nothing is sent in clear', async () => {
+    const role = await createRole('_tlsdefault', secret());
+    const { sslmode: _ignored, ...withoutMode } = admin;
+    void _ignored;
+    const password = secret();
+    const error = await failure(setRolePassword(withoutMode, role, new SecretValue(password)));
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/TLS/);
+    expectNoValue(error, password, server.password);
+    // verify-full by name, too.
+    expect((await failure(verifyLogin({ ...admin, sslmode: 'verify-full' }, role, new SecretValue(password)))).message).toMatch(/TLS/);
+  });
+
+  it('a server that asks for the password in clear text gets nothing, for the admin and for the role', async () => {
+    const fake = await startCleartextServer();
+    try {
+      const toFake = { ...admin, host: '127.0.0.1', port: fake.port, sslmode: 'disable' as const };
+      const password = secret();
+      const set = await failure(setRolePassword(toFake, 'anyone', new SecretValue(password)));
+      expect(set).toMatchObject({ code: 'permission_denied', providerCode: 'cleartext_password' });
+      expect(set.message).toMatch(/clear text/);
+      expectNoValue(set, password, admin.password.reveal());
+      // Not "the login was refused": verifyLogin must not mistake it for a wrong password.
+      const verify = await failure(verifyLogin(toFake, 'anyone', new SecretValue(password)));
+      expect(verify.providerCode).toBe('cleartext_password');
+      expect(fake.connections).toBe(2);
+      expect(fake.passwordMessages).toBe(0);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ async function secretWithValue(kind: Kind, strategy: 'generated' | 'provider_nat
   await joinOwningTeam(engineer, secret.id);
   await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: strategy, rotationConfig: config, graceHours: 24 } });
   await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, value);
-  return { engineer, secret };
+  return { engineer, secret, connectionId: connection.id };
 }
 
 /** Like DescribeSecret's VersionIdsToStages: labelled versions only. */
@@ -164,19 +164,30 @@ describe('PostgreSQL role password', () => {
       await client.end().catch(() => {});
     }
   };
-  async function adminSecret() {
+  /** The admin credential: a secret of the rotated secret's connection, marked by an admin,
+   *  naming a host on the allowlist that lets this test server go without TLS. */
+  async function adminSecret(connectionId: string) {
     const engineer = await callerAs('engineer');
-    const holder = await seedConnectedSecret((await seedConnection('local')).id);
+    const holder = await seedConnectedSecret(connectionId);
     await joinOwningTeam(engineer, holder.id);
-    const credential = JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, sslmode: 'disable' });
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    const credential = JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password });
     await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, credential);
     return holder.id;
+  }
+  /** A postgres_role secret on a local connection whose admin credential shares it. */
+  async function roleSecret(role: string, value: string) {
+    const { engineer, secret, connectionId } = await secretWithValue('local', 'postgres_role', {}, value);
+    const config = { adminSecretId: await adminSecret(connectionId), role, sslmode: 'disable' };
+    await db.secret.update({ where: { id: secret.id }, data: { rotationConfig: config } });
+    return { engineer, secret };
   }
 
   it('sets the new password, proves it by logging in, and only then promotes it', async () => {
     const oldPassword = `old${randomUUID().replaceAll('-', '')}`;
     const role = await roleWithPassword(oldPassword);
-    const { engineer, secret } = await secretWithValue('local', 'postgres_role', { adminSecretId: await adminSecret(), role }, oldPassword);
+    const { engineer, secret } = await roleSecret(role, oldPassword);
     const clock = new ManualClock();
     const { runId } = await startRotation(engineer, secret.id, {}, clock);
     await advanceRotation(runId, clock, 'worker');
@@ -188,7 +199,7 @@ describe('PostgreSQL role password', () => {
   });
 
   it('fails without promoting when the role does not exist, and the old value is current again', async () => {
-    const { engineer, secret } = await secretWithValue('local', 'postgres_role', { adminSecretId: await adminSecret(), role: 'no_such_role' }, 'original');
+    const { engineer, secret } = await roleSecret('no_such_role', 'original');
     const clock = new ManualClock();
     const { runId } = await startRotation(engineer, secret.id, {}, clock);
     const run = await driveToEnd(runId, clock);

@@ -50,7 +50,7 @@ describe('AWS Secrets Manager', () => {
     ]);
 
     // "Make current" on the previous version: a one-click roll back, audited.
-    await changeSecretVersion(engineer, secret.id, { change: 'move_label', versionId: v1.versionId, label: 'AWSCURRENT' });
+    await changeSecretVersion(engineer, secret.id, { change: 'make_current', versionId: v1.versionId });
     const after = (await listSecretVersions(engineer, secret.id)).versions;
     expect(after.find((v) => v.versionId === v1.versionId)?.labels).toEqual(['AWSCURRENT']);
     expect(after.find((v) => v.versionId === v2.versionId)?.labels).toEqual(['AWSPREVIOUS']);

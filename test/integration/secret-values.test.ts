@@ -202,6 +202,10 @@ describe('managing versions', () => {
     versions = (await listSecretVersions(engineer, secret.id)).versions;
     expect(versions[1].state).toBe('enabled');
     const changes = (await auditEventsFor(secret.id)).filter((e) => e.action === 'secret.version_change');
-    expect(changes.map((e) => (e.detail as { change: string }).change)).toEqual(['disable', 'enable']);
+    expect(changes.map((e) => [(e.detail as { change: string }).change, e.outcome])).toEqual([
+      ['disable', 'failed'], // the refused disable of the current version
+      ['disable', 'success'],
+      ['enable', 'success'],
+    ]);
   });
 });

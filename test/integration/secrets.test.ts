@@ -56,9 +56,10 @@ describe('secrets with a provider connection', () => {
     expect(error.fieldErrors).toEqual({ providerRef: [expect.stringMatching(/^For GCP use a secret id/)] });
     expect(await db.secret.count()).toBe(before);
 
-    const ok = await createSecret(engineer, await secretInput({ providerRef: 'projects/acme-prod/locations/europe-west1/secrets/db', connectionId: gcp.id }));
+    // A full resource name is fine inside the connection's project (and location: none here).
+    const ok = await createSecret(engineer, await secretInput({ providerRef: 'projects/acme-prod/secrets/db', connectionId: gcp.id }));
     await joinOwningTeam(engineer, ok.id);
-    expect((await getSecret(engineer, ok.id)).providerRef).toBe('projects/acme-prod/locations/europe-west1/secrets/db');
+    expect((await getSecret(engineer, ok.id)).providerRef).toBe('projects/acme-prod/secrets/db');
   });
 
   it('gives field errors for an unknown or malformed connection', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { failureOf, runAction, type ActionFailure } from '@/lib/action';
 import { getCaller } from '@/lib/auth/session';
 import { searchSystemOptions } from '@/lib/data/catalog';
-import { createSecret, decommissionSecret, updateSecret } from '@/lib/data/secrets';
+import { createSecret, decommissionSecret, setDbAdminCredential, updateSecret } from '@/lib/data/secrets';
 
 // Action arguments arrive from the browser and can be anything: check their shape
 // before they reach the data layer (which validates the form input itself).
@@ -26,6 +26,13 @@ export async function decommissionSecretAction(id: unknown, input: unknown) {
   const parsed = ZId.safeParse(id);
   if (!parsed.success) return UNKNOWN_SECRET;
   return runAction((caller) => decommissionSecret(caller, parsed.data, input));
+}
+
+/** Admins only (the data layer checks): mark a secret as a PostgreSQL admin credential. */
+export async function setDbAdminCredentialAction(id: unknown, input: unknown) {
+  const parsed = ZId.safeParse(id);
+  if (!parsed.success) return UNKNOWN_SECRET;
+  return runAction((caller) => setDbAdminCredential(caller, parsed.data, input));
 }
 
 export type SystemSearchResult = { ok: true; options: { id: string; name: string; status: string }[] } | ActionFailure;

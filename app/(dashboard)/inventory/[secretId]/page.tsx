@@ -19,7 +19,8 @@ import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-hi
 import { getSecret, type SecretDetail } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
 import { secretListHref } from '@/lib/validation/secret-list';
-import { decommissionSecretAction } from '../actions';
+import { decommissionSecretAction, setDbAdminCredentialAction } from '../actions';
+import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
 
 type Props = {
@@ -122,6 +123,15 @@ export default async function SecretPage({ params, searchParams }: Props) {
               <Item label="Provider">{PROVIDER_LABELS[secret.providerKind]}</Item>
               <Item label="Reference" wide>
                 {secret.providerRef ? <code className="font-mono text-[13px] break-all text-slate-900">{secret.providerRef}</code> : <None />}
+              </Item>
+              <Item label="Database admin credential" wide>
+                {can(caller.user.role, 'admin.providers') ? (
+                  <DbAdminCredentialToggle marked={secret.dbAdminCredential} action={setDbAdminCredentialAction.bind(null, secret.id)} />
+                ) : secret.dbAdminCredential ? (
+                  'Yes: PostgreSQL role rotations of this connection may use it (set by an administrator)'
+                ) : (
+                  'No (only an administrator can mark a secret as one)'
+                )}
               </Item>
             </DefinitionList>
           </Panel>

@@ -1,0 +1,211 @@
+// The one door to a provider's write methods. Every value write, label move and version
+// change (the Secrets Management tab, manual and automatic rotations, withdrawals and
+// rollbacks) goes through here, and nothing else calls writeValue, moveLabel, promote,
+// retire, rollback, setVersionEnabled or startNativeRotation (lib/values/write-service.test.ts
+// greps lib/ and app/ to keep it so). Here, in one place:
+// - bounds: the reference must stay inside its connection's account/region or project;
+//   a person's writes refuse decommissioned secrets and secrets with a rotation in flight;
+//   a person may only enable/disable old versions or roll back to the previous one (no
+//   label strings, no AWSPENDING/AWSCURRENT moves outside a rotation);
+// - the reuse rules (lib/values/reuse.ts) and the keyed fingerprint callers record;
+// - the provider secret's labels and description;
+// - lost-write recovery for providers without idempotency tokens (GCP).
+// Callers record what this returns (version rows, audit) in their own transaction.
+import 'server-only';
+import type { Caller } from '@/lib/auth/caller';
+import { db } from '@/lib/db';
+import { InputError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { connectionConfigOf } from '@/lib/providers/connection-config';
+import { ProviderError } from '@/lib/providers/errors';
+import { providerFor } from '@/lib/providers/index';
+import type { SecretProvider, WrittenVersion } from '@/lib/providers/types';
+import type { ConnectionSnapshot } from '@/lib/rotation/inputs';
+import type { SecretValue } from '@/lib/secret-value';
+import { refOutsideConnection } from '@/lib/validation/provider-ref';
+import { fingerprintOf } from './fingerprint';
+import { checkedReuse } from './reuse';
+
+export const MANAGED_BY = 'secret-inventory';
+
+/** Where a value goes: the secret (for labels and the reuse rules) and the reference and
+ *  connection to use, live (a person's write) or fixed at the start of a run. */
+export type WriteTarget = {
+  secretId: string;
+  name: string;
+  environment: string;
+  ownerTeam: string;
+  connection: ConnectionSnapshot;
+  providerRef: string;
+};
+
+/** The provider methods that only read, for callers that need to look before writing. */
+export type ProviderReader = Pick<
+  SecretProvider,
+  'kind' | 'supportsStaging' | 'nativeIdempotency' | 'listVersions' | 'currentVersionId' | 'readValue' | 'nativeRotationStatus'
+>;
+
+/** The adapter for `target`, after checking the reference stays inside its connection. */
+function adapterOf(target: Pick<WriteTarget, 'connection' | 'providerRef'>): SecretProvider {
+  const problem = refOutsideConnection(target.connection, target.providerRef);
+  if (problem) throw new ProviderError('invalid', `${problem} Nothing was written.`);
+  return providerFor(connectionConfigOf(target.connection));
+}
+
+/** Reading (versions, the current one, a value for a rotation step), within the same bounds. */
+export function readerFor(target: Pick<WriteTarget, 'connection' | 'providerRef'>): ProviderReader {
+  return adapterOf(target);
+}
+
+// ---------------------------------------------------------------------------
+// A person's writes (Secrets Management tab)
+
+/** The secret's state that decides whether a person may write now. */
+export type WriteGate = { status: string; activeRotationId: string | null };
+
+/** Refuses a person's value write or version change on a decommissioned secret or while a
+ *  rotation of it runs (the run owns the secret's versions until it ends). */
+export function assertPersonMayWrite(gate: WriteGate): void {
+  if (gate.status === 'decommissioned') throw new InputError('This secret is decommissioned: its values and versions cannot change.');
+  if (gate.activeRotationId) {
+    throw new InputError(
+      `Rotation ${gate.activeRotationId.slice(0, 8)} of this secret is in progress: its values and versions cannot change until it finishes or is cancelled.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Writing a value
+
+export type WriteRequest = {
+  value: SecretValue;
+  /** Per submit or per run: AWS/local dedupe it (a replay lands on the same version). */
+  token: string;
+  /** 'pending' (rotations that verify before promoting): AWS keeps it as AWSPENDING. */
+  stage: 'current' | 'pending';
+  /** Generated values: a version this call did not write itself (adopted, or a token
+   *  replay of an earlier attempt) holds some other value, so it gets no fingerprint. */
+  generated: boolean;
+  /** Set when an earlier attempt with this token may have reached the provider: for
+   *  providers without tokens, the newest version written since then that no row
+   *  records (and not in `exclude`) is adopted instead of writing again. */
+  retrySince: Date | null;
+  exclude?: readonly (string | null)[];
+  /** Who writes and as which audited action: a refused reuse is audited and counted against them. */
+  by: { caller: Caller; action: string };
+};
+
+export type WriteOutcome = WrittenVersion & {
+  /** What to store on the version row; null when the stored value is not this one. */
+  fingerprint: Uint8Array<ArrayBuffer> | null;
+  adopted: boolean;
+  /** Other secrets with the same value (a warning); same name in another environment is refused. */
+  otherSecrets: number;
+};
+
+export async function writeValue(target: WriteTarget, request: WriteRequest): Promise<WriteOutcome> {
+  const provider = adapterOf(target);
+  const fingerprint = fingerprintOf(request.value);
+  const reuse = await checkedReuse(request.by.caller, request.by.action, { id: target.secretId, name: target.name, environment: target.environment }, fingerprint);
+  const adopted = request.retrySince && !provider.nativeIdempotency ? await adoptLostVersion(provider, target, request.retrySince, request.exclude ?? []) : null;
+  const written =
+    adopted ??
+    (await provider.writeValue({
+      ref: target.providerRef,
+      value: request.value,
+      idempotencyToken: request.token,
+      stage: request.stage,
+      labels: { owner: target.ownerTeam, environment: target.environment, 'managed-by': MANAGED_BY },
+      description: `${target.name} (${target.environment}), managed by the secret inventory`,
+    }));
+  const unseen = request.generated && (adopted !== null || request.retrySince !== null);
+  return { ...written, fingerprint: unseen ? null : fingerprint, adopted: adopted !== null, otherSecrets: reuse.otherSecrets };
+}
+
+/** The newest version that appeared since a lost attempt started and that neither a row
+ *  records nor `exclude` names (a little slack for clock skew between us and the provider). */
+async function adoptLostVersion(provider: SecretProvider, target: WriteTarget, since: Date, exclude: readonly (string | null)[]) {
+  const versions = await provider.listVersions(target.providerRef);
+  const known = new Set(
+    (await db.secretVersion.findMany({ where: { secretId: target.secretId }, select: { providerVersionId: true } })).map((v) => v.providerVersionId),
+  );
+  const candidate = versions.find(
+    (v) => v.createdAt && v.createdAt.getTime() >= since.getTime() - 5_000 && !known.has(v.versionId) && !exclude.includes(v.versionId),
+  );
+  if (!candidate) return null;
+  log.info('adopted a version written by an attempt whose answer was lost', { secretId: target.secretId, versionId: candidate.versionId });
+  return { versionId: candidate.versionId, createdAt: candidate.createdAt ?? new Date(), createdSecret: false };
+}
+
+// ---------------------------------------------------------------------------
+// A person's version changes
+
+export type VersionChange = { change: 'enable' | 'disable' | 'make_current'; versionId: string };
+
+/**
+ * Enable or disable an old version (GCP, local), or make the previous version current
+ * again (AWS: the one holding AWSPREVIOUS; that is a rollback, and the only label move a
+ * person makes). The version must be one of this secret's at the provider.
+ */
+export async function changeVersion(target: WriteTarget, gate: WriteGate, change: VersionChange): Promise<void> {
+  assertPersonMayWrite(gate);
+  const provider = adapterOf(target);
+  const versions = await provider.listVersions(target.providerRef);
+  const version = versions.find((v) => v.versionId === change.versionId);
+  if (!version) throw new InputError('This version does not belong to this secret at the provider. Reload the page.');
+  if (version.labels.includes('AWSPENDING')) throw new InputError('This version is pending a rotation: only the rotation may change it.');
+  if (change.change === 'make_current') {
+    if (provider.kind !== 'aws') throw new InputError('Here the newest enabled version is current: write a new value instead.');
+    if (version.current) return;
+    if (!version.labels.includes('AWSPREVIOUS')) {
+      throw new InputError('Only the previous version (AWSPREVIOUS) can be made current again. For anything else, write a new value.');
+    }
+    await provider.moveLabel(target.providerRef, 'AWSCURRENT', version.versionId);
+    return;
+  }
+  if (provider.kind === 'aws') throw new InputError('AWS versions are not enabled or disabled: they are current, previous or deprecated.');
+  if (change.change === 'disable' && version.current) {
+    throw new InputError('This is the current version. Write a new value first, then disable this one.');
+  }
+  await provider.setVersionEnabled(target.providerRef, version.versionId, change.change === 'enable');
+}
+
+// ---------------------------------------------------------------------------
+// Rotation steps (lib/rotation/engine.ts, lib/data/rotations.ts): the target is the run's
+// fixed inputs, never the live secret.
+
+export async function startNativeRotation(target: WriteTarget, token: string, lambdaArn: string | undefined): Promise<{ versionId: string }> {
+  return adapterOf(target).startNativeRotation(target.providerRef, token, lambdaArn);
+}
+
+export async function promoteVersion(target: WriteTarget, versionId: string): Promise<void> {
+  await adapterOf(target).promote(target.providerRef, versionId);
+}
+
+export async function retireVersion(target: WriteTarget, versionId: string): Promise<void> {
+  await adapterOf(target).retire(target.providerRef, versionId);
+}
+
+/** Within a run's grace period: the previous version current again, the new one retired. */
+export async function rollBackRun(
+  target: WriteTarget,
+  run: { previousVersionId: string; newVersionId: string },
+  token: string,
+): Promise<{ currentVersionId: string }> {
+  return adapterOf(target).rollback(target.providerRef, run.previousVersionId, run.newVersionId, token);
+}
+
+/** Takes back a run's new version that was never promoted: AWS drops its AWSPENDING label;
+ *  GCP and local (where it is already current) restore the previous value, or disable the
+ *  version when it is the secret's first. */
+export async function withdrawRunVersion(
+  target: WriteTarget,
+  run: { newVersionId: string | null; previousVersionId: string | null },
+  token: string,
+): Promise<void> {
+  if (!run.newVersionId) return;
+  const provider = adapterOf(target);
+  if (provider.supportsStaging) await provider.retire(target.providerRef, run.newVersionId);
+  else if (run.previousVersionId) await provider.rollback(target.providerRef, run.previousVersionId, run.newVersionId, token);
+  else await provider.setVersionEnabled(target.providerRef, run.newVersionId, false);
+}
