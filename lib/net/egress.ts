@@ -111,6 +111,7 @@ const DESCRIPTIONS: Record<string, string> = {
   carrierGradeNat: 'a shared (carrier-grade NAT) address',
   multicast: 'a multicast address',
   metadata: 'a cloud metadata server',
+  unixSocket: 'a local socket (use a TCP host name or address)',
 };
 
 /** A connection the egress policy refused. `code` lets socket-error mappers recognise it. */
@@ -241,8 +242,10 @@ export function egressAgents(): { httpAgent: http.Agent; httpsAgent: https.Agent
 export function egressSocket(): net.Socket {
   const socket = new net.Socket();
   const connect = socket.connect.bind(socket) as (options: net.TcpSocketConnectOpts) => net.Socket;
-  (socket as unknown as { connect: (port: number, host: string) => net.Socket }).connect = (port, host) => {
+  (socket as unknown as { connect: (port: number | string, host?: string) => net.Socket }).connect = (port, host) => {
     try {
+      // pg passes one path for a host starting with "/": a Unix socket on this machine.
+      if (typeof port !== 'number') throw new EgressRefusedError('unixSocket');
       return connect(guarded({ port, host }));
     } catch (error) {
       process.nextTick(() => socket.destroy(error as Error));
