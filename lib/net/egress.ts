@@ -66,7 +66,7 @@ export function parseEgressAllow(entries: readonly string[]): EgressPolicy {
 
 let cached: { source: readonly string[]; policy: EgressPolicy } | undefined;
 /** The operator's policy from EGRESS_ALLOW. */
-export function egressPolicy(): EgressPolicy {
+function egressPolicy(): EgressPolicy {
   const source = env().EGRESS_ALLOW;
   if (cached?.source !== source) cached = { source, policy: parseEgressAllow(source) };
   return cached.policy;
@@ -99,7 +99,7 @@ export function addressRefusal(ip: string, policy: EgressPolicy = egressPolicy()
 }
 
 /** Is `host` a name the operator allows whatever it resolves to? */
-export function hostAllowed(host: string, policy: EgressPolicy = egressPolicy()): boolean {
+function hostAllowed(host: string, policy: EgressPolicy = egressPolicy()): boolean {
   return policy.hosts.has(normalHost(host));
 }
 
@@ -114,7 +114,7 @@ const DESCRIPTIONS: Record<string, string> = {
   unixSocket: 'a local socket (use a TCP host name or address)',
 };
 
-/** A connection the egress policy refused. `code` lets socket-error mappers recognise it. */
+/** A connection the egress policy refused; `code` is what logs and audit details record. */
 export class EgressRefusedError extends Error {
   readonly code = 'EGRESS_REFUSED';
   constructor(readonly reason: string) {
@@ -125,9 +125,6 @@ export class EgressRefusedError extends Error {
     this.name = 'EgressRefusedError';
   }
 }
-
-export const isEgressRefused = (error: unknown): boolean =>
-  error instanceof EgressRefusedError || (error as { code?: unknown } | null)?.code === 'EGRESS_REFUSED';
 
 /** Throws EgressRefusedError when `host` is an IP literal the policy refuses or a metadata
  *  server name; other names are checked when they are resolved (egressLookup). */
@@ -174,9 +171,9 @@ export function egressLookup(hostname: string, options: LookupOptions, callback:
 }
 
 /**
- * Where a save-time check stops: the host is refused (an IP literal, a metadata name, or a
+ * The save-time check: our message when the host is refused (an IP literal, a metadata name, or a
  * name that resolves only to refused addresses). A name that does not resolve from here is
- * accepted, since the connect-time check decides anyway. Returns our message or null.
+ * accepted (null), since the connect-time check decides anyway.
  */
 export async function egressRefusalForUrl(url: string, timeoutMs = 3000): Promise<string | null> {
   let host: string;
