@@ -82,6 +82,10 @@ export default async function globalSetup(): Promise<void> {
       VALUE_FINGERPRINT_PEPPER: randomBytes(32).toString('base64url'),
       LOCAL_PROVIDER_KEY: localProviderKey,
       LOCAL_PROVIDER_DIR,
+      // The specs use the local provider under a production build, and webhook receivers and
+      // emulators on loopback, which the egress policy refuses by default.
+      ALLOW_LOCAL_PROVIDER: 'true',
+      EGRESS_ALLOW: '127.0.0.1',
       // Signs evidence bundles; specs verify downloads against its public half (serverEnv).
       AUDIT_SIGNING_KEY: auditSigningKey,
       // The default credential chain's first source; the cloud emulators ignore signatures.

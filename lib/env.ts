@@ -58,6 +58,26 @@ const ZEnv = z.object({
   // Unset: CloudTrail's regional endpoint and logging.googleapis.com.
   CLOUDTRAIL_ENDPOINT: optionalString,
   CLOUD_LOGGING_ENDPOINT: optionalString,
+  // Egress policy (lib/net/egress.ts): the server refuses to connect to loopback, private,
+  // link-local (cloud metadata), CGNAT, multicast and reserved addresses that people type
+  // (provider endpoints, webhook URLs, PostgreSQL hosts) unless listed here: comma-separated
+  // CIDRs, addresses and host names, e.g. "127.0.0.1,10.20.0.0/16,vault.internal".
+  EGRESS_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  // GCP endpoint overrides that may receive the server's Google identity tokens (ADC), besides
+  // *.googleapis.com: comma-separated host names (e.g. a Private Service Connect proxy).
+  GCP_TRUSTED_ENDPOINTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean)),
+  // The local development provider stores values in files on this host; it is refused when
+  // NODE_ENV=production unless this is true (a demo or an evaluation install).
+  ALLOW_LOCAL_PROVIDER: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   // Deadline for one webhook POST.
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).

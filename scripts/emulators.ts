@@ -39,10 +39,12 @@ const gcp = await startGcpSecretManagerEmulator({
 
 console.log(`Cloud emulators running (in memory; Ctrl-C stops them).
 
+  Start the dashboard allowing connections to the emulators on ${host} (the egress policy
+  refuses loopback addresses otherwise) and with dummy AWS credentials, e.g.
+      EGRESS_ALLOW=${host} AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator npm start
+
   AWS Secrets Manager  ${aws.endpoint}
     Connection: kind AWS, region us-east-1, endpoint ${aws.endpoint}
-    Start the dashboard with dummy credentials, e.g.
-      AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator npm start
     Rotation Lambdas (provider-native rotation, finish after 3 s):
       succeeds   ${rotateOk}
       fails      ${rotateFail}

@@ -20,3 +20,5 @@ import path from 'node:path';
 process.env.LOCAL_PROVIDER_DIR ??= mkdtempSync(path.join(tmpdir(), 'local-provider-'));
 // Emulators answer on loopback in milliseconds; a short deadline keeps timeout tests quick (long enough for the SDK's throttling backoff).
 process.env.PROVIDER_TIMEOUT_MS ??= '4000';
+// The emulators and test receivers listen on loopback, which the egress policy refuses by default.
+process.env.EGRESS_ALLOW ??= '127.0.0.1';

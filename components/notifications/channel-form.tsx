@@ -83,7 +83,7 @@ export function ChannelForm({
         spellCheck={false}
         defaultValue={channel?.url}
         placeholder="https://hooks.slack.com/services/…"
-        hint="Posted to exactly as written; redirects are not followed. Keep it private: whoever has a Slack webhook URL can post to the channel."
+        hint="Posted to exactly as written; redirects are not followed. Private and loopback addresses need the operator's EGRESS_ALLOW. Keep it private: whoever has a Slack webhook URL can post to the channel."
         errors={e('url')}
         className="font-mono"
       />

@@ -140,14 +140,19 @@ export function ConnectionForm({
           spellCheck={false}
           defaultValue={connection?.endpoint ?? ''}
           placeholder={kind === 'aws' ? 'https://vpce-….secretsmanager.eu-west-1.vpce.amazonaws.com' : 'https://secretmanager.googleapis.com'}
-          hint="Optional. A VPC or private service endpoint; leave empty for the public one."
+          hint={
+            kind === 'gcp'
+              ? "Optional; leave empty for the public one. Private addresses need the operator's EGRESS_ALLOW; https:// hosts other than *.googleapis.com need GCP_TRUSTED_ENDPOINTS (they would receive the server's Google token)."
+              : "Optional; leave empty for the public one. A VPC endpoint on a private address needs the operator's EGRESS_ALLOW."
+          }
           errors={e('endpoint')}
           className="font-mono"
         />
       )}
       {kind === 'local' && (
         <Alert tone="info">
-          The local provider keeps values on this server for development and tests. Do not use it for real secrets.
+          The local provider keeps values on this server for development and tests. Do not use it for real secrets. In
+          production it is refused unless the operator sets ALLOW_LOCAL_PROVIDER=true.
         </Alert>
       )}
 

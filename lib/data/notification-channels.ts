@@ -12,6 +12,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { appClock } from '@/lib/clock';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { egressRefusalForUrl } from '@/lib/net/egress';
 import { deliver } from '@/lib/notifications/deliver';
 import { TEST_EVENT, ZNotificationPayload, type NotificationEventName, type NotificationPayload } from '@/lib/notifications/events';
 import { dashboardUrl } from '@/lib/notifications/notify';
@@ -212,13 +213,22 @@ function columnsOf(input: TChannelInput): Audited {
   return { name: input.name, kind: input.kind, url: input.url, events: input.events, enabled: input.enabled };
 }
 
+/** A URL whose host the egress policy refuses is a field error, before anything is saved.
+ *  Deliveries check again at connect time (the name may resolve elsewhere later). */
+async function assertUrlAllowed(url: string): Promise<void> {
+  const refusal = await egressRefusalForUrl(url);
+  if (refusal) throw new InputError(refusal, { url: [refusal] });
+}
+
 function nameTaken(): InputError {
   return new InputError('A channel with this name already exists.', { name: ['A channel with this name already exists'] });
 }
 
 export async function createChannel(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'admin.notifications', { action: 'notification_channel.create', targetType: 'notification_channel' });
-  const columns = columnsOf(parseInput(ZChannelInput, raw));
+  const input = parseInput(ZChannelInput, raw);
+  await assertUrlAllowed(input.url);
+  const columns = columnsOf(input);
   try {
     return await db.$transaction(async (tx) => {
       const created = await tx.notificationChannel.create({ data: columns, select: { id: true } });
@@ -251,6 +261,7 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
     targetId: id,
   });
   const input = parseInput(ZChannelInput, raw);
+  await assertUrlAllowed(input.url);
   const columns = columnsOf(input);
   try {
     return await db.$transaction(async (tx) => {
@@ -339,7 +350,8 @@ export async function sendTestEvent(caller: Caller, id: string): Promise<TestEve
     outcome: delivered ? 'success' : 'failed',
     targetType: 'notification_channel',
     targetId: channel.id,
-    detail: { deliveryId: delivery.id, statusCode: outcome.statusCode },
+    // The error is our own short text (never the receiver's answer), e.g. an egress refusal.
+    detail: { deliveryId: delivery.id, statusCode: outcome.statusCode, ...(outcome.error ? { error: outcome.error } : {}) },
   });
   return { delivered, statusCode: outcome.statusCode, error: outcome.error };
 }

@@ -11,8 +11,11 @@ import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { egressRefusalForUrl } from '@/lib/net/egress';
 import { providerFor } from '@/lib/providers';
-import type { ProviderErrorCode } from '@/lib/providers/errors';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
+import { gcpEndpoint } from '@/lib/providers/gcp-client';
+import { LOCAL_PROVIDER_REFUSED, localProviderAllowed } from '@/lib/providers/local';
 import { connectionConfigOf, type ConnectionColumns } from '@/lib/providers/connection-config';
 import { parseInput } from '@/lib/validation/parse';
 import { ZConnectionInput, type TConnectionInput } from '@/lib/validation/provider-connection';
@@ -113,6 +116,30 @@ function columnsOf(input: TConnectionInput): ConnectionColumns & { name: string 
   };
 }
 
+/**
+ * Refuses, as field errors, what the server would refuse when using the connection: the
+ * local provider in production, a GCP https:// endpoint that may not receive the server's
+ * Google identity token, and an endpoint whose host the egress policy refuses. The adapters
+ * check all three again at use (the policy or DNS may have changed since).
+ */
+async function assertUsable(input: TConnectionInput): Promise<void> {
+  if (input.kind === 'local') {
+    if (!localProviderAllowed()) throw new InputError(LOCAL_PROVIDER_REFUSED, { kind: [LOCAL_PROVIDER_REFUSED] });
+    return;
+  }
+  if (!input.endpoint) return;
+  if (input.kind === 'gcp') {
+    try {
+      gcpEndpoint(input.endpoint);
+    } catch (error) {
+      if (error instanceof ProviderError) throw new InputError(error.message, { endpoint: [error.message] });
+      throw error;
+    }
+  }
+  const refusal = await egressRefusalForUrl(input.endpoint);
+  if (refusal) throw new InputError(refusal, { endpoint: [refusal] });
+}
+
 function nameTaken(): InputError {
   return new InputError('A connection with this name already exists.', {
     name: ['A connection with this name already exists'],
@@ -124,6 +151,7 @@ const secretsNoun = (n: number) => (n === 1 ? '1 secret uses' : `${n.toLocaleStr
 export async function createConnection(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'admin.providers', { action: 'provider_connection.create', targetType: 'provider_connection' });
   const input = parseInput(ZConnectionInput, raw);
+  await assertUsable(input);
   const columns = columnsOf(input);
   try {
     return await db.$transaction(async (tx) => {
@@ -157,6 +185,7 @@ export async function updateConnection(caller: Caller, id: string, raw: unknown)
     targetId: id,
   });
   const input = parseInput(ZConnectionInput, raw);
+  await assertUsable(input);
   const columns = columnsOf(input);
   try {
     return await db.$transaction(async (tx) => {

@@ -5,14 +5,18 @@
 // worker that dies mid-request still used it up), the answer is recorded, and a failure
 // that can still be retried is thrown so pg-boss retries it with backoff. After the last
 // attempt, or on an answer that retrying cannot change (4xx other than 408/429, a
-// redirect), the delivery is marked failed. Only our own short description of a failure
-// is kept, with at most a short, cleaned snippet of the receiver's answer.
+// redirect, an address the egress policy refuses), the delivery is marked failed. Only the
+// status code and our own short description of a failure are kept: the receiver's answer
+// is never read, so an internal service's reply cannot be echoed back to anyone.
 import 'server-only';
 import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
 import { appClock, systemClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
+import http from 'node:http';
+import https from 'node:https';
 import { env } from '@/lib/env';
 import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
+import { EgressRefusedError, egressAgents } from '@/lib/net/egress';
 import { ZNotificationPayload } from './events';
 import { formatBody } from './format';
 import { channelSigningKey, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signing';
@@ -40,9 +44,6 @@ export class DeliveryRetryError extends Error {
   }
 }
 
-const SNIPPET_CHARS = 200;
-const READ_LIMIT_BYTES = 2048;
-
 type Claimed = { attempts: number; event: string; payload: unknown; kind: ChannelKind; url: string; enabled: boolean; channelId: string };
 
 /** Counts the attempt on a still-pending delivery; null if there is nothing to send. */
@@ -55,37 +56,46 @@ async function claim(deliveryId: string): Promise<Claimed | null> {
   return rows[0] ?? null;
 }
 
-/** The receiver's answer, at most a couple of KiB read, cleaned and cut short. */
-async function snippetOf(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < READ_LIMIT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // a body that breaks off still has its status code
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text.replace(/[\p{Cc}\s]+/gu, ' ').trim().slice(0, SNIPPET_CHARS);
+/**
+ * One POST to the URL exactly as the administrator configured it: no rewriting and no
+ * redirects followed (a redirect would carry a signed body somewhere nobody chose). The
+ * socket goes through the egress policy (lib/net/egress.ts). Resolves with the status code
+ * only: the receiver's body is never read, so nothing it says is stored or shown.
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const { httpAgent, httpsAgent } = egressAgents();
+  return new Promise((resolve, reject) => {
+    const request = (secure ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? httpsAgent : httpAgent,
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (response) => {
+        resolve(response.statusCode ?? 0);
+        response.destroy();
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Our words for a request that got no answer; the library's text is not passed on. */
 function describeNetworkError(error: unknown, timeoutMs: number): string {
+  // Our own refusal (the egress policy), in our own words.
+  if (error instanceof EgressRefusedError) return error.message;
   const name = (error as { name?: string })?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return `No answer within ${Math.round(timeoutMs / 100) / 10} s.`;
-  const code = ((error as { cause?: { code?: string } })?.cause?.code ?? '') as string;
+  const code = String((error as { code?: unknown })?.code ?? '');
   if (code === 'ECONNREFUSED') return 'The connection was refused.';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'The host name could not be resolved.';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'The connection was closed before an answer arrived.';
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'The connection was closed before an answer arrived.';
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('UNABLE_TO_VERIFY') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
     return 'The TLS certificate was not accepted.';
   }
   return 'The request failed before an answer arrived.';
@@ -126,32 +136,26 @@ export async function deliver(deliveryId: string, options: DeliverOptions = {}):
 
   let statusCode: number | null = null;
   let error: string | null = null;
+  let refused = false;
   try {
-    // The URL exactly as the administrator configured it: no rewriting and no redirects
-    // followed (a redirect would carry a signed body somewhere nobody chose).
-    const response = await fetch(claimed.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'secret-inventory-webhooks/1',
-        [EVENT_HEADER]: claimed.event,
-        [DELIVERY_HEADER]: deliveryId,
-        [SIGNATURE_HEADER]: signatureHeader(channelSigningKey(claimed.channelId), body, timestamp),
-      },
-      body,
-    });
-    statusCode = response.status;
-    const snippet = await snippetOf(response);
-    if (response.ok) return finish('delivered', statusCode, null);
-    error = `HTTP ${statusCode}${snippet ? `: ${snippet}` : ''}`;
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'secret-inventory-webhooks/1',
+      [EVENT_HEADER]: claimed.event,
+      [DELIVERY_HEADER]: deliveryId,
+      [SIGNATURE_HEADER]: signatureHeader(channelSigningKey(claimed.channelId), body, timestamp),
+    };
+    statusCode = await post(claimed.url, headers, body, timeoutMs);
+    if (statusCode >= 200 && statusCode < 300) return finish('delivered', statusCode, null);
+    error = `HTTP ${statusCode}`;
     if (statusCode >= 300 && statusCode < 400) error = `HTTP ${statusCode}: redirects are not followed; use the final URL.`;
   } catch (e) {
     error = describeNetworkError(e, timeoutMs);
+    // A refused address stays refused until the operator changes EGRESS_ALLOW: no retries.
+    refused = e instanceof EgressRefusedError;
   }
 
-  const permanent = statusCode !== null && !retryable(statusCode);
+  const permanent = refused || (statusCode !== null && !retryable(statusCode));
   const final = options.finalAttempt || attempts >= DELIVERY_MAX_ATTEMPTS;
   if (permanent || final) return finish('failed', statusCode, error);
   const outcome = await finish('pending', statusCode, error);

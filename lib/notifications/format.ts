@@ -32,8 +32,9 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
   if (payload.reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackEscape(payload.reason)}` } });
   const context = `${payload.test ? 'Test event · ' : ''}Secret inventory · ${payload.occurredAt}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(context) }] });
-  // `text` is the notification and fallback line; Slack shows blocks in the channel.
-  return { text: `${label}: ${secret.name} (${secret.environment})`, blocks };
+  // `text` is the notification and fallback line; Slack shows blocks in the channel. It is
+  // mrkdwn too, so a name like "<!channel>" or "<https://evil|x>" must not become markup.
+  return { text: `${slackEscape(label)}: ${name} (${environment})`, blocks };
 }
 
 export function formatBody(kind: ChannelKind, payload: NotificationPayload): string {

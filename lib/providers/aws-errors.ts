@@ -3,6 +3,7 @@
 // writes its own message; the SDK's message never leaves here.
 import 'server-only';
 import { ProviderError, type ProviderErrorCode } from './errors';
+import { EgressRefusedError } from '@/lib/net/egress';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -57,6 +58,8 @@ export function awsErrorName(error: unknown): string | undefined {
 
 export function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
+  // Our own refusal (lib/net/egress.ts), its message written by us.
+  if (error instanceof EgressRefusedError) return new ProviderError('refused', error.message, error.code);
   const shape = (error ?? {}) as SdkErrorShape;
   const name = awsErrorName(error) ?? 'Error';
   const code = typeof shape.code === 'string' ? shape.code : undefined;

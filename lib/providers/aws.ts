@@ -3,7 +3,11 @@
 // staging labels (AWSCURRENT/AWSPREVIOUS) where other providers enable and disable versions.
 // Rotation uses the labels too: a new value waits as AWSPENDING, promotion moves AWSCURRENT
 // (AWSPREVIOUS follows, which is the grace period), retiring takes the labels off.
-// Credentials come from the SDK's default chain, optionally assuming a role; every failure
+// Credentials come from the SDK's default chain, optionally assuming a role. Requests are
+// SigV4-signed: an endpoint override receives the access key id, the signature (bound to
+// that host, date, region and request) and a session token, never the secret key, so it
+// cannot sign requests of its own; it does see request bodies, which is why endpoints pass
+// the egress policy and only administrators set them. Every failure
 // leaves through toProviderError (aws-errors.ts), never with the SDK's own message.
 import 'server-only';
 import {
@@ -22,6 +26,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { awsErrorName, toProviderError } from './aws-errors';
 import { labelsToAwsTags } from './aws-tags';
 import { ProviderError } from './errors';
+import { egressAgents } from '@/lib/net/egress';
 import { SecretValue } from '@/lib/secret-value';
 import type { ConnectionConfig, ConnectionTestResult, ProviderVersion, SecretProvider, WriteValueInput, WrittenVersion } from './types';
 
@@ -69,8 +74,14 @@ export class AwsSecretsManagerProvider implements SecretProvider {
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       maxAttempts: options.maxAttempts ?? 3,
-      // Per attempt; the whole call is also bounded by the abort signal in #call.
-      requestHandler: { requestTimeout: options.timeoutMs, connectionTimeout: options.timeoutMs },
+      // Per attempt; the whole call is also bounded by the abort signal in #call. An endpoint
+      // override was typed by a person, so its sockets go through the egress policy (the
+      // default regional endpoints may resolve to VPC endpoints' private addresses).
+      requestHandler: {
+        requestTimeout: options.timeoutMs,
+        connectionTimeout: options.timeoutMs,
+        ...(config.endpoint ? egressAgents() : {}),
+      },
       ...(config.roleArn
         ? {
             credentials: fromTemporaryCredentials({

@@ -10,6 +10,7 @@ export type ProviderErrorCode =
   | 'conflict'
   | 'invalid'
   | 'unsupported'
+  | 'refused'
   | 'unknown';
 
 const DEFAULT_MESSAGES: Record<ProviderErrorCode, string> = {
@@ -22,6 +23,8 @@ const DEFAULT_MESSAGES: Record<ProviderErrorCode, string> = {
   conflict: 'The provider refused the change because the secret changed meanwhile. Reload and try again.',
   invalid: 'The provider rejected the request as invalid.',
   unsupported: 'This provider does not support that operation.',
+  refused:
+    "The server may not connect to this connection's endpoint (a loopback, private, link-local or cloud metadata address). An operator can allow it with EGRESS_ALLOW.",
   unknown: 'The provider returned an unexpected error. Nothing was recorded; try again or check the provider.',
 };
 

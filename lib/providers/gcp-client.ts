@@ -1,10 +1,21 @@
 // Builds the Secret Manager SDK client for a GCP connection and keeps one per endpoint:
 // a client owns a gRPC channel (and, against Google, a TLS session and token cache), so
-// reusing it across requests is what Google recommends. Credentials are never stored:
-// without an http:// endpoint the SDK uses Application Default Credentials.
+// reusing it across requests is what Google recommends. Credentials are never stored.
+//
+// Two rules for an endpoint override, which a person typed:
+// - The server's Google identity (Application Default Credentials) is sent only to Google
+//   API hosts (*.googleapis.com) and hosts the operator lists in GCP_TRUSTED_ENDPOINTS.
+//   An http:// endpoint (an emulator) gets no credentials at all; an https:// endpoint
+//   elsewhere is refused rather than handed a token.
+// - It passes the egress policy (lib/net/egress.ts). gRPC resolves names itself and offers
+//   no hook on the address it connects to, so the host is resolved and checked here, at
+//   every call, and the channel is pinned to the checked address (TLS still verifies the
+//   typed host name): a name that re-resolves elsewhere meanwhile is never connected to.
 import 'server-only';
 import { v1 } from '@google-cloud/secret-manager';
 import * as grpc from '@grpc/grpc-js';
+import { env } from '@/lib/env';
+import { EgressRefusedError, resolveEgress } from '@/lib/net/egress';
 import { ProviderError } from './errors';
 import type { ConnectionConfig } from './types';
 
@@ -13,31 +24,61 @@ type ClientOptions = NonNullable<ConstructorParameters<typeof v1.SecretManagerSe
 
 const clients = new Map<string, v1.SecretManagerServiceClient>();
 
+export const UNTRUSTED_ENDPOINT_MESSAGE =
+  "This https:// endpoint is not a Google API host (*.googleapis.com), so the dashboard's Google identity token would be sent to it. " +
+  'An operator can trust it with GCP_TRUSTED_ENDPOINTS; an emulator uses http://.';
+
+/** May the server's Google identity token be sent to `hostname`? */
+export function gcpTokenHostTrusted(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host.endsWith('.googleapis.com') || env().GCP_TRUSTED_ENDPOINTS.includes(host);
+}
+
+/** The parsed endpoint override; refused when an https:// host may not receive tokens. */
+export function gcpEndpoint(endpoint: string): { url: URL; secure: boolean } {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ProviderError('invalid', 'The connection endpoint is not a URL. Use http://host:port or https://host[:port].');
+  }
+  if (url.protocol === 'http:') return { url, secure: false };
+  if (url.protocol !== 'https:') throw new ProviderError('invalid', 'The connection endpoint must start with http:// or https://.');
+  if (!gcpTokenHostTrusted(url.hostname)) throw new ProviderError('refused', UNTRUSTED_ENDPOINT_MESSAGE);
+  return { url, secure: true };
+}
+
 /** Where the client connects, from the connection's endpoint override or location. */
-export function gcpClientOptions(config: Pick<GcpConfig, 'endpoint' | 'location'>): ClientOptions {
+export async function gcpClientOptions(config: Pick<GcpConfig, 'endpoint' | 'location'>): Promise<ClientOptions> {
   if (config.endpoint) {
-    let url: URL;
+    const { url, secure } = gcpEndpoint(config.endpoint);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    let address: string;
     try {
-      url = new URL(config.endpoint);
-    } catch {
-      throw new ProviderError('invalid', 'The connection endpoint is not a URL. Use http://host:port or https://host[:port].');
+      // resolveEgress returns at least one address or throws.
+      address = (await resolveEgress(host))[0]!.address;
+    } catch (error) {
+      if (error instanceof EgressRefusedError) throw new ProviderError('refused', error.message, error.code);
+      throw new ProviderError('unavailable', 'The connection endpoint could not be resolved. Check its host name.');
     }
-    if (url.protocol === 'http:') {
-      // Plain gRPC without Google auth: an emulator or a local proxy.
-      return { apiEndpoint: url.hostname, port: Number(url.port || 80), sslCreds: grpc.credentials.createInsecure() };
-    }
-    if (url.protocol === 'https:') {
-      return { apiEndpoint: url.hostname, port: Number(url.port || 443) };
-    }
-    throw new ProviderError('invalid', 'The connection endpoint must start with http:// or https://.');
+    const port = Number(url.port || (secure ? 443 : 80));
+    const pinned = {
+      apiEndpoint: address.includes(':') ? `[${address}]` : address,
+      port,
+      // The typed host stays the TLS name and the :authority, as if gRPC had resolved it.
+      'grpc.default_authority': url.port ? `${url.hostname}:${port}` : url.hostname,
+      ...(secure && host !== address ? { 'grpc.ssl_target_name_override': host } : {}),
+    };
+    // Plain gRPC without Google auth (sslCreds replaces the token-bearing credentials): an emulator.
+    return secure ? pinned : { ...pinned, sslCreds: grpc.credentials.createInsecure() };
   }
   if (config.location) return { apiEndpoint: `secretmanager.${config.location}.rep.googleapis.com` };
   return {};
 }
 
-export function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>): v1.SecretManagerServiceClient {
-  const options = gcpClientOptions(config);
-  const key = `${options.sslCreds ? 'insecure' : 'tls'}|${options.apiEndpoint ?? 'default'}|${options.port ?? ''}`;
+export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>): Promise<v1.SecretManagerServiceClient> {
+  const options = await gcpClientOptions(config);
+  const key = JSON.stringify([options.sslCreds ? 'insecure' : 'tls', options.apiEndpoint ?? 'default', options.port ?? '', options['grpc.default_authority'] ?? '']);
   let client = clients.get(key);
   if (!client) {
     client = new v1.SecretManagerServiceClient(options);

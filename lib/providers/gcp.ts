@@ -69,7 +69,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
 
   async testConnection(): Promise<ConnectionTestResult> {
     try {
-      await gcpClient(this.config).listSecrets(
+      await (await gcpClient(this.config)).listSecrets(
         { parent: gcpParent(this.config), pageSize: 1 },
         { ...this.#call, autoPaginate: false },
       );
@@ -114,7 +114,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
     const name = gcpSecretName(this.config, ref);
     let versions: SecretVersion[];
     try {
-      [versions] = await gcpClient(this.config).listSecretVersions({ parent: name }, { ...this.#call, autoPaginate: true });
+      [versions] = await (await gcpClient(this.config)).listSecretVersions({ parent: name }, { ...this.#call, autoPaginate: true });
     } catch (error) {
       if (grpcStatusOf(error) === NOT_FOUND) return [];
       throw gcpProviderError(error, 'list');
@@ -142,7 +142,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
       throw new ProviderError('invalid', 'A GCP secret version id is a positive number.');
     }
     const request = { name: `${secret}/versions/${versionId}` };
-    const client = gcpClient(this.config);
+    const client = await gcpClient(this.config);
     try {
       if (enabled) await client.enableSecretVersion(request, this.#call);
       else await client.disableSecretVersion(request, this.#call);
@@ -245,7 +245,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
     let data: Buffer;
     let checksum: unknown;
     try {
-      const [response] = await gcpClient(this.config).accessSecretVersion({ name: `${name}/versions/${version}` }, this.#call);
+      const [response] = await (await gcpClient(this.config)).accessSecretVersion({ name: `${name}/versions/${version}` }, this.#call);
       const raw = response.payload?.data;
       data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw ?? '');
       checksum = response.payload?.dataCrc32c;
@@ -263,7 +263,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
 
   async #setState(ref: string, versionId: string, change: 'enable' | 'disable'): Promise<void> {
     const request = { name: `${gcpSecretName(this.config, ref)}/versions/${versionId}` };
-    const client = gcpClient(this.config);
+    const client = await gcpClient(this.config);
     try {
       if (change === 'enable') await client.enableSecretVersion(request, this.#call);
       else await client.disableSecretVersion(request, this.#call);
@@ -273,7 +273,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
   }
 
   async #addVersion(name: string, data: Buffer): Promise<SecretVersion> {
-    const [version] = await gcpClient(this.config).addSecretVersion(
+    const [version] = await (await gcpClient(this.config)).addSecretVersion(
       // data_crc32c lets the server reject a payload damaged on the way.
       { parent: name, payload: { data, dataCrc32c: crc32c(data) } },
       this.#call,
@@ -287,7 +287,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
     const regional = parent.includes('/locations/');
     const description = input.description ? truncateUtf8(input.description, MAX_DESCRIPTION_BYTES) : '';
     try {
-      await gcpClient(this.config).createSecret(
+      await (await gcpClient(this.config)).createSecret(
         {
           parent,
           secretId,

@@ -93,7 +93,18 @@ export class LocalProvider implements SecretProvider {
   }
 }
 
+export const LOCAL_PROVIDER_REFUSED =
+  'The local development provider is off in production (NODE_ENV=production): use AWS or GCP. An operator can allow it for a demo with ALLOW_LOCAL_PROVIDER=true.';
+
+/** Is the local provider allowed here? Not in production unless the operator says so. */
+export function localProviderAllowed(): boolean {
+  const { NODE_ENV, ALLOW_LOCAL_PROVIDER } = env();
+  return NODE_ENV !== 'production' || ALLOW_LOCAL_PROVIDER;
+}
+
+/** The store, for every operation: refused in production unless allowed (see above). */
 function storeOf(): LocalStore {
+  if (!localProviderAllowed()) throw new ProviderError('refused', LOCAL_PROVIDER_REFUSED);
   const { LOCAL_PROVIDER_KEY, LOCAL_PROVIDER_DIR } = env();
   return new LocalStore(path.resolve(LOCAL_PROVIDER_DIR), LOCAL_PROVIDER_KEY ? Buffer.from(LOCAL_PROVIDER_KEY, 'base64url') : Buffer.alloc(0));
 }

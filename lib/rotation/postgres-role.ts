@@ -17,6 +17,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import pg from 'pg';
 import { z } from 'zod';
+import { EgressRefusedError, egressSocket } from '@/lib/net/egress';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
 
@@ -185,6 +186,8 @@ function clientConfig(admin: AdminCredential, user: string, password: SecretValu
     query_timeout: timeoutMs,
     statement_timeout: timeoutMs,
     application_name: 'secret-inventory-rotation',
+    // The host comes from a secret a person wrote: its socket passes the egress policy.
+    stream: egressSocket,
   };
 }
 
@@ -232,6 +235,7 @@ const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
 /** Reads the SQLSTATE or socket code, never the message (it can quote the statement). */
 export function toPostgresRoleError(error: unknown, as: 'admin' | 'role'): PostgresRoleError {
   if (error instanceof PostgresRoleError) return error;
+  if (error instanceof EgressRefusedError) return new PostgresRoleError('refused', error.message, error.code);
   const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined;
   const text = error instanceof Error ? error.message : '';
   if (code === '28P01' || code === '28000') {

@@ -115,8 +115,9 @@ describe('notification channels', () => {
     expect(verifySignature(request.headers['x-secret-inventory-signature'] as string, request.body, channelSigningKey(id))).toBe(true);
     expect(JSON.parse(request.body)).toMatchObject({ event: 'notification.test', test: true });
 
-    receiver.respondWith(404);
-    expect(await sendTestEvent(admin, id)).toEqual({ delivered: false, statusCode: 404, error: 'HTTP 404: status 404' });
+    // The receiver's answer body is not echoed: only the status code and our own words.
+    receiver.respondWith({ status: 404, body: 'internal-service-says-hello' });
+    expect(await sendTestEvent(admin, id)).toEqual({ delivered: false, statusCode: 404, error: 'HTTP 404' });
     const history = await listDeliveries(admin, id);
     expect(history.items.map((d) => [d.status, d.lastStatusCode, d.test, d.secretName])).toEqual([
       ['failed', 404, true, 'example-api-key'],

@@ -104,7 +104,11 @@ describe('bodies', () => {
   it('builds a Slack message: fallback text, escaped sections with a link, run fields, a context line', () => {
     const payload = samplePayload({ reason: 'leaked in <logs>' });
     const message = slackMessage(payload);
-    expect(message.text).toBe('Rotation completed: db <primary> & co (production)');
+    // The fallback line is mrkdwn like the blocks: escaped the same way.
+    expect(message.text).toBe('Rotation completed: db &lt;primary&gt; &amp; co (production)');
+    const mention = slackMessage(samplePayload({ secret: { ...samplePayload().secret, name: '<!channel> <https://evil.example|click>' } }));
+    expect(mention.text).toBe('Rotation completed: &lt;!channel&gt; &lt;https://evil.example|click&gt; (production)');
+    expect(mention.text).not.toMatch(/[<>]/);
     expect(message.blocks.map((b) => b.type)).toEqual(['section', 'section', 'section', 'context']);
     const [title, facts, reason, context] = message.blocks;
     expect(title).toEqual({
@@ -170,8 +174,8 @@ describe('deliver', () => {
       expect(error).toBeInstanceOf(DeliveryRetryError);
       const row = await deliveryRow(id);
       expect(row).toMatchObject({ status: 'pending', attempts: attempt, lastStatusCode: 503 });
-      expect(row.lastError).toMatch(/^HTTP 503: busy x+$/);
-      expect(row.lastError!.length).toBeLessThanOrEqual('HTTP 503: '.length + 200);
+      // The receiver's answer is not echoed: only the status code and our words.
+      expect(row.lastError).toBe('HTTP 503');
     }
     const last = await deliver(id);
     expect(last).toMatchObject({ status: 'failed', attempts: DELIVERY_MAX_ATTEMPTS, statusCode: 503 });
@@ -190,7 +194,7 @@ describe('deliver', () => {
     const channel = await seedChannel();
     const a = await seedDelivery(channel.id);
     receiver.respondWith(400);
-    expect(await deliver(a.id)).toMatchObject({ status: 'failed', attempts: 1, statusCode: 400, error: 'HTTP 400: status 400' });
+    expect(await deliver(a.id)).toMatchObject({ status: 'failed', attempts: 1, statusCode: 400, error: 'HTTP 400' });
     const b = await seedDelivery(channel.id);
     receiver.respondWith(302);
     expect(await deliver(b.id)).toMatchObject({ status: 'failed', statusCode: 302 });

@@ -158,7 +158,7 @@ describe('GCP Secret Manager', () => {
     await db.pendingValueWrite.create({
       data: { idempotencyToken: input.idempotencyToken, secretId: secret.id, outcomeUnknown: true, startedAt: new Date(Date.now() - 1000) },
     });
-    const client = gcpClient({ endpoint: gcp.endpoint });
+    const client = await gcpClient({ endpoint: gcp.endpoint });
     const parent = 'projects/values-project';
     await client.createSecret({ parent, secretId: secret.providerRef, secret: { replication: { automatic: {} } } });
     await client.addSecretVersion({ parent: `${parent}/secrets/${secret.providerRef}`, payload: { data: Buffer.from(value) } });
