@@ -10,6 +10,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 const ERRORS: Record<string, string> = {
   AccessDenied: 'Your single sign-on account is not allowed in here. Ask an administrator to check your groups.',
+  SsoLinkRefused:
+    'An account with your email already exists, and single sign-on cannot take it over on its own. Ask an administrator to link it.',
   TooManyAttempts: 'Too many failed attempts. Wait 15 minutes, then try again.',
   SessionRequired: 'Sign in to continue.',
 };
