@@ -9,6 +9,7 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { env, oidcEnabled } from '@/lib/env';
+import { nextAuthRedirect } from './callback-url';
 import { callerFor } from './caller';
 import { signInWithPassword } from './local-sign-in';
 import { signInWithOidc } from './oidc';
@@ -74,6 +75,8 @@ export function authOptions(): NextAuthOptions {
       ...(oidcEnabled() ? [oidcProvider()] : []),
     ],
     callbacks: {
+      // The sign-in page's rule (callback-url.ts): only targets that stay on this origin.
+      redirect: nextAuthRedirect,
       async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         const p = profile as OidcProfile;

@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { sameOriginPath } from '@/lib/auth/callback-url';
 import { getCaller } from '@/lib/auth/session';
 import { isSetupOpen } from '@/lib/data/setup';
 import { env, oidcEnabled } from '@/lib/env';
+import { publicBaseUrl } from '@/lib/public-url';
 import { SignInForm } from './sign-in-client';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -19,7 +21,7 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const [caller, setupOpen] = await Promise.all([getCaller(), isSetupOpen()]);
-  const next = params.callbackUrl?.startsWith('/') && !params.callbackUrl.startsWith('//') ? params.callbackUrl : '/inventory';
+  const next = sameOriginPath(params.callbackUrl, await publicBaseUrl()) ?? '/inventory';
   if (caller.user) redirect(next);
   return (
     <>
