@@ -30,8 +30,10 @@ const ZEnv = z.object({
   TRUST_PROXY: z
     .string()
     .default('0')
-    .transform((v) => (v.trim().toLowerCase() === 'false' || v.trim() === '' ? '0' : v.trim()))
-    .pipe(z.coerce.number({ message: 'TRUST_PROXY is the number of your reverse proxies in front of the app (0, 1, 2...)' }).int().min(0).max(99)),
+    .refine((v) => /^\s*(\d{1,2}|false|)\s*$/i.test(v), {
+      message: 'TRUST_PROXY is the number of your reverse proxies in front of the app (0, 1, 2...)',
+    })
+    .transform((v) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : 0)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // Key of the keyed value fingerprints (HMAC-SHA256). Never shown; changing it makes
   // earlier fingerprints unmatchable (reuse checks start afresh). npm start creates one.
