@@ -1,4 +1,4 @@
-// End-to-end tests: the production build (`next build`, then `next start` from
+// End-to-end tests: the production build (`next build`, then scripts/server.mjs from
 // e2e/global-setup.ts) driven by Debian's Chromium. `npm test` runs them after
 // vitest; alone: `npx next build && npx playwright test`.
 import { defineConfig, devices } from '@playwright/test';

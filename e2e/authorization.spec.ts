@@ -661,13 +661,20 @@ for (const [route, row] of Object.entries(ROUTES)) {
   });
 }
 
+/** The request a browser on the dashboard sends: a POST carries the page's Origin (lib/auth/cross-site.ts refuses it without). */
+function routeRequest(row: { method?: 'GET' | 'POST' }, e2e: E2EState) {
+  const method = row.method ?? 'GET';
+  const headers: Record<string, string> = method === 'POST' ? { origin: e2e.baseURL } : {};
+  return { method, maxRedirects: 0, headers };
+}
+
 for (const [route, row] of Object.entries(ROUTES)) {
   if (!('permission' in row)) continue;
   const permission = row.permission;
   test.describe(`route ${route} (${permission})`, () => {
-    test('answers a permitted role (the row is meaningful)', async ({ sessionAs }) => {
+    test('answers a permitted role (the row is meaningful)', async ({ e2e, sessionAs }) => {
       const role = ROLES.find((r) => can(r, permission))!;
-      const response = await (await sessionAs(role)).request.fetch(row.path ?? route, { method: row.method ?? 'GET', maxRedirects: 0 });
+      const response = await (await sessionAs(role)).request.fetch(row.path ?? route, routeRequest(row, e2e));
       expect(response.status(), `as ${role}`).toBe(200);
     });
 
@@ -684,7 +691,7 @@ for (const [route, row] of Object.entries(ROUTES)) {
         const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
         const before = await row.snapshot?.(db);
         const mark = await auditMark();
-        const response = await request.fetch(row.path ?? route, { method: row.method ?? 'GET', maxRedirects: 0 });
+        const response = await request.fetch(row.path ?? route, routeRequest(row, e2e));
         const body = await response.text();
         if (!session) await request.dispose();
 

@@ -3,7 +3,8 @@
 //   1. a fresh database cloned from the migrated template (npm test makes the template;
 //      `npx playwright test` alone makes one from DATABASE_URL, which must be local);
 //   2. the OIDC provider (e2e/support/oidc-provider.ts) on 127.0.0.1:OIDC_PORT;
-//   3. `next start` from the existing production build (.next), its output in
+//   3. the app's server (scripts/server.mjs, as `npm start` runs it) on the existing
+//      production build (.next), its output in
 //      test-results/e2e-server.log, from which the first-run setup token is read;
 //   4. the facts the specs need, in the state file (e2e/support/state.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -97,7 +98,7 @@ export default async function globalSetup(): Promise<void> {
     };
     writeFileSync(CLOCK_FILE, '0');
     const app = startLogged(
-      [process.execPath, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT), '-H', 'localhost'],
+      [process.execPath, 'scripts/server.mjs', '--hostname', 'localhost'],
       serverEnv,
       SERVER_LOG,
     );

@@ -58,3 +58,28 @@ test('an identity whose groups map to no role is refused and no account is creat
     { action: 'auth.sign_in', outcome: 'failed', actorId: null, actorEmail: account.email, detail: { method: 'oidc', reason: 'no_role_for_groups' } },
   ]);
 });
+
+test('an identity whose email the provider did not verify cannot take over the local account with that email', async ({
+  page,
+  db,
+  e2e,
+  seedUser,
+  auditEvents,
+  auditMark,
+}) => {
+  const account = OIDC_ACCOUNTS.unverified;
+  const local = await seedUser('viewer', { email: account.email });
+  const mark = await auditMark();
+
+  await signInWithSso(page, e2e.oidcIssuer, account);
+
+  await expect(page).toHaveURL(`${e2e.baseURL}/sign-in?error=SsoLinkRefused`);
+  await expect(page.getByRole('alert').filter({ hasText: 'single sign-on cannot take it over on its own' })).toBeVisible();
+  const session = (await (await page.request.get('/api/auth/session')).json()) as { user?: unknown };
+  expect(session.user).toBeUndefined();
+  const { rows } = await db.query('SELECT id, role, oidc_subject FROM users WHERE email = $1 OR oidc_subject = $2', [account.email, account.sub]);
+  expect(rows).toEqual([{ id: local.id, role: 'viewer', oidc_subject: null }]);
+  expect(await auditEvents({ afterId: mark })).toMatchObject([
+    { action: 'auth.sign_in', outcome: 'failed', targetId: local.id, actorEmail: account.email, detail: { method: 'oidc', reason: 'email_not_verified' } },
+  ]);
+});

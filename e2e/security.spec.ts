@@ -73,3 +73,46 @@ test('the app runs under its CSP without a single violation', async ({ page, see
   await page.waitForLoadState('networkidle');
   expect(violations).toEqual([]);
 });
+
+test('route handlers refuse what another site made the browser send (403, audited) and serve the dashboard\'s own requests', async ({
+  e2e,
+  signedInContext,
+  auditEvents,
+  auditMark,
+}) => {
+  const auditor = await signedInContext('auditor');
+  const mark = await auditMark();
+  const evil = 'https://evil.example';
+  const refused: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; reason: string }[] = [
+    { method: 'GET', path: '/api/export/audit?format=jsonl', headers: { 'sec-fetch-site': 'cross-site' }, reason: 'cross_site_fetch' },
+    { method: 'GET', path: '/api/export/audit/bundle', headers: { origin: evil }, reason: 'foreign_origin' },
+    { method: 'GET', path: '/api/export/access?format=csv', headers: { 'sec-fetch-site': 'same-site' }, reason: 'cross_site_fetch' },
+    { method: 'GET', path: '/api/export/inventory', headers: { origin: evil, 'sec-fetch-site': 'cross-site' }, reason: 'cross_site_fetch' },
+    { method: 'POST', path: '/api/audit/verify-bundle', headers: { origin: evil }, reason: 'foreign_origin' },
+    { method: 'POST', path: '/api/audit/verify-bundle', headers: {}, reason: 'missing_origin' },
+    { method: 'POST', path: '/api/auth/signout', headers: { origin: 'null' }, reason: 'foreign_origin' },
+  ];
+  for (const r of refused) {
+    const response = await auditor.request.fetch(r.path, { method: r.method, headers: r.headers, maxRedirects: 0 });
+    expect(response.status(), `${r.method} ${r.path} ${JSON.stringify(r.headers)}`).toBe(403);
+  }
+  // The forged sign-out did nothing.
+  const session = (await (await auditor.request.get('/api/auth/session')).json()) as { user?: { id?: string } };
+  expect(session.user?.id).toBe(auditor.user.id);
+
+  expect(await auditEvents({ afterId: mark, action: 'request.cross_site' })).toMatchObject(
+    refused.map((r) => ({
+      outcome: 'denied',
+      actorId: auditor.user.id,
+      targetType: 'route',
+      targetId: `${r.method} ${r.path.split('?')[0]}`,
+      detail: { reason: r.reason },
+    })),
+  );
+
+  // The same routes, asked by the dashboard's own pages, answer.
+  const own = await auditor.request.get('/api/export/audit?format=jsonl', { headers: { 'sec-fetch-site': 'same-origin' } });
+  expect(own.status()).toBe(200);
+  const upload = await auditor.request.post('/api/audit/verify-bundle', { headers: { origin: e2e.baseURL, 'sec-fetch-site': 'same-origin' }, data: Buffer.alloc(0) });
+  expect(upload.status()).toBe(200);
+});

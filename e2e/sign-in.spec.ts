@@ -133,3 +133,69 @@ test('repeated failures are throttled, even for the right password, with a clear
   const reasons = (await auditEvents({ afterId: mark, action: 'auth.sign_in' })).map((e) => `${e.outcome}:${e.detail?.reason}`);
   expect(reasons).toEqual([...Array(5).fill('failed:wrong_password'), 'failed:rate_limited']);
 });
+
+test('a callbackUrl that leads off the site is ignored: the form and the signed-in redirect stay on the dashboard', async ({
+  page,
+  e2e,
+  seedUser,
+  signIn,
+}) => {
+  const user = await seedUser('viewer');
+  // "/\evil.example" passes a starts-with-one-slash check, and a browser resolves it to //evil.example.
+  await page.goto('/sign-in?callbackUrl=/%5Cevil.example');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(`${e2e.baseURL}/inventory`);
+
+  // Signed in, the page redirects on its own: to the dashboard, never off it.
+  const expected: [target: string, location: string][] = [
+    ['/%5Cevil.example', '/inventory'],
+    ['https://evil.example/', '/inventory'],
+    // Resolves to the path "//evil.example" on this site, which must not go out as "//...".
+    ['/.//evil.example', '/evil.example'],
+  ];
+  for (const [target, location] of expected) {
+    const response = await page.request.get(`/sign-in?callbackUrl=${target}`, { maxRedirects: 0 });
+    expect(response.status(), target).toBe(307);
+    expect(response.headers().location, target).toBe(location);
+  }
+  const onSite = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent('/teams?q=x')}`, { maxRedirects: 0 });
+  expect(onSite.headers().location).toBe('/teams?q=x');
+  await signIn(page, user.email, user.password); // still signed in: the form page sends us on
+  await expect(page).toHaveURL(`${e2e.baseURL}/inventory`);
+});
+
+test('the client IP is the connection\'s: X-Forwarded-For neither changes the recorded address nor escapes the per-address limit', async ({
+  playwright,
+  db,
+  e2e,
+  seedUser,
+  auditMark,
+}) => {
+  const user = await seedUser('engineer');
+  const mark = await auditMark();
+  const request = await playwright.request.newContext({ baseURL: e2e.baseURL });
+  const attempt = async (password: string, forwardedFor: string) => {
+    const csrf = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+    const response = await request.post('/api/auth/callback/credentials', {
+      form: { csrfToken: csrf.csrfToken, email: user.email, password, callbackUrl: e2e.baseURL, json: 'true' },
+      headers: { origin: e2e.baseURL, 'x-forwarded-for': forwardedFor, 'x-real-ip': forwardedFor },
+      maxRedirects: 0,
+    });
+    return new URL(response.headers().location ?? (((await response.json()) as { url: string }).url), e2e.baseURL).searchParams.get('error');
+  };
+  try {
+    // Five failures, each claiming another address: all count against the real one.
+    for (let i = 1; i <= 5; i++) expect(await attempt(`wrong-${i}`, `203.0.113.${i}`)).toBe('CredentialsSignin');
+    expect(await attempt(user.password, '203.0.113.77')).toBe('TooManyAttempts');
+  } finally {
+    await request.dispose();
+  }
+  const { rows } = await db.query<{ ip: string | null }>(
+    `SELECT ip FROM audit_events WHERE id > $1 AND action = 'auth.sign_in' AND actor_email = $2 ORDER BY id`,
+    [mark, user.email],
+  );
+  expect(rows).toHaveLength(6);
+  for (const { ip } of rows) expect(['127.0.0.1', '::1']).toContain(ip);
+});

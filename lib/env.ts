@@ -27,11 +27,16 @@ const ZEnv = z.object({
   OIDC_TEAM_MAP: z.string().default(''),
   // Role for SSO users whose groups map to none; unset means they are refused.
   OIDC_DEFAULT_ROLE: z.enum(['admin', 'engineer', 'viewer', 'auditor']).optional(),
-  // Trust X-Forwarded-For for the client IP recorded in audit events (behind a proxy).
+  // Number of the operator's reverse proxies in front of the app. scripts/server.mjs (which
+  // parses it the same way) picks the client IP by it; here it says whether the proxy's
+  // X-Forwarded-Host/Proto may be believed. "true" is refused: it once meant "believe the header".
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .string()
+    .default('0')
+    .refine((v) => /^\s*(\d{1,2}|false|)\s*$/i.test(v), {
+      message: 'TRUST_PROXY is the number of your reverse proxies in front of the app (0, 1, 2...)',
+    })
+    .transform((v) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : 0)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // Key of the keyed value fingerprints (HMAC-SHA256). Never shown; changing it makes
   // earlier fingerprints unmatchable (reuse checks start afresh). npm start creates one.

@@ -10,7 +10,7 @@ export async function publicBaseUrl(): Promise<string> {
   if (e.NEXTAUTH_URL) return e.NEXTAUTH_URL.replace(/\/+$/, '');
   const h = await headers();
   // Forwarded headers are only believed behind a proxy we were told to trust.
-  const host = (e.TRUST_PROXY && h.get('x-forwarded-host')) || h.get('host') || 'localhost';
-  const proto = (e.TRUST_PROXY && h.get('x-forwarded-proto')) || 'http';
+  const host = (e.TRUST_PROXY > 0 && h.get('x-forwarded-host')) || h.get('host') || 'localhost';
+  const proto = (e.TRUST_PROXY > 0 && h.get('x-forwarded-proto')) || 'http';
   return `${proto}://${host}`;
 }

@@ -122,9 +122,11 @@ function ensureBuild() {
 
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
   const base = `http://localhost:${PORT}`;
-  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(PORT)], {
+  // The app's own server (as npm start runs it), so the bench measures what is deployed.
+  const server = spawn(process.execPath, [path.join(root, 'scripts/server.mjs')], {
     env: {
       ...process.env,
+      PORT: String(PORT),
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       NEXTAUTH_URL: base,

@@ -5,7 +5,7 @@
 //   - serves on http://localhost:$PORT (default 3000)
 //   - runs the background worker next to the server (restarted if it dies), unless
 //     WORKER=off: larger deployments run `npm run worker` processes of their own
-// `npm run dev` (--dev) does the same with `next dev` instead of a build.
+// `npm run dev` (--dev) does the same with Next's development server instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -85,9 +85,11 @@ if (!dev && !prebuilt) {
   }
 }
 
-const server = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(port)], {
+// scripts/server.mjs rather than `next start`: it records the client address from the
+// socket (or through TRUST_PROXY hops), never from a header the client wrote.
+const server = spawn(process.execPath, [path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], {
   stdio: 'inherit',
-  env: process.env,
+  env: { ...process.env, PORT: String(port) },
 });
 console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);
 

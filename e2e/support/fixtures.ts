@@ -76,10 +76,12 @@ async function signInOverHttp(
   const { playwright, browser, e2e, opened } = env;
   const request = await playwright.request.newContext({ baseURL: e2e.baseURL });
   opened.push(request);
-  // Exactly what next-auth's signIn('credentials') does in the browser.
+  // Exactly what next-auth's signIn('credentials') does in the browser (Origin included:
+  // POSTs without one are refused as cross-site).
   const csrf = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
   const response = await request.post('/api/auth/callback/credentials', {
     form: { csrfToken: csrf.csrfToken, email: user.email, password: user.password, callbackUrl: e2e.baseURL, json: 'true' },
+    headers: { origin: e2e.baseURL },
     maxRedirects: 0,
   });
   const { cookies } = await request.storageState();

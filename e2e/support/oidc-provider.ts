@@ -36,7 +36,7 @@ export function createOidcProvider(options: { issuer: string; appUrl: string }):
       return {
         accountId: account.sub,
         async claims() {
-          return { sub: account.sub, email: account.email, email_verified: true, name: account.name, groups: account.groups };
+          return { sub: account.sub, email: account.email, email_verified: account.emailVerified ?? true, name: account.name, groups: account.groups };
         },
       };
     },

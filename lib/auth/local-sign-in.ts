@@ -1,12 +1,13 @@
-// Email + password sign-in: throttled, constant-time on unknown accounts, audited
-// whether it succeeds or fails. The password itself is never recorded anywhere.
+// Email + password sign-in: throttled (the attempt is counted before the password is
+// checked), constant-time on unknown accounts, audited whether it succeeds or fails. The
+// password itself is never recorded anywhere.
 import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { ZSignIn } from '@/lib/validation/user';
 import type { Caller, SessionUser } from './caller';
 import { verifyPassword } from './password';
-import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from './sign-in-limiter';
+import { beginSignInAttempt } from './sign-in-limiter';
 
 export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'throttled' };
 
@@ -15,20 +16,21 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const { email, password } = parsed.data;
   const ip = caller.request.ip;
-  const fail = async (reason: string, actorId: string | null = null) => {
+  const fail = async (reason: string, actorId: string | null = null, extra: Record<string, string> = {}) => {
     await recordAudit(db, caller, {
       action: 'auth.sign_in',
       outcome: 'failed',
       targetType: 'user',
       targetId: actorId ?? undefined,
-      detail: { method: 'password', reason },
+      detail: { method: 'password', reason, ...extra },
       actor: { id: actorId, email },
     });
   };
 
-  const retryAfter = await signInRetryAfter(email, ip);
-  if (retryAfter > 0) {
-    await fail('rate_limited');
+  const attempt = await beginSignInAttempt(email, ip);
+  if (!attempt.allowed) {
+    // limit: 'address' (this IP's failures) or 'account' (the account's slow-down).
+    await fail('rate_limited', null, { limit: attempt.limit });
     return { ok: false, reason: 'throttled' };
   }
 
@@ -38,12 +40,11 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   });
   const passwordOk = await verifyPassword(account?.passwordHash ?? null, password);
   if (!account || !passwordOk || account.status !== 'active') {
-    await recordSignInFailure(email, ip);
     await fail(!account ? 'unknown_account' : !passwordOk ? 'wrong_password' : 'account_disabled', account?.id ?? null);
     return { ok: false, reason: 'invalid' };
   }
 
-  await clearSignInFailures(email, ip);
+  await attempt.succeeded();
   const user: SessionUser = { id: account.id, email: account.email, name: account.name, role: account.role };
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });

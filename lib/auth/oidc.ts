@@ -1,5 +1,8 @@
 // OIDC single sign-on: which role an identity gets from its groups, and the account
-// it signs in as (created on first sign-in, linked by email to an admin-made account).
+// it signs in as (created on first sign-in, or linked by email to an admin-made account).
+// Linking hands an existing account to whoever controls that email at the identity
+// provider, so it happens only for a provider-verified email and never for an
+// administrator's account (an admin links by hand, or keeps their password).
 import 'server-only';
 import type { Role } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
@@ -10,7 +13,14 @@ import { activeAdminCount, lockAdminGuard } from './admin-guard';
 import { roleFromGroups } from './role-mapping';
 import { syncGroupTeams, teamNamesFromGroups } from './team-mapping';
 
-export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[] };
+export type OidcIdentity = {
+  subject: string;
+  email: string | null;
+  /** The ID token's email_verified claim: whether the provider checked the address. */
+  emailVerified: boolean;
+  name: string | null;
+  groups: string[];
+};
 
 export type OidcSignInResult = { ok: true; user: SessionUser } | { ok: false; reason: string };
 
@@ -33,19 +43,23 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
   if (!mappedRole) return refuse('no_role_for_groups');
 
   return db.$transaction(async (tx) => {
-    const existing =
-      (await tx.user.findUnique({ where: { oidcSubject: identity.subject } })) ??
-      (await tx.user.findUnique({ where: { email } }));
-    if (existing && existing.oidcSubject && existing.oidcSubject !== identity.subject) {
-      return refuse('email_linked_to_other_identity', existing.id);
+    let existing = await tx.user.findUnique({ where: { oidcSubject: identity.subject } });
+    const linkedBefore = existing !== null;
+    if (!existing) {
+      const byEmail = await tx.user.findUnique({ where: { email } });
+      if (byEmail?.oidcSubject) return refuse('email_linked_to_other_identity', byEmail.id);
+      if (byEmail && !identity.emailVerified) return refuse('email_not_verified', byEmail.id);
+      if (byEmail?.role === 'admin') return refuse('admin_link_refused', byEmail.id);
+      existing = byEmail;
     }
     if (existing?.status === 'disabled') return refuse('account_disabled', existing.id);
     const name = identity.name?.trim() || email;
-    // Groups decide the role, except that a group change never removes the last
-    // active administrator (the same guard as the Users page).
+    // Groups decide the role, except that a group change never removes the last active
+    // administrator (the same guard as the Users page). Only for an identity that already
+    // was that administrator: one being linked now never keeps (or gains) admin this way.
     let role: Role = mappedRole;
     let keptLastAdmin = false;
-    if (existing?.role === 'admin' && existing.status === 'active' && role !== 'admin') {
+    if (linkedBefore && existing?.role === 'admin' && existing.status === 'active' && role !== 'admin') {
       await lockAdminGuard(tx);
       if ((await activeAdminCount(tx)) <= 1) {
         role = 'admin';
@@ -68,6 +82,7 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
       detail: {
         method: 'oidc',
         created: !existing,
+        ...(existing && !linkedBefore ? { linked: true } : {}),
         ...(keptLastAdmin ? { keptLastAdmin: true } : {}),
         ...(teams?.added.length ? { teamsAdded: teams.added.join(', ') } : {}),
         ...(teams?.removed.length ? { teamsRemoved: teams.removed.join(', ') } : {}),

@@ -9,22 +9,28 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { env, oidcEnabled } from '@/lib/env';
+import { nextAuthRedirect } from './callback-url';
 import { callerFor } from './caller';
 import { signInWithPassword } from './local-sign-in';
 import { signInWithOidc } from './oidc';
 import { currentRequestMeta } from './request-meta';
+import { groupsFromClaim } from './role-mapping';
 
 export const OIDC_PROVIDER_ID = 'oidc';
 /** Error code the sign-in page turns into "too many attempts". */
 export const THROTTLED_ERROR = 'TooManyAttempts';
 
-type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string } & Record<string, unknown>;
+/** Sign-in page error for an SSO identity refused because it may not take over an existing account. */
+export const SSO_LINK_REFUSED_ERROR = 'SsoLinkRefused';
+const LINK_REFUSALS = new Set(['email_not_verified', 'admin_link_refused', 'email_linked_to_other_identity']);
 
-function groupsOf(profile: OidcProfile, claim: string): string[] {
-  const value = profile[claim];
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-  return typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : [];
-}
+type OidcProfile = {
+  sub: string;
+  email?: string;
+  email_verified?: unknown;
+  name?: string;
+  preferred_username?: string;
+} & Record<string, unknown>;
 
 function oidcProvider(): OAuthConfig<OidcProfile> {
   const e = env();
@@ -69,6 +75,8 @@ export function authOptions(): NextAuthOptions {
       ...(oidcEnabled() ? [oidcProvider()] : []),
     ],
     callbacks: {
+      // The sign-in page's rule (callback-url.ts): only targets that stay on this origin.
+      redirect: nextAuthRedirect,
       async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         const p = profile as OidcProfile;
@@ -76,10 +84,12 @@ export function authOptions(): NextAuthOptions {
         const result = await signInWithOidc(caller, {
           subject: p.sub,
           email: p.email ?? null,
+          // Boolean per the spec; some providers (Amazon Cognito) send the string "true".
+          emailVerified: p.email_verified === true || p.email_verified === 'true',
           name: p.name ?? p.preferred_username ?? null,
-          groups: groupsOf(p, e.OIDC_GROUPS_CLAIM),
+          groups: groupsFromClaim(p[e.OIDC_GROUPS_CLAIM]),
         });
-        if (!result.ok) return '/sign-in?error=AccessDenied';
+        if (!result.ok) return `/sign-in?error=${LINK_REFUSALS.has(result.reason) ? SSO_LINK_REFUSED_ERROR : 'AccessDenied'}`;
         user.id = result.user.id; // carried into the jwt callback below
         return true;
       },

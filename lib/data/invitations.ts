@@ -38,7 +38,9 @@ export async function acceptInvite(caller: Caller, raw: unknown): Promise<{ user
       actor: { id: userId, email: input.email },
     });
 
-  if ((await limiter.retryAfter(input.email, ip)) > 0) {
+  // Counted before the code is checked, so a parallel burst gets no more tries than the limit.
+  const attempt = await limiter.begin(input.email, ip);
+  if (!attempt.allowed) {
     await fail('rate_limited');
     throw new InputError(INVITE_THROTTLED_MESSAGE);
   }
@@ -83,10 +85,9 @@ export async function acceptInvite(caller: Caller, raw: unknown): Promise<{ user
   });
 
   if (outcome.failure) {
-    await limiter.recordFailure(input.email, ip);
     await fail(outcome.failure, outcome.userId);
     throw new InputError(INVALID_INVITE_MESSAGE);
   }
-  await limiter.clear(input.email, ip);
+  await attempt.succeeded();
   return { userId: outcome.userId };
 }

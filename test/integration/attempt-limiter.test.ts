@@ -16,29 +16,38 @@ describe('attempt limiter', () => {
       expect(await signInWithPassword(caller, { email: user.email, password: `wrong ${i}` })).toEqual({ ok: false, reason: 'invalid' });
     }
     expect(await signInWithPassword(caller, { email: user.email, password: 'the right password' })).toEqual({ ok: false, reason: 'throttled' });
-    const keys = await db.rateLimit.findMany({ where: { key: { contains: user.email } }, select: { key: true } });
-    expect(keys.map((k) => k.key)).toEqual([`signin_account:${user.email}|10.9.9.9`]);
+    const keys = await db.rateLimit.findMany({ where: { key: { contains: user.email } }, select: { key: true }, orderBy: { key: 'asc' } });
+    // The per-address counter keeps its key; the account's count across addresses is new.
+    expect(keys.map((k) => k.key)).toEqual([`signin_account:${user.email}|10.9.9.9`, `signin_all:${user.email}`]);
     // Another address may still sign in.
     const other = await signInWithPassword({ ...caller, request: { ...caller.request, ip: '10.9.9.10' } }, { email: user.email, password: 'the right password' });
     expect(other.ok).toBe(true);
   });
 
-  it('keeps separate counters per limiter name and clears a key on success', async () => {
+  it('keeps separate counters per limiter name and forgets a key\'s failures after a success', async () => {
     const a = attemptLimiter({ name: 'test_a', failuresPerKey: 2, failuresPerIp: 100, windowSeconds: 60 });
     const b = attemptLimiter({ name: 'test_b', failuresPerKey: 2, failuresPerIp: 100, windowSeconds: 60 });
-    await a.recordFailure('k', '1.1.1.1');
-    await a.recordFailure('k', '1.1.1.1');
-    expect(await a.retryAfter('k', '1.1.1.1')).toBeGreaterThan(0);
-    expect(await b.retryAfter('k', '1.1.1.1')).toBe(0);
-    expect(await a.retryAfter('k', '2.2.2.2')).toBe(0);
-    await a.clear('k', '1.1.1.1');
-    expect(await a.retryAfter('k', '1.1.1.1')).toBe(0);
+    expect((await a.begin('k', '1.1.1.1')).allowed).toBe(true);
+    expect((await a.begin('k', '1.1.1.1')).allowed).toBe(true);
+    expect(await a.begin('k', '1.1.1.1')).toMatchObject({ allowed: false, limit: 'address', retryAfter: expect.any(Number) });
+    expect((await b.begin('k', '1.1.1.1')).allowed).toBe(true);
+    expect((await a.begin('k', '2.2.2.2')).allowed).toBe(true);
+    // A success on another key from the same address leaves this key's failures alone, and
+    // a success on this key (from an address it is not blocked on) clears only that address.
+    const fresh = await a.begin('other', '1.1.1.1');
+    if (fresh.allowed) await fresh.succeeded();
+    expect((await a.begin('k', '1.1.1.1')).allowed).toBe(false);
+    const ok = await a.begin('k2', '3.3.3.3');
+    expect(ok.allowed).toBe(true);
+    if (ok.allowed) await ok.succeeded();
+    expect((await a.begin('k2', '3.3.3.3')).allowed).toBe(true);
+    expect((await a.begin('k2', '3.3.3.3')).allowed).toBe(true);
   });
 
   it('blocks an address after its total failures across keys', async () => {
     const limiter = attemptLimiter({ name: 'test_ip', failuresPerKey: 100, failuresPerIp: 3, windowSeconds: 60 });
-    for (const key of ['a', 'b', 'c']) await limiter.recordFailure(key, '3.3.3.3');
-    expect(await limiter.retryAfter('d', '3.3.3.3')).toBeGreaterThan(0);
-    expect(await limiter.retryAfter('d', '4.4.4.4')).toBe(0);
+    for (const key of ['a', 'b', 'c']) expect((await limiter.begin(key, '3.3.3.3')).allowed).toBe(true);
+    expect(await limiter.begin('d', '3.3.3.3')).toMatchObject({ allowed: false, limit: 'address' });
+    expect((await limiter.begin('d', '4.4.4.4')).allowed).toBe(true);
   });
 });

@@ -83,9 +83,9 @@ describe('OIDC sign-in', () => {
   it('creates the account with the role its groups map to, and follows group changes', async () => {
     const subject = randomUUID();
     const email = `${subject.slice(0, 8)}@sso.example.test`;
-    const first = await signInWithOidc(anonymous(), { subject, email, name: 'Sam SSO', groups: ['sec-engineers'] });
+    const first = await signInWithOidc(anonymous(), { subject, email, emailVerified: true, name: 'Sam SSO', groups: ['sec-engineers'] });
     expect(first).toMatchObject({ ok: true, user: { role: 'engineer', email } });
-    const again = await signInWithOidc(anonymous(), { subject, email, name: 'Sam SSO', groups: ['sec-auditors'] });
+    const again = await signInWithOidc(anonymous(), { subject, email, emailVerified: true, name: 'Sam SSO', groups: ['sec-auditors'] });
     expect(again).toMatchObject({ ok: true, user: { role: 'auditor' } });
     expect(await db.user.count({ where: { oidcSubject: subject } })).toBe(1);
     const change = await db.auditEvent.findFirst({ where: { actorEmail: email, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
@@ -94,36 +94,71 @@ describe('OIDC sign-in', () => {
 
   it('refuses identities whose groups map to no role, and disabled accounts', async () => {
     const subject = randomUUID();
-    const refused = await signInWithOidc(anonymous(), { subject, email: `${subject}@sso.example.test`, name: null, groups: ['everyone'] });
+    const refused = await signInWithOidc(anonymous(), { subject, email: `${subject}@sso.example.test`, emailVerified: true, name: null, groups: ['everyone'] });
     expect(refused).toEqual({ ok: false, reason: 'no_role_for_groups' });
     expect(await db.user.count({ where: { oidcSubject: subject } })).toBe(0);
 
     const existing = await seedUser('viewer');
     await db.user.update({ where: { id: existing.id }, data: { status: 'disabled' } });
-    const disabled = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, name: null, groups: ['sec-engineers'] });
+    const disabled = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
     expect(disabled).toEqual({ ok: false, reason: 'account_disabled' });
   });
 
   it('links an admin-created account by email once, and refuses a second identity for it', async () => {
     const existing = await seedUser('viewer');
     const subject = randomUUID();
-    expect(await signInWithOidc(anonymous(), { subject, email: existing.email, name: null, groups: ['sec-engineers'] })).toMatchObject({
+    expect(await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] })).toMatchObject({
       ok: true,
       user: { id: existing.id },
     });
-    const other = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, name: null, groups: ['sec-engineers'] });
+    const other = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
     expect(other).toEqual({ ok: false, reason: 'email_linked_to_other_identity' });
   });
 
   it('never demotes the last active administrator through a group change', async () => {
     const admin = await seedUser('admin');
-    await db.user.updateMany({ where: { role: 'admin', id: { not: admin.id } }, data: { status: 'disabled' } });
     const subject = randomUUID();
-    const kept = await signInWithOidc(anonymous(), { subject, email: admin.email, name: null, groups: ['sec-engineers'] });
+    // Linked to the identity beforehand (by hand: admin accounts are never linked automatically).
+    await db.user.update({ where: { id: admin.id }, data: { oidcSubject: subject } });
+    await db.user.updateMany({ where: { role: 'admin', id: { not: admin.id } }, data: { status: 'disabled' } });
+    const identity = { subject, email: admin.email, emailVerified: true, name: null, groups: ['sec-engineers'] };
+    const kept = await signInWithOidc(anonymous(), identity);
     expect(kept).toMatchObject({ ok: true, user: { role: 'admin' } });
 
     await seedUser('admin');
-    const demoted = await signInWithOidc(anonymous(), { subject, email: admin.email, name: null, groups: ['sec-engineers'] });
+    const demoted = await signInWithOidc(anonymous(), identity);
     expect(demoted).toMatchObject({ ok: true, user: { role: 'engineer' } });
+  });
+
+  it('links an existing account by email only when the provider verified the email', async () => {
+    const existing = await seedUser('viewer');
+    const subject = randomUUID();
+    const unverified = await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: false, name: null, groups: ['sec-engineers'] });
+    expect(unverified).toEqual({ ok: false, reason: 'email_not_verified' });
+    expect(await db.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ oidcSubject: null, role: 'viewer' });
+    expect(await db.user.count({ where: { oidcSubject: subject } })).toBe(0);
+    const refused = await db.auditEvent.findFirst({ where: { actorEmail: existing.email, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
+    expect(refused).toMatchObject({ outcome: 'failed', targetId: existing.id, detail: { method: 'oidc', reason: 'email_not_verified' } });
+
+    const verified = await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
+    expect(verified).toMatchObject({ ok: true, user: { id: existing.id, role: 'engineer' } });
+    const linked = await db.auditEvent.findFirst({ where: { actorEmail: existing.email, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
+    expect(linked).toMatchObject({ outcome: 'success', detail: { method: 'oidc', created: false, linked: true } });
+  });
+
+  it('never links an administrator account automatically, not even the last one, whatever the groups', async () => {
+    const admin = await seedUser('admin');
+    await db.user.updateMany({ where: { role: 'admin', id: { not: admin.id } }, data: { status: 'disabled' } });
+    // The last-admin guard used to keep this identity an administrator although its groups say engineer.
+    for (const groups of [['sec-engineers'], ['everyone', 'sec-auditors']]) {
+      const result = await signInWithOidc(anonymous(), { subject: randomUUID(), email: admin.email, emailVerified: true, name: null, groups });
+      expect(result).toEqual({ ok: false, reason: 'admin_link_refused' });
+    }
+    expect(await db.user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ oidcSubject: null, role: 'admin', status: 'active' });
+    const refused = await db.auditEvent.findMany({ where: { actorEmail: admin.email, action: 'auth.sign_in' } });
+    expect(refused.map((e) => [e.outcome, (e.detail as { reason?: string }).reason])).toEqual([
+      ['failed', 'admin_link_refused'],
+      ['failed', 'admin_link_refused'],
+    ]);
   });
 });

@@ -26,7 +26,7 @@ describe('teams from identity-provider groups', () => {
     const subject = randomUUID();
     const email = `${subject.slice(0, 8)}@sso.example.test`;
 
-    const first = await signInWithOidc(anonymous(), { subject, email, name: 'Sam', groups: ['eng', 'payments-eng', 'ops'] });
+    const first = await signInWithOidc(anonymous(), { subject, email, emailVerified: true, name: 'Sam', groups: ['eng', 'payments-eng', 'ops'] });
     if (!first.ok) throw new Error(first.reason);
     const userId = first.user.id;
     expect(await teamsOf(userId)).toEqual(['OIDC Ops (oidc)', 'OIDC Payments (oidc)']);
@@ -34,7 +34,7 @@ describe('teams from identity-provider groups', () => {
     expect(signIn?.detail).toMatchObject({ teamsAdded: 'OIDC Ops, OIDC Payments', unknownTeams: 'OIDC Missing' });
 
     await db.teamMember.create({ data: { teamId: handMade.id, userId } }); // an admin's, by hand
-    await signInWithOidc(anonymous(), { subject, email, name: 'Sam', groups: ['eng', 'payments-eng'] });
+    await signInWithOidc(anonymous(), { subject, email, emailVerified: true, name: 'Sam', groups: ['eng', 'payments-eng'] });
     expect(await teamsOf(userId)).toEqual(['OIDC Payments (oidc)', `${handMade.name} (manual)`].sort());
     const second = await db.auditEvent.findFirst({ where: { actorId: userId, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
     expect(second?.detail).toMatchObject({ teamsRemoved: 'OIDC Ops' });
@@ -42,7 +42,7 @@ describe('teams from identity-provider groups', () => {
     // A membership an admin made by hand is never turned into a group one, nor removed.
     await db.teamMember.deleteMany({ where: { userId, teamId: payments.id } });
     await db.teamMember.create({ data: { teamId: payments.id, userId } });
-    await signInWithOidc(anonymous(), { subject, email, name: 'Sam', groups: ['eng'] });
+    await signInWithOidc(anonymous(), { subject, email, emailVerified: true, name: 'Sam', groups: ['eng'] });
     expect(await teamsOf(userId)).toEqual(['OIDC Payments (manual)', `${handMade.name} (manual)`].sort());
   });
 });

@@ -1,15 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { sameOriginPath } from '@/lib/auth/callback-url';
 import { getCaller } from '@/lib/auth/session';
 import { isSetupOpen } from '@/lib/data/setup';
 import { env, oidcEnabled } from '@/lib/env';
+import { publicBaseUrl } from '@/lib/public-url';
 import { SignInForm } from './sign-in-client';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
 const ERRORS: Record<string, string> = {
   AccessDenied: 'Your single sign-on account is not allowed in here. Ask an administrator to check your groups.',
+  SsoLinkRefused:
+    'An account with your email already exists, and single sign-on cannot take it over on its own. Ask an administrator to link it.',
   TooManyAttempts: 'Too many failed attempts. Wait 15 minutes, then try again.',
   SessionRequired: 'Sign in to continue.',
 };
@@ -17,7 +21,7 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const [caller, setupOpen] = await Promise.all([getCaller(), isSetupOpen()]);
-  const next = params.callbackUrl?.startsWith('/') && !params.callbackUrl.startsWith('//') ? params.callbackUrl : '/inventory';
+  const next = sameOriginPath(params.callbackUrl, await publicBaseUrl()) ?? '/inventory';
   if (caller.user) redirect(next);
   return (
     <>

@@ -2,6 +2,7 @@
 // an evidence bundle and answers the result as JSON (permission audit.read). The body is
 // read with a byte limit and never stored.
 import type { NextRequest } from 'next/server';
+import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
 import { authorizeBundleVerification, MAX_BUNDLE_UPLOAD_BYTES, verifyUploadedBundle } from '@/lib/data/bundle-verification';
 import { ForbiddenError } from '@/lib/errors';
@@ -25,6 +26,8 @@ async function readLimited(request: NextRequest, limit: number): Promise<Buffer 
 }
 
 export async function POST(request: NextRequest) {
+  const refused = await refuseCrossSite(request);
+  if (refused) return refused;
   const caller = await getCaller();
   try {
     await authorizeBundleVerification(caller);

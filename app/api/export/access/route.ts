@@ -3,6 +3,7 @@
 // JSON Lines download (permission audit.export; the export is audited; a malformed
 // filter is a 400 naming it).
 import type { NextRequest } from 'next/server';
+import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
 import { accessEventsSource } from '@/lib/data/access-export';
 import { exportRows } from '@/lib/data/exports';
@@ -12,6 +13,8 @@ import { parseAccessExportQuery } from '@/lib/validation/access-export';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
+  const refused = await refuseCrossSite(request);
+  if (refused) return refused;
   const caller = await getCaller();
   const params = queryParams(request);
   const format = params.format === 'jsonl' ? 'jsonl' : 'csv';

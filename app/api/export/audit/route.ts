@@ -1,6 +1,7 @@
 // GET /api/export/audit?format=csv|jsonl&<audit trail filters>: the matching audit events
 // as a streamed CSV or JSON Lines download (permission audit.export; the export is audited).
 import type { NextRequest } from 'next/server';
+import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
 import { auditEventsSource } from '@/lib/data/audit-export';
 import { exportRows } from '@/lib/data/exports';
@@ -10,6 +11,8 @@ import { parseAuditListQuery } from '@/lib/validation/audit-list';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
+  const refused = await refuseCrossSite(request);
+  if (refused) return refused;
   const caller = await getCaller();
   const params = queryParams(request);
   // The whole match is exported: a page cursor from a copied audit URL does not apply.

@@ -1,6 +1,7 @@
 // GET /api/export/inventory?<inventory list filters>: the matching secrets as a CSV
 // download, streamed in keyset batches. Denials are JSON 401/403 (audited by authorize).
 import type { NextRequest } from 'next/server';
+import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
 import { EXPORT_HEADER } from '@/lib/csv/inventory-columns';
 import { csvStream } from '@/lib/csv/write';
@@ -11,6 +12,8 @@ import { parseSecretListQuery } from '@/lib/validation/secret-list';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
+  const refused = await refuseCrossSite(request);
+  if (refused) return refused;
   const caller = await getCaller();
   const params: Record<string, string> = {};
   for (const [k, v] of request.nextUrl.searchParams) params[k] ??= v;
