@@ -58,7 +58,8 @@ export function SignInForm({
     return (
       <div className="space-y-6">
         {error && <Alert>{error}</Alert>}
-        <form onSubmit={onSubmitCode} className="space-y-4" noValidate>
+        {/* Keyed: without it React would reuse the email input (and the typed email) for the code. */}
+        <form key="code" onSubmit={onSubmitCode} className="space-y-4" noValidate>
           <TextField
             label="Authentication code"
             name="code"
