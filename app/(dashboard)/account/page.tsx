@@ -61,15 +61,20 @@ export default async function AccountPage() {
             <tbody className="divide-y divide-slate-100">
               {sessions.map((s) => (
                 <Tr key={s.id}>
-                  <Td className="max-w-72 truncate text-slate-700" title={s.userAgent ?? undefined}>
-                    {s.userAgent ?? 'Unknown'}
-                    {s.current && (
-                      <Badge tone="blue" className="ml-2">
-                        This browser
-                      </Badge>
-                    )}
+                  <Td className="max-w-80 text-slate-700">
+                    {/* The badge first: a long user agent is cut short, the badge never. */}
+                    <div className="flex items-center gap-2">
+                      {s.current && (
+                        <Badge tone="blue" className="shrink-0">
+                          This browser
+                        </Badge>
+                      )}
+                      <span className="truncate" title={s.userAgent ?? undefined}>
+                        {s.userAgent ?? 'Unknown'}
+                      </span>
+                    </div>
                   </Td>
-                  <Td className="font-mono text-xs text-slate-700">{s.ip ?? '—'}</Td>
+                  <Td className="font-mono text-slate-700">{s.ip ?? '—'}</Td>
                   <Td className="whitespace-nowrap text-slate-700">{formatDateTime(s.createdAt)}</Td>
                   <Td className="whitespace-nowrap text-slate-700">{formatDateTime(s.lastSeenAt)}</Td>
                 </Tr>
