@@ -34,6 +34,7 @@
 // segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
 // lacking the permission 403, a permitted role 200.
 import { createHash, randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
 import { LocalStore } from '../lib/providers/local-store';
@@ -72,6 +73,8 @@ type Seeder = {
   connection: (kind?: 'aws' | 'gcp' | 'local') => ReturnType<typeof insertConnection>;
   /** A notification channel posting to a loopback port nothing listens on. */
   channel: () => ReturnType<typeof insertChannel>;
+  /** The worker's signed-in session of a role (the one the control call runs as). */
+  session: (role: Role) => Promise<SignedIn>;
 };
 
 type ActionRow = {
@@ -90,12 +93,20 @@ type ActionRow = {
    * control checks the permitted result instead of a changed snapshot.
    */
   reads?: (result: unknown) => void;
+  /**
+   * For actions whose permitted call would change how later rows run (ending the shared
+   * sessions, requiring a second factor): puts things back after each test of the row.
+   */
+  restore?: (db: Db) => Promise<void>;
 };
 
 const tables =
   (...names: string[]) =>
   (db: Db) =>
     snapshotTables(db, names);
+
+/** The user confirmTotpAction's row enrols (the worker's admin session), for its restore. */
+let enrollingUserId: string | undefined;
 
 // ---------------------------------------------------------------------------------
 // One row per server action in the build.
@@ -316,6 +327,68 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async (seed) => [(await seed.user('viewer')).id],
     snapshot: tables('users'),
   },
+  // Session and second-factor administration (same file). Snapshots read revoked_at
+  // only: a refused caller's own request may move its session's last-seen time.
+  endUserSessionsAction: {
+    permission: 'admin.users',
+    args: async (seed) => {
+      const user = await seed.user('viewer');
+      await seed.db.query(`INSERT INTO user_sessions (id, user_id, expires_at) VALUES (gen_random_uuid(), $1, now() + interval '1 hour')`, [user.id]);
+      return [user.id];
+    },
+    snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM user_sessions ORDER BY id')).rows,
+  },
+  resetSecondFactorAction: {
+    permission: 'admin.users',
+    args: async (seed) => {
+      const user = await seed.user('viewer');
+      await seed.db.query(`UPDATE users SET totp_secret_enc = 'v1.a.b.c', totp_enabled_at = now() WHERE id = $1`, [user.id]);
+      return [user.id];
+    },
+    snapshot: tables('users', 'recovery_codes'),
+  },
+  // Flips off -> everyone, which would hold every later password session at enrolment.
+  setMfaRequirementAction: {
+    permission: 'admin.users',
+    args: async ({ db }) => {
+      const { rows } = await db.query<{ mfa_required: string }>('SELECT mfa_required FROM auth_settings WHERE id = 1');
+      return [{ mfaRequired: rows[0]?.mfa_required === 'everyone' ? 'off' : 'everyone' }];
+    },
+    snapshot: tables('auth_settings'),
+    restore: async (db) => void (await db.query(`DELETE FROM auth_settings`)),
+  },
+
+  // One's own account (app/(dashboard)/account/actions.ts, app/(auth)/two-factor/actions.ts):
+  // every role may, so only signed-out callers are refused.
+  // Ends every session of the caller, the worker's shared one included: restored after.
+  signOutEverywhereAction: {
+    permission: 'account.self',
+    args: () => [],
+    snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM user_sessions ORDER BY id')).rows,
+    restore: async (db) =>
+      void (await db.query(`UPDATE user_sessions SET revoked_at = NULL, revoked_reason = NULL WHERE revoked_reason = 'sign_out_everywhere'`)),
+  },
+  // The control enrols the shared admin session's user, with a code computed from the
+  // secret its enrolment page shows; restored after.
+  confirmTotpAction: {
+    permission: 'account.self',
+    args: async (seed) => {
+      const admin = await seed.session('admin');
+      enrollingUserId = admin.user.id;
+      const page = await (await admin.request.get('/two-factor')).text();
+      const secret = /data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</.exec(page)?.[1]?.replaceAll(' ', '');
+      if (!secret) throw new Error('the enrolment page showed no secret');
+      return [{ code: await generate({ secret }) }];
+    },
+    snapshot: tables('users', 'recovery_codes'),
+    restore: async (db) => {
+      await db.query(
+        `UPDATE users SET totp_secret_enc = NULL, totp_pending_secret_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`,
+        [enrollingUserId],
+      );
+      await db.query('DELETE FROM recovery_codes WHERE user_id = $1', [enrollingUserId]);
+    },
+  },
 
   // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
   addTeamMemberAction: {
@@ -518,7 +591,7 @@ test.describe('the table covers the build', () => {
 });
 
 /** The seeder; with `memberId`, that user is put in every team it creates (team-scoped controls). */
-function seederFor(db: Db, e2e: E2EState, memberId?: string): Seeder {
+function seederFor(db: Db, e2e: E2EState, session: Seeder['session'], memberId?: string): Seeder {
   const insertTeamOf = async (db: Db) => {
     const team = await insertTeam(db);
     if (memberId) await insertTeamMember(db, team.id, memberId);
@@ -527,6 +600,7 @@ function seederFor(db: Db, e2e: E2EState, memberId?: string): Seeder {
   return {
     db,
     e2e,
+    session,
     team: () => insertTeamOf(db),
     system: async (ownerTeamId) => insertSystem(db, ownerTeamId ?? (await insertTeamOf(db)).id),
     secret: async (options = {}) =>
@@ -552,12 +626,14 @@ for (const action of ACTION_MANIFEST) {
   if (!row) continue; // reported by the coverage test above
   test.describe(`server action ${action.exportedName} (${row.permission})`, () => {
     const permission = row.permission;
+    const restore = row.restore;
+    if (restore) test.afterEach(async ({ db }) => restore(db));
     if (permission !== 'public') {
       // The control: the same call by a permitted role works and changes the snapshot,
       // so the refusals below are refusals and not bad arguments or a blind snapshot.
       test('succeeds for a permitted role with the same arguments', async ({ db, e2e, sessionAs }) => {
         const role = ROLES.find((r) => can(r, permission))!;
-        const args = await row.args(seederFor(db, e2e));
+        const args = await row.args(seederFor(db, e2e, sessionAs));
         const before = await row.snapshot(db);
         const outcome = await callServerAction((await sessionAs(role)).request, e2e.baseURL, action, args);
         expect(outcome.result, `as ${role}; body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
@@ -575,7 +651,7 @@ for (const action of ACTION_MANIFEST) {
         auditEvents,
         auditMark,
       }) => {
-        const args = await row.args(seederFor(db, e2e));
+        const args = await row.args(seederFor(db, e2e, sessionAs));
         const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
         const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
         const before = await row.snapshot(db);
@@ -616,9 +692,9 @@ for (const action of ACTION_MANIFEST) {
   if (!row?.teamScoped || row.permission === 'public') continue;
   const permission = row.permission;
   test.describe(`server action ${action.exportedName} (team-scoped ${permission})`, () => {
-    test('succeeds for an engineer of the owning team', async ({ db, e2e, signedInContext }) => {
+    test('succeeds for an engineer of the owning team', async ({ db, e2e, signedInContext, sessionAs }) => {
       const member = await signedInContext('engineer');
-      const args = await row.args(seederFor(db, e2e, member.user.id));
+      const args = await row.args(seederFor(db, e2e, sessionAs, member.user.id));
       const before = await row.snapshot(db);
       const outcome = await callServerAction(member.request, e2e.baseURL, action, args);
       expect(outcome.result, `body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
@@ -626,10 +702,10 @@ for (const action of ACTION_MANIFEST) {
       else expect(await row.snapshot(db), 'the permitted call changed nothing the snapshot sees').not.toEqual(before);
     });
 
-    test('refuses an engineer of another team', async ({ db, e2e, signedInContext, auditEvents, auditMark }) => {
+    test('refuses an engineer of another team', async ({ db, e2e, signedInContext, sessionAs, auditEvents, auditMark }) => {
       const outsider = await signedInContext('engineer');
       await insertTeamMember(db, (await insertTeam(db)).id, outsider.user.id); // in a team, just not the owning one
-      const args = await row.args(seederFor(db, e2e));
+      const args = await row.args(seederFor(db, e2e, sessionAs));
       const before = await row.snapshot(db);
       const mark = await auditMark();
       const outcome = await callServerAction(outsider.request, e2e.baseURL, action, args);

@@ -38,6 +38,7 @@ test('an engineer signs in through the identity provider; the account is created
   expect(session.user?.id).toBe(rows[0].id);
   expect(await auditEvents({ afterId: mark })).toMatchObject([
     { action: 'auth.sign_in', outcome: 'success', actorId: rows[0].id, actorEmail: account.email, detail: { method: 'oidc', created: true } },
+    { action: 'auth.session_start', outcome: 'success', actorId: rows[0].id, targetType: 'session', detail: { method: 'oidc' } },
   ]);
 });
 

@@ -23,6 +23,7 @@ test('a local account signs in with the form, and the sign-in is audited', async
   const events = await auditEvents({ afterId: mark });
   expect(events).toMatchObject([
     { action: 'auth.sign_in', outcome: 'success', actorId: user.id, actorEmail: user.email, targetId: user.id, detail: { method: 'password' } },
+    { action: 'auth.session_start', outcome: 'success', actorId: user.id, targetType: 'session', detail: { method: 'password' } },
   ]);
   expect(JSON.stringify(events)).not.toContain(user.password);
   const { rows } = await db.query('SELECT last_sign_in_at FROM users WHERE id = $1', [user.id]);
@@ -80,7 +81,9 @@ test('signing out ends the session: protected pages send you back to sign-in', a
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
+  // The server-side session ends first, then the sign-out itself is recorded.
   expect(await auditEvents({ afterId: mark })).toMatchObject([
+    { action: 'auth.session_end', outcome: 'success', targetType: 'session', detail: { reason: 'sign_out', userId: user.id } },
     { action: 'auth.sign_out', outcome: 'success', actorId: user.id, actorEmail: user.email, targetId: user.id },
   ]);
 });

@@ -14,8 +14,11 @@ export type ActionResult<T extends Record<string, Scalar> = Record<never, never>
 
 export async function runAction<T extends Record<string, Scalar>>(
   work: (caller: Caller) => Promise<T>,
+  // The second-factor enrolment actions pass getEnrolmentCaller: the one place a session
+  // still held to enrolment counts as signed in.
+  resolveCaller: () => Promise<Caller> = getCaller,
 ): Promise<ActionResult<T>> {
-  const caller = await getCaller();
+  const caller = await resolveCaller();
   try {
     return { ok: true, ...(await work(caller)) };
   } catch (error) {

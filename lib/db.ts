@@ -16,7 +16,7 @@ function create() {
     adapter: new PrismaPg(pool),
     // access_events.seq (a bigint) only orders and pins exports, in their own SQL;
     // omitted so access-event rows stay plain JSON-serialisable objects.
-    omit: { user: { passwordHash: true, inviteCodeHash: true }, accessEvent: { seq: true } },
+    omit: { user: { passwordHash: true, inviteCodeHash: true, totpSecretEnc: true, totpPendingSecretEnc: true }, accessEvent: { seq: true } },
   });
   return { pool, client };
 }

@@ -13,6 +13,8 @@ const ZEnv = z.object({
   NEXTAUTH_URL: optionalString,
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters'),
   SESSION_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  // A session unused for this long ends (server-side, lib/auth/sessions.ts), whatever its max age.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
   // OIDC single sign-on: enabled when issuer, client id and client secret are all set.
   OIDC_ISSUER: optionalString,
   OIDC_CLIENT_ID: optionalString,

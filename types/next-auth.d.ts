@@ -10,5 +10,7 @@ declare module 'next-auth' {
 declare module 'next-auth/jwt' {
   interface JWT {
     uid?: string;
+    /** user_sessions.id: the server-side session this token stands for. */
+    sid?: string;
   }
 }

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { Nav, type NavItem } from '@/components/layout/nav';
 import { SignOutButton } from '@/components/layout/sign-out-button';
 import { can, ROLE_LABELS, type Permission } from '@/lib/auth/permissions';
@@ -39,6 +40,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {user.name}
           </p>
           <p className="text-xs text-slate-400">{ROLE_LABELS[user.role]}</p>
+          <Link href="/account" className="block text-xs font-medium text-slate-300 underline hover:text-white">
+            Account security
+          </Link>
           <SignOutButton />
         </div>
       </aside>

@@ -2,12 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HealthChart } from '@/components/rotation/health-chart';
 import { BUCKET_LABELS } from '@/components/rotation/labels';
+import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { healthSeries, rotationCounts } from '@/lib/data/rotation-views';
+import { adminsWithoutSecondFactor } from '@/lib/data/user-security';
 import { DEFAULT_SOON_DAYS, rotationHref, type RotationBucket } from '@/lib/validation/rotation-list';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -32,15 +34,29 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
   const rangeParam = Number((await searchParams).range);
   const range = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : DEFAULT_RANGE;
   const clock = appClock();
-  const [counts, series] = await Promise.all([
+  const [counts, series, unprotectedAdmins] = await Promise.all([
     rotationCounts(caller, {}, { soonDays: DEFAULT_SOON_DAYS, clock }),
     healthSeries(caller, range, clock),
+    adminsWithoutSecondFactor(caller),
   ]);
   const today = clock.now().toISOString().slice(0, 10);
 
   return (
     <>
       <PageHeader title="Overview" description="Where rotation stands across every secret in use." />
+
+      {unprotectedAdmins ? (
+        <div className="mb-6">
+          <Alert>
+            {unprotectedAdmins === 1 ? 'An administrator signs in' : `${unprotectedAdmins} administrators sign in`} with a password and no
+            second factor.{' '}
+            <Link className="font-medium underline" href="/settings/users?role=admin">
+              Review administrators
+            </Link>{' '}
+            or <Link className="font-medium underline" href="/account">set up yours</Link>.
+          </Alert>
+        </div>
+      ) : null}
 
       <section aria-labelledby="rotation-counts" className="mb-6">
         <h2 id="rotation-counts" className="sr-only">

@@ -7,14 +7,17 @@ import { db } from '@/lib/db';
 import { ZSignIn } from '@/lib/validation/user';
 import type { Caller, SessionUser } from './caller';
 import { verifyPassword } from './password';
+import { checkSecondFactor } from './second-factor';
 import { beginSignInAttempt } from './sign-in-limiter';
 
-export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'throttled' };
+export type SignInResult =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: 'invalid' | 'throttled' | 'mfa_required' | 'mfa_invalid' };
 
 export async function signInWithPassword(caller: Caller, raw: unknown): Promise<SignInResult> {
   const parsed = ZSignIn.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
   const ip = caller.request.ip;
   const fail = async (reason: string, actorId: string | null = null, extra: Record<string, string> = {}) => {
     await recordAudit(db, caller, {
@@ -46,6 +49,10 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
 
   await attempt.succeeded();
   const user: SessionUser = { id: account.id, email: account.email, name: account.name, role: account.role };
+  const secondFactor = await checkSecondFactor(caller, user, code);
+  if (secondFactor !== 'ok') {
+    return { ok: false, reason: secondFactor === 'required' ? 'mfa_required' : secondFactor === 'throttled' ? 'throttled' : 'mfa_invalid' };
+  }
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     await recordAudit(tx, caller, {

@@ -1,7 +1,7 @@
 // next-auth configuration: local accounts (Credentials) and optional OIDC single
-// sign-on. The session token carries only the user id; role and status are read from
-// the database on every request (lib/auth/session.ts), so a role change or a disabled
-// account takes effect at once.
+// sign-on. The session token carries only the user id and a server-side session id;
+// the session's row, role and status are read from the database on every request
+// (lib/auth/session.ts), so revocation, a role change or a disabled account take effect at once.
 import 'server-only';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
@@ -15,10 +15,14 @@ import { signInWithPassword } from './local-sign-in';
 import { signInWithOidc } from './oidc';
 import { currentRequestMeta } from './request-meta';
 import { groupsFromClaim } from './role-mapping';
+import { endSession, liveSession, startSession } from './sessions';
 
 export const OIDC_PROVIDER_ID = 'oidc';
 /** Error code the sign-in page turns into "too many attempts". */
 export const THROTTLED_ERROR = 'TooManyAttempts';
+/** The password was right; the account has a second factor: ask for its code. */
+export const MFA_REQUIRED_ERROR = 'MfaRequired';
+export const MFA_INVALID_ERROR = 'MfaInvalid';
 
 /** Sign-in page error for an SSO identity refused because it may not take over an existing account. */
 export const SSO_LINK_REFUSED_ERROR = 'SsoLinkRefused';
@@ -63,12 +67,14 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         id: 'credentials',
         name: 'Email and password',
-        credentials: { email: { type: 'email' }, password: { type: 'password' } },
+        credentials: { email: { type: 'email' }, password: { type: 'password' }, code: { type: 'text' } },
         async authorize(credentials) {
           const caller = callerFor(null, await currentRequestMeta());
           const result = await signInWithPassword(caller, credentials);
           if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
           if (result.reason === 'throttled') throw new Error(THROTTLED_ERROR);
+          if (result.reason === 'mfa_required') throw new Error(MFA_REQUIRED_ERROR);
+          if (result.reason === 'mfa_invalid') throw new Error(MFA_INVALID_ERROR);
           return null;
         },
       }),
@@ -93,8 +99,17 @@ export function authOptions(): NextAuthOptions {
         user.id = result.user.id; // carried into the jwt callback below
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.id) token.uid = user.id;
+      async jwt({ token, user, account }) {
+        if (user?.id) {
+          // A sign-in that just succeeded: open its server-side session.
+          const caller = callerFor(null, await currentRequestMeta());
+          token.uid = user.id;
+          token.sid = await startSession(caller, user.id, account?.provider === OIDC_PROVIDER_ID ? 'oidc' : 'password');
+          return token;
+        }
+        // Any later read (/api/auth/session): a session ended server-side is not renewed;
+        // throwing makes next-auth clear the cookie.
+        if (!token.uid || !token.sid || !(await liveSession(token.sid, token.uid))) throw new Error('SessionEnded');
         return token;
       },
       async session({ session, token }) {
@@ -106,6 +121,7 @@ export function authOptions(): NextAuthOptions {
         if (!token?.uid) return;
         const user = await db.user.findUnique({ where: { id: token.uid }, select: { id: true, email: true, role: true } });
         const caller = callerFor(null, await currentRequestMeta());
+        if (token.sid) await endSession(caller, token.sid, 'sign_out');
         await recordAudit(db, caller, {
           action: 'auth.sign_out',
           targetType: 'user',

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'admin.policies', // rotation defaults per classification
   'admin.notifications', // webhook channels and their delivery history
   'admin.retention', // the audit trail's retention period (what audit:purge may remove)
+  'account.self', // one's own sessions and second factor (every role)
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -23,7 +24,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ['admin', 'engineer', 'viewer', 'auditor'] as const satisfies readonly Role[];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: ['secrets.read', 'inventory.export'],
+  viewer: ['secrets.read', 'inventory.export', 'account.self'],
   engineer: [
     'secrets.read',
     'secrets.write',
@@ -32,8 +33,9 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'catalog.write',
     'inventory.import',
     'inventory.export',
+    'account.self',
   ],
-  auditor: ['secrets.read', 'inventory.export', 'audit.read', 'audit.export'],
+  auditor: ['secrets.read', 'inventory.export', 'audit.read', 'audit.export', 'account.self'],
   admin: PERMISSIONS,
 };
 

@@ -1,4 +1,4 @@
-// Reads the signed-in user's id straight from next-auth's encrypted session cookie.
+// Reads the signed-in user's id and session id straight from next-auth's encrypted session cookie.
 // getServerSession() would build next-auth's whole request handler on every page render
 // to arrive at the same decode; this does only the decode (same cookie name, same key
 // derivation, same expiry check), which matters on the busiest pages.
@@ -13,7 +13,10 @@ function sessionCookieName(): string {
   return `${secure ? '__Secure-' : ''}next-auth.session-token`;
 }
 
-export async function sessionUserId(): Promise<string | null> {
+export type SessionToken = { userId: string; sessionId: string };
+
+/** The ids in the session cookie; whether that session is still live is sessions.ts's call. */
+export async function sessionToken(): Promise<SessionToken | null> {
   const name = sessionCookieName();
   const jar = await cookies();
   // next-auth splits tokens over 4 kB into name.0, name.1, ...; ours are small, but honour it.
@@ -27,7 +30,8 @@ export async function sessionUserId(): Promise<string | null> {
   if (!token) return null;
   try {
     const payload = await decode({ token, secret: env().NEXTAUTH_SECRET });
-    return typeof payload?.uid === 'string' ? payload.uid : null;
+    // Tokens from before server-side sessions carry no sid: they are refused.
+    return typeof payload?.uid === 'string' && typeof payload.sid === 'string' ? { userId: payload.uid, sessionId: payload.sid } : null;
   } catch {
     return null; // expired, tampered with, or signed with another secret
   }

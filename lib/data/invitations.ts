@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/record';
 import { attemptLimiter } from '@/lib/auth/attempt-limiter';
 import type { Caller } from '@/lib/auth/caller';
+import { endUserSessions } from '@/lib/auth/sessions';
 import { hashPassword } from '@/lib/auth/password';
 import { db } from '@/lib/db';
 import { InputError } from '@/lib/errors';
@@ -74,6 +75,8 @@ export async function acceptInvite(caller: Caller, raw: unknown): Promise<{ user
       where: { id: account.id },
       data: { passwordHash, inviteCodeHash: null, inviteExpires: null },
     });
+    // A new password (a reset) ends every session made with the old one.
+    await endUserSessions(tx, caller, account.id, 'password_reset');
     await recordAudit(tx, caller, {
       action: 'user.invite_accept',
       targetType: 'user',

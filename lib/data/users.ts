@@ -9,6 +9,7 @@ import { Prisma } from '@/generated/prisma/client';
 import type { Role, UserStatus } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
+import { endUserSessions } from '@/lib/auth/sessions';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
@@ -35,6 +36,8 @@ export type UserListItem = {
   hasPassword: boolean;
   /** Signed in through SSO at least once (linked to an identity-provider subject). */
   ssoLinked: boolean;
+  /** A TOTP second factor is set up. */
+  mfaEnabled: boolean;
   invite: InviteState;
   inviteExpires: string | null;
   lastSignInAt: string | null;
@@ -64,6 +67,7 @@ type ListRow = {
   status: UserStatus;
   has_password: boolean;
   sso_linked: boolean;
+  mfa_enabled: boolean;
   has_invite: boolean;
   invite_expires: Date | null;
   last_sign_in_at: Date | null;
@@ -91,6 +95,7 @@ export async function listUsers(caller: Caller, query: TUserListQuery): Promise<
       SELECT u.id, u.email, u.name, u.role, u.status,
              u.password_hash IS NOT NULL AS has_password,
              u.oidc_subject IS NOT NULL AS sso_linked,
+             u.totp_enabled_at IS NOT NULL AS mfa_enabled,
              u.invite_code_hash IS NOT NULL AS has_invite,
              u.invite_expires, u.last_sign_in_at, u.created_at
       FROM users u
@@ -116,6 +121,7 @@ function toListItem(r: ListRow): UserListItem {
     status: r.status,
     hasPassword: r.has_password,
     ssoLinked: r.sso_linked,
+    mfaEnabled: r.mfa_enabled,
     invite,
     inviteExpires: invite === 'none' ? null : (r.invite_expires?.toISOString() ?? null),
     lastSignInAt: r.last_sign_in_at?.toISOString() ?? null,
@@ -234,6 +240,8 @@ export async function changeRole(caller: Caller, userId: string, role: unknown):
     if (before.role === input.role) return { id: before.id, changed: false };
     if (input.role !== 'admin') await assertAdminRemains(tx, actor, before, 'demote');
     await tx.user.update({ where: { id: before.id }, data: { role: input.role } });
+    // Sessions started under the old role end: the person signs in again as who they now are.
+    await endUserSessions(tx, caller, before.id, 'role_change');
     await recordAudit(tx, caller, {
       action: 'user.role_change',
       targetType: 'user',
@@ -254,6 +262,7 @@ export async function setUserStatus(caller: Caller, userId: string, status: unkn
     if (before.status === input.status) return { id: before.id, changed: false };
     if (input.status === 'disabled') await assertAdminRemains(tx, actor, before, 'disable');
     await tx.user.update({ where: { id: before.id }, data: { status: input.status } });
+    if (input.status === 'disabled') await endUserSessions(tx, caller, before.id, 'disabled');
     await recordAudit(tx, caller, {
       action,
       targetType: 'user',

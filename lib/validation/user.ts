@@ -20,6 +20,8 @@ export const ZRole = z.enum(ROLES, { message: 'Choose a role' });
 export const ZSignIn = z.object({
   email: ZEmail,
   password: z.string().min(1, 'Enter your password').max(256),
+  // The second factor's code (6 digits) or a recovery code, once the account asks for it.
+  code: z.string().trim().max(64).optional(),
 });
 
 export const SIGN_IN_METHODS = ['password', 'sso'] as const;

@@ -1,5 +1,6 @@
 'use server';
 import { runAction } from '@/lib/action';
+import { endSessionsOfUser, resetSecondFactor, setMfaRequirement } from '@/lib/data/user-security';
 import { changeRole, createUser, resetInvite, setUserStatus } from '@/lib/data/users';
 
 // createUser and resetInvite return the invite code: this response to the admin who
@@ -18,4 +19,16 @@ export async function setUserStatusAction(userId: string, status: string) {
 
 export async function resetInviteAction(userId: string) {
   return runAction((caller) => resetInvite(caller, String(userId)));
+}
+
+export async function endUserSessionsAction(userId: string) {
+  return runAction((caller) => endSessionsOfUser(caller, String(userId)));
+}
+
+export async function resetSecondFactorAction(userId: string) {
+  return runAction((caller) => resetSecondFactor(caller, String(userId)));
+}
+
+export async function setMfaRequirementAction(input: unknown) {
+  return runAction((caller) => setMfaRequirement(caller, input));
 }

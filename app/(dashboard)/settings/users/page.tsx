@@ -11,11 +11,12 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { mfaRequirement } from '@/lib/data/user-security';
 import { listUsers, type UserListItem } from '@/lib/data/users';
 import { ForbiddenError } from '@/lib/errors';
 import { publicBaseUrl } from '@/lib/public-url';
 import { parseUserListQuery, userListHref } from '@/lib/validation/user-list';
-import { RoleForm, UserActions } from './users-client';
+import { MfaRequirementForm, RoleForm, UserActions } from './users-client';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -25,6 +26,7 @@ function SignInMethod({ user }: { user: UserListItem }) {
   return (
     <div className="flex flex-wrap gap-1">
       {user.hasPassword && <Badge>Password</Badge>}
+      {user.mfaEnabled && <Badge tone="green">2FA</Badge>}
       {(user.ssoLinked || (!user.hasPassword && user.invite === 'none')) && (
         <Badge tone="blue">{user.ssoLinked ? 'SSO' : 'SSO (not yet signed in)'}</Badge>
       )}
@@ -53,7 +55,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const inviteUrl = `${await publicBaseUrl()}/invite`;
+  const [inviteUrl, requirement] = [`${await publicBaseUrl()}/invite`, await mfaRequirement()];
   const filtered = Boolean(query.q || query.role || query.status);
   const filters = { q: query.q, role: query.role, status: query.status };
 
@@ -68,6 +70,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
           </LinkButton>
         }
       />
+
+      <div className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+        <MfaRequirementForm value={requirement} />
+      </div>
 
       <form method="get" action="/settings/users" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter users">
         <div className="w-64">
@@ -183,7 +189,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
                     </Td>
                     <Td>
                       <UserActions
-                        user={{ id: user.id, name: user.name, email: user.email, status: user.status }}
+                        user={{ id: user.id, name: user.name, email: user.email, status: user.status, mfaEnabled: user.mfaEnabled }}
                         isSelf={isSelf}
                         inviteLabel={user.hasPassword || user.invite !== 'none' ? 'Reset invite' : 'Issue invite code'}
                         inviteUrl={inviteUrl}

@@ -7,7 +7,15 @@ import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { cn } from '@/components/ui/cn';
 import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions';
-import { changeRoleAction, resetInviteAction, setUserStatusAction } from './actions';
+import { MFA_REQUIREMENT_LABELS, MFA_REQUIREMENTS, type TMfaRequirement } from '@/lib/validation/account';
+import {
+  changeRoleAction,
+  endUserSessionsAction,
+  resetInviteAction,
+  resetSecondFactorAction,
+  setMfaRequirementAction,
+  setUserStatusAction,
+} from './actions';
 
 const REQUEST_FAILED = 'The request did not reach the server. Check your connection and try again.';
 
@@ -89,13 +97,14 @@ export function UserActions({
   inviteLabel,
   inviteUrl,
 }: {
-  user: { id: string; name: string; email: string; status: UserStatus };
+  user: { id: string; name: string; email: string; status: UserStatus; mfaEnabled: boolean };
   isSelf: boolean;
   inviteLabel: string;
   inviteUrl: string;
 }) {
   const router = useRouter();
-  const [confirming, setConfirming] = useState<'status' | 'invite' | null>(null);
+  const [confirming, setConfirming] = useState<'status' | 'invite' | 'sessions' | 'mfa' | null>(null);
+  const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const [issued, setIssued] = useState<Issued | null>(null);
   const [pending, startTransition] = useTransition();
@@ -132,6 +141,26 @@ export function UserActions({
     });
   }
 
+  function endSessions() {
+    setError(undefined);
+    startTransition(async () => {
+      const result = await endUserSessionsAction(user.id).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
+      setConfirming(null);
+      if (!result.ok) setError(result.error);
+      else setNotice(result.sessionsEnded === 1 ? '1 session ended.' : `${result.sessionsEnded} sessions ended.`);
+    });
+  }
+
+  function resetMfa() {
+    setError(undefined);
+    startTransition(async () => {
+      const result = await resetSecondFactorAction(user.id).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
+      setConfirming(null);
+      if (!result.ok) setError(result.error);
+      else router.refresh();
+    });
+  }
+
   // Done, Escape or the close button: forget the code as soon as the admin is done with it.
   function onDialogClose() {
     setIssued(null);
@@ -139,19 +168,17 @@ export function UserActions({
   }
 
   if (confirming) {
-    const [question, confirmLabel, run] =
-      confirming === 'status'
-        ? [`Disable ${user.name}? They are signed out at once.`, 'Disable', toggleStatus]
-        : [
-            `Issue a new invite code for ${user.name}? Any earlier code stops working.`,
-            'Issue code',
-            issueInvite,
-          ];
+    const [question, confirmLabel, run] = {
+      status: [`Disable ${user.name}? They are signed out at once.`, 'Disable', toggleStatus] as const,
+      invite: [`Issue a new invite code for ${user.name}? Any earlier code stops working.`, 'Issue code', issueInvite] as const,
+      sessions: [`Sign ${user.name} out of every browser now?`, 'End sessions', endSessions] as const,
+      mfa: [`Remove ${user.name}'s second factor and recovery codes? They are signed out and set it up again.`, 'Reset', resetMfa] as const,
+    }[confirming];
     return (
       <div role="group" aria-label={`Confirm for ${user.name}`} className="min-w-56 space-y-2">
         <p className="text-xs text-slate-700">{question}</p>
         <div className="flex gap-2">
-          <Button variant={confirming === 'status' ? 'danger' : 'primary'} className="py-1" onClick={run} disabled={pending} autoFocus>
+          <Button variant={confirming === 'invite' ? 'primary' : 'danger'} className="py-1" onClick={run} disabled={pending} autoFocus>
             {pending ? 'Working…' : confirmLabel}
           </Button>
           <Button variant="secondary" className="py-1" onClick={() => setConfirming(null)} disabled={pending}>
@@ -165,6 +192,16 @@ export function UserActions({
   return (
     <div>
       <div className="flex justify-end gap-2 whitespace-nowrap">
+        {user.mfaEnabled && (
+          <Button variant="secondary" className="py-1" onClick={() => setConfirming('mfa')} aria-label={`Reset two-factor for ${user.name}`}>
+            Reset 2FA
+          </Button>
+        )}
+        {user.status === 'active' && (
+          <Button variant="secondary" className="py-1" onClick={() => setConfirming('sessions')} aria-label={`End sessions of ${user.name}`}>
+            End sessions
+          </Button>
+        )}
         {user.status === 'active' && (
           <Button variant="secondary" className="py-1" onClick={() => setConfirming('invite')} aria-label={`${inviteLabel} for ${user.name}`}>
             {inviteLabel}
@@ -181,6 +218,11 @@ export function UserActions({
         )}
       </div>
       <InlineError message={error} />
+      {notice && (
+        <p role="status" className="mt-1 text-right text-xs text-slate-600">
+          {notice}
+        </p>
+      )}
       <dialog
         ref={dialog}
         onClose={onDialogClose}
@@ -199,6 +241,53 @@ export function UserActions({
           </div>
         )}
       </dialog>
+    </div>
+  );
+}
+
+/** Who must use a second factor (local accounts); saved on change. */
+export function MfaRequirementForm({ value }: { value: TMfaRequirement }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [pending, startTransition] = useTransition();
+
+  function save(event: React.ChangeEvent<HTMLSelectElement>) {
+    const mfaRequired = event.target.value;
+    setError(undefined);
+    startTransition(async () => {
+      const result = await setMfaRequirementAction({ mfaRequired }).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
+      if (!result.ok) setError(result.error);
+      router.refresh();
+    });
+  }
+
+  return (
+    <div>
+      <div className="flex items-center gap-3">
+        <label htmlFor="mfa-required" className="text-sm font-medium text-slate-800">
+          Two-factor authentication
+        </label>
+        <select
+          id="mfa-required"
+          defaultValue={value}
+          key={value}
+          onChange={save}
+          disabled={pending}
+          className={cn(controlClass.replace('w-full', 'w-64'), 'py-1.5')}
+        >
+          {MFA_REQUIREMENTS.map((r) => (
+            <option key={r} value={r}>
+              {MFA_REQUIREMENT_LABELS[r]}
+            </option>
+          ))}
+        </select>
+        {pending && <span className="text-xs text-slate-600">Saving…</span>}
+      </div>
+      <p className="mt-1 text-xs text-slate-600">
+        For people who sign in with a password; single sign-on accounts rely on their identity provider. Those required and not yet set
+        up can reach nothing but the setup page.
+      </p>
+      <InlineError message={error} />
     </div>
   );
 }

@@ -1,0 +1,91 @@
+import type { Metadata } from 'next';
+import { formatDateTime } from '@/components/format';
+import { Badge } from '@/components/ui/badge';
+import { LinkButton } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { currentSessionId, requireSignedIn } from '@/lib/auth/session';
+import { listOwnSessions, secondFactorStatus } from '@/lib/data/account';
+import { SignOutEverywhere } from './account-client';
+
+export const metadata: Metadata = { title: 'Account security' };
+
+export default async function AccountPage() {
+  const caller = await requireSignedIn();
+  const [status, sessions] = await Promise.all([secondFactorStatus(caller), currentSessionId().then((id) => listOwnSessions(caller, id))]);
+
+  return (
+    <>
+      <PageHeader title="Account security" description="Your second factor and the browsers signed in as you." />
+      <div className="grid max-w-4xl gap-6">
+        <Card title="Two-factor authentication">
+          {status.kind === 'enabled' ? (
+            <div className="space-y-1 text-sm text-slate-700">
+              <p>
+                <Badge tone="green">On</Badge> since {formatDateTime(status.since)}. Sign-in asks for a code from your authenticator app.
+              </p>
+              <p>
+                {status.recoveryCodesLeft} unused recovery {status.recoveryCodesLeft === 1 ? 'code' : 'codes'} left. Lost your phone and codes?
+                An administrator can reset your second factor.
+              </p>
+            </div>
+          ) : status.kind === 'not_set_up' ? (
+            <div className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
+              <p>
+                <Badge tone="amber">Off</Badge> Only your password protects this account.
+              </p>
+              <LinkButton href="/two-factor" variant="primary">
+                Set up two-factor authentication
+              </LinkButton>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-700">You sign in through single sign-on: your identity provider handles the second factor.</p>
+          )}
+        </Card>
+
+        <Card title="Where you are signed in">
+          <p className="mb-4 text-sm text-slate-600">
+            Sessions end after a period without use, and at the latest a fixed time after sign-in. Signing out everywhere ends all of
+            them at once, including any copy of a session cookie.
+          </p>
+          <Table caption="Your sessions">
+            <thead>
+              <tr>
+                <Th>Browser</Th>
+                <Th>Address</Th>
+                <Th>Signed in</Th>
+                <Th>Last active</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {sessions.map((s) => (
+                <Tr key={s.id}>
+                  <Td className="max-w-80 text-slate-700">
+                    {/* The badge first: a long user agent is cut short, the badge never. */}
+                    <div className="flex items-center gap-2">
+                      {s.current && (
+                        <Badge tone="blue" className="shrink-0">
+                          This browser
+                        </Badge>
+                      )}
+                      <span className="truncate" title={s.userAgent ?? undefined}>
+                        {s.userAgent ?? 'Unknown'}
+                      </span>
+                    </div>
+                  </Td>
+                  <Td className="font-mono text-slate-700">{s.ip ?? '—'}</Td>
+                  <Td className="whitespace-nowrap text-slate-700">{formatDateTime(s.createdAt)}</Td>
+                  <Td className="whitespace-nowrap text-slate-700">{formatDateTime(s.lastSeenAt)}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+          <div className="mt-4">
+            <SignOutEverywhere />
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}
