@@ -4,7 +4,8 @@
 //   - the runtime role (DATABASE_URL: the server and the worker) reads and writes the app's
 //     tables, but of the audit trail may only SELECT and INSERT events, SELECT checkpoints,
 //     and move the chain head, which triggers hold to the events just appended
-//     (prisma/migrations/*_audit_runtime_role_guards);
+//     (prisma/migrations/*_audit_runtime_role_guards), and add verification results
+//     without changing earlier ones;
 //   - the purge role (PURGE_DATABASE_URL) reads the trail, appends its own event and may
 //     call audit_purge(), the one way events are deleted.
 // Each run grants from scratch (all tables, then the audit tables taken back), so tables
@@ -123,6 +124,8 @@ function grantStatements(runtimeRole, purgeRole) {
     // UPDATE of these columns also lets an append lock the row (SELECT ... FOR UPDATE).
     `GRANT SELECT, UPDATE (${AUDIT_HEAD_COLUMNS}) ON audit_chain_head TO ${rt}`,
     `REVOKE ALL ON FUNCTION ${PURGE_FUNCTION} FROM ${rt}`,
+    // Verification results are recorded, never rewritten: a failed check stays on record.
+    `REVOKE UPDATE, DELETE, TRUNCATE ON audit_chain_verifications FROM ${rt}`,
   ];
   if (purgeRole) {
     const pr = ident(purgeRole);

@@ -78,6 +78,9 @@ describe('the runtime role (DATABASE_URL)', () => {
     await refused('TRUNCATE audit_events', [], DENIED);
     await refused('TRUNCATE audit_chain_head', [], DENIED);
     await refused('DELETE FROM audit_chain_head', [], DENIED);
+    // Nor erase or rewrite a recorded verification (a failed one stays on record).
+    await refused('DELETE FROM audit_chain_verifications', [], DENIED);
+    await refused('UPDATE audit_chain_verifications SET ok = true', [], DENIED);
     await expectUntouched(before);
   });
 
