@@ -14,7 +14,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { callerAs } from '../support/seed';
-import { ownerDatabaseUrl, useTestDatabase } from '../support/test-database';
+import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
@@ -25,7 +25,7 @@ let legacyId: string;
 
 beforeAll(async () => {
   // Written straight to the table before the first chained event: a legacy row.
-  const legacy = await db.auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' }, select: { id: true } });
+  const legacy = await ownerDb().auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' }, select: { id: true } });
   legacyId = legacy.id.toString();
   admin = await callerAs('admin');
   superuser = new pg.Client({ connectionString: ownerDatabaseUrl() });
@@ -251,7 +251,7 @@ describe('verification finds tampering', () => {
   });
 
   it('names an event inserted around the chain', async () => {
-    const intruder = await db.auditEvent.create({ data: { action: 'test.intruder', outcome: 'success' }, select: { id: true } });
+    const intruder = await ownerDb().auditEvent.create({ data: { action: 'test.intruder', outcome: 'success' }, select: { id: true } });
     const result = await verifyChain();
     expect(result.break).toMatchObject({ check: 'unchained', id: intruder.id.toString() });
     await tamper('DELETE FROM audit_events WHERE id = $1', [intruder.id.toString()]);

@@ -19,7 +19,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { getAuditRetention, updateAuditRetention } from '@/lib/data/audit-retention';
 import { db } from '@/lib/db';
 import { callerAs } from '../support/seed';
-import { ownerDatabaseUrl, useTestDatabase } from '../support/test-database';
+import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
@@ -40,7 +40,7 @@ async function dbNow(): Promise<Date> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'audit-purge-'));
-  await db.auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' } });
+  await ownerDb().auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' } });
   admin = await callerAs('admin');
   await recordAuditMany(db, admin, [{ action: 'test.old', detail: { i: 0 } }, { action: 'test.old', detail: { i: 1 } }]);
   await recordAudit(db, admin, { action: 'test.old', changes: { name: { before: 'x', after: 'y' } } });

@@ -2,7 +2,7 @@
 // worker run as (DATABASE_URL, the runtime role of scripts/lib/db-roles.mjs), nothing
 // rewrites history: no UPDATE, DELETE or TRUNCATE of events, no trigger disabled or
 // dropped, no checkpoint forged, no chain head moved anywhere but onto the events just
-// appended, no purge switched on by a session setting. Normal work still succeeds: events
+// appended, no event slipped in around the chain, no purge switched on by a session setting. Normal work still succeeds: events
 // are appended through recordAudit and the chain verifies.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,18 @@ describe('the runtime role (DATABASE_URL)', () => {
     );
     // The head's time moved back (the next event could then be dated before the last).
     await refused(`UPDATE audit_chain_head SET last_occurred_at = '2000-01-01' WHERE id = 1`, [], moves);
+    await expectUntouched(before);
+  });
+
+  it('cannot slip an event in around the chain, such as a backdated one with a low id', async () => {
+    const before = await snapshot();
+    const around = /every event is appended to the hash chain/;
+    await refused(`INSERT INTO audit_events (action, outcome) VALUES ('test.unchained', 'success')`, [], around);
+    await refused(
+      `INSERT INTO audit_events (id, occurred_at, actor_email, action, outcome) VALUES (0, '2001-01-01', 'someone@corp.test', 'secret.value_write', 'success')`,
+      [],
+      around,
+    );
     await expectUntouched(before);
   });
 

@@ -1,9 +1,13 @@
 // Gives the calling test file a database of its own, cloned from the run's migrated
 // template, and points the app's db client at it. The app code runs as the runtime role,
 // as it does in production (scripts/lib/db-roles.mjs); the purge as the purge role.
-// Fixtures and tampering that need the owner use ownerDatabaseUrl().
+// Fixtures and tampering that need the owner use ownerDb() or ownerDatabaseUrl().
+import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll } from 'vitest';
+import { PrismaClient } from '@/generated/prisma/client';
 import { cloneTemplate } from './databases.mjs';
+
+let owner: PrismaClient | undefined;
 
 export function useTestDatabase(): void {
   let drop: (() => Promise<unknown>) | undefined;
@@ -23,6 +27,8 @@ export function useTestDatabase(): void {
     await closeJobSender();
     const { closeDb } = await import('@/lib/db');
     await closeDb();
+    await owner?.$disconnect();
+    owner = undefined;
     await drop?.();
   });
 }
@@ -32,4 +38,13 @@ export function ownerDatabaseUrl(): string {
   const url = process.env.MIGRATION_DATABASE_URL;
   if (!url) throw new Error('useTestDatabase() has not set up the database yet');
   return url;
+}
+
+/**
+ * A Prisma client logged in as the owner, for fixtures the runtime role may not write
+ * (audit events outside the hash chain, backdated); closed with the database.
+ */
+export function ownerDb(): PrismaClient {
+  owner ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: ownerDatabaseUrl() }) });
+  return owner;
 }

@@ -5,7 +5,9 @@
 --   - the head moves only forward, and only onto events just appended after it, each
 --     linked to the one before (audit_chain_head_follows_events)
 --   - an event with a seq lands only where that head move put it, never below the head
---     or into a purged range (audit_events_chained_at_head)
+--     or into a purged range, and only the owner writes an event without one (the
+--     legacy rows from before the chain), so none can be slipped in around the chain,
+--     say backdated with an id below the chain's first (audit_events_chained_at_head)
 --   - DELETE only inside audit_purge(), owned by the owner role, executable by the purge
 --     role alone, and only of rows its checkpoint covers. No session setting opens it.
 -- Every function names its search_path with pg_temp last: otherwise a temporary table
@@ -34,6 +36,11 @@ SET search_path = pg_catalog, public, pg_temp AS E'
 DECLARE
   stray bigint\073
 BEGIN
+  IF current_user <> (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = TG_RELID)
+     AND EXISTS (SELECT 1 FROM appended n WHERE n.seq IS NULL) THEN
+    RAISE EXCEPTION ''audit_events: every event is appended to the hash chain (seq, prev_hash, hash)''
+      USING ERRCODE = ''insufficient_privilege''\073
+  END IF\073
   SELECT min(n.seq) INTO stray FROM appended n
   WHERE n.seq IS NOT NULL
     AND (n.seq > (SELECT h.seq FROM audit_chain_head h WHERE h.id = 1)
