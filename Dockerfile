@@ -1,6 +1,7 @@
 # Multi-stage image: dependencies and build in one stage, a slim runtime in the other.
 # No secret is passed at build time; configuration arrives as environment at run time,
-# and migrations are applied when the container starts (scripts/start.mjs --prebuilt).
+# and migrations are applied when the container starts (scripts/start.mjs --prebuilt), or,
+# in docker-compose.yml, by a migrate service of their own (`node scripts/migrate.mjs`).
 # The same image runs the background worker: `node dist/worker.mjs` (docker-compose.yml).
 
 FROM node:20-bookworm-slim AS build

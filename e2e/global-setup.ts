@@ -1,7 +1,9 @@
 // Playwright global setup: one production server for the whole run, on a database of
 // its own, with a real OpenID provider beside it.
 //   1. a fresh database cloned from the migrated template (npm test makes the template;
-//      `npx playwright test` alone makes one from DATABASE_URL, which must be local);
+//      `npx playwright test` alone makes one from DATABASE_URL, which must be local); the
+//      server and worker log in as its runtime role (scripts/lib/db-roles.mjs), as in
+//      production, so every spec runs under those grants; fixtures use the owner's URL;
 //   2. the OIDC provider (e2e/support/oidc-provider.ts) on 127.0.0.1:OIDC_PORT;
 //   3. the app's server (scripts/server.mjs, as `npm start` runs it) on the existing
 //      production build (.next), its output in
@@ -70,7 +72,7 @@ export default async function globalSetup(): Promise<void> {
     const serverEnv: Record<string, string> = {
       NODE_ENV: 'production',
       PORT: String(APP_PORT),
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.runtimeUrl,
       NEXTAUTH_URL: BASE_URL,
       NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
       OIDC_ISSUER,

@@ -7,8 +7,8 @@ import { PrismaClient } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 
-function create() {
-  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+function create(connectionString: string, max: number) {
+  const pool = new pg.Pool({ connectionString, max });
   // An idle connection that the server drops (restart, failover, admin) is reported here;
   // without a listener Node treats it as an uncaught exception and the process dies.
   pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
@@ -21,10 +21,10 @@ function create() {
   return { pool, client };
 }
 
-const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create> };
+const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create>; __purgeDb?: ReturnType<typeof create> };
 
 function instance() {
-  globalForDb.__db ??= create();
+  globalForDb.__db ??= create(env().DATABASE_URL, 10);
   return globalForDb.__db;
 }
 
@@ -33,13 +33,27 @@ export const db = new Proxy({} as PrismaClient, {
   get: (_target, prop) => Reflect.get(instance().client, prop),
 });
 
-/** Closes the pool (tests, scripts); the next use opens a new one. */
+/**
+ * The client of npm run audit:purge (lib/audit/purge.ts), logged in as the purge role:
+ * the only role that may call audit_purge(), the one way audit events are deleted.
+ */
+export function purgeDb(): PrismaClient {
+  const e = env();
+  globalForDb.__purgeDb ??= create(e.PURGE_DATABASE_URL ?? e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL, 2);
+  // Typed as `db` is, so the same helpers take either.
+  return globalForDb.__purgeDb.client as unknown as PrismaClient;
+}
+
+/** Closes the pools (tests, scripts); the next use opens new ones. */
 export async function closeDb(): Promise<void> {
-  const current = globalForDb.__db;
+  const current = [globalForDb.__db, globalForDb.__purgeDb];
   globalForDb.__db = undefined;
-  if (!current) return;
-  await current.client.$disconnect();
-  await current.pool.end().catch(() => {});
+  globalForDb.__purgeDb = undefined;
+  for (const instance of current) {
+    if (!instance) continue;
+    await instance.client.$disconnect();
+    await instance.pool.end().catch(() => {});
+  }
 }
 
 /** The raw pool, for libraries that bring their own SQL (rate limiter). */

@@ -9,7 +9,15 @@ const optionalString = z
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // The runtime role the server and worker log in as: it may append to the audit trail,
+  // never change it (README "Database roles").
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it for the embedded database)'),
+  // The owner role migrations run as (npm run db:migrate, npm start). Unset: DATABASE_URL,
+  // one role for everything, as before roles existed. Here only as the purge's fallback.
+  MIGRATION_DATABASE_URL: optionalString,
+  // The role npm run audit:purge logs in as: the only one that may call audit_purge().
+  // Unset: MIGRATION_DATABASE_URL, then DATABASE_URL.
+  PURGE_DATABASE_URL: optionalString,
   NEXTAUTH_URL: optionalString,
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters'),
   SESSION_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),

@@ -3,8 +3,9 @@
 // <file> (JSON Lines; the file must not exist yet), records a checkpoint and deletes
 // them. Refused while the retention period is "keep forever" (the default), for dates
 // inside the period an administrator set (Settings -> Audit retention), and when the
-// chain to be purged does not verify. Needs the database's credentials: run it as
-// the operator who owns the deployment.
+// chain to be purged does not verify. Logs in as the purge role (PURGE_DATABASE_URL,
+// else MIGRATION_DATABASE_URL), the only one allowed to call audit_purge(): run it as
+// the operator who holds those credentials (README "Database roles").
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';

@@ -1,6 +1,10 @@
 // `npm start`: one command from a fresh clone to a running dashboard.
 //   - uses DATABASE_URL if set, otherwise an embedded PostgreSQL under ./.data/
-//   - applies pending migrations
+//   - applies pending migrations as the owner role (MIGRATION_DATABASE_URL, else
+//     DATABASE_URL) and grants the runtime and purge roles (scripts/lib/db-roles.mjs),
+//     unless MIGRATE=off (docker-compose migrates in a service of its own)
+//   - runs the server and the worker as the runtime role (DATABASE_URL), without the
+//     owner's or the purge role's credentials in their environment
 //   - builds the app when the build is missing or older than the sources
 //   - serves on http://localhost:$PORT (default 3000)
 //   - runs the background worker next to the server (restarted if it dies), unless
@@ -12,8 +16,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
+import { describeRoles, migrateAndGrant, withRole } from './lib/db-roles.mjs';
 import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
-import { applyMigrations } from './lib/schema-engine.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dev = process.argv.includes('--dev');
@@ -43,11 +47,17 @@ function persistentSigningKey(file) {
   return readFileSync(full, 'utf8').trim();
 }
 
+const off = (name) => ['off', 'false', '0'].includes((process.env[name] ?? '').trim().toLowerCase());
+
 let embedded;
 if (!process.env.DATABASE_URL) {
   console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
   embedded = await startEmbeddedPostgres();
-  process.env.DATABASE_URL = embedded.url;
+  // Its superuser owns the database and migrates it; the server and worker log in as the
+  // runtime role, npm run audit:purge as the purge role, with passwords kept in .data.
+  process.env.MIGRATION_DATABASE_URL = embedded.url;
+  process.env.DATABASE_URL = withRole(embedded.url, 'si_runtime', persistentSecret('db-runtime-password'));
+  process.env.PURGE_DATABASE_URL = withRole(embedded.url, 'si_purge', persistentSecret('db-purge-password'));
 }
 process.env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
 process.env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
@@ -56,8 +66,21 @@ process.env.LOCAL_PROVIDER_KEY ||= persistentSecret('local-provider-key');
 process.env.AUDIT_SIGNING_KEY ||= persistentSigningKey('audit-signing-key.pem');
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
-const applied = await applyMigrations(process.env.DATABASE_URL);
-console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+if (off('MIGRATE')) {
+  console.log('MIGRATE=off: migrations and grants are applied elsewhere (npm run db:migrate).');
+} else {
+  const { applied, roles } = await migrateAndGrant({
+    ownerUrl: process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL,
+    runtimeUrl: process.env.DATABASE_URL,
+    purgeUrl: process.env.PURGE_DATABASE_URL || undefined,
+  });
+  console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+  console.log(describeRoles(roles));
+}
+// The server and the worker get the runtime role's credentials only.
+const childEnv = { ...process.env };
+delete childEnv.MIGRATION_DATABASE_URL;
+delete childEnv.PURGE_DATABASE_URL;
 
 const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
 function newestSourceTime() {
@@ -77,7 +100,7 @@ if (!dev && !prebuilt) {
   const buildId = path.join(root, '.next/BUILD_ID');
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceTime()) {
     console.log('Building the dashboard (first start or sources changed)…');
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: process.env });
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv });
     if (build.status !== 0) {
       await embedded?.stop();
       process.exit(build.status ?? 1);
@@ -89,14 +112,14 @@ if (!dev && !prebuilt) {
 // socket (or through TRUST_PROXY hops), never from a header the client wrote.
 const server = spawn(process.execPath, [path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], {
   stdio: 'inherit',
-  env: { ...process.env, PORT: String(port) },
+  env: { ...childEnv, PORT: String(port) },
 });
 console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);
 
 // The background worker (rotation schedules, reminders, webhook deliveries): a child
-// process with the same environment. The Docker image runs the bundle made at build time
+// process with the server's environment. The Docker image runs the bundle made at build time
 // (scripts/build-worker.mjs); a checkout runs the TypeScript entry through tsx.
-const workerEnabled = !['off', 'false', '0'].includes((process.env.WORKER ?? '').trim().toLowerCase());
+const workerEnabled = !off('WORKER');
 const workerCommand = prebuilt
   ? [path.join(root, 'dist/worker.mjs')]
   : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
@@ -107,7 +130,7 @@ let stopping = false;
 
 function startWorker() {
   const startedAt = Date.now();
-  worker = spawn(process.execPath, workerCommand, { stdio: 'inherit', env: process.env });
+  worker = spawn(process.execPath, workerCommand, { stdio: 'inherit', env: childEnv });
   worker.on('exit', (code, signal) => {
     worker = undefined;
     if (stopping) return;

@@ -30,7 +30,7 @@ export type E2EState = {
   oidcIssuer: string;
   /** The one-time token the app printed at start (first-run setup). */
   setupToken: string;
-  /** The e2e database (a clone of the migrated template); specs seed and assert on it. */
+  /** The e2e database (a clone of the migrated template) as its owner; specs seed and assert on it. The app logs in as the runtime role (serverEnv.DATABASE_URL). */
   databaseUrl: string;
   // For global teardown only.
   pgServer: string;

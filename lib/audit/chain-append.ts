@@ -7,6 +7,9 @@
 // insert the chained rows and move the head (appendStatement). The head row's lock
 // serialises appends until commit, so seqs have no gaps and no two events share a
 // predecessor; ids come from the sequence under the lock, so id order is chain order too.
+// Inserting and moving the head must be one statement: the database's triggers
+// (prisma/migrations/*_audit_runtime_role_guards) check at its end that the head moved
+// exactly onto the new events, which is all the app's runtime role may do to the head.
 import { eventHash, type ChainedRow } from './chain-hash';
 
 /** An event's content: every column the chain hashes except its place in the chain. */

@@ -20,6 +20,7 @@
 // verifyChain counts them. A null-seq row written after the chain started is a break:
 // someone inserted an event without appending it to the chain.
 import 'server-only';
+import type { PrismaClient } from '@/generated/prisma/client';
 import { db } from '@/lib/db';
 import { eventHash, GENESIS_HASH, type ChainedRow } from './chain-hash';
 
@@ -51,9 +52,9 @@ export type StoredRow = ChainedRow & { id: string; seq: bigint; hash: Uint8Array
 
 const hex = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('hex') : 'null');
 
-/** Chained rows with fromSeq <= seq <= toSeq in seq order, at most limit of them. */
-export function readChainBatch(fromSeq: bigint, toSeq: bigint, limit: number): Promise<StoredRow[]> {
-  return db.$queryRaw<StoredRow[]>`
+/** Chained rows with fromSeq <= seq <= toSeq in seq order, at most limit of them (read through `client`, the app's by default). */
+export function readChainBatch(fromSeq: bigint, toSeq: bigint, limit: number, client: PrismaClient = db): Promise<StoredRow[]> {
+  return client.$queryRaw<StoredRow[]>`
     SELECT id::text AS id, seq, prev_hash, hash, occurred_at, actor_id::text AS actor_id, actor_email,
            actor_role::text AS actor_role, action, target_type, target_id, environment, outcome::text AS outcome,
            ip, user_agent, request_id, changes, detail

@@ -2,10 +2,12 @@
 // (audit_settings, Settings -> Audit retention; none set means keep forever) may be
 // removed, but only by `npm run audit:purge`, which first
 // exports them (JSON Lines, each line the event's canonical form plus its hash), checks
-// their links on the way, then in one transaction records a checkpoint (seq and hash of
-// the last purged event, the file's SHA-256) and deletes them. The append-only trigger
-// lets those deletes through only in a transaction that sets audit.purge and only for
-// rows a checkpoint covers; verification then starts from the checkpoint.
+// their links and content hashes on the way, then in one transaction calls audit_purge()
+// (prisma/migrations/*_audit_runtime_role_guards), which checks the range again, records
+// a checkpoint (seq and hash of the last purged event, the file's SHA-256) and deletes
+// them. That function runs as the owner and only the purge role may call it (purgeDb():
+// PURGE_DATABASE_URL): the append-only trigger lets deletes through only there, and
+// only for rows a checkpoint covers. Verification then starts from the checkpoint.
 //
 // What is purged is always a prefix of the chain: the events before the first one at or
 // after `before` (chain order and time order can differ by a transaction's length), plus
@@ -16,8 +18,9 @@ import { once } from 'node:events';
 import { open, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
+import type { PrismaClient } from '@/generated/prisma/client';
 import { callerFor } from '@/lib/auth/caller';
-import { db, type Tx } from '@/lib/db';
+import { purgeDb, type Tx } from '@/lib/db';
 import { retentionCutoff } from '@/lib/validation/audit-retention';
 import { linkBreak, readChainBatch } from './chain';
 import { canonicalEvent, canonicalJson, GENESIS_HASH } from './chain-hash';
@@ -48,6 +51,7 @@ export async function purgeAuditEvents(options: {
   const { before } = options;
   const now = options.now ?? new Date();
   if (Number.isNaN(before.getTime())) throw new PurgeRefused('--before is not a valid date.');
+  const db = purgeDb();
   const retentionDays = await allowedRetention(db, before, now);
 
   const [head] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_chain_head WHERE id = 1`;
@@ -103,7 +107,7 @@ export async function purgeAuditEvents(options: {
     }
     // Then the chain prefix, checked link by link: a broken chain is not purged.
     while (expected <= throughSeq) {
-      const rows = await readChainBatch(expected, throughSeq, BATCH);
+      const rows = await readChainBatch(expected, throughSeq, BATCH, db);
       if (rows.length === 0) break;
       for (const row of rows) {
         const broken = linkBreak(row, expected, prev);
@@ -134,26 +138,13 @@ export async function purgeAuditEvents(options: {
   try {
     await db.$transaction(
       async (tx) => {
-        // Again, holding the row: an administrator may have lengthened the period during the export.
-        await allowedRetention(tx, before, now);
-        await tx.$executeRaw`SELECT set_config('audit.purge', 'on', true)`;
-        await tx.auditCheckpoint.create({
-          data: {
-            before,
-            seq: throughSeq,
-            hash: new Uint8Array(prev),
-            legacyMaxId,
-            eventsPurged: BigInt(eventsPurged + legacyPurged),
-            file: path.basename(file),
-            fileSha256,
-          },
-        });
-        const deletedLegacy = legacyMaxId === null ? 0 : await tx.$executeRaw`
-          DELETE FROM audit_events WHERE seq IS NULL AND id <= ${legacyMaxId} AND occurred_at < ${before}`;
-        const deleted = await tx.$executeRaw`DELETE FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${throughSeq}`;
-        if (deleted !== eventsPurged || deletedLegacy !== legacyPurged) {
-          throw new Error(`purge would delete ${deleted + deletedLegacy} events but exported ${eventsPurged + legacyPurged}: rolled back`);
-        }
+        // Again: an administrator may have changed the period during the export.
+        // audit_purge() holds the row and refuses if it is no longer this one.
+        const days = await allowedRetention(tx, before, now);
+        await tx.$queryRaw`
+          SELECT audit_purge(${before}::timestamptz, ${days}::integer, ${throughSeq}::bigint, ${new Uint8Array(prev)}::bytea,
+                             ${legacyMaxId}::bigint, ${BigInt(eventsPurged)}::bigint, ${BigInt(legacyPurged)}::bigint,
+                             ${path.basename(file)}::text, ${fileSha256}::text)::text AS checkpoint`;
         await recordAudit(tx, callerFor(null), {
           action: 'audit.purge',
           targetType: 'audit_event',
@@ -182,11 +173,11 @@ export async function purgeAuditEvents(options: {
 
 /**
  * The configured retention period, refusing a purge that would reach into it or when none
- * is configured. FOR SHARE: inside the purge's transaction it holds off a concurrent change.
+ * is configured.
  */
-async function allowedRetention(client: Tx | typeof db, before: Date, now: Date): Promise<number> {
+async function allowedRetention(client: Tx | PrismaClient, before: Date, now: Date): Promise<number> {
   const [row] = await client.$queryRaw<{ retention_days: number | null }[]>`
-    SELECT retention_days FROM audit_settings WHERE id = 1 FOR SHARE`;
+    SELECT retention_days FROM audit_settings WHERE id = 1`;
   const retentionDays = row?.retention_days ?? null;
   if (retentionDays === null) {
     throw new PurgeRefused('The retention period is "keep forever" (Settings -> Audit retention): nothing may be purged.');

@@ -14,7 +14,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { callerAs } from '../support/seed';
-import { useTestDatabase } from '../support/test-database';
+import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
@@ -25,10 +25,10 @@ let legacyId: string;
 
 beforeAll(async () => {
   // Written straight to the table before the first chained event: a legacy row.
-  const legacy = await db.auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' }, select: { id: true } });
+  const legacy = await ownerDb().auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' }, select: { id: true } });
   legacyId = legacy.id.toString();
   admin = await callerAs('admin');
-  superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  superuser = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await superuser.connect();
 });
 
@@ -46,7 +46,7 @@ async function chained(action: string) {
     SELECT id::text AS id, seq, detail FROM audit_events WHERE action = ${action} ORDER BY seq`;
 }
 
-/** Runs SQL as the superuser with the append-only trigger bypassed (as an attacker could). */
+/** Runs SQL as the owner with the append-only trigger bypassed (as an attacker with the owner's rights could). */
 async function tamper(sql: string, params: unknown[] = []) {
   await superuser.query('SET session_replication_role = replica');
   try {
@@ -251,7 +251,7 @@ describe('verification finds tampering', () => {
   });
 
   it('names an event inserted around the chain', async () => {
-    const intruder = await db.auditEvent.create({ data: { action: 'test.intruder', outcome: 'success' }, select: { id: true } });
+    const intruder = await ownerDb().auditEvent.create({ data: { action: 'test.intruder', outcome: 'success' }, select: { id: true } });
     const result = await verifyChain();
     expect(result.break).toMatchObject({ check: 'unchained', id: intruder.id.toString() });
     await tamper('DELETE FROM audit_events WHERE id = $1', [intruder.id.toString()]);

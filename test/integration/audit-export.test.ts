@@ -25,7 +25,7 @@ import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
-import { useTestDatabase } from '../support/test-database';
+import { ownerDb, useTestDatabase } from '../support/test-database';
 
 const session = vi.hoisted(() => ({ caller: null as Caller | null }));
 vi.mock('@/lib/auth/session', () => ({ getCaller: async () => session.caller }));
@@ -41,9 +41,9 @@ beforeEach(() => {
 
 type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
 
-/** Audit events written straight to the table (fixtures, not the code under test). */
+/** Audit events written straight to the table (fixtures, not the code under test), as the owner: outside the chain. */
 async function seedEvents(s: Seed) {
-  await db.$executeRaw`
+  await ownerDb().$executeRaw`
     INSERT INTO audit_events (occurred_at, actor_email, actor_role, action, outcome, target_type, target_id, environment, detail)
     SELECT ${s.occurredAt ?? '2026-03-10T12:00:00Z'}::timestamptz, ${s.actorEmail ?? null}, 'engineer'::"Role", ${s.action ?? 'secret.update'},
            'success'::"AuditOutcome", 'secret', ${s.targetId ?? randomUUID()}, ${s.environment ?? null},

@@ -19,7 +19,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { getAuditRetention, updateAuditRetention } from '@/lib/data/audit-retention';
 import { db } from '@/lib/db';
 import { callerAs } from '../support/seed';
-import { useTestDatabase } from '../support/test-database';
+import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
@@ -40,7 +40,7 @@ async function dbNow(): Promise<Date> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'audit-purge-'));
-  await db.auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' } });
+  await ownerDb().auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' } });
   admin = await callerAs('admin');
   await recordAuditMany(db, admin, [{ action: 'test.old', detail: { i: 0 } }, { action: 'test.old', detail: { i: 1 } }]);
   await recordAudit(db, admin, { action: 'test.old', changes: { name: { before: 'x', after: 'y' } } });
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await recordAuditMany(db, admin, [{ action: 'test.middle' }, { action: 'test.middle' }]);
   cutB = await dbNow();
   await recordAudit(db, admin, { action: 'test.new' });
-  superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  superuser = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await superuser.connect();
 });
 
@@ -148,7 +148,7 @@ describe('audit:purge', () => {
     expect(verified.legacyEvents).toBe(0);
   });
 
-  it('the trigger lets nothing else through, even with the purge setting on', async () => {
+  it('the trigger lets nothing else through, even for the owner with the old purge setting on', async () => {
     await superuser.query('BEGIN');
     try {
       await superuser.query(`SET LOCAL audit.purge = 'on'`);
@@ -191,6 +191,7 @@ describe('audit:purge', () => {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         DATABASE_URL: process.env.DATABASE_URL,
+        PURGE_DATABASE_URL: process.env.PURGE_DATABASE_URL,
         NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
       } as unknown as NodeJS.ProcessEnv,
       encoding: 'utf8',
