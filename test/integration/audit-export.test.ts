@@ -354,7 +354,7 @@ describe('verifying bundles', () => {
     const target = randomUUID();
     await seedEvents({ targetId: target, count: 4 });
     const zip = await makeBundle(auditor, { targetId: target });
-    const post = (body: Buffer) => verifyRoute(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(body) }));
+    const post = (body: Buffer) => verifyRoute(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(body), headers: { origin: 'http://localhost', host: 'localhost' } }));
 
     session.caller = await callerAs('viewer');
     expect((await post(zip)).status).toBe(403);

@@ -221,7 +221,15 @@ describe('provider connections', () => {
 });
 
 describe('PostgreSQL role rotation', () => {
-  const admin = (host: string) => ({ host, port: 5432, database: 'postgres', user: 'postgres', password: new SecretValue('unused-with-trust-auth') });
+  // The machine's PostgreSQL has no TLS: this test is about where the server connects, not how.
+  const admin = (host: string) => ({
+    host,
+    port: 5432,
+    database: 'postgres',
+    user: 'postgres',
+    password: new SecretValue('unused-with-trust-auth'),
+    sslmode: 'disable' as const,
+  });
 
   it('refuses a loopback database host without EGRESS_ALLOW, by address and by name, and connects with it', async () => {
     set(REFUSE_ALL);
