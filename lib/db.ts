@@ -1,27 +1,64 @@
 // The one Prisma client (driver adapter on a shared pg pool). Credential columns are
-// omitted from every query unless a caller asks for them explicitly.
+// omitted from every query unless a caller asks for them explicitly. Every statement of
+// the pool has a statement timeout (DATABASE_STATEMENT_TIMEOUT_MS): PostgreSQL cancels a
+// statement that runs longer, and the client throws QueryTimeoutError instead of the
+// driver's error.
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
+import { QueryTimeoutError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
+/** PostgreSQL's query_canceled: a statement timeout (or an operator's pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
+/** Whether an error (Prisma's, its driver adapter's or pg's) is a cancelled statement. */
+export function isStatementCancelled(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  return e?.code === QUERY_CANCELED || e?.meta?.driverAdapterError?.cause?.originalCode === QUERY_CANCELED;
+}
+
 function create() {
-  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+  const timeoutMs = globalForDb.__statementTimeoutMs ?? env().DATABASE_STATEMENT_TIMEOUT_MS;
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10, statement_timeout: timeoutMs });
   // An idle connection that the server drops (restart, failover, admin) is reported here;
   // without a listener Node treats it as an uncaught exception and the process dies.
   pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
-  const client = new PrismaClient({
+  const base = new PrismaClient({
     adapter: new PrismaPg(pool),
     // access_events.seq (a bigint) only orders and pins exports, in their own SQL;
     // omitted so access-event rows stay plain JSON-serialisable objects.
     omit: { user: { passwordHash: true, inviteCodeHash: true }, accessEvent: { seq: true } },
   });
+  // Covers model queries and raw ones, inside interactive transactions too.
+  const client = base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          if (isStatementCancelled(error)) throw new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
+          throw error;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
   return { pool, client };
 }
 
-const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create> };
+const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create>; __statementTimeoutMs?: number };
+
+/**
+ * For processes whose statements legitimately run long (the worker, audit:purge,
+ * audit:verify): their own statement timeout in milliseconds (0: none), set before the
+ * first query.
+ */
+export function setStatementTimeout(ms: number): void {
+  if (globalForDb.__db) throw new Error('setStatementTimeout must run before the database is first used');
+  globalForDb.__statementTimeoutMs = ms;
+}
 
 function instance() {
   globalForDb.__db ??= create();
@@ -45,6 +82,26 @@ export async function closeDb(): Promise<void> {
 /** The raw pool, for libraries that bring their own SQL (rate limiter). */
 export function pgPool(): pg.Pool {
   return instance().pool;
+}
+
+/**
+ * One read of an export's batch through the pool, without the statement timeout: an
+ * auditor's export may scan far more rows than an interactive page, and a batch it has
+ * started should finish. RESET gives the connection back its own timeout.
+ */
+export async function exportRead<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await pgPool().connect();
+  try {
+    await client.query('SET statement_timeout = 0');
+    return await client.query<R>(text, values);
+  } finally {
+    // A connection whose own timeout cannot be restored is closed, not pooled.
+    const restored = await client.query('RESET statement_timeout').then(
+      () => true,
+      () => false,
+    );
+    client.release(!restored);
+  }
 }
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
