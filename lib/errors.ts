@@ -28,6 +28,17 @@ export class InputError extends Error {
   }
 }
 
+/** The server is at its limit for this kind of work; the person should try again shortly. */
+export class BusyError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'BusyError';
+  }
+}
+
 /**
  * A database statement ran past the statement timeout (lib/db.ts) and PostgreSQL cancelled
  * it. Thrown instead of the driver's error, so every caller sees one clear message.
