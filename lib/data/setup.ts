@@ -4,6 +4,7 @@ import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import type { Caller } from '@/lib/auth/caller';
 import { hashPassword } from '@/lib/auth/password';
 import { db, type Tx } from '@/lib/db';
@@ -84,7 +85,8 @@ export async function completeSetup(caller: Caller, raw: unknown): Promise<{ use
   const precheck = await setupRefusal(db, input.token);
   const outcome = 'tokenId' in precheck ? await createAdministrator(caller, input) : precheck;
   if ('closed' in outcome || 'badToken' in outcome) {
-    await recordAudit(db, caller, {
+    // Setup is reachable signed out: its refusals are aggregated like any signed-out denial.
+    await recordSignedOutDenial(caller, {
       action: 'setup.complete',
       outcome: 'denied',
       detail: { reason: 'closed' in outcome ? 'setup_closed' : 'bad_setup_token' },
