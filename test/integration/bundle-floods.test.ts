@@ -5,7 +5,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
+import { NextRequest } from 'next/server';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { POST } from '@/app/api/audit/verify-bundle/route';
 import { BUNDLE_FORMAT, manifestBytes, signManifest, type TBundleManifest } from '@/lib/audit/bundle-manifest';
 import { CLI_VERIFY_LIMITS, verifyBundle } from '@/lib/audit/bundle-verify';
 import type { Caller } from '@/lib/auth/caller';
@@ -33,6 +35,10 @@ vi.mock('@/lib/audit/bundle-verify', async (importOriginal) => {
     },
   };
 });
+
+// The route handler reads the session through getCaller(); the tests say who is calling.
+const session = vi.hoisted(() => ({ caller: null as Caller | null }));
+vi.mock('@/lib/auth/session', () => ({ getCaller: async () => session.caller }));
 
 useTestDatabase();
 
@@ -190,5 +196,22 @@ describe('verifications at once', () => {
     expect(busy[0]).toMatchObject({ message: BUSY_MESSAGE, retryAfterSeconds: 60 });
     expect(outcomes.filter((o) => !(o instanceof Error))).toHaveLength(4);
     expect(verifier.maxActive).toBe(VERIFICATIONS_AT_ONCE);
+  });
+
+  it('the upload route answers a busy server with 503, Retry-After and the message', async () => {
+    let open!: () => void;
+    verifier.gate = new Promise<void>((resolve) => (open = resolve));
+    session.caller = auditor;
+    const post = () => POST(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(bundles.manyEntries) }));
+    const responses: Response[] = [];
+    const calls = Array.from({ length: 5 }, () => post().then((r) => (responses.push(r), r)));
+    await vi.waitFor(() => expect(responses).toHaveLength(1));
+    open();
+    await Promise.all(calls);
+    const [busy] = responses;
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('60');
+    expect(await busy.json()).toEqual({ error: BUSY_MESSAGE });
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(4);
   });
 });
