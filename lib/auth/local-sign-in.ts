@@ -2,6 +2,7 @@
 // whether it succeeds or fails. The password itself is never recorded anywhere.
 import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
+import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import { db } from '@/lib/db';
 import { ZSignIn } from '@/lib/validation/user';
 import type { Caller, SessionUser } from './caller';
@@ -28,7 +29,15 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
 
   const retryAfter = await signInRetryAfter(email, ip);
   if (retryAfter > 0) {
-    await fail('rate_limited');
+    // No password is checked: a refused request like any signed-out denial, so a client
+    // looping past the limit is counted per address and minute, not recorded per request.
+    await recordSignedOutDenial(caller, {
+      action: 'auth.sign_in',
+      outcome: 'failed',
+      targetType: 'user',
+      detail: { method: 'password', reason: 'rate_limited' },
+      actor: { id: null, email },
+    });
     return { ok: false, reason: 'throttled' };
   }
 

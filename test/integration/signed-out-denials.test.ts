@@ -1,15 +1,18 @@
 // Denied requests from signed-out clients are aggregated per address and minute: a loop
 // of 1,000 anonymous requests leaves at most a few audit rows and takes no chain lock per
 // request; the worker's flush writes one summary event per address and minute with the
-// count. Signed-in callers' denials stay one event each.
+// count. Sign-in attempts refused by the throttle count the same way. Signed-in callers'
+// denials stay one event each.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { flushSignedOutDenials, SIGNED_OUT_DENIALS_ACTION } from '@/lib/audit/signed-out-denials';
 import { authorize } from '@/lib/auth/authorize';
+import { signInWithPassword } from '@/lib/auth/local-sign-in';
+import { hashPassword } from '@/lib/auth/password';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
-import { callerAs, TEST_REQUEST } from '../support/seed';
+import { callerAs, seedUser, TEST_REQUEST } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -110,6 +113,19 @@ describe('signed-out denials', () => {
       expect(events.map((e) => e.action)).toEqual(['secret.list', SIGNED_OUT_DENIALS_ACTION]);
       expect(events[1].detail).toMatchObject({ repeats: total - 1 });
     }
+  });
+
+  it('sign-in attempts past the throttle are counted too, after the first', async () => {
+    await awayFromMinuteEnd();
+    const user = await seedUser('viewer', { passwordHash: await hashPassword('the right password') });
+    const caller = anonymousFrom();
+    for (let i = 0; i < 5; i++) expect(await signInWithPassword(caller, { email: user.email, password: `wrong-${i}` })).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 100; i++) expect(await signInWithPassword(caller, { email: user.email, password: 'the right password' })).toEqual({ ok: false, reason: 'throttled' });
+    const reasons = (await eventsFrom(caller.request.ip!)).map((e) => (e.detail as { reason: string }).reason);
+    expect(reasons).toEqual([...Array(5).fill('wrong_password'), 'rate_limited']);
+    await flushAll();
+    const summary = (await eventsFrom(caller.request.ip!)).at(-1);
+    expect(summary).toMatchObject({ action: SIGNED_OUT_DENIALS_ACTION, detail: { repeats: 99, actions: 'auth.sign_in' } });
   });
 
   it('signed-in callers’ denials stay one event each', async () => {
