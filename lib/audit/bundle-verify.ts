@@ -92,12 +92,15 @@ async function readAll(stream: Readable, name: string, limit: number): Promise<B
 
 const formatBytes = (n: number) => (n >= 1024 * MiB ? `${n / (1024 * MiB)} GiB` : n >= MiB ? `${n / MiB} MiB` : `${n} bytes`);
 
+const tooLarge = (limit: number) =>
+  new BundleLimitError(`The bundle is larger than ${formatBytes(limit)} uncompressed, the limit for verifying it here. Not verified further.`);
+
 /** Counts the bytes inflated across all entries against the limit (declared sizes can lie). */
 function byteBudget(limit: number) {
   let used = 0;
   return (n: number) => {
     used += n;
-    if (used > limit) throw new BundleLimitError(`The bundle holds more than ${formatBytes(limit)} uncompressed; the limit is ${formatBytes(limit)}. Not verified further.`);
+    if (used > limit) throw tooLarge(limit);
   };
 }
 
@@ -233,11 +236,7 @@ async function listEntries(zip: yauzl.ZipFile, limits: VerifyLimits): Promise<Ma
     zip.on('entry', (entry: yauzl.Entry) => {
       declared += entry.uncompressedSize;
       if (declared > limits.maxUncompressedBytes) {
-        reject(
-          new BundleLimitError(
-            `The bundle's entries would be more than ${formatBytes(limits.maxUncompressedBytes)} uncompressed; the limit is ${formatBytes(limits.maxUncompressedBytes)}. Not verified further.`,
-          ),
-        );
+        reject(tooLarge(limits.maxUncompressedBytes));
         return;
       }
       if (entries.has(entry.fileName)) {

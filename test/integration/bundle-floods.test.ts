@@ -119,13 +119,13 @@ describe('a hostile bundle uploaded for verification', () => {
     expect(result.ok).toBe(false);
     expect(result.files).toEqual([]);
     expect(result.problems).toEqual([
-      "The bundle's entries would be more than 256 MiB uncompressed; the limit is 256 MiB. Not verified further.",
+      'The bundle is larger than 256 MiB uncompressed, the limit for verifying it here. Not verified further.',
     ]);
   });
 
   it('a 512 MB single line: refused on the server by size, by the CLI at the line limit', async () => {
     expect((await verifyUploadedBundle(auditor, bundles.longLine)).problems).toEqual([
-      "The bundle's entries would be more than 256 MiB uncompressed; the limit is 256 MiB. Not verified further.",
+      'The bundle is larger than 256 MiB uncompressed, the limit for verifying it here. Not verified further.',
     ]);
     const cli = await verifyBundle(bundles.longLine, { limits: CLI_VERIFY_LIMITS });
     expect(cli.ok).toBe(false);
