@@ -15,7 +15,7 @@ import { log } from '@/lib/log';
 const QUERY_CANCELED = '57014';
 
 /** Whether an error (Prisma's, its driver adapter's or pg's) is a cancelled statement. */
-export function isStatementCancelled(error: unknown): boolean {
+function isStatementCancelled(error: unknown): boolean {
   const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
   return e?.code === QUERY_CANCELED || e?.meta?.driverAdapterError?.cause?.originalCode === QUERY_CANCELED;
 }
@@ -39,7 +39,7 @@ function create() {
         try {
           return await query(args);
         } catch (error) {
-          if (isStatementCancelled(error)) throw new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
+          if (timeoutMs > 0 && isStatementCancelled(error)) throw new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
           throw error;
         }
       },
