@@ -4,7 +4,7 @@
 import 'server-only';
 import type { Caller } from '@/lib/auth/caller';
 import { getCaller } from '@/lib/auth/session';
-import { ForbiddenError, InputError, NotFoundError, type FieldErrors } from '@/lib/errors';
+import { ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 
@@ -45,6 +45,10 @@ export async function runActionWithData<T>(
 export function failureOf(error: unknown, caller: Caller): ActionFailure {
   if (error instanceof InputError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
   if (error instanceof ForbiddenError || error instanceof NotFoundError) return { ok: false, error: error.message };
+  if (error instanceof QueryTimeoutError) {
+    log.warn('database statement timed out', { requestId: caller.request.requestId });
+    return { ok: false, error: error.message };
+  }
   // Provider messages are written by our adapters (never the SDK's), so they are safe to show.
   if (error instanceof ProviderError) {
     log.warn('provider call failed', { requestId: caller.request.requestId, code: error.code, providerCode: error.providerCode });

@@ -1,30 +1,70 @@
 // The one Prisma client (driver adapter on a shared pg pool). Credential columns are
-// omitted from every query unless a caller asks for them explicitly.
+// omitted from every query unless a caller asks for them explicitly. Every statement of
+// the pool has a statement timeout (DATABASE_STATEMENT_TIMEOUT_MS): PostgreSQL cancels a
+// statement that runs longer, and the client throws QueryTimeoutError instead of the
+// driver's error.
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
+import { QueryTimeoutError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
-function create(connectionString: string, max: number) {
-  const pool = new pg.Pool({ connectionString, max });
+/** PostgreSQL's query_canceled: a statement timeout (or an operator's pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
+/** Whether an error (Prisma's, its driver adapter's or pg's) is a cancelled statement. */
+function isStatementCancelled(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  return e?.code === QUERY_CANCELED || e?.meta?.driverAdapterError?.cause?.originalCode === QUERY_CANCELED;
+}
+
+function create(connectionString: string, max: number, timeoutMs: number) {
+  const pool = new pg.Pool({ connectionString, max, statement_timeout: timeoutMs });
   // An idle connection that the server drops (restart, failover, admin) is reported here;
   // without a listener Node treats it as an uncaught exception and the process dies.
   pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
-  const client = new PrismaClient({
+  const base = new PrismaClient({
     adapter: new PrismaPg(pool),
     // access_events.seq (a bigint) only orders and pins exports, in their own SQL;
     // omitted so access-event rows stay plain JSON-serialisable objects.
     omit: { user: { passwordHash: true, inviteCodeHash: true, totpSecretEnc: true, totpPendingSecretEnc: true }, accessEvent: { seq: true } },
   });
+  // Covers model queries and raw ones, inside interactive transactions too.
+  const client = base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          if (timeoutMs > 0 && isStatementCancelled(error)) throw new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
+          throw error;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
   return { pool, client };
 }
 
-const globalForDb = globalThis as unknown as { __db?: ReturnType<typeof create>; __purgeDb?: ReturnType<typeof create> };
+const globalForDb = globalThis as unknown as {
+  __db?: ReturnType<typeof create>;
+  __purgeDb?: ReturnType<typeof create>;
+  __statementTimeoutMs?: number;
+};
+
+/**
+ * For processes whose statements legitimately run long (the worker, audit:purge,
+ * audit:verify): their own statement timeout in milliseconds (0: none), set before the
+ * first query.
+ */
+export function setStatementTimeout(ms: number): void {
+  if (globalForDb.__db) throw new Error('setStatementTimeout must run before the database is first used');
+  globalForDb.__statementTimeoutMs = ms;
+}
 
 function instance() {
-  globalForDb.__db ??= create(env().DATABASE_URL, 10);
+  globalForDb.__db ??= create(env().DATABASE_URL, 10, globalForDb.__statementTimeoutMs ?? env().DATABASE_STATEMENT_TIMEOUT_MS);
   return globalForDb.__db;
 }
 
@@ -35,13 +75,14 @@ export const db = new Proxy({} as PrismaClient, {
 
 /**
  * The client of npm run audit:purge (lib/audit/purge.ts), logged in as the purge role:
- * the only role that may call audit_purge(), the one way audit events are deleted.
+ * the only role that may call audit_purge(), the one way audit events are deleted. A purge
+ * runs as long as it must (no statement timeout).
  */
 export function purgeDb(): PrismaClient {
   const e = env();
-  globalForDb.__purgeDb ??= create(e.PURGE_DATABASE_URL ?? e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL, 2);
+  globalForDb.__purgeDb ??= create(e.PURGE_DATABASE_URL ?? e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL, 2, 0);
   // Typed as `db` is, so the same helpers take either.
-  return globalForDb.__purgeDb.client as unknown as PrismaClient;
+  return globalForDb.__purgeDb.client;
 }
 
 /** Closes the pools (tests, scripts); the next use opens new ones. */
@@ -59,6 +100,26 @@ export async function closeDb(): Promise<void> {
 /** The raw pool, for libraries that bring their own SQL (rate limiter). */
 export function pgPool(): pg.Pool {
   return instance().pool;
+}
+
+/**
+ * One read of an export's batch through the pool, without the statement timeout: an
+ * auditor's export may scan far more rows than an interactive page, and a batch it has
+ * started should finish. RESET gives the connection back its own timeout.
+ */
+export async function exportRead<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await pgPool().connect();
+  try {
+    await client.query('SET statement_timeout = 0');
+    return await client.query<R>(text, values);
+  } finally {
+    // A connection whose own timeout cannot be restored is closed, not pooled.
+    const restored = await client.query('RESET statement_timeout').then(
+      () => true,
+      () => false,
+    );
+    client.release(!restored);
+  }
 }
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

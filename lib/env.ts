@@ -61,6 +61,11 @@ const ZEnv = z.object({
   // Names this worker process in rotation leases. A restarted worker with the same id takes
   // back its own leases at once instead of waiting for them to expire. Default: unique.
   WORKER_ID: optionalString,
+  // Longest one statement of the app's database pool may run before PostgreSQL cancels it
+  // (0: no limit), so one slow query cannot hold a connection and a request for minutes.
+  // The worker and the maintenance commands (audit:purge, audit:verify) set no limit of
+  // their own; exports read through connections or statements that set their own.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

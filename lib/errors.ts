@@ -36,6 +36,28 @@ export class AuditedInputError extends InputError {
   }
 }
 
+/** The server is at its limit for this kind of work; the person should try again shortly. */
+export class BusyError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'BusyError';
+  }
+}
+
+/**
+ * A database statement ran past the statement timeout (lib/db.ts) and PostgreSQL cancelled
+ * it. Thrown instead of the driver's error, so every caller sees one clear message.
+ */
+export class QueryTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`The database took longer than ${seconds} s to answer, so the request was stopped. Narrow the filters or try again later.`);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
 /** Prisma's unique-constraint violation, recognised without importing its runtime. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';

@@ -9,9 +9,11 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';
-import { closeDb } from '@/lib/db';
+import { closeDb, setStatementTimeout } from '@/lib/db';
 
 async function main(): Promise<number> {
+  // The export and the delete may run long on a large trail.
+  setStatementTimeout(0);
   const { values } = parseArgs({ options: { before: { type: 'string' }, export: { type: 'string' } } });
   if (!values.before || !values.export) {
     console.error('usage: npm run audit:purge -- --before <YYYY-MM-DD or ISO time> --export <file.jsonl>');

@@ -2,8 +2,10 @@
 // bundle's signature, file hashes, row counts and the audit events' hash chain, prints every mismatch, and exits 0 only
 // when the bundle is intact. Without --public-key the bundle's own key is used (proves
 // integrity, not origin): pass the server's published key to check who signed it.
+// A bundle past the verifier's limits (CLI_VERIFY_LIMITS: 64 GiB uncompressed, 32 files,
+// 1 MiB per line) is refused with a problem naming the limit.
 import { readFileSync } from 'node:fs';
-import { verifyBundle } from '../lib/audit/bundle-verify';
+import { CLI_VERIFY_LIMITS, verifyBundle } from '../lib/audit/bundle-verify';
 
 const args = process.argv.slice(2);
 const keyAt = args.indexOf('--public-key');
@@ -14,7 +16,7 @@ if (!file || (keyAt >= 0 && !keyFile)) {
   process.exit(2);
 }
 
-const result = await verifyBundle(file, { trustedPublicKey: keyFile ? readFileSync(keyFile, 'utf8') : undefined });
+const result = await verifyBundle(file, { trustedPublicKey: keyFile ? readFileSync(keyFile, 'utf8') : undefined, limits: CLI_VERIFY_LIMITS });
 const m = result.manifest;
 if (m) {
   console.log(`Bundle generated ${m.generatedAt} by ${m.generatedBy.email} (${m.generatedBy.role})`);

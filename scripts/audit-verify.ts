@@ -4,9 +4,11 @@
 //
 // Runs under tsx with the `react-server` condition, like `npm run worker`.
 import { verifyAndRecord } from '@/lib/audit/verifications';
-import { closeDb } from '@/lib/db';
+import { closeDb, setStatementTimeout } from '@/lib/db';
 
 async function main(): Promise<number> {
+  // The walk over every event may run long on a large trail.
+  setStatementTimeout(0);
   const started = performance.now();
   const result = await verifyAndRecord();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

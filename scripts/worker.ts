@@ -8,7 +8,7 @@
 //
 // Runs under tsx with the `react-server` condition, so the '@/…' paths resolve from
 // tsconfig.json and `server-only` imports resolve to its empty server entry.
-import { closeDb } from '@/lib/db';
+import { closeDb, setStatementTimeout } from '@/lib/db';
 import { closeJobSender } from '@/lib/jobs/boss';
 import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
 import { appClock } from '@/lib/clock';
@@ -24,6 +24,8 @@ async function once() {
 }
 
 async function main() {
+  // Background work, not a page: a long chain walk or ingestion batch is not cut off.
+  setStatementTimeout(0);
   if (process.argv.includes('--once')) return once();
   const worker = await startWorker();
   let stopping = false;

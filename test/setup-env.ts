@@ -4,6 +4,9 @@ process.env.NEXTAUTH_SECRET ??= 'test-only-nextauth-secret-0123456789abcdef';
 process.env.METADATA_SERVER_DETECTION = 'none';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'warn';
+// Tests seed and read through the app's client on a loaded machine: a generous statement
+// timeout (test/integration/statement-timeout.test.ts sets a short one to test it).
+process.env.DATABASE_STATEMENT_TIMEOUT_MS ??= '120000';
 // The AWS SDK's default credential chain reads these first; the emulators ignore signatures.
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTESTONLY';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test-only-secret-access-key';

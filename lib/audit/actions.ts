@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'audit.verify_bundle',
   'auth.sign_in',
   'auth.sign_out',
+  'auth.signed_out_denials',
   'environment.list',
   'incident.close',
   'incident.step_check',

@@ -7,10 +7,15 @@
 // chain proves the events are the ones the trail recorded, in order, up to its head.
 // Reads each entry as a stream, so a large bundle is checked in constant memory.
 // Every problem is named; the bundle is valid only when there are none.
+//
+// A bundle is untrusted input: limits on the entries' total uncompressed size (declared
+// sizes checked before anything is inflated, bytes counted as they are), on the number of
+// entries and of manifest files, and on the length of one line or CSV record end a zip
+// bomb, a gigabyte-long line or a manifest that lists one entry thousands of times at
+// once, with a problem that names the limit.
 import { createHash, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { finished } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
@@ -46,46 +51,94 @@ export type BundleVerification = {
   problems: string[];
 };
 
-export type VerifyOptions = { trustedPublicKey?: string | KeyObject };
+export type VerifyLimits = {
+  /** The entries' uncompressed sizes added up: as declared in the zip, and as read. */
+  maxUncompressedBytes: number;
+  /** Entries in the zip, and files the manifest lists (each at most once). */
+  maxFiles: number;
+  /** One JSON Lines line or one CSV record. */
+  maxLineBytes: number;
+};
+
+const MiB = 1024 * 1024;
+
+/** For bundles uploaded to the server (at most 10 MB compressed). */
+export const SERVER_VERIFY_LIMITS: VerifyLimits = { maxUncompressedBytes: 256 * MiB, maxFiles: 32, maxLineBytes: 1 * MiB };
+/** For `npm run audit:verify-bundle` on an operator's own machine: a whole trail's bundle. */
+export const CLI_VERIFY_LIMITS: VerifyLimits = { ...SERVER_VERIFY_LIMITS, maxUncompressedBytes: 64 * 1024 * MiB };
+
+export type VerifyOptions = { trustedPublicKey?: string | KeyObject; limits?: VerifyLimits };
+
+/** A limit the bundle goes past: verification stops there, naming the limit. */
+class BundleLimitError extends Error {}
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 /** The export source whose rows carry the hash chain (lib/data/audit-export.ts). */
 const AUDIT_EVENTS_SOURCE = 'audit-events';
 
-async function readAll(stream: Readable, limit: number): Promise<Buffer | null> {
+async function readAll(stream: Readable, name: string, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
       stream.destroy();
-      return null;
+      throw new BundleLimitError(`${name}: larger than ${formatBytes(limit)}; a bundle's is a few kilobytes. Not verified further.`);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
+const formatBytes = (n: number) => (n >= 1024 * MiB ? `${n / (1024 * MiB)} GiB` : n >= MiB ? `${n / MiB} MiB` : `${n} bytes`);
+
+const tooLarge = (limit: number) =>
+  new BundleLimitError(`The bundle is larger than ${formatBytes(limit)} uncompressed, the limit for verifying it here. Not verified further.`);
+
+/** Counts the bytes inflated across all entries against the limit (declared sizes can lie). */
+function byteBudget(limit: number) {
+  let used = 0;
+  return (n: number) => {
+    used += n;
+    if (used > limit) throw tooLarge(limit);
+  };
+}
+
 /**
  * SHA-256, size and row count of an entry in one pass. A file that no longer parses still
- * gets its hash and size checked; its rows are then reported as unreadable.
+ * gets its hash and size checked; its rows are then reported as unreadable. A line or
+ * record longer than the limit ends the verification (BundleLimitError).
  */
-async function measure(stream: Readable, format: TBundleFile['format'], onRecord?: (record: unknown) => void) {
+async function measure(
+  stream: Readable,
+  file: TBundleFile,
+  limits: VerifyLimits,
+  spend: (bytes: number) => void,
+  onRecord?: (record: unknown) => void,
+) {
   const hash = createHash('sha256');
   let bytes = 0;
   let records = 0;
   let rowError: string | null = null;
-  const fail = (error: unknown) => (rowError ??= describeError(error));
+  let tooLong: BundleLimitError | null = null;
+  const lineLimit = () =>
+    new BundleLimitError(`${file.name}: line ${records + 1} is longer than ${formatBytes(limits.maxLineBytes)}, the limit for one line. Not verified further.`);
+  const fail = (error: unknown) => {
+    if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') tooLong ??= lineLimit();
+    else rowError ??= describeError(error);
+  };
 
   let feed: (chunk: Buffer) => Promise<void>;
   let close: () => Promise<void>;
-  if (format === 'csv') {
-    const parser = parseCsv({ bom: true, relax_column_count: true });
+  if (file.format === 'csv') {
+    // The record delimiter given, not discovered: while discovering, csv-parse keeps every
+    // byte of a delimiter-less file and concatenates it again with each chunk (quadratic).
+    const parser = parseCsv({ bom: true, relax_column_count: true, record_delimiter: ['\n', '\r\n'], max_record_size: limits.maxLineBytes });
     parser.on('data', () => records++);
     parser.on('error', fail);
     feed = async (chunk) => {
       // once() also settles (rejecting) on 'error', which `fail` has recorded.
-      if (!parser.write(chunk) && !rowError) await once(parser, 'drain').catch(() => {});
+      if (!parser.write(chunk) && !rowError && !tooLong) await once(parser, 'drain').catch(() => {});
     };
     close = async () => {
       parser.end();
@@ -101,33 +154,67 @@ async function measure(stream: Readable, format: TBundleFile['format'], onRecord
       } catch {
         fail(new Error(`line ${records + 1} is not JSON`));
       }
-    });
-    feed = async (chunk) => lines.write(chunk);
+    }, limits.maxLineBytes);
+    feed = async (chunk) => {
+      try {
+        lines.write(chunk);
+      } catch (error) {
+        if (!(error instanceof LineTooLongError)) throw error;
+        tooLong ??= lineLimit();
+      }
+    };
     close = async () => lines.end();
   }
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    spend(chunk.length);
     hash.update(chunk);
     bytes += chunk.length;
     if (!rowError) await feed(chunk);
+    if (tooLong) {
+      stream.destroy();
+      throw tooLong;
+    }
   }
   if (!rowError) await close();
+  if (tooLong) throw tooLong;
   // A CSV file's first record is its header.
-  const rows = rowError ? null : format === 'csv' ? Math.max(records - 1, 0) : records;
+  const rows = rowError ? null : file.format === 'csv' ? Math.max(records - 1, 0) : records;
   return { rows, bytes, sha256: hash.digest('hex'), rowError };
 }
 
-/** Calls onLine with each line of a byte stream; lines and characters may span chunks. */
-export function lineSplitter(onLine: (line: string) => void) {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+/** A line went past lineSplitter's limit. */
+export class LineTooLongError extends Error {}
+
+/**
+ * Calls onLine with each line of a byte stream; lines and characters may span chunks.
+ * Linear in the input: a line's pieces are kept as they came and joined once, when its
+ * newline arrives (a newline byte never occurs inside a multi-byte UTF-8 character). A
+ * line longer than maxLineBytes throws LineTooLongError instead of growing without end.
+ */
+export function lineSplitter(onLine: (line: string) => void, maxLineBytes = Number.POSITIVE_INFINITY) {
+  let pieces: Buffer[] = [];
+  let pending = 0;
+  const emit = (last: Buffer) => {
+    onLine((pieces.length ? Buffer.concat([...pieces, last]) : last).toString('utf8'));
+    pieces = [];
+    pending = 0;
+  };
   return {
     write(chunk: Buffer) {
-      const lines = (pending + decoder.write(chunk)).split('\n');
-      pending = lines.pop() ?? '';
-      for (const l of lines) onLine(l);
+      let start = 0;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, start)) {
+        if (pending + at - start > maxLineBytes) throw new LineTooLongError();
+        emit(chunk.subarray(start, at));
+        start = at + 1;
+      }
+      if (start < chunk.length) {
+        pending += chunk.length - start;
+        if (pending > maxLineBytes) throw new LineTooLongError();
+        pieces.push(chunk.subarray(start));
+      }
     },
     end() {
-      onLine(pending + decoder.end());
+      emit(Buffer.alloc(0));
     },
   };
 }
@@ -137,10 +224,25 @@ async function openZip(input: string | Buffer): Promise<yauzl.ZipFile> {
   return typeof input === 'string' ? yauzl.openPromise(input, options) : yauzl.fromBufferPromise(input, options);
 }
 
-async function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+/** The entries by name, once their count and declared sizes are within the limits. */
+async function listEntries(zip: yauzl.ZipFile, limits: VerifyLimits): Promise<Map<string, yauzl.Entry>> {
+  const maxEntries = limits.maxFiles + 2; // the files, the manifest and its signature
+  if (zip.entryCount > maxEntries) {
+    throw new BundleLimitError(`The bundle holds ${zip.entryCount} entries; the limit is ${maxEntries}. Not verified further.`);
+  }
   const entries = new Map<string, yauzl.Entry>();
+  let declared = 0;
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
+      declared += entry.uncompressedSize;
+      if (declared > limits.maxUncompressedBytes) {
+        reject(tooLarge(limits.maxUncompressedBytes));
+        return;
+      }
+      if (entries.has(entry.fileName)) {
+        reject(new BundleLimitError(`${entry.fileName}: in the bundle twice. Not verified further.`));
+        return;
+      }
       entries.set(entry.fileName, entry);
       zip.readEntry();
     });
@@ -163,35 +265,60 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
     chain: null,
     problems: [],
   };
+  try {
+    await check(input, options, options.limits ?? SERVER_VERIFY_LIMITS, result);
+  } catch (error) {
+    if (!(error instanceof BundleLimitError)) throw error;
+    result.problems.push(error.message);
+  }
+  result.ok = result.problems.length === 0 && result.signature === 'valid';
+  return result;
+}
+
+/** Fills in `result`; a BundleLimitError ends it where the limit was passed. */
+async function check(input: string | Buffer, options: VerifyOptions, limits: VerifyLimits, result: BundleVerification): Promise<void> {
   let zip: yauzl.ZipFile;
   let entries: Map<string, yauzl.Entry>;
   try {
     zip = await openZip(input);
-    entries = await listEntries(zip);
   } catch (error) {
     result.problems.push(`The file is not a readable zip archive (${describeError(error)}).`);
-    return result;
+    return;
   }
   try {
+    try {
+      entries = await listEntries(zip, limits);
+    } catch (error) {
+      if (error instanceof BundleLimitError) throw error;
+      result.problems.push(`The file is not a readable zip archive (${describeError(error)}).`);
+      return;
+    }
+    const spend = byteBudget(limits.maxUncompressedBytes);
     const read = async (name: string) => {
       const entry = entries.get(name);
       if (!entry) return null;
-      return readAll(await zip.openReadStreamPromise(entry), MAX_MANIFEST_BYTES);
+      const bytes = await readAll(await zip.openReadStreamPromise(entry), name, MAX_MANIFEST_BYTES).catch((error: unknown) => {
+        if (error instanceof BundleLimitError) throw error;
+        return null;
+      });
+      if (bytes) spend(bytes.length);
+      return bytes;
     };
-    const manifestRaw = await read(MANIFEST_FILE).catch(() => null);
-    const signatureRaw = await read(SIGNATURE_FILE).catch(() => null);
+    const manifestRaw = await read(MANIFEST_FILE);
+    const signatureRaw = await read(SIGNATURE_FILE);
     if (!manifestRaw) {
       result.problems.push(`${MANIFEST_FILE}: missing or unreadable.`);
-      return result;
+      return;
     }
     let manifest: TBundleManifest;
     try {
       manifest = ZBundleManifest.parse(JSON.parse(manifestRaw.toString('utf8')));
     } catch {
       result.problems.push(`${MANIFEST_FILE}: not a valid evidence-bundle manifest.`);
-      return result;
+      return;
     }
     result.manifest = manifest;
+    checkManifestFiles(manifest, limits);
 
     // The signature: always over the exact manifest bytes.
     let key: KeyObject | null = null;
@@ -234,13 +361,14 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
       } else {
         try {
           const onRecord = file === chainFile ? (record: unknown) => chainCheck?.add(record) : undefined;
-          const { rowError, ...actual } = await measure(await zip.openReadStreamPromise(entry), file.format, onRecord);
+          const { rowError, ...actual } = await measure(await zip.openReadStreamPromise(entry), file, limits, spend, onRecord);
           check.actual = actual;
           if (actual.sha256 !== file.sha256) check.problems.push(`${file.name}: SHA-256 does not match the manifest.`);
           if (actual.bytes !== file.bytes) check.problems.push(`${file.name}: size ${actual.bytes} bytes, the manifest says ${file.bytes}.`);
           if (rowError) check.problems.push(`${file.name}: its rows cannot be read (${rowError}).`);
           else if (actual.rows !== file.rows) check.problems.push(`${file.name}: ${actual.rows} rows, the manifest says ${file.rows}.`);
         } catch (error) {
+          if (error instanceof BundleLimitError) throw error;
           check.problems.push(`${file.name}: cannot be read (${describeError(error)}).`);
         }
       }
@@ -256,10 +384,19 @@ export async function verifyBundle(input: string | Buffer, options: VerifyOption
     }
     const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...manifest.files.map((f) => f.name)]);
     for (const name of entries.keys()) if (!listed.has(name)) result.problems.push(`${name}: in the bundle but not in the manifest.`);
-
-    result.ok = result.problems.length === 0 && result.signature === 'valid';
-    return result;
   } finally {
     zip.close();
+  }
+}
+
+/** Each listed file is read and hashed in full: a manifest may list few, each once. */
+function checkManifestFiles(manifest: TBundleManifest, limits: VerifyLimits): void {
+  if (manifest.files.length > limits.maxFiles) {
+    throw new BundleLimitError(`${MANIFEST_FILE}: lists ${manifest.files.length} files; the limit is ${limits.maxFiles}. Not verified further.`);
+  }
+  const seen = new Set<string>();
+  for (const { name } of manifest.files) {
+    if (seen.has(name)) throw new BundleLimitError(`${MANIFEST_FILE}: lists ${name} more than once. Not verified further.`);
+    seen.add(name);
   }
 }

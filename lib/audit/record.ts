@@ -4,7 +4,7 @@
 import 'server-only';
 import type { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
-import type { Caller } from '@/lib/auth/caller';
+import type { Caller, RequestMeta } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import type { Changes } from './changes';
 import { appendStatement, chainEvents, HEAD_FOR_UPDATE, type ChainHeadRow } from './chain-append';
@@ -19,6 +19,8 @@ export type AuditEntry = {
   detail?: Record<string, string | number | boolean | null>;
   /** For sign-in attempts, where the caller is not (yet) a user. */
   actor?: { id?: string | null; email?: string | null; role?: Role | null };
+  /** For events that summarise other requests (signed-out denials): whose address to record. */
+  request?: RequestMeta;
 };
 
 export async function recordAudit(client: Tx | typeof db, caller: Caller, entry: AuditEntry): Promise<void> {
@@ -91,6 +93,7 @@ async function appendInTransaction(tx: Tx, rows: EventData[]): Promise<void> {
 
 function auditEventData(caller: Caller, entry: AuditEntry) {
   const actor = entry.actor ?? caller.user;
+  const request = entry.request ?? caller.request;
   return {
     actorId: actor?.id ?? null,
     actorEmail: actor?.email ?? null,
@@ -102,8 +105,8 @@ function auditEventData(caller: Caller, entry: AuditEntry) {
     environment: entry.environment ?? null,
     changes: entry.changes && Object.keys(entry.changes).length ? (entry.changes as Prisma.InputJsonValue) : undefined,
     detail: entry.detail ?? undefined,
-    ip: caller.request.ip,
-    userAgent: caller.request.userAgent,
-    requestId: caller.request.requestId,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    requestId: request.requestId,
   } satisfies Prisma.AuditEventCreateManyInput;
 }

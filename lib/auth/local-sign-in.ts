@@ -3,6 +3,7 @@
 // password itself is never recorded anywhere.
 import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
+import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import { db } from '@/lib/db';
 import { ZSignIn } from '@/lib/validation/user';
 import type { Caller, SessionUser } from './caller';
@@ -19,21 +20,29 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const { email, password, code } = parsed.data;
   const ip = caller.request.ip;
-  const fail = async (reason: string, actorId: string | null = null, extra: Record<string, string> = {}) => {
+  const fail = async (reason: string, actorId: string | null = null) => {
     await recordAudit(db, caller, {
       action: 'auth.sign_in',
       outcome: 'failed',
       targetType: 'user',
       targetId: actorId ?? undefined,
-      detail: { method: 'password', reason, ...extra },
+      detail: { method: 'password', reason },
       actor: { id: actorId, email },
     });
   };
 
   const attempt = await beginSignInAttempt(email, ip);
   if (!attempt.allowed) {
+    // No password is checked: a refused request like any signed-out denial, so a client
+    // looping past the limit is counted per address and minute, not recorded per request.
     // limit: 'address' (this IP's failures) or 'account' (the account's slow-down).
-    await fail('rate_limited', null, { limit: attempt.limit });
+    await recordSignedOutDenial(caller, {
+      action: 'auth.sign_in',
+      outcome: 'failed',
+      targetType: 'user',
+      detail: { method: 'password', reason: 'rate_limited', limit: attempt.limit },
+      actor: { id: null, email },
+    });
     return { ok: false, reason: 'throttled' };
   }
 

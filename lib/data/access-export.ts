@@ -6,7 +6,7 @@
 // The provider logs hold call metadata, never a value, and only stored columns are read.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import { pgPool } from '@/lib/db';
+import { exportRead, pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
@@ -128,7 +128,7 @@ async function* readBatches(query: TAccessExportQuery, upTo: string | null): Asy
       ORDER BY e.occurred_at, e.seq
       LIMIT ${ACCESS_EXPORT_BATCH}`;
     // As for audit events: the pg pool, not Prisma's per-row decoding, at export sizes.
-    const { rows } = await pgPool().query<Row>(sql.text, sql.values as unknown[]);
+    const { rows } = await exportRead<Row>(sql.text, sql.values as unknown[]);
     if (rows.length) yield rows.map(toExportRow);
     const last = rows.at(-1);
     if (rows.length < ACCESS_EXPORT_BATCH || !last) return;

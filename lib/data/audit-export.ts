@@ -7,7 +7,7 @@
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
-import { pgPool } from '@/lib/db';
+import { exportRead } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
 import { currentChainHead } from '@/lib/audit/chain-head';
@@ -113,7 +113,7 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     // Straight through the pg pool: a bulk read does not need Prisma's per-row decoding,
     // which costs several times the query itself at export sizes. The connection goes
     // back to the pool between batches, so a slow download holds none.
-    const read = pgPool().query<Row>(sql.text, sql.values as unknown[]);
+    const read = exportRead<Row>(sql.text, sql.values as unknown[]);
     read.catch(() => {}); // a read-ahead the download no longer wants may fail unobserved
     return read;
   };

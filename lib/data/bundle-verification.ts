@@ -1,15 +1,25 @@
 // Verifying an uploaded evidence bundle in the app: for people who may read the audit
-// trail (audit.read). Nothing is stored; a refusal is audited by authorize.
+// trail (audit.read). Nothing is stored; a refusal is audited by authorize. At most
+// VERIFICATIONS_AT_ONCE run at once per server process (each inflates and hashes up to
+// SERVER_VERIFY_LIMITS' bytes); beyond that and a short queue the server answers busy.
 import 'server-only';
-import { verifyBundle, type BundleVerification } from '@/lib/audit/bundle-verify';
+import pLimit from 'p-limit';
+import { SERVER_VERIFY_LIMITS, verifyBundle, type BundleVerification } from '@/lib/audit/bundle-verify';
 import { signingKey } from '@/lib/audit/signing-key';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
+import { BusyError } from '@/lib/errors';
 
 /** The proxy buffers request bodies up to 10 MB; larger bundles: `npm run audit:verify-bundle`. */
 export const MAX_BUNDLE_UPLOAD_BYTES = 10 * 1024 * 1024 - 1;
+
+export const VERIFICATIONS_AT_ONCE = 2;
+/** Waiting verifications beyond the running ones; more are refused at once. */
+const VERIFICATIONS_WAITING = 2;
+const slots = pLimit(VERIFICATIONS_AT_ONCE);
+export const BUSY_MESSAGE = 'The server is verifying other bundles right now. Try again in a minute, or run `npm run audit:verify-bundle <file>`.';
 
 export async function authorizeBundleVerification(caller: Caller): Promise<void> {
   await authorize(caller, 'audit.read', { action: 'audit.verify_bundle', targetType: 'audit_event' });
@@ -28,7 +38,8 @@ export type UploadedBundleVerification = BundleVerification & {
 /** Checks the bundle against its own key, and says whether that key is this server's. */
 export async function verifyUploadedBundle(caller: Caller, bytes: Buffer): Promise<UploadedBundleVerification> {
   await authorizeBundleVerification(caller);
-  const result = await verifyBundle(bytes);
+  if (slots.activeCount + slots.pendingCount >= VERIFICATIONS_AT_ONCE + VERIFICATIONS_WAITING) throw new BusyError(BUSY_MESSAGE, 60);
+  const result = await slots(() => verifyBundle(bytes, { limits: SERVER_VERIFY_LIMITS }));
   let signedByThisServer: boolean | null = null;
   if (env().AUDIT_SIGNING_KEY && result.manifest) {
     signedByThisServer = result.manifest.signature.publicKey.trim() === signingKey().publicKeyPem.trim();

@@ -4,7 +4,8 @@
 // exists, the code was wrong, used or expired is recorded for auditors, never shown.
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, type AuditEntry } from '@/lib/audit/record';
+import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import { attemptLimiter } from '@/lib/auth/attempt-limiter';
 import type { Caller } from '@/lib/auth/caller';
 import { endUserSessions } from '@/lib/auth/sessions';
@@ -29,20 +30,21 @@ type Failure = 'unknown_account' | 'no_invite' | 'wrong_code' | 'expired' | 'acc
 export async function acceptInvite(caller: Caller, raw: unknown): Promise<{ userId: string }> {
   const input = parseInput(ZAcceptInvite, raw);
   const ip = caller.request.ip;
-  const fail = (reason: Failure | 'rate_limited', userId: string | null = null) =>
-    recordAudit(db, caller, {
-      action: 'user.invite_accept',
-      outcome: 'failed',
-      targetType: 'user',
-      targetId: userId ?? undefined,
-      detail: { reason },
-      actor: { id: userId, email: input.email },
-    });
+  const failure = (reason: Failure | 'rate_limited', userId: string | null = null): AuditEntry => ({
+    action: 'user.invite_accept',
+    outcome: 'failed',
+    targetType: 'user',
+    targetId: userId ?? undefined,
+    detail: { reason },
+    actor: { id: userId, email: input.email },
+  });
+  const fail = (reason: Failure, userId: string | null = null) => recordAudit(db, caller, failure(reason, userId));
 
   // Counted before the code is checked, so a parallel burst gets no more tries than the limit.
   const attempt = await limiter.begin(input.email, ip);
   if (!attempt.allowed) {
-    await fail('rate_limited');
+    // Refused unchecked, like any signed-out denial: counted per address and minute past the first.
+    await recordSignedOutDenial(caller, failure('rate_limited'));
     throw new InputError(INVITE_THROTTLED_MESSAGE);
   }
 

@@ -4,9 +4,10 @@ import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import type { Caller } from '@/lib/auth/caller';
 import { hashPassword } from '@/lib/auth/password';
-import { db } from '@/lib/db';
+import { db, type Tx } from '@/lib/db';
 import { InputError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { ZEmail, ZNewPassword, ZPersonName } from '@/lib/validation/user';
@@ -39,17 +40,31 @@ export const ZSetupInput = z.object({
   password: ZNewPassword,
 });
 
-export async function completeSetup(caller: Caller, raw: unknown): Promise<{ userId: string }> {
-  const input = parseInput(ZSetupInput, raw);
+/**
+ * Whether setup is open and the token is one of its unused ones, read without a lock. Run
+ * before the password is hashed: argon2 costs tens of milliseconds of CPU and memory, and
+ * a flood of setup posts (with setup closed or a guessed token) must not cost a hash each.
+ * The locked transaction in completeSetup checks both again.
+ */
+async function setupRefusal(tx: Tx | typeof db, token: string): Promise<{ closed: true } | { badToken: true } | { tokenId: number }> {
+  if ((await tx.user.count()) > 0) return { closed: true };
+  const candidates = await tx.setupToken.findMany({ where: { usedAt: null }, select: { id: true, tokenHash: true } });
+  const given = Buffer.from(sha256(token));
+  const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.tokenHash), given));
+  return match ? { tokenId: match.id } : { badToken: true };
+}
+
+type TSetupInput = z.infer<typeof ZSetupInput>;
+
+/** Hashes the password, then checks again under the lock and creates the administrator. */
+async function createAdministrator(caller: Caller, input: TSetupInput) {
   const passwordHash = await hashPassword(input.password);
-  const outcome = await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
-    if ((await tx.user.count()) > 0) return { closed: true as const };
-    const candidates = await tx.setupToken.findMany({ where: { usedAt: null }, select: { id: true, tokenHash: true } });
-    const given = Buffer.from(sha256(input.token));
-    const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.tokenHash), given));
-    if (!match) return { badToken: true as const };
-    await tx.setupToken.update({ where: { id: match.id }, data: { usedAt: new Date() } });
+    // Another attempt may have completed setup since the first check.
+    const check = await setupRefusal(tx, input.token);
+    if (!('tokenId' in check)) return check;
+    await tx.setupToken.update({ where: { id: check.tokenId }, data: { usedAt: new Date() } });
     const user = await tx.user.create({
       data: { email: input.email, name: input.name, role: 'admin', passwordHash },
       select: { id: true, email: true, role: true },
@@ -63,8 +78,15 @@ export async function completeSetup(caller: Caller, raw: unknown): Promise<{ use
     });
     return { userId: user.id };
   });
+}
+
+export async function completeSetup(caller: Caller, raw: unknown): Promise<{ userId: string }> {
+  const input = parseInput(ZSetupInput, raw);
+  const precheck = await setupRefusal(db, input.token);
+  const outcome = 'tokenId' in precheck ? await createAdministrator(caller, input) : precheck;
   if ('closed' in outcome || 'badToken' in outcome) {
-    await recordAudit(db, caller, {
+    // Setup is reachable signed out: its refusals are aggregated like any signed-out denial.
+    await recordSignedOutDenial(caller, {
       action: 'setup.complete',
       outcome: 'denied',
       detail: { reason: 'closed' in outcome ? 'setup_closed' : 'bad_setup_token' },

@@ -84,7 +84,8 @@ export function copyCsv(header: string, select: Prisma.Sql): { stream: Readable;
   // The connection is taken when a slot frees and given back when the download closes.
   void copySlots(async () => {
     if (out.destroyed) return; // the client gave up while waiting
-    const client = new pg.Client({ connectionString: env().DATABASE_URL, application_name: COPY_EXPORT_APPLICATION });
+    // No statement timeout: COPY runs as long as the download (lib/db.ts's limit is for pages).
+    const client = new pg.Client({ connectionString: env().DATABASE_URL, application_name: COPY_EXPORT_APPLICATION, statement_timeout: 0 });
     // Ending the connection under a running COPY (a cancelled download) is reported here;
     // without a listener Node would treat it as an uncaught exception.
     client.on('error', (error) => out.destroy(error));

@@ -16,6 +16,7 @@ export const QUEUE = {
   healthSnapshot: 'health-snapshot',
   auditVerify: 'audit-verify',
   accessIngest: 'access-ingest',
+  signedOutDenials: 'signed-out-denials',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -80,6 +81,13 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   [QUEUE.accessIngest]: {
     options: { policy: 'stately', retryLimit: 1, retryDelay: 60, expireInSeconds: 600 },
     cron: '*/15 * * * *',
+  },
+  // Every minute: the closed minutes' counts of signed-out denials become summary audit
+  // events (lib/audit/signed-out-denials.ts). No retries: the next minute's run takes
+  // whatever this one left.
+  [QUEUE.signedOutDenials]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+    cron: '* * * * *',
   },
 };
 

@@ -9,6 +9,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
+import { flushSignedOutDenials } from '@/lib/audit/signed-out-denials';
 import { verifyAndRecord } from '@/lib/audit/verifications';
 import { ingestAccessEvents, ingestibleConnections } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
@@ -39,6 +40,7 @@ export type WorkerHandlers = {
   verifyAuditChain: () => Promise<unknown>;
   ingestibleConnections: () => Promise<string[]>;
   ingestAccess: (connectionId: string, clock: Clock) => Promise<unknown>;
+  flushSignedOutDenials: () => Promise<unknown>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -50,6 +52,7 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   verifyAuditChain: verifyAndRecord,
   ingestibleConnections,
   ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
+  flushSignedOutDenials: () => flushSignedOutDenials(),
 };
 
 export type WorkerOptions = {
@@ -114,6 +117,10 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   // A broken chain is a finding, not a job failure: it is recorded (and shown) either way.
   await boss.work(QUEUE.auditVerify, polling, async () => {
     await work.verifyAuditChain();
+  });
+
+  await boss.work(QUEUE.signedOutDenials, polling, async () => {
+    await work.flushSignedOutDenials();
   });
 
   await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, async ([job]) => {

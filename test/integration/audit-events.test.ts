@@ -158,7 +158,8 @@ describe('audit trail access', () => {
     const events = await db.auditEvent.count();
     await expect(listAuditEvents(caller, parseAuditListQuery({}))).rejects.toBeInstanceOf(ForbiddenError);
     await expect(listAuditActions(caller)).rejects.toBeInstanceOf(ForbiddenError);
-    expect(await db.auditEvent.count()).toBe(events + 2);
+    // A signed-out address's second denial in the minute is counted, not an event of its own.
+    expect(await db.auditEvent.count()).toBe(events + (role ? 2 : 1));
     const denial = await db.auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
     expect(denial).toMatchObject({
       action: 'audit.list',

@@ -141,7 +141,7 @@ describe('CSV export', () => {
     await expect(exportInventory(anonymous, parseSecretListQuery({}))).rejects.toBeInstanceOf(ForbiddenError);
     const denials = await db.auditEvent.findMany({ where: { action: 'inventory.export', outcome: 'denied' }, orderBy: { id: 'desc' } });
     expect(denials).toHaveLength(before + 1);
-    expect(denials[0]).toMatchObject({ actorId: null, ip: '127.0.0.1', detail: { permission: 'inventory.export', reason: 'signed_out' } });
+    expect(denials[0]).toMatchObject({ actorId: null, ip: anonymous.request.ip, detail: { permission: 'inventory.export', reason: 'signed_out' } });
   });
 });
 

@@ -111,6 +111,7 @@ describe('worker', () => {
     expect(schedules.find((s) => s.name === QUEUE.healthSnapshot)).toMatchObject({ cron: '15 0 * * *' });
     expect(schedules.find((s) => s.name === QUEUE.notificationSweep)).toBeDefined();
     expect(schedules.find((s) => s.name === QUEUE.accessIngest)).toMatchObject({ cron: '*/15 * * * *' });
+    expect(schedules.find((s) => s.name === QUEUE.signedOutDenials)).toMatchObject({ cron: '* * * * *' });
     expect(await boss.getQueue(QUEUE.notificationDeliver)).toMatchObject({
       policy: 'stately',
       retryLimit: DELIVERY_RETRY_LIMIT,

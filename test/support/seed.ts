@@ -18,9 +18,18 @@ export async function seedUser(role: Role, overrides: { email?: string; password
   });
 }
 
-/** A caller signed in as a new user of `role`, or signed out for null. */
+let anonymousCount = 0;
+
+/**
+ * A caller signed in as a new user of `role`, or signed out for null. Each signed-out
+ * caller has an address of its own: signed-out denials are audited once per address and
+ * minute, then counted (lib/audit/signed-out-denials.ts).
+ */
 export async function callerAs(role: Role | null): Promise<Caller> {
-  if (!role) return callerFor(null, TEST_REQUEST);
+  if (!role) {
+    anonymousCount += 1;
+    return callerFor(null, { ...TEST_REQUEST, ip: `127.1.${Math.floor(anonymousCount / 256) % 256}.${anonymousCount % 256}` });
+  }
   return callerFor(await seedUser(role), TEST_REQUEST);
 }
 

@@ -14,7 +14,7 @@ export default async function VerifyBundlePage() {
   const header = (
     <PageHeader
       title="Verify an evidence bundle"
-      description="Checks the manifest's Ed25519 signature, each file's SHA-256, size and row count against the manifest, and recomputes the audit events' hash chain. Nothing you upload is stored."
+      description="Checks the manifest's Ed25519 signature, each file's SHA-256, size and row count against the manifest, and recomputes the audit events' hash chain. Nothing you upload is stored. Bundles over 256 MiB uncompressed are refused here: check larger ones with `npm run audit:verify-bundle`."
       actions={<LinkButton href="/audit">Audit trail</LinkButton>}
     />
   );

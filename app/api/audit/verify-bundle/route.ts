@@ -1,11 +1,11 @@
 // POST /api/audit/verify-bundle (body: the zip, at most MAX_BUNDLE_UPLOAD_BYTES): verifies
 // an evidence bundle and answers the result as JSON (permission audit.read). The body is
-// read with a byte limit and never stored.
+// read with a byte limit and never stored; a server busy verifying others answers 503.
 import type { NextRequest } from 'next/server';
 import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
 import { authorizeBundleVerification, MAX_BUNDLE_UPLOAD_BYTES, verifyUploadedBundle } from '@/lib/data/bundle-verification';
-import { ForbiddenError } from '@/lib/errors';
+import { BusyError, ForbiddenError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,5 +42,10 @@ export async function POST(request: NextRequest) {
       { status: 413, headers: NO_STORE },
     );
   }
-  return Response.json(await verifyUploadedBundle(caller, bytes), { headers: NO_STORE });
+  try {
+    return Response.json(await verifyUploadedBundle(caller, bytes), { headers: NO_STORE });
+  } catch (error) {
+    if (!(error instanceof BusyError)) throw error;
+    return Response.json({ error: error.message }, { status: 503, headers: { ...NO_STORE, 'retry-after': String(error.retryAfterSeconds) } });
+  }
 }
