@@ -15,6 +15,7 @@ import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { claimApproval } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
@@ -157,7 +158,9 @@ export async function writeSecretValue(
   const fingerprint = fingerprintOf(value);
   const reuse = await checkedReuse(caller, 'secret.value_write', { id: secret.id, name: secret.name, environment: secret.environment.name }, fingerprint);
 
-  const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
+  // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
+  const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
+  const pending = await approval.releasedOnFailure(claimPendingWrite(input.idempotencyToken, secret.id));
   const audit = { action: 'secret.value_write', targetType: 'secret', targetId: secret.id, environment: secret.environment.name } as const;
   let written;
   let adoptedUnseen = false;
@@ -176,6 +179,7 @@ export async function writeSecretValue(
   } catch (error) {
     const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
     await settlePendingWrite(input.idempotencyToken, outcomeUnknown);
+    await approval.release();
     const code = error instanceof ProviderError ? error.code : 'unknown';
     await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { source, provider: provider.kind, error: code } });
     throw error;
