@@ -34,7 +34,10 @@ export const APPROVAL_PERMISSION: Record<ApprovalKind, Permission> = {
   rotation: 'secrets.rotate',
 };
 
-export const APPROVAL_NEEDED_MESSAGE = "This secret needs a second person's approval: request it on the Secrets Management tab.";
+/** The refusal a gated write or start gets, pointing at the tab where the request is made. */
+export function approvalNeededMessage(kind: ApprovalKind): string {
+  return `This secret needs a second person's approval: request it on the ${kind === 'rotation' ? 'Rotation' : 'Secrets Management'} tab.`;
+}
 
 export type ApprovalView = {
   id: string;
@@ -320,7 +323,7 @@ export async function claimApproval(
       outcome: 'denied',
       detail: { permission: APPROVAL_PERMISSION[kind], reason: 'approval_required', kind },
     });
-    throw new ForbiddenError(APPROVAL_NEEDED_MESSAGE);
+    throw new ForbiddenError(approvalNeededMessage(kind));
   }
   return usedApproval(async () => {
     await db.$transaction(async (tx) => {

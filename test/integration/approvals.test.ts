@@ -21,6 +21,7 @@ import { useTestDatabase } from '../support/test-database';
 useTestDatabase();
 
 const NEEDS_APPROVAL = "This secret needs a second person's approval: request it on the Secrets Management tab.";
+const ROTATION_NEEDS_APPROVAL = "This secret needs a second person's approval: request it on the Rotation tab.";
 const NOT_IN_TEAM = /^Only members of .+, the team that owns this secret, can do that\./;
 const enter = () => ({ mode: 'enter', note: '', idempotencyToken: randomUUID() });
 const value = () => `approved-value-${randomUUID()}`;
@@ -179,12 +180,12 @@ describe('a gated secret in production', () => {
   it('gates a rotation start the same way; a value-write approval does not unlock it, and a failed start gives the approval back', async () => {
     const secret = await gatedSecret();
     const [requester, second] = await twoMembers(secret.id);
-    await expect(startRotation(requester, secret.id)).rejects.toThrow(NEEDS_APPROVAL);
+    await expect(startRotation(requester, secret.id)).rejects.toThrow(ROTATION_NEEDS_APPROVAL);
     expect(await deniedOf(requester)).toMatchObject([{ action: 'rotation.start', detail: { reason: 'approval_required', permission: 'secrets.rotate' } }]);
 
     const write = await requestApproval(requester, secret.id, { kind: 'value_write', note: '' });
     await decideApproval(second, write.approvalId, { decision: 'approve', note: '' });
-    await expect(startRotation(requester, secret.id)).rejects.toThrow(NEEDS_APPROVAL);
+    await expect(startRotation(requester, secret.id)).rejects.toThrow(ROTATION_NEEDS_APPROVAL);
     expect(await db.rotationRun.count({ where: { secretId: secret.id } })).toBe(0);
 
     const rotate = await requestApproval(requester, secret.id, { kind: 'rotation', note: 'Quarterly' });
