@@ -35,6 +35,10 @@ test('engineer A asks, engineer B of the same team approves, A writes the value 
   await expect(pageA.getByRole('button', { name: 'Cancel request' })).toBeVisible();
   // A's own request is not offered to A for a decision.
   await expect(pageA.getByRole('button', { name: /^Approve the request/ })).toHaveCount(0);
+  // A value-write request does not cover a rotation: the Rotation tab asks for its own.
+  await pageA.goto(`/inventory/${secret.id}/rotation`);
+  await expect(pageA.getByRole('button', { name: 'Rotate now' })).toHaveCount(0);
+  await expect(pageA.getByRole('button', { name: 'Request approval' })).toBeVisible();
 
   // B: the request, with Approve / Refuse.
   await pageB.goto(`/inventory/${secret.id}/manage`);

@@ -120,18 +120,18 @@ export default async function ManageSecretPage({ params }: Props) {
             </p>
           </dl>
         </aside>
-      </div>
 
-      {approvals.others.length > 0 && (
-        <section aria-labelledby="approvals-heading" className="mt-6 rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:w-2/3">
-          <h2 id="approvals-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
-            Waiting for approval
-          </h2>
-          <div className="px-5 py-4">
-            <PendingApprovals items={approvals.others} decide={decideApprovalAction} />
-          </div>
-        </section>
-      )}
+        {approvals.others.length > 0 && (
+          <section aria-labelledby="approvals-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
+            <h2 id="approvals-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+              Waiting for approval
+            </h2>
+            <div className="px-5 py-4">
+              <PendingApprovals items={approvals.others} decide={decideApprovalAction} />
+            </div>
+          </section>
+        )}
+      </div>
 
       <section aria-labelledby="versions-heading" className="mt-8">
         <h2 id="versions-heading" className="mb-1 text-lg font-semibold text-slate-900">
