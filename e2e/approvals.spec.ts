@@ -37,7 +37,7 @@ test('engineer A asks, engineer B of the same team approves, A writes the value 
   await expect(pageA.getByRole('button', { name: /^Approve the request/ })).toHaveCount(0);
   // A value-write request does not cover a rotation: the Rotation tab asks for its own.
   await pageA.goto(`/inventory/${secret.id}/rotation`);
-  await expect(pageA.getByRole('button', { name: 'Rotate now' })).toHaveCount(0);
+  await expect(pageA.getByRole('button', { name: 'Rotate now', exact: true })).toHaveCount(0);
   await expect(pageA.getByRole('button', { name: 'Request approval' })).toBeVisible();
 
   // B: the request, with Approve / Refuse.
