@@ -10,7 +10,7 @@
 // after it was given (expires_at moves on approval). Every step is audited in the
 // transaction that makes it; requests and decisions are notified.
 import 'server-only';
-import type { ApprovalKind, ApprovalState } from '@/generated/prisma/enums';
+import type { ApprovalKind, ApprovalState, Classification } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
@@ -76,6 +76,34 @@ async function gateOf(client: Tx | typeof db, secretId: string) {
     WHERE s.id = ${uuidOrNil(secretId)}::uuid`;
   if (!row) throw new NotFoundError('This secret does not exist.');
   return row;
+}
+
+type Placement = { classification: Classification; environment: { name: string } };
+
+async function coveredBy(client: Tx, secret: Placement): Promise<boolean> {
+  if (secret.environment.name !== GATED_ENVIRONMENT) return false;
+  const policy = await client.classificationPolicy.findUnique({ where: { classification: secret.classification }, select: { requireApproval: true } });
+  return policy?.requireApproval ?? false;
+}
+
+/**
+ * For updateSecret: an edit that takes a secret out of the rule's reach (another
+ * classification or environment) would let one engineer skip the second person, so only
+ * administrators (who set the policies anyway) make it. Audited as denied otherwise.
+ */
+export async function assertKeepsApprovalRule(
+  tx: Tx,
+  caller: Caller,
+  user: SessionUser,
+  before: Placement,
+  after: Placement,
+  attempt: { action: string; targetType: string; targetId: string; environment: string },
+): Promise<void> {
+  if (actsOnEveryTeam(user) || !(await coveredBy(tx, before)) || (await coveredBy(tx, after))) return;
+  await recordAudit(db, caller, { ...attempt, outcome: 'denied', detail: { permission: 'secrets.write', reason: 'lifts_approval_rule' } });
+  throw new ForbiddenError(
+    'This secret is under the two-person rule: only an administrator can move it to a classification or environment the rule does not cover.',
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -13,9 +13,10 @@ import { cancelApproval, decideApproval, listSecretApprovals, requestApproval } 
 import { listPolicies, updatePolicy } from '@/lib/data/policies';
 import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
+import { updateSecret } from '@/lib/data/secrets';
 import { markCompromised } from '@/lib/data/incidents';
 import { ZNotificationPayload } from '@/lib/notifications/events';
-import { callerAs, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
+import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -123,6 +124,11 @@ describe('a gated secret in production', () => {
     const admin = await callerAs('admin');
     await decideApproval(admin, approvalId, { decision: 'approve', note: '' });
     await expect(writeSecretValue(requester, secret.id, enter(), value())).resolves.toMatchObject({ versionId: '1' });
+
+    // An admin's own request needs a second person too.
+    const own = await requestApproval(admin, secret.id, { kind: 'rotation', note: '' });
+    await expect(decideApproval(admin, own.approvalId, { decision: 'approve', note: '' })).rejects.toThrow(/a second person has to decide/);
+    await expect(startRotation(admin, secret.id)).rejects.toThrow(ROTATION_NEEDS_APPROVAL);
   });
 
   it('a refusal closes the request: the write stays refused and the request cannot be approved afterwards', async () => {
@@ -205,6 +211,45 @@ describe('a gated secret in production', () => {
     const secret = await gatedSecret();
     const [member] = await twoMembers(secret.id);
     await expect(markCompromised(member, secret.id, { reason: 'Key pasted in a public channel' })).resolves.toMatchObject({ runId: expect.any(String) });
+  });
+});
+
+describe('editing a gated secret', () => {
+  /** The edit form's fields for a secret, with changes. */
+  async function formOf(secretId: string, changes: Record<string, unknown>) {
+    const s = await db.secret.findUniqueOrThrow({ where: { id: secretId } });
+    return {
+      name: s.name,
+      description: s.description,
+      environmentId: s.environmentId,
+      ownerTeamId: s.ownerTeamId,
+      classification: s.classification,
+      connectionId: s.connectionId,
+      providerRef: s.providerRef,
+      rotationIntervalDays: s.rotationIntervalDays === null ? '' : String(s.rotationIntervalDays),
+      rotationStrategy: s.rotationStrategy,
+      expectedUpdatedAt: s.updatedAt.toISOString(),
+      ...changes,
+    };
+  }
+
+  it('an engineer of the owning team cannot take it out of the rule (re-classify, leave production); an admin can', async () => {
+    const secret = await gatedSecret();
+    const [member] = await twoMembers(secret.id);
+    const before = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    for (const change of [{ classification: 'sensitive' }, { environmentId: await environmentId('staging') }]) {
+      await expect(updateSecret(member, secret.id, await formOf(secret.id, change))).rejects.toThrow(/only an administrator can move it/);
+    }
+    expect(await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).toEqual(before);
+    expect((await deniedOf(member)).map((e) => [e.action, (e.detail as { reason: string }).reason])).toEqual([
+      ['secret.update', 'lifts_approval_rule'],
+      ['secret.update', 'lifts_approval_rule'],
+    ]);
+    // Edits that keep it covered are the team's as before.
+    await updateSecret(member, secret.id, await formOf(secret.id, { description: 'Vendor API key', rotationIntervalDays: '30' }));
+
+    await updateSecret(await callerAs('admin'), secret.id, await formOf(secret.id, { classification: 'sensitive' }));
+    await expect(writeSecretValue(member, secret.id, enter(), value())).resolves.toMatchObject({ versionId: '1' });
   });
 });
 
