@@ -4,7 +4,9 @@
 // requester) approves or refuses, and the requester's own write or rotation start uses
 // the approval once (claimApproval, called at the authorization point of writeSecretValue
 // and startRotation). No value is held while waiting: the request carries a note only;
-// once approved, the requester submits the value or the rotation generates it.
+// once approved, the requester submits the value or the rotation generates it. Moving a
+// gated secret out of the rule's reach (classification, environment) is an admin's edit.
+// Not gated: the worker's scheduled rotations and markCompromised's emergency rotation.
 //
 // Lifetimes: a pending request expires 7 days after it was made, an approval 24 hours
 // after it was given (expires_at moves on approval). Every step is audited in the
@@ -42,8 +44,8 @@ export function approvalNeededMessage(kind: ApprovalKind): string {
 export type ApprovalView = {
   id: string;
   kind: ApprovalKind;
-  /** 'expired' for a pending or approved request past its time. */
-  state: ApprovalState | 'expired';
+  /** Lists show open requests only, so never an expired one (expiry is expires_at, not a state). */
+  state: ApprovalState;
   requestedByEmail: string;
   note: string;
   decidedByEmail: string | null;
@@ -67,8 +69,8 @@ export type SecretApprovals = {
 // Whether the rule applies
 
 async function gateOf(client: Tx | typeof db, secretId: string) {
-  const [row] = await client.$queryRaw<{ name: string; status: string; environment: string; required: boolean }[]>`
-    SELECT s.name, s.status::text AS status, e.name AS environment,
+  const [row] = await client.$queryRaw<{ status: string; environment: string; required: boolean }[]>`
+    SELECT s.status::text AS status, e.name AS environment,
            coalesce(p.require_approval, false) AND e.name = ${GATED_ENVIRONMENT} AS required
     FROM secrets s
     JOIN environments e ON e.id = s.environment_id
@@ -239,7 +241,6 @@ type ApprovalRow = {
   decision_note: string;
   created_at: Date;
   expires_at: Date;
-  expired: boolean;
 };
 
 /** How many pending requests of others a tab lists; more than a handful means something is off. */
@@ -251,13 +252,12 @@ export async function listSecretApprovals(caller: Caller, secretId: string): Pro
   const mine: SecretApprovals['mine'] = { value_write: null, rotation: null };
   if (!gate.required) return { required: false, mine, others: [] };
   const rows = await db.$queryRaw<ApprovalRow[]>`
-    (SELECT id, kind, state, requested_by_id, requested_by_email, note, decided_by_email, decision_note, created_at, expires_at,
-            expires_at <= now() AS expired
+    (SELECT id, kind, state, requested_by_id, requested_by_email, note, decided_by_email, decision_note, created_at, expires_at
      FROM change_approvals
      WHERE secret_id = ${uuidOrNil(secretId)}::uuid AND requested_by_id = ${user.id}::uuid
        AND state IN ('pending', 'approved') AND used_at IS NULL AND expires_at > now())
     UNION ALL
-    (SELECT id, kind, state, requested_by_id, requested_by_email, note, decided_by_email, decision_note, created_at, expires_at, false
+    (SELECT id, kind, state, requested_by_id, requested_by_email, note, decided_by_email, decision_note, created_at, expires_at
      FROM change_approvals
      WHERE secret_id = ${uuidOrNil(secretId)}::uuid AND state = 'pending' AND expires_at > now() AND requested_by_id <> ${user.id}::uuid
      ORDER BY created_at LIMIT ${OTHERS_SHOWN})`;
@@ -266,7 +266,7 @@ export async function listSecretApprovals(caller: Caller, secretId: string): Pro
   const view = (r: ApprovalRow): ApprovalView => ({
     id: r.id,
     kind: r.kind,
-    state: r.expired ? 'expired' : r.state,
+    state: r.state,
     requestedByEmail: r.requested_by_email,
     note: r.note,
     decidedByEmail: r.decided_by_email,
