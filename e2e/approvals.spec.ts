@@ -51,7 +51,7 @@ test('engineer A asks, engineer B of the same team approves, A writes the value 
   await expect(waiting).toHaveCount(0);
 
   // A: the form is back, with who approved; one write uses the approval.
-  await pageA.reload();
+  await pageA.goto(`/inventory/${secret.id}/manage`);
   await expect(pageA.getByText(`Approved by ${b.user.email}`)).toBeVisible();
   await pageA.getByRole('textbox', { name: 'Value', exact: true }).fill(`approved-${randomUUID()}`);
   await pageA.getByRole('button', { name: /write to/i }).click();
