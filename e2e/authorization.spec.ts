@@ -41,6 +41,8 @@ import { LocalStore } from '../lib/providers/local-store';
 import {
   connectSecret,
   environmentId,
+  gateSecret,
+  insertApproval,
   insertChannel,
   insertConnection,
   insertIncident,
@@ -75,6 +77,10 @@ type Seeder = {
   channel: () => ReturnType<typeof insertChannel>;
   /** The worker's signed-in session of a role (the one the control call runs as). */
   session: (role: Role) => Promise<SignedIn>;
+  /** The signed-in user the spec is about to call the action as, when there is one (own-request rows). */
+  caller: { id: string; email: string } | null;
+  /** A connected secret under the two-person rule (lib/data/approvals.ts). */
+  gatedSecret: () => ReturnType<typeof insertSecret>;
 };
 
 type ActionRow = {
@@ -214,6 +220,32 @@ const ACTIONS: Record<string, ActionRow> = {
     // The change lives in the provider; what the table can see is the audit trail.
     snapshot: tables('secrets', 'secret_versions'),
     reads: (result) => expect(result).toMatchObject({ versionId: '1' }),
+  },
+
+  // The two-person rule (app/(dashboard)/inventory/[secretId]/approval-actions.ts). A decision
+  // is on someone else's request; a cancellation on the caller's own.
+  requestApprovalAction: {
+    teamScoped: true,
+    permission: 'secrets.value.write',
+    args: async (seed) => [(await seed.gatedSecret()).id, { kind: 'value_write', note: 'Asked by the authorization table' }],
+    snapshot: tables('change_approvals'),
+  },
+  decideApprovalAction: {
+    teamScoped: true,
+    permission: 'secrets.value.write',
+    args: async (seed) => {
+      const secret = await seed.gatedSecret();
+      return [(await insertApproval(seed.db, secret.id, await seed.user('engineer'))).id, { decision: 'approve', note: '' }];
+    },
+    snapshot: tables('change_approvals'),
+  },
+  cancelApprovalAction: {
+    permission: 'secrets.value.write',
+    args: async (seed) => {
+      const secret = await seed.gatedSecret();
+      return [(await insertApproval(seed.db, secret.id, seed.caller ?? (await seed.user('engineer')))).id];
+    },
+    snapshot: tables('change_approvals'),
   },
 
   // Rotation and incidents (app/(dashboard)/inventory/[secretId]/rotation/actions.ts).
@@ -590,8 +622,15 @@ test.describe('the table covers the build', () => {
   });
 });
 
-/** The seeder; with `memberId`, that user is put in every team it creates (team-scoped controls). */
-function seederFor(db: Db, e2e: E2EState, session: Seeder['session'], memberId?: string): Seeder {
+/**
+ * The seeder; with `memberId`, that user is put in every team it creates (team-scoped
+ * controls); `caller` is who the spec calls the action as.
+ */
+function seederFor(
+  db: Db,
+  e2e: E2EState,
+  { session, memberId, caller }: { session: Seeder['session']; memberId?: string; caller?: { id: string; email: string } },
+): Seeder {
   const insertTeamOf = async (db: Db) => {
     const team = await insertTeam(db);
     if (memberId) await insertTeamMember(db, team.id, memberId);
@@ -618,6 +657,13 @@ function seederFor(db: Db, e2e: E2EState, session: Seeder['session'], memberId?:
     user: (role) => insertUser(db, role),
     connection: (kind) => insertConnection(db, { kind, region: kind === 'aws' ? 'eu-west-1' : undefined, projectId: kind === 'gcp' ? 'acme-e2e' : undefined }),
     channel: () => insertChannel(db),
+    caller: caller ?? null,
+    gatedSecret: async () => {
+      const secret = await insertSecret(db, { ownerTeamId: (await insertTeamOf(db)).id, environmentId: await environmentId(db) });
+      await connectSecret(db, secret.id, (await insertConnection(db)).id, `production/${secret.name}`);
+      await gateSecret(db, secret.id);
+      return secret;
+    },
   };
 }
 
@@ -633,9 +679,10 @@ for (const action of ACTION_MANIFEST) {
       // so the refusals below are refusals and not bad arguments or a blind snapshot.
       test('succeeds for a permitted role with the same arguments', async ({ db, e2e, sessionAs }) => {
         const role = ROLES.find((r) => can(r, permission))!;
-        const args = await row.args(seederFor(db, e2e, sessionAs));
+        const session = await sessionAs(role);
+        const args = await row.args(seederFor(db, e2e, { session: sessionAs, caller: session.user }));
         const before = await row.snapshot(db);
-        const outcome = await callServerAction((await sessionAs(role)).request, e2e.baseURL, action, args);
+        const outcome = await callServerAction(session.request, e2e.baseURL, action, args);
         expect(outcome.result, `as ${role}; body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
         if (row.reads) row.reads(outcome.result);
         else expect(await row.snapshot(db), 'the permitted call changed nothing the snapshot sees').not.toEqual(before);
@@ -651,8 +698,8 @@ for (const action of ACTION_MANIFEST) {
         auditEvents,
         auditMark,
       }) => {
-        const args = await row.args(seederFor(db, e2e, sessionAs));
         const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
+        const args = await row.args(seederFor(db, e2e, { session: sessionAs, caller: session?.user }));
         const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
         const before = await row.snapshot(db);
         const mark = await auditMark();
@@ -694,7 +741,7 @@ for (const action of ACTION_MANIFEST) {
   test.describe(`server action ${action.exportedName} (team-scoped ${permission})`, () => {
     test('succeeds for an engineer of the owning team', async ({ db, e2e, signedInContext, sessionAs }) => {
       const member = await signedInContext('engineer');
-      const args = await row.args(seederFor(db, e2e, sessionAs, member.user.id));
+      const args = await row.args(seederFor(db, e2e, { session: sessionAs, memberId: member.user.id, caller: member.user }));
       const before = await row.snapshot(db);
       const outcome = await callServerAction(member.request, e2e.baseURL, action, args);
       expect(outcome.result, `body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
@@ -705,7 +752,7 @@ for (const action of ACTION_MANIFEST) {
     test('refuses an engineer of another team', async ({ db, e2e, signedInContext, sessionAs, auditEvents, auditMark }) => {
       const outsider = await signedInContext('engineer');
       await insertTeamMember(db, (await insertTeam(db)).id, outsider.user.id); // in a team, just not the owning one
-      const args = await row.args(seederFor(db, e2e, sessionAs));
+      const args = await row.args(seederFor(db, e2e, { session: sessionAs, caller: outsider.user }));
       const before = await row.snapshot(db);
       const mark = await auditMark();
       const outcome = await callServerAction(outsider.request, e2e.baseURL, action, args);

@@ -50,7 +50,7 @@ test('an administrator adds a webhook channel, sends a signed test event and see
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Format').selectOption('webhook');
   await page.getByLabel('Webhook URL').fill(receiver.url('/e2e-hook?token=abc123'));
-  for (const box of await page.getByRole('checkbox', { name: /^Rotation|^Grace|^Secret marked/ }).all()) await box.uncheck();
+  for (const box of await page.getByRole('checkbox', { name: /^Rotation|^Grace|^Secret marked|^Approval/ }).all()) await box.uncheck();
   await page.getByRole('button', { name: 'Create channel' }).click();
   await expect(page.getByText('Choose at least one event')).toBeVisible();
   expect((await db.query('SELECT 1 FROM notification_channels WHERE name = $1', [name])).rowCount).toBe(0);

@@ -32,6 +32,8 @@ const EVENT_HINTS: Record<NotificationEventName, string> = {
   'rotation.failed': 'a rotation run fails, with the reason',
   'rotation.grace_ended': 'the previous version is retired after the grace period',
   'secret.compromised': 'someone marks a secret compromised',
+  'approval.requested': 'someone asks for a second person’s approval to write a value or rotate (two-person rule)',
+  'approval.decided': 'a request for approval is approved or refused',
 };
 
 export function ChannelForm({

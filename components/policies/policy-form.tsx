@@ -11,7 +11,15 @@ import type { FieldErrors } from '@/lib/errors';
 
 type SaveResult = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
-export type PolicyFormValues = { classification: string; label: string; intervalDays: number; graceHours: number; reminderDays: number; updatedAt: string };
+export type PolicyFormValues = {
+  classification: string;
+  label: string;
+  intervalDays: number;
+  graceHours: number;
+  reminderDays: number;
+  requireApproval: boolean;
+  updatedAt: string;
+};
 
 export function PolicyForm({ policy, action }: { policy: PolicyFormValues; action: (input: Record<string, string | string[]>) => Promise<SaveResult> }) {
   const router = useRouter();
@@ -36,6 +44,25 @@ export function PolicyForm({ policy, action }: { policy: PolicyFormValues; actio
         <PolicyNumber id={`${policy.classification}-intervalDays`} label="Rotate every (days)" name="intervalDays" defaultValue={policy.intervalDays} min={1} max={3650} errors={e('intervalDays')} />
         <PolicyNumber id={`${policy.classification}-graceHours`} label="Grace period (hours)" name="graceHours" defaultValue={policy.graceHours} min={0} max={720} errors={e('graceHours')} />
         <PolicyNumber id={`${policy.classification}-reminderDays`} label="Remind before (days)" name="reminderDays" defaultValue={policy.reminderDays} min={0} max={365} errors={e('reminderDays')} />
+      </div>
+      <div className="flex items-start gap-3">
+        <input
+          id={`${policy.classification}-requireApproval`}
+          name="requireApproval"
+          type="checkbox"
+          defaultChecked={policy.requireApproval}
+          aria-describedby={`${policy.classification}-requireApproval-hint`}
+          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-accent-600 focus:ring-accent-600"
+        />
+        <div>
+          <label htmlFor={`${policy.classification}-requireApproval`} className="text-sm font-medium text-slate-800">
+            Two-person rule in production
+          </label>
+          <p id={`${policy.classification}-requireApproval-hint`} className="text-xs text-slate-600">
+            Value writes and rotations of these secrets in production wait until a second engineer of the owning team or an
+            administrator approves the request. Scheduled and emergency rotations are not held up.
+          </p>
+        </div>
       </div>
       <div className="flex justify-end">
         <Button type="submit" disabled={pending}>

@@ -140,6 +140,30 @@ export async function connectSecret(db: Db, secretId: string, connectionId: stri
   );
 }
 
+/**
+ * Puts a secret under the two-person rule: the Sensitive policy requires approval and the
+ * secret becomes Sensitive (seeded secrets are Important, which other specs rely on).
+ */
+export async function gateSecret(db: Db, secretId: string): Promise<void> {
+  await db.query(`UPDATE classification_policies SET require_approval = true WHERE classification = 'sensitive'`);
+  await db.query(`UPDATE secrets SET classification = 'sensitive' WHERE id = $1`, [secretId]);
+}
+
+/** A two-person-rule request by `requester`, pending (or already approved) and unexpired. */
+export async function insertApproval(
+  db: Db,
+  secretId: string,
+  requester: { id: string; email: string },
+  state: 'pending' | 'approved' = 'pending',
+): Promise<{ id: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO change_approvals (id, secret_id, kind, state, requested_by_id, requested_by_email, expires_at)
+     VALUES (gen_random_uuid(), $1, 'value_write', $2, $3, $4, now() + interval '1 day') RETURNING id`,
+    [secretId, state, requester.id, requester.email],
+  );
+  return rows[0];
+}
+
 /** A rotation run in a given state, made the secret's active one unless it is finished. */
 export async function insertRotationRun(
   db: Db,

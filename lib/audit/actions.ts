@@ -4,6 +4,12 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'approval.approve',
+  'approval.cancel',
+  'approval.refuse',
+  'approval.release',
+  'approval.request',
+  'approval.use',
   'audit.chain_status',
   'audit.export',
   'audit.list',
@@ -82,6 +88,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_TARGET_TYPES = [
   'audit_event',
   'audit_settings',
+  'change_approval',
   'classification_policy',
   'environment',
   'incident',

@@ -55,7 +55,7 @@ export async function authorizeForTeam(
 }
 
 /** What a team-scoped call acts on; the owning team is read from it, never taken from input. */
-export type ScopedTarget = { secretId: string } | { rotationId: string } | { incidentId: string };
+export type ScopedTarget = { secretId: string } | { rotationId: string } | { incidentId: string } | { approvalId: string };
 
 /**
  * authorizeForTeam for a secret, a rotation run or an incident by id: the permission is
@@ -65,9 +65,16 @@ export type ScopedTarget = { secretId: string } | { rotationId: string } | { inc
 export async function authorizeForSecret(caller: Caller, permission: Permission, attempt: Attempt, target: ScopedTarget): Promise<SessionUser> {
   const user = await authorize(caller, permission, attempt);
   const owner = await owningTeam(target);
-  if (!owner) throw new NotFoundError('secretId' in target ? 'This secret does not exist.' : 'rotationId' in target ? 'This rotation does not exist.' : 'This incident does not exist.');
+  if (!owner) throw new NotFoundError(NOT_FOUND[Object.keys(target)[0] as keyof typeof NOT_FOUND]);
   return requireTeam(caller, user, permission, attempt, owner);
 }
+
+const NOT_FOUND = {
+  secretId: 'This secret does not exist.',
+  rotationId: 'This rotation does not exist.',
+  incidentId: 'This incident does not exist.',
+  approvalId: 'This approval request does not exist.',
+} as const;
 
 async function owningTeam(target: ScopedTarget): Promise<{ id: string; name: string } | null> {
   const secretId =
@@ -75,7 +82,9 @@ async function owningTeam(target: ScopedTarget): Promise<{ id: string; name: str
       ? Prisma.sql`${uuidOrNil(target.secretId)}::uuid`
       : 'rotationId' in target
         ? Prisma.sql`(SELECT secret_id FROM rotation_runs WHERE id = ${uuidOrNil(target.rotationId)}::uuid)`
-        : Prisma.sql`(SELECT secret_id FROM incidents WHERE id = ${uuidOrNil(target.incidentId)}::uuid)`;
+        : 'incidentId' in target
+          ? Prisma.sql`(SELECT secret_id FROM incidents WHERE id = ${uuidOrNil(target.incidentId)}::uuid)`
+          : Prisma.sql`(SELECT secret_id FROM change_approvals WHERE id = ${uuidOrNil(target.approvalId)}::uuid)`;
   const [owner] = await db.$queryRaw<{ id: string; name: string }[]>`
     SELECT t.id, t.name FROM secrets s JOIN teams t ON t.id = s.owner_team_id WHERE s.id = ${secretId}`;
   return owner ?? null;

@@ -1,4 +1,5 @@
-// Rotation defaults per classification (interval, grace period, reminder lead time).
+// Rotation defaults per classification (interval, grace period, reminder lead time) and
+// whether the two-person rule applies to its secrets in production (lib/data/approvals.ts).
 // Everyone who reads the inventory may read them (the secret form shows them as
 // placeholders); only administrators change them ('admin.policies'), audited in the
 // same transaction, with a stale-edit check.
@@ -20,11 +21,12 @@ export type ClassificationPolicyDto = {
   intervalDays: number;
   graceHours: number;
   reminderDays: number;
+  requireApproval: boolean;
   updatedAt: string;
 };
 
-const select = { classification: true, intervalDays: true, graceHours: true, reminderDays: true, updatedAt: true } as const;
-const AUDITED_FIELDS = ['intervalDays', 'graceHours', 'reminderDays'] as const;
+const select = { classification: true, intervalDays: true, graceHours: true, reminderDays: true, requireApproval: true, updatedAt: true } as const;
+const AUDITED_FIELDS = ['intervalDays', 'graceHours', 'reminderDays', 'requireApproval'] as const;
 
 const order = (c: Classification) => CLASSIFICATIONS.indexOf(c);
 
@@ -47,7 +49,7 @@ export async function updatePolicy(caller: Caller, classification: unknown, raw:
     const before = await tx.classificationPolicy.findUnique({ where: { classification: which }, select });
     if (!before) throw new NotFoundError('This classification has no policy.');
     assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'policy');
-    const after = { intervalDays: input.intervalDays, graceHours: input.graceHours, reminderDays: input.reminderDays };
+    const after = { intervalDays: input.intervalDays, graceHours: input.graceHours, reminderDays: input.reminderDays, requireApproval: input.requireApproval };
     const changes = changedFields(before, after, AUDITED_FIELDS);
     // Saving an unchanged form writes nothing, so the history holds only real changes.
     if (Object.keys(changes).length === 0) return { classification: which };

@@ -9,6 +9,7 @@ import type { RotationState, RotationStrategy, RotationTrigger } from '@/generat
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { claimApproval } from './approvals';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -62,10 +63,13 @@ export type StartOptions = { trigger?: RotationTrigger; note?: string; graceHour
  */
 export async function startRotation(caller: Caller, secretId: string, options: StartOptions = {}, clock: Clock = appClock()) {
   const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.start', targetType: 'secret', targetId: secretId }, { secretId });
-  return createRun(caller, user, secretId, options, clock);
+  // The two-person rule (./approvals.ts) gates a person's start only: the worker's scheduled
+  // rotations and markCompromised's emergency rotation call createRun directly, ungated.
+  const approval = await claimApproval(caller, user, secretId, 'rotation', { action: 'rotation.start', targetType: 'secret', targetId: secretId });
+  return approval.releasedOnFailure(createRun(caller, user, secretId, options, clock));
 }
 
-/** The worker's way in (scheduled rotations), and markCompromised's. No permission check: callers have done it. */
+/** The worker's way in (scheduled rotations), and markCompromised's. No permission check: callers have done it; not gated by the two-person rule. */
 export async function createRun(caller: Caller, user: SessionUser | null, secretId: string, options: StartOptions, clock: Clock) {
   const secret = await db.secret.findUnique({
     where: { id: uuidOrNil(secretId) },

@@ -16,6 +16,7 @@ import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { claimApproval } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { AuditedInputError, InputError, NotFoundError } from '@/lib/errors';
@@ -165,7 +166,9 @@ export async function writeSecretValue(
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
   const kind = target.connection.kind;
 
-  const pending = await claimPendingWrite(input.idempotencyToken, secret.id);
+  // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
+  const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
+  const pending = await approval.releasedOnFailure(claimPendingWrite(input.idempotencyToken, secret.id));
   let written: WriteOutcome;
   try {
     written = await writeValue(target, {
@@ -179,6 +182,7 @@ export async function writeSecretValue(
   } catch (error) {
     const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
     await settlePendingWrite(input.idempotencyToken, outcomeUnknown);
+    await approval.release();
     if (error instanceof AuditedInputError) throw error;
     const code = error instanceof ProviderError ? error.code : error instanceof InputError ? 'refused' : 'unknown';
     await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { source, provider: kind, error: code } });

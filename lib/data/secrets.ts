@@ -8,6 +8,7 @@ import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
+import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
@@ -528,6 +529,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
         for (const team of before.ownerTeam.id === after.ownerTeam.id ? [before.ownerTeam] : [before.ownerTeam, after.ownerTeam]) {
           await requireTeam(caller, user, 'secrets.write', { ...attempt, environment: before.environment.name }, team, { fields: guarded.join(',') });
         }
+        await assertKeepsApprovalRule(tx, caller, user, before, after, { ...attempt, environment: before.environment.name });
       }
       await recordAudit(tx, caller, {
         action: 'secret.update',

@@ -1,5 +1,6 @@
 // What a notification says: the event names channels subscribe to and the payload sent
-// for each. The payload is metadata about a secret and a rotation run, never a value;
+// for each. The payload is metadata about a secret, a rotation run or an approval
+// request, never a value;
 // its schema is strict, so a field nobody declared here cannot ride along to a webhook.
 import { z } from 'zod';
 
@@ -11,6 +12,8 @@ export const NOTIFICATION_EVENTS = [
   'rotation.failed',
   'rotation.grace_ended',
   'secret.compromised',
+  'approval.requested',
+  'approval.decided',
 ] as const;
 
 export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
@@ -27,6 +30,8 @@ export const EVENT_LABELS: Record<PayloadEventName, string> = {
   'rotation.failed': 'Rotation failed',
   'rotation.grace_ended': 'Grace period ended',
   'secret.compromised': 'Secret marked compromised',
+  'approval.requested': 'Approval requested (two-person rule)',
+  'approval.decided': 'Approval given or refused',
   'notification.test': 'Test event',
 };
 
@@ -50,6 +55,16 @@ export const ZNotificationPayload = z.strictObject({
       strategy: short(40),
       trigger: short(40),
       state: short(40),
+    })
+    .optional(),
+  // A two-person-rule request: who asked to do what, and who decided. Never a value.
+  approval: z
+    .strictObject({
+      id: z.uuid(),
+      kind: short(40),
+      state: short(40),
+      requestedBy: short(320),
+      decidedBy: short(320).nullable(),
     })
     .optional(),
   // A person's words (e.g. why a secret was marked compromised), capped.

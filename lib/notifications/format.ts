@@ -25,6 +25,11 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
   const field = (title: string, value: string): SlackText => ({ type: 'mrkdwn', text: `*${title}*\n${slackEscape(value)}` });
   const fields = [field('Environment', secret.environment), field('Owner', secret.ownerTeam)];
   if (run) fields.push(field('Strategy', run.strategy), field('Trigger', run.trigger), field('State', run.state));
+  const { approval } = payload;
+  if (approval) {
+    fields.push(field('Asks to', approval.kind === 'rotation' ? 'rotate' : 'write a value'), field('Requested by', approval.requestedBy), field('State', approval.state));
+    if (approval.decidedBy) fields.push(field('Decided by', approval.decidedBy));
+  }
   const blocks: SlackBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(label)}*: <${payload.url}|${name}> (${environment})` } },
     { type: 'section', fields },

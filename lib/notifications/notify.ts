@@ -21,6 +21,8 @@ export type NotificationInput = {
   secretId: string;
   /** The rotation run the event is about, if any; its current state (in this transaction) is sent. */
   runId?: string;
+  /** The two-person-rule request the event is about, if any; its state in this transaction is sent. */
+  approvalId?: string;
   /** A person's words, e.g. why the secret was marked compromised. Never a value. */
   reason?: string;
 };
@@ -43,11 +45,24 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
         select: { id: true, strategy: true, trigger: true, state: true },
       })
     : undefined;
+  const approval = input.approvalId
+    ? await tx.changeApproval.findUniqueOrThrow({
+        where: { id: input.approvalId },
+        select: { id: true, kind: true, state: true, requestedByEmail: true, decidedByEmail: true },
+      })
+    : undefined;
   return ZNotificationPayload.parse({
     event: input.event,
     occurredAt: input.occurredAt.toISOString(),
     secret: { id: secret.id, name: secret.name, environment: secret.environment.name, ownerTeam: secret.ownerTeam.name },
     run,
+    approval: approval && {
+      id: approval.id,
+      kind: approval.kind,
+      state: approval.state,
+      requestedBy: approval.requestedByEmail,
+      decidedBy: approval.decidedByEmail,
+    },
     reason: input.reason?.slice(0, 1000),
     url: dashboardUrl(`/inventory/${secret.id}`),
   });

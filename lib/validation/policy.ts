@@ -12,6 +12,8 @@ export const ZPolicyInput = z
     intervalDays: z.preprocess(blankToUndefined, ZIntervalDays),
     graceHours: z.preprocess(blankToUndefined, ZGraceHours),
     reminderDays: z.preprocess(blankToUndefined, ZReminderDays),
+    /** The two-person rule in production. A checkbox: 'on' (form), true (JSON) or absent. */
+    requireApproval: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
     /** updatedAt the editor saw; a mismatch means someone else saved in between. */
     expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),
   })

@@ -19,9 +19,9 @@ describe('classification policies', () => {
     for (const role of ['viewer', 'engineer', 'auditor', 'admin'] as const) {
       const policies = await listPolicies(await callerAs(role));
       expect(policies.map(({ updatedAt: _u, ...p }) => p)).toEqual([
-        { classification: 'critical', intervalDays: 90, graceHours: 24, reminderDays: 14 },
-        { classification: 'important', intervalDays: 90, graceHours: 24, reminderDays: 14 },
-        { classification: 'sensitive', intervalDays: 180, graceHours: 24, reminderDays: 14 },
+        { classification: 'critical', intervalDays: 90, graceHours: 24, reminderDays: 14, requireApproval: false },
+        { classification: 'important', intervalDays: 90, graceHours: 24, reminderDays: 14, requireApproval: false },
+        { classification: 'sensitive', intervalDays: 180, graceHours: 24, reminderDays: 14, requireApproval: false },
       ]);
     }
     await expect(listPolicies(await callerAs(null))).rejects.toBeInstanceOf(ForbiddenError);

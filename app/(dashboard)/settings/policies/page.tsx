@@ -37,6 +37,7 @@ export default async function PoliciesPage() {
                 <Th className="text-right">Rotate every</Th>
                 <Th className="text-right">Grace period</Th>
                 <Th className="text-right">Remind before</Th>
+                <Th>Two-person rule</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -48,6 +49,7 @@ export default async function PoliciesPage() {
                   <Td className="text-right tabular-nums">{p.intervalDays} days</Td>
                   <Td className="text-right tabular-nums">{p.graceHours} hours</Td>
                   <Td className="text-right tabular-nums">{p.reminderDays} days</Td>
+                  <Td>{p.requireApproval ? 'In production' : 'No'}</Td>
                 </Tr>
               ))}
             </tbody>
@@ -58,7 +60,8 @@ export default async function PoliciesPage() {
           <p className="text-sm text-slate-600">
             The interval also fills in a new secret&apos;s form, where it can still be cleared for a secret without a policy. The
             grace period is how long the previous value stays valid after a new one is promoted; reminders go out that many days
-            before a secret falls due.
+            before a secret falls due. The two-person rule makes value writes and rotations started by a person wait for a second
+            person&apos;s approval.
           </p>
           {policies.map((p) => (
             <Card key={p.classification} title={`${CLASSIFICATION_LABELS[p.classification]} secrets`}>

@@ -7,15 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
+import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
 import { ValueForm } from '@/components/values/value-form';
 import { VersionTable } from '@/components/values/version-table';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
+import { listSecretApprovals } from '@/lib/data/approvals';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
 import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
+import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../approval-actions';
 import { changeSecretVersionAction, writeSecretValueAction } from './actions';
 
 type Props = { params: Promise<{ secretId: string }> };
@@ -30,7 +33,7 @@ export default async function ManageSecretPage({ params }: Props) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const versions = await listSecretVersions(caller, secret.id);
+  const [versions, approvals] = await Promise.all([listSecretVersions(caller, secret.id), listSecretApprovals(caller, secret.id)]);
   const mayWrite = canOnSecret(caller.user.role, 'secrets.value.write', secret.ownerTeamAccess);
   const outsideTeam = can(caller.user.role, 'secrets.value.write') && !mayWrite;
   const mayEdit = can(caller.user.role, 'secrets.write');
@@ -61,6 +64,16 @@ export default async function ManageSecretPage({ params }: Props) {
               </p>
             ) : !target.writable ? (
               <p className="text-sm text-slate-700">This secret is decommissioned: it takes no new values.</p>
+            ) : mayWrite && approvals.required ? (
+              <ApprovalGate
+                kind="value_write"
+                team={secret.ownerTeam.name}
+                mine={approvals.mine.value_write}
+                request={requestApprovalAction.bind(null, secret.id)}
+                cancel={cancelApprovalAction}
+              >
+                <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
+              </ApprovalGate>
             ) : mayWrite ? (
               <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
             ) : outsideTeam ? (
@@ -107,6 +120,17 @@ export default async function ManageSecretPage({ params }: Props) {
             </p>
           </dl>
         </aside>
+
+        {approvals.others.length > 0 && (
+          <section aria-labelledby="approvals-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
+            <h2 id="approvals-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+              Waiting for approval
+            </h2>
+            <div className="px-5 py-4">
+              <PendingApprovals items={approvals.others} decide={decideApprovalAction} />
+            </div>
+          </section>
+        )}
       </div>
 
       <section aria-labelledby="versions-heading" className="mt-8">

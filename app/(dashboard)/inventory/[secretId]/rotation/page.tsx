@@ -7,6 +7,7 @@ import { notFound } from 'next/navigation';
 import { formatDateTime, formatDay } from '@/components/format';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
+import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
 import { Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
@@ -16,6 +17,7 @@ import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/data/ids';
+import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
 import { getSecret } from '@/lib/data/secrets';
@@ -29,6 +31,7 @@ import {
   startRotationAction,
   submitRotationValueAction,
 } from './actions';
+import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../approval-actions';
 
 type Props = { params: Promise<{ secretId: string }> };
 
@@ -42,10 +45,11 @@ export default async function SecretRotationPage({ params }: Props) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [runs, incidents, policy] = await Promise.all([
+  const [runs, incidents, policy, approvals] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
     getRotationPolicy(caller, secret.id),
+    listSecretApprovals(caller, secret.id),
   ]);
   const mayRotate = canOnSecret(caller.user.role, 'secrets.rotate', secret.ownerTeamAccess);
   const outsideTeam = can(caller.user.role, 'secrets.rotate') && !mayRotate;
@@ -66,9 +70,20 @@ export default async function SecretRotationPage({ params }: Props) {
                     ? 'This secret is decommissioned.'
                     : `Starts a rotation with the secret's strategy. The new value becomes current and the old one stays valid for the grace period, then is retired.`}
                 </p>
-                {secret.status !== 'decommissioned' && (
-                  <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
-                )}
+                {secret.status !== 'decommissioned' &&
+                  (approvals.required ? (
+                    <ApprovalGate
+                      kind="rotation"
+                      team={secret.ownerTeam.name}
+                      mine={approvals.mine.rotation}
+                      request={requestApprovalAction.bind(null, secret.id)}
+                      cancel={cancelApprovalAction}
+                    >
+                      <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
+                    </ApprovalGate>
+                  ) : (
+                    <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
+                  ))}
               </div>
             ) : outsideTeam ? (
               <TeamScopeNote team={secret.ownerTeam.name} what="rotate it or mark it compromised" />
@@ -76,6 +91,12 @@ export default async function SecretRotationPage({ params }: Props) {
               <p className="text-sm text-slate-600">No rotation is in progress. Engineers and administrators can start one.</p>
             )}
           </Panel>
+
+          {approvals.others.length > 0 && (
+            <Panel title="Waiting for approval">
+              <PendingApprovals items={approvals.others} decide={decideApprovalAction} />
+            </Panel>
+          )}
 
           <section aria-labelledby="runs-heading">
             <h2 id="runs-heading" className="mb-2 text-lg font-semibold text-slate-900">
