@@ -202,7 +202,11 @@ describe('verifications at once', () => {
     let open!: () => void;
     verifier.gate = new Promise<void>((resolve) => (open = resolve));
     session.caller = auditor;
-    const post = () => POST(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(bundles.manyEntries) }));
+    const post = () => POST(new NextRequest('http://localhost/api/audit/verify-bundle', {
+          method: 'POST',
+          body: new Uint8Array(bundles.manyEntries),
+          headers: { origin: 'http://localhost', host: 'localhost' },
+        }));
     const responses: Response[] = [];
     const calls = Array.from({ length: 5 }, () => post().then((r) => (responses.push(r), r)));
     await vi.waitFor(() => expect(responses).toHaveLength(1));

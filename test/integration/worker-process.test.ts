@@ -50,7 +50,7 @@ describe('worker process', () => {
     expect(script).toBe('tsx --conditions=react-server scripts/worker.ts');
     const [bin, ...args] = script.split(' ');
     const result = await runUntilStarted([path.join(root, 'node_modules/.bin', bin), ...args]);
-    expect(result.schedules).toEqual(['access-ingest', 'audit-verify', 'health-snapshot', 'notification-sweep', 'rotation-tick']);
+    expect(result.schedules).toEqual(['access-ingest', 'audit-verify', 'health-snapshot', 'notification-sweep', 'rotation-tick', 'signed-out-denials']);
     expect(result.output).toContain('"worker stopped"');
     expect(result.code).toBe(0);
   }, 90_000);
