@@ -16,7 +16,7 @@ import { writeSecretValue } from '@/lib/data/secret-values';
 import { updateSecret } from '@/lib/data/secrets';
 import { markCompromised } from '@/lib/data/incidents';
 import { ZNotificationPayload } from '@/lib/notifications/events';
-import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
+import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam, editFormOf } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -215,30 +215,13 @@ describe('a gated secret in production', () => {
 });
 
 describe('editing a gated secret', () => {
-  /** The edit form's fields for a secret, with changes. */
-  async function formOf(secretId: string, changes: Record<string, unknown>) {
-    const s = await db.secret.findUniqueOrThrow({ where: { id: secretId } });
-    return {
-      name: s.name,
-      description: s.description,
-      environmentId: s.environmentId,
-      ownerTeamId: s.ownerTeamId,
-      classification: s.classification,
-      connectionId: s.connectionId,
-      providerRef: s.providerRef,
-      rotationIntervalDays: s.rotationIntervalDays === null ? '' : String(s.rotationIntervalDays),
-      rotationStrategy: s.rotationStrategy,
-      expectedUpdatedAt: s.updatedAt.toISOString(),
-      ...changes,
-    };
-  }
 
   it('an engineer of the owning team cannot take it out of the rule (re-classify, leave production); an admin can', async () => {
     const secret = await gatedSecret();
     const [member] = await twoMembers(secret.id);
     const before = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
     for (const change of [{ classification: 'sensitive' }, { environmentId: await environmentId('staging') }]) {
-      await expect(updateSecret(member, secret.id, await formOf(secret.id, change))).rejects.toThrow(/only an administrator can move it/);
+      await expect(updateSecret(member, secret.id, await editFormOf(secret.id, change))).rejects.toThrow(/only an administrator can move it/);
     }
     expect(await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).toEqual(before);
     expect((await deniedOf(member)).map((e) => [e.action, (e.detail as { reason: string }).reason])).toEqual([
@@ -246,9 +229,9 @@ describe('editing a gated secret', () => {
       ['secret.update', 'lifts_approval_rule'],
     ]);
     // Edits that keep it covered are the team's as before.
-    await updateSecret(member, secret.id, await formOf(secret.id, { description: 'Vendor API key', rotationIntervalDays: '30' }));
+    await updateSecret(member, secret.id, await editFormOf(secret.id, { description: 'Vendor API key', rotationIntervalDays: '30' }));
 
-    await updateSecret(await callerAs('admin'), secret.id, await formOf(secret.id, { classification: 'sensitive' }));
+    await updateSecret(await callerAs('admin'), secret.id, await editFormOf(secret.id, { classification: 'sensitive' }));
     await expect(writeSecretValue(member, secret.id, enter(), value())).resolves.toMatchObject({ versionId: '1' });
   });
 });

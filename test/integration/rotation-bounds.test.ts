@@ -21,7 +21,7 @@ import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
-import { auditEventsFor, callerAs, secretInput, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
+import { auditEventsFor, callerAs, secretInput, seedConnectedSecret, seedConnection, joinOwningTeam, editFormOf } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -74,23 +74,6 @@ async function canLogIn(role: string, password: string) {
 const credential = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ...overrides });
 
-/** The edit form's fields for a secret as stored, for updateSecret. */
-async function formOf(secretId: string, overrides: Record<string, unknown> = {}) {
-  const s = await db.secret.findUniqueOrThrow({ where: { id: secretId } });
-  return {
-    name: s.name,
-    environmentId: s.environmentId,
-    ownerTeamId: s.ownerTeamId,
-    classification: s.classification,
-    providerRef: s.providerRef,
-    connectionId: s.connectionId ?? '',
-    rotationIntervalDays: String(s.rotationIntervalDays ?? ''),
-    rotationStrategy: s.rotationStrategy,
-    ...((s.rotationConfig ?? {}) as Record<string, unknown>),
-    expectedUpdatedAt: s.updatedAt.toISOString(),
-    ...overrides,
-  };
-}
 
 /** The engineer who sets up and rotates: one per file (the database is), in every team it seeds. */
 let rotatingEngineer: Caller | undefined;
@@ -145,7 +128,7 @@ describe('a rotation run fixes its inputs when it starts', () => {
     const waiting = await runOf(runId);
     expect(waiting).toMatchObject({ state: 'value_written', failureCode: 'unavailable' });
 
-    const form = await formOf(secret.id);
+    const form = await editFormOf(secret.id);
     await expect(updateSecret(engineer, secret.id, { ...form, providerRef: victim.providerRef })).rejects.toThrow(
       new RegExp(`Rotation ${runId.slice(0, 8)} of this secret is in progress: its provider reference cannot change`),
     );
@@ -155,7 +138,7 @@ describe('a rotation run fixes its inputs when it starts', () => {
     expect(refused).toHaveLength(3);
     expect(refused[0].detail).toMatchObject({ error: 'rotation_in_progress', runId, fields: 'provider reference' });
     // The admin credential of the active run cannot be re-pointed either.
-    await expect(updateSecret(engineer, adminId, await formOf(adminId, { providerRef: victim.providerRef }))).rejects.toThrow(
+    await expect(updateSecret(engineer, adminId, await editFormOf(adminId, { providerRef: victim.providerRef }))).rejects.toThrow(
       /uses this secret as its PostgreSQL admin credential/,
     );
     // Edits that do not touch the run's inputs still work.
@@ -208,7 +191,7 @@ describe('the PostgreSQL admin credential', () => {
     const elsewhere = await seedConnectedSecret((await seedConnection('local')).id);
     await joinOwningTeam(engineer, elsewhere.id);
     await db.secret.update({ where: { id: elsewhere.id }, data: { dbAdminCredential: true } });
-    const asRole = (adminSecretId: string) => formOf(secret.id, { rotationStrategy: 'postgres_role', adminSecretId, role: 'app', sslmode: 'disable' });
+    const asRole = (adminSecretId: string) => editFormOf(secret.id, { rotationStrategy: 'postgres_role', adminSecretId, role: 'app', sslmode: 'disable' });
 
     const fieldError = async (input: Record<string, unknown>) => {
       const error = await updateSecret(engineer, secret.id, input).then(() => null, (e: unknown) => e);

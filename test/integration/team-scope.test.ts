@@ -11,7 +11,7 @@ import { confirmRotationWorks, startRotation } from '@/lib/data/rotations';
 import { changeSecretVersion, writeSecretValue } from '@/lib/data/secret-values';
 import { decommissionSecret, getSecret, updateSecret } from '@/lib/data/secrets';
 import { addTeamMember, listTeamMembers, removeTeamMember } from '@/lib/data/team-members';
-import { callerAs, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
+import { callerAs, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam, editFormOf } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -23,23 +23,6 @@ async function connectedSecret() {
   return seedConnectedSecret((await seedConnection('local')).id);
 }
 
-/** The editable fields of a secret as its edit form sends them, with changes. */
-async function formOf(secretId: string, changes: Record<string, unknown> = {}) {
-  const s = await db.secret.findUniqueOrThrow({ where: { id: secretId } });
-  return {
-    name: s.name,
-    description: s.description,
-    environmentId: s.environmentId,
-    ownerTeamId: s.ownerTeamId,
-    classification: s.classification,
-    connectionId: s.connectionId,
-    providerRef: s.providerRef,
-    rotationIntervalDays: s.rotationIntervalDays === null ? '' : String(s.rotationIntervalDays),
-    rotationStrategy: s.rotationStrategy,
-    expectedUpdatedAt: s.updatedAt.toISOString(),
-    ...changes,
-  };
-}
 
 async function deniedEvents(actorId: string) {
   return db.auditEvent.findMany({ where: { actorId, outcome: 'denied' }, orderBy: { id: 'asc' } });
@@ -93,7 +76,7 @@ describe('an engineer of another team', () => {
     const ownTeam = await seedTeam();
     await db.teamMember.create({ data: { teamId: ownTeam.id, userId: outsider.user!.id } });
 
-    await updateSecret(outsider, secret.id, await formOf(secret.id, { description: 'Used by the billing job' }));
+    await updateSecret(outsider, secret.id, await editFormOf(secret.id, { description: 'Used by the billing job' }));
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).description).toBe('Used by the billing job');
 
     for (const change of [
@@ -103,7 +86,7 @@ describe('an engineer of another team', () => {
       { rotationIntervalDays: '3650' },
     ]) {
       const before = await stateOf(secret.id);
-      await expect(updateSecret(outsider, secret.id, await formOf(secret.id, change))).rejects.toThrow(NOT_IN_TEAM);
+      await expect(updateSecret(outsider, secret.id, await editFormOf(secret.id, change))).rejects.toThrow(NOT_IN_TEAM);
       expect(await stateOf(secret.id), JSON.stringify(change)).toEqual(before);
     }
     const denied = await deniedEvents(outsider.user!.id);
@@ -132,9 +115,9 @@ describe('members of the owning team and admins', () => {
     const secret = await connectedSecret();
     const member = await joinOwningTeam(await callerAs('engineer'), secret.id);
     const elsewhere = await seedTeam();
-    await expect(updateSecret(member, secret.id, await formOf(secret.id, { ownerTeamId: elsewhere.id }))).rejects.toThrow(NOT_IN_TEAM);
+    await expect(updateSecret(member, secret.id, await editFormOf(secret.id, { ownerTeamId: elsewhere.id }))).rejects.toThrow(NOT_IN_TEAM);
     await db.teamMember.create({ data: { teamId: elsewhere.id, userId: member.user!.id } });
-    await updateSecret(member, secret.id, await formOf(secret.id, { ownerTeamId: elsewhere.id }));
+    await updateSecret(member, secret.id, await editFormOf(secret.id, { ownerTeamId: elsewhere.id }));
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).ownerTeamId).toBe(elsewhere.id);
   });
 
@@ -142,7 +125,7 @@ describe('members of the owning team and admins', () => {
     const secret = await connectedSecret();
     const admin = await callerAs('admin');
     await expect(writeSecretValue(admin, secret.id, enter(), 'admin-value-0123456789abcdef')).resolves.toMatchObject({ versionId: '1' });
-    await updateSecret(admin, secret.id, await formOf(secret.id, { classification: 'sensitive' }));
+    await updateSecret(admin, secret.id, await editFormOf(secret.id, { classification: 'sensitive' }));
   });
 });
 

@@ -70,6 +70,25 @@ export async function secretInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The secret edit form's fields as stored (what updateSecret takes), with changes. */
+export async function editFormOf(secretId: string, changes: Record<string, unknown> = {}) {
+  const s = await db.secret.findUniqueOrThrow({ where: { id: secretId } });
+  return {
+    name: s.name,
+    description: s.description,
+    environmentId: s.environmentId,
+    ownerTeamId: s.ownerTeamId,
+    classification: s.classification,
+    providerRef: s.providerRef,
+    connectionId: s.connectionId ?? '',
+    rotationIntervalDays: String(s.rotationIntervalDays ?? ''),
+    rotationStrategy: s.rotationStrategy,
+    ...((s.rotationConfig ?? {}) as Record<string, unknown>),
+    expectedUpdatedAt: s.updatedAt.toISOString(),
+    ...changes,
+  };
+}
+
 export async function auditEventsFor(targetId: string) {
   return db.auditEvent.findMany({ where: { targetId }, orderBy: { id: 'asc' } });
 }
