@@ -20,7 +20,7 @@ import { ProviderError } from '@/lib/providers/errors';
 import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
+import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { auditEventsFor, callerAs, secretInput, seedConnectedSecret, seedConnection, joinOwningTeam, editFormOf } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -58,18 +58,6 @@ async function roleWithPassword(password: string) {
   const role = `bounds_${randomUUID().slice(0, 8)}`;
   await sql(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
   return role;
-}
-async function canLogIn(role: string, password: string) {
-  const client = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 const credential = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ...overrides });
@@ -160,10 +148,10 @@ describe('a rotation run fixes its inputs when it starts', () => {
     expect((run.inputs as { providerRef: string }).providerRef).toBe(original);
     const newPassword = (await local.readValue(original)).reveal();
     expect(newPassword).not.toBe(oldPassword);
-    expect(await canLogIn(role, newPassword)).toBe(true);
+    expect(await canLogIn(server, role, newPassword)).toBe(true);
     // The victim's value and role are untouched.
     expect((await local.readValue(victim.providerRef)).reveal()).toBe(victimValue);
-    expect(await canLogIn(victimRole, victimValue)).toBe(true);
+    expect(await canLogIn(server, victimRole, victimValue)).toBe(true);
     const recorded = await db.secretVersion.findFirstOrThrow({ where: { idempotencyToken: run.writeToken } });
     expect(recorded.providerRef).toBe(original);
   });
@@ -218,7 +206,7 @@ describe('the PostgreSQL admin credential', () => {
     await db.secret.update({ where: { id: adminId }, data: { dbAdminCredential: false } });
     await advanceRotation(runId, clock, 'worker');
     expect(await runOf(runId)).toMatchObject({ state: 'failed', failureCode: 'admin_not_allowed' });
-    expect(await canLogIn(role, password)).toBe(true);
+    expect(await canLogIn(server, role, password)).toBe(true);
   });
 });
 
@@ -252,7 +240,7 @@ describe('database hosts', () => {
     const run = await runOf(runId);
     expect(run).toMatchObject({ state: 'failed', failureCode: 'host_not_allowed' });
     expect(run.failureMessage).toMatch(/not on the allowlist/);
-    expect(await canLogIn(role, password)).toBe(true);
+    expect(await canLogIn(server, role, password)).toBe(true);
     expect((await local.readValue(secret.providerRef)).reveal()).toBe(password); // withdrawn
   });
 
@@ -279,7 +267,7 @@ describe('database hosts', () => {
     const run = await runOf(second.runId);
     expect(run.state).toBe('failed');
     expect(run.failureMessage).toMatch(/TLS/);
-    expect(await canLogIn(role, password)).toBe(true);
+    expect(await canLogIn(server, role, password)).toBe(true);
   });
 });
 

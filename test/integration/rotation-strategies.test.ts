@@ -13,7 +13,7 @@ import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
-import { startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
+import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -152,18 +152,6 @@ describe('PostgreSQL role password', () => {
     await admin.end();
     return role;
   }
-  const canLogIn = async (role: string, password: string) => {
-    const client = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
   /** The admin credential: a secret of the rotated secret's connection, marked by an admin,
    *  naming a host on the allowlist that lets this test server go without TLS. */
   async function adminSecret(connectionId: string) {
@@ -194,8 +182,8 @@ describe('PostgreSQL role password', () => {
     expect((await runOf(runId)).state).toBe('in_grace');
     const newPassword = (await new LocalProvider().readValue(secret.providerRef)).reveal();
     expect(newPassword).not.toBe(oldPassword);
-    expect(await canLogIn(role, newPassword)).toBe(true);
-    expect(await canLogIn(role, oldPassword)).toBe(false);
+    expect(await canLogIn(server, role, newPassword)).toBe(true);
+    expect(await canLogIn(server, role, oldPassword)).toBe(false);
   });
 
   it('fails without promoting when the role does not exist, and the old value is current again', async () => {

@@ -47,6 +47,20 @@ async function enforcesPasswords(url: string): Promise<boolean> {
   }
 }
 
+/** Whether `role` logs in to `server` with `password` (the proof a rotation set it). */
+export async function canLogIn(server: PasswordPostgres, role: string, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function startPasswordPostgres(): Promise<PasswordPostgres> {
   const server = process.env.TEST_PG_SERVER;
   if (server && new URL(server).password && (await enforcesPasswords(server))) {
