@@ -134,7 +134,11 @@ test('repeated failures are throttled, even for the right password, with a clear
   expect(await sessionUserId(page)).toBeNull();
 
   const reasons = (await auditEvents({ afterId: mark, action: 'auth.sign_in' })).map((e) => `${e.outcome}:${e.detail?.reason}`);
-  expect(reasons).toEqual([...Array(5).fill('failed:wrong_password'), 'failed:rate_limited']);
+  // The throttled attempt is a signed-out denial: an event of its own when it is the first
+  // from this address in the minute, else counted for the minute's summary
+  // (lib/audit/signed-out-denials.ts); other specs sign in from the same loopback address.
+  expect(reasons.slice(0, 5)).toEqual(Array(5).fill('failed:wrong_password'));
+  expect(reasons.slice(5)).toEqual(reasons.length === 6 ? ['failed:rate_limited'] : []);
 });
 
 test('a callbackUrl that leads off the site is ignored: the form and the signed-in redirect stay on the dashboard', async ({
@@ -198,6 +202,9 @@ test('the client IP is the connection\'s: X-Forwarded-For neither changes the re
     `SELECT ip FROM audit_events WHERE id > $1 AND action = 'auth.sign_in' AND actor_email = $2 ORDER BY id`,
     [mark, user.email],
   );
-  expect(rows).toHaveLength(6);
+  // Five failures, and the throttled attempt when it is the first signed-out denial from this
+  // address in the minute (else it is counted for the minute's summary).
+  expect(rows.length).toBeGreaterThanOrEqual(5);
+  expect(rows.length).toBeLessThanOrEqual(6);
   for (const { ip } of rows) expect(['127.0.0.1', '::1']).toContain(ip);
 });
