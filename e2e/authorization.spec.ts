@@ -765,6 +765,51 @@ for (const action of ACTION_MANIFEST) {
   });
 }
 
+// The two-person rule: on a secret whose classification policy asks for approval (in
+// production), an engineer of the owning team is refused without an approval (audited,
+// nothing changes) and succeeds with one. Every action that writes a value or starts a
+// rotation on a person's say-so has a row here.
+const APPROVAL_GATED: Record<string, { kind: 'value_write' | 'rotation'; args: (secretId: string) => unknown[]; snapshot: (db: Db) => Promise<unknown> }> = {
+  writeSecretValueAction: {
+    kind: 'value_write',
+    args: (secretId) => [secretId, { mode: 'enter', note: '', idempotencyToken: crypto.randomUUID(), value: unique('gated-value') }],
+    snapshot: tables('secret_versions', 'secrets'),
+  },
+  startRotationAction: { kind: 'rotation', args: (secretId) => [secretId, {}], snapshot: tables('rotation_runs', 'secrets') },
+};
+
+for (const [name, gated] of Object.entries(APPROVAL_GATED)) {
+  const action = ACTION_MANIFEST.find((a) => a.exportedName === name);
+  test.describe(`server action ${name} (approval-gated)`, () => {
+    test('the action exists in the build', () => expect(action, `${name} is not in the build`).toBeDefined());
+    if (!action) return;
+
+    test('refuses an engineer of the owning team without an approval', async ({ db, e2e, signedInContext, sessionAs, auditEvents, auditMark }) => {
+      const member = await signedInContext('engineer');
+      const secret = await seederFor(db, e2e, { session: sessionAs, memberId: member.user.id }).gatedSecret();
+      const before = await gated.snapshot(db);
+      const mark = await auditMark();
+      const outcome = await callServerAction(member.request, e2e.baseURL, action, gated.args(secret.id));
+      expect(outcome.result).toEqual({ ok: false, error: expect.stringMatching(/^This secret needs a second person's approval/) });
+      expect(await gated.snapshot(db), 'the refused call changed the database').toEqual(before);
+      const denied = await auditEvents({ afterId: mark, actorId: member.user.id, outcome: 'denied' });
+      expect(denied.map((e) => e.detail?.reason)).toEqual(['approval_required']);
+    });
+
+    test('succeeds for that engineer with an approval, and uses it', async ({ db, e2e, signedInContext, sessionAs }) => {
+      const member = await signedInContext('engineer');
+      const secret = await seederFor(db, e2e, { session: sessionAs, memberId: member.user.id }).gatedSecret();
+      const approval = await insertApproval(db, secret.id, member.user, 'approved', gated.kind);
+      const before = await gated.snapshot(db);
+      const outcome = await callServerAction(member.request, e2e.baseURL, action, gated.args(secret.id));
+      expect(outcome.result, `body:\n${outcome.body.slice(0, 500)}`).toMatchObject({ ok: true });
+      expect(await gated.snapshot(db)).not.toEqual(before);
+      const { rows } = await db.query(`SELECT state FROM change_approvals WHERE id = $1`, [approval.id]);
+      expect(rows).toEqual([{ state: 'used' }]);
+    });
+  });
+}
+
 for (const [route, row] of Object.entries(ROUTES)) {
   if (!('access' in row) || row.access !== 'signed-in') continue;
   test.describe(`route ${route} (any signed-in role)`, () => {

@@ -155,11 +155,12 @@ export async function insertApproval(
   secretId: string,
   requester: { id: string; email: string },
   state: 'pending' | 'approved' = 'pending',
+  kind: 'value_write' | 'rotation' = 'value_write',
 ): Promise<{ id: string }> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO change_approvals (id, secret_id, kind, state, requested_by_id, requested_by_email, expires_at)
-     VALUES (gen_random_uuid(), $1, 'value_write', $2, $3, $4, now() + interval '1 day') RETURNING id`,
-    [secretId, state, requester.id, requester.email],
+     VALUES (gen_random_uuid(), $1, $5, $2, $3, $4, now() + interval '1 day') RETURNING id`,
+    [secretId, state, requester.id, requester.email, kind],
   );
   return rows[0];
 }
