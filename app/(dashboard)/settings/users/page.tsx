@@ -216,8 +216,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
 function RoleLegend() {
   return (
     <>
-      <RoleBadge role="viewer" /> browses the inventory · <RoleBadge role="engineer" /> also edits and rotates ·{' '}
-      <RoleBadge role="auditor" /> reads the inventory and the audit trail · <RoleBadge role="admin" /> everything, including users.
+      <RoleBadge role="viewer" /> browses the inventory · <RoleBadge role="engineer" /> also writes values and rotates the
+      secrets of their teams (a team&apos;s page lists its members) · <RoleBadge role="auditor" /> reads the inventory and the audit
+      trail · <RoleBadge role="admin" /> everything, on every team&apos;s secrets, including users and teams.
     </>
   );
 }
