@@ -99,13 +99,3 @@ export const FIELD_LABELS: Record<string, string> = {
   tags: 'Tags',
   consumers: 'Consuming systems',
 };
-
-export const ACTION_LABELS: Record<string, string> = {
-  'secret.create': 'Created',
-  'secret.update': 'Edited',
-  'secret.decommission': 'Decommissioned',
-  'secret.value_write': 'New value',
-  'secret.version_change': 'Version changed',
-  'secret.read': 'Opened',
-  'secret.history': 'Viewed history',
-};

@@ -253,10 +253,10 @@ export async function insertAuditEvents(db: Db, events: (Partial<EventContent> &
 
 /**
  * Columns the background worker (running beside the tests) may write at any moment: the
- * due-date reminder and overdue notice marks (lib/rotation/jobs.ts), and with them
- * updated_at. Left out of snapshots, or a notice sent mid-test reads as a change.
+ * due-date reminder and overdue notice marks (lib/rotation/jobs.ts). Left out of
+ * snapshots, or a notice sent mid-test reads as a change. (They leave updated_at alone.)
  */
-const WORKER_COLUMNS: Record<string, string[]> = { secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at', 'updated_at'] };
+const WORKER_COLUMNS: Record<string, string[]> = { secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at'] };
 
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.

@@ -1,10 +1,13 @@
 // One secret's own audit trail for its detail page: newest first, keyset-paged by the
 // event id (index audit_events(target_type, target_id, id)). The stored JSON is mapped
 // field by field into display strings; anything unexpected in it is dropped, not shown.
+// Each action gets its human label (lib/audit/action-labels.ts), rotation steps a line
+// saying what happened.
 import 'server-only';
 import { z } from 'zod';
 import type { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
+import { historyActionLabel } from '@/lib/audit/action-labels';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -17,9 +20,12 @@ export type SecretHistoryEvent = {
   occurredAt: string;
   actor: { email: string | null; role: Role | null };
   action: string;
+  /** The action in words ("Edited", "Rotation: new value promoted"). */
+  label: string;
   outcome: AuditOutcome;
   changes: HistoryChange[];
-  /** A short human note: the reason given for a decommission, or why access was denied. */
+  /** A short human note: the reason given for a decommission, why access was denied,
+   *  what a rotation step did. */
   note: string | null;
 };
 
@@ -67,6 +73,7 @@ export async function listSecretHistory(
       occurredAt: r.occurredAt.toISOString(),
       actor: { email: r.actorEmail, role: r.actorRole },
       action: r.action,
+      label: historyActionLabel(r.action),
       outcome: r.outcome,
       changes: changesOf(r.changes),
       note: noteOf(r.action, r.outcome, r.detail),
@@ -88,14 +95,83 @@ function display(value: unknown): string | null {
   return null;
 }
 
+// Instants as the rest of the page shows them (components/format.ts): the day, or the
+// time as well where the day alone would read as no change.
+const isInstant = (v: string | null): v is string => v !== null && /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v));
+const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+const timeOf = (iso: string) => `${new Date(iso).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+
+/** The audited fields that hold an instant. */
+const INSTANT_FIELDS = new Set(['lastRotatedAt']);
+
+/** Stored instants as days, with the time when both fall on one day. */
+function displayDates(before: string | null, after: string | null): [string | null, string | null] {
+  const sameDay = isInstant(before) && isInstant(after) && dayOf(before) === dayOf(after);
+  const show = (v: string | null) => (isInstant(v) ? (sameDay ? timeOf(v) : dayOf(v)) : v);
+  return [show(before), show(after)];
+}
+
 function changesOf(json: Prisma.JsonValue): HistoryChange[] {
   if (!isRecord(json)) return [];
   const changes: HistoryChange[] = [];
   for (const [field, change] of Object.entries(json)) {
     if (!isRecord(change) || !('before' in change || 'after' in change)) continue;
-    changes.push({ field, before: display(change.before), after: display(change.after) });
+    const shown: [string | null, string | null] = [display(change.before), display(change.after)];
+    const [before, after] = INSTANT_FIELDS.has(field) ? displayDates(...shown) : shown;
+    // Nothing a reader could see changed (a value stored in another form): not shown.
+    if (before === after) continue;
+    changes.push({ field, before, after });
   }
   return changes;
+}
+
+const TRIGGER_NOTES: Record<string, string> = {
+  manual: 'started by hand',
+  scheduled: 'started by the schedule',
+  emergency: 'emergency rotation after a compromise',
+};
+
+/** What a rotation step did, from the run's audit detail (lib/rotation/runs.ts auditOf). */
+function rotationNote(action: string, d: Record<string, unknown>): string | null {
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const version = (v: unknown, prefix: string) => (str(v) ? `${prefix} version ${str(v)}` : null);
+  const join = (...parts: (string | null)[]) => parts.filter(Boolean).join('; ') || null;
+  switch (action) {
+    case 'rotation.start': {
+      const trigger = TRIGGER_NOTES[String(d.trigger)] ?? null;
+      return join(trigger && trigger[0].toUpperCase() + trigger.slice(1), str(d.note));
+    }
+    case 'rotation.value_requested':
+      return 'Waiting for an engineer to enter the new value';
+    case 'rotation.value_written':
+      return join('The new value is written but not current yet', version(d.versionId, 'new'));
+    case 'rotation.verified':
+      if (str(d.confirmedBy)) return `An engineer (${str(d.confirmedBy)}) confirmed the new value works`;
+      if (d.by === 'login') return 'Logging in with the new value worked';
+      if (d.by === 'rotation Lambda') return 'The rotation Lambda finished and tested the new value';
+      return 'The provider holds the new value';
+    case 'rotation.promoted':
+      return str(d.graceEndsAt) && isInstant(str(d.graceEndsAt))
+        ? `The new value is current (grace period until ${timeOf(str(d.graceEndsAt)!)})`
+        : 'The new value is current';
+    case 'rotation.grace_ended':
+      return d.to === 'awaiting_revocation'
+        ? 'Grace period over: the old credential is to be revoked at the vendor'
+        : join('Grace period over', version(d.retiredVersionId, 'previous') && `${version(d.retiredVersionId, 'previous')} retired`);
+    case 'rotation.revocation_confirmed':
+      return str(d.revokedBy) ? `${str(d.revokedBy)} confirmed the old credential is revoked` : 'The old credential is revoked';
+    case 'rotation.rolled_back':
+      return join(
+        str(d.restoredVersionId) ? `Version ${str(d.restoredVersionId)} is current again` : 'The previous value is current again',
+        version(d.retiredVersionId, 'new') && `${version(d.retiredVersionId, 'new')} retired`,
+      );
+    case 'rotation.cancelled':
+      return join('Cancelled before the new value became current', version(d.withdrawnVersionId, 'new') && `${version(d.withdrawnVersionId, 'new')} withdrawn`);
+    case 'rotation.failed':
+      return str(d.error) ? `Stopped: ${str(d.error)!.replaceAll('_', ' ')}` : 'Stopped';
+    default:
+      return null;
+  }
 }
 
 function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): string | null {
@@ -104,6 +180,7 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
     if (json.reason === 'signed_out') return 'Not signed in';
     return typeof json.permission === 'string' ? `Missing permission ${json.permission}` : 'Missing permission';
   }
+  if (action.startsWith('rotation.')) return rotationNote(action, json);
   if (outcome === 'failed' && json.error === 'refused') return 'Refused by the rules for values and versions; nothing was changed';
   if (outcome === 'failed' && typeof json.error === 'string') return `The provider failed (${json.error.replace('_', ' ')}); nothing was recorded`;
   if (action === 'secret.value_write') {

@@ -519,6 +519,8 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
           ...secretColumnsOf(input, before.createdAt),
           rotationConfig,
           consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
+          // A person's save is an edit, consumers included (the trigger sees only this table).
+          updatedAt: new Date(),
         },
         select: detailSelect,
       });

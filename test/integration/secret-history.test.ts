@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { recordAudit } from '@/lib/audit/record';
+import { ManualClock } from '@/lib/clock';
 import { db } from '@/lib/db';
+import { startRotation } from '@/lib/data/rotations';
 import { listSecretHistory } from '@/lib/data/secret-history';
+import { writeSecretValue } from '@/lib/data/secret-values';
 import { createSecret, decommissionSecret, getSecret, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError } from '@/lib/errors';
-import { callerAs, joinOwningTeam, secretInput } from '../support/seed';
+import { advanceRotation } from '@/lib/rotation/engine';
+import { callerAs, joinOwningTeam, secretInput, seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -76,7 +82,53 @@ describe('secret history', () => {
       ]),
     );
     expect(create.changes).toContainEqual({ field: 'name', before: null, after: input.name });
-    expect(create.changes).toContainEqual({ field: 'lastRotatedAt', before: null, after: '2026-01-15T00:00:00.000Z' });
+    expect(create.changes).toContainEqual({ field: 'lastRotatedAt', before: null, after: '2026-01-15' });
+    expect(items.map((e) => e.label)).toEqual(['Decommissioned', 'Edited', 'Edited', 'Edited', 'Created']);
+  });
+
+  it("labels every rotation step and says what it did instead of 'no field changes'", async () => {
+    const engineer = await callerAs('engineer');
+    const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
+    await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated', graceHours: 24 } });
+    await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `first-${randomUUID()}`);
+    const clock = new ManualClock(new Date('2026-11-26T10:00:00Z'));
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker-a');
+
+    const { items } = await listSecretHistory(engineer, secret.id, { limit: 20 });
+    const byAction = new Map(items.map((e) => [e.action, e]));
+    expect([...byAction.keys()]).toEqual(['rotation.promoted', 'rotation.verified', 'rotation.value_written', 'rotation.start', 'secret.value_write']);
+    for (const event of items) {
+      expect(event.label).not.toBe(event.action);
+      expect(event.note).toBeTruthy();
+    }
+    expect(byAction.get('rotation.promoted')).toMatchObject({
+      label: 'Rotation: new value promoted',
+      note: 'The new value is current (grace period until 2026-11-27 10:00:00 UTC)',
+    });
+    expect(byAction.get('rotation.start')?.note).toBe('Started by hand');
+    expect(byAction.get('rotation.verified')?.note).toBe('The provider holds the new value');
+  });
+
+  it('shows the time of a date that changed within one day, and hides a change that reads the same', async () => {
+    const { engineer, id } = await secretWithHistory();
+    const write = (before: string, after: string) =>
+      recordAudit(db, engineer, {
+        action: 'secret.value_write',
+        targetType: 'secret',
+        targetId: id,
+        changes: { lastRotatedAt: { before, after } },
+        detail: { source: 'entered', providerVersionId: '3' },
+      });
+    await write('2026-12-05T22:00:00.000Z', '2026-12-06T09:15:00.000Z');
+    await write('2026-12-06T09:15:00.000Z', '2026-12-06T14:30:05.000Z');
+    await write('2026-12-06T14:30:05.000Z', '2026-12-06T14:30:05.000Z');
+    const [same, sameDay, nextDay] = (await listSecretHistory(engineer, id, { limit: 3 })).items;
+    expect(nextDay.changes).toEqual([{ field: 'lastRotatedAt', before: '2026-12-05', after: '2026-12-06' }]);
+    expect(sameDay.changes).toEqual([{ field: 'lastRotatedAt', before: '2026-12-06 09:15:00 UTC', after: '2026-12-06 14:30:05 UTC' }]);
+    expect(same.changes).toEqual([]);
+    expect(same).toMatchObject({ label: 'New value written', note: 'Entered a value (provider version 3)' });
   });
 
   it('treats a malformed cursor as the first page', async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { createSecret, decommissionSecret, getSecret, listSecrets, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError, InputError } from '@/lib/errors';
+import { rotationTick } from '@/lib/rotation/jobs';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
-import { auditEventsFor, callerAs, secretInput, seedSystem, seedTeam, joinOwningTeam } from '../support/seed';
+import { auditEventsFor, callerAs, environmentId, secretInput, seedSystem, seedTeam, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -270,5 +272,61 @@ describe('rotation strategy settings', () => {
     );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).fieldErrors.adminSecretId).toBeDefined();
+  });
+});
+
+describe("the worker's bookkeeping is not an edit", () => {
+  // An overdue secret (staging, last rotated 2025-01-01, every 30 days): the worker's next
+  // tick sends its overdue notice and marks the secret so it sends one per due date.
+  async function overdueSecretOpenedForEdit() {
+    const engineer = await callerAs('engineer');
+    const input = await secretInput({ environmentId: await environmentId('staging'), lastRotatedAt: '2025-01-01', rotationIntervalDays: '30' });
+    const { id } = await createSecret(engineer, input);
+    await joinOwningTeam(engineer, id);
+    return { engineer, input, id, opened: await getSecret(engineer, id) };
+  }
+
+  it("saves a person's edit made across the worker's overdue notice, and keeps 'last changed'", async () => {
+    const { engineer, input, id, opened } = await overdueSecretOpenedForEdit();
+    await rotationTick(new ManualClock(new Date()));
+    expect((await db.secret.findUniqueOrThrow({ where: { id } })).overdueNoticeForDueAt).not.toBeNull();
+    expect((await getSecret(engineer, id)).updatedAt).toBe(opened.updatedAt);
+
+    await updateSecret(engineer, id, { ...input, description: 'Rotated by the DBA team', expectedUpdatedAt: opened.updatedAt });
+    expect((await getSecret(engineer, id)).description).toBe('Rotated by the DBA team');
+  });
+
+  it("still refuses a save across another person's edit, and across a rotation's new date", async () => {
+    const { engineer, input, id, opened } = await overdueSecretOpenedForEdit();
+    await updateSecret(engineer, id, { ...input, contactPerson: 'dba@example.test', expectedUpdatedAt: opened.updatedAt });
+    await rotationTick(new ManualClock(new Date()));
+    const stale = await updateSecret(engineer, id, { ...input, description: 'x', expectedUpdatedAt: opened.updatedAt }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(InputError);
+
+    // Any writer of an editable column counts, Prisma or not (here: a rotation's date).
+    const reopened = await getSecret(engineer, id);
+    await db.$executeRaw`UPDATE secrets SET last_rotated_at = now() WHERE id = ${id}::uuid`;
+    const afterRotation = await updateSecret(engineer, id, { ...input, description: 'y', expectedUpdatedAt: reopened.updatedAt }).catch((e: unknown) => e);
+    expect(afterRotation).toBeInstanceOf(InputError);
+    expect((await getSecret(engineer, id)).description).toBe(input.description);
+  });
+
+  // Every column is either one the edit form writes (the trigger secrets_edited_at moves
+  // updated_at when it changes) or known not to be an edit: a new column must be sorted here.
+  it('sorts every column of secrets into edits and bookkeeping', async () => {
+    const notEdits = [
+      'id', 'created_at', 'updated_at',
+      'next_due_at', 'search_text', // derived from edited columns
+      'active_rotation_id', 'reminded_for_due_at', 'overdue_notice_for_due_at', 'last_read_at', // the worker's bookkeeping
+      'db_admin_credential', // an administrator's mark, not on the edit form
+    ];
+    const columns = await db.$queryRaw<{ column_name: string }[]>`
+      SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'secrets'`;
+    const [{ def }] = await db.$queryRaw<{ def: string }[]>`SELECT pg_get_functiondef('secrets_edited_at'::regproc) AS def`;
+    const edits = new Set([...def.matchAll(/NEW\.(\w+)/g)].map((m) => m[1]).filter((c) => c !== 'updated_at'));
+    const unsorted = columns.map((c) => c.column_name).filter((c) => !edits.has(c) && !notEdits.includes(c));
+    expect(unsorted).toEqual([]);
+    expect([...edits].filter((c) => notEdits.includes(c))).toEqual([]);
+    expect(edits.size).toBeGreaterThan(10);
   });
 });

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
-import { ACTION_LABELS, CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
+import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
@@ -265,7 +265,7 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
             <li key={event.id} className="grid gap-x-6 gap-y-2 px-5 py-4 text-sm md:grid-cols-[13rem_1fr]">
               <div className="space-y-1">
                 <p className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium text-slate-900">{ACTION_LABELS[event.action] ?? event.action}</span>
+                  <span className="font-medium text-slate-900">{event.label}</span>
                   <Badge tone={OUTCOME_TONES[event.outcome]}>{OUTCOME_LABELS[event.outcome]}</Badge>
                 </p>
                 <p className="text-xs text-slate-500">
@@ -288,7 +288,8 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
                 {event.changes.length > 0 ? (
                   <Changes changes={event.changes} created={event.action === 'secret.create'} />
                 ) : (
-                  !event.note && <p className="text-slate-500">No field changes.</p>
+                  // A save that changed nothing; other events without changes say what they did in their label and note.
+                  !event.note && event.action === 'secret.update' && <p className="text-slate-500">No field changes.</p>
                 )}
               </div>
             </li>
@@ -340,8 +341,6 @@ function Changes({ changes, created }: { changes: SecretHistoryEvent['changes'];
 
 function Value({ field, value }: { field: string; value: string | null }) {
   if (value === null || value === '') return <span className="italic text-slate-500">empty</span>;
-  // Stored as a full timestamp; a day is what the form and the list show.
-  if (field === 'lastRotatedAt' && !Number.isNaN(Date.parse(value))) return <>{formatDay(value)}</>;
   const labels: Record<string, Record<string, string>> = {
     classification: CLASSIFICATION_LABELS,
     status: STATUS_LABELS,

@@ -8,6 +8,7 @@ import { formatDateTime, formatDay } from '@/components/format';
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
 import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
+import { GraceNote } from '@/components/rotation/grace-note';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
 import { Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
@@ -205,12 +206,7 @@ function ActiveRun({ run, mayRotate }: { run: RotationRunView; mayRotate: boolea
           {run.failureMessage} Next try {formatDateTime(run.nextAttemptAt)}.
         </p>
       )}
-      {run.state === 'in_grace' && run.graceEndsAt && (
-        <p>
-          The new version is current. The previous one stays valid until <strong>{formatDateTime(run.graceEndsAt)}</strong>, then it is
-          retired.
-        </p>
-      )}
+      {run.state === 'in_grace' && <GraceNote run={run} />}
       {mayRotate && <NextStep run={run} />}
     </div>
   );
@@ -270,7 +266,8 @@ function Steps({ run }: { run: RotationRunView }) {
   const reached = STEP_ORDER.indexOf(
     (run.state === 'awaiting_value' ? 'requested' : run.state === 'awaiting_revocation' ? 'in_grace' : run.state) as (typeof STEP_ORDER)[number],
   );
-  const labels = ['Started', 'New value written', 'Verified', 'Promoted (grace)', 'Old version retired'];
+  // A first rotation (no earlier version at the provider) has nothing to retire.
+  const labels = ['Started', 'New value written', 'Verified', 'Promoted (grace)', run.previousVersionId ? 'Old version retired' : 'Finished'];
   return (
     <ol className="flex flex-wrap gap-x-2 gap-y-1 text-xs" aria-label="Steps">
       {labels.map((label, i) => (

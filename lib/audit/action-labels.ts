@@ -1,0 +1,41 @@
+// Human labels for the audit actions a secret's history can show (lib/data/secret-history.ts),
+// in one map. action-labels.test.ts checks that every action of AUDIT_ACTIONS that can
+// target one secret has its label here.
+import type { AuditAction } from './actions';
+
+export const HISTORY_ACTION_LABELS = {
+  'approval.approve': 'Approval granted',
+  'approval.cancel': 'Approval request withdrawn',
+  'approval.refuse': 'Approval refused',
+  'approval.release': 'Approval handed back unused',
+  'approval.request': 'Approval requested',
+  'approval.use': 'Approval used',
+  'incident.close': 'Incident closed',
+  'incident.step_check': 'Incident step checked',
+  'rotation.cancelled': 'Rotation cancelled',
+  'rotation.failed': 'Rotation failed',
+  'rotation.grace_ended': 'Rotation: grace period ended',
+  'rotation.promoted': 'Rotation: new value promoted',
+  'rotation.revocation_confirmed': 'Rotation: old credential revoked',
+  'rotation.rolled_back': 'Rotation rolled back',
+  'rotation.start': 'Rotation started',
+  'rotation.value_requested': 'Rotation: waiting for the new value',
+  'rotation.value_written': 'Rotation: new value written',
+  'rotation.verified': 'Rotation: new value verified',
+  'secret.access_events': 'Viewed the access log',
+  'secret.access_summary': 'Viewed the access summary',
+  'secret.create': 'Created',
+  'secret.db_admin_credential': 'Database admin credential mark changed',
+  'secret.decommission': 'Decommissioned',
+  'secret.history': 'Viewed the history',
+  'secret.mark_compromised': 'Marked compromised',
+  'secret.read': 'Opened',
+  'secret.update': 'Edited',
+  'secret.value_write': 'New value written',
+  'secret.version_change': 'Version changed',
+} as const satisfies Partial<Record<AuditAction, string>>;
+
+/** The label of an action; an action recorded by an older or newer release shows as stored. */
+export function historyActionLabel(action: string): string {
+  return (HISTORY_ACTION_LABELS as Record<string, string>)[action] ?? action;
+}
