@@ -1,7 +1,16 @@
 // Runs before every page and API request: stamps a request id (recorded in audit
-// events) and sets the Content-Security-Policy with a per-request nonce, so inline
-// scripts from Next run and injected ones do not.
+// events) and the path asked for (the way back after a sign-in), and sets the
+// Content-Security-Policy with a per-request nonce, so inline scripts from Next run and
+// injected ones do not.
 import { NextResponse, type NextRequest } from 'next/server';
+import { REQUEST_PATH_HEADER } from '@/lib/auth/callback-url';
+
+/** Path and query of the request, without Next's internal RSC cache-busting parameter. */
+function requestPath(request: NextRequest): string {
+  const url = request.nextUrl.clone();
+  url.searchParams.delete('_rsc');
+  return `${url.pathname}${url.search}`;
+}
 
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
@@ -23,6 +32,8 @@ export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
   headers.set('x-request-id', requestId);
+  // Always overwritten: whatever a client sent under this name never reaches a page.
+  headers.set(REQUEST_PATH_HEADER, requestPath(request));
   headers.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', csp);

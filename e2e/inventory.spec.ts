@@ -2,10 +2,20 @@
 // system made in the browser, finds it again with the list's search and filters (the
 // URL carries them), and reads its history; user text stays text. A viewer reads the
 // same pages without any way to change them, and the actions refuse them regardless.
+// A shared filtered link survives the sign-in; an unknown secret gets the dashboard's own
+// not-found page; pages show a skeleton while they load; every page finds its icon.
+// Screenshots of the not-found page and the skeleton go to test-results/screenshots/.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { environmentId, insertSecret, insertSystem, insertTeam, snapshotTables, unique, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
+import { RESULTS_DIR } from './support/state';
+
+// Screenshots for people to look at (not compared).
+const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -225,4 +235,95 @@ test('a viewer reads the list and the detail page but has no way to change a sec
   ]);
   expect(denied[1].targetId).toBe(secret.id);
   expect(dialogs).toEqual([]);
+});
+
+test('a shared link to a filtered view, opened signed out, lands on that view after sign-in', async ({ page, db, seedUser }) => {
+  const term = unique('e2e-payments');
+  const team = await insertTeam(db);
+  const inProduction = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'production'), name: `${term}-db` });
+  await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'staging'), name: `${term}-api` });
+  const user = await seedUser('viewer');
+
+  const shared = `/inventory?env=production&q=${term}`;
+  await page.goto(shared);
+  await expect(page).toHaveURL((url) => url.pathname === '/sign-in' && url.searchParams.get('callbackUrl') === shared);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+  await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === shared);
+  await expect(resultsTable(page).locator('tbody tr')).toHaveCount(1);
+  await expect(resultsTable(page).getByRole('link', { name: inProduction.name })).toBeVisible();
+  await expect(page.getByRole('search', { name: 'Filter secrets' }).getByLabel('Environment')).toHaveValue('production');
+});
+
+test('an unknown secret shows the dashboard\'s not-found page, with the way back to the inventory', async ({ signedInContext }) => {
+  const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  for (const missing of [`/inventory/${randomUUID()}`, `/inventory/${randomUUID()}/manage`, '/inventory/not-an-id']) {
+    await page.goto(missing);
+    await expect(page.getByRole('heading', { name: 'This secret does not exist' }), missing).toBeVisible();
+    await expect(page.getByText('This page could not be found'), missing).toHaveCount(0); // Next's bare 404
+    await expect(page.getByRole('navigation', { name: 'Main' }), missing).toBeVisible(); // still inside the dashboard
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'secret-not-found.png'), fullPage: true });
+  await page.getByRole('link', { name: 'All secrets' }).click();
+  await expect(page).toHaveURL(/\/inventory$/);
+  await expect(resultsTable(page)).toBeVisible();
+});
+
+test('moving between dashboard pages shows a labelled skeleton until the page has its data', async ({ signedInContext }) => {
+  const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  // Hold the inventory's navigation response (not its prefetch, which brings the skeleton
+  // itself) until the skeleton has been seen: a slow database, made on purpose.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const prefetched: string[] = [];
+  page.on('requestfinished', (request) => {
+    if (request.headers()['next-router-prefetch'] && new URL(request.url()).pathname === '/inventory') prefetched.push(request.url());
+  });
+  await page.route(
+    (url) => url.pathname === '/inventory',
+    async (route) => {
+      const headers = route.request().headers();
+      if (headers.rsc === '1' && !headers['next-router-prefetch']) await released;
+      await route.continue();
+    },
+  );
+
+  await page.goto('/teams');
+  await expect(page.getByRole('heading', { level: 1, name: 'Teams' })).toBeVisible();
+  await expect.poll(() => prefetched.length, { message: 'the Inventory link was never prefetched' }).toBeGreaterThan(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+
+  const loading = page.getByRole('status', { name: 'Loading the inventory…' });
+  await expect(loading).toBeVisible();
+  await expect(loading).toHaveAttribute('aria-busy', 'true');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible(); // the frame stays; only the page waits
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'inventory-loading.png'), fullPage: true });
+
+  release();
+  await expect(resultsTable(page)).toBeVisible();
+  await expect(loading).toHaveCount(0);
+});
+
+test('every page load finds its icon: no request answers 404', async ({ page, signedInContext }) => {
+  const missing: string[] = [];
+  const watch = (p: Page) => p.on('response', (response) => void (response.status() === 404 && missing.push(response.url())));
+  watch(page);
+  await page.goto('/sign-in');
+  const href = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect(href, 'the page names no icon').toMatch(/^\/icon\.svg(\?|$)/);
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+
+  const signedIn = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  watch(signedIn);
+  for (const p of ['/', '/inventory', '/teams']) {
+    await signedIn.goto(p);
+    await expect(signedIn.locator('link[rel="icon"]')).toHaveAttribute('href', href!);
+  }
+  expect(missing).toEqual([]);
 });

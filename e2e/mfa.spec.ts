@@ -117,7 +117,7 @@ test('"sign out everywhere" ends every session, and a copied session cookie stop
 
   for (const p of [thief, otherPage]) {
     await p.goto('/inventory');
-    await expect(p).toHaveURL(/\/sign-in$/);
+    await expect(p).toHaveURL(/\/sign-in\?callbackUrl=%2Finventory$/);
     expect(((await (await p.request.get('/api/auth/session')).json()) as { user?: unknown }).user).toBeUndefined();
   }
   // Even replayed by hand, outside any browser.

@@ -34,9 +34,24 @@ test('an administrator creates, edits, tests and deletes provider connections', 
   await expect(page.getByRole('heading', { level: 1, name: 'Provider connections' })).toBeVisible();
   await expect(page.getByText('The dashboard stores no cloud credentials')).toBeVisible();
 
+  // An empty submit: every missing field says so at once (not only the kind), focus on the first.
+  const countBefore = (await db.query('SELECT 1 FROM provider_connections')).rowCount;
+  await page.getByRole('link', { name: 'New connection' }).first().click();
+  await page.getByRole('button', { name: 'Create connection' }).click();
+  await expect(page.getByText('Choose the kind of connection: AWS, GCP or local development')).toBeVisible();
+  await expect(page.getByText('Enter a name')).toBeVisible();
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Kind')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name')).toBeFocused();
+  // With a kind chosen, its own required field joins the name.
+  await page.getByLabel('Kind').selectOption('aws');
+  await page.getByRole('button', { name: 'Create connection' }).click();
+  await expect(page.getByText('Enter the AWS region, e.g. eu-west-1')).toBeVisible();
+  await expect(page.getByText('Enter a name')).toBeVisible();
+  expect((await db.query('SELECT 1 FROM provider_connections')).rowCount, 'an empty submit wrote a connection').toBe(countBefore);
+
   // AWS: a bad region is explained under its field, focus goes there, nothing is written.
   const awsName = unique('AWS production');
-  await page.getByRole('link', { name: 'New connection' }).first().click();
   await page.getByLabel('Name').fill(awsName);
   await page.getByLabel('Kind').selectOption('aws');
   await expect(page.getByLabel('Project id')).toHaveCount(0);

@@ -78,7 +78,7 @@ test('signing out ends the session: protected pages send you back to sign-in', a
   expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
   expect(await sessionUserId(page)).toBeNull();
   await page.goto('/');
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2F$/); // with the way back to the page asked for
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
   // The server-side session ends first, then the sign-out itself is recorded.
@@ -111,7 +111,7 @@ test('a disabled account is refused, and disabling a signed-in account ends its 
   await expect(page).toHaveURL(/\/inventory$/);
   await setUserStatus(db, active.id, 'disabled');
   await page.goto('/');
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2F$/);
 });
 
 test('repeated failures are throttled, even for the right password, with a clear message', async ({

@@ -61,3 +61,25 @@ test('a value is refused for the same secret in another environment and flagged 
   await write(page, other.id, value);
   await expect(outcome(page)).toContainText('also used by 1 other secret');
 });
+
+test('a secret without a connection says so once, with the way to connect it; no empty versions table', async ({ memberOf, signedInContext, db }) => {
+  const unconnected = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
+  const page = await (await (await memberOf('engineer', unconnected.id)).browserContext()).newPage();
+  await page.goto(`/inventory/${unconnected.id}/manage`);
+  await expect(page.getByText('This secret is not connected to a provider yet')).toBeVisible();
+  const connect = page.getByRole('link', { name: 'Connect it to a provider' });
+  await expect(connect).toHaveAttribute('href', `/inventory/${unconnected.id}/edit`);
+  await expect(page.getByRole('heading', { name: 'Versions' })).toHaveCount(0);
+  await expect(page.getByText('Versions appear once the secret is connected')).toHaveCount(0);
+  await expect(page.getByText('Write the first value above')).toHaveCount(0);
+  await connect.click();
+  await expect(page).toHaveURL(new RegExp(`/inventory/${unconnected.id}/edit$`));
+
+  // Connected but empty, read by a viewer (no form above): no invitation to write "above".
+  const connected = await localSecret(db);
+  const viewer = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  await viewer.goto(`/inventory/${connected.id}/manage`);
+  await expect(viewer.getByRole('heading', { name: 'Versions' })).toBeVisible();
+  await expect(viewer.getByText('The provider holds no version of this secret yet.')).toBeVisible();
+  await expect(viewer.getByText('Write the first value above')).toHaveCount(0);
+});

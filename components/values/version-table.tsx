@@ -14,7 +14,9 @@ export function VersionTable({ list, act }: { list: VersionList; act: Act | null
   if (!list.versions.length) {
     return (
       <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-        {list.providerError ?? 'The provider holds no version of this secret yet. Write the first value above.'}
+        {list.providerError ??
+          // The form above is there only for those who may write (act is theirs alone).
+          `The provider holds no version of this secret yet.${act ? ' Write the first value above.' : ''}`}
       </p>
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextAuthRedirect, sameOriginPath } from './callback-url';
+import { nextAuthRedirect, sameOriginPath, signInPathFor } from './callback-url';
 
 const ORIGIN = 'http://localhost:3000';
 
@@ -42,5 +42,23 @@ describe('nextAuthRedirect', () => {
     expect(nextAuthRedirect({ url: '/\\evil.example', baseUrl: ORIGIN })).toBe(ORIGIN);
     expect(nextAuthRedirect({ url: '/.//evil.example', baseUrl: ORIGIN })).toBe('http://localhost:3000/evil.example');
     expect(nextAuthRedirect({ url: 'https://evil.example/', baseUrl: ORIGIN })).toBe(ORIGIN);
+  });
+});
+
+describe('signInPathFor', () => {
+  it('carries the page asked for, with its query, as the way back', () => {
+    expect(signInPathFor('/inventory?env=production&q=payments')).toBe('/sign-in?callbackUrl=%2Finventory%3Fenv%3Dproduction%26q%3Dpayments');
+    expect(signInPathFor('/teams/0f1a2b4c-2566-42e2-8dcd-d408c365ef6d')).toBe('/sign-in?callbackUrl=%2Fteams%2F0f1a2b4c-2566-42e2-8dcd-d408c365ef6d');
+    expect(signInPathFor('/')).toBe('/sign-in?callbackUrl=%2F');
+  });
+
+  it('gives the bare sign-in page when there is no path, or one that leaves the site or loops', () => {
+    for (const path of [null, undefined, '', '//evil.example/x', '/\\evil.example', 'https://evil.example/', '/sign-in', '/sign-in?callbackUrl=%2Fteams']) {
+      expect(signInPathFor(path), String(path)).toBe('/sign-in');
+    }
+  });
+
+  it('never hands on a path a browser reads as another host', () => {
+    expect(signInPathFor('/.//evil.example')).toBe('/sign-in?callbackUrl=%2Fevil.example');
   });
 });

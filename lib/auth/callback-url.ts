@@ -25,3 +25,22 @@ export function nextAuthRedirect({ url, baseUrl }: { url: string; baseUrl: strin
   const path = sameOriginPath(url, baseUrl);
   return path ? new URL(path, baseUrl).href : baseUrl;
 }
+
+/**
+ * Request header proxy.ts sets on every request: the path and query the browser asked
+ * for. It exists only so a page that needs a sign-in can send the visitor back to the
+ * same view afterwards (a server component is not told its own URL). proxy.ts always
+ * overwrites it, and it is used for nothing but building a same-origin callbackUrl.
+ */
+export const REQUEST_PATH_HEADER = 'x-pathname';
+
+// Any fixed origin will do: only whether the path stays on it matters, not which it is.
+const PLACEHOLDER_ORIGIN = 'http://dashboard.invalid';
+
+/** The sign-in page's address, with a way back to `requestPath` when it is a page on this site. */
+export function signInPathFor(requestPath: string | null | undefined): string {
+  const back = sameOriginPath(requestPath, PLACEHOLDER_ORIGIN);
+  // The sign-in page itself is no way back: it would only loop.
+  if (!back || back === '/sign-in' || back.startsWith('/sign-in?')) return '/sign-in';
+  return `/sign-in?${new URLSearchParams({ callbackUrl: back })}`;
+}

@@ -3,8 +3,10 @@
 // database in the same query, so revocation, role changes and disabled accounts apply
 // immediately. Cached per request.
 import 'server-only';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
+import { REQUEST_PATH_HEADER, signInPathFor } from './callback-url';
 import type { Caller, SessionUser } from './caller';
 import { currentRequestMeta } from './request-meta';
 import { liveSession } from './sessions';
@@ -44,11 +46,15 @@ export async function currentSessionId(): Promise<string | null> {
   return (await sessionState()).sessionId;
 }
 
-/** For pages behind sign-in: the caller with a user, or a redirect to the sign-in (or enrolment) page. */
+/**
+ * For pages behind sign-in: the caller with a user, or a redirect to the sign-in (or
+ * enrolment) page. The sign-in page is told the path and query asked for (stamped by
+ * proxy.ts), so a shared link to a filtered view lands on that view after sign-in.
+ */
 export async function requireSignedIn(): Promise<Caller & { user: SessionUser }> {
   const state = await sessionState();
   if (state.user && state.mfaEnrolmentRequired) redirect(MFA_ENROL_PATH);
   const caller = await getCaller();
-  if (!caller.user) redirect('/sign-in');
+  if (!caller.user) redirect(signInPathFor((await headers()).get(REQUEST_PATH_HEADER)));
   return caller as Caller & { user: SessionUser };
 }

@@ -29,8 +29,22 @@ export const EXPORT_HEADER = EXPORT_KEYS.map((key) => INVENTORY_COLUMNS[key]);
 export const IGNORED_ON_IMPORT: readonly InventoryColumnKey[] = ['nextDueAt'];
 export const REQUIRED_ON_IMPORT: readonly InventoryColumnKey[] = ['name', 'environment', 'owner', 'classification'];
 
-/** Separator between several systems or tags inside one cell. */
+/** Separator written between several systems or tags inside one cell (exports). */
 export const LIST_SEPARATOR = ';';
+
+/**
+ * Separators read between systems or tags inside one cell: spreadsheets hold both
+ * "a; b" and "a, b". Neither can appear in a system name or a tag, so nothing is lost.
+ */
+export const LIST_SEPARATORS = /[;,]/;
+
+/** A list cell as its items: split on either separator, trimmed, blanks dropped. */
+export function splitListCell(cell: string): string[] {
+  return cell
+    .split(LIST_SEPARATORS)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;

@@ -17,6 +17,7 @@ import {
   MAX_IMPORT_ROWS,
   normalizeHeader,
   REQUIRED_ON_IMPORT,
+  splitListCell,
   type InventoryColumnKey,
 } from '@/lib/csv/inventory-columns';
 import { readCsv } from '@/lib/csv/read';
@@ -34,6 +35,10 @@ export type ImportPreviewRow = {
   line: number;
   name: string;
   environment: string;
+  /** The consuming systems the row's cell splits into (the first few), so a reader sees the split. */
+  consumers: string[];
+  /** How many systems the cell names in all (more than `consumers` holds when capped). */
+  consumerCount: number;
   ok: boolean;
   errors: ImportRowError[];
 };
@@ -52,11 +57,19 @@ export type ImportResult = { created: number; teamsCreated: number; systemsCreat
 // Display caps: the preview shows names, never whole cells.
 const NAME_DISPLAY_MAX = 120;
 const ENV_DISPLAY_MAX = 60;
+const SYSTEM_DISPLAY_MAX = 60;
+const SYSTEMS_PER_ROW_SHOWN = 8;
 const MAX_ERRORS_PER_ROW = 10;
 const INSERT_BATCH = 1000;
 
 const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const key = (name: string) => name.trim().toLowerCase();
+
+/** Names as first written, each once however it is capitalised (as import matches them). */
+function distinctNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((n) => !seen.has(key(n)) && Boolean(seen.add(key(n))));
+}
 
 // ---------------------------------------------------------------------------
 // Reading the file (no database)
@@ -65,6 +78,8 @@ type CheckedRow = {
   line: number;
   name: string;
   environment: string;
+  /** The Consuming Systems cell split as import reads it, one entry per system (case-insensitively). */
+  consumers: string[];
   errors: ImportRowError[];
   data?: TImportRow;
 };
@@ -138,6 +153,7 @@ function checkFile(text: string): CheckedFile {
       line,
       name: (raw.name ?? '').trim(),
       environment: (raw.environment ?? '').trim(),
+      consumers: distinctNames(splitListCell(raw.consumers ?? '')),
       errors,
       data: parsed.success ? parsed.data : undefined,
     };
@@ -265,6 +281,8 @@ function previewOf(p: Plan): ImportPreview {
     line: r.line,
     name: cap(r.name, NAME_DISPLAY_MAX),
     environment: cap(r.environment, ENV_DISPLAY_MAX),
+    consumers: r.consumers.slice(0, SYSTEMS_PER_ROW_SHOWN).map((n) => cap(n, SYSTEM_DISPLAY_MAX)),
+    consumerCount: r.consumers.length,
     ok: r.errors.length === 0,
     // In the file's column order, whichever check found them.
     errors: [...r.errors]

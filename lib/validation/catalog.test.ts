@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@/lib/errors';
-import { catalogListHref, parseSystemListQuery, parseTeamListQuery, ZSystemId, ZTeamId } from './catalog';
+import { catalogListHref, parseSystemListQuery, parseTeamListQuery, ZSystemId, ZSystemInput, ZTeamId } from './catalog';
 import { parseInput } from './parse';
 
 describe('catalog list queries from the URL', () => {
@@ -26,5 +26,25 @@ describe('action id arguments', () => {
     expect(() => parseInput(ZTeamId, '1 OR 1=1')).toThrow(new InputError('This team does not exist.'));
     expect(() => parseInput(ZSystemId, undefined)).toThrow(InputError);
     expect(parseInput(ZSystemId, '0f1a2b4c-2566-42e2-8dcd-d408c365ef6d')).toBe('0f1a2b4c-2566-42e2-8dcd-d408c365ef6d');
+  });
+});
+
+describe('system names', () => {
+  const system = (name: string) => ZSystemInput.safeParse({ name, ownerTeamId: '0f1a2b4c-2566-42e2-8dcd-d408c365ef6d' });
+
+  it('cannot hold "," or ";", which separate systems in a CSV cell', () => {
+    for (const name of ['email-assistant, web-api', 'a;b', 'trailing,']) {
+      const result = system(name);
+      expect(result.success, name).toBe(false);
+      expect(result.error?.issues.map((i) => i.message)).toEqual([
+        'System names cannot contain "," or ";": they separate systems in a CSV file',
+      ]);
+    }
+  });
+
+  it('take other punctuation and spaces', () => {
+    for (const name of ['email-assistant', 'Checkout API (v2)', 'billing.worker/eu']) {
+      expect(system(name).success, name).toBe(true);
+    }
   });
 });

@@ -47,8 +47,12 @@ const principals = z.preprocess(
     .max(20, 'At most 20 principals'),
 );
 
+// A CSV cell lists several systems separated by ";" or "," (lib/csv/inventory-columns.ts),
+// so a name holding either could never be imported or exported as itself.
+const NO_LIST_SEPARATOR_RE = /^[^;,]*$/;
+
 export const ZSystemInput = z.object({
-  name: name(200),
+  name: name(200).regex(NO_LIST_SEPARATOR_RE, 'System names cannot contain "," or ";": they separate systems in a CSV file'),
   description,
   principals,
   ownerTeamId: z.uuid({ message: 'Choose the owning team' }),

@@ -1,9 +1,9 @@
 // Input rules for CSV import: the file text itself, and one row of the file. A row
 // uses the same field rules as the secret form (lib/validation/secret.ts) but names
 // the environment, owner and systems instead of choosing ids, and takes the lists
-// (systems, tags) separated by ";".
+// (systems, tags) separated by ";" or ",".
 import { z } from 'zod';
-import { LIST_SEPARATOR, MAX_IMPORT_BYTES } from '@/lib/csv/inventory-columns';
+import { MAX_IMPORT_BYTES, splitListCell } from '@/lib/csv/inventory-columns';
 import { ZSystemInput, ZTeamInput } from './catalog';
 import { blankToUndefined } from './parse';
 import {
@@ -31,13 +31,7 @@ const environmentName = z
   .min(1, 'Enter the environment')
   .max(100, 'Environment names are at most 100 characters');
 
-const splitList = (v: unknown) =>
-  typeof v === 'string'
-    ? v
-        .split(LIST_SEPARATOR)
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : v;
+const splitList = (v: unknown) => (typeof v === 'string' ? splitListCell(v) : v);
 
 /** Spreadsheets capitalise words ("Critical"); the stored values are lower-case. */
 const lowerCase = (v: unknown) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v);

@@ -78,6 +78,28 @@ describe('ZConnectionInput', () => {
     }
   });
 
+  it('reports every missing field of an empty form at once, not only the kind', () => {
+    const KIND = ['Choose the kind of connection: AWS, GCP or local development'];
+    // What the new-connection form sends when submitted untouched.
+    expect(errorsOf({ name: '', kind: '' })).toEqual({ name: ['Enter a name'], kind: KIND });
+    expect(errorsOf({})).toEqual({ name: ['Enter a name'], kind: KIND });
+    // Once a kind is chosen, its own required fields join the name.
+    expect(errorsOf({ name: '', kind: 'aws', region: '', roleArn: '', endpoint: '' })).toEqual({
+      name: ['Enter a name'],
+      region: ['Enter the AWS region, e.g. eu-west-1'],
+    });
+    expect(errorsOf({ name: ' ', kind: 'gcp', projectId: '', location: '', endpoint: '' })).toEqual({
+      name: ['Enter a name'],
+      projectId: ['Enter the GCP project id, e.g. acme-prod'],
+    });
+  });
+
+  it('keeps the editor\'s expectedUpdatedAt beside the kind\'s fields', () => {
+    expect(
+      ZConnectionInput.parse({ kind: 'aws', name: 'a', region: 'us-east-1', expectedUpdatedAt: '2026-12-01T10:00:00.000Z' }),
+    ).toEqual({ kind: 'aws', name: 'a', region: 'us-east-1', expectedUpdatedAt: '2026-12-01T10:00:00.000Z' });
+  });
+
   it('refuses multi-line and over-long names', () => {
     expect(errorsOf({ kind: 'local', name: 'a\nb' }).name).toEqual(['Names must be a single line of text']);
     expect(errorsOf({ kind: 'local', name: 'x'.repeat(101) }).name).toEqual(['Names are at most 100 characters']);

@@ -1,7 +1,8 @@
 // Input rules for provider connections (Settings → Providers): where the dashboard
 // reaches a secret manager. Holds no credentials by design: the SDKs' default chains
-// supply them, optionally assuming an AWS role. One schema per kind, discriminated by
-// `kind`, so each kind's fields are required or refused on their own terms.
+// supply them, optionally assuming an AWS role. The fields every kind has are checked
+// on their own, next to one schema per kind discriminated by `kind`: a discriminated
+// union stops at a missing kind, and an empty form must still hear about every field.
 import { z } from 'zod';
 import { blankToUndefined } from './parse';
 
@@ -54,11 +55,11 @@ const expectedUpdatedAt = z.preprocess(blankToUndefined, z.iso.datetime().option
 
 export const ZAwsConnection = z.object({
   kind: z.literal('aws'),
-  name,
   region: z
     .string({ message: 'Enter the AWS region, e.g. eu-west-1' })
     .trim()
-    .min(1, 'Enter the AWS region, e.g. eu-west-1')
+    // abort: an empty field needs "enter it", not also "that is not a region code".
+    .min(1, { message: 'Enter the AWS region, e.g. eu-west-1', abort: true })
     .regex(AWS_REGION_RE, 'Use an AWS region code such as us-east-1, eu-central-2 or us-gov-west-1'),
   roleArn: trimmedOptional(
     z
@@ -66,16 +67,14 @@ export const ZAwsConnection = z.object({
       .regex(AWS_ROLE_ARN_RE, 'Use an IAM role ARN such as arn:aws:iam::123456789012:role/secrets-dashboard'),
   ),
   endpoint,
-  expectedUpdatedAt,
 });
 
 export const ZGcpConnection = z.object({
   kind: z.literal('gcp'),
-  name,
   projectId: z
     .string({ message: 'Enter the GCP project id, e.g. acme-prod' })
     .trim()
-    .min(1, 'Enter the GCP project id, e.g. acme-prod')
+    .min(1, { message: 'Enter the GCP project id, e.g. acme-prod', abort: true })
     .regex(
       GCP_PROJECT_ID_RE,
       'Project ids are 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
@@ -84,19 +83,22 @@ export const ZGcpConnection = z.object({
     z.string().regex(GCP_LOCATION_RE, 'Use a GCP location such as europe-west1 or us-central1, or leave it empty for global secrets'),
   ),
   endpoint,
-  expectedUpdatedAt,
 });
 
 export const ZLocalConnection = z.object({
   kind: z.literal('local'),
-  name,
-  expectedUpdatedAt,
 });
 
-export const ZConnectionInput = z.discriminatedUnion('kind', [ZAwsConnection, ZGcpConnection, ZLocalConnection], {
+/** What every kind has. */
+const ZConnectionCommon = z.object({ name, expectedUpdatedAt });
+
+const ZConnectionKindFields = z.discriminatedUnion('kind', [ZAwsConnection, ZGcpConnection, ZLocalConnection], {
   error: (issue) =>
     issue.code === 'invalid_union' ? 'Choose the kind of connection: AWS, GCP or local development' : undefined,
 });
+
+// Both sides are parsed and report their problems together (each strips the other's keys).
+export const ZConnectionInput = z.intersection(ZConnectionCommon, ZConnectionKindFields);
 
 export type TConnectionInput = z.infer<typeof ZConnectionInput>;
 

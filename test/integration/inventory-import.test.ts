@@ -153,6 +153,24 @@ describe('CSV import: preview', () => {
     expect((await previewImport(engineer, tabbed)).summary.valid).toBe(1);
   });
 
+  it('splits consuming systems on "," as on ";" and shows each row\'s split in the preview', async () => {
+    const engineer = await callerAs('engineer');
+    const [a, b, c] = [`email-assistant-${tag()}`, `web-api-${tag()}`, `billing-${tag()}`];
+    const text = csv([row({ 'Consuming Systems': `${a}, ${b}` }), row({ 'Consuming Systems': `${b};${c}, ${a.toUpperCase()}` }), row()]);
+    const preview = await previewImport(engineer, text);
+    expect(preview.summary.valid).toBe(3);
+    expect(preview.rows.map((r) => [r.consumers, r.consumerCount])).toEqual([
+      [[a, b], 2],
+      [[b, c, a.toUpperCase()], 3],
+      [[], 0],
+    ]);
+    expect(preview.newSystems).toEqual([a, b, c]);
+    const created = await commitImport(engineer, text, { createMissing: true });
+    expect(created.systemsCreated).toBe(3);
+    const names = (await db.system.findMany({ where: { name: { in: [a, b, c, `${a}, ${b}`] } }, select: { name: true } })).map((s) => s.name);
+    expect(names.sort()).toEqual([a, b, c].sort());
+  });
+
   it('flags duplicates within the file and names that already exist, per environment', async () => {
     const engineer = await callerAs('engineer');
     const existing = await secretInput();

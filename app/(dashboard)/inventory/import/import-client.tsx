@@ -372,6 +372,7 @@ function PreviewSection({ preview, headingRef, busy, importing, error, confirmNe
                 <Th className="w-16 text-right">Line</Th>
                 <Th className="min-w-[14rem]">Secret name</Th>
                 <Th>Environment</Th>
+                <Th>Consuming systems</Th>
                 <Th>Result</Th>
               </tr>
             </thead>
@@ -381,6 +382,9 @@ function PreviewSection({ preview, headingRef, busy, importing, error, confirmNe
                   <Td className={cn('text-right tabular-nums text-slate-600', !r.ok && 'border-l-4 border-red-600')}>{r.line}</Td>
                   <Td className="max-w-sm break-words font-medium">{r.name || <span className="text-slate-500">(empty)</span>}</Td>
                   <Td>{r.environment || <span className="text-slate-500">(empty)</span>}</Td>
+                  <Td>
+                    <SystemList names={r.consumers} total={r.consumerCount} />
+                  </Td>
                   <Td>
                     {r.ok ? (
                       <Badge tone="green">Ready</Badge>
@@ -451,6 +455,21 @@ function PreviewSection({ preview, headingRef, busy, importing, error, confirmNe
         </div>
       </Card>
     </section>
+  );
+}
+
+/** A row's systems one by one, so "a, b" reads as two systems before anything is created. */
+function SystemList({ names, total }: { names: string[]; total: number }) {
+  if (total === 0) return <span className="text-slate-500">None</span>;
+  return (
+    <ul aria-label={plural(total, 'system')} className="flex max-w-xs flex-wrap gap-1">
+      {names.map((n) => (
+        <li key={n}>
+          <Badge className="max-w-[12rem] truncate">{n}</Badge>
+        </li>
+      ))}
+      {total > names.length && <li className="text-xs text-slate-600">and {fmt(total - names.length)} more</li>}
+    </ul>
   );
 }
 

@@ -16,7 +16,7 @@ const COLUMN_HELP: { column: string; accepts: string }[] = [
   { column: INVENTORY_COLUMNS.name, accepts: 'Letters, digits, spaces and . _ / : + = @ - (up to 200 characters). Unique per environment.' },
   { column: INVENTORY_COLUMNS.environment, accepts: 'The name of an existing environment.' },
   { column: INVENTORY_COLUMNS.owner, accepts: 'Team name. A team that does not exist yet is created.' },
-  { column: INVENTORY_COLUMNS.consumers, accepts: 'System names separated by ";". New systems are created, owned by the row’s team.' },
+  { column: INVENTORY_COLUMNS.consumers, accepts: 'System names separated by ";" or ",". New systems are created, owned by the row’s team.' },
   { column: INVENTORY_COLUMNS.classification, accepts: 'critical, important or sensitive.' },
   { column: INVENTORY_COLUMNS.lastRotatedAt, accepts: 'Year-month-day, like 2026-01-31. Leave empty if never rotated.' },
   { column: INVENTORY_COLUMNS.rotationIntervalDays, accepts: 'Whole number of days (1 to 3650). Empty means no rotation policy.' },
@@ -25,7 +25,7 @@ const COLUMN_HELP: { column: string; accepts: string }[] = [
   { column: INVENTORY_COLUMNS.description, accepts: 'Free text, up to 2000 characters.' },
   { column: INVENTORY_COLUMNS.status, accepts: 'active (the default), compromised, deprecated or decommissioned.' },
   { column: INVENTORY_COLUMNS.contactPerson, accepts: 'A person to ask about this secret.' },
-  { column: INVENTORY_COLUMNS.tags, accepts: 'Lower-case tags separated by ";", like pci; database.' },
+  { column: INVENTORY_COLUMNS.tags, accepts: 'Lower-case tags separated by ";" or ",", like pci; database.' },
 ];
 
 const REQUIRED = new Set<string>(REQUIRED_ON_IMPORT.map((k) => INVENTORY_COLUMNS[k]));

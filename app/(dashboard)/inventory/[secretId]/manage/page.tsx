@@ -38,6 +38,9 @@ export default async function ManageSecretPage({ params }: Props) {
   const outsideTeam = can(caller.user.role, 'secrets.value.write') && !mayWrite;
   const mayEdit = can(caller.user.role, 'secrets.write');
   const connection = target.connection;
+  // Without a connection and a reference there is nothing to write to and no versions to
+  // list: the page says so once, with the way to connect it, instead of an empty table.
+  const connected = Boolean(connection && target.providerRef);
   const providerName = connection ? CONNECTION_KIND_LABELS[connection.kind] : '';
 
   return (
@@ -50,17 +53,19 @@ export default async function ManageSecretPage({ params }: Props) {
             Write a new value
           </h2>
           <div className="px-5 py-4">
-            {!connection || !target.providerRef ? (
+            {!connected ? (
               <p className="text-sm text-slate-700">
-                This secret is not connected to a provider yet.{' '}
+                This secret is not connected to a provider yet, so it has no values or versions to manage here.{' '}
                 {mayEdit ? (
-                  <Link href={`/inventory/${secret.id}/edit`} className="font-medium text-accent-700 hover:underline">
-                    Choose a connection and reference
-                  </Link>
+                  <>
+                    <Link href={`/inventory/${secret.id}/edit`} className="font-medium text-accent-700 underline">
+                      Connect it to a provider
+                    </Link>{' '}
+                    by choosing a connection and a reference.
+                  </>
                 ) : (
-                  'An engineer can choose a connection and reference'
-                )}{' '}
-                first.
+                  'An engineer or an administrator can connect it by choosing a connection and a reference.'
+                )}
               </p>
             ) : !target.writable ? (
               <p className="text-sm text-slate-700">This secret is decommissioned: it takes no new values.</p>
@@ -133,19 +138,19 @@ export default async function ManageSecretPage({ params }: Props) {
         )}
       </div>
 
-      <section aria-labelledby="versions-heading" className="mt-8">
-        <h2 id="versions-heading" className="mb-1 text-lg font-semibold text-slate-900">
-          Versions
-        </h2>
-        <p className="mb-3 text-sm text-slate-600">
-          {versions.provider === 'aws'
-            ? 'AWS moves the AWSCURRENT label to each new value and AWSPREVIOUS to the one before.'
-            : versions.provider
-              ? 'The newest enabled version is current. Disable old versions once nothing reads them.'
-              : 'Versions appear once the secret is connected to a provider.'}
-        </p>
-        <VersionTable list={versions} act={mayWrite && target.writable ? changeSecretVersionAction.bind(null, secret.id) : null} />
-      </section>
+      {connected && (
+        <section aria-labelledby="versions-heading" className="mt-8">
+          <h2 id="versions-heading" className="mb-1 text-lg font-semibold text-slate-900">
+            Versions
+          </h2>
+          <p className="mb-3 text-sm text-slate-600">
+            {versions.provider === 'aws'
+              ? 'AWS moves the AWSCURRENT label to each new value and AWSPREVIOUS to the one before.'
+              : 'The newest enabled version is current. Disable old versions once nothing reads them.'}
+          </p>
+          <VersionTable list={versions} act={mayWrite && target.writable ? changeSecretVersionAction.bind(null, secret.id) : null} />
+        </section>
+      )}
     </>
   );
 }
