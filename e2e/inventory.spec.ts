@@ -260,7 +260,9 @@ test('a shared link to a filtered view, opened signed out, lands on that view af
 test('an unknown secret shows the dashboard\'s not-found page, with the way back to the inventory', async ({ signedInContext }) => {
   const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
   for (const missing of [`/inventory/${randomUUID()}`, `/inventory/${randomUUID()}/manage`, '/inventory/not-an-id']) {
-    await page.goto(missing);
+    const response = await page.goto(missing);
+    // A real 404 (no loading skeleton streams the page ahead of notFound()).
+    expect(response?.status(), missing).toBe(404);
     await expect(page.getByRole('heading', { name: 'This secret does not exist' }), missing).toBeVisible();
     await expect(page.getByText('This page could not be found'), missing).toHaveCount(0); // Next's bare 404
     await expect(page.getByRole('navigation', { name: 'Main' }), missing).toBeVisible(); // still inside the dashboard

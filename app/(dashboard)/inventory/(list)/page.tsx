@@ -26,7 +26,7 @@ import {
   secretListHref,
   type TSecretListQuery,
 } from '@/lib/validation/secret-list';
-import { searchSystemsAction } from './actions';
+import { searchSystemsAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Inventory' };
 
