@@ -79,8 +79,10 @@ describe('audit trail filters', () => {
     expect(await ids(auditor, { action, to: '2001-03-02' })).toEqual([b1, a1]);
     expect(await ids(auditor, { action, from: '2001-03-02', to: '2001-03-03' })).toEqual([a2, b1]);
     expect(await ids(auditor, { action, from: '2001-03-02T12:00:00Z' })).toEqual([anon, a2, b1]);
-    // bad values are ignored rather than failing the page
-    expect(await ids(auditor, { action, outcome: 'maybe', from: 'yesterday', targetType: 'DROP TABLE' })).toEqual([anon, a2, b1, a1]);
+    // bad values are refused by name, never read as "no filter" (which would show everything)
+    expect(() => parseAuditListQuery({ action, outcome: 'maybe', from: 'yesterday', targetType: 'DROP TABLE' })).toThrow(
+      'Check the audit filters. targetType: Use a target type such as secret (lower case). outcome: Use success, denied or failed. from: Use a date (YYYY-MM-DD) or an ISO time.',
+    );
   });
 
   it('returns DTOs with string ids, ISO times and changes flattened to before/after strings', async () => {
