@@ -30,14 +30,8 @@ async function throughNext(req: IncomingMessage): Promise<Response> {
   await body.finalize();
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  return POST(
-    new NextRequest(`http://${req.headers.host}${req.url}`, {
-      method: req.method,
-      headers,
-      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' }),
-  );
+  const init = { method: req.method, headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' };
+  return POST(new NextRequest(`http://${req.headers.host}${req.url}`, init as ConstructorParameters<typeof NextRequest>[1]));
 }
 
 let server: Server;
