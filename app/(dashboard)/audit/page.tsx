@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { controlClass } from '@/components/ui/field';
+import { controlClass, invalidControlClass } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Th } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
@@ -47,6 +47,7 @@ type FilterErrors = Partial<Record<AuditListParam, string>>;
 function invalid(errors: FilterErrors, name: AuditListParam, id: string, describedBy?: string) {
   const error = errors[name];
   return {
+    className: error ? invalidControlClass : controlClass,
     a11y: {
       'aria-invalid': error ? (true as const) : undefined,
       'aria-describedby': [describedBy, error ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined,
@@ -97,7 +98,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
           type="search"
           defaultValue={values.actor ?? ''}
           {...f.actor.a11y}
-          className={controlClass}
+          className={f.actor.className}
         />
         <p id="f-actor-hint" className="mt-1 text-xs text-slate-600">
           Part of an email, a whole email, or a user id.
@@ -106,7 +107,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
       </div>
       <div>
         <Label htmlFor="f-action">Action</Label>
-        <select id="f-action" name="action" defaultValue={action ?? ''} {...f.action.a11y} className={controlClass}>
+        <select id="f-action" name="action" defaultValue={action ?? ''} {...f.action.a11y} className={f.action.className}>
           <option value="">All actions</option>
           {actionOptions.map((a) => (
             <option key={a} value={a}>
@@ -125,7 +126,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
           defaultValue={values.targetType ?? ''}
           autoComplete="off"
           {...f.targetType.a11y}
-          className={controlClass}
+          className={f.targetType.className}
         />
         {f.targetType.message}
         <datalist id="f-target-types">
@@ -136,7 +137,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
       </div>
       <div>
         <Label htmlFor="f-target-id">Target id</Label>
-        <input id="f-target-id" name="targetId" defaultValue={values.targetId ?? ''} spellCheck={false} {...f.targetId.a11y} className={`${controlClass} font-mono`} />
+        <input id="f-target-id" name="targetId" defaultValue={values.targetId ?? ''} spellCheck={false} {...f.targetId.a11y} className={`${f.targetId.className} font-mono`} />
         {f.targetId.message}
       </div>
       <div>
@@ -148,7 +149,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
           list="f-environments"
           autoComplete="off"
           {...f.environment.a11y}
-          className={controlClass}
+          className={f.environment.className}
         />
         {f.environment.message}
         <datalist id="f-environments">
@@ -159,7 +160,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
       </div>
       <div>
         <Label htmlFor="f-outcome">Outcome</Label>
-        <select id="f-outcome" name="outcome" defaultValue={errors.outcome ? '' : (values.outcome ?? '')} {...f.outcome.a11y} className={controlClass}>
+        <select id="f-outcome" name="outcome" defaultValue={errors.outcome ? '' : (values.outcome ?? '')} {...f.outcome.a11y} className={f.outcome.className}>
           <option value="">Any outcome</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -177,7 +178,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
           type="date"
           defaultValue={!errors.from && values.from && DAY_RE.test(values.from) ? values.from : ''}
           {...f.from.a11y}
-          className={controlClass}
+          className={f.from.className}
         />
         {f.from.message}
       </div>
@@ -189,7 +190,7 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
           type="date"
           defaultValue={!errors.to && values.to && DAY_RE.test(values.to) ? values.to : ''}
           {...f.to.a11y}
-          className={controlClass}
+          className={f.to.className}
         />
         {f.to.message}
       </div>
@@ -219,7 +220,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const [chainStatus, retention] = await Promise.all([latestChainStatus(caller), getAuditRetention(caller)]);
+  const [chainStatus, retention, page] = await Promise.all([
+    latestChainStatus(caller),
+    getAuditRetention(caller),
+    check.ok ? listAuditEvents(caller, check.query) : null,
+  ]);
   const header = (
     <>
       <PageHeader
@@ -233,34 +238,36 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
   );
   // A malformed filter shows no events (and offers no export): showing the unfiltered
   // trail instead would give the auditor more, or other, than they asked for.
-  if (!check.ok) {
-    const problems = Object.entries(check.fieldErrors).filter(([name]) => name in FILTER_LABELS) as [keyof typeof FILTER_LABELS, string][];
+  if (!check.ok || !page) {
+    const fieldErrors = check.ok ? {} : check.fieldErrors;
+    const problems = Object.entries(fieldErrors).filter(([name]) => name in FILTER_LABELS) as [keyof typeof FILTER_LABELS, string][];
     return (
       <>
         {header}
-        <Filters values={auditListParams(params)} errors={check.fieldErrors} actions={actions} />
-        <Alert>
-          <p className="font-medium">No events are shown: {problems.length === 1 ? 'a filter is' : 'some filters are'} not valid.</p>
-          <ul className="mt-1 list-disc pl-5">
-            {problems.map(([name, error]) => (
-              <li key={name}>
-                {FILTER_LABELS[name]}: {error}
-              </li>
-            ))}
-          </ul>
-          <p className="mt-2">
-            Correct {problems.length === 1 ? 'it' : 'them'} above, or{' '}
-            <Link href="/audit" className="font-medium underline">
-              clear the filters
-            </Link>
-            .
-          </p>
-        </Alert>
+        <div className="mb-4">
+          <Alert>
+            <p className="font-medium">No events are shown: {problems.length === 1 ? 'a filter is' : 'some filters are'} not valid.</p>
+            <ul className="mt-1 list-disc pl-5">
+              {problems.map(([name, error]) => (
+                <li key={name}>
+                  {FILTER_LABELS[name]}: {error}
+                </li>
+              ))}
+            </ul>
+            <p className="mt-2">
+              Correct {problems.length === 1 ? 'it' : 'them'} below, or{' '}
+              <Link href="/audit" className="font-medium underline">
+                clear the filters
+              </Link>
+              .
+            </p>
+          </Alert>
+        </div>
+        <Filters values={auditListParams(params)} errors={fieldErrors} actions={actions} />
       </>
     );
   }
   const query = check.query;
-  const page = await listAuditEvents(caller, query);
   const { after, ...filters } = query;
   const filtered = Object.values(filters).some(Boolean);
   // The export links carry exactly the filters in the URL (never the page cursor).
