@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { PROXY_BODY_BUFFER_BYTES, SERVER_ACTION_BODY_LIMIT } from './lib/body-limits';
 
 // Headers for every response, static files included; the CSP (with its nonce) is set
 // per request in proxy.ts.
@@ -19,9 +20,11 @@ const config: NextConfig = {
   serverExternalPackages: ['@google-cloud/secret-manager', '@grpc/grpc-js', '@node-rs/argon2', '@node-rs/crc32', 'pg', 'pg-boss', 'rate-limiter-flexible'],
   experimental: {
     // CSV import sends up to 5 MB of text to a server action; its encoding (escaped quotes
-    // and line breaks) adds some. Stays at proxy.ts's 10 MB body buffer, beyond which
-    // Next would hand the action a truncated body.
-    serverActions: { bodySizeLimit: '10mb' },
+    // and line breaks) adds some.
+    serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT },
+    // Above every body limit (lib/body-limits.ts): Next cuts a body at this size without a
+    // word, so a route must see an oversized chunked body as oversized, not as truncated.
+    proxyClientMaxBodySize: PROXY_BODY_BUFFER_BYTES,
   },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

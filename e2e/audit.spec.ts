@@ -1,11 +1,20 @@
 // The audit trail page: an auditor finds the events this run made by filtering (the
-// filters live in the URL), sees who did what with which outcome, and expands an event
-// to its before -> after. A viewer has no link to it, and the page shows them nothing;
-// the data layer's refusal is itself audited.
+// filters live in the URL), sees who did what to which named target with which outcome,
+// and expands an event to its before -> after. A malformed filter shows its problem and
+// no events (the exports refuse it too). A viewer has no link to it, and the page shows
+// them nothing; the data layer's refusal is itself audited. A bundle upload over the
+// limit is refused even when sent chunked, without a Content-Length.
+import { request as httpRequest } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { environmentId, insertTeam, insertTeamMember, unique } from './support/db';
-import { expect, test } from './support/fixtures';
+import { expect, test, SESSION_COOKIE } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
+import { RESULTS_DIR } from './support/state';
+
+const SHOTS = path.join(RESULTS_DIR, 'screenshots');
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 const actionNamed = (name: string) => {
   const action = (buildServerActions() ?? []).find((a) => a.exportedName === name);
@@ -73,7 +82,11 @@ test('an auditor filters the trail by action and actor, and expands an event to 
   const createRow = rows.first().getByRole('row').first();
   await expect(createRow).toContainText(engineer.user.email);
   await expect(createRow).toContainText('secret.create');
-  await expect(createRow).toContainText(secretId);
+  // The target by name, linked to the secret, its id on hover.
+  const target = createRow.getByRole('link', { name, exact: true });
+  await expect(target).toHaveAttribute('href', `/inventory/${secretId}`);
+  await expect(target).toHaveAttribute('title', secretId);
+  await expect(createRow).not.toContainText(secretId);
   await expect(createRow).toContainText('staging');
   await expect(createRow).toContainText('Success');
 
@@ -102,6 +115,77 @@ test('an auditor filters the trail by action and actor, and expands an event to 
   await page.reload();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('secret.update');
+
+  // The engineer's whole activity: secrets and the team by name, not as UUIDs.
+  await page.goto(`/audit?actor=${encodeURIComponent(engineer.user.email)}`);
+  await expect(eventsTable(page).getByRole('link', { name, exact: true }).first()).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'audit-target-names.png'), fullPage: true });
+});
+
+test('a malformed filter shows its problem and no events; the exports refuse it by name', async ({ signedInContext }) => {
+  const auditor = await signedInContext('auditor');
+  const page = await (await auditor.browserContext()).newPage();
+  await page.goto('/audit?from=2026-02-30&outcome=bogus');
+  const alert = page.getByRole('alert').filter({ hasText: 'No events are shown' });
+  await expect(alert).toContainText('some filters are not valid');
+  await expect(alert).toContainText('From: Use a date (YYYY-MM-DD) or an ISO time.');
+  await expect(alert).toContainText('Outcome: Use success, denied or failed.');
+  await expect(eventsTable(page)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
+  const form = page.getByRole('search', { name: 'Filter audit events' });
+  await expect(form.getByLabel('Outcome')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByText('Use success, denied or failed.')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'audit-malformed-filter.png'), fullPage: true });
+  // Clearing the filters shows the trail again.
+  await alert.getByRole('link', { name: 'clear the filters' }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(eventsTable(page)).toBeVisible();
+
+  for (const [url, reason] of [
+    ['/api/export/audit?format=csv&from=2026-02-30', 'from: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['/api/export/audit?format=csv&to=garbage', 'to: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['/api/export/audit?format=xml', 'format: Use csv or jsonl.'],
+    ['/api/export/audit/bundle?outcome=bogus', 'outcome: Use success, denied or failed.'],
+  ]) {
+    const response = await auditor.request.get(url);
+    expect(response.status(), url).toBe(400);
+    expect(((await response.json()) as { error: string }).error, url).toContain(reason);
+  }
+});
+
+test('a bundle upload over 10 MB sent chunked (no Content-Length) is refused with 413', async ({ e2e, signedInContext }) => {
+  const auditor = await signedInContext('auditor');
+  const { cookies } = await auditor.request.storageState();
+  const session = cookies.find((c) => c.name === SESSION_COOKIE)!;
+  const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      `${e2e.baseURL}/api/audit/verify-bundle`,
+      {
+        method: 'POST',
+        headers: { origin: e2e.baseURL, cookie: `${session.name}=${session.value}`, 'content-type': 'application/zip', 'transfer-encoding': 'chunked' },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    // 16 MB in chunks of an odd size, as curl -T sends a file.
+    const chunk = Buffer.alloc(100_003, 0x50);
+    let left = 16 * 1024 * 1024;
+    const write = () => {
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!req.write(chunk.subarray(0, n))) return void req.once('drain', write);
+      }
+      req.end();
+    };
+    write();
+  });
+  expect(result.status).toBe(413);
+  expect(JSON.parse(result.body)).toEqual({ error: 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.' });
 });
 
 test('a viewer has no Audit trail link, and /audit shows them no events; the refusal is audited', async ({

@@ -4,11 +4,9 @@
 // arrived while it runs (a large export takes a while), then saves the file. A refusal or
 // a bad filter shows the server's own message.
 import { useState } from 'react';
+import { formatBytes } from '@/components/format';
 import { Button } from '@/components/ui/button';
 import type { ExportLink } from './export-links';
-
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function fileNameOf(response: Response, fallback: string): string {
   return /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallback;
@@ -37,7 +35,7 @@ export function ExportButtons({ links }: { links: ExportLink[] }) {
         if (done) break;
         parts.push(value);
         received += value.length;
-        setProgress(`Downloading… ${megabytes(received)}`);
+        setProgress(`Downloading… ${formatBytes(received)}`);
       }
       const url = URL.createObjectURL(new Blob(parts, { type: response.headers.get('content-type') ?? 'application/octet-stream' }));
       const anchor = document.createElement('a');
@@ -47,7 +45,7 @@ export function ExportButtons({ links }: { links: ExportLink[] }) {
       anchor.click();
       anchor.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setProgress(`Downloaded ${megabytes(received)}`);
+      setProgress(`Downloaded ${formatBytes(received)}`);
     } catch (e) {
       setProgress('');
       setError(e instanceof Error ? e.message : 'The export could not be made.');

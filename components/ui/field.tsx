@@ -89,3 +89,5 @@ export function SelectField({ label, name, hint, errors, required, options, plac
 }
 
 export const controlClass = CONTROL;
+/** A control whose value is refused (with aria-invalid and its message beside it). */
+export const invalidControlClass = INVALID;

@@ -1,6 +1,7 @@
 // The audit trail for auditors and admins: filtered, newest first, keyset-paged by id.
 // Every filter maps onto an index of audit_events (there are millions of rows); events
-// are returned as display DTOs with changes flattened to before/after strings.
+// are returned as display DTOs with changes flattened to before/after strings, and
+// targets named (lib/data/audit-targets.ts).
 import 'server-only';
 import { z } from 'zod';
 import { Prisma } from '@/generated/prisma/client';
@@ -11,6 +12,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { AUDIT_PAGE_SIZE, rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { ZEmail } from '@/lib/validation/user';
+import { auditTargetLabels, targetKey, type AuditTargetLabel } from './audit-targets';
 import { keysetPage } from './cursor';
 import { isUuid } from './ids';
 
@@ -23,6 +25,8 @@ export type AuditEventItem = {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The target's name (and page), when it is a named record that still exists. */
+  target: AuditTargetLabel | null;
   environment: string | null;
   outcome: AuditOutcome;
   ip: string | null;
@@ -145,7 +149,7 @@ const COLUMNS = Prisma.sql`
   e.target_type, e.target_id, e.environment, e.outcome, e.ip, e.user_agent, e.request_id, e.changes, e.detail`;
 
 export async function listAuditEvents(caller: Caller, query: TAuditListQuery): Promise<AuditEventPage> {
-  await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
+  const user = await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
   const actor = query.actor ? actorFilter(query.actor) : null;
   const where = filterConditions(query, actor);
   const after = decodeIdCursor(query.after);
@@ -175,7 +179,13 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
           WHERE ${conditions}
           ORDER BY e.id DESC
           LIMIT ${limit}`;
-  return keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
+  const page = keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
+  // Names for this page's targets only: a few primary-key lookups, not a join over the trail.
+  const labels = await auditTargetLabels(page.items, user.role);
+  for (const item of page.items) {
+    if (item.targetType && item.targetId) item.target = labels.get(targetKey(item.targetType, item.targetId.toLowerCase())) ?? null;
+  }
+  return page;
 }
 
 /** The action names for the filter: a fixed list, since DISTINCT over the table is slow. */
@@ -221,6 +231,7 @@ function toItem(r: Row): AuditEventItem {
     action: r.action,
     targetType: r.target_type,
     targetId: r.target_id,
+    target: null,
     environment: r.environment,
     outcome: r.outcome,
     ip: r.ip,

@@ -12,8 +12,7 @@ import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { BusyError } from '@/lib/errors';
 
-/** The proxy buffers request bodies up to 10 MB; larger bundles: `npm run audit:verify-bundle`. */
-export const MAX_BUNDLE_UPLOAD_BYTES = 10 * 1024 * 1024 - 1;
+export { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/body-limits';
 
 export const VERIFICATIONS_AT_ONCE = 2;
 /** Waiting verifications beyond the running ones; more are refused at once. */

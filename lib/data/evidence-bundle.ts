@@ -30,7 +30,7 @@ import { accessQueryForAudit } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { accessEventsSource } from './access-export';
 import { auditEventsSource } from './audit-export';
-import { EXPORT_AUDIT_ACTION, EXPORT_TARGET_TYPE, auditExportEnd, type ExportDownload } from './exports';
+import { EXPORT_AUDIT_ACTION, EXPORT_TARGET_TYPE, auditExportEnd, parsed, type ExportDownload, type Parsed } from './exports';
 
 /** Hashes and measures bytes passing through. */
 function digesting() {
@@ -62,8 +62,11 @@ async function bundleParts(query: TAuditListQuery, head: ChainHead | null): Prom
   ];
 }
 
-export async function exportEvidenceBundle(caller: Caller, query: TAuditListQuery, now = new Date()): Promise<ExportDownload> {
+/** `queryOrParse` may be a parser (throwing InputError on a bad filter), run after the permission check. */
+export async function exportEvidenceBundle(caller: Caller, queryOrParse: Parsed<TAuditListQuery>, now = new Date()): Promise<ExportDownload> {
   const user = await authorize(caller, 'audit.export', { action: EXPORT_AUDIT_ACTION, targetType: EXPORT_TARGET_TYPE });
+  // The whole match is exported: a page cursor from a copied audit URL does not apply.
+  const query = { ...parsed(queryOrParse), after: undefined };
   const key = signingKey(); // before streaming: a missing key is an error page, not a broken zip
   const head = await currentChainHead();
   const parts = await bundleParts(query, head);

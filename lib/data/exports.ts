@@ -27,19 +27,25 @@ export function auditExportEnd(caller: Caller, detail: Record<string, string | n
   }).catch((error: unknown) => log.error('could not record an export in the audit trail', { error }));
 }
 
+/** A value, or its parser (throwing InputError on bad input) to run after the permission check. */
+export type Parsed<T> = T | (() => T);
+
+export const parsed = <T>(value: Parsed<T>): T => (typeof value === 'function' ? (value as () => T)() : value);
+
 /**
- * `query` may be a parser (throwing InputError on a bad filter): it then runs after the
- * permission check, so a refused caller is refused (and audited) whatever they sent.
+ * `query` and `format` may be parsers (throwing InputError on a bad filter): they then run
+ * after the permission check, so a refused caller is refused (and audited) whatever they sent.
  */
 export async function exportRows<Q, R>(
   caller: Caller,
   source: ExportSource<Q, R>,
-  queryOrParse: Q | (() => Q),
-  format: ExportFormat,
+  queryOrParse: Parsed<Q>,
+  formatOrParse: Parsed<ExportFormat>,
   now = new Date(),
 ): Promise<ExportDownload> {
   await authorize(caller, source.permission, { action: EXPORT_AUDIT_ACTION, targetType: EXPORT_TARGET_TYPE });
-  const query = typeof queryOrParse === 'function' ? (queryOrParse as () => Q)() : queryOrParse;
+  const format = parsed(formatOrParse);
+  const query = parsed(queryOrParse);
   // Pinned to the newest record now: the export's own audit event (and anything after)
   // is not part of it, and a long download is one consistent slice.
   const { stream, ended } = encodeExport(source, query, await source.pin(), format);

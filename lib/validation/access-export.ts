@@ -1,12 +1,11 @@
 // The filters of a provider access-history export (GET /api/export/access and the export
-// forms). Unlike the audit page's URL filters, which fall back to "no filter", a malformed
-// filter is refused with a message naming it: silently dropping it would export more
-// events than the auditor asked for. Blank values mean "not given" (empty form fields).
+// forms). As with the audit trail's filters, a malformed filter is refused with a message
+// naming it: silently dropping it would export more events than the auditor asked for.
+// Blank values mean "not given" (empty form fields).
 import { z } from 'zod';
 import { InputError } from '@/lib/errors';
-import { isRangeBound, rangeEnd, rangeStart, type TAuditListQuery } from './audit-list';
+import { ZRangeBound as rangeBound, rangeEnd, rangeStart, type TAuditListQuery } from './audit-list';
 
-const rangeBound = z.string().trim().refine(isRangeBound, 'Use a date (YYYY-MM-DD) or an ISO time.');
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
 

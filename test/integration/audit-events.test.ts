@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ACTION_NAME_RE, AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
-import { callerAs, seedUser } from '../support/seed';
+import { callerAs, seedConnectedSecret, seedConnection, seedSystem, seedTeam, seedUser } from '../support/seed';
 import { ownerDb, useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -79,8 +79,10 @@ describe('audit trail filters', () => {
     expect(await ids(auditor, { action, to: '2001-03-02' })).toEqual([b1, a1]);
     expect(await ids(auditor, { action, from: '2001-03-02', to: '2001-03-03' })).toEqual([a2, b1]);
     expect(await ids(auditor, { action, from: '2001-03-02T12:00:00Z' })).toEqual([anon, a2, b1]);
-    // bad values are ignored rather than failing the page
-    expect(await ids(auditor, { action, outcome: 'maybe', from: 'yesterday', targetType: 'DROP TABLE' })).toEqual([anon, a2, b1, a1]);
+    // bad values are refused by name, never read as "no filter" (which would show everything)
+    expect(() => parseAuditListQuery({ action, outcome: 'maybe', from: 'yesterday', targetType: 'DROP TABLE' })).toThrow(
+      'Check the audit filters. targetType: Use a target type such as secret (lower case). outcome: Use success, denied or failed. from: Use a date (YYYY-MM-DD) or an ISO time.',
+    );
   });
 
   it('returns DTOs with string ids, ISO times and changes flattened to before/after strings', async () => {
@@ -200,5 +202,71 @@ describe('audit_events is append-only', () => {
     }
     expect(await db.auditEvent.count()).toBe(count);
     expect(await db.auditEvent.findUniqueOrThrow({ where: { id: BigInt(id) } })).toEqual(before);
+  });
+});
+
+describe('target names', () => {
+  it("names each page's targets (linked to their pages where the caller may open them), the id kept for hover, one query per target type", async () => {
+    const team = await seedTeam(unique('payments-team-'));
+    const system = await seedSystem(team.id, unique('checkout-'));
+    const connection = await seedConnection('local');
+    const [secretA, secretB] = [await seedConnectedSecret(connection.id), await seedConnectedSecret(connection.id)];
+    const user = await seedUser('engineer', { email: `${unique('carol')}@corp.test` });
+    const channel = await db.notificationChannel.create({ data: { name: unique('ops-hook-'), kind: 'webhook', url: 'https://hooks.example.test/x', events: [] } });
+    const gone = crypto.randomUUID();
+    const action = `test.${unique('names')}`;
+    const targets: [string, string][] = [
+      ['secret', secretA.id],
+      ['secret', secretB.id],
+      ['secret', secretA.id.toUpperCase()],
+      ['team', team.id],
+      ['system', system.id],
+      ['provider_connection', connection.id],
+      ['user', user.id],
+      ['notification_channel', channel.id],
+      ['secret', gone],
+      ['team', 'team-1'],
+      ['route', 'POST /api/audit/verify-bundle'],
+    ];
+    await seedEvents(targets.map(([targetType, targetId]) => ({ action, targetType, targetId })));
+
+    const finds = ['secret', 'team', 'system', 'providerConnection', 'user', 'notificationChannel'].map((model) =>
+      vi.spyOn((db as unknown as Record<string, { findMany: () => unknown }>)[model], 'findMany'),
+    );
+    const shown = async (role: 'auditor' | 'admin') =>
+      (await listAuditEvents(await callerAs(role), parseAuditListQuery({ action }))).items.reverse().map((e) => [e.targetType, e.targetId, e.target]);
+    const enc = encodeURIComponent;
+    expect(await shown('admin')).toEqual([
+      ['secret', secretA.id, { name: secretA.name, href: `/inventory/${secretA.id}` }],
+      ['secret', secretB.id, { name: secretB.name, href: `/inventory/${secretB.id}` }],
+      ['secret', secretA.id.toUpperCase(), { name: secretA.name, href: `/inventory/${secretA.id}` }],
+      ['team', team.id, { name: team.name, href: `/teams/${team.id}` }],
+      ['system', system.id, { name: system.name, href: `/systems/${system.id}` }],
+      ['provider_connection', connection.id, { name: connection.name, href: `/settings/providers/${connection.id}` }],
+      ['user', user.id, { name: user.email, href: `/settings/users?q=${enc(user.email)}` }],
+      ['notification_channel', channel.id, { name: channel.name, href: `/settings/notifications/${channel.id}` }],
+      // A deleted record, an id that is not a row's, a target that is not a record: the id as it is.
+      ['secret', gone, null],
+      ['team', 'team-1', null],
+      ['route', 'POST /api/audit/verify-bundle', null],
+    ]);
+    // One lookup per target type on the page, however many events name it.
+    for (const find of finds) expect(find).toHaveBeenCalledTimes(1);
+    // An auditor sees the names, linked only to the pages an auditor may open.
+    const auditorView = await shown('auditor');
+    expect(auditorView.map(([, , target]) => target && (target as { href: string | null }).href)).toEqual([
+      `/inventory/${secretA.id}`,
+      `/inventory/${secretB.id}`,
+      `/inventory/${secretA.id}`,
+      `/teams/${team.id}`,
+      `/systems/${system.id}`,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    for (const find of finds) find.mockRestore();
   });
 });

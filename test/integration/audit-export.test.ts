@@ -233,6 +233,86 @@ describe('who may export', () => {
   });
 });
 
+describe('malformed filters', () => {
+  const url = (path: string) => new NextRequest(`http://localhost${path}`);
+  // Each is refused by name: dropping it would hand the auditor the whole trail.
+  const malformed: [string, string][] = [
+    ['from=2026-02-30', 'from: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['from=notadate', 'from: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['to=garbage', 'to: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['to=2026-04-31T10:00:00Z', 'to: Use a date (YYYY-MM-DD) or an ISO time.'],
+    ['outcome=bogus', 'outcome: Use success, denied or failed.'],
+    ['action=DROP%20TABLE', 'action: Use an action name such as secret.update.'],
+    ['targetType=Secret;', 'targetType: Use a target type such as secret (lower case).'],
+    ['from=2026-04-02&to=2026-04-01', 'to: Must not be before "from".'],
+  ];
+
+  it('the CSV / JSON Lines route answers 400 naming each, and exports nothing', async () => {
+    session.caller = await callerAs('auditor');
+    for (const [filter, reason] of malformed) {
+      for (const format of ['csv', 'jsonl']) {
+        const response = await exportRoute(url(`/api/export/audit?format=${format}&${filter}`));
+        expect(response.status, filter).toBe(400);
+        expect(response.headers.get('content-disposition')).toBeNull();
+        const body = (await response.json()) as { error: string; fieldErrors: Record<string, string[]> };
+        expect(body.error).toBe(`Check the audit filters. ${reason}`);
+        expect(Object.keys(body.fieldErrors)).toEqual([reason.split(':')[0]]);
+      }
+    }
+    const both = await exportRoute(url('/api/export/audit?format=csv&from=notadate&outcome=bogus'));
+    expect(((await both.json()) as { error: string }).error).toBe(
+      'Check the audit filters. outcome: Use success, denied or failed. from: Use a date (YYYY-MM-DD) or an ISO time.',
+    );
+    expect(await db.auditEvent.count({ where: { actorId: session.caller.user!.id, action: 'audit.export' } })).toBe(0);
+  });
+
+  it('an unknown format is refused by name (not answered as CSV), on the access export too', async () => {
+    session.caller = await callerAs('auditor');
+    const { GET: accessRoute } = await import('@/app/api/export/access/route');
+    for (const response of [await exportRoute(url('/api/export/audit?format=xml')), await accessRoute(url('/api/export/access?format=xml'))]) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'Check the export format. format: Use csv or jsonl.', fieldErrors: { format: ['Use csv or jsonl.'] } });
+    }
+    // No format still means CSV.
+    const plain = await exportRoute(url('/api/export/audit'));
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toContain('text/csv');
+    await plain.body?.cancel();
+  });
+
+  it('the evidence bundle route answers 400 naming each', async () => {
+    session.caller = await callerAs('auditor');
+    for (const [filter, reason] of malformed) {
+      const response = await bundleRoute(url(`/api/export/audit/bundle?${filter}`));
+      expect(response.status, filter).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe(`Check the audit filters. ${reason}`);
+    }
+  });
+
+  it('a caller without audit.export is refused (403, audited) before the filters are read', async () => {
+    session.caller = await callerAs('viewer');
+    expect((await exportRoute(url('/api/export/audit?format=xml&from=notadate'))).status).toBe(403);
+    expect((await bundleRoute(url('/api/export/audit/bundle?outcome=bogus'))).status).toBe(403);
+    expect(await db.auditEvent.count({ where: { actorId: session.caller.user!.id, action: 'audit.export', outcome: 'denied' } })).toBe(2);
+  });
+
+  it("the bundle route's manifest names exactly the filters asked for, and holds only their events", async () => {
+    session.caller = await callerAs('auditor');
+    const target = randomUUID();
+    await seedEvents({ targetId: target, environment: 'production', occurredAt: '2026-03-10T12:00:00Z', count: 3 });
+    await seedEvents({ targetId: target, environment: 'production', occurredAt: '2026-02-27T12:00:00Z', count: 2 });
+    // (A range ending after now: these fixtures are written out of time order, which the
+    // range's id bound assumes never happens for real events.)
+    const response = await bundleRoute(url(`/api/export/audit/bundle?targetId=${target}&outcome=success&from=2026-02-28&to=2099-12-31&after=x&format=xml`));
+    expect(response.status).toBe(200);
+    const files = await readZip(Buffer.from(await response.arrayBuffer()));
+    const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
+    expect(manifest.filters).toEqual({ targetId: target, outcome: 'success', from: '2026-02-28', to: '2099-12-31' });
+    expect(manifest.timeRange).toEqual({ from: '2026-02-28T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' });
+    expect(manifest.files.find((f) => f.name === 'audit-events.jsonl')?.rows).toBe(3);
+  });
+});
+
 // ---------------------------------------------------------------------------------
 // Evidence bundles
 

@@ -14,21 +14,28 @@ const OUTCOME: Record<AuditEventItem['outcome'], { tone: Tone; label: string }> 
   failed: { tone: 'red', label: 'Failed' },
 };
 
-function Target({ type, id }: { type: string | null; id: string | null }) {
+/** The target's type, then its name linked to its page (the id on hover), else its id. */
+function Target({ type, id, target }: { type: string | null; id: string | null; target: AuditEventItem['target'] }) {
   if (!type && !id) return <span className="text-slate-500">—</span>;
+  const named = target && id;
   return (
     <div className="min-w-0">
       {type && <span className="block text-xs text-slate-600">{type}</span>}
-      {id &&
-        (type === 'secret' ? (
-          <Link href={`/inventory/${encodeURIComponent(id)}`} className="block max-w-40 truncate font-mono text-xs text-accent-700 underline" title={id}>
-            {id}
+      {named &&
+        (target.href ? (
+          <Link href={target.href} className="block max-w-56 break-words text-accent-700 underline" title={id}>
+            {target.name}
           </Link>
         ) : (
-          <span className="block max-w-40 truncate font-mono text-xs" title={id}>
-            {id}
+          <span className="block max-w-56 break-words" title={id}>
+            {target.name}
           </span>
         ))}
+      {!named && id && (
+        <span className="block max-w-40 truncate font-mono text-xs" title={id}>
+          {id}
+        </span>
+      )}
     </div>
   );
 }
@@ -74,7 +81,7 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
         </Td>
         <Td className="font-mono text-xs whitespace-nowrap">{event.action}</Td>
         <Td>
-          <Target type={event.targetType} id={event.targetId} />
+          <Target type={event.targetType} id={event.targetId} target={event.target} />
         </Td>
         <Td>{event.environment ?? <span className="text-slate-500">—</span>}</Td>
         <Td>
@@ -92,6 +99,12 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
               <dd className="break-all text-xs">{event.userAgent ?? '—'}</dd>
               <dt className="text-slate-600">Request id</dt>
               <dd className="font-mono text-xs break-all">{event.requestId ?? '—'}</dd>
+              {event.targetId && (
+                <>
+                  <dt className="text-slate-600">Target id</dt>
+                  <dd className="font-mono text-xs break-all">{event.targetId}</dd>
+                </>
+              )}
               {event.actor.id && (
                 <>
                   <dt className="text-slate-600">Actor id</dt>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { controlClass } from '@/components/ui/field';
+import { controlClass, invalidControlClass } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Th } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
@@ -12,7 +12,7 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { getAuditRetention } from '@/lib/data/audit-retention';
 import { ForbiddenError } from '@/lib/errors';
-import { AUDIT_OUTCOMES, auditListHref, parseAuditListQuery, type TAuditListQuery } from '@/lib/validation/audit-list';
+import { AUDIT_OUTCOMES, auditListHref, auditListParams, checkAuditListQuery, type AuditListParam } from '@/lib/validation/audit-list';
 import { can } from '@/lib/auth/permissions';
 import { AccessExportPanel } from '@/components/audit/access-export-panel';
 import { ExportButtons } from '@/components/audit/export-buttons';
@@ -29,6 +29,36 @@ type Params = Promise<Record<string, string | string[] | undefined>>;
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 const OUTCOME_LABELS = { success: 'Success', denied: 'Denied', failed: 'Failed' } as const;
+const FILTER_LABELS: Record<Exclude<AuditListParam, 'after'>, string> = {
+  actor: 'Actor',
+  action: 'Action',
+  targetType: 'Target type',
+  targetId: 'Target id',
+  environment: 'Environment',
+  outcome: 'Outcome',
+  from: 'From',
+  to: 'To',
+};
+
+type FilterValues = Partial<Record<AuditListParam, string>>;
+type FilterErrors = Partial<Record<AuditListParam, string>>;
+
+/** A filter's problem under its field, and the attributes that tie it to the control. */
+function invalid(errors: FilterErrors, name: AuditListParam, id: string, describedBy?: string) {
+  const error = errors[name];
+  return {
+    className: error ? invalidControlClass : controlClass,
+    a11y: {
+      'aria-invalid': error ? (true as const) : undefined,
+      'aria-describedby': [describedBy, error ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined,
+    },
+    message: error ? (
+      <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+        {error}
+      </p>
+    ) : null,
+  };
+}
 
 function Label({ htmlFor, children }: { htmlFor: string; children: React.ReactNode }) {
   return (
@@ -38,8 +68,20 @@ function Label({ htmlFor, children }: { htmlFor: string; children: React.ReactNo
   );
 }
 
-function Filters({ query, actions }: { query: TAuditListQuery; actions: string[] }) {
-  const actionOptions = query.action && !actions.includes(query.action) ? [query.action, ...actions] : actions;
+/** The filter form, showing the values as given (malformed ones too, with their problem). */
+function Filters({ values, errors, actions }: { values: FilterValues; errors: FilterErrors; actions: string[] }) {
+  const action = errors.action ? undefined : values.action?.trim();
+  const actionOptions = action && !actions.includes(action) ? [action, ...actions] : actions;
+  const f = {
+    actor: invalid(errors, 'actor', 'f-actor', 'f-actor-hint'),
+    action: invalid(errors, 'action', 'f-action'),
+    targetType: invalid(errors, 'targetType', 'f-target-type'),
+    targetId: invalid(errors, 'targetId', 'f-target-id'),
+    environment: invalid(errors, 'environment', 'f-environment'),
+    outcome: invalid(errors, 'outcome', 'f-outcome'),
+    from: invalid(errors, 'from', 'f-from'),
+    to: invalid(errors, 'to', 'f-to'),
+  };
   return (
     <form
       method="get"
@@ -54,17 +96,18 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
           id="f-actor"
           name="actor"
           type="search"
-          defaultValue={query.actor ?? ''}
-          aria-describedby="f-actor-hint"
-          className={controlClass}
+          defaultValue={values.actor ?? ''}
+          {...f.actor.a11y}
+          className={f.actor.className}
         />
         <p id="f-actor-hint" className="mt-1 text-xs text-slate-600">
           Part of an email, a whole email, or a user id.
         </p>
+        {f.actor.message}
       </div>
       <div>
         <Label htmlFor="f-action">Action</Label>
-        <select id="f-action" name="action" defaultValue={query.action ?? ''} className={controlClass}>
+        <select id="f-action" name="action" defaultValue={action ?? ''} {...f.action.a11y} className={f.action.className}>
           <option value="">All actions</option>
           {actionOptions.map((a) => (
             <option key={a} value={a}>
@@ -72,6 +115,7 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
             </option>
           ))}
         </select>
+        {f.action.message}
       </div>
       <div>
         <Label htmlFor="f-target-type">Target type</Label>
@@ -79,10 +123,12 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
           id="f-target-type"
           name="targetType"
           list="f-target-types"
-          defaultValue={query.targetType ?? ''}
+          defaultValue={values.targetType ?? ''}
           autoComplete="off"
-          className={controlClass}
+          {...f.targetType.a11y}
+          className={f.targetType.className}
         />
+        {f.targetType.message}
         <datalist id="f-target-types">
           {AUDIT_TARGET_TYPES.map((t) => (
             <option key={t} value={t} />
@@ -91,11 +137,21 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
       </div>
       <div>
         <Label htmlFor="f-target-id">Target id</Label>
-        <input id="f-target-id" name="targetId" defaultValue={query.targetId ?? ''} spellCheck={false} className={`${controlClass} font-mono`} />
+        <input id="f-target-id" name="targetId" defaultValue={values.targetId ?? ''} spellCheck={false} {...f.targetId.a11y} className={`${f.targetId.className} font-mono`} />
+        {f.targetId.message}
       </div>
       <div>
         <Label htmlFor="f-environment">Environment</Label>
-        <input id="f-environment" name="environment" defaultValue={query.environment ?? ''} list="f-environments" autoComplete="off" className={controlClass} />
+        <input
+          id="f-environment"
+          name="environment"
+          defaultValue={values.environment ?? ''}
+          list="f-environments"
+          autoComplete="off"
+          {...f.environment.a11y}
+          className={f.environment.className}
+        />
+        {f.environment.message}
         <datalist id="f-environments">
           {['development', 'staging', 'production'].map((e) => (
             <option key={e} value={e} />
@@ -104,7 +160,7 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
       </div>
       <div>
         <Label htmlFor="f-outcome">Outcome</Label>
-        <select id="f-outcome" name="outcome" defaultValue={query.outcome ?? ''} className={controlClass}>
+        <select id="f-outcome" name="outcome" defaultValue={errors.outcome ? '' : (values.outcome ?? '')} {...f.outcome.a11y} className={f.outcome.className}>
           <option value="">Any outcome</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -112,6 +168,7 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
             </option>
           ))}
         </select>
+        {f.outcome.message}
       </div>
       <div>
         <Label htmlFor="f-from">From (UTC)</Label>
@@ -119,9 +176,11 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
           id="f-from"
           name="from"
           type="date"
-          defaultValue={query.from && DAY_RE.test(query.from) ? query.from : ''}
-          className={controlClass}
+          defaultValue={!errors.from && values.from && DAY_RE.test(values.from) ? values.from : ''}
+          {...f.from.a11y}
+          className={f.from.className}
         />
+        {f.from.message}
       </div>
       <div>
         <Label htmlFor="f-to">To (UTC, inclusive)</Label>
@@ -129,9 +188,11 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
           id="f-to"
           name="to"
           type="date"
-          defaultValue={query.to && DAY_RE.test(query.to) ? query.to : ''}
-          className={controlClass}
+          defaultValue={!errors.to && values.to && DAY_RE.test(values.to) ? values.to : ''}
+          {...f.to.a11y}
+          className={f.to.className}
         />
+        {f.to.message}
       </div>
       <div className="flex items-end gap-3">
         <Button type="submit">Apply filters</Button>
@@ -144,11 +205,12 @@ function Filters({ query, actions }: { query: TAuditListQuery; actions: string[]
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Params }) {
-  const query = parseAuditListQuery(await searchParams);
+  const params = await searchParams;
+  const check = checkAuditListQuery(params);
   const caller = await requireSignedIn();
-  let page;
+  let actions;
   try {
-    page = await listAuditEvents(caller, query);
+    actions = await listAuditActions(caller);
   } catch (error) {
     if (!(error instanceof ForbiddenError)) throw error;
     return (
@@ -158,17 +220,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       </>
     );
   }
-  const [actions, chainStatus, retention] = await Promise.all([
-    listAuditActions(caller),
+  const [chainStatus, retention, page] = await Promise.all([
     latestChainStatus(caller),
     getAuditRetention(caller),
+    check.ok ? listAuditEvents(caller, check.query) : null,
   ]);
-  const { after, ...filters } = query;
-  const filtered = Object.values(filters).some(Boolean);
-  // The export links carry exactly the filters in the URL (never the page cursor).
-  const filterQuery = auditListHref(filters, '').replace(/^\?/, '');
-
-  return (
+  const header = (
     <>
       <PageHeader
         title="Audit trail"
@@ -177,7 +234,49 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       />
       <ChainStatusPanel status={chainStatus} />
       <RetentionLine retention={retention} canChange={can(caller.user.role, 'admin.retention')} />
-      <Filters query={query} actions={actions} />
+    </>
+  );
+  // A malformed filter shows no events (and offers no export): showing the unfiltered
+  // trail instead would give the auditor more, or other, than they asked for.
+  if (!check.ok || !page) {
+    const fieldErrors = check.ok ? {} : check.fieldErrors;
+    const problems = Object.entries(fieldErrors).filter(([name]) => name in FILTER_LABELS) as [keyof typeof FILTER_LABELS, string][];
+    return (
+      <>
+        {header}
+        <div className="mb-4">
+          <Alert>
+            <p className="font-medium">No events are shown: {problems.length === 1 ? 'a filter is' : 'some filters are'} not valid.</p>
+            <ul className="mt-1 list-disc pl-5">
+              {problems.map(([name, error]) => (
+                <li key={name}>
+                  {FILTER_LABELS[name]}: {error}
+                </li>
+              ))}
+            </ul>
+            <p className="mt-2">
+              Correct {problems.length === 1 ? 'it' : 'them'} below, or{' '}
+              <Link href="/audit" className="font-medium underline">
+                clear the filters
+              </Link>
+              .
+            </p>
+          </Alert>
+        </div>
+        <Filters values={auditListParams(params)} errors={fieldErrors} actions={actions} />
+      </>
+    );
+  }
+  const query = check.query;
+  const { after, ...filters } = query;
+  const filtered = Object.values(filters).some(Boolean);
+  // The export links carry exactly the filters in the URL (never the page cursor).
+  const filterQuery = auditListHref(filters, '').replace(/^\?/, '');
+
+  return (
+    <>
+      {header}
+      <Filters values={auditListParams(params)} errors={{}} actions={actions} />
       {can(caller.user.role, 'audit.export') && (
         <>
           <section aria-label="Export" className="mb-2 flex flex-wrap items-center gap-3">

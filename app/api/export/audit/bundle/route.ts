@@ -1,5 +1,6 @@
 // GET /api/export/audit/bundle?<audit trail filters>: a signed evidence bundle (zip) of
-// the matching audit events, streamed (permission audit.export; the export is audited).
+// the matching audit events, streamed (permission audit.export; the export is audited;
+// a malformed filter is a 400 naming it).
 import type { NextRequest } from 'next/server';
 import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
@@ -13,6 +14,6 @@ export async function GET(request: NextRequest) {
   const refused = await refuseCrossSite(request);
   if (refused) return refused;
   const caller = await getCaller();
-  const query = { ...parseAuditListQuery(queryParams(request)), after: undefined };
-  return downloadResponse(caller, () => exportEvidenceBundle(caller, query));
+  const params = queryParams(request);
+  return downloadResponse(caller, () => exportEvidenceBundle(caller, () => parseAuditListQuery(params)));
 }
