@@ -574,6 +574,8 @@ type RouteRow =
 const ROUTES: Record<string, RouteRow> = {
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/health': { access: 'public' },
+  // The app's icon (app/icon.svg), served to every page and to the sign-in page.
+  '/icon.svg': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
   '/api/export/inventory': { permission: 'inventory.export' },
   // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
