@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
-import { applyGeneratedKeys, loadDotEnv, root, startEmbeddedDatabase } from './lib/local-env.mjs';
+import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
 
 const dev = process.argv.includes('--dev');
 const prebuilt = process.argv.includes('--prebuilt');
@@ -46,10 +46,7 @@ if (off('MIGRATE')) {
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
   console.log(describeRoles(roles));
 }
-// The server and the worker get the runtime role's credentials only.
-const childEnv = { ...process.env };
-delete childEnv.MIGRATION_DATABASE_URL;
-delete childEnv.PURGE_DATABASE_URL;
+const childEnv = serverEnvironment();
 
 const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
 function newestSourceTime() {

@@ -8,3 +8,4 @@ export function prepareCommandEnv(options: {
   startIfStopped: boolean;
   env?: Record<string, string | undefined>;
 }): Promise<{ release: () => Promise<void> }>;
+export function serverEnvironment(env?: Record<string, string | undefined>): Record<string, string | undefined>;

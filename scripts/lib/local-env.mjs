@@ -67,6 +67,19 @@ export async function startEmbeddedDatabase(env = process.env) {
 }
 
 /**
+ * The environment of the build, the server and the worker: the runtime role's credentials
+ * only, and no Next.js telemetry (nor its notice on the first build) unless the operator
+ * set NEXT_TELEMETRY_DISABLED themselves.
+ */
+export function serverEnvironment(env = process.env) {
+  const childEnv = { ...env };
+  delete childEnv.MIGRATION_DATABASE_URL;
+  delete childEnv.PURGE_DATABASE_URL;
+  childEnv.NEXT_TELEMETRY_DISABLED ??= '1';
+  return childEnv;
+}
+
+/**
  * A command's environment: .env files, the generated keys and, with no DATABASE_URL, the
  * embedded database logged in as `role` ('runtime' for audit:verify and the worker, 'purge'
  * for audit:purge), never as its superuser. When npm start's cluster is not running, a
