@@ -90,14 +90,14 @@ export function serverEnvironment(env = process.env) {
 export async function prepareCommandEnv({ role, startIfStopped, env = process.env }) {
   // .env files fill process.env (a test passes an object of its own instead).
   if (env === process.env) loadDotEnv();
-  applyGeneratedKeys(env);
-  if (env.DATABASE_URL) return { release: async () => {} };
-  if (!existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))) {
+  if (!env.DATABASE_URL && !existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))) {
     throw new Error(
       'DATABASE_URL is not set and there is no embedded database in ./.data/postgres yet: ' +
         'run `npm start` once (it creates and migrates it), or set DATABASE_URL',
     );
   }
+  applyGeneratedKeys(env);
+  if (env.DATABASE_URL) return { release: async () => {} };
   let embedded = null;
   let port = runningEmbeddedPostgres()?.port;
   if (!port) {
@@ -107,6 +107,8 @@ export async function prepareCommandEnv({ role, startIfStopped, env = process.en
           'start it with `npm start` (which runs a worker too), or set DATABASE_URL',
       );
     }
+    // stderr: the command's own output stays what scripts parse.
+    console.error('The embedded PostgreSQL is not running (npm start is not): starting it for this command.');
     embedded = await startEmbeddedPostgres({ database: DATABASE });
     port = Number(new URL(embedded.url).port);
   }
