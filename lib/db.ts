@@ -20,8 +20,29 @@ function isStatementCancelled(error: unknown): boolean {
   return e?.code === QUERY_CANCELED || e?.meta?.driverAdapterError?.cause?.originalCode === QUERY_CANCELED;
 }
 
+/**
+ * Makes a connection run its promise-style queries one after another. Inside an interactive
+ * transaction Prisma's pg adapter sends the reads of a multi-relation query all at once on
+ * the transaction's one connection (prisma/orm#29979, open in 7.10); pg queues them itself
+ * but deprecates that (a DeprecationWarning on every start) and pg 9 will refuse it. The
+ * order of the queries is unchanged. Callback and stream queries (the pool's own
+ * pool.query, COPY) already wait for the connection and pass straight through.
+ */
+function queueQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let last: Promise<unknown> = Promise.resolve();
+  client.query = ((...args: unknown[]) => {
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof args[args.length - 1] === 'function' || typeof first?.submit === 'function') return query(...args);
+    const run = last.then(() => query(...args));
+    last = run.catch(() => {});
+    return run;
+  }) as typeof client.query;
+}
+
 function create(connectionString: string, max: number, timeoutMs: number) {
   const pool = new pg.Pool({ connectionString, max, statement_timeout: timeoutMs });
+  pool.on('connect', queueQueries);
   // An idle connection that the server drops (restart, failover, admin) is reported here;
   // without a listener Node treats it as an uncaught exception and the process dies.
   pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));

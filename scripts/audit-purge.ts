@@ -5,11 +5,16 @@
 // inside the period an administrator set (Settings -> Audit retention), and when the
 // chain to be purged does not verify. Logs in as the purge role (PURGE_DATABASE_URL,
 // else MIGRATION_DATABASE_URL), the only one allowed to call audit_purge(): run it as
-// the operator who holds those credentials (README "Database roles").
+// the operator who holds those credentials (README "Database roles"). On a checkout with
+// no DATABASE_URL it logs in to the embedded PostgreSQL as its purge role, as `npm start`
+// set it up (scripts/lib/local-env.mjs), starting it for its own duration if need be.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';
 import { closeDb, setStatementTimeout } from '@/lib/db';
+import { prepareCommandEnv } from './lib/local-env.mjs';
+
+let release = async () => {};
 
 async function main(): Promise<number> {
   // The export and the delete may run long on a large trail.
@@ -19,6 +24,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run audit:purge -- --before <YYYY-MM-DD or ISO time> --export <file.jsonl>');
     return 2;
   }
+  ({ release } = await prepareCommandEnv({ role: 'purge', startIfStopped: true }));
   const before = new Date(values.before);
   try {
     const r = await purgeAuditEvents({ before, exportFile: values.export, operator: userInfo().username });
@@ -37,10 +43,12 @@ async function main(): Promise<number> {
 main()
   .then(async (code) => {
     await closeDb();
+    await release();
     process.exit(code);
   })
   .catch(async (error: unknown) => {
     console.error(`audit:purge failed, nothing was purged: ${error instanceof Error ? error.message : String(error)}`);
     await closeDb().catch(() => {});
+    await release().catch(() => {});
     process.exit(2);
   });

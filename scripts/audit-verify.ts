@@ -2,11 +2,17 @@
 // result for the Audit page and prints one summary line. Exits 1 when a link is broken,
 // naming the row, so cron or CI can alert on it.
 //
-// Runs under tsx with the `react-server` condition, like `npm run worker`.
+// Runs under tsx with the `react-server` condition, like `npm run worker`. Finds the
+// database and keys as `npm start` does (scripts/lib/local-env.mjs), as the runtime role;
+// starts the embedded PostgreSQL for its own duration when npm start is not running.
 import { verifyAndRecord } from '@/lib/audit/verifications';
 import { closeDb, setStatementTimeout } from '@/lib/db';
+import { prepareCommandEnv } from './lib/local-env.mjs';
+
+let release = async () => {};
 
 async function main(): Promise<number> {
+  ({ release } = await prepareCommandEnv({ role: 'runtime', startIfStopped: true }));
   // The walk over every event may run long on a large trail.
   setStatementTimeout(0);
   const started = performance.now();
@@ -27,10 +33,12 @@ async function main(): Promise<number> {
 main()
   .then(async (code) => {
     await closeDb();
+    await release();
     process.exit(code);
   })
   .catch(async (error: unknown) => {
     console.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
     await closeDb().catch(() => {});
+    await release().catch(() => {});
     process.exit(2);
   });

@@ -27,6 +27,22 @@ const serverOnly = {
   },
 };
 
+/**
+ * The bundle runs where the deployment (or `npm start --prebuilt`) gives it its whole
+ * environment: a checkout's .env files, ./.data keys and embedded database
+ * (scripts/lib/local-env.mjs, which finds them next to itself) are for `npm run worker`.
+ */
+const givenEnvironment = {
+  name: 'given-environment',
+  setup(b) {
+    b.onResolve({ filter: /\/local-env\.mjs$/ }, () => ({ path: 'local-env', namespace: 'given-environment' }));
+    b.onLoad({ filter: /.*/, namespace: 'given-environment' }, () => ({
+      contents: 'export async function prepareCommandEnv() { return { release: async () => {} }; }',
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['scripts/worker.ts'],
@@ -36,7 +52,7 @@ const result = await build({
   target: 'node20',
   format: 'esm',
   packages: 'external',
-  plugins: [serverOnly],
+  plugins: [serverOnly, givenEnvironment],
   tsconfig: 'tsconfig.json',
   metafile: true,
   sourcemap: 'linked',

@@ -12,58 +12,27 @@
 // `npm run dev` (--dev) does the same with Next's development server instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import nextEnv from '@next/env';
-import { describeRoles, migrateAndGrant, withRole } from './lib/db-roles.mjs';
-import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
+import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
+import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dev = process.argv.includes('--dev');
 const prebuilt = process.argv.includes('--prebuilt');
 process.chdir(root);
-nextEnv.loadEnvConfig(root, dev);
+loadDotEnv(dev);
 
 const port = Number(process.env.PORT ?? 3000);
-const dataDir = path.join(root, '.data');
-
-/** A random value kept in .data/<file> (mode 0600), created on first start. */
-function persistentSecret(file) {
-  const full = path.join(dataDir, file);
-  mkdirSync(dataDir, { recursive: true });
-  if (!existsSync(full)) writeFileSync(full, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(full, 'utf8').trim();
-}
-
-/** The evidence-bundle signing key (Ed25519, PKCS#8 PEM) kept in .data/<file>, created on first start. */
-function persistentSigningKey(file) {
-  const full = path.join(dataDir, file);
-  mkdirSync(dataDir, { recursive: true });
-  if (!existsSync(full)) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(full, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  }
-  return readFileSync(full, 'utf8').trim();
-}
 
 const off = (name) => ['off', 'false', '0'].includes((process.env[name] ?? '').trim().toLowerCase());
 
 let embedded;
 if (!process.env.DATABASE_URL) {
   console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
-  embedded = await startEmbeddedPostgres();
-  // Its superuser owns the database and migrates it; the server and worker log in as the
-  // runtime role, npm run audit:purge as the purge role, with passwords kept in .data.
-  process.env.MIGRATION_DATABASE_URL = embedded.url;
-  process.env.DATABASE_URL = withRole(embedded.url, 'si_runtime', persistentSecret('db-runtime-password'));
-  process.env.PURGE_DATABASE_URL = withRole(embedded.url, 'si_purge', persistentSecret('db-purge-password'));
+  // Sets MIGRATION_DATABASE_URL (its superuser), DATABASE_URL (runtime) and PURGE_DATABASE_URL.
+  embedded = await startEmbeddedDatabase();
 }
-process.env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
-process.env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
-// ||= (not ??=): docker-compose passes an empty value when .env does not set one.
-process.env.LOCAL_PROVIDER_KEY ||= persistentSecret('local-provider-key');
-process.env.AUDIT_SIGNING_KEY ||= persistentSigningKey('audit-signing-key.pem');
+applyGeneratedKeys();
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
 if (off('MIGRATE')) {
@@ -77,10 +46,7 @@ if (off('MIGRATE')) {
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
   console.log(describeRoles(roles));
 }
-// The server and the worker get the runtime role's credentials only.
-const childEnv = { ...process.env };
-delete childEnv.MIGRATION_DATABASE_URL;
-delete childEnv.PURGE_DATABASE_URL;
+const childEnv = serverEnvironment();
 
 const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
 function newestSourceTime() {

@@ -7,13 +7,17 @@
 // run with a step due, then exit): for cron-driven deployments, and for the crash tests.
 //
 // Runs under tsx with the `react-server` condition, so the '@/…' paths resolve from
-// tsconfig.json and `server-only` imports resolve to its empty server entry.
+// tsconfig.json and `server-only` imports resolve to its empty server entry. On a checkout
+// with no DATABASE_URL it uses the embedded PostgreSQL npm start runs, as the runtime role
+// (scripts/lib/local-env.mjs); it does not start that database itself, since it runs for
+// as long as npm start's would.
 import { closeDb, setStatementTimeout } from '@/lib/db';
 import { closeJobSender } from '@/lib/jobs/boss';
 import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
 import { appClock } from '@/lib/clock';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { log } from '@/lib/log';
+import { prepareCommandEnv } from './lib/local-env.mjs';
 
 async function once() {
   const clock = appClock();
@@ -24,6 +28,7 @@ async function once() {
 }
 
 async function main() {
+  await prepareCommandEnv({ role: 'runtime', startIfStopped: false });
   // Background work, not a page: a long chain walk or ingestion batch is not cut off.
   setStatementTimeout(0);
   if (process.argv.includes('--once')) return once();

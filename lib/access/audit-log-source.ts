@@ -5,8 +5,8 @@
 // (an Any holding a google.cloud.audit.AuditLog) is decoded into identifiers only.
 import 'server-only';
 import { Logging } from '@google-cloud/logging';
-import * as grpc from '@grpc/grpc-js';
 import { ProviderError } from '@/lib/providers/errors';
+import { WITHOUT_GOOGLE_AUTH } from '@/lib/providers/gcp-client';
 import { AUDIT_LOG_TYPE_URL, decodeAuditLog } from './audit-log-wire';
 import { gcpInScope, gcpSecretKey } from './identifiers';
 import type { AccessEventInput } from './types';
@@ -20,7 +20,7 @@ export function loggingClient(projectId: string, endpoint?: string): Logging {
   const options: Record<string, unknown> = { projectId };
   if (endpoint) {
     const url = new URL(endpoint);
-    if (url.protocol === 'http:') Object.assign(options, { apiEndpoint: url.hostname, port: Number(url.port || 80), sslCreds: grpc.credentials.createInsecure() });
+    if (url.protocol === 'http:') Object.assign(options, { apiEndpoint: url.hostname, port: Number(url.port || 80), ...WITHOUT_GOOGLE_AUTH });
     else if (url.protocol === 'https:') Object.assign(options, { apiEndpoint: url.hostname, port: Number(url.port || 443) });
     else throw new ProviderError('invalid', 'The logging endpoint must start with http:// or https://.');
   }

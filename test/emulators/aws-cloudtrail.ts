@@ -9,6 +9,8 @@
 // StartTime older than 90 days is an InvalidTimeRangeException (clamp the window), and a
 // NextToken replayed with other parameters is an InvalidNextTokenException. The rate
 // limit is a token bucket (2 requests/s, burst 2) on its own clock, which tests may freeze.
+// The bucket counts in whole milliseconds and integer units, so a refill is exact: half a
+// second at 2 requests/s gives back one token, never 0.99999999 of one.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,9 +77,9 @@ export interface CloudTrailEmulatorOptions {
   host?: string;
   /** Event time and the 90-day window; real time by default. */
   now?: () => Date;
-  /** The rate limiter's clock in ms (performance.now by default); freeze it to test throttling. */
+  /** The rate limiter's clock in ms (performance.now by default; read in whole ms); freeze it to test throttling. */
   rateClock?: () => number;
-  /** Requests per second (and burst); 2 as in AWS. */
+  /** Requests per second (and burst), a whole number; 2 as in AWS. */
   ratePerSecond?: number;
   identities?: Record<string, CloudTrailIdentity>;
 }
@@ -99,22 +101,25 @@ function epochSeconds(value: unknown, field: string): number | undefined {
 export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions = {}): Promise<CloudTrailEmulator> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? (() => new Date());
-  const rateClock = options.rateClock ?? (() => performance.now());
+  const clock = options.rateClock ?? (() => performance.now());
+  const rateClock = () => Math.floor(clock());
   const rate = options.ratePerSecond ?? 2;
+  // A token is TOKEN units; each millisecond adds `rate` units (rate * 1000 a second).
+  const TOKEN = 1000;
   const identities = new Map(Object.entries(options.identities ?? {}));
   const faults = new FaultPlan();
   const requests: Record<string, unknown>[] = [];
   let events: StoredEvent[] = [];
   let seq = 0;
-  let tokens = rate;
+  let units = rate * TOKEN;
   let lastRefill = rateClock();
 
   function takeToken(): boolean {
     const t = rateClock();
-    tokens = Math.min(rate, tokens + ((t - lastRefill) / 1000) * rate);
+    units = Math.min(rate * TOKEN, units + (t - lastRefill) * rate);
     lastRefill = t;
-    if (tokens < 1) return false;
-    tokens -= 1;
+    if (units < TOKEN) return false;
+    units -= TOKEN;
     return true;
   }
 
@@ -334,7 +339,7 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
       events = [];
       requests.length = 0;
       faults.clear();
-      tokens = rate;
+      units = rate * TOKEN;
       lastRefill = rateClock();
     },
     close: () =>

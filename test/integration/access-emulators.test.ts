@@ -29,7 +29,7 @@ describe('CloudTrail LookupEvents emulator', () => {
 
   beforeAll(async () => {
     trail = await startCloudTrailEmulator({
-      // Frozen for the throttling test; real time elsewhere (with a high rate).
+      // Frozen for the throttling test; real time elsewhere (2 requests/s: see pace()).
       rateClock: () => (freeze ? frozen : performance.now()),
       identities: {
         AKIDAPP: { type: 'AssumedRole', roleArn: 'arn:aws:iam::123456789012:role/billing-api', sessionName: 'i-0abc' },
@@ -134,7 +134,10 @@ describe('CloudTrail LookupEvents emulator', () => {
 
   test('throttles beyond 2 requests per second', async () => {
     freeze = true;
-    frozen = performance.now() + 10_000; // a full bucket at the frozen instant
+    // Just below 2^20 ms, where in floating point (frozen + 500) - frozen is 499.99999999999:
+    // the bucket must still give back exactly one token after half a second.
+    frozen = 2 ** 20 - 499.6877;
+    trail.reset(); // a full bucket at the frozen instant
     await lookup({});
     await lookup({});
     await expectAwsError(lookup({}), { name: 'ThrottlingException', status: 400 });
