@@ -5,7 +5,6 @@
 // must still see an oversized upload as oversized, never verify a truncated one.
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { NextRequest } from 'next/server';
 import { getCloneableBody } from 'next/dist/server/body-streams';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,6 +22,25 @@ useTestDatabase();
 
 const MB = 1024 * 1024;
 
+/**
+ * The request body as a web stream that reads only when the route pulls, so a route that
+ * stops early (the 413) cancels the read instead of racing pushed chunks into a closed
+ * stream (Readable.toWeb pushes: "Controller is already closed", an uncaught error).
+ */
+function pulled(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(new Uint8Array(next.value as Buffer));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+}
+
 /** What Next does before a route handler when proxy.ts runs: buffer the body, let the proxy read a copy, hand the route the buffer. */
 async function throughNext(req: IncomingMessage): Promise<Response> {
   const body = getCloneableBody(req, nextConfig.experimental?.proxyClientMaxBodySize as number | undefined);
@@ -30,7 +48,7 @@ async function throughNext(req: IncomingMessage): Promise<Response> {
   await body.finalize();
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const init = { method: req.method, headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' };
+  const init = { method: req.method, headers, body: pulled(req), duplex: 'half' };
   return POST(new NextRequest(`http://${req.headers.host}${req.url}`, init as ConstructorParameters<typeof NextRequest>[1]));
 }
 
