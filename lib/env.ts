@@ -66,6 +66,10 @@ const ZEnv = z.object({
   // The worker and the maintenance commands (audit:purge, audit:verify) set no limit of
   // their own; exports read through connections or statements that set their own.
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  // How often the worker's crash-recovery sweeps run (lib/jobs/sweeps.ts): a write or a
+  // rotation step left behind by a dead process is settled within about this long after
+  // it can no longer be in flight.
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

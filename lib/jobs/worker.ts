@@ -19,6 +19,7 @@ import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type Delive
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { createWorkerBoss, startBoss } from './boss';
+import { startSweeps, type Sweep } from './sweeps';
 import {
   accessIngestSendOptions,
   notificationDeliverSendOptions,
@@ -55,6 +56,9 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   flushSignedOutDenials: () => flushSignedOutDenials(),
 };
 
+/** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
+const DEFAULT_SWEEPS: Sweep[] = [];
+
 export type WorkerOptions = {
   clock?: Clock;
   /** Names this worker in rotation leases and logs; unique per process by default. */
@@ -63,6 +67,10 @@ export type WorkerOptions = {
   handlers?: Partial<WorkerHandlers>;
   /** How often idle queues are polled, in seconds (pg-boss's default is 2). */
   pollingIntervalSeconds?: number;
+  /** Replace the crash-recovery sweeps (tests); DEFAULT_SWEEPS otherwise. */
+  sweeps?: Sweep[];
+  /** How often the sweeps run; SWEEP_INTERVAL_MS by default. */
+  sweepIntervalMs?: number;
 };
 
 export type RunningWorker = {
@@ -141,13 +149,18 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     if (definition.cron) await boss.schedule(name, definition.cron, undefined, { tz: 'UTC' });
   }
 
+  const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS, options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
+
   log.info('worker started', { workerId });
   let stopped: Promise<void> | undefined;
   return {
     workerId,
     boss,
     stop({ timeoutMs = 30_000 } = {}) {
-      stopped ??= boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).then(() => log.info('worker stopped', { workerId }));
+      stopped ??= sweeps
+        .stop()
+        .then(() => boss.stop({ graceful: true, wait: true, timeout: timeoutMs }))
+        .then(() => log.info('worker stopped', { workerId }));
       return stopped;
     },
   };
