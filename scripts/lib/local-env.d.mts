@@ -2,7 +2,10 @@ export const root: string;
 export function loadDotEnv(dev?: boolean): void;
 export function applyGeneratedKeys(env?: Record<string, string | undefined>): void;
 export function embeddedRoleUrls(ownerUrl: string): { MIGRATION_DATABASE_URL: string; DATABASE_URL: string; PURGE_DATABASE_URL: string };
-export function startEmbeddedDatabase(env?: Record<string, string | undefined>): Promise<{ url: string; serverUrl: string; stop: () => Promise<void> }>;
+export function startEmbeddedDatabase(
+  supervisor: import('./supervisor.mjs').Supervisor,
+  env?: Record<string, string | undefined>,
+): Promise<import('./embedded-db.mjs').EmbeddedPostgresChild>;
 export function prepareCommandEnv(options: {
   role: 'runtime' | 'purge';
   startIfStopped: boolean;

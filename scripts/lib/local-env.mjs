@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { withRole } from './db-roles.mjs';
-import { embeddedUrl, runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-db.mjs';
+import { embeddedPostgresChild, embeddedUrl, runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-db.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dataDir = path.join(root, '.data');
@@ -59,9 +59,14 @@ export function embeddedRoleUrls(ownerUrl) {
   };
 }
 
-/** `npm start` with no DATABASE_URL: starts the embedded cluster (refused if one runs already). */
-export async function startEmbeddedDatabase(env = process.env) {
-  const embedded = await startEmbeddedPostgres({ database: DATABASE });
+/**
+ * `npm start` with no DATABASE_URL: starts the embedded cluster as a child of `supervisor`
+ * (scripts/lib/supervisor.mjs), which restarts it if it dies; refused if one runs already.
+ */
+export async function startEmbeddedDatabase(supervisor, env = process.env) {
+  const embedded = await embeddedPostgresChild({ database: DATABASE });
+  await supervisor.start(embedded.child);
+  await embedded.ensureDatabase();
   Object.assign(env, embeddedRoleUrls(embedded.url));
   return embedded;
 }

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as EmbeddedDb from '../../scripts/lib/embedded-db.mjs';
 import type * as LocalEnv from '../../scripts/lib/local-env.mjs';
+import type * as SupervisorModule from '../../scripts/lib/supervisor.mjs';
 import { migrateAndGrant } from '../../scripts/lib/db-roles.mjs';
 
 const root = path.resolve(__dirname, '../..');
@@ -21,7 +22,7 @@ const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')
 let project: string;
 let localEnv: typeof LocalEnv;
 let embeddedDb: typeof EmbeddedDb;
-let server: { url: string; stop: () => Promise<void> } | undefined;
+let server: SupervisorModule.Supervisor | undefined;
 
 /** `npm run <name> -- <args>` in the copy, with nothing but PATH and HOME in its environment. */
 function npmRun(name: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
@@ -56,9 +57,11 @@ beforeAll(async () => {
   for (const dir of ['node_modules', 'lib', 'generated', 'prisma']) symlinkSync(path.join(root, dir), path.join(project, dir));
   localEnv = await import(pathToFileURL(path.join(project, 'scripts/lib/local-env.mjs')).href);
   embeddedDb = await import(pathToFileURL(path.join(project, 'scripts/lib/embedded-db.mjs')).href);
+  const { Supervisor } = (await import(pathToFileURL(path.join(project, 'scripts/lib/supervisor.mjs')).href)) as typeof SupervisorModule;
   // What npm start does with no DATABASE_URL: start the embedded cluster, migrate, grant.
   const env: Record<string, string | undefined> = {};
-  server = await localEnv.startEmbeddedDatabase(env);
+  server = new Supervisor();
+  await localEnv.startEmbeddedDatabase(server, env);
   await migrateAndGrant({ ownerUrl: env.MIGRATION_DATABASE_URL!, runtimeUrl: env.DATABASE_URL!, purgeUrl: env.PURGE_DATABASE_URL });
 }, 120_000);
 
