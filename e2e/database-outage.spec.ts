@@ -119,7 +119,7 @@ test.describe('database outage', () => {
     // Back: the open page recovers by itself (its retries back off to at most 30 s), and
     // the server answers normally without a restart.
     await proxy.restore();
-    await expect(page.getByRole('heading', { name: 'Inventory' })).toBeVisible({ timeout: 45_000 });
+    await expect(page.getByRole('heading', { name: 'Inventory', exact: true })).toBeVisible({ timeout: 45_000 });
     expect((await healthOf(baseURL)).status).toBe(200);
     const again = await viewer.request.get(`${baseURL}/rotation`);
     expect(again.status()).toBe(200);

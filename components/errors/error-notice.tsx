@@ -38,11 +38,12 @@ function digestOf(error: unknown): string | null {
 }
 
 export function ErrorNotice({ error, retry }: ErrorBoundaryProps) {
-  return isDatabaseOutage(error) ? <OutageNotice retry={retry} /> : <FailureNotice digest={digestOf(error)} retry={retry} />;
+  return isDatabaseOutage(error) ? <OutageNotice error={error} retry={retry} /> : <FailureNotice digest={digestOf(error)} retry={retry} />;
 }
 
-function OutageNotice({ retry }: { retry: () => void }) {
+function OutageNotice({ error, retry }: ErrorBoundaryProps) {
   const [remaining, setRemaining] = useState<number | null>(null);
+  // Every failed retry brings a new error: the next, longer pause starts then.
   useEffect(() => {
     let left = nextPause();
     setRemaining(left);
@@ -55,7 +56,7 @@ function OutageNotice({ retry }: { retry: () => void }) {
       }
     }, 1000);
     return () => clearInterval(timer);
-  }, [retry]);
+  }, [error, retry]);
   return (
     <div role="alert" className="space-y-3">
       <h1 className="text-lg font-semibold text-slate-900">The database cannot be reached.</h1>

@@ -12,6 +12,9 @@ import { outageInProgress } from '@/lib/db-outage';
 import { DatabaseUnavailableError } from '@/lib/errors';
 import { useTestDatabase } from '../support/test-database';
 
+// Read when the pool is first created (lib/env.ts parses lazily): a short wait for a
+// connection, so the silent-host case below fails in a second.
+process.env.DATABASE_CONNECT_TIMEOUT_MS = '1000';
 useTestDatabase();
 
 let proxy: TcpProxy;
@@ -57,5 +60,21 @@ describe('a database outage', () => {
     expect(await db.user.count()).toBeGreaterThanOrEqual(0);
     expect(outageInProgress()).toBe(false);
     expect(await databaseReachable()).toBe(true);
+  });
+
+  it('does not hang on a database host that stops answering', async () => {
+    proxy.blackhole();
+    try {
+      let started = Date.now();
+      expect(await databaseReachable()).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      started = Date.now();
+      expect(await errorOf(db.user.findFirst())).toBeInstanceOf(DatabaseUnavailableError);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await proxy.restore();
+    }
+    expect(await db.user.count()).toBeGreaterThanOrEqual(0);
+    expect(outageInProgress()).toBe(false);
   });
 });

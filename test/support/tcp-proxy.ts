@@ -7,6 +7,11 @@ export type TcpProxy = {
   port: number;
   /** Stops listening (new connections are refused) and resets every open connection. */
   cut: () => Promise<void>;
+  /**
+   * Resets every open connection, then accepts new ones and never answers, as a database
+   * host that drops packets does. restore() forwards again.
+   */
+  blackhole: () => void;
   /** Listens again on the same port. */
   restore: () => Promise<void>;
   close: () => Promise<void>;
@@ -15,10 +20,18 @@ export type TcpProxy = {
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let server: net.Server | null = null;
+  let silent = false;
+  const held = new Set<net.Socket>();
 
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       const made = net.createServer((client) => {
+        if (silent) {
+          held.add(client);
+          client.on('error', () => {});
+          client.on('close', () => held.delete(client));
+          return;
+        }
         const upstream = net.connect(targetPort, targetHost);
         for (const socket of [client, upstream]) {
           open.add(socket);
@@ -43,7 +56,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     new Promise<void>((resolve) => {
       const current = server;
       server = null;
-      for (const socket of open) socket.resetAndDestroy();
+      for (const socket of [...open, ...held]) socket.resetAndDestroy();
       if (!current) return resolve();
       current.close(() => resolve());
     });
@@ -52,8 +65,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   return {
     port,
     cut: stop,
+    blackhole: () => {
+      silent = true;
+      for (const socket of open) socket.resetAndDestroy();
+    },
     restore: async () => {
-      await listen(port);
+      silent = false;
+      for (const socket of held) socket.resetAndDestroy();
+      if (!server) await listen(port);
     },
     close: stop,
   };
