@@ -4,7 +4,8 @@
 import 'server-only';
 import type { Caller } from '@/lib/auth/caller';
 import { getCaller } from '@/lib/auth/session';
-import { ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
+import { noteFailedRequest } from '@/lib/db-outage';
+import { DatabaseUnavailableError, ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 
@@ -48,6 +49,11 @@ export function failureOf(error: unknown, caller: Caller): ActionFailure {
   if (error instanceof QueryTimeoutError) {
     log.warn('database statement timed out', { requestId: caller.request.requestId });
     return { ok: false, error: error.message };
+  }
+  // Counted in the outage log (lib/db-outage.ts), not logged one by one.
+  if (error instanceof DatabaseUnavailableError) {
+    noteFailedRequest(error);
+    return { ok: false, error: 'The database cannot be reached, so nothing was changed. Try again in a moment.' };
   }
   // Provider messages are written by our adapters (never the SDK's), so they are safe to show.
   if (error instanceof ProviderError) {

@@ -2,13 +2,16 @@
 // omitted from every query unless a caller asks for them explicitly. Every statement of
 // the pool has a statement timeout (DATABASE_STATEMENT_TIMEOUT_MS): PostgreSQL cancels a
 // statement that runs longer, and the client throws QueryTimeoutError instead of the
-// driver's error.
+// driver's error. A connection that cannot be made (DATABASE_CONNECT_TIMEOUT_MS at most)
+// throws DatabaseUnavailableError, which error boundaries recognise by its digest, and
+// feeds the outage log (lib/db-outage.ts) instead of one stack per request.
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
-import { QueryTimeoutError } from '@/lib/errors';
+import { noteReachable, noteUnreachable, isDatabaseUnreachable } from '@/lib/db-outage';
+import { DatabaseUnavailableError, QueryTimeoutError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 /** PostgreSQL's query_canceled: a statement timeout (or an operator's pg_cancel_backend). */
@@ -40,12 +43,27 @@ function queueQueries(client: pg.PoolClient): void {
   }) as typeof client.query;
 }
 
+/** The error callers see: an unreachable database as DatabaseUnavailableError (recorded as an outage), anything else as it is. */
+function translate(error: unknown, timeoutMs: number): unknown {
+  if (timeoutMs > 0 && isStatementCancelled(error)) return new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
+  if (error instanceof DatabaseUnavailableError) return error;
+  if (isDatabaseUnreachable(error)) {
+    noteUnreachable(error);
+    return new DatabaseUnavailableError();
+  }
+  return error;
+}
+
 function create(connectionString: string, max: number, timeoutMs: number) {
-  const pool = new pg.Pool({ connectionString, max, statement_timeout: timeoutMs });
+  const pool = new pg.Pool({ connectionString, max, statement_timeout: timeoutMs, connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS });
   pool.on('connect', queueQueries);
   // An idle connection that the server drops (restart, failover, admin) is reported here;
-  // without a listener Node treats it as an uncaught exception and the process dies.
-  pool.on('error', (error) => log.warn('database connection lost', { code: (error as { code?: string }).code }));
+  // without a listener Node treats it as an uncaught exception and the process dies. A
+  // server going away drops them all at once: that is the start of an outage, logged once.
+  pool.on('error', (error) => {
+    if (isDatabaseUnreachable(error)) noteUnreachable(error);
+    else log.warn('database connection lost', { code: (error as { code?: string }).code });
+  });
   const base = new PrismaClient({
     adapter: new PrismaPg(pool),
     // access_events.seq (a bigint) only orders and pins exports, in their own SQL;
@@ -53,18 +71,31 @@ function create(connectionString: string, max: number, timeoutMs: number) {
     omit: { user: { passwordHash: true, inviteCodeHash: true, totpSecretEnc: true, totpPendingSecretEnc: true }, accessEvent: { seq: true } },
   });
   // Covers model queries and raw ones, inside interactive transactions too.
-  const client = base.$extends({
+  const extended = base.$extends({
     query: {
       async $allOperations({ args, query }) {
         try {
-          return await query(args);
+          const result = await query(args);
+          noteReachable();
+          return result;
         } catch (error) {
-          if (timeoutMs > 0 && isStatementCancelled(error)) throw new QueryTimeoutError(Math.ceil(timeoutMs / 1000));
-          throw error;
+          throw translate(error, timeoutMs);
         }
       },
     },
   }) as unknown as PrismaClient;
+  // Opening an interactive transaction takes a connection before any operation runs, so
+  // $transaction gets the same translation.
+  const client = new Proxy(extended, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== '$transaction' || typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+          throw translate(error, timeoutMs);
+        });
+    },
+  });
   return { pool, client };
 }
 

@@ -66,6 +66,10 @@ const ZEnv = z.object({
   // The worker and the maintenance commands (audit:purge, audit:verify) set no limit of
   // their own; exports read through connections or statements that set their own.
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  // Longest the app waits for a database connection (a new one, or a free one from the full
+  // pool) before the request fails as "database unreachable". Without it a database host
+  // that drops packets holds every request open until the OS gives up, minutes later.
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // How often the worker's crash-recovery sweeps run (lib/jobs/sweeps.ts): a write or a
   // rotation step left behind by a dead process is settled within about this long after
   // it can no longer be in flight.

@@ -62,3 +62,21 @@ export class QueryTimeoutError extends Error {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
+
+/**
+ * The digest every "database unreachable" error carries. In production Next replaces a
+ * Server Component error's message with a generic one and keeps only `digest` (it respects
+ * a digest the error already has: next/dist/server/app-render/create-error-handler.js),
+ * so this fixed value is how an error boundary in the browser tells an outage from a bug
+ * without any detail of the cause reaching it.
+ */
+export const DATABASE_UNAVAILABLE_DIGEST = 'DATABASE_UNAVAILABLE';
+
+/** The database cannot be reached (lib/db-outage.ts decides); thrown instead of the driver's error. */
+export class DatabaseUnavailableError extends Error {
+  readonly digest = DATABASE_UNAVAILABLE_DIGEST;
+  constructor() {
+    super('The database cannot be reached. Try again in a moment.');
+    this.name = 'DatabaseUnavailableError';
+  }
+}
