@@ -1,9 +1,11 @@
 // Keeps `npm start`'s child processes running: each child (the server, the worker, the
 // embedded PostgreSQL) is started again when it dies, after a delay that doubles from
 // `initialDelayMs` to `maxDelayMs` while it keeps failing and starts over once a run has
-// lasted `stableMs`. A child that fails `maxFailures` times in a row without a stable run
-// is given up on (a configuration error does not loop forever): `onGiveUp` decides what
-// happens then (npm start stops everything). `stop()` stops the children layer by layer,
+// lasted `stableMs`. A child that fails `maxFailures` times in a row without ever having
+// had a stable run is given up on (a configuration error does not loop forever):
+// `onGiveUp` decides what happens then (npm start stops everything). One that has run
+// stably is restarted for as long as it takes (a long database outage must not end the
+// server that tells users about it). `stop()` stops the children layer by layer,
 // the highest layer first (the apps before the database they use): each gets its stop
 // signal, `stopTimeoutMs` to exit, then its force signal.
 //
@@ -95,11 +97,12 @@ export class Supervisor {
       if (Date.now() - startedAt >= this.stableMs) {
         // It ran long enough: whatever ended it was not a failure to start.
         entry.failures = 0;
+        entry.everStable = true;
         entry.delayMs = this.initialDelayMs;
       } else {
         entry.failures++;
       }
-      if (entry.failures >= this.maxFailures) {
+      if (entry.failures >= this.maxFailures && !entry.everStable) {
         this.log(`[supervisor] ${entry.name} ended (${how}) ${entry.failures} times in a row, each within ${this.stableMs / 1000} s of starting: giving up`);
         this.children.delete(entry);
         this.onGiveUp(entry.name);

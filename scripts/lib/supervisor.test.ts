@@ -71,6 +71,18 @@ describe('Supervisor', () => {
     expect(lines[2]).toMatch(/misconfigured ended \(exit code 1\) 3 times in a row.*giving up/);
   });
 
+  it('never gives up on a child that once ran stably (a long outage must not end npm start)', async () => {
+    const lines: string[] = [];
+    let gaveUp: string | undefined;
+    let runs = 0;
+    supervisor = new Supervisor({ initialDelayMs: 10, maxDelayMs: 10, stableMs: 300, maxFailures: 2, log: (l) => lines.push(l), onGiveUp: (name) => (gaveUp = name) });
+    // The first run lasts past stableMs; every later one fails at once.
+    await supervisor.start({ name: 'worker', spawn: () => (runs++ === 0 ? node('setTimeout(() => process.exit(1), 400)') : node('process.exit(1)'))() });
+    await until(() => runs >= 6);
+    expect(gaveUp).toBeUndefined();
+    expect(lines.every((l) => !l.includes('giving up'))).toBe(true);
+  });
+
   it('rejects, without restarting, a child whose first run is never ready', async () => {
     let runs = 0;
     supervisor = new Supervisor({ initialDelayMs: 20 });
