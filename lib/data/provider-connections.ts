@@ -19,10 +19,10 @@ import { LOCAL_PROVIDER_REFUSED, localProviderAllowed } from '@/lib/providers/lo
 import { connectionConfigOf, type ConnectionColumns } from '@/lib/providers/connection-config';
 import { parseInput } from '@/lib/validation/parse';
 import { ZConnectionInput, type TConnectionInput } from '@/lib/validation/provider-connection';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export type { ConnectionColumns };
-import { assertNotStale } from './stale-edit';
+import { assertNotStale } from '@/lib/db/stale-edit';
 
 export type ConnectionListItem = ConnectionColumns & {
   id: string;

@@ -14,7 +14,7 @@ import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import { getSecret, type SecretDetail } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';

@@ -14,7 +14,7 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getSecretAccessSummary, listSecretAccessEvents, type AccessCoverage } from '@/lib/data/access-history';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
 

@@ -11,7 +11,7 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
 import { listPolicies } from '@/lib/data/policies';
 import { listConnections } from '@/lib/data/provider-connections';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
 import { searchSystemsAction, updateSecretAction } from '../../actions';

@@ -13,7 +13,7 @@ import { VersionTable } from '@/components/values/version-table';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
 import { getSecret } from '@/lib/data/secrets';

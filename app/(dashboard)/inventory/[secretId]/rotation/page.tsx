@@ -17,7 +17,7 @@ import { shortVersion } from '@/components/values/short-version';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';

@@ -10,7 +10,7 @@ import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { getIncident } from '@/lib/data/incidents';
 import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
