@@ -4,7 +4,6 @@
 // A connection holds no credentials: the SDKs use their default chains (and, for AWS, an
 // optional role to assume), so nothing here is sensitive, but DTOs still use explicit selects.
 import 'server-only';
-import type { ConnectionKind } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';

@@ -1,3 +1,4 @@
+import { appClock } from '@/lib/clock';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -11,7 +12,6 @@ import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { isUuid } from '@/lib/validation/ids';
@@ -234,7 +234,7 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
       <div>
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Next due</dt>
         <dd className="mt-1">
-          <NextDue nextDueAt={secret.nextDueAt} stacked />
+          <NextDue nextDueAt={secret.nextDueAt} now={appClock().now().getTime()} stacked />
         </dd>
       </div>
     </dl>
