@@ -2,12 +2,13 @@ import type { Instrumentation } from 'next';
 
 // Next.js calls register() once when a server starts.
 export async function register() {
+  // eslint-disable-next-line no-restricted-properties -- Next's own build-time switch between its runtimes, not a setting.
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { isDatabaseUnreachable } = await import('./lib/db-outage');
   quietDatabaseOutages(isDatabaseUnreachable);
   const { announceSetupIfNeeded } = await import('./lib/setup/announce');
-  const base = process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  await announceSetupIfNeeded(base.replace(/\/$/, '')).catch((error: unknown) => {
+  const { publicBaseUrl } = await import('./lib/env');
+  await announceSetupIfNeeded(publicBaseUrl()).catch((error: unknown) => {
     console.error('Could not check first-run setup:', error instanceof Error ? error.message : error);
   });
 }

@@ -4,6 +4,7 @@
 // injected ones do not.
 import { NextResponse, type NextRequest } from 'next/server';
 import { REQUEST_PATH_HEADER } from '@/lib/auth/callback-url';
+import { isDevelopment } from '@/lib/env';
 
 /** Path and query of the request, without Next's internal RSC cache-busting parameter. */
 function requestPath(request: NextRequest): string {
@@ -15,7 +16,7 @@ function requestPath(request: NextRequest): string {
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
   const requestId = crypto.randomUUID();
-  const dev = process.env.NODE_ENV === 'development';
+  const dev = isDevelopment();
   const csp = [
     `default-src 'self'`,
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,

@@ -198,7 +198,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('secrets'),
   },
 
-  // The Secrets Management tab (app/(dashboard)/inventory/[secretId]/manage/actions.ts).
+  // The Secrets Management tab (app/(dashboard)/inventory/[secretId]/(tabs)/manage/actions.ts).
   writeSecretValueAction: {
     teamScoped: true,
     permission: 'secrets.value.write',
@@ -248,7 +248,7 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('change_approvals'),
   },
 
-  // Rotation and incidents (app/(dashboard)/inventory/[secretId]/rotation/actions.ts).
+  // Rotation and incidents (app/(dashboard)/inventory/[secretId]/(tabs)/rotation/actions.ts).
   startRotationAction: {
     teamScoped: true,
     permission: 'secrets.rotate',

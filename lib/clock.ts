@@ -4,6 +4,7 @@
 // in milliseconds written in that file, so a test can jump a running server and worker
 // past a grace period without touching Date.
 import { readFileSync } from 'node:fs';
+import { env } from '@/lib/env';
 
 export interface Clock {
   now(): Date;
@@ -42,6 +43,7 @@ export class FileOffsetClock implements Clock {
 let shared: Clock | undefined;
 /** The process's clock: the system clock, or the file-offset clock under TEST_CLOCK_FILE. */
 export function appClock(): Clock {
-  shared ??= process.env.TEST_CLOCK_FILE ? new FileOffsetClock(process.env.TEST_CLOCK_FILE) : systemClock;
+  const file = env().TEST_CLOCK_FILE;
+  shared ??= file ? new FileOffsetClock(file) : systemClock;
   return shared;
 }

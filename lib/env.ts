@@ -74,6 +74,11 @@ const ZEnv = z.object({
   // rotation step left behind by a dead process is settled within about this long after
   // it can no longer be in flight.
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  // Tests only. TEST_CLOCK_FILE: a file holding a millisecond offset added to the app clock
+  // (lib/clock.ts), so an end-to-end test can move a running server and worker through time.
+  // ROTATION_KILL_AT: the rotation engine SIGKILLs itself at that step (crash tests).
+  TEST_CLOCK_FILE: optionalString,
+  ROTATION_KILL_AT: optionalString,
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and
@@ -134,4 +139,21 @@ export function env(): TEnv {
 export function oidcEnabled(): boolean {
   const e = env();
   return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
+}
+
+/** Next's development server? (Set by Next itself; needs no other setting, so the proxy
+ *  and the logger can ask before, or without, the full configuration being valid.) */
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === 'development';
+}
+
+/** LOG_LEVEL as written, unchecked: the logger must work even when the configuration is
+ *  invalid (it reports that very problem). */
+export function rawLogLevel(): string | undefined {
+  return process.env.LOG_LEVEL;
+}
+
+/** Where this server is reached, for the first-run setup link (instrumentation.ts). */
+export function publicBaseUrl(): string {
+  return (process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 }

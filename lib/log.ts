@@ -1,5 +1,7 @@
 // Structured JSON logs on stdout. Fields whose names suggest credentials are redacted
 // before anything is written, as a second line of defence behind "never log values".
+import { rawLogLevel } from '@/lib/env';
+
 const REDACT_KEY = /pass|secret|token|value|authorization|cookie|credential|key$/i;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
@@ -14,7 +16,7 @@ function redact(input: unknown, depth = 0): unknown {
 }
 
 function threshold(): number {
-  const level = process.env.LOG_LEVEL as Level | undefined;
+  const level = rawLogLevel() as Level | undefined;
   return LEVELS[level && level in LEVELS ? level : 'info'];
 }
 

@@ -25,7 +25,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
-import { secretListSql } from '@/lib/data/secret-list-sql';
+import { secretListSql } from '@/lib/data/sql/secret-list';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
 import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
 import { applyMigrations } from './lib/schema-engine.mjs';

@@ -1,7 +1,8 @@
 // `npm test`: the whole suite on a fresh machine.
 //   1. PostgreSQL: DATABASE_URL if set (must be local), else an embedded one.
 //   2. A migrated template database for this run; each test file clones its own.
-//   3. Vitest (unit + integration), then a production build and Playwright (e2e).
+//   3. Static checks (`npm run lint`: types, ESLint with the layer rules), Vitest (unit +
+//      integration), then a production build and Playwright (e2e).
 // Extra arguments go to both runners' filters: `npm test -- secrets`.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -37,7 +38,8 @@ const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { stdio: 'inherit', env, c
 
 let status = 0;
 try {
-  if (only !== 'e2e') status ||= run(bin('vitest'), ['run', ...filters]);
+  if (only === 'all') status ||= run('npm', ['run', '--silent', 'lint']);
+  if (only !== 'e2e' && status === 0) status ||= run(bin('vitest'), ['run', ...filters]);
   if (only !== 'unit' && status === 0) {
     status ||= run(bin('next'), ['build']);
     if (status === 0) status ||= run(bin('playwright'), ['test', ...filters]);

@@ -18,7 +18,8 @@ function overdueBy(iso: string, now: number): string {
 }
 
 /** The due day and its distance; `stacked` puts the distance on its own line (tables). */
-export function NextDue({ nextDueAt, now = Date.now(), stacked = false }: { nextDueAt: string | null; now?: number; stacked?: boolean }) {
+/** `now` comes from the page (the app clock), so every row of a table is judged at the same instant. */
+export function NextDue({ nextDueAt, now, stacked = false }: { nextDueAt: string | null; now: number; stacked?: boolean }) {
   const state = dueState(nextDueAt, now);
   if (state === 'none') return <span className="text-slate-500">No policy</span>;
   const relative = relativeDays(nextDueAt, now);

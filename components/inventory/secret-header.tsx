@@ -1,5 +1,5 @@
-// The heading every page of one secret shares: back link, name, badges, owner, and
-// the tabs (Overview, Secrets Management).
+// The heading the tabs of one secret share (app/(dashboard)/inventory/[secretId]/(tabs)/layout.tsx):
+// back link, name, badges, owner, and the tabs.
 import Link from 'next/link';
 import { PageHeader } from '@/components/ui/page-header';
 import type { SecretDetail } from '@/lib/data/secrets';
@@ -9,11 +9,10 @@ import { SecretTabs } from './secret-tabs';
 
 type Props = {
   secret: Pick<SecretDetail, 'id' | 'name' | 'classification' | 'status' | 'environment' | 'ownerTeam'>;
-  tab: Parameters<typeof SecretTabs>[0]['active'];
   actions?: React.ReactNode;
 };
 
-export function SecretHeader({ secret, tab, actions }: Props) {
+export function SecretHeader({ secret, actions }: Props) {
   return (
     <>
       <Link href="/inventory" className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
@@ -35,7 +34,7 @@ export function SecretHeader({ secret, tab, actions }: Props) {
         }
         actions={actions}
       />
-      <SecretTabs secretId={secret.id} active={tab} />
+      <SecretTabs secretId={secret.id} />
     </>
   );
 }

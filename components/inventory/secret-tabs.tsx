@@ -1,21 +1,26 @@
+'use client';
 // The tabs under a secret's heading: its inventory record, its Secrets Management tab
-// (values and versions), its rotations and who reads it (access history).
+// (values and versions), its rotations and who reads it (access history). A client
+// component because the shared layout does not know which tab's page is showing; the
+// selected segment does.
 import Link from 'next/link';
+import { useSelectedLayoutSegment } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
 
 const TABS = [
-  { key: 'overview', label: 'Overview', suffix: '' },
+  { key: null, label: 'Overview', suffix: '' },
   { key: 'manage', label: 'Secrets Management', suffix: '/manage' },
   { key: 'rotation', label: 'Rotation', suffix: '/rotation' },
   { key: 'access', label: 'Access', suffix: '/access' },
 ] as const;
 
-export function SecretTabs({ secretId, active }: { secretId: string; active: (typeof TABS)[number]['key'] }) {
+export function SecretTabs({ secretId }: { secretId: string }) {
+  const active = useSelectedLayoutSegment();
   return (
     <nav aria-label="Secret sections" className="mb-6 border-b border-slate-200">
       <ul className="-mb-px flex gap-6 text-sm">
         {TABS.map((tab) => (
-          <li key={tab.key}>
+          <li key={tab.suffix}>
             <Link
               href={`/inventory/${secretId}${tab.suffix}`}
               aria-current={tab.key === active ? 'page' : undefined}

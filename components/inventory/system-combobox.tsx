@@ -14,13 +14,13 @@ export type SystemSearch = (
 /** The first matches for `query`, fetched a moment after typing stops; stale replies are dropped. */
 function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) {
   const [options, setOptions] = useState<SystemOption[]>([]);
-  const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
+  // The query whose answer is on screen: loading until it catches up with what is typed.
+  const [answered, setAnswered] = useState<string | null>(null);
 
   useEffect(() => {
     if (!enabled) return;
     let current = true;
-    setLoading(true);
     const timer = setTimeout(() => {
       search(query)
         .then((result) => {
@@ -31,7 +31,7 @@ function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) 
           } else setError(result.error);
         })
         .catch(() => current && setError('Search did not reach the server. Try again.'))
-        .finally(() => current && setLoading(false));
+        .finally(() => current && setAnswered(query));
     }, 200);
     return () => {
       current = false;
@@ -39,7 +39,7 @@ function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) 
     };
   }, [search, query, enabled]);
 
-  return { options, loading, error };
+  return { options, loading: enabled && answered !== query, error };
 }
 
 type ListProps = {
@@ -112,8 +112,13 @@ function useComboboxKeys(
 ) {
   const [active, setActive] = useState(-1);
   // As in the ARIA practices' list-autocomplete example: new results start with no option
-  // active, and the first Arrow Down moves to the first one.
-  useEffect(() => setActive(-1), [options]);
+  // active, and the first Arrow Down moves to the first one (reset during render when the
+  // options change, React's pattern for state that follows a prop).
+  const [activeFor, setActiveFor] = useState(options);
+  if (activeFor !== options) {
+    setActiveFor(options);
+    setActive(-1);
+  }
 
   function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
     switch (event.key) {

@@ -1,6 +1,6 @@
 // Words for rotation states, strategies, triggers and the Rotation area's tabs, shared by
 // the secret's Rotation tab, the Rotation area and the home page. No server code.
-import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
+import type { RotationState, RotationTrigger } from '@/generated/prisma/enums';
 import type { Tone } from '@/components/ui/badge';
 import type { RotationBucket } from '@/lib/validation/rotation-list';
 

@@ -46,7 +46,7 @@ async function recordFailure(userId: string): Promise<void> {
 }
 
 /** Uses up a recovery code; true when it was one of the account's unused codes. */
-async function useRecoveryCode(userId: string, code: string): Promise<{ used: boolean; remaining: number }> {
+async function redeemRecoveryCode(userId: string, code: string): Promise<{ used: boolean; remaining: number }> {
   const { count } = await db.recoveryCode.updateMany({
     where: { userId, codeHash: hashRecoveryCode(code), usedAt: null },
     data: { usedAt: new Date() },
@@ -56,7 +56,7 @@ async function useRecoveryCode(userId: string, code: string): Promise<{ used: bo
 }
 
 /** Accepts a TOTP code once: its time step must be newer than the last accepted one. */
-async function useTotpCode(userId: string, code: string, now: Date): Promise<boolean> {
+async function acceptTotpCode(userId: string, code: string, now: Date): Promise<boolean> {
   const row = await db.user.findUnique({
     where: { id: userId },
     select: { totpSecretEnc: true, totpLastStep: true },
@@ -96,12 +96,12 @@ export async function checkSecondFactor(
     return 'throttled';
   }
   if (looksLikeRecoveryCode(code)) {
-    const { used, remaining } = await useRecoveryCode(user.id, code);
+    const { used, remaining } = await redeemRecoveryCode(user.id, code);
     if (used) {
       await audit('auth.mfa_verify', 'success', { method: 'recovery_code', recoveryCodesLeft: remaining });
       return 'ok';
     }
-  } else if (await useTotpCode(user.id, code, now)) {
+  } else if (await acceptTotpCode(user.id, code, now)) {
     await audit('auth.mfa_verify', 'success', { method: 'totp' });
     return 'ok';
   }

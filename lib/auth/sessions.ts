@@ -8,7 +8,7 @@ import 'server-only';
 import type { Role } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db';
-import { uuidOrNil } from '@/lib/data/ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
 

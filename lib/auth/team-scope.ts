@@ -11,7 +11,7 @@ import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import type { Caller, SessionUser } from './caller';
 import { authorize } from './authorize';
 import type { Permission } from './permissions';
-import { uuidOrNil } from '@/lib/data/ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 type Attempt = Parameters<typeof authorize>[2];
 

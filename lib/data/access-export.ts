@@ -11,7 +11,7 @@ import { guardedCell } from '@/lib/export/copy-csv';
 import type { ExportSource } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart } from '@/lib/validation/audit-list';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export const ACCESS_EXPORT_BATCH = 2000;
 

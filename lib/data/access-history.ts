@@ -15,7 +15,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export type SecretReader = {
   principal: string;

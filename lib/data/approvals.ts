@@ -23,7 +23,7 @@ import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { ZApprovalDecision, ZApprovalRequest } from '@/lib/validation/approval';
 import { parseInput } from '@/lib/validation/parse';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 /** The environment the rule applies to (the "in production"). */
 export const GATED_ENVIRONMENT = 'production';

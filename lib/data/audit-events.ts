@@ -13,8 +13,9 @@ import { db } from '@/lib/db';
 import { AUDIT_PAGE_SIZE, rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { ZEmail } from '@/lib/validation/user';
 import { auditTargetLabels, targetKey, type AuditTargetLabel } from './audit-targets';
-import { keysetPage } from './cursor';
-import { isUuid } from './ids';
+import { keysetPage } from '@/lib/db/cursor';
+import { isUuid } from '@/lib/validation/ids';
+import { escapeLike } from '@/lib/db/like';
 
 export type AuditChange = { field: string; before: string | null; after: string | null };
 
@@ -58,8 +59,6 @@ function decodeIdCursor(text: string | undefined): string | null {
 
 // ---------------------------------------------------------------------------
 // Filters
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Enough to cover every account a partial email names in practice; a wider search
 // should be narrowed rather than fanned out further.

@@ -11,7 +11,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ZAuditRetentionInput } from '@/lib/validation/audit-retention';
 import { parseInput } from '@/lib/validation/parse';
-import { assertNotStale } from './stale-edit';
+import { assertNotStale } from '@/lib/db/stale-edit';
 
 export type AuditRetentionDto = {
   /** null: keep forever. */

@@ -7,7 +7,7 @@ import 'server-only';
 import type { Role } from '@/generated/prisma/enums';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
-import { isUuid } from './ids';
+import { isUuid } from '@/lib/validation/ids';
 
 /** What the Audit table shows for a target: its name, and its page when the caller may open it. */
 export type AuditTargetLabel = { name: string; href: string | null };

@@ -10,7 +10,7 @@ import { db } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { ZDatabaseHostInput } from '@/lib/validation/database-host';
 import { parseInput } from '@/lib/validation/parse';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export type DatabaseHostView = { id: string; host: string; allowInsecureTls: boolean; note: string; createdByEmail: string | null; createdAt: string };
 

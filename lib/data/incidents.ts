@@ -14,8 +14,8 @@ import { InputError, NotFoundError } from '@/lib/errors';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { parseInput } from '@/lib/validation/parse';
 import { ZIncidentStepCheck, ZMarkCompromised } from '@/lib/validation/incident';
-import { uuidOrNil } from './ids';
-import { invalidatingListCounts } from './list-counts-cache';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { createRun } from './rotations';
 
 /** The emergency checklist, in the order people work through it. */

@@ -11,7 +11,7 @@ import { EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } from '@/lib/csv/
 import { neutraliseFormula } from '@/lib/csv/write';
 import { db } from '@/lib/db';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
-import { filterConditions } from './secret-list-sql';
+import { filterConditions } from '@/lib/data/sql/secret-list';
 
 export const EXPORT_BATCH = 1000;
 

@@ -3,7 +3,7 @@
 // same text again on the server and then creates the missing teams and systems, every
 // secret and every audit event in one transaction, or nothing at all.
 import 'server-only';
-import { invalidatingListCounts } from './list-counts-cache';
+import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';

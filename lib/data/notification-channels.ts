@@ -19,9 +19,9 @@ import { dashboardUrl } from '@/lib/notifications/notify';
 import { channelSigningKey } from '@/lib/notifications/signing';
 import { parseInput } from '@/lib/validation/parse';
 import { ZChannelInput, type TChannelInput } from '@/lib/validation/notification-channel';
-import { decodeCursor, encodeCursor, keysetPage } from './cursor';
-import { uuidOrNil } from './ids';
-import { assertNotStale } from './stale-edit';
+import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { assertNotStale } from '@/lib/db/stale-edit';
 
 export type LastDelivery = { status: DeliveryStatus; createdAt: string; lastStatusCode: number | null };
 

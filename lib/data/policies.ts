@@ -14,7 +14,7 @@ import { NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { ZClassificationParam, ZPolicyInput } from '@/lib/validation/policy';
 import { CLASSIFICATIONS } from '@/lib/validation/secret';
-import { assertNotStale } from './stale-edit';
+import { assertNotStale } from '@/lib/db/stale-edit';
 
 export type ClassificationPolicyDto = {
   classification: Classification;

@@ -4,7 +4,6 @@
 // A connection holds no credentials: the SDKs use their default chains (and, for AWS, an
 // optional role to assume), so nothing here is sensitive, but DTOs still use explicit selects.
 import 'server-only';
-import type { ConnectionKind } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -19,10 +18,10 @@ import { LOCAL_PROVIDER_REFUSED, localProviderAllowed } from '@/lib/providers/lo
 import { connectionConfigOf, type ConnectionColumns } from '@/lib/providers/connection-config';
 import { parseInput } from '@/lib/validation/parse';
 import { ZConnectionInput, type TConnectionInput } from '@/lib/validation/provider-connection';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export type { ConnectionColumns };
-import { assertNotStale } from './stale-edit';
+import { assertNotStale } from '@/lib/db/stale-edit';
 
 export type ConnectionListItem = ConnectionColumns & {
   id: string;

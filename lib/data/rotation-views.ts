@@ -17,7 +17,7 @@ import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { healthFiguresAt, utcDay, type HealthFigures } from '@/lib/rotation/health-snapshot';
 import type { RotationBucket, RotationFilters } from '@/lib/validation/rotation-list';
-import { encodeCursor, keysetPage } from './cursor';
+import { encodeCursor, keysetPage } from '@/lib/db/cursor';
 import {
   calendarCountsSql,
   calendarDaySql,
@@ -25,7 +25,7 @@ import {
   rotationCountsSql,
   type RotationCountsRow,
   type RotationListRow,
-} from './rotation-views-sql';
+} from '@/lib/data/sql/rotation-views';
 
 export type RotationRunSummary = {
   id: string;

@@ -24,8 +24,8 @@ import { SecretValue } from '@/lib/secret-value';
 import { checkEnteredValue } from '@/lib/validation/secret-value';
 import { readerFor, rollBackRun, writeValue, type WriteTarget } from '@/lib/values/write-service';
 import { runInputsOf } from './rotation-inputs';
-import { uuidOrNil } from './ids';
-import { invalidatingListCounts } from './list-counts-cache';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 
 export type RotationRunView = {
   id: string;

@@ -30,8 +30,8 @@ import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation
 import { generateSecretValue } from '@/lib/values/generate';
 import { reuseWarning } from '@/lib/values/reuse';
 import { assertPersonMayWrite, changeVersion, readerFor, writeValue, type WriteOutcome, type WriteTarget } from '@/lib/values/write-service';
-import { uuidOrNil } from './ids';
-import { invalidatingListCounts } from './list-counts-cache';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 
 /** A pending write older than this is no longer in flight: its process died or gave up. */
 const inFlightMs = () => 3 * env().PROVIDER_TIMEOUT_MS;

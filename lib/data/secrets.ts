@@ -25,11 +25,11 @@ import {
 } from '@/lib/validation/secret';
 import { defaultProviderRef, providerRefProblem, refOutsideConnection } from '@/lib/validation/provider-ref';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
-import { encodeCursor, keysetPage } from './cursor';
-import { uuidOrNil } from './ids';
-import { assertNotStale } from './stale-edit';
-import { cachedCounts, invalidatingListCounts } from './list-counts-cache';
-import { secretListSql, type SecretListCounts, type SecretListRow } from './secret-list-sql';
+import { encodeCursor, keysetPage } from '@/lib/db/cursor';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { assertNotStale } from '@/lib/db/stale-edit';
+import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
+import { secretListSql, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
 
 export type SecretListItem = {
   id: string;

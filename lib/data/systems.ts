@@ -18,10 +18,10 @@ import {
   type TSystemStatus,
 } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
-import { decodeCursor, encodeCursor, keysetPage } from './cursor';
-import { uuidOrNil } from './ids';
-import { assertNotStale } from './stale-edit';
-import { escapeLike } from './like';
+import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { assertNotStale } from '@/lib/db/stale-edit';
+import { escapeLike } from '@/lib/db/like';
 
 export type SystemListItem = {
   id: string;

@@ -11,7 +11,7 @@ import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { ZTeamMemberAdd, ZTeamMemberRemove } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 export type TeamMemberView = {
   userId: string;

@@ -11,10 +11,10 @@ import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { ZTeamInput, ZTeamListQuery, type TTeamListQuery } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
-import { decodeCursor, encodeCursor, keysetPage } from './cursor';
-import { uuidOrNil } from './ids';
-import { assertNotStale } from './stale-edit';
-import { escapeLike } from './like';
+import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { assertNotStale } from '@/lib/db/stale-edit';
+import { escapeLike } from '@/lib/db/like';
 
 export type TeamCounts = {
   /** Secrets the team owns that are not decommissioned (what /inventory?owner= shows). */

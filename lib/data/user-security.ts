@@ -11,7 +11,7 @@ import { db, type Tx } from '@/lib/db';
 import { NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { ZMfaRequirement, type TMfaRequirement } from '@/lib/validation/account';
-import { uuidOrNil } from './ids';
+import { uuidOrNil } from '@/lib/validation/ids';
 
 async function lockTarget(tx: Tx, userId: string): Promise<{ id: string; email: string }> {
   const [row] = await tx.$queryRaw<{ id: string; email: string }[]>`

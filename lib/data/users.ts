@@ -16,8 +16,9 @@ import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { USER_PAGE_SIZE, type TUserListQuery } from '@/lib/validation/user-list';
 import { ZRoleChange, ZUserCreate, ZUserStatus } from '@/lib/validation/user';
-import { decodeCursor, encodeCursor, keysetPage } from './cursor';
-import { uuidOrNil } from './ids';
+import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
+import { uuidOrNil } from '@/lib/validation/ids';
+import { escapeLike } from '@/lib/db/like';
 
 export const INVITE_VALID_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -74,7 +75,6 @@ type ListRow = {
   created_at: Date;
 };
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
 
 export async function listUsers(caller: Caller, query: TUserListQuery): Promise<UserListPage> {

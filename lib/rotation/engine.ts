@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import type { AlphabetName } from '@/lib/values/alphabets';
@@ -338,5 +339,5 @@ function generatedSpecOf(inputs: RunInputs): { alphabet: AlphabetName; length: n
  * restarted worker finishes the rotation exactly once.
  */
 function maybeDieForTests(when: 'before' | 'after', t: Transition): void {
-  if (process.env.ROTATION_KILL_AT === `${when}:${t.event}`) process.kill(process.pid, 'SIGKILL');
+  if (env().ROTATION_KILL_AT === `${when}:${t.event}`) process.kill(process.pid, 'SIGKILL');
 }

@@ -1,3 +1,4 @@
+import { appClock } from '@/lib/clock';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SecretIdentityCells } from '@/components/inventory/secret-cells';
@@ -296,7 +297,7 @@ function SortHeader({ query, label, sorts }: { query: View; label: string; sorts
 }
 
 function SecretTable({ items, query }: { items: SecretListItem[]; query: View }) {
-  const now = Date.now();
+  const now = appClock().now().getTime();
   return (
     <Table caption="Secrets in this view">
       <thead>

@@ -33,8 +33,13 @@ export function RoleForm({ userId, name, role, isSelf }: { userId: string; name:
   const [value, setValue] = useState<Role>(role);
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
-  // After a save the server sends the new role; follow it.
-  useEffect(() => setValue(role), [role]);
+  // After a save the server sends the new role; follow it (React's "adjust state when a
+  // prop changes" pattern, during render rather than in an effect).
+  const [shownRole, setShownRole] = useState<Role>(role);
+  if (role !== shownRole) {
+    setShownRole(role);
+    setValue(role);
+  }
 
   function save(event: React.FormEvent) {
     event.preventDefault();

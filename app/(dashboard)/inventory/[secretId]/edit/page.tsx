@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { missingPrerequisites } from '@/components/inventory/form-prerequisites';
 import { policyDefaultsOf } from '@/components/inventory/policy-defaults';
 import { SecretForm } from '@/components/inventory/secret-form';
@@ -11,22 +10,16 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
 import { listPolicies } from '@/lib/data/policies';
 import { listConnections } from '@/lib/data/provider-connections';
-import { isUuid } from '@/lib/data/ids';
-import { getSecret } from '@/lib/data/secrets';
-import { NotFoundError } from '@/lib/errors';
+import { loadSecret } from '../load-secret';
 import { searchSystemsAction, updateSecretAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Edit secret' };
 
 export default async function EditSecretPage({ params }: { params: Promise<{ secretId: string }> }) {
   const { secretId } = await params;
-  if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
   const [secret, environments, teams, connections, policies] = await Promise.all([
-    getSecret(caller, secretId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) notFound();
-      throw error;
-    }),
+    loadSecret(secretId),
     listEnvironments(caller),
     listTeamOptions(caller),
     listConnections(caller),

@@ -10,12 +10,12 @@ import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
+import { isUuid } from '@/lib/validation/ids';
 import { getIncident } from '@/lib/data/incidents';
-import { getSecret } from '@/lib/data/secrets';
 import { NotFoundError } from '@/lib/errors';
 import type { RotationState } from '@/generated/prisma/enums';
-import { checkIncidentStepAction, closeIncidentAction } from '../../rotation/actions';
+import { loadSecret } from '../../load-secret';
+import { checkIncidentStepAction, closeIncidentAction } from '../../(tabs)/rotation/actions';
 
 type Props = { params: Promise<{ secretId: string; incidentId: string }> };
 
@@ -30,7 +30,7 @@ export default async function IncidentPage({ params }: Props) {
     throw error;
   });
   if (incident.secretId !== secretId) notFound();
-  const { ownerTeamAccess } = await getSecret(caller, secretId);
+  const { ownerTeamAccess } = await loadSecret(secretId);
   const mayAct = canOnSecret(caller.user.role, 'secrets.rotate', ownerTeamAccess) && !incident.closedAt;
   const done = incident.steps.filter((s) => s.checkedAt).length;
 

@@ -1,42 +1,28 @@
+import { appClock } from '@/lib/clock';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { cache } from 'react';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
-import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
-import { getSecret, type SecretDetail } from '@/lib/data/secrets';
-import { NotFoundError } from '@/lib/errors';
+import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
-import { decommissionSecretAction, setDbAdminCredentialAction } from '../actions';
+import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
+import { loadSecret } from '../load-secret';
 
 type Props = {
   params: Promise<{ secretId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
-
-// One read per request, shared by the page and its <title>.
-const loadSecret = cache(async (id: string): Promise<SecretDetail> => {
-  if (!isUuid(id)) notFound();
-  const caller = await requireSignedIn();
-  return getSecret(caller, id).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
-});
 
 export async function generateMetadata({ params }: Pick<Props, 'params'>): Promise<Metadata> {
   return { title: (await loadSecret((await params).secretId)).name };
@@ -51,24 +37,11 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const caller = await requireSignedIn();
   const secret = await loadSecret(secretId);
   const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
-  const canWrite = can(caller.user.role, 'secrets.write');
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
   return (
     <>
-      <SecretHeader
-        secret={secret}
-        tab="overview"
-        actions={
-          canWrite && (
-            <LinkButton href={`${here}/edit`} variant="primary">
-              Edit
-            </LinkButton>
-          )
-        }
-      />
-
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Panel title="Details">
@@ -234,7 +207,7 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
       <div>
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Next due</dt>
         <dd className="mt-1">
-          <NextDue nextDueAt={secret.nextDueAt} stacked />
+          <NextDue nextDueAt={secret.nextDueAt} now={appClock().now().getTime()} stacked />
         </dd>
       </div>
     </dl>

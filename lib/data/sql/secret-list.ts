@@ -4,7 +4,8 @@
 import { Prisma } from '@/generated/prisma/client';
 import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
 import { DUE_SOON_DAYS, type SecretSort, type TSecretListQuery } from '@/lib/validation/secret-list';
-import { decodeCursor } from './cursor';
+import { decodeCursor } from '@/lib/db/cursor';
+import { escapeLike } from '@/lib/db/like';
 
 type SortSpec = {
   column: Prisma.Sql;
@@ -53,10 +54,6 @@ export type SecretListRow = {
   tags: string[];
   updated_at: Date;
 };
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** WHERE conditions for the filters (not the cursor), shared by the page, its counts and the CSV export. */
 export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {

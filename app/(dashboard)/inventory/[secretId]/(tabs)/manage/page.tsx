@@ -2,9 +2,7 @@
 // provider, and see and manage the provider's versions. The page never receives a value.
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { randomUUID } from 'node:crypto';
-import { SecretHeader } from '@/components/inventory/secret-header';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
@@ -13,13 +11,11 @@ import { VersionTable } from '@/components/values/version-table';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
-import { getSecret } from '@/lib/data/secrets';
-import { NotFoundError } from '@/lib/errors';
-import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../approval-actions';
+import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
 import { changeSecretVersionAction, writeSecretValueAction } from './actions';
+import { loadSecret } from '../../load-secret';
 
 type Props = { params: Promise<{ secretId: string }> };
 
@@ -27,12 +23,9 @@ export const metadata: Metadata = { title: 'Secrets Management' };
 
 export default async function ManageSecretPage({ params }: Props) {
   const { secretId } = await params;
-  if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
-  const [secret, target] = await Promise.all([getSecret(caller, secretId), getValueTarget(caller, secretId)]).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const secret = await loadSecret(secretId);
+  const target = await getValueTarget(caller, secret.id);
   const [versions, approvals] = await Promise.all([listSecretVersions(caller, secret.id), listSecretApprovals(caller, secret.id)]);
   const mayWrite = canOnSecret(caller.user.role, 'secrets.value.write', secret.ownerTeamAccess);
   const outsideTeam = can(caller.user.role, 'secrets.value.write') && !mayWrite;
@@ -45,8 +38,6 @@ export default async function ManageSecretPage({ params }: Props) {
 
   return (
     <>
-      <SecretHeader secret={secret} tab="manage" />
-
       <div className="grid gap-6 lg:grid-cols-3">
         <section aria-labelledby="write-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
           <h2 id="write-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">

@@ -3,9 +3,7 @@
 // "mark compromised".
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { formatDateTime, formatDay } from '@/components/format';
-import { SecretHeader } from '@/components/inventory/secret-header';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
 import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
 import { GraceNote } from '@/components/rotation/grace-note';
@@ -17,22 +15,12 @@ import { shortVersion } from '@/components/values/short-version';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { isUuid } from '@/lib/data/ids';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
-import { getSecret } from '@/lib/data/secrets';
-import { NotFoundError } from '@/lib/errors';
-import {
-  cancelRotationAction,
-  confirmOldKeyRevokedAction,
-  confirmRotationWorksAction,
-  markCompromisedAction,
-  rollBackRotationAction,
-  startRotationAction,
-  submitRotationValueAction,
-} from './actions';
-import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../approval-actions';
+import { cancelRotationAction, confirmOldKeyRevokedAction, confirmRotationWorksAction, markCompromisedAction, rollBackRotationAction, startRotationAction, submitRotationValueAction } from './actions';
+import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
+import { loadSecret } from '../../load-secret';
 
 type Props = { params: Promise<{ secretId: string }> };
 
@@ -40,12 +28,8 @@ export const metadata: Metadata = { title: 'Rotation' };
 
 export default async function SecretRotationPage({ params }: Props) {
   const { secretId } = await params;
-  if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
-  const secret = await getSecret(caller, secretId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const secret = await loadSecret(secretId);
   const [runs, incidents, policy, approvals] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
@@ -58,7 +42,6 @@ export default async function SecretRotationPage({ params }: Props) {
 
   return (
     <>
-      <SecretHeader secret={secret} tab="rotation" />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Panel title={active ? 'Rotation in progress' : 'Rotate'}>

@@ -3,20 +3,16 @@
 // may read the secret sees the per-principal summary; auditors and admins also see the
 // raw events (source IPs, user agents) and export the secret's whole access history.
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { ExportButtons } from '@/components/audit/export-buttons';
 import { accessExportLinks } from '@/components/audit/export-links';
 import { formatDateTime } from '@/components/format';
-import { SecretHeader } from '@/components/inventory/secret-header';
 import { Badge } from '@/components/ui/badge';
 import { Panel } from '@/components/ui/panel';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getSecretAccessSummary, listSecretAccessEvents, type AccessCoverage } from '@/lib/data/access-history';
-import { isUuid } from '@/lib/data/ids';
-import { getSecret } from '@/lib/data/secrets';
-import { NotFoundError } from '@/lib/errors';
+import { loadSecret } from '../../load-secret';
 
 type Props = { params: Promise<{ secretId: string }> };
 
@@ -26,12 +22,8 @@ const iso = (d: Date) => d.toISOString();
 
 export default async function SecretAccessPage({ params }: Props) {
   const { secretId } = await params;
-  if (!isUuid(secretId)) notFound();
   const caller = await requireSignedIn();
-  const secret = await getSecret(caller, secretId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const secret = await loadSecret(secretId);
   const summary = await getSecretAccessSummary(caller, secret.id);
   const mayAudit = can(caller.user.role, 'audit.read');
   const events = mayAudit ? await listSecretAccessEvents(caller, secret.id, { limit: 50 }) : null;
@@ -39,7 +31,6 @@ export default async function SecretAccessPage({ params }: Props) {
 
   return (
     <>
-      <SecretHeader secret={secret} tab="access" />
       <div className="space-y-6">
         <CoverageNotice coverage={summary.coverage} />
         <section aria-labelledby="readers-heading">

@@ -13,8 +13,8 @@ import type {
   SecretStatus,
 } from '@/generated/prisma/enums';
 import { asInventoryFilters, type RotationBucket, type RotationFilters } from '@/lib/validation/rotation-list';
-import { decodeCursor } from './cursor';
-import { afterCursor, and, filterConditions } from './secret-list-sql';
+import { decodeCursor } from '@/lib/db/cursor';
+import { afterCursor, and, filterConditions } from './secret-list';
 
 /** States after which a run is over; a run in any other state is the secret's active one. */
 export const TERMINAL_STATES = ['completed', 'failed', 'rolled_back', 'cancelled'] as const satisfies readonly RotationState[];
