@@ -39,6 +39,7 @@ function quietDatabaseOutages(isDatabaseUnreachable: (error: unknown) => boolean
 
 // Called by Next for every error a request's render, route handler or action threw.
 export const onRequestError: Instrumentation.onRequestError = async (error) => {
+  // eslint-disable-next-line no-restricted-properties -- as in register().
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { isDatabaseUnreachable, noteFailedRequest } = await import('./lib/db-outage');
   if (isDatabaseUnreachable(error)) noteFailedRequest(error);

@@ -46,6 +46,8 @@ function OutageNotice({ error, retry }: ErrorBoundaryProps) {
   // Every failed retry brings a new error: the next, longer pause starts then.
   useEffect(() => {
     let left = nextPause();
+    // The countdown mirrors this effect's own timer, so it starts here with it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setRemaining(left);
     const timer = setInterval(() => {
       left -= 1;
