@@ -281,8 +281,11 @@ test('moving between dashboard pages shows a labelled skeleton until the page ha
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const prefetched: string[] = [];
-  page.on('requestfinished', (request) => {
-    if (request.headers()['next-router-prefetch'] && new URL(request.url()).pathname === '/inventory') prefetched.push(request.url());
+  // A response, not a finished request: the router stops reading a prefetch once it has
+  // the part it keeps (up to the loading boundary), which ends the request as aborted.
+  page.on('response', (response) => {
+    const request = response.request();
+    if (request.headers()['next-router-prefetch'] && new URL(request.url()).pathname === '/inventory' && response.ok()) prefetched.push(request.url());
   });
   await page.route(
     (url) => url.pathname === '/inventory',
