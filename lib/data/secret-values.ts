@@ -117,18 +117,23 @@ export type ValueTarget = {
   connection: { id: string; name: string; kind: 'aws' | 'gcp' | 'local'; where: string } | null;
   providerRef: string;
   writable: boolean;
+  /** A write or version change of this secret is still being confirmed (its request is in
+   *  flight, or its server died and the worker settles it): since when. */
+  confirmingSince: string | null;
 };
 
 /** Where values for this secret go, for the Secrets Management tab's heading. */
 export async function getValueTarget(caller: Caller, secretId: string): Promise<ValueTarget> {
   await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
   const secret = await loadTarget(secretId);
+  const confirmingSince = await pendingSince(secret.id);
   const c = secret.connection;
   const where = !c ? '' : c.kind === 'aws' ? (c.region ?? '') : c.kind === 'gcp' ? `project ${c.projectId}${c.location ? `, ${c.location}` : ''}` : 'development only';
   return {
     connection: c ? { id: c.id, name: c.name, kind: c.kind, where } : null,
     providerRef: secret.providerRef,
     writable: Boolean(c && secret.providerRef) && secret.status !== 'decommissioned',
+    confirmingSince: confirmingSince?.toISOString() ?? null,
   };
 }
 

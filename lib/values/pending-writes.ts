@@ -120,8 +120,13 @@ export async function markOutcomeUnknown(token: string): Promise<void> {
 }
 
 /** When the oldest attempt on this secret still waiting to be settled started (the
- *  Secrets Management tab says a write is being confirmed). */
+ *  Secrets Management tab says a write is being confirmed). Rows from before settle-after
+ *  existed wait for a resubmit, not the sweep: not shown. */
 export async function pendingSince(secretId: string): Promise<Date | null> {
-  const row = await db.pendingValueWrite.findFirst({ where: { secretId }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } });
+  const row = await db.pendingValueWrite.findFirst({
+    where: { secretId, settleAfter: { not: null } },
+    orderBy: { startedAt: 'asc' },
+    select: { startedAt: true },
+  });
   return row?.startedAt ?? null;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
-import { writeSecretValue } from '@/lib/data/secret-values';
+import { getValueTarget, writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { startWorker } from '@/lib/jobs/worker';
 import { closeGcpClients } from '@/lib/providers/gcp-client';
@@ -132,8 +132,11 @@ describe('a value write whose server died after the provider confirmed it', () =
     const { engineer, secret } = await engineerWithSecret((await seedConnection('local')).id);
     const value = `canary-${randomUUID()}`;
     await crashAfterProvider(engineer, secret.id, value);
+    // The Secrets Management tab says a write is still being confirmed, until it is.
+    expect((await getValueTarget(engineer, secret.id)).confirmingSince).not.toBeNull();
     await settled(secret.id);
     await expectRecovered(secret.id, engineer, '1', fingerprintOf(new SecretValue(value)));
+    expect((await getValueTarget(engineer, secret.id)).confirmingSince).toBeNull();
   }, 60_000);
 });
 
