@@ -79,8 +79,9 @@ export function assertPersonMayWrite(gate: WriteGate): void {
  * A person's attempt (value write or version change) must have ended, provider call
  * included, before its pending row's settle-after time, when the worker's sweep
  * (./settle-pending.ts) may decide what happened. So the provider write may only start
- * while there is still room for its slowest answer (GCP: up to two calls of
- * PROVIDER_TIMEOUT_MS each); past that the attempt stops before writing.
+ * while there is still room for its slowest answer (GCP, creating the secret: up to three
+ * calls of PROVIDER_TIMEOUT_MS each; AWS: one deadline for the whole write); past that
+ * the attempt stops before writing.
  */
 function assertStillInBudget(startBy: Date | null | undefined): void {
   if (startBy && Date.now() > startBy.getTime()) {
@@ -89,9 +90,11 @@ function assertStillInBudget(startBy: Date | null | undefined): void {
 }
 
 /** How long after its pending row an attempt may still be in flight, and how late in that
- *  budget its provider write may start (see assertStillInBudget). */
-export const ATTEMPT_BUDGET_MS = () => 4 * env().PROVIDER_TIMEOUT_MS;
-export const WRITE_START_MARGIN_MS = () => 2 * env().PROVIDER_TIMEOUT_MS;
+ *  budget its provider write may start (see assertStillInBudget): the checks before the
+ *  write (a lost-write lookup or the version list: one call) get two deadlines, the
+ *  write three. With the default 10 s deadline a dead server's write settles ~50 s later. */
+export const ATTEMPT_BUDGET_MS = () => 5 * env().PROVIDER_TIMEOUT_MS;
+export const WRITE_START_MARGIN_MS = () => 3 * env().PROVIDER_TIMEOUT_MS;
 
 // ---------------------------------------------------------------------------
 // Writing a value

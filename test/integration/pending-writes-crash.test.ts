@@ -38,13 +38,13 @@ afterAll(async () => {
 
 type Job = { op: 'write' | 'change'; secretId: string; input: unknown; value?: string };
 
-/** Runs the write in a child that dies at `point`; a short provider deadline keeps its budget (settle-after) at 2 s. */
+/** Runs the write in a child that dies at `point`; a short provider deadline keeps its budget (settle-after) at 5 s. */
 function crashingRun(caller: Caller, job: Job, point: string): Promise<{ signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--conditions=react-server', '--import', 'tsx', 'test/support/crash-write.ts', JSON.stringify({ ...job, user: caller.user })],
-      { cwd: ROOT, env: { ...process.env, TEST_CRASH_POINT: point, PROVIDER_TIMEOUT_MS: '500', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, env: { ...process.env, TEST_CRASH_POINT: point, PROVIDER_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
@@ -58,9 +58,9 @@ const pendingOf = (secretId: string) => db.pendingValueWrite.findMany({ where: {
 
 /** Waits until `secretId` has no pending row, running `pass` (a sweep) every 200 ms meanwhile. */
 async function settled(secretId: string, pass: () => Promise<unknown> = () => settlePendingWrites()) {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   while ((await pendingOf(secretId)).length) {
-    if (Date.now() > deadline) throw new Error('the pending write was not settled within 20 s');
+    if (Date.now() > deadline) throw new Error('the pending write was not settled within 30 s');
     await pass();
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -145,7 +145,8 @@ describe('a provider that cannot be asked', () => {
     const { engineer, secret } = await engineerWithSecret((await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint })).id);
     const value = `canary-${randomUUID()}`;
     const token = await crashAfterProvider(engineer, secret.id, value);
-    await new Promise((r) => setTimeout(r, 2_500)); // past settle-after (the child's 2 s budget)
+    const [row] = await pendingOf(secret.id);
+    await new Promise((r) => setTimeout(r, row.settleAfter!.getTime() - Date.now() + 500)); // past settle-after
     aws.faults.add({ error: 'internal' });
     try {
       await expect(settlePendingWrites()).rejects.toThrow(/could not be checked/);
