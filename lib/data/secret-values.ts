@@ -180,7 +180,7 @@ export async function writeSecretValue(
   // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
   const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
   const fingerprint = fingerprintOf(value);
-  const intent = { kind: 'value_write', secretId: secret.id, connectionId: target.connection.id, providerRef: target.providerRef, source, note: input.note, fingerprint } as const;
+  const intent = { kind: 'value_write', secretId: secret.id, connectionId: target.connection.id, providerRef: target.providerRef, source, note: input.note, fingerprint, approvalId: approval.id } as const;
   const pending = await approval.releasedOnFailure(
     claimPendingWrite(input.idempotencyToken, intent, user, source === 'generated' ? null : fingerprint),
   );

@@ -21,6 +21,8 @@ export type ValueWriteIntent = Where & {
   note: string;
   /** The value's keyed fingerprint, as the version row would record it. */
   fingerprint: Uint8Array<ArrayBuffer>;
+  /** The two-person rule's approval this write used, if any. */
+  approvalId: string | null;
 };
 export type VersionChangeIntent = Where & { kind: 'version_change' } & VersionChange;
 export type Intent = ValueWriteIntent | VersionChangeIntent;
@@ -61,7 +63,8 @@ export async function claimPendingWrite(
         settle_after = now() + make_interval(secs => ${budgetSecs()}),
         connection_id = ${intent.connectionId}::uuid, provider_ref = ${intent.providerRef},
         actor_id = ${actor.id}::uuid, actor_email = ${actor.email}, actor_role = ${actor.role}::"Role",
-        source = ${intent.source}::"ValueSource", note = ${intent.note}, fingerprint = ${fingerprint}
+        source = ${intent.source}::"ValueSource", note = ${intent.note}, fingerprint = ${fingerprint},
+        approval_id = ${intent.approvalId}::uuid
       WHERE idempotency_token = ${token}::uuid AND secret_id = ${intent.secretId}::uuid AND kind = 'value_write'
         AND (outcome_unknown OR COALESCE(settle_after, started_at + make_interval(secs => ${budgetSecs()})) < now())
       RETURNING started_at, settle_after`;
@@ -85,12 +88,12 @@ async function insertIntent(token: string, intent: Intent, actor: SessionUser): 
   const change = intent.kind === 'version_change' ? intent : null;
   const [row] = await db.$queryRaw<Row[]>`
     INSERT INTO pending_value_writes (idempotency_token, secret_id, kind, connection_id, provider_ref, settle_after,
-      actor_id, actor_email, actor_role, source, note, fingerprint, change, version_id)
+      actor_id, actor_email, actor_role, source, note, fingerprint, approval_id, change, version_id)
     VALUES (${token}::uuid, ${intent.secretId}::uuid, ${intent.kind}::"PendingWriteKind", ${intent.connectionId}::uuid,
       ${intent.providerRef}, now() + make_interval(secs => ${budgetSecs()}),
       ${actor.id}::uuid, ${actor.email}, ${actor.role satisfies Role}::"Role",
       ${value?.source ?? null}::"ValueSource", ${value?.note ?? ''}, ${value ? Buffer.from(value.fingerprint) : null},
-      ${change?.change ?? null}, ${change?.versionId ?? null})
+      ${value?.approvalId ?? null}::uuid, ${change?.change ?? null}, ${change?.versionId ?? null})
     ON CONFLICT DO NOTHING RETURNING started_at, settle_after`;
   return row;
 }

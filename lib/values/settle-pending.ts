@@ -17,6 +17,7 @@ import type { PendingValueWrite } from '@/generated/prisma/client';
 import type { AuditEntry } from '@/lib/audit/record';
 import { recordAudit } from '@/lib/audit/record';
 import { callerFor } from '@/lib/auth/caller';
+import { releaseApprovalIn } from '@/lib/data/approvals';
 import { invalidateListCounts } from '@/lib/data/list-counts-cache';
 import { db, type Tx } from '@/lib/db';
 import { log } from '@/lib/log';
@@ -142,6 +143,17 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
       outcome: 'failed',
       detail: { ...detail, error: 'not_at_provider' },
     });
+    // Nothing changed, so the approval it used is the requester's again (as after a failed write).
+    if (row.approvalId) {
+      await releaseApprovalIn(tx, SWEEP_CALLER, {
+        id: row.approvalId,
+        secretId: row.secretId,
+        environment: common.environment,
+        kind: 'value_write',
+        for: 'secret.value_write',
+        actor: common.actor,
+      });
+    }
     log.info('settled a value write left by a dead process: it did not reach the provider', { secretId: row.secretId });
     return 'did_not_happen';
   }

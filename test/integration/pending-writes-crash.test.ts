@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
+import { decideApproval, requestApproval } from '@/lib/data/approvals';
 import { getValueTarget, writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { startWorker } from '@/lib/jobs/worker';
@@ -177,6 +178,35 @@ describe('a value write whose server died before the provider call', () => {
     expect(events.map((e) => [e.action, e.outcome, e.actorEmail])).toEqual([['secret.value_write_abandoned', 'failed', engineer.user!.email]]);
     expect(events[0].detail).toMatchObject({ settledBy: 'worker', error: 'not_at_provider' });
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).lastRotatedAt).toBeNull();
+  }, 60_000);
+});
+
+describe('the two-person rule', () => {
+  it('a write that did not happen gives its approval back to the requester', async () => {
+    await db.classificationPolicy.update({ where: { classification: 'critical' }, data: { requireApproval: true } });
+    try {
+      const { engineer, secret } = await engineerWithSecret((await seedConnection('local')).id);
+      const second = await joinOwningTeam(await callerAs('engineer'), secret.id);
+      const { approvalId } = await requestApproval(engineer, secret.id, { kind: 'value_write', note: '' });
+      await decideApproval(second, approvalId, { decision: 'approve', note: '' });
+      const run = await crashingRun(
+        engineer,
+        { op: 'write', secretId: secret.id, input: { mode: 'enter', note: '', idempotencyToken: randomUUID() }, value: `canary-${randomUUID()}` },
+        'value_write:before_provider',
+      );
+      expect(run.signal, run.output).toBe('SIGKILL');
+      expect((await db.changeApproval.findUniqueOrThrow({ where: { id: approvalId } })).state).toBe('used');
+      expect((await pendingOf(secret.id))[0].approvalId).toBe(approvalId);
+      await settled(secret.id);
+      expect(await db.changeApproval.findUniqueOrThrow({ where: { id: approvalId } })).toMatchObject({ state: 'approved', usedAt: null });
+      const events = (await auditEventsFor(secret.id)).slice(-2);
+      expect(events.map((e) => [e.action, e.actorEmail])).toEqual([
+        ['secret.value_write_abandoned', engineer.user!.email],
+        ['approval.release', engineer.user!.email],
+      ]);
+    } finally {
+      await db.classificationPolicy.update({ where: { classification: 'critical' }, data: { requireApproval: false } });
+    }
   }, 60_000);
 });
 
