@@ -75,6 +75,15 @@ async function settleNext(tried: string[]): Promise<Result | null> {
   return result;
 }
 
+/** A reference outside its connection is refused before any provider call (the request's
+ *  was refused the same way): nothing can have happened. Any other failure propagates. */
+const refusedBeforeAnyCall =
+  <T>(nothing: T) =>
+  (error: unknown): T => {
+    if (error instanceof ProviderError && error.code === 'invalid') return nothing;
+    throw error;
+  };
+
 async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
   const token = row.idempotencyToken;
   const secret = await tx.secret.findUnique({
@@ -116,7 +125,7 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
 
   if (row.kind === 'version_change') {
     const change = { change: row.change, versionId: row.versionId ?? '' } as VersionChange;
-    const shows = await versionChangeShows(target, change);
+    const shows = await versionChangeShows(target, change).catch(refusedBeforeAnyCall(false));
     await remove();
     await recordAudit(tx, SWEEP_CALLER, {
       ...common,
@@ -133,7 +142,7 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
     await remove();
     return 'already_recorded';
   }
-  const found = await findLostWrite(target, { token, startedAt: row.startedAt });
+  const found = await findLostWrite(target, { token, startedAt: row.startedAt }).catch(refusedBeforeAnyCall(null));
   const detail = { ...who, source: row.source, provider: connection.kind, connection: connection.name, note: row.note || null };
   if (!found) {
     await remove();

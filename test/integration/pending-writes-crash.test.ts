@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
 import { decideApproval, requestApproval } from '@/lib/data/approvals';
+import { listSecretHistory } from '@/lib/data/secret-history';
 import { getValueTarget, writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { startWorker } from '@/lib/jobs/worker';
@@ -138,6 +139,10 @@ describe('a value write whose server died after the provider confirmed it', () =
     await settled(secret.id);
     await expectRecovered(secret.id, engineer, '1', fingerprintOf(new SecretValue(value)));
     expect((await getValueTarget(engineer, secret.id)).confirmingSince).toBeNull();
+    // The secret's history says what happened, in words.
+    const [shown] = (await listSecretHistory(engineer, secret.id)).items.filter((e) => e.action === 'secret.value_write_recovered');
+    expect(shown.label).toBe('New value written (recorded by the worker after an interruption)');
+    expect(shown.note).toMatch(new RegExp(`submitted by ${engineer.user!.email}; the worker found provider version 1`));
   }, 60_000);
 });
 
