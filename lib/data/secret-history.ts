@@ -174,7 +174,7 @@ function rotationNote(action: string, d: Record<string, unknown>): string | null
   }
 }
 
-/** Attempts the worker settled after the server handling them died (lib/values/settle-pending.ts). */
+/** Attempts the worker settled after the server handling them died (lib/jobs/settle-pending-writes.ts). */
 function settledNote(action: string, json: Prisma.JsonObject): string {
   const by = typeof json.submittedBy === 'string' ? ` submitted by ${json.submittedBy}` : '';
   if (action === 'secret.value_write_recovered') return `The server stopped before recording this write${by}; the worker found provider version ${String(json.providerVersionId)} and recorded it`;

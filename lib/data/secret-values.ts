@@ -15,7 +15,7 @@
 // Crashes: the pending row holds everything needed to settle the attempt without its
 // value (lib/values/pending-writes.ts), and a version change gets one too. When the
 // process dies between the provider call and the commit, the worker's sweep
-// (lib/values/settle-pending.ts) asks the provider and records the outcome within
+// (lib/jobs/settle-pending-writes.ts) asks the provider and records the outcome within
 // seconds of the attempt's budget running out. Whichever of the request and the sweep
 // takes the row records the outcome; the other records nothing.
 import 'server-only';

@@ -18,7 +18,7 @@ import { log } from '@/lib/log';
 import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
-import { settlePendingWrites } from '@/lib/values/settle-pending';
+import { settlePendingWrites } from './settle-pending-writes';
 import { createWorkerBoss, startBoss } from './boss';
 import { startSweeps, type Sweep } from './sweeps';
 import {

@@ -3,7 +3,7 @@
 // needed to settle the attempt without its value (where, what, who, the keyed
 // fingerprint) and a settle-after time, when the attempt can no longer be in flight.
 // The request removes it in the transaction that records the outcome; if its process
-// died first, the worker's sweep (./settle-pending.ts) settles it from the provider's
+// died first, the worker's sweep (lib/jobs/settle-pending-writes.ts) settles it from the provider's
 // answer. Both take the row under a row lock, so exactly one of them records the outcome.
 import 'server-only';
 import { randomUUID } from 'node:crypto';

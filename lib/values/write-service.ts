@@ -78,7 +78,7 @@ export function assertPersonMayWrite(gate: WriteGate): void {
 /**
  * A person's attempt (value write or version change) must have ended, provider call
  * included, before its pending row's settle-after time, when the worker's sweep
- * (./settle-pending.ts) may decide what happened. So the provider write may only start
+ * (lib/jobs/settle-pending-writes.ts) may decide what happened. So the provider write may only start
  * while there is still room for its slowest answer (GCP, creating the secret: up to three
  * calls of PROVIDER_TIMEOUT_MS each; AWS: one deadline for the whole write); past that
  * the attempt stops before writing.
@@ -149,7 +149,7 @@ export async function writeValue(target: WriteTarget, request: WriteRequest): Pr
 
 /**
  * What became of a write whose process died before recording it (the worker's sweep,
- * ./settle-pending.ts). AWS and local: the version written with its token, a certain
+ * lib/jobs/settle-pending-writes.ts). AWS and local: the version written with its token, a certain
  * match. GCP: the newest unrecorded version since the attempt started, as a retried
  * submit would adopt it; not certain (someone else may have written then), so the caller
  * records no fingerprint for it. Null: the write did not happen.

@@ -1,5 +1,5 @@
 // A server killed (SIGKILL) right after the provider confirmed a value write or a version
-// change, before the commit: the worker's sweep (lib/values/settle-pending.ts) settles it
+// change, before the commit: the worker's sweep (lib/jobs/settle-pending-writes.ts) settles it
 // within seconds from the provider's answer. The write runs for real in a child process
 // (test/support/crash-write.ts) with TEST_CRASH_POINT set, against PostgreSQL and the
 // AWS/GCP emulators or the local provider; the sweep runs here, once in a real worker.
@@ -17,7 +17,7 @@ import { closeGcpClients } from '@/lib/providers/gcp-client';
 import { providerFor } from '@/lib/providers/index';
 import { SecretValue } from '@/lib/secret-value';
 import { fingerprintOf } from '@/lib/values/fingerprint';
-import { settlePendingWrites } from '@/lib/values/settle-pending';
+import { settlePendingWrites } from '@/lib/jobs/settle-pending-writes';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { auditEventsFor, callerAs, joinOwningTeam, seedConnectedSecret, seedConnection } from '../support/seed';

@@ -1,4 +1,4 @@
--- Issue 12: a pending write holds everything the worker's sweep (lib/values/settle-pending.ts)
+-- Issue 12: a pending write holds everything the worker's sweep (lib/jobs/settle-pending-writes.ts)
 -- needs to settle it without its value when its process died between the provider call and
 -- the commit: where it went, what it was, who asked, the keyed fingerprint, the approval it
 -- used, and when it can no longer be in flight (settle_after). Version changes get rows too.

@@ -18,12 +18,12 @@ import type { AuditEntry } from '@/lib/audit/record';
 import { recordAudit } from '@/lib/audit/record';
 import { callerFor } from '@/lib/auth/caller';
 import { releaseApprovalIn } from '@/lib/data/approvals';
-import { invalidateListCounts } from '@/lib/data/list-counts-cache';
+import { invalidateListCounts } from '@/lib/db/list-counts-cache';
 import { db, type Tx } from '@/lib/db';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 import { computeNextDue } from '@/lib/validation/secret';
-import { ATTEMPT_BUDGET_MS, findLostWrite, versionChangeShows, type VersionChange } from './write-service';
+import { ATTEMPT_BUDGET_MS, findLostWrite, versionChangeShows, type VersionChange } from '@/lib/values/write-service';
 
 /** Rows settled per pass at most: the rest wait for the next pass (seconds later). */
 const ROWS_PER_PASS = 50;
