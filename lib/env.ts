@@ -79,6 +79,10 @@ const ZEnv = z.object({
   // ROTATION_KILL_AT: the rotation engine SIGKILLs itself at that step (crash tests).
   TEST_CLOCK_FILE: optionalString,
   ROTATION_KILL_AT: optionalString,
+  // Tests only: the process SIGKILLs itself at this named point (lib/crash-point.ts), e.g.
+  // "value_write:after_provider" (the provider confirmed, nothing recorded yet). Unset in
+  // every real deployment.
+  TEST_CRASH_POINT: optionalString,
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

@@ -32,7 +32,12 @@ export const HISTORY_ACTION_LABELS = {
   'secret.read': 'Opened',
   'secret.update': 'Edited',
   'secret.value_write': 'New value written',
+  // The worker settled a write whose server died before recording it (lib/jobs/settle-pending-writes.ts).
+  'secret.value_write_abandoned': 'Interrupted value write: it did not happen (checked by the worker)',
+  'secret.value_write_recovered': 'New value written (recorded by the worker after an interruption)',
   'secret.version_change': 'Version changed',
+  'secret.version_change_abandoned': 'Interrupted version change: it did not happen (checked by the worker)',
+  'secret.version_change_recovered': 'Version changed (recorded by the worker after an interruption)',
 } as const satisfies Partial<Record<AuditAction, string>>;
 
 /** The label of an action; an action recorded by an older or newer release shows as stored. */

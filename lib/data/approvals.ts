@@ -13,7 +13,7 @@
 // transaction that makes it; requests and decisions are notified.
 import 'server-only';
 import type { ApprovalKind, ApprovalState, Classification } from '@/generated/prisma/enums';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, type AuditEntry } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { can, type Permission } from '@/lib/auth/permissions';
@@ -287,14 +287,18 @@ export async function listSecretApprovals(caller: Caller, secretId: string): Pro
 // Using an approval (the enforcement point)
 
 export type UsedApproval = {
+  /** The approval used; null when the rule does not apply. A pending write keeps it, so the
+   *  worker's sweep can give it back when the write turns out not to have happened. */
+  id: string | null;
   /** Gives the approval back (the change it was used for failed), so a transient failure does not burn it. */
   release: () => Promise<void>;
   /** `work`, releasing the approval if it fails. */
   releasedOnFailure: <T>(work: Promise<T>) => Promise<T>;
 };
 
-function usedApproval(release: () => Promise<void>): UsedApproval {
+function usedApproval(id: string | null, release: () => Promise<void>): UsedApproval {
   return {
+    id,
     release,
     releasedOnFailure: (work) =>
       work.catch(async (error: unknown) => {
@@ -304,7 +308,30 @@ function usedApproval(release: () => Promise<void>): UsedApproval {
   };
 }
 
-const NOTHING_USED = usedApproval(async () => {});
+const NOTHING_USED = usedApproval(null, async () => {});
+
+/**
+ * Gives a used approval back in `tx`, audited as approval.release. `by`: the caller that
+ * releases it (the worker's sweep passes its own, with the requester as the actor).
+ */
+export async function releaseApprovalIn(
+  tx: Tx,
+  by: Caller,
+  approval: { id: string; secretId: string; environment: string | null; kind: ApprovalKind; for: string; actor?: AuditEntry['actor'] },
+): Promise<void> {
+  const released = await tx.$executeRaw`
+    UPDATE change_approvals SET state = 'approved', used_at = NULL WHERE id = ${approval.id}::uuid AND state = 'used'`;
+  if (released === 1) {
+    await recordAudit(tx, by, {
+      action: 'approval.release',
+      targetType: 'secret',
+      targetId: approval.secretId,
+      environment: approval.environment,
+      detail: { approvalId: approval.id, kind: approval.kind, for: approval.for },
+      ...(approval.actor ? { actor: approval.actor } : {}),
+    });
+  }
+}
 
 /**
  * Called by writeSecretValue and startRotation once the caller is authorized. Does nothing
@@ -353,19 +380,9 @@ export async function claimApproval(
     });
     throw new ForbiddenError(approvalNeededMessage(kind));
   }
-  return usedApproval(async () => {
-    await db.$transaction(async (tx) => {
-      const released = await tx.$executeRaw`
-        UPDATE change_approvals SET state = 'approved', used_at = NULL WHERE id = ${claimed.id}::uuid AND state = 'used'`;
-      if (released === 1) {
-        await recordAudit(tx, caller, {
-          action: 'approval.release',
-          targetType: 'secret',
-          targetId: secretId,
-          environment: gate.environment,
-          detail: { approvalId: claimed.id, kind, for: attempt.action },
-        });
-      }
-    });
+  return usedApproval(claimed.id, async () => {
+    await db.$transaction((tx) =>
+      releaseApprovalIn(tx, caller, { id: claimed.id, secretId, environment: gate.environment, kind, for: attempt.action }),
+    );
   });
 }

@@ -174,6 +174,15 @@ function rotationNote(action: string, d: Record<string, unknown>): string | null
   }
 }
 
+/** Attempts the worker settled after the server handling them died (lib/jobs/settle-pending-writes.ts). */
+function settledNote(action: string, json: Prisma.JsonObject): string {
+  const by = typeof json.submittedBy === 'string' ? ` submitted by ${json.submittedBy}` : '';
+  if (action === 'secret.value_write_recovered') return `The server stopped before recording this write${by}; the worker found provider version ${String(json.providerVersionId)} and recorded it`;
+  if (action === 'secret.version_change_recovered') return `The server stopped before recording this change${by} to version ${String(json.versionId)}; the worker found it made at the provider`;
+  if (json.error === 'connection_deleted') return `The server stopped before recording this attempt${by}; its provider connection is gone, so it could not be checked`;
+  return `The server stopped before recording this attempt${by}; the provider shows it did not happen`;
+}
+
 function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): string | null {
   if (!isRecord(json)) return null;
   if (outcome === 'denied') {
@@ -181,6 +190,7 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
     return typeof json.permission === 'string' ? `Missing permission ${json.permission}` : 'Missing permission';
   }
   if (action.startsWith('rotation.')) return rotationNote(action, json);
+  if (action.endsWith('_recovered') || action.endsWith('_abandoned')) return settledNote(action, json);
   if (outcome === 'failed' && json.error === 'refused') return 'Refused by the rules for values and versions; nothing was changed';
   if (outcome === 'failed' && typeof json.error === 'string') return `The provider failed (${json.error.replace('_', ' ')}); nothing was recorded`;
   if (action === 'secret.value_write') {

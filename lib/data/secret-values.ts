@@ -11,6 +11,13 @@
 // AWS and local dedupe the token themselves, GCP is asked which versions appeared
 // since the attempt started and the newest unrecorded one is adopted. The provider
 // calls, bounds and reuse rules live in the write service (lib/values/write-service.ts).
+//
+// Crashes: the pending row holds everything needed to settle the attempt without its
+// value (lib/values/pending-writes.ts), and a version change gets one too. When the
+// process dies between the provider call and the commit, the worker's sweep
+// (lib/jobs/settle-pending-writes.ts) asks the provider and records the outcome within
+// seconds of the attempt's budget running out. Whichever of the request and the sweep
+// takes the row records the outcome; the other records nothing.
 import 'server-only';
 import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
@@ -21,20 +28,19 @@ import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { AuditedInputError, InputError, NotFoundError } from '@/lib/errors';
 import { ProviderError } from '@/lib/providers/errors';
-import { env } from '@/lib/env';
+import { crashPoint } from '@/lib/crash-point';
 import type { ProviderVersion } from '@/lib/providers/types';
 import { SecretValue } from '@/lib/secret-value';
 import { parseInput } from '@/lib/validation/parse';
 import { computeNextDue } from '@/lib/validation/secret';
 import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
+import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
+import { claimPendingWrite, claimVersionChange, forgetPendingWrite, markOutcomeUnknown, pendingSince, takePendingRow } from '@/lib/values/pending-writes';
 import { reuseWarning } from '@/lib/values/reuse';
 import { assertPersonMayWrite, changeVersion, readerFor, writeValue, type WriteOutcome, type WriteTarget } from '@/lib/values/write-service';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
-
-/** A pending write older than this is no longer in flight: its process died or gave up. */
-const inFlightMs = () => 3 * env().PROVIDER_TIMEOUT_MS;
 
 export type WriteResult = {
   versionId: string;
@@ -111,18 +117,23 @@ export type ValueTarget = {
   connection: { id: string; name: string; kind: 'aws' | 'gcp' | 'local'; where: string } | null;
   providerRef: string;
   writable: boolean;
+  /** A write or version change of this secret is still being confirmed (its request is in
+   *  flight, or its server died and the worker settles it): since when. */
+  confirmingSince: string | null;
 };
 
 /** Where values for this secret go, for the Secrets Management tab's heading. */
 export async function getValueTarget(caller: Caller, secretId: string): Promise<ValueTarget> {
   await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'secret', targetId: secretId });
   const secret = await loadTarget(secretId);
+  const confirmingSince = await pendingSince(secret.id);
   const c = secret.connection;
   const where = !c ? '' : c.kind === 'aws' ? (c.region ?? '') : c.kind === 'gcp' ? `project ${c.projectId}${c.location ? `, ${c.location}` : ''}` : 'development only';
   return {
     connection: c ? { id: c.id, name: c.name, kind: c.kind, where } : null,
     providerRef: secret.providerRef,
     writable: Boolean(c && secret.providerRef) && secret.status !== 'decommissioned',
+    confirmingSince: confirmingSince?.toISOString() ?? null,
   };
 }
 
@@ -168,7 +179,12 @@ export async function writeSecretValue(
 
   // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
   const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
-  const pending = await approval.releasedOnFailure(claimPendingWrite(input.idempotencyToken, secret.id));
+  const fingerprint = fingerprintOf(value);
+  const intent = { kind: 'value_write', secretId: secret.id, connectionId: target.connection.id, providerRef: target.providerRef, source, note: input.note, fingerprint, approvalId: approval.id } as const;
+  const pending = await approval.releasedOnFailure(
+    claimPendingWrite(input.idempotencyToken, intent, user, source === 'generated' ? null : fingerprint),
+  );
+  crashPoint('value_write:before_provider');
   let written: WriteOutcome;
   try {
     written = await writeValue(target, {
@@ -178,10 +194,11 @@ export async function writeSecretValue(
       generated: source === 'generated',
       retrySince: pending.reconcile ? pending.startedAt : null,
       by: { caller, action: 'secret.value_write' },
+      startBy: pending.startBy,
     });
   } catch (error) {
     const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
-    await settlePendingWrite(input.idempotencyToken, outcomeUnknown);
+    await (outcomeUnknown ? markOutcomeUnknown : forgetPendingWrite)(input.idempotencyToken);
     await approval.release();
     if (error instanceof AuditedInputError) throw error;
     const code = error instanceof ProviderError ? error.code : error instanceof InputError ? 'refused' : 'unknown';
@@ -189,9 +206,17 @@ export async function writeSecretValue(
     throw error;
   }
 
+  crashPoint('value_write:after_provider');
   const now = new Date();
-  await db
+  const replayed = await db
     .$transaction(async (tx) => {
+      // The sweep may have settled this attempt while we were slow (it waits for the row's
+      // settle-after time): then its version row stands and we record nothing twice. A row
+      // it settled as "did not happen" although the provider took the write is recorded
+      // here anyway: the provider's answer is the truth.
+      await takePendingRow(tx, input.idempotencyToken);
+      const settled = await tx.secretVersion.findUnique({ where: { idempotencyToken: input.idempotencyToken } });
+      if (settled) return settled;
       await tx.secretVersion.create({
         data: {
           secretId: secret.id,
@@ -214,7 +239,6 @@ export async function writeSecretValue(
           nextDueAt: computeNextDue(now, secret.rotationIntervalDays ?? undefined, secret.createdAt),
         },
       });
-      await tx.pendingValueWrite.deleteMany({ where: { idempotencyToken: input.idempotencyToken } });
       await recordAudit(tx, caller, {
         ...audit,
         changes: { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: now.toISOString() } },
@@ -228,41 +252,16 @@ export async function writeSecretValue(
           reusedByOtherSecrets: written.otherSecrets,
         },
       });
+      return null;
     })
     .then(invalidatingListCounts);
+  if (replayed) return { versionId: replayed.providerVersionId, writtenAt: replayed.createdAt.toISOString(), warning: reuseWarning(written.otherSecrets) };
 
   return {
     versionId: written.versionId,
     writtenAt: now.toISOString(),
     warning: reuseWarning(written.otherSecrets),
   };
-}
-
-/**
- * Claims the token for this attempt. Refuses while another attempt with the same token
- * is in flight; takes over (with `reconcile`) one whose outcome is unknown.
- */
-async function claimPendingWrite(token: string, secretId: string): Promise<{ reconcile: boolean; startedAt: Date }> {
-  const inserted = await db.$queryRaw<{ started_at: Date }[]>`
-    INSERT INTO pending_value_writes (idempotency_token, secret_id) VALUES (${token}::uuid, ${secretId}::uuid)
-    ON CONFLICT DO NOTHING RETURNING started_at`;
-  if (inserted.length) return { reconcile: false, startedAt: inserted[0].started_at };
-  // Someone used this token before: take it over only if that attempt is over.
-  const taken = await db.$queryRaw<{ started_at: Date }[]>`
-    UPDATE pending_value_writes SET outcome_unknown = false
-    WHERE idempotency_token = ${token}::uuid AND secret_id = ${secretId}::uuid
-      AND (outcome_unknown OR started_at < now() - make_interval(secs => ${inFlightMs() / 1000}))
-    RETURNING started_at`;
-  if (taken.length) return { reconcile: true, startedAt: taken[0].started_at };
-  throw new InputError('This value is already being saved. Wait a moment, then reload the page to see the result.');
-}
-
-async function settlePendingWrite(token: string, outcomeUnknown: boolean): Promise<void> {
-  if (outcomeUnknown) {
-    await db.pendingValueWrite.updateMany({ where: { idempotencyToken: token }, data: { outcomeUnknown: true } });
-  } else {
-    await db.pendingValueWrite.deleteMany({ where: { idempotencyToken: token } });
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -319,20 +318,31 @@ export async function listSecretVersions(caller: Caller, secretId: string): Prom
  *  (AWS); the write service decides what is allowed. */
 export async function changeSecretVersion(caller: Caller, secretId: string, raw: unknown): Promise<{ versionId: string }> {
   const attempt = { action: 'secret.version_change', targetType: 'secret', targetId: secretId } as const;
-  await authorizeForSecret(caller, 'secrets.value.write', attempt, { secretId });
+  const user = await authorizeForSecret(caller, 'secrets.value.write', attempt, { secretId });
   const change = parseInput(ZVersionChange, raw);
   const secret = await loadTarget(secretId);
   const target = connected(secret);
   const audit = { ...attempt, environment: secret.environment.name };
   const detail = { change: change.change, versionId: change.versionId };
+  const pending = await claimVersionChange(
+    { kind: 'version_change', secretId: secret.id, connectionId: target.connection.id, providerRef: target.providerRef, ...change },
+    user,
+  );
   try {
-    await changeVersion(target, secret, change);
+    await changeVersion(target, secret, change, pending.startBy);
   } catch (error) {
+    // Without an answer the row stays: the sweep checks the provider and records the outcome.
+    const outcomeUnknown = error instanceof ProviderError && (error.code === 'timeout' || error.code === 'unavailable');
+    if (!outcomeUnknown) await forgetPendingWrite(pending.token);
     if (error instanceof ProviderError || error instanceof InputError) {
       await recordAudit(db, caller, { ...audit, outcome: 'failed', detail: { ...detail, error: error instanceof ProviderError ? error.code : 'refused' } });
     }
     throw error;
   }
-  await recordAudit(db, caller, { ...audit, detail });
+  crashPoint('version_change:after_provider');
+  await db.$transaction(async (tx) => {
+    // Gone: the sweep already recorded this change (we were slower than its budget).
+    if (await takePendingRow(tx, pending.token)) await recordAudit(tx, caller, { ...audit, detail });
+  });
   return { versionId: change.versionId };
 }

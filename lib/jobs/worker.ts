@@ -18,6 +18,7 @@ import { log } from '@/lib/log';
 import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { settlePendingWrites } from './settle-pending-writes';
 import { createWorkerBoss, startBoss } from './boss';
 import { startSweeps, type Sweep } from './sweeps';
 import {
@@ -57,7 +58,7 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
-const DEFAULT_SWEEPS: Sweep[] = [];
+const DEFAULT_SWEEPS: Sweep[] = [{ name: 'settlePendingWrites', run: settlePendingWrites }];
 
 export type WorkerOptions = {
   clock?: Clock;

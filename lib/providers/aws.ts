@@ -171,6 +171,11 @@ export class AwsSecretsManagerProvider implements SecretProvider {
     }
   }
 
+  /** AWS makes the ClientRequestToken the version id. */
+  async versionWrittenWith(ref: string, token: string): Promise<ProviderVersion | null> {
+    return (await this.listVersions(ref)).find((v) => v.versionId === token) ?? null;
+  }
+
   async listVersions(ref: string): Promise<ProviderVersion[]> {
     return this.#call(async (send) => {
       const versions: NonNullable<ListSecretVersionIdsCommandOutput['Versions']> = [];

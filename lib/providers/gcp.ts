@@ -136,6 +136,11 @@ export class GcpSecretManagerProvider implements SecretProvider {
     return out;
   }
 
+  /** GCP keeps no write tokens: the write service looks for versions by time instead. */
+  async versionWrittenWith(): Promise<ProviderVersion | null> {
+    throw new ProviderError('unsupported', 'GCP Secret Manager keeps no write tokens.');
+  }
+
   async setVersionEnabled(ref: string, versionId: string, enabled: boolean): Promise<void> {
     const secret = gcpSecretName(this.config, ref);
     if (!/^[1-9]\d*$/.test(versionId)) {

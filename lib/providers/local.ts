@@ -45,6 +45,11 @@ export class LocalProvider implements SecretProvider {
       .reverse();
   }
 
+  async versionWrittenWith(ref: string, token: string): Promise<ProviderVersion | null> {
+    const id = (await storeOf().load(ref))?.versions.find((v) => v.token === token)?.id;
+    return id ? ((await this.listVersions(ref)).find((v) => v.versionId === id) ?? null) : null;
+  }
+
   setVersionEnabled(ref: string, versionId: string, enabled: boolean): Promise<void> {
     return storeOf().setState(ref, versionId, enabled ? 'enabled' : 'disabled');
   }

@@ -66,6 +66,9 @@ export interface SecretProvider {
   writeValue(input: WriteValueInput): Promise<WrittenVersion>;
   /** Newest first. Empty when the provider secret does not exist yet. */
   listVersions(ref: string): Promise<ProviderVersion[]>;
+  /** Providers with native idempotency (AWS, local): the version a write with this token
+   *  produced, or null when none did (so far). GCP: throws ProviderError('unsupported'). */
+  versionWrittenWith(ref: string, token: string): Promise<ProviderVersion | null>;
   /** GCP and local: enable or disable an old version. AWS: throws ProviderError('unsupported'). */
   setVersionEnabled(ref: string, versionId: string, enabled: boolean): Promise<void>;
   /** AWS: move a staging label onto a version (AWSCURRENT moves AWSPREVIOUS with it).

@@ -14,6 +14,7 @@
 import 'server-only';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { InputError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
@@ -42,7 +43,7 @@ export type WriteTarget = {
 /** The provider methods that only read, for callers that need to look before writing. */
 export type ProviderReader = Pick<
   SecretProvider,
-  'kind' | 'supportsStaging' | 'nativeIdempotency' | 'listVersions' | 'currentVersionId' | 'readValue' | 'nativeRotationStatus'
+  'kind' | 'supportsStaging' | 'nativeIdempotency' | 'listVersions' | 'versionWrittenWith' | 'currentVersionId' | 'readValue' | 'nativeRotationStatus'
 >;
 
 /** The adapter for `target`, after checking the reference stays inside its connection. */
@@ -74,6 +75,27 @@ export function assertPersonMayWrite(gate: WriteGate): void {
   }
 }
 
+/**
+ * A person's attempt (value write or version change) must have ended, provider call
+ * included, before its pending row's settle-after time, when the worker's sweep
+ * (lib/jobs/settle-pending-writes.ts) may decide what happened. So the provider write may only start
+ * while there is still room for its slowest answer (GCP, creating the secret: up to three
+ * calls of PROVIDER_TIMEOUT_MS each; AWS: one deadline for the whole write); past that
+ * the attempt stops before writing.
+ */
+function assertStillInBudget(startBy: Date | null | undefined): void {
+  if (startBy && Date.now() > startBy.getTime()) {
+    throw new ProviderError('timeout', 'This save took too long before reaching the provider and was stopped. Nothing was written: submit again.');
+  }
+}
+
+/** How long after its pending row an attempt may still be in flight, and how late in that
+ *  budget its provider write may start (see assertStillInBudget): the checks before the
+ *  write (a lost-write lookup or the version list: one call) get two deadlines, the
+ *  write three. With the default 10 s deadline a dead server's write settles ~50 s later. */
+export const ATTEMPT_BUDGET_MS = () => 5 * env().PROVIDER_TIMEOUT_MS;
+export const WRITE_START_MARGIN_MS = () => 3 * env().PROVIDER_TIMEOUT_MS;
+
 // ---------------------------------------------------------------------------
 // Writing a value
 
@@ -93,6 +115,8 @@ export type WriteRequest = {
   exclude?: readonly (string | null)[];
   /** Who writes and as which audited action: a refused reuse is audited and counted against them. */
   by: { caller: Caller; action: string };
+  /** A person's write: the provider write must start by then (assertStillInBudget). */
+  startBy?: Date | null;
 };
 
 export type WriteOutcome = WrittenVersion & {
@@ -108,6 +132,7 @@ export async function writeValue(target: WriteTarget, request: WriteRequest): Pr
   const fingerprint = fingerprintOf(request.value);
   const reuse = await checkedReuse(request.by.caller, request.by.action, { id: target.secretId, name: target.name, environment: target.environment }, fingerprint);
   const adopted = request.retrySince && !provider.nativeIdempotency ? await adoptLostVersion(provider, target, request.retrySince, request.exclude ?? []) : null;
+  if (!adopted) assertStillInBudget(request.startBy);
   const written =
     adopted ??
     (await provider.writeValue({
@@ -122,9 +147,34 @@ export async function writeValue(target: WriteTarget, request: WriteRequest): Pr
   return { ...written, fingerprint: unseen ? null : fingerprint, adopted: adopted !== null, otherSecrets: reuse.otherSecrets };
 }
 
+/**
+ * What became of a write whose process died before recording it (the worker's sweep,
+ * lib/jobs/settle-pending-writes.ts). AWS and local: the version written with its token, a certain
+ * match. GCP: the newest unrecorded version since the attempt started, as a retried
+ * submit would adopt it; not certain (someone else may have written then), so the caller
+ * records no fingerprint for it. Null: the write did not happen.
+ */
+export async function findLostWrite(
+  target: Pick<WriteTarget, 'secretId' | 'connection' | 'providerRef'>,
+  attempt: { token: string; startedAt: Date },
+): Promise<{ versionId: string; createdAt: Date | null; certain: boolean } | null> {
+  const provider = adapterOf(target);
+  if (provider.nativeIdempotency) {
+    const version = await provider.versionWrittenWith(target.providerRef, attempt.token);
+    return version ? { versionId: version.versionId, createdAt: version.createdAt, certain: true } : null;
+  }
+  const adopted = await adoptLostVersion(provider, target, attempt.startedAt, []);
+  return adopted ? { versionId: adopted.versionId, createdAt: adopted.createdAt, certain: false } : null;
+}
+
 /** The newest version that appeared since a lost attempt started and that neither a row
  *  records nor `exclude` names (a little slack for clock skew between us and the provider). */
-async function adoptLostVersion(provider: SecretProvider, target: WriteTarget, since: Date, exclude: readonly (string | null)[]) {
+async function adoptLostVersion(
+  provider: SecretProvider,
+  target: Pick<WriteTarget, 'secretId' | 'providerRef'>,
+  since: Date,
+  exclude: readonly (string | null)[],
+) {
   const versions = await provider.listVersions(target.providerRef);
   const known = new Set(
     (await db.secretVersion.findMany({ where: { secretId: target.secretId }, select: { providerVersionId: true } })).map((v) => v.providerVersionId),
@@ -147,7 +197,7 @@ export type VersionChange = { change: 'enable' | 'disable' | 'make_current'; ver
  * again (AWS: the one holding AWSPREVIOUS; that is a rollback, and the only label move a
  * person makes). The version must be one of this secret's at the provider.
  */
-export async function changeVersion(target: WriteTarget, gate: WriteGate, change: VersionChange): Promise<void> {
+export async function changeVersion(target: WriteTarget, gate: WriteGate, change: VersionChange, startBy: Date | null = null): Promise<void> {
   assertPersonMayWrite(gate);
   const provider = adapterOf(target);
   const versions = await provider.listVersions(target.providerRef);
@@ -160,6 +210,7 @@ export async function changeVersion(target: WriteTarget, gate: WriteGate, change
     if (!version.labels.includes('AWSPREVIOUS')) {
       throw new InputError('Only the previous version (AWSPREVIOUS) can be made current again. For anything else, write a new value.');
     }
+    assertStillInBudget(startBy);
     await provider.moveLabel(target.providerRef, 'AWSCURRENT', version.versionId);
     return;
   }
@@ -167,7 +218,17 @@ export async function changeVersion(target: WriteTarget, gate: WriteGate, change
   if (change.change === 'disable' && version.current) {
     throw new InputError('This is the current version. Write a new value first, then disable this one.');
   }
+  assertStillInBudget(startBy);
   await provider.setVersionEnabled(target.providerRef, version.versionId, change.change === 'enable');
+}
+
+/** Whether the provider now shows `change` as made (the sweep's check after a crash):
+ *  enabled/disabled, or current. A version that is gone shows no change. */
+export async function versionChangeShows(target: Pick<WriteTarget, 'connection' | 'providerRef'>, change: VersionChange): Promise<boolean> {
+  const version = (await adapterOf(target).listVersions(target.providerRef)).find((v) => v.versionId === change.versionId);
+  if (!version) return false;
+  if (change.change === 'make_current') return version.current;
+  return change.change === 'enable' ? version.state === 'enabled' : version.state === 'disabled';
 }
 
 // ---------------------------------------------------------------------------
