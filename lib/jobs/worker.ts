@@ -17,7 +17,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
-import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
 import { createWorkerBoss, startBoss } from './boss';
 import { startSweeps, type Sweep } from './sweeps';
 import {
@@ -57,7 +57,9 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
-const DEFAULT_SWEEPS: Sweep[] = [];
+const DEFAULT_SWEEPS = (clock: Clock, workerId: string): Sweep[] => [
+  { name: 'resume-stalled-runs', run: () => resumeStalledRuns(clock, workerId) },
+];
 
 export type WorkerOptions = {
   clock?: Clock;
@@ -149,7 +151,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     if (definition.cron) await boss.schedule(name, definition.cron, undefined, { tz: 'UTC' });
   }
 
-  const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS, options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
+  const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS(clock, workerId), options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
 
   log.info('worker started', { workerId });
   let stopped: Promise<void> | undefined;
