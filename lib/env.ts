@@ -76,13 +76,18 @@ const ZEnv = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   // Tests only. TEST_CLOCK_FILE: a file holding a millisecond offset added to the app clock
   // (lib/clock.ts), so an end-to-end test can move a running server and worker through time.
-  // ROTATION_KILL_AT: the rotation engine SIGKILLs itself at that step (crash tests).
+  // ROTATION_KILL_AT: a process recording that rotation step (worker or person's request)
+  // SIGKILLs itself just before or after it (lib/rotation/runs.ts; crash tests).
   TEST_CLOCK_FILE: optionalString,
   ROTATION_KILL_AT: optionalString,
   // Tests only: the process SIGKILLs itself at this named point (lib/crash-point.ts), e.g.
   // "value_write:after_provider" (the provider confirmed, nothing recorded yet). Unset in
   // every real deployment.
   TEST_CRASH_POINT: optionalString,
+  // How long a rotation run's lease outlives its holder's last heartbeat (the holder renews
+  // it every quarter of this while it works, lib/rotation/runs.ts): a step left by a dead
+  // worker or request is taken over about this long after the process died.
+  ROTATION_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

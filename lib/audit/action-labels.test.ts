@@ -15,6 +15,14 @@ describe('secret history action labels', () => {
     for (const action of shown) expect(historyActionLabel(action)).toMatch(/^[A-Z][a-z]/);
   });
 
+  it('says when a rotation step was taken over after its holder died mid-step', () => {
+    expect(historyActionLabel('rotation.promoted', { runId: 'r', recovered: true, recoveredFrom: 'worker' })).toBe(
+      'Rotation: new value promoted (resumed after an interrupted step)',
+    );
+    expect(historyActionLabel('rotation.promoted', { runId: 'r' })).toBe('Rotation: new value promoted');
+    expect(historyActionLabel('rotation.promoted', { recovered: 'true' })).toBe('Rotation: new value promoted');
+  });
+
   it('shows an unknown action as stored', () => {
     expect(historyActionLabel('secret.something_new')).toBe('secret.something_new');
   });

@@ -40,7 +40,14 @@ export const HISTORY_ACTION_LABELS = {
   'secret.version_change_recovered': 'Version changed (recorded by the worker after an interruption)',
 } as const satisfies Partial<Record<AuditAction, string>>;
 
-/** The label of an action; an action recorded by an older or newer release shows as stored. */
-export function historyActionLabel(action: string): string {
-  return (HISTORY_ACTION_LABELS as Record<string, string>)[action] ?? action;
+/** The label of an action; an action recorded by an older or newer release shows as stored.
+ *  A rotation step the worker took over after its holder died mid-step (detail.recovered,
+ *  lib/rotation/runs.ts) says so: the action itself stays the one the step always records. */
+export function historyActionLabel(action: string, detail?: unknown): string {
+  const label = (HISTORY_ACTION_LABELS as Record<string, string>)[action] ?? action;
+  return isRecovered(detail) ? `${label} (resumed after an interrupted step)` : label;
+}
+
+function isRecovered(detail: unknown): boolean {
+  return typeof detail === 'object' && detail !== null && (detail as { recovered?: unknown }).recovered === true;
 }

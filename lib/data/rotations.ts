@@ -14,15 +14,26 @@ import type { Caller, SessionUser } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
-import { derivedToken, withdraw } from '@/lib/rotation/engine';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { effectivePolicy } from '@/lib/rotation/policy';
 import { RunInputsError } from '@/lib/rotation/inputs';
-import { claimRun, commitTransition, recordRotationVersion, releaseRun, targetOf, type LoadedRun } from '@/lib/rotation/runs';
+import {
+  claimRun,
+  commitTransition,
+  holdingLease,
+  markLeaseStep,
+  PERSON_OWNER_PREFIX,
+  recordRotationVersion,
+  releaseRun,
+  targetOf,
+  type LoadedRun,
+  type PersonStep,
+} from '@/lib/rotation/runs';
+import { personStep, UndoRefused } from '@/lib/rotation/undo';
 import { canTake, type RotationEvent } from '@/lib/rotation/state-machine';
 import { SecretValue } from '@/lib/secret-value';
 import { checkEnteredValue } from '@/lib/validation/secret-value';
-import { readerFor, rollBackRun, writeValue, type WriteTarget } from '@/lib/values/write-service';
+import { readerFor, writeValue, type WriteTarget } from '@/lib/values/write-service';
 import { runInputsOf } from './rotation-inputs';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
@@ -147,7 +158,9 @@ function alreadyRotating(): InputError {
 // ---------------------------------------------------------------------------
 // A person's steps
 
-/** Runs `work` holding the run's lease as this person; refuses while a worker holds it. */
+/** Runs `work` holding the run's lease as this person (renewed while it runs: a slow
+ *  provider keeps it, a request that dies loses it within seconds); refuses while a
+ *  worker holds it. */
 async function asPerson<T>(
   caller: Caller,
   user: SessionUser,
@@ -155,7 +168,7 @@ async function asPerson<T>(
   clock: Clock,
   work: (run: LoadedRun, owner: string) => Promise<T>,
 ): Promise<T> {
-  const owner = `person:${user.id}:${randomUUID()}`;
+  const owner = `${PERSON_OWNER_PREFIX}${user.id}:${randomUUID()}`;
   const run = await claimRun(uuidOrNil(runId), owner, clock.now(), true);
   if (!run) {
     const exists = await db.rotationRun.findUnique({ where: { id: uuidOrNil(runId) }, select: { state: true } });
@@ -163,7 +176,7 @@ async function asPerson<T>(
     throw new InputError('This rotation is finished, or its next step is running right now. Reload the page to see where it is.');
   }
   try {
-    return await work(run, owner);
+    return await holdingLease(run.id, owner, () => work(run, owner));
   } finally {
     await releaseRun(run.id, owner);
   }
@@ -245,28 +258,7 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
     if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
-    const { currentVersionId } = await rollBackRun(
-      runTarget(run),
-      { previousVersionId: run.previousVersionId, newVersionId: run.newVersionId },
-      derivedToken(run.writeToken, 'rollback'),
-    );
-    await commitTransition(run, owner, caller, clock.now(), {
-      event: 'rolled_back',
-      detail: { restoredVersionId: run.previousVersionId, currentVersionId, retiredVersionId: run.newVersionId },
-      also: async (tx) => {
-        await tx.secret.update({
-          where: { id: run.secretId },
-          data: {
-            lastRotatedAt: run.priorLastRotatedAt,
-            nextDueAt: run.secret.rotationIntervalDays
-              ? run.priorLastRotatedAt
-                ? new Date(run.priorLastRotatedAt.getTime() + run.secret.rotationIntervalDays * 86_400_000)
-                : run.secret.createdAt
-              : null,
-          },
-        });
-      },
-    });
+    await undoAsPerson(caller, run, owner, 'rolled_back', clock);
     invalidatingListCounts(undefined);
     return { runId: run.id };
   });
@@ -277,10 +269,24 @@ export async function cancelRotation(caller: Caller, runId: string, clock: Clock
   const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId }, { rotationId: runId });
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
-    if (run.newVersionId) await withdraw(runTarget(run), run);
-    await commitTransition(run, owner, caller, clock.now(), { event: 'cancelled', detail: { withdrawnVersionId: run.newVersionId } });
+    await undoAsPerson(caller, run, owner, 'cancelled', clock);
     return { runId: run.id };
   });
+}
+
+/** A checked rollback or cancel: marked on the lease before the provider work, so if this
+ *  request dies the worker that takes over finishes it (lib/rotation/undo.ts). */
+async function undoAsPerson(caller: Caller, run: LoadedRun, owner: string, step: PersonStep, clock: Clock): Promise<void> {
+  const target = runTarget(run);
+  await markLeaseStep(run.id, owner, step);
+  let transition;
+  try {
+    transition = await personStep(step, run, target);
+  } catch (error) {
+    if (error instanceof UndoRefused) throw new InputError(error.message);
+    throw error;
+  }
+  await commitTransition(run, owner, caller, clock.now(), transition);
 }
 
 // ---------------------------------------------------------------------------

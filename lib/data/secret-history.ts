@@ -73,7 +73,7 @@ export async function listSecretHistory(
       occurredAt: r.occurredAt.toISOString(),
       actor: { email: r.actorEmail, role: r.actorRole },
       action: r.action,
-      label: historyActionLabel(r.action),
+      label: historyActionLabel(r.action, r.detail),
       outcome: r.outcome,
       changes: changesOf(r.changes),
       note: noteOf(r.action, r.outcome, r.detail),

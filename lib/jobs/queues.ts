@@ -46,7 +46,9 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   // One run's next steps. The engine keeps its own attempt count and backoff in the run
   // row (and a lease); pg-boss retries only cover a worker dying mid-job.
   [QUEUE.rotationAdvance]: {
-    // Expiry just above the engine's lease: a worker that died mid-job is retried soon.
+    // A worker that died mid-job leaves its run to the other workers' resume sweep within
+    // seconds of its lease lapsing (lib/rotation/jobs.ts resumeStalledRuns); expiry and
+    // retries here are only the slow backstop.
     options: { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 180 },
   },
   [QUEUE.notificationDeliver]: {

@@ -17,7 +17,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
-import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
 import { settlePendingWrites } from './settle-pending-writes';
 import { createWorkerBoss, startBoss } from './boss';
 import { startSweeps, type Sweep } from './sweeps';
@@ -58,7 +58,10 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
-const DEFAULT_SWEEPS: Sweep[] = [{ name: 'settlePendingWrites', run: settlePendingWrites }];
+const DEFAULT_SWEEPS = (clock: Clock, workerId: string): Sweep[] => [
+  { name: 'settle-pending-writes', run: settlePendingWrites },
+  { name: 'resume-stalled-runs', run: () => resumeStalledRuns(clock, workerId) },
+];
 
 export type WorkerOptions = {
   clock?: Clock;
@@ -150,7 +153,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     if (definition.cron) await boss.schedule(name, definition.cron, undefined, { tz: 'UTC' });
   }
 
-  const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS, options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
+  const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS(clock, workerId), options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
 
   log.info('worker started', { workerId });
   let stopped: Promise<void> | undefined;

@@ -1,16 +1,16 @@
 // The rotation engine: runs a rotation's next steps, one committed transition at a time.
 // Each step is idempotent, so a worker killed mid-step leaves work that the next worker
-// (after the lease expires) repeats safely: provider writes carry the run's token (AWS,
+// (after the lease lapses, within seconds: runs.ts holdingLease) repeats safely: provider writes carry the run's token (AWS,
 // local) or adopt the version a lost attempt wrote (GCP); promote/retire/rollback are
 // idempotent in every adapter. Failures before promotion withdraw the new version, so no
 // secret is left half-promoted. Every step works on the inputs the run recorded when it
 // started (lib/rotation/inputs.ts) and writes through lib/values/write-service.ts.
+// A run whose lease a person held for a rollback or cancel when their request died is
+// finished that way (./undo.ts), never run forward over their undo.
 import 'server-only';
-import { createHash } from 'node:crypto';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
-import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import type { AlphabetName } from '@/lib/values/alphabets';
@@ -20,7 +20,6 @@ import {
   readerFor,
   retireVersion,
   startNativeRotation,
-  withdrawRunVersion,
   writeValue,
   type WriteTarget,
 } from '@/lib/values/write-service';
@@ -30,14 +29,19 @@ import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-r
 import {
   claimRun,
   commitTransition,
+  holdingLease,
   inputsOf,
   LostLease,
   markRotated,
+  PERSON_STEPS,
   recordRotationVersion,
   targetOf,
   type LoadedRun,
+  type PersonStep,
   type Transition,
 } from './runs';
+import { canTake } from './state-machine';
+import { personStep, withdraw } from './undo';
 
 /** Transient provider failures are retried this many times, with growing pauses. */
 export const MAX_ATTEMPTS = 5;
@@ -51,17 +55,28 @@ const TRANSIENT: readonly ProviderErrorCode[] = ['throttled', 'unavailable', 'ti
 /** What a step decided: a transition to record, or "nothing to do until then". */
 type StepResult = Transition | { waitUntil: Date | null };
 
+/** Runs this process is advancing, per worker id: the lease lets a restarted worker take
+ *  back its own lease, so within one process a job and the sweep must not both claim. */
+const advancing = new Set<string>();
+
 /**
  * Advances one run as far as it can go now. Safe to call from any number of workers at
  * once: the lease lets one of them work, the others return at once.
  */
 export async function advanceRotation(runId: string, clock: Clock, workerId: string): Promise<void> {
-  const caller = callerFor(null, { ip: null, userAgent: 'rotation-worker', requestId: workerId });
-  for (let guard = 0; guard < 10; guard += 1) {
-    const run = await claimRun(runId, workerId, clock.now());
-    if (!run) return;
-    const progressed = await runStep(run, workerId, caller, clock);
-    if (!progressed) return;
+  const key = `${workerId}\n${runId}`;
+  if (advancing.has(key)) return;
+  advancing.add(key);
+  try {
+    const caller = callerFor(null, { ip: null, userAgent: 'rotation-worker', requestId: workerId });
+    for (let guard = 0; guard < 10; guard += 1) {
+      const run = await claimRun(runId, workerId, clock.now());
+      if (!run) return;
+      const progressed = await holdingLease(run.id, workerId, () => runStep(run, workerId, caller, clock));
+      if (!progressed) return;
+    }
+  } finally {
+    advancing.delete(key);
   }
 }
 
@@ -82,9 +97,7 @@ export async function runStep(run: LoadedRun, owner: string, caller: Caller, clo
     return false;
   }
   try {
-    maybeDieForTests('before', result);
     await commitTransition(run, owner, caller, now, result);
-    maybeDieForTests('after', result);
     return true;
   } catch (error) {
     if (error instanceof LostLease) {
@@ -110,6 +123,8 @@ function fixedInputs(run: LoadedRun): { inputs: RunInputs; target: WriteTarget }
 }
 
 async function stepOf(run: LoadedRun, now: Date, caller: Caller): Promise<StepResult> {
+  const undo = pendingPersonStep(run);
+  if (undo) return personStep(undo, run, fixedInputs(run).target);
   switch (run.state) {
     case 'requested':
       return run.strategy === 'manual' ? { event: 'value_requested' } : writeNewVersion(run, now, caller);
@@ -127,6 +142,13 @@ async function stepOf(run: LoadedRun, now: Date, caller: Caller): Promise<StepRe
     default:
       return { waitUntil: null };
   }
+}
+
+/** The rollback or cancel a person's lease was taking when their request died, if it is
+ *  still legal (a commit clears the mark, so it is; checked all the same). */
+function pendingPersonStep(run: LoadedRun): PersonStep | null {
+  const step = PERSON_STEPS.find((s) => s === run.leaseStep);
+  return step && canTake(run.state, step, run.strategy) ? step : null;
 }
 
 async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promise<StepResult> {
@@ -314,30 +336,8 @@ async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
 // ---------------------------------------------------------------------------
 // Helpers
 
-/** Takes back a run's new version that was never promoted (the write service knows how
- *  for each provider), with a token of its own so a re-run lands on the same version. */
-export async function withdraw(target: WriteTarget, run: Pick<LoadedRun, 'newVersionId' | 'previousVersionId' | 'writeToken'>) {
-  await withdrawRunVersion(target, run, derivedToken(run.writeToken, 'withdraw'));
-}
-
-/** A second, stable UUID for a run's follow-up write (rollback, withdrawal). */
-export function derivedToken(token: string, purpose: string): string {
-  const h = createHash('sha256').update(`${token}:${purpose}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /** What to generate: the secret's generated-strategy settings; PostgreSQL passwords are
  *  letters and digits (safe in every connection string), 32 characters. */
 function generatedSpecOf(inputs: RunInputs): { alphabet: AlphabetName; length: number } {
   return inputs.rotation.strategy === 'generated' ? inputs.rotation.config : { alphabet: 'alphanumeric', length: 32 };
-}
-
-/**
- * Crash tests only: with ROTATION_KILL_AT=before:<event> or after:<event> the worker kills
- * itself (SIGKILL, no cleanup) just before or just after recording that step — "before"
- * means the provider work is done but nothing says so — so a test can prove that a
- * restarted worker finishes the rotation exactly once.
- */
-function maybeDieForTests(when: 'before' | 'after', t: Transition): void {
-  if (env().ROTATION_KILL_AT === `${when}:${t.event}`) process.kill(process.pid, 'SIGKILL');
 }

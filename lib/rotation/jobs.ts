@@ -1,6 +1,7 @@
 // The rotation work the background worker runs every minute (lib/jobs wires these to
 // pg-boss): which runs have a step due, which secrets are due for an automatic rotation,
-// and which owners should hear that a secret is due soon or overdue.
+// and which owners should hear that a secret is due soon or overdue. And the sweep that
+// runs every few seconds (lib/jobs/sweeps.ts): runs left stalled by a dead process.
 import 'server-only';
 import { callerFor } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
@@ -8,6 +9,7 @@ import { createRun } from '@/lib/data/rotations';
 import { db } from '@/lib/db';
 import { log } from '@/lib/log';
 import { advanceRotation as advance } from './engine';
+import { OPEN_STATES } from './state-machine';
 import type { NotificationEventName } from '@/lib/notifications/events';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 
@@ -27,6 +29,43 @@ export async function rotationTick(clock: Clock): Promise<string[]> {
     ORDER BY created_at
     LIMIT ${BATCH}`;
   return rows.map((r) => r.id);
+}
+
+/** How many stalled runs one sweep pass takes on; the rest wait for the next pass (or the
+ *  tick), so the other sweeps are not held up behind a long backlog. */
+const SWEEP_BATCH = 25;
+
+/**
+ * The crash-recovery sweep: advances, at once and in this worker, the open runs nobody is
+ * working on — no lease, or one whose holder stopped renewing it (a dead worker or
+ * request) — that have a step due now, or a person's rollback or cancel to finish. Without
+ * it such a run waits for pg-boss to expire the dead job (minutes) or for the next tick.
+ * The engine's lease makes this safe beside the jobs and other workers' sweeps. Runs
+ * waiting for a person (a manual runbook's value, confirmation, revocation) are left alone.
+ */
+export async function resumeStalledRuns(clock: Clock, workerId: string): Promise<number> {
+  const now = clock.now();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM rotation_runs
+    WHERE (lease_until IS NULL OR lease_until < now())
+      AND (lease_step IS NOT NULL
+        OR (state IN ('requested', 'value_written', 'verified')
+            AND NOT (strategy = 'manual' AND state = 'value_written')
+            AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
+        OR (state = 'in_grace' AND grace_ends_at <= ${now}))
+      -- open states only, so the (state, …) indexes skip the finished runs
+      AND state = ANY(${[...OPEN_STATES]}::"RotationState"[])
+    ORDER BY created_at
+    LIMIT ${SWEEP_BATCH}`;
+  for (const { id } of rows) {
+    try {
+      await advance(id, clock, workerId);
+    } catch (error) {
+      // One broken run must not keep the others waiting; the next pass tries it again.
+      log.warn('stalled rotation not resumed', { runId: id, error: (error as Error).message });
+    }
+  }
+  return rows.length;
 }
 
 /** Advance one run by as many steps as it can take now. */

@@ -1,19 +1,29 @@
 // The crash test: a worker process is killed with SIGKILL at each step of a rotation in
 // turn, once after its provider work but before it is recorded and once right after it is
-// recorded (ROTATION_KILL_AT), then started again. Every rotation must still
-// complete exactly once: one new provider version, the right labels, each step and one
-// completion recorded once. The worker is the real `scripts/worker.ts --once` in its own
-// process, reaching the AWS emulator and the test database over loopback.
+// recorded (ROTATION_KILL_AT). Then a real worker (pg-boss queues and the crash-recovery
+// sweep, the minute tick switched off) must finish the run by itself, within seconds of
+// the dead worker's short lease lapsing, exactly once: one new provider version, the right
+// labels, each step recorded once, the step taken over from the dead worker marked as
+// recovered. A person's rollback or cancel whose request dies after its provider work is
+// finished the same way, never run forward. The killed processes are the real
+// `scripts/worker.ts --once` (and a person's step in a process of its own), reaching the
+// AWS emulator and the test database over loopback.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RotationRun } from '@/generated/prisma/client';
+import type { RotationState } from '@/generated/prisma/enums';
+import type { Caller } from '@/lib/auth/caller';
+import { appClock } from '@/lib/clock';
 import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
+import { startWorker } from '@/lib/jobs/worker';
 import { providerFor } from '@/lib/providers/index';
+import { advanceRotation } from '@/lib/rotation/engine';
 import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -31,10 +41,10 @@ afterAll(async () => {
   await gcp.close();
 });
 
-/** Runs one worker pass in a child process; resolves with how it ended. */
-function workerPass(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+/** Runs a script in a child process; resolves with how it ended. */
+function childProcess(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts', '--once'], {
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...args], {
       cwd: ROOT,
       env: { ...process.env, WORKER_ID: 'crash-test-worker', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,37 +57,167 @@ function workerPass(env: Record<string, string>): Promise<{ code: number | null;
   });
 }
 
-const KILL_POINTS = ['value_written', 'verified', 'promoted', 'grace_ended'].flatMap((step) => [`before:${step}`, `after:${step}`]);
+/** One worker pass (`worker --once`) in a child process. */
+const workerPass = (env: Record<string, string>) => childProcess(['scripts/worker.ts', '--once'], env);
+
+/** A person's rollback or cancel, as its own "request" process. */
+const personStep = (step: 'rollback' | 'cancel', runId: string, caller: Caller, env: Record<string, string>) =>
+  childProcess(['test/support/rotation-person-step.ts', step, runId, JSON.stringify(caller.user)], env);
+
+/** The killed processes hold leases this short, so the test need not wait out the default. */
+const SHORT_LEASE = { ROTATION_LEASE_SECONDS: '2' };
+
+/**
+ * Starts a real worker under another id, with the minute tick switched off (only the sweep
+ * can find the run) and a short sweep interval, and waits until the run reaches `until`.
+ */
+async function resumedByWorker(runId: string, until: RotationState): Promise<RotationRun> {
+  const worker = await startWorker({
+    workerId: `resumer-${randomUUID().slice(0, 8)}`,
+    sweepIntervalMs: 200,
+    pollingIntervalSeconds: 0.5,
+    handlers: { rotationTick: async () => [] },
+  });
+  try {
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const run = await db.rotationRun.findUniqueOrThrow({ where: { id: runId } });
+      if (run.state === until || Date.now() > deadline) return run;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await worker.stop({ timeoutMs: 10_000 });
+  }
+}
+
+/** An AWS secret with a generated-strategy rotation just started; its current version. */
+async function startedRotation(graceHours: number) {
+  const engineer = await callerAs('engineer');
+  const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
+  const secret = await seedConnectedSecret(connection.id);
+  await joinOwningTeam(engineer, secret.id);
+  await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated' } });
+  await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `initial-${randomUUID()}`);
+  const { runId } = await startRotation(engineer, secret.id, { graceHours });
+  const previous = (await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).previousVersionId!;
+  return { engineer, secret, runId, previous };
+}
+
+/** The rotation steps the secret's audit trail records, with the recovered mark if any. */
+async function rotationSteps(secretId: string) {
+  return (await auditEventsFor(secretId))
+    .filter((e) => e.action.startsWith('rotation.'))
+    .map((e) => {
+      const detail = (e.detail ?? {}) as { recovered?: boolean; recoveredFrom?: string };
+      return detail.recovered ? `${e.action} (recovered from ${detail.recoveredFrom})` : e.action;
+    });
+}
+
+function awsLabels(providerRef: string) {
+  const versions = aws.describe(providerRef)!.versions;
+  return { count: versions.length, labelled: Object.fromEntries(versions.map((v) => [v.versionId, v.stages])) };
+}
+
+const STEPS = ['value_written', 'verified', 'promoted', 'grace_ended'];
+const KILL_POINTS = STEPS.flatMap((step) => [`before:${step}`, `after:${step}`]);
 
 describe('a worker killed after each step', () => {
   for (const point of KILL_POINTS) {
-    it(`killed at ${point}: the restarted worker finishes the rotation exactly once`, async () => {
-      const engineer = await callerAs('engineer');
-      const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
-      const secret = await seedConnectedSecret(connection.id);
-      await joinOwningTeam(engineer, secret.id);
-      await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated' } });
-      await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `initial-${randomUUID()}`);
-      const { runId } = await startRotation(engineer, secret.id, { graceHours: 0 });
-      const previous = (await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).previousVersionId!;
+    it(`killed at ${point}: another worker's sweep finishes the rotation exactly once`, async () => {
+      const { secret, runId, previous } = await startedRotation(0);
 
-      const killed = await workerPass({ ROTATION_KILL_AT: point });
+      const killed = await workerPass({ ROTATION_KILL_AT: point, ...SHORT_LEASE });
       expect(killed.signal, killed.output).toBe('SIGKILL');
-      const restarted = await workerPass({});
-      expect(restarted.code, restarted.output).toBe(0);
+      const run = await resumedByWorker(runId, 'completed');
 
-      const run = await db.rotationRun.findUniqueOrThrow({ where: { id: runId } });
       expect(run.state).toBe('completed');
-      const versions = aws.describe(secret.providerRef)!.versions;
-      expect(versions, 'the initial version and exactly one new one').toHaveLength(2);
-      const labelled = Object.fromEntries(versions.map((v) => [v.versionId, v.stages]));
+      const { count, labelled } = awsLabels(secret.providerRef);
+      expect(count, 'the initial version and exactly one new one').toBe(2);
       expect(labelled[run.newVersionId!]).toEqual(['AWSCURRENT']);
       expect(labelled[previous]).toEqual([]); // retired: grace period zero
-      const steps = (await auditEventsFor(secret.id)).map((e) => e.action).filter((a) => a.startsWith('rotation.'));
-      expect(steps).toEqual(['rotation.start', 'rotation.value_written', 'rotation.verified', 'rotation.promoted', 'rotation.grace_ended']);
+      // Each step once; the one the dead worker was recording is marked as taken over.
+      const [when, killedStep] = point.split(':');
+      const expected = ['rotation.start', ...STEPS.map((s) => `rotation.${s}`)].map((a) =>
+        when === 'before' && a === `rotation.${killedStep}` ? `${a} (recovered from worker)` : a,
+      );
+      expect(await rotationSteps(secret.id)).toEqual(expected);
       expect(await db.secretVersion.count({ where: { secretId: secret.id } })).toBe(2);
-    }, 60_000);
+    }, 90_000);
   }
+
+  it('a restarted worker with the same WORKER_ID takes back its own lease at once', async () => {
+    const { secret, runId } = await startedRotation(0);
+    // The default lease (seconds), not yet lapsed when the restart claims the run.
+    expect((await workerPass({ ROTATION_KILL_AT: 'before:promoted' })).signal).toBe('SIGKILL');
+    const restarted = await workerPass({});
+    expect(restarted.code, restarted.output).toBe(0);
+
+    expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).state).toBe('completed');
+    expect(awsLabels(secret.providerRef).count).toBe(2);
+    expect(await rotationSteps(secret.id)).toEqual([
+      'rotation.start',
+      'rotation.value_written',
+      'rotation.verified',
+      'rotation.promoted (recovered from worker)',
+      'rotation.grace_ended',
+    ]);
+  }, 90_000);
+});
+
+describe("a person's request killed after its provider work", () => {
+  it('rollback: the labels moved back but nothing recorded it; the sweep records the rollback, it does not end the grace period', async () => {
+    const { engineer, secret, runId, previous } = await startedRotation(1);
+    await advanceRotation(runId, appClock(), 'crash-test-setup');
+    const promoted = await db.rotationRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(promoted.state).toBe('in_grace');
+    // The grace period is over before the worker looks: without the person's mark on the
+    // lease, the worker would end it and retire the version the rollback made current.
+    const past = new Date(Date.now() - 1000);
+    await db.rotationRun.update({ where: { id: runId }, data: { graceEndsAt: past, nextAttemptAt: past } });
+
+    const killed = await personStep('rollback', runId, engineer, { ROTATION_KILL_AT: 'before:rolled_back', ...SHORT_LEASE });
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect(awsLabels(secret.providerRef).labelled[previous]).toContain('AWSCURRENT');
+    expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).state).toBe('in_grace');
+
+    const run = await resumedByWorker(runId, 'rolled_back');
+    expect(run.state).toBe('rolled_back');
+    expect(run.leaseStep).toBeNull();
+    const { count, labelled } = awsLabels(secret.providerRef);
+    expect(count).toBe(2);
+    expect(labelled[previous]).toContain('AWSCURRENT');
+    expect(labelled[promoted.newVersionId!]).not.toContain('AWSCURRENT');
+    expect(await rotationSteps(secret.id)).toEqual([
+      'rotation.start',
+      'rotation.value_written',
+      'rotation.verified',
+      'rotation.promoted',
+      'rotation.rolled_back (recovered from person)',
+    ]);
+    expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
+  }, 90_000);
+
+  it('cancel: the new version was withdrawn but nothing recorded it; the sweep records the cancel instead of promoting', async () => {
+    const { engineer, secret, runId, previous } = await startedRotation(0);
+    // A worker stops right after verifying: the run is due for promotion.
+    expect((await workerPass({ ROTATION_KILL_AT: 'after:verified' })).signal).toBe('SIGKILL');
+
+    const killed = await personStep('cancel', runId, engineer, { ROTATION_KILL_AT: 'before:cancelled', ...SHORT_LEASE });
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).state).toBe('verified');
+
+    const run = await resumedByWorker(runId, 'cancelled');
+    expect(run.state).toBe('cancelled');
+    const { labelled } = awsLabels(secret.providerRef);
+    expect(labelled[previous]).toEqual(['AWSCURRENT']);
+    expect(labelled[run.newVersionId!] ?? []).not.toContain('AWSCURRENT');
+    expect(await rotationSteps(secret.id)).toEqual([
+      'rotation.start',
+      'rotation.value_written',
+      'rotation.verified',
+      'rotation.cancelled (recovered from person)',
+    ]);
+  }, 90_000);
 });
 
 describe('GCP, which has no write tokens', () => {
