@@ -111,7 +111,7 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
     const message = failure.message;
     await db.accessIngestionCursor.update({ where: { connectionId }, data: { lastRunAt: now, lastError: message } });
     await refreshLastRead(connectionId, touched);
-    log.warn('access ingestion stopped', { connectionId, throttled, code: failure.code, providerCode: failure.providerCode, message });
+    log.warn('access ingestion stopped', { connectionId, throttled, code: failure.code, providerCode: failure.providerCode, reason: message });
     return { ...result, status: throttled ? 'throttled' : 'failed', message, code: failure.code };
   }
 

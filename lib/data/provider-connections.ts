@@ -99,6 +99,13 @@ export async function listConnections(caller: Caller): Promise<ConnectionListIte
   });
 }
 
+/** Administrators' list: how many background jobs fail per connection (connections with none are absent). */
+export async function failingJobCounts(caller: Caller): Promise<Map<string, number>> {
+  await authorize(caller, 'admin.providers', { action: 'provider_connection.list', targetType: 'provider_connection' });
+  const rows = await db.connectionJobFault.groupBy({ by: ['connectionId'], _count: { _all: true } });
+  return new Map(rows.map((r) => [r.connectionId, r._count._all]));
+}
+
 export async function getConnection(caller: Caller, id: string): Promise<ConnectionDetail> {
   await authorize(caller, 'admin.providers', {
     action: 'provider_connection.read',

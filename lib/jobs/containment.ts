@@ -48,13 +48,21 @@ function reportOnce(message: string, reason: unknown, fields: Record<string, unk
   log.error(message, { ...fields, error, ...(repeats ? { repeatsSinceLastLog: repeats } : {}) });
 }
 
+/** Failures the work raises on purpose and reports itself: a provider's, by default. */
+const providerFailure = (error: unknown) => error instanceof ProviderError;
+
 /**
  * Runs one job's work in its own scope. Resolves or rejects with the work, or rejects
  * early when a failure that escaped the work is attributed to this job (the work may go on
- * in the background; its outcome is then ignored). A rejection that is not a ProviderError
- * (an expected, recorded outcome) is logged as an error here: pg-boss only stores it.
+ * in the background; its outcome is then ignored). A rejection that is not `expected`
+ * (an outcome the work reported itself) is logged as an error here: pg-boss only stores it.
  */
-export async function runJobContained<T>(queue: string, jobId: string, work: () => Promise<T>): Promise<T> {
+export async function runJobContained<T>(
+  queue: string,
+  jobId: string,
+  work: () => Promise<T>,
+  expected: (error: unknown) => boolean = providerFailure,
+): Promise<T> {
   let failStray: (error: unknown) => void = () => {};
   const stray = new Promise<never>((_, reject) => {
     failStray = (reason) => reject(new StrayJobFailureError(queue, reason));
@@ -63,7 +71,7 @@ export async function runJobContained<T>(queue: string, jobId: string, work: () 
   try {
     return await scopes.run(scope, () => Promise.race([work(), stray]));
   } catch (error) {
-    if (!(error instanceof ProviderError) && !(error instanceof StrayJobFailureError)) {
+    if (!expected(error) && !(error instanceof StrayJobFailureError)) {
       reportOnce('job failed', error, { queue, jobId });
     }
     throw error;

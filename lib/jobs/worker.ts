@@ -20,7 +20,13 @@ import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
-import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
+import {
+  deliver,
+  DeliveryRetryError,
+  pendingUnattemptedDeliveries,
+  type DeliverOptions,
+  type DeliveryOutcome,
+} from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { createWorkerBoss, startBoss } from './boss';
@@ -144,11 +150,17 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     QUEUE.notificationDeliver,
     { ...polling, includeMetadata: true },
     (jobs) =>
-      runJobContained(QUEUE.notificationDeliver, jobs[0]?.id ?? '', async () => {
-        const [job] = jobs;
-        const finalAttempt = job.retryCount >= job.retryLimit;
-        await work.deliver(job.data.deliveryId, { finalAttempt, clock });
-      }),
+      runJobContained(
+        QUEUE.notificationDeliver,
+        jobs[0]?.id ?? '',
+        async () => {
+          const [job] = jobs;
+          const finalAttempt = job.retryCount >= job.retryLimit;
+          await work.deliver(job.data.deliveryId, { finalAttempt, clock });
+        },
+        // A failed attempt to be retried is recorded on the delivery; not a worker error.
+        (error) => error instanceof DeliveryRetryError,
+      ),
   );
 
   await boss.work(QUEUE.notificationSweep, polling, contained(QUEUE.notificationSweep, async () => {
