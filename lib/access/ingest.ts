@@ -179,7 +179,7 @@ export function ingestionError(kind: 'aws' | 'gcp', error: unknown): ProviderErr
       return say("The dashboard may not read the provider's access logs (cloudtrail:LookupEvents / logging.logEntries.list).");
     case 'not_found':
     case 'invalid':
-      return say(`${api} rejected the request. Check the connection's ${kind === 'aws' ? 'region' : 'project id'}.`);
+      return say(`${api} rejected the request. Check the connection's ${kind === 'aws' ? 'region' : 'project id'} and ${LOG_ENDPOINT[kind]} if set.`);
     default:
       return say("Reading the provider's access logs failed; the next run retries.");
   }

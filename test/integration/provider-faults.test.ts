@@ -1,10 +1,11 @@
 // Issue 12: a provider connection that is unreachable or misconfigured fails its own jobs,
 // never the worker. Real worker processes (`npm run worker`) run access ingestion for an
 // AWS and a GCP connection against the log API emulators, with one side broken at a time:
-// unreachable (a closed loopback port) or misconfigured (no credentials at all). The worker
+// unreachable (a closed loopback port) or misconfigured (no credentials, a bad endpoint). The worker
 // stays up, the healthy connection's run succeeds, the broken one's reason is recorded on
 // the connection (our words, no SDK text) and cleared by its next good run.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -16,15 +17,18 @@ import { QUEUE } from '@/lib/jobs/queues';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
 import { ownerDb, useTestDatabase } from '../support/test-database';
+import { GcpSecretManagerProvider } from '@/lib/providers/gcp';
+import { closeGcpClients } from '@/lib/providers/gcp-client';
 
 useTestDatabase();
 
 const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 let trail: CloudTrailEmulator;
 let logging: GcpLoggingEmulator;
 let closedPort: string;
+/** An HTTP server that is not any cloud API: 404 to everything. */
+let notAnApi: { url: string; server: Server };
 let aws: string;
 let gcp: string;
 
@@ -41,6 +45,9 @@ beforeAll(async () => {
   trail = await startCloudTrailEmulator();
   logging = await startGcpLoggingEmulator();
   closedPort = await closedLoopbackUrl();
+  const server = createHttpServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  notAnApi = { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
   aws = (await db.providerConnection.create({ data: { name: 'aws-prod', kind: 'aws', region: 'eu-west-1' } })).id;
   gcp = (await db.providerConnection.create({ data: { name: 'gcp-prod', kind: 'gcp', projectId: 'acme' } })).id;
 });
@@ -49,6 +56,7 @@ afterAll(async () => {
   await closeJobSender();
   await trail?.close();
   await logging?.close();
+  await new Promise((resolve) => notAnApi?.server.close(resolve));
 });
 
 type Worker = { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string; stop(): Promise<number | null> };
@@ -97,7 +105,10 @@ async function startWorkerProcess(command: string[], settings: Record<string, st
   };
 }
 
-const npmWorker = () => [tsx, '--conditions=react-server', 'scripts/worker.ts'];
+// scripts/worker.ts as `npm start` runs it (node --import tsx): the tsx CLI would sit between
+// and SIGKILL the worker when it is slow (a loaded machine) to acknowledge a relayed SIGTERM.
+const workerCommand = (script: string, ...args: string[]) => [process.execPath, '--conditions=react-server', '--import', 'tsx', script, ...args];
+const npmWorker = () => workerCommand('scripts/worker.ts');
 const awsKeys = { AWS_ACCESS_KEY_ID: 'AKIDTESTREADER', AWS_SECRET_ACCESS_KEY: 'test-only-secret-access-key' };
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -134,7 +145,8 @@ async function ingestionPass(settings: Record<string, string | undefined>, broke
     expect(worker.child.exitCode, `the worker is still running:\n${worker.output()}`).toBeNull();
     return { recorded: recorded!, output: worker.output() };
   } finally {
-    expect(await worker.stop(), 'the worker stopped cleanly').toBe(0);
+    const code = await worker.stop();
+    expect(code, `the worker stopped cleanly:\n${worker.output()}`).toBe(0);
   }
 }
 
@@ -192,13 +204,53 @@ describe('a broken provider connection fails its own job, never the worker', () 
     expectNoLeaks(output);
   }, 120_000);
 
+  it('AWS bad endpoint (CLOUDTRAIL_ENDPOINT answers 404 to everything): recorded as a rejected request', async () => {
+    const { recorded, output } = await ingestionPass(
+      { ...awsKeys, CLOUDTRAIL_ENDPOINT: notAnApi.url, CLOUD_LOGGING_ENDPOINT: logging.endpoint },
+      aws,
+      gcp,
+    );
+    expect(recorded).toMatchObject({ code: 'not_found' });
+    expect(recorded.message).toBe("CloudTrail (LookupEvents) rejected the request. Check the connection's region and CLOUDTRAIL_ENDPOINT if set.");
+    expectNoLeaks(output);
+  }, 120_000);
+
+  it('GCP bad endpoint (CLOUD_LOGGING_ENDPOINT not http(s)): recorded as invalid; AWS ingestion succeeds', async () => {
+    const { recorded, output } = await ingestionPass(
+      { ...awsKeys, CLOUDTRAIL_ENDPOINT: trail.endpoint, CLOUD_LOGGING_ENDPOINT: 'ftp://127.0.0.1:21' },
+      gcp,
+      aws,
+    );
+    expect(recorded).toMatchObject({ code: 'invalid', message: 'The logging endpoint must start with http:// or https://.' });
+    expectNoLeaks(output);
+  }, 120_000);
+
+  it('GCP Secret Manager without Google credentials (rotation steps, value writes): a ProviderError, no unhandled rejection', async () => {
+    const stray: unknown[] = [];
+    const onRejection = (reason: unknown) => stray.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      // The public endpoint (no override): credentials are looked up, and there are none.
+      const provider = new GcpSecretManagerProvider({ kind: 'gcp', projectId: 'acme', location: null, endpoint: null }, { timeoutMs: 2000 });
+      for (let i = 0; i < 2; i++) {
+        expect(await provider.testConnection()).toMatchObject({ ok: false, code: 'permission_denied', message: expect.stringMatching(/^No Google credentials/) });
+        await expect(provider.listVersions('db-password')).rejects.toMatchObject({ code: 'permission_denied', providerCode: 'NO_CREDENTIALS' });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stray).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await closeGcpClients();
+    }
+  });
+
   it('a failure escaping a job (unhandled rejection, throwing callback) fails that job only, logged once', async () => {
+    await db.connectionJobFault.deleteMany({});
     await db.connectionJobFault.create({
       data: { connectionId: gcp, job: QUEUE.accessIngest, code: 'unavailable', message: 'earlier', since: new Date(), lastFailedAt: new Date() },
     });
-    await db.connectionJobFault.deleteMany({ where: { connectionId: aws } });
     await ownerDb().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = '${QUEUE.accessIngest}'`);
-    const worker = await startWorkerProcess([tsx, '--conditions=react-server', 'test/support/stray-failure-worker.ts', aws, gcp], {});
+    const worker = await startWorkerProcess(workerCommand('test/support/stray-failure-worker.ts', aws, gcp), {});
     try {
       await (await jobSender()).send(QUEUE.accessIngest, {});
       const recorded = await eventually(() => fault(aws), (f) => f !== null);
@@ -211,7 +263,7 @@ describe('a broken provider connection fails its own job, never the worker', () 
       expect(lines.filter((l) => l.includes('"unhandled rejection"')), 'the same rejection twice is logged once').toHaveLength(1);
       expect(lines.find((l) => l.includes('"unhandled rejection"'))).toContain('"queue":"access-ingest"');
     } finally {
-      expect(await worker.stop()).toBe(0);
+      expect(await worker.stop(), worker.output()).toBe(0);
     }
   }, 120_000);
 });

@@ -2,7 +2,7 @@
 // fails the way an SDK's fire-and-forget promise or callback does: a rejection nobody
 // handles, a timer callback that throws, and work that never settles. The other
 // connection's ingestion succeeds. Run by test/integration/provider-faults.test.ts:
-//   tsx --conditions=react-server test/support/stray-failure-worker.ts <bad-id> <good-id>
+//   node --conditions=react-server --import tsx test/support/stray-failure-worker.ts <bad-id> <good-id>
 import { closeDb } from '@/lib/db';
 import { closeJobSender } from '@/lib/jobs/boss';
 import { installProcessGuards } from '@/lib/jobs/containment';
