@@ -112,6 +112,9 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
     await db.accessIngestionCursor.update({ where: { connectionId }, data: { lastRunAt: now, lastError: message } });
     await refreshLastRead(connectionId, touched);
     log.warn('access ingestion stopped', { connectionId, throttled, code: failure.code, providerCode: failure.providerCode, reason: message });
+    // Not a failure the provider mapping knows: possibly a bug here, so its stack is logged
+    // (ingestion handles log entries and identifiers only, never a secret value).
+    if (failure.code === 'unknown') log.error('access ingestion failed unexpectedly', { connectionId, error });
     return { ...result, status: throttled ? 'throttled' : 'failed', message, code: failure.code };
   }
 
