@@ -2,11 +2,12 @@
 // connection (meeting a field error on the way), edits one, tests and deletes one; an
 // engineer then points a secret at a connection. Other roles get no access to the
 // settings pages. Screenshots of the list and edit pages go to test-results/screenshots.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import PgBoss from 'pg-boss';
 import { environmentId, insertConnection, insertSecret, insertTeam, unique, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
-import { RESULTS_DIR } from './support/state';
+import { RESULTS_DIR, WORKER_LOG } from './support/state';
 
 const UUID_PATH = /\/settings\/providers\/([0-9a-f-]{36})$/;
 // Screenshots for people to look at (not compared): test-results/screenshots/.
@@ -211,3 +212,61 @@ for (const role of ['viewer', 'engineer', 'auditor'] as const) {
     expect(await auditEvents({ actorId: user.id, outcome: 'denied' })).toEqual([]);
   });
 }
+
+// Issue 12: the e2e worker has no Google credentials and no CLOUD_LOGGING_ENDPOINT, so access
+// ingestion for a GCP connection fails as it would on a server without them. The real
+// worker runs the job (sent here as the 15-minute schedule sends it), records why on the
+// connection, keeps running, and the connection's page says what failed and since when.
+test('a connection whose background job fails shows the reason on its page; the worker keeps running', async ({ page, db, seedUser, signIn }) => {
+  const connection = await insertConnection(db, { kind: 'gcp', projectId: 'acme-e2e' });
+  const boss = new PgBoss({ db: { executeSql: (text, values) => db.query(text, values) }, supervise: false, schedule: false });
+  await boss.start();
+  try {
+    await boss.send('access-ingest', { connectionId: connection.id }, { singletonKey: connection.id });
+  } finally {
+    await boss.stop({ graceful: false, close: false });
+  }
+  await expect
+    .poll(async () => (await db.query('SELECT code FROM connection_job_faults WHERE connection_id = $1', [connection.id])).rows[0]?.code, {
+      timeout: 30_000,
+    })
+    .toBe('permission_denied');
+
+  const admin = await seedUser('admin');
+  await signIn(page, admin.email, admin.password);
+  await page.goto('/settings/providers');
+  const row = page.getByRole('table', { name: 'Provider connections' }).getByRole('row').filter({ hasText: connection.name });
+  await expect(row).toContainText('A background job is failing');
+  await row.getByRole('link', { name: connection.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/settings/providers/${connection.id}$`));
+  const alert = page.getByRole('alert').filter({ hasText: 'Background jobs are failing for this connection' });
+  await expect(alert).toBeVisible();
+  const item = alert.getByTestId('job-fault-access-ingest');
+  await expect(item).toContainText('Access history ingestion (every 15 minutes)');
+  await expect(item).toContainText('No Google credentials were found.');
+  await expect(item).toContainText(/Failing since .+ · last failed .+ Clears when a run succeeds\./);
+  // Our words only: no SDK text, no stack.
+  await expect(alert).not.toContainText('Could not load the default credentials');
+  await expect(alert).not.toContainText(/\bat .+\.js:\d+/);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/providers-failing-job.png`, fullPage: true });
+
+  // The worker lived through it and logged no stray failure.
+  const log = readFileSync(WORKER_LOG, 'utf8');
+  expect(log).toContain('access ingestion stopped');
+  expect(log).not.toContain('"unhandled rejection"');
+  expect(log).not.toContain('"worker stopped"');
+
+  // A connection without failures shows no such box.
+  const healthy = await insertConnection(db, { kind: 'aws', region: 'eu-west-1' });
+  await page.goto(`/settings/providers/${healthy.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: healthy.name })).toBeVisible();
+  await expect(page.getByText('Background jobs are failing for this connection')).toHaveCount(0);
+
+  // A run that succeeds clears the record, and the page says nothing more (the worker side
+  // of this is test/integration/provider-faults.test.ts; here the row goes as it would).
+  await db.query('DELETE FROM connection_job_faults WHERE connection_id = $1', [connection.id]);
+  await page.goto(`/settings/providers/${connection.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: connection.name })).toBeVisible();
+  await expect(page.getByText('Background jobs are failing for this connection')).toHaveCount(0);
+});

@@ -1,7 +1,9 @@
 // `npm run worker`: the background worker as its own process (larger deployments run one
 // or more of these next to the app with WORKER=off; `npm start` runs one for you).
 // SIGTERM/SIGINT stop it gracefully: no new jobs are fetched, running ones finish (up to
-// 30 s), and the database pools close.
+// 30 s), and the database pools close. A failure escaping one job (an SDK's unhandled
+// rejection, a throwing callback) fails that job and is logged; the process goes on
+// (lib/jobs/containment.ts).
 //
 // `npm run worker -- --once` runs one pass instead (start due rotations, advance every
 // run with a step due, then exit): for cron-driven deployments, and for the crash tests.
@@ -13,6 +15,7 @@
 // as long as npm start's would.
 import { closeDb, setStatementTimeout } from '@/lib/db';
 import { closeJobSender } from '@/lib/jobs/boss';
+import { installProcessGuards } from '@/lib/jobs/containment';
 import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
 import { appClock } from '@/lib/clock';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
@@ -32,6 +35,8 @@ async function main() {
   // Background work, not a page: a long chain walk or ingestion batch is not cut off.
   setStatementTimeout(0);
   if (process.argv.includes('--once')) return once();
+  // Before the first job: a stray failure in any job must find the guards in place.
+  installProcessGuards(() => process.exit(1));
   const worker = await startWorker();
   let stopping = false;
   const shutdown = async (signal: string) => {

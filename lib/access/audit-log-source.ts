@@ -6,33 +6,52 @@
 import 'server-only';
 import { Logging } from '@google-cloud/logging';
 import { ProviderError } from '@/lib/providers/errors';
-import { WITHOUT_GOOGLE_AUTH } from '@/lib/providers/gcp-client';
+import { readyGapicClient, WITHOUT_GOOGLE_AUTH } from '@/lib/providers/gcp-client';
 import { AUDIT_LOG_TYPE_URL, decodeAuditLog } from './audit-log-wire';
 import { gcpInScope, gcpSecretKey } from './identifiers';
 import type { AccessEventInput } from './types';
 
-const clients = new Map<string, Logging>();
+// The promise of a ready client, so concurrent first calls share one initialization.
+const clients = new Map<string, Promise<Logging>>();
 
-export function loggingClient(projectId: string, endpoint?: string): Logging {
+type GapicService = { initialize(): Promise<unknown>; close(): Promise<void> };
+/** The generated Logging API client inside the handwritten one (typed loosely upstream). */
+const serviceOf = (client: Logging) => (client as unknown as { loggingService: GapicService }).loggingService;
+
+/**
+ * A Logging client whose generated service client has started (readyGapicClient: a stub
+ * that cannot be made, e.g. no Google credentials, would otherwise surface as an unhandled
+ * rejection on every call). A client that could not start is not kept.
+ */
+export function loggingClient(projectId: string, endpoint?: string): Promise<Logging> {
   const key = `${projectId}|${endpoint ?? ''}`;
   let client = clients.get(key);
   if (client) return client;
   const options: Record<string, unknown> = { projectId };
   if (endpoint) {
-    const url = new URL(endpoint);
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      return Promise.reject(new ProviderError('invalid', 'The logging endpoint (CLOUD_LOGGING_ENDPOINT) is not a URL.'));
+    }
     if (url.protocol === 'http:') Object.assign(options, { apiEndpoint: url.hostname, port: Number(url.port || 80), ...WITHOUT_GOOGLE_AUTH });
     else if (url.protocol === 'https:') Object.assign(options, { apiEndpoint: url.hostname, port: Number(url.port || 443) });
-    else throw new ProviderError('invalid', 'The logging endpoint must start with http:// or https://.');
+    else return Promise.reject(new ProviderError('invalid', 'The logging endpoint must start with http:// or https://.'));
   }
-  client = new Logging(options);
+  const logging = new Logging(options);
+  client = readyGapicClient(serviceOf(logging)).then(() => logging);
   clients.set(key, client);
+  client.catch(() => {
+    if (clients.get(key) === client) clients.delete(key);
+  });
   return client;
 }
 
 export async function closeLoggingClients(): Promise<void> {
   const all = [...clients.values()];
   clients.clear();
-  await Promise.allSettled(all.map((c) => (c as unknown as { loggingService: { close(): Promise<void> } }).loggingService.close()));
+  await Promise.allSettled(all.map(async (c) => serviceOf(await c).close()));
 }
 
 // gRPC RESOURCE_EXHAUSTED (Logging's read quota) or HTTP 429.
@@ -86,12 +105,23 @@ export async function* auditLogPages(
   start: Date,
   call: <T>(work: () => Promise<T>, isThrottle: (e: unknown) => boolean) => Promise<T>,
   pageSize = 1000,
+  timeoutMs = 60_000,
 ): AsyncGenerator<EntryMetadata[]> {
   const filter = `protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="${start.toISOString()}"`;
   let pageToken: string | undefined;
   do {
     const [entries, , response] = await call(
-      () => client.getEntries({ resourceNames: [`projects/${projectId}`], filter, orderBy: 'timestamp asc', pageSize, pageToken, autoPaginate: false }),
+      () => client.getEntries({
+          resourceNames: [`projects/${projectId}`],
+          filter,
+          orderBy: 'timestamp asc',
+          pageSize,
+          pageToken,
+          autoPaginate: false,
+          // One deadline per page and no SDK retries (its default retries UNAVAILABLE for a
+          // minute): a run that fails is resumed by the next one, as with CloudTrail.
+          gaxOptions: { timeout: timeoutMs, retry: null },
+        }),
       isLoggingThrottle,
     );
     yield entries.map((e) => e.metadata as EntryMetadata);

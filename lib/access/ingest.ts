@@ -8,7 +8,9 @@ import type { Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { ProviderError } from '@/lib/providers/errors';
+import { toProviderError } from '@/lib/providers/aws-errors';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
+import { gcpProviderError } from '@/lib/providers/gcp-errors';
 import { auditLogPages, isDataAccessLog, loggingClient, parseAuditEntry } from './audit-log-source';
 import { cloudTrailClient, cloudTrailPages, parseCloudTrailEvent } from './cloudtrail-source';
 import { awsRefName, awsSecretKey, gcpInScope, gcpRefId, gcpSecretKey } from './identifiers';
@@ -42,6 +44,8 @@ export type IngestResult = {
   inserted: number;
   matched: number;
   message?: string;
+  /** Why a failed run failed (ProviderErrorCode). */
+  code?: ProviderErrorCode;
 };
 
 export async function ingestAccessEvents(connectionId: string, clock: Clock, options: IngestOptions = {}): Promise<IngestResult> {
@@ -94,8 +98,8 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
       const floor = now.getTime() - GCP_WINDOW_MS;
       const start = new Date(Math.max(floor, (cursor.lastEventTime?.getTime() ?? floor) - OVERLAP_MS));
       const scope = { projectId: connection.projectId ?? '', location: connection.location };
-      const client = loggingClient(scope.projectId, options.loggingEndpoint ?? env().CLOUD_LOGGING_ENDPOINT);
-      for await (const page of auditLogPages(client, scope.projectId, start, call, options.pageSize)) {
+      const client = await loggingClient(scope.projectId, options.loggingEndpoint ?? env().CLOUD_LOGGING_ENDPOINT);
+      for await (const page of auditLogPages(client, scope.projectId, start, call, options.pageSize, env().PROVIDER_TIMEOUT_MS)) {
         if (page.some((m) => isDataAccessLog(m.logName ?? ''))) sawDataAccess = true;
         await store(page.map((m) => parseAuditEntry(m, scope)).filter((e) => e !== null));
       }
@@ -103,11 +107,15 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
   } catch (error) {
     // Stored pages stay (idempotent); the cursor stays, so the next run re-reads the window.
     const throttled = error instanceof ThrottledError;
-    const message = throttled ? error.message : describe(error);
+    const failure = throttled ? new ProviderError('throttled', error.message) : ingestionError(connection.kind, error);
+    const message = failure.message;
     await db.accessIngestionCursor.update({ where: { connectionId }, data: { lastRunAt: now, lastError: message } });
     await refreshLastRead(connectionId, touched);
-    log.warn('access ingestion stopped', { connectionId, throttled, message });
-    return { ...result, status: throttled ? 'throttled' : 'failed', message };
+    log.warn('access ingestion stopped', { connectionId, throttled, code: failure.code, providerCode: failure.providerCode, reason: message });
+    // Not a failure the provider mapping knows: possibly a bug here, so its stack is logged
+    // (ingestion handles log entries and identifiers only, never a secret value).
+    if (failure.code === 'unknown') log.error('access ingestion failed unexpectedly', { connectionId, error });
+    return { ...result, status: throttled ? 'throttled' : 'failed', message, code: failure.code };
   }
 
   await db.accessIngestionCursor.update({
@@ -150,14 +158,34 @@ function withoutKeys(e: AccessEventInput): Omit<AccessEventInput, 'keys'> {
   return rest;
 }
 
-/** Our own words for a failure: SDK messages are never stored or shown. */
-function describe(error: unknown): string {
-  if (error instanceof ProviderError) return error.message;
-  const name = (error as { name?: string; code?: unknown })?.name ?? '';
-  if (/AccessDenied|Unauthorized|PERMISSION_DENIED/i.test(name) || Number((error as { code?: unknown })?.code) === 7) {
-    return 'The dashboard may not read the provider\'s access logs (cloudtrail:LookupEvents / logging.logEntries.list).';
+const LOG_API = { aws: 'CloudTrail (LookupEvents)', gcp: 'Cloud Logging (entries.list)' } as const;
+const LOG_ENDPOINT = { aws: 'CLOUDTRAIL_ENDPOINT', gcp: 'CLOUD_LOGGING_ENDPOINT' } as const;
+
+/**
+ * Our own words for a failure, as a ProviderError: SDK messages are never stored or shown.
+ * The provider's error mapping classifies it (its credential messages are kept, they say
+ * what to do); the rest is said here in terms of the log API this job reads.
+ */
+export function ingestionError(kind: 'aws' | 'gcp', error: unknown): ProviderError {
+  const mapped = kind === 'aws' ? toProviderError(error) : gcpProviderError(error, 'read');
+  // Refusals and bad settings we raised ourselves (endpoint, egress) already say what to fix.
+  if (error instanceof ProviderError) return error;
+  const api = LOG_API[kind];
+  const say = (message: string) => new ProviderError(mapped.code, message, mapped.providerCode);
+  switch (mapped.code) {
+    case 'unavailable':
+      return say(`${api} could not be reached. Check the network and ${LOG_ENDPOINT[kind]} if set; the next run retries.`);
+    case 'timeout':
+      return say(`${api} did not answer in time; the next run retries.`);
+    case 'permission_denied':
+      if (['NO_CREDENTIALS', 'CredentialsProviderError'].includes(mapped.providerCode ?? '') || /credential/i.test(mapped.message)) return mapped;
+      return say("The dashboard may not read the provider's access logs (cloudtrail:LookupEvents / logging.logEntries.list).");
+    case 'not_found':
+    case 'invalid':
+      return say(`${api} rejected the request. Check the connection's ${kind === 'aws' ? 'region' : 'project id'} and ${LOG_ENDPOINT[kind]} if set.`);
+    default:
+      return say("Reading the provider's access logs failed; the next run retries.");
   }
-  return 'Reading the provider\'s access logs failed; the next run retries.';
 }
 
 /** Keeps secrets.last_read_at (the "not read in N days" filter) at the newest successful read. */

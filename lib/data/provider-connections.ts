@@ -31,7 +31,19 @@ export type ConnectionListItem = ConnectionColumns & {
   updatedAt: string;
 };
 
-export type ConnectionDetail = ConnectionListItem & { createdAt: string };
+/** A background job failing for this connection (connection_job_faults); no stack, no value. */
+export type ConnectionJobFailure = {
+  /** Queue name, e.g. "access-ingest". */
+  job: string;
+  code: string;
+  /** Our own words (never the provider's message). */
+  message: string;
+  since: string;
+  lastFailedAt: string;
+  failures: number;
+};
+
+export type ConnectionDetail = ConnectionListItem & { createdAt: string; failingJobs: ConnectionJobFailure[] };
 
 export type ConnectionTestOutcome = { ok: boolean; code?: ProviderErrorCode; message: string };
 
@@ -57,7 +69,7 @@ type Row = ConnectionColumns & {
   _count: { secrets: number };
 };
 
-function toDetail(r: Row): ConnectionDetail {
+function toDetail(r: Row): Omit<ConnectionDetail, 'failingJobs'> {
   return {
     id: r.id,
     name: r.name,
@@ -86,15 +98,35 @@ export async function listConnections(caller: Caller): Promise<ConnectionListIte
   });
 }
 
+/** Administrators' list: how many background jobs fail per connection (connections with none are absent). */
+export async function failingJobCounts(caller: Caller): Promise<Map<string, number>> {
+  await authorize(caller, 'admin.providers', { action: 'provider_connection.list', targetType: 'provider_connection' });
+  const rows = await db.connectionJobFault.groupBy({ by: ['connectionId'], _count: { _all: true } });
+  return new Map(rows.map((r) => [r.connectionId, r._count._all]));
+}
+
 export async function getConnection(caller: Caller, id: string): Promise<ConnectionDetail> {
   await authorize(caller, 'admin.providers', {
     action: 'provider_connection.read',
     targetType: 'provider_connection',
     targetId: id,
   });
-  const row = await db.providerConnection.findUnique({ where: { id: uuidOrNil(id) }, select });
+  const row = await db.providerConnection.findUnique({
+    where: { id: uuidOrNil(id) },
+    select: { ...select, jobFaults: { orderBy: { job: 'asc' } } },
+  });
   if (!row) throw new NotFoundError('This connection does not exist.');
-  return toDetail(row);
+  return {
+    ...toDetail(row),
+    failingJobs: row.jobFaults.map((f) => ({
+      job: f.job,
+      code: f.code,
+      message: f.message,
+      since: f.since.toISOString(),
+      lastFailedAt: f.lastFailedAt.toISOString(),
+      failures: f.failures,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------

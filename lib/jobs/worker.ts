@@ -5,21 +5,34 @@
 //
 // The work itself lives elsewhere (rotation engine, notifications); this module only wires
 // queues to it, so tests can pass their own handlers to observe the wiring.
+//
+// Every job runs contained (./containment.ts): a failure that escapes its work fails that
+// job, not the process. A job done for one provider connection records why it fails on
+// that connection (./connection-faults.ts), and clears that when a run succeeds.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import { flushSignedOutDenials } from '@/lib/audit/signed-out-denials';
 import { verifyAndRecord } from '@/lib/audit/verifications';
-import { ingestAccessEvents, ingestibleConnections } from '@/lib/access/ingest';
+import { ingestAccessEvents, ingestibleConnections, type IngestResult } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { deliver, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
+import { ProviderError } from '@/lib/providers/errors';
+import {
+  deliver,
+  DeliveryRetryError,
+  pendingUnattemptedDeliveries,
+  type DeliverOptions,
+  type DeliveryOutcome,
+} from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
 import { settlePendingWrites } from './settle-pending-writes';
 import { createWorkerBoss, startBoss } from './boss';
+import { clearConnectionFault, recordConnectionFault } from './connection-faults';
+import { runJobContained } from './containment';
 import { startSweeps, type Sweep } from './sweeps';
 import {
   accessIngestSendOptions,
@@ -41,7 +54,7 @@ export type WorkerHandlers = {
   pendingDeliveries: () => Promise<string[]>;
   verifyAuditChain: () => Promise<unknown>;
   ingestibleConnections: () => Promise<string[]>;
-  ingestAccess: (connectionId: string, clock: Clock) => Promise<unknown>;
+  ingestAccess: (connectionId: string, clock: Clock) => Promise<IngestResult | void>;
   flushSignedOutDenials: () => Promise<unknown>;
 };
 
@@ -84,6 +97,37 @@ export type RunningWorker = {
   stop(options?: { timeoutMs?: number }): Promise<void>;
 };
 
+/** pg-boss hands a handler its batch (one job here); the wrapped work runs contained. */
+function contained<T>(queue: QueueName, handler: (jobs: PgBoss.Job<T>[]) => Promise<void>) {
+  return (jobs: PgBoss.Job<T>[]) => runJobContained(queue, jobs[0]?.id ?? '', () => handler(jobs));
+}
+
+/**
+ * One job's work for one connection. A failure, a failed result included, fails the job
+ * and is recorded on the connection; success clears what an earlier run recorded. Its own
+ * scope, so a failure escaping the work is recorded against this connection too.
+ */
+async function forConnection(
+  queue: QueueName,
+  jobId: string,
+  connectionId: string,
+  clock: Clock,
+  work: () => Promise<IngestResult | void>,
+): Promise<void> {
+  try {
+    await runJobContained(queue, jobId, async () => {
+      const result = await work();
+      if (result?.status === 'failed') throw new ProviderError(result.code ?? 'unknown', result.message);
+    });
+  } catch (error) {
+    await recordConnectionFault(connectionId, queue, error, clock.now()).catch((recordError: unknown) =>
+      log.error('could not record a connection fault', { queue, connectionId, error: recordError }),
+    );
+    throw error;
+  }
+  await clearConnectionFault(connectionId, queue);
+}
+
 export const defaultWorkerId = () => env().WORKER_ID ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
@@ -94,58 +138,66 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
 
   // One job per fetch (pg-boss's default batch): a slow step holds up nothing else.
-  await boss.work(QUEUE.rotationTick, polling, async () => {
+  await boss.work(QUEUE.rotationTick, polling, contained(QUEUE.rotationTick, async () => {
     const runIds = await work.rotationTick(clock);
     for (const runId of runIds) {
       const data: RotationAdvanceData = { runId };
       await boss.send(QUEUE.rotationAdvance, data, rotationAdvanceSendOptions(runId));
     }
-  });
+  }));
 
-  await boss.work<RotationAdvanceData>(QUEUE.rotationAdvance, polling, async ([job]) => {
+  await boss.work<RotationAdvanceData>(QUEUE.rotationAdvance, polling, contained(QUEUE.rotationAdvance, async ([job]) => {
     await work.advanceRotation(job.data.runId, clock, workerId);
-  });
+  }));
 
   await boss.work<NotificationDeliverData>(
     QUEUE.notificationDeliver,
     { ...polling, includeMetadata: true },
-    async ([job]) => {
-      const finalAttempt = job.retryCount >= job.retryLimit;
-      await work.deliver(job.data.deliveryId, { finalAttempt, clock });
-    },
+    (jobs) =>
+      runJobContained(
+        QUEUE.notificationDeliver,
+        jobs[0]?.id ?? '',
+        async () => {
+          const [job] = jobs;
+          const finalAttempt = job.retryCount >= job.retryLimit;
+          await work.deliver(job.data.deliveryId, { finalAttempt, clock });
+        },
+        // A failed attempt to be retried is recorded on the delivery; not a worker error.
+        (error) => error instanceof DeliveryRetryError,
+      ),
   );
 
-  await boss.work(QUEUE.notificationSweep, polling, async () => {
+  await boss.work(QUEUE.notificationSweep, polling, contained(QUEUE.notificationSweep, async () => {
     for (const deliveryId of await work.pendingDeliveries()) {
       const data: NotificationDeliverData = { deliveryId };
       await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
     }
-  });
+  }));
 
-  await boss.work(QUEUE.healthSnapshot, polling, async () => {
+  await boss.work(QUEUE.healthSnapshot, polling, contained(QUEUE.healthSnapshot, async () => {
     await work.recordHealthSnapshot(clock.now());
-  });
+  }));
 
   // A broken chain is a finding, not a job failure: it is recorded (and shown) either way.
-  await boss.work(QUEUE.auditVerify, polling, async () => {
+  await boss.work(QUEUE.auditVerify, polling, contained(QUEUE.auditVerify, async () => {
     await work.verifyAuditChain();
-  });
+  }));
 
-  await boss.work(QUEUE.signedOutDenials, polling, async () => {
+  await boss.work(QUEUE.signedOutDenials, polling, contained(QUEUE.signedOutDenials, async () => {
     await work.flushSignedOutDenials();
-  });
+  }));
 
-  await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, async ([job]) => {
+  await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, contained(QUEUE.accessIngest, async ([job]) => {
     const connectionId = job.data?.connectionId;
     if (connectionId) {
-      await work.ingestAccess(connectionId, clock);
+      await forConnection(QUEUE.accessIngest, job.id, connectionId, clock, () => work.ingestAccess(connectionId, clock));
       return;
     }
     for (const id of await work.ingestibleConnections()) {
       const data: AccessIngestData = { connectionId: id };
       await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
     }
-  });
+  }));
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,
   // and pg-boss's clock sends each scheduled job once per slot across all workers.

@@ -17,12 +17,33 @@ import * as grpc from '@grpc/grpc-js';
 import { env } from '@/lib/env';
 import { EgressRefusedError, resolveEgress } from '@/lib/net/egress';
 import { ProviderError } from './errors';
+import { gcpProviderError } from './gcp-errors';
 import type { ConnectionConfig } from './types';
 
 type GcpConfig = Extract<ConnectionConfig, { kind: 'gcp' }>;
 type ClientOptions = NonNullable<ConstructorParameters<typeof v1.SecretManagerServiceClient>[0]>;
 
-const clients = new Map<string, v1.SecretManagerServiceClient>();
+// The promise of a ready client, so concurrent first calls share one initialization.
+const clients = new Map<string, Promise<v1.SecretManagerServiceClient>>();
+
+/**
+ * Resolves once a generated (GAPIC) client's stub exists; rejects, handled, when it cannot be
+ * made. Why this is awaited before any call: every generated method starts with
+ * `this.initialize().catch((err) => { throw err; })`, a promise nobody handles. When stub
+ * creation fails (no Application Default Credentials for a Google endpoint), each call
+ * therefore raises an unhandled rejection, which ends a Node process, besides failing
+ * the call. A client whose initialize() has resolved never takes that path again; one
+ * whose initialize() rejected is closed and never used (its rejected stub is cached).
+ */
+export async function readyGapicClient<C extends { initialize(): Promise<unknown>; close(): Promise<void> }>(client: C): Promise<C> {
+  try {
+    await client.initialize();
+    return client;
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw gcpProviderError(error, 'read');
+  }
+}
 
 /**
  * Client options for an endpoint that gets no Google credentials (an emulator over http://).
@@ -89,8 +110,13 @@ export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>
   const key = JSON.stringify([options.sslCreds ? 'insecure' : 'tls', options.apiEndpoint ?? 'default', options.port ?? '', options['grpc.default_authority'] ?? '']);
   let client = clients.get(key);
   if (!client) {
-    client = new v1.SecretManagerServiceClient(options);
+    client = readyGapicClient(new v1.SecretManagerServiceClient(options));
     clients.set(key, client);
+    // A client that could not start is forgotten: the next call tries again (the
+    // credentials may have been provided meanwhile).
+    client.catch(() => {
+      if (clients.get(key) === client) clients.delete(key);
+    });
   }
   return client;
 }
@@ -99,5 +125,5 @@ export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>
 export async function closeGcpClients(): Promise<void> {
   const all = [...clients.values()];
   clients.clear();
-  await Promise.allSettled(all.map((c) => c.close()));
+  await Promise.allSettled(all.map(async (c) => (await c).close()));
 }

@@ -42,7 +42,7 @@ it('clients of an emulator connection never probe for the metadata server', asyn
   const secrets = await gcpClient({ endpoint: sm.endpoint, location: null });
   const [list] = await secrets.listSecrets({ parent: 'projects/acme' });
   expect(list).toEqual([]);
-  const [entries] = await loggingClient('acme', logging.endpoint).getEntries({ pageSize: 1 });
+  const [entries] = await (await loggingClient('acme', logging.endpoint)).getEntries({ pageSize: 1 });
   expect(entries).toEqual([]);
   await new Promise((resolve) => setImmediate(resolve));
   expect(probes).toBe(0);

@@ -9,7 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { listConnections, type ConnectionListItem } from '@/lib/data/provider-connections';
+import { failingJobCounts, listConnections, type ConnectionListItem } from '@/lib/data/provider-connections';
 
 export const metadata: Metadata = { title: 'Provider connections' };
 
@@ -44,7 +44,7 @@ export default async function ProvidersPage() {
       </>
     );
   }
-  const connections = await listConnections(caller);
+  const [connections, failing] = await Promise.all([listConnections(caller), failingJobCounts(caller)]);
   const newButton = (
     <LinkButton href="/settings/providers/new" variant="primary">
       New connection
@@ -79,6 +79,12 @@ export default async function ProvidersPage() {
                   <Link href={`/settings/providers/${c.id}`} className="font-medium text-accent-700 hover:underline">
                     {c.name}
                   </Link>
+                  {failing.has(c.id) && (
+                    <span className="block text-xs text-red-700">
+                      {failing.get(c.id) === 1 ? 'A background job is failing' : `${failing.get(c.id)} background jobs are failing`}
+                      : see the connection
+                    </span>
+                  )}
                 </Td>
                 <Td className="whitespace-nowrap">
                   <ConnectionKindBadge kind={c.kind} />

@@ -5,6 +5,7 @@ import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
 import { ConnectionForm } from '@/components/providers/connection-form';
 import { ConfirmDelete } from '@/components/forms/confirm-delete';
+import { FailingJobs } from '@/components/providers/failing-jobs';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { TestConnection } from '@/components/providers/test-connection';
@@ -52,6 +53,11 @@ export default async function ConnectionPage({ params }: Props) {
           </span>
         }
       />
+      {connection.failingJobs.length > 0 && (
+        <div className="mb-6">
+          <FailingJobs failures={connection.failingJobs} />
+        </div>
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Settings" className="lg:col-span-2">
           <ConnectionForm
