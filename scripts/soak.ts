@@ -13,7 +13,7 @@
 //      value write kills it after the provider took the value and before the commit
 //      ("serverKill": "crash-point"); if it has not died within 20 s (a build without the
 //      crash point), it is SIGKILLed during a burst of value writes ("timed"). Then it is
-//      started again without the crash point.
+//      started again without the crash point, and the load goes on (for 15 s at least).
 //   3. After the load: up to SETTLE_S seconds for the worker's sweep to settle every pending
 //      value write, then the check; the pending writes found right after each kill and
 //      settled by then are "writesSettledAfterCrash".
@@ -54,6 +54,7 @@ if (!(MINUTES > 0) || !(CONCURRENCY >= 1) || !Number.isInteger(PORT)) {
 const DB_DOWN_MS = 5_000;
 const CRASH_POINT_WAIT_MS = 20_000;
 const SETTLE_S = 90;
+const RECOVERY_LOAD_MS = 15_000;
 // Short provider deadline: a write left pending counts as no longer in flight after 3x this.
 const PROVIDER_TIMEOUT_MS = 5_000;
 
@@ -88,6 +89,17 @@ async function pendingTokens(ownerUrl: string, before?: Date): Promise<string[]>
       [before ?? null],
     );
     return rows.map((r) => r.t);
+  } finally {
+    await client.end();
+  }
+}
+
+async function countVersionRows(ownerUrl: string, tokens: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM secret_versions WHERE idempotency_token = ANY($1::uuid[])', [tokens]);
+    return rows[0].n;
   } finally {
     await client.end();
   }
@@ -186,17 +198,17 @@ async function main(): Promise<number> {
       }
     }
     const dbBackAt = Date.now();
+    // Writes in flight at the kill that could not finish (nor remove their pending row).
+    const dbCrashPending = await pendingTokens(ownerUrl, killedAt);
     const appRecovered = await untilHealthy(server.base, 60_000);
     const dbRecoveredS = appRecovered ? Number(((Date.now() - dbBackAt) / 1000).toFixed(1)) : null;
     log(`PostgreSQL restarted; the app ${appRecovered ? `answered healthy after ${dbRecoveredS} s` : 'did not recover in 60 s'}`);
-    // Writes in flight at the kill that could not finish (or roll back their pending row).
-    const dbCrashPending = await pendingTokens(ownerUrl, killedAt);
 
     // The server kill in the middle of a value write.
     await at(0.65);
     log('restarting the server with TEST_CRASH_POINT=value_write:after_provider');
     await server.stop('SIGTERM');
-    await server.start({ TEST_CRASH_POINT: 'value_write:after_provider' });
+    await server.start({ TEST_CRASH_POINT: 'value_write:after_provider' }, { mayDie: true });
     const crashing = server.child!;
     const crashed = await Promise.race([exited(crashing), sleep(CRASH_POINT_WAIT_MS).then(() => null)]);
     let serverKill: 'crash-point' | 'timed';
@@ -214,9 +226,13 @@ async function main(): Promise<number> {
     }
     const serverCrashPending = await pendingTokens(ownerUrl);
     await server.start();
+    const restartedAt = Date.now();
     log(`server started again; ${serverCrashPending.length} value writes were pending at the kill`);
 
+    // The load runs to the end of the time, and at least RECOVERY_LOAD_MS past the restart
+    // (a short run would otherwise end just as the server came back).
     await at(1);
+    await sleep(Math.max(0, restartedAt + RECOVERY_LOAD_MS - Date.now()));
     log('load stopped');
     await load.stop();
     load = undefined;
@@ -230,6 +246,8 @@ async function main(): Promise<number> {
     }
     const stillPending = new Set(remaining);
     const settledAfterCrash = [...crashPending].filter((t) => !stillPending.has(t)).length;
+    // Of those, the ones the provider had: recorded by the sweep (the rest did not happen).
+    const recoveredAfterCrash = await countVersionRows(ownerUrl, [...crashPending]);
     log(`${remaining.length} value writes still pending after the settle wait`);
     rss.end = rssMb(server.pid!) ?? 0;
     rss.max = Math.max(rss.max, rss.end, rss.start);
@@ -261,6 +279,7 @@ async function main(): Promise<number> {
         serverKill,
         pendingAtCrash: crashPending.size,
         writesSettledAfterCrash: settledAfterCrash,
+        writesRecoveredAfterCrash: recoveredAfterCrash,
         pendingLeft: remaining.length,
         workerRestarts: worker.restarts,
         consistency: { versionRows: consistency.versionRows, providerVersions: consistency.providerVersions, chain: consistency.chain, problems: consistency.problems.length },
