@@ -6,7 +6,7 @@
 //      port), migrated and granted as npm start does (scripts/lib/db-roles.mjs); the AWS
 //      Secrets Manager emulator in this process; the production build (built first when
 //      missing or stale); scripts/server.mjs and a worker (scripts/worker.ts) as children
-//      with the runtime role's environment. Logs go to the temp dir (kept when the check fails).
+//      with the runtime role's environment. Their logs stay in the temp dir.
 //   2. The load from the start; at ~35 % of the time the postmaster is SIGKILLed and
 //      started again 5 s later (requests meanwhile fail, counted by status); at ~65 % the
 //      server is restarted with TEST_CRASH_POINT=value_write:after_provider, so the next
@@ -20,7 +20,7 @@
 // Prints one JSON line last; exits 1 when the check fails (2 when the soak could not run).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -185,6 +185,7 @@ async function main(): Promise<number> {
     await at(0.35);
     log('SIGKILL of the PostgreSQL postmaster');
     const killedAt = new Date();
+    stats.phase = 'dbKill';
     process.kill(db.postmasterPid(), 'SIGKILL');
     await sleep(DB_DOWN_MS);
     for (let attempt = 1; ; attempt++) {
@@ -202,11 +203,13 @@ async function main(): Promise<number> {
     const dbCrashPending = await pendingTokens(ownerUrl, killedAt);
     const appRecovered = await untilHealthy(server.base, 60_000);
     const dbRecoveredS = appRecovered ? Number(((Date.now() - dbBackAt) / 1000).toFixed(1)) : null;
+    stats.phase = 'steady';
     log(`PostgreSQL restarted; the app ${appRecovered ? `answered healthy after ${dbRecoveredS} s` : 'did not recover in 60 s'}`);
 
     // The server kill in the middle of a value write.
     await at(0.65);
     log('restarting the server with TEST_CRASH_POINT=value_write:after_provider');
+    stats.phase = 'serverKill';
     await server.stop('SIGTERM');
     await server.start({ TEST_CRASH_POINT: 'value_write:after_provider' }, { mayDie: true });
     const crashing = server.child!;
@@ -227,15 +230,17 @@ async function main(): Promise<number> {
     const serverCrashPending = await pendingTokens(ownerUrl);
     await server.start();
     const restartedAt = Date.now();
+    stats.phase = 'steady';
     log(`server started again; ${serverCrashPending.length} value writes were pending at the kill`);
 
     // The load runs to the end of the time, and at least RECOVERY_LOAD_MS past the restart
     // (a short run would otherwise end just as the server came back).
     await at(1);
     await sleep(Math.max(0, restartedAt + RECOVERY_LOAD_MS - Date.now()));
-    log('load stopped');
     await load.stop();
     load = undefined;
+    log('load stopped');
+    for (const [message, n] of stats.refusals) log(`actions answered ok: false ${n}x: ${message}`);
 
     // The worker's sweep settles what the kills left pending.
     const crashPending = new Set([...dbCrashPending, ...serverCrashPending]);
@@ -270,6 +275,9 @@ async function main(): Promise<number> {
         concurrency: CONCURRENCY,
         requests: stats.requests,
         errorsByStatus: stats.errors,
+        // The same by when the request was sent: steady load, the database kill until the app
+        // answered healthy again, the server kill from its first restart to the last.
+        errorsByPhase: stats.errorsByPhase,
         latencyMs: stats.summary(),
         serverRssMb: { start: Math.round(rss.start), max: Math.round(rss.max), end: Math.round(rss.end) },
         writesConfirmed: stats.confirmed.length,
@@ -295,8 +303,8 @@ async function main(): Promise<number> {
     await worker.stop().catch(() => {});
     await aws.close().catch(() => {});
     await db.stop().catch(() => {});
-    if (checkOk) rmSync(work, { recursive: true, force: true });
-    else log(`logs kept in ${work}`);
+    // The database went with its stop (not persistent); the logs stay for a look.
+    log(`server and worker logs in ${work}`);
   }
   return checkOk ? 0 : 1;
 }

@@ -45,10 +45,23 @@ export class LoadStats {
   confirmed: ConfirmedWrite[] = [];
   unconfirmed: { token: string; secretId: string }[] = [];
   confirmedEdits = new Map<string, number>();
+  /** What the soak is doing now (set by it); each failure is also counted under the phase its request started in. */
+  phase: 'steady' | 'dbKill' | 'serverKill' = 'steady';
+  errorsByPhase: Record<string, Record<string, number>> = {};
+  /** The messages of actions that answered ok: false, with how often (for the log). */
+  refusals = new Map<string, number>();
 
-  error(type: RequestType, key: string) {
+  refused(result: unknown) {
+    // Without the per-request reference, so alike failures group.
+    const message = String((result as { error?: unknown } | undefined)?.error ?? 'no message').replace(/ ?Reference: \S+/, '').slice(0, 160);
+    this.refusals.set(message, (this.refusals.get(message) ?? 0) + 1);
+  }
+
+  error(type: RequestType, key: string, phase: string) {
     this.errors[key] = (this.errors[key] ?? 0) + 1;
     this.failed[type]++;
+    const byPhase = (this.errorsByPhase[phase] ??= {});
+    byPhase[key] = (byPhase[key] ?? 0) + 1;
   }
 
   summary() {
@@ -85,12 +98,13 @@ async function get(url: string, cookie: string): Promise<number> {
 async function one(ctx: LoadContext, stats: LoadStats, type: RequestType, client: number, random: () => number): Promise<void> {
   const base = ctx.base();
   const started = performance.now();
+  const phase = stats.phase;
   let failed = false;
   const done = (ok: boolean, key: string) => {
     stats.requests++;
     stats.counts[type]++;
     if (ok) stats.latencies[type].push(performance.now() - started);
-    else stats.error(type, key);
+    else stats.error(type, key, phase);
     failed = !ok;
   };
   const anyOf = <T>(items: T[]) => items[Math.floor(random() * items.length)];
@@ -123,6 +137,7 @@ async function one(ctx: LoadContext, stats: LoadStats, type: RequestType, client
       const { status, result } = await callAction(base, `/inventory/${secret.id}/edit`, ctx.actions.updateSecret, ctx.cookies.engineer, [secret.id, form]);
       const ok = status === 200 && (result as { ok?: boolean } | undefined)?.ok === true;
       if (ok) stats.confirmedEdits.set(secret.id, (stats.confirmedEdits.get(secret.id) ?? 0) + 1);
+      else if (status === 200) stats.refused(result);
       done(ok, status === 200 ? REFUSED : String(status));
       return;
     }
@@ -143,6 +158,7 @@ async function one(ctx: LoadContext, stats: LoadStats, type: RequestType, client
     } else if (answer.status === 200 && result?.ok === false) {
       // A definite refusal (nothing written, or the write rolled back and is pending settlement).
       stats.unconfirmed.push({ token, secretId });
+      stats.refused(result);
       done(false, REFUSED);
     } else {
       stats.unconfirmed.push({ token, secretId });
