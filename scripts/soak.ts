@@ -169,8 +169,8 @@ async function main(): Promise<number> {
       base: () => server.base,
       cookies,
       actions: {
-        writeValue: actionId(root, 'app/(dashboard)/inventory/[secretId]/manage/actions.ts', 'writeSecretValueAction'),
-        updateSecret: actionId(root, 'app/(dashboard)/inventory/actions.ts', 'updateSecretAction'),
+        writeValue: actionId(root, 'writeSecretValueAction'),
+        updateSecret: actionId(root, 'updateSecretAction'),
       },
       valueSecretIds: seeded.valueSecrets.map((s) => s.id),
       editSecrets: seeded.editSecrets,

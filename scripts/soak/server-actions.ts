@@ -4,19 +4,23 @@
 //   refuses an action whose Origin is not the host), and the answer read from the RSC
 //   stream (a line `N:<json>` for the action's result, chunk "a" of row 0 names which).
 // The ids are per build: they come from the build's server-reference manifest, by the
-// action's file and exported name, so the soak calls the very code the forms call.
+// action's exported name, so the soak calls the very code the forms call.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 type Manifest = { node: Record<string, { filename?: string; exportedName?: string }> };
 
-/** The id of `exportedName` in `file` (relative to the app root, e.g. app/(dashboard)/inventory/actions.ts). */
-export function actionId(root: string, file: string, exportedName: string): string {
+/**
+ * The id of the server action exported as `exportedName` (the app's action names are
+ * unique), wherever its file lives: routes move between route groups.
+ */
+export function actionId(root: string, exportedName: string): string {
   const manifest = JSON.parse(readFileSync(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8')) as Manifest;
-  for (const [id, entry] of Object.entries(manifest.node)) {
-    if (entry.filename === file && entry.exportedName === exportedName) return id;
+  const found = Object.entries(manifest.node).filter(([, entry]) => entry.exportedName === exportedName);
+  if (found.length !== 1) {
+    throw new Error(`${found.length} server actions named ${exportedName} in this build (.next/server/server-reference-manifest.json); expected one`);
   }
-  throw new Error(`no server action ${exportedName} in ${file} in this build (.next/server/server-reference-manifest.json)`);
+  return found[0][0];
 }
 
 /** encodeReply's form for plain JSON values: a string starting with "$" is escaped as "$$". */
