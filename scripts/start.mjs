@@ -16,9 +16,9 @@
 // `npm run dev` (--dev) does the same with Next's development server instead of a build.
 // --prebuilt (the Docker image) never builds: the image was built at `docker build`.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
+import { buildIsCurrent } from './lib/next-build.mjs';
 import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
@@ -59,25 +59,11 @@ async function shutdown(code, why) {
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0, signal));
 
-const SOURCES = ['app', 'components', 'lib', 'generated', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json'];
-function newestSourceTime() {
-  let newest = 0;
-  const visit = (p) => {
-    if (!existsSync(p)) return;
-    const s = statSync(p);
-    if (s.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
-    else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const source of SOURCES) visit(path.join(root, source));
-  return newest;
-}
-
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
 
 /** `next build` when the build is missing or older than the sources; throws if it fails. */
 async function buildIfStale(env) {
-  const buildId = path.join(root, '.next/BUILD_ID');
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return;
+  if (buildIsCurrent(root)) return;
   console.log('Building the dashboard (first start or sources changed)…');
   build = spawn(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
   const [code, signal] = await new Promise((resolve) => build.once('exit', (...ended) => resolve(ended)));

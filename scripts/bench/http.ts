@@ -23,7 +23,8 @@ export async function signIn(base: string, email: string, password: string): Pro
   const res = await fetch(`${base}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    // Origin as a browser sends it: the app refuses a POST without one (lib/auth/cross-site.ts).
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie(), origin: new URL(base).origin },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
   });
   keep(res);
@@ -40,11 +41,6 @@ export function percentile(values: number[], p: number): number {
 const TIMEOUT_S = 10;
 
 /**
- * p50/p95 over the 200 responses. A request that timed out (after 10 s) counts as an error
- * and as a latency of 10 s, so a view too slow to answer shows up in the percentiles
- * (as a lower bound) instead of dropping out of them.
- */
-/**
  * The p-th percentile of several views' latencies taken together, each view weighing the
  * same (as if each were requested equally often): a view that answers slowly has fewer
  * responses in its 15 s, and pooling them as they are would all but hide it.
@@ -59,6 +55,11 @@ export function mixPercentile(views: number[][], p: number): number {
   return weighted.at(-1)?.[0] ?? Number.NaN;
 }
 
+/**
+ * p50/p95 over the 200 responses. A request that timed out (after 10 s) counts as an error
+ * and as a latency of 10 s, so a view too slow to answer shows up in the percentiles
+ * (as a lower bound) instead of dropping out of them.
+ */
 export async function load(url: string, cookie: string, seconds: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let failed = 0;

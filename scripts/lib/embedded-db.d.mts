@@ -3,7 +3,8 @@ export function startEmbeddedPostgres(options?: {
   database?: string;
   persistent?: boolean;
   port?: number;
-}): Promise<{ url: string; serverUrl: string; stop: () => Promise<void> }>;
+  databaseDir?: string;
+}): Promise<{ url: string; serverUrl: string; stop: () => Promise<void>; postmasterPid: () => number; restart: () => Promise<void> }>;
 export function embeddedUrl(port: number, database: string): string;
 export function runningEmbeddedPostgres(name?: string): { pid: number; port: number } | null;
 export interface EmbeddedPostgresChild {

@@ -59,12 +59,12 @@ async function freePort(preferred) {
 }
 
 /**
- * Starts (initialising on first use) a cluster in `.data/<name>` and makes sure
- * `database` exists. Returns its URL and a stop function.
+ * Starts (initialising on first use) a cluster in `.data/<name>` (or `databaseDir`, e.g. a
+ * throwaway one of npm run soak) and makes sure `database` exists. Returns its URL, a stop
+ * function, and for crash drills its postmaster's pid and a restart after a kill.
  */
-export async function startEmbeddedPostgres({ name = 'postgres', database = 'secret_inventory', persistent = true, port } = {}) {
-  const databaseDir = path.join(root, '.data', name);
-  const running = runningEmbeddedPostgres(name);
+export async function startEmbeddedPostgres({ name = 'postgres', database = 'secret_inventory', persistent = true, port, databaseDir = path.join(root, '.data', name) } = {}) {
+  const running = runningPostgres(databaseDir);
   if (running) {
     throw new Error(
       `an embedded PostgreSQL already runs on ${databaseDir} (pid ${running.pid}, port ${running.port}): ` +
@@ -81,6 +81,11 @@ export async function startEmbeddedPostgres({ name = 'postgres', database = 'sec
     url: embeddedUrl(chosenPort, database),
     serverUrl: embeddedUrl(chosenPort, 'postgres'),
     stop: () => cluster.stop(),
+    // PostgreSQL's own lock file names the postmaster (first line).
+    postmasterPid: () => Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    // After the postmaster was killed: starts it again on the same directory and port
+    // (it recovers from its WAL); `stop` then stops the new one.
+    restart: () => cluster.start(),
   };
 }
 

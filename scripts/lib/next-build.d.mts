@@ -1,0 +1,1 @@
+export function buildIsCurrent(root: string): boolean;
