@@ -31,6 +31,19 @@ const BELOW_DATA_IMPORTS = [
   },
 ];
 
+/**
+ * The export room's sources (lib/export/sources) read the same lists as the pages, so they
+ * reuse the pages' filter SQL in lib/data/sql, and only that: never an authorized lib/data
+ * function (the room's own entry points, lib/export/run.ts and lib/export/bundle/, authorize).
+ */
+const EXPORT_SOURCE_IMPORTS = [
+  {
+    regex: '^(@/lib/data|\\.\\./\\.\\./data)(/(?!sql/)[^/]+)?$',
+    allowTypeImports: true,
+    message: 'Layer rule: an export source may use the list filters in lib/data/sql, not lib/data\'s authorized functions (exports authorize in lib/export/run.ts). Move the shared SQL to lib/data/sql.',
+  },
+];
+
 const ENV_ONLY_IN_ENV_TS = {
   object: 'process',
   property: 'env',
@@ -51,8 +64,16 @@ export default [
     // The worker's jobs and the start-up announcement are entry points, like pages and
     // actions: they may call the data layer.
     files: ['lib/**/*.ts'],
-    ignores: ['lib/data/**', 'lib/jobs/**', 'lib/setup/**', 'lib/rotation/jobs.ts'],
+    ignores: ['lib/data/**', 'lib/jobs/**', 'lib/setup/**', 'lib/rotation/jobs.ts', 'lib/export/sources/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: BELOW_DATA_IMPORTS }] },
+  },
+  {
+    // The export room (lib/export) is one folder with two levels: its format, encoders,
+    // bundle and route handler sit below the data layer (the rule above); its entry points
+    // (run.ts, bundle/evidence-bundle.ts, bundle/verify-upload.ts) authorize the caller as
+    // lib/data's functions do, without importing lib/data; its sources sit beside lib/data.
+    files: ['lib/export/sources/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: EXPORT_SOURCE_IMPORTS }] },
   },
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.ts', 'proxy.ts', 'instrumentation.ts'],

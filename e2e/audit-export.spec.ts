@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { verifyBundle } from '../lib/audit/bundle-verify';
+import { verifyBundle } from '../lib/export/bundle/verify';
 import { connectSecret, environmentId, insertAuditEvents, insertConnection, insertSecret, insertTeam } from './support/db';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';

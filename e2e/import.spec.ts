@@ -5,7 +5,7 @@
 // Export CSV downloads what the list shows.
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { EXPORT_HEADER } from '../lib/csv/inventory-columns';
+import { EXPORT_HEADER } from '../lib/export/csv/inventory-columns';
 import { snapshotTables, unique } from './support/db';
 import { expect, test } from './support/fixtures';
 

@@ -1,27 +1,43 @@
-// The one way server actions run: resolve the caller, call the data layer (which checks
-// permission and validates input with zod), and turn the outcome into a small result.
-// Results carry ids and messages only, never rows and never input values.
+// The one way server actions run: resolve the caller, parse the raw arguments with the
+// action's declared zod schema (a bad shape is the usual InputError result, field errors
+// included), call the data layer (which checks permission and validates again when called
+// from elsewhere), and turn the outcome into a small result. Results carry ids and
+// messages only, never rows and never input values. A secret value is never an argument
+// the schema parses: actions read it with enteredValue (lib/validation/secret-value.ts)
+// and hand it on as-is for the data layer to wrap in a SecretValue.
 import 'server-only';
+import { z } from 'zod';
 import type { Caller } from '@/lib/auth/caller';
 import { getCaller } from '@/lib/auth/session';
 import { noteFailedRequest } from '@/lib/db-outage';
 import { DatabaseUnavailableError, ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
+import { parseArgs } from '@/lib/validation/parse';
 
 type Scalar = string | number | boolean | null;
 export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors };
 export type ActionResult<T extends Record<string, Scalar> = Record<never, never>> = ({ ok: true } & T) | ActionFailure;
 
-export async function runAction<T extends Record<string, Scalar>>(
-  work: (caller: Caller) => Promise<T>,
+/** The schema of an action that takes no arguments. */
+export const NO_INPUT = z.tuple([]);
+
+/**
+ * `schema` declares the action's arguments: one argument's schema, or a z.tuple for
+ * several (`runAction(z.tuple([ZTeamId, ZTeamInput]), [teamId, input], ...)`); `raw` is
+ * what the browser sent. `work` gets the parsed input.
+ */
+export async function runAction<S extends z.ZodType, T extends Record<string, Scalar>>(
+  schema: S,
+  raw: unknown,
+  work: (caller: Caller, input: z.output<S>) => Promise<T>,
   // The second-factor enrolment actions pass getEnrolmentCaller: the one place a session
   // still held to enrolment counts as signed in.
   resolveCaller: () => Promise<Caller> = getCaller,
 ): Promise<ActionResult<T>> {
   const caller = await resolveCaller();
   try {
-    return { ok: true, ...(await work(caller)) };
+    return { ok: true, ...(await work(caller, parseArgs(schema, raw))) };
   } catch (error) {
     return failureOf(error, caller);
   }
@@ -32,12 +48,14 @@ export async function runAction<T extends Record<string, Scalar>>(
  * CSV import preview: line numbers, capped names and messages). Never pass it rows or
  * anything that could hold a secret value.
  */
-export async function runActionWithData<T>(
-  work: (caller: Caller) => Promise<T>,
+export async function runActionWithData<S extends z.ZodType, T>(
+  schema: S,
+  raw: unknown,
+  work: (caller: Caller, input: z.output<S>) => Promise<T>,
 ): Promise<{ ok: true; data: T } | ActionFailure> {
   const caller = await getCaller();
   try {
-    return { ok: true, data: await work(caller) };
+    return { ok: true, data: await work(caller, parseArgs(schema, raw)) };
   } catch (error) {
     return failureOf(error, caller);
   }

@@ -5,7 +5,7 @@
 // A bundle past the verifier's limits (CLI_VERIFY_LIMITS: 64 GiB uncompressed, 32 files,
 // 1 MiB per line) is refused with a problem naming the limit.
 import { readFileSync } from 'node:fs';
-import { CLI_VERIFY_LIMITS, verifyBundle } from '../lib/audit/bundle-verify';
+import { CLI_VERIFY_LIMITS, verifyBundle } from '../lib/export/bundle/verify';
 
 const args = process.argv.slice(2);
 const keyAt = args.indexOf('--public-key');

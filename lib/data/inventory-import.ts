@@ -19,9 +19,9 @@ import {
   REQUIRED_ON_IMPORT,
   splitListCell,
   type InventoryColumnKey,
-} from '@/lib/csv/inventory-columns';
-import { readCsv } from '@/lib/csv/read';
-import { unneutraliseFormula } from '@/lib/csv/write';
+} from '@/lib/export/csv/inventory-columns';
+import { readCsv } from '@/lib/export/csv/read';
+import { unneutraliseFormula } from '@/lib/export/csv/write';
 import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation } from '@/lib/errors';
 import { ZCommitOptions, ZImportRow, ZImportText, type TImportRow } from '@/lib/validation/inventory-csv';

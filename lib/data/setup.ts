@@ -10,7 +10,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { db, type Tx } from '@/lib/db';
 import { InputError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
-import { ZEmail, ZNewPassword, ZPersonName } from '@/lib/validation/user';
+import { ZSetupInput } from '@/lib/validation/setup';
 
 // Serializes setup attempts across app instances (pg_advisory_xact_lock key).
 const SETUP_LOCK = 727_001;
@@ -32,13 +32,6 @@ export async function issueSetupToken(): Promise<string | null> {
     return token;
   });
 }
-
-export const ZSetupInput = z.object({
-  token: z.string().trim().min(1, 'Enter the setup token printed on the server console').max(200),
-  name: ZPersonName,
-  email: ZEmail,
-  password: ZNewPassword,
-});
 
 /**
  * Whether setup is open and the token is one of its unused ones, read without a lock. Run

@@ -17,7 +17,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import type { ExportEnd } from './encode';
 
-/** A text cell guarded against spreadsheet formulas, as lib/csv/write.ts neutraliseFormula does. */
+/** A text cell guarded against spreadsheet formulas, as lib/export/csv/write.ts neutraliseFormula does. */
 export const guardedCell = (expression: string) =>
   `CASE WHEN left(${expression}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${expression} ELSE ${expression} END`;
 

@@ -1,9 +1,10 @@
 // An export source's rows as CSV or JSON Lines byte streams: CSV written by PostgreSQL
-// (lib/export/copy-csv.ts), JSON Lines encoded here from the source's batches. Rows are
+// (lib/export/copy-csv.ts) or, for a source that formats its cells in Node, by
+// lib/export/csv/write.ts; JSON Lines encoded here from the source's batches. Rows are
 // pulled only as fast as the consumer reads (backpressure), and the count of rows
 // written is reported when the stream ends, completely or not.
 import { Readable } from 'node:stream';
-import { TEXT_CHUNK_CHARS } from '@/lib/csv/write';
+import { csvNodeStream, TEXT_CHUNK_CHARS } from '@/lib/export/csv/write';
 import { copyCsv, copyCsvHeader } from './copy-csv';
 import type { ExportFormat, ExportSource } from './source';
 
@@ -20,8 +21,8 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
  * server's async-context tracking). `onEnd` runs once, after the last piece was taken or
  * when the consumer stopped, with the rows it took.
  */
-async function* encodeRows<Q, R>(
-  source: ExportSource<Q, R>,
+async function* encodeRows<R>(
+  json: (row: R) => Record<string, unknown>,
   batches: AsyncIterable<readonly R[]>,
   onStart: () => void,
   onEnd: (end: ExportEnd) => void,
@@ -35,7 +36,7 @@ async function* encodeRows<Q, R>(
     for await (const batch of batches) {
       for (const row of batch) {
         // JSON.stringify escapes any newline inside, so each object stays on its line.
-        text += `${JSON.stringify(source.json(row))}\n`;
+        text += `${JSON.stringify(json(row))}\n`;
         inText++;
         if (text.length >= TEXT_CHUNK_CHARS) {
           yield text;
@@ -64,11 +65,14 @@ export function encodeExport<Q, R>(
   format: ExportFormat,
 ): { stream: Readable; ended: Promise<ExportEnd> } {
   // PostgreSQL writes the CSV (no pin yet means no rows: '0').
-  if (format === 'csv') return copyCsv(copyCsvHeader(source.columns), source.csvSelect(query, upTo ?? '0'));
+  if (format === 'csv' && source.csvSelect) return copyCsv(copyCsvHeader(source.columns), source.csvSelect(query, upTo ?? '0'));
+  if (format === 'csv' && source.csvRecord) return nodeCsv(source, source.csvRecord, query, upTo);
+  const json = source.json;
+  if (format === 'csv' || !json) throw new Error(`the ${source.name} export has no ${format} encoding`);
   let resolve!: (end: ExportEnd) => void;
   const ended = new Promise<ExportEnd>((r) => (resolve = r));
   let started = false;
-  const text = encodeRows(source, source.rows(query, upTo), () => (started = true), resolve);
+  const text = encodeRows(json, source.rows(query, upTo), () => (started = true), resolve);
   const stream = Readable.from(text, { objectMode: false });
   // A stream destroyed before it was ever read never starts the generator; settle anyway.
   stream.once('close', () => {
@@ -77,7 +81,36 @@ export function encodeExport<Q, R>(
   return { stream, ended };
 }
 
-/** `audit-events-2026-11-26.csv`, with an optional scope. */
-export function exportFileName(source: { name: string }, format: ExportFormat, day: string): string {
-  return `${source.name}-${day}.${format}`;
+/** The CSV written in Node, one record per row (the rows a record takes are counted). */
+function nodeCsv<Q, R>(
+  source: ExportSource<Q, R>,
+  record: (row: R) => string[],
+  query: Q,
+  upTo: string | null,
+): { stream: Readable; ended: Promise<ExportEnd> } {
+  let resolve!: (end: ExportEnd) => void;
+  const ended = new Promise<ExportEnd>((r) => (resolve = r));
+  let rows = 0;
+  async function* records(): AsyncGenerator<string[]> {
+    let complete = false;
+    try {
+      for await (const batch of source.rows(query, upTo)) {
+        for (const row of batch) {
+          rows++;
+          yield record(row);
+        }
+      }
+      complete = true;
+    } finally {
+      resolve({ rows, complete });
+    }
+  }
+  const stream = csvNodeStream(source.columns, records());
+  stream.once('close', () => resolve({ rows, complete: false })); // never read: settle anyway
+  return { stream, ended };
+}
+
+/** `audit-events-2026-11-26.csv`; a source's fileStem may put its filters in the name. */
+export function exportFileName<Q>(source: { name: string; fileStem?(query: Q): string }, query: Q, format: ExportFormat, day: string): string {
+  return `${source.fileStem ? source.fileStem(query) : source.name}-${day}.${format}`;
 }

@@ -47,7 +47,7 @@ const principals = z.preprocess(
     .max(20, 'At most 20 principals'),
 );
 
-// A CSV cell lists several systems separated by ";" or "," (lib/csv/inventory-columns.ts),
+// A CSV cell lists several systems separated by ";" or "," (lib/export/csv/inventory-columns.ts),
 // so a name holding either could never be imported or exported as itself.
 const NO_LIST_SEPARATOR_RE = /^[^;,]*$/;
 

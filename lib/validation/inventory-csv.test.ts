@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitListCell } from '@/lib/csv/inventory-columns';
+import { splitListCell } from '@/lib/export/csv/inventory-columns';
 import { ZImportRow } from './inventory-csv';
 
 const row = (cells: Record<string, string>) => ({ name: 'db-password', environment: 'production', owner: 'Payments', classification: 'critical', ...cells });

@@ -3,7 +3,7 @@
 // the environment, owner and systems instead of choosing ids, and takes the lists
 // (systems, tags) separated by ";" or ",".
 import { z } from 'zod';
-import { MAX_IMPORT_BYTES, splitListCell } from '@/lib/csv/inventory-columns';
+import { MAX_IMPORT_BYTES, splitListCell } from '@/lib/export/csv/inventory-columns';
 import { ZSystemInput, ZTeamInput } from './catalog';
 import { blankToUndefined } from './parse';
 import {

@@ -57,3 +57,12 @@ export function checkEnteredValue(raw: unknown): string {
   }
   return raw;
 }
+
+/**
+ * The `value` field of an action's form, read without parsing it: a value never goes
+ * through zod (whose issues and results could carry it) and is handed to the data layer
+ * as-is, which wraps it in a SecretValue at once and checks it with checkEnteredValue.
+ */
+export function enteredValue(input: unknown): unknown {
+  return typeof input === 'object' && input !== null && 'value' in input ? input.value : undefined;
+}

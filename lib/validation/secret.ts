@@ -1,6 +1,7 @@
 // Input rules for inventory secrets, shared by forms, actions and CSV import.
 import { z } from 'zod';
 import { blankToUndefined, listFromText } from './parse';
+import { actionId } from './ids';
 import { ZOptionalGraceHours, ZOptionalReminderDays } from './policy-fields';
 
 export const CLASSIFICATIONS = ['critical', 'important', 'sensitive'] as const;
@@ -135,3 +136,6 @@ export function searchTextOf(s: {
 }): string {
   return [s.name, s.description, s.tags.join(' '), s.providerRef, s.contactPerson ?? ''].join(' ').toLowerCase();
 }
+
+/** A secret id sent by a page (an id that matches nothing says so, like an unknown one). */
+export const ZSecretRef = actionId('This secret does not exist.');

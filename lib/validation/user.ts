@@ -1,5 +1,6 @@
 // Input rules for accounts: sign-in, first-run setup, invitations.
 import { z } from 'zod';
+import { actionId } from '@/lib/validation/ids';
 import { ROLES } from '@/lib/auth/permissions';
 
 export const ZEmail = z
@@ -54,3 +55,6 @@ export const ZAcceptInvite = z
     path: ['confirmPassword'],
   });
 export type TAcceptInvite = z.infer<typeof ZAcceptInvite>;
+
+/** A user id sent by the Users page (an id that matches nothing says the same as the data layer). */
+export const ZUserRef = actionId('This user does not exist.');

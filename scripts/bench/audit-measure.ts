@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { filterConditions } from '@/lib/data/audit-events';
-import { AUDIT_EXPORT_COLUMNS } from '@/lib/data/audit-export';
+import { filterConditions } from '@/lib/data/sql/audit-events';
+import { AUDIT_EXPORT_COLUMNS } from '@/lib/export/sources/audit-events';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 import { ACTOR_DOMAIN } from './seed-audit';
 
@@ -88,7 +88,7 @@ export async function auditExportSpec(client: pg.ClientBase, seededEvents: numbe
 
 /**
  * The access-history export of every seeded access event (a whole-day range from the
- * first), and its COPY twin: the export's columns, joins and order (lib/data/access-export.ts).
+ * first), and its COPY twin: the export's columns, joins and order (lib/export/sources/access-events.ts).
  */
 export async function accessExportSpec(client: pg.ClientBase): Promise<ExportSpec> {
   const { rows: [{ first }] } = await client.query<{ first: Date }>('SELECT min(occurred_at) AS first FROM access_events');

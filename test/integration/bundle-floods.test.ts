@@ -8,10 +8,10 @@ import { ZipArchive } from 'archiver';
 import { NextRequest } from 'next/server';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST } from '@/app/api/audit/verify-bundle/route';
-import { BUNDLE_FORMAT, manifestBytes, signManifest, type TBundleManifest } from '@/lib/audit/bundle-manifest';
-import { CLI_VERIFY_LIMITS, verifyBundle } from '@/lib/audit/bundle-verify';
+import { BUNDLE_FORMAT, manifestBytes, signManifest, type TBundleManifest } from '@/lib/export/bundle/manifest';
+import { CLI_VERIFY_LIMITS, verifyBundle } from '@/lib/export/bundle/verify';
 import type { Caller } from '@/lib/auth/caller';
-import { BUSY_MESSAGE, VERIFICATIONS_AT_ONCE, verifyUploadedBundle } from '@/lib/data/bundle-verification';
+import { BUSY_MESSAGE, VERIFICATIONS_AT_ONCE, verifyUploadedBundle } from '@/lib/export/bundle/verify-upload';
 import { BusyError } from '@/lib/errors';
 import { streamBytes } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
@@ -19,8 +19,8 @@ import { useTestDatabase } from '../support/test-database';
 
 // The real verifier, counted (and, when a test sets a gate, held) so concurrency shows.
 const verifier = vi.hoisted(() => ({ active: 0, maxActive: 0, gate: null as Promise<void> | null }));
-vi.mock('@/lib/audit/bundle-verify', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@/lib/audit/bundle-verify')>();
+vi.mock('@/lib/export/bundle/verify', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/export/bundle/verify')>();
   return {
     ...original,
     verifyBundle: async (...args: Parameters<typeof original.verifyBundle>) => {

@@ -9,7 +9,7 @@ import { NextRequest } from 'next/server';
 import { getCloneableBody } from 'next/dist/server/body-streams';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
-import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/data/bundle-verification';
+import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/export/bundle/verify-upload';
 import nextConfig from '@/next.config';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';

@@ -4,9 +4,9 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
-import { manifestBytes, signManifest, ZBundleManifest, type TBundleManifest } from '@/lib/audit/bundle-manifest';
+import { manifestBytes, signManifest, ZBundleManifest, type TBundleManifest } from '@/lib/export/bundle/manifest';
 import type { Caller } from '@/lib/auth/caller';
-import { exportEvidenceBundle } from '@/lib/data/evidence-bundle';
+import { exportEvidenceBundle } from '@/lib/export/bundle/evidence-bundle';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 
 export const streamText = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();

@@ -1,7 +1,7 @@
 'use server';
-import { runAction } from '@/lib/action';
+import { NO_INPUT, runAction } from '@/lib/action';
 import { signOutEverywhere } from '@/lib/data/account';
 
 export async function signOutEverywhereAction() {
-  return runAction((caller) => signOutEverywhere(caller));
+  return runAction(NO_INPUT, [], (caller) => signOutEverywhere(caller));
 }

@@ -4,35 +4,34 @@ import { failureOf, runAction, type ActionFailure } from '@/lib/action';
 import { getCaller } from '@/lib/auth/session';
 import { searchSystemOptions } from '@/lib/data/catalog';
 import { createSecret, decommissionSecret, setDbAdminCredential, updateSecret } from '@/lib/data/secrets';
+import { ZDbAdminCredential, ZDecommission, ZSecretInput, ZSecretRef } from '@/lib/validation/secret';
 
-// Action arguments arrive from the browser and can be anything: check their shape
-// before they reach the data layer (which validates the form input itself).
-const ZId = z.string().min(1).max(100);
+// Action arguments arrive from the browser and can be anything: each action declares
+// their shape, checked before they reach the data layer.
 const ZSearch = z.string().max(200);
 
-const UNKNOWN_SECRET: ActionFailure = { ok: false, error: 'This secret does not exist.' };
-
 export async function createSecretAction(input: unknown) {
-  return runAction((caller) => createSecret(caller, input));
+  // The form as sent: the data layer reads the rotation settings of the chosen strategy
+  // from it (lib/data/secrets.ts rotationConfigOf), beside the fields ZSecretInput keeps.
+  return runAction(ZSecretInput, input, (caller) => createSecret(caller, input));
 }
 
 export async function updateSecretAction(id: unknown, input: unknown) {
-  const parsed = ZId.safeParse(id);
-  if (!parsed.success) return UNKNOWN_SECRET;
-  return runAction((caller) => updateSecret(caller, parsed.data, input));
+  // The form as sent, as for createSecretAction.
+  return runAction(z.tuple([ZSecretRef, ZSecretInput]), [id, input], (caller, [secretId]) => updateSecret(caller, secretId, input));
 }
 
 export async function decommissionSecretAction(id: unknown, input: unknown) {
-  const parsed = ZId.safeParse(id);
-  if (!parsed.success) return UNKNOWN_SECRET;
-  return runAction((caller) => decommissionSecret(caller, parsed.data, input));
+  return runAction(z.tuple([ZSecretRef, ZDecommission]), [id, input], (caller, [secretId, decommission]) =>
+    decommissionSecret(caller, secretId, decommission),
+  );
 }
 
 /** Admins only (the data layer checks): mark a secret as a PostgreSQL admin credential. */
 export async function setDbAdminCredentialAction(id: unknown, input: unknown) {
-  const parsed = ZId.safeParse(id);
-  if (!parsed.success) return UNKNOWN_SECRET;
-  return runAction((caller) => setDbAdminCredential(caller, parsed.data, input));
+  return runAction(z.tuple([ZSecretRef, ZDbAdminCredential]), [id, input], (caller, [secretId, credential]) =>
+    setDbAdminCredential(caller, secretId, credential),
+  );
 }
 
 export type SystemSearchResult = { ok: true; options: { id: string; name: string; status: string }[] } | ActionFailure;

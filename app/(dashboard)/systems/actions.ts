@@ -1,18 +1,18 @@
 'use server';
+import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { createSystem, setSystemStatus, updateSystem } from '@/lib/data/systems';
-import { ZSystemId } from '@/lib/validation/catalog';
-import { parseInput } from '@/lib/validation/parse';
+import { ZSystemId, ZSystemInput, ZSystemStatusChange } from '@/lib/validation/catalog';
 
 export async function createSystemAction(input: unknown) {
-  return runAction((caller) => createSystem(caller, input));
+  return runAction(ZSystemInput, input, (caller, system) => createSystem(caller, system));
 }
 
 export async function updateSystemAction(systemId: unknown, input: unknown) {
-  return runAction((caller) => updateSystem(caller, parseInput(ZSystemId, systemId), input));
+  return runAction(z.tuple([ZSystemId, ZSystemInput]), [systemId, input], (caller, [id, system]) => updateSystem(caller, id, system));
 }
 
 /** Decommission or reactivate. */
 export async function setSystemStatusAction(systemId: unknown, input: unknown) {
-  return runAction((caller) => setSystemStatus(caller, parseInput(ZSystemId, systemId), input));
+  return runAction(z.tuple([ZSystemId, ZSystemStatusChange]), [systemId, input], (caller, [id, change]) => setSystemStatus(caller, id, change));
 }

@@ -1,22 +1,22 @@
 'use server';
+import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { addTeamMember, removeTeamMember } from '@/lib/data/team-members';
 import { createTeam, updateTeam } from '@/lib/data/teams';
-import { ZTeamId } from '@/lib/validation/catalog';
-import { parseInput } from '@/lib/validation/parse';
+import { ZTeamId, ZTeamInput, ZTeamMemberAdd, ZTeamMemberRemove } from '@/lib/validation/catalog';
 
 export async function createTeamAction(input: unknown) {
-  return runAction((caller) => createTeam(caller, input));
+  return runAction(ZTeamInput, input, (caller, team) => createTeam(caller, team));
 }
 
 export async function updateTeamAction(teamId: unknown, input: unknown) {
-  return runAction((caller) => updateTeam(caller, parseInput(ZTeamId, teamId), input));
+  return runAction(z.tuple([ZTeamId, ZTeamInput]), [teamId, input], (caller, [id, team]) => updateTeam(caller, id, team));
 }
 
 export async function addTeamMemberAction(teamId: unknown, input: unknown) {
-  return runAction((caller) => addTeamMember(caller, parseInput(ZTeamId, teamId), input));
+  return runAction(z.tuple([ZTeamId, ZTeamMemberAdd]), [teamId, input], (caller, [id, member]) => addTeamMember(caller, id, member));
 }
 
 export async function removeTeamMemberAction(teamId: unknown, input: unknown) {
-  return runAction((caller) => removeTeamMember(caller, parseInput(ZTeamId, teamId), input));
+  return runAction(z.tuple([ZTeamId, ZTeamMemberRemove]), [teamId, input], (caller, [id, member]) => removeTeamMember(caller, id, member));
 }

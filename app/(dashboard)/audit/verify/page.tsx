@@ -4,7 +4,7 @@ import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/data/bundle-verification';
+import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/export/bundle/verify-upload';
 import { VerifyBundleForm } from './verify-client';
 
 export const metadata: Metadata = { title: 'Verify an evidence bundle' };

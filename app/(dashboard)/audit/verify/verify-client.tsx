@@ -7,8 +7,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { ChainContinuity } from '@/lib/audit/bundle-chain';
-import type { UploadedBundleVerification } from '@/lib/data/bundle-verification';
+import type { ChainContinuity } from '@/lib/export/bundle/chain';
+import type { UploadedBundleVerification } from '@/lib/export/bundle/verify-upload';
 
 /** The filters a file of the bundle applied, as its manifest lists them. */
 function fileFilters(manifest: UploadedBundleVerification['manifest'] | undefined, name: string): string {

@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { controlClass } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
-import { MAX_IMPORT_BYTES } from '@/lib/csv/inventory-columns';
+import { MAX_IMPORT_BYTES } from '@/lib/export/csv/inventory-columns';
 import type { ImportPreview, ImportResult } from '@/lib/data/inventory-import';
 import { commitImportAction, previewImportAction } from './actions';
 

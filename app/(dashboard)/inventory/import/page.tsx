@@ -5,7 +5,7 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { INVENTORY_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_ON_IMPORT } from '@/lib/csv/inventory-columns';
+import { INVENTORY_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_ON_IMPORT } from '@/lib/export/csv/inventory-columns';
 import { listEnvironments } from '@/lib/data/catalog';
 import { ImportClient } from './import-client';
 

@@ -1,17 +1,16 @@
 'use server';
-import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { addDatabaseHost, removeDatabaseHost } from '@/lib/data/database-hosts';
+import { ZDatabaseHostInput } from '@/lib/validation/database-host';
+import { actionId } from '@/lib/validation/ids';
 
-const ZId = z.string().min(1).max(100);
+const ZHostId = actionId('This host is not on the list.');
 
-// The data layer checks the permission (admin.providers) and parses the input.
+// The data layer checks the permission (admin.providers).
 export async function addDatabaseHostAction(input: unknown) {
-  return runAction((caller) => addDatabaseHost(caller, input));
+  return runAction(ZDatabaseHostInput, input, (caller, host) => addDatabaseHost(caller, host));
 }
 
 export async function removeDatabaseHostAction(id: unknown) {
-  const parsed = ZId.safeParse(id);
-  if (!parsed.success) return { ok: false as const, error: 'This host is not on the list.' };
-  return runAction((caller) => removeDatabaseHost(caller, parsed.data));
+  return runAction(ZHostId, id, (caller, hostId) => removeDatabaseHost(caller, hostId));
 }

@@ -1,25 +1,27 @@
 'use server';
+import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { createConnection, deleteConnection, testConnection, updateConnection } from '@/lib/data/provider-connections';
-import { ZConnectionId } from '@/lib/validation/provider-connection';
-import { parseInput } from '@/lib/validation/parse';
+import { ZConnectionId, ZConnectionInput } from '@/lib/validation/provider-connection';
 
 export async function createConnectionAction(input: unknown) {
-  return runAction((caller) => createConnection(caller, input));
+  return runAction(ZConnectionInput, input, (caller, connection) => createConnection(caller, connection));
 }
 
 export async function updateConnectionAction(connectionId: unknown, input: unknown) {
-  return runAction((caller) => updateConnection(caller, parseInput(ZConnectionId, connectionId), input));
+  return runAction(z.tuple([ZConnectionId, ZConnectionInput]), [connectionId, input], (caller, [id, connection]) =>
+    updateConnection(caller, id, connection),
+  );
 }
 
 export async function deleteConnectionAction(connectionId: unknown) {
-  return runAction((caller) => deleteConnection(caller, parseInput(ZConnectionId, connectionId)));
+  return runAction(ZConnectionId, connectionId, (caller, id) => deleteConnection(caller, id));
 }
 
 // `ok` is runAction's (did the request work); `passed` is the connection test's verdict.
 export async function testConnectionAction(connectionId: unknown) {
-  return runAction(async (caller) => {
-    const result = await testConnection(caller, parseInput(ZConnectionId, connectionId));
+  return runAction(ZConnectionId, connectionId, async (caller, id) => {
+    const result = await testConnection(caller, id);
     return { passed: result.ok, code: result.code ?? null, message: result.message };
   });
 }

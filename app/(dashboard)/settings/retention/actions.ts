@@ -1,8 +1,9 @@
 'use server';
 import { runAction } from '@/lib/action';
 import { updateAuditRetention } from '@/lib/data/audit-retention';
+import { ZAuditRetentionInput } from '@/lib/validation/audit-retention';
 
-// The data layer checks the permission and parses the input.
+// The data layer checks the permission.
 export async function updateAuditRetentionAction(input: unknown) {
-  return runAction((caller) => updateAuditRetention(caller, input));
+  return runAction(ZAuditRetentionInput, input, (caller, retention) => updateAuditRetention(caller, retention));
 }

@@ -4,8 +4,9 @@
 import type { NextRequest } from 'next/server';
 import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
-import { authorizeBundleVerification, MAX_BUNDLE_UPLOAD_BYTES, verifyUploadedBundle } from '@/lib/data/bundle-verification';
+import { authorizeBundleVerification, MAX_BUNDLE_UPLOAD_BYTES, verifyUploadedBundle } from '@/lib/export/bundle/verify-upload';
 import { BusyError, ForbiddenError } from '@/lib/errors';
+import { deniedResponse } from '@/lib/export/route';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,7 +33,7 @@ export async function POST(request: NextRequest) {
   try {
     await authorizeBundleVerification(caller);
   } catch (error) {
-    if (error instanceof ForbiddenError) return Response.json({ error: error.message }, { status: caller.user ? 403 : 401, headers: NO_STORE });
+    if (error instanceof ForbiddenError) return deniedResponse(caller, error, NO_STORE);
     throw error;
   }
   const bytes = await readLimited(request, MAX_BUNDLE_UPLOAD_BYTES);

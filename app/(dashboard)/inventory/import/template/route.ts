@@ -2,7 +2,7 @@
 // example row, for people starting from scratch rather than from an export.
 import { stringify } from 'csv-stringify/sync';
 import { getCaller } from '@/lib/auth/session';
-import { EXPORT_KEYS, IGNORED_ON_IMPORT, INVENTORY_COLUMNS, TEMPLATE_EXAMPLE } from '@/lib/csv/inventory-columns';
+import { EXPORT_KEYS, IGNORED_ON_IMPORT, INVENTORY_COLUMNS, TEMPLATE_EXAMPLE } from '@/lib/export/csv/inventory-columns';
 
 export const dynamic = 'force-dynamic';
 

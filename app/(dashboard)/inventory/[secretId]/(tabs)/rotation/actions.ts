@@ -4,7 +4,7 @@
 // take whatever automatic steps follow at once (write, verify, promote), so the page shows
 // the result without waiting for the worker's next pass; the worker does the rest (grace).
 import { z } from 'zod';
-import { runAction, type ActionFailure } from '@/lib/action';
+import { runAction } from '@/lib/action';
 import { appClock } from '@/lib/clock';
 import { checkIncidentStep, closeIncident, markCompromised } from '@/lib/data/incidents';
 import {
@@ -16,15 +16,15 @@ import {
   submitRotationValue,
 } from '@/lib/data/rotations';
 import { advanceRotation } from '@/lib/rotation/engine';
+import { actionId } from '@/lib/validation/ids';
+import { ZIncidentStepCheck, ZMarkCompromised } from '@/lib/validation/incident';
+import { ZRotationStart } from '@/lib/validation/rotation-start';
+import { enteredValue } from '@/lib/validation/secret-value';
 
-const ZId = z.string().min(1).max(100);
-const UNKNOWN: ActionFailure = { ok: false, error: 'This no longer exists. Reload the page.' };
+const ZRef = actionId('This no longer exists. Reload the page.');
+/** The incident checklist form: a note (the step is bound by the page). */
+const ZIncidentStepForm = z.object({ note: ZIncidentStepCheck.shape.note }).nullish();
 const WEB_WORKER = `web-${process.pid}`;
-
-function withId<T>(id: unknown, work: (id: string) => Promise<T>): Promise<T | ActionFailure> {
-  const parsed = ZId.safeParse(id);
-  return parsed.success ? work(parsed.data) : Promise.resolve(UNKNOWN);
-}
 
 /** Take the automatic steps that follow a person's step, now. */
 async function andAdvance(runId: string | null) {
@@ -33,46 +33,46 @@ async function andAdvance(runId: string | null) {
 }
 
 export async function startRotationAction(secretId: unknown, input: unknown) {
-  const note = typeof (input as { note?: unknown })?.note === 'string' ? ((input as { note: string }).note.slice(0, 500)) : '';
-  return withId(secretId, (id) => runAction(async (caller) => andAdvance((await startRotation(caller, id, { note })).runId)));
-}
-
-export async function submitRotationValueAction(runId: unknown, input: unknown) {
-  const value = (input && typeof input === 'object' ? (input as { value?: unknown }).value : undefined);
-  return withId(runId, (id) => runAction(async (caller) => (await submitRotationValue(caller, id, value), { runId: id })));
-}
-
-export async function confirmRotationWorksAction(runId: unknown) {
-  return withId(runId, (id) => runAction(async (caller) => (await confirmRotationWorks(caller, id), andAdvance(id))));
-}
-
-export async function confirmOldKeyRevokedAction(runId: unknown) {
-  return withId(runId, (id) => runAction(async (caller) => confirmOldKeyRevoked(caller, id)));
-}
-
-export async function rollBackRotationAction(runId: unknown) {
-  return withId(runId, (id) => runAction(async (caller) => rollBackRotation(caller, id)));
-}
-
-export async function cancelRotationAction(runId: unknown) {
-  return withId(runId, (id) => runAction(async (caller) => cancelRotation(caller, id)));
-}
-
-export async function markCompromisedAction(secretId: unknown, input: unknown) {
-  return withId(secretId, (id) =>
-    runAction(async (caller) => {
-      const result = await markCompromised(caller, id, input);
-      await andAdvance(result.runId);
-      return result;
-    }),
+  return runAction(z.tuple([ZRef, ZRotationStart]), [secretId, input], async (caller, [id, { note }]) =>
+    andAdvance((await startRotation(caller, id, { note })).runId),
   );
 }
 
+/** The new value is not part of the declared input: read with enteredValue, handed on as-is. */
+export async function submitRotationValueAction(runId: unknown, input: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => (await submitRotationValue(caller, id, enteredValue(input)), { runId: id }));
+}
+
+export async function confirmRotationWorksAction(runId: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => (await confirmRotationWorks(caller, id), andAdvance(id)));
+}
+
+export async function confirmOldKeyRevokedAction(runId: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => confirmOldKeyRevoked(caller, id));
+}
+
+export async function rollBackRotationAction(runId: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => rollBackRotation(caller, id));
+}
+
+export async function cancelRotationAction(runId: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => cancelRotation(caller, id));
+}
+
+export async function markCompromisedAction(secretId: unknown, input: unknown) {
+  return runAction(z.tuple([ZRef, ZMarkCompromised]), [secretId, input], async (caller, [id, report]) => {
+    const result = await markCompromised(caller, id, report);
+    await andAdvance(result.runId);
+    return result;
+  });
+}
+
 export async function checkIncidentStepAction(incidentId: unknown, step: unknown, input: unknown) {
-  const note = (input && typeof input === 'object' ? (input as { note?: unknown }).note : undefined) ?? '';
-  return withId(incidentId, (id) => runAction(async (caller) => checkIncidentStep(caller, id, { step, note })));
+  return runAction(z.tuple([ZRef, ZIncidentStepCheck.shape.step, ZIncidentStepForm]), [incidentId, step, input], (caller, [id, which, form]) =>
+    checkIncidentStep(caller, id, { step: which, note: form?.note ?? '' }),
+  );
 }
 
 export async function closeIncidentAction(incidentId: unknown) {
-  return withId(incidentId, (id) => runAction(async (caller) => closeIncident(caller, id)));
+  return runAction(ZRef, incidentId, async (caller, id) => closeIncident(caller, id));
 }

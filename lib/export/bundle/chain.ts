@@ -6,7 +6,7 @@
 // are the events the filters left out and are only counted.
 //
 // Fed one parsed JSON object at a time, so a file of any size is checked in constant memory.
-import { eventHash } from './chain-hash';
+import { eventHash } from '../../audit/chain-hash';
 
 export type ChainContinuity = {
   /** Events whose hash was recomputed from their content. */

@@ -18,7 +18,7 @@ import {
   signManifest,
   type TBundleFile,
   type TBundleManifest,
-} from '@/lib/audit/bundle-manifest';
+} from '@/lib/export/bundle/manifest';
 import { currentChainHead, type ChainHead } from '@/lib/audit/chain-head';
 import { signingKey } from '@/lib/audit/signing-key';
 import { authorize } from '@/lib/auth/authorize';
@@ -28,9 +28,9 @@ import { EXPORT_FORMATS, type ExportFormat, type ExportSource } from '@/lib/expo
 import { log } from '@/lib/log';
 import { accessQueryForAudit } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart, type TAuditListQuery } from '@/lib/validation/audit-list';
-import { accessEventsSource } from './access-export';
-import { auditEventsSource } from './audit-export';
-import { EXPORT_AUDIT_ACTION, EXPORT_TARGET_TYPE, auditExportEnd, parsed, type ExportDownload, type Parsed } from './exports';
+import { accessEventsSource } from '@/lib/export/sources/access-events';
+import { auditEventsSource } from '@/lib/export/sources/audit-events';
+import { EXPORT_AUDIT_ACTION, EXPORT_TARGET_TYPE, auditExportEnd, parsed, type ExportDownload, type Parsed } from '@/lib/export/run';
 
 /** Hashes and measures bytes passing through. */
 function digesting() {
@@ -58,7 +58,7 @@ async function bundleParts(query: TAuditListQuery, head: ChainHead | null): Prom
   return [
     // Pinned to the chain head the manifest records (one snapshot), not a separate pin().
     part(auditEventsSource, query, head?.eventId ?? null),
-    part(accessEventsSource, accessQueryForAudit(query), await accessEventsSource.pin()),
+    part(accessEventsSource, accessQueryForAudit(query), (await accessEventsSource.pin?.()) ?? null),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineSplitter, LineTooLongError } from './bundle-verify';
+import { lineSplitter, LineTooLongError } from './verify';
 
 describe('lineSplitter', () => {
   it('keeps lines and multi-byte characters whole across chunk boundaries', () => {

@@ -2,7 +2,7 @@
 // bundle, or a trusted key the verifier supplies), then every file the manifest lists:
 // present, the same SHA-256 and size, the same number of rows (CSV records after the
 // header, JSON Lines objects), and no file in the zip the manifest does not list. Then
-// the hash chain's continuity across the exported audit events (lib/audit/bundle-chain.ts),
+// the hash chain's continuity across the exported audit events (lib/export/bundle/chain.ts),
 // recomputed from the JSON Lines file: the signature proves who made the bundle, the
 // chain proves the events are the ones the trail recorded, in order, up to its head.
 // Reads each entry as a stream, so a large bundle is checked in constant memory.
@@ -27,8 +27,8 @@ import {
   verifyManifestSignature,
   type TBundleFile,
   type TBundleManifest,
-} from './bundle-manifest';
-import { ChainContinuityCheck, type ChainContinuity } from './bundle-chain';
+} from './manifest';
+import { ChainContinuityCheck, type ChainContinuity } from './chain';
 
 export type FileCheck = {
   name: string;
@@ -73,7 +73,7 @@ export type VerifyOptions = { trustedPublicKey?: string | KeyObject; limits?: Ve
 class BundleLimitError extends Error {}
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-/** The export source whose rows carry the hash chain (lib/data/audit-export.ts). */
+/** The export source whose rows carry the hash chain (lib/export/sources/audit-events.ts). */
 const AUDIT_EVENTS_SOURCE = 'audit-events';
 
 async function readAll(stream: Readable, name: string, limit: number): Promise<Buffer> {

@@ -4,7 +4,7 @@
 // SERVER_VERIFY_LIMITS' bytes); beyond that and a short queue the server answers busy.
 import 'server-only';
 import pLimit from 'p-limit';
-import { SERVER_VERIFY_LIMITS, verifyBundle, type BundleVerification } from '@/lib/audit/bundle-verify';
+import { SERVER_VERIFY_LIMITS, verifyBundle, type BundleVerification } from '@/lib/export/bundle/verify';
 import { signingKey } from '@/lib/audit/signing-key';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';

@@ -2,17 +2,17 @@
 // applied with the audit page's own SQL conditions, read oldest first in keyset batches
 // on the primary key (constant memory at any size; no connection held between batches).
 // Every audit column is exported, with the event's hash-chain fields (seq, prevHash, hash)
-// so anyone can recompute each event's hash from the file (lib/audit/bundle-chain.ts).
+// so anyone can recompute each event's hash from the file (lib/export/bundle/chain.ts).
 // Audit events never hold a secret value.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { exportRead } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
-import type { ExportSource } from '@/lib/export/source';
+import { defineExportSource } from '@/lib/export/source';
 import { currentChainHead } from '@/lib/audit/chain-head';
 import type { TAuditListQuery } from '@/lib/validation/audit-list';
-import { actorFilter, filterConditions } from './audit-events';
+import { actorFilter, filterConditions } from '@/lib/data/sql/audit-events';
 
 export const AUDIT_EXPORT_BATCH = 2000;
 
@@ -168,7 +168,7 @@ function csvSelect(query: TAuditListQuery, upTo: string): Prisma.Sql {
     ORDER BY e.id`;
 }
 
-export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = {
+export const auditEventsSource = defineExportSource<TAuditListQuery, AuditExportRow>({
   name: 'audit-events',
   permission: 'audit.export',
   columns: AUDIT_EXPORT_COLUMNS,
@@ -184,4 +184,4 @@ export const auditEventsSource: ExportSource<TAuditListQuery, AuditExportRow> = 
   json(row) {
     return row;
   },
-};
+});

@@ -8,7 +8,7 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { exportRead, pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
-import type { ExportSource } from '@/lib/export/source';
+import { defineExportSource } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart } from '@/lib/validation/audit-list';
 import { uuidOrNil } from '@/lib/validation/ids';
@@ -180,7 +180,7 @@ function csvSelect(query: TAccessExportQuery, upTo: string): Prisma.Sql {
     ORDER BY e.occurred_at, e.seq`;
 }
 
-export const accessEventsSource: ExportSource<TAccessExportQuery, AccessExportRow> = {
+export const accessEventsSource = defineExportSource<TAccessExportQuery, AccessExportRow>({
   name: 'access-events',
   permission: 'audit.export',
   columns: ACCESS_EXPORT_COLUMNS,
@@ -195,4 +195,4 @@ export const accessEventsSource: ExportSource<TAccessExportQuery, AccessExportRo
   json(row) {
     return { ...row, occurredAt: row.occurredAt.toISOString(), ingestedAt: row.ingestedAt.toISOString() };
   },
-};
+});

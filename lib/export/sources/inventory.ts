@@ -1,17 +1,19 @@
-// CSV export of the inventory: the secrets matching the inventory list's URL filters,
-// read in keyset batches so a 100k-row export never sits in memory at once, as CSV
-// records in the import's column layout (an export re-imports as it is).
+// The inventory as an export source (CSV only): the secrets matching the inventory list's
+// URL filters, read in keyset batches so a 100k-row export never sits in memory at once,
+// as CSV records in the import's column layout (an export re-imports as it is). Node
+// writes the cells (dates and lists as the importer reads them back); the export is
+// audited as `inventory.export` with the filters as it starts.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { Classification, ProviderKind, SecretStatus } from '@/generated/prisma/enums';
-import { recordAudit } from '@/lib/audit/record';
-import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
-import { EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } from '@/lib/csv/inventory-columns';
-import { neutraliseFormula } from '@/lib/csv/write';
-import { db } from '@/lib/db';
-import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { filterConditions } from '@/lib/data/sql/secret-list';
+import { db } from '@/lib/db';
+import { EXPORT_HEADER, EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } from '@/lib/export/csv/inventory-columns';
+import { neutraliseFormula } from '@/lib/export/csv/write';
+import { exportedRows } from '@/lib/export/run';
+import { defineExportSource } from '@/lib/export/source';
+import type { TSecretListQuery } from '@/lib/validation/secret-list';
 
 export const EXPORT_BATCH = 1000;
 
@@ -67,12 +69,14 @@ function filtersOf(query: TSecretListQuery): Record<string, string> {
  * the stream, so the audit event records the filters.
  */
 export async function exportInventory(caller: Caller, query: TSecretListQuery): Promise<AsyncIterable<InventoryExportRow>> {
-  await authorize(caller, 'inventory.export', { action: 'inventory.export', targetType: 'secret' });
-  await recordAudit(db, caller, { action: 'inventory.export', targetType: 'secret', detail: filtersOf(query) });
-  return readBatches(query);
+  return eachRow(await exportedRows(caller, inventorySource, query));
 }
 
-async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryExportRow> {
+async function* eachRow<R>(batches: AsyncIterable<readonly R[]>): AsyncGenerator<R> {
+  for await (const batch of batches) yield* batch;
+}
+
+async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryExportRow[]> {
   const filters = filterConditions(query);
   let after: { name: string; id: string } | null = null;
   for (;;) {
@@ -90,7 +94,7 @@ async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryEx
       WHERE ${where.length ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
       ORDER BY s.name, s.id
       LIMIT ${EXPORT_BATCH}`;
-    for (const r of rows) yield toExportRow(r);
+    if (rows.length) yield rows.map(toExportRow);
     const last = rows.at(-1);
     if (rows.length < EXPORT_BATCH || !last) return;
     after = { name: last.name, id: last.id };
@@ -148,3 +152,18 @@ export function toCsvRecord(row: InventoryExportRow): string[] {
 export async function* toCsvRecords(rows: AsyncIterable<InventoryExportRow>): AsyncGenerator<string[]> {
   for await (const row of rows) yield toCsvRecord(row);
 }
+
+/** `secret-inventory-production-2026-11-26.csv`: the environment filter, made file-name safe. */
+const fileStem = (query: TSecretListQuery) => `secret-inventory${query.env ? `-${query.env.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}` : ''}`;
+
+export const inventorySource = defineExportSource<TSecretListQuery, InventoryExportRow>({
+  name: 'secret-inventory',
+  permission: 'inventory.export',
+  columns: EXPORT_HEADER,
+  formats: ['csv'],
+  audit: { action: 'inventory.export', targetType: 'secret', when: 'start' },
+  fileStem,
+  describe: filtersOf,
+  rows: (query) => readBatches(query),
+  csvRecord: toCsvRecord,
+});
