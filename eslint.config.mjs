@@ -1,5 +1,5 @@
 // ESLint: Next's recommended rules (React, hooks, Core Web Vitals, TypeScript) plus the
-// layer rules that keep the architecture (README "Layers") true as the code grows.
+// layer rules that keep the architecture (docs/architecture.md "Layers") true as the code grows.
 // Each layer rule's message says what it protects, so a failure explains itself.
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';

@@ -10,7 +10,7 @@ const optionalString = z
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // The runtime role the server and worker log in as: it may append to the audit trail,
-  // never change it (README "Database roles").
+  // never change it (docs/operations.md "Database roles").
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it for the embedded database)'),
   // The owner role migrations run as (npm run db:migrate, npm start). Unset: DATABASE_URL,
   // one role for everything, as before roles existed. Here only as the purge's fallback.

@@ -5,7 +5,7 @@
 // inside the period an administrator set (Settings -> Audit retention), and when the
 // chain to be purged does not verify. Logs in as the purge role (PURGE_DATABASE_URL,
 // else MIGRATION_DATABASE_URL), the only one allowed to call audit_purge(): run it as
-// the operator who holds those credentials (README "Database roles"). On a checkout with
+// the operator who holds those credentials (docs/operations.md "Database roles"). On a checkout with
 // no DATABASE_URL it logs in to the embedded PostgreSQL as its purge role, as `npm start`
 // set it up (scripts/lib/local-env.mjs), starting it for its own duration if need be.
 import { userInfo } from 'node:os';

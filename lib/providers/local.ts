@@ -1,5 +1,5 @@
 // The local development provider: what the embedded default writes values to when no
-// cloud is connected. DEVELOPMENT ONLY (the UI and README say so): an encrypted file
+// cloud is connected. DEVELOPMENT ONLY (the UI and docs/features.md say so): an encrypted file
 // store (local-store.ts) under LOCAL_PROVIDER_DIR, keyed by LOCAL_PROVIDER_KEY (npm
 // start keeps it in .data/local-provider-key, mode 0600). It behaves like GCP's version
 // states (enabled/disabled, the newest is current) and honours idempotency tokens like

@@ -1,4 +1,4 @@
-// The database's roles and what each may do (README "Database roles"), applied after the
+// The database's roles and what each may do (docs/operations.md "Database roles"), applied after the
 // migrations by whoever runs them (npm run db:migrate, npm start, the test harness):
 //   - the owner (MIGRATION_DATABASE_URL) owns the tables and runs migrations;
 //   - the runtime role (DATABASE_URL: the server and the worker) reads and writes the app's
@@ -54,7 +54,7 @@ export function describeRoles(roles) {
   if (!roles.separated) {
     return (
       `Database roles: DATABASE_URL logs in as the owner (${roles.owner}), which can rewrite the audit trail. ` +
-      'Set MIGRATION_DATABASE_URL to an owner role and DATABASE_URL to a runtime role (README "Database roles").'
+      'Set MIGRATION_DATABASE_URL to an owner role and DATABASE_URL to a runtime role (docs/operations.md "Database roles").'
     );
   }
   return `Database roles: owner ${roles.owner}, runtime ${roles.runtime}, purge ${roles.purge ?? `${roles.owner} (no PURGE_DATABASE_URL)`}`;
