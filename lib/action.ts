@@ -9,8 +9,8 @@ import 'server-only';
 import { z } from 'zod';
 import type { Caller } from '@/lib/auth/caller';
 import { getCaller } from '@/lib/auth/session';
-import { noteFailedRequest } from '@/lib/db-outage';
-import { DatabaseUnavailableError, ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
+import { isDatabaseUnreachable, noteFailedRequest } from '@/lib/db-outage';
+import { ForbiddenError, InputError, NotFoundError, QueryTimeoutError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 import { parseArgs } from '@/lib/validation/parse';
@@ -68,8 +68,10 @@ export function failureOf(error: unknown, caller: Caller): ActionFailure {
     log.warn('database statement timed out', { requestId: caller.request.requestId });
     return { ok: false, error: error.message };
   }
-  // Counted in the outage log (lib/db-outage.ts), not logged one by one.
-  if (error instanceof DatabaseUnavailableError) {
+  // Counted in the outage log (lib/db-outage.ts), not logged one by one. Recognised by its
+  // digest, not instanceof: Next bundles lib/errors once per layer, so the class an action
+  // catches need not be the one the database client threw.
+  if (isDatabaseUnreachable(error)) {
     noteFailedRequest(error);
     return { ok: false, error: 'The database cannot be reached, so nothing was changed. Try again in a moment.' };
   }

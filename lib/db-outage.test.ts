@@ -58,6 +58,19 @@ describe('the outage log', () => {
 
   const lines = (write: { mock: { calls: unknown[][] } }) => write.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
 
+  it('is not ended by a query that began before it (a lingering connection), only by a later one', () => {
+    vi.useFakeTimers();
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const begunBefore = Date.now();
+    vi.advanceTimersByTime(50);
+    noteUnreachable(socketError('ECONNRESET'));
+    noteReachable(begunBefore);
+    expect(outageInProgress()).toBe(true);
+    noteReachable(Date.now());
+    expect(outageInProgress()).toBe(false);
+  });
+
   it('writes one line at the start, a count while requests fail, and one line at the end', () => {
     vi.useFakeTimers();
     vi.stubEnv('LOG_LEVEL', 'info');

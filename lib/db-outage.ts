@@ -132,10 +132,12 @@ export function noteFailedRequest(error?: unknown): void {
   shared.__dbOutage!.failedSinceReport += 1;
 }
 
-/** A query succeeded: ends the outage, if there was one (one log line). */
-export function noteReachable(): void {
+/** A query (begun at `queryStartedAt`) succeeded: ends the outage, if there was one (one log line). */
+export function noteReachable(queryStartedAt = Date.now()): void {
   const outage = shared.__dbOutage;
-  if (!outage) return;
+  // A query that began before the outage did (on a connection it had not reached yet: a
+  // killed postmaster's backends linger for a moment) is not the database coming back.
+  if (!outage || queryStartedAt < outage.startedAt) return;
   shared.__dbOutage = null;
   clearInterval(outage.timer);
   log.info('database reachable again', { outageSeconds: seconds(Date.now() - outage.startedAt), failedRequests: outage.failedRequests });

@@ -74,9 +74,10 @@ function create(connectionString: string, max: number, timeoutMs: number) {
   const extended = base.$extends({
     query: {
       async $allOperations({ args, query }) {
+        const startedAt = Date.now();
         try {
           const result = await query(args);
-          noteReachable();
+          noteReachable(startedAt);
           return result;
         } catch (error) {
           throw translate(error, timeoutMs);
