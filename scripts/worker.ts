@@ -8,7 +8,8 @@
 // `npm run worker -- --once` runs one pass instead (start due rotations, advance every
 // run with a step due, then exit): for cron-driven deployments, and for the crash tests.
 //
-// Runs under tsx with the `react-server` condition, so the '@/…' paths resolve from
+// Runs under node with tsx's loader and the `react-server` condition (not the tsx command, whose
+// signal relay may kill a worker still draining), so the '@/…' paths resolve from
 // tsconfig.json and `server-only` imports resolve to its empty server entry. On a checkout
 // with no DATABASE_URL it uses the embedded PostgreSQL npm start runs, as the runtime role
 // (scripts/lib/local-env.mjs); it does not start that database itself, since it runs for

@@ -1,5 +1,6 @@
-// The worker as the separate process deployments run: `npm run worker` (tsx with the
-// react-server condition, so '@/…' paths and 'server-only' resolve) and the bundle the
+// The worker as the separate process deployments run: `npm run worker` (node with tsx's
+// loader and the react-server condition, so '@/…' paths and 'server-only' resolve; not the
+// tsx command, whose signal relay could kill a worker still draining its jobs) and the bundle the
 // Docker image runs with plain node. Each must start against a real database, schedule
 // its jobs, and stop cleanly on SIGTERM.
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
@@ -47,9 +48,8 @@ async function runUntilStarted(command: string[]): Promise<{ code: number | null
 describe('worker process', () => {
   it('`npm run worker` starts, schedules its jobs and stops on SIGTERM', async () => {
     const script = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.worker as string;
-    expect(script).toBe('tsx --conditions=react-server scripts/worker.ts');
-    const [bin, ...args] = script.split(' ');
-    const result = await runUntilStarted([path.join(root, 'node_modules/.bin', bin), ...args]);
+    expect(script).toBe('node --conditions=react-server --import tsx scripts/worker.ts');
+    const result = await runUntilStarted([process.execPath, ...script.split(' ').slice(1)]);
     expect(result.schedules).toEqual(['access-ingest', 'audit-verify', 'health-snapshot', 'notification-sweep', 'rotation-tick', 'signed-out-denials']);
     expect(result.output).toContain('"worker stopped"');
     expect(result.code).toBe(0);
