@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { CountLink, NoMatches } from '@/components/catalog/list-parts';
-import { ListPager } from '@/components/catalog/list-pager';
+import { CatalogTable, CountLink } from '@/components/catalog/list-parts';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
 import { LinkButton } from '@/components/ui/button';
-import { type Column, DataTable } from '@/components/ui/data-table';
+import type { Column } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FilterBar, FilterSearch, FilterSelect } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
@@ -130,29 +129,14 @@ export default async function SystemsPage({ searchParams }: Props) {
         />
       </FilterBar>
 
-      <DataTable
-        caption="Systems"
-        items={page.items}
-        itemKey={(system) => system.id}
+      <CatalogTable
+        noun={['system', 'systems']}
         columns={COLUMNS}
-        empty={
-          <NoMatches
-            pastEnd={Boolean(query.after)}
-            firstPageHref={here()}
-            allHref="/systems"
-            noun="systems"
-            searchTitle="No system matches these filters"
-          />
-        }
-        pager={
-          <ListPager
-            shown={page.items.length}
-            total={page.total}
-            noun={['system', 'systems']}
-            firstHref={query.after ? here() : undefined}
-            nextHref={page.nextCursor ? here(page.nextCursor) : undefined}
-          />
-        }
+        page={page}
+        after={query.after}
+        here={here}
+        allHref="/systems"
+        searchTitle="No system matches these filters"
       />
     </>
   );

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { CountLink, NoMatches } from '@/components/catalog/list-parts';
-import { ListPager } from '@/components/catalog/list-pager';
+import { CatalogTable, CountLink } from '@/components/catalog/list-parts';
 import { LinkButton } from '@/components/ui/button';
-import { type Column, DataTable } from '@/components/ui/data-table';
+import type { Column } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FilterBar, FilterSearch } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
@@ -86,29 +85,14 @@ export default async function TeamsPage({ searchParams }: Props) {
         <FilterSearch id="team-search" label="Search by name" value={query.q} width="w-72" />
       </FilterBar>
 
-      <DataTable
-        caption="Teams"
-        items={page.items}
-        itemKey={(team) => team.id}
+      <CatalogTable
+        noun={['team', 'teams']}
         columns={COLUMNS}
-        empty={
-          <NoMatches
-            pastEnd={Boolean(query.after)}
-            firstPageHref={here()}
-            allHref="/teams"
-            noun="teams"
-            searchTitle="No team matches this search"
-          />
-        }
-        pager={
-          <ListPager
-            shown={page.items.length}
-            total={page.total}
-            noun={['team', 'teams']}
-            firstHref={query.after ? here() : undefined}
-            nextHref={page.nextCursor ? here(page.nextCursor) : undefined}
-          />
-        }
+        page={page}
+        after={query.after}
+        here={here}
+        allHref="/teams"
+        searchTitle="No team matches this search"
       />
     </>
   );

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
-import { InventoryFilterFields } from '@/components/inventory/filter-fields';
+import { InventoryFilterFields, SpanSelect } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/inventory/filter-form';
 import { RotationHealth } from '@/components/inventory/rotation-health';
 import { StatusBadge } from '@/components/inventory/secret-badges';
@@ -13,7 +13,6 @@ import { buttonClass, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { type Column, DataTable, type SortState } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { SelectField } from '@/components/ui/field';
 import { FilterActions } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pager } from '@/components/ui/pager';
@@ -37,6 +36,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
 const number = new Intl.NumberFormat('en-US');
+const SIZE_OPTIONS = PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }));
 // What the list query means when a parameter is absent, straight from its schema.
 const { sort: defaultSort, size: defaultSize } = parseSecretListQuery({});
 const LIST_DEFAULTS = { sort: defaultSort, size: String(defaultSize) };
@@ -149,23 +149,10 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
             chosenSystem={chosenSystems[0] ?? null}
             searchSystems={searchSystemsAction}
           />
-          <div className="xl:col-span-2">
-            <SelectField label="Rotation" name="due" defaultValue={query.due ?? ''} options={DUE_OPTIONS} />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField label="Reads" name="unread" defaultValue={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField label="Sort by" name="sort" defaultValue={query.sort} options={SORT_OPTIONS} />
-          </div>
-          <div className="xl:col-span-1">
-            <SelectField
-              label="Per page"
-              name="size"
-              defaultValue={String(query.size)}
-              options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
-            />
-          </div>
+          <SpanSelect span="xl:col-span-2" label="Rotation" name="due" value={query.due} options={DUE_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Sort by" name="sort" value={query.sort} options={SORT_OPTIONS} />
+          <SpanSelect span="xl:col-span-1" label="Per page" name="size" value={String(query.size)} options={SIZE_OPTIONS} />
           <FilterActions
             filtered={filtered}
             clearHref={clearHref}
