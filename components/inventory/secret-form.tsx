@@ -78,7 +78,8 @@ export function SecretForm({
     else if (error) errorRef.current?.focus();
   }, [error, fieldErrors]);
 
-  const e = (field: string) => fieldErrors[field];
+  // What every section reads: the saved values and the last save's messages.
+  const common = { initial, e: (field: string) => fieldErrors[field] };
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6">
@@ -91,17 +92,15 @@ export function SecretForm({
 
       <div className="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <AboutSection
+          {...common}
           mode={mode}
-          initial={initial}
-          e={e}
           environments={environments}
           classification={classification}
           onClassification={chooseClassification}
         />
-        <OwnershipSection initial={initial} e={e} teams={teams} />
+        <OwnershipSection {...common} teams={teams} />
         <LocationSection
-          initial={initial}
-          e={e}
+          {...common}
           connections={connections}
           connectionId={connectionId}
           onConnection={setConnectionId}
@@ -109,8 +108,8 @@ export function SecretForm({
           onProviderKind={setProviderKind}
         />
         <RotationSection
+          {...common}
           mode={mode}
-          initial={initial}
           classification={classification}
           policyDefaults={policyDefaults}
           interval={{
@@ -123,9 +122,8 @@ export function SecretForm({
           }}
           strategy={strategy}
           onStrategy={setStrategy}
-          e={e}
         />
-        <UsageSection initial={initial} e={e} searchSystems={searchSystems} />
+        <UsageSection {...common} searchSystems={searchSystems} />
       </div>
 
       <div className="flex items-center justify-end gap-2">

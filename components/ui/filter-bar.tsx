@@ -35,29 +35,26 @@ export function FilterBar({
   );
 }
 
-const LABEL = 'mb-1 block text-sm font-medium text-slate-800';
-
-/** A search box in a FilterBar. */
-export function FilterSearch({
-  id,
-  label,
-  name = 'q',
-  value,
-  width = 'w-64',
-}: {
-  id: string;
-  label: string;
-  name?: string;
-  value?: string;
-  width?: string;
-}) {
+/** A labelled control in a FilterBar, at a fixed width so the bar wraps tidily. */
+function FilterCell({ id, label, width, children }: { id: string; label: string; width: string; children: React.ReactNode }) {
   return (
     <div className={width}>
-      <label htmlFor={id} className={LABEL}>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={id} name={name} type="search" defaultValue={value ?? ''} className={controlClass} autoComplete="off" />
+      {children}
     </div>
+  );
+}
+
+type CellProps = { id: string; label: string; value?: string; width?: string };
+
+/** A search box in a FilterBar. */
+export function FilterSearch({ id, label, name = 'q', value, width = 'w-64' }: CellProps & { name?: string }) {
+  return (
+    <FilterCell id={id} label={label} width={width}>
+      <input id={id} name={name} type="search" defaultValue={value ?? ''} className={controlClass} autoComplete="off" />
+    </FilterCell>
   );
 }
 
@@ -70,20 +67,9 @@ export function FilterSelect({
   anyLabel,
   options,
   width = 'w-48',
-}: {
-  id: string;
-  label: string;
-  name: string;
-  value?: string;
-  anyLabel: string;
-  options: { value: string; label: string }[];
-  width?: string;
-}) {
+}: CellProps & { name: string; anyLabel: string; options: { value: string; label: string }[] }) {
   return (
-    <div className={width}>
-      <label htmlFor={id} className={LABEL}>
-        {label}
-      </label>
+    <FilterCell id={id} label={label} width={width}>
       <select id={id} name={name} defaultValue={value ?? ''} className={controlClass}>
         <option value="">{anyLabel}</option>
         {options.map((o) => (
@@ -92,7 +78,7 @@ export function FilterSelect({
           </option>
         ))}
       </select>
-    </div>
+    </FilterCell>
   );
 }
 

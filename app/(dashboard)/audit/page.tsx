@@ -29,6 +29,7 @@ export const metadata: Metadata = { title: 'Audit trail' };
 type Params = Promise<Record<string, string | string[] | undefined>>;
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const ENVIRONMENT_SUGGESTIONS = ['development', 'staging', 'production'];
 const OUTCOME_LABELS = { success: 'Success', denied: 'Denied', failed: 'Failed' } as const;
 const FILTER_LABELS: Record<Exclude<AuditListParam, 'after'>, string> = {
   actor: 'Actor',
@@ -77,18 +78,14 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
         options={actionOptions.map((a) => ({ value: a, label: a }))}
         errors={e('action')}
       />
-      <div>
-        <TextField
-          id="f-target-type"
-          label="Target type"
-          name="targetType"
-          list="f-target-types"
-          defaultValue={values.targetType ?? ''}
-          autoComplete="off"
-          errors={e('targetType')}
-        />
-        <DataList id="f-target-types" values={AUDIT_TARGET_TYPES} />
-      </div>
+      <SuggestField
+        id="f-target-type"
+        label="Target type"
+        name="targetType"
+        value={values.targetType}
+        suggestions={AUDIT_TARGET_TYPES}
+        errors={e('targetType')}
+      />
       <TextField
         id="f-target-id"
         label="Target id"
@@ -98,18 +95,14 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
         errors={e('targetId')}
         className="font-mono"
       />
-      <div>
-        <TextField
-          id="f-environment"
-          label="Environment"
-          name="environment"
-          defaultValue={values.environment ?? ''}
-          list="f-environments"
-          autoComplete="off"
-          errors={e('environment')}
-        />
-        <DataList id="f-environments" values={['development', 'staging', 'production']} />
-      </div>
+      <SuggestField
+        id="f-environment"
+        label="Environment"
+        name="environment"
+        value={values.environment}
+        suggestions={ENVIRONMENT_SUGGESTIONS}
+        errors={e('environment')}
+      />
       <SelectField
         id="f-outcome"
         label="Outcome"
@@ -131,13 +124,31 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
   );
 }
 
-function DataList({ id, values }: { id: string; values: readonly string[] }) {
+/** A free-text filter that suggests the usual values (a datalist) without limiting to them. */
+function SuggestField({
+  id,
+  label,
+  name,
+  value,
+  suggestions,
+  errors,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value?: string;
+  suggestions: readonly string[];
+  errors?: string[];
+}) {
   return (
-    <datalist id={id}>
-      {values.map((v) => (
-        <option key={v} value={v} />
-      ))}
-    </datalist>
+    <div>
+      <TextField id={id} label={label} name={name} list={`${id}s`} defaultValue={value ?? ''} autoComplete="off" errors={errors} />
+      <datalist id={`${id}s`}>
+        {suggestions.map((v) => (
+          <option key={v} value={v} />
+        ))}
+      </datalist>
+    </div>
   );
 }
 
