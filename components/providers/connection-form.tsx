@@ -27,6 +27,43 @@ const KIND_OPTIONS = (Object.keys(CONNECTION_KIND_LABELS) as ConnectionKind[]).m
   label: value === 'local' ? `${CONNECTION_KIND_LABELS[value]} (development only)` : CONNECTION_KIND_LABELS[value],
 }));
 
+/** The fields each cloud kind adds (the endpoint override, shared by both, follows them). */
+const KIND_FIELDS: Record<
+  'aws' | 'gcp',
+  { label: string; name: 'region' | 'roleArn' | 'projectId' | 'location'; required?: true; placeholder: string; hint: string }[]
+> = {
+  aws: [
+    {
+      label: 'Region',
+      name: 'region',
+      required: true,
+      placeholder: 'eu-west-1',
+      hint: 'The AWS region code, e.g. us-east-1, eu-central-2 or us-gov-west-1.',
+    },
+    {
+      label: 'Role to assume',
+      name: 'roleArn',
+      placeholder: 'arn:aws:iam::123456789012:role/secrets-dashboard',
+      hint: 'Optional. An IAM role ARN the dashboard assumes with its own identity, e.g. to reach another account.',
+    },
+  ],
+  gcp: [
+    {
+      label: 'Project id',
+      name: 'projectId',
+      required: true,
+      placeholder: 'acme-prod',
+      hint: 'The project that holds the secrets (its id, not its display name).',
+    },
+    {
+      label: 'Location',
+      name: 'location',
+      placeholder: 'europe-west1',
+      hint: 'Optional. Only for regional secrets; leave empty for global ones.',
+    },
+  ],
+};
+
 export function ConnectionForm({
   connection,
   action,
@@ -77,48 +114,19 @@ export function ConnectionForm({
       {/* A disabled select is not submitted; the locked kind still has to be. */}
       {kindLocked && <input type="hidden" name="kind" value={kind} />}
 
-      {kind === 'aws' && (
-        <>
+      {(kind === 'aws' || kind === 'gcp') &&
+        KIND_FIELDS[kind].map((f) => (
           <CodeField
-            label="Region"
-            name="region"
-            required
-            defaultValue={connection?.region ?? ''}
-            placeholder="eu-west-1"
-            hint="The AWS region code, e.g. us-east-1, eu-central-2 or us-gov-west-1."
-            errors={e('region')}
+            key={f.name}
+            label={f.label}
+            name={f.name}
+            required={f.required}
+            defaultValue={connection?.[f.name] ?? ''}
+            placeholder={f.placeholder}
+            hint={f.hint}
+            errors={e(f.name)}
           />
-          <CodeField
-            label="Role to assume"
-            name="roleArn"
-            defaultValue={connection?.roleArn ?? ''}
-            placeholder="arn:aws:iam::123456789012:role/secrets-dashboard"
-            hint="Optional. An IAM role ARN the dashboard assumes with its own identity, e.g. to reach another account."
-            errors={e('roleArn')}
-          />
-        </>
-      )}
-      {kind === 'gcp' && (
-        <>
-          <CodeField
-            label="Project id"
-            name="projectId"
-            required
-            defaultValue={connection?.projectId ?? ''}
-            placeholder="acme-prod"
-            hint="The project that holds the secrets (its id, not its display name)."
-            errors={e('projectId')}
-          />
-          <CodeField
-            label="Location"
-            name="location"
-            defaultValue={connection?.location ?? ''}
-            placeholder="europe-west1"
-            hint="Optional. Only for regional secrets; leave empty for global ones."
-            errors={e('location')}
-          />
-        </>
-      )}
+        ))}
       {(kind === 'aws' || kind === 'gcp') && (
         <CodeField
           label="Endpoint override"
