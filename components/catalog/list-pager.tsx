@@ -1,9 +1,5 @@
-// Keyset paging links under a catalog list: back to the first page, on to the next.
-// Keyset pages have no numbers, so the count line says how many match in total.
-import Link from 'next/link';
-
-const LINK =
-  'rounded-md px-3 py-1.5 font-medium text-accent-700 ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50';
+// The Teams and Systems lists' pager: the shared keyset pager with a count of all matches.
+import { Pager } from '@/components/ui/pager';
 
 export function ListPager({
   shown,
@@ -20,22 +16,10 @@ export function ListPager({
   nextHref?: string;
 }) {
   return (
-    <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
-      <p>
-        Showing {shown.toLocaleString('en-US')} of {total.toLocaleString('en-US')} {total === 1 ? noun[0] : noun[1]}
-      </p>
-      <div className="flex gap-2">
-        {firstHref && (
-          <Link href={firstHref} className={LINK}>
-            <span aria-hidden>«</span> First page
-          </Link>
-        )}
-        {nextHref && (
-          <Link href={nextHref} className={LINK}>
-            Next page <span aria-hidden>»</span>
-          </Link>
-        )}
-      </div>
-    </nav>
+    <Pager
+      summary={`Showing ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${total === 1 ? noun[0] : noun[1]}`}
+      firstHref={firstHref}
+      nextHref={nextHref}
+    />
   );
 }

@@ -22,6 +22,21 @@ const STATUS_OPTIONS = [
   { value: 'any', label: 'Any status' },
 ];
 
+const CLASSIFICATION_OPTIONS = CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }));
+
+/** A select in its grid cell; an absent value shows the first option. */
+export function SpanSelect({
+  span,
+  value,
+  ...select
+}: { span: string; value?: string } & Omit<React.ComponentProps<typeof SelectField>, 'defaultValue'>) {
+  return (
+    <div className={span}>
+      <SelectField defaultValue={value ?? ''} {...select} />
+    </div>
+  );
+}
+
 export function InventoryFilterFields({
   values,
   environments,
@@ -36,6 +51,8 @@ export function InventoryFilterFields({
   chosenSystem: SystemOption | null;
   searchSystems: SystemSearch;
 }) {
+  const envOptions = environments.map((e) => ({ value: e.name, label: e.name }));
+  const teamOptions = teams.map((t) => ({ value: t.id, label: t.name }));
   return (
     <>
       <div className="sm:col-span-2 xl:col-span-4">
@@ -47,24 +64,8 @@ export function InventoryFilterFields({
           placeholder="Name, description, tag or provider reference"
         />
       </div>
-      <div className="xl:col-span-2">
-        <SelectField
-          label="Environment"
-          name="env"
-          defaultValue={values.env ?? ''}
-          placeholder="Any environment"
-          options={environments.map((e) => ({ value: e.name, label: e.name }))}
-        />
-      </div>
-      <div className="xl:col-span-3">
-        <SelectField
-          label="Owner team"
-          name="owner"
-          defaultValue={values.owner ?? ''}
-          placeholder="Any team"
-          options={teams.map((t) => ({ value: t.id, label: t.name }))}
-        />
-      </div>
+      <SpanSelect span="xl:col-span-2" label="Environment" name="env" value={values.env} placeholder="Any environment" options={envOptions} />
+      <SpanSelect span="xl:col-span-3" label="Owner team" name="owner" value={values.owner} placeholder="Any team" options={teamOptions} />
       <div className="sm:col-span-2 lg:col-span-4 xl:col-span-3">
         <SystemCombobox
           name="system"
@@ -73,18 +74,15 @@ export function InventoryFilterFields({
           search={searchSystems}
         />
       </div>
-      <div className="xl:col-span-2">
-        <SelectField
-          label="Classification"
-          name="classification"
-          defaultValue={values.classification ?? ''}
-          placeholder="Any classification"
-          options={CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }))}
-        />
-      </div>
-      <div className="xl:col-span-3">
-        <SelectField label="Status" name="status" defaultValue={values.status ?? ''} options={STATUS_OPTIONS} />
-      </div>
+      <SpanSelect
+        span="xl:col-span-2"
+        label="Classification"
+        name="classification"
+        value={values.classification}
+        placeholder="Any classification"
+        options={CLASSIFICATION_OPTIONS}
+      />
+      <SpanSelect span="xl:col-span-3" label="Status" name="status" value={values.status} options={STATUS_OPTIONS} />
       <div className="xl:col-span-2">
         <TextField label="Tag" name="tag" defaultValue={values.tag ?? ''} placeholder="e.g. pci" autoComplete="off" />
       </div>

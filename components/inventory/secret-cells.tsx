@@ -1,25 +1,33 @@
-// The first cells of every secret table row (inventory, rotation lists): the name linking
+// The first columns of every secret table (inventory, rotation lists): the name linking
 // to the secret, its environment, owner team and classification.
 import Link from 'next/link';
-import { Td } from '@/components/ui/table';
+import type { Column, SortState } from '@/components/ui/data-table';
 import type { Classification } from '@/generated/prisma/enums';
 import { ClassificationBadge } from './secret-badges';
 
 type Identity = { id: string; name: string; environment: string; ownerTeam: { name: string }; classification: Classification };
 
-export function SecretIdentityCells({ secret }: { secret: Identity }) {
-  return (
-    <>
-      <Td className="min-w-44 max-w-80">
+/** The identity columns; `nameSort` makes the Name header a sort link. */
+export function secretIdentityColumns<T extends Identity>(nameSort?: { href: string; state: SortState }): Column<T>[] {
+  return [
+    {
+      header: 'Name',
+      sort: nameSort,
+      headerClassName: nameSort && 'whitespace-nowrap',
+      className: 'min-w-44 max-w-80',
+      cell: (secret) => (
         <Link href={`/inventory/${secret.id}`} className="font-medium break-words text-accent-700 hover:underline">
           {secret.name}
         </Link>
-      </Td>
-      <Td className="whitespace-nowrap">{secret.environment}</Td>
-      <Td className="min-w-32 max-w-48 break-words">{secret.ownerTeam.name}</Td>
-      <Td>
-        <ClassificationBadge value={secret.classification} />
-      </Td>
-    </>
-  );
+      ),
+    },
+    { header: 'Environment', headerClassName: 'whitespace-nowrap', className: 'whitespace-nowrap', cell: (s) => s.environment },
+    {
+      header: 'Owner team',
+      headerClassName: 'whitespace-nowrap',
+      className: 'min-w-32 max-w-48 break-words',
+      cell: (s) => s.ownerTeam.name,
+    },
+    { header: 'Classification', cell: (s) => <ClassificationBadge value={s.classification} /> },
+  ];
 }

@@ -5,7 +5,7 @@
 import type { ChannelKind } from '@/generated/prisma/enums';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Button, LinkButton } from '@/components/ui/button';
-import { SelectField, TextField } from '@/components/ui/field';
+import { CodeField, SelectField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
 import { EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEventName } from '@/lib/notifications/events';
 import { CHANNEL_KIND_LABELS } from './labels';
@@ -76,18 +76,15 @@ export function ChannelForm({
         hint="Slack gets a readable message; anything else gets the event as JSON."
         errors={e('kind')}
       />
-      <TextField
+      <CodeField
         label="Webhook URL"
         name="url"
         type="url"
         required
-        autoComplete="off"
-        spellCheck={false}
         defaultValue={channel?.url}
         placeholder="https://hooks.slack.com/services/…"
         hint="Posted to exactly as written; redirects are not followed. Private and loopback addresses need the operator's EGRESS_ALLOW. Keep it private: whoever has a Slack webhook URL can post to the channel."
         errors={e('url')}
-        className="font-mono"
       />
       <fieldset aria-describedby={eventErrors?.length ? 'field-events-error' : undefined}>
         <legend className="text-sm font-medium text-slate-800">

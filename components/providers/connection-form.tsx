@@ -8,7 +8,7 @@ import type { ConnectionKind } from '@/generated/prisma/enums';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
-import { SelectField, TextField } from '@/components/ui/field';
+import { CodeField, SelectField, TextField } from '@/components/ui/field';
 import type { FieldErrors } from '@/lib/errors';
 import type { ConnectionColumns } from '@/lib/providers/connection-config';
 import { CONNECTION_KIND_LABELS } from './labels';
@@ -26,6 +26,43 @@ const KIND_OPTIONS = (Object.keys(CONNECTION_KIND_LABELS) as ConnectionKind[]).m
   value,
   label: value === 'local' ? `${CONNECTION_KIND_LABELS[value]} (development only)` : CONNECTION_KIND_LABELS[value],
 }));
+
+/** The fields each cloud kind adds (the endpoint override, shared by both, follows them). */
+const KIND_FIELDS: Record<
+  'aws' | 'gcp',
+  { label: string; name: 'region' | 'roleArn' | 'projectId' | 'location'; required?: true; placeholder: string; hint: string }[]
+> = {
+  aws: [
+    {
+      label: 'Region',
+      name: 'region',
+      required: true,
+      placeholder: 'eu-west-1',
+      hint: 'The AWS region code, e.g. us-east-1, eu-central-2 or us-gov-west-1.',
+    },
+    {
+      label: 'Role to assume',
+      name: 'roleArn',
+      placeholder: 'arn:aws:iam::123456789012:role/secrets-dashboard',
+      hint: 'Optional. An IAM role ARN the dashboard assumes with its own identity, e.g. to reach another account.',
+    },
+  ],
+  gcp: [
+    {
+      label: 'Project id',
+      name: 'projectId',
+      required: true,
+      placeholder: 'acme-prod',
+      hint: 'The project that holds the secrets (its id, not its display name).',
+    },
+    {
+      label: 'Location',
+      name: 'location',
+      placeholder: 'europe-west1',
+      hint: 'Optional. Only for regional secrets; leave empty for global ones.',
+    },
+  ],
+};
 
 export function ConnectionForm({
   connection,
@@ -77,67 +114,24 @@ export function ConnectionForm({
       {/* A disabled select is not submitted; the locked kind still has to be. */}
       {kindLocked && <input type="hidden" name="kind" value={kind} />}
 
-      {kind === 'aws' && (
-        <>
-          <TextField
-            label="Region"
-            name="region"
-            required
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={connection?.region ?? ''}
-            placeholder="eu-west-1"
-            hint="The AWS region code, e.g. us-east-1, eu-central-2 or us-gov-west-1."
-            errors={e('region')}
-            className="font-mono"
+      {(kind === 'aws' || kind === 'gcp') &&
+        KIND_FIELDS[kind].map((f) => (
+          <CodeField
+            key={f.name}
+            label={f.label}
+            name={f.name}
+            required={f.required}
+            defaultValue={connection?.[f.name] ?? ''}
+            placeholder={f.placeholder}
+            hint={f.hint}
+            errors={e(f.name)}
           />
-          <TextField
-            label="Role to assume"
-            name="roleArn"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={connection?.roleArn ?? ''}
-            placeholder="arn:aws:iam::123456789012:role/secrets-dashboard"
-            hint="Optional. An IAM role ARN the dashboard assumes with its own identity, e.g. to reach another account."
-            errors={e('roleArn')}
-            className="font-mono"
-          />
-        </>
-      )}
-      {kind === 'gcp' && (
-        <>
-          <TextField
-            label="Project id"
-            name="projectId"
-            required
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={connection?.projectId ?? ''}
-            placeholder="acme-prod"
-            hint="The project that holds the secrets (its id, not its display name)."
-            errors={e('projectId')}
-            className="font-mono"
-          />
-          <TextField
-            label="Location"
-            name="location"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={connection?.location ?? ''}
-            placeholder="europe-west1"
-            hint="Optional. Only for regional secrets; leave empty for global ones."
-            errors={e('location')}
-            className="font-mono"
-          />
-        </>
-      )}
+        ))}
       {(kind === 'aws' || kind === 'gcp') && (
-        <TextField
+        <CodeField
           label="Endpoint override"
           name="endpoint"
           type="url"
-          autoComplete="off"
-          spellCheck={false}
           defaultValue={connection?.endpoint ?? ''}
           placeholder={kind === 'aws' ? 'https://vpce-….secretsmanager.eu-west-1.vpce.amazonaws.com' : 'https://secretmanager.googleapis.com'}
           hint={
@@ -146,7 +140,6 @@ export function ConnectionForm({
               : "Optional; leave empty for the public one. A VPC endpoint on a private address needs the operator's EGRESS_ALLOW."
           }
           errors={e('endpoint')}
-          className="font-mono"
         />
       )}
       {kind === 'local' && (

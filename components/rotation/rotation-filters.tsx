@@ -1,10 +1,9 @@
 // The Rotation area's filter bar: the inventory's own filter fields and form, pointed at
 // a Rotation page, carrying that page's own state (tab, window, month) along.
-import Link from 'next/link';
 import { InventoryFilterFields, type FilterValues } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/inventory/filter-form';
 import type { SystemOption, SystemSearch } from '@/components/inventory/system-combobox';
-import { Button, buttonClass } from '@/components/ui/button';
+import { FilterActions } from '@/components/ui/filter-bar';
 
 export function RotationFilters({
   action,
@@ -54,14 +53,11 @@ export function RotationFilters({
           searchSystems={searchSystems}
         />
         {extra}
-        <div className="flex items-end justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12">
-          {filtered && (
-            <Link href={clearHref} className={buttonClass('ghost')}>
-              Clear filters
-            </Link>
-          )}
-          <Button type="submit">Apply filters</Button>
-        </div>
+        <FilterActions
+          filtered={filtered}
+          clearHref={clearHref}
+          className="flex items-end justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12"
+        />
       </FilterForm>
     </section>
   );

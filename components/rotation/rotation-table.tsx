@@ -1,12 +1,12 @@
 // The Rotation area's table: one row per secret with what a team lead scans for (where
 // it is, who owns it, when it is due or when its grace ends, how it rotates, and how its
 // latest rotation went). Used by every tab and by the calendar's day list.
-import { SecretIdentityCells } from '@/components/inventory/secret-cells';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
+import { secretIdentityColumns } from '@/components/inventory/secret-cells';
 import { RUN_STATE_LABELS, RUN_STATE_TONES, STRATEGY_SHORT_LABELS } from '@/components/inventory/labels';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { type Column, DataTable } from '@/components/ui/data-table';
 import type { RotationListItem } from '@/lib/data/rotation-views';
 import type { RotationBucket } from '@/lib/validation/rotation-list';
 
@@ -43,6 +43,47 @@ function When({ item, column, now }: { item: RotationListItem; column: WhenColum
   );
 }
 
+function LastRun({ run }: { run: RotationListItem['lastRun'] }) {
+  if (!run) return <span className="text-slate-500">No runs</span>;
+  return (
+    <>
+      <Badge tone={RUN_STATE_TONES[run.state]}>{RUN_STATE_LABELS[run.state]}</Badge>
+      {run.state === 'failed' && run.failureMessage && (
+        <span className="mt-1 block text-xs break-words text-red-800">{run.failureMessage}</span>
+      )}
+    </>
+  );
+}
+
+function rotationColumns(when: WhenColumn, now: number): Column<RotationListItem>[] {
+  const nextDue: Column<RotationListItem> = {
+    header: 'Next due',
+    headerClassName: 'whitespace-nowrap',
+    cell: (s) => <NextDue nextDueAt={s.nextDueAt} now={now} stacked />,
+  };
+  return [
+    ...secretIdentityColumns<RotationListItem>(),
+    { header: WHEN_HEADERS[when], headerClassName: 'whitespace-nowrap', cell: (s) => <When item={s} column={when} now={now} /> },
+    ...(when !== 'due' ? [nextDue] : []),
+    {
+      header: 'Strategy',
+      className: 'whitespace-nowrap',
+      cell: (s) => (
+        <>
+          {STRATEGY_SHORT_LABELS[s.strategy]}
+          {s.autoRotate && <span className="block text-xs text-slate-500">automatic</span>}
+        </>
+      ),
+    },
+    {
+      header: 'Last rotation',
+      headerClassName: 'whitespace-nowrap',
+      className: 'min-w-36 max-w-72',
+      cell: (s) => <LastRun run={s.lastRun} />,
+    },
+  ];
+}
+
 export function RotationTable({
   items,
   when,
@@ -54,51 +95,5 @@ export function RotationTable({
   now: number;
   caption: string;
 }) {
-  return (
-    <Table caption={caption}>
-      <thead>
-        <tr>
-          <Th>Name</Th>
-          <Th className="whitespace-nowrap">Environment</Th>
-          <Th className="whitespace-nowrap">Owner team</Th>
-          <Th>Classification</Th>
-          <Th className="whitespace-nowrap">{WHEN_HEADERS[when]}</Th>
-          {when !== 'due' && <Th className="whitespace-nowrap">Next due</Th>}
-          <Th>Strategy</Th>
-          <Th className="whitespace-nowrap">Last rotation</Th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {items.map((s) => (
-          <Tr key={s.id}>
-            <SecretIdentityCells secret={s} />
-            <Td>
-              <When item={s} column={when} now={now} />
-            </Td>
-            {when !== 'due' && (
-              <Td>
-                <NextDue nextDueAt={s.nextDueAt} now={now} stacked />
-              </Td>
-            )}
-            <Td className="whitespace-nowrap">
-              {STRATEGY_SHORT_LABELS[s.strategy]}
-              {s.autoRotate && <span className="block text-xs text-slate-500">automatic</span>}
-            </Td>
-            <Td className="min-w-36 max-w-72">
-              {s.lastRun ? (
-                <>
-                  <Badge tone={RUN_STATE_TONES[s.lastRun.state]}>{RUN_STATE_LABELS[s.lastRun.state]}</Badge>
-                  {s.lastRun.state === 'failed' && s.lastRun.failureMessage && (
-                    <span className="mt-1 block text-xs break-words text-red-800">{s.lastRun.failureMessage}</span>
-                  )}
-                </>
-              ) : (
-                <span className="text-slate-500">No runs</span>
-              )}
-            </Td>
-          </Tr>
-        ))}
-      </tbody>
-    </Table>
-  );
+  return <DataTable caption={caption} items={items} itemKey={(s) => s.id} columns={rotationColumns(when, now)} />;
 }

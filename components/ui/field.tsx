@@ -11,14 +11,16 @@ const INVALID = `${CONTROL_BASE} ring-red-600`;
 type FieldProps = {
   label: string;
   name: string;
+  /** The control's id when the page needs its own (default `field-<name>`). */
+  id?: string;
   hint?: string;
   errors?: string[];
   required?: boolean;
   children: (a11y: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string; className: string }) => React.ReactNode;
 };
 
-export function Field({ label, name, hint, errors, required, children }: FieldProps) {
-  const id = `field-${name}`;
+export function Field({ label, name, id: ownId, hint, errors, required, children }: FieldProps) {
+  const id = ownId ?? `field-${name}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
@@ -34,35 +36,52 @@ export function Field({ label, name, hint, errors, required, children }: FieldPr
         'aria-describedby': describedBy,
         className: errors?.length ? INVALID : CONTROL,
       })}
+      <FieldNotes id={id} hint={hint} errors={errors} />
+    </div>
+  );
+}
+
+/**
+ * A control's hint and error messages, with the ids `<id>-hint` and `<id>-error` its
+ * aria-describedby names; for controls Field does not lay out (checkboxes).
+ */
+export function FieldNotes({ id, hint, errors }: { id: string; hint?: React.ReactNode; errors?: string[] }) {
+  return (
+    <>
       {hint && (
-        <p id={hintId} className="text-xs text-slate-600">
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
           {hint}
         </p>
       )}
       {errors?.length ? (
-        <p id={errorId} className="text-sm text-red-700">
+        <p id={`${id}-error`} className="text-sm text-red-700">
           {errors.join(' ')}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
 
 type InputFieldProps = Omit<FieldProps, 'children'> & React.InputHTMLAttributes<HTMLInputElement>;
 
-export function TextField({ label, name, hint, errors, required, ...input }: InputFieldProps) {
+export function TextField({ label, name, id, hint, errors, required, ...input }: InputFieldProps) {
   return (
-    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+    <Field label={label} name={name} id={id} hint={hint} errors={errors} required={required}>
       {(a11y) => <input name={name} required={required} {...a11y} {...input} className={cn(a11y.className, input.className)} />}
     </Field>
   );
 }
 
+/** For identifiers, ARNs and paths: monospace, never autocompleted or spell-checked. */
+export function CodeField(props: InputFieldProps) {
+  return <TextField autoComplete="off" spellCheck={false} {...props} className={cn('font-mono', props.className)} />;
+}
+
 type TextAreaFieldProps = Omit<FieldProps, 'children'> & React.TextareaHTMLAttributes<HTMLTextAreaElement>;
 
-export function TextAreaField({ label, name, hint, errors, required, ...area }: TextAreaFieldProps) {
+export function TextAreaField({ label, name, id, hint, errors, required, ...area }: TextAreaFieldProps) {
   return (
-    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+    <Field label={label} name={name} id={id} hint={hint} errors={errors} required={required}>
       {(a11y) => <textarea name={name} required={required} rows={3} {...a11y} {...area} />}
     </Field>
   );
@@ -71,9 +90,9 @@ export function TextAreaField({ label, name, hint, errors, required, ...area }: 
 type SelectFieldProps = Omit<FieldProps, 'children'> &
   React.SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[]; placeholder?: string };
 
-export function SelectField({ label, name, hint, errors, required, options, placeholder, ...select }: SelectFieldProps) {
+export function SelectField({ label, name, id, hint, errors, required, options, placeholder, ...select }: SelectFieldProps) {
   return (
-    <Field label={label} name={name} hint={hint} errors={errors} required={required}>
+    <Field label={label} name={name} id={id} hint={hint} errors={errors} required={required}>
       {(a11y) => (
         <select name={name} required={required} {...a11y} {...select}>
           {placeholder !== undefined && <option value="">{placeholder}</option>}

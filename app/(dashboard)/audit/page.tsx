@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { controlClass, invalidControlClass } from '@/components/ui/field';
+import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
+import { Pager } from '@/components/ui/pager';
 import { Table, Th } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
 import { latestChainStatus } from '@/lib/audit/verifications';
@@ -28,6 +29,7 @@ export const metadata: Metadata = { title: 'Audit trail' };
 type Params = Promise<Record<string, string | string[] | undefined>>;
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const ENVIRONMENT_SUGGESTIONS = ['development', 'staging', 'production'];
 const OUTCOME_LABELS = { success: 'Success', denied: 'Denied', failed: 'Failed' } as const;
 const FILTER_LABELS: Record<Exclude<AuditListParam, 'after'>, string> = {
   actor: 'Actor',
@@ -43,45 +45,13 @@ const FILTER_LABELS: Record<Exclude<AuditListParam, 'after'>, string> = {
 type FilterValues = Partial<Record<AuditListParam, string>>;
 type FilterErrors = Partial<Record<AuditListParam, string>>;
 
-/** A filter's problem under its field, and the attributes that tie it to the control. */
-function invalid(errors: FilterErrors, name: AuditListParam, id: string, describedBy?: string) {
-  const error = errors[name];
-  return {
-    className: error ? invalidControlClass : controlClass,
-    a11y: {
-      'aria-invalid': error ? (true as const) : undefined,
-      'aria-describedby': [describedBy, error ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined,
-    },
-    message: error ? (
-      <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-        {error}
-      </p>
-    ) : null,
-  };
-}
-
-function Label({ htmlFor, children }: { htmlFor: string; children: React.ReactNode }) {
-  return (
-    <label htmlFor={htmlFor} className="mb-1 block text-sm font-medium text-slate-800">
-      {children}
-    </label>
-  );
-}
-
 /** The filter form, showing the values as given (malformed ones too, with their problem). */
 function Filters({ values, errors, actions }: { values: FilterValues; errors: FilterErrors; actions: string[] }) {
   const action = errors.action ? undefined : values.action?.trim();
   const actionOptions = action && !actions.includes(action) ? [action, ...actions] : actions;
-  const f = {
-    actor: invalid(errors, 'actor', 'f-actor', 'f-actor-hint'),
-    action: invalid(errors, 'action', 'f-action'),
-    targetType: invalid(errors, 'targetType', 'f-target-type'),
-    targetId: invalid(errors, 'targetId', 'f-target-id'),
-    environment: invalid(errors, 'environment', 'f-environment'),
-    outcome: invalid(errors, 'outcome', 'f-outcome'),
-    from: invalid(errors, 'from', 'f-from'),
-    to: invalid(errors, 'to', 'f-to'),
-  };
+  const e = (name: AuditListParam) => (errors[name] ? [errors[name]] : undefined);
+  // A date input cannot show a malformed day; it starts empty and the message says why.
+  const day = (name: 'from' | 'to') => (!errors[name] && values[name] && DAY_RE.test(values[name]) ? values[name] : '');
   return (
     <form
       method="get"
@@ -90,110 +60,60 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
       aria-label="Filter audit events"
       className="mb-5 grid grid-cols-1 gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4"
     >
-      <div>
-        <Label htmlFor="f-actor">Actor</Label>
-        <input
-          id="f-actor"
-          name="actor"
-          type="search"
-          defaultValue={values.actor ?? ''}
-          {...f.actor.a11y}
-          className={f.actor.className}
-        />
-        <p id="f-actor-hint" className="mt-1 text-xs text-slate-600">
-          Part of an email, a whole email, or a user id.
-        </p>
-        {f.actor.message}
-      </div>
-      <div>
-        <Label htmlFor="f-action">Action</Label>
-        <select id="f-action" name="action" defaultValue={action ?? ''} {...f.action.a11y} className={f.action.className}>
-          <option value="">All actions</option>
-          {actionOptions.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-        {f.action.message}
-      </div>
-      <div>
-        <Label htmlFor="f-target-type">Target type</Label>
-        <input
-          id="f-target-type"
-          name="targetType"
-          list="f-target-types"
-          defaultValue={values.targetType ?? ''}
-          autoComplete="off"
-          {...f.targetType.a11y}
-          className={f.targetType.className}
-        />
-        {f.targetType.message}
-        <datalist id="f-target-types">
-          {AUDIT_TARGET_TYPES.map((t) => (
-            <option key={t} value={t} />
-          ))}
-        </datalist>
-      </div>
-      <div>
-        <Label htmlFor="f-target-id">Target id</Label>
-        <input id="f-target-id" name="targetId" defaultValue={values.targetId ?? ''} spellCheck={false} {...f.targetId.a11y} className={`${f.targetId.className} font-mono`} />
-        {f.targetId.message}
-      </div>
-      <div>
-        <Label htmlFor="f-environment">Environment</Label>
-        <input
-          id="f-environment"
-          name="environment"
-          defaultValue={values.environment ?? ''}
-          list="f-environments"
-          autoComplete="off"
-          {...f.environment.a11y}
-          className={f.environment.className}
-        />
-        {f.environment.message}
-        <datalist id="f-environments">
-          {['development', 'staging', 'production'].map((e) => (
-            <option key={e} value={e} />
-          ))}
-        </datalist>
-      </div>
-      <div>
-        <Label htmlFor="f-outcome">Outcome</Label>
-        <select id="f-outcome" name="outcome" defaultValue={errors.outcome ? '' : (values.outcome ?? '')} {...f.outcome.a11y} className={f.outcome.className}>
-          <option value="">Any outcome</option>
-          {AUDIT_OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {OUTCOME_LABELS[o]}
-            </option>
-          ))}
-        </select>
-        {f.outcome.message}
-      </div>
-      <div>
-        <Label htmlFor="f-from">From (UTC)</Label>
-        <input
-          id="f-from"
-          name="from"
-          type="date"
-          defaultValue={!errors.from && values.from && DAY_RE.test(values.from) ? values.from : ''}
-          {...f.from.a11y}
-          className={f.from.className}
-        />
-        {f.from.message}
-      </div>
-      <div>
-        <Label htmlFor="f-to">To (UTC, inclusive)</Label>
-        <input
-          id="f-to"
-          name="to"
-          type="date"
-          defaultValue={!errors.to && values.to && DAY_RE.test(values.to) ? values.to : ''}
-          {...f.to.a11y}
-          className={f.to.className}
-        />
-        {f.to.message}
-      </div>
+      <TextField
+        id="f-actor"
+        label="Actor"
+        name="actor"
+        type="search"
+        defaultValue={values.actor ?? ''}
+        hint="Part of an email, a whole email, or a user id."
+        errors={e('actor')}
+      />
+      <SelectField
+        id="f-action"
+        label="Action"
+        name="action"
+        defaultValue={action ?? ''}
+        placeholder="All actions"
+        options={actionOptions.map((a) => ({ value: a, label: a }))}
+        errors={e('action')}
+      />
+      <SuggestField
+        id="f-target-type"
+        label="Target type"
+        name="targetType"
+        value={values.targetType}
+        suggestions={AUDIT_TARGET_TYPES}
+        errors={e('targetType')}
+      />
+      <TextField
+        id="f-target-id"
+        label="Target id"
+        name="targetId"
+        defaultValue={values.targetId ?? ''}
+        spellCheck={false}
+        errors={e('targetId')}
+        className="font-mono"
+      />
+      <SuggestField
+        id="f-environment"
+        label="Environment"
+        name="environment"
+        value={values.environment}
+        suggestions={ENVIRONMENT_SUGGESTIONS}
+        errors={e('environment')}
+      />
+      <SelectField
+        id="f-outcome"
+        label="Outcome"
+        name="outcome"
+        defaultValue={errors.outcome ? '' : (values.outcome ?? '')}
+        placeholder="Any outcome"
+        options={AUDIT_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABELS[o] }))}
+        errors={e('outcome')}
+      />
+      <TextField id="f-from" label="From (UTC)" name="from" type="date" defaultValue={day('from')} errors={e('from')} />
+      <TextField id="f-to" label="To (UTC, inclusive)" name="to" type="date" defaultValue={day('to')} errors={e('to')} />
       <div className="flex items-end gap-3">
         <Button type="submit">Apply filters</Button>
         <Link href="/audit" className="py-2 text-sm font-medium text-accent-700 underline">
@@ -201,6 +121,34 @@ function Filters({ values, errors, actions }: { values: FilterValues; errors: Fi
         </Link>
       </div>
     </form>
+  );
+}
+
+/** A free-text filter that suggests the usual values (a datalist) without limiting to them. */
+function SuggestField({
+  id,
+  label,
+  name,
+  value,
+  suggestions,
+  errors,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value?: string;
+  suggestions: readonly string[];
+  errors?: string[];
+}) {
+  return (
+    <div>
+      <TextField id={id} label={label} name={name} list={`${id}s`} defaultValue={value ?? ''} autoComplete="off" errors={errors} />
+      <datalist id={`${id}s`}>
+        {suggestions.map((v) => (
+          <option key={v} value={v} />
+        ))}
+      </datalist>
+    </div>
   );
 }
 
@@ -334,13 +282,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
               <AuditEventRow key={event.id} event={event} />
             ))}
           </Table>
-          <nav aria-label="Pages" className="mt-4 flex items-center gap-3">
-            {after && <LinkButton href={auditListHref(filters)}>Newest</LinkButton>}
-            {page.nextCursor && <LinkButton href={auditListHref({ ...filters, after: page.nextCursor })}>Older events</LinkButton>}
-            <span className="text-sm text-slate-600">
-              {page.items.length} event{page.items.length === 1 ? '' : 's'} on this page
-            </span>
-          </nav>
+          <Pager
+            summary={`${page.items.length} event${page.items.length === 1 ? '' : 's'} on this page`}
+            firstHref={after ? auditListHref(filters) : undefined}
+            nextHref={page.nextCursor ? auditListHref({ ...filters, after: page.nextCursor }) : undefined}
+            labels={['Newest', 'Older events']}
+          />
         </>
       )}
     </>

@@ -1,19 +1,42 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { CountLink, NoMatches } from '@/components/catalog/list-parts';
-import { ListPager } from '@/components/catalog/list-pager';
-import { Button, LinkButton } from '@/components/ui/button';
+import { CatalogTable, CountLink } from '@/components/catalog/list-parts';
+import { LinkButton } from '@/components/ui/button';
+import type { Column } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { controlClass } from '@/components/ui/field';
+import { FilterBar, FilterSearch } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { listTeams } from '@/lib/data/teams';
+import { listTeams, type TeamListItem } from '@/lib/data/teams';
 import { catalogListHref, parseTeamListQuery } from '@/lib/validation/catalog';
 
 export const metadata: Metadata = { title: 'Teams' };
+
+const COLUMNS: Column<TeamListItem>[] = [
+  {
+    header: 'Team',
+    cell: (team) => (
+      <>
+        <Link href={`/teams/${team.id}`} className="font-medium text-accent-700 hover:underline">
+          {team.name}
+        </Link>
+        {team.description && <p className="mt-0.5 line-clamp-1 max-w-2xl text-slate-600">{team.description}</p>}
+      </>
+    ),
+  },
+  {
+    header: 'Secrets owned',
+    numeric: true,
+    cell: (team) => <CountLink href={`/inventory?owner=${team.id}`} count={team.secretCount} label={`Secrets owned by ${team.name}`} />,
+  },
+  {
+    header: 'Systems owned',
+    numeric: true,
+    cell: (team) => <CountLink href={`/systems?owner=${team.id}`} count={team.systemCount} label={`Systems owned by ${team.name}`} />,
+  },
+];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -58,69 +81,19 @@ export default async function TeamsPage({ searchParams }: Props) {
         description="Who owns which secrets and systems. Secret counts leave out decommissioned secrets."
         actions={newTeam}
       />
-      <form method="get" action="/teams" role="search" className="mb-4 flex flex-wrap items-end gap-2">
-        <div className="w-72">
-          <label htmlFor="team-search" className="mb-1 block text-sm font-medium text-slate-800">
-            Search by name
-          </label>
-          <input id="team-search" name="q" type="search" defaultValue={query.q} className={controlClass} autoComplete="off" />
-        </div>
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-        {query.q && (
-          <Link href="/teams" className="px-2 py-2 text-sm font-medium text-accent-700 hover:underline">
-            Clear search
-          </Link>
-        )}
-      </form>
+      <FilterBar action="/teams" submitLabel="Search" clear={query.q ? { href: '/teams', label: 'Clear search' } : undefined}>
+        <FilterSearch id="team-search" label="Search by name" value={query.q} width="w-72" />
+      </FilterBar>
 
-      {page.items.length === 0 ? (
-        <NoMatches
-          pastEnd={Boolean(query.after)}
-          firstPageHref={here()}
-          allHref="/teams"
-          noun="teams"
-          searchTitle="No team matches this search"
-        />
-      ) : (
-        <>
-          <Table caption="Teams">
-            <thead>
-              <tr>
-                <Th>Team</Th>
-                <Th className="text-right">Secrets owned</Th>
-                <Th className="text-right">Systems owned</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {page.items.map((team) => (
-                <Tr key={team.id}>
-                  <Td>
-                    <Link href={`/teams/${team.id}`} className="font-medium text-accent-700 hover:underline">
-                      {team.name}
-                    </Link>
-                    {team.description && <p className="mt-0.5 line-clamp-1 max-w-2xl text-slate-600">{team.description}</p>}
-                  </Td>
-                  <Td className="text-right tabular-nums">
-                    <CountLink href={`/inventory?owner=${team.id}`} count={team.secretCount} label={`Secrets owned by ${team.name}`} />
-                  </Td>
-                  <Td className="text-right tabular-nums">
-                    <CountLink href={`/systems?owner=${team.id}`} count={team.systemCount} label={`Systems owned by ${team.name}`} />
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-          <ListPager
-            shown={page.items.length}
-            total={page.total}
-            noun={['team', 'teams']}
-            firstHref={query.after ? here() : undefined}
-            nextHref={page.nextCursor ? here(page.nextCursor) : undefined}
-          />
-        </>
-      )}
+      <CatalogTable
+        noun={['team', 'teams']}
+        columns={COLUMNS}
+        page={page}
+        after={query.after}
+        here={here}
+        allHref="/teams"
+        searchTitle="No team matches this search"
+      />
     </>
   );
 }

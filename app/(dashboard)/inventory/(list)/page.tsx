@@ -1,20 +1,21 @@
 import { appClock } from '@/lib/clock';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { SecretIdentityCells } from '@/components/inventory/secret-cells';
 import { formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
-import { InventoryFilterFields } from '@/components/inventory/filter-fields';
+import { InventoryFilterFields, SpanSelect } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/inventory/filter-form';
 import { RotationHealth } from '@/components/inventory/rotation-health';
 import { StatusBadge } from '@/components/inventory/secret-badges';
+import { secretIdentityColumns } from '@/components/inventory/secret-cells';
 import { Badge } from '@/components/ui/badge';
-import { Button, buttonClass, LinkButton } from '@/components/ui/button';
+import { buttonClass, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { type Column, DataTable, type SortState } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { SelectField } from '@/components/ui/field';
+import { FilterActions } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
@@ -35,6 +36,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
 const number = new Intl.NumberFormat('en-US');
+const SIZE_OPTIONS = PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }));
 // What the list query means when a parameter is absent, straight from its schema.
 const { sort: defaultSort, size: defaultSize } = parseSecretListQuery({});
 const LIST_DEFAULTS = { sort: defaultSort, size: String(defaultSize) };
@@ -147,31 +149,15 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
             chosenSystem={chosenSystems[0] ?? null}
             searchSystems={searchSystemsAction}
           />
-          <div className="xl:col-span-2">
-            <SelectField label="Rotation" name="due" defaultValue={query.due ?? ''} options={DUE_OPTIONS} />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField label="Reads" name="unread" defaultValue={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
-          </div>
-          <div className="xl:col-span-2">
-            <SelectField label="Sort by" name="sort" defaultValue={query.sort} options={SORT_OPTIONS} />
-          </div>
-          <div className="xl:col-span-1">
-            <SelectField
-              label="Per page"
-              name="size"
-              defaultValue={String(query.size)}
-              options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
-            />
-          </div>
-          <div className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12">
-            {filtered && (
-              <Link href={clearHref} className={buttonClass('ghost')}>
-                Clear filters
-              </Link>
-            )}
-            <Button type="submit">Apply filters</Button>
-          </div>
+          <SpanSelect span="xl:col-span-2" label="Rotation" name="due" value={query.due} options={DUE_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Sort by" name="sort" value={query.sort} options={SORT_OPTIONS} />
+          <SpanSelect span="xl:col-span-1" label="Per page" name="size" value={String(query.size)} options={SIZE_OPTIONS} />
+          <FilterActions
+            filtered={filtered}
+            clearHref={clearHref}
+            className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12"
+          />
         </FilterForm>
       </section>
 
@@ -206,16 +192,11 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
       ) : (
         <>
           <SecretTable items={page.items} query={view} />
-          <nav aria-label="Pages" className="mt-4 flex items-center justify-between gap-4 text-sm text-slate-600">
-            <p>
-              Showing {number.format(page.items.length)} of {number.format(page.total)}
-              {after ? ' (a later page)' : ''}
-            </p>
-            <div className="flex gap-2">
-              {after && <LinkButton href={secretListHref(view)}>First page</LinkButton>}
-              {page.nextCursor && <LinkButton href={secretListHref({ ...view, after: page.nextCursor })}>Next page</LinkButton>}
-            </div>
-          </nav>
+          <Pager
+            summary={`Showing ${number.format(page.items.length)} of ${number.format(page.total)}${after ? ' (a later page)' : ''}`}
+            firstHref={after ? secretListHref(view) : undefined}
+            nextHref={page.nextCursor ? secretListHref({ ...view, after: page.nextCursor }) : undefined}
+          />
         </>
       )}
     </>
@@ -279,74 +260,53 @@ function HealthPanel({
   );
 }
 
-function SortHeader({ query, label, sorts }: { query: View; label: string; sorts: [View['sort'], View['sort'] | null] }) {
-  const [primary, reverse] = sorts;
+/** A sortable header: the first click sorts by `primary`, the next by `reverse` (if any). */
+function sortBy(query: View, [primary, reverse]: [View['sort'], View['sort'] | null]) {
   const active = query.sort === primary || query.sort === reverse;
   const next = query.sort === primary && reverse ? reverse : primary;
-  const ariaSort = !active ? undefined : query.sort === primary ? 'ascending' : 'descending';
-  return (
-    <Th aria-sort={ariaSort} className="whitespace-nowrap">
-      <Link href={secretListHref({ ...query, sort: next })} className="inline-flex items-center gap-1 hover:text-slate-900">
-        {label}
-        <span aria-hidden className={cn('text-[10px]', active ? 'text-slate-700' : 'text-slate-400')}>
-          {active && query.sort === reverse ? '▼' : '▲'}
-        </span>
-      </Link>
-    </Th>
-  );
+  const state: SortState = !active ? undefined : query.sort === primary ? 'ascending' : 'descending';
+  return { href: secretListHref({ ...query, sort: next }), state };
 }
 
 function SecretTable({ items, query }: { items: SecretListItem[]; query: View }) {
   const now = appClock().now().getTime();
-  return (
-    <Table caption="Secrets in this view">
-      <thead>
-        <tr>
-          <SortHeader query={query} label="Name" sorts={['name', '-name']} />
-          <Th className="whitespace-nowrap">Environment</Th>
-          <Th className="whitespace-nowrap">Owner team</Th>
-          <Th>Classification</Th>
-          <Th>Status</Th>
-          <Th>Last rotated</Th>
-          <SortHeader query={query} label="Next due" sorts={['due', null]} />
-          <Th className="whitespace-nowrap text-right" title="Number of consuming systems">
-            Used by
-          </Th>
-          <Th>Tags</Th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {items.map((s) => (
-          <Tr key={s.id}>
-            <SecretIdentityCells secret={s} />
-            <Td>
-              <StatusBadge value={s.status} />
-            </Td>
-            <Td className="whitespace-nowrap">
-              {s.lastRotatedAt ? (
-                <>
-                  <time dateTime={s.lastRotatedAt}>{formatDay(s.lastRotatedAt)}</time>
-                  <span className="block text-xs text-slate-500">{relativeDays(s.lastRotatedAt, now)}</span>
-                </>
-              ) : (
-                <span className="text-slate-500">Never</span>
-              )}
-            </Td>
-            <Td>
-              <NextDue nextDueAt={s.nextDueAt} now={now} stacked />
-            </Td>
-            <Td className="text-right tabular-nums">
-              {s.consumerCount}
-              <span className="sr-only"> {s.consumerCount === 1 ? 'system' : 'systems'}</span>
-            </Td>
-            <Td>
-              <TagList tags={s.tags} />
-            </Td>
-          </Tr>
-        ))}
-      </tbody>
-    </Table>
-  );
+  const columns: Column<SecretListItem>[] = [
+    ...secretIdentityColumns<SecretListItem>(sortBy(query, ['name', '-name'])),
+    { header: 'Status', cell: (s) => <StatusBadge value={s.status} /> },
+    {
+      header: 'Last rotated',
+      className: 'whitespace-nowrap',
+      cell: (s) =>
+        s.lastRotatedAt ? (
+          <>
+            <time dateTime={s.lastRotatedAt}>{formatDay(s.lastRotatedAt)}</time>
+            <span className="block text-xs text-slate-500">{relativeDays(s.lastRotatedAt, now)}</span>
+          </>
+        ) : (
+          <span className="text-slate-500">Never</span>
+        ),
+    },
+    {
+      header: 'Next due',
+      sort: sortBy(query, ['due', null]),
+      headerClassName: 'whitespace-nowrap',
+      cell: (s) => <NextDue nextDueAt={s.nextDueAt} now={now} stacked />,
+    },
+    {
+      header: 'Used by',
+      numeric: true,
+      headerClassName: 'whitespace-nowrap',
+      title: 'Number of consuming systems',
+      cell: (s) => (
+        <>
+          {s.consumerCount}
+          <span className="sr-only"> {s.consumerCount === 1 ? 'system' : 'systems'}</span>
+        </>
+      ),
+    },
+    { header: 'Tags', cell: (s) => <TagList tags={s.tags} /> },
+  ];
+  return <DataTable caption="Secrets in this view" items={items} itemKey={(s) => s.id} columns={columns} />;
 }
 
 function TagList({ tags }: { tags: string[] }) {

@@ -6,15 +6,56 @@ import { CHANNEL_KIND_LABELS, SIGNING_NOTE } from '@/components/notifications/la
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
+import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { listChannels } from '@/lib/data/notification-channels';
+import { type ChannelListItem, listChannels } from '@/lib/data/notification-channels';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 
 export const metadata: Metadata = { title: 'Notifications' };
+
+const COLUMNS: Column<ChannelListItem>[] = [
+  {
+    header: 'Channel',
+    cell: (c) => (
+      <>
+        <Link href={`/settings/notifications/${c.id}`} className="font-medium text-accent-700 hover:underline">
+          {c.name}
+        </Link>
+        {!c.enabled && (
+          <Badge className="ml-2" tone="neutral">
+            Disabled
+          </Badge>
+        )}
+        <span className="block break-all font-mono text-xs text-slate-500">{c.maskedUrl}</span>
+      </>
+    ),
+  },
+  { header: 'Format', className: 'whitespace-nowrap', cell: (c) => CHANNEL_KIND_LABELS[c.kind] },
+  {
+    header: 'Events',
+    className: 'text-slate-700',
+    cell: (c) =>
+      c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`,
+  },
+  {
+    header: 'Last delivery',
+    cell: (c) =>
+      c.lastDelivery ? (
+        <span className="flex flex-wrap items-center gap-2">
+          <DeliveryStatusBadge status={c.lastDelivery.status} />
+          <span className="text-xs text-slate-500">
+            {formatDateTime(c.lastDelivery.createdAt)}
+            {c.lastDelivery.lastStatusCode !== null && ` · HTTP ${c.lastDelivery.lastStatusCode}`}
+          </span>
+        </span>
+      ) : (
+        <span className="text-sm text-slate-500">None yet</span>
+      ),
+  },
+];
 
 export default async function NotificationsPage() {
   const caller = await requireSignedIn();
@@ -43,56 +84,17 @@ export default async function NotificationsPage() {
     <>
       {header(newButton)}
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{SIGNING_NOTE}</p>
-      {channels.length === 0 ? (
-        <EmptyState title="No channels yet" action={newButton}>
-          <p>Add a Slack incoming webhook or any HTTPS endpoint that accepts JSON, and choose which events it receives.</p>
-        </EmptyState>
-      ) : (
-        <Table caption="Notification channels">
-          <thead>
-            <tr>
-              <Th>Channel</Th>
-              <Th>Format</Th>
-              <Th>Events</Th>
-              <Th>Last delivery</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {channels.map((c) => (
-              <Tr key={c.id}>
-                <Td>
-                  <Link href={`/settings/notifications/${c.id}`} className="font-medium text-accent-700 hover:underline">
-                    {c.name}
-                  </Link>
-                  {!c.enabled && (
-                    <Badge className="ml-2" tone="neutral">
-                      Disabled
-                    </Badge>
-                  )}
-                  <span className="block break-all font-mono text-xs text-slate-500">{c.maskedUrl}</span>
-                </Td>
-                <Td className="whitespace-nowrap">{CHANNEL_KIND_LABELS[c.kind]}</Td>
-                <Td className="text-slate-700">
-                  {c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`}
-                </Td>
-                <Td>
-                  {c.lastDelivery ? (
-                    <span className="flex flex-wrap items-center gap-2">
-                      <DeliveryStatusBadge status={c.lastDelivery.status} />
-                      <span className="text-xs text-slate-500">
-                        {formatDateTime(c.lastDelivery.createdAt)}
-                        {c.lastDelivery.lastStatusCode !== null && ` · HTTP ${c.lastDelivery.lastStatusCode}`}
-                      </span>
-                    </span>
-                  ) : (
-                    <span className="text-sm text-slate-500">None yet</span>
-                  )}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        caption="Notification channels"
+        items={channels}
+        itemKey={(c) => c.id}
+        columns={COLUMNS}
+        empty={
+          <EmptyState title="No channels yet" action={newButton}>
+            <p>Add a Slack incoming webhook or any HTTPS endpoint that accepts JSON, and choose which events it receives.</p>
+          </EmptyState>
+        }
+      />
     </>
   );
 }

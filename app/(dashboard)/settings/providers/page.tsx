@@ -4,9 +4,9 @@ import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CREDENTIALS_NOTE } from '@/components/providers/labels';
 import { Alert } from '@/components/ui/alert';
 import { LinkButton } from '@/components/ui/button';
+import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { failingJobCounts, listConnections, type ConnectionListItem } from '@/lib/data/provider-connections';
@@ -27,6 +27,30 @@ function Target({ c }: { c: ConnectionListItem }) {
       {c.endpoint && <span className="block break-all text-xs text-slate-500">via {c.endpoint}</span>}
     </span>
   );
+}
+
+function connectionColumns(failing: Map<string, number>): Column<ConnectionListItem>[] {
+  return [
+    {
+      header: 'Connection',
+      cell: (c) => (
+        <>
+          <Link href={`/settings/providers/${c.id}`} className="font-medium text-accent-700 hover:underline">
+            {c.name}
+          </Link>
+          {failing.has(c.id) && (
+            <span className="block text-xs text-red-700">
+              {failing.get(c.id) === 1 ? 'A background job is failing' : `${failing.get(c.id)} background jobs are failing`}
+              : see the connection
+            </span>
+          )}
+        </>
+      ),
+    },
+    { header: 'Kind', className: 'whitespace-nowrap', cell: (c) => <ConnectionKindBadge kind={c.kind} /> },
+    { header: 'Points at', cell: (c) => <Target c={c} /> },
+    { header: 'Secrets', numeric: true, cell: (c) => c.secretCount.toLocaleString('en-US') },
+  ];
 }
 
 export default async function ProvidersPage() {
@@ -55,49 +79,20 @@ export default async function ProvidersPage() {
     <>
       {header(newButton)}
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{CREDENTIALS_NOTE}</p>
-      {connections.length === 0 ? (
-        <EmptyState title="No connections yet" action={newButton}>
-          <p>
-            Add a connection for each AWS account and region or GCP project whose secret manager holds your values. Secrets in
-            the inventory then point at a connection.
-          </p>
-        </EmptyState>
-      ) : (
-        <Table caption="Provider connections">
-          <thead>
-            <tr>
-              <Th>Connection</Th>
-              <Th>Kind</Th>
-              <Th>Points at</Th>
-              <Th className="text-right">Secrets</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {connections.map((c) => (
-              <Tr key={c.id}>
-                <Td>
-                  <Link href={`/settings/providers/${c.id}`} className="font-medium text-accent-700 hover:underline">
-                    {c.name}
-                  </Link>
-                  {failing.has(c.id) && (
-                    <span className="block text-xs text-red-700">
-                      {failing.get(c.id) === 1 ? 'A background job is failing' : `${failing.get(c.id)} background jobs are failing`}
-                      : see the connection
-                    </span>
-                  )}
-                </Td>
-                <Td className="whitespace-nowrap">
-                  <ConnectionKindBadge kind={c.kind} />
-                </Td>
-                <Td>
-                  <Target c={c} />
-                </Td>
-                <Td className="text-right tabular-nums">{c.secretCount.toLocaleString('en-US')}</Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        caption="Provider connections"
+        items={connections}
+        itemKey={(c) => c.id}
+        columns={connectionColumns(failing)}
+        empty={
+          <EmptyState title="No connections yet" action={newButton}>
+            <p>
+              Add a connection for each AWS account and region or GCP project whose secret manager holds your values. Secrets
+              in the inventory then point at a connection.
+            </p>
+          </EmptyState>
+        }
+      />
     </>
   );
 }

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { RoleBadge } from '@/components/users/role-badge';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
-import { Button, LinkButton } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/button';
+import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { controlClass } from '@/components/ui/field';
+import { FilterBar, FilterSearch, FilterSelect } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Pager } from '@/components/ui/pager';
 import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { mfaRequirement } from '@/lib/data/user-security';
@@ -38,6 +38,67 @@ function SignInMethod({ user }: { user: UserListItem }) {
       {user.invite === 'expired' && <Badge tone="red">Invite expired</Badge>}
     </div>
   );
+}
+
+const STATUS_OPTIONS = [
+  { value: 'active', label: 'Active' },
+  { value: 'disabled', label: 'Disabled' },
+];
+
+function userColumns(callerId: string, inviteUrl: string): Column<UserListItem>[] {
+  return [
+    {
+      header: 'Name and email',
+      className: 'min-w-48',
+      cell: (user) => (
+        <>
+          <div className="font-medium text-slate-900">
+            {user.name}
+            {user.id === callerId && (
+              <Badge tone="neutral" className="ml-2">
+                You
+              </Badge>
+            )}
+          </div>
+          <div className="break-words text-slate-600">{user.email}</div>
+        </>
+      ),
+    },
+    {
+      header: 'Role',
+      cell: (user) => <RoleForm userId={user.id} name={user.name} role={user.role} isSelf={user.id === callerId} />,
+    },
+    {
+      header: 'Status',
+      cell: (user) => (user.status === 'active' ? <Badge tone="green">Active</Badge> : <Badge tone="neutral">Disabled</Badge>),
+    },
+    { header: 'Sign-in method', headerClassName: 'whitespace-nowrap', cell: (user) => <SignInMethod user={user} /> },
+    {
+      header: 'Last sign-in',
+      headerClassName: 'whitespace-nowrap',
+      className: 'whitespace-nowrap text-slate-700',
+      cell: (user) =>
+        user.lastSignInAt ? (
+          <time dateTime={user.lastSignInAt} title={formatDateTime(user.lastSignInAt)}>
+            {formatDay(user.lastSignInAt)}
+            <span className="block text-xs text-slate-500">{relativeDays(user.lastSignInAt)}</span>
+          </time>
+        ) : (
+          <span className="text-slate-500">Never</span>
+        ),
+    },
+    {
+      header: <span className="sr-only">Actions</span>,
+      cell: (user) => (
+        <UserActions
+          user={{ id: user.id, name: user.name, email: user.email, status: user.status, mfaEnabled: user.mfaEnabled }}
+          isSelf={user.id === callerId}
+          inviteLabel={user.hasPassword || user.invite !== 'none' ? 'Reset invite' : 'Issue invite code'}
+          inviteUrl={inviteUrl}
+        />
+      ),
+    },
+  ];
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Params }) {
@@ -75,45 +136,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
         <MfaRequirementForm value={requirement} />
       </div>
 
-      <form method="get" action="/settings/users" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter users">
-        <div className="w-64">
-          <label htmlFor="filter-q" className="mb-1 block text-sm font-medium text-slate-800">
-            Name or email
-          </label>
-          <input id="filter-q" name="q" type="search" defaultValue={query.q ?? ''} className={controlClass} />
-        </div>
-        <div className="w-48">
-          <label htmlFor="filter-role" className="mb-1 block text-sm font-medium text-slate-800">
-            Role
-          </label>
-          <select id="filter-role" name="role" defaultValue={query.role ?? ''} className={controlClass}>
-            <option value="">All roles</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="w-40">
-          <label htmlFor="filter-status" className="mb-1 block text-sm font-medium text-slate-800">
-            Status
-          </label>
-          <select id="filter-status" name="status" defaultValue={query.status ?? ''} className={controlClass}>
-            <option value="">Any status</option>
-            <option value="active">Active</option>
-            <option value="disabled">Disabled</option>
-          </select>
-        </div>
-        <Button type="submit" variant="secondary">
-          Apply filters
-        </Button>
-        {filtered && (
-          <Link href="/settings/users" className="py-2 text-sm font-medium text-accent-700 underline">
-            Clear filters
-          </Link>
-        )}
-      </form>
+      <FilterBar
+        action="/settings/users"
+        label="Filter users"
+        clear={filtered ? { href: '/settings/users', label: 'Clear filters' } : undefined}
+      >
+        <FilterSearch id="filter-q" label="Name or email" value={query.q} />
+        <FilterSelect
+          id="filter-role"
+          label="Role"
+          name="role"
+          value={query.role}
+          anyLabel="All roles"
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <FilterSelect
+          id="filter-status"
+          label="Status"
+          name="status"
+          value={query.status}
+          anyLabel="Any status"
+          options={STATUS_OPTIONS}
+          width="w-40"
+        />
+      </FilterBar>
 
       {page.items.length === 0 ? (
         <EmptyState
@@ -139,71 +185,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
             {filtered ? ' match' : ''}
             {query.after ? ' · later page' : ''}
           </p>
-          <Table caption="Users">
-            <thead>
-              <tr>
-                <Th>Name and email</Th>
-                <Th>Role</Th>
-                <Th>Status</Th>
-                <Th className="whitespace-nowrap">Sign-in method</Th>
-                <Th className="whitespace-nowrap">Last sign-in</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {page.items.map((user) => {
-                const isSelf = user.id === caller.user.id;
-                return (
-                  <Tr key={user.id}>
-                    <Td className="min-w-48">
-                      <div className="font-medium text-slate-900">
-                        {user.name}
-                        {isSelf && (
-                          <Badge tone="neutral" className="ml-2">
-                            You
-                          </Badge>
-                        )}
-                      </div>
-                      <div className="break-words text-slate-600">{user.email}</div>
-                    </Td>
-                    <Td>
-                      <RoleForm userId={user.id} name={user.name} role={user.role} isSelf={isSelf} />
-                    </Td>
-                    <Td>
-                      {user.status === 'active' ? <Badge tone="green">Active</Badge> : <Badge tone="neutral">Disabled</Badge>}
-                    </Td>
-                    <Td>
-                      <SignInMethod user={user} />
-                    </Td>
-                    <Td className="whitespace-nowrap text-slate-700">
-                      {user.lastSignInAt ? (
-                        <time dateTime={user.lastSignInAt} title={formatDateTime(user.lastSignInAt)}>
-                          {formatDay(user.lastSignInAt)}
-                          <span className="block text-xs text-slate-500">{relativeDays(user.lastSignInAt)}</span>
-                        </time>
-                      ) : (
-                        <span className="text-slate-500">Never</span>
-                      )}
-                    </Td>
-                    <Td>
-                      <UserActions
-                        user={{ id: user.id, name: user.name, email: user.email, status: user.status, mfaEnabled: user.mfaEnabled }}
-                        isSelf={isSelf}
-                        inviteLabel={user.hasPassword || user.invite !== 'none' ? 'Reset invite' : 'Issue invite code'}
-                        inviteUrl={inviteUrl}
-                      />
-                    </Td>
-                  </Tr>
-                );
-              })}
-            </tbody>
-          </Table>
-          <nav aria-label="Pages" className="mt-4 flex gap-3">
-            {query.after && <LinkButton href={userListHref(filters)}>First page</LinkButton>}
-            {page.nextCursor && <LinkButton href={userListHref({ ...filters, after: page.nextCursor })}>Next page</LinkButton>}
-          </nav>
+          <DataTable
+            caption="Users"
+            items={page.items}
+            itemKey={(user) => user.id}
+            columns={userColumns(caller.user.id, inviteUrl)}
+            pager={
+              <Pager
+                firstHref={query.after ? userListHref(filters) : undefined}
+                nextHref={page.nextCursor ? userListHref({ ...filters, after: page.nextCursor }) : undefined}
+              />
+            }
+          />
         </>
       )}
       <p className="mt-6 text-xs text-slate-600">

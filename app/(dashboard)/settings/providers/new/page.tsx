@@ -1,10 +1,7 @@
 import type { Metadata } from 'next';
-import { BackLink } from '@/components/catalog/back-link';
+import { FormPage } from '@/components/forms/form-page';
 import { ConnectionForm } from '@/components/providers/connection-form';
 import { CREDENTIALS_NOTE } from '@/components/providers/labels';
-import { Alert } from '@/components/ui/alert';
-import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { createConnectionAction } from '../actions';
@@ -14,17 +11,14 @@ export const metadata: Metadata = { title: 'New connection' };
 export default async function NewConnectionPage() {
   const { user } = await requireSignedIn();
   return (
-    <>
-      <BackLink href="/settings/providers">Provider connections</BackLink>
-      <PageHeader title="New connection" description={CREDENTIALS_NOTE} />
-      {/* The form is only shown to those who may use it; createConnection checks again regardless. */}
-      {can(user.role, 'admin.providers') ? (
-        <Card>
-          <ConnectionForm action={createConnectionAction} cancelHref="/settings/providers" />
-        </Card>
-      ) : (
-        <Alert>Only administrators can manage provider connections.</Alert>
-      )}
-    </>
+    <FormPage
+      back={{ href: '/settings/providers', label: 'Provider connections' }}
+      title="New connection"
+      description={CREDENTIALS_NOTE}
+      allowed={can(user.role, 'admin.providers')}
+      denied={{ message: 'Only administrators can manage provider connections.' }}
+    >
+      <ConnectionForm action={createConnectionAction} cancelHref="/settings/providers" />
+    </FormPage>
   );
 }

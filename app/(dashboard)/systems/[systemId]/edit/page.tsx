@@ -1,8 +1,5 @@
 import type { Metadata } from 'next';
-import { BackLink } from '@/components/catalog/back-link';
-import { Alert } from '@/components/ui/alert';
-import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
+import { FormPage } from '@/components/forms/form-page';
 import { can } from '@/lib/auth/permissions';
 import { listTeamOptions } from '@/lib/data/catalog';
 import { loadSystem } from '../../load';
@@ -19,27 +16,24 @@ export default async function EditSystemPage({ params }: Props) {
   const canWrite = can(caller.user.role, 'catalog.write');
   const teams = canWrite ? await listTeamOptions(caller) : [];
   return (
-    <>
-      <BackLink href={`/systems/${system.id}`}>{system.name}</BackLink>
-      <PageHeader title="Edit system" />
-      {canWrite ? (
-        <Card>
-          <SystemForm
-            teams={teams}
-            system={{
-              id: system.id,
-              name: system.name,
-              description: system.description,
-              principals: system.principals,
-              ownerTeamId: system.ownerTeam.id,
-              status: system.status,
-              updatedAt: system.updatedAt,
-            }}
-          />
-        </Card>
-      ) : (
-        <Alert tone="info">Your role can view systems but not change them. Ask an engineer or an administrator.</Alert>
-      )}
-    </>
+    <FormPage
+      back={{ href: `/systems/${system.id}`, label: system.name }}
+      title="Edit system"
+      allowed={canWrite}
+      denied={{ tone: 'info', message: 'Your role can view systems but not change them. Ask an engineer or an administrator.' }}
+    >
+      <SystemForm
+        teams={teams}
+        system={{
+          id: system.id,
+          name: system.name,
+          description: system.description,
+          principals: system.principals,
+          ownerTeamId: system.ownerTeam.id,
+          status: system.status,
+          updatedAt: system.updatedAt,
+        }}
+      />
+    </FormPage>
   );
 }

@@ -1,0 +1,240 @@
+// The secret form's Rotation section: dates, interval, strategy with its own settings,
+// grace and reminders, and automatic rotation.
+import type { Classification, RotationStrategy } from '@/generated/prisma/enums';
+import { CodeField, FieldNotes, SelectField, TextField } from '@/components/ui/field';
+import { FormSection } from '@/components/ui/form-section';
+import { ALPHABET_NAMES, ALPHABETS, GENERATED_LENGTH } from '@/lib/values/alphabets';
+import { CLASSIFICATION_LABELS, STRATEGY_LABELS } from './labels';
+import type { PolicyDefaults } from './policy-defaults';
+import { day, optionsOf, type FieldErrorsOf, type SecretFormValues } from './secret-form-values';
+
+const STRATEGY_HINTS: Record<RotationStrategy, string> = {
+  manual: 'A runbook in the dashboard: someone creates the new key at the vendor, enters it and confirms it works.',
+  generated: 'The server generates a new random value and writes it to the provider.',
+  postgres_role: 'The server sets a new PostgreSQL role password and verifies it by logging in.',
+  provider_native: 'AWS rotates it with the secret’s own rotation Lambda; the dashboard follows it.',
+};
+
+/** The chosen strategy's own settings (Secret.rotationConfig; lib/validation/rotation-config.ts). */
+function StrategySettings({
+  strategy,
+  config,
+  errors,
+}: {
+  strategy: RotationStrategy;
+  config: Record<string, string | number | null> | null;
+  errors: FieldErrorsOf;
+}) {
+  const text = (key: string) => (config?.[key] === null || config?.[key] === undefined ? '' : String(config[key]));
+  if (strategy === 'generated') {
+    return (
+      <>
+        <SelectField
+          label="Characters"
+          name="alphabet"
+          defaultValue={text('alphabet') || 'alphanumeric'}
+          options={ALPHABET_NAMES.map((name) => ({ value: name, label: ALPHABETS[name].label }))}
+          errors={errors('alphabet')}
+        />
+        <TextField
+          label="Length"
+          name="length"
+          type="number"
+          inputMode="numeric"
+          min={GENERATED_LENGTH.min}
+          max={GENERATED_LENGTH.max}
+          defaultValue={text('length') || GENERATED_LENGTH.default}
+          hint={`${GENERATED_LENGTH.min}–${GENERATED_LENGTH.max} characters.`}
+          errors={errors('length')}
+        />
+      </>
+    );
+  }
+  if (strategy === 'postgres_role') {
+    return (
+      <>
+        <CodeField
+          label="PostgreSQL role"
+          name="role"
+          required
+          defaultValue={text('role')}
+          hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)."
+          errors={errors('role')}
+        />
+        <CodeField
+          label="Admin credential secret (id)"
+          name="adminSecretId"
+          required
+          defaultValue={text('adminSecretId')}
+          hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON or postgres:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
+          errors={errors('adminSecretId')}
+        />
+        <SelectField
+          label="TLS to the database"
+          name="sslmode"
+          defaultValue={text('sslmode') || 'verify-full'}
+          options={[
+            { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
+            { value: 'require', label: 'require: encrypted, certificate not checked' },
+            { value: 'disable', label: 'disable: no TLS' },
+          ]}
+          hint="Less than verify-full works only for hosts whose allowlist entry allows it."
+          errors={errors('sslmode')}
+        />
+      </>
+    );
+  }
+  if (strategy === 'provider_native') {
+    return (
+      <div className="sm:col-span-2">
+        <CodeField
+          label="Rotation Lambda ARN"
+          name="lambdaArn"
+          defaultValue={text('lambdaArn')}
+          hint="Optional when the secret already has a rotation Lambda in AWS."
+          errors={errors('lambdaArn')}
+        />
+      </div>
+    );
+  }
+  return null;
+}
+
+/** Automatic rotation: the worker starts a rotation by itself when the secret falls due. */
+function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; defaultChecked: boolean; errors?: string[] }) {
+  const id = 'field-autoRotate';
+  return (
+    <div className="space-y-1">
+      <div className="flex items-center gap-2">
+        <input
+          id={id}
+          name="autoRotate"
+          type="checkbox"
+          // A disabled box is not submitted: manual secrets never rotate automatically.
+          disabled={manual}
+          defaultChecked={!manual && defaultChecked}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={[`${id}-hint`, errors?.length ? `${id}-error` : undefined].filter(Boolean).join(' ')}
+          className="size-4 rounded border-slate-300 text-accent-600 focus:ring-accent-600 disabled:opacity-50"
+        />
+        <label htmlFor={id} className={manual ? 'text-sm font-medium text-slate-500' : 'text-sm font-medium text-slate-800'}>
+          Rotate automatically when due
+        </label>
+      </div>
+      <FieldNotes
+        id={id}
+        hint={
+          manual
+            ? 'Not for manual rotations: a person walks through the runbook.'
+            : 'The background worker starts a rotation by itself when this secret falls due.'
+        }
+        errors={errors}
+      />
+    </div>
+  );
+}
+
+/** The interval as typed, and whether the person typed it (until then it follows the classification). */
+export type IntervalState = { text: string; edited: boolean; onChange: (text: string) => void };
+
+export function RotationSection({
+  mode,
+  initial,
+  classification,
+  policyDefaults,
+  interval,
+  strategy,
+  onStrategy,
+  e,
+}: {
+  mode: 'create' | 'edit';
+  initial?: SecretFormValues;
+  classification: Classification | '';
+  policyDefaults: PolicyDefaults;
+  interval: IntervalState;
+  strategy: RotationStrategy;
+  onStrategy: (strategy: RotationStrategy) => void;
+  e: FieldErrorsOf;
+}) {
+  const today = new Date().toISOString().slice(0, 10);
+  const defaults = classification ? policyDefaults[classification] : undefined;
+  return (
+    <FormSection
+      title="Rotation"
+      description="How often and how this secret is rotated. Leave the interval empty if it has no rotation policy; leave grace and reminder empty to use the classification's defaults."
+    >
+      <TextField
+        label="Last rotated"
+        name="lastRotatedAt"
+        type="date"
+        max={today}
+        defaultValue={day(initial?.lastRotatedAt ?? null)}
+        hint="Empty if it was never rotated."
+        errors={e('lastRotatedAt')}
+      />
+      <TextField
+        label="Rotation interval (days)"
+        name="rotationIntervalDays"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={3650}
+        step={1}
+        value={interval.text}
+        onChange={(event) => interval.onChange(event.target.value)}
+        hint={
+          mode === 'create' && !interval.edited && classification && defaults
+            ? `The default for ${CLASSIFICATION_LABELS[classification].toLowerCase()} secrets. Clear it for no rotation policy.`
+            : 'For example 90. Between 1 and 3650. Empty: no rotation policy.'
+        }
+        errors={e('rotationIntervalDays')}
+      />
+      <div className="sm:col-span-2">
+        <SelectField
+          label="Strategy"
+          name="rotationStrategy"
+          value={strategy}
+          onChange={(event) => onStrategy(event.target.value as RotationStrategy)}
+          options={optionsOf(STRATEGY_LABELS)}
+          hint={STRATEGY_HINTS[strategy]}
+          errors={e('rotationStrategy')}
+        />
+      </div>
+      <TextField
+        label="Grace period (hours)"
+        name="graceHours"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={720}
+        step={1}
+        defaultValue={initial?.graceHours ?? ''}
+        placeholder={defaults ? `Default: ${defaults.graceHours}` : 'Classification default'}
+        hint="How long the previous value stays valid after a new one is promoted. Empty: the default."
+        errors={e('graceHours')}
+      />
+      <TextField
+        label="Remind before (days)"
+        name="reminderDays"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={365}
+        step={1}
+        defaultValue={initial?.reminderDays ?? ''}
+        placeholder={defaults ? `Default: ${defaults.reminderDays}` : 'Classification default'}
+        hint="Reminders start this many days before the due date. Empty: the default."
+        errors={e('reminderDays')}
+      />
+      <div className="sm:col-span-2">
+        <AutoRotateField
+          key={strategy === 'manual' ? 'manual' : 'automatic'}
+          manual={strategy === 'manual'}
+          defaultChecked={initial?.autoRotate ?? false}
+          errors={e('autoRotate')}
+        />
+      </div>
+      <StrategySettings strategy={strategy} config={initial?.rotationConfig ?? null} errors={e} />
+    </FormSection>
+  );
+}
