@@ -11,6 +11,7 @@ import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAcces
 import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
+import { refusingTakenName } from '@/lib/db/unique-name';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
@@ -442,8 +443,8 @@ async function assertNoRunHolds(
 export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
   const parsed = parseInput(ZSecretInput, raw);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const input = await resolveReferences(tx, parsed);
       const now = new Date();
       const created = await tx.secret.create({
@@ -463,11 +464,8 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
         changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
       });
       return { id: created.id };
-    }).then(invalidatingListCounts);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }).then(invalidatingListCounts),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
