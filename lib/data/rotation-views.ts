@@ -26,6 +26,7 @@ import {
   type RotationCountsRow,
   type RotationListRow,
 } from '@/lib/data/sql/rotation-views';
+import { secretHeadOf } from '@/lib/data/sql/secret-list';
 
 export type RotationRunSummary = {
   id: string;
@@ -71,12 +72,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function toItem(r: RotationListRow): RotationListItem {
   return {
-    id: r.id,
-    name: r.name,
-    environment: r.environment,
-    ownerTeam: { id: r.team_id, name: r.team_name },
-    classification: r.classification,
-    status: r.status,
+    ...secretHeadOf(r),
     strategy: r.rotation_strategy,
     autoRotate: r.auto_rotate,
     lastRotatedAt: iso(r.last_rotated_at),

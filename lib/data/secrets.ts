@@ -30,7 +30,7 @@ import { encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
-import { secretListSql, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
+import { secretHeadOf, secretListSql, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
 
 export type SecretListItem = {
   id: string;
@@ -102,12 +102,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
 
 function toListItem(r: SecretListRow): SecretListItem {
   return {
-    id: r.id,
-    name: r.name,
-    environment: r.environment,
-    ownerTeam: { id: r.team_id, name: r.team_name },
-    classification: r.classification,
-    status: r.status,
+    ...secretHeadOf(r),
     providerKind: r.provider_kind,
     lastRotatedAt: r.last_rotated_at?.toISOString() ?? null,
     nextDueAt: r.next_due_at?.toISOString() ?? null,
