@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { ConnectionKind, ProviderKind, RotationStrategy } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -30,15 +30,9 @@ import { encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
-import { secretHeadOf, secretListSql, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
+import { secretHeadOf, secretListSql, type SecretListHead, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
 
-export type SecretListItem = {
-  id: string;
-  name: string;
-  environment: string;
-  ownerTeam: { id: string; name: string };
-  classification: Classification;
-  status: SecretStatus;
+export type SecretListItem = SecretListHead & {
   providerKind: ProviderKind;
   lastRotatedAt: string | null;
   nextDueAt: string | null;

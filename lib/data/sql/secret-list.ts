@@ -49,8 +49,18 @@ export type SecretRowHead = {
   status: SecretStatus;
 };
 
-/** A row's head as the lists' DTOs carry it (the owning team as one object). */
-export function secretHeadOf(r: SecretRowHead) {
+/** What every list item of a secret starts with (the owning team as one object). */
+export type SecretListHead = {
+  id: string;
+  name: string;
+  environment: string;
+  ownerTeam: { id: string; name: string };
+  classification: Classification;
+  status: SecretStatus;
+};
+
+/** A row's head as the lists' DTOs carry it. */
+export function secretHeadOf(r: SecretRowHead): SecretListHead {
   return {
     id: r.id,
     name: r.name,
