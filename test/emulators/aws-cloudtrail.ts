@@ -13,8 +13,7 @@
 // second at 2 requests/s gives back one token, never 0.99999999 of one.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody, regionOf, send, sendError } from './aws-json-wire';
+import { listen, readBody, regionOf, send, sendError } from './aws-json-wire';
 import { FaultPlan, sleep } from './faults';
 
 // The documented target; the current JS SDK sends the short form without the namespace.
@@ -318,11 +317,7 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port);
 
   return {
     endpoint: `http://${host}:${port}`,

@@ -2,7 +2,8 @@
 // awsJson1_1 over node:http, so the request body, the SigV4 credential scope and the
 // response and error envelopes are read and written the same way for both.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** `Credential=AKID/20250101/eu-west-1/secretsmanager/aws4_request` -> eu-west-1. */
 export function regionOf(req: IncomingMessage): string {
@@ -36,4 +37,13 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
 /** An AWS error: the code in the body's `__type` and in `x-amzn-errortype`, as the SDK parses it. */
 export function sendError(res: ServerResponse, code: string, message: string, status: number): void {
   send(res, status, { __type: code, Message: message }, { 'x-amzn-errortype': code });
+}
+
+/** Listens on `host` (port 0: any free one) and resolves with the port; a port in use rejects. */
+export async function listen(server: Server, host: string, port = 0): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -5,11 +5,10 @@
 // the region from the SigV4 credential scope, error bodies and headers, and fault
 // injection (FaultPlan) in front of every operation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type FaultError, FaultPlan, sleep } from './faults';
 import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
 import type { SecretsManagerCall } from './aws-cloudtrail';
-import { accessKeyOf, readBody, regionOf, send, sendError } from './aws-json-wire';
+import { accessKeyOf, listen, readBody, regionOf, send, sendError } from './aws-json-wire';
 import { type InvocationResult, type RotationInvocation, type RotationLambdaBehaviour, SimulatedRotationLambdas } from './aws-rotation';
 
 export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
@@ -142,11 +141,7 @@ export async function startAwsSecretsManagerEmulator(
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port);
 
   return {
     endpoint: `http://${host}:${port}`,
