@@ -11,12 +11,10 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { purgeAuditEvents, PurgeRefused } from '@/lib/audit/purge';
-import { closeDb, setStatementTimeout } from '@/lib/db';
-import { prepareCommandEnv } from './lib/local-env.mjs';
+import { setStatementTimeout } from '@/lib/db';
+import { runDbCommand } from './lib/db-command';
 
-let release = async () => {};
-
-async function main(): Promise<number> {
+runDbCommand('audit:purge failed, nothing was purged', async (prepare) => {
   // The export and the delete may run long on a large trail.
   setStatementTimeout(0);
   const { values } = parseArgs({ options: { before: { type: 'string' }, export: { type: 'string' } } });
@@ -24,7 +22,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run audit:purge -- --before <YYYY-MM-DD or ISO time> --export <file.jsonl>');
     return 2;
   }
-  ({ release } = await prepareCommandEnv({ role: 'purge', startIfStopped: true }));
+  await prepare({ role: 'purge', startIfStopped: true });
   const before = new Date(values.before);
   try {
     const r = await purgeAuditEvents({ before, exportFile: values.export, operator: userInfo().username });
@@ -38,17 +36,4 @@ async function main(): Promise<number> {
     console.error(`audit:purge REFUSED ${error.message}`);
     return 1;
   }
-}
-
-main()
-  .then(async (code) => {
-    await closeDb();
-    await release();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`audit:purge failed, nothing was purged: ${error instanceof Error ? error.message : String(error)}`);
-    await closeDb().catch(() => {});
-    await release().catch(() => {});
-    process.exit(2);
-  });
+});

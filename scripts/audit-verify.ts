@@ -6,13 +6,11 @@
 // database and keys as `npm start` does (scripts/lib/local-env.mjs), as the runtime role;
 // starts the embedded PostgreSQL for its own duration when npm start is not running.
 import { verifyAndRecord } from '@/lib/audit/verifications';
-import { closeDb, setStatementTimeout } from '@/lib/db';
-import { prepareCommandEnv } from './lib/local-env.mjs';
+import { setStatementTimeout } from '@/lib/db';
+import { runDbCommand } from './lib/db-command';
 
-let release = async () => {};
-
-async function main(): Promise<number> {
-  ({ release } = await prepareCommandEnv({ role: 'runtime', startIfStopped: true }));
+runDbCommand('audit:verify could not run', async (prepare) => {
+  await prepare({ role: 'runtime', startIfStopped: true });
   // The walk over every event may run long on a large trail.
   setStatementTimeout(0);
   const started = performance.now();
@@ -28,17 +26,4 @@ async function main(): Promise<number> {
   console.error(`  expected: ${b.expected}`);
   console.error(`  stored:   ${b.stored}`);
   return 1;
-}
-
-main()
-  .then(async (code) => {
-    await closeDb();
-    await release();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
-    await closeDb().catch(() => {});
-    await release().catch(() => {});
-    process.exit(2);
-  });
+});

@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
+import { insertAudited } from './audited-insert';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock } from '@/lib/clock';
 import { db, type Tx } from '@/lib/db';
-import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { refusingTakenName } from '@/lib/db/unique-name';
+import { InputError, NotFoundError } from '@/lib/errors';
 import { egressRefusalForUrl } from '@/lib/net/egress';
 import { deliver } from '@/lib/notifications/deliver';
 import { TEST_EVENT, ZNotificationPayload, type NotificationEventName, type NotificationPayload } from '@/lib/notifications/events';
@@ -229,21 +231,10 @@ export async function createChannel(caller: Caller, raw: unknown): Promise<{ id:
   const input = parseInput(ZChannelInput, raw);
   await assertUrlAllowed(input.url);
   const columns = columnsOf(input);
-  try {
-    return await db.$transaction(async (tx) => {
-      const created = await tx.notificationChannel.create({ data: columns, select: { id: true } });
-      await recordAudit(tx, caller, {
-        action: 'notification_channel.create',
-        targetType: 'notification_channel',
-        targetId: created.id,
-        changes: changedFields(null, audited(columns), AUDITED_FIELDS),
-      });
-      return { id: created.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+  const audit = { action: 'notification_channel.create', targetType: 'notification_channel', changes: () => changedFields(null, audited(columns), AUDITED_FIELDS) };
+  return refusingTakenName(nameTaken, () =>
+    insertAudited(caller, audit, (tx: Tx) => tx.notificationChannel.create({ data: columns, select: { id: true } })),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
@@ -263,8 +254,8 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
   const input = parseInput(ZChannelInput, raw);
   await assertUrlAllowed(input.url);
   const columns = columnsOf(input);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const before = await lockChannel(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'channel');
       const changes = changedFields(audited(before), audited(columns), AUDITED_FIELDS);
@@ -277,11 +268,8 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
         changes,
       });
       return { id: before.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Deletes the channel and its delivery history (pending deliveries are dropped). */

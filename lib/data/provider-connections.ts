@@ -6,10 +6,12 @@
 import 'server-only';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
+import { insertAudited } from './audited-insert';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
-import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { refusingTakenName } from '@/lib/db/unique-name';
+import { InputError, NotFoundError } from '@/lib/errors';
 import { egressRefusalForUrl } from '@/lib/net/egress';
 import { providerFor } from '@/lib/providers';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
@@ -184,21 +186,10 @@ export async function createConnection(caller: Caller, raw: unknown): Promise<{ 
   const input = parseInput(ZConnectionInput, raw);
   await assertUsable(input);
   const columns = columnsOf(input);
-  try {
-    return await db.$transaction(async (tx) => {
-      const created = await tx.providerConnection.create({ data: columns, select: { id: true } });
-      await recordAudit(tx, caller, {
-        action: 'provider_connection.create',
-        targetType: 'provider_connection',
-        targetId: created.id,
-        changes: changedFields(null, columns, AUDITED_FIELDS),
-      });
-      return { id: created.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+  const audit = { action: 'provider_connection.create', targetType: 'provider_connection', changes: () => changedFields(null, columns, AUDITED_FIELDS) };
+  return refusingTakenName(nameTaken, () =>
+    insertAudited(caller, audit, (tx: Tx) => tx.providerConnection.create({ data: columns, select: { id: true } })),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
@@ -218,8 +209,8 @@ export async function updateConnection(caller: Caller, id: string, raw: unknown)
   const input = parseInput(ZConnectionInput, raw);
   await assertUsable(input);
   const columns = columnsOf(input);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const before = await lockConnection(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'connection');
       // Secrets take their provider kind from their connection; switching it under them
@@ -239,11 +230,8 @@ export async function updateConnection(caller: Caller, id: string, raw: unknown)
         changes,
       });
       return { id: before.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }),
+  );
 }
 
 function inUse(count: number): InputError {

@@ -4,13 +4,7 @@
 // is audited, as for the inventory list) and returns DTOs. "Now" comes from the injected
 // clock, so tests and the e2e test clock move it.
 import 'server-only';
-import type {
-  Classification,
-  RotationState,
-  RotationStrategy,
-  RotationTrigger,
-  SecretStatus,
-} from '@/generated/prisma/enums';
+import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
@@ -26,6 +20,7 @@ import {
   type RotationCountsRow,
   type RotationListRow,
 } from '@/lib/data/sql/rotation-views';
+import { secretHeadOf, type SecretListHead } from '@/lib/data/sql/secret-list';
 
 export type RotationRunSummary = {
   id: string;
@@ -40,13 +35,7 @@ export type RotationRunSummary = {
   failureMessage: string | null;
 };
 
-export type RotationListItem = {
-  id: string;
-  name: string;
-  environment: string;
-  ownerTeam: { id: string; name: string };
-  classification: Classification;
-  status: SecretStatus;
+export type RotationListItem = SecretListHead & {
   strategy: RotationStrategy;
   autoRotate: boolean;
   lastRotatedAt: string | null;
@@ -71,12 +60,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function toItem(r: RotationListRow): RotationListItem {
   return {
-    id: r.id,
-    name: r.name,
-    environment: r.environment,
-    ownerTeam: { id: r.team_id, name: r.team_name },
-    classification: r.classification,
-    status: r.status,
+    ...secretHeadOf(r),
     strategy: r.rotation_strategy,
     autoRotate: r.auto_rotate,
     lastRotatedAt: iso(r.last_rotated_at),

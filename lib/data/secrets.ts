@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { ConnectionKind, ProviderKind, RotationStrategy } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -11,6 +11,7 @@ import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAcces
 import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
+import { refusingTakenName } from '@/lib/db/unique-name';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
@@ -29,15 +30,9 @@ import { encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
-import { secretListSql, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
+import { secretHeadOf, secretListSql, type SecretListHead, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
 
-export type SecretListItem = {
-  id: string;
-  name: string;
-  environment: string;
-  ownerTeam: { id: string; name: string };
-  classification: Classification;
-  status: SecretStatus;
+export type SecretListItem = SecretListHead & {
   providerKind: ProviderKind;
   lastRotatedAt: string | null;
   nextDueAt: string | null;
@@ -101,12 +96,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
 
 function toListItem(r: SecretListRow): SecretListItem {
   return {
-    id: r.id,
-    name: r.name,
-    environment: r.environment,
-    ownerTeam: { id: r.team_id, name: r.team_name },
-    classification: r.classification,
-    status: r.status,
+    ...secretHeadOf(r),
     providerKind: r.provider_kind,
     lastRotatedAt: r.last_rotated_at?.toISOString() ?? null,
     nextDueAt: r.next_due_at?.toISOString() ?? null,
@@ -442,8 +432,8 @@ async function assertNoRunHolds(
 export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
   const parsed = parseInput(ZSecretInput, raw);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const input = await resolveReferences(tx, parsed);
       const now = new Date();
       const created = await tx.secret.create({
@@ -463,11 +453,8 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
         changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
       });
       return { id: created.id };
-    }).then(invalidatingListCounts);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }).then(invalidatingListCounts),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */

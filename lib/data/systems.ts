@@ -6,10 +6,12 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
+import { insertAudited } from './audited-insert';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
-import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { refusingTakenName } from '@/lib/db/unique-name';
+import { InputError, NotFoundError } from '@/lib/errors';
 import {
   ZSystemInput,
   ZSystemListQuery,
@@ -150,26 +152,16 @@ async function ownerTeamName(tx: Tx, ownerTeamId: string): Promise<string> {
 export async function createSystem(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'catalog.write', { action: 'system.create', targetType: 'system' });
   const input = parseInput(ZSystemInput, raw);
-  // The unique violation aborts the transaction, so it is recognised out here.
-  try {
-    return await db.$transaction(async (tx) => {
+  const audit = { action: 'system.create', targetType: 'system', changes: (created: SnapshotRow) => changedFields(null, snapshotOf(created), AUDITED_FIELDS) };
+  return refusingTakenName(nameTaken, () =>
+    insertAudited(caller, audit, async (tx: Tx) => {
       await ownerTeamName(tx, input.ownerTeamId);
-      const created = await tx.system.create({
+      return tx.system.create({
         data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
         select: snapshotSelect,
       });
-      await recordAudit(tx, caller, {
-        action: 'system.create',
-        targetType: 'system',
-        targetId: created.id,
-        changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
-      });
-      return { id: created.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
@@ -183,8 +175,8 @@ async function lockSystem(tx: Tx, id: string): Promise<SnapshotRow> {
 export async function updateSystem(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'catalog.write', { action: 'system.update', targetType: 'system', targetId: id });
   const input = parseInput(ZSystemInput, raw);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const before = await lockSystem(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'system');
       const after: Snapshot = {
@@ -203,11 +195,8 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
       });
       await recordAudit(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes });
       return { id: before.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Decommission or reactivate: an update of the status alone, audited as system.update. */

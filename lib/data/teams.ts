@@ -5,10 +5,12 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
+import { insertAudited } from './audited-insert';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
-import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { refusingTakenName } from '@/lib/db/unique-name';
+import { InputError, NotFoundError } from '@/lib/errors';
 import { ZTeamInput, ZTeamListQuery, type TTeamListQuery } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
@@ -109,25 +111,12 @@ function nameTaken(): InputError {
 export async function createTeam(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'catalog.write', { action: 'team.create', targetType: 'team' });
   const input = parseInput(ZTeamInput, raw);
-  // The unique violation aborts the transaction, so it is recognised out here.
-  try {
-    return await db.$transaction(async (tx) => {
-      const created = await tx.team.create({
-        data: { name: input.name, description: input.description },
-        select: { id: true, name: true, description: true },
-      });
-      await recordAudit(tx, caller, {
-        action: 'team.create',
-        targetType: 'team',
-        targetId: created.id,
-        changes: changedFields(null, created, AUDITED_FIELDS),
-      });
-      return { id: created.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+  const audit = { action: 'team.create', targetType: 'team', changes: (created: { name: string; description: string }) => changedFields(null, created, AUDITED_FIELDS) };
+  return refusingTakenName(nameTaken, () =>
+    insertAudited(caller, audit, (tx: Tx) =>
+      tx.team.create({ data: { name: input.name, description: input.description }, select: { id: true, name: true, description: true } }),
+    ),
+  );
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
@@ -144,8 +133,8 @@ async function lockTeam(tx: Tx, id: string) {
 export async function updateTeam(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'catalog.write', { action: 'team.update', targetType: 'team', targetId: id });
   const input = parseInput(ZTeamInput, raw);
-  try {
-    return await db.$transaction(async (tx) => {
+  return refusingTakenName(nameTaken, () =>
+    db.$transaction(async (tx) => {
       const before = await lockTeam(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'team');
       const changes = changedFields(before, input, AUDITED_FIELDS);
@@ -154,9 +143,6 @@ export async function updateTeam(caller: Caller, id: string, raw: unknown): Prom
       await tx.team.update({ where: { id: before.id }, data: { name: input.name, description: input.description } });
       await recordAudit(tx, caller, { action: 'team.update', targetType: 'team', targetId: before.id, changes });
       return { id: before.id };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
-  }
+    }),
+  );
 }

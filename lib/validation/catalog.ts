@@ -2,21 +2,11 @@
 // Form schemas (strict, one message per field) and list queries as they live in the
 // URL (loose: anything malformed falls back to a default instead of failing the page).
 import { z } from 'zod';
+import { singleLineName } from './form-fields';
 import { blankToUndefined } from './parse';
 
 export const SYSTEM_STATUSES = ['active', 'decommissioned'] as const;
 export type TSystemStatus = (typeof SYSTEM_STATUSES)[number];
-
-// Names show up in selects, tables and audit history: one line, no control characters.
-const NO_CONTROL_RE = /^[^\p{Cc}]*$/u;
-
-const name = (max: number) =>
-  z
-    .string({ message: 'Enter a name' })
-    .trim()
-    .min(1, 'Enter a name')
-    .max(max, `Names are at most ${max} characters`)
-    .regex(NO_CONTROL_RE, 'Names must be a single line of text');
 
 const description = z
   .preprocess((v) => (v === null || v === undefined ? '' : v), z.string({ message: 'Enter text' }))
@@ -26,7 +16,7 @@ const description = z
 const expectedUpdatedAt = z.preprocess(blankToUndefined, z.iso.datetime().optional());
 
 export const ZTeamInput = z.object({
-  name: name(100),
+  name: singleLineName(100),
   description,
   expectedUpdatedAt,
 });
@@ -52,7 +42,7 @@ const principals = z.preprocess(
 const NO_LIST_SEPARATOR_RE = /^[^;,]*$/;
 
 export const ZSystemInput = z.object({
-  name: name(200).regex(NO_LIST_SEPARATOR_RE, 'System names cannot contain "," or ";": they separate systems in a CSV file'),
+  name: singleLineName(200).regex(NO_LIST_SEPARATOR_RE, 'System names cannot contain "," or ";": they separate systems in a CSV file'),
   description,
   principals,
   ownerTeamId: z.uuid({ message: 'Choose the owning team' }),

@@ -3,18 +3,13 @@
 // (Slack's do), so they are validated but never echoed in messages.
 import { z } from 'zod';
 import { ZNotificationEventName } from '@/lib/notifications/events';
+import { checkHttpUrl, singleLineName } from './form-fields';
 import { blankToUndefined } from './parse';
 
 export const CHANNEL_KINDS = ['webhook', 'slack'] as const;
 
-const NO_CONTROL_RE = /^[^\p{Cc}]*$/u;
 
-const name = z
-  .string({ message: 'Enter a name' })
-  .trim()
-  .min(1, 'Enter a name')
-  .max(100, 'Names are at most 100 characters')
-  .regex(NO_CONTROL_RE, 'Names must be a single line of text');
+const name = singleLineName(100);
 
 const url = z
   .string({ message: 'Enter the webhook URL' })
@@ -22,20 +17,11 @@ const url = z
   .min(1, 'Enter the webhook URL')
   .max(2000, 'The URL is at most 2,000 characters')
   .superRefine((text, ctx) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(text);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'Enter a full URL starting with https:// or http://' });
-      return;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      ctx.addIssue({ code: 'custom', message: 'The URL must start with https:// or http://' });
-    } else if (parsed.username || parsed.password) {
-      ctx.addIssue({ code: 'custom', message: 'Put credentials in the URL path or query the receiver expects, not before the host' });
-    } else if (parsed.hash) {
-      ctx.addIssue({ code: 'custom', message: 'The URL must not contain a # fragment (it is never sent)' });
-    }
+    const parsed = checkHttpUrl(text, ctx, {
+      protocol: 'The URL must start with https:// or http://',
+      credentials: 'Put credentials in the URL path or query the receiver expects, not before the host',
+    });
+    if (parsed?.hash) ctx.addIssue({ code: 'custom', message: 'The URL must not contain a # fragment (it is never sent)' });
   });
 
 /** A checkbox group: absent (nothing ticked), one value, or several. */

@@ -4,12 +4,12 @@
 // on their own, next to one schema per kind discriminated by `kind`: a discriminated
 // union stops at a missing kind, and an empty form must still hear about every field.
 import { z } from 'zod';
+import { checkHttpUrl, singleLineName } from './form-fields';
 import { blankToUndefined } from './parse';
 
 export const CONNECTION_KINDS = ['aws', 'gcp', 'local'] as const;
 export type TConnectionKind = (typeof CONNECTION_KINDS)[number];
 
-const NO_CONTROL_RE = /^[^\p{Cc}]*$/u;
 // Standard, GovCloud, China and ISO partitions: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.
 export const AWS_REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const AWS_ROLE_ARN_RE = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -20,12 +20,7 @@ export const GCP_LOCATION_RE = /^[a-z]+(-[a-z]+)+\d{1,2}$/;
 const trimmedOptional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => blankToUndefined(typeof v === 'string' ? v.trim() : v), schema.optional());
 
-const name = z
-  .string({ message: 'Enter a name' })
-  .trim()
-  .min(1, 'Enter a name')
-  .max(100, 'Names are at most 100 characters')
-  .regex(NO_CONTROL_RE, 'Names must be a single line of text');
+const name = singleLineName(100);
 
 /** An endpoint override: a plain http(s) URL, never one carrying a user name or password. */
 const endpoint = trimmedOptional(
@@ -33,18 +28,10 @@ const endpoint = trimmedOptional(
     .string()
     .max(500, 'The endpoint is at most 500 characters')
     .superRefine((text, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'Enter a full URL starting with https:// or http://' });
-        return;
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        ctx.addIssue({ code: 'custom', message: 'The endpoint must start with https:// or http://' });
-      } else if (url.username || url.password) {
-        ctx.addIssue({ code: 'custom', message: 'The endpoint must not contain a user name or password: no credentials are stored' });
-      }
+      checkHttpUrl(text, ctx, {
+        protocol: 'The endpoint must start with https:// or http://',
+        credentials: 'The endpoint must not contain a user name or password: no credentials are stored',
+      });
     })
     // Stored without a trailing slash so the same endpoint is not saved two ways.
     .transform((text) => text.replace(/\/+$/, '')),

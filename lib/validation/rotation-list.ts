@@ -3,7 +3,7 @@
 // its schema, so the two areas filter alike). Unknown or malformed parameters fall back
 // to defaults instead of failing the page.
 import { z } from 'zod';
-import { PAGE_SIZES, ZSecretListQuery, type TSecretListQuery } from './secret-list';
+import { firstValues, ZSecretListQuery, type TSecretListQuery } from './secret-list';
 
 export const ROTATION_BUCKETS = ['overdue', 'soon', 'never', 'in_progress', 'failed', 'in_grace'] as const;
 export type RotationBucket = (typeof ROTATION_BUCKETS)[number];
@@ -29,16 +29,14 @@ const filterShape = ZSecretListQuery.pick({
   tag: true,
 }).shape;
 
+// Page size and keyset cursor, read as the inventory reads them.
+const pageShape = ZSecretListQuery.pick({ size: true, after: true }).shape;
+
 export const ZRotationListQuery = z.object({
   ...filterShape,
   tab: z.enum(ROTATION_BUCKETS).catch('overdue').default('overdue'),
   days: z.coerce.number().int().min(1).max(MAX_SOON_DAYS).catch(DEFAULT_SOON_DAYS).default(DEFAULT_SOON_DAYS),
-  size: z.coerce
-    .number()
-    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
-    .catch(50)
-    .default(50),
-  after: loose(z.string().max(500)),
+  ...pageShape,
 });
 export type TRotationListQuery = z.infer<typeof ZRotationListQuery>;
 
@@ -48,25 +46,18 @@ export const ZRotationCalendarQuery = z.object({
   month: loose(z.string().regex(MONTH_RE)),
   /** YYYY-MM-DD: the day whose list is shown under the grid. */
   day: loose(z.string().regex(DAY_RE).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d))),
-  size: z.coerce
-    .number()
-    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
-    .catch(50)
-    .default(50),
-  after: loose(z.string().max(500)),
+  ...pageShape,
 });
 export type TRotationCalendarQuery = z.infer<typeof ZRotationCalendarQuery>;
 
 type Params = Record<string, string | string[] | undefined>;
-const single = (params: Params) =>
-  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 
 export function parseRotationListQuery(params: Params): TRotationListQuery {
-  return ZRotationListQuery.parse(single(params));
+  return ZRotationListQuery.parse(firstValues(params));
 }
 
 export function parseRotationCalendarQuery(params: Params): TRotationCalendarQuery {
-  return ZRotationCalendarQuery.parse(single(params));
+  return ZRotationCalendarQuery.parse(firstValues(params));
 }
 
 /** The filters alone, as the inventory's list query (for lib/data/secret-list-sql.ts). */

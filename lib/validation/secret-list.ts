@@ -35,10 +35,14 @@ export const ZSecretListQuery = z.object({
 
 export type TSecretListQuery = z.infer<typeof ZSecretListQuery>;
 
+/** Next's searchParams with the first of each repeated value, as the list queries read them. */
+export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
 /** Parses Next's searchParams (values may be arrays) into a list query. */
 export function parseSecretListQuery(params: Record<string, string | string[] | undefined>): TSecretListQuery {
-  const single = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return ZSecretListQuery.parse(single);
+  return ZSecretListQuery.parse(firstValues(params));
 }
 
 /** The URL search string for a query, leaving out defaults so links stay short. */

@@ -12,6 +12,7 @@ import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { eventHash, type ChainedRow } from '@/lib/audit/chain-hash';
+import { prng } from './prng';
 
 export const AUDITOR_EMAIL = 'auditor@example.test';
 export const AUDITOR_PASSWORD = 'bench-auditor-password-not-secret';
@@ -34,18 +35,6 @@ export async function markSeeded(client: pg.ClientBase, part: string, rows: numb
 
 // ---------------------------------------------------------------------------
 // Audit events
-
-/** A small deterministic PRNG (mulberry32), so every seeded database looks the same. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Actor = { id: string; email: string; role: 'admin' | 'engineer' | 'viewer' | 'auditor' };
 type Target = { id: string; environment: string };

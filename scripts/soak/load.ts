@@ -11,6 +11,7 @@
 // is remembered as unconfirmed (the worker's sweep must settle it).
 import { randomUUID } from 'node:crypto';
 import { percentile } from '../bench/http';
+import { prng } from '../bench/prng';
 import { callAction } from './server-actions';
 import { sleep } from './processes';
 
@@ -170,18 +171,6 @@ async function one(ctx: LoadContext, stats: LoadStats, type: RequestType, client
   // A failing server (database down, being restarted) answers at once: a person would not
   // resubmit in a tight loop either.
   if (failed) await sleep(250);
-}
-
-/** A small deterministic PRNG per client (mulberry32), so runs mix alike. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type RunningLoad = { stop(): Promise<void> };

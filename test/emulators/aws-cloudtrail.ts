@@ -13,7 +13,7 @@
 // second at 2 requests/s gives back one token, never 0.99999999 of one.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, readBody, regionOf, send, sendError } from './aws-json-wire';
 import { FaultPlan, sleep } from './faults';
 
 // The documented target; the current JS SDK sends the short form without the namespace.
@@ -285,15 +285,14 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = await readBody(req);
     if (req.method !== 'POST' || !TARGETS.includes(String(req.headers['x-amz-target']))) {
       sendError(res, 'UnknownOperationException', 'Only LookupEvents is emulated.', 400);
       return;
     }
     let input: Record<string, unknown>;
     try {
-      input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      input = JSON.parse(body || '{}') as Record<string, unknown>;
     } catch {
       sendError(res, 'SerializationException', 'The request body is not JSON.', 400);
       return;
@@ -309,7 +308,7 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
       sendError(res, 'InternalFailure', 'Injected fault.', 500);
       return;
     }
-    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'us-east-1';
+    const region = regionOf(req);
     try {
       send(res, 200, lookup(input, region));
     } catch (error) {
@@ -318,11 +317,7 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port);
 
   return {
     endpoint: `http://${host}:${port}`,
@@ -348,20 +343,4 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.destroyed || res.writableEnded) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(payload);
-}
-
-function sendError(res: ServerResponse, code: string, message: string, status: number): void {
-  send(res, status, { __type: code, Message: message }, { 'x-amzn-errortype': code });
 }

@@ -4,12 +4,11 @@
 // (aws-secrets-manager-store.ts); this module does the wire: routing by X-Amz-Target,
 // the region from the SigV4 credential scope, error bodies and headers, and fault
 // injection (FaultPlan) in front of every operation.
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type FaultError, FaultPlan, sleep } from './faults';
 import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
 import type { SecretsManagerCall } from './aws-cloudtrail';
+import { accessKeyOf, listen, readBody, regionOf, send, sendError } from './aws-json-wire';
 import { type InvocationResult, type RotationInvocation, type RotationLambdaBehaviour, SimulatedRotationLambdas } from './aws-rotation';
 
 export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
@@ -55,39 +54,6 @@ const FAULT_ERRORS: Record<FaultError, { code: string; status: number; message: 
   internal: { code: 'InternalServiceError', status: 500, message: 'An error occurred on the server side (injected fault).' },
   invalid: { code: 'InvalidParameterException', status: 400, message: 'Invalid parameter (injected fault).' },
 };
-
-/** `Credential=AKID/20250101/eu-west-1/secretsmanager/aws4_request` -> eu-west-1. */
-function regionOf(req: IncomingMessage): string {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '');
-  return match?.[1] ?? 'us-east-1';
-}
-
-/** `Credential=AKID/20250101/...` -> AKID: who signed the request. */
-function accessKeyOf(req: IncomingMessage): string {
-  return /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'anonymous';
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.destroyed || res.writableEnded) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(payload);
-}
-
-function sendError(res: ServerResponse, code: string, message: string, status: number): void {
-  send(res, status, { __type: code, Message: message }, { 'x-amzn-errortype': code });
-}
 
 export async function startAwsSecretsManagerEmulator(
   options: {
@@ -175,11 +141,7 @@ export async function startAwsSecretsManagerEmulator(
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port);
 
   return {
     endpoint: `http://${host}:${port}`,

@@ -25,6 +25,7 @@ import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/a
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
+import { exportEvent } from '../support/export-event';
 import { useTestDatabase } from '../support/test-database';
 
 const session = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -57,16 +58,6 @@ async function seedAccess(s: Seed) {
 async function exportText(caller: Caller, params: Record<string, string>, format: 'csv' | 'jsonl') {
   const download = await exportRows(caller, accessEventsSource, parseAccessExportQuery(params), format);
   return streamText(download.stream);
-}
-
-/** The export's own audit event, written when its stream ended. */
-async function exportEvent(actorId: string) {
-  for (let i = 0; i < 100; i++) {
-    const event = await db.auditEvent.findFirst({ where: { actorId, action: 'audit.export', outcome: { not: 'denied' } }, orderBy: { id: 'desc' } });
-    if (event) return event;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no audit.export event');
 }
 
 /** A connection with a production and a staging secret, and events for both and neither. */

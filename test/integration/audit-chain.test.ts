@@ -13,6 +13,7 @@ import { latestChainStatus } from '@/lib/audit/verifications';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
+import { appProcessEnv } from '../support/app-process';
 import { callerAs } from '../support/seed';
 import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
@@ -263,12 +264,7 @@ describe('npm run audit:verify', () => {
   function run() {
     const out = spawnSync('npm', ['run', '--silent', 'audit:verify'], {
       cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: process.env.DATABASE_URL,
-        NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-      } as unknown as NodeJS.ProcessEnv,
+      env: appProcessEnv(),
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -25,6 +25,7 @@ import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
+import { exportEvent } from '../support/export-event';
 import { ownerDb, useTestDatabase } from '../support/test-database';
 
 const session = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -58,16 +59,6 @@ async function exportText(caller: Caller, params: Record<string, string>, format
 
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
 const parseJsonl = (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-
-/** The export's own audit event, written when its stream ended. */
-async function exportEvent(actorId: string) {
-  for (let i = 0; i < 100; i++) {
-    const event = await db.auditEvent.findFirst({ where: { actorId, action: 'audit.export', outcome: { not: 'denied' } }, orderBy: { id: 'desc' } });
-    if (event) return event;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no audit.export event');
-}
 
 describe('CSV and JSON Lines exports', () => {
   it('hold exactly the events the filters select, in both formats', async () => {

@@ -18,6 +18,7 @@ import { recordAudit, recordAuditMany } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
 import { getAuditRetention, updateAuditRetention } from '@/lib/data/audit-retention';
 import { db } from '@/lib/db';
+import { appProcessEnv } from '../support/app-process';
 import { callerAs } from '../support/seed';
 import { ownerDatabaseUrl, ownerDb, useTestDatabase } from '../support/test-database';
 
@@ -187,13 +188,7 @@ describe('audit:purge', () => {
   it('npm run audit:purge refuses what the retention period set in the database protects', () => {
     const out = spawnSync('npm', ['run', '--silent', 'audit:purge', '--', '--before', new Date().toISOString(), '--export', path.join(dir, 'cli.jsonl')], {
       cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: process.env.DATABASE_URL,
-        PURGE_DATABASE_URL: process.env.PURGE_DATABASE_URL,
-        NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-      } as unknown as NodeJS.ProcessEnv,
+      env: appProcessEnv({ PURGE_DATABASE_URL: process.env.PURGE_DATABASE_URL }),
       encoding: 'utf8',
       timeout: 60_000,
     });

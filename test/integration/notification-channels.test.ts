@@ -1,7 +1,7 @@
 // The notification channels data layer: admin-only CRUD with audit (URLs masked), the
 // test event against a loopback receiver, and the delivery history's keyset pages.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import {
   createChannel,
@@ -18,17 +18,11 @@ import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { channelSigningKey, verifySignature } from '@/lib/notifications/signing';
 import { auditEventsFor, callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { useWebhookReceiver } from '../support/use-webhook-receiver';
 
 useTestDatabase();
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useWebhookReceiver();
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
 const input = (overrides: Record<string, unknown> = {}) => ({

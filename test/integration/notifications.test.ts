@@ -4,7 +4,7 @@
 process.env.NOTIFICATION_TIMEOUT_MS = '1000';
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
 import { deliver, DeliveryRetryError } from '@/lib/notifications/deliver';
@@ -21,17 +21,12 @@ import {
 } from '@/lib/notifications/signing';
 import { environmentId, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { useWebhookReceiver } from '../support/use-webhook-receiver';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 
 useTestDatabase();
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useWebhookReceiver();
 
 const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);

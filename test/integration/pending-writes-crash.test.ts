@@ -6,37 +6,25 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
 import { decideApproval, requestApproval } from '@/lib/data/approvals';
 import { listSecretHistory } from '@/lib/data/secret-history';
 import { getValueTarget, writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { startWorker } from '@/lib/jobs/worker';
-import { closeGcpClients } from '@/lib/providers/gcp-client';
 import { providerFor } from '@/lib/providers/index';
 import { SecretValue } from '@/lib/secret-value';
 import { fingerprintOf } from '@/lib/values/fingerprint';
 import { settlePendingWrites } from '@/lib/jobs/settle-pending-writes';
-import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { auditEventsFor, callerAs, joinOwningTeam, seedConnectedSecret, seedConnection } from '../support/seed';
+import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-let aws: AwsSecretsManagerEmulator;
-let gcp: GcpSecretManagerEmulator;
-beforeAll(async () => {
-  aws = await startAwsSecretsManagerEmulator();
-  gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'pending-project': '313131313131' } });
-});
-afterAll(async () => {
-  await closeGcpClients();
-  await aws.close();
-  await gcp.close();
-});
+const { aws, gcp } = useSecretManagerEmulators({ 'pending-project': '313131313131' });
 
 type Job = { op: 'write' | 'change'; secretId: string; input: unknown; value?: string };
 

@@ -4,11 +4,9 @@
 // unreachable (a closed loopback port) or misconfigured (no credentials, a bad endpoint). The worker
 // stays up, the healthy connection's run succeeds, the broken one's reason is recorded on
 // the connection (our words, no SDK text) and cleared by its next good run.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { closeJobSender, jobSender } from '@/lib/jobs/boss';
@@ -16,13 +14,12 @@ import { UNEXPECTED_JOB_FAILURE } from '@/lib/jobs/connection-faults';
 import { QUEUE } from '@/lib/jobs/queues';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
+import { appProcessEnv, appRoot as root, startWorker, type StartedWorker } from '../support/app-process';
 import { ownerDb, useTestDatabase } from '../support/test-database';
 import { GcpSecretManagerProvider } from '@/lib/providers/gcp';
 import { closeGcpClients } from '@/lib/providers/gcp-client';
 
 useTestDatabase();
-
-const root = path.resolve(__dirname, '../..');
 
 let trail: CloudTrailEmulator;
 let logging: GcpLoggingEmulator;
@@ -59,45 +56,25 @@ afterAll(async () => {
   await new Promise((resolve) => notAnApi?.server.close(resolve));
 });
 
-type Worker = { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string; stop(): Promise<number | null> };
+type Worker = Omit<StartedWorker, 'exited'> & { stop(): Promise<number | null> };
 
 /** A worker process with these settings; only what is listed reaches it (no ambient credentials). */
 async function startWorkerProcess(command: string[], settings: Record<string, string | undefined>): Promise<Worker> {
-  const child = spawn(command[0], command.slice(1), {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: process.env.DATABASE_URL,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-      LOG_LEVEL: 'info',
-      // Never a cloud metadata server, never a credentials file of this machine.
-      METADATA_SERVER_DETECTION: 'none',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SHARED_CREDENTIALS_FILE: path.join(root, 'no-such-aws-credentials'),
-      AWS_CONFIG_FILE: path.join(root, 'no-such-aws-config'),
-      GOOGLE_APPLICATION_CREDENTIALS: '',
-      CLOUDSDK_CONFIG: path.join(root, 'no-such-gcloud-config'),
-      ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
-    } as unknown as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const env = appProcessEnv({
+    LOG_LEVEL: 'info',
+    // Never a cloud metadata server, never a credentials file of this machine.
+    METADATA_SERVER_DETECTION: 'none',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: path.join(root, 'no-such-aws-credentials'),
+    AWS_CONFIG_FILE: path.join(root, 'no-such-aws-config'),
+    GOOGLE_APPLICATION_CREDENTIALS: '',
+    CLOUDSDK_CONFIG: path.join(root, 'no-such-gcloud-config'),
+    ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
   });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('"worker started"')) {
-    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the worker did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { child, output, exited } = await startWorker(command, env, 60_000);
   return {
     child,
-    output: () => output,
+    output,
     async stop() {
       child.kill('SIGTERM');
       return exited;

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RotationRun } from '@/generated/prisma/client';
 import type { RotationState } from '@/generated/prisma/enums';
 import type { Caller } from '@/lib/auth/caller';
@@ -19,27 +19,17 @@ import { appClock } from '@/lib/clock';
 import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
-import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { startWorker } from '@/lib/jobs/worker';
 import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
+import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-let aws: AwsSecretsManagerEmulator;
-let gcp: GcpSecretManagerEmulator;
-beforeAll(async () => {
-  aws = await startAwsSecretsManagerEmulator();
-  gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'crash-project': '424242424242' } });
-});
-afterAll(async () => {
-  await aws.close();
-  await gcp.close();
-});
+const { aws, gcp } = useSecretManagerEmulators({ 'crash-project': '424242424242' });
 
 /** Runs a script in a child process; resolves with how it ended. */
 function childProcess(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {

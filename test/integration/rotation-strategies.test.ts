@@ -8,31 +8,18 @@ import { ManualClock } from '@/lib/clock';
 import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
-import { closeGcpClients } from '@/lib/providers/gcp-client';
 import { LocalProvider } from '@/lib/providers/local';
 import { advanceRotation } from '@/lib/rotation/engine';
-import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
+import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
 const HOUR = 3_600_000;
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-db';
-let aws: AwsSecretsManagerEmulator;
-let gcp: GcpSecretManagerEmulator;
-
-beforeAll(async () => {
-  aws = await startAwsSecretsManagerEmulator();
-  gcp = await startGcpSecretManagerEmulator({ projectNumbers: { 'rotation-project': '777777777777' } });
-});
-afterAll(async () => {
-  await closeGcpClients();
-  await aws.close();
-  await gcp.close();
-});
+const { aws, gcp } = useSecretManagerEmulators({ 'rotation-project': '777777777777' });
 
 type Kind = 'aws' | 'gcp' | 'local';
 async function secretWithValue(kind: Kind, strategy: 'generated' | 'provider_native' | 'postgres_role', config: object = {}, value = `initial-${randomUUID()}`) {

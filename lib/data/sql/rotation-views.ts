@@ -5,28 +5,15 @@
 // parameter from the injected clock, never the database's now(), so tests can move time.
 // Free of 'server-only' like secret-list-sql.ts, so a benchmark can run the same statements.
 import { Prisma } from '@/generated/prisma/client';
-import type {
-  Classification,
-  RotationState,
-  RotationStrategy,
-  RotationTrigger,
-  SecretStatus,
-} from '@/generated/prisma/enums';
+import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { asInventoryFilters, type RotationBucket, type RotationFilters } from '@/lib/validation/rotation-list';
 import { decodeCursor } from '@/lib/db/cursor';
-import { afterCursor, and, filterConditions } from './secret-list';
+import { afterCursor, and, filterConditions, type SecretRowHead } from './secret-list';
 
 /** States after which a run is over; a run in any other state is the secret's active one. */
 export const TERMINAL_STATES = ['completed', 'failed', 'rolled_back', 'cancelled'] as const satisfies readonly RotationState[];
 
-export type RotationListRow = {
-  id: string;
-  name: string;
-  environment: string;
-  team_id: string;
-  team_name: string;
-  classification: Classification;
-  status: SecretStatus;
+export type RotationListRow = SecretRowHead & {
   rotation_strategy: RotationStrategy;
   auto_rotate: boolean;
   last_rotated_at: Date | null;

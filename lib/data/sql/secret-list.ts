@@ -38,7 +38,8 @@ const SORTS: Record<SecretSort, SortSpec> = {
   },
 };
 
-export type SecretListRow = {
+/** The columns every list of secrets starts with: the inventory and the Rotation area show a secret alike. */
+export type SecretRowHead = {
   id: string;
   name: string;
   environment: string;
@@ -46,6 +47,31 @@ export type SecretListRow = {
   team_name: string;
   classification: Classification;
   status: SecretStatus;
+};
+
+/** What every list item of a secret starts with (the owning team as one object). */
+export type SecretListHead = {
+  id: string;
+  name: string;
+  environment: string;
+  ownerTeam: { id: string; name: string };
+  classification: Classification;
+  status: SecretStatus;
+};
+
+/** A row's head as the lists' DTOs carry it. */
+export function secretHeadOf(r: SecretRowHead): SecretListHead {
+  return {
+    id: r.id,
+    name: r.name,
+    environment: r.environment,
+    ownerTeam: { id: r.team_id, name: r.team_name },
+    classification: r.classification,
+    status: r.status,
+  };
+}
+
+export type SecretListRow = SecretRowHead & {
   provider_kind: ProviderKind;
   last_rotated_at: Date | null;
   next_due_at: Date | null;

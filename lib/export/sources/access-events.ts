@@ -8,6 +8,7 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { exportRead, pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
+import { keysetBatches } from '@/lib/export/keyset-batches';
 import { defineExportSource } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart } from '@/lib/validation/audit-list';
@@ -112,8 +113,7 @@ async function pin(): Promise<string | null> {
 async function* readBatches(query: TAccessExportQuery, upTo: string | null): AsyncGenerator<AccessExportRow[]> {
   if (upTo === null) return; // no access events at all when the export started
   const filters = [...conditions(query), Prisma.sql`e.seq <= ${upTo}::bigint`];
-  let after: { occurredAt: Date; seq: string } | null = null;
-  for (;;) {
+  const batch = async (after: { occurredAt: Date; seq: string } | null) => {
     const where: Prisma.Sql[] = after ? [...filters, Prisma.sql`(e.occurred_at, e.seq) > (${after.occurredAt}, ${after.seq}::bigint)`] : filters;
     const sql = Prisma.sql`
       SELECT e.seq::text AS seq, e.id::text AS id, e.provider_event_id, e.occurred_at, c.kind AS provider,
@@ -129,11 +129,9 @@ async function* readBatches(query: TAccessExportQuery, upTo: string | null): Asy
       LIMIT ${ACCESS_EXPORT_BATCH}`;
     // As for audit events: the pg pool, not Prisma's per-row decoding, at export sizes.
     const { rows } = await exportRead<Row>(sql.text, sql.values as unknown[]);
-    if (rows.length) yield rows.map(toExportRow);
-    const last = rows.at(-1);
-    if (rows.length < ACCESS_EXPORT_BATCH || !last) return;
-    after = { occurredAt: last.occurred_at, seq: last.seq };
-  }
+    return rows;
+  };
+  yield* keysetBatches(ACCESS_EXPORT_BATCH, batch, (last) => ({ occurredAt: last.occurred_at, seq: last.seq }), toExportRow);
 }
 
 function toExportRow(r: Row): AccessExportRow {

@@ -12,6 +12,7 @@ import { db } from '@/lib/db';
 import { EXPORT_HEADER, EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } from '@/lib/export/csv/inventory-columns';
 import { neutraliseFormula } from '@/lib/export/csv/write';
 import { exportedRows } from '@/lib/export/run';
+import { keysetBatches } from '@/lib/export/keyset-batches';
 import { defineExportSource } from '@/lib/export/source';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 
@@ -78,11 +79,10 @@ async function* eachRow<R>(batches: AsyncIterable<readonly R[]>): AsyncGenerator
 
 async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryExportRow[]> {
   const filters = filterConditions(query);
-  let after: { name: string; id: string } | null = null;
-  for (;;) {
+  const batch = async (after: { name: string; id: string } | null) => {
     const where = after ? [...filters, Prisma.sql`(s.name, s.id) > (${after.name}, ${after.id}::uuid)`] : filters;
     // Keyset on (name, id), served by the secrets(name, id) index; never OFFSET.
-    const rows: Row[] = await db.$queryRaw<Row[]>`
+    return db.$queryRaw<Row[]>`
       SELECT s.id::text, s.name, e.name AS environment, t.name AS owner,
              ARRAY(SELECT sy.name FROM secret_consumers c JOIN systems sy ON sy.id = c.system_id
                    WHERE c.secret_id = s.id ORDER BY sy.name) AS consumers,
@@ -94,11 +94,8 @@ async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryEx
       WHERE ${where.length ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
       ORDER BY s.name, s.id
       LIMIT ${EXPORT_BATCH}`;
-    if (rows.length) yield rows.map(toExportRow);
-    const last = rows.at(-1);
-    if (rows.length < EXPORT_BATCH || !last) return;
-    after = { name: last.name, id: last.id };
-  }
+  };
+  yield* keysetBatches(EXPORT_BATCH, batch, (last) => ({ name: last.name, id: last.id }), toExportRow);
 }
 
 function toExportRow(r: Row): InventoryExportRow {
