@@ -69,8 +69,9 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/no-such-page', roles: ['viewer'] },
 ];
 
-// Signed out: the auth pages (first-run setup is closed by now and sends here too).
-const PUBLIC = ['/sign-in', '/sign-in?error=CredentialsSignin', '/invite', '/setup', '/no-such-page'];
+// Signed out: the auth pages (first-run setup, open only before any account exists, is
+// scanned in e2e/setup.spec.ts).
+const PUBLIC = ['/sign-in', '/sign-in?error=CredentialsSignin', '/invite', '/no-such-page'];
 
 let seeded: Seeded | undefined;
 
