@@ -6,6 +6,8 @@ import { expectNoSeriousViolations } from './support/axe';
 import {
   connectSecret,
   environmentId,
+  gateSecret,
+  insertApproval,
   insertChannel,
   insertConnection,
   insertIncident,
@@ -13,10 +15,11 @@ import {
   insertSecret,
   insertSystem,
   insertTeam,
+  insertUser,
 } from './support/db';
-import { test } from './support/fixtures';
+import { expect, test } from './support/fixtures';
 
-type Seeded = { secretId: string; incidentId: string; systemId: string; teamId: string; connectionId: string; channelId: string };
+type Seeded = { secretId: string; busyId: string; incidentId: string; systemId: string; teamId: string; connectionId: string; channelId: string };
 
 const NONE = '00000000-0000-4000-8000-000000000000';
 const ALL: Role[] = ['admin', 'engineer', 'viewer', 'auditor'];
@@ -36,6 +39,10 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/inventory/[secretId]/rotation', roles: ALL },
   { path: '/inventory/[secretId]/edit', roles: [...WRITERS, 'viewer'] },
   { path: '/inventory/[secretId]/incidents/[incidentId]', roles: ALL },
+  // Under the two-person rule, a value write waiting for approval and a rotation under way.
+  { path: '/inventory/[busyId]', roles: ['admin', 'engineer'] },
+  { path: '/inventory/[busyId]/manage', roles: ['admin', 'engineer'] },
+  { path: '/inventory/[busyId]/rotation', roles: ['admin', 'engineer'] },
   { path: `/inventory/${NONE}`, roles: ['viewer'] },
   { path: '/rotation', roles: ALL },
   { path: '/rotation/calendar', roles: ALL },
@@ -85,7 +92,12 @@ test.beforeAll(async ({ db }) => {
   await insertRotationRun(db, secret.id, { state: 'failed' });
   const incident = await insertIncident(db, secret.id);
   const channel = await insertChannel(db);
-  seeded = { secretId: secret.id, incidentId: incident.id, systemId: system.id, teamId: team.id, connectionId: connection.id, channelId: channel.id };
+  const busy = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
+  await connectSecret(db, busy.id, connection.id, `production/${busy.name}`);
+  await gateSecret(db, busy.id);
+  await insertApproval(db, busy.id, await insertUser(db, 'engineer'));
+  await insertRotationRun(db, busy.id, { state: 'awaiting_value' });
+  seeded = { secretId: secret.id, busyId: busy.id, incidentId: incident.id, systemId: system.id, teamId: team.id, connectionId: connection.id, channelId: channel.id };
 });
 
 const fill = (template: string) => template.replace(/\[(\w+)\]/g, (_, name: keyof Seeded) => seeded![name]);
@@ -112,3 +124,23 @@ for (const { path, roles } of PAGES) {
     });
   }
 }
+
+// States a page reaches only after a click: an expanded row, a refused sign-in.
+test('auditor: /audit with an event expanded', async ({ signedInContext }) => {
+  const page = await (await (await signedInContext('auditor')).browserContext()).newPage();
+  await page.goto('/audit');
+  await page.getByRole('button', { name: /^Show details of event/ }).first().click();
+  await expect(page.getByRole('button', { name: /^Hide details of event/ }).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'auditor /audit, event expanded');
+  await page.close();
+});
+
+test('signed out: /sign-in after a wrong password', async ({ page, seedUser }) => {
+  const user = await seedUser('viewer');
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /\w/ }).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'signed out /sign-in, refused');
+});
