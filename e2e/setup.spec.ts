@@ -1,9 +1,19 @@
 // First-run setup, on the e2e database as it comes from the template: no accounts.
 // Runs as its own Playwright project before every other spec (they seed users, which
 // closes setup).
+import { expectNoSeriousViolations } from './support/axe';
 import { expect, test } from './support/fixtures';
 
 const ADMIN = { name: 'First Admin', email: 'first-admin@example.test', password: 'e2e-first-admin-password' };
+
+// Only here is setup open, so e2e/accessibility.spec.ts cannot scan these two states.
+test('the first-run setup pages pass the accessibility scan', async ({ page }) => {
+  await page.goto('/sign-in');
+  await expectNoSeriousViolations(page, 'sign-in before setup');
+  await page.goto('/setup');
+  await expect(page).toHaveURL(/\/setup$/);
+  await expectNoSeriousViolations(page, 'setup');
+});
 
 test('first-run setup creates the administrator once, with the printed token only', async ({ page, db, e2e, auditEvents, signIn }) => {
   const users = async () => (await db.query<{ email: string; role: string }>('SELECT email, role FROM users ORDER BY email')).rows;

@@ -5,9 +5,12 @@ import { cn } from './cn';
 
 export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
   // relative: screen-reader-only text in cells is absolutely positioned and would otherwise
-  // escape the scroll box and widen the whole page.
+  // escape the scroll box and widen the whole page. A table wider than the screen scrolls
+  // inside this box, so keyboard users must be able to focus it to scroll (WCAG 2.1.1).
+  // Unnamed on purpose: the table inside is named by its caption, and a label here would
+  // answer for it too (a second match for getByLabel and for screen readers).
   return (
-    <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+    <div tabIndex={0} className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}

@@ -61,32 +61,34 @@ export default async function SystemPage({ params }: Props) {
         </div>
 
         <Card title="Details">
-          <dl className="space-y-4 text-sm">
-            <div>
-              <dt className="text-slate-600">Owner team</dt>
-              <dd className="mt-0.5">
-                <Link href={`/teams/${system.ownerTeam.id}`} className="font-medium text-accent-700 hover:underline">
-                  {system.ownerTeam.name}
-                </Link>
-              </dd>
-            </div>
-            <div>
-              <dt className="text-slate-600">Secrets consumed</dt>
-              <dd className="mt-0.5 flex items-baseline justify-between gap-3">
-                <span className="text-2xl font-semibold tabular-nums text-slate-900">
-                  {system.consumerCount.toLocaleString('en-US')}
-                </span>
-                <Link href={`/inventory?system=${system.id}`} className="font-medium text-accent-700 hover:underline">
-                  Secrets consumed<span aria-hidden> →</span>
-                </Link>
-              </dd>
-              <dd className="mt-0.5 text-xs text-slate-500">Secrets that list this system, not counting decommissioned ones.</dd>
-            </div>
+          <div className="space-y-4 text-sm">
+            <dl className="space-y-4">
+              <div>
+                <dt className="text-slate-600">Owner team</dt>
+                <dd className="mt-0.5">
+                  <Link href={`/teams/${system.ownerTeam.id}`} className="font-medium text-accent-700 hover:underline">
+                    {system.ownerTeam.name}
+                  </Link>
+                </dd>
+              </div>
+              <div>
+                <dt className="text-slate-600">Secrets consumed</dt>
+                <dd className="mt-0.5 flex items-baseline justify-between gap-3">
+                  <span className="text-2xl font-semibold tabular-nums text-slate-900">
+                    {system.consumerCount.toLocaleString('en-US')}
+                  </span>
+                  <Link href={`/inventory?system=${system.id}`} className="font-medium text-accent-700 hover:underline">
+                    Secrets consumed<span aria-hidden> →</span>
+                  </Link>
+                </dd>
+                <dd className="mt-0.5 text-xs text-slate-500">Secrets that list this system, not counting decommissioned ones.</dd>
+              </div>
+            </dl>
             <div className="border-t border-slate-200 pt-3 text-xs text-slate-500">
               <p>Created {formatDateTime(system.createdAt)}</p>
               <p>Last changed {formatDateTime(system.updatedAt)}</p>
             </div>
-          </dl>
+          </div>
         </Card>
       </div>
     </>

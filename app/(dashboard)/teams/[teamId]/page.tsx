@@ -111,26 +111,28 @@ export default async function TeamPage({ params }: Props) {
         </div>
 
         <Card title="Ownership">
-          <dl className="space-y-4 text-sm">
-            <div>
-              <dt className="text-slate-600">Secrets owned</dt>
-              <dd className="mt-0.5 flex items-baseline justify-between gap-3">
-                <span className="text-2xl font-semibold tabular-nums text-slate-900">{team.secretCount.toLocaleString('en-US')}</span>
-                <Link href={`/inventory?owner=${team.id}`} className="font-medium text-accent-700 hover:underline">
-                  Secrets owned<span aria-hidden> →</span>
-                </Link>
-              </dd>
-              <dd className="mt-0.5 text-xs text-slate-500">Not counting decommissioned secrets.</dd>
-            </div>
-            <div>
-              <dt className="text-slate-600">Systems owned</dt>
-              <dd className="mt-0.5 text-2xl font-semibold tabular-nums text-slate-900">{team.systemCount.toLocaleString('en-US')}</dd>
-            </div>
+          <div className="space-y-4 text-sm">
+            <dl className="space-y-4">
+              <div>
+                <dt className="text-slate-600">Secrets owned</dt>
+                <dd className="mt-0.5 flex items-baseline justify-between gap-3">
+                  <span className="text-2xl font-semibold tabular-nums text-slate-900">{team.secretCount.toLocaleString('en-US')}</span>
+                  <Link href={`/inventory?owner=${team.id}`} className="font-medium text-accent-700 hover:underline">
+                    Secrets owned<span aria-hidden> →</span>
+                  </Link>
+                </dd>
+                <dd className="mt-0.5 text-xs text-slate-500">Not counting decommissioned secrets.</dd>
+              </div>
+              <div>
+                <dt className="text-slate-600">Systems owned</dt>
+                <dd className="mt-0.5 text-2xl font-semibold tabular-nums text-slate-900">{team.systemCount.toLocaleString('en-US')}</dd>
+              </div>
+            </dl>
             <div className="border-t border-slate-200 pt-3 text-xs text-slate-500">
               <p>Created {formatDateTime(team.createdAt)}</p>
               <p>Last changed {formatDateTime(team.updatedAt)}</p>
             </div>
-          </dl>
+          </div>
         </Card>
       </div>
     </>

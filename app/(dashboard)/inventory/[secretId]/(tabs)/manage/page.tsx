@@ -84,37 +84,39 @@ export default async function ManageSecretPage({ params }: Props) {
           <h2 id="where-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
             Where the value goes
           </h2>
-          <dl className="space-y-3 px-5 py-4 text-sm">
-            <div>
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Connection</dt>
-              <dd className="mt-1 text-slate-900">
-                {connection ? (
-                  <span className="flex flex-wrap items-center gap-2">
-                    {connection.name}
-                    {connection.kind === 'local' && <DevelopmentOnlyBadge />}
-                  </span>
-                ) : (
-                  <span className="text-slate-500">None</span>
-                )}
-              </dd>
-            </div>
-            {connection && (
+          <div className="space-y-3 px-5 py-4 text-sm">
+            <dl className="space-y-3">
               <div>
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Provider</dt>
+                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Connection</dt>
                 <dd className="mt-1 text-slate-900">
-                  {CONNECTION_KIND_LABELS[connection.kind]}
-                  {connection.kind !== 'local' && <span className="block text-xs text-slate-500">{connection.where}</span>}
+                  {connection ? (
+                    <span className="flex flex-wrap items-center gap-2">
+                      {connection.name}
+                      {connection.kind === 'local' && <DevelopmentOnlyBadge />}
+                    </span>
+                  ) : (
+                    <span className="text-slate-500">None</span>
+                  )}
                 </dd>
               </div>
-            )}
-            <div>
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Reference</dt>
-              <dd className="mt-1 break-all font-mono text-[13px] text-slate-900">{target.providerRef || '—'}</dd>
-            </div>
+              {connection && (
+                <div>
+                  <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Provider</dt>
+                  <dd className="mt-1 text-slate-900">
+                    {CONNECTION_KIND_LABELS[connection.kind]}
+                    {connection.kind !== 'local' && <span className="block text-xs text-slate-500">{connection.where}</span>}
+                  </dd>
+                </div>
+              )}
+              <div>
+                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Reference</dt>
+                <dd className="mt-1 break-all font-mono text-[13px] text-slate-900">{target.providerRef || '—'}</dd>
+              </div>
+            </dl>
             <p className="text-xs text-slate-600">
               Values go straight to the provider. This dashboard keeps the version id, who wrote it and when, never the value.
             </p>
-          </dl>
+          </div>
         </aside>
 
         {approvals.others.length > 0 && (

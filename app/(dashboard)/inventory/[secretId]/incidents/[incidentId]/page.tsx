@@ -63,7 +63,7 @@ export default async function IncidentPage({ params }: Props) {
               <li key={step.step} className="grid gap-2 px-5 py-4 text-sm sm:grid-cols-[1fr_auto]">
                 <div>
                   <p className="font-medium text-slate-900">
-                    <span aria-hidden className={step.checkedAt ? 'text-emerald-700' : 'text-slate-400'}>
+                    <span aria-hidden className={step.checkedAt ? 'text-emerald-700' : 'text-slate-500'}>
                       {step.checkedAt ? '✓' : `${i + 1}.`}
                     </span>{' '}
                     {step.label}

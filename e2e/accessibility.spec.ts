@@ -1,0 +1,146 @@
+// Every page of the app, scanned by axe-core (e2e/support/axe.ts) as each role sees it,
+// with seeded rows so tables, forms and tabs have content, plus empty states, refusals
+// and not-found pages. A page added under app/ belongs in PAGES below.
+import type { Role } from '../generated/prisma/enums';
+import { expectNoSeriousViolations } from './support/axe';
+import {
+  connectSecret,
+  environmentId,
+  gateSecret,
+  insertApproval,
+  insertChannel,
+  insertConnection,
+  insertIncident,
+  insertRotationRun,
+  insertSecret,
+  insertSystem,
+  insertTeam,
+  insertUser,
+} from './support/db';
+import { expect, test } from './support/fixtures';
+
+type Seeded = { secretId: string; busyId: string; incidentId: string; systemId: string; teamId: string; connectionId: string; channelId: string };
+
+const NONE = '00000000-0000-4000-8000-000000000000';
+const ALL: Role[] = ['admin', 'engineer', 'viewer', 'auditor'];
+const WRITERS: Role[] = ['admin', 'engineer'];
+
+// Path templates ([name] filled from the seeded rows) and the roles that visit them. Pages
+// a role may not use are visited by one such role too: the refusal is a page as well.
+const PAGES: { path: string; roles: Role[] }[] = [
+  { path: '/', roles: ALL },
+  { path: '/inventory', roles: ALL },
+  { path: '/inventory?q=no-such-secret-anywhere', roles: ['viewer'] },
+  { path: '/inventory/new', roles: [...WRITERS, 'viewer'] },
+  { path: '/inventory/import', roles: [...WRITERS, 'viewer'] },
+  { path: '/inventory/[secretId]', roles: ALL },
+  { path: '/inventory/[secretId]/access', roles: ALL },
+  { path: '/inventory/[secretId]/manage', roles: ALL },
+  { path: '/inventory/[secretId]/rotation', roles: ALL },
+  { path: '/inventory/[secretId]/edit', roles: [...WRITERS, 'viewer'] },
+  { path: '/inventory/[secretId]/incidents/[incidentId]', roles: ALL },
+  // Under the two-person rule, a value write waiting for approval and a rotation under way.
+  { path: '/inventory/[busyId]', roles: ['admin', 'engineer'] },
+  { path: '/inventory/[busyId]/manage', roles: ['admin', 'engineer'] },
+  { path: '/inventory/[busyId]/rotation', roles: ['admin', 'engineer'] },
+  { path: `/inventory/${NONE}`, roles: ['viewer'] },
+  { path: '/rotation', roles: ALL },
+  { path: '/rotation/calendar', roles: ALL },
+  { path: '/systems', roles: ALL },
+  { path: '/systems?q=no-such-system-anywhere', roles: ['viewer'] },
+  { path: '/systems/new', roles: [...WRITERS, 'viewer'] },
+  { path: '/systems/[systemId]', roles: ALL },
+  { path: '/systems/[systemId]/edit', roles: WRITERS },
+  { path: `/systems/${NONE}`, roles: ['viewer'] },
+  { path: '/teams', roles: ALL },
+  { path: '/teams/new', roles: WRITERS },
+  { path: '/teams/[teamId]', roles: ALL },
+  { path: '/teams/[teamId]/edit', roles: WRITERS },
+  { path: `/teams/${NONE}`, roles: ['viewer'] },
+  { path: '/audit', roles: ['admin', 'auditor', 'viewer'] },
+  { path: '/audit?action=no.such.action', roles: ['auditor'] },
+  { path: '/audit/verify', roles: ['admin', 'auditor'] },
+  { path: '/account', roles: ALL },
+  { path: '/two-factor', roles: ['viewer'] },
+  { path: '/settings/users', roles: ['admin', 'engineer'] },
+  { path: '/settings/users/new', roles: ['admin'] },
+  { path: '/settings/providers', roles: ['admin'] },
+  { path: '/settings/providers/new', roles: ['admin'] },
+  { path: '/settings/providers/[connectionId]', roles: ['admin'] },
+  { path: '/settings/database-hosts', roles: ['admin'] },
+  { path: '/settings/policies', roles: ['admin'] },
+  { path: '/settings/notifications', roles: ['admin'] },
+  { path: '/settings/notifications/new', roles: ['admin'] },
+  { path: '/settings/notifications/[channelId]', roles: ['admin'] },
+  { path: '/settings/retention', roles: ['admin'] },
+  { path: '/no-such-page', roles: ['viewer'] },
+];
+
+// Signed out: the auth pages (first-run setup, open only before any account exists, is
+// scanned in e2e/setup.spec.ts).
+const PUBLIC = ['/sign-in', '/sign-in?error=CredentialsSignin', '/invite', '/no-such-page'];
+
+let seeded: Seeded | undefined;
+
+test.beforeAll(async ({ db }) => {
+  const team = await insertTeam(db);
+  const connection = await insertConnection(db);
+  const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
+  await connectSecret(db, secret.id, connection.id, `production/${secret.name}`);
+  const system = await insertSystem(db, team.id);
+  await db.query(`INSERT INTO secret_consumers (secret_id, system_id) VALUES ($1, $2)`, [secret.id, system.id]);
+  await insertRotationRun(db, secret.id, { state: 'failed' });
+  const incident = await insertIncident(db, secret.id);
+  const channel = await insertChannel(db);
+  const busy = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
+  await connectSecret(db, busy.id, connection.id, `production/${busy.name}`);
+  await gateSecret(db, busy.id);
+  await insertApproval(db, busy.id, await insertUser(db, 'engineer'));
+  await insertRotationRun(db, busy.id, { state: 'awaiting_value' });
+  seeded = { secretId: secret.id, busyId: busy.id, incidentId: incident.id, systemId: system.id, teamId: team.id, connectionId: connection.id, channelId: channel.id };
+});
+
+const fill = (template: string) => template.replace(/\[(\w+)\]/g, (_, name: keyof Seeded) => seeded![name]);
+
+for (const path of PUBLIC) {
+  test(`signed out: ${path}`, async ({ page }) => {
+    await page.goto(path);
+    await expectNoSeriousViolations(page, `signed out ${path}`);
+  });
+}
+
+for (const { path, roles } of PAGES) {
+  for (const role of roles) {
+    test(`${role}: ${path}`, async ({ memberOf }) => {
+      // In the owning team, so team-scoped forms and buttons are on the page.
+      const session = await memberOf(role, seeded!.secretId);
+      const page = await (await session.browserContext()).newPage();
+      try {
+        await page.goto(fill(path));
+        await expectNoSeriousViolations(page, `${role} ${path}`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+}
+
+// States a page reaches only after a click: an expanded row, a refused sign-in.
+test('auditor: /audit with an event expanded', async ({ signedInContext }) => {
+  const page = await (await (await signedInContext('auditor')).browserContext()).newPage();
+  await page.goto('/audit');
+  await page.getByRole('button', { name: /^Show details of event/ }).first().click();
+  await expect(page.getByRole('button', { name: /^Hide details of event/ }).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'auditor /audit, event expanded');
+  await page.close();
+});
+
+test('signed out: /sign-in after a wrong password', async ({ page, seedUser }) => {
+  const user = await seedUser('viewer');
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /\w/ }).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'signed out /sign-in, refused');
+});
