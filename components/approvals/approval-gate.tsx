@@ -68,6 +68,20 @@ export function ApprovalGate({
   const { outcome, pending, run } = useAct();
   const noteId = `approval-note-${kind}`;
   const noteError = outcome && !outcome.ok ? outcome.fieldErrors?.note : undefined;
+  // Once this page has shown the form under an approval, the form stays after the write
+  // uses it up (the refreshed page then has no approval): its outcome ("Written to …") must
+  // stay readable. Set during render, React's pattern for state that follows a prop.
+  const [shownApproved, setShownApproved] = useState(false);
+  if (mine?.state === 'approved' && !shownApproved) setShownApproved(true);
+
+  if (!mine && shownApproved) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="info">Your approval has been used. Reload the page to ask for another before the next {kind === 'rotation' ? 'rotation' : 'value write'}.</Alert>
+        {children}
+      </div>
+    );
+  }
 
   if (mine?.state === 'approved') {
     return (

@@ -165,7 +165,9 @@ export async function insertApproval(
   return rows[0];
 }
 
-/** A rotation run in a given state, made the secret's active one unless it is finished. */
+/** A rotation run in a given state, made the secret's active one unless it is finished.
+ *  Its next step is due in a day, so the e2e worker (whose sweep advances due runs within
+ *  seconds) leaves the fixture as the test made it. */
 export async function insertRotationRun(
   db: Db,
   secretId: string,
@@ -173,9 +175,10 @@ export async function insertRotationRun(
 ): Promise<{ id: string }> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO rotation_runs (id, write_token, secret_id, strategy, trigger, state, grace_hours, previous_version_id, new_version_id,
-                                grace_ends_at, promoted_at, updated_at)
+                                grace_ends_at, promoted_at, next_attempt_at, updated_at)
      VALUES (gen_random_uuid(), gen_random_uuid(), $1, $2::"RotationStrategy", 'manual', $3::"RotationState", 24, $4, $5,
-             CASE WHEN $3 = 'in_grace' THEN now() + interval '1 day' END, CASE WHEN $3 = 'in_grace' THEN now() END, now())
+             CASE WHEN $3 = 'in_grace' THEN now() + interval '1 day' END, CASE WHEN $3 = 'in_grace' THEN now() END,
+             now() + interval '1 day', now())
      RETURNING id`,
     [secretId, run.strategy ?? 'manual', run.state, run.previousVersionId ?? null, run.newVersionId ?? null],
   );
