@@ -298,6 +298,10 @@ test('moving between dashboard pages shows a labelled skeleton until the page ha
 
   await page.goto('/teams');
   await expect(page.getByRole('heading', { level: 1, name: 'Teams' })).toBeVisible();
+  // The router may prefetch the links more than once while the page settles, dropping the
+  // earlier round; wait until it is done, then for a prefetch of the Inventory.
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).hover();
   await expect.poll(() => prefetched.length, { message: 'the Inventory link was never prefetched' }).toBeGreaterThan(0);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
 
