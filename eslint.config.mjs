@@ -27,7 +27,8 @@ const BELOW_DATA_IMPORTS = [
   {
     group: ['@/lib/data', '@/lib/data/*', '../data', '../data/*'],
     allowTypeImports: true,
-    message: 'Layer rule: lib/data is the top of lib/ (authorized functions for pages and actions); modules below it must not import it. Move the shared helper down (lib/db, lib/validation...).',
+    message:
+      'Layer rule: lib/data is the top of lib/ (authorized functions for pages and actions); modules below it must not import it. Move the shared helper down (lib/db, lib/validation...).',
   },
 ];
 
@@ -40,7 +41,8 @@ const EXPORT_SOURCE_IMPORTS = [
   {
     regex: '^(@/lib/data|\\.\\./\\.\\./data)(/(?!sql/)[^/]+)?$',
     allowTypeImports: true,
-    message: 'Layer rule: an export source may use the list filters in lib/data/sql, not lib/data\'s authorized functions (exports authorize in lib/export/run.ts). Move the shared SQL to lib/data/sql.',
+    message:
+      "Layer rule: an export source may use the list filters in lib/data/sql, not lib/data's authorized functions (exports authorize in lib/export/run.ts). Move the shared SQL to lib/data/sql.",
   },
 ];
 

@@ -30,7 +30,12 @@ function quietDatabaseOutages(isDatabaseUnreachable: (error: unknown) => boolean
   holder[patched] = true;
   const original = console.error.bind(console);
   const outageError = (arg: unknown) =>
-    arg instanceof Error ? isDatabaseUnreachable(arg) : typeof arg === 'object' && arg !== null && (arg as { error?: unknown }).error instanceof Error && isDatabaseUnreachable((arg as { error: unknown }).error);
+    arg instanceof Error
+      ? isDatabaseUnreachable(arg)
+      : typeof arg === 'object' &&
+        arg !== null &&
+        (arg as { error?: unknown }).error instanceof Error &&
+        isDatabaseUnreachable((arg as { error: unknown }).error);
   console.error = (...args: unknown[]) => {
     if (args.some(outageError)) return;
     original(...args);

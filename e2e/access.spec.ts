@@ -52,7 +52,10 @@ test('the Access tab shows who reads a secret against its declared systems', asy
   // ... and export the secret's whole access history.
   const download = page.waitForEvent('download');
   await page.getByRole('group', { name: 'Export access history' }).getByRole('button', { name: 'Access history JSON Lines' }).click();
-  const lines = readFileSync(await (await download).path(), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = readFileSync(await (await download).path(), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   expect(lines.map((l) => [l.secretId, l.principal])).toEqual([
     [secret.id, ROLE],
     [secret.id, MALLORY],
@@ -72,7 +75,9 @@ test('a viewer sees the summary but not the raw events; a GCP project without Da
   const connection = await insertConnection(db, { kind: 'gcp', projectId: unique('proj').toLowerCase() });
   const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
   await connectSecret(db, secret.id, connection.id, 'db');
-  await db.query(`INSERT INTO access_ingestion_cursors (connection_id, last_run_at, completed_runs, data_access_logs_seen) VALUES ($1, now(), 2, false)`, [connection.id]);
+  await db.query(`INSERT INTO access_ingestion_cursors (connection_id, last_run_at, completed_runs, data_access_logs_seen) VALUES ($1, now(), 2, false)`, [
+    connection.id,
+  ]);
 
   const viewer = await seedUser('viewer');
   await signIn(page, viewer.email, viewer.password);

@@ -97,7 +97,15 @@ test.beforeAll(async ({ db }) => {
   await gateSecret(db, busy.id);
   await insertApproval(db, busy.id, await insertUser(db, 'engineer'));
   await insertRotationRun(db, busy.id, { state: 'awaiting_value' });
-  seeded = { secretId: secret.id, busyId: busy.id, incidentId: incident.id, systemId: system.id, teamId: team.id, connectionId: connection.id, channelId: channel.id };
+  seeded = {
+    secretId: secret.id,
+    busyId: busy.id,
+    incidentId: incident.id,
+    systemId: system.id,
+    teamId: team.id,
+    connectionId: connection.id,
+    channelId: channel.id,
+  };
 });
 
 const fill = (template: string) => template.replace(/\[(\w+)\]/g, (_, name: keyof Seeded) => seeded![name]);
@@ -129,7 +137,10 @@ for (const { path, roles } of PAGES) {
 test('auditor: /audit with an event expanded', async ({ signedInContext }) => {
   const page = await (await (await signedInContext('auditor')).browserContext()).newPage();
   await page.goto('/audit');
-  await page.getByRole('button', { name: /^Show details of event/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Show details of event/ })
+    .first()
+    .click();
   await expect(page.getByRole('button', { name: /^Hide details of event/ }).first()).toBeVisible();
   await expectNoSeriousViolations(page, 'auditor /audit, event expanded');
   await page.close();

@@ -39,12 +39,7 @@ async function expectChange(table: Locator, field: string, before: string, after
 
 const eventsTable = (page: Page) => page.getByRole('table', { name: 'Audit events, newest first' });
 
-test('an auditor filters the trail by action and actor, and expands an event to its changes', async ({
-  db,
-  e2e,
-  signedInContext,
-  auditEvents,
-}) => {
+test('an auditor filters the trail by action and actor, and expands an event to its changes', async ({ db, e2e, signedInContext, auditEvents }) => {
   // Events to look for: an engineer adds a secret, then reclassifies it.
   const engineer = await signedInContext('engineer');
   const team = await insertTeam(db, unique('e2e-audit-team'));
@@ -73,9 +68,7 @@ test('an auditor filters the trail by action and actor, and expands an event to 
 
   // secret.create by this engineer: exactly the one event, with actor, target and outcome.
   await filterAudit(page, { action: 'secret.create', actor: engineer.user.email });
-  await expect(page).toHaveURL(
-    (url) => url.searchParams.get('action') === 'secret.create' && url.searchParams.get('actor') === engineer.user.email,
-  );
+  await expect(page).toHaveURL((url) => url.searchParams.get('action') === 'secret.create' && url.searchParams.get('actor') === engineer.user.email);
   // One <tbody> per event (its summary row and its detail row); changes tables nest their own.
   const rows = eventsTable(page).locator(':scope > tbody');
   await expect(rows).toHaveCount(1);
@@ -99,9 +92,7 @@ test('an auditor filters the trail by action and actor, and expands an event to 
 
   // secret.update: before -> after of the one field that changed.
   await filterAudit(page, { action: 'secret.update' });
-  await expect(page).toHaveURL(
-    (url) => url.searchParams.get('action') === 'secret.update' && url.searchParams.get('actor') === engineer.user.email,
-  );
+  await expect(page).toHaveURL((url) => url.searchParams.get('action') === 'secret.update' && url.searchParams.get('actor') === engineer.user.email);
   await expect(rows).toHaveCount(1);
   const updateRow = rows.first().getByRole('row').first();
   await expect(updateRow).toContainText(engineer.user.email);
@@ -188,11 +179,7 @@ test('a bundle upload over 10 MB sent chunked (no Content-Length) is refused wit
   expect(JSON.parse(result.body)).toEqual({ error: 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.' });
 });
 
-test('a viewer has no Audit trail link, and /audit shows them no events; the refusal is audited', async ({
-  signedInContext,
-  auditEvents,
-  auditMark,
-}) => {
+test('a viewer has no Audit trail link, and /audit shows them no events; the refusal is audited', async ({ signedInContext, auditEvents, auditMark }) => {
   const viewer = await signedInContext('viewer');
   const page = await (await viewer.browserContext()).newPage();
   await page.goto('/inventory');

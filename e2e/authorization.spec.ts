@@ -328,8 +328,7 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'inventory.import',
     args: async (seed) => [importCsv([unique('e2e-import'), 'production', (await seed.team()).name, '', 'important'])],
     snapshot: tables('secrets', 'secret_consumers', 'teams', 'systems'),
-    reads: (result) =>
-      expect((result as { data: { summary: unknown } }).data.summary).toEqual({ total: 1, valid: 1, invalid: 0 }),
+    reads: (result) => expect((result as { data: { summary: unknown } }).data.summary).toEqual({ total: 1, valid: 1, invalid: 0 }),
   },
   commitImportAction: {
     permission: 'inventory.import',
@@ -414,10 +413,9 @@ const ACTIONS: Record<string, ActionRow> = {
     },
     snapshot: tables('users', 'recovery_codes'),
     restore: async (db) => {
-      await db.query(
-        `UPDATE users SET totp_secret_enc = NULL, totp_pending_secret_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`,
-        [enrollingUserId],
-      );
+      await db.query(`UPDATE users SET totp_secret_enc = NULL, totp_pending_secret_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`, [
+        enrollingUserId,
+      ]);
       await db.query('DELETE FROM recovery_codes WHERE user_id = $1', [enrollingUserId]);
     },
   },
@@ -461,8 +459,7 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'admin.providers',
     args: async (seed) => [(await seed.connection('local')).id],
     snapshot: tables('provider_connections'),
-    reads: (result) =>
-      expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
+    reads: (result) => expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
   },
 
   // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).
@@ -474,10 +471,9 @@ const ACTIONS: Record<string, ActionRow> = {
   removeDatabaseHostAction: {
     permission: 'admin.providers',
     args: async ({ db }) => {
-      const { rows } = await db.query<{ id: string }>(
-        `INSERT INTO database_hosts (id, host) VALUES (gen_random_uuid(), $1) RETURNING id`,
-        [`${unique('e2e-db')}.example.test`],
-      );
+      const { rows } = await db.query<{ id: string }>(`INSERT INTO database_hosts (id, host) VALUES (gen_random_uuid(), $1) RETURNING id`, [
+        `${unique('e2e-db')}.example.test`,
+      ]);
       return [rows[0].id];
     },
     snapshot: tables('database_hosts'),
@@ -488,9 +484,7 @@ const ACTIONS: Record<string, ActionRow> = {
   updatePolicyAction: {
     permission: 'admin.policies',
     args: async ({ db }) => {
-      const { rows } = await db.query<{ interval_days: number }>(
-        `SELECT interval_days FROM classification_policies WHERE classification = 'sensitive'`,
-      );
+      const { rows } = await db.query<{ interval_days: number }>(`SELECT interval_days FROM classification_policies WHERE classification = 'sensitive'`);
       return ['sensitive', { intervalDays: String(rows[0].interval_days === 365 ? 366 : 365), graceHours: '24', reminderDays: '14' }];
     },
     snapshot: tables('classification_policies'),
@@ -540,10 +534,10 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async ({ db }) => {
       const code = randomBytes(24).toString('base64url');
       const user = await insertUser(db, 'viewer');
-      await db.query(
-        `UPDATE users SET password_hash = NULL, invite_code_hash = $2, invite_expires = now() - interval '1 minute' WHERE id = $1`,
-        [user.id, createHash('sha256').update(code).digest('hex')],
-      );
+      await db.query(`UPDATE users SET password_hash = NULL, invite_code_hash = $2, invite_expires = now() - interval '1 minute' WHERE id = $1`, [
+        user.id,
+        createHash('sha256').update(code).digest('hex'),
+      ]);
       const password = 'mallory-chose-this-password';
       return [{ email: user.email, code, password, confirmPassword: password }];
     },
@@ -619,8 +613,14 @@ test.describe('the table covers the build', () => {
 
   test('every route handler in the build has a row, and every row a route', () => {
     expect(buildRouteHandlers(), 'no .next/server/app-paths-manifest.json: run `npx next build`').not.toBeNull();
-    expect(ROUTE_MANIFEST.filter((r) => !(r in ROUTES)), 'route handlers without a row in ROUTES').toEqual([]);
-    expect(Object.keys(ROUTES).filter((r) => !ROUTE_MANIFEST.includes(r)), 'rows in ROUTES for routes the build does not have').toEqual([]);
+    expect(
+      ROUTE_MANIFEST.filter((r) => !(r in ROUTES)),
+      'route handlers without a row in ROUTES',
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((r) => !ROUTE_MANIFEST.includes(r)),
+      'rows in ROUTES for routes the build does not have',
+    ).toEqual([]);
   });
 });
 
@@ -726,7 +726,10 @@ for (const action of ACTION_MANIFEST) {
 
         if (session && permission !== 'public') {
           const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
+          expect(
+            denied.map((e) => e.detail?.permission),
+            'a denied audit event naming the permission',
+          ).toEqual([permission]);
           expect(denied[0].actorRole).toBe(caller);
         }
       });
@@ -869,7 +872,10 @@ for (const [route, row] of Object.entries(ROUTES)) {
         if (row.snapshot) expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
         if (session) {
           const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(denied.map((e) => e.detail?.permission), 'a denied audit event naming the permission').toEqual([permission]);
+          expect(
+            denied.map((e) => e.detail?.permission),
+            'a denied audit event naming the permission',
+          ).toEqual([permission]);
         }
       });
     }

@@ -54,7 +54,12 @@ function recordTraffic(page: Page) {
     if (posted && request.url().includes('/api/')) urls.push(posted); // forms posted to route handlers
   });
   page.on('response', (response) => {
-    bodies.push(response.body().then((b) => b.toString('utf8'), () => ''));
+    bodies.push(
+      response.body().then(
+        (b) => b.toString('utf8'),
+        () => '',
+      ),
+    );
   });
   page.on('framenavigated', (frame) => urls.push(frame.url()));
   return { received: async () => (await Promise.all(bodies)).join('\n'), urls };
@@ -205,11 +210,7 @@ test('a write the provider refuses leaves no value and no version anywhere', asy
   }
 });
 
-test('viewers and auditors get no form, their direct calls are refused, and neither database nor cloud changes', async ({
-  signedInContext,
-  db,
-  e2e,
-}) => {
+test('viewers and auditors get no form, their direct calls are refused, and neither database nor cloud changes', async ({ signedInContext, db, e2e }) => {
   const secrets = [await connectedSecret(db, 'aws'), await connectedSecret(db, 'gcp')];
   const write = buildServerActions()!.find((a) => a.exportedName === 'writeSecretValueAction')!;
   // Reading the version list is allowed for every role; writes must never reach a cloud.
@@ -235,9 +236,8 @@ test('viewers and auditors get no form, their direct calls are refused, and neit
   }
   expect(cloudRequests(), 'writes reaching the cloud emulators').toBe(before.requests);
   expect((await db.query(`SELECT count(*)::int AS n FROM secret_versions`)).rows[0].n).toBe(before.versions);
-  const denials = await db.query(
-    `SELECT actor_role FROM audit_events WHERE action = 'secret.value_write' AND outcome = 'denied' AND target_id = ANY($1)`,
-    [secrets.map((s) => s.id)],
-  );
+  const denials = await db.query(`SELECT actor_role FROM audit_events WHERE action = 'secret.value_write' AND outcome = 'denied' AND target_id = ANY($1)`, [
+    secrets.map((s) => s.id),
+  ]);
   expect(denials.rows.map((r) => r.actor_role).sort()).toEqual(['auditor', 'auditor', 'viewer', 'viewer']);
 });

@@ -29,7 +29,10 @@ function freePort(): Promise<number> {
   });
 }
 
-const logLines = () => readFileSync(LOG_FILE, 'utf8').split('\n').filter((line) => line.trim() !== '');
+const logLines = () =>
+  readFileSync(LOG_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 
 async function healthOf(baseURL: string): Promise<{ status: number; ms: number }> {
   const started = Date.now();
@@ -67,7 +70,14 @@ test.describe('database outage', () => {
     });
     closeSync(fd);
     await expect
-      .poll(() => healthOf(baseURL).then((h) => h.status, () => 0), { timeout: 60_000, intervals: [250] })
+      .poll(
+        () =>
+          healthOf(baseURL).then(
+            (h) => h.status,
+            () => 0,
+          ),
+        { timeout: 60_000, intervals: [250] },
+      )
       .toBe(200);
 
     // Signed in on the main server: the session cookie (localhost, any port) and the
@@ -112,7 +122,10 @@ test.describe('database outage', () => {
       );
     }
     const duringOutage = logLines().slice(before);
-    expect(duringOutage.filter((line) => /^\s+at /.test(line)), duringOutage.join('\n')).toEqual([]);
+    expect(
+      duringOutage.filter((line) => /^\s+at /.test(line)),
+      duringOutage.join('\n'),
+    ).toEqual([]);
     expect(duringOutage.length, duringOutage.join('\n')).toBeLessThanOrEqual(6);
     expect(duringOutage.filter((line) => line.includes('"database unreachable'))).toHaveLength(1);
 

@@ -99,11 +99,7 @@ export default async function globalSetup(): Promise<void> {
       TEST_CLOCK_FILE: CLOCK_FILE,
     };
     writeFileSync(CLOCK_FILE, '0');
-    const app = startLogged(
-      [process.execPath, 'scripts/server.mjs', '--hostname', 'localhost'],
-      serverEnv,
-      SERVER_LOG,
-    );
+    const app = startLogged([process.execPath, 'scripts/server.mjs', '--hostname', 'localhost'], serverEnv, SERVER_LOG);
     started.push(app);
     let setupToken = '';
     await waitFor('the app server', app, SERVER_LOG, async () => {
@@ -148,9 +144,7 @@ function startLogged(command: string[], env: Record<string, string>, logFile: st
   const fd = openSync(logFile, 'w');
   // Only what a server needs from the runner's environment: never the runner's own
   // DATABASE_URL or secrets, so the app cannot reach anything but its e2e database.
-  const base = Object.fromEntries(
-    ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
-  );
+  const base = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
   // The node process itself (no npx or shell wrapper), so teardown's kill stops the server.
   const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
@@ -184,9 +178,7 @@ function tail(file: string): string {
 function assertPortFree(port: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once('error', () =>
-      reject(new Error(`Port ${port} (${what}) is in use: stop whatever listens there, or set E2E_APP_PORT / E2E_OIDC_PORT.`)),
-    );
+    probe.once('error', () => reject(new Error(`Port ${port} (${what}) is in use: stop whatever listens there, or set E2E_APP_PORT / E2E_OIDC_PORT.`)));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }

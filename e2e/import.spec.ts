@@ -46,10 +46,16 @@ test('an engineer previews a file with a bad row (nothing imported), then import
     ]),
   );
   await expect(page.getByText('1 row has errors.')).toBeVisible();
-  const badRow = previewTable(page).getByRole('row').filter({ hasText: `${run}-bad` });
+  const badRow = previewTable(page)
+    .getByRole('row')
+    .filter({ hasText: `${run}-bad` });
   await expect(badRow.getByRole('cell').first()).toHaveText('3');
   await expect(badRow).toContainText('Classification: Use one of: critical, important, sensitive');
-  await expect(previewTable(page).getByRole('row').filter({ hasText: `${run}-fine` })).toHaveCount(0); // errors only, by default
+  await expect(
+    previewTable(page)
+      .getByRole('row')
+      .filter({ hasText: `${run}-fine` }),
+  ).toHaveCount(0); // errors only, by default
   await expect(page.getByRole('button', { name: /^Import \d+ secrets?$/ })).toBeDisabled();
   await expect(page.getByText('Fix the rows with errors first.')).toBeVisible();
   expect(await snapshotTables(db, tables), 'a preview wrote to the database').toEqual(before);

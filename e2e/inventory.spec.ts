@@ -39,12 +39,7 @@ function watchDialogs(page: Page): string[] {
 
 const resultsTable = (page: Page) => page.getByRole('table', { name: 'Secrets in this view' });
 
-test('an engineer adds a secret with a consuming system, finds it with search and filters, and reads its history', async ({
-  page,
-  db,
-  seedUser,
-  signIn,
-}) => {
+test('an engineer adds a secret with a consuming system, finds it with search and filters, and reads its history', async ({ page, db, seedUser, signIn }) => {
   const dialogs = watchDialogs(page);
   const engineer = await seedUser('engineer');
   await signIn(page, engineer.email, engineer.password);
@@ -178,13 +173,7 @@ test('an engineer adds a secret with a consuming system, finds it with search an
   expect(dialogs, 'a dialog opened: user text ran as markup').toEqual([]);
 });
 
-test('a viewer reads the list and the detail page but has no way to change a secret', async ({
-  db,
-  e2e,
-  signedInContext,
-  auditEvents,
-  auditMark,
-}) => {
+test('a viewer reads the list and the detail page but has no way to change a secret', async ({ db, e2e, signedInContext, auditEvents, auditMark }) => {
   const team = await insertTeam(db, unique('e2e-viewer-team'));
   await insertSystem(db, team.id);
   const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db), name: unique('e2e-viewer-secret') });
@@ -257,7 +246,7 @@ test('a shared link to a filtered view, opened signed out, lands on that view af
   await expect(page.getByRole('search', { name: 'Filter secrets' }).getByLabel('Environment')).toHaveValue('production');
 });
 
-test('an unknown secret shows the dashboard\'s not-found page, with the way back to the inventory', async ({ signedInContext }) => {
+test("an unknown secret shows the dashboard's not-found page, with the way back to the inventory", async ({ signedInContext }) => {
   const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
   for (const missing of [`/inventory/${randomUUID()}`, `/inventory/${randomUUID()}/manage`, '/inventory/not-an-id']) {
     const response = await page.goto(missing);

@@ -31,13 +31,7 @@ function signatureValid(header: string | undefined, body: string, key: string): 
   return fresh && given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-test('an administrator adds a webhook channel, sends a signed test event and sees it delivered', async ({
-  page,
-  db,
-  seedUser,
-  signIn,
-  auditEvents,
-}) => {
+test('an administrator adds a webhook channel, sends a signed test event and sees it delivered', async ({ page, db, seedUser, signIn, auditEvents }) => {
   const admin = await seedUser('admin');
   await signIn(page, admin.email, admin.password);
 

@@ -19,8 +19,7 @@ async function localSecret(db: Db, strategy: 'manual' | 'generated') {
 }
 
 const runState = async (db: Db, secretId: string) =>
-  (await db.query<{ state: string }>('SELECT state FROM rotation_runs WHERE secret_id = $1 ORDER BY created_at DESC LIMIT 1', [secretId])).rows[0]
-    ?.state;
+  (await db.query<{ state: string }>('SELECT state FROM rotation_runs WHERE secret_id = $1 ORDER BY created_at DESC LIMIT 1', [secretId])).rows[0]?.state;
 
 test('an engineer walks a manual rotation through its runbook', async ({ memberOf, db }) => {
   const secret = await localSecret(db, 'manual');

@@ -122,9 +122,7 @@ test('the home page shows rotation counts linking to the tabs, and the health ch
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
 
-  const { rows } = await db.query<{ overdue: number }>(
-    `SELECT count(*)::int AS overdue FROM secrets WHERE next_due_at < now() AND status <> 'decommissioned'`,
-  );
+  const { rows } = await db.query<{ overdue: number }>(`SELECT count(*)::int AS overdue FROM secrets WHERE next_due_at < now() AND status <> 'decommissioned'`);
   const overdue = page.getByRole('link', { name: /^Overdue/ });
   await expect(overdue).toHaveAttribute('href', '/rotation');
   await expect(overdue).toContainText(String(rows[0].overdue));

@@ -9,12 +9,18 @@ function expectSecurityHeaders(response: Response | APIResponse, what: string) {
   const csp = headers['content-security-policy'];
   expect(csp, `${what}: Content-Security-Policy`).toBeTruthy();
   const directives = new Map(
-    csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values] as const),
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values] as const),
   );
   expect(directives.get('frame-ancestors'), `${what}: frame-ancestors`).toEqual(["'none'"]);
   expect(csp, `${what}: no eval in production`).not.toContain("'unsafe-eval'");
   expect(directives.get('script-src'), `${what}: inline scripts only by nonce`).not.toContain("'unsafe-inline'");
-  expect(directives.get('script-src')?.some((v) => v.startsWith("'nonce-")), `${what}: script nonce`).toBe(true);
+  expect(
+    directives.get('script-src')?.some((v) => v.startsWith("'nonce-")),
+    `${what}: script nonce`,
+  ).toBe(true);
   expect(directives.get('object-src')).toEqual(["'none'"]);
   expect(headers['referrer-policy'], `${what}: Referrer-Policy`).toBe('no-referrer');
   expect(headers['x-content-type-options'], `${what}: X-Content-Type-Options`).toBe('nosniff');
@@ -74,7 +80,7 @@ test('the app runs under its CSP without a single violation', async ({ page, see
   expect(violations).toEqual([]);
 });
 
-test('route handlers refuse what another site made the browser send (403, audited) and serve the dashboard\'s own requests', async ({
+test("route handlers refuse what another site made the browser send (403, audited) and serve the dashboard's own requests", async ({
   e2e,
   signedInContext,
   auditEvents,
@@ -113,6 +119,9 @@ test('route handlers refuse what another site made the browser send (403, audite
   // The same routes, asked by the dashboard's own pages, answer.
   const own = await auditor.request.get('/api/export/audit?format=jsonl', { headers: { 'sec-fetch-site': 'same-origin' } });
   expect(own.status()).toBe(200);
-  const upload = await auditor.request.post('/api/audit/verify-bundle', { headers: { origin: e2e.baseURL, 'sec-fetch-site': 'same-origin' }, data: Buffer.alloc(0) });
+  const upload = await auditor.request.post('/api/audit/verify-bundle', {
+    headers: { origin: e2e.baseURL, 'sec-fetch-site': 'same-origin' },
+    data: Buffer.alloc(0),
+  });
   expect(upload.status()).toBe(200);
 });

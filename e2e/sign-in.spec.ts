@@ -30,13 +30,7 @@ test('a local account signs in with the form, and the sign-in is audited', async
   expect(rows[0].last_sign_in_at).not.toBeNull();
 });
 
-test('a wrong password or an unknown email gets the same clear message, and both are audited', async ({
-  page,
-  seedUser,
-  signIn,
-  auditEvents,
-  auditMark,
-}) => {
+test('a wrong password or an unknown email gets the same clear message, and both are audited', async ({ page, seedUser, signIn, auditEvents, auditMark }) => {
   const user = await seedUser('viewer');
   const mark = await auditMark();
 
@@ -57,14 +51,7 @@ test('a wrong password or an unknown email gets the same clear message, and both
   expect(JSON.stringify(events)).not.toContain('not-the-right-password');
 });
 
-test('signing out ends the session: protected pages send you back to sign-in', async ({
-  page,
-  context,
-  seedUser,
-  signIn,
-  auditEvents,
-  auditMark,
-}) => {
+test('signing out ends the session: protected pages send you back to sign-in', async ({ page, context, seedUser, signIn, auditEvents, auditMark }) => {
   const user = await seedUser('auditor');
   await signIn(page, user.email, user.password);
   await expect(page).toHaveURL(/\/inventory$/);
@@ -114,13 +101,7 @@ test('a disabled account is refused, and disabling a signed-in account ends its 
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2F$/);
 });
 
-test('repeated failures are throttled, even for the right password, with a clear message', async ({
-  page,
-  seedUser,
-  signIn,
-  auditEvents,
-  auditMark,
-}) => {
+test('repeated failures are throttled, even for the right password, with a clear message', async ({ page, seedUser, signIn, auditEvents, auditMark }) => {
   test.slow(); // six full sign-in round trips, each with an argon2 verification
   const user = await seedUser('viewer');
   const mark = await auditMark();
@@ -141,11 +122,7 @@ test('repeated failures are throttled, even for the right password, with a clear
   expect(reasons.slice(5)).toEqual(reasons.length === 6 ? ['failed:rate_limited'] : []);
 });
 
-test('a callbackUrl that leads off the site is ignored: the form and the signed-in redirect stay on the dashboard', async ({
-  page,
-  e2e,
-  seedUser,
-}) => {
+test('a callbackUrl that leads off the site is ignored: the form and the signed-in redirect stay on the dashboard', async ({ page, e2e, seedUser }) => {
   const user = await seedUser('viewer');
   // "/\evil.example" passes a starts-with-one-slash check, and a browser resolves it to //evil.example.
   await page.goto('/sign-in?callbackUrl=/%5Cevil.example');
@@ -172,7 +149,7 @@ test('a callbackUrl that leads off the site is ignored: the form and the signed-
   await expect(page).toHaveURL(`${e2e.baseURL}/inventory`);
 });
 
-test('the client IP is the connection\'s: X-Forwarded-For neither changes the recorded address nor escapes the per-address limit', async ({
+test("the client IP is the connection's: X-Forwarded-For neither changes the recorded address nor escapes the per-address limit", async ({
   playwright,
   db,
   e2e,
@@ -189,7 +166,7 @@ test('the client IP is the connection\'s: X-Forwarded-For neither changes the re
       headers: { origin: e2e.baseURL, 'x-forwarded-for': forwardedFor, 'x-real-ip': forwardedFor },
       maxRedirects: 0,
     });
-    return new URL(response.headers().location ?? (((await response.json()) as { url: string }).url), e2e.baseURL).searchParams.get('error');
+    return new URL(response.headers().location ?? ((await response.json()) as { url: string }).url, e2e.baseURL).searchParams.get('error');
   };
   try {
     // Five failures, each claiming another address: all count against the real one.

@@ -38,9 +38,7 @@ test('an engineer writes two values and disables the old version', async ({ memb
   await versions.getByRole('row').nth(2).getByRole('button', { name: 'Disable' }).click();
   await expect(versions.getByRole('row').nth(2)).toContainText('Disabled');
   await expect(versions.getByRole('row').nth(2).getByRole('button', { name: 'Enable' })).toBeVisible();
-  const changes = await db.query(`SELECT detail->>'change' AS change FROM audit_events WHERE action = 'secret.version_change' AND target_id = $1`, [
-    secret.id,
-  ]);
+  const changes = await db.query(`SELECT detail->>'change' AS change FROM audit_events WHERE action = 'secret.version_change' AND target_id = $1`, [secret.id]);
   expect(changes.rows).toEqual([{ change: 'disable' }]);
 });
 

@@ -20,9 +20,19 @@ const ZEnv = z.object({
   PURGE_DATABASE_URL: optionalString,
   NEXTAUTH_URL: optionalString,
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters'),
-  SESSION_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  SESSION_MAX_AGE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(8 * 60),
   // A session unused for this long ends (server-side, lib/auth/sessions.ts), whatever its max age.
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
   // OIDC single sign-on: enabled when issuer, client id and client secret are all set.
   OIDC_ISSUER: optionalString,
   OIDC_CLIENT_ID: optionalString,
@@ -50,10 +60,7 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // Key of the keyed value fingerprints (HMAC-SHA256). Never shown; changing it makes
   // earlier fingerprints unmatchable (reuse checks start afresh). npm start creates one.
-  VALUE_FINGERPRINT_PEPPER: z
-    .string()
-    .min(32, 'VALUE_FINGERPRINT_PEPPER must be at least 32 characters')
-    .optional(),
+  VALUE_FINGERPRINT_PEPPER: z.string().min(32, 'VALUE_FINGERPRINT_PEPPER must be at least 32 characters').optional(),
   // The local development provider: AES-256-GCM key (32 bytes, base64/base64url) and
   // the folder its encrypted store lives in. npm start creates the key under ./.data.
   LOCAL_PROVIDER_KEY: optionalString,
@@ -107,13 +114,23 @@ const ZEnv = z.object({
   EGRESS_ALLOW: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   // GCP endpoint overrides that may receive the server's Google identity tokens (ADC), besides
   // *.googleapis.com: comma-separated host names (e.g. a Private Service Connect proxy).
   GCP_TRUSTED_ENDPOINTS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase().replace(/\.$/, ''))
+        .filter(Boolean),
+    ),
   // The local development provider stores values in files on this host; it is refused when
   // NODE_ENV=production unless this is true (a demo or an evaluation install).
   ALLOW_LOCAL_PROVIDER: z

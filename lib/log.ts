@@ -10,9 +10,7 @@ function redact(input: unknown, depth = 0): unknown {
   if (depth > 4 || input === null || typeof input !== 'object') return input;
   if (input instanceof Error) return { name: input.name, message: input.message, stack: input.stack };
   if (Array.isArray(input)) return input.map((v) => redact(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(input).map(([k, v]) => [k, REDACT_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, REDACT_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]));
 }
 
 function threshold(): number {

@@ -20,21 +20,36 @@ const result = await verifyBundle(file, { trustedPublicKey: keyFile ? readFileSy
 const m = result.manifest;
 if (m) {
   console.log(`Bundle generated ${m.generatedAt} by ${m.generatedBy.email} (${m.generatedBy.role})`);
-  console.log(`Filters: ${Object.entries(m.filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`);
+  console.log(
+    `Filters: ${
+      Object.entries(m.filters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
   console.log(`Chain head: event ${m.chainHead?.eventId ?? '-'}${m.chainHead?.hash ? ` (${m.chainHead.hash})` : ''}`);
 }
 console.log(`Signature: ${result.signature}${result.signerTrusted ? ' (trusted key)' : ' (key in the bundle; pass --public-key to check the signer)'}`);
 const fileFilters = (name: string) => {
   const filters = m?.files.find((f) => f.name === name)?.filters;
-  return filters ? ` (filters: ${Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'})` : '';
+  return filters
+    ? ` (filters: ${
+        Object.entries(filters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || 'none'
+      })`
+    : '';
 };
-for (const f of result.files) console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes${fileFilters(f.name)}`);
+for (const f of result.files)
+  console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.actual.rows ?? '?'} rows, ${f.actual.bytes ?? '?'} bytes${fileFilters(f.name)}`);
 const c = result.chain;
 if (c) {
   const gaps = c.gaps ? `, ${c.gaps} gaps left by the filters` : '';
   const legacy = c.unchained ? `, ${c.unchained} events from before the chain` : '';
   const head = c.reachesHead ? ', ends at the chain head' : '';
-  console.log(`${c.problems.length ? 'FAIL' : 'ok  '} hash chain: ${c.eventsChecked} events recomputed, ${c.linksChecked} links checked${gaps}${legacy}${head}`);
+  console.log(
+    `${c.problems.length ? 'FAIL' : 'ok  '} hash chain: ${c.eventsChecked} events recomputed, ${c.linksChecked} links checked${gaps}${legacy}${head}`,
+  );
 }
 if (result.ok) {
   console.log('The bundle verifies.');

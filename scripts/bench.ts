@@ -102,10 +102,10 @@ async function seedInventory(url: string) {
       SELECT s.id, sys.ids[1 + ((s.n * 7 + 3) % ${SYSTEMS})] FROM
         (SELECT id, row_number() OVER (ORDER BY id) AS n FROM secrets) s,
         (SELECT array_agg(id ORDER BY name) AS ids FROM systems) sys`);
-    await client.query(
-      `INSERT INTO users (id, email, name, role, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'Bench', 'viewer', $2, now())`,
-      [EMAIL, await hash(PASSWORD)],
-    );
+    await client.query(`INSERT INTO users (id, email, name, role, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'Bench', 'viewer', $2, now())`, [
+      EMAIL,
+      await hash(PASSWORD),
+    ]);
     await markSeeded(client, 'inventory', SECRETS);
     await client.query('COMMIT');
   } finally {
@@ -137,7 +137,10 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
   });
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 200));
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return server;
   }
   server.kill();

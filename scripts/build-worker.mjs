@@ -79,4 +79,6 @@ if (missing.length > 0) {
   );
   process.exit(1);
 }
-console.log(`Built ${path.relative(root, outfile)} (external packages: ${[...new Set([...imported].filter((p) => !builtins.has(p)).map(packageOf))].sort().join(', ')})`);
+console.log(
+  `Built ${path.relative(root, outfile)} (external packages: ${[...new Set([...imported].filter((p) => !builtins.has(p)).map(packageOf))].sort().join(', ')})`,
+);

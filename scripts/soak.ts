@@ -64,7 +64,11 @@ function ensureBuild(env: NodeJS.ProcessEnv) {
   if (buildIsCurrent(root)) return;
   log('the production build is missing or older than the sources: next build');
   return new Promise<void>((resolve, reject) => {
-    const build = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const build = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error('next build failed'))));
   });
 }
@@ -72,7 +76,11 @@ function ensureBuild(env: NodeJS.ProcessEnv) {
 /** npm run audit:verify against the soak's database, as the runtime role. */
 function verifyChain(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; message: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/audit-verify.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/audit-verify.ts')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -290,7 +298,12 @@ async function main(): Promise<number> {
         writesRecoveredAfterCrash: recoveredAfterCrash,
         pendingLeft: remaining.length,
         workerRestarts: worker.restarts,
-        consistency: { versionRows: consistency.versionRows, providerVersions: consistency.providerVersions, chain: consistency.chain, problems: consistency.problems.length },
+        consistency: {
+          versionRows: consistency.versionRows,
+          providerVersions: consistency.providerVersions,
+          chain: consistency.chain,
+          problems: consistency.problems.length,
+        },
         consistencyOk: consistency.ok,
         elapsedS: Math.round((Date.now() - t0) / 1000),
       }),

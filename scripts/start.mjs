@@ -116,9 +116,7 @@ async function main() {
     console.log('WORKER=off: no background worker in this process (run `npm run worker` elsewhere).');
     return;
   }
-  const workerArgs = prebuilt
-    ? [path.join(root, 'dist/worker.mjs')]
-    : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
+  const workerArgs = prebuilt ? [path.join(root, 'dist/worker.mjs')] : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
   await supervisor.start({
     name: 'worker',
     spawn: run(workerArgs, childEnv),

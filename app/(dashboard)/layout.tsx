@@ -26,7 +26,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const items = NAV.filter((item) => can(user.role, item.permission));
   return (
     <div className="flex min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <aside className="flex w-56 shrink-0 flex-col bg-slate-900 px-3 py-5">

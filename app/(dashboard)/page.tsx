@@ -48,12 +48,15 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
       {unprotectedAdmins ? (
         <div className="mb-6">
           <Alert>
-            {unprotectedAdmins === 1 ? 'An administrator signs in' : `${unprotectedAdmins} administrators sign in`} with a password and no
-            second factor.{' '}
+            {unprotectedAdmins === 1 ? 'An administrator signs in' : `${unprotectedAdmins} administrators sign in`} with a password and no second factor.{' '}
             <Link className="font-medium underline" href="/settings/users?role=admin">
               Review administrators
             </Link>{' '}
-            or <Link className="font-medium underline" href="/account">set up yours</Link>.
+            or{' '}
+            <Link className="font-medium underline" href="/account">
+              set up yours
+            </Link>
+            .
           </Alert>
         </div>
       ) : null}
@@ -70,10 +73,7 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
               <li key={bucket} className="h-full">
                 <Link
                   href={rotationHref('/rotation', { tab: bucket })}
-                  className={cn(
-                    'block h-full rounded-lg bg-white p-5 shadow-sm ring-1 hover:bg-slate-50',
-                    alarm ? 'ring-red-200' : 'ring-slate-200',
-                  )}
+                  className={cn('block h-full rounded-lg bg-white p-5 shadow-sm ring-1 hover:bg-slate-50', alarm ? 'ring-red-200' : 'ring-slate-200')}
                 >
                   <span className="block text-sm font-medium text-slate-700">{BUCKET_LABELS[bucket]}</span>
                   <span className={cn('mt-1 block text-3xl font-semibold tabular-nums tracking-tight', alarm ? 'text-red-700' : 'text-slate-900')}>
@@ -105,8 +105,8 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
         </nav>
         <HealthChart points={series} days={range} today={today} />
         <p className="mt-4 text-xs text-slate-500">
-          Within policy: has a rotation interval and is not overdue. Secrets in use are all but decommissioned ones. Each past day is
-          the worker&apos;s daily snapshot; today is live.
+          Within policy: has a rotation interval and is not overdue. Secrets in use are all but decommissioned ones. Each past day is the worker&apos;s daily
+          snapshot; today is live.
         </p>
       </Card>
     </>

@@ -77,7 +77,9 @@ export function ApprovalGate({
   if (!mine && shownApproved) {
     return (
       <div className="space-y-4">
-        <Alert tone="info">Your approval has been used. Reload the page to ask for another before the next {kind === 'rotation' ? 'rotation' : 'value write'}.</Alert>
+        <Alert tone="info">
+          Your approval has been used. Reload the page to ask for another before the next {kind === 'rotation' ? 'rotation' : 'value write'}.
+        </Alert>
         {children}
       </div>
     );
@@ -87,8 +89,7 @@ export function ApprovalGate({
     return (
       <div className="space-y-4">
         <Alert tone="success">
-          Approved by {mine.decidedByEmail}, valid until {formatDateTime(mine.expiresAt)}. Your next {kind === 'rotation' ? 'rotation' : 'value write'}{' '}
-          uses it.
+          Approved by {mine.decidedByEmail}, valid until {formatDateTime(mine.expiresAt)}. Your next {kind === 'rotation' ? 'rotation' : 'value write'} uses it.
         </Alert>
         {children}
       </div>
@@ -99,9 +100,8 @@ export function ApprovalGate({
     return (
       <div className="space-y-3 text-sm text-slate-700">
         <p>
-          <Badge tone="amber">Waiting for approval</Badge>{' '}
-          You asked to {ASKS_TO[kind]} on {formatDateTime(mine.createdAt)}. An engineer of {team} or an administrator decides; the request
-          expires {formatDateTime(mine.expiresAt)}.
+          <Badge tone="amber">Waiting for approval</Badge> You asked to {ASKS_TO[kind]} on {formatDateTime(mine.createdAt)}. An engineer of {team} or an
+          administrator decides; the request expires {formatDateTime(mine.expiresAt)}.
         </p>
         {mine.note && <p className="text-slate-600">Your note: {mine.note}</p>}
         <Failure outcome={outcome} />
@@ -121,8 +121,8 @@ export function ApprovalGate({
       }}
     >
       <p>
-        This secret&apos;s policy asks for a second person in production: before you {ASKS_TO[kind]}, an engineer of {team} or an
-        administrator approves your request. No value is sent with the request; once it is approved you {kind === 'rotation' ? 'start the rotation' : 'enter or generate the value'} here
+        This secret&apos;s policy asks for a second person in production: before you {ASKS_TO[kind]}, an engineer of {team} or an administrator approves your
+        request. No value is sent with the request; once it is approved you {kind === 'rotation' ? 'start the rotation' : 'enter or generate the value'} here
         within 24 hours.
       </p>
       <div className="space-y-1">
@@ -171,7 +171,13 @@ export function PendingApprovals({
   );
 }
 
-function PendingApproval({ item, decide }: { item: ApprovalItem; decide: (approvalId: string, input: { decision: 'approve' | 'refuse'; note: string }) => Promise<Outcome> }) {
+function PendingApproval({
+  item,
+  decide,
+}: {
+  item: ApprovalItem;
+  decide: (approvalId: string, input: { decision: 'approve' | 'refuse'; note: string }) => Promise<Outcome>;
+}) {
   const [note, setNote] = useState('');
   const { outcome, pending, run } = useAct();
   const noteId = `decision-note-${item.id}`;
@@ -192,10 +198,19 @@ function PendingApproval({ item, decide }: { item: ApprovalItem; decide: (approv
           <input id={noteId} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} className={controlClass} />
           <Failure outcome={outcome} />
           <div className="flex gap-2">
-            <Button disabled={pending} onClick={() => run(() => decide(item.id, { decision: 'approve', note }))} aria-label={`Approve the request of ${item.requestedByEmail} to ${ASKS_TO[item.kind]}`}>
+            <Button
+              disabled={pending}
+              onClick={() => run(() => decide(item.id, { decision: 'approve', note }))}
+              aria-label={`Approve the request of ${item.requestedByEmail} to ${ASKS_TO[item.kind]}`}
+            >
               Approve
             </Button>
-            <Button variant="secondary" disabled={pending} onClick={() => run(() => decide(item.id, { decision: 'refuse', note }))} aria-label={`Refuse the request of ${item.requestedByEmail} to ${ASKS_TO[item.kind]}`}>
+            <Button
+              variant="secondary"
+              disabled={pending}
+              onClick={() => run(() => decide(item.id, { decision: 'refuse', note }))}
+              aria-label={`Refuse the request of ${item.requestedByEmail} to ${ASKS_TO[item.kind]}`}
+            >
               Refuse
             </Button>
           </div>

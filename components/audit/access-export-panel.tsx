@@ -54,7 +54,13 @@ export function AccessExportPanel({ initial, environments }: { initial: Filters;
             ))}
           </datalist>
           <Input id="a-secret" label="Secret id" spellCheck={false} className={`${controlClass} font-mono`} {...bind('secret')} />
-          <Input id="a-principal" label="Principal" hint="Exactly as logged: an IAM ARN or a service-account email." spellCheck={false} {...bind('principal')} />
+          <Input
+            id="a-principal"
+            label="Principal"
+            hint="Exactly as logged: an IAM ARN or a service-account email."
+            spellCheck={false}
+            {...bind('principal')}
+          />
           <Input id="a-action" label="Provider event" list="a-event-names" autoComplete="off" {...bind('action')} />
           <datalist id="a-event-names">
             {EVENT_NAMES.map((e) => (

@@ -89,8 +89,7 @@ export function RetentionForm({
             errors={e('retentionDays')}
           />
           <p aria-live="polite" className="text-sm text-amber-800">
-            {short &&
-              'Shorter than a year. Regulators and annual audits often need at least 12 months of audit history (PCI DSS asks for 12 months).'}
+            {short && 'Shorter than a year. Regulators and annual audits often need at least 12 months of audit history (PCI DSS asks for 12 months).'}
           </p>
         </div>
       )}

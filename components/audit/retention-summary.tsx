@@ -18,8 +18,8 @@ export function RetentionPeriod({ retentionDays, now }: { retentionDays: number 
   return (
     <>
       <strong className="font-semibold">{days(retentionDays)}.</strong> Events from before{' '}
-      <time dateTime={retentionCutoff(retentionDays, now).toISOString()}>{formatDay(retentionCutoff(retentionDays, now).toISOString())}</time>{' '}
-      may be purged by the operator.
+      <time dateTime={retentionCutoff(retentionDays, now).toISOString()}>{formatDay(retentionCutoff(retentionDays, now).toISOString())}</time> may be purged by
+      the operator.
     </>
   );
 }
@@ -28,8 +28,7 @@ export function ShortRetentionWarning({ retentionDays }: { retentionDays: number
   if (retentionDays === null || retentionDays >= RECOMMENDED_MIN_RETENTION_DAYS) return null;
   return (
     <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-      Shorter than a year. Regulators often need at least 12 months of audit history; check your obligations before the
-      operator purges anything.
+      Shorter than a year. Regulators often need at least 12 months of audit history; check your obligations before the operator purges anything.
     </p>
   );
 }

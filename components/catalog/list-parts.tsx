@@ -70,9 +70,7 @@ export function CatalogTable<T extends { id: string }>({
       items={page.items}
       itemKey={(item) => item.id}
       columns={columns}
-      empty={
-        <NoMatches pastEnd={Boolean(after)} firstPageHref={here()} allHref={allHref} noun={plural} searchTitle={searchTitle} />
-      }
+      empty={<NoMatches pastEnd={Boolean(after)} firstPageHref={here()} allHref={allHref} noun={plural} searchTitle={searchTitle} />}
       pager={
         <ListPager
           shown={page.items.length}

@@ -37,9 +37,7 @@ export function ConfirmDelete({ name, noun, listHref, explanation, action }: Pro
   function remove() {
     setError(undefined);
     startTransition(async () => {
-      const result = await action().catch(
-        (): Result => ({ ok: false, error: 'The request did not reach the server. Check your connection and try again.' }),
-      );
+      const result = await action().catch((): Result => ({ ok: false, error: 'The request did not reach the server. Check your connection and try again.' }));
       setConfirming(false);
       if (!result.ok) setError(result.error);
       else {

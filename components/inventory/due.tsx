@@ -29,13 +29,7 @@ export function NextDue({ nextDueAt, now, stacked = false }: { nextDueAt: string
         {formatDay(nextDueAt)}
       </time>
       {stacked ? null : ' '}
-      <span
-        className={cn(
-          'text-xs',
-          stacked && 'block',
-          state === 'overdue' ? 'font-medium' : state === 'soon' ? 'text-amber-800' : 'text-slate-500',
-        )}
-      >
+      <span className={cn('text-xs', stacked && 'block', state === 'overdue' ? 'font-medium' : state === 'soon' ? 'text-amber-800' : 'text-slate-500')}>
         {state === 'overdue' ? overdueBy(nextDueAt!, now) : relative}
       </span>
     </span>

@@ -25,11 +25,7 @@ const STATUS_OPTIONS = [
 const CLASSIFICATION_OPTIONS = CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }));
 
 /** A select in its grid cell; an absent value shows the first option. */
-export function SpanSelect({
-  span,
-  value,
-  ...select
-}: { span: string; value?: string } & Omit<React.ComponentProps<typeof SelectField>, 'defaultValue'>) {
+export function SpanSelect({ span, value, ...select }: { span: string; value?: string } & Omit<React.ComponentProps<typeof SelectField>, 'defaultValue'>) {
   return (
     <div className={span}>
       <SelectField defaultValue={value ?? ''} {...select} />
@@ -56,13 +52,7 @@ export function InventoryFilterFields({
   return (
     <>
       <div className="sm:col-span-2 xl:col-span-4">
-        <TextField
-          label="Search"
-          name="q"
-          type="search"
-          defaultValue={values.q ?? ''}
-          placeholder="Name, description, tag or provider reference"
-        />
+        <TextField label="Search" name="q" type="search" defaultValue={values.q ?? ''} placeholder="Name, description, tag or provider reference" />
       </div>
       <SpanSelect span="xl:col-span-2" label="Environment" name="env" value={values.env} placeholder="Any environment" options={envOptions} />
       <SpanSelect span="xl:col-span-3" label="Owner team" name="owner" value={values.owner} placeholder="Any team" options={teamOptions} />

@@ -29,7 +29,14 @@ export function missingPrerequisites({
   }
   if (!hasTeams) {
     return (
-      <EmptyState title="Create a team first" action={<LinkButton href="/teams" variant="primary">Go to Teams</LinkButton>}>
+      <EmptyState
+        title="Create a team first"
+        action={
+          <LinkButton href="/teams" variant="primary">
+            Go to Teams
+          </LinkButton>
+        }
+      >
         <p>Every secret belongs to an owner team, and there are no teams yet. Create the team that owns this secret, then come back.</p>
       </EmptyState>
     );

@@ -12,17 +12,7 @@ function percent(count: number, total: number): string {
   return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
 }
 
-export function RotationHealth({
-  total,
-  overdue,
-  dueSoon,
-  noPolicy,
-}: {
-  total: number;
-  overdue: number;
-  dueSoon: number;
-  noPolicy: number;
-}) {
+export function RotationHealth({ total, overdue, dueSoon, noPolicy }: { total: number; overdue: number; dueSoon: number; noPolicy: number }) {
   const segments: Segment[] = [
     { key: 'overdue', label: 'Overdue', count: overdue, color: 'bg-red-600' },
     { key: 'soon', label: 'Due soon', count: dueSoon, color: 'bg-amber-400' },
@@ -34,11 +24,7 @@ export function RotationHealth({
   return (
     <figure className="min-w-0 flex-1">
       <figcaption className="mb-2 text-sm font-medium text-slate-800">Rotation health</figcaption>
-      <div
-        aria-hidden
-        title={summary}
-        className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100"
-      >
+      <div aria-hidden title={summary} className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100">
         {total > 0 &&
           segments
             .filter((s) => s.count > 0)

@@ -37,7 +37,6 @@ export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 // Option lists from the label maps (typed by the enums), not from lib/validation: that
 // module builds zod schemas on import, and zod probes `new Function` in the browser,
 // which the Content-Security-Policy reports as a violation.
-export const optionsOf = <K extends string>(labels: Record<K, string>) =>
-  (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+export const optionsOf = <K extends string>(labels: Record<K, string>) => (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
 
 export const namedOptions = (items: Option[]) => items.map((o) => ({ value: o.id, label: o.name }));

@@ -62,11 +62,7 @@ export function SecretForm({
   // A stored timestamp shown as a day would be saved back as midnight; keep the original
   // unless the person picked another day, so an untouched field is not a change.
   const submit = (values: Record<string, string | string[]>) =>
-    action(
-      initial?.lastRotatedAt && values.lastRotatedAt === day(initial.lastRotatedAt)
-        ? { ...values, lastRotatedAt: initial.lastRotatedAt }
-        : values,
-    );
+    action(initial?.lastRotatedAt && values.lastRotatedAt === day(initial.lastRotatedAt) ? { ...values, lastRotatedAt: initial.lastRotatedAt } : values);
 
   const { onSubmit, pending, error, fieldErrors } = useActionForm(submit, (result) => {
     router.push(`/inventory/${result.id}`);
@@ -91,13 +87,7 @@ export function SecretForm({
       {mode === 'edit' && initial && <input type="hidden" name="expectedUpdatedAt" value={initial.updatedAt} />}
 
       <div className="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <AboutSection
-          {...common}
-          mode={mode}
-          environments={environments}
-          classification={classification}
-          onClassification={chooseClassification}
-        />
+        <AboutSection {...common} mode={mode} environments={environments} classification={classification} onClassification={chooseClassification} />
         <OwnershipSection {...common} teams={teams} />
         <LocationSection
           {...common}

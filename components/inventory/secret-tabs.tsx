@@ -26,9 +26,7 @@ export function SecretTabs({ secretId }: { secretId: string }) {
               aria-current={tab.key === active ? 'page' : undefined}
               className={cn(
                 'inline-block border-b-2 px-1 pb-2.5 font-medium',
-                tab.key === active
-                  ? 'border-accent-600 text-accent-700'
-                  : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900',
+                tab.key === active ? 'border-accent-600 text-accent-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900',
               )}
             >
               {tab.label}

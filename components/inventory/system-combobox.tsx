@@ -7,9 +7,7 @@ import { cn } from '@/components/ui/cn';
 import { controlClass, Field } from '@/components/ui/field';
 
 export type SystemOption = { id: string; name: string; status?: string };
-export type SystemSearch = (
-  q: string,
-) => Promise<{ ok: true; options: SystemOption[] } | { ok: false; error: string }>;
+export type SystemSearch = (q: string) => Promise<{ ok: true; options: SystemOption[] } | { ok: false; error: string }>;
 
 /** The first matches for `query`, fetched a moment after typing stops; stale replies are dropped. */
 function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) {
@@ -62,7 +60,14 @@ function OptionList({ id, options, active, isSelected, onChoose, onHover, multip
 
   return (
     <div className="absolute z-20 mt-1 w-full overflow-hidden rounded-md bg-white shadow-lg ring-1 ring-slate-200">
-      <ul ref={listRef} id={id} role="listbox" aria-multiselectable={multiple || undefined} aria-label="Systems" className="max-h-64 overflow-auto py-1 text-sm">
+      <ul
+        ref={listRef}
+        id={id}
+        role="listbox"
+        aria-multiselectable={multiple || undefined}
+        aria-label="Systems"
+        className="max-h-64 overflow-auto py-1 text-sm"
+      >
         {options.map((option, index) => {
           const selected = isSelected(option);
           return (
@@ -94,9 +99,7 @@ function OptionList({ id, options, active, isSelected, onChoose, onHover, multip
           );
         })}
       </ul>
-      {options.length === 0 && (
-        <p className="px-3 py-2 text-sm text-slate-600">{error ?? (loading ? 'Searching…' : 'No system matches.')}</p>
-      )}
+      {options.length === 0 && <p className="px-3 py-2 text-sm text-slate-600">{error ?? (loading ? 'Searching…' : 'No system matches.')}</p>}
     </div>
   );
 }
@@ -160,17 +163,7 @@ function liveMessage(open: boolean, loading: boolean, count: number): string {
 }
 
 /** One system, written into a hidden input `name` (the inventory's system filter). */
-export function SystemCombobox({
-  name,
-  label,
-  initial,
-  search,
-}: {
-  name: string;
-  label: string;
-  initial: SystemOption | null;
-  search: SystemSearch;
-}) {
+export function SystemCombobox({ name, label, initial, search }: { name: string; label: string; initial: SystemOption | null; search: SystemSearch }) {
   const [selected, setSelected] = useState<SystemOption | null>(initial);
   const [text, setText] = useState(initial?.name ?? '');
   const [query, setQuery] = useState('');
@@ -299,7 +292,10 @@ export function SystemMultiSelect({
           {selected.length > 0 && (
             <ul aria-label={`Chosen ${label.toLowerCase()}`} className="mb-2 flex flex-wrap gap-1.5">
               {selected.map((s) => (
-                <li key={s.id} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm text-slate-800 ring-1 ring-inset ring-slate-300">
+                <li
+                  key={s.id}
+                  className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm text-slate-800 ring-1 ring-inset ring-slate-300"
+                >
                   {s.name}
                   <button
                     type="button"

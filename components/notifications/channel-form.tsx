@@ -45,7 +45,13 @@ export function ChannelForm({
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   cancelHref: string;
 }) {
-  const { onSubmit, pending, formRef, status, field: e } = useSettingsForm({
+  const {
+    onSubmit,
+    pending,
+    formRef,
+    status,
+    field: e,
+  } = useSettingsForm({
     editing: Boolean(channel),
     action,
     pageOf: (id) => `/settings/notifications/${id}`,
@@ -88,7 +94,11 @@ export function ChannelForm({
       />
       <fieldset aria-describedby={eventErrors?.length ? 'field-events-error' : undefined}>
         <legend className="text-sm font-medium text-slate-800">
-          Events<span className="text-red-700" aria-hidden> *</span>
+          Events
+          <span className="text-red-700" aria-hidden>
+            {' '}
+            *
+          </span>
         </legend>
         <div className="mt-2 space-y-2">
           {NOTIFICATION_EVENTS.map((event) => (
@@ -116,12 +126,7 @@ export function ChannelForm({
         ) : null}
       </fieldset>
       <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-        <input
-          type="checkbox"
-          name="enabled"
-          defaultChecked={channel ? channel.enabled : true}
-          className="h-4 w-4 rounded border-slate-300 text-accent-600"
-        />
+        <input type="checkbox" name="enabled" defaultChecked={channel ? channel.enabled : true} className="h-4 w-4 rounded border-slate-300 text-accent-600" />
         Enabled
         <span className="font-normal text-slate-600">(a disabled channel receives nothing but test events)</span>
       </label>

@@ -6,9 +6,7 @@ import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 
-export type TestEventResult =
-  | { ok: true; delivered: boolean; statusCode: number | null; error: string | null }
-  | { ok: false; error: string };
+export type TestEventResult = { ok: true; delivered: boolean; statusCode: number | null; error: string | null } | { ok: false; error: string };
 
 type Shown = { tone: 'success' | 'error'; title: string; message: string };
 
@@ -25,9 +23,10 @@ export function SendTestEvent({ action }: { action: () => Promise<TestEventResul
 
   function run() {
     startTransition(async () => {
-      const result = await action().catch(
-        (): TestEventResult => ({ ok: false, error: 'The request did not reach the server. Check your connection and try again.' }),
-      );
+      const result = await action().catch((): TestEventResult => ({
+        ok: false,
+        error: 'The request did not reach the server. Check your connection and try again.',
+      }));
       setShown(describe(result));
       router.refresh();
     });

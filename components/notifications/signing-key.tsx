@@ -23,15 +23,15 @@ export function SigningKey({ signingKey }: { signingKey: string }) {
         </Button>
       </div>
       <p>
-        Each post has the header <code className="font-mono text-[13px]">X-Secret-Inventory-Signature: t=&lt;unix time&gt;,v1=&lt;hex&gt;</code>,
-        where <code className="font-mono text-[13px]">v1</code> is HMAC-SHA256 over <code className="font-mono text-[13px]">t</code>, a dot
-        and the raw body, keyed with the text above. Refuse posts whose signature does not match or whose{' '}
-        <code className="font-mono text-[13px]">t</code> is more than 5 minutes away from your clock.
+        Each post has the header <code className="font-mono text-[13px]">X-Secret-Inventory-Signature: t=&lt;unix time&gt;,v1=&lt;hex&gt;</code>, where{' '}
+        <code className="font-mono text-[13px]">v1</code> is HMAC-SHA256 over <code className="font-mono text-[13px]">t</code>, a dot and the raw body, keyed
+        with the text above. Refuse posts whose signature does not match or whose <code className="font-mono text-[13px]">t</code> is more than 5 minutes away
+        from your clock.
       </p>
       <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{VERIFY_SNIPPET}</pre>
       <p className="text-xs text-slate-500">
-        The key is derived from the server’s signing key and this channel’s id, so it changes only if the server key does
-        (NOTIFICATION_SIGNING_KEY, or NEXTAUTH_SECRET when that is unset).
+        The key is derived from the server’s signing key and this channel’s id, so it changes only if the server key does (NOTIFICATION_SIGNING_KEY, or
+        NEXTAUTH_SECRET when that is unset).
       </p>
     </div>
   );

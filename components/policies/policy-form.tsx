@@ -41,9 +41,33 @@ export function PolicyForm({ policy, action }: { policy: PolicyFormValues; actio
       {saved && !error && <Alert tone="success">Saved. New defaults apply to secrets without their own values.</Alert>}
       <input type="hidden" name="expectedUpdatedAt" value={policy.updatedAt} />
       <div className="grid gap-4 sm:grid-cols-3">
-        <PolicyNumber id={`${policy.classification}-intervalDays`} label="Rotate every (days)" name="intervalDays" defaultValue={policy.intervalDays} min={1} max={3650} errors={e('intervalDays')} />
-        <PolicyNumber id={`${policy.classification}-graceHours`} label="Grace period (hours)" name="graceHours" defaultValue={policy.graceHours} min={0} max={720} errors={e('graceHours')} />
-        <PolicyNumber id={`${policy.classification}-reminderDays`} label="Remind before (days)" name="reminderDays" defaultValue={policy.reminderDays} min={0} max={365} errors={e('reminderDays')} />
+        <PolicyNumber
+          id={`${policy.classification}-intervalDays`}
+          label="Rotate every (days)"
+          name="intervalDays"
+          defaultValue={policy.intervalDays}
+          min={1}
+          max={3650}
+          errors={e('intervalDays')}
+        />
+        <PolicyNumber
+          id={`${policy.classification}-graceHours`}
+          label="Grace period (hours)"
+          name="graceHours"
+          defaultValue={policy.graceHours}
+          min={0}
+          max={720}
+          errors={e('graceHours')}
+        />
+        <PolicyNumber
+          id={`${policy.classification}-reminderDays`}
+          label="Remind before (days)"
+          name="reminderDays"
+          defaultValue={policy.reminderDays}
+          min={0}
+          max={365}
+          errors={e('reminderDays')}
+        />
       </div>
       <div className="flex items-start gap-3">
         <input
@@ -59,8 +83,8 @@ export function PolicyForm({ policy, action }: { policy: PolicyFormValues; actio
             Two-person rule in production
           </label>
           <p id={`${policy.classification}-requireApproval-hint`} className="text-xs text-slate-600">
-            Value writes and rotations of these secrets in production wait until a second engineer of the owning team or an
-            administrator approves the request. Scheduled and emergency rotations are not held up.
+            Value writes and rotations of these secrets in production wait until a second engineer of the owning team or an administrator approves the request.
+            Scheduled and emergency rotations are not held up.
           </p>
         </div>
       </div>
@@ -74,7 +98,23 @@ export function PolicyForm({ policy, action }: { policy: PolicyFormValues; actio
 }
 
 /** Like TextField, but with an id per form: TextField derives ids from names, which the three forms share. */
-function PolicyNumber({ id, label, name, defaultValue, min, max, errors }: { id: string; label: string; name: string; defaultValue: number; min: number; max: number; errors?: string[] }) {
+function PolicyNumber({
+  id,
+  label,
+  name,
+  defaultValue,
+  min,
+  max,
+  errors,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  defaultValue: number;
+  min: number;
+  max: number;
+  errors?: string[];
+}) {
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
     <div className="space-y-1">

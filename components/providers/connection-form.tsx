@@ -74,7 +74,13 @@ export function ConnectionForm({
   cancelHref: string;
 }) {
   const [kind, setKind] = useState<ConnectionKind | ''>(connection?.kind ?? '');
-  const { onSubmit, pending, formRef, status, field: e } = useSettingsForm({
+  const {
+    onSubmit,
+    pending,
+    formRef,
+    status,
+    field: e,
+  } = useSettingsForm({
     editing: Boolean(connection),
     action,
     pageOf: (id) => `/settings/providers/${id}`,
@@ -103,11 +109,7 @@ export function ConnectionForm({
         onChange={(event) => setKind(event.target.value as ConnectionKind | '')}
         placeholder={connection ? undefined : 'Choose…'}
         options={KIND_OPTIONS}
-        hint={
-          kindLocked
-            ? 'Secrets use this connection, so its kind cannot change.'
-            : 'Which secret manager this connection reaches.'
-        }
+        hint={kindLocked ? 'Secrets use this connection, so its kind cannot change.' : 'Which secret manager this connection reaches.'}
         disabled={kindLocked}
         errors={e('kind')}
       />
@@ -144,8 +146,8 @@ export function ConnectionForm({
       )}
       {kind === 'local' && (
         <Alert tone="info">
-          The local provider keeps values on this server for development and tests. Do not use it for real secrets. In
-          production it is refused unless the operator sets ALLOW_LOCAL_PROVIDER=true.
+          The local provider keeps values on this server for development and tests. Do not use it for real secrets. In production it is refused unless the
+          operator sets ALLOW_LOCAL_PROVIDER=true.
         </Alert>
       )}
 

@@ -5,9 +5,7 @@ import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 
-export type TestResult =
-  | { ok: true; passed: boolean; code: string | null; message: string }
-  | { ok: false; error: string };
+export type TestResult = { ok: true; passed: boolean; code: string | null; message: string } | { ok: false; error: string };
 
 type Shown = { tone: 'success' | 'warning' | 'error'; title: string; message: string };
 
@@ -36,9 +34,10 @@ export function TestConnection({ action }: { action: () => Promise<TestResult> }
 
   function run() {
     startTransition(async () => {
-      const result = await action().catch(
-        (): TestResult => ({ ok: false, error: 'The request did not reach the server. Check your connection and try again.' }),
-      );
+      const result = await action().catch((): TestResult => ({
+        ok: false,
+        error: 'The request did not reach the server. Check your connection and try again.',
+      }));
       setShown(describe(result));
     });
   }

@@ -8,13 +8,11 @@ export function GraceNote({ run }: { run: Pick<RotationRunView, 'previousVersion
   if (!run.graceEndsAt) return null;
   const ends = <strong>{formatDateTime(run.graceEndsAt)}</strong>;
   return run.previousVersionId ? (
-    <p>
-      The new version is current. The previous one stays valid until {ends}, then it is retired.
-    </p>
+    <p>The new version is current. The previous one stays valid until {ends}, then it is retired.</p>
   ) : (
     <p>
-      The new version is current. It is the first version of this secret the provider holds: no earlier one stays valid beside it,
-      and there is none to roll back to. The grace period ends {ends}.
+      The new version is current. It is the first version of this secret the provider holds: no earlier one stays valid beside it, and there is none to roll
+      back to. The grace period ends {ends}.
     </p>
   );
 }

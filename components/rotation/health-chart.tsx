@@ -49,10 +49,9 @@ export function HealthChart({ points, days, today }: { points: HealthPoint[]; da
     previous = t;
   }
   const line = (run: { day: string; share: number }[]) => run.map((p, i) => `${i ? 'L' : 'M'}${x(p.day).toFixed(1)},${y(p.share).toFixed(1)}`).join(' ');
-  const area = (run: { day: string; share: number }[]) =>
-    `${line(run)} L${x(run.at(-1)!.day).toFixed(1)},${y(0)} L${x(run[0].day).toFixed(1)},${y(0)} Z`;
+  const area = (run: { day: string; share: number }[]) => `${line(run)} L${x(run.at(-1)!.day).toFixed(1)},${y(0)} L${x(run[0].day).toFixed(1)},${y(0)} Z`;
   const last = runs.at(-1)?.at(-1);
-  const ticks = [start, start + ((end - start) / 2), end].map((t) => new Date(Math.round(t / DAY) * DAY).toISOString().slice(0, 10));
+  const ticks = [start, start + (end - start) / 2, end].map((t) => new Date(Math.round(t / DAY) * DAY).toISOString().slice(0, 10));
   const summary = summaryOf(points, days);
 
   return (
@@ -110,11 +109,21 @@ export function HealthChart({ points, days, today }: { points: HealthPoint[]; da
             <caption className="sr-only">Rotation health per day</caption>
             <thead>
               <tr className="text-xs uppercase tracking-wide text-slate-600">
-                <th scope="col" className="py-1 pr-4 font-semibold">Day</th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">Within policy</th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">Overdue</th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">No policy</th>
-                <th scope="col" className="py-1 text-right font-semibold">Secrets</th>
+                <th scope="col" className="py-1 pr-4 font-semibold">
+                  Day
+                </th>
+                <th scope="col" className="py-1 pr-4 text-right font-semibold">
+                  Within policy
+                </th>
+                <th scope="col" className="py-1 pr-4 text-right font-semibold">
+                  Overdue
+                </th>
+                <th scope="col" className="py-1 pr-4 text-right font-semibold">
+                  No policy
+                </th>
+                <th scope="col" className="py-1 text-right font-semibold">
+                  Secrets
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 tabular-nums">

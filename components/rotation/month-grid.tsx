@@ -23,10 +23,7 @@ function weeksOf(month: string): (string | null)[][] {
   const first = new Date(`${month}-01T00:00:00Z`);
   const lead = (first.getUTCDay() + 6) % 7;
   const length = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  const cells: (string | null)[] = [
-    ...Array<null>(lead).fill(null),
-    ...Array.from({ length }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`),
-  ];
+  const cells: (string | null)[] = [...Array<null>(lead).fill(null), ...Array.from({ length }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)];
   while (cells.length % 7) cells.push(null);
   return Array.from({ length: cells.length / 7 }, (_, w) => cells.slice(w * 7, w * 7 + 7));
 }
@@ -47,9 +44,7 @@ export function MonthGrid({
   return (
     <CalendarKeys>
       <table className="w-full table-fixed border-collapse overflow-hidden rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
-        <caption className="sr-only">
-          Secrets due in {monthTitle(month)}. Arrow keys move between days; Enter shows a day&apos;s secrets.
-        </caption>
+        <caption className="sr-only">Secrets due in {monthTitle(month)}. Arrow keys move between days; Enter shows a day&apos;s secrets.</caption>
         <thead>
           <tr>
             {WEEKDAYS.map(([short, long]) => (

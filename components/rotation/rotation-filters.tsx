@@ -38,26 +38,11 @@ export function RotationFilters({
       <h2 id="filters-heading" className="sr-only">
         Filters
       </h2>
-      <FilterForm
-        action={action}
-        defaults={defaults}
-        label="Filter rotations"
-        className="grid gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-12"
-      >
+      <FilterForm action={action} defaults={defaults} label="Filter rotations" className="grid gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-12">
         {Object.entries(keep).map(([name, value]) => value !== undefined && <input key={name} type="hidden" name={name} value={value} />)}
-        <InventoryFilterFields
-          values={values}
-          environments={environments}
-          teams={teams}
-          chosenSystem={chosenSystem}
-          searchSystems={searchSystems}
-        />
+        <InventoryFilterFields values={values} environments={environments} teams={teams} chosenSystem={chosenSystem} searchSystems={searchSystems} />
         {extra}
-        <FilterActions
-          filtered={filtered}
-          clearHref={clearHref}
-          className="flex items-end justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12"
-        />
+        <FilterActions filtered={filtered} clearHref={clearHref} className="flex items-end justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12" />
       </FilterForm>
     </section>
   );

@@ -27,11 +27,7 @@ const WHEN_HEADERS: Record<WhenColumn, string> = {
 function When({ item, column, now }: { item: RotationListItem; column: WhenColumn; now: number }) {
   if (column === 'due') return <NextDue nextDueAt={item.nextDueAt} now={now} stacked />;
   const iso =
-    column === 'grace'
-      ? item.lastRun?.graceEndsAt
-      : column === 'started'
-        ? item.lastRun?.startedAt
-        : (item.lastRun?.finishedAt ?? item.lastRun?.updatedAt);
+    column === 'grace' ? item.lastRun?.graceEndsAt : column === 'started' ? item.lastRun?.startedAt : (item.lastRun?.finishedAt ?? item.lastRun?.updatedAt);
   if (!iso) return <span className="text-slate-500">—</span>;
   return (
     <span className="whitespace-nowrap">
@@ -48,9 +44,7 @@ function LastRun({ run }: { run: RotationListItem['lastRun'] }) {
   return (
     <>
       <Badge tone={RUN_STATE_TONES[run.state]}>{RUN_STATE_LABELS[run.state]}</Badge>
-      {run.state === 'failed' && run.failureMessage && (
-        <span className="mt-1 block text-xs break-words text-red-800">{run.failureMessage}</span>
-      )}
+      {run.state === 'failed' && run.failureMessage && <span className="mt-1 block text-xs break-words text-red-800">{run.failureMessage}</span>}
     </>
   );
 }
@@ -84,16 +78,6 @@ function rotationColumns(when: WhenColumn, now: number): Column<RotationListItem
   ];
 }
 
-export function RotationTable({
-  items,
-  when,
-  now,
-  caption,
-}: {
-  items: RotationListItem[];
-  when: WhenColumn;
-  now: number;
-  caption: string;
-}) {
+export function RotationTable({ items, when, now, caption }: { items: RotationListItem[]; when: WhenColumn; now: number; caption: string }) {
   return <DataTable caption={caption} items={items} itemKey={(s) => s.id} columns={rotationColumns(when, now)} />;
 }

@@ -64,7 +64,10 @@ export function RunbookValueForm({ destination, act }: { destination: string; ac
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        run(() => act({ value }), (o) => o.ok && setValue(''));
+        run(
+          () => act({ value }),
+          (o) => o.ok && setValue(''),
+        );
       }}
     >
       <MaskedValueField label="New key" value={value} onChange={setValue} errors={errors.value} destination={destination} />

@@ -12,15 +12,5 @@ const TONES: Record<Tone, string> = {
 };
 
 export function Badge({ tone = 'neutral', children, className }: { tone?: Tone; children: React.ReactNode; className?: string }) {
-  return (
-    <span
-      className={cn(
-        'ui-badge',
-        TONES[tone],
-        className,
-      )}
-    >
-      {children}
-    </span>
-  );
+  return <span className={cn('ui-badge', TONES[tone], className)}>{children}</span>;
 }

@@ -18,19 +18,10 @@ export const buttonClass = (variant: Variant = 'primary', extra?: string) =>
     extra,
   );
 
-export function Button({
-  variant = 'primary',
-  className,
-  type = 'button',
-  ...props
-}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({ variant = 'primary', className, type = 'button', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return <button type={type} className={buttonClass(variant, className)} {...props} />;
 }
 
-export function LinkButton({
-  variant = 'secondary',
-  className,
-  ...props
-}: React.ComponentProps<typeof Link> & { variant?: Variant }) {
+export function LinkButton({ variant = 'secondary', className, ...props }: React.ComponentProps<typeof Link> & { variant?: Variant }) {
   return <Link className={buttonClass(variant, className)} {...props} />;
 }

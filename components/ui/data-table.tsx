@@ -58,12 +58,7 @@ export function DataTable<T>({
         <thead>
           <tr>
             {columns.map((column, i) => (
-              <Th
-                key={i}
-                aria-sort={column.sort?.state}
-                title={column.title}
-                className={cn(column.numeric && 'text-right', column.headerClassName)}
-              >
+              <Th key={i} aria-sort={column.sort?.state} title={column.title} className={cn(column.numeric && 'text-right', column.headerClassName)}>
                 {column.sort ? (
                   <SortLink href={column.sort.href} state={column.sort.state}>
                     {column.header}

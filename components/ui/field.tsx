@@ -28,7 +28,12 @@ export function Field({ label, name, id: ownId, hint, errors, required, children
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
-        {required && <span className="text-red-700" aria-hidden> *</span>}
+        {required && (
+          <span className="text-red-700" aria-hidden>
+            {' '}
+            *
+          </span>
+        )}
       </label>
       {children({
         id,

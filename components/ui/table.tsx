@@ -21,11 +21,7 @@ export function Table({ children, caption }: { children: React.ReactNode; captio
 
 export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTMLTableCellElement>) {
   return (
-    <th
-      scope="col"
-      className={cn('bg-slate-50 px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600', className)}
-      {...props}
-    >
+    <th scope="col" className={cn('bg-slate-50 px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600', className)} {...props}>
       {children}
     </th>
   );

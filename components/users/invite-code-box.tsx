@@ -45,13 +45,12 @@ export function InviteCodeBox({ email, code, expires, inviteUrl }: { email: stri
         {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copying is blocked here: the code is selected, press Ctrl+C (⌘C).' : ''}
       </p>
       <p className="text-sm text-slate-800">
-        Give this code to <strong>{email}</strong>; they enter it at{' '}
-        <span className="font-mono break-all">{inviteUrl}</span>. It expires in 7 days ({formatDateTime(expires)}) and is
-        shown only once.
+        Give this code to <strong>{email}</strong>; they enter it at <span className="font-mono break-all">{inviteUrl}</span>. It expires in 7 days (
+        {formatDateTime(expires)}) and is shown only once.
       </p>
       <p className="text-xs text-slate-600">
-        Send it over a channel you trust, separately from any link. If it is lost or expires, use “Reset invite” on the
-        Users page to issue a new one; the old code stops working.
+        Send it over a channel you trust, separately from any link. If it is lost or expires, use “Reset invite” on the Users page to issue a new one; the old
+        code stops working.
       </p>
     </div>
   );

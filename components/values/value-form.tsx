@@ -13,8 +13,7 @@ import { shortVersion } from './short-version';
 import { ALPHABET_NAMES, ALPHABETS, entropyBits, GENERATED_LENGTH, type AlphabetName } from '@/lib/values/alphabets';
 
 type WriteResult =
-  | { ok: true; versionId: string; writtenAt: string; warning: string | null; nextToken: string }
-  | { ok: false; error: string; fieldErrors?: FieldErrors };
+  { ok: true; versionId: string; writtenAt: string; warning: string | null; nextToken: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
 type Props = {
   providerName: string;
@@ -112,8 +111,7 @@ export function ValueForm({ providerName, initialToken, write }: Props) {
             <div className="space-y-2">
               <Alert tone="success">
                 Written to {providerName}: version <code className="font-mono">{shortVersion(result.versionId)}</code> at{' '}
-                <time dateTime={result.writtenAt}>{result.writtenAt.replace('T', ' ').slice(0, 19)} UTC</time>. The value was not
-                kept anywhere here.
+                <time dateTime={result.writtenAt}>{result.writtenAt.replace('T', ' ').slice(0, 19)} UTC</time>. The value was not kept anywhere here.
               </Alert>
               {result.warning && <Alert tone="info">{result.warning}</Alert>}
             </div>

@@ -50,10 +50,7 @@ export async function setUserStatus(db: Db, userId: string, status: 'active' | '
 // Catalog rows for actions that need real targets: a denial test only proves something
 // when the arguments would have worked for a caller with the permission.
 export async function insertTeam(db: Db, name = unique('e2e-team')): Promise<{ id: string; name: string }> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO teams (id, name, updated_at) VALUES (gen_random_uuid(), $1, now()) RETURNING id`,
-    [name],
-  );
+  const { rows } = await db.query<{ id: string }>(`INSERT INTO teams (id, name, updated_at) VALUES (gen_random_uuid(), $1, now()) RETURNING id`, [name]);
   return { id: rows[0].id, name };
 }
 
@@ -64,10 +61,7 @@ export async function insertTeamMember(db: Db, teamId: string, userId: string): 
 
 /** Puts a user in the team that owns a secret. */
 export async function joinOwningTeam(db: Db, secretId: string, userId: string): Promise<void> {
-  await db.query(
-    `INSERT INTO team_members (team_id, user_id) SELECT owner_team_id, $2 FROM secrets WHERE id = $1 ON CONFLICT DO NOTHING`,
-    [secretId, userId],
-  );
+  await db.query(`INSERT INTO team_members (team_id, user_id) SELECT owner_team_id, $2 FROM secrets WHERE id = $1 ON CONFLICT DO NOTHING`, [secretId, userId]);
 }
 
 export async function insertSystem(db: Db, ownerTeamId: string, name = unique('e2e-system')): Promise<{ id: string; name: string }> {
@@ -84,10 +78,7 @@ export async function environmentId(db: Db, name: 'development' | 'staging' | 'p
   return rows[0].id;
 }
 
-export async function insertSecret(
-  db: Db,
-  options: { ownerTeamId: string; environmentId: string; name?: string },
-): Promise<{ id: string; name: string }> {
+export async function insertSecret(db: Db, options: { ownerTeamId: string; environmentId: string; name?: string }): Promise<{ id: string; name: string }> {
   const name = options.name ?? unique('e2e-secret');
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO secrets (id, name, environment_id, owner_team_id, classification, search_text, updated_at)

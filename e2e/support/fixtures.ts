@@ -1,27 +1,9 @@
 // The `test` every spec imports: Playwright's, plus the e2e database and helpers to
 // seed users, sign in (through the form, or straight through next-auth's endpoints
 // for API-level tests) and read the audit trail.
-import {
-  test as base,
-  expect,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  type PlaywrightWorkerArgs,
-} from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import type { Role } from '../../generated/prisma/enums';
-import {
-  auditEvents,
-  insertUser,
-  joinOwningTeam,
-  latestAuditId,
-  openDb,
-  type AuditFilter,
-  type AuditRow,
-  type Db,
-  type SeededUser,
-} from './db';
+import { auditEvents, insertUser, joinOwningTeam, latestAuditId, openDb, type AuditFilter, type AuditRow, type Db, type SeededUser } from './db';
 import { readState, type E2EState } from './state';
 
 export { expect };
@@ -124,7 +106,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const sessions = new Map<Role, Promise<SignedIn>>();
       await use((role) => {
         if (!sessions.has(role)) {
-          sessions.set(role, insertUser(db, role).then((user) => signInOverHttp({ playwright, browser, e2e, opened }, user)));
+          sessions.set(
+            role,
+            insertUser(db, role).then((user) => signInOverHttp({ playwright, browser, e2e, opened }, user)),
+          );
         }
         return sessions.get(role)!;
       });

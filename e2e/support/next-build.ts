@@ -36,10 +36,7 @@ function readManifest<T>(relative: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
 }
 
-type ActionManifest = Record<
-  'node' | 'edge',
-  Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }>
->;
+type ActionManifest = Record<'node' | 'edge', Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }>>;
 
 /** Every server action in the build, or null when there is no build. */
 export function buildServerActions(): ServerAction[] | null {
@@ -105,9 +102,7 @@ export async function callServerAction(
   const body = await response.text();
   const redirectHeader = response.headers()['x-action-redirect'] ?? response.headers()['location'] ?? null;
   const redirect = redirectHeader ? new URL(redirectHeader.split(';')[0], baseURL).pathname : null;
-  const { result, thrown } = response.headers()['content-type']?.includes('text/x-component')
-    ? actionResultOf(body)
-    : { result: undefined, thrown: undefined };
+  const { result, thrown } = response.headers()['content-type']?.includes('text/x-component') ? actionResultOf(body) : { result: undefined, thrown: undefined };
   return { status: response.status(), redirect, result, thrown, body };
 }
 

@@ -58,8 +58,14 @@ export async function closeLoggingClients(): Promise<void> {
 export const isLoggingThrottle = (error: unknown) => [8, 429].includes(Number((error as { code?: unknown })?.code));
 
 const GRPC_CODES: Record<number, string> = {
-  1: 'CANCELLED', 3: 'INVALID_ARGUMENT', 5: 'NOT_FOUND', 7: 'PERMISSION_DENIED', 9: 'FAILED_PRECONDITION',
-  13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED',
+  1: 'CANCELLED',
+  3: 'INVALID_ARGUMENT',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  9: 'FAILED_PRECONDITION',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
 };
 
 export const isDataAccessLog = (logName: string) => /(%2F|\/)data_access$/.test(logName);
@@ -111,7 +117,8 @@ export async function* auditLogPages(
   let pageToken: string | undefined;
   do {
     const [entries, , response] = await call(
-      () => client.getEntries({
+      () =>
+        client.getEntries({
           resourceNames: [`projects/${projectId}`],
           filter,
           orderBy: 'timestamp asc',

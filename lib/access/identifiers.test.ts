@@ -23,12 +23,17 @@ describe('AWS secret identifiers', () => {
 describe('GCP secret identifiers', () => {
   it('reads the id from version and secret names, by project number or id, global or regional', () => {
     expect(gcpSecretKey('projects/555000111222/secrets/db/versions/3')).toEqual({ project: '555000111222', location: null, secretId: 'db', version: '3' });
-    expect(gcpSecretKey('projects/acme/locations/europe-west1/secrets/db/versions/latest')).toEqual({ project: 'acme', location: 'europe-west1', secretId: 'db', version: 'latest' });
+    expect(gcpSecretKey('projects/acme/locations/europe-west1/secrets/db/versions/latest')).toEqual({
+      project: 'acme',
+      location: 'europe-west1',
+      secretId: 'db',
+      version: 'latest',
+    });
     expect(gcpSecretKey('projects/acme/topics/x')).toBeNull();
     expect(gcpRefId('projects/acme/secrets/db')).toBe('db');
     expect(gcpRefId('db')).toBe('db');
   });
-  it('accepts a project number (unmappable here) or the connection\'s own id, and the same location', () => {
+  it("accepts a project number (unmappable here) or the connection's own id, and the same location", () => {
     const scope = { projectId: 'acme', location: null };
     expect(gcpInScope(gcpSecretKey('projects/555/secrets/db/versions/1')!, scope)).toBe(true);
     expect(gcpInScope(gcpSecretKey('projects/acme/secrets/db/versions/1')!, scope)).toBe(true);

@@ -86,7 +86,10 @@ export async function ingestAccessEvents(connectionId: string, clock: Clock, opt
     if (connection.kind === 'aws') {
       const floor = now.getTime() - AWS_WINDOW_MS;
       const start = new Date(Math.max(floor, (cursor.lastEventTime?.getTime() ?? floor) - OVERLAP_MS));
-      const client = cloudTrailClient({ region: connection.region ?? '', roleArn: connection.roleArn }, options.cloudTrailEndpoint ?? env().CLOUDTRAIL_ENDPOINT);
+      const client = cloudTrailClient(
+        { region: connection.region ?? '', roleArn: connection.roleArn },
+        options.cloudTrailEndpoint ?? env().CLOUDTRAIL_ENDPOINT,
+      );
       try {
         for await (const page of cloudTrailPages(client, { start, end: now }, call)) {
           await store(page.map((e) => parseCloudTrailEvent(e, { region: connection.region ?? '' })).filter((e) => e !== null));

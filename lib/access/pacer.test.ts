@@ -38,12 +38,26 @@ describe('pacer', () => {
     const time = fakeTime();
     const call = pacer({ minIntervalMs: 0, throttleRetries: 3, backoffMs: 100, ...time });
     let attempts = 0;
-    await expect(call(async () => { attempts++; throw throttle; }, isThrottle)).rejects.toBeInstanceOf(ThrottledError);
+    await expect(
+      call(async () => {
+        attempts++;
+        throw throttle;
+      }, isThrottle),
+    ).rejects.toBeInstanceOf(ThrottledError);
     expect(attempts).toBe(4);
     expect(time.sleeps).toEqual([100, 200, 400]);
     // Other errors pass through untouched, without retries.
-    await expect(call(async () => { throw new Error('boom'); }, isThrottle)).rejects.toThrow('boom');
+    await expect(
+      call(async () => {
+        throw new Error('boom');
+      }, isThrottle),
+    ).rejects.toThrow('boom');
     let n = 0;
-    expect(await call(async () => { if (n++ === 0) throw throttle; return 'ok'; }, isThrottle)).toBe('ok');
+    expect(
+      await call(async () => {
+        if (n++ === 0) throw throttle;
+        return 'ok';
+      }, isThrottle),
+    ).toBe('ok');
   });
 });

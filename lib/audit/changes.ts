@@ -11,11 +11,7 @@ function normalize(value: unknown): unknown {
 }
 
 /** The fields whose values differ between `before` (null for a create) and `after`. */
-export function changedFields<T extends Record<string, unknown>>(
-  before: Partial<T> | null,
-  after: Partial<T>,
-  fields: readonly (keyof T & string)[],
-): Changes {
+export function changedFields<T extends Record<string, unknown>>(before: Partial<T> | null, after: Partial<T>, fields: readonly (keyof T & string)[]): Changes {
   const changes: Changes = {};
   for (const field of fields) {
     const b = normalize(before?.[field]);

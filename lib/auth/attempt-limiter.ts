@@ -48,7 +48,13 @@ export function slowDownDelay(n: number, s: NonNullable<AttemptLimits['slowDown'
 }
 
 export function attemptLimiter(limits: AttemptLimits): AttemptLimiter {
-  type Stores = { byKey: RateLimiterPostgres; byIp: RateLimiterPostgres; byAccount: RateLimiterPostgres; slot: RateLimiterPostgres; known: RateLimiterPostgres };
+  type Stores = {
+    byKey: RateLimiterPostgres;
+    byIp: RateLimiterPostgres;
+    byAccount: RateLimiterPostgres;
+    slot: RateLimiterPostgres;
+    known: RateLimiterPostgres;
+  };
   let stores: Stores | undefined;
   // Created on first use: the pool (and DATABASE_URL) may not exist at import time.
   const get = (): Stores => {

@@ -6,7 +6,7 @@ const own = { host: 'dash.example:3000', publicUrl: 'https://dash.example' };
 const req = (r: Partial<RequestOrigin>): RequestOrigin => ({ method: 'GET', origin: null, secFetchSite: null, ...own, ...r });
 
 describe('crossSiteReason', () => {
-  it('serves the dashboard\'s own pages and typed or bookmarked URLs', () => {
+  it("serves the dashboard's own pages and typed or bookmarked URLs", () => {
     expect(crossSiteReason(req({ secFetchSite: 'same-origin' }))).toBeNull();
     expect(crossSiteReason(req({ secFetchSite: 'none' }))).toBeNull();
     expect(crossSiteReason(req({ method: 'POST', origin: 'http://dash.example:3000', secFetchSite: 'same-origin' }))).toBeNull();
@@ -14,7 +14,7 @@ describe('crossSiteReason', () => {
     expect(crossSiteReason(req({ method: 'POST', origin: 'https://dash.example', host: 'app:3000' }))).toBeNull();
   });
 
-  it('refuses what another site\'s page made the browser send', () => {
+  it("refuses what another site's page made the browser send", () => {
     expect(crossSiteReason(req({ secFetchSite: 'cross-site' }))).toBe('cross_site_fetch');
     expect(crossSiteReason(req({ secFetchSite: 'same-site' }))).toBe('cross_site_fetch');
     expect(crossSiteReason(req({ origin: 'https://evil.example' }))).toBe('foreign_origin');

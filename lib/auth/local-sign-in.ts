@@ -11,9 +11,7 @@ import { verifyPassword } from './password';
 import { checkSecondFactor } from './second-factor';
 import { beginSignInAttempt } from './sign-in-limiter';
 
-export type SignInResult =
-  | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'invalid' | 'throttled' | 'mfa_required' | 'mfa_invalid' };
+export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'throttled' | 'mfa_required' | 'mfa_invalid' };
 
 export async function signInWithPassword(caller: Caller, raw: unknown): Promise<SignInResult> {
   const parsed = ZSignIn.safeParse(raw);

@@ -25,16 +25,7 @@ export const ROLES = ['admin', 'engineer', 'viewer', 'auditor'] as const satisfi
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['secrets.read', 'inventory.export', 'account.self'],
-  engineer: [
-    'secrets.read',
-    'secrets.write',
-    'secrets.value.write',
-    'secrets.rotate',
-    'catalog.write',
-    'inventory.import',
-    'inventory.export',
-    'account.self',
-  ],
+  engineer: ['secrets.read', 'secrets.write', 'secrets.value.write', 'secrets.rotate', 'catalog.write', 'inventory.import', 'inventory.export', 'account.self'],
   auditor: ['secrets.read', 'inventory.export', 'audit.read', 'audit.export', 'account.self'],
   admin: PERMISSIONS,
 };

@@ -11,7 +11,12 @@ export function requestMetaFrom(h: Headers): RequestMeta {
   // address it vouches for (the socket's peer, or the entry TRUST_PROXY hops deep). The last
   // entry is taken so that a chain, had anything else appended to it, never yields the
   // client-written left end.
-  const ip = (h.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean).at(-1) ?? null;
+  const ip =
+    (h.get('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1) ?? null;
   return {
     ip: ip?.slice(0, 64) ?? null,
     userAgent: h.get('user-agent')?.slice(0, MAX_LEN) ?? null,

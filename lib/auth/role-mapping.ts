@@ -9,7 +9,10 @@ import { ROLE_RANK, ROLES } from './permissions';
  */
 export function parseRoleMap(text: string): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const pair of text.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = pair.lastIndexOf('=');
     const group = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim() as Role;

@@ -76,12 +76,7 @@ async function acceptTotpCode(userId: string, code: string, now: Date): Promise<
  * For a user whose password was just verified. 'ok' also when the account has no second
  * factor. Every answer but that one is audited.
  */
-export async function checkSecondFactor(
-  caller: Caller,
-  user: SessionUser,
-  code: string | undefined,
-  now = new Date(),
-): Promise<SecondFactorOutcome> {
+export async function checkSecondFactor(caller: Caller, user: SessionUser, code: string | undefined, now = new Date()): Promise<SecondFactorOutcome> {
   const account = await db.user.findUnique({ where: { id: user.id }, select: { totpEnabledAt: true } });
   if (!account?.totpEnabledAt) return 'ok';
   const audit = (action: string, outcome: 'success' | 'failed', detail: Record<string, string | number>) =>

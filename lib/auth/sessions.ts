@@ -12,14 +12,7 @@ import { uuidOrNil } from '@/lib/validation/ids';
 import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
 
-export type SessionEndReason =
-  | 'sign_out'
-  | 'sign_out_everywhere'
-  | 'password_reset'
-  | 'role_change'
-  | 'disabled'
-  | 'admin'
-  | 'mfa_reset';
+export type SessionEndReason = 'sign_out' | 'sign_out_everywhere' | 'password_reset' | 'role_change' | 'disabled' | 'admin' | 'mfa_reset';
 
 /** last_seen_at is written at most this often per session, not on every request. */
 const TOUCH_EVERY_MS = 60_000;

@@ -8,7 +8,10 @@ import type { Tx } from '@/lib/db';
 /** Parses "group=Team name;group=Team name" like OIDC_ROLE_MAP: ";" between pairs, the last "=" splits. */
 export function parseTeamMap(text: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const pair of text.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = pair.lastIndexOf('=');
     const group = pair.slice(0, at).trim();
     const team = pair.slice(at + 1).trim();

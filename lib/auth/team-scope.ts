@@ -45,12 +45,7 @@ export function notInTeamMessage(teamName: string): string {
  * Checks `permission` and that the caller may use it on secrets owned by `team`. Call it
  * once the target is loaded (the owning team comes from the row, never from input).
  */
-export async function authorizeForTeam(
-  caller: Caller,
-  permission: Permission,
-  attempt: Attempt,
-  team: { id: string; name: string },
-): Promise<SessionUser> {
+export async function authorizeForTeam(caller: Caller, permission: Permission, attempt: Attempt, team: { id: string; name: string }): Promise<SessionUser> {
   return requireTeam(caller, await authorize(caller, permission, attempt), permission, attempt, team);
 }
 

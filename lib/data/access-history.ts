@@ -76,9 +76,7 @@ export async function getSecretAccessSummary(
   if (!secret) throw new NotFoundError('This secret does not exist.');
   const since = new Date(now.getTime() - days * 86_400_000);
   // One aggregate over the (secret_id, occurred_at) index.
-  const rows = await db.$queryRaw<
-    { principal: string; principal_type: string; reads: bigint; failures: bigint; first_at: Date; last_at: Date }[]
-  >`
+  const rows = await db.$queryRaw<{ principal: string; principal_type: string; reads: bigint; failures: bigint; first_at: Date; last_at: Date }[]>`
     SELECT principal, max(principal_type) AS principal_type,
            count(*) FILTER (WHERE error_code IS NULL) AS reads,
            count(*) FILTER (WHERE error_code IS NOT NULL) AS failures,
@@ -110,7 +108,10 @@ export async function getSecretAccessSummary(
 }
 
 function coverageOf(
-  connection: { kind: string; accessCursor: { lastRunAt: Date | null; lastError: string | null; dataAccessLogsSeen: boolean; completedRuns: number } | null } | null,
+  connection: {
+    kind: string;
+    accessCursor: { lastRunAt: Date | null; lastError: string | null; dataAccessLogsSeen: boolean; completedRuns: number } | null;
+  } | null,
 ): AccessCoverage {
   if (!connection || (connection.kind !== 'aws' && connection.kind !== 'gcp')) return { state: 'no_connection' };
   const cursor = connection.accessCursor;
@@ -146,7 +147,17 @@ export async function listSecretAccessEvents(
     where: { secretId: uuidOrNil(secretId), ...(before ? { occurredAt: { lt: new Date(before) } } : {}) },
     orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,
-    select: { id: true, occurredAt: true, eventName: true, principal: true, principalType: true, sourceIp: true, userAgent: true, secretRef: true, errorCode: true },
+    select: {
+      id: true,
+      occurredAt: true,
+      eventName: true,
+      principal: true,
+      principalType: true,
+      sourceIp: true,
+      userAgent: true,
+      secretRef: true,
+      errorCode: true,
+    },
   });
   const items = rows.slice(0, limit);
   return { items, nextBefore: rows.length > limit ? items[items.length - 1].occurredAt.toISOString() : null };

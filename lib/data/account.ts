@@ -55,10 +55,7 @@ export async function signOutEverywhere(caller: Caller): Promise<{ sessionsEnded
   return { sessionsEnded };
 }
 
-export type SecondFactorStatus =
-  | { kind: 'sso_only' }
-  | { kind: 'enabled'; since: string; recoveryCodesLeft: number }
-  | { kind: 'not_set_up' };
+export type SecondFactorStatus = { kind: 'sso_only' } | { kind: 'enabled'; since: string; recoveryCodesLeft: number } | { kind: 'not_set_up' };
 
 export async function secondFactorStatus(caller: Caller): Promise<SecondFactorStatus> {
   const user = await authorize(caller, 'account.self', { action: 'account.mfa_status', targetType: 'user' });

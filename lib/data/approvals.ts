@@ -129,7 +129,9 @@ export async function requestApproval(caller: Caller, secretId: string, raw: unk
       LIMIT 1`;
     if (open.length) {
       throw new InputError(
-        open[0].state === 'approved' ? 'You already have an approval for this: use it, or cancel it first.' : 'You already asked: your request is waiting for a decision.',
+        open[0].state === 'approved'
+          ? 'You already have an approval for this: use it, or cancel it first.'
+          : 'You already asked: your request is waiting for a decision.',
       );
     }
     const [created] = await tx.$queryRaw<{ id: string }[]>`
@@ -152,7 +154,14 @@ export async function requestApproval(caller: Caller, secretId: string, raw: unk
 async function loadApproval(approvalId: string) {
   return db.changeApproval.findUnique({
     where: { id: uuidOrNil(approvalId) },
-    select: { id: true, secretId: true, kind: true, requestedById: true, requestedByEmail: true, secret: { select: { environment: { select: { name: true } } } } },
+    select: {
+      id: true,
+      secretId: true,
+      kind: true,
+      requestedById: true,
+      requestedByEmail: true,
+      secret: { select: { environment: { select: { name: true } } } },
+    },
   });
 }
 
@@ -381,8 +390,6 @@ export async function claimApproval(
     throw new ForbiddenError(approvalNeededMessage(kind));
   }
   return usedApproval(claimed.id, async () => {
-    await db.$transaction((tx) =>
-      releaseApprovalIn(tx, caller, { id: claimed.id, secretId, environment: gate.environment, kind, for: attempt.action }),
-    );
+    await db.$transaction((tx) => releaseApprovalIn(tx, caller, { id: claimed.id, secretId, environment: gate.environment, kind, for: attempt.action }));
   });
 }

@@ -62,7 +62,6 @@ function decodeIdCursor(text: string | undefined): string | null {
 // should be narrowed rather than fanned out further.
 const MAX_ACTORS_FOR_PARTIAL_EMAIL = 200;
 
-
 // ---------------------------------------------------------------------------
 // Listing
 

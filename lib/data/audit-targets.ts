@@ -27,11 +27,13 @@ const RESOLVERS: Record<string, Resolver> = {
   },
   team: {
     permission: 'secrets.read',
-    find: async (ids) => (await db.team.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((t) => ({ ...t, path: `/teams/${enc(t.id)}` })),
+    find: async (ids) =>
+      (await db.team.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((t) => ({ ...t, path: `/teams/${enc(t.id)}` })),
   },
   system: {
     permission: 'secrets.read',
-    find: async (ids) => (await db.system.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((s) => ({ ...s, path: `/systems/${enc(s.id)}` })),
+    find: async (ids) =>
+      (await db.system.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((s) => ({ ...s, path: `/systems/${enc(s.id)}` })),
   },
   user: {
     permission: 'admin.users',

@@ -44,7 +44,12 @@ export type IncidentView = {
 };
 
 export async function markCompromised(caller: Caller, secretId: string, raw: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'secret.mark_compromised', targetType: 'secret', targetId: secretId }, { secretId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'secret.mark_compromised', targetType: 'secret', targetId: secretId },
+    { secretId },
+  );
   const input = parseInput(ZMarkCompromised, raw);
   const secret = await db.secret.findUnique({
     where: { id: uuidOrNil(secretId) },
@@ -129,7 +134,12 @@ export async function listSecretIncidents(caller: Caller, secretId: string) {
 }
 
 export async function checkIncidentStep(caller: Caller, incidentId: string, raw: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'incident.step_check', targetType: 'incident', targetId: incidentId }, { incidentId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'incident.step_check', targetType: 'incident', targetId: incidentId },
+    { incidentId },
+  );
   const input = parseInput(ZIncidentStepCheck, raw);
   const incident = await db.incident.findUnique({ where: { id: uuidOrNil(incidentId) }, select: { id: true, secretId: true, closedAt: true } });
   if (!incident) throw new NotFoundError('This incident does not exist.');

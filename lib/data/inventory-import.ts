@@ -86,9 +86,7 @@ type CheckedRow = {
 
 type CheckedFile = { rows: CheckedRow[]; warnings: string[] };
 
-const HEADER_TO_KEY = new Map(
-  (Object.entries(INVENTORY_COLUMNS) as [InventoryColumnKey, string][]).map(([k, header]) => [normalizeHeader(header), k]),
-);
+const HEADER_TO_KEY = new Map((Object.entries(INVENTORY_COLUMNS) as [InventoryColumnKey, string][]).map(([k, header]) => [normalizeHeader(header), k]));
 
 function mapHeader(header: string[]): { index: Partial<Record<InventoryColumnKey, number>>; warnings: string[] } {
   const index: Partial<Record<InventoryColumnKey, number>> = {};
@@ -207,9 +205,7 @@ async function plan(client: Tx | typeof db, file: CheckedFile): Promise<Plan> {
   const teamNames = [...new Set(parsed.map((r) => key(r.data.owner)))];
   const systemNames = [...new Set(parsed.flatMap((r) => r.data.consumers.map(key)))];
   // Sequential: inside a transaction this is one connection running one query at a time.
-  const existingTeams = teamNames.length
-    ? await client.$queryRaw<Named[]>`SELECT id::text, name FROM teams WHERE lower(name) = ANY(${teamNames}::text[])`
-    : [];
+  const existingTeams = teamNames.length ? await client.$queryRaw<Named[]>`SELECT id::text, name FROM teams WHERE lower(name) = ANY(${teamNames}::text[])` : [];
   const existingSystems = systemNames.length
     ? await client.$queryRaw<Named[]>`SELECT id::text, name FROM systems WHERE lower(name) = ANY(${systemNames}::text[])`
     : [];
@@ -285,9 +281,7 @@ function previewOf(p: Plan): ImportPreview {
     consumerCount: r.consumers.length,
     ok: r.errors.length === 0,
     // In the file's column order, whichever check found them.
-    errors: [...r.errors]
-      .sort((a, b) => COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column))
-      .slice(0, MAX_ERRORS_PER_ROW),
+    errors: [...r.errors].sort((a, b) => COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column)).slice(0, MAX_ERRORS_PER_ROW),
   }));
   const valid = rows.filter((r) => r.ok).length;
   return {
@@ -318,27 +312,29 @@ export async function commitImport(caller: Caller, csvText: unknown, options: un
   if (invalidNow) throw rowsHaveErrors(invalidNow);
 
   try {
-    return await db.$transaction(
-      async (tx) => {
-        // Names are checked inside the transaction, against what it will write next to.
-        const p = await plan(tx, file);
-        const invalid = p.rows.filter((r) => r.errors.length).length;
-        if (invalid) throw rowsHaveErrors(invalid);
-        const newTeams = [...p.teams.values()].filter((t) => t.isNew);
-        const newSystems = [...p.systems.values()].filter((s) => s.isNew);
-        if ((newTeams.length || newSystems.length) && !createMissing) {
-          throw new InputError('Confirm that the new teams and systems listed in the preview should be created.', {
-            createMissing: ['Confirm that these teams and systems should be created'],
-          });
-        }
-        if (newTeams.length || newSystems.length) {
-          await authorize(caller, 'catalog.write', { action: 'inventory.import', targetType: 'team' });
-        }
-        return await write(tx, caller, p, newTeams, newSystems);
-      },
-      // 5,000 rows take a few seconds; the default 5 s would be too tight on a busy server.
-      { timeout: 120_000, maxWait: 10_000 },
-    ).then(invalidatingListCounts);
+    return await db
+      .$transaction(
+        async (tx) => {
+          // Names are checked inside the transaction, against what it will write next to.
+          const p = await plan(tx, file);
+          const invalid = p.rows.filter((r) => r.errors.length).length;
+          if (invalid) throw rowsHaveErrors(invalid);
+          const newTeams = [...p.teams.values()].filter((t) => t.isNew);
+          const newSystems = [...p.systems.values()].filter((s) => s.isNew);
+          if ((newTeams.length || newSystems.length) && !createMissing) {
+            throw new InputError('Confirm that the new teams and systems listed in the preview should be created.', {
+              createMissing: ['Confirm that these teams and systems should be created'],
+            });
+          }
+          if (newTeams.length || newSystems.length) {
+            await authorize(caller, 'catalog.write', { action: 'inventory.import', targetType: 'team' });
+          }
+          return await write(tx, caller, p, newTeams, newSystems);
+        },
+        // 5,000 rows take a few seconds; the default 5 s would be too tight on a busy server.
+        { timeout: 120_000, maxWait: 10_000 },
+      )
+      .then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new InputError(
@@ -441,7 +437,11 @@ async function write(
     return { columns, consumers, snapshot, line: row.line };
   });
 
-  for (const batch of chunks(secrets, 5000)) await insertSecrets(tx, batch.map((s) => s.columns));
+  for (const batch of chunks(secrets, 5000))
+    await insertSecrets(
+      tx,
+      batch.map((s) => s.columns),
+    );
   const links = secrets.flatMap((s) => s.consumers.map((c) => ({ secretId: s.columns.id, systemId: c.id })));
   for (const batch of chunks(links, 20_000)) {
     await tx.$executeRaw`
@@ -473,11 +473,12 @@ async function write(
       action: 'system.create',
       targetType: 'system',
       targetId: s.id,
-      changes: changedFields(
-        null,
-        { name: s.name, description: '', ownerTeam: p.teams.get(s.ownerKey)!.name, status: 'active' },
-        ['name', 'description', 'ownerTeam', 'status'],
-      ),
+      changes: changedFields(null, { name: s.name, description: '', ownerTeam: p.teams.get(s.ownerKey)!.name, status: 'active' }, [
+        'name',
+        'description',
+        'ownerTeam',
+        'status',
+      ]),
       detail: via,
     })),
     ...secrets.map((s) => ({

@@ -231,10 +231,12 @@ export async function createChannel(caller: Caller, raw: unknown): Promise<{ id:
   const input = parseInput(ZChannelInput, raw);
   await assertUrlAllowed(input.url);
   const columns = columnsOf(input);
-  const audit = { action: 'notification_channel.create', targetType: 'notification_channel', changes: () => changedFields(null, audited(columns), AUDITED_FIELDS) };
-  return refusingTakenName(nameTaken, () =>
-    insertAudited(caller, audit, (tx: Tx) => tx.notificationChannel.create({ data: columns, select: { id: true } })),
-  );
+  const audit = {
+    action: 'notification_channel.create',
+    targetType: 'notification_channel',
+    changes: () => changedFields(null, audited(columns), AUDITED_FIELDS),
+  };
+  return refusingTakenName(nameTaken, () => insertAudited(caller, audit, (tx: Tx) => tx.notificationChannel.create({ data: columns, select: { id: true } })));
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */

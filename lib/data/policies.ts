@@ -34,9 +34,7 @@ const order = (c: Classification) => CLASSIFICATIONS.indexOf(c);
 export async function listPolicies(caller: Caller): Promise<ClassificationPolicyDto[]> {
   await authorize(caller, 'secrets.read', { action: 'policy.list', targetType: 'classification_policy' });
   const rows = await db.classificationPolicy.findMany({ select });
-  return rows
-    .sort((a, b) => order(a.classification) - order(b.classification))
-    .map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }));
+  return rows.sort((a, b) => order(a.classification) - order(b.classification)).map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }));
 }
 
 export async function updatePolicy(caller: Caller, classification: unknown, raw: unknown): Promise<{ classification: string }> {

@@ -187,9 +187,7 @@ export async function createConnection(caller: Caller, raw: unknown): Promise<{ 
   await assertUsable(input);
   const columns = columnsOf(input);
   const audit = { action: 'provider_connection.create', targetType: 'provider_connection', changes: () => changedFields(null, columns, AUDITED_FIELDS) };
-  return refusingTakenName(nameTaken, () =>
-    insertAudited(caller, audit, (tx: Tx) => tx.providerConnection.create({ data: columns, select: { id: true } })),
-  );
+  return refusingTakenName(nameTaken, () => insertAudited(caller, audit, (tx: Tx) => tx.providerConnection.create({ data: columns, select: { id: true } })));
 }
 
 /** Locks the row for the rest of the transaction so concurrent edits serialize. */
@@ -241,8 +239,7 @@ function inUse(count: number): InputError {
 }
 
 /** Prisma's foreign-key violation: a secret started pointing at the connection meanwhile. */
-const isForeignKeyViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 
 export async function deleteConnection(caller: Caller, id: string): Promise<{ id: string }> {
   await authorize(caller, 'admin.providers', {

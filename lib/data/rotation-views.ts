@@ -106,11 +106,7 @@ export async function listRotationBucket(
 }
 
 /** Every bucket's count under the filters (the tabs, the home page). */
-export async function rotationCounts(
-  caller: Caller,
-  filters: RotationFilters,
-  options: { soonDays: number; clock?: Clock },
-): Promise<RotationCounts> {
+export async function rotationCounts(caller: Caller, filters: RotationFilters, options: { soonDays: number; clock?: Clock }): Promise<RotationCounts> {
   await authorize(caller, 'secrets.read', { action: 'rotation.list', targetType: 'secret' });
   const now = (options.clock ?? appClock()).now();
   const [c] = await db.$queryRaw<RotationCountsRow[]>(rotationCountsSql(filters, { now, soonDays: options.soonDays }));
@@ -169,8 +165,5 @@ export async function healthSeries(caller: Caller, days: number, clock: Clock = 
     }),
     healthFiguresAt(now),
   ]);
-  return [
-    ...rows.map(({ day, ...figures }) => ({ day: utcDay(day), live: false, ...figures })),
-    { day: today, live: true, ...live },
-  ];
+  return [...rows.map(({ day, ...figures }) => ({ day: utcDay(day), live: false, ...figures })), { day: today, live: true, ...live }];
 }

@@ -104,48 +104,50 @@ export async function createRun(caller: Caller, user: SessionUser | null, secret
   const trigger = options.trigger ?? 'manual';
   const deliveries: string[] = [];
   const runId = randomUUID();
-  const run = await db.$transaction(async (tx) => {
-    // Claim the secret first: the row lock makes a concurrent start wait here and then
-    // find the slot taken (creating the run first would deadlock on the foreign key).
-    const claimed = await tx.secret.updateMany({ where: { id: secret.id, activeRotationId: null }, data: { activeRotationId: runId } });
-    if (claimed.count !== 1) throw alreadyRotating();
-    // Re-read under the lock: an edit that slipped in since the look above must not leave
-    // the run with a previous version of another reference.
-    const inputs = await runInputsOf(tx, secret.id);
-    if (JSON.stringify(inputs) !== JSON.stringify(planned)) {
-      throw new InputError('The secret changed while the rotation was starting. Reload the page and start it again.');
-    }
-    const created = await tx.rotationRun.create({
-      data: {
-        id: runId,
-        secretId: secret.id,
-        strategy: secret.rotationStrategy,
-        trigger,
-        graceHours: grace,
-        previousVersionId,
-        priorLastRotatedAt: secret.lastRotatedAt,
-        requestedById: user?.id ?? null,
-        requestedByEmail: user?.email ?? null,
-        note: options.note ?? '',
-        inputs: inputs as Prisma.InputJsonObject,
-        createdAt: now,
-      },
+  const run = await db
+    .$transaction(async (tx) => {
+      // Claim the secret first: the row lock makes a concurrent start wait here and then
+      // find the slot taken (creating the run first would deadlock on the foreign key).
+      const claimed = await tx.secret.updateMany({ where: { id: secret.id, activeRotationId: null }, data: { activeRotationId: runId } });
+      if (claimed.count !== 1) throw alreadyRotating();
+      // Re-read under the lock: an edit that slipped in since the look above must not leave
+      // the run with a previous version of another reference.
+      const inputs = await runInputsOf(tx, secret.id);
+      if (JSON.stringify(inputs) !== JSON.stringify(planned)) {
+        throw new InputError('The secret changed while the rotation was starting. Reload the page and start it again.');
+      }
+      const created = await tx.rotationRun.create({
+        data: {
+          id: runId,
+          secretId: secret.id,
+          strategy: secret.rotationStrategy,
+          trigger,
+          graceHours: grace,
+          previousVersionId,
+          priorLastRotatedAt: secret.lastRotatedAt,
+          requestedById: user?.id ?? null,
+          requestedByEmail: user?.email ?? null,
+          note: options.note ?? '',
+          inputs: inputs as Prisma.InputJsonObject,
+          createdAt: now,
+        },
+      });
+      deliveries.push(...(await notify(tx, { event: 'rotation.started', occurredAt: now, secretId: secret.id, runId: created.id })));
+      await recordAudit(tx, caller, {
+        action: 'rotation.start',
+        targetType: 'secret',
+        targetId: secret.id,
+        environment: secret.environment.name,
+        detail: { runId: created.id, strategy: created.strategy, trigger, graceHours: grace, note: options.note || null },
+        ...(user ? {} : { actor: { id: null, email: 'rotation-worker', role: null } }),
+      });
+      return created;
+    })
+    .catch((error: unknown) => {
+      // The unique active_rotation_id lost a race with another start.
+      if ((error as { code?: string }).code === 'P2002') throw alreadyRotating();
+      throw error;
     });
-    deliveries.push(...(await notify(tx, { event: 'rotation.started', occurredAt: now, secretId: secret.id, runId: created.id })));
-    await recordAudit(tx, caller, {
-      action: 'rotation.start',
-      targetType: 'secret',
-      targetId: secret.id,
-      environment: secret.environment.name,
-      detail: { runId: created.id, strategy: created.strategy, trigger, graceHours: grace, note: options.note || null },
-      ...(user ? {} : { actor: { id: null, email: 'rotation-worker', role: null } }),
-    });
-    return created;
-  }).catch((error: unknown) => {
-    // The unique active_rotation_id lost a race with another start.
-    if ((error as { code?: string }).code === 'P2002') throw alreadyRotating();
-    throw error;
-  });
   await enqueueDeliveries(deliveries);
   invalidatingListCounts(undefined);
   return { runId: run.id };
@@ -161,13 +163,7 @@ function alreadyRotating(): InputError {
 /** Runs `work` holding the run's lease as this person (renewed while it runs: a slow
  *  provider keeps it, a request that dies loses it within seconds); refuses while a
  *  worker holds it. */
-async function asPerson<T>(
-  caller: Caller,
-  user: SessionUser,
-  runId: string,
-  clock: Clock,
-  work: (run: LoadedRun, owner: string) => Promise<T>,
-): Promise<T> {
+async function asPerson<T>(caller: Caller, user: SessionUser, runId: string, clock: Clock, work: (run: LoadedRun, owner: string) => Promise<T>): Promise<T> {
   const owner = `${PERSON_OWNER_PREFIX}${user.id}:${randomUUID()}`;
   const run = await claimRun(uuidOrNil(runId), owner, clock.now(), true);
   if (!run) {
@@ -198,7 +194,12 @@ function requireStep(run: LoadedRun, event: RotationEvent, message: string): voi
 
 /** Manual runbook: the engineer enters the new key they created at the vendor. */
 export async function submitRotationValue(caller: Caller, runId: string, rawValue: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.value.write', { action: 'rotation.value_written', targetType: 'rotation', targetId: runId }, { rotationId: runId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.value.write',
+    { action: 'rotation.value_written', targetType: 'rotation', targetId: runId },
+    { rotationId: runId },
+  );
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
     const value = new SecretValue(checkEnteredValue(rawValue));
@@ -215,8 +216,7 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
       event: 'value_written',
       patch: { newVersionId: written.versionId },
       detail: { versionId: written.versionId },
-      also: (tx) =>
-        recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint: written.fingerprint, by: user, at: now }),
+      also: (tx) => recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint: written.fingerprint, by: user, at: now }),
     });
     return { versionId: written.versionId };
   });
@@ -224,7 +224,12 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
 
 /** Manual runbook: the engineer checked that the new key works where it is used. */
 export async function confirmRotationWorks(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.verified', targetType: 'rotation', targetId: runId }, { rotationId: runId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'rotation.verified', targetType: 'rotation', targetId: runId },
+    { rotationId: runId },
+  );
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     if (run.strategy !== 'manual') throw new InputError('Only manual rotations are confirmed by hand.');
     requireStep(run, 'verified', 'Enter the new value first, then confirm that it works.');
@@ -239,7 +244,12 @@ export async function confirmRotationWorks(caller: Caller, runId: string, clock:
 
 /** Manual runbook, after the grace period: the old key was revoked at the vendor. */
 export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId }, { rotationId: runId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId },
+    { rotationId: runId },
+  );
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'revocation_confirmed', 'This rotation is not waiting for the old key to be revoked.');
     await commitTransition(run, owner, caller, clock.now(), {
@@ -254,7 +264,12 @@ export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock:
 
 /** Within the grace period: the previous value becomes current again, the new one is retired. */
 export async function rollBackRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId }, { rotationId: runId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId },
+    { rotationId: runId },
+  );
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
     if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
@@ -266,7 +281,12 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
 
 /** Before promotion only: stop the run and withdraw any new version it wrote. */
 export async function cancelRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId }, { rotationId: runId });
+  const user = await authorizeForSecret(
+    caller,
+    'secrets.rotate',
+    { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId },
+    { rotationId: runId },
+  );
   return asPerson(caller, user, runId, clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
     await undoAsPerson(caller, run, owner, 'cancelled', clock);

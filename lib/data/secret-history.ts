@@ -44,11 +44,7 @@ const ZHistoryOptions = z.object({
 
 export type THistoryOptions = z.input<typeof ZHistoryOptions>;
 
-export async function listSecretHistory(
-  caller: Caller,
-  secretId: string,
-  options: THistoryOptions = {},
-): Promise<SecretHistoryPage> {
+export async function listSecretHistory(caller: Caller, secretId: string, options: THistoryOptions = {}): Promise<SecretHistoryPage> {
   await authorize(caller, 'secrets.read', { action: 'secret.history', targetType: 'secret', targetId: secretId });
   const { after, limit } = parseInput(ZHistoryOptions, options);
   const rows = await db.auditEvent.findMany({
@@ -91,7 +87,12 @@ function display(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   // Strategy settings: "role: app, adminSecretId: …"
-  if (isRecord(value)) return Object.entries(value).map(([k, v]) => `${k}: ${display(v) ?? '—'}`).join(', ') || null;
+  if (isRecord(value))
+    return (
+      Object.entries(value)
+        .map(([k, v]) => `${k}: ${display(v) ?? '—'}`)
+        .join(', ') || null
+    );
   return null;
 }
 
@@ -177,9 +178,12 @@ function rotationNote(action: string, d: Record<string, unknown>): string | null
 /** Attempts the worker settled after the server handling them died (lib/jobs/settle-pending-writes.ts). */
 function settledNote(action: string, json: Prisma.JsonObject): string {
   const by = typeof json.submittedBy === 'string' ? ` submitted by ${json.submittedBy}` : '';
-  if (action === 'secret.value_write_recovered') return `The server stopped before recording this write${by}; the worker found provider version ${String(json.providerVersionId)} and recorded it`;
-  if (action === 'secret.version_change_recovered') return `The server stopped before recording this change${by} to version ${String(json.versionId)}; the worker found it made at the provider`;
-  if (json.error === 'connection_deleted') return `The server stopped before recording this attempt${by}; its provider connection is gone, so it could not be checked`;
+  if (action === 'secret.value_write_recovered')
+    return `The server stopped before recording this write${by}; the worker found provider version ${String(json.providerVersionId)} and recorded it`;
+  if (action === 'secret.version_change_recovered')
+    return `The server stopped before recording this change${by} to version ${String(json.versionId)}; the worker found it made at the provider`;
+  if (json.error === 'connection_deleted')
+    return `The server stopped before recording this attempt${by}; its provider connection is gone, so it could not be checked`;
   return `The server stopped before recording this attempt${by}; the provider shows it did not happen`;
 }
 

@@ -99,9 +99,7 @@ type Target = Awaited<ReturnType<typeof loadTarget>>;
 /** The write service's target for a person's write: the secret's live reference. */
 function connected(secret: Target): WriteTarget {
   if (!secret.connection || !secret.providerRef) {
-    throw new InputError(
-      'This secret is not connected to a provider yet. Edit it, choose a connection and a provider reference, then come back.',
-    );
+    throw new InputError('This secret is not connected to a provider yet. Edit it, choose a connection and a provider reference, then come back.');
   }
   return {
     secretId: secret.id,
@@ -128,7 +126,13 @@ export async function getValueTarget(caller: Caller, secretId: string): Promise<
   const secret = await loadTarget(secretId);
   const confirmingSince = await pendingSince(secret.id);
   const c = secret.connection;
-  const where = !c ? '' : c.kind === 'aws' ? (c.region ?? '') : c.kind === 'gcp' ? `project ${c.projectId}${c.location ? `, ${c.location}` : ''}` : 'development only';
+  const where = !c
+    ? ''
+    : c.kind === 'aws'
+      ? (c.region ?? '')
+      : c.kind === 'gcp'
+        ? `project ${c.projectId}${c.location ? `, ${c.location}` : ''}`
+        : 'development only';
   return {
     connection: c ? { id: c.id, name: c.name, kind: c.kind, where } : null,
     providerRef: secret.providerRef,
@@ -144,12 +148,7 @@ export async function getValueTarget(caller: Caller, secretId: string): Promise<
  * Writes a new value for a secret. `rawValue` is the entered value (mode 'enter') and is
  * ignored when generating. Never returns, logs or stores the value.
  */
-export async function writeSecretValue(
-  caller: Caller,
-  secretId: string,
-  raw: unknown,
-  rawValue: unknown,
-): Promise<WriteResult> {
+export async function writeSecretValue(caller: Caller, secretId: string, raw: unknown, rawValue: unknown): Promise<WriteResult> {
   const user = await authorizeForSecret(
     caller,
     'secrets.value.write',
@@ -180,10 +179,17 @@ export async function writeSecretValue(
   // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
   const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
   const fingerprint = fingerprintOf(value);
-  const intent = { kind: 'value_write', secretId: secret.id, connectionId: target.connection.id, providerRef: target.providerRef, source, note: input.note, fingerprint, approvalId: approval.id } as const;
-  const pending = await approval.releasedOnFailure(
-    claimPendingWrite(input.idempotencyToken, intent, user, source === 'generated' ? null : fingerprint),
-  );
+  const intent = {
+    kind: 'value_write',
+    secretId: secret.id,
+    connectionId: target.connection.id,
+    providerRef: target.providerRef,
+    source,
+    note: input.note,
+    fingerprint,
+    approvalId: approval.id,
+  } as const;
+  const pending = await approval.releasedOnFailure(claimPendingWrite(input.idempotencyToken, intent, user, source === 'generated' ? null : fingerprint));
   crashPoint('value_write:before_provider');
   let written: WriteOutcome;
   try {

@@ -16,14 +16,7 @@ import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
 import { parseRotationConfig } from '@/lib/validation/rotation-config';
-import {
-  computeNextDue,
-  searchTextOf,
-  ZDbAdminCredential,
-  ZDecommission,
-  ZSecretInput,
-  type TSecretInput,
-} from '@/lib/validation/secret';
+import { computeNextDue, searchTextOf, ZDbAdminCredential, ZDecommission, ZSecretInput, type TSecretInput } from '@/lib/validation/secret';
 import { defaultProviderRef, providerRefProblem, refOutsideConnection } from '@/lib/validation/provider-ref';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 import { encodeCursor, keysetPage } from '@/lib/db/cursor';
@@ -276,11 +269,8 @@ async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretIn
 
   let resolved = input;
   if (connection) {
-    const providerRef =
-      input.providerRef || (environment ? defaultProviderRef(connection.kind, environment.name, input.name) : '');
-    const problem = input.providerRef
-      ? (providerRefProblem(connection.kind, input.providerRef) ?? refOutsideConnection(connection, input.providerRef))
-      : null;
+    const providerRef = input.providerRef || (environment ? defaultProviderRef(connection.kind, environment.name, input.name) : '');
+    const problem = input.providerRef ? (providerRefProblem(connection.kind, input.providerRef) ?? refOutsideConnection(connection, input.providerRef)) : null;
     if (problem) fieldErrors.providerRef = [problem];
     resolved = { ...input, providerKind: connection.kind, providerRef };
   }
@@ -295,8 +285,7 @@ type RotationPolicyKeys = 'rotationStrategy' | 'graceHours' | 'reminderDays' | '
  * The rotation policy is optional (CSV import has no columns for it: the defaults apply).
  */
 export function secretColumnsOf(
-  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt' | RotationPolicyKeys> &
-    Partial<Pick<TSecretInput, RotationPolicyKeys>>,
+  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt' | RotationPolicyKeys> & Partial<Pick<TSecretInput, RotationPolicyKeys>>,
   createdAt: Date,
 ) {
   return {
@@ -393,12 +382,7 @@ class RotationHoldsSecret extends InputError {
  * reference, connection, strategy or settings while its own run is active, and the
  * reference or connection of a secret that an active run uses as its admin credential.
  */
-async function assertNoRunHolds(
-  tx: Tx,
-  before: DetailRow,
-  input: TSecretInput,
-  config: Prisma.InputJsonValue | typeof Prisma.DbNull,
-): Promise<void> {
+async function assertNoRunHolds(tx: Tx, before: DetailRow, input: TSecretInput, config: Prisma.InputJsonValue | typeof Prisma.DbNull): Promise<void> {
   const moved: string[] = [];
   if (input.providerRef !== before.providerRef) moved.push('provider reference');
   if ((input.connectionId ?? null) !== (before.connection?.id ?? null)) moved.push('connection');
@@ -433,27 +417,29 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
   await authorize(caller, 'secrets.write', { action: 'secret.create', targetType: 'secret' });
   const parsed = parseInput(ZSecretInput, raw);
   return refusingTakenName(nameTaken, () =>
-    db.$transaction(async (tx) => {
-      const input = await resolveReferences(tx, parsed);
-      const now = new Date();
-      const created = await tx.secret.create({
-        data: {
-          ...secretColumnsOf(input, now),
-          rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null),
-          createdAt: now,
-          consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
-        },
-        select: detailSelect,
-      });
-      await recordAudit(tx, caller, {
-        action: 'secret.create',
-        targetType: 'secret',
-        targetId: created.id,
-        environment: created.environment.name,
-        changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
-      });
-      return { id: created.id };
-    }).then(invalidatingListCounts),
+    db
+      .$transaction(async (tx) => {
+        const input = await resolveReferences(tx, parsed);
+        const now = new Date();
+        const created = await tx.secret.create({
+          data: {
+            ...secretColumnsOf(input, now),
+            rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null),
+            createdAt: now,
+            consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
+          },
+          select: detailSelect,
+        });
+        await recordAudit(tx, caller, {
+          action: 'secret.create',
+          targetType: 'secret',
+          targetId: created.id,
+          environment: created.environment.name,
+          changes: changedFields(null, snapshotOf(created), AUDITED_FIELDS),
+        });
+        return { id: created.id };
+      })
+      .then(invalidatingListCounts),
   );
 }
 
@@ -493,42 +479,44 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
   const user = await authorize(caller, 'secrets.write', attempt);
   const parsed = parseInput(ZSecretInput, raw);
   try {
-    return await db.$transaction(async (tx) => {
-      const before = await lockSecret(tx, id);
-      assertNotStale(parsed.expectedUpdatedAt, before.updatedAt, 'secret');
-      const input = await resolveReferences(tx, parsed);
-      const rotationConfig = await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null, id);
-      await assertNoRunHolds(tx, before, input, rotationConfig);
-      await tx.secretConsumer.deleteMany({ where: { secretId: id } });
-      const after = await tx.secret.update({
-        where: { id },
-        data: {
-          ...secretColumnsOf(input, before.createdAt),
-          rotationConfig,
-          consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
-          // A person's save is an edit, consumers included (the trigger sees only this table).
-          updatedAt: new Date(),
-        },
-        select: detailSelect,
-      });
-      const changes = changedFields(snapshotOf(before), snapshotOf(after), AUDITED_FIELDS);
-      const guarded = GUARDED_FIELDS.filter((field) => field in changes);
-      if (guarded.length) {
-        // Refused here, the transaction rolls the edit back; the denial is audited on its own.
-        for (const team of before.ownerTeam.id === after.ownerTeam.id ? [before.ownerTeam] : [before.ownerTeam, after.ownerTeam]) {
-          await requireTeam(caller, user, 'secrets.write', { ...attempt, environment: before.environment.name }, team, { fields: guarded.join(',') });
+    return await db
+      .$transaction(async (tx) => {
+        const before = await lockSecret(tx, id);
+        assertNotStale(parsed.expectedUpdatedAt, before.updatedAt, 'secret');
+        const input = await resolveReferences(tx, parsed);
+        const rotationConfig = await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null, id);
+        await assertNoRunHolds(tx, before, input, rotationConfig);
+        await tx.secretConsumer.deleteMany({ where: { secretId: id } });
+        const after = await tx.secret.update({
+          where: { id },
+          data: {
+            ...secretColumnsOf(input, before.createdAt),
+            rotationConfig,
+            consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
+            // A person's save is an edit, consumers included (the trigger sees only this table).
+            updatedAt: new Date(),
+          },
+          select: detailSelect,
+        });
+        const changes = changedFields(snapshotOf(before), snapshotOf(after), AUDITED_FIELDS);
+        const guarded = GUARDED_FIELDS.filter((field) => field in changes);
+        if (guarded.length) {
+          // Refused here, the transaction rolls the edit back; the denial is audited on its own.
+          for (const team of before.ownerTeam.id === after.ownerTeam.id ? [before.ownerTeam] : [before.ownerTeam, after.ownerTeam]) {
+            await requireTeam(caller, user, 'secrets.write', { ...attempt, environment: before.environment.name }, team, { fields: guarded.join(',') });
+          }
+          await assertKeepsApprovalRule(tx, caller, user, before, after, { ...attempt, environment: before.environment.name });
         }
-        await assertKeepsApprovalRule(tx, caller, user, before, after, { ...attempt, environment: before.environment.name });
-      }
-      await recordAudit(tx, caller, {
-        action: 'secret.update',
-        targetType: 'secret',
-        targetId: id,
-        environment: after.environment.name,
-        changes,
-      });
-      return { id };
-    }).then(invalidatingListCounts);
+        await recordAudit(tx, caller, {
+          action: 'secret.update',
+          targetType: 'secret',
+          targetId: id,
+          environment: after.environment.name,
+          changes,
+        });
+        return { id };
+      })
+      .then(invalidatingListCounts);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     if (error instanceof RotationHoldsSecret) {
@@ -567,18 +555,20 @@ export async function setDbAdminCredential(caller: Caller, id: string, raw: unkn
 export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   await authorizeForSecret(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id }, { secretId: id });
   const { reason } = parseInput(ZDecommission, raw);
-  return db.$transaction(async (tx) => {
-    const before = await lockSecret(tx, id);
-    if (before.status === 'decommissioned') throw new InputError('This secret is already decommissioned.');
-    await tx.secret.update({ where: { id }, data: { status: 'decommissioned' } });
-    await recordAudit(tx, caller, {
-      action: 'secret.decommission',
-      targetType: 'secret',
-      targetId: id,
-      environment: before.environment.name,
-      changes: { status: { before: before.status, after: 'decommissioned' } },
-      detail: { reason },
-    });
-    return { id };
-  }).then(invalidatingListCounts);
+  return db
+    .$transaction(async (tx) => {
+      const before = await lockSecret(tx, id);
+      if (before.status === 'decommissioned') throw new InputError('This secret is already decommissioned.');
+      await tx.secret.update({ where: { id }, data: { status: 'decommissioned' } });
+      await recordAudit(tx, caller, {
+        action: 'secret.decommission',
+        targetType: 'secret',
+        targetId: id,
+        environment: before.environment.name,
+        changes: { status: { before: before.status, after: 'decommissioned' } },
+        detail: { reason },
+      });
+      return { id };
+    })
+    .then(invalidatingListCounts);
 }

@@ -12,13 +12,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { refusingTakenName } from '@/lib/db/unique-name';
 import { InputError, NotFoundError } from '@/lib/errors';
-import {
-  ZSystemInput,
-  ZSystemListQuery,
-  ZSystemStatusChange,
-  type TSystemListQuery,
-  type TSystemStatus,
-} from '@/lib/validation/catalog';
+import { ZSystemInput, ZSystemListQuery, ZSystemStatusChange, type TSystemListQuery, type TSystemStatus } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
@@ -86,10 +80,7 @@ export async function listSystems(caller: Caller, rawQuery: Partial<TSystemListQ
   const query = ZSystemListQuery.parse(rawQuery);
   const filters = filterConditions(query);
   const cursor = decodeCursor(query.after);
-  const pageWhere =
-    cursor && cursor.value !== null
-      ? [...filters, Prisma.sql`(y.name, y.id) > (${cursor.value}, ${cursor.id}::uuid)`]
-      : filters;
+  const pageWhere = cursor && cursor.value !== null ? [...filters, Prisma.sql`(y.name, y.id) > (${cursor.value}, ${cursor.id}::uuid)`] : filters;
 
   const [rows, [{ total }]] = await Promise.all([
     db.$queryRaw<Row[]>`${SELECT} WHERE ${and(pageWhere)} ORDER BY y.name, y.id LIMIT ${query.size + 1}`,

@@ -60,8 +60,7 @@ export async function listTeams(caller: Caller, rawQuery: Partial<TTeamListQuery
   const filter = query.q ? Prisma.sql`t.name ILIKE ${`%${escapeLike(query.q)}%`}` : Prisma.sql`TRUE`;
   const cursor = decodeCursor(query.after);
   // A cursor's value is a team name; a null one (never written by us) means "from the start".
-  const after =
-    cursor && cursor.value !== null ? Prisma.sql`(t.name, t.id) > (${cursor.value}, ${cursor.id}::uuid)` : Prisma.sql`TRUE`;
+  const after = cursor && cursor.value !== null ? Prisma.sql`(t.name, t.id) > (${cursor.value}, ${cursor.id}::uuid)` : Prisma.sql`TRUE`;
 
   const [rows, [{ total }]] = await Promise.all([
     db.$queryRaw<Row[]>`
@@ -111,7 +110,11 @@ function nameTaken(): InputError {
 export async function createTeam(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'catalog.write', { action: 'team.create', targetType: 'team' });
   const input = parseInput(ZTeamInput, raw);
-  const audit = { action: 'team.create', targetType: 'team', changes: (created: { name: string; description: string }) => changedFields(null, created, AUDITED_FIELDS) };
+  const audit = {
+    action: 'team.create',
+    targetType: 'team',
+    changes: (created: { name: string; description: string }) => changedFields(null, created, AUDITED_FIELDS),
+  };
   return refusingTakenName(nameTaken, () =>
     insertAudited(caller, audit, (tx: Tx) =>
       tx.team.create({ data: { name: input.name, description: input.description }, select: { id: true, name: true, description: true } }),

@@ -108,11 +108,7 @@ export async function listUsers(caller: Caller, query: TUserListQuery): Promise<
 }
 
 function toListItem(r: ListRow): UserListItem {
-  const invite: InviteState = !r.has_invite
-    ? 'none'
-    : r.invite_expires && r.invite_expires.getTime() > Date.now()
-      ? 'pending'
-      : 'expired';
+  const invite: InviteState = !r.has_invite ? 'none' : r.invite_expires && r.invite_expires.getTime() > Date.now() ? 'pending' : 'expired';
   return {
     id: r.id,
     email: r.email,

@@ -24,12 +24,7 @@ export function decodeCursor(text: string | undefined): Cursor | null {
  * A page from rows fetched with LIMIT size + 1: the extra row only tells that there is
  * a next page, whose cursor is made from the last row shown.
  */
-export function keysetPage<R, T>(
-  rows: R[],
-  size: number,
-  toItem: (row: R) => T,
-  cursorOf: (last: R) => string,
-): { items: T[]; nextCursor: string | null } {
+export function keysetPage<R, T>(rows: R[], size: number, toItem: (row: R) => T, cursorOf: (last: R) => string): { items: T[]; nextCursor: string | null } {
   const page = rows.slice(0, size);
   const last = page.at(-1);
   return { items: page.map(toItem), nextCursor: rows.length > size && last ? cursorOf(last) : null };

@@ -4,8 +4,6 @@ import { InputError } from '@/lib/errors';
 
 export function assertNotStale(expectedUpdatedAt: string | undefined, current: Date, noun: string): void {
   if (expectedUpdatedAt && new Date(expectedUpdatedAt).getTime() !== current.getTime()) {
-    throw new InputError(
-      `Someone else saved this ${noun} after you opened it. Reload the page to see their changes, then edit again.`,
-    );
+    throw new InputError(`Someone else saved this ${noun} after you opened it. Reload the page to see their changes, then edit again.`);
   }
 }

@@ -70,7 +70,8 @@ export async function exportRows<Q, R>(
 ): Promise<ExportDownload> {
   await authorizeExport(caller, source);
   const format = parsed(formatOrParse);
-  if (!formatsOf(source).includes(format)) throw new InputError(`This export is offered as ${formatsOf(source).join(' or ')} only.`, { format: ['Unknown format'] });
+  if (!formatsOf(source).includes(format))
+    throw new InputError(`This export is offered as ${formatsOf(source).join(' or ')} only.`, { format: ['Unknown format'] });
   const query = parsed(queryOrParse);
   await auditExportStart(caller, source, query);
   // Pinned to the newest record now: the export's own audit event (and anything after)

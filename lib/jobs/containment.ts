@@ -19,7 +19,10 @@ const scopes = new AsyncLocalStorage<JobScope>();
 
 /** A failure that escaped a job's own promise chain; the job failed with it. */
 export class StrayJobFailureError extends Error {
-  constructor(readonly queue: string, readonly reason: unknown) {
+  constructor(
+    readonly queue: string,
+    readonly reason: unknown,
+  ) {
     super(`${queue}: a failure escaped the job (${describeReason(reason)})`);
     this.name = 'StrayJobFailureError';
   }

@@ -20,13 +20,7 @@ import { appClock, type Clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
-import {
-  deliver,
-  DeliveryRetryError,
-  pendingUnattemptedDeliveries,
-  type DeliverOptions,
-  type DeliveryOutcome,
-} from '@/lib/notifications/deliver';
+import { deliver, DeliveryRetryError, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
 import { settlePendingWrites } from './settle-pending-writes';
@@ -107,13 +101,7 @@ function contained<T>(queue: QueueName, handler: (jobs: PgBoss.Job<T>[]) => Prom
  * and is recorded on the connection; success clears what an earlier run recorded. Its own
  * scope, so a failure escaping the work is recorded against this connection too.
  */
-async function forConnection(
-  queue: QueueName,
-  jobId: string,
-  connectionId: string,
-  clock: Clock,
-  work: () => Promise<IngestResult | void>,
-): Promise<void> {
+async function forConnection(queue: QueueName, jobId: string, connectionId: string, clock: Clock, work: () => Promise<IngestResult | void>): Promise<void> {
   try {
     await runJobContained(queue, jobId, async () => {
       const result = await work();
@@ -138,66 +126,91 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
 
   // One job per fetch (pg-boss's default batch): a slow step holds up nothing else.
-  await boss.work(QUEUE.rotationTick, polling, contained(QUEUE.rotationTick, async () => {
-    const runIds = await work.rotationTick(clock);
-    for (const runId of runIds) {
-      const data: RotationAdvanceData = { runId };
-      await boss.send(QUEUE.rotationAdvance, data, rotationAdvanceSendOptions(runId));
-    }
-  }));
-
-  await boss.work<RotationAdvanceData>(QUEUE.rotationAdvance, polling, contained(QUEUE.rotationAdvance, async ([job]) => {
-    await work.advanceRotation(job.data.runId, clock, workerId);
-  }));
-
-  await boss.work<NotificationDeliverData>(
-    QUEUE.notificationDeliver,
-    { ...polling, includeMetadata: true },
-    (jobs) =>
-      runJobContained(
-        QUEUE.notificationDeliver,
-        jobs[0]?.id ?? '',
-        async () => {
-          const [job] = jobs;
-          const finalAttempt = job.retryCount >= job.retryLimit;
-          await work.deliver(job.data.deliveryId, { finalAttempt, clock });
-        },
-        // A failed attempt to be retried is recorded on the delivery; not a worker error.
-        (error) => error instanceof DeliveryRetryError,
-      ),
+  await boss.work(
+    QUEUE.rotationTick,
+    polling,
+    contained(QUEUE.rotationTick, async () => {
+      const runIds = await work.rotationTick(clock);
+      for (const runId of runIds) {
+        const data: RotationAdvanceData = { runId };
+        await boss.send(QUEUE.rotationAdvance, data, rotationAdvanceSendOptions(runId));
+      }
+    }),
   );
 
-  await boss.work(QUEUE.notificationSweep, polling, contained(QUEUE.notificationSweep, async () => {
-    for (const deliveryId of await work.pendingDeliveries()) {
-      const data: NotificationDeliverData = { deliveryId };
-      await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
-    }
-  }));
+  await boss.work<RotationAdvanceData>(
+    QUEUE.rotationAdvance,
+    polling,
+    contained(QUEUE.rotationAdvance, async ([job]) => {
+      await work.advanceRotation(job.data.runId, clock, workerId);
+    }),
+  );
 
-  await boss.work(QUEUE.healthSnapshot, polling, contained(QUEUE.healthSnapshot, async () => {
-    await work.recordHealthSnapshot(clock.now());
-  }));
+  await boss.work<NotificationDeliverData>(QUEUE.notificationDeliver, { ...polling, includeMetadata: true }, (jobs) =>
+    runJobContained(
+      QUEUE.notificationDeliver,
+      jobs[0]?.id ?? '',
+      async () => {
+        const [job] = jobs;
+        const finalAttempt = job.retryCount >= job.retryLimit;
+        await work.deliver(job.data.deliveryId, { finalAttempt, clock });
+      },
+      // A failed attempt to be retried is recorded on the delivery; not a worker error.
+      (error) => error instanceof DeliveryRetryError,
+    ),
+  );
+
+  await boss.work(
+    QUEUE.notificationSweep,
+    polling,
+    contained(QUEUE.notificationSweep, async () => {
+      for (const deliveryId of await work.pendingDeliveries()) {
+        const data: NotificationDeliverData = { deliveryId };
+        await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
+      }
+    }),
+  );
+
+  await boss.work(
+    QUEUE.healthSnapshot,
+    polling,
+    contained(QUEUE.healthSnapshot, async () => {
+      await work.recordHealthSnapshot(clock.now());
+    }),
+  );
 
   // A broken chain is a finding, not a job failure: it is recorded (and shown) either way.
-  await boss.work(QUEUE.auditVerify, polling, contained(QUEUE.auditVerify, async () => {
-    await work.verifyAuditChain();
-  }));
+  await boss.work(
+    QUEUE.auditVerify,
+    polling,
+    contained(QUEUE.auditVerify, async () => {
+      await work.verifyAuditChain();
+    }),
+  );
 
-  await boss.work(QUEUE.signedOutDenials, polling, contained(QUEUE.signedOutDenials, async () => {
-    await work.flushSignedOutDenials();
-  }));
+  await boss.work(
+    QUEUE.signedOutDenials,
+    polling,
+    contained(QUEUE.signedOutDenials, async () => {
+      await work.flushSignedOutDenials();
+    }),
+  );
 
-  await boss.work<AccessIngestData>(QUEUE.accessIngest, polling, contained(QUEUE.accessIngest, async ([job]) => {
-    const connectionId = job.data?.connectionId;
-    if (connectionId) {
-      await forConnection(QUEUE.accessIngest, job.id, connectionId, clock, () => work.ingestAccess(connectionId, clock));
-      return;
-    }
-    for (const id of await work.ingestibleConnections()) {
-      const data: AccessIngestData = { connectionId: id };
-      await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
-    }
-  }));
+  await boss.work<AccessIngestData>(
+    QUEUE.accessIngest,
+    polling,
+    contained(QUEUE.accessIngest, async ([job]) => {
+      const connectionId = job.data?.connectionId;
+      if (connectionId) {
+        await forConnection(QUEUE.accessIngest, job.id, connectionId, clock, () => work.ingestAccess(connectionId, clock));
+        return;
+      }
+      for (const id of await work.ingestibleConnections()) {
+        const data: AccessIngestData = { connectionId: id };
+        await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
+      }
+    }),
+  );
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,
   // and pg-boss's clock sends each scheduled job once per slot across all workers.

@@ -103,7 +103,10 @@ describe('host checks', () => {
         { address: '10.0.0.5', family: 4 },
         { address: '93.184.215.14', family: 4 },
       ] as never)
-      .mockResolvedValueOnce([{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] as never);
+      .mockResolvedValueOnce([
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ] as never);
     expect(await resolveEgress('mixed.example', none)).toEqual([{ address: '93.184.215.14', family: 4 }]);
     const refused = await resolveEgress('localhost', none).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(EgressRefusedError);

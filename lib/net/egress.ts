@@ -35,7 +35,11 @@ const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 const HOST_NAME_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-const normalHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+const normalHost = (host: string) =>
+  host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 
 /** Parses EGRESS_ALLOW entries: CIDRs, single addresses and host names. */
 export function parseEgressAllow(entries: readonly string[]): EgressPolicy {
@@ -74,9 +78,7 @@ function egressPolicy(): EgressPolicy {
 
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address it carries. */
 function canonical(address: Address): Address {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (address as ipaddr.IPv6).toIPv4Address()
-    : address;
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }
 
 /**

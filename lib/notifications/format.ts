@@ -12,9 +12,7 @@ export function genericBody(payload: NotificationPayload): string {
 const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 type SlackText = { type: 'mrkdwn' | 'plain_text'; text: string };
-export type SlackBlock =
-  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
-  | { type: 'context'; elements: SlackText[] };
+export type SlackBlock = { type: 'section'; text?: SlackText; fields?: SlackText[] } | { type: 'context'; elements: SlackText[] };
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 
 export function slackMessage(payload: NotificationPayload): SlackMessage {
@@ -27,7 +25,11 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
   if (run) fields.push(field('Strategy', run.strategy), field('Trigger', run.trigger), field('State', run.state));
   const { approval } = payload;
   if (approval) {
-    fields.push(field('Asks to', approval.kind === 'rotation' ? 'rotate' : 'write a value'), field('Requested by', approval.requestedBy), field('State', approval.state));
+    fields.push(
+      field('Asks to', approval.kind === 'rotation' ? 'rotate' : 'write a value'),
+      field('Requested by', approval.requestedBy),
+      field('State', approval.state),
+    );
     if (approval.decidedBy) fields.push(field('Decided by', approval.decidedBy));
   }
   const blocks: SlackBlock[] = [

@@ -14,7 +14,7 @@ interface SdkErrorShape {
 
 const MESSAGES = {
   credentials:
-    "The dashboard has no AWS credentials. Give its runtime an identity (instance or task role, web identity, or AWS_* environment), then test the connection again.",
+    'The dashboard has no AWS credentials. Give its runtime an identity (instance or task role, web identity, or AWS_* environment), then test the connection again.',
   denied:
     "The dashboard's AWS identity is not allowed to do this. Grant it the Secrets Manager permission for this secret (and kms:Decrypt/Encrypt on its key), then try again.",
   signature: "AWS did not accept the dashboard's credentials (unknown key, bad signature or expired token). Check the identity the dashboard runs as.",
@@ -33,7 +33,15 @@ const CODE_RULES: [ProviderErrorCode, string | undefined, readonly string[]][] =
   [
     'permission_denied',
     MESSAGES.signature,
-    ['UnrecognizedClientException', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'ExpiredTokenException', 'ExpiredToken', 'InvalidClientTokenId', 'IncompleteSignature'],
+    [
+      'UnrecognizedClientException',
+      'InvalidSignatureException',
+      'SignatureDoesNotMatch',
+      'ExpiredTokenException',
+      'ExpiredToken',
+      'InvalidClientTokenId',
+      'IncompleteSignature',
+    ],
   ],
   ['permission_denied', MESSAGES.credentials, ['CredentialsProviderError']],
   ['permission_denied', MESSAGES.kms, ['EncryptionFailure', 'DecryptionFailure']],
@@ -43,7 +51,11 @@ const CODE_RULES: [ProviderErrorCode, string | undefined, readonly string[]][] =
   ['conflict', MESSAGES.markedDeleted, ['InvalidRequestException']],
   ['conflict', MESSAGES.exists, ['ResourceExistsException']],
   ['invalid', MESSAGES.limit, ['LimitExceededException']],
-  ['invalid', MESSAGES.invalid, ['InvalidParameterException', 'ValidationException', 'SerializationException', 'MalformedPolicyDocumentException', 'PreconditionNotMetException']],
+  [
+    'invalid',
+    MESSAGES.invalid,
+    ['InvalidParameterException', 'ValidationException', 'SerializationException', 'MalformedPolicyDocumentException', 'PreconditionNotMetException'],
+  ],
   ['unknown', MESSAGES.pageToken, ['InvalidNextTokenException']],
 ];
 

@@ -48,8 +48,7 @@ type Stages = Record<string, string[]>;
 const holderOf = (stages: Stages, label: string) => Object.entries(stages).find(([, labels]) => labels.includes(label))?.[0];
 
 const MESSAGES = {
-  labelMoved:
-    'AWS refused to move the label: the version does not exist or the label moved meanwhile. Reload the versions and try again.',
+  labelMoved: 'AWS refused to move the label: the version does not exist or the label moved meanwhile. Reload the versions and try again.',
   notPending: 'This version is neither pending nor current any more (another write or rotation changed the labels), so it was not promoted.',
   retireCurrent: 'This version is the current one (AWSCURRENT); it cannot be retired.',
   rollbackMoved: 'A newer version became current after the rotation, so the rollback was not done. Reload the versions.',

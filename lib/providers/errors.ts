@@ -2,21 +2,11 @@
 // fields, so adapters never pass them through: they map the SDK's code to one of these
 // and a message written here, for the person at the form.
 export type ProviderErrorCode =
-  | 'not_found'
-  | 'permission_denied'
-  | 'throttled'
-  | 'unavailable'
-  | 'timeout'
-  | 'conflict'
-  | 'invalid'
-  | 'unsupported'
-  | 'refused'
-  | 'unknown';
+  'not_found' | 'permission_denied' | 'throttled' | 'unavailable' | 'timeout' | 'conflict' | 'invalid' | 'unsupported' | 'refused' | 'unknown';
 
 const DEFAULT_MESSAGES: Record<ProviderErrorCode, string> = {
   not_found: 'The provider has no such secret or version. Check the provider reference on the secret.',
-  permission_denied:
-    "The dashboard's cloud identity is not allowed to do this. Grant it the secret manager permission for this secret, then try again.",
+  permission_denied: "The dashboard's cloud identity is not allowed to do this. Grant it the secret manager permission for this secret, then try again.",
   throttled: 'The provider is rate-limiting requests. Wait a minute and try again.',
   unavailable: 'The provider could not be reached. Check the connection (Settings → Providers) and try again.',
   timeout: 'The provider did not answer in time. The write may or may not have happened; submitting again is safe.',

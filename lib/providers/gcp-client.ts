@@ -107,7 +107,12 @@ export async function gcpClientOptions(config: Pick<GcpConfig, 'endpoint' | 'loc
 
 export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>): Promise<v1.SecretManagerServiceClient> {
   const options = await gcpClientOptions(config);
-  const key = JSON.stringify([options.sslCreds ? 'insecure' : 'tls', options.apiEndpoint ?? 'default', options.port ?? '', options['grpc.default_authority'] ?? '']);
+  const key = JSON.stringify([
+    options.sslCreds ? 'insecure' : 'tls',
+    options.apiEndpoint ?? 'default',
+    options.port ?? '',
+    options['grpc.default_authority'] ?? '',
+  ]);
   let client = clients.get(key);
   if (!client) {
     client = readyGapicClient(new v1.SecretManagerServiceClient(options));

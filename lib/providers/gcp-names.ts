@@ -33,10 +33,7 @@ export function gcpSecretName(scope: GcpScope, ref: string): string {
   const trimmed = ref.trim();
   if (SECRET_RESOURCE.test(trimmed)) return trimmed;
   if (SECRET_ID.test(trimmed)) return `${gcpParent(scope)}/secrets/${trimmed}`;
-  throw new ProviderError(
-    'invalid',
-    'The provider reference is not a GCP secret id (letters, digits, _ and -) or a resource name projects/…/secrets/<id>.',
-  );
+  throw new ProviderError('invalid', 'The provider reference is not a GCP secret id (letters, digits, _ and -) or a resource name projects/…/secrets/<id>.');
 }
 
 /** `projects/…/secrets/<id>[/versions/<v>]` → its parent and id, for CreateSecret. */

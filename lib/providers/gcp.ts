@@ -15,15 +15,7 @@ import { ProviderError } from './errors';
 import { gcpClient } from './gcp-client';
 import { gcpProviderError, grpcStatusOf } from './gcp-errors';
 import { gcpLabels, gcpParent, gcpSecretName, secretIdOf, splitSecretName, versionNumberOf } from './gcp-names';
-import type {
-  ConnectionConfig,
-  ConnectionTestResult,
-  ProviderVersion,
-  SecretProvider,
-  VersionState,
-  WriteValueInput,
-  WrittenVersion,
-} from './types';
+import type { ConnectionConfig, ConnectionTestResult, ProviderVersion, SecretProvider, VersionState, WriteValueInput, WrittenVersion } from './types';
 
 type SecretVersion = protos.google.cloud.secretmanager.v1.ISecretVersion;
 
@@ -69,10 +61,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
 
   async testConnection(): Promise<ConnectionTestResult> {
     try {
-      await (await gcpClient(this.config)).listSecrets(
-        { parent: gcpParent(this.config), pageSize: 1 },
-        { ...this.#call, autoPaginate: false },
-      );
+      await (await gcpClient(this.config)).listSecrets({ parent: gcpParent(this.config), pageSize: 1 }, { ...this.#call, autoPaginate: false });
       const where = this.config.location ? ` in ${this.config.location}` : '';
       return { ok: true, detail: `Reached GCP Secret Manager for project ${this.config.projectId}${where}` };
     } catch (error) {
@@ -278,7 +267,9 @@ export class GcpSecretManagerProvider implements SecretProvider {
   }
 
   async #addVersion(name: string, data: Buffer): Promise<SecretVersion> {
-    const [version] = await (await gcpClient(this.config)).addSecretVersion(
+    const [version] = await (
+      await gcpClient(this.config)
+    ).addSecretVersion(
       // data_crc32c lets the server reject a payload damaged on the way.
       { parent: name, payload: { data, dataCrc32c: crc32c(data) } },
       this.#call,
@@ -292,7 +283,9 @@ export class GcpSecretManagerProvider implements SecretProvider {
     const regional = parent.includes('/locations/');
     const description = input.description ? truncateUtf8(input.description, MAX_DESCRIPTION_BYTES) : '';
     try {
-      await (await gcpClient(this.config)).createSecret(
+      await (
+        await gcpClient(this.config)
+      ).createSecret(
         {
           parent,
           secretId,
@@ -318,5 +311,8 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, 'utf8');
   if (buf.length <= maxBytes) return text;
   // Drop a partial trailing character rather than emit U+FFFD.
-  return buf.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+  return buf
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }

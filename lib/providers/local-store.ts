@@ -25,10 +25,7 @@ export class LocalStore {
     private readonly key: Buffer,
   ) {
     if (key.length !== 32) {
-      throw new ProviderError(
-        'unavailable',
-        'The local provider needs LOCAL_PROVIDER_KEY: 32 random bytes, base64 (npm start creates one under .data).',
-      );
+      throw new ProviderError('unavailable', 'The local provider needs LOCAL_PROVIDER_KEY: 32 random bytes, base64 (npm start creates one under .data).');
     }
   }
 

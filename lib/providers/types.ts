@@ -52,9 +52,7 @@ export interface ProviderVersion {
   current: boolean;
 }
 
-export type ConnectionTestResult =
-  | { ok: true; detail: string }
-  | { ok: false; code: import('./errors').ProviderErrorCode; message: string };
+export type ConnectionTestResult = { ok: true; detail: string } | { ok: false; code: import('./errors').ProviderErrorCode; message: string };
 
 export interface SecretProvider {
   readonly kind: ProviderKindWithAdapter;

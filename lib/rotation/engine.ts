@@ -15,14 +15,7 @@ import { log } from '@/lib/log';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import type { AlphabetName } from '@/lib/values/alphabets';
 import { generateSecretValue } from '@/lib/values/generate';
-import {
-  promoteVersion,
-  readerFor,
-  retireVersion,
-  startNativeRotation,
-  writeValue,
-  type WriteTarget,
-} from '@/lib/values/write-service';
+import { promoteVersion, readerFor, retireVersion, startNativeRotation, writeValue, type WriteTarget } from '@/lib/values/write-service';
 import { databaseHostProblem, withTls } from './database-hosts';
 import { RunInputsError, type RunInputs } from './inputs';
 import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-role';
@@ -232,7 +225,9 @@ async function verifyPostgresRole(inputs: RunInputs, target: WriteTarget, versio
       'The admin credential of this rotation is no longer a database admin credential of its connection (an administrator marks those).',
     );
   }
-  const credential = parseAdminCredential(await readerFor({ connection: inputs.connection, providerRef: inputs.admin.providerRef }).readValue(inputs.admin.providerRef));
+  const credential = parseAdminCredential(
+    await readerFor({ connection: inputs.connection, providerRef: inputs.admin.providerRef }).readValue(inputs.admin.providerRef),
+  );
   const hostProblem = await databaseHostProblem(credential, sslmode);
   if (hostProblem) throw new RotationFailure('host_not_allowed', hostProblem);
   const admin = withTls(credential, sslmode);
@@ -281,8 +276,7 @@ export class RotationFailure extends Error {
 
 async function handleFailure(run: LoadedRun, owner: string, caller: Caller, now: Date, error: unknown): Promise<boolean> {
   const code = error instanceof ProviderError ? error.code : error instanceof RotationFailure ? error.code : 'unexpected';
-  const message =
-    error instanceof ProviderError || error instanceof RotationFailure ? error.message : 'An unexpected error stopped this step.';
+  const message = error instanceof ProviderError || error instanceof RotationFailure ? error.message : 'An unexpected error stopped this step.';
   if (!(error instanceof ProviderError || error instanceof RotationFailure)) log.error('rotation step failed', { runId: run.id, error });
   const attempts = run.attempts + (run.state === 'requested' ? 0 : 1);
   if (error instanceof ProviderError && TRANSIENT.includes(error.code) && attempts < MAX_ATTEMPTS) {

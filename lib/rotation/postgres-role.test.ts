@@ -61,7 +61,7 @@ describe('parseAdminCredential', () => {
 });
 
 describe('scramVerifier', () => {
-  it('has PostgreSQL\'s format, a fresh salt each time, and is a function of password and salt', () => {
+  it("has PostgreSQL's format, a fresh salt each time, and is a function of password and salt", () => {
     const password = new SecretValue('correct horse battery staple');
     const a = scramVerifier(password);
     const b = scramVerifier(password);

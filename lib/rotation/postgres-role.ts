@@ -55,8 +55,7 @@ const MESSAGES = {
   roleName: 'The role name must be 1 to 63 bytes without NUL characters.',
   passwordChars: 'The new password must be 1 to 1024 printable ASCII characters.',
   roleMissing: 'The role does not exist on this database server. Check the role name in the rotation settings.',
-  privilege:
-    "The admin credential may not change this role's password. It needs CREATEROLE (and, for a superuser role, to be a superuser itself).",
+  privilege: "The admin credential may not change this role's password. It needs CREATEROLE (and, for a superuser role, to be a superuser itself).",
   adminLogin: 'The database refused the admin credential (wrong user or password, or pg_hba.conf does not allow it). Check the admin secret.',
   noDatabase: 'The database named in the admin credential does not exist.',
   noConnect: 'The role may not connect to the database named in the admin credential, so its new password cannot be verified.',
@@ -64,8 +63,7 @@ const MESSAGES = {
   busy: 'The database server is not accepting connections right now (starting up, shutting down or out of connection slots). Try again.',
   timeout: 'The database server did not answer in time. Running the step again is safe.',
   tls: "The TLS connection to the database failed (no TLS, an untrusted certificate or another host name). Check the server's certificate, or the TLS setting of the rotation.",
-  cleartext:
-    'The database server asked for the password in clear text; it was not sent. Configure the server for scram-sha-256 authentication.',
+  cleartext: 'The database server asked for the password in clear text; it was not sent. Configure the server for scram-sha-256 authentication.',
   unknown: 'The database returned an unexpected error. Nothing was changed that a re-run would not repeat safely.',
 } as const;
 

@@ -109,15 +109,18 @@ export async function releaseRun(runId: string, owner: string): Promise<void> {
 export async function holdingLease<T>(runId: string, owner: string, work: () => Promise<T>): Promise<T> {
   const seconds = leaseSeconds();
   let renewing: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewing = db.$executeRaw`
+  const timer = setInterval(
+    () => {
+      renewing = db.$executeRaw`
       UPDATE rotation_runs SET lease_until = now() + make_interval(secs => ${seconds})
       WHERE id = ${runId}::uuid AND lease_owner = ${owner}`
-      .then((renewed) => {
-        if (!renewed) clearInterval(timer);
-      })
-      .catch((error: unknown) => log.warn('rotation lease not renewed', { runId, error: (error as Error).message }));
-  }, (seconds * 1000) / 4);
+        .then((renewed) => {
+          if (!renewed) clearInterval(timer);
+        })
+        .catch((error: unknown) => log.warn('rotation lease not renewed', { runId, error: (error as Error).message }));
+    },
+    (seconds * 1000) / 4,
+  );
   timer.unref();
   try {
     return await work();

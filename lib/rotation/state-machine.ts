@@ -15,15 +15,7 @@
 import type { RotationState, RotationStrategy } from '@/generated/prisma/enums';
 
 export type RotationEvent =
-  | 'value_requested'
-  | 'value_written'
-  | 'verified'
-  | 'promoted'
-  | 'grace_ended'
-  | 'revocation_confirmed'
-  | 'rolled_back'
-  | 'failed'
-  | 'cancelled';
+  'value_requested' | 'value_written' | 'verified' | 'promoted' | 'grace_ended' | 'revocation_confirmed' | 'rolled_back' | 'failed' | 'cancelled';
 
 export const TERMINAL_STATES = ['completed', 'failed', 'rolled_back', 'cancelled'] as const satisfies readonly RotationState[];
 export const OPEN_STATES = [

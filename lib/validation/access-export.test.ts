@@ -8,8 +8,22 @@ describe('parseAccessExportQuery', () => {
   it('keeps well-formed filters, trimmed; blanks and other parameters are not filters', () => {
     const secret = randomUUID();
     expect(
-      parseAccessExportQuery({ from: '2026-03-01', to: '2026-03-31T12:00:00Z', environment: ' production ', secret, principal: 'arn:aws:iam::1:role/app', action: 'GetSecretValue' }),
-    ).toEqual({ from: '2026-03-01', to: '2026-03-31T12:00:00Z', environment: 'production', secret, principal: 'arn:aws:iam::1:role/app', action: 'GetSecretValue' });
+      parseAccessExportQuery({
+        from: '2026-03-01',
+        to: '2026-03-31T12:00:00Z',
+        environment: ' production ',
+        secret,
+        principal: 'arn:aws:iam::1:role/app',
+        action: 'GetSecretValue',
+      }),
+    ).toEqual({
+      from: '2026-03-01',
+      to: '2026-03-31T12:00:00Z',
+      environment: 'production',
+      secret,
+      principal: 'arn:aws:iam::1:role/app',
+      action: 'GetSecretValue',
+    });
     expect(parseAccessExportQuery({ from: '', secret: ' ', format: 'csv', after: 'x' })).toEqual({});
   });
 
@@ -30,9 +44,13 @@ describe('accessQueryForAudit (the evidence bundle)', () => {
   it('keeps time range and environment, selects the target secret, and drops what has no counterpart', () => {
     const id = randomUUID();
     expect(accessQueryForAudit(parseAuditListQuery({ targetId: id }))).toEqual({ secret: id });
-    expect(accessQueryForAudit(parseAuditListQuery({ targetType: 'secret', targetId: id, actor: 'a@b.test', action: 'secret.update', outcome: 'denied' }))).toEqual({ secret: id });
+    expect(
+      accessQueryForAudit(parseAuditListQuery({ targetType: 'secret', targetId: id, actor: 'a@b.test', action: 'secret.update', outcome: 'denied' })),
+    ).toEqual({ secret: id });
     // A target of another kind does not narrow the access events.
-    expect(accessQueryForAudit(parseAuditListQuery({ targetType: 'user', targetId: id, environment: 'staging', from: '2026-04-01', to: '2026-05-01' }))).toEqual({
+    expect(
+      accessQueryForAudit(parseAuditListQuery({ targetType: 'user', targetId: id, environment: 'staging', from: '2026-04-01', to: '2026-05-01' })),
+    ).toEqual({
       environment: 'staging',
       from: '2026-04-01',
       to: '2026-05-01',

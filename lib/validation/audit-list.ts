@@ -27,7 +27,12 @@ export function isRangeBound(s: string): boolean {
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v)));
   const utc = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
   const fieldsExist =
-    utc.getUTCFullYear() === year && utc.getUTCMonth() === month! - 1 && utc.getUTCDate() === day && utc.getUTCHours() === hour && utc.getUTCMinutes() === minute && utc.getUTCSeconds() === second;
+    utc.getUTCFullYear() === year &&
+    utc.getUTCMonth() === month! - 1 &&
+    utc.getUTCDate() === day &&
+    utc.getUTCHours() === hour &&
+    utc.getUTCMinutes() === minute &&
+    utc.getUTCSeconds() === second;
   return fieldsExist && !Number.isNaN(Date.parse(withZone(s)));
 }
 

@@ -36,9 +36,7 @@ describe('system names', () => {
     for (const name of ['email-assistant, web-api', 'a;b', 'trailing,']) {
       const result = system(name);
       expect(result.success, name).toBe(false);
-      expect(result.error?.issues.map((i) => i.message)).toEqual([
-        'System names cannot contain "," or ";": they separate systems in a CSV file',
-      ]);
+      expect(result.error?.issues.map((i) => i.message)).toEqual(['System names cannot contain "," or ";": they separate systems in a CSV file']);
     }
   });
 

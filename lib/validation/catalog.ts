@@ -57,7 +57,11 @@ export const ZSystemStatusChange = z.object({
 
 // Team membership (administrators): a member is named by the email of an existing account.
 export const ZTeamMemberAdd = z.object({
-  email: z.string({ message: 'Enter the email of an existing account' }).trim().toLowerCase().pipe(z.email({ message: 'Enter the email of an existing account' })),
+  email: z
+    .string({ message: 'Enter the email of an existing account' })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: 'Enter the email of an existing account' })),
 });
 export const ZTeamMemberRemove = z.object({ userId: z.uuid({ message: 'This member does not exist.' }) });
 
@@ -71,7 +75,13 @@ export const ZSystemId = z.uuid({ message: 'This system does not exist.' });
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 const listBase = {
-  q: loose(z.string().trim().max(200).transform((s) => s || undefined)),
+  q: loose(
+    z
+      .string()
+      .trim()
+      .max(200)
+      .transform((s) => s || undefined),
+  ),
   // Page size is not offered in the UI; tests and links may still ask for one.
   size: z.coerce.number().int().min(1).max(100).catch(50).default(50),
   after: loose(z.string().max(500)),
@@ -88,8 +98,7 @@ export const ZSystemListQuery = z.object({
 export type TSystemListQuery = z.infer<typeof ZSystemListQuery>;
 
 type SearchParams = Record<string, string | string[] | undefined>;
-const single = (params: SearchParams) =>
-  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+const single = (params: SearchParams) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 
 export function parseTeamListQuery(params: SearchParams): TTeamListQuery {
   return ZTeamListQuery.parse(single(params));

@@ -6,16 +6,7 @@ import { z } from 'zod';
 import { MAX_IMPORT_BYTES, splitListCell } from '@/lib/export/csv/inventory-columns';
 import { ZSystemInput, ZTeamInput } from './catalog';
 import { blankToUndefined } from './parse';
-import {
-  CLASSIFICATIONS,
-  PROVIDER_KINDS,
-  SECRET_STATUSES,
-  ZPastDate,
-  ZRotationInterval,
-  ZSecretInput,
-  ZSecretName,
-  ZTags,
-} from './secret';
+import { CLASSIFICATIONS, PROVIDER_KINDS, SECRET_STATUSES, ZPastDate, ZRotationInterval, ZSecretInput, ZSecretName, ZTags } from './secret';
 
 export const ZImportText = z
   .string({ message: 'Choose a CSV file or paste its contents' })
@@ -25,18 +16,13 @@ export const ZImportText = z
 export const ZCommitOptions = z.object({ createMissing: z.boolean().default(false) });
 
 /** An environment named in a cell (environments have no form of their own). */
-const environmentName = z
-  .string()
-  .trim()
-  .min(1, 'Enter the environment')
-  .max(100, 'Environment names are at most 100 characters');
+const environmentName = z.string().trim().min(1, 'Enter the environment').max(100, 'Environment names are at most 100 characters');
 
 const splitList = (v: unknown) => (typeof v === 'string' ? splitListCell(v) : v);
 
 /** Spreadsheets capitalise words ("Critical"); the stored values are lower-case. */
 const lowerCase = (v: unknown) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v);
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { message: `Use one of: ${values.join(', ')}` });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `Use one of: ${values.join(', ')}` });
 
 // The form sends dates from a date picker; a spreadsheet may hold "03/04/2026", which
 // means different days in different countries, so the file must say year-month-day.

@@ -8,7 +8,6 @@ import { blankToUndefined } from './parse';
 
 export const CHANNEL_KINDS = ['webhook', 'slack'] as const;
 
-
 const name = singleLineName(100);
 
 const url = z

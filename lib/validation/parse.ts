@@ -33,9 +33,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
     return result.data;
   }
   const flat = z.flattenError(result.error);
-  const fieldErrors = Object.fromEntries(
-    Object.entries(flat.fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
-  );
+  const fieldErrors = Object.fromEntries(Object.entries(flat.fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])));
   const message = flat.formErrors[0] ?? 'Some fields need attention.';
   throw new InputError(message, fieldErrors);
 }

@@ -10,9 +10,11 @@ const errorsOf = (raw: unknown) => {
 
 describe('ZConnectionInput', () => {
   it('accepts an AWS connection with form-shaped input, trimming and dropping blanks', () => {
-    expect(
-      ZConnectionInput.parse({ kind: 'aws', name: ' Prod account ', region: ' eu-central-2 ', roleArn: '', endpoint: '' }),
-    ).toEqual({ kind: 'aws', name: 'Prod account', region: 'eu-central-2' });
+    expect(ZConnectionInput.parse({ kind: 'aws', name: ' Prod account ', region: ' eu-central-2 ', roleArn: '', endpoint: '' })).toEqual({
+      kind: 'aws',
+      name: 'Prod account',
+      region: 'eu-central-2',
+    });
   });
 
   it('accepts AWS regions of every partition and role ARNs with paths', () => {
@@ -94,10 +96,13 @@ describe('ZConnectionInput', () => {
     });
   });
 
-  it('keeps the editor\'s expectedUpdatedAt beside the kind\'s fields', () => {
-    expect(
-      ZConnectionInput.parse({ kind: 'aws', name: 'a', region: 'us-east-1', expectedUpdatedAt: '2026-12-01T10:00:00.000Z' }),
-    ).toEqual({ kind: 'aws', name: 'a', region: 'us-east-1', expectedUpdatedAt: '2026-12-01T10:00:00.000Z' });
+  it("keeps the editor's expectedUpdatedAt beside the kind's fields", () => {
+    expect(ZConnectionInput.parse({ kind: 'aws', name: 'a', region: 'us-east-1', expectedUpdatedAt: '2026-12-01T10:00:00.000Z' })).toEqual({
+      kind: 'aws',
+      name: 'a',
+      region: 'us-east-1',
+      expectedUpdatedAt: '2026-12-01T10:00:00.000Z',
+    });
   });
 
   it('refuses multi-line and over-long names', () => {

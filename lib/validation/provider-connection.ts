@@ -17,8 +17,7 @@ export const GCP_PROJECT_ID_RE = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 // europe-west1, us-central1, northamerica-northeast2
 export const GCP_LOCATION_RE = /^[a-z]+(-[a-z]+)+\d{1,2}$/;
 
-const trimmedOptional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => blankToUndefined(typeof v === 'string' ? v.trim() : v), schema.optional());
+const trimmedOptional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => blankToUndefined(typeof v === 'string' ? v.trim() : v), schema.optional());
 
 const name = singleLineName(100);
 
@@ -48,11 +47,7 @@ export const ZAwsConnection = z.object({
     // abort: an empty field needs "enter it", not also "that is not a region code".
     .min(1, { message: 'Enter the AWS region, e.g. eu-west-1', abort: true })
     .regex(AWS_REGION_RE, 'Use an AWS region code such as us-east-1, eu-central-2 or us-gov-west-1'),
-  roleArn: trimmedOptional(
-    z
-      .string()
-      .regex(AWS_ROLE_ARN_RE, 'Use an IAM role ARN such as arn:aws:iam::123456789012:role/secrets-dashboard'),
-  ),
+  roleArn: trimmedOptional(z.string().regex(AWS_ROLE_ARN_RE, 'Use an IAM role ARN such as arn:aws:iam::123456789012:role/secrets-dashboard')),
   endpoint,
 });
 
@@ -66,9 +61,7 @@ export const ZGcpConnection = z.object({
       GCP_PROJECT_ID_RE,
       'Project ids are 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
     ),
-  location: trimmedOptional(
-    z.string().regex(GCP_LOCATION_RE, 'Use a GCP location such as europe-west1 or us-central1, or leave it empty for global secrets'),
-  ),
+  location: trimmedOptional(z.string().regex(GCP_LOCATION_RE, 'Use a GCP location such as europe-west1 or us-central1, or leave it empty for global secrets')),
   endpoint,
 });
 
@@ -80,8 +73,7 @@ export const ZLocalConnection = z.object({
 const ZConnectionCommon = z.object({ name, expectedUpdatedAt });
 
 const ZConnectionKindFields = z.discriminatedUnion('kind', [ZAwsConnection, ZGcpConnection, ZLocalConnection], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'Choose the kind of connection: AWS, GCP or local development' : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? 'Choose the kind of connection: AWS, GCP or local development' : undefined),
 });
 
 // Both sides are parsed and report their problems together (each strips the other's keys).

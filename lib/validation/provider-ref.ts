@@ -17,8 +17,7 @@ const RULES: Record<TConnectionKind, { valid: (ref: string) => boolean; message:
   },
   gcp: {
     valid: (ref) => GCP_ID_RE.test(ref) || GCP_NAME_RE.test(ref),
-    message:
-      'For GCP use a secret id (letters, digits, _ and -, at most 255 characters) or a resource name such as projects/acme-prod/secrets/db-password',
+    message: 'For GCP use a secret id (letters, digits, _ and -, at most 255 characters) or a resource name such as projects/acme-prod/secrets/db-password',
   },
   local: {
     valid: (ref) => LOCAL_RE.test(ref),
@@ -55,7 +54,8 @@ export function refOutsideConnection(scope: RefScope, ref: string): string | nul
   if (scope.kind === 'aws') {
     const arn = AWS_ARN_PARTS.exec(ref);
     if (!arn) return null;
-    if (arn[1] !== scope.region) return `This ARN is in region ${arn[1]}, but the connection works in ${scope.region ?? 'no region'}. Use a secret of the connection's region.`;
+    if (arn[1] !== scope.region)
+      return `This ARN is in region ${arn[1]}, but the connection works in ${scope.region ?? 'no region'}. Use a secret of the connection's region.`;
     const account = scope.roleArn ? ROLE_ACCOUNT.exec(scope.roleArn)?.[1] : undefined;
     if (account && arn[2] !== account) return `This ARN is in AWS account ${arn[2]}, but the connection's role is in account ${account}.`;
     return null;

@@ -55,7 +55,10 @@ export const ZProviderNativeConfig = z.object({
     z
       .string()
       .max(2048, 'An ARN has at most 2048 characters')
-      .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/, 'Enter a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)')
+      .regex(
+        /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/,
+        'Enter a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)',
+      )
       .optional(),
   ),
 });

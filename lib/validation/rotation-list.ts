@@ -45,7 +45,12 @@ export const ZRotationCalendarQuery = z.object({
   /** YYYY-MM; absent means the current month (decided by the page's clock, not here). */
   month: loose(z.string().regex(MONTH_RE)),
   /** YYYY-MM-DD: the day whose list is shown under the grid. */
-  day: loose(z.string().regex(DAY_RE).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d))),
+  day: loose(
+    z
+      .string()
+      .regex(DAY_RE)
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)),
+  ),
   ...pageShape,
 });
 export type TRotationCalendarQuery = z.infer<typeof ZRotationCalendarQuery>;

@@ -4,5 +4,10 @@
 import { z } from 'zod';
 
 export const ZRotationStart = z
-  .object({ note: z.string().catch('').transform((note) => note.slice(0, 500)) })
+  .object({
+    note: z
+      .string()
+      .catch('')
+      .transform((note) => note.slice(0, 500)),
+  })
   .catch({ note: '' });

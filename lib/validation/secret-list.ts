@@ -14,7 +14,13 @@ export const UNREAD_DAYS = [7, 30, 90] as const;
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 export const ZSecretListQuery = z.object({
-  q: loose(z.string().trim().max(200).transform((s) => s || undefined)),
+  q: loose(
+    z
+      .string()
+      .trim()
+      .max(200)
+      .transform((s) => s || undefined),
+  ),
   env: loose(z.string().trim().min(1).max(100)),
   owner: loose(z.uuid()),
   system: loose(z.uuid()),

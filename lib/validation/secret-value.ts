@@ -5,11 +5,7 @@ import { z } from 'zod';
 import { InputError } from '@/lib/errors';
 import { ALPHABET_NAMES, GENERATED_LENGTH } from '@/lib/values/alphabets';
 
-const ZNote = z
-  .string()
-  .trim()
-  .max(500, 'Keep the change note under 500 characters')
-  .default('');
+const ZNote = z.string().trim().max(500, 'Keep the change note under 500 characters').default('');
 
 const ZToken = z.uuid('The form is out of date: reload the page and submit again');
 

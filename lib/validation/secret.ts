@@ -40,14 +40,7 @@ export const ZRotationInterval = z.preprocess(
 export const ZTags = z.preprocess(
   listFromText,
   z
-    .array(
-      z
-        .string()
-        .trim()
-        .toLowerCase()
-        .max(50, 'Tags are at most 50 characters')
-        .regex(TAG_RE, 'Tags use lower-case letters, digits and . _ : -'),
-    )
+    .array(z.string().trim().toLowerCase().max(50, 'Tags are at most 50 characters').regex(TAG_RE, 'Tags use lower-case letters, digits and . _ : -'))
     .max(20, 'At most 20 tags')
     .transform((tags) => [...new Set(tags)]),
 );
@@ -59,49 +52,48 @@ export const ZSecretName = z
   .max(200, 'Names are at most 200 characters')
   .regex(NAME_RE, 'Start with a letter or digit; then letters, digits, spaces and . _ / : + = @ -');
 
-export const ZSecretInput = z.object({
-  name: ZSecretName,
-  description: z.string().trim().max(2000, 'The description is at most 2000 characters').default(''),
-  environmentId: z.uuid({ message: 'Choose an environment' }),
-  ownerTeamId: z.uuid({ message: 'Choose the owning team' }),
-  contactPerson: z.preprocess(
-    blankToUndefined,
-    z.string().trim().max(200, 'At most 200 characters').optional(),
-  ),
-  classification: z.enum(CLASSIFICATIONS, { message: 'Choose a classification' }),
-  status: z.preprocess(blankToUndefined, z.enum(SECRET_STATUSES, { message: 'Choose a status' }).default('active')),
-  providerKind: z.preprocess(blankToUndefined, z.enum(PROVIDER_KINDS, { message: 'Choose a provider' }).default('other')),
-  providerRef: z.string().trim().max(2048, 'The provider reference is at most 2048 characters').default(''),
-  /** The provider connection values are written through. When given, the server sets
-   *  providerKind from it and checks (or derives) providerRef for that kind. */
-  connectionId: z.preprocess(blankToUndefined, z.uuid({ message: 'Choose a connection from the list' }).optional()),
-  lastRotatedAt: ZPastDate,
-  rotationIntervalDays: ZRotationInterval,
-  // Rotation policy. Blank grace/reminder fall back to the classification's defaults;
-  // strategy settings (rotationConfig) are written elsewhere (lib/validation/rotation-config.ts).
-  rotationStrategy: z.preprocess(
-    blankToUndefined,
-    z.enum(ROTATION_STRATEGIES, { message: 'Choose a rotation strategy' }).default('manual'),
-  ),
-  graceHours: ZOptionalGraceHours,
-  reminderDays: ZOptionalReminderDays,
-  /** A checkbox: 'on' (form), true (JSON) or absent. */
-  autoRotate: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
-  tags: ZTags.default([]),
-  consumerSystemIds: z.preprocess(
-    listFromText,
-    z.array(z.uuid({ message: 'Unknown system' })).max(500, 'At most 500 consuming systems').default([]),
-  ),
-  /** updatedAt the editor saw; a mismatch means someone else saved in between. */
-  expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),
-}).superRefine((s, ctx) => {
-  if (!s.autoRotate) return;
-  if (s.rotationStrategy === 'manual') {
-    ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Manual rotations need a person; choose another strategy to rotate automatically' });
-  } else if (!s.rotationIntervalDays) {
-    ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Automatic rotation needs a rotation interval' });
-  }
-});
+export const ZSecretInput = z
+  .object({
+    name: ZSecretName,
+    description: z.string().trim().max(2000, 'The description is at most 2000 characters').default(''),
+    environmentId: z.uuid({ message: 'Choose an environment' }),
+    ownerTeamId: z.uuid({ message: 'Choose the owning team' }),
+    contactPerson: z.preprocess(blankToUndefined, z.string().trim().max(200, 'At most 200 characters').optional()),
+    classification: z.enum(CLASSIFICATIONS, { message: 'Choose a classification' }),
+    status: z.preprocess(blankToUndefined, z.enum(SECRET_STATUSES, { message: 'Choose a status' }).default('active')),
+    providerKind: z.preprocess(blankToUndefined, z.enum(PROVIDER_KINDS, { message: 'Choose a provider' }).default('other')),
+    providerRef: z.string().trim().max(2048, 'The provider reference is at most 2048 characters').default(''),
+    /** The provider connection values are written through. When given, the server sets
+     *  providerKind from it and checks (or derives) providerRef for that kind. */
+    connectionId: z.preprocess(blankToUndefined, z.uuid({ message: 'Choose a connection from the list' }).optional()),
+    lastRotatedAt: ZPastDate,
+    rotationIntervalDays: ZRotationInterval,
+    // Rotation policy. Blank grace/reminder fall back to the classification's defaults;
+    // strategy settings (rotationConfig) are written elsewhere (lib/validation/rotation-config.ts).
+    rotationStrategy: z.preprocess(blankToUndefined, z.enum(ROTATION_STRATEGIES, { message: 'Choose a rotation strategy' }).default('manual')),
+    graceHours: ZOptionalGraceHours,
+    reminderDays: ZOptionalReminderDays,
+    /** A checkbox: 'on' (form), true (JSON) or absent. */
+    autoRotate: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
+    tags: ZTags.default([]),
+    consumerSystemIds: z.preprocess(
+      listFromText,
+      z
+        .array(z.uuid({ message: 'Unknown system' }))
+        .max(500, 'At most 500 consuming systems')
+        .default([]),
+    ),
+    /** updatedAt the editor saw; a mismatch means someone else saved in between. */
+    expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.autoRotate) return;
+    if (s.rotationStrategy === 'manual') {
+      ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Manual rotations need a person; choose another strategy to rotate automatically' });
+    } else if (!s.rotationIntervalDays) {
+      ctx.addIssue({ code: 'custom', path: ['autoRotate'], message: 'Automatic rotation needs a rotation interval' });
+    }
+  });
 
 export type TSecretInput = z.infer<typeof ZSecretInput>;
 
@@ -117,23 +109,13 @@ export const ZDbAdminCredential = z.object({
 const DAY_MS = 86_400_000;
 
 /** When the next rotation is due: never-rotated secrets with a policy are due now. */
-export function computeNextDue(
-  lastRotatedAt: Date | null | undefined,
-  intervalDays: number | null | undefined,
-  createdAt: Date,
-): Date | null {
+export function computeNextDue(lastRotatedAt: Date | null | undefined, intervalDays: number | null | undefined, createdAt: Date): Date | null {
   if (!intervalDays) return null;
   if (!lastRotatedAt) return createdAt;
   return new Date(lastRotatedAt.getTime() + intervalDays * DAY_MS);
 }
 
-export function searchTextOf(s: {
-  name: string;
-  description: string;
-  tags: string[];
-  providerRef: string;
-  contactPerson?: string | null;
-}): string {
+export function searchTextOf(s: { name: string; description: string; tags: string[]; providerRef: string; contactPerson?: string | null }): string {
   return [s.name, s.description, s.tags.join(' '), s.providerRef, s.contactPerson ?? ''].join(' ').toLowerCase();
 }
 

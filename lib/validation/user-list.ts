@@ -9,7 +9,13 @@ export const USER_PAGE_SIZE = 50;
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 export const ZUserListQuery = z.object({
-  q: loose(z.string().trim().max(200).transform((s) => s || undefined)),
+  q: loose(
+    z
+      .string()
+      .trim()
+      .max(200)
+      .transform((s) => s || undefined),
+  ),
   role: loose(z.enum(ROLES)),
   status: loose(z.enum(USER_STATUSES)),
   after: loose(z.string().max(500)),

@@ -9,10 +9,7 @@ export const ZEmail = z
   .toLowerCase()
   .pipe(z.email({ message: 'Enter a valid email address' }).max(254));
 
-export const ZNewPassword = z
-  .string({ message: 'Choose a password' })
-  .min(12, 'Use at least 12 characters')
-  .max(256, 'Use at most 256 characters');
+export const ZNewPassword = z.string({ message: 'Choose a password' }).min(12, 'Use at least 12 characters').max(256, 'Use at most 256 characters');
 
 export const ZPersonName = z.string().trim().min(1, 'Enter a name').max(200, 'At most 200 characters');
 

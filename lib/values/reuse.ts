@@ -52,9 +52,7 @@ export async function checkedReuse(caller: Caller, action: string, secret: Targe
     JOIN secrets s ON s.id = v.secret_id
     JOIN environments e ON e.id = s.environment_id
     WHERE v.fingerprint = ${fingerprint} AND s.id <> ${secret.id}::uuid`;
-  const otherEnvironments = [
-    ...new Set(rows.filter((r) => r.name === secret.name && r.environment !== secret.environment).map((r) => r.environment)),
-  ].sort();
+  const otherEnvironments = [...new Set(rows.filter((r) => r.name === secret.name && r.environment !== secret.environment).map((r) => r.environment))].sort();
   if (otherEnvironments.length) {
     await refusalCounter()
       .consume(userKey)
@@ -62,10 +60,9 @@ export async function checkedReuse(caller: Caller, action: string, secret: Targe
         if (!(e instanceof RateLimiterRes)) throw e; // "now at the limit": the next write is paused
       });
     await recordAudit(db, caller, { ...audit, detail: { reason: 'value_reused', usedIn: otherEnvironments.join(',') } });
-    throw new AuditedInputError(
-      `This value is already used by ${secret.name} in ${otherEnvironments.join(', ')}. Each environment needs its own value.`,
-      { value: ['Already used by the same secret in another environment'] },
-    );
+    throw new AuditedInputError(`This value is already used by ${secret.name} in ${otherEnvironments.join(', ')}. Each environment needs its own value.`, {
+      value: ['Already used by the same secret in another environment'],
+    });
   }
   return { otherSecrets: rows.length };
 }

@@ -28,7 +28,7 @@ describe('provider writes', () => {
   });
 
   it('the check would catch a direct call (the pattern matches what the old code did)', () => {
-    const old = "await provider.moveLabel(ref, change.label, change.versionId);\nwritten = await provider.writeValue({ ref });";
+    const old = 'await provider.moveLabel(ref, change.label, change.versionId);\nwritten = await provider.writeValue({ ref });';
     expect([...old.matchAll(WRITE_METHODS)].map((m) => m[1])).toEqual(['moveLabel', 'writeValue']);
   });
 });

@@ -130,8 +130,14 @@ export type WriteOutcome = WrittenVersion & {
 export async function writeValue(target: WriteTarget, request: WriteRequest): Promise<WriteOutcome> {
   const provider = adapterOf(target);
   const fingerprint = fingerprintOf(request.value);
-  const reuse = await checkedReuse(request.by.caller, request.by.action, { id: target.secretId, name: target.name, environment: target.environment }, fingerprint);
-  const adopted = request.retrySince && !provider.nativeIdempotency ? await adoptLostVersion(provider, target, request.retrySince, request.exclude ?? []) : null;
+  const reuse = await checkedReuse(
+    request.by.caller,
+    request.by.action,
+    { id: target.secretId, name: target.name, environment: target.environment },
+    fingerprint,
+  );
+  const adopted =
+    request.retrySince && !provider.nativeIdempotency ? await adoptLostVersion(provider, target, request.retrySince, request.exclude ?? []) : null;
   if (!adopted) assertStillInBudget(request.startBy);
   const written =
     adopted ??

@@ -21,8 +21,12 @@ const cursorFor = (id: string) => Buffer.from(JSON.stringify([id])).toString('ba
  * the most changed secret, a month a year back, a page deep in the trail.
  */
 export async function auditViews(client: pg.ClientBase, seededEvents: number): Promise<{ audit: AuditView[]; access: AuditView }> {
-  const { rows: [hot] } = await client.query<{ id: string }>('SELECT id::text AS id FROM secrets ORDER BY name LIMIT 1');
-  const { rows: [newest] } = await client.query<{ id: string; at: Date }>('SELECT id::text AS id, occurred_at AS at FROM audit_events WHERE seq = $1', [seededEvents]);
+  const {
+    rows: [hot],
+  } = await client.query<{ id: string }>('SELECT id::text AS id FROM secrets ORDER BY name LIMIT 1');
+  const {
+    rows: [newest],
+  } = await client.query<{ id: string; at: Date }>('SELECT id::text AS id, occurred_at AS at FROM audit_events WHERE seq = $1', [seededEvents]);
   const yearBack = new Date(newest.at.getTime() - 365 * 86_400_000);
   const monthBefore = new Date(yearBack.getTime() - 30 * 86_400_000);
   const deep = String(Math.floor(Number(newest.id) * 0.4));
@@ -91,7 +95,9 @@ export async function auditExportSpec(client: pg.ClientBase, seededEvents: numbe
  * first), and its COPY twin: the export's columns, joins and order (lib/export/sources/access-events.ts).
  */
 export async function accessExportSpec(client: pg.ClientBase): Promise<ExportSpec> {
-  const { rows: [{ first }] } = await client.query<{ first: Date }>('SELECT min(occurred_at) AS first FROM access_events');
+  const {
+    rows: [{ first }],
+  } = await client.query<{ first: Date }>('SELECT min(occurred_at) AS first FROM access_events');
   const params = { from: day(first) };
   return {
     key: 'access',
@@ -171,7 +177,9 @@ async function timedCopy(url: string, spec: ExportSpec, upTo: string) {
 export async function measureExport(base: string, cookie: string, url: string, serverPid: number, spec: ExportSpec): Promise<ExportResult> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const { rows: [{ pin: upTo }] } = await admin.query<{ pin: string }>(spec.pinSql);
+  const {
+    rows: [{ pin: upTo }],
+  } = await admin.query<{ pin: string }>(spec.pinSql);
   await admin.end();
   const first = await timedCopy(url, spec, upTo);
 

@@ -80,7 +80,15 @@ const cell = (v: string | null) => (v === null ? '' : `"${v.replaceAll('"', '""'
  * The events as COPY csv chunks, chained from `head`. Timestamps rise with id over the last
  * two years, as the app's own appends (one clock, ids taken under the chain lock) do.
  */
-function* auditCsv(count: number, firstId: number, head: { seq: number; hash: Buffer }, actors: Actor[], secrets: Target[], others: Record<'user' | 'system' | 'team', string[]>, onEnd: (last: Buffer) => void) {
+function* auditCsv(
+  count: number,
+  firstId: number,
+  head: { seq: number; hash: Buffer },
+  actors: Actor[],
+  secrets: Target[],
+  others: Record<'user' | 'system' | 'team', string[]>,
+  onEnd: (last: Buffer) => void,
+) {
   const random = prng(5);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const end = Date.now() - 3_600_000;
@@ -91,7 +99,11 @@ function* auditCsv(count: number, firstId: number, head: { seq: number; hash: Bu
   for (let i = 0; i < count; i++) {
     let r = random() * TOTAL_WEIGHT;
     let kind = ACTIONS[0];
-    for (const a of ACTIONS) if ((r -= a.weight) < 0) { kind = a; break; }
+    for (const a of ACTIONS)
+      if ((r -= a.weight) < 0) {
+        kind = a;
+        break;
+      }
     // A few busy people do most of the work; hot secrets change more often.
     const actor = actors[Math.floor(actors.length * random() ** 2)];
     const roll = random();
@@ -210,10 +222,7 @@ export async function seedAuditEvents(url: string, count: number): Promise<void>
     // Under the chain lock, as the app appends: the seeded events follow the current head.
     const [head] = (await client.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE')).rows;
     const [{ first }] = (
-      await client.query<{ first: string }>(
-        `SELECT setval('audit_events_id_seq', nextval('audit_events_id_seq') + $1 - 1) - $1 + 1 AS first`,
-        [count],
-      )
+      await client.query<{ first: string }>(`SELECT setval('audit_events_id_seq', nextval('audit_events_id_seq') + $1 - 1) - $1 + 1 AS first`, [count])
     ).rows;
     let last = head.hash;
     // COPY and the head move are two statements, so the check that every chained insert is

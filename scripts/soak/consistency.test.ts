@@ -36,7 +36,12 @@ beforeAll(async () => {
   engineer = await joinOwningTeam(await callerAs('engineer'), secret.id);
   for (let i = 0; i < 2; i++) {
     const token = randomUUID();
-    const written = await writeSecretValue(engineer, secret.id, { mode: 'generate', note: '', idempotencyToken: token, alphabet: 'hex', length: 32 }, undefined);
+    const written = await writeSecretValue(
+      engineer,
+      secret.id,
+      { mode: 'generate', note: '', idempotencyToken: token, alphabet: 'hex', length: 32 },
+      undefined,
+    );
     confirmed.push({ token, secretId: secret.id, versionId: written.versionId });
   }
   client = new pg.Client({ connectionString: process.env.DATABASE_URL });

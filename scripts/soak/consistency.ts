@@ -60,7 +60,8 @@ export async function checkConsistency(client: pg.ClientBase, input: Consistency
   for (const w of input.confirmed) {
     const row = byToken.get(w.token);
     if (!row) problem(`confirmed write ${w.token} (secret ${w.secretId}) has no version row`);
-    else if (row.version_id !== w.versionId || row.secret_id !== w.secretId) problem(`confirmed write ${w.token}: its version row names ${row.version_id}, the action answered ${w.versionId}`);
+    else if (row.version_id !== w.versionId || row.secret_id !== w.secretId)
+      problem(`confirmed write ${w.token}: its version row names ${row.version_id}, the action answered ${w.versionId}`);
     if (!auditedVersions.has(w.versionId)) problem(`confirmed write ${w.token} (version ${w.versionId}) has no secret.value_write event`);
   }
 

@@ -54,7 +54,9 @@ export class LoadStats {
 
   refused(result: unknown) {
     // Without the per-request reference, so alike failures group.
-    const message = String((result as { error?: unknown } | undefined)?.error ?? 'no message').replace(/ ?Reference: \S+/, '').slice(0, 160);
+    const message = String((result as { error?: unknown } | undefined)?.error ?? 'no message')
+      .replace(/ ?Reference: \S+/, '')
+      .slice(0, 160);
     this.refusals.set(message, (this.refusals.get(message) ?? 0) + 1);
   }
 

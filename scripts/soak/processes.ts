@@ -57,7 +57,12 @@ export class AppServer {
    */
   async start(extra: Record<string, string> = {}, { mayDie = false, timeoutMs = 120_000 } = {}): Promise<void> {
     this.#log.write(`--- server start ${new Date().toISOString()} ${JSON.stringify(extra)}\n`);
-    const child = startLogged(this.root, [path.join(this.root, 'scripts/server.mjs'), '--hostname', 'localhost'], { ...this.env, ...extra, PORT: String(this.port) }, this.#log);
+    const child = startLogged(
+      this.root,
+      [path.join(this.root, 'scripts/server.mjs'), '--hostname', 'localhost'],
+      { ...this.env, ...extra, PORT: String(this.port) },
+      this.#log,
+    );
     this.child = child;
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {

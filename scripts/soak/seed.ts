@@ -29,7 +29,12 @@ export async function seedSoak(ownerUrl: string, awsEndpoint: string, valueSecre
     const passwordHash = await hash(PASSWORD);
     for (const user of Object.values(USERS)) {
       const id = randomUUID();
-      await client.query(`INSERT INTO users (id, email, name, role, password_hash, updated_at) VALUES ($1, $2, $2, $3, $4, now())`, [id, user.email, user.role, passwordHash]);
+      await client.query(`INSERT INTO users (id, email, name, role, password_hash, updated_at) VALUES ($1, $2, $2, $3, $4, now())`, [
+        id,
+        user.email,
+        user.role,
+        passwordHash,
+      ]);
       if (user.role === 'engineer') await client.query('INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)', [teamId, id]);
     }
     const connectionId = randomUUID();
@@ -38,7 +43,9 @@ export async function seedSoak(ownerUrl: string, awsEndpoint: string, valueSecre
       [connectionId, awsEndpoint],
     );
     // Staging: the two-person rule (when a policy asks for it) is for production only.
-    const { rows: [env] } = await client.query<{ id: string }>(`SELECT id FROM environments WHERE name = 'staging'`);
+    const {
+      rows: [env],
+    } = await client.query<{ id: string }>(`SELECT id FROM environments WHERE name = 'staging'`);
     const insert = async (name: string) => {
       const id = randomUUID();
       const providerRef = `soak/${name}`;

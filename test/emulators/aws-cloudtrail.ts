@@ -22,9 +22,7 @@ const ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'Resourc
 const WINDOW_MS = 90 * 24 * 3600 * 1000;
 
 /** Who an access key belongs to: an IAM user, or a role session (AssumedRole). */
-export type CloudTrailIdentity =
-  | { type: 'IAMUser'; arn: string; userName: string }
-  | { type: 'AssumedRole'; roleArn: string; sessionName: string };
+export type CloudTrailIdentity = { type: 'IAMUser'; arn: string; userName: string } | { type: 'AssumedRole'; roleArn: string; sessionName: string };
 
 /** One Secrets Manager API call as the SM emulator saw it (identifiers only). */
 export interface SecretsManagerCall {
@@ -87,7 +85,10 @@ export interface CloudTrailEmulatorOptions {
 const READ_ONLY = /^(Get|Describe|List|BatchGet|Validate)/;
 
 class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -201,15 +202,24 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
 
   function matches(event: StoredEvent, key: string, value: string): boolean {
     switch (key) {
-      case 'EventId': return event.eventId === value;
-      case 'EventName': return event.eventName === value;
-      case 'ReadOnly': return String(event.readOnly) === value;
-      case 'Username': return event.username === value;
-      case 'ResourceType': return event.resources.some((r) => r.ResourceType === value);
-      case 'ResourceName': return event.resources.some((r) => r.ResourceName === value);
-      case 'EventSource': return event.eventSource === value;
-      case 'AccessKeyId': return event.accessKeyId === value;
-      default: return false;
+      case 'EventId':
+        return event.eventId === value;
+      case 'EventName':
+        return event.eventName === value;
+      case 'ReadOnly':
+        return String(event.readOnly) === value;
+      case 'Username':
+        return event.username === value;
+      case 'ResourceType':
+        return event.resources.some((r) => r.ResourceType === value);
+      case 'ResourceName':
+        return event.resources.some((r) => r.ResourceName === value);
+      case 'EventSource':
+        return event.eventSource === value;
+      case 'AccessKeyId':
+        return event.accessKeyId === value;
+      default:
+        return false;
     }
   }
 

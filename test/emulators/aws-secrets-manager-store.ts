@@ -103,7 +103,10 @@ function optionalString(input: Json, field: string, min: number, max: number): s
 function requiredString(input: Json, field: string, min: number, max: number): string {
   const value = optionalString(input, field, min, max);
   if (value === undefined) {
-    throw new AwsError('ValidationException', `1 validation error detected: Value null at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -126,8 +129,10 @@ function parseTags(raw: unknown, field = 'tags'): Tag[] {
     const tag = (entry ?? {}) as Json;
     const key = requiredString(tag, 'Key', 1, 128);
     const value = optionalString(tag, 'Value', 0, 256) ?? '';
-    if (!TAG_PATTERN.test(key)) throw validation(`${field}.${index + 1}.member.key`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$');
-    if (!TAG_PATTERN.test(value)) throw validation(`${field}.${index + 1}.member.value`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$');
+    if (!TAG_PATTERN.test(key))
+      throw validation(`${field}.${index + 1}.member.key`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$');
+    if (!TAG_PATTERN.test(value))
+      throw validation(`${field}.${index + 1}.member.value`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$');
     if (key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterException', 'Tag keys starting with aws: are reserved.');
     return { Key: key, Value: value };
   });
@@ -141,10 +146,15 @@ function parseStages(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) throw new AwsError('SerializationException', 'VersionStages must be a list.');
   if (raw.length < 1 || raw.length > 20) throw validation('versionStages', 'Member must have length between 1 and 20');
-  return [...new Set(raw.map((stage) => {
-    if (typeof stage !== 'string' || stage.length < 1 || stage.length > 256) throw validation('versionStages.member', 'Member must have length between 1 and 256');
-    return stage;
-  }))];
+  return [
+    ...new Set(
+      raw.map((stage) => {
+        if (typeof stage !== 'string' || stage.length < 1 || stage.length > 256)
+          throw validation('versionStages.member', 'Member must have length between 1 and 256');
+        return stage;
+      }),
+    ),
+  ];
 }
 
 /** A paging token that is opaque to clients and only valid for the query it came from. */
@@ -446,7 +456,8 @@ export class SecretsManagerStore {
       if (stage !== undefined && !version.stages.includes(stage)) {
         throw new AwsError('InvalidRequestException', 'You provided a VersionStage that is not associated to the provided VersionId.');
       }
-      if (!hasValue(version)) throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+      if (!hasValue(version))
+        throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
     } else {
       const label = stage ?? CURRENT;
       version = this.#holder(secret, label);
@@ -541,9 +552,7 @@ export class SecretsManagerStore {
     const maxResults = optionalInt(input, 'MaxResults', 1, 100) ?? 100;
     const nextToken = optionalString(input, 'NextToken', 1, 4096);
     const includeDeprecated = input.IncludeDeprecated === true;
-    const versions = [...secret.versions.values()]
-      .filter((v) => includeDeprecated || v.stages.length > 0)
-      .sort((a, b) => b.createdAt - a.createdAt);
+    const versions = [...secret.versions.values()].filter((v) => includeDeprecated || v.stages.length > 0).sort((a, b) => b.createdAt - a.createdAt);
     const query = queryKey({ arn: secret.arn, includeDeprecated });
     const offset = decodeToken(nextToken, query);
     const page = versions.slice(offset, offset + maxResults);
@@ -569,7 +578,8 @@ export class SecretsManagerStore {
     const removeFromId = optionalString(input, 'RemoveFromVersionId', 32, 64);
     const moveTo = moveToId !== undefined ? secret.versions.get(moveToId) : undefined;
     if (moveToId !== undefined && !moveTo) throw new AwsError('InvalidParameterException', `Not a valid version: ${moveToId}`);
-    if (removeFromId !== undefined && !secret.versions.has(removeFromId)) throw new AwsError('InvalidParameterException', `Not a valid version: ${removeFromId}`);
+    if (removeFromId !== undefined && !secret.versions.has(removeFromId))
+      throw new AwsError('InvalidParameterException', `Not a valid version: ${removeFromId}`);
     if (moveToId === undefined && removeFromId === undefined) {
       throw new AwsError('InvalidParameterException', 'You must specify MoveToVersionId, RemoveFromVersionId, or both.');
     }
@@ -669,9 +679,7 @@ export class SecretsManagerStore {
       ...(rotation.rules ? { RotationRules: { ...rotation.rules } } : {}),
       // Null while rotation is off (A.3).
       ...(rotation.enabled && rotation.lastRotatedAt !== undefined ? { LastRotatedDate: seconds(rotation.lastRotatedAt) } : {}),
-      ...(rotation.enabled && days !== undefined
-        ? { NextRotationDate: seconds((rotation.lastRotatedAt ?? rotation.configuredAt) + days * DAY_MS) }
-        : {}),
+      ...(rotation.enabled && days !== undefined ? { NextRotationDate: seconds((rotation.lastRotatedAt ?? rotation.configuredAt) + days * DAY_MS) } : {}),
     };
   }
 

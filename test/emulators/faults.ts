@@ -3,13 +3,7 @@
 // (AWS: 'PutSecretValue'; GCP: 'AddSecretVersion') or every operation, can fire a
 // limited number of times or with a probability, and stack (latency + error).
 
-export type FaultError =
-  | 'not_found'
-  | 'permission_denied'
-  | 'throttled'
-  | 'unavailable'
-  | 'internal'
-  | 'invalid';
+export type FaultError = 'not_found' | 'permission_denied' | 'throttled' | 'unavailable' | 'internal' | 'invalid';
 
 export interface FaultRule {
   /** Operation name as the protocol spells it; omitted = every operation. */

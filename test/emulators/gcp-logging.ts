@@ -21,8 +21,13 @@ const SERVICE = 'secretmanager.googleapis.com';
 const METHOD_PREFIX = 'google.cloud.secretmanager.v1.SecretManagerService.';
 const DATA_READ = new Set(['AccessSecretVersion']);
 const ADMIN_WRITE = new Set([
-  'CreateSecret', 'AddSecretVersion', 'UpdateSecret', 'DeleteSecret',
-  'EnableSecretVersion', 'DisableSecretVersion', 'DestroySecretVersion',
+  'CreateSecret',
+  'AddSecretVersion',
+  'UpdateSecret',
+  'DeleteSecret',
+  'EnableSecretVersion',
+  'DisableSecretVersion',
+  'DestroySecretVersion',
 ]);
 const MAX_PAGE = 1000;
 
@@ -99,11 +104,16 @@ function parseFilter(filter: string): Term[] {
 
 function compare(a: number | string, b: number | string, op: string): boolean {
   switch (op) {
-    case '=': return a === b;
-    case '>=': return a >= b;
-    case '>': return a > b;
-    case '<=': return a <= b;
-    default: return a < b;
+    case '=':
+      return a === b;
+    case '>=':
+      return a >= b;
+    case '>':
+      return a > b;
+    case '<=':
+      return a <= b;
+    default:
+      return a < b;
   }
 }
 
@@ -163,7 +173,10 @@ export async function startGcpLoggingEmulator(options: GcpLoggingEmulatorOptions
     const order = (req.order_by ?? 'timestamp asc').trim();
     if (order !== 'timestamp asc' && order !== 'timestamp desc') throw new FilterError(`Unsupported order_by: ${order}`);
     const pageSize = Math.min(req.page_size || MAX_PAGE, MAX_PAGE);
-    const fingerprint = createHash('sha256').update(JSON.stringify([resourceNames, req.filter ?? '', order])).digest('hex').slice(0, 16);
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([resourceNames, req.filter ?? '', order]))
+      .digest('hex')
+      .slice(0, 16);
     let offset = 0;
     if (req.page_token) {
       try {
@@ -200,8 +213,7 @@ export async function startGcpLoggingEmulator(options: GcpLoggingEmulatorOptions
         severity: e.statusCode ? 'ERROR' : 'INFO',
         insert_id: e.insertId,
       })),
-      next_page_token:
-        offset + pageSize < selected.length ? Buffer.from(JSON.stringify({ f: fingerprint, o: offset + pageSize })).toString('base64url') : '',
+      next_page_token: offset + pageSize < selected.length ? Buffer.from(JSON.stringify({ f: fingerprint, o: offset + pageSize })).toString('base64url') : '',
     };
   }
 
@@ -223,9 +235,7 @@ export async function startGcpLoggingEmulator(options: GcpLoggingEmulatorOptions
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
+    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
 
   return {

@@ -190,10 +190,7 @@ export class GcpSecretManagerState {
   accessSecretVersion(req: { name?: string }) {
     const { secret, version } = this.#version(req.name, { allowAlias: true });
     if (version.state !== 'ENABLED') {
-      throw new RpcError(
-        status.FAILED_PRECONDITION,
-        `Secret Version [${versionName(secret, version)}] is in ${version.state} state.`,
-      );
+      throw new RpcError(status.FAILED_PRECONDITION, `Secret Version [${versionName(secret, version)}] is in ${version.state} state.`);
     }
     return {
       name: versionName(secret, version),
@@ -328,10 +325,7 @@ export class GcpSecretManagerState {
     const { secret, version } = this.#version(req.name, { allowAlias: false });
     checkEtag(req.etag, version.etag);
     if (version.state === 'DESTROYED') {
-      throw new RpcError(
-        status.FAILED_PRECONDITION,
-        `Secret Version [${versionName(secret, version)}] is in DESTROYED state.`,
-      );
+      throw new RpcError(status.FAILED_PRECONDITION, `Secret Version [${versionName(secret, version)}] is in DESTROYED state.`);
     }
     apply(version, secret);
     // Every modifying call changes the etag, no-ops included, and only the version's.
@@ -533,8 +527,7 @@ function paginate<T>(all: T[], req: { page_size?: number; page_token?: string; f
   }
   const items = all.slice(offset, offset + limit);
   const nextOffset = offset + items.length;
-  const next =
-    nextOffset < all.length ? Buffer.from(JSON.stringify({ o: nextOffset, s: `${scope}|${req.filter ?? ''}` })).toString('base64url') : '';
+  const next = nextOffset < all.length ? Buffer.from(JSON.stringify({ o: nextOffset, s: `${scope}|${req.filter ?? ''}` })).toString('base64url') : '';
   return { items, next };
 }
 
@@ -561,7 +554,13 @@ function textMatch(actual: string | undefined, term: FilterTerm): boolean {
   if (actual === undefined) return false;
   if (term.op === ':' && term.value === '*') return true;
   if (term.op === '=') return actual === term.value;
-  const pattern = new RegExp(term.value.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'), 'i');
+  const pattern = new RegExp(
+    term.value
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+    'i',
+  );
   return pattern.test(actual);
 }
 

@@ -68,9 +68,7 @@ function loadService(): grpc.ServiceDefinition {
  *  an SDK error message through to the person at the form. */
 function echo(request: unknown): string {
   return JSON.stringify(request, (_key, value) =>
-    value && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)
-      ? Buffer.from(value.data).toString('utf8')
-      : value,
+    value && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data) ? Buffer.from(value.data).toString('utf8') : value,
   );
 }
 

@@ -23,8 +23,7 @@ describe('CloudTrail LookupEvents emulator', () => {
   let frozen = 0;
   let freeze = false;
   let ct: CloudTrailClient;
-  const smAs = (akid: string) =>
-    new SecretsManagerClient({ region: REGION, endpoint: sm.endpoint, credentials: creds(akid), maxAttempts: 1 });
+  const smAs = (akid: string) => new SecretsManagerClient({ region: REGION, endpoint: sm.endpoint, credentials: creds(akid), maxAttempts: 1 });
   const lookup = (input: LookupEventsCommandInput) => ct.send(new LookupEventsCommand(input));
 
   beforeAll(async () => {
@@ -92,19 +91,40 @@ describe('CloudTrail LookupEvents emulator', () => {
   });
 
   test('pages with NextToken, which must be replayed with the same parameters', async () => {
-    for (let i = 0; i < 7; i++) trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: `s${i}` }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '127.0.0.1', userAgent: 'test' });
+    for (let i = 0; i < 7; i++)
+      trail.recordEvent({
+        operation: 'GetSecretValue',
+        input: { SecretId: `s${i}` },
+        region: REGION,
+        accountId: '123456789012',
+        accessKeyId: 'AKIDAPP',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      });
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
       await pace();
-      const out = await lookup({ MaxResults: 3, NextToken: token, LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }] });
+      const out = await lookup({
+        MaxResults: 3,
+        NextToken: token,
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }],
+      });
       seen.push(...out.Events!.map((e) => JSON.parse(e.CloudTrailEvent!).requestParameters.secretId));
       token = out.NextToken;
       pages++;
       if (pages === 1) {
         // An event arriving mid-listing does not shift the pages.
-        trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'late' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '127.0.0.1', userAgent: 'test' });
+        trail.recordEvent({
+          operation: 'GetSecretValue',
+          input: { SecretId: 'late' },
+          region: REGION,
+          accountId: '123456789012',
+          accessKeyId: 'AKIDAPP',
+          sourceIp: '127.0.0.1',
+          userAgent: 'test',
+        });
         await pace();
         await expectAwsError(lookup({ MaxResults: 2, NextToken: token }), { name: 'InvalidNextTokenException', status: 400 });
       }
@@ -119,15 +139,35 @@ describe('CloudTrail LookupEvents emulator', () => {
     await pace();
     await expectAwsError(lookup({ MaxResults: 51 }), { name: 'InvalidMaxResultsException', status: 400 });
     await pace();
-    await expectAwsError(lookup({ StartTime: new Date(Date.now() - 1000), EndTime: new Date(Date.now() - 60_000) }), { name: 'InvalidTimeRangeException', status: 400 });
+    await expectAwsError(lookup({ StartTime: new Date(Date.now() - 1000), EndTime: new Date(Date.now() - 60_000) }), {
+      name: 'InvalidTimeRangeException',
+      status: 400,
+    });
     await pace();
     await expectAwsError(lookup({ StartTime: new Date(Date.now() - 91 * 86_400_000) }), { name: 'InvalidTimeRangeException', status: 400 });
     await pace();
     await expectAwsError(lookup({ EventCategory: 'other' as 'insight' }), { name: 'InvalidEventCategoryException', status: 400 });
     await pace();
     // Inside the window: only the events in range come back.
-    trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'old' }, region: REGION, accountId: '1', accessKeyId: 'A', sourceIp: '::1', userAgent: 't', eventTime: new Date(Date.now() - 10 * 86_400_000) });
-    trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'new' }, region: REGION, accountId: '1', accessKeyId: 'A', sourceIp: '::1', userAgent: 't' });
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: 'old' },
+      region: REGION,
+      accountId: '1',
+      accessKeyId: 'A',
+      sourceIp: '::1',
+      userAgent: 't',
+      eventTime: new Date(Date.now() - 10 * 86_400_000),
+    });
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: 'new' },
+      region: REGION,
+      accountId: '1',
+      accessKeyId: 'A',
+      sourceIp: '::1',
+      userAgent: 't',
+    });
     const out = await lookup({ StartTime: new Date(Date.now() - 86_400_000) });
     expect(out.Events!.map((e) => JSON.parse(e.CloudTrailEvent!).requestParameters.secretId)).toEqual(['new']);
   });
@@ -159,7 +199,12 @@ describe('Cloud Logging emulator', () => {
     logging = await startGcpLoggingEmulator();
     sm = await startGcpSecretManagerEmulator({ projectNumbers: { [PROJECT]: NUMBER }, onCall: logging.recordSecretManagerCall });
     smClient = new v1.SecretManagerServiceClient({ apiEndpoint: '127.0.0.1', port: sm.port, sslCreds: grpc.credentials.createInsecure() });
-    client = new Logging({ projectId: PROJECT, apiEndpoint: '127.0.0.1', port: logging.port, sslCreds: grpc.credentials.createInsecure() } as ConstructorParameters<typeof Logging>[0]);
+    client = new Logging({
+      projectId: PROJECT,
+      apiEndpoint: '127.0.0.1',
+      port: logging.port,
+      sslCreds: grpc.credentials.createInsecure(),
+    } as ConstructorParameters<typeof Logging>[0]);
   });
   afterAll(async () => {
     await smClient.close();
@@ -217,13 +262,21 @@ describe('Cloud Logging emulator', () => {
     const times = [...page1, ...page2].map((e) => (e.metadata.timestamp as Date).getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
     // A token from another query is refused.
-    await expect(client.getEntries({ filter: `${FILTER} AND protoPayload.methodName="x"`, pageToken: token, autoPaginate: false })).rejects.toMatchObject({ code: 3 });
+    await expect(client.getEntries({ filter: `${FILTER} AND protoPayload.methodName="x"`, pageToken: token, autoPaginate: false })).rejects.toMatchObject({
+      code: 3,
+    });
     // Only entries at or after the cursor.
     const cut = new Date(times[1]).toISOString();
-    const [later] = await client.getEntries({ filter: `protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="${cut}"`, orderBy: 'timestamp asc', autoPaginate: false });
+    const [later] = await client.getEntries({
+      filter: `protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="${cut}"`,
+      orderBy: 'timestamp asc',
+      autoPaginate: false,
+    });
     expect(later).toHaveLength(2);
     // A filter term it cannot honour fails loudly.
-    await expect(client.getEntries({ filter: 'jsonPayload.x:"y" AND timestamp>="2000-01-01T00:00:00Z"', autoPaginate: false })).rejects.toMatchObject({ code: 3 });
+    await expect(client.getEntries({ filter: 'jsonPayload.x:"y" AND timestamp>="2000-01-01T00:00:00Z"', autoPaginate: false })).rejects.toMatchObject({
+      code: 3,
+    });
   });
 
   test('with Data Access logs off, reads leave no entry (admin activity still does)', async () => {

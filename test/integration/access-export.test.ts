@@ -39,7 +39,11 @@ beforeEach(() => {
 });
 
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
-const parseJsonl = (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const parseJsonl = (t: string) =>
+  t
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 type Seed = { connectionId: string; secretId?: string | null; principal?: string; eventName?: string; at?: string; count?: number; errorCode?: string | null };
 
@@ -172,7 +176,10 @@ describe('access-history exports', () => {
     session.caller = await callerAs('auditor');
     const response = await accessRoute(new NextRequest('http://localhost/api/export/access?format=csv&to=31/12/2026'));
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'Check the export filters. to: Use a date (YYYY-MM-DD) or an ISO time.', fieldErrors: { to: [expect.any(String)] } });
+    expect(await response.json()).toMatchObject({
+      error: 'Check the export filters. to: Use a date (YYYY-MM-DD) or an ISO time.',
+      fieldErrors: { to: [expect.any(String)] },
+    });
   });
 
   it('guards CSV cells against spreadsheet formulas', async () => {
@@ -233,7 +240,14 @@ describe('evidence bundles with access history', () => {
     expect(result.ok).toBe(true);
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual(['access-events.csv', 'access-events.jsonl', 'audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
+    expect([...files.keys()].sort()).toEqual([
+      'access-events.csv',
+      'access-events.jsonl',
+      'audit-events.csv',
+      'audit-events.jsonl',
+      'manifest.json',
+      'manifest.sig',
+    ]);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     const accessFilters = { secret: prod.id, environment: 'production', from: '2026-03-01', to: '2026-03-31' };
     expect(manifest.files.map((f) => [f.name, f.rows, f.filters])).toEqual([
@@ -274,7 +288,12 @@ describe('events ingested from the CloudTrail emulator', () => {
   it('reach the export and the bundle with their secret, and no value', async () => {
     const canaries = [`canary-create-${randomUUID()}`, `canary-put-${randomUUID()}`];
     const connection = await seedConnection('aws', { region: 'eu-west-1', endpoint: sm.endpoint });
-    const client = new SecretsManagerClient({ region: 'eu-west-1', endpoint: sm.endpoint, credentials: { accessKeyId: 'AKIDAPP', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const client = new SecretsManagerClient({
+      region: 'eu-west-1',
+      endpoint: sm.endpoint,
+      credentials: { accessKeyId: 'AKIDAPP', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     await client.send(new CreateSecretCommand({ Name: 'prod/export/db', SecretString: canaries[0] }));
     const secret = await seedConnectedSecret(connection.id, { providerRef: 'prod/export/db' });
     await client.send(new GetSecretValueCommand({ SecretId: 'prod/export/db' }));
@@ -288,7 +307,11 @@ describe('events ingested from the CloudTrail emulator', () => {
     const jsonl = await exportText(auditor, { secret: secret.id }, 'jsonl');
     const csv = await exportText(auditor, { secret: secret.id }, 'csv');
     // CloudTrail times have whole seconds: compare what was called, not the order.
-    expect(parseJsonl(jsonl).map((r) => [r.eventName, r.principal, r.secretName]).sort()).toEqual([
+    expect(
+      parseJsonl(jsonl)
+        .map((r) => [r.eventName, r.principal, r.secretName])
+        .sort(),
+    ).toEqual([
       ['CreateSecret', APP, secret.name],
       ['GetSecretValue', APP, secret.name],
       ['GetSecretValue', APP, secret.name],

@@ -18,7 +18,19 @@ let n = 0;
 
 async function event(connectionId: string, secretId: string | null, principal: string, at: Date, extra: Record<string, unknown> = {}) {
   await db.accessEvent.create({
-    data: { connectionId, secretId, providerEventId: `evt-${++n}`, occurredAt: at, eventName: 'GetSecretValue', principal, principalType: 'AssumedRole', secretRef: 'prod/db', sourceIp: '10.1.2.3', userAgent: 'aws-sdk', ...extra },
+    data: {
+      connectionId,
+      secretId,
+      providerEventId: `evt-${++n}`,
+      occurredAt: at,
+      eventName: 'GetSecretValue',
+      principal,
+      principalType: 'AssumedRole',
+      secretRef: 'prod/db',
+      sourceIp: '10.1.2.3',
+      userAgent: 'aws-sdk',
+      ...extra,
+    },
   });
 }
 
@@ -106,7 +118,10 @@ describe('inventory filter "not read in N days"', () => {
     const tag = `unread-${++n}`;
     const make = async (lastReadDaysAgo: number | null) => {
       const s = await seedConnectedSecret(connection.id);
-      await db.secret.update({ where: { id: s.id }, data: { tags: [tag], lastReadAt: lastReadDaysAgo === null ? null : new Date(Date.now() - lastReadDaysAgo * 86_400_000) } });
+      await db.secret.update({
+        where: { id: s.id },
+        data: { tags: [tag], lastReadAt: lastReadDaysAgo === null ? null : new Date(Date.now() - lastReadDaysAgo * 86_400_000) },
+      });
       return s.name;
     };
     const recent = await make(2);

@@ -73,7 +73,9 @@ describe('AWS: CloudTrail LookupEvents', () => {
     await smAs('AKIDAPP').send(new GetSecretValueCommand({ SecretId: arn }));
     await smAs('AKIDALICE').send(new GetSecretValueCommand({ SecretId: arn.slice(0, -7) }));
     await smAs('AKIDALICE').send(new GetSecretValueCommand({ SecretId: 'prod/other' }));
-    await smAs('AKIDALICE').send(new GetSecretValueCommand({ SecretId: 'not-in-inventory' })).catch(() => undefined);
+    await smAs('AKIDALICE')
+      .send(new GetSecretValueCommand({ SecretId: 'not-in-inventory' }))
+      .catch(() => undefined);
 
     const first = await ingest(connection.id);
     // 2 creates + 5 reads.
@@ -112,7 +114,15 @@ describe('AWS: CloudTrail LookupEvents', () => {
   it('reads every page, pacing its calls, and starts later runs from the cursor minus the overlap', async () => {
     const { connection } = await setup();
     for (let i = 0; i < 120; i++) {
-      trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'prod/other' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
+      trail.recordEvent({
+        operation: 'GetSecretValue',
+        input: { SecretId: 'prod/other' },
+        region: REGION,
+        accountId: '123456789012',
+        accessKeyId: 'AKIDAPP',
+        sourceIp: '10.0.0.1',
+        userAgent: 't',
+      });
     }
     const result = await ingest(connection.id);
     expect(result).toMatchObject({ status: 'ok', fetched: 122, inserted: 122 });
@@ -129,7 +139,15 @@ describe('AWS: CloudTrail LookupEvents', () => {
     await ingest(connection.id);
     const before = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
     for (let i = 0; i < 60; i++) {
-      trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'prod/other' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
+      trail.recordEvent({
+        operation: 'GetSecretValue',
+        input: { SecretId: 'prod/other' },
+        region: REGION,
+        accountId: '123456789012',
+        accessKeyId: 'AKIDAPP',
+        sourceIp: '10.0.0.1',
+        userAgent: 't',
+      });
     }
     // Once: absorbed by a back-off.
     trail.faults.add({ operation: 'LookupEvents', error: 'throttled', times: 1 });
@@ -139,7 +157,15 @@ describe('AWS: CloudTrail LookupEvents', () => {
     const afterOk = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
 
     for (let i = 0; i < 60; i++) {
-      trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'prod/billing/db' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
+      trail.recordEvent({
+        operation: 'GetSecretValue',
+        input: { SecretId: 'prod/billing/db' },
+        region: REGION,
+        accountId: '123456789012',
+        accessKeyId: 'AKIDAPP',
+        sourceIp: '10.0.0.1',
+        userAgent: 't',
+      });
     }
     // First page through, then throttled on every retry (the fault starts at the pacer's
     // first wait, i.e. before page 2): the run stops part-way.
@@ -180,13 +206,32 @@ describe('AWS: CloudTrail LookupEvents', () => {
     expect((await db.secret.findUniqueOrThrow({ where: { id: late.id } })).lastReadAt).not.toBeNull();
   });
 
-  it('a region other than the connection\'s, in an ARN, matches nothing', async () => {
+  it("a region other than the connection's, in an ARN, matches nothing", async () => {
     const { connection } = await setup();
-    trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
-    trail.recordEvent({ operation: 'GetSecretValue', input: { SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf' }, region: REGION, accountId: '123456789012', accessKeyId: 'AKIDAPP', sourceIp: '10.0.0.1', userAgent: 't' });
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf' },
+      region: REGION,
+      accountId: '123456789012',
+      accessKeyId: 'AKIDAPP',
+      sourceIp: '10.0.0.1',
+      userAgent: 't',
+    });
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf' },
+      region: REGION,
+      accountId: '123456789012',
+      accessKeyId: 'AKIDAPP',
+      sourceIp: '10.0.0.1',
+      userAgent: 't',
+    });
     await ingest(connection.id);
     const rows = await db.accessEvent.findMany({ where: { connectionId: connection.id, eventName: 'GetSecretValue' }, orderBy: { secretRef: 'asc' } });
-    expect(rows.map((r) => [r.secretRef.split(':')[3], r.secretId === null])).toEqual([['eu-west-1', false], ['us-east-1', true]]);
+    expect(rows.map((r) => [r.secretRef.split(':')[3], r.secretId === null])).toEqual([
+      ['eu-west-1', false],
+      ['us-east-1', true],
+    ]);
   });
 });
 
@@ -256,7 +301,9 @@ describe('GCP: Cloud Audit Logs', () => {
     expect(await db.accessEvent.count({ where: { connectionId: connection.id } })).toBe(8);
     // The filter sent starts at the cursor minus the overlap window.
     const sent = logging.requests.at(-1)!.filter as string;
-    expect(sent).toBe(`protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="${new Date(cursor.lastEventTime!.getTime() - OVERLAP_MS).toISOString()}"`);
+    expect(sent).toBe(
+      `protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="${new Date(cursor.lastEventTime!.getTime() - OVERLAP_MS).toISOString()}"`,
+    );
   });
 
   it('Data Access logs off: admin activity arrives, reads do not, and the cursor says logs were never seen', async () => {

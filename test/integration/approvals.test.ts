@@ -215,7 +215,6 @@ describe('a gated secret in production', () => {
 });
 
 describe('editing a gated secret', () => {
-
   it('an engineer of the owning team cannot take it out of the rule (re-classify, leave production); an admin can', async () => {
     const secret = await gatedSecret();
     const [member] = await twoMembers(secret.id);
@@ -262,10 +261,18 @@ describe('the policy switch', () => {
     const admin = await callerAs('admin');
     const important = (await listPolicies(admin)).find((p) => p.classification === 'important')!;
     expect(important.requireApproval).toBe(false);
-    await updatePolicy(admin, 'important', { intervalDays: '90', graceHours: '24', reminderDays: '14', requireApproval: 'on', expectedUpdatedAt: important.updatedAt });
+    await updatePolicy(admin, 'important', {
+      intervalDays: '90',
+      graceHours: '24',
+      reminderDays: '14',
+      requireApproval: 'on',
+      expectedUpdatedAt: important.updatedAt,
+    });
     expect((await listPolicies(admin)).find((p) => p.classification === 'important')!.requireApproval).toBe(true);
     const [event] = await db.auditEvent.findMany({ where: { action: 'policy.update', targetId: 'important' } });
     expect(event.changes).toEqual({ requireApproval: { before: false, after: true } });
-    await expect(updatePolicy(await callerAs('engineer'), 'important', { intervalDays: '90', graceHours: '24', reminderDays: '14' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updatePolicy(await callerAs('engineer'), 'important', { intervalDays: '90', graceHours: '24', reminderDays: '14' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });

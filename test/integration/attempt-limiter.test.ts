@@ -20,11 +20,14 @@ describe('attempt limiter', () => {
     // The per-address counter keeps its key; the account's count across addresses is new.
     expect(keys.map((k) => k.key)).toEqual([`signin_account:${user.email}|10.9.9.9`, `signin_all:${user.email}`]);
     // Another address may still sign in.
-    const other = await signInWithPassword({ ...caller, request: { ...caller.request, ip: '10.9.9.10' } }, { email: user.email, password: 'the right password' });
+    const other = await signInWithPassword(
+      { ...caller, request: { ...caller.request, ip: '10.9.9.10' } },
+      { email: user.email, password: 'the right password' },
+    );
     expect(other.ok).toBe(true);
   });
 
-  it('keeps separate counters per limiter name and forgets a key\'s failures after a success', async () => {
+  it("keeps separate counters per limiter name and forgets a key's failures after a success", async () => {
     const a = attemptLimiter({ name: 'test_a', failuresPerKey: 2, failuresPerIp: 100, windowSeconds: 60 });
     const b = attemptLimiter({ name: 'test_b', failuresPerKey: 2, failuresPerIp: 100, windowSeconds: 60 });
     expect((await a.begin('k', '1.1.1.1')).allowed).toBe(true);

@@ -149,7 +149,14 @@ describe('a bundle rebuilt and re-signed by someone else', () => {
     const rows = lines(files);
     const [before, dropped, after] = rows.slice(99, 102);
 
-    const gap = await verifyBundle(await forgeBundle(withLines(files, rows.filter((r) => r !== dropped))));
+    const gap = await verifyBundle(
+      await forgeBundle(
+        withLines(
+          files,
+          rows.filter((r) => r !== dropped),
+        ),
+      ),
+    );
     expect(gap.problems).toEqual([`audit-events.jsonl: seq ${dropped.seq} missing between event ${before.id} and event ${after.id}.`]);
 
     const cut = await verifyBundle(await forgeBundle(withLines(files, rows.slice(0, -3))));

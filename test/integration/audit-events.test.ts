@@ -52,11 +52,46 @@ describe('audit trail filters', () => {
     const secretId = crypto.randomUUID();
     const strangerEmail = `${unique('stranger')}@elsewhere.test`;
     const [a1, b1, a2, anon, a3] = await seedEvents([
-      { action, actorId: alice.id, actorEmail: alice.email, actorRole: 'engineer', targetType: 'secret', targetId: secretId, outcome: 'success', occurredAt: new Date('2001-03-01T10:00:00Z') },
-      { action, actorId: bob.id, actorEmail: bob.email, actorRole: 'viewer', targetType: 'secret', targetId: secretId, outcome: 'denied', occurredAt: new Date('2001-03-02T23:59:59Z') },
-      { action, actorId: alice.id, actorEmail: alice.email, actorRole: 'engineer', targetType: 'team', targetId: 'team-1', outcome: 'failed', occurredAt: new Date('2001-03-03T00:00:00Z') },
+      {
+        action,
+        actorId: alice.id,
+        actorEmail: alice.email,
+        actorRole: 'engineer',
+        targetType: 'secret',
+        targetId: secretId,
+        outcome: 'success',
+        occurredAt: new Date('2001-03-01T10:00:00Z'),
+      },
+      {
+        action,
+        actorId: bob.id,
+        actorEmail: bob.email,
+        actorRole: 'viewer',
+        targetType: 'secret',
+        targetId: secretId,
+        outcome: 'denied',
+        occurredAt: new Date('2001-03-02T23:59:59Z'),
+      },
+      {
+        action,
+        actorId: alice.id,
+        actorEmail: alice.email,
+        actorRole: 'engineer',
+        targetType: 'team',
+        targetId: 'team-1',
+        outcome: 'failed',
+        occurredAt: new Date('2001-03-03T00:00:00Z'),
+      },
       { action, actorId: null, actorEmail: strangerEmail, targetType: 'user', outcome: 'failed', occurredAt: new Date('2001-03-04T08:00:00Z') },
-      { action: `${action}_other`, actorId: alice.id, actorEmail: alice.email, actorRole: 'engineer', targetType: 'secret', targetId: secretId, occurredAt: new Date('2001-03-05T08:00:00Z') },
+      {
+        action: `${action}_other`,
+        actorId: alice.id,
+        actorEmail: alice.email,
+        actorRole: 'engineer',
+        targetType: 'secret',
+        targetId: secretId,
+        occurredAt: new Date('2001-03-05T08:00:00Z'),
+      },
     ]);
 
     expect(await ids(auditor, { action })).toEqual([anon, a2, b1, a1]);
@@ -212,7 +247,9 @@ describe('target names', () => {
     const connection = await seedConnection('local');
     const [secretA, secretB] = [await seedConnectedSecret(connection.id), await seedConnectedSecret(connection.id)];
     const user = await seedUser('engineer', { email: `${unique('carol')}@corp.test` });
-    const channel = await db.notificationChannel.create({ data: { name: unique('ops-hook-'), kind: 'webhook', url: 'https://hooks.example.test/x', events: [] } });
+    const channel = await db.notificationChannel.create({
+      data: { name: unique('ops-hook-'), kind: 'webhook', url: 'https://hooks.example.test/x', events: [] },
+    });
     const gone = crypto.randomUUID();
     const action = `test.${unique('names')}`;
     const targets: [string, string][] = [

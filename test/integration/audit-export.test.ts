@@ -40,7 +40,15 @@ beforeEach(() => {
   session.caller = null;
 });
 
-type Seed = { action?: string; environment?: string | null; actorEmail?: string | null; targetId?: string; occurredAt?: string; count?: number; detail?: string };
+type Seed = {
+  action?: string;
+  environment?: string | null;
+  actorEmail?: string | null;
+  targetId?: string;
+  occurredAt?: string;
+  count?: number;
+  detail?: string;
+};
 
 /** Audit events written straight to the table (fixtures, not the code under test), as the owner: outside the chain. */
 async function seedEvents(s: Seed) {
@@ -58,7 +66,11 @@ async function exportText(caller: Caller, params: Record<string, string>, format
 }
 
 const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
-const parseJsonl = (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const parseJsonl = (t: string) =>
+  t
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('CSV and JSON Lines exports', () => {
   it('hold exactly the events the filters select, in both formats', async () => {
@@ -69,7 +81,14 @@ describe('CSV and JSON Lines exports', () => {
     await seedEvents({ targetId: target, environment: 'staging', actorEmail: email, action: 'secret.update', occurredAt: '2026-03-10T09:00:00Z', count: 3 });
     await seedEvents({ targetId: target, environment: 'production', actorEmail: email, action: 'secret.read', occurredAt: '2026-03-10T09:00:00Z', count: 2 });
     await seedEvents({ targetId: target, environment: 'production', actorEmail: email, action: 'secret.update', occurredAt: '2026-04-02T09:00:00Z', count: 4 });
-    await seedEvents({ targetId: target, environment: 'production', actorEmail: 'someone-else@example.test', action: 'secret.update', occurredAt: '2026-03-10T09:00:00Z', count: 5 });
+    await seedEvents({
+      targetId: target,
+      environment: 'production',
+      actorEmail: 'someone-else@example.test',
+      action: 'secret.update',
+      occurredAt: '2026-03-10T09:00:00Z',
+      count: 5,
+    });
 
     const filters = { targetId: target, environment: 'production', action: 'secret.update', actor: email, from: '2026-03-01', to: '2026-03-31' };
     const csv = parseCsv(await exportText(auditor, filters, 'csv'));
@@ -322,7 +341,14 @@ describe('evidence bundles', () => {
     expect(result.signature).toBe('valid');
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual(['access-events.csv', 'access-events.jsonl', 'audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig']);
+    expect([...files.keys()].sort()).toEqual([
+      'access-events.csv',
+      'access-events.jsonl',
+      'audit-events.csv',
+      'audit-events.jsonl',
+      'manifest.json',
+      'manifest.sig',
+    ]);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });
@@ -425,7 +451,14 @@ describe('verifying bundles', () => {
     const target = randomUUID();
     await seedEvents({ targetId: target, count: 4 });
     const zip = await makeBundle(auditor, { targetId: target });
-    const post = (body: Buffer) => verifyRoute(new NextRequest('http://localhost/api/audit/verify-bundle', { method: 'POST', body: new Uint8Array(body), headers: { origin: 'http://localhost', host: 'localhost' } }));
+    const post = (body: Buffer) =>
+      verifyRoute(
+        new NextRequest('http://localhost/api/audit/verify-bundle', {
+          method: 'POST',
+          body: new Uint8Array(body),
+          headers: { origin: 'http://localhost', host: 'localhost' },
+        }),
+      );
 
     session.caller = await callerAs('viewer');
     expect((await post(zip)).status).toBe(403);

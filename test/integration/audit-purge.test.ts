@@ -43,7 +43,10 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'audit-purge-'));
   await ownerDb().auditEvent.create({ data: { action: 'test.legacy', outcome: 'success' } });
   admin = await callerAs('admin');
-  await recordAuditMany(db, admin, [{ action: 'test.old', detail: { i: 0 } }, { action: 'test.old', detail: { i: 1 } }]);
+  await recordAuditMany(db, admin, [
+    { action: 'test.old', detail: { i: 0 } },
+    { action: 'test.old', detail: { i: 1 } },
+  ]);
   await recordAudit(db, admin, { action: 'test.old', changes: { name: { before: 'x', after: 'y' } } });
   cutA = await dbNow();
   await recordAuditMany(db, admin, [{ action: 'test.middle' }, { action: 'test.middle' }]);
@@ -115,7 +118,11 @@ describe('audit:purge', () => {
 
     // The export verifies on its own: each chained line's hash from its content and predecessor.
     const bytes = readFileSync(file);
-    const lines = bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = bytes
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.action)).toEqual(['test.legacy', 'test.old', 'test.old', 'test.old']);
     expect(lines[0]).toMatchObject({ seq: null, hash: null });
     let prev = Buffer.alloc(32).toString('hex');

@@ -12,7 +12,11 @@ import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const settingsRow = () => db.auditSettings.findUniqueOrThrow({ where: { id: 1 } });
 const eventsOf = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: { id: 'asc' } });
 
@@ -52,8 +56,20 @@ describe('audit retention period', () => {
 
     const events = await eventsOf('audit.retention_update');
     expect(events.map(({ outcome, targetType, actorId, actorRole, changes }) => ({ outcome, targetType, actorId, actorRole, changes }))).toEqual([
-      { outcome: 'success', targetType: 'audit_settings', actorId: admin.user!.id, actorRole: 'admin', changes: { retentionDays: { before: null, after: 400 } } },
-      { outcome: 'success', targetType: 'audit_settings', actorId: admin.user!.id, actorRole: 'admin', changes: { retentionDays: { before: 400, after: null } } },
+      {
+        outcome: 'success',
+        targetType: 'audit_settings',
+        actorId: admin.user!.id,
+        actorRole: 'admin',
+        changes: { retentionDays: { before: null, after: 400 } },
+      },
+      {
+        outcome: 'success',
+        targetType: 'audit_settings',
+        actorId: admin.user!.id,
+        actorRole: 'admin',
+        changes: { retentionDays: { before: 400, after: null } },
+      },
     ]);
     // Recorded last in the change's transaction: the chain head is this event.
     const [head] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_chain_head WHERE id = 1`;

@@ -57,7 +57,7 @@ describe('password sign-in', () => {
     const events = await db.auditEvent.findMany({ where: { action: 'auth.sign_in', actorEmail: user.email }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.outcome)).toEqual(['failed', 'success']);
     expect(events[0].detail).toMatchObject({ reason: 'wrong_password' });
-    expect(JSON.stringify(events, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(password);
+    expect(JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(password);
   });
 
   it('refuses unknown and disabled accounts with the same answer', async () => {
@@ -102,7 +102,13 @@ describe('OIDC sign-in', () => {
 
     const existing = await seedUser('viewer');
     await db.user.update({ where: { id: existing.id }, data: { status: 'disabled' } });
-    const disabled = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
+    const disabled = await signInWithOidc(anonymous(), {
+      subject: randomUUID(),
+      email: existing.email,
+      emailVerified: true,
+      name: null,
+      groups: ['sec-engineers'],
+    });
     expect(disabled).toEqual({ ok: false, reason: 'account_disabled' });
   });
 
@@ -113,7 +119,13 @@ describe('OIDC sign-in', () => {
       ok: true,
       user: { id: existing.id },
     });
-    const other = await signInWithOidc(anonymous(), { subject: randomUUID(), email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
+    const other = await signInWithOidc(anonymous(), {
+      subject: randomUUID(),
+      email: existing.email,
+      emailVerified: true,
+      name: null,
+      groups: ['sec-engineers'],
+    });
     expect(other).toEqual({ ok: false, reason: 'email_linked_to_other_identity' });
   });
 

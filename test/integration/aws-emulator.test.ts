@@ -72,12 +72,16 @@ describe('staging labels', () => {
   it('puts a version with AWSPENDING next to the current one, leaving AWSCURRENT and AWSPREVIOUS in place', async () => {
     const { v1 } = await createWithValue('rot');
     const v2 = (await sm.send(new PutSecretValueCommand({ SecretId: 'rot', SecretString: 'v2', ClientRequestToken: token() }))).VersionId!;
-    const pending = await sm.send(new PutSecretValueCommand({ SecretId: 'rot', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }));
+    const pending = await sm.send(
+      new PutSecretValueCommand({ SecretId: 'rot', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }),
+    );
     expect(pending.VersionStages).toEqual(['AWSPENDING']);
     expect(await stagesOf('rot')).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'], [pending.VersionId!]: ['AWSPENDING'] });
 
     // A second AWSPENDING put takes the label off the first pending version, which becomes deprecated.
-    const pending2 = await sm.send(new PutSecretValueCommand({ SecretId: 'rot', SecretString: 'p2', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }));
+    const pending2 = await sm.send(
+      new PutSecretValueCommand({ SecretId: 'rot', SecretString: 'p2', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }),
+    );
     expect(await stagesOf('rot')).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'], [pending2.VersionId!]: ['AWSPENDING'] });
   });
 
@@ -90,7 +94,9 @@ describe('staging labels', () => {
   it('moves the other listed labels and AWSCURRENT (with AWSPREVIOUS following) when VersionStages contains AWSCURRENT', async () => {
     const { v1 } = await createWithValue('multi');
     const custom = await sm.send(new PutSecretValueCommand({ SecretId: 'multi', SecretString: 'c', ClientRequestToken: token(), VersionStages: ['BLUE'] }));
-    const both = await sm.send(new PutSecretValueCommand({ SecretId: 'multi', SecretString: 'b', ClientRequestToken: token(), VersionStages: ['AWSCURRENT', 'BLUE'] }));
+    const both = await sm.send(
+      new PutSecretValueCommand({ SecretId: 'multi', SecretString: 'b', ClientRequestToken: token(), VersionStages: ['AWSCURRENT', 'BLUE'] }),
+    );
     expect(new Set(both.VersionStages)).toEqual(new Set(['AWSCURRENT', 'BLUE']));
     expect(await stagesOf('multi')).toEqual({ [v1]: ['AWSPREVIOUS'], [both.VersionId!]: expect.arrayContaining(['AWSCURRENT', 'BLUE']) });
     expect((await stagesOf('multi'))[custom.VersionId!]).toBeUndefined();
@@ -98,7 +104,9 @@ describe('staging labels', () => {
 
   it('UpdateSecretVersionStage demands RemoveFromVersionId when the label sits elsewhere, with the AWS message', async () => {
     const { v1 } = await createWithValue('stage');
-    const pending = (await sm.send(new PutSecretValueCommand({ SecretId: 'stage', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }))).VersionId!;
+    const pending = (
+      await sm.send(new PutSecretValueCommand({ SecretId: 'stage', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }))
+    ).VersionId!;
     await expectAwsError(sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'stage', VersionStage: 'AWSCURRENT', MoveToVersionId: pending })), {
       name: 'InvalidParameterException',
       status: 400,
@@ -109,19 +117,26 @@ describe('staging labels', () => {
       sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'stage', VersionStage: 'AWSCURRENT', MoveToVersionId: pending, RemoveFromVersionId: pending })),
       { name: 'InvalidParameterException', status: 400 },
     );
-    await expectAwsError(sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'stage', VersionStage: 'AWSCURRENT', MoveToVersionId: randomUUID(), RemoveFromVersionId: v1 })), {
-      name: 'InvalidParameterException',
-      status: 400,
-      message: /^Not a valid version: /,
-    });
+    await expectAwsError(
+      sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'stage', VersionStage: 'AWSCURRENT', MoveToVersionId: randomUUID(), RemoveFromVersionId: v1 })),
+      {
+        name: 'InvalidParameterException',
+        status: 400,
+        message: /^Not a valid version: /,
+      },
+    );
     expect(await stagesOf('stage')).toEqual({ [v1]: ['AWSCURRENT'], [pending]: ['AWSPENDING'] });
   });
 
   it('moving AWSCURRENT onto the AWSPENDING version keeps both labels there and puts AWSPREVIOUS on the old current', async () => {
     const { v1 } = await createWithValue('promote');
     const v2 = (await sm.send(new PutSecretValueCommand({ SecretId: 'promote', SecretString: 'v2', ClientRequestToken: token() }))).VersionId!;
-    const pending = (await sm.send(new PutSecretValueCommand({ SecretId: 'promote', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }))).VersionId!;
-    const out = await sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'promote', VersionStage: 'AWSCURRENT', MoveToVersionId: pending, RemoveFromVersionId: v2 }));
+    const pending = (
+      await sm.send(new PutSecretValueCommand({ SecretId: 'promote', SecretString: 'p', ClientRequestToken: token(), VersionStages: ['AWSPENDING'] }))
+    ).VersionId!;
+    const out = await sm.send(
+      new UpdateSecretVersionStageCommand({ SecretId: 'promote', VersionStage: 'AWSCURRENT', MoveToVersionId: pending, RemoveFromVersionId: v2 }),
+    );
     expect(out.Name).toBe('promote');
     const stages = await stagesOf('promote');
     expect(new Set(stages[pending])).toEqual(new Set(['AWSCURRENT', 'AWSPENDING']));
@@ -133,7 +148,8 @@ describe('staging labels', () => {
 
   it('removes a label when MoveToVersionId is left out; a version without labels is deprecated', async () => {
     await createWithValue('remove');
-    const blue = (await sm.send(new PutSecretValueCommand({ SecretId: 'remove', SecretString: 'b', ClientRequestToken: token(), VersionStages: ['BLUE'] }))).VersionId!;
+    const blue = (await sm.send(new PutSecretValueCommand({ SecretId: 'remove', SecretString: 'b', ClientRequestToken: token(), VersionStages: ['BLUE'] })))
+      .VersionId!;
     await sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'remove', VersionStage: 'BLUE', RemoveFromVersionId: blue }));
     expect((await stagesOf('remove'))[blue]).toBeUndefined();
     const versions = await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'remove' }));
@@ -354,7 +370,13 @@ describe('ListSecrets', () => {
   }
 
   beforeEach(async () => {
-    await createWithValue('prod/db/password', 'x', { Description: 'Primary database login', Tags: [{ Key: 'env', Value: 'production' }, { Key: 'team', Value: 'payments' }] });
+    await createWithValue('prod/db/password', 'x', {
+      Description: 'Primary database login',
+      Tags: [
+        { Key: 'env', Value: 'production' },
+        { Key: 'team', Value: 'payments' },
+      ],
+    });
     await createWithValue('prod/api-key', 'x', { Description: 'Stripe key', Tags: [{ Key: 'env', Value: 'production' }] });
     await createWithValue('staging/db/password', 'x', { Tags: [{ Key: 'env', Value: 'staging' }] });
     await createWithValue('SecretOne', 'x', { Description: 'one two' });
@@ -380,8 +402,22 @@ describe('ListSecrets', () => {
 
   it('ORs values within a filter, ANDs separate filters (even with the same key) and negates with !', async () => {
     expect(await names({ Filters: [{ Key: 'name', Values: ['staging/', 'Secret'] }] })).toEqual(['staging/db/password', 'SecretOne']);
-    expect(await names({ Filters: [{ Key: 'name', Values: ['prod/'] }, { Key: 'name', Values: ['prod/db'] }] })).toEqual(['prod/db/password']);
-    expect(await names({ Filters: [{ Key: 'tag-value', Values: ['production'] }, { Key: 'tag-key', Values: ['!team'] }] })).toEqual(['prod/api-key']);
+    expect(
+      await names({
+        Filters: [
+          { Key: 'name', Values: ['prod/'] },
+          { Key: 'name', Values: ['prod/db'] },
+        ],
+      }),
+    ).toEqual(['prod/db/password']);
+    expect(
+      await names({
+        Filters: [
+          { Key: 'tag-value', Values: ['production'] },
+          { Key: 'tag-key', Values: ['!team'] },
+        ],
+      }),
+    ).toEqual(['prod/api-key']);
     expect(await names({ Filters: [{ Key: 'name', Values: ['!prod/'] }] })).toEqual(['staging/db/password', 'SecretOne', 'Prod-upper']);
   });
 
@@ -391,7 +427,11 @@ describe('ListSecrets', () => {
       status: 400,
       message: /Value 'colour' at 'filters.1.member.key' failed to satisfy constraint/,
     });
-    await expectAwsError(sm.send(new ListSecretsCommand({ Filters: [{ Values: ['x'] }] })), { name: 'InvalidParameterException', status: 400, message: 'Invalid filter key' });
+    await expectAwsError(sm.send(new ListSecretsCommand({ Filters: [{ Values: ['x'] }] })), {
+      name: 'InvalidParameterException',
+      status: 400,
+      message: 'Invalid filter key',
+    });
     await expectAwsError(sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name' }] })), { name: 'InvalidParameterException', status: 400 });
   });
 
@@ -406,7 +446,10 @@ describe('ListSecrets', () => {
     expect(await names({ SortOrder: 'desc', MaxResults: 2 })).toEqual(['Prod-upper', 'SecretOne']);
     await expectAwsError(sm.send(new ListSecretsCommand({ NextToken: 'forged' })), { name: 'InvalidNextTokenException', status: 400 });
     // A token only replays with the query it came from.
-    await expectAwsError(sm.send(new ListSecretsCommand({ MaxResults: 2, NextToken: first.NextToken, SortOrder: 'desc' })), { name: 'InvalidNextTokenException', status: 400 });
+    await expectAwsError(sm.send(new ListSecretsCommand({ MaxResults: 2, NextToken: first.NextToken, SortOrder: 'desc' })), {
+      name: 'InvalidNextTokenException',
+      status: 400,
+    });
   });
 
   it('hides secrets scheduled for deletion unless IncludePlannedDeletion', async () => {
@@ -421,7 +464,8 @@ describe('ListSecretVersionIds', () => {
   it('pages newest first and shows deprecated versions only with IncludeDeprecated', async () => {
     const { v1 } = await createWithValue('many');
     const ids = [v1];
-    for (let i = 2; i <= 5; i++) ids.push((await sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: `v${i}`, ClientRequestToken: token() }))).VersionId!);
+    for (let i = 2; i <= 5; i++)
+      ids.push((await sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: `v${i}`, ClientRequestToken: token() }))).VersionId!);
     const labelled = await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'many' }));
     expect(labelled.Versions!.map((v) => v.VersionId)).toEqual([ids[4], ids[3]]);
     expect(labelled).toMatchObject({ Name: 'many' });
@@ -442,11 +486,25 @@ describe('ListSecretVersionIds', () => {
 describe('tags', () => {
   it('appends and overwrites with TagResource, removes idempotently with UntagResource', async () => {
     await createWithValue('tagged', 'x', { Tags: [{ Key: 'a', Value: '1' }] });
-    await sm.send(new TagResourceCommand({ SecretId: 'tagged', Tags: [{ Key: 'a', Value: '2' }, { Key: 'b', Value: '3' }] }));
-    expect((await sm.send(new DescribeSecretCommand({ SecretId: 'tagged' }))).Tags).toEqual([{ Key: 'a', Value: '2' }, { Key: 'b', Value: '3' }]);
+    await sm.send(
+      new TagResourceCommand({
+        SecretId: 'tagged',
+        Tags: [
+          { Key: 'a', Value: '2' },
+          { Key: 'b', Value: '3' },
+        ],
+      }),
+    );
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: 'tagged' }))).Tags).toEqual([
+      { Key: 'a', Value: '2' },
+      { Key: 'b', Value: '3' },
+    ]);
     await sm.send(new UntagResourceCommand({ SecretId: 'tagged', TagKeys: ['a', 'not-there'] }));
     expect((await sm.send(new DescribeSecretCommand({ SecretId: 'tagged' }))).Tags).toEqual([{ Key: 'b', Value: '3' }]);
-    await expectAwsError(sm.send(new TagResourceCommand({ SecretId: 'tagged', Tags: [{ Key: 'bad#key', Value: 'x' }] })), { name: 'ValidationException', status: 400 });
+    await expectAwsError(sm.send(new TagResourceCommand({ SecretId: 'tagged', Tags: [{ Key: 'bad#key', Value: 'x' }] })), {
+      name: 'ValidationException',
+      status: 400,
+    });
   });
 });
 

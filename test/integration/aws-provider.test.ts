@@ -256,7 +256,11 @@ describe('labels', () => {
   it('moves AWSCURRENT onto the pending version: it keeps AWSPENDING and the old current becomes AWSPREVIOUS', async () => {
     const p = provider();
     const v1 = (await write(p, 'rotating', canary())).versionId;
-    const pending = (await sm.send(new PutSecretValueCommand({ SecretId: 'rotating', SecretString: canary(), ClientRequestToken: randomUUID(), VersionStages: ['AWSPENDING'] }))).VersionId!;
+    const pending = (
+      await sm.send(
+        new PutSecretValueCommand({ SecretId: 'rotating', SecretString: canary(), ClientRequestToken: randomUUID(), VersionStages: ['AWSPENDING'] }),
+      )
+    ).VersionId!;
     await p.moveLabel('rotating', 'AWSCURRENT', pending);
     const versions = await p.listVersions('rotating');
     expect(versions.find((v) => v.versionId === pending)).toMatchObject({ current: true, labels: expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']) });

@@ -99,7 +99,10 @@ beforeAll(async () => {
   const line = 512 * MB;
   bundles.longLine = await zipOf([...manifestOf([{ name: 'audit-events.jsonl', format: 'jsonl', bytes: line }]), ['audit-events.jsonl', repeated('a', line)]]);
   const record = 64 * MB;
-  bundles.longCsvRecord = await zipOf([...manifestOf([{ name: 'audit-events.csv', format: 'csv', bytes: record }]), ['audit-events.csv', repeated('a', record)]]);
+  bundles.longCsvRecord = await zipOf([
+    ...manifestOf([{ name: 'audit-events.csv', format: 'csv', bytes: record }]),
+    ['audit-events.csv', repeated('a', record)],
+  ]);
   const entry = 8 * MB;
   const listed = (n: number) => Array.from({ length: n }, (): Listed => ({ name: 'a', format: 'csv', bytes: entry }));
   bundles.repeatedEntry = await zipOf([...manifestOf(listed(1_000), true), ['a', repeated('\0', entry)]]);
@@ -118,9 +121,7 @@ describe('a hostile bundle uploaded for verification', () => {
     const result = await verifyUploadedBundle(auditor, bundles.bomb);
     expect(result.ok).toBe(false);
     expect(result.files).toEqual([]);
-    expect(result.problems).toEqual([
-      'The bundle is larger than 256 MiB uncompressed, the limit for verifying it here. Not verified further.',
-    ]);
+    expect(result.problems).toEqual(['The bundle is larger than 256 MiB uncompressed, the limit for verifying it here. Not verified further.']);
   });
 
   it('a 512 MB single line: refused on the server by size, by the CLI at the line limit', async () => {
@@ -202,11 +203,14 @@ describe('verifications at once', () => {
     let open!: () => void;
     verifier.gate = new Promise<void>((resolve) => (open = resolve));
     session.caller = auditor;
-    const post = () => POST(new NextRequest('http://localhost/api/audit/verify-bundle', {
+    const post = () =>
+      POST(
+        new NextRequest('http://localhost/api/audit/verify-bundle', {
           method: 'POST',
           body: new Uint8Array(bundles.manyEntries),
           headers: { origin: 'http://localhost', host: 'localhost' },
-        }));
+        }),
+      );
     const responses: Response[] = [];
     const calls = Array.from({ length: 5 }, () => post().then((r) => (responses.push(r), r)));
     await vi.waitFor(() => expect(responses).toHaveLength(1));

@@ -33,7 +33,11 @@ afterAll(async () => {
   await proxy.restore().catch(() => {});
 });
 
-const errorOf = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => null, (e: unknown) => e);
+const errorOf = (p: PromiseLike<unknown>) =>
+  Promise.resolve(p).then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('a database outage', () => {
   it('turns every failure into DatabaseUnavailableError and recovers without a new client', async () => {

@@ -15,9 +15,7 @@ afterAll(() => void process.off('warning', onWarning));
 
 it('reads several relations inside a transaction without overlapping queries on its connection', async () => {
   const team = await db.team.create({ data: { name: 'Payments' } });
-  const read = await db.$transaction((tx) =>
-    tx.team.findUniqueOrThrow({ where: { id: team.id }, include: { secrets: true, systems: true, members: true } }),
-  );
+  const read = await db.$transaction((tx) => tx.team.findUniqueOrThrow({ where: { id: team.id }, include: { secrets: true, systems: true, members: true } }));
   expect(read).toMatchObject({ name: 'Payments', secrets: [], systems: [], members: [] });
   // Deprecation warnings are emitted on the next tick.
   await new Promise((resolve) => setImmediate(resolve));

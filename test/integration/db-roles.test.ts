@@ -234,7 +234,9 @@ describe('the purge role (PURGE_DATABASE_URL)', () => {
     const before = await snapshot();
     await expect(purge.query('DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(DENIED);
     await expect(purge.query('UPDATE audit_settings SET retention_days = 1')).rejects.toThrow(DENIED);
-    await expect(purge.query(`INSERT INTO audit_checkpoints (before, seq, hash, events_purged, file, file_sha256) VALUES (now(), 1, sha256('x'), 1, 'x', 'x')`)).rejects.toThrow(DENIED);
+    await expect(
+      purge.query(`INSERT INTO audit_checkpoints (before, seq, hash, events_purged, file, file_sha256) VALUES (now(), 1, sha256('x'), 1, 'x', 'x')`),
+    ).rejects.toThrow(DENIED);
     await runtime.query('UPDATE audit_settings SET retention_days = 90, updated_at = now() WHERE id = 1');
     const call = `SELECT audit_purge(now(), 90, $1::bigint, $2::bytea, NULL, $1::bigint, 0, 'x.jsonl', 'x')`;
     // Everything up to the head, but claiming another last hash.

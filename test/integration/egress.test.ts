@@ -37,7 +37,11 @@ const ALLOW_LOOPBACK = { EGRESS_ALLOW: ['127.0.0.1'] };
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 let receiver: WebhookReceiver;
@@ -57,7 +61,10 @@ afterEach(() => {
 
 const channelInput = (url: string) => ({ name: unique('hook'), kind: 'webhook', url, events: [...NOTIFICATION_EVENTS], enabled: 'on' });
 const seedChannel = (url: string) =>
-  db.notificationChannel.create({ data: { name: unique('hook'), kind: 'webhook', url, events: [...NOTIFICATION_EVENTS], enabled: true }, select: { id: true } });
+  db.notificationChannel.create({
+    data: { name: unique('hook'), kind: 'webhook', url, events: [...NOTIFICATION_EVENTS], enabled: true },
+    select: { id: true },
+  });
 
 describe('webhooks', () => {
   it('refuse a loopback URL when saving without EGRESS_ALLOW, and save and deliver with it', async () => {
@@ -133,7 +140,9 @@ describe('provider connections', () => {
   it('refuse a GCP emulator on loopback without EGRESS_ALLOW (saving and testing) and reach it with it', async () => {
     const admin = await callerAs('admin');
     set(REFUSE_ALL);
-    const refused = (await errorOf(createConnection(admin, { kind: 'gcp', name: unique('gcp'), projectId: 'egress-project', endpoint: gcp.endpoint }))) as InputError;
+    const refused = (await errorOf(
+      createConnection(admin, { kind: 'gcp', name: unique('gcp'), projectId: 'egress-project', endpoint: gcp.endpoint }),
+    )) as InputError;
     expect(refused.fieldErrors.endpoint?.[0]).toMatch(/loopback address/);
 
     const seeded = await seedConnection('gcp', { projectId: 'egress-project', endpoint: gcp.endpoint });
@@ -183,9 +192,14 @@ describe('provider connections', () => {
       expect((error as ProviderError).code).toBe('refused');
     }
     const lookup = vi.spyOn(dns.promises, 'lookup');
-    await expect(gcpClientOptions({ endpoint: 'https://attacker.example' })).rejects.toMatchObject({ code: 'refused', message: expect.stringMatching(/GCP_TRUSTED_ENDPOINTS/) });
+    await expect(gcpClientOptions({ endpoint: 'https://attacker.example' })).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringMatching(/GCP_TRUSTED_ENDPOINTS/),
+    });
     expect(lookup).not.toHaveBeenCalled();
-    const refused = (await errorOf(createConnection(admin, { kind: 'gcp', name: unique('gcp'), projectId: 'egress-project', endpoint: 'https://attacker.example' }))) as InputError;
+    const refused = (await errorOf(
+      createConnection(admin, { kind: 'gcp', name: unique('gcp'), projectId: 'egress-project', endpoint: 'https://attacker.example' }),
+    )) as InputError;
     expect(refused.fieldErrors.endpoint?.[0]).toMatch(/identity token.*GCP_TRUSTED_ENDPOINTS/);
   });
 

@@ -15,7 +15,10 @@ it('starts an embedded PostgreSQL off the system port, migrates it and lets the 
   const embedded = await startEmbeddedPostgres({ name, persistent: false });
   try {
     expect(new URL(embedded.url).port).not.toBe('5432');
-    const migrations = readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const migrations = readdirSync(migrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const runtimeUrl = withRole(embedded.url, 'si_runtime', 'embedded-test-password');
     const { applied, roles } = await migrateAndGrant({ ownerUrl: embedded.url, runtimeUrl });
     expect(applied).toEqual(migrations);

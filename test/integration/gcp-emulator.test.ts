@@ -174,9 +174,7 @@ describe('AddSecretVersion', () => {
     const data = Buffer.from('checked value');
     const [ok] = await client.addSecretVersion({ parent: secretName('crc'), payload: { data, dataCrc32c: crc32c(data) } });
     expect(ok.clientSpecifiedPayloadChecksum).toBe(true);
-    const err = await failure(
-      client.addSecretVersion({ parent: secretName('crc'), payload: { data, dataCrc32c: (crc32c(data) + 1) % 2 ** 32 } }),
-    );
+    const err = await failure(client.addSecretVersion({ parent: secretName('crc'), payload: { data, dataCrc32c: (crc32c(data) + 1) % 2 ** 32 } }));
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(emu.storedValues()).toEqual(['checked value']);
   });
@@ -219,16 +217,10 @@ describe('AccessSecretVersion and latest', () => {
 
   test('NOT_FOUND for a missing version, a secret without versions, a missing secret', async () => {
     await createSecret('s');
-    expect((await failure(client.accessSecretVersion({ name: `${secretName('s')}/versions/latest` }, once))).code).toBe(
-      grpc.status.NOT_FOUND,
-    );
+    expect((await failure(client.accessSecretVersion({ name: `${secretName('s')}/versions/latest` }, once))).code).toBe(grpc.status.NOT_FOUND);
     await addVersion('s', 'one');
-    expect((await failure(client.accessSecretVersion({ name: `${secretName('s')}/versions/2` }, once))).code).toBe(
-      grpc.status.NOT_FOUND,
-    );
-    expect((await failure(client.accessSecretVersion({ name: `${secretName('nope')}/versions/1` }, once))).code).toBe(
-      grpc.status.NOT_FOUND,
-    );
+    expect((await failure(client.accessSecretVersion({ name: `${secretName('s')}/versions/2` }, once))).code).toBe(grpc.status.NOT_FOUND);
+    expect((await failure(client.accessSecretVersion({ name: `${secretName('nope')}/versions/1` }, once))).code).toBe(grpc.status.NOT_FOUND);
   });
 });
 
@@ -348,10 +340,7 @@ describe('listing', () => {
     const tokens: string[] = [];
     let pageToken: string | undefined;
     do {
-      const [page, , raw] = await client.listSecretVersions(
-        { parent: secretName('l'), pageSize: 2, pageToken },
-        { autoPaginate: false },
-      );
+      const [page, , raw] = await client.listSecretVersions({ parent: secretName('l'), pageSize: 2, pageToken }, { autoPaginate: false });
       seen.push(...page.map((v) => v.name!.split('/').pop()!));
       pageToken = raw!.nextPageToken ?? '';
       tokens.push(pageToken);
@@ -371,9 +360,7 @@ describe('listing', () => {
     await createSecret('b');
     for (const value of ['1', '2', '3']) await addVersion('a', value);
     const [, , raw] = await client.listSecretVersions({ parent: secretName('a'), pageSize: 1 }, { autoPaginate: false });
-    const err = await failure(
-      client.listSecretVersions({ parent: secretName('b'), pageSize: 1, pageToken: raw!.nextPageToken! }, { autoPaginate: false }),
-    );
+    const err = await failure(client.listSecretVersions({ parent: secretName('b'), pageSize: 1, pageToken: raw!.nextPageToken! }, { autoPaginate: false }));
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
@@ -381,10 +368,7 @@ describe('listing', () => {
     for (const id of ['s1', 's2', 's3']) await createSecret(id);
     const [first, , raw] = await client.listSecrets({ parent: `projects/${PROJECT}`, pageSize: 2 }, { autoPaginate: false });
     expect(first.map((s) => s.name)).toEqual([`projects/${NUMBER}/secrets/s3`, `projects/${NUMBER}/secrets/s2`]);
-    const [second, , last] = await client.listSecrets(
-      { parent: `projects/${PROJECT}`, pageSize: 2, pageToken: raw!.nextPageToken! },
-      { autoPaginate: false },
-    );
+    const [second, , last] = await client.listSecrets({ parent: `projects/${PROJECT}`, pageSize: 2, pageToken: raw!.nextPageToken! }, { autoPaginate: false });
     expect(second.map((s) => s.name)).toEqual([`projects/${NUMBER}/secrets/s1`]);
     expect(last!.nextPageToken).toBe('');
   });
@@ -405,9 +389,7 @@ describe('UpdateSecret and DeleteSecret', () => {
 
   test('invalid labels and an immutable field are rejected', async () => {
     await createSecret('u', { labels: { a: 'b' } });
-    const bad = await failure(
-      client.updateSecret({ secret: { name: secretName('u'), labels: { A: 'b' } }, updateMask: { paths: ['labels'] } }),
-    );
+    const bad = await failure(client.updateSecret({ secret: { name: secretName('u'), labels: { A: 'b' } }, updateMask: { paths: ['labels'] } }));
     expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
     const immutable = await failure(
       client.updateSecret({ secret: { name: secretName('u'), replication: { automatic: {} } }, updateMask: { paths: ['replication'] } }),
@@ -461,9 +443,7 @@ describe('fault injection', () => {
   test('latency past the deadline: DEADLINE_EXCEEDED, and the emulator abandons the call', async () => {
     await createSecret('f');
     emu.faults.add({ operation: 'AddSecretVersion', latencyMs: 600, times: 1 });
-    const err = await failure(
-      client.addSecretVersion({ parent: secretName('f'), payload: { data: Buffer.from('late') } }, { timeout: 150, retry: null }),
-    );
+    const err = await failure(client.addSecretVersion({ parent: secretName('f'), payload: { data: Buffer.from('late') } }, { timeout: 150, retry: null }));
     expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     // Wait out the injected delay so a wrongly completed call would have landed by now.
     await new Promise((resolve) => setTimeout(resolve, 700));

@@ -237,10 +237,7 @@ describe('testConnection', () => {
     const closed = await startGcpSecretManagerEmulator();
     const port = closed.port;
     await closed.close();
-    const unreachable = new GcpSecretManagerProvider(
-      { kind: 'gcp', projectId: PROJECT, endpoint: `http://127.0.0.1:${port}` },
-      { timeoutMs: TIMEOUT_MS },
-    );
+    const unreachable = new GcpSecretManagerProvider({ kind: 'gcp', projectId: PROJECT, endpoint: `http://127.0.0.1:${port}` }, { timeoutMs: TIMEOUT_MS });
     expect(await unreachable.testConnection()).toMatchObject({ ok: false, code: 'unavailable' });
     const malformed = new GcpSecretManagerProvider({ kind: 'gcp', projectId: PROJECT, endpoint: 'ftp://x' }, { timeoutMs: TIMEOUT_MS });
     expect(await malformed.testConnection()).toMatchObject({ ok: false, code: 'invalid' });
@@ -311,12 +308,10 @@ describe('faults on write', () => {
     await write('f', 'existing value');
     const value = uniqueValue();
     emu.faults.add({ operation: 'AddSecretVersion', error: 'permission_denied', times: 1 });
-    const sdkError = await raw
-      .addSecretVersion({ parent: `projects/${PROJECT}/secrets/f`, payload: { data: Buffer.from(value) } })
-      .then(
-        () => null,
-        (e: Error) => e,
-      );
+    const sdkError = await raw.addSecretVersion({ parent: `projects/${PROJECT}/secrets/f`, payload: { data: Buffer.from(value) } }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(sdkError?.message).toContain(value);
   });
 
@@ -337,7 +332,13 @@ describe('staging and currentVersionId', () => {
     expect(await provider.currentVersionId('none-yet')).toBeNull();
     await write('st', uniqueValue());
     const value = uniqueValue();
-    const pending = await provider.writeValue({ ref: 'st', value: new SecretValue(value), idempotencyToken: crypto.randomUUID(), labels: {}, stage: 'pending' });
+    const pending = await provider.writeValue({
+      ref: 'st',
+      value: new SecretValue(value),
+      idempotencyToken: crypto.randomUUID(),
+      labels: {},
+      stage: 'pending',
+    });
     expect(pending.versionId).toBe('2');
     expect(await provider.currentVersionId('st')).toBe('2');
     expect((await provider.readValue('st')).reveal()).toBe(value);

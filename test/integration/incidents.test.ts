@@ -56,7 +56,11 @@ describe('marking a secret compromised', () => {
     await closeIncident(engineer, incidentId, clock);
     const incident = await getIncident(engineer, incidentId);
     expect(incident.closedAt).toBe('2026-11-26T12:00:00.000Z');
-    expect(incident.steps[0]).toMatchObject({ checkedByEmail: engineer.user!.email, note: 'Key deleted in the vendor console', checkedAt: '2026-11-26T12:00:00.000Z' });
+    expect(incident.steps[0]).toMatchObject({
+      checkedByEmail: engineer.user!.email,
+      note: 'Key deleted in the vendor console',
+      checkedAt: '2026-11-26T12:00:00.000Z',
+    });
     const checks = (await auditEventsFor(secret.id)).filter((e) => e.action === 'incident.step_check');
     expect(checks).toHaveLength(INCIDENT_STEPS.length);
   });

@@ -80,11 +80,16 @@ describe('CSV export', () => {
     const team = await seedTeam();
     const system = await seedSystem(team.id);
     const word = `zebra${randomUUID().slice(0, 6)}`;
-    const a = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, classification: 'critical', consumerSystemIds: [system.id], tags: 'alpha' }));
-    const b = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, classification: 'sensitive', description: `About ${word}`, environmentId: await environmentId('staging') }));
+    const a = await createSecret(
+      engineer,
+      await secretInput({ ownerTeamId: team.id, classification: 'critical', consumerSystemIds: [system.id], tags: 'alpha' }),
+    );
+    const b = await createSecret(
+      engineer,
+      await secretInput({ ownerTeamId: team.id, classification: 'sensitive', description: `About ${word}`, environmentId: await environmentId('staging') }),
+    );
     const c = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, status: 'decommissioned', lastRotatedAt: '' }));
-    const names = async (params: { [k: string]: string }) =>
-      (await exportCsv(engineer, { owner: team.id, ...params })).map((r) => r['Secret Name']).sort();
+    const names = async (params: { [k: string]: string }) => (await exportCsv(engineer, { owner: team.id, ...params })).map((r) => r['Secret Name']).sort();
     const name = async (id: { id: string }) => (await db.secret.findUniqueOrThrow({ where: { id: id.id } })).name;
     const [na, nb, nc] = [await name(a), await name(b), await name(c)];
 
@@ -163,9 +168,7 @@ describe('GET /api/export/inventory', () => {
     const response = await GET(new NextRequest(`http://localhost/api/export/inventory?owner=${team.id}&env=production&after=abc&size=25`));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="secret-inventory-production-\d{4}-\d{2}-\d{2}\.csv"$/,
-    );
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="secret-inventory-production-\d{4}-\d{2}-\d{2}\.csv"$/);
     const bytes = Buffer.from(await response.arrayBuffer());
     // A UTF-8 byte-order mark first, so Excel reads non-ASCII names correctly.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

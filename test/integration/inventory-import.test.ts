@@ -105,7 +105,13 @@ describe('CSV import: preview', () => {
   it('counts lines from the start of each record, across multi-line cells and blank lines', async () => {
     const engineer = await callerAs('engineer');
     const text = csv([row({ Description: 'first\nsecond\nthird' }), row({ Classification: '' })]).replace(/\n$/, '\n\n');
-    const preview = await previewImport(engineer, `${text}${csv([row({ Environment: 'mars' })]).split('\n').slice(1).join('\n')}`);
+    const preview = await previewImport(
+      engineer,
+      `${text}${csv([row({ Environment: 'mars' })])
+        .split('\n')
+        .slice(1)
+        .join('\n')}`,
+    );
     expect(preview.rows.map((r) => r.line)).toEqual([2, 5, 7]);
     expect(preview.rows[1].errors).toEqual([{ column: 'Classification', message: 'Use one of: critical, important, sensitive' }]);
     expect(preview.rows[2].errors[0]).toMatchObject({ column: 'Environment' });
@@ -115,7 +121,10 @@ describe('CSV import: preview', () => {
   it('matches headers case-insensitively, warns about unknown columns and ignores Next Due', async () => {
     const engineer = await callerAs('engineer');
     const header = ['  secret NAME ', 'environment', 'OWNER', 'classification', 'Next Due', 'Notes'];
-    const text = csv([{ '  secret NAME ': 'hdr-test', environment: 'staging', OWNER: 'Ops', classification: 'Sensitive', 'Next Due': 'whenever', Notes: 'x' }], header);
+    const text = csv(
+      [{ '  secret NAME ': 'hdr-test', environment: 'staging', OWNER: 'Ops', classification: 'Sensitive', 'Next Due': 'whenever', Notes: 'x' }],
+      header,
+    );
     const preview = await previewImport(engineer, text);
     expect(preview.summary).toEqual({ total: 1, valid: 1, invalid: 0 });
     expect(preview.warnings).toEqual(['This column is not recognised and will be ignored: "Notes".']);
@@ -227,7 +236,14 @@ describe('CSV import: commit', () => {
     const newSys = `new-sys-${tag()}`;
     const names = [`imp-a-${tag()}`, `imp-b-${tag()}`, `imp-c-${tag()}`];
     const text = csv([
-      row({ 'Secret Name': names[0], Owner: newTeam, 'Consuming Systems': `${newSys}; ${system.name}`, Tags: 'PCI; database', 'Contact Person': 'Jane Doe', Classification: 'Critical' }),
+      row({
+        'Secret Name': names[0],
+        Owner: newTeam,
+        'Consuming Systems': `${newSys}; ${system.name}`,
+        Tags: 'PCI; database',
+        'Contact Person': 'Jane Doe',
+        Classification: 'Critical',
+      }),
       row({ 'Secret Name': names[1], Owner: team.name, 'Consuming Systems': newSys, 'Last Rotated': '', Status: 'deprecated', Provider: '' }),
       row({ 'Secret Name': names[2], Owner: newTeam.toUpperCase(), 'Rotation Interval (days)': '', Description: "'=SUM(A1:A2)" }),
     ]);

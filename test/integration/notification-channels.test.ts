@@ -24,7 +24,11 @@ useTestDatabase();
 
 const receiver = useWebhookReceiver();
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const input = (overrides: Record<string, unknown> = {}) => ({
   name: `alerts ${randomUUID().slice(0, 8)}`,
   kind: 'slack',
@@ -48,7 +52,11 @@ describe('notification channels', () => {
     });
     expect((await listChannels(admin)).find((c) => c.id === id)).toMatchObject({ lastDelivery: null, maskedUrl: 'https://hooks.slack.com/services/…' });
 
-    await updateChannel(admin, id, input({ name: channel.name, url: 'https://hooks.slack.com/services/T000/B000/YYYYothertoken', enabled: '', expectedUpdatedAt: channel.updatedAt }));
+    await updateChannel(
+      admin,
+      id,
+      input({ name: channel.name, url: 'https://hooks.slack.com/services/T000/B000/YYYYothertoken', enabled: '', expectedUpdatedAt: channel.updatedAt }),
+    );
     expect(await getChannel(admin, id)).toMatchObject({ enabled: false });
     // A stale form is refused.
     expect(await errorOf(updateChannel(admin, id, input({ expectedUpdatedAt: channel.updatedAt })))).toBeInstanceOf(InputError);
@@ -61,7 +69,10 @@ describe('notification channels', () => {
     const text = JSON.stringify(events.map((e) => ({ changes: e.changes, detail: e.detail })));
     expect(text).not.toContain('secrettoken');
     expect(text).not.toContain('othertoken');
-    expect(events[1].changes).toMatchObject({ url: { before: expect.stringContaining('services/…'), after: expect.stringContaining('services/…') }, enabled: { before: true, after: false } });
+    expect(events[1].changes).toMatchObject({
+      url: { before: expect.stringContaining('services/…'), after: expect.stringContaining('services/…') },
+      enabled: { before: true, after: false },
+    });
   });
 
   it('explains bad input per field', async () => {

@@ -11,14 +11,7 @@ import { deliver, DeliveryRetryError } from '@/lib/notifications/deliver';
 import { NOTIFICATION_EVENTS, ZNotificationPayload, type NotificationPayload } from '@/lib/notifications/events';
 import { genericBody, slackMessage } from '@/lib/notifications/format';
 import { notify } from '@/lib/notifications/notify';
-import {
-  channelSigningKey,
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signatureHeader,
-  verifySignature,
-} from '@/lib/notifications/signing';
+import { channelSigningKey, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader, verifySignature } from '@/lib/notifications/signing';
 import { environmentId, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 import { useWebhookReceiver } from '../support/use-webhook-receiver';
@@ -29,7 +22,11 @@ useTestDatabase();
 const receiver = useWebhookReceiver();
 
 const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 async function seedChannel(fields: { kind?: 'webhook' | 'slack'; url?: string; events?: string[]; enabled?: boolean } = {}) {
   return db.notificationChannel.create({
@@ -280,9 +277,7 @@ describe('notify', () => {
 
   it('records nothing when no channel listens', async () => {
     const secret = await seedSecret();
-    const ids = await db.$transaction((tx) =>
-      notify(tx, { event: 'rotation.due_soon', occurredAt: new Date(), secretId: secret.id }),
-    );
+    const ids = await db.$transaction((tx) => notify(tx, { event: 'rotation.due_soon', occurredAt: new Date(), secretId: secret.id }));
     expect(ids).toEqual([]);
     expect(await db.notificationDelivery.count({ where: { payload: { path: ['secret', 'id'], equals: secret.id } } })).toBe(0);
   });

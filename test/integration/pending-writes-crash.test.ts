@@ -65,7 +65,11 @@ async function engineerWithSecret(connectionId: string, options: { providerRef?:
 
 /** A child writes `value` and is killed after the provider confirmed it; checks what it left. */
 async function crashAfterProvider(engineer: Caller, secretId: string, value: string, token = randomUUID()) {
-  const run = await crashingRun(engineer, { op: 'write', secretId, input: { mode: 'enter', note: 'before the crash', idempotencyToken: token }, value }, 'value_write:after_provider');
+  const run = await crashingRun(
+    engineer,
+    { op: 'write', secretId, input: { mode: 'enter', note: 'before the crash', idempotencyToken: token }, value },
+    'value_write:after_provider',
+  );
   expect(run.signal, run.output).toBe('SIGKILL');
   expect(await db.secretVersion.count({ where: { secretId } })).toBe(0);
   const [row] = await pendingOf(secretId);

@@ -11,7 +11,11 @@ import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const policyRows = () => db.classificationPolicy.findMany({ orderBy: { classification: 'asc' } });
 
 describe('classification policies', () => {
@@ -131,7 +135,9 @@ describe('a secret’s rotation policy fields', () => {
       createSecret(engineer, await secretInput({ autoRotate: 'on', rotationStrategy: 'generated', rotationIntervalDays: '' })),
     )) as InputError;
     expect(noInterval.fieldErrors.autoRotate).toEqual(['Automatic rotation needs a rotation interval']);
-    const ranges = (await errorOf(createSecret(engineer, await secretInput({ graceHours: '721', reminderDays: '1.5', rotationStrategy: 'magic' })))) as InputError;
+    const ranges = (await errorOf(
+      createSecret(engineer, await secretInput({ graceHours: '721', reminderDays: '1.5', rotationStrategy: 'magic' })),
+    )) as InputError;
     expect(Object.keys(ranges.fieldErrors).sort()).toEqual(['graceHours', 'reminderDays', 'rotationStrategy']);
     expect(await db.secret.count()).toBe(count);
   });

@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '@/generated/prisma/enums';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
-import {
-  createConnection,
-  deleteConnection,
-  getConnection,
-  listConnections,
-  testConnection,
-  updateConnection,
-} from '@/lib/data/provider-connections';
+import { createConnection, deleteConnection, getConnection, listConnections, testConnection, updateConnection } from '@/lib/data/provider-connections';
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { auditEventsFor, callerAs, environmentId, seedTeam } from '../support/seed';
@@ -19,7 +12,11 @@ import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
 
 async function seedConnection(kind: 'aws' | 'gcp' | 'local' = 'aws') {
@@ -110,9 +107,9 @@ describe('provider connections data layer', () => {
     });
     expect(connectionConfigOf(await getConnection(admin, local.id))).toEqual({ kind: 'local' });
     expect(await db.providerConnection.findUnique({ where: { id: local.id }, select: { region: true } })).toEqual({ region: null });
-    expect(
-      connectionConfigOf({ kind: 'aws', region: 'us-east-1', roleArn: null, projectId: null, location: null, endpoint: 'http://127.0.0.1:4566' }),
-    ).toEqual({ kind: 'aws', region: 'us-east-1', roleArn: null, endpoint: 'http://127.0.0.1:4566' });
+    expect(connectionConfigOf({ kind: 'aws', region: 'us-east-1', roleArn: null, projectId: null, location: null, endpoint: 'http://127.0.0.1:4566' })).toEqual(
+      { kind: 'aws', region: 'us-east-1', roleArn: null, endpoint: 'http://127.0.0.1:4566' },
+    );
   });
 
   it('lists connections by name for every signed-in role, with secret counts and nothing else', async () => {

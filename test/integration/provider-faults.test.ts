@@ -98,10 +98,8 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-const fault = (connectionId: string) =>
-  db.connectionJobFault.findUnique({ where: { connectionId_job: { connectionId, job: QUEUE.accessIngest } } });
-const completedRuns = async (connectionId: string) =>
-  (await db.accessIngestionCursor.findUnique({ where: { connectionId } }))?.completedRuns ?? 0;
+const fault = (connectionId: string) => db.connectionJobFault.findUnique({ where: { connectionId_job: { connectionId, job: QUEUE.accessIngest } } });
+const completedRuns = async (connectionId: string) => (await db.accessIngestionCursor.findUnique({ where: { connectionId } }))?.completedRuns ?? 0;
 
 /**
  * One ingestion pass in a fresh worker with these settings: the scheduled fan-out job is
@@ -109,16 +107,28 @@ const completedRuns = async (connectionId: string) =>
  * one has a fault recorded after the pass began. Earlier passes' jobs are removed first.
  */
 async function ingestionPass(settings: Record<string, string | undefined>, broken: string, healthy: string) {
-  await ownerDb().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = '${QUEUE.accessIngest}'`).catch(() => {});
+  await ownerDb()
+    .$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = '${QUEUE.accessIngest}'`)
+    .catch(() => {});
   const worker = await startWorkerProcess(npmWorker(), settings);
   try {
     const started = new Date();
     const runsBefore = await completedRuns(healthy);
     await (await jobSender()).send(QUEUE.accessIngest, {});
-    await eventually(() => completedRuns(healthy), (n) => n > runsBefore);
-    const recorded = await eventually(() => fault(broken), (f) => f !== null && f.lastFailedAt >= new Date(started.getTime() - 1000));
+    await eventually(
+      () => completedRuns(healthy),
+      (n) => n > runsBefore,
+    );
+    const recorded = await eventually(
+      () => fault(broken),
+      (f) => f !== null && f.lastFailedAt >= new Date(started.getTime() - 1000),
+    );
     // The worker clears an earlier fault just after the run's cursor moved.
-    await eventually(() => fault(healthy), (f) => f === null, 10_000);
+    await eventually(
+      () => fault(healthy),
+      (f) => f === null,
+      10_000,
+    );
     expect(worker.child.exitCode, `the worker is still running:\n${worker.output()}`).toBeNull();
     return { recorded: recorded!, output: worker.output() };
   } finally {
@@ -137,22 +147,14 @@ function expectNoLeaks(text: string) {
 
 describe('a broken provider connection fails its own job, never the worker', () => {
   it('AWS unreachable (CloudTrail on a closed port): recorded as unavailable; GCP ingestion succeeds', async () => {
-    const { recorded, output } = await ingestionPass(
-      { ...awsKeys, CLOUDTRAIL_ENDPOINT: closedPort, CLOUD_LOGGING_ENDPOINT: logging.endpoint },
-      aws,
-      gcp,
-    );
+    const { recorded, output } = await ingestionPass({ ...awsKeys, CLOUDTRAIL_ENDPOINT: closedPort, CLOUD_LOGGING_ENDPOINT: logging.endpoint }, aws, gcp);
     expect(recorded).toMatchObject({ code: 'unavailable', failures: 1 });
     expect(recorded.message).toMatch(/^CloudTrail \(LookupEvents\) could not be reached/);
     expectNoLeaks(output);
   }, 120_000);
 
   it('GCP unreachable (Cloud Logging on a closed port): recorded as unavailable; the AWS fault clears on its good run', async () => {
-    const { recorded, output } = await ingestionPass(
-      { ...awsKeys, CLOUDTRAIL_ENDPOINT: trail.endpoint, CLOUD_LOGGING_ENDPOINT: closedPort },
-      gcp,
-      aws,
-    );
+    const { recorded, output } = await ingestionPass({ ...awsKeys, CLOUDTRAIL_ENDPOINT: trail.endpoint, CLOUD_LOGGING_ENDPOINT: closedPort }, gcp, aws);
     expect(recorded).toMatchObject({ code: 'unavailable' });
     expect(recorded.message).toMatch(/^Cloud Logging \(entries\.list\) could not be reached/);
     expect(await fault(aws)).toBeNull();
@@ -170,11 +172,7 @@ describe('a broken provider connection fails its own job, never the worker', () 
   }, 120_000);
 
   it('AWS misconfigured (no credentials anywhere): recorded as such; GCP ingestion succeeds and its fault clears', async () => {
-    const { recorded, output } = await ingestionPass(
-      { CLOUDTRAIL_ENDPOINT: trail.endpoint, CLOUD_LOGGING_ENDPOINT: logging.endpoint },
-      aws,
-      gcp,
-    );
+    const { recorded, output } = await ingestionPass({ CLOUDTRAIL_ENDPOINT: trail.endpoint, CLOUD_LOGGING_ENDPOINT: logging.endpoint }, aws, gcp);
     expect(recorded).toMatchObject({ code: 'permission_denied' });
     expect(recorded.message).toMatch(/no AWS credentials/);
     expect(await fault(gcp)).toBeNull();
@@ -182,11 +180,7 @@ describe('a broken provider connection fails its own job, never the worker', () 
   }, 120_000);
 
   it('AWS bad endpoint (CLOUDTRAIL_ENDPOINT answers 404 to everything): recorded as a rejected request', async () => {
-    const { recorded, output } = await ingestionPass(
-      { ...awsKeys, CLOUDTRAIL_ENDPOINT: notAnApi.url, CLOUD_LOGGING_ENDPOINT: logging.endpoint },
-      aws,
-      gcp,
-    );
+    const { recorded, output } = await ingestionPass({ ...awsKeys, CLOUDTRAIL_ENDPOINT: notAnApi.url, CLOUD_LOGGING_ENDPOINT: logging.endpoint }, aws, gcp);
     expect(recorded).toMatchObject({ code: 'not_found' });
     expect(recorded.message).toBe("CloudTrail (LookupEvents) rejected the request. Check the connection's region and CLOUDTRAIL_ENDPOINT if set.");
     expectNoLeaks(output);
@@ -210,7 +204,11 @@ describe('a broken provider connection fails its own job, never the worker', () 
       // The public endpoint (no override): credentials are looked up, and there are none.
       const provider = new GcpSecretManagerProvider({ kind: 'gcp', projectId: 'acme', location: null, endpoint: null }, { timeoutMs: 2000 });
       for (let i = 0; i < 2; i++) {
-        expect(await provider.testConnection()).toMatchObject({ ok: false, code: 'permission_denied', message: expect.stringMatching(/^No Google credentials/) });
+        expect(await provider.testConnection()).toMatchObject({
+          ok: false,
+          code: 'permission_denied',
+          message: expect.stringMatching(/^No Google credentials/),
+        });
         await expect(provider.listVersions('db-password')).rejects.toMatchObject({ code: 'permission_denied', providerCode: 'NO_CREDENTIALS' });
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -230,14 +228,27 @@ describe('a broken provider connection fails its own job, never the worker', () 
     const worker = await startWorkerProcess(workerCommand('test/support/stray-failure-worker.ts', aws, gcp), {});
     try {
       await (await jobSender()).send(QUEUE.accessIngest, {});
-      const recorded = await eventually(() => fault(aws), (f) => f !== null);
+      const recorded = await eventually(
+        () => fault(aws),
+        (f) => f !== null,
+      );
       expect(recorded).toMatchObject({ code: 'internal', message: UNEXPECTED_JOB_FAILURE });
-      await eventually(() => fault(gcp), (f) => f === null);
+      await eventually(
+        () => fault(gcp),
+        (f) => f === null,
+      );
       // The callback's exception comes 50 ms later, after the job already failed: logged too.
-      await eventually(async () => worker.output(), (o) => o.includes('"uncaught exception"'), 10_000);
+      await eventually(
+        async () => worker.output(),
+        (o) => o.includes('"uncaught exception"'),
+        10_000,
+      );
       expect(worker.child.exitCode, worker.output()).toBeNull();
       const lines = worker.output().split('\n');
-      expect(lines.filter((l) => l.includes('"unhandled rejection"')), 'the same rejection twice is logged once').toHaveLength(1);
+      expect(
+        lines.filter((l) => l.includes('"unhandled rejection"')),
+        'the same rejection twice is logged once',
+      ).toHaveLength(1);
       expect(lines.find((l) => l.includes('"unhandled rejection"'))).toContain('"queue":"access-ingest"');
     } finally {
       expect(await worker.stop(), worker.output()).toBe(0);

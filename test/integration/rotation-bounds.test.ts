@@ -62,7 +62,6 @@ async function roleWithPassword(password: string) {
 const credential = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ...overrides });
 
-
 /** The engineer who sets up and rotates: one per file (the database is), in every team it seeds. */
 let rotatingEngineer: Caller | undefined;
 const engineerOfTheseTests = async () => (rotatingEngineer ??= await callerAs('engineer'));
@@ -182,7 +181,10 @@ describe('the PostgreSQL admin credential', () => {
     const asRole = (adminSecretId: string) => editFormOf(secret.id, { rotationStrategy: 'postgres_role', adminSecretId, role: 'app', sslmode: 'disable' });
 
     const fieldError = async (input: Record<string, unknown>) => {
-      const error = await updateSecret(engineer, secret.id, input).then(() => null, (e: unknown) => e);
+      const error = await updateSecret(engineer, secret.id, input).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(InputError);
       return (error as InputError).fieldErrors.adminSecretId?.join(' ');
     };
@@ -275,28 +277,43 @@ describe('references stay inside their connection', () => {
   it('AWS: an ARN of another region, or of another account than the role, is refused on save and at use', async () => {
     const engineer = await callerAs('engineer');
     const connection = await db.providerConnection.create({
-      data: { name: `aws-${randomUUID().slice(0, 8)}`, kind: 'aws', region: 'us-east-1', roleArn: 'arn:aws:iam::111122223333:role/inventory', endpoint: 'http://127.0.0.1:9' },
+      data: {
+        name: `aws-${randomUUID().slice(0, 8)}`,
+        kind: 'aws',
+        region: 'us-east-1',
+        roleArn: 'arn:aws:iam::111122223333:role/inventory',
+        endpoint: 'http://127.0.0.1:9',
+      },
     });
     const refError = async (providerRef: string) => {
-      const error = await createSecret(engineer, await secretInput({ connectionId: connection.id, providerRef })).then(() => null, (e: unknown) => e);
+      const error = await createSecret(engineer, await secretInput({ connectionId: connection.id, providerRef })).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(InputError);
       return (error as InputError).fieldErrors.providerRef?.join(' ');
     };
     expect(await refError('arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf')).toMatch(/region eu-west-1/);
     expect(await refError('arn:aws:secretsmanager:us-east-1:999999999999:secret:prod/db-AbCdEf')).toMatch(/account 999999999999/);
-    const inside = await createSecret(engineer, await secretInput({ connectionId: connection.id, providerRef: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf' }));
+    const inside = await createSecret(
+      engineer,
+      await secretInput({ connectionId: connection.id, providerRef: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf' }),
+    );
     await joinOwningTeam(engineer, inside.id);
 
     // Behind the app's back: the row names another account's secret. Nothing is written there.
     await db.secret.update({ where: { id: inside.id }, data: { providerRef: 'arn:aws:secretsmanager:us-east-1:999999999999:secret:theirs-AbCdEf' } });
-    const error = await writeSecretValue(engineer, inside.id, enter(), 'some-value').then(() => null, (e: unknown) => e);
+    const error = await writeSecretValue(engineer, inside.id, enter(), 'some-value').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).message).toMatch(/account 999999999999.*Nothing was written/);
     await expect(startRotation(engineer, inside.id)).rejects.toThrow(/account 999999999999/);
     expect(await db.secretVersion.count({ where: { secretId: inside.id } })).toBe(0);
   });
 
-  it("GCP: a resource name of another project is refused on save and at use", async () => {
+  it('GCP: a resource name of another project is refused on save and at use', async () => {
     const engineer = await callerAs('engineer');
     const connection = await seedConnection('gcp', { projectId: 'acme-prod', endpoint: '127.0.0.1:9' });
     const error = await createSecret(engineer, await secretInput({ connectionId: connection.id, providerRef: 'projects/acme-billing/secrets/db' })).then(
@@ -327,7 +344,13 @@ describe("a person's version changes", () => {
     const v1 = await writeSecretValue(engineer, secret.id, enter(), `one-${randomUUID()}`);
     const v2 = await writeSecretValue(engineer, secret.id, enter(), `two-${randomUUID()}`);
     const v3 = await writeSecretValue(engineer, secret.id, enter(), `three-${randomUUID()}`);
-    const stages = () => Object.fromEntries(aws.describe(secret.providerRef)!.versions.filter((v) => v.stages.length).map((v) => [v.versionId, v.stages]));
+    const stages = () =>
+      Object.fromEntries(
+        aws
+          .describe(secret.providerRef)!
+          .versions.filter((v) => v.stages.length)
+          .map((v) => [v.versionId, v.stages]),
+      );
     const before = stages();
 
     for (const change of [

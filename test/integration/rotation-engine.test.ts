@@ -5,14 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@/lib/clock';
 import { listSecretVersions, writeSecretValue } from '@/lib/data/secret-values';
-import {
-  cancelRotation,
-  confirmOldKeyRevoked,
-  confirmRotationWorks,
-  rollBackRotation,
-  startRotation,
-  submitRotationValue,
-} from '@/lib/data/rotations';
+import { cancelRotation, confirmOldKeyRevoked, confirmRotationWorks, rollBackRotation, startRotation, submitRotationValue } from '@/lib/data/rotations';
 import { db } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { LocalProvider } from '@/lib/providers/local';
@@ -35,8 +28,7 @@ async function rotatableSecret(strategy: 'generated' | 'manual', withValue = tru
 }
 
 const runOf = (id: string) => db.rotationRun.findUniqueOrThrow({ where: { id } });
-const stepsOf = async (secretId: string) =>
-  (await auditEventsFor(secretId)).filter((e) => e.action.startsWith('rotation.')).map((e) => e.action);
+const stepsOf = async (secretId: string) => (await auditEventsFor(secretId)).filter((e) => e.action.startsWith('rotation.')).map((e) => e.action);
 
 describe('a generated rotation', () => {
   it('writes, verifies and promotes a new value, keeps the old one valid through the grace period, then retires it', async () => {
@@ -71,13 +63,7 @@ describe('a generated rotation', () => {
       ['1', 'disabled'],
     ]);
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
-    expect(await stepsOf(secret.id)).toEqual([
-      'rotation.start',
-      'rotation.value_written',
-      'rotation.verified',
-      'rotation.promoted',
-      'rotation.grace_ended',
-    ]);
+    expect(await stepsOf(secret.id)).toEqual(['rotation.start', 'rotation.value_written', 'rotation.verified', 'rotation.promoted', 'rotation.grace_ended']);
     // The version the rotation wrote is recorded (who/when/generated), never its value.
     // (By version: the seeded one is dated by the real clock, the rotation's by the test clock.)
     const recorded = await db.secretVersion.findMany({ where: { secretId: secret.id }, orderBy: { providerVersionId: 'asc' } });
@@ -172,11 +158,7 @@ describe('one rotation at a time', () => {
     await db.secret.update({ where: { id: secret.id }, data: { autoRotate: true, rotationIntervalDays: 30, nextDueAt: new Date('2026-01-01') } });
     const clock = new ManualClock();
     const other = await callerAs('admin');
-    const outcomes = await Promise.allSettled([
-      startRotation(engineer, secret.id, {}, clock),
-      startRotation(other, secret.id, {}, clock),
-      rotationTick(clock),
-    ]);
+    const outcomes = await Promise.allSettled([startRotation(engineer, secret.id, {}, clock), startRotation(other, secret.id, {}, clock), rotationTick(clock)]);
     expect(await db.rotationRun.count({ where: { secretId: secret.id } })).toBe(1);
     const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason);
     for (const reason of refused) expect(reason, String((reason as { code?: string }).code) + String(reason)).toBeInstanceOf(InputError);

@@ -43,7 +43,7 @@ describe('rotation run lease', () => {
     await releaseRun(runId, 'worker-a');
   }, 30_000);
 
-  it("a holder that stops renewing (a dead process) loses its lease within seconds, and the taker knows whose step it was", async () => {
+  it('a holder that stops renewing (a dead process) loses its lease within seconds, and the taker knows whose step it was', async () => {
     const runId = await openRun();
     await claimRun(runId, 'person:someone:1', new Date(), true);
     expect(await claimRun(runId, 'worker-b', new Date())).toBeNull();

@@ -22,7 +22,12 @@ const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-db';
 const { aws, gcp } = useSecretManagerEmulators({ 'rotation-project': '777777777777' });
 
 type Kind = 'aws' | 'gcp' | 'local';
-async function secretWithValue(kind: Kind, strategy: 'generated' | 'provider_native' | 'postgres_role', config: object = {}, value = `initial-${randomUUID()}`) {
+async function secretWithValue(
+  kind: Kind,
+  strategy: 'generated' | 'provider_native' | 'postgres_role',
+  config: object = {},
+  value = `initial-${randomUUID()}`,
+) {
   const engineer = await callerAs('engineer');
   const connection = await seedConnection(
     kind,
@@ -83,7 +88,11 @@ describe('generated values', () => {
     const { runId } = await startRotation(engineer, secret.id, {}, clock);
     const run = await driveToEnd(runId, clock, 25 * HOUR);
     expect(run).toMatchObject({ state: 'completed', previousVersionId: '1', newVersionId: '2' });
-    const versions = await (await import('@/lib/providers/index')).providerFor({ kind: 'gcp', projectId: 'rotation-project', endpoint: gcp.endpoint }).listVersions(secret.providerRef);
+    const versions = await (
+      await import('@/lib/providers/index')
+    )
+      .providerFor({ kind: 'gcp', projectId: 'rotation-project', endpoint: gcp.endpoint })
+      .listVersions(secret.providerRef);
     expect(versions.map((v) => [v.versionId, v.state, v.current])).toEqual([
       ['2', 'enabled', true],
       ['1', 'disabled', false],

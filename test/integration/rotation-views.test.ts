@@ -6,13 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification, RotationState, SecretStatus } from '@/generated/prisma/enums';
 import { ManualClock } from '@/lib/clock';
 import { db } from '@/lib/db';
-import {
-  listRotationBucket,
-  rotationCalendar,
-  rotationCalendarDay,
-  rotationCounts,
-  type RotationPage,
-} from '@/lib/data/rotation-views';
+import { listRotationBucket, rotationCalendar, rotationCalendarDay, rotationCounts, type RotationPage } from '@/lib/data/rotation-views';
 import { ForbiddenError } from '@/lib/errors';
 import type { RotationBucket, RotationFilters } from '@/lib/validation/rotation-list';
 import { callerAs, environmentId, seedSystem, seedTeam } from '../support/seed';
@@ -214,7 +208,15 @@ describe('rotation buckets', () => {
     await seedSecret({ tag, name: `${tag}-payments-other-team`, classification: 'critical', environment: 'staging', nextDueAt: overdue });
     await seedSecret({ tag, name: `${tag}-payments-sensitive`, teamId: team.id, classification: 'sensitive', environment: 'staging', nextDueAt: overdue });
     await seedSecret({ tag, name: `${tag}-billing-key`, teamId: team.id, classification: 'critical', environment: 'staging', nextDueAt: overdue });
-    await seedSecret({ tag, name: `${tag}-payments-deprecated`, teamId: team.id, classification: 'critical', environment: 'staging', status: 'deprecated', nextDueAt: overdue });
+    await seedSecret({
+      tag,
+      name: `${tag}-payments-deprecated`,
+      teamId: team.id,
+      classification: 'critical',
+      environment: 'staging',
+      status: 'deprecated',
+      nextDueAt: overdue,
+    });
 
     const all = { tag };
     expect((await list('overdue', all)).items).toHaveLength(6);
@@ -249,10 +251,7 @@ describe('rotation buckets', () => {
     expect(overduePages.map((p) => p.length)).toEqual([2, 2, 1]);
     expect(new Set(overduePages.flat()).size).toBe(5);
 
-    expect(await allPages('failed', { tag }, 2)).toEqual([
-      [`${tag}-failed-2`, `${tag}-failed-1`],
-      [`${tag}-failed-0`],
-    ]);
+    expect(await allPages('failed', { tag }, 2)).toEqual([[`${tag}-failed-2`, `${tag}-failed-1`], [`${tag}-failed-0`]]);
     expect(await allPages('in_grace', { tag }, 1)).toEqual([[`${tag}-grace-1`], [`${tag}-grace-2`], [`${tag}-grace-0`]]);
     expect((await allPages('never', { tag }, 50)).flat()).toEqual([]);
     // A cursor that does not decode is the first page, not an error.

@@ -128,7 +128,9 @@ describe('sign-in with a second factor', () => {
       ok: false,
       reason: 'throttled',
     });
-    const limited = await db.auditEvent.findFirst({ where: { action: 'auth.mfa_verify', targetId: user.id, detail: { path: ['reason'], equals: 'rate_limited' } } });
+    const limited = await db.auditEvent.findFirst({
+      where: { action: 'auth.mfa_verify', targetId: user.id, detail: { path: ['reason'], equals: 'rate_limited' } },
+    });
     expect(limited).not.toBeNull();
   });
 

@@ -52,13 +52,7 @@ describe('secret history', () => {
 
     const all = await listSecretHistory(viewer, id, { limit: 10 });
     expect(all.nextCursor).toBeNull();
-    expect(all.items.map((e) => e.action)).toEqual([
-      'secret.decommission',
-      'secret.update',
-      'secret.update',
-      'secret.update',
-      'secret.create',
-    ]);
+    expect(all.items.map((e) => e.action)).toEqual(['secret.decommission', 'secret.update', 'secret.update', 'secret.update', 'secret.create']);
     const times = all.items.map((e) => e.occurredAt);
     expect(times).toEqual([...times].sort().reverse());
   });
@@ -134,7 +128,7 @@ describe('secret history', () => {
   it('treats a malformed cursor as the first page', async () => {
     const { engineer, id } = await secretWithHistory();
     const first = await listSecretHistory(engineer, id, { limit: 3 });
-    for (const after of ['abc', '-1', '0', "1; DROP TABLE audit_events", '9'.repeat(40)]) {
+    for (const after of ['abc', '-1', '0', '1; DROP TABLE audit_events', '9'.repeat(40)]) {
       const page = await listSecretHistory(engineer, id, { after, limit: 3 });
       expect(page.items.map((e) => e.id)).toEqual(first.items.map((e) => e.id));
     }

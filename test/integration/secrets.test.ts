@@ -184,12 +184,15 @@ describe('secrets data layer', () => {
     const team = await seedTeam();
     const tag = `page-${Date.now()}`;
     for (let i = 0; i < 7; i++) {
-      await createSecret(engineer, await secretInput({
-        ownerTeamId: team.id,
-        tags: tag,
-        lastRotatedAt: i % 3 === 0 ? '' : `2026-0${(i % 5) + 1}-10`,
-        rotationIntervalDays: i % 2 ? '30' : '',
-      }));
+      await createSecret(
+        engineer,
+        await secretInput({
+          ownerTeamId: team.id,
+          tags: tag,
+          lastRotatedAt: i % 3 === 0 ? '' : `2026-0${(i % 5) + 1}-10`,
+          rotationIntervalDays: i % 2 ? '30' : '',
+        }),
+      );
     }
     for (const sort of ['name', '-name', 'due', '-updated'] as const) {
       const seen: string[] = [];
@@ -218,11 +221,18 @@ describe('secrets data layer', () => {
     const engineer = await callerAs('engineer');
     const team = await seedTeam();
     const system = await seedSystem(team.id);
-    const overdue = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '2020-01-01', rotationIntervalDays: '30', consumerSystemIds: [system.id] }));
+    const overdue = await createSecret(
+      engineer,
+      await secretInput({ ownerTeamId: team.id, lastRotatedAt: '2020-01-01', rotationIntervalDays: '30', consumerSystemIds: [system.id] }),
+    );
     await joinOwningTeam(engineer, overdue.id);
-    const never = await createSecret(engineer, await secretInput({ ownerTeamId: team.id, lastRotatedAt: '', classification: 'sensitive', description: 'Webhook signing key for zebrafish' }));
+    const never = await createSecret(
+      engineer,
+      await secretInput({ ownerTeamId: team.id, lastRotatedAt: '', classification: 'sensitive', description: 'Webhook signing key for zebrafish' }),
+    );
     await joinOwningTeam(engineer, never.id);
-    const q = (params: Record<string, string>) => listSecrets(engineer, parseSecretListQuery({ owner: team.id, ...params })).then((p) => p.items.map((s) => s.id).sort());
+    const q = (params: Record<string, string>) =>
+      listSecrets(engineer, parseSecretListQuery({ owner: team.id, ...params })).then((p) => p.items.map((s) => s.id).sort());
 
     expect(await q({})).toEqual([overdue.id, never.id].sort());
     expect(await q({ system: system.id })).toEqual([overdue.id]);
@@ -261,7 +271,11 @@ describe('rotation strategy settings', () => {
     await joinOwningTeam(engineer, id);
     expect((await getSecret(engineer, id)).rotationConfig).toEqual({ alphabet: 'hex', length: 48 });
     const before = await getSecret(engineer, id);
-    await updateSecret(engineer, id, await secretInput({ name: before.name, ownerTeamId: before.ownerTeam.id, rotationStrategy: 'manual', expectedUpdatedAt: before.updatedAt }));
+    await updateSecret(
+      engineer,
+      id,
+      await secretInput({ name: before.name, ownerTeamId: before.ownerTeam.id, rotationStrategy: 'manual', expectedUpdatedAt: before.updatedAt }),
+    );
     expect((await getSecret(engineer, id)).rotationConfig).toBeNull();
   });
 
@@ -315,9 +329,15 @@ describe("the worker's bookkeeping is not an edit", () => {
   // updated_at when it changes) or known not to be an edit: a new column must be sorted here.
   it('sorts every column of secrets into edits and bookkeeping', async () => {
     const notEdits = [
-      'id', 'created_at', 'updated_at',
-      'next_due_at', 'search_text', // derived from edited columns
-      'active_rotation_id', 'reminded_for_due_at', 'overdue_notice_for_due_at', 'last_read_at', // the worker's bookkeeping
+      'id',
+      'created_at',
+      'updated_at',
+      'next_due_at',
+      'search_text', // derived from edited columns
+      'active_rotation_id',
+      'reminded_for_due_at',
+      'overdue_notice_for_due_at',
+      'last_read_at', // the worker's bookkeeping
       'db_admin_credential', // an administrator's mark, not on the edit form
     ];
     const columns = await db.$queryRaw<{ column_name: string }[]>`

@@ -106,7 +106,7 @@ describe('a session', () => {
     expect(await lastEnd(user.id)).toMatchObject({ actorId: user.id, detail: { reason: 'password_reset' } });
   });
 
-  it('ends when an admin ends the user\'s sessions; nobody else may', async () => {
+  it("ends when an admin ends the user's sessions; nobody else may", async () => {
     const admin = await callerAs('admin');
     const { user, sessionId } = await signedIn('auditor');
     for (const role of ['engineer', 'viewer', 'auditor'] as const) {

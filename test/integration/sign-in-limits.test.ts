@@ -74,9 +74,7 @@ describe('sign-in limits', () => {
 
   it('checks at most the free failures and one more of a parallel burst from thirty addresses', async () => {
     const user = await seedUser('viewer', { passwordHash: await hashPassword(`pw-${randomUUID()}`) });
-    await Promise.all(
-      Array.from({ length: 30 }, (_, i) => signInWithPassword(from(`192.0.2.${i + 1}`), { email: user.email, password: `spray-${i}` })),
-    );
+    await Promise.all(Array.from({ length: 30 }, (_, i) => signInWithPassword(from(`192.0.2.${i + 1}`), { email: user.email, password: `spray-${i}` })));
     const seen = await reasons(user.email);
     expect(count(seen, 'wrong_password')).toBe(11);
     expect(count(seen, 'rate_limited:account')).toBe(19);

@@ -119,8 +119,10 @@ describe('signed-out denials', () => {
     await awayFromMinuteEnd();
     const user = await seedUser('viewer', { passwordHash: await hashPassword('the right password') });
     const caller = anonymousFrom();
-    for (let i = 0; i < 5; i++) expect(await signInWithPassword(caller, { email: user.email, password: `wrong-${i}` })).toEqual({ ok: false, reason: 'invalid' });
-    for (let i = 0; i < 100; i++) expect(await signInWithPassword(caller, { email: user.email, password: 'the right password' })).toEqual({ ok: false, reason: 'throttled' });
+    for (let i = 0; i < 5; i++)
+      expect(await signInWithPassword(caller, { email: user.email, password: `wrong-${i}` })).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 100; i++)
+      expect(await signInWithPassword(caller, { email: user.email, password: 'the right password' })).toEqual({ ok: false, reason: 'throttled' });
     const reasons = (await eventsFrom(caller.request.ip!)).map((e) => (e.detail as { reason: string }).reason);
     expect(reasons).toEqual([...Array(5).fill('wrong_password'), 'rate_limited']);
     await flushAll();

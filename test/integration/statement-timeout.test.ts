@@ -12,7 +12,11 @@ import { useTestDatabase } from '../support/test-database';
 process.env.DATABASE_STATEMENT_TIMEOUT_MS = '300';
 useTestDatabase();
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('the statement timeout', () => {
   it('cancels a slow raw statement with QueryTimeoutError', async () => {

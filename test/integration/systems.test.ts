@@ -24,9 +24,12 @@ async function seedSecretConsuming(systemIds: string[], status: SecretStatus = '
   });
 }
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
-const systemRow = (id: string) =>
-  db.system.findUnique({ where: { id }, select: { name: true, description: true, ownerTeamId: true, status: true } });
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+const systemRow = (id: string) => db.system.findUnique({ where: { id }, select: { name: true, description: true, ownerTeamId: true, status: true } });
 
 describe('systems data layer', () => {
   it('creates a system and audits it with the owner by name', async () => {

@@ -23,7 +23,6 @@ async function connectedSecret() {
   return seedConnectedSecret((await seedConnection('local')).id);
 }
 
-
 async function deniedEvents(actorId: string) {
   return db.auditEvent.findMany({ where: { actorId, outcome: 'denied' }, orderBy: { id: 'asc' } });
 }
@@ -90,12 +89,7 @@ describe('an engineer of another team', () => {
       expect(await stateOf(secret.id), JSON.stringify(change)).toEqual(before);
     }
     const denied = await deniedEvents(outsider.user!.id);
-    expect(denied.map((e) => (e.detail as { fields: string }).fields)).toEqual([
-      'providerRef',
-      'ownerTeam',
-      'classification',
-      'rotationIntervalDays',
-    ]);
+    expect(denied.map((e) => (e.detail as { fields: string }).fields)).toEqual(['providerRef', 'ownerTeam', 'classification', 'rotationIntervalDays']);
   });
 });
 

@@ -22,7 +22,11 @@ async function seedSecret(ownerTeamId: string, status: SecretStatus = 'active') 
   });
 }
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('teams data layer', () => {
   it('creates a team, trimming input, and audits it in the same transaction', async () => {

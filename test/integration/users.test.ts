@@ -19,7 +19,11 @@ const newEmail = (label = 'person') => `${label}-${Date.now().toString(36)}-${++
 /** A signed-out visitor from an address of its own, so throttling in one test does not leak into another. */
 const visitor = (): Caller => ({ user: null, request: { ...TEST_REQUEST, ip: `10.0.${counter % 250}.${++counter % 250}` } });
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 async function userRow(id: string) {
   return db.user.findUniqueOrThrow({
@@ -182,9 +186,7 @@ describe('accepting an invite', () => {
     const { email, code, id } = await invited();
     const caller = visitor();
     for (let i = 0; i < 5; i++) {
-      expect(((await errorOf(acceptInvite(caller, { email, code: `wrong-${i}`, password: PASSWORD }))) as Error).message).toBe(
-        INVALID_INVITE_MESSAGE,
-      );
+      expect(((await errorOf(acceptInvite(caller, { email, code: `wrong-${i}`, password: PASSWORD }))) as Error).message).toBe(INVALID_INVITE_MESSAGE);
     }
     const throttled = await errorOf(acceptInvite(caller, { email, code, password: PASSWORD }));
     expect((throttled as Error).message).toBe(INVITE_THROTTLED_MESSAGE);
@@ -298,10 +300,7 @@ describe('roles and status', () => {
     // Concurrent disables are serialized the same way.
     const c = await callerAs('admin');
     await onlyActiveAdmins(survivor.user!.id, c.user!.id);
-    const disables = await Promise.allSettled([
-      setUserStatus(survivor, c.user!.id, 'disabled'),
-      setUserStatus(c, survivor.user!.id, 'disabled'),
-    ]);
+    const disables = await Promise.allSettled([setUserStatus(survivor, c.user!.id, 'disabled'), setUserStatus(c, survivor.user!.id, 'disabled')]);
     expect(disables.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await db.user.count({ where: { role: 'admin', status: 'active' } })).toBe(1);
   });

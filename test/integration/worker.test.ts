@@ -52,9 +52,7 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   // Two workers at once: both install pg-boss, create the queues and schedule, concurrently.
-  workers = await Promise.all(
-    ['worker-a', 'worker-b'].map((workerId) => startWorker({ clock, workerId, handlers, pollingIntervalSeconds: 0.5 })),
-  );
+  workers = await Promise.all(['worker-a', 'worker-b'].map((workerId) => startWorker({ clock, workerId, handlers, pollingIntervalSeconds: 0.5 })));
 });
 
 afterAll(async () => {
@@ -125,7 +123,10 @@ describe('worker', () => {
     const { channelId, deliveryId } = await seedDelivery();
     const before = receiver.received.length;
     await enqueueDeliveries([deliveryId]);
-    const row = await eventually(() => deliveryRow(deliveryId), (r) => r.status !== 'pending');
+    const row = await eventually(
+      () => deliveryRow(deliveryId),
+      (r) => r.status !== 'pending',
+    );
     expect(row).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 });
     expect(row.deliveredAt).toEqual(clock.now());
     const request = receiver.received.slice(before).find((r) => r.headers['x-secret-inventory-delivery'] === deliveryId)!;
@@ -136,15 +137,25 @@ describe('worker', () => {
     const { deliveryId } = await seedDelivery();
     receiver.respondWith(503);
     await enqueueDeliveries([deliveryId]);
-    await eventually(() => deliveryRow(deliveryId), (r) => r.attempts === 1);
-    const row = await eventually(() => deliveryRow(deliveryId), (r) => r.status !== 'pending', 45_000);
+    await eventually(
+      () => deliveryRow(deliveryId),
+      (r) => r.attempts === 1,
+    );
+    const row = await eventually(
+      () => deliveryRow(deliveryId),
+      (r) => r.status !== 'pending',
+      45_000,
+    );
     expect(row).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 200, lastError: null });
   }, 60_000);
 
   it('sends again a delivery whose job was lost (the sweep)', async () => {
     const { deliveryId } = await seedDelivery({ createdAt: new Date(Date.now() - 10 * 60_000) });
     await (await jobSender()).send(QUEUE.notificationSweep, {});
-    const row = await eventually(() => deliveryRow(deliveryId), (r) => r.status !== 'pending');
+    const row = await eventually(
+      () => deliveryRow(deliveryId),
+      (r) => r.status !== 'pending',
+    );
     expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
@@ -152,21 +163,35 @@ describe('worker', () => {
     const runs: string[] = [randomUUID(), randomUUID(), randomUUID()];
     tickRunIds = [...runs];
     await (await jobSender()).send(QUEUE.rotationTick, {});
-    await eventually(async () => advanced.filter((a) => runs.includes(a.runId)).length, (n) => n === runs.length);
+    await eventually(
+      async () => advanced.filter((a) => runs.includes(a.runId)).length,
+      (n) => n === runs.length,
+    );
     // Nothing else arrives later either.
     const boss = workers[0].boss;
-    await eventually(() => boss.getQueueSize(QUEUE.rotationAdvance), (n) => n === 0);
-    expect(advanced.filter((a) => runs.includes(a.runId)).map((a) => a.runId).sort()).toEqual([...runs].sort());
+    await eventually(
+      () => boss.getQueueSize(QUEUE.rotationAdvance),
+      (n) => n === 0,
+    );
+    expect(
+      advanced
+        .filter((a) => runs.includes(a.runId))
+        .map((a) => a.runId)
+        .sort(),
+    ).toEqual([...runs].sort());
   });
 
-  it('runs a run\'s advance job once, though two workers watch and it is sent twice', async () => {
+  it("runs a run's advance job once, though two workers watch and it is sent twice", async () => {
     const runId = randomUUID();
     const sender = await jobSender();
     const first = await sender.send(QUEUE.rotationAdvance, { runId }, rotationAdvanceSendOptions(runId));
     const second = await sender.send(QUEUE.rotationAdvance, { runId }, rotationAdvanceSendOptions(runId));
     expect(first).toEqual(expect.any(String));
     expect(second).toBeNull(); // already queued for this run
-    const job = await eventually(() => workers[0].boss.getJobById(QUEUE.rotationAdvance, first!), (j) => j?.state === 'completed');
+    const job = await eventually(
+      () => workers[0].boss.getJobById(QUEUE.rotationAdvance, first!),
+      (j) => j?.state === 'completed',
+    );
     expect(job?.state).toBe('completed');
     expect(advanced.filter((a) => a.runId === runId)).toHaveLength(1);
     expect(maxConcurrentPerRun).toBe(1);
@@ -176,12 +201,18 @@ describe('worker', () => {
     const runId = randomUUID();
     const sender = await jobSender();
     const first = await sender.send(QUEUE.rotationAdvance, { runId }, rotationAdvanceSendOptions(runId));
-    await eventually(async () => running.get(runId) ?? 0, (n) => n === 1);
+    await eventually(
+      async () => running.get(runId) ?? 0,
+      (n) => n === 1,
+    );
     // The run is being advanced: a new job may wait, but must not start alongside it.
     const second = await sender.send(QUEUE.rotationAdvance, { runId }, rotationAdvanceSendOptions(runId));
     expect(second).toEqual(expect.any(String));
     for (const id of [first!, second!]) {
-      await eventually(() => workers[1].boss.getJobById(QUEUE.rotationAdvance, id), (j) => j?.state === 'completed');
+      await eventually(
+        () => workers[1].boss.getJobById(QUEUE.rotationAdvance, id),
+        (j) => j?.state === 'completed',
+      );
     }
     expect(advanced.filter((a) => a.runId === runId)).toHaveLength(2);
     expect(maxConcurrentPerRun).toBe(1);
@@ -189,14 +220,23 @@ describe('worker', () => {
 
   it('records the health snapshot with the injected clock', async () => {
     await (await jobSender()).send(QUEUE.healthSnapshot, {});
-    await eventually(async () => snapshots.length, (n) => n > 0);
+    await eventually(
+      async () => snapshots.length,
+      (n) => n > 0,
+    );
     expect(snapshots[0]).toEqual(clock.now());
   });
 
   it('fans the access-ingest schedule out into one ingestion per cloud connection', async () => {
     await (await jobSender()).send(QUEUE.accessIngest, {});
-    await eventually(async () => ingested.length, (n) => n >= accessConnections.length);
-    await eventually(() => workers[0].boss.getQueueSize(QUEUE.accessIngest), (n) => n === 0);
+    await eventually(
+      async () => ingested.length,
+      (n) => n >= accessConnections.length,
+    );
+    await eventually(
+      () => workers[0].boss.getQueueSize(QUEUE.accessIngest),
+      (n) => n === 0,
+    );
     expect([...ingested].sort()).toEqual([...accessConnections].sort());
   });
 });

@@ -10,8 +10,7 @@ import { exportEvidenceBundle } from '@/lib/export/bundle/evidence-bundle';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
 
 export const streamText = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
-export const streamBytes = async (stream: Readable) =>
-  Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
+export const streamBytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 
 /** A bundle for the audit trail's URL filters, as downloaded. */
 export async function makeBundle(caller: Caller, params: Record<string, string>): Promise<Buffer> {
@@ -50,10 +49,7 @@ export const readManifest = (files: Map<string, Buffer>) => ZBundleManifest.pars
  * A forger's bundle: the files as changed, a manifest rebuilt to match them (hashes, sizes,
  * row counts, any manifest edit) and signed with a fresh key of the forger's own.
  */
-export async function forgeBundle(
-  files: Map<string, Buffer>,
-  editManifest: (m: TBundleManifest) => TBundleManifest = (m) => m,
-): Promise<Buffer> {
+export async function forgeBundle(files: Map<string, Buffer>, editManifest: (m: TBundleManifest) => TBundleManifest = (m) => m): Promise<Buffer> {
   const key = generateKeyPairSync('ed25519');
   const original = readManifest(files);
   const rebuilt = editManifest({

@@ -39,10 +39,7 @@ export async function createTemplate(serverUrl) {
   const urls = roleUrls(withDatabase(serverUrl, name));
   await migrateAndGrant({ ownerUrl: urls.url, runtimeUrl: urls.runtimeUrl, purgeUrl: urls.purgeUrl });
   // The engine's pool may still hold a connection; a template must have none.
-  await adminQuery(
-    serverUrl,
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
-  );
+  await adminQuery(serverUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
   return name;
 }
 

@@ -94,10 +94,7 @@ export async function auditEventsFor(targetId: string) {
 }
 
 /** A provider connection row; local by default (no network). */
-export async function seedConnection(
-  kind: 'aws' | 'gcp' | 'local' = 'local',
-  fields: { region?: string; projectId?: string; endpoint?: string } = {},
-) {
+export async function seedConnection(kind: 'aws' | 'gcp' | 'local' = 'local', fields: { region?: string; projectId?: string; endpoint?: string } = {}) {
   return db.providerConnection.create({
     data: { name: unique(`${kind}-connection`), kind, ...fields },
     select: { id: true, name: true, kind: true },

@@ -27,8 +27,7 @@ export function InviteForm() {
     <>
       <h1 className="mb-1 text-xl font-semibold text-slate-900">Set up your account</h1>
       <p className="mb-6 text-sm text-slate-600">
-        Enter the email address you were invited with, the one-time invite code an administrator gave you, and the
-        password you want to use.
+        Enter the email address you were invited with, the one-time invite code an administrator gave you, and the password you want to use.
       </p>
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {error && <Alert>{error}</Alert>}

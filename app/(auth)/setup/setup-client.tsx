@@ -12,7 +12,11 @@ export function SetupForm() {
   if (done) {
     return (
       <Alert tone="success">
-        The administrator account is ready. <a className="font-medium underline" href="/sign-in">Sign in</a>.
+        The administrator account is ready.{' '}
+        <a className="font-medium underline" href="/sign-in">
+          Sign in
+        </a>
+        .
       </Alert>
     );
   }

@@ -12,8 +12,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 const ERRORS: Record<string, string> = {
   AccessDenied: 'Your single sign-on account is not allowed in here. Ask an administrator to check your groups.',
-  SsoLinkRefused:
-    'An account with your email already exists, and single sign-on cannot take it over on its own. Ask an administrator to link it.',
+  SsoLinkRefused: 'An account with your email already exists, and single sign-on cannot take it over on its own. Ask an administrator to link it.',
   TooManyAttempts: 'Too many failed attempts. Wait 15 minutes, then try again.',
   SessionRequired: 'Sign in to continue.',
 };
@@ -29,7 +28,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <p className="mb-6 text-sm text-slate-600">Use your work account.</p>
       {setupOpen && (
         <p className="mb-6 rounded-md bg-accent-50 px-4 py-3 text-sm text-accent-800">
-          No administrator exists yet. <Link className="font-medium underline" href="/setup">Run first-time setup</Link>.
+          No administrator exists yet.{' '}
+          <Link className="font-medium underline" href="/setup">
+            Run first-time setup
+          </Link>
+          .
         </p>
       )}
       <SignInForm

@@ -11,15 +11,7 @@ const MESSAGES: Record<string, string> = {
   MfaInvalid: 'That code is not valid. Enter the newest code from your app, or an unused recovery code.',
 };
 
-export function SignInForm({
-  next,
-  initialError,
-  oidc,
-}: {
-  next: string;
-  initialError?: string;
-  oidc: { name: string } | null;
-}) {
+export function SignInForm({ next, initialError, oidc }: { next: string; initialError?: string; oidc: { name: string } | null }) {
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
   // After a right password on an account with a second factor: the same email and

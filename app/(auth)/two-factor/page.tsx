@@ -53,9 +53,18 @@ export default async function TwoFactorPage() {
         <li>
           <p className="mb-3 font-medium">1. Scan this QR code with an authenticator app</p>
           {/* eslint-disable-next-line @next/next/no-img-element -- a data URL drawn on the server */}
-          <img src={qr} alt="QR code to add this account to an authenticator app" width={192} height={192} className="mx-auto rounded-md ring-1 ring-slate-200" />
+          <img
+            src={qr}
+            alt="QR code to add this account to an authenticator app"
+            width={192}
+            height={192}
+            className="mx-auto rounded-md ring-1 ring-slate-200"
+          />
           <p className="mt-3 text-slate-600">Or type this key into the app:</p>
-          <p className="mt-1 rounded-md bg-slate-50 px-3 py-2 text-center font-mono text-sm tracking-wide whitespace-nowrap text-slate-900 ring-1 ring-inset ring-slate-200" data-testid="totp-secret">
+          <p
+            className="mt-1 rounded-md bg-slate-50 px-3 py-2 text-center font-mono text-sm tracking-wide whitespace-nowrap text-slate-900 ring-1 ring-inset ring-slate-200"
+            data-testid="totp-secret"
+          >
             {enrolment.secret.match(/.{1,4}/g)!.join(' ')}
           </p>
         </li>

@@ -58,14 +58,7 @@ export function ConfirmTotpForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {error && !fieldError && <Alert>{error}</Alert>}
-      <TextField
-        label="Code from the app"
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        errors={fieldError}
-        required
-      />
+      <TextField label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" errors={fieldError} required />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Checking…' : 'Turn on two-factor authentication'}
       </Button>

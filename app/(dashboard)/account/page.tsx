@@ -26,8 +26,8 @@ export default async function AccountPage() {
                 <Badge tone="green">On</Badge> since {formatDateTime(status.since)}. Sign-in asks for a code from your authenticator app.
               </p>
               <p>
-                {status.recoveryCodesLeft} unused recovery {status.recoveryCodesLeft === 1 ? 'code' : 'codes'} left. Lost your phone and codes?
-                An administrator can reset your second factor.
+                {status.recoveryCodesLeft} unused recovery {status.recoveryCodesLeft === 1 ? 'code' : 'codes'} left. Lost your phone and codes? An administrator
+                can reset your second factor.
               </p>
             </div>
           ) : status.kind === 'not_set_up' ? (
@@ -46,8 +46,8 @@ export default async function AccountPage() {
 
         <Card title="Where you are signed in">
           <p className="mb-4 text-sm text-slate-600">
-            Sessions end after a period without use, and at the latest a fixed time after sign-in. Signing out everywhere ends all of
-            them at once, including any copy of a session cookie.
+            Sessions end after a period without use, and at the latest a fixed time after sign-in. Signing out everywhere ends all of them at once, including
+            any copy of a session cookie.
           </p>
           <Table caption="Your sessions">
             <thead>

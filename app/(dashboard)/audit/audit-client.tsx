@@ -65,7 +65,9 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
             <svg aria-hidden viewBox="0 0 20 20" className={cn('h-4 w-4 transition-transform', open && 'rotate-90')} fill="currentColor">
               <path d="M7.2 4.2a1 1 0 0 1 1.4 0l5.1 5.1a1 1 0 0 1 0 1.4l-5.1 5.1a1 1 0 1 1-1.4-1.4L11.6 10 7.2 5.6a1 1 0 0 1 0-1.4Z" />
             </svg>
-            <span className="sr-only">{open ? 'Hide' : 'Show'} details of event {event.id}</span>
+            <span className="sr-only">
+              {open ? 'Hide' : 'Show'} details of event {event.id}
+            </span>
           </button>
         </Td>
         <Td className="whitespace-nowrap font-mono text-xs">{formatDateTime(event.occurredAt).replace(' UTC', '')}</Td>
@@ -127,9 +129,15 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
                   <caption className="sr-only">Changed fields, before and after</caption>
                   <thead>
                     <tr className="text-left text-slate-600">
-                      <th scope="col" className="pr-3 pb-1 font-medium">Field</th>
-                      <th scope="col" className="pr-3 pb-1 font-medium">Before</th>
-                      <th scope="col" className="pb-1 font-medium">After</th>
+                      <th scope="col" className="pr-3 pb-1 font-medium">
+                        Field
+                      </th>
+                      <th scope="col" className="pr-3 pb-1 font-medium">
+                        Before
+                      </th>
+                      <th scope="col" className="pb-1 font-medium">
+                        After
+                      </th>
                     </tr>
                   </thead>
                   <tbody className="align-top">

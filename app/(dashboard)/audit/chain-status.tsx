@@ -19,8 +19,7 @@ export function ChainStatusPanel({ status }: { status: ChainStatus | null }) {
         </p>
       ) : (
         <p className="mt-1">
-          Last verified{' '}
-          <time dateTime={status.ranAt}>{status.ranAt.replace('T', ' ').slice(0, 19)} UTC</time>: {status.eventsChecked} event
+          Last verified <time dateTime={status.ranAt}>{status.ranAt.replace('T', ' ').slice(0, 19)} UTC</time>: {status.eventsChecked} event
           {status.eventsChecked === 1 ? '' : 's'} checked
           {status.headSeq !== null && (
             <>

@@ -228,19 +228,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       {can(caller.user.role, 'audit.export') && (
         <>
           <section aria-label="Export" className="mb-2 flex flex-wrap items-center gap-3">
-            <p className="text-sm text-slate-700">
-              Export {filtered ? 'the events matching these filters' : 'every event'}, oldest first:
-            </p>
+            <p className="text-sm text-slate-700">Export {filtered ? 'the events matching these filters' : 'every event'}, oldest first:</p>
             <ExportButtons links={auditExportLinks(filterQuery)} />
           </section>
           <p className="mb-4 text-xs text-slate-600">
             The evidence bundle also holds the provider access history for the same time range, environment and target secret.
           </p>
-          <AccessExportPanel
-            key={filterQuery}
-            initial={accessQueryForAudit(query)}
-            environments={(await listEnvironments(caller)).map((e) => e.name)}
-          />
+          <AccessExportPanel key={filterQuery} initial={accessQueryForAudit(query)} environments={(await listEnvironments(caller)).map((e) => e.name)} />
         </>
       )}
 

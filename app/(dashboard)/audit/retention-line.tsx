@@ -15,8 +15,8 @@ export function RetentionLine({ retention, canChange }: { retention: AuditRetent
       <RetentionPeriod retentionDays={retention.retentionDays} now={new Date()} /> Nothing is deleted automatically.{' '}
       {lastPurge ? (
         <>
-          Last purge {formatDay(lastPurge.at)}: {lastPurge.eventsPurged.toLocaleString('en')} events from before{' '}
-          {formatDay(lastPurge.before)}, checkpoint at seq {lastPurge.throughSeq}.
+          Last purge {formatDay(lastPurge.at)}: {lastPurge.eventsPurged.toLocaleString('en')} events from before {formatDay(lastPurge.before)}, checkpoint at
+          seq {lastPurge.throughSeq}.
         </>
       ) : (
         'No events have been purged.'

@@ -22,9 +22,7 @@ export async function updateSecretAction(id: unknown, input: unknown) {
 }
 
 export async function decommissionSecretAction(id: unknown, input: unknown) {
-  return runAction(z.tuple([ZSecretRef, ZDecommission]), [id, input], (caller, [secretId, decommission]) =>
-    decommissionSecret(caller, secretId, decommission),
-  );
+  return runAction(z.tuple([ZSecretRef, ZDecommission]), [id, input], (caller, [secretId, decommission]) => decommissionSecret(caller, secretId, decommission));
 }
 
 /** Admins only (the data layer checks): mark a secret as a PostgreSQL admin credential. */

@@ -12,13 +12,7 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
 import { listRotationBucket, rotationCounts } from '@/lib/data/rotation-views';
-import {
-  DEFAULT_SOON_DAYS,
-  filtersOf,
-  parseRotationListQuery,
-  ROTATION_FILTER_KEYS,
-  rotationHref,
-} from '@/lib/validation/rotation-list';
+import { DEFAULT_SOON_DAYS, filtersOf, parseRotationListQuery, ROTATION_FILTER_KEYS, rotationHref } from '@/lib/validation/rotation-list';
 import { searchSystemsAction } from '../inventory/actions';
 
 export const metadata: Metadata = { title: 'Rotation' };
@@ -51,13 +45,7 @@ export default async function RotationPage({ searchParams }: { searchParams: Sea
       <PageHeader
         title="Rotation"
         description="What is overdue, due soon, never rotated, under way, failed or in its grace period."
-        actions={
-          <ViewSwitch
-            current="list"
-            listHref={listHref({})}
-            calendarHref={rotationHref('/rotation/calendar', filters)}
-          />
-        }
+        actions={<ViewSwitch current="list" listHref={listHref({})} calendarHref={rotationHref('/rotation/calendar', filters)} />}
       />
 
       <RotationFilters
@@ -98,12 +86,7 @@ export default async function RotationPage({ searchParams }: { searchParams: Sea
         </EmptyState>
       ) : (
         <>
-          <RotationTable
-            items={page.items}
-            when={whenColumnFor(query.tab)}
-            now={now.getTime()}
-            caption={`${BUCKET_LABELS[query.tab]} secrets`}
-          />
+          <RotationTable items={page.items} when={whenColumnFor(query.tab)} now={now.getTime()} caption={`${BUCKET_LABELS[query.tab]} secrets`} />
           <ListPager
             shown={page.items.length}
             total={counts[query.tab]}

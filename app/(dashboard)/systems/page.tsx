@@ -45,9 +45,7 @@ const COLUMNS: Column<SystemListItem>[] = [
   {
     header: 'Secrets consumed',
     numeric: true,
-    cell: (system) => (
-      <CountLink href={`/inventory?system=${system.id}`} count={system.consumerCount} label={`Secrets consumed by ${system.name}`} />
-    ),
+    cell: (system) => <CountLink href={`/inventory?system=${system.id}`} count={system.consumerCount} label={`Secrets consumed by ${system.name}`} />,
   },
 ];
 
@@ -57,8 +55,7 @@ export default async function SystemsPage({ searchParams }: Props) {
   const caller = await requireSignedIn();
   const params = await searchParams;
   const query = parseSystemListQuery(params);
-  const here = (after?: string) =>
-    catalogListHref('/systems', { q: query.q, owner: query.owner, status: query.status, size: query.size, after });
+  const here = (after?: string) => catalogListHref('/systems', { q: query.q, owner: query.owner, status: query.status, size: query.size, after });
   // The filter form submits empty fields too; keep shared links short.
   if (Object.values(params).some((v) => v === '')) redirect(here(query.after));
   const [page, teams] = await Promise.all([listSystems(caller, query), listTeamOptions(caller)]);
@@ -77,16 +74,20 @@ export default async function SystemsPage({ searchParams }: Props) {
         <EmptyState
           title="No systems yet"
           action={
-            canWrite
-              ? teams.length > 0
-                ? newSystem
-                : <LinkButton href="/teams/new" variant="primary">Create a team first</LinkButton>
-              : undefined
+            canWrite ? (
+              teams.length > 0 ? (
+                newSystem
+              ) : (
+                <LinkButton href="/teams/new" variant="primary">
+                  Create a team first
+                </LinkButton>
+              )
+            ) : undefined
           }
         >
           <p>
-            Systems are the services, jobs and tools that use secrets. Each is owned by a team, and each secret in the
-            inventory lists the systems that consume it, so you can see what breaks when a secret is rotated.
+            Systems are the services, jobs and tools that use secrets. Each is owned by a team, and each secret in the inventory lists the systems that consume
+            it, so you can see what breaks when a secret is rotated.
           </p>
           {canWrite && teams.length === 0 && <p className="mt-2">Every system needs an owner team, and there are no teams yet.</p>}
           {!canWrite && <p className="mt-2">Ask an engineer or an administrator to add them.</p>}
@@ -102,12 +103,7 @@ export default async function SystemsPage({ searchParams }: Props) {
         description="Services and jobs that use secrets, and the teams that own them. Secret counts leave out decommissioned secrets."
         actions={newSystem}
       />
-      <FilterBar
-        action="/systems"
-        label="Filter systems"
-        submitLabel="Apply"
-        clear={filtered ? { href: '/systems', label: 'Clear filters' } : undefined}
-      >
+      <FilterBar action="/systems" label="Filter systems" submitLabel="Apply" clear={filtered ? { href: '/systems', label: 'Clear filters' } : undefined}>
         <FilterSearch id="system-search" label="Search by name" value={query.q} />
         <FilterSelect
           id="system-owner"
@@ -118,15 +114,7 @@ export default async function SystemsPage({ searchParams }: Props) {
           options={teams.map((t) => ({ value: t.id, label: t.name }))}
           width="w-56"
         />
-        <FilterSelect
-          id="system-status"
-          label="Status"
-          name="status"
-          value={query.status}
-          anyLabel="Any status"
-          options={STATUS_OPTIONS}
-          width="w-44"
-        />
+        <FilterSelect id="system-status" label="Status" name="status" value={query.status} anyLabel="Any status" options={STATUS_OPTIONS} width="w-44" />
       </FilterBar>
 
       <CatalogTable

@@ -23,9 +23,7 @@ const STATUS_OPTIONS = Object.entries(SYSTEM_STATUS_LABELS).map(([value, label])
 /** Create a system, or edit one when `system` is given. */
 export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; system?: EditedSystem; ownerTeamId?: string }) {
   const router = useRouter();
-  const action = system
-    ? (values: Record<string, string | string[]>) => updateSystemAction(system.id, values)
-    : createSystemAction;
+  const action = system ? (values: Record<string, string | string[]>) => updateSystemAction(system.id, values) : createSystemAction;
   const { onSubmit, pending, error, fieldErrors } = useActionForm(action, (result) => {
     router.push(`/systems/${result.id}`);
     router.refresh();

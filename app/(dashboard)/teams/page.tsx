@@ -60,13 +60,10 @@ export default async function TeamsPage({ searchParams }: Props) {
     return (
       <>
         <PageHeader title="Teams" />
-        <EmptyState
-          title="No teams yet"
-          action={newTeam || undefined}
-        >
+        <EmptyState title="No teams yet" action={newTeam || undefined}>
           <p>
-            Teams own secrets and systems: every secret in the inventory and every system that uses secrets names the team
-            responsible for it. Add your teams first, then their systems and secrets.
+            Teams own secrets and systems: every secret in the inventory and every system that uses secrets names the team responsible for it. Add your teams
+            first, then their systems and secrets.
           </p>
           {!canWrite && <p className="mt-2">Ask an engineer or an administrator to add them.</p>}
         </EmptyState>
@@ -76,11 +73,7 @@ export default async function TeamsPage({ searchParams }: Props) {
 
   return (
     <>
-      <PageHeader
-        title="Teams"
-        description="Who owns which secrets and systems. Secret counts leave out decommissioned secrets."
-        actions={newTeam}
-      />
+      <PageHeader title="Teams" description="Who owns which secrets and systems. Secret counts leave out decommissioned secrets." actions={newTeam} />
       <FilterBar action="/teams" submitLabel="Search" clear={query.q ? { href: '/teams', label: 'Clear search' } : undefined}>
         <FilterSearch id="team-search" label="Search by name" value={query.q} width="w-72" />
       </FilterBar>

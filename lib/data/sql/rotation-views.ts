@@ -114,12 +114,8 @@ function pageSql(selection: Selection, filters: RotationFilters, size: number, a
   const cursor = decodeCursor(after);
   const where = [...filterConditions(asInventoryFilters(filters)), ...selection.conditions];
   if (cursor) where.push(afterCursor(sort, cursor));
-  const order = Prisma.raw(
-    sort.nullable ? `${sort.direction} NULLS LAST, p.id ${sort.direction}` : `${sort.direction}, p.id ${sort.direction}`,
-  );
-  const innerOrder = Prisma.raw(
-    sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`,
-  );
+  const order = Prisma.raw(sort.nullable ? `${sort.direction} NULLS LAST, p.id ${sort.direction}` : `${sort.direction}, p.id ${sort.direction}`);
+  const innerOrder = Prisma.raw(sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`);
   // The page is chosen first and only its rows look up their latest run.
   return Prisma.sql`
     SELECT p.*, e.name AS environment, t.name AS team_name,
@@ -178,10 +174,7 @@ export function monthBounds(month: string): { start: Date; end: Date } {
 /** How many secrets fall due on each UTC day of a month. */
 export function calendarCountsSql(filters: RotationFilters, month: string): Prisma.Sql {
   const { start, end } = monthBounds(month);
-  const where = [
-    ...filterConditions(asInventoryFilters(filters)),
-    Prisma.sql`s.next_due_at >= ${start} AND s.next_due_at < ${end}`,
-  ];
+  const where = [...filterConditions(asInventoryFilters(filters)), Prisma.sql`s.next_due_at >= ${start} AND s.next_due_at < ${end}`];
   return Prisma.sql`
     SELECT to_char(s.next_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
     FROM secrets s

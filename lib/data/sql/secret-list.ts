@@ -88,9 +88,7 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   if (query.env) where.push(Prisma.sql`s.environment_id = (SELECT id FROM environments WHERE name = ${query.env})`);
   if (query.owner) where.push(Prisma.sql`s.owner_team_id = ${query.owner}::uuid`);
   if (query.system) {
-    where.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM secret_consumers c WHERE c.secret_id = s.id AND c.system_id = ${query.system}::uuid)`,
-    );
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM secret_consumers c WHERE c.secret_id = s.id AND c.system_id = ${query.system}::uuid)`);
   }
   if (query.classification) where.push(Prisma.sql`s.classification = ${query.classification}::"Classification"`);
   if (query.status && query.status !== 'any') where.push(Prisma.sql`s.status = ${query.status}::"SecretStatus"`);
@@ -103,18 +101,13 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   if (query.due === 'never') where.push(Prisma.sql`s.last_rotated_at IS NULL`);
   if (query.unread) {
     // Only connected secrets have access logs; last_read_at is kept by lib/access (indexed).
-    where.push(
-      Prisma.sql`s.connection_id IS NOT NULL AND (s.last_read_at IS NULL OR s.last_read_at < now() - make_interval(days => ${query.unread}::int))`,
-    );
+    where.push(Prisma.sql`s.connection_id IS NOT NULL AND (s.last_read_at IS NULL OR s.last_read_at < now() - make_interval(days => ${query.unread}::int))`);
   }
   return where;
 }
 
 /** Keyset condition: rows strictly after the cursor in the sort's order (also used by lib/data/rotation-views-sql.ts). */
-export function afterCursor(
-  sort: Pick<SortSpec, 'column' | 'direction' | 'nullable' | 'parse'>,
-  cursor: { value: string | null; id: string },
-): Prisma.Sql {
+export function afterCursor(sort: Pick<SortSpec, 'column' | 'direction' | 'nullable' | 'parse'>, cursor: { value: string | null; id: string }): Prisma.Sql {
   const { column } = sort;
   if (!sort.nullable) {
     const cmp = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
@@ -152,9 +145,7 @@ export function secretListSql(query: TSecretListQuery) {
   const filters = filterConditions(query);
   const cursor = decodeCursor(query.after);
   const pageWhere = cursor ? [...filters, afterCursor(sort, cursor)] : filters;
-  const order = Prisma.raw(
-    sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`,
-  );
+  const order = Prisma.raw(sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`);
   const page = Prisma.sql`
       SELECT s.id, s.name, e.name AS environment, t.id AS team_id, t.name AS team_name,
              s.classification, s.status, s.provider_kind, s.last_rotated_at, s.next_due_at,

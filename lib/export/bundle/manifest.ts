@@ -60,9 +60,7 @@ export function verifyManifestSignature(bytes: Buffer, signatureFile: Buffer, pu
 
 /** A public key given as PEM or base64 SPKI DER (an Ed25519 key, or an error). */
 export function parsePublicKey(text: string): KeyObject {
-  const key = text.includes('-----BEGIN')
-    ? createPublicKey(text)
-    : createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
+  const key = text.includes('-----BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
   if (key.asymmetricKeyType !== 'ed25519') throw new Error('The public key is not an Ed25519 key.');
   return key;
 }

@@ -19,15 +19,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
-import {
-  MANIFEST_FILE,
-  SIGNATURE_FILE,
-  ZBundleManifest,
-  parsePublicKey,
-  verifyManifestSignature,
-  type TBundleFile,
-  type TBundleManifest,
-} from './manifest';
+import { MANIFEST_FILE, SIGNATURE_FILE, ZBundleManifest, parsePublicKey, verifyManifestSignature, type TBundleFile, type TBundleManifest } from './manifest';
 import { ChainContinuityCheck, type ChainContinuity } from './chain';
 
 export type FileCheck = {
@@ -109,13 +101,7 @@ function byteBudget(limit: number) {
  * gets its hash and size checked; its rows are then reported as unreadable. A line or
  * record longer than the limit ends the verification (BundleLimitError).
  */
-async function measure(
-  stream: Readable,
-  file: TBundleFile,
-  limits: VerifyLimits,
-  spend: (bytes: number) => void,
-  onRecord?: (record: unknown) => void,
-) {
+async function measure(stream: Readable, file: TBundleFile, limits: VerifyLimits, spend: (bytes: number) => void, onRecord?: (record: unknown) => void) {
   const hash = createHash('sha256');
   let bytes = 0;
   let records = 0;

@@ -75,9 +75,7 @@ export function readCsv(raw: string, limits: Limits): CsvFile {
   }
 
   if (rows.length > limits.maxRows + 1) {
-    throw fileError(
-      `The file has more than ${limits.maxRows.toLocaleString('en-US')} rows. Split it into smaller files and import them one after another.`,
-    );
+    throw fileError(`The file has more than ${limits.maxRows.toLocaleString('en-US')} rows. Split it into smaller files and import them one after another.`);
   }
   const [head, ...body] = rows;
   if (!head) throw fileError('The file is empty. Add a header row and one row per secret.');

@@ -21,7 +21,10 @@ describe('formula guard', () => {
 
 describe('csvStream', () => {
   it('quotes cells with lone line breaks so every reader keeps the record whole', async () => {
-    const rows = [['a\nb', 'c\rd', 'x,"y"'], ['2', '', 'ü']];
+    const rows = [
+      ['a\nb', 'c\rd', 'x,"y"'],
+      ['2', '', 'ü'],
+    ];
     const text = await new Response(csvStream(['One', 'Two', 'Three'], from(rows))).text();
     expect(parse(text, { bom: true })).toEqual([['One', 'Two', 'Three'], ...rows]);
     expect(text.split('\r\n')).toHaveLength(4); // header, two records, trailing

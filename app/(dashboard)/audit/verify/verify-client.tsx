@@ -14,7 +14,11 @@ import type { UploadedBundleVerification } from '@/lib/export/bundle/verify-uplo
 function fileFilters(manifest: UploadedBundleVerification['manifest'] | undefined, name: string): string {
   const filters = manifest?.files.find((f) => f.name === name)?.filters;
   if (!filters) return '—';
-  return Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+  return (
+    Object.entries(filters)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'none'
+  );
 }
 
 export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
@@ -73,8 +77,7 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
         <section aria-label="Verification result" className="space-y-4">
           {result.ok ? (
             <Alert tone="success">
-              The bundle verifies: the signature is valid, every file matches the manifest, and the exported audit events
-              recompute to their hash chain.
+              The bundle verifies: the signature is valid, every file matches the manifest, and the exported audit events recompute to their hash chain.
               {result.signedByThisServer === true && ' It was signed by this server’s key.'}
               {result.signedByThisServer === false && ' It was signed by a key other than this server’s.'}
             </Alert>

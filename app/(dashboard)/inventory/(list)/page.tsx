@@ -20,14 +20,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
 import { listSecrets, type SecretListItem } from '@/lib/data/secrets';
-import {
-  DUE_SOON_DAYS,
-  PAGE_SIZES,
-  parseSecretListQuery,
-  UNREAD_DAYS,
-  secretListHref,
-  type TSecretListQuery,
-} from '@/lib/validation/secret-list';
+import { DUE_SOON_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS, secretListHref, type TSecretListQuery } from '@/lib/validation/secret-list';
 import { searchSystemsAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Inventory' };
@@ -47,10 +40,7 @@ const SORT_OPTIONS = [
   { value: 'due', label: 'Next due, soonest first' },
   { value: '-updated', label: 'Recently updated' },
 ];
-const UNREAD_OPTIONS = [
-  { value: '', label: 'Any' },
-  ...UNREAD_DAYS.map((d) => ({ value: String(d), label: `Not read in ${d} days` })),
-];
+const UNREAD_OPTIONS = [{ value: '', label: 'Any' }, ...UNREAD_DAYS.map((d) => ({ value: String(d), label: `Not read in ${d} days` }))];
 
 const DUE_OPTIONS = [
   { value: '', label: 'Any' },
@@ -114,9 +104,8 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
             }
           >
             <p>
-              The inventory lists every secret your systems depend on (database passwords, API keys, signing keys) with its owner
-              team, the systems that use it, how sensitive it is and when it was last rotated. It records where each value lives,
-              never the value itself.
+              The inventory lists every secret your systems depend on (database passwords, API keys, signing keys) with its owner team, the systems that use it,
+              how sensitive it is and when it was last rotated. It records where each value lives, never the value itself.
             </p>
             {!can(role, 'secrets.write') && (
               <p className="mt-2">Nothing has been added yet. Engineers and administrators can add secrets or import a spreadsheet.</p>
@@ -153,11 +142,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
           <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Sort by" name="sort" value={query.sort} options={SORT_OPTIONS} />
           <SpanSelect span="xl:col-span-1" label="Per page" name="size" value={String(query.size)} options={SIZE_OPTIONS} />
-          <FilterActions
-            filtered={filtered}
-            clearHref={clearHref}
-            className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12"
-          />
+          <FilterActions filtered={filtered} clearHref={clearHref} className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12" />
         </FilterForm>
       </section>
 
@@ -183,10 +168,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
           )}
         </EmptyState>
       ) : page.items.length === 0 ? (
-        <EmptyState
-          title="This page is past the end of the list"
-          action={<LinkButton href={secretListHref(view)}>First page</LinkButton>}
-        >
+        <EmptyState title="This page is past the end of the list" action={<LinkButton href={secretListHref(view)}>First page</LinkButton>}>
           <p>The list changed since this link was made.</p>
         </EmptyState>
       ) : (

@@ -48,7 +48,8 @@ export function PreviewSection({ preview, headingRef, busy, importing, error, co
                 className="mt-0.5 h-4 w-4 rounded border-slate-300 text-accent-600 focus:ring-accent-600"
               />
               <label htmlFor={confirmId} className="text-sm text-slate-800">
-                Also create {[newTeams.length ? plural(newTeams.length, 'new team') : '', newSystems.length ? plural(newSystems.length, 'new system') : '']
+                Also create{' '}
+                {[newTeams.length ? plural(newTeams.length, 'new team') : '', newSystems.length ? plural(newSystems.length, 'new system') : '']
                   .filter(Boolean)
                   .join(' and ')}{' '}
                 listed above
@@ -101,9 +102,8 @@ function PreviewSummary({ preview, headingRef }: { preview: ImportPreview; headi
         ))}
         {hasErrors ? (
           <Alert>
-            {summary.invalid === 1 ? '1 row has' : `${fmt(summary.invalid)} rows have`} errors. Fix{' '}
-            {summary.invalid === 1 ? 'it' : 'them'} in your spreadsheet and choose the file again: nothing is imported until
-            every row is valid.
+            {summary.invalid === 1 ? '1 row has' : `${fmt(summary.invalid)} rows have`} errors. Fix {summary.invalid === 1 ? 'it' : 'them'} in your spreadsheet
+            and choose the file again: nothing is imported until every row is valid.
           </Alert>
         ) : (
           <Alert tone="success">Every row is valid and ready to import.</Alert>
@@ -223,8 +223,8 @@ function NewNames({ teams, systems }: { teams: string[]; systems: string[] }) {
       <NameList title={`New teams (${fmt(teams.length)})`} names={teams} empty="None: every owner already exists." />
       <NameList title={`New systems (${fmt(systems.length)})`} names={systems} empty="None: every system already exists." />
       <p className="text-sm text-amber-900 sm:col-span-2">
-        These do not exist yet and will be created by the import. A new system is owned by the team of the first row that lists it.
-        Check the spelling: a typo here creates a duplicate team or system.
+        These do not exist yet and will be created by the import. A new system is owned by the team of the first row that lists it. Check the spelling: a typo
+        here creates a duplicate team or system.
       </p>
     </div>
   );

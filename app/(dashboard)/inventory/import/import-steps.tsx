@@ -127,9 +127,7 @@ export function ChooseStep({
             </p>
           )}
         </div>
-        {previewing && source && (
-          <Progress label={`Checking ${plural(source.rows, 'row')} against the inventory…`} />
-        )}
+        {previewing && source && <Progress label={`Checking ${plural(source.rows, 'row')} against the inventory…`} />}
         {error && <Alert>{error}</Alert>}
       </div>
     </Card>
@@ -143,7 +141,11 @@ export function HowItWorks() {
       <h2 className="text-sm font-semibold text-slate-900">How it works</h2>
       <ol className="mt-3 list-decimal space-y-1.5 pl-5 text-sm text-slate-700">
         <li>
-          Start from your spreadsheet, the <a className="font-medium text-accent-700 underline" href="/inventory/import/template" download>template</a>, or an export of this inventory.
+          Start from your spreadsheet, the{' '}
+          <a className="font-medium text-accent-700 underline" href="/inventory/import/template" download>
+            template
+          </a>
+          , or an export of this inventory.
         </li>
         <li>Choose the file and press Preview. Every row is checked; nothing is saved yet.</li>
         <li>Fix any rows marked in red in your spreadsheet and choose the file again.</li>

@@ -70,9 +70,9 @@ export default async function ImportPage() {
         <Card title="What the file should contain" className="self-start">
           <div className="space-y-3 text-sm text-slate-700">
             <p>
-              One row per secret, with a header row naming the columns (any order, any capitalisation). Up to{' '}
-              {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and 5 MB; save as <span className="font-medium">CSV UTF-8</span>.
-              Import only creates secrets: names that already exist in an environment are reported, not changed.
+              One row per secret, with a header row naming the columns (any order, any capitalisation). Up to {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and
+              5 MB; save as <span className="font-medium">CSV UTF-8</span>. Import only creates secrets: names that already exist in an environment are
+              reported, not changed.
             </p>
             <p>
               Environments: <span className="font-medium">{environments.map((e) => e.name).join(', ') || 'none yet'}</span>.

@@ -34,10 +34,7 @@ export default async function NewSecretPage() {
       <Link href="/inventory" className="mb-2 inline-block text-sm text-slate-600 hover:text-slate-900">
         ← Inventory
       </Link>
-      <PageHeader
-        title="Add a secret"
-        description="Record where a secret lives, who owns it and who uses it. The value itself stays in your secret manager."
-      />
+      <PageHeader title="Add a secret" description="Record where a secret lives, who owns it and who uses it. The value itself stays in your secret manager." />
       {blocked ?? (
         <SecretForm
           mode="create"

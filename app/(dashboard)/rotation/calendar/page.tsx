@@ -11,12 +11,7 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
 import { rotationCalendar, rotationCalendarDay } from '@/lib/data/rotation-views';
-import {
-  filtersOf,
-  parseRotationCalendarQuery,
-  ROTATION_FILTER_KEYS,
-  rotationHref,
-} from '@/lib/validation/rotation-list';
+import { filtersOf, parseRotationCalendarQuery, ROTATION_FILTER_KEYS, rotationHref } from '@/lib/validation/rotation-list';
 import { searchSystemsAction } from '../../inventory/actions';
 
 export const metadata: Metadata = { title: 'Rotation calendar' };
@@ -105,9 +100,7 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
               Due on {longDay.format(new Date(`${query.day}T00:00:00Z`))}
             </h2>
             {dayPage.items.length === 0 ? (
-              <p className="text-sm text-slate-600">
-                {dayCount === 0 ? 'Nothing falls due on this day.' : 'This page is past the end of the list.'}
-              </p>
+              <p className="text-sm text-slate-600">{dayCount === 0 ? 'Nothing falls due on this day.' : 'This page is past the end of the list.'}</p>
             ) : (
               <>
                 <RotationTable items={dayPage.items} when="due" now={now.getTime()} caption={`Secrets due on ${query.day}`} />

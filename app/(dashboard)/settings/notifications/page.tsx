@@ -37,8 +37,7 @@ const COLUMNS: Column<ChannelListItem>[] = [
   {
     header: 'Events',
     className: 'text-slate-700',
-    cell: (c) =>
-      c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`,
+    cell: (c) => (c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`),
   },
   {
     header: 'Last delivery',
@@ -60,11 +59,7 @@ const COLUMNS: Column<ChannelListItem>[] = [
 export default async function NotificationsPage() {
   const caller = await requireSignedIn();
   const header = (actions?: React.ReactNode) => (
-    <PageHeader
-      title="Notifications"
-      description="Webhooks that hear about due and overdue secrets, rotations and compromised secrets."
-      actions={actions}
-    />
+    <PageHeader title="Notifications" description="Webhooks that hear about due and overdue secrets, rotations and compromised secrets." actions={actions} />
   );
   if (!can(caller.user.role, 'admin.notifications')) {
     return (

@@ -58,17 +58,13 @@ export default async function PoliciesPage() {
       ) : (
         <div className="grid max-w-4xl gap-6">
           <p className="text-sm text-slate-600">
-            The interval also fills in a new secret&apos;s form, where it can still be cleared for a secret without a policy. The
-            grace period is how long the previous value stays valid after a new one is promoted; reminders go out that many days
-            before a secret falls due. The two-person rule makes value writes and rotations started by a person wait for a second
-            person&apos;s approval.
+            The interval also fills in a new secret&apos;s form, where it can still be cleared for a secret without a policy. The grace period is how long the
+            previous value stays valid after a new one is promoted; reminders go out that many days before a secret falls due. The two-person rule makes value
+            writes and rotations started by a person wait for a second person&apos;s approval.
           </p>
           {policies.map((p) => (
             <Card key={p.classification} title={`${CLASSIFICATION_LABELS[p.classification]} secrets`}>
-              <PolicyForm
-                policy={{ ...p, label: CLASSIFICATION_LABELS[p.classification] }}
-                action={updatePolicyAction.bind(null, p.classification)}
-              />
+              <PolicyForm policy={{ ...p, label: CLASSIFICATION_LABELS[p.classification] }} action={updatePolicyAction.bind(null, p.classification)} />
               <p className="mt-3 text-xs text-slate-500">Last changed {formatDateTime(p.updatedAt)}</p>
             </Card>
           ))}

@@ -9,9 +9,7 @@ export async function createConnectionAction(input: unknown) {
 }
 
 export async function updateConnectionAction(connectionId: unknown, input: unknown) {
-  return runAction(z.tuple([ZConnectionId, ZConnectionInput]), [connectionId, input], (caller, [id, connection]) =>
-    updateConnection(caller, id, connection),
-  );
+  return runAction(z.tuple([ZConnectionId, ZConnectionInput]), [connectionId, input], (caller, [id, connection]) => updateConnection(caller, id, connection));
 }
 
 export async function deleteConnectionAction(connectionId: unknown) {

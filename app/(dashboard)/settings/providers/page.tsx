@@ -40,8 +40,7 @@ function connectionColumns(failing: Map<string, number>): Column<ConnectionListI
           </Link>
           {failing.has(c.id) && (
             <span className="block text-xs text-red-700">
-              {failing.get(c.id) === 1 ? 'A background job is failing' : `${failing.get(c.id)} background jobs are failing`}
-              : see the connection
+              {failing.get(c.id) === 1 ? 'A background job is failing' : `${failing.get(c.id)} background jobs are failing`}: see the connection
             </span>
           )}
         </>
@@ -87,8 +86,8 @@ export default async function ProvidersPage() {
         empty={
           <EmptyState title="No connections yet" action={newButton}>
             <p>
-              Add a connection for each AWS account and region or GCP project whose secret manager holds your values. Secrets
-              in the inventory then point at a connection.
+              Add a connection for each AWS account and region or GCP project whose secret manager holds your values. Secrets in the inventory then point at a
+              connection.
             </p>
           </EmptyState>
         }

@@ -40,11 +40,10 @@ export default async function AuditRetentionPage() {
           </p>
           <ShortRetentionWarning retentionDays={retention.retentionDays} />
           <p className="mt-4 text-sm text-slate-600">
-            Nothing is ever deleted automatically. Events older than the period may be removed only by whoever operates the
-            deployment, with <code className="font-mono text-slate-800">npm run audit:purge -- --before &lt;date&gt; --export &lt;file&gt;</code>.
-            The command refuses dates inside the period, exports the events to a JSON Lines file first, checks their hash chain,
-            then records a checkpoint (the hash of the last purged event) so the remaining chain still verifies, and audits the
-            purge. The export file is then the only copy of those events: archive it.
+            Nothing is ever deleted automatically. Events older than the period may be removed only by whoever operates the deployment, with{' '}
+            <code className="font-mono text-slate-800">npm run audit:purge -- --before &lt;date&gt; --export &lt;file&gt;</code>. The command refuses dates
+            inside the period, exports the events to a JSON Lines file first, checks their hash chain, then records a checkpoint (the hash of the last purged
+            event) so the remaining chain still verifies, and audits the purge. The export file is then the only copy of those events: archive it.
           </p>
           <p className="mt-3 text-xs text-slate-500">Last changed {formatDateTime(retention.updatedAt)}</p>
         </Card>

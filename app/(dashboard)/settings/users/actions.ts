@@ -17,9 +17,7 @@ export async function changeRoleAction(userId: unknown, role: unknown) {
 }
 
 export async function setUserStatusAction(userId: unknown, status: unknown) {
-  return runAction(z.tuple([ZUserRef, ZUserStatus.shape.status]), [userId, status], (caller, [id, newStatus]) =>
-    setUserStatus(caller, id, newStatus),
-  );
+  return runAction(z.tuple([ZUserRef, ZUserStatus.shape.status]), [userId, status], (caller, [id, newStatus]) => setUserStatus(caller, id, newStatus));
 }
 
 export async function resetInviteAction(userId: unknown) {

@@ -27,9 +27,7 @@ function SignInMethod({ user }: { user: UserListItem }) {
     <div className="flex flex-wrap gap-1">
       {user.hasPassword && <Badge>Password</Badge>}
       {user.mfaEnabled && <Badge tone="green">2FA</Badge>}
-      {(user.ssoLinked || (!user.hasPassword && user.invite === 'none')) && (
-        <Badge tone="blue">{user.ssoLinked ? 'SSO' : 'SSO (not yet signed in)'}</Badge>
-      )}
+      {(user.ssoLinked || (!user.hasPassword && user.invite === 'none')) && <Badge tone="blue">{user.ssoLinked ? 'SSO' : 'SSO (not yet signed in)'}</Badge>}
       {user.invite === 'pending' && (
         <Badge tone="amber" className="whitespace-nowrap">
           Invite pending
@@ -136,11 +134,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
         <MfaRequirementForm value={requirement} />
       </div>
 
-      <FilterBar
-        action="/settings/users"
-        label="Filter users"
-        clear={filtered ? { href: '/settings/users', label: 'Clear filters' } : undefined}
-      >
+      <FilterBar action="/settings/users" label="Filter users" clear={filtered ? { href: '/settings/users', label: 'Clear filters' } : undefined}>
         <FilterSearch id="filter-q" label="Name or email" value={query.q} />
         <FilterSelect
           id="filter-role"
@@ -150,15 +144,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
           anyLabel="All roles"
           options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
         />
-        <FilterSelect
-          id="filter-status"
-          label="Status"
-          name="status"
-          value={query.status}
-          anyLabel="Any status"
-          options={STATUS_OPTIONS}
-          width="w-40"
-        />
+        <FilterSelect id="filter-status" label="Status" name="status" value={query.status} anyLabel="Any status" options={STATUS_OPTIONS} width="w-40" />
       </FilterBar>
 
       {page.items.length === 0 ? (
@@ -209,9 +195,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
 function RoleLegend() {
   return (
     <>
-      <RoleBadge role="viewer" /> browses the inventory · <RoleBadge role="engineer" /> also writes values and rotates the
-      secrets of their teams (a team&apos;s page lists its members) · <RoleBadge role="auditor" /> reads the inventory and the audit
-      trail · <RoleBadge role="admin" /> everything, on every team&apos;s secrets, including users and teams.
+      <RoleBadge role="viewer" /> browses the inventory · <RoleBadge role="engineer" /> also writes values and rotates the secrets of their teams (a team&apos;s
+      page lists its members) · <RoleBadge role="auditor" /> reads the inventory and the audit trail · <RoleBadge role="admin" /> everything, on every
+      team&apos;s secrets, including users and teams.
     </>
   );
 }

@@ -8,14 +8,7 @@ import { controlClass } from '@/components/ui/field';
 import { cn } from '@/components/ui/cn';
 import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions';
 import { MFA_REQUIREMENT_LABELS, MFA_REQUIREMENTS, type TMfaRequirement } from '@/lib/validation/account';
-import {
-  changeRoleAction,
-  endUserSessionsAction,
-  resetInviteAction,
-  resetSecondFactorAction,
-  setMfaRequirementAction,
-  setUserStatusAction,
-} from './actions';
+import { changeRoleAction, endUserSessionsAction, resetInviteAction, resetSecondFactorAction, setMfaRequirementAction, setUserStatusAction } from './actions';
 
 const REQUEST_FAILED = 'The request did not reach the server. Check your connection and try again.';
 
@@ -76,11 +69,7 @@ export function RoleForm({ userId, name, role, isSelf }: { userId: string; name:
           ))}
         </select>
         {/* Always rendered (invisible while unchanged) so the column does not jump when it appears. */}
-        <Button
-          type="submit"
-          className={cn('py-1.5', value === role && 'invisible')}
-          disabled={pending || value === role}
-        >
+        <Button type="submit" className={cn('py-1.5', value === role && 'invisible')} disabled={pending || value === role}>
           {pending ? 'Saving…' : 'Save'}
         </Button>
       </div>
@@ -289,8 +278,8 @@ export function MfaRequirementForm({ value }: { value: TMfaRequirement }) {
         {pending && <span className="text-xs text-slate-600">Saving…</span>}
       </div>
       <p className="mt-1 text-xs text-slate-600">
-        For people who sign in with a password; single sign-on accounts rely on their identity provider. Those required and not yet set
-        up can reach nothing but the setup page.
+        For people who sign in with a password; single sign-on accounts rely on their identity provider. Those required and not yet set up can reach nothing but
+        the setup page.
       </p>
       <InlineError message={error} />
     </div>

@@ -74,9 +74,7 @@ export default async function SystemPage({ params }: Props) {
               <div>
                 <dt className="text-slate-600">Secrets consumed</dt>
                 <dd className="mt-0.5 flex items-baseline justify-between gap-3">
-                  <span className="text-2xl font-semibold tabular-nums text-slate-900">
-                    {system.consumerCount.toLocaleString('en-US')}
-                  </span>
+                  <span className="text-2xl font-semibold tabular-nums text-slate-900">{system.consumerCount.toLocaleString('en-US')}</span>
                   <Link href={`/inventory?system=${system.id}`} className="font-medium text-accent-700 hover:underline">
                     Secrets consumed<span aria-hidden> →</span>
                   </Link>

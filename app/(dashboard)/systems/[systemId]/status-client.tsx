@@ -46,21 +46,15 @@ export function SystemStatusControl({ systemId, status }: { systemId: string; st
       {error && <Alert>{error}</Alert>}
       {!confirming ? (
         <>
-          <p className="text-sm text-slate-600">
-            When the system is retired, mark it decommissioned. It stays on record, with its history.
-          </p>
-          <Button
-            variant="secondary"
-            onClick={() => setConfirming(true)}
-          >
+          <p className="text-sm text-slate-600">When the system is retired, mark it decommissioned. It stays on record, with its history.</p>
+          <Button variant="secondary" onClick={() => setConfirming(true)}>
             Decommission…
           </Button>
         </>
       ) : (
         <div role="group" aria-label="Confirm decommissioning" className="rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200">
           <p className="text-sm text-amber-900">
-            Decommission this system? Secrets that list it keep it as a consumer, shown as decommissioned. You can
-            reactivate it later.
+            Decommission this system? Secrets that list it keep it as a consumer, shown as decommissioned. You can reactivate it later.
           </p>
           <div className="mt-3 flex gap-2">
             <Button variant="danger" onClick={apply} disabled={pending}>

@@ -38,7 +38,14 @@ export default async function NewSystemPage({ searchParams }: Props) {
     <>
       {header}
       {teams.length === 0 ? (
-        <EmptyState title="Create a team first" action={<LinkButton href="/teams/new" variant="primary">New team</LinkButton>}>
+        <EmptyState
+          title="Create a team first"
+          action={
+            <LinkButton href="/teams/new" variant="primary">
+              New team
+            </LinkButton>
+          }
+        >
           <p>Every system is owned by a team, and there are no teams yet.</p>
         </EmptyState>
       ) : (

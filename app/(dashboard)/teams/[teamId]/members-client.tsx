@@ -32,9 +32,7 @@ export function AddMemberForm({ teamId }: { teamId: string }) {
     <form onSubmit={add} className="flex flex-wrap items-end gap-2">
       <div className="min-w-64 flex-1">
         <Field label="Add a member" name="member-email" hint="The email of an existing account." errors={errors}>
-          {(a11y) => (
-            <input {...a11y} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} required />
-          )}
+          {(a11y) => <input {...a11y} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} required />}
         </Field>
       </div>
       <Button type="submit" disabled={pending || !email.trim()} className="mb-6">

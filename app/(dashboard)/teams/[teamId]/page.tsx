@@ -28,11 +28,7 @@ export default async function TeamPage({ params }: Props) {
   return (
     <>
       <BackLink href="/teams">Teams</BackLink>
-      <PageHeader
-        title={team.name}
-        description="Team"
-        actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>}
-      />
+      <PageHeader title={team.name} description="Team" actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>} />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="About">
@@ -47,8 +43,8 @@ export default async function TeamPage({ params }: Props) {
 
           <Card title={`Members (${members.length.toLocaleString('en-US')}${members.length === MEMBERS_SHOWN ? '+' : ''})`}>
             <p className="mb-3 text-sm text-slate-600">
-              Engineers who are members write values, rotate and change the protection of the secrets this team owns.
-              Administrators act on every team&apos;s secrets.
+              Engineers who are members write values, rotate and change the protection of the secrets this team owns. Administrators act on every team&apos;s
+              secrets.
             </p>
             {members.length === 0 ? (
               <p className="text-sm text-slate-600">No members yet.</p>
@@ -100,9 +96,7 @@ export default async function TeamPage({ params }: Props) {
                   ))}
                 </ul>
                 <Link href={`/systems?owner=${team.id}`} className="mt-3 inline-block text-sm font-medium text-accent-700 hover:underline">
-                  {hiddenSystems > 0
-                    ? `All ${team.systemCount.toLocaleString('en-US')} systems`
-                    : 'Open in the systems list'}
+                  {hiddenSystems > 0 ? `All ${team.systemCount.toLocaleString('en-US')} systems` : 'Open in the systems list'}
                   <span aria-hidden> →</span>
                 </Link>
               </>

@@ -11,5 +11,10 @@ import { parseExportFormat } from '@/lib/validation/export-format';
 export const dynamic = 'force-dynamic';
 
 export const GET = exportRoute((caller, params) =>
-  exportRows(caller, accessEventsSource, () => parseAccessExportQuery(params), () => parseExportFormat(params.format)),
+  exportRows(
+    caller,
+    accessEventsSource,
+    () => parseAccessExportQuery(params),
+    () => parseExportFormat(params.format),
+  ),
 );

@@ -48,9 +48,7 @@ export function DecommissionPanel({
             {done ? (
               <Alert tone="success">Decommissioned. The reason is recorded in the history below.</Alert>
             ) : (
-              <p className="text-sm text-slate-600">
-                This secret is decommissioned. It stays in the inventory and its history, hidden from the default list.
-              </p>
+              <p className="text-sm text-slate-600">This secret is decommissioned. It stays in the inventory and its history, hidden from the default list.</p>
             )}
             <Button variant="secondary" className="mt-4" disabled aria-disabled>
               Already decommissioned
@@ -79,8 +77,8 @@ export function DecommissionPanel({
         ) : (
           <>
             <p className="text-sm text-slate-600">
-              When nothing uses this secret any more. It is kept for the record and hidden from the default list; the value in
-              the secret manager is not touched.
+              When nothing uses this secret any more. It is kept for the record and hidden from the default list; the value in the secret manager is not
+              touched.
             </p>
             <Button variant="secondary" className="mt-4 text-red-800" onClick={() => setOpen(true)}>
               Decommission…

@@ -147,12 +147,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
             )}
           </Panel>
 
-          {canDecommission && (
-            <DecommissionPanel
-              decommissioned={secret.status === 'decommissioned'}
-              action={decommissionSecretAction.bind(null, secret.id)}
-            />
-          )}
+          {canDecommission && <DecommissionPanel decommissioned={secret.status === 'decommissioned'} action={decommissionSecretAction.bind(null, secret.id)} />}
         </div>
       </div>
 
@@ -200,9 +195,7 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
       </div>
       <div>
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Interval</dt>
-        <dd className="mt-1 text-slate-900">
-          {secret.rotationIntervalDays ? `Every ${secret.rotationIntervalDays} days` : <None text="No policy" />}
-        </dd>
+        <dd className="mt-1 text-slate-900">{secret.rotationIntervalDays ? `Every ${secret.rotationIntervalDays} days` : <None text="No policy" />}</dd>
       </div>
       <div>
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Next due</dt>
@@ -252,9 +245,7 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
               <div className="min-w-0">
                 {event.note && (
                   <p className="mb-2 text-slate-700">
-                    <span className="text-slate-500">
-                      {event.outcome === 'denied' ? 'Why: ' : event.action === 'secret.decommission' ? 'Reason: ' : ''}
-                    </span>
+                    <span className="text-slate-500">{event.outcome === 'denied' ? 'Why: ' : event.action === 'secret.decommission' ? 'Reason: ' : ''}</span>
                     {event.note}
                   </p>
                 )}

@@ -42,9 +42,9 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
       {!blocked && secret.ownerTeamAccess === 'none' && (
         <div className="mb-4">
           <Alert tone="info">
-            You are not in {secret.ownerTeam.name}, which owns this secret: you can change its name, description, contact,
-            tags, consuming systems and reminders. Its owner, environment, classification, status, connection, reference and
-            rotation settings are changed by the team&apos;s members or an administrator.
+            You are not in {secret.ownerTeam.name}, which owns this secret: you can change its name, description, contact, tags, consuming systems and
+            reminders. Its owner, environment, classification, status, connection, reference and rotation settings are changed by the team&apos;s members or an
+            administrator.
           </Alert>
         </div>
       )}

@@ -81,7 +81,9 @@ export default async function ChannelPage({ params, searchParams }: Props) {
               enabled: channel.enabled,
               updatedAt: channel.updatedAt,
             }}
-            action={updateChannelAction.bind(null, channel.id)} cancelHref="/settings/notifications" />
+            action={updateChannelAction.bind(null, channel.id)}
+            cancelHref="/settings/notifications"
+          />
         </Card>
         <div className="space-y-6">
           <Card title="Send test event">

@@ -60,17 +60,13 @@ export default async function ConnectionPage({ params }: Props) {
       )}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Settings" className="lg:col-span-2">
-          <ConnectionForm
-            connection={connection}
-            action={updateConnectionAction.bind(null, connection.id)}
-            cancelHref="/settings/providers"
-          />
+          <ConnectionForm connection={connection} action={updateConnectionAction.bind(null, connection.id)} cancelHref="/settings/providers" />
         </Card>
         <div className="space-y-6">
           <Card title="Test connection">
             <p className="mb-3 text-sm text-slate-600">
-              Makes one read-only call with the dashboard&apos;s own cloud identity to check that the provider is reachable and
-              lets it list secrets. Saved settings are tested, not unsaved edits.
+              Makes one read-only call with the dashboard&apos;s own cloud identity to check that the provider is reachable and lets it list secrets. Saved
+              settings are tested, not unsaved edits.
             </p>
             <TestConnection action={testConnectionAction.bind(null, connection.id)} />
           </Card>

@@ -29,8 +29,8 @@ export function NewUserForm({ inviteUrl, ssoConfigured }: { inviteUrl: string; s
           </>
         ) : (
           <Alert tone="success">
-            The account for {created.email} is created. They sign in with single sign-on; their identity is linked to this
-            account by email the first time they do.
+            The account for {created.email} is created. They sign in with single sign-on; their identity is linked to this account by email the first time they
+            do.
           </Alert>
         )}
         <div className="flex flex-wrap gap-2">
@@ -70,7 +70,11 @@ export function NewUserForm({ inviteUrl, ssoConfigured }: { inviteUrl: string; s
       />
       <fieldset aria-describedby={signInErrorId} className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">
-          How will they sign in?<span className="text-red-700" aria-hidden> *</span>
+          How will they sign in?
+          <span className="text-red-700" aria-hidden>
+            {' '}
+            *
+          </span>
         </legend>
         <label className="flex items-start gap-3 rounded-md p-3 ring-1 ring-slate-200 has-[:checked]:bg-accent-50 has-[:checked]:ring-accent-600">
           <input
@@ -87,19 +91,12 @@ export function NewUserForm({ inviteUrl, ssoConfigured }: { inviteUrl: string; s
           </span>
         </label>
         <label className="flex items-start gap-3 rounded-md p-3 ring-1 ring-slate-200 has-[:checked]:bg-accent-50 has-[:checked]:ring-accent-600">
-          <input
-            type="radio"
-            name="signIn"
-            value="sso"
-            checked={method === 'sso'}
-            onChange={() => setMethod('sso')}
-            className="mt-0.5 accent-accent-600"
-          />
+          <input type="radio" name="signIn" value="sso" checked={method === 'sso'} onChange={() => setMethod('sso')} className="mt-0.5 accent-accent-600" />
           <span className="text-sm">
             <span className="block font-medium text-slate-900">Single sign-on (SSO)</span>
             <span className="block text-slate-600">
-              No code: they sign in through your identity provider and are linked to this account by email. From then
-              on, each sign-in sets their role from the provider&apos;s groups.
+              No code: they sign in through your identity provider and are linked to this account by email. From then on, each sign-in sets their role from the
+              provider&apos;s groups.
               {!ssoConfigured && ' SSO is not configured on this server yet, so they cannot sign in until it is.'}
             </span>
           </span>

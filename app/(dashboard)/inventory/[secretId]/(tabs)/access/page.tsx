@@ -84,8 +84,8 @@ export default async function SecretAccessPage({ params }: Props) {
               </ul>
             )}
             <p className="mt-3 text-xs text-slate-500">
-              A principal belongs to a system when it is listed in the system&apos;s principals, or, for systems that list none,
-              when its role, user or service-account name equals the system&apos;s name.
+              A principal belongs to a system when it is listed in the system&apos;s principals, or, for systems that list none, when its role, user or
+              service-account name equals the system&apos;s name.
             </p>
           </Panel>
           <Panel title="Declared systems that never read it">

@@ -138,8 +138,8 @@ export default async function ManageSecretPage({ params }: Props) {
           </h2>
           {target.confirmingSince && (
             <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
-              A write or version change of this secret is still being confirmed with the provider. It shows here once
-              recorded, usually within seconds; reload the page to check.
+              A write or version change of this secret is still being confirmed with the provider. It shows here once recorded, usually within seconds; reload
+              the page to check.
             </p>
           )}
           <p className="mb-3 text-sm text-slate-600">

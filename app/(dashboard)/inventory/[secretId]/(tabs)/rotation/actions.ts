@@ -7,14 +7,7 @@ import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { appClock } from '@/lib/clock';
 import { checkIncidentStep, closeIncident, markCompromised } from '@/lib/data/incidents';
-import {
-  cancelRotation,
-  confirmOldKeyRevoked,
-  confirmRotationWorks,
-  rollBackRotation,
-  startRotation,
-  submitRotationValue,
-} from '@/lib/data/rotations';
+import { cancelRotation, confirmOldKeyRevoked, confirmRotationWorks, rollBackRotation, startRotation, submitRotationValue } from '@/lib/data/rotations';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { actionId } from '@/lib/validation/ids';
 import { ZIncidentStepCheck, ZMarkCompromised } from '@/lib/validation/incident';

@@ -18,7 +18,15 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
-import { cancelRotationAction, confirmOldKeyRevokedAction, confirmRotationWorksAction, markCompromisedAction, rollBackRotationAction, startRotationAction, submitRotationValueAction } from './actions';
+import {
+  cancelRotationAction,
+  confirmOldKeyRevokedAction,
+  confirmRotationWorksAction,
+  markCompromisedAction,
+  rollBackRotationAction,
+  startRotationAction,
+  submitRotationValueAction,
+} from './actions';
 import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
 import { loadSecret } from '../../load-secret';
 
@@ -257,7 +265,11 @@ function Steps({ run }: { run: RotationRunView }) {
         <li key={label} className={i <= reached ? 'font-medium text-emerald-800' : 'text-slate-500'}>
           {i <= reached ? '✓ ' : '○ '}
           {label}
-          {i < labels.length - 1 && <span aria-hidden className="ml-2 text-slate-300">→</span>}
+          {i < labels.length - 1 && (
+            <span aria-hidden className="ml-2 text-slate-300">
+              →
+            </span>
+          )}
         </li>
       ))}
     </ol>
