@@ -1,6 +1,7 @@
 // Every page of the app, scanned by axe-core (e2e/support/axe.ts) as each role sees it,
 // with seeded rows so tables, forms and tabs have content, plus empty states, refusals
-// and not-found pages. A page added under app/ belongs in PAGES below.
+// and not-found pages. A page added under app/ belongs in PAGES below. The database
+// outage page is scanned where an outage is made: e2e/database-outage.spec.ts.
 import type { Role } from '../generated/prisma/enums';
 import { expectNoSeriousViolations } from './support/axe';
 import {

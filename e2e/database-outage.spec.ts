@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { expectNoSeriousViolations } from './support/axe';
 import { expect, test } from './support/fixtures';
 import { stopProcess } from './support/processes';
 import { RESULTS_DIR, ROOT } from './support/state';
@@ -103,12 +104,14 @@ test.describe('database outage', () => {
     await expect(page.getByText('The page will retry.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await expectNoSeriousViolations(page, 'the outage page');
 
     // Signed out, the sign-in page (which reads the database too) says the same in its card.
     const signedOut = await browser.newContext({ baseURL });
     const signInPage = await signedOut.newPage();
     await signInPage.goto('/sign-in');
     await expect(signInPage.getByRole('heading', { name: OUTAGE_TEXT })).toBeVisible();
+    await expectNoSeriousViolations(signInPage, 'the sign-in page during the outage');
     await signedOut.close();
 
     // Many failing requests (pages, their RSC payloads, health) leave a handful of log lines.
