@@ -54,6 +54,18 @@ describe('AWS: CloudTrail LookupEvents', () => {
     sleeps.length = 0;
   });
 
+  /** A GetSecretValue by the app's role, straight into the trail (no Secrets Manager call). */
+  const recordAppRead = (secretId: string) =>
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: secretId },
+      region: REGION,
+      accountId: '123456789012',
+      accessKeyId: 'AKIDAPP',
+      sourceIp: '10.0.0.1',
+      userAgent: 't',
+    });
+
   const ingest = (connectionId: string, extra = {}) =>
     ingestAccessEvents(connectionId, systemClock, { cloudTrailEndpoint: trail.endpoint, sleep: fastSleep, backoffMs: 10, ...extra });
 
@@ -113,17 +125,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
 
   it('reads every page, pacing its calls, and starts later runs from the cursor minus the overlap', async () => {
     const { connection } = await setup();
-    for (let i = 0; i < 120; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/other' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 120; i++) recordAppRead('prod/other');
     const result = await ingest(connection.id);
     expect(result).toMatchObject({ status: 'ok', fetched: 122, inserted: 122 });
     // 3 pages of at most 50 (the pacing itself: lib/access/pacer.test.ts).
@@ -138,17 +140,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
     const { connection } = await setup();
     await ingest(connection.id);
     const before = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
-    for (let i = 0; i < 60; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/other' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 60; i++) recordAppRead('prod/other');
     // Once: absorbed by a back-off.
     trail.faults.add({ operation: 'LookupEvents', error: 'throttled', times: 1 });
     sleeps.length = 0;
@@ -156,17 +148,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
     expect(sleeps).toContain(10);
     const afterOk = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
 
-    for (let i = 0; i < 60; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/billing/db' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 60; i++) recordAppRead('prod/billing/db');
     // First page through, then throttled on every retry (the fault starts at the pacer's
     // first wait, i.e. before page 2): the run stops part-way.
     let calls = 0;
@@ -208,24 +190,8 @@ describe('AWS: CloudTrail LookupEvents', () => {
 
   it("a region other than the connection's, in an ARN, matches nothing", async () => {
     const { connection } = await setup();
-    trail.recordEvent({
-      operation: 'GetSecretValue',
-      input: { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf' },
-      region: REGION,
-      accountId: '123456789012',
-      accessKeyId: 'AKIDAPP',
-      sourceIp: '10.0.0.1',
-      userAgent: 't',
-    });
-    trail.recordEvent({
-      operation: 'GetSecretValue',
-      input: { SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf' },
-      region: REGION,
-      accountId: '123456789012',
-      accessKeyId: 'AKIDAPP',
-      sourceIp: '10.0.0.1',
-      userAgent: 't',
-    });
+    recordAppRead('arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf');
+    recordAppRead('arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf');
     await ingest(connection.id);
     const rows = await db.accessEvent.findMany({ where: { connectionId: connection.id, eventName: 'GetSecretValue' }, orderBy: { secretRef: 'asc' } });
     expect(rows.map((r) => [r.secretRef.split(':')[3], r.secretId === null])).toEqual([

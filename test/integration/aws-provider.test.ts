@@ -18,6 +18,7 @@ import { REDACTED, SecretValue } from '@/lib/secret-value';
 import type { FaultRule } from '../emulators/faults';
 import { type AwsSecretsManagerEmulator, startAwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { secretsManagerClient } from '../support/aws-client';
+import { rejectionOf } from '../support/errors';
 
 const REGION = 'eu-west-1';
 let emulator: AwsSecretsManagerEmulator;
@@ -46,16 +47,7 @@ function write(p: AwsSecretsManagerProvider, ref: string, value: string, token =
   return p.writeValue({ ref, value: new SecretValue(value), idempotencyToken: token, labels, description: 'Written by the dashboard' });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a ProviderError, but the call succeeded');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 /** The value must not appear anywhere an error can travel: message, stack, JSON, inspect. */
 function expectNoValue(error: ProviderError, value: string) {

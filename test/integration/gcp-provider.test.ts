@@ -11,6 +11,7 @@ import { GcpSecretManagerProvider } from '@/lib/providers/gcp';
 import { closeGcpClients } from '@/lib/providers/gcp-client';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
+import { rejectionOf } from '../support/errors';
 
 const PROJECT = 'demo-project';
 const NUMBER = '123456789012';
@@ -39,15 +40,7 @@ const uniqueValue = () => `canary-${process.pid}-${++counter}-${Math.random().to
 const write = (ref: string, value: string, labels: Record<string, string> = {}) =>
   provider.writeValue({ ref, value: new SecretValue(value), idempotencyToken: crypto.randomUUID(), labels });
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 /** Every way an error can leave the process: message, stack, JSON, inspect, String. */
 function expectNoValue(error: ProviderError, value: string) {
