@@ -23,7 +23,7 @@ import { ForbiddenError } from '@/lib/errors';
 import { parseAccessExportQuery } from '@/lib/validation/access-export';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
+import { BUNDLE_FILE_NAMES, makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
 import { exportEvent } from '../support/export-event';
 import { useTestDatabase } from '../support/test-database';
@@ -240,14 +240,7 @@ describe('evidence bundles with access history', () => {
     expect(result.ok).toBe(true);
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual([
-      'access-events.csv',
-      'access-events.jsonl',
-      'audit-events.csv',
-      'audit-events.jsonl',
-      'manifest.json',
-      'manifest.sig',
-    ]);
+    expect([...files.keys()].sort()).toEqual(BUNDLE_FILE_NAMES);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     const accessFilters = { secret: prod.id, environment: 'production', from: '2026-03-01', to: '2026-03-31' };
     expect(manifest.files.map((f) => [f.name, f.rows, f.filters])).toEqual([

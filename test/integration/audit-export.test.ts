@@ -23,7 +23,7 @@ import { COPY_EXPORT_APPLICATION, COPY_EXPORT_CONNECTIONS } from '@/lib/export/c
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
-import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
+import { BUNDLE_FILE_NAMES, makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
 import { exportEvent } from '../support/export-event';
 import { ownerDb, useTestDatabase } from '../support/test-database';
@@ -341,14 +341,7 @@ describe('evidence bundles', () => {
     expect(result.signature).toBe('valid');
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual([
-      'access-events.csv',
-      'access-events.jsonl',
-      'audit-events.csv',
-      'audit-events.jsonl',
-      'manifest.json',
-      'manifest.sig',
-    ]);
+    expect([...files.keys()].sort()).toEqual(BUNDLE_FILE_NAMES);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });

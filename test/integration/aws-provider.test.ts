@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsSecretsManagerProvider } from '@/lib/providers/aws';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { REDACTED, SecretValue } from '@/lib/secret-value';
-import type { FaultRule } from '../emulators/faults';
+import type { FaultError, FaultRule } from '../emulators/faults';
 import { type AwsSecretsManagerEmulator, startAwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { secretsManagerClient } from '../support/aws-client';
 import { rejectionOf } from '../support/errors';
@@ -39,6 +39,14 @@ function provider(options: { timeoutMs?: number; maxAttempts?: number; endpoint?
     { kind: 'aws', region: REGION, endpoint: options.endpoint ?? emulator.endpoint },
     { timeoutMs: options.timeoutMs ?? 5_000, maxAttempts: options.maxAttempts ?? 1 },
   );
+}
+
+/** A test that the emulator's `error` on `operation` reaches the caller of `call` as a ProviderError of the same code. */
+function itMapsAFaultToAProviderError(operation: string, error: FaultError & ProviderErrorCode, call: (p: AwsSecretsManagerProvider) => Promise<unknown>) {
+  it('maps a failure to a ProviderError', async () => {
+    emulator.faults.add({ operation, error });
+    expect((await failure(call(provider()))).code).toBe(error);
+  });
 }
 
 const canary = () => `canary-${randomUUID()}`;
@@ -238,10 +246,7 @@ describe('listVersions', () => {
     expect(await provider().listVersions('not/yet')).toEqual([]);
   });
 
-  it('maps a failure to a ProviderError', async () => {
-    emulator.faults.add({ operation: 'ListSecretVersionIds', error: 'permission_denied' });
-    expect((await failure(provider().listVersions('x'))).code).toBe('permission_denied');
-  });
+  itMapsAFaultToAProviderError('ListSecretVersionIds', 'permission_denied', (p) => p.listVersions('x'));
 });
 
 describe('labels', () => {
@@ -367,10 +372,7 @@ describe('currentVersionId', () => {
     expect(await p.currentVersionId('cur')).toBe(v1);
   });
 
-  it('maps a failure to a ProviderError', async () => {
-    emulator.faults.add({ operation: 'DescribeSecret', error: 'throttled' });
-    expect((await failure(provider().currentVersionId('x'))).code).toBe('throttled');
-  });
+  itMapsAFaultToAProviderError('DescribeSecret', 'throttled', (p) => p.currentVersionId('x'));
 });
 
 describe('promote', () => {
