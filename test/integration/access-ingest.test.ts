@@ -4,18 +4,15 @@
 // without gaps, and that a GCP project without Data Access logs is flagged.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { v1 } from '@google-cloud/secret-manager';
-import * as grpc from '@grpc/grpc-js';
 import { closeLoggingClients } from '@/lib/access/audit-log-source';
 import { ingestAccessEvents, OVERLAP_MS } from '@/lib/access/ingest';
 import { systemClock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { useGcpAuditEmulators } from '../support/gcp-audit-emulators';
 
 useTestDatabase();
 
@@ -204,26 +201,9 @@ describe('AWS: CloudTrail LookupEvents', () => {
 describe('GCP: Cloud Audit Logs', () => {
   const PROJECT = 'acme-prod';
   const NUMBER = '555000111222';
-  let logging: GcpLoggingEmulator;
-  let sm: GcpSecretManagerEmulator;
-  let client: v1.SecretManagerServiceClient;
-
-  beforeAll(async () => {
-    logging = await startGcpLoggingEmulator();
-    sm = await startGcpSecretManagerEmulator({ projectNumbers: { [PROJECT]: NUMBER }, onCall: logging.recordSecretManagerCall });
-    client = new v1.SecretManagerServiceClient({ apiEndpoint: '127.0.0.1', port: sm.port, sslCreds: grpc.credentials.createInsecure() });
-  });
-  afterAll(async () => {
-    await closeLoggingClients();
-    await client.close();
-    await sm.close();
-    await logging.close();
-  });
-  beforeEach(() => {
-    logging.reset();
-    sm.reset();
-    logging.setDataAccessLogs(true);
-  });
+  const { logging, sm, smClient: client } = useGcpAuditEmulators({ [PROJECT]: NUMBER });
+  // Before the emulators close (hooks after tests run last-registered first): the app's cached clients hold channels to them.
+  afterAll(closeLoggingClients);
 
   const ingest = (connectionId: string, extra = {}) =>
     ingestAccessEvents(connectionId, systemClock, { loggingEndpoint: logging.endpoint, sleep: fastSleep, ...extra });
