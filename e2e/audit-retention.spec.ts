@@ -4,6 +4,7 @@
 // page without a form; the change is audited with before and after. The period ends as
 // "keep forever" again. Screenshots go to test-results/screenshots/.
 import path from 'node:path';
+import { expectAdminOnlySettings } from './support/admin-settings';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';
 
@@ -64,9 +65,11 @@ test('an administrator sets the audit retention period and an auditor reads it o
     /400 days\. Events from before \d{4}-\d{2}-\d{2} may be purged by the operator\. Nothing is deleted automatically\./,
   );
   await auditorPage.screenshot({ path: path.join(SHOTS, 'audit-retention-audit-page.png') });
-  await expect(auditorPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit retention' })).toHaveCount(0);
-  await auditorPage.goto('/settings/retention');
-  await expect(auditorPage.getByText('Only administrators can change the retention period.')).toBeVisible();
+  await expectAdminOnlySettings(auditorPage, {
+    link: 'Audit retention',
+    path: '/settings/retention',
+    notice: 'Only administrators can change the retention period.',
+  });
   await expect(auditorPage.getByRole('form', { name: 'Retention period' })).toHaveCount(0);
 
   // Back to the default: nothing may be purged.

@@ -4,7 +4,6 @@
 // no events (the exports refuse it too). A viewer has no link to it, and the page shows
 // them nothing; the data layer's refusal is itself audited. A bundle upload over the
 // limit is refused even when sent chunked, without a Content-Length.
-import { request as httpRequest } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -12,6 +11,7 @@ import { environmentId, insertTeam, insertTeamMember, unique } from './support/d
 import { expect, test, SESSION_COOKIE } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
 import { RESULTS_DIR } from './support/state';
+import { uploadZip } from '../test/support/chunked-upload';
 
 const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
@@ -148,32 +148,9 @@ test('a bundle upload over 10 MB sent chunked (no Content-Length) is refused wit
   const auditor = await signedInContext('auditor');
   const { cookies } = await auditor.request.storageState();
   const session = cookies.find((c) => c.name === SESSION_COOKIE)!;
-  const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpRequest(
-      `${e2e.baseURL}/api/audit/verify-bundle`,
-      {
-        method: 'POST',
-        headers: { origin: e2e.baseURL, cookie: `${session.name}=${session.value}`, 'content-type': 'application/zip', 'transfer-encoding': 'chunked' },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
-      },
-    );
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    // 16 MB in chunks of an odd size, as curl -T sends a file.
-    const chunk = Buffer.alloc(100_003, 0x50);
-    let left = 16 * 1024 * 1024;
-    const write = () => {
-      while (left > 0) {
-        const n = Math.min(left, chunk.length);
-        left -= n;
-        if (!req.write(chunk.subarray(0, n))) return void req.once('drain', write);
-      }
-      req.end();
-    };
-    write();
+  const result = await uploadZip(`${e2e.baseURL}/api/audit/verify-bundle`, 16 * 1024 * 1024, {
+    chunked: true,
+    headers: { origin: e2e.baseURL, cookie: `${session.name}=${session.value}` },
   });
   expect(result.status).toBe(413);
   expect(JSON.parse(result.body)).toEqual({ error: 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.' });

@@ -34,6 +34,7 @@
 // segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
 // lacking the permission 403, a permitted role 200.
 import { createHash, randomBytes } from 'node:crypto';
+import type { APIRequestContext } from '@playwright/test';
 import { generate } from 'otplib';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
@@ -54,6 +55,7 @@ import {
   insertUser,
   snapshotTables,
   unique,
+  type AuditRow,
   type Db,
 } from './support/db';
 import { expect, test, type SignedIn } from './support/fixtures';
@@ -594,6 +596,42 @@ type CallerKind = 'signed-out' | Role;
 const refusedCallers = (permission: Permission | 'public'): CallerKind[] =>
   permission === 'public' ? ['signed-out', ...ROLES] : ['signed-out', ...ROLES.filter((role) => !can(role, permission))];
 
+/** What a refusal test gets: who calls (no session when signed out), the request context it calls with, and the fixtures. */
+type Refusal = {
+  caller: CallerKind;
+  session: SignedIn | null;
+  request: APIRequestContext;
+  db: Db;
+  e2e: E2EState;
+  sessionAs: (role: Role) => Promise<SignedIn>;
+  /** Checks the caller's denied audit events since the test began name exactly `permission`; returns them. */
+  expectDenied: () => Promise<AuditRow[]>;
+};
+
+/** One test per caller that `permission` refuses (signed out, and every role lacking it); `refuse` makes the call and checks it was refused. */
+function testRefusals(permission: Permission | 'public', refuse: (refusal: Refusal) => Promise<void>) {
+  for (const caller of refusedCallers(permission)) {
+    test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({ db, e2e, playwright, sessionAs, auditEvents, auditMark }) => {
+      const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
+      const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
+      const mark = await auditMark();
+      const expectDenied = async () => {
+        const denied = await auditEvents({ afterId: mark, actorId: session!.user.id, outcome: 'denied' });
+        expect(
+          denied.map((e) => e.detail?.permission),
+          'a denied audit event naming the permission',
+        ).toEqual([permission]);
+        return denied;
+      };
+      try {
+        await refuse({ caller, session, request, db, e2e, sessionAs, expectDenied });
+      } finally {
+        if (!session) await request.dispose();
+      }
+    });
+  }
+}
+
 test.describe('the table covers the build', () => {
   test('every server action in the build has a row, and every row an action', () => {
     expect(buildServerActions(), 'no .next/server/server-reference-manifest.json: run `npx next build`').not.toBeNull();
@@ -691,49 +729,32 @@ for (const action of ACTION_MANIFEST) {
       });
     }
 
-    for (const caller of refusedCallers(permission)) {
-      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
-        db,
-        e2e,
-        playwright,
-        sessionAs,
-        auditEvents,
-        auditMark,
-      }) => {
-        const session: SignedIn | null = caller === 'signed-out' ? null : await sessionAs(caller);
-        const args = await row.args(seederFor(db, e2e, { session: sessionAs, caller: session?.user }));
-        const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
-        const before = await row.snapshot(db);
-        const mark = await auditMark();
+    testRefusals(permission, async ({ caller, session, request, db, e2e, sessionAs, expectDenied }) => {
+      const args = await row.args(seederFor(db, e2e, { session: sessionAs, caller: session?.user }));
+      const before = await row.snapshot(db);
 
-        const outcome = await callServerAction(request, e2e.baseURL, action, args);
-        if (!session) await request.dispose();
+      const outcome = await callServerAction(request, e2e.baseURL, action, args);
 
-        expect(outcome.status, `HTTP status; body:\n${outcome.body.slice(0, 500)}`).toBe(200);
-        expect(outcome.thrown, 'the action threw instead of refusing cleanly').toBeUndefined();
-        if (permission === 'public') {
-          expect(outcome.result).toMatchObject({ ok: false, error: expect.stringMatching(row.refusal ?? /./) });
-        } else if (!session) {
-          // Signed out: the data layer's refusal, or a redirect to the sign-in page.
-          if (outcome.redirect) expect(outcome.redirect).toBe('/sign-in');
-          else expect(outcome.result).toEqual({ ok: false, error: 'Sign in to continue.' });
-        } else {
-          expect(outcome.redirect).toBeNull();
-          expect(outcome.result).toEqual({ ok: false, error: 'You do not have permission to do that.' });
-        }
+      expect(outcome.status, `HTTP status; body:\n${outcome.body.slice(0, 500)}`).toBe(200);
+      expect(outcome.thrown, 'the action threw instead of refusing cleanly').toBeUndefined();
+      if (permission === 'public') {
+        expect(outcome.result).toMatchObject({ ok: false, error: expect.stringMatching(row.refusal ?? /./) });
+      } else if (!session) {
+        // Signed out: the data layer's refusal, or a redirect to the sign-in page.
+        if (outcome.redirect) expect(outcome.redirect).toBe('/sign-in');
+        else expect(outcome.result).toEqual({ ok: false, error: 'Sign in to continue.' });
+      } else {
+        expect(outcome.redirect).toBeNull();
+        expect(outcome.result).toEqual({ ok: false, error: 'You do not have permission to do that.' });
+      }
 
-        expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
+      expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
 
-        if (session && permission !== 'public') {
-          const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(
-            denied.map((e) => e.detail?.permission),
-            'a denied audit event naming the permission',
-          ).toEqual([permission]);
-          expect(denied[0].actorRole).toBe(caller);
-        }
-      });
-    }
+      if (session && permission !== 'public') {
+        const denied = await expectDenied();
+        expect(denied[0].actorRole).toBe(caller);
+      }
+    });
   });
 }
 
@@ -851,33 +872,14 @@ for (const [route, row] of Object.entries(ROUTES)) {
       expect(response.status(), `as ${role}`).toBe(200);
     });
 
-    for (const caller of refusedCallers(permission)) {
-      test(`refuses ${caller === 'signed-out' ? 'signed-out callers' : `role ${caller}`}`, async ({
-        db,
-        e2e,
-        playwright,
-        sessionAs,
-        auditEvents,
-        auditMark,
-      }) => {
-        const session = caller === 'signed-out' ? null : await sessionAs(caller);
-        const request = session?.request ?? (await playwright.request.newContext({ baseURL: e2e.baseURL }));
-        const before = await row.snapshot?.(db);
-        const mark = await auditMark();
-        const response = await request.fetch(row.path ?? route, routeRequest(row, e2e));
-        const body = await response.text();
-        if (!session) await request.dispose();
+    testRefusals(permission, async ({ session, request, db, e2e, expectDenied }) => {
+      const before = await row.snapshot?.(db);
+      const response = await request.fetch(row.path ?? route, routeRequest(row, e2e));
+      const body = await response.text();
 
-        expect(response.status(), body.slice(0, 300)).toBe(session ? 403 : 401);
-        if (row.snapshot) expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
-        if (session) {
-          const denied = await auditEvents({ afterId: mark, actorId: session.user.id, outcome: 'denied' });
-          expect(
-            denied.map((e) => e.detail?.permission),
-            'a denied audit event naming the permission',
-          ).toEqual([permission]);
-        }
-      });
-    }
+      expect(response.status(), body.slice(0, 300)).toBe(session ? 403 : 401);
+      if (row.snapshot) expect(await row.snapshot(db), 'the refused call changed the database').toEqual(before);
+      if (session) await expectDenied();
+    });
   });
 }

@@ -6,29 +6,18 @@
 // recovers by itself and the server works on without a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { expectNoSeriousViolations } from './support/axe';
 import { expect, test } from './support/fixtures';
 import { stopProcess } from './support/processes';
 import { RESULTS_DIR, ROOT } from './support/state';
+import { freePort } from '../test/support/free-port';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
 
 const LOG_FILE = path.join(RESULTS_DIR, 'e2e-outage-server.log');
 const OUTAGE_TEXT = 'The database cannot be reached.';
 // Where to look at the outage page (kept out of the repository).
 const SCREENSHOT = process.env.E2E_OUTAGE_SCREENSHOT ?? '/tmp/database-outage.png';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const logLines = () =>
   readFileSync(LOG_FILE, 'utf8')

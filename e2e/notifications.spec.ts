@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '../test/support/webhook-receiver';
 import { unique } from './support/db';
+import { expectAdminOnlySettings } from './support/admin-settings';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';
 
@@ -125,8 +126,10 @@ test('an administrator adds a webhook channel, sends a signed test event and see
 test('other roles see no notification settings', async ({ page, seedUser, signIn }) => {
   const engineer = await seedUser('engineer');
   await signIn(page, engineer.email, engineer.password);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' })).toHaveCount(0);
-  await page.goto('/settings/notifications');
-  await expect(page.getByText('Only administrators can manage notification channels.')).toBeVisible();
+  await expectAdminOnlySettings(page, {
+    link: 'Notifications',
+    path: '/settings/notifications',
+    notice: 'Only administrators can manage notification channels.',
+  });
   await expect(page.getByRole('link', { name: 'New channel' })).toHaveCount(0);
 });

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { environmentId, insertTeam, unique, type Db } from './support/db';
+import { expectAdminOnlySettings } from './support/admin-settings';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR } from './support/state';
 
@@ -183,9 +184,7 @@ test('an administrator edits a policy default, which the secret form then offers
 test('a viewer sees the policy defaults but cannot edit them', async ({ page, seedUser, signIn }) => {
   const viewer = await seedUser('viewer');
   await signIn(page, viewer.email, viewer.password);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policies' })).toHaveCount(0);
-  await page.goto('/settings/policies');
-  await expect(page.getByText('Only administrators can change the rotation defaults.')).toBeVisible();
+  await expectAdminOnlySettings(page, { link: 'Policies', path: '/settings/policies', notice: 'Only administrators can change the rotation defaults.' });
   await expect(page.getByRole('table', { name: 'Rotation defaults per classification' })).toContainText('Critical');
   await expect(page.getByRole('form')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Save/ })).toHaveCount(0);

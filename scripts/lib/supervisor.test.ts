@@ -23,6 +23,18 @@ const until = async (condition: () => boolean, timeoutMs = 10_000) => {
   }
 };
 
+/** Has `supervisor` start a child that ignores SIGTERM, so only its force signal ends it; resolves to that child. */
+async function startIgnoringSigterm(supervisor: Supervisor, name: string, stopTimeoutMs: number): Promise<ChildProcess> {
+  let child: ChildProcess | undefined;
+  await supervisor.start({
+    name,
+    stopTimeoutMs,
+    ready: printsReady,
+    spawn: () => (child = node("process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)")()),
+  });
+  return child!;
+}
+
 let supervisor: Supervisor | undefined;
 afterEach(async () => {
   await supervisor?.stop({ force: true });
@@ -131,36 +143,24 @@ describe('Supervisor', () => {
 
   it('kills a child that ignores SIGTERM once its stop time is up', async () => {
     const lines: string[] = [];
-    let child: ChildProcess | undefined;
     supervisor = new Supervisor({ log: (l) => lines.push(l) });
-    await supervisor.start({
-      name: 'stubborn',
-      stopTimeoutMs: 500,
-      ready: printsReady,
-      spawn: () => (child = node("process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)")()),
-    });
+    const child = await startIgnoringSigterm(supervisor, 'stubborn', 500);
     const startedStop = Date.now();
     await supervisor.stop();
     expect(Date.now() - startedStop).toBeGreaterThanOrEqual(500);
-    expect(child!.signalCode).toBe('SIGKILL');
+    expect(child.signalCode).toBe('SIGKILL');
     expect(lines).toEqual(['[supervisor] stubborn did not stop within 0.5 s: sending SIGKILL']);
   });
 
   it('forces a stop in progress (a second Ctrl-C): every child gets its force signal at once', async () => {
-    let child: ChildProcess | undefined;
     supervisor = new Supervisor();
-    await supervisor.start({
-      name: 'slow',
-      stopTimeoutMs: 30_000,
-      ready: printsReady,
-      spawn: () => (child = node("process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)")()),
-    });
+    const child = await startIgnoringSigterm(supervisor, 'slow', 30_000);
     const startedStop = Date.now();
     const gentle = supervisor.stop();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await supervisor.stop({ force: true });
     await gentle;
     expect(Date.now() - startedStop).toBeLessThan(5000);
-    expect(child!.signalCode).toBe('SIGKILL');
+    expect(child.signalCode).toBe('SIGKILL');
   });
 });

@@ -15,6 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, regionOf, send, sendError } from './aws-json-wire';
 import { FaultPlan, sleep } from './faults';
+import { type Emulator, sharedMembers } from './emulator';
 
 // The documented target; the current JS SDK sends the short form without the namespace.
 const TARGETS = ['com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', 'CloudTrail_20131101.LookupEvents'];
@@ -54,20 +55,14 @@ export interface StoredEvent {
   record: Record<string, unknown>;
 }
 
-export interface CloudTrailEmulator {
-  endpoint: string;
-  port: number;
-  faults: FaultPlan;
-  /** LookupEvents requests received (throttled ones included). */
-  requests: Record<string, unknown>[];
+/** `requests`: the LookupEvents requests received (throttled ones included). */
+export interface CloudTrailEmulator extends Emulator<Record<string, unknown>> {
   events(): StoredEvent[];
   /** The hook for startAwsSecretsManagerEmulator({ onCall }). */
   recordSecretsManagerCall(call: SecretsManagerCall): void;
   /** Adds an event directly (e.g. an old one, or a call made as another principal). */
   recordEvent(call: SecretsManagerCall & { eventTime?: Date }): StoredEvent;
   setIdentity(accessKeyId: string, identity: CloudTrailIdentity): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface CloudTrailEmulatorOptions {
@@ -330,10 +325,7 @@ export async function startCloudTrailEmulator(options: CloudTrailEmulatorOptions
   const port = await listen(server, host, options.port);
 
   return {
-    endpoint: `http://${host}:${port}`,
-    port,
-    faults,
-    requests,
+    ...sharedMembers(host, port, faults, requests),
     events: () => [...events],
     recordSecretsManagerCall: (call) => {
       recordEvent(call);

@@ -6,6 +6,7 @@
 // injection (FaultPlan) in front of every operation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type FaultError, FaultPlan, sleep } from './faults';
+import { type Emulator, sharedMembers } from './emulator';
 import { AwsError, type EmulatedSecretSnapshot, SecretsManagerStore } from './aws-secrets-manager-store';
 import type { SecretsManagerCall } from './aws-cloudtrail';
 import { accessKeyOf, listen, readBody, regionOf, send, sendError } from './aws-json-wire';
@@ -14,13 +15,9 @@ import { type InvocationResult, type RotationInvocation, type RotationLambdaBeha
 export type { EmulatedSecretSnapshot } from './aws-secrets-manager-store';
 export type { RotationLambdaBehaviour } from './aws-rotation';
 
-export interface AwsSecretsManagerEmulator {
-  /** http://127.0.0.1:PORT, for the SDK's `endpoint`. */
-  endpoint: string;
-  port: number;
-  faults: FaultPlan;
-  /** Operation names received (faulted ones included), in order. */
-  requests: string[];
+/** `requests`: the operation names received. `reset()` also forgets scheduled Lambda runs, and the
+ *  rotation Lambdas go back to the ones given at start. */
+export interface AwsSecretsManagerEmulator extends Emulator<string> {
   /** Every SecretString ever stored, for canary tests that prove a value went nowhere else. */
   storedValues(): string[];
   secretNames(): string[];
@@ -37,10 +34,6 @@ export interface AwsSecretsManagerEmulator {
   rotationsSettled(): Promise<void>;
   /** Runs every waiting rotation Lambda now, whatever its delayMs. */
   flushRotations(): void;
-  /** Forget all secrets, recorded requests, fault rules and scheduled Lambda runs; the
-   *  rotation Lambdas go back to the ones given at start. */
-  reset(): void;
-  close(): Promise<void>;
 }
 
 const TARGET_PREFIX = 'secretsmanager.';
@@ -144,10 +137,7 @@ export async function startAwsSecretsManagerEmulator(
   const port = await listen(server, host, options.port);
 
   return {
-    endpoint: `http://${host}:${port}`,
-    port,
-    faults,
-    requests,
+    ...sharedMembers(host, port, faults, requests),
     storedValues: () => store.storedValues(),
     secretNames: () => store.secretNames(),
     describe: (nameOrArn) => store.snapshot(nameOrArn),

@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { AUDIT_LOG_TYPE_URL, encodeAuditLog } from '../../lib/access/audit-log-wire';
 import { FaultPlan } from './faults';
+import { type Emulator, sharedMembers } from './emulator';
 import { GRPC_FAULT_STATUS, loadGoogleProto } from './grpc-support';
 import type { GcpSecretManagerCall } from './gcp-secret-manager';
 
@@ -46,12 +47,8 @@ export interface StoredLogEntry {
   statusCode: number;
 }
 
-export interface GcpLoggingEmulator {
-  endpoint: string;
-  port: number;
-  faults: FaultPlan;
-  /** ListLogEntries requests as received (snake_case fields). */
-  requests: Record<string, unknown>[];
+/** `requests`: the ListLogEntries requests as received (snake_case fields). */
+export interface GcpLoggingEmulator extends Emulator<Record<string, unknown>> {
   entries(): StoredLogEntry[];
   /** The hook for startGcpSecretManagerEmulator({ onCall }). */
   recordSecretManagerCall(call: GcpSecretManagerCall): void;
@@ -59,8 +56,6 @@ export interface GcpLoggingEmulator {
   setCaller(principalEmail: string): void;
   /** Data Access logs on or off (GCP's default is off; this emulator starts on). */
   setDataAccessLogs(on: boolean): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface GcpLoggingEmulatorOptions {
@@ -239,10 +234,7 @@ export async function startGcpLoggingEmulator(options: GcpLoggingEmulatorOptions
   );
 
   return {
-    endpoint: `http://${host}:${port}`,
-    port,
-    faults,
-    requests,
+    ...sharedMembers(host, port, faults, requests),
     entries: () => [...entries],
     recordSecretManagerCall,
     setCaller: (email) => {

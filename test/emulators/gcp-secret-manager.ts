@@ -10,23 +10,16 @@
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { FaultPlan, sleep } from './faults';
+import { type Emulator, sharedMembers } from './emulator';
 import { GRPC_FAULT_STATUS, loadGoogleProto } from './grpc-support';
 import { GcpSecretManagerState, RpcError } from './gcp-secret-manager-state';
 
-export interface GcpSecretManagerEmulator {
-  /** `http://127.0.0.1:PORT`: what a connection's `endpoint` holds. */
-  endpoint: string;
-  port: number;
-  faults: FaultPlan;
-  /** RPC names in arrival order (faulted and dropped calls included). */
-  requests: string[];
+/** `requests`: the RPC names (dropped calls included). `reset()` also forgets every secret and stored value. */
+export interface GcpSecretManagerEmulator extends Emulator<string> {
   /** Every payload ever stored (utf8), destroyed and deleted ones included: the canary's haystack. */
   storedValues(): string[];
   /** Ids of the secrets that exist now (any project, any location). */
   secretIds(): string[];
-  /** Forget every secret, stored value, request and fault rule. */
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface GcpSecretManagerEmulatorOptions {
@@ -160,10 +153,7 @@ export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmu
   const port = (listener.address() as net.AddressInfo).port;
 
   return {
-    endpoint: `http://${host}:${port}`,
-    port,
-    faults,
-    requests,
+    ...sharedMembers(host, port, faults, requests),
     storedValues: () => state.storedValues(),
     secretIds: () => state.secretIds(),
     reset() {

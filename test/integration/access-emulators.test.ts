@@ -5,14 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logging } from '@google-cloud/logging';
-import { v1 } from '@google-cloud/secret-manager';
 import * as grpc from '@grpc/grpc-js';
 import { decodeAuditLog } from '@/lib/access/audit-log-wire';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { expectAwsError } from '../support/aws-client';
+import { useGcpAuditEmulators } from '../support/gcp-audit-emulators';
 
 const REGION = 'eu-west-1';
 const creds = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: 'test-only-secret-access-key' });
@@ -190,31 +188,16 @@ describe('CloudTrail LookupEvents emulator', () => {
 describe('Cloud Logging emulator', () => {
   const PROJECT = 'acme-prod';
   const NUMBER = '555000111222';
-  let logging: GcpLoggingEmulator;
-  let sm: GcpSecretManagerEmulator;
-  let smClient: v1.SecretManagerServiceClient;
+  const { logging, smClient } = useGcpAuditEmulators({ [PROJECT]: NUMBER });
   let client: Logging;
 
-  beforeAll(async () => {
-    logging = await startGcpLoggingEmulator();
-    sm = await startGcpSecretManagerEmulator({ projectNumbers: { [PROJECT]: NUMBER }, onCall: logging.recordSecretManagerCall });
-    smClient = new v1.SecretManagerServiceClient({ apiEndpoint: '127.0.0.1', port: sm.port, sslCreds: grpc.credentials.createInsecure() });
+  beforeAll(() => {
     client = new Logging({
       projectId: PROJECT,
       apiEndpoint: '127.0.0.1',
       port: logging.port,
       sslCreds: grpc.credentials.createInsecure(),
     } as ConstructorParameters<typeof Logging>[0]);
-  });
-  afterAll(async () => {
-    await smClient.close();
-    await sm.close();
-    await logging.close();
-  });
-  beforeEach(() => {
-    logging.reset();
-    sm.reset();
-    logging.setDataAccessLogs(true);
   });
 
   const FILTER = 'protoPayload.serviceName="secretmanager.googleapis.com" AND timestamp>="2000-01-01T00:00:00Z"';

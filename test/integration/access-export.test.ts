@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parse } from 'csv-parse/sync';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ingestAccessEvents } from '@/lib/access/ingest';
@@ -23,9 +22,10 @@ import { ForbiddenError } from '@/lib/errors';
 import { parseAccessExportQuery } from '@/lib/validation/access-export';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
+import { BUNDLE_FILE_NAMES, makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
 import { exportEvent } from '../support/export-event';
+import { exportedInBothFormats, parseCsv, parseJsonl } from '../support/export-formats';
 import { useTestDatabase } from '../support/test-database';
 
 const session = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -37,13 +37,6 @@ useTestDatabase();
 beforeEach(() => {
   session.caller = null;
 });
-
-const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
-const parseJsonl = (t: string) =>
-  t
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 type Seed = { connectionId: string; secretId?: string | null; principal?: string; eventName?: string; at?: string; count?: number; errorCode?: string | null };
 
@@ -85,13 +78,7 @@ describe('access-history exports', () => {
     const auditor = await callerAs('auditor');
     const { connection, prod, staging, app, alice } = await scenario();
     const filters = { secret: prod.id, principal: app, action: 'GetSecretValue', environment: 'production', from: '2026-03-01', to: '2026-03-31' };
-    const csv = parseCsv(await exportText(auditor, filters, 'csv'));
-    const jsonl = parseJsonl(await exportText(auditor, filters, 'jsonl'));
-    expect(csv).toHaveLength(7);
-    expect(jsonl).toHaveLength(7);
-    expect(Object.keys(csv[0])).toEqual([...ACCESS_EXPORT_COLUMNS]);
-    expect(Object.keys(jsonl[0])).toEqual([...ACCESS_EXPORT_COLUMNS]);
-    expect(csv.map((r) => r.id)).toEqual(jsonl.map((r) => r.id));
+    const { csv, jsonl } = await exportedInBothFormats((format) => exportText(auditor, filters, format), 7, ACCESS_EXPORT_COLUMNS);
     expect(jsonl[0]).toMatchObject({
       provider: 'aws',
       connectionId: connection.id,
@@ -240,14 +227,7 @@ describe('evidence bundles with access history', () => {
     expect(result.ok).toBe(true);
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual([
-      'access-events.csv',
-      'access-events.jsonl',
-      'audit-events.csv',
-      'audit-events.jsonl',
-      'manifest.json',
-      'manifest.sig',
-    ]);
+    expect([...files.keys()].sort()).toEqual(BUNDLE_FILE_NAMES);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     const accessFilters = { secret: prod.id, environment: 'production', from: '2026-03-01', to: '2026-03-31' };
     expect(manifest.files.map((f) => [f.name, f.rows, f.filters])).toEqual([

@@ -4,18 +4,15 @@
 // without gaps, and that a GCP project without Data Access logs is flagged.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { v1 } from '@google-cloud/secret-manager';
-import * as grpc from '@grpc/grpc-js';
 import { closeLoggingClients } from '@/lib/access/audit-log-source';
 import { ingestAccessEvents, OVERLAP_MS } from '@/lib/access/ingest';
 import { systemClock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
-import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../emulators/gcp-secret-manager';
 import { seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { useGcpAuditEmulators } from '../support/gcp-audit-emulators';
 
 useTestDatabase();
 
@@ -53,6 +50,18 @@ describe('AWS: CloudTrail LookupEvents', () => {
     sm.reset();
     sleeps.length = 0;
   });
+
+  /** A GetSecretValue by the app's role, straight into the trail (no Secrets Manager call). */
+  const recordAppRead = (secretId: string) =>
+    trail.recordEvent({
+      operation: 'GetSecretValue',
+      input: { SecretId: secretId },
+      region: REGION,
+      accountId: '123456789012',
+      accessKeyId: 'AKIDAPP',
+      sourceIp: '10.0.0.1',
+      userAgent: 't',
+    });
 
   const ingest = (connectionId: string, extra = {}) =>
     ingestAccessEvents(connectionId, systemClock, { cloudTrailEndpoint: trail.endpoint, sleep: fastSleep, backoffMs: 10, ...extra });
@@ -113,17 +122,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
 
   it('reads every page, pacing its calls, and starts later runs from the cursor minus the overlap', async () => {
     const { connection } = await setup();
-    for (let i = 0; i < 120; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/other' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 120; i++) recordAppRead('prod/other');
     const result = await ingest(connection.id);
     expect(result).toMatchObject({ status: 'ok', fetched: 122, inserted: 122 });
     // 3 pages of at most 50 (the pacing itself: lib/access/pacer.test.ts).
@@ -138,17 +137,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
     const { connection } = await setup();
     await ingest(connection.id);
     const before = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
-    for (let i = 0; i < 60; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/other' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 60; i++) recordAppRead('prod/other');
     // Once: absorbed by a back-off.
     trail.faults.add({ operation: 'LookupEvents', error: 'throttled', times: 1 });
     sleeps.length = 0;
@@ -156,17 +145,7 @@ describe('AWS: CloudTrail LookupEvents', () => {
     expect(sleeps).toContain(10);
     const afterOk = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
 
-    for (let i = 0; i < 60; i++) {
-      trail.recordEvent({
-        operation: 'GetSecretValue',
-        input: { SecretId: 'prod/billing/db' },
-        region: REGION,
-        accountId: '123456789012',
-        accessKeyId: 'AKIDAPP',
-        sourceIp: '10.0.0.1',
-        userAgent: 't',
-      });
-    }
+    for (let i = 0; i < 60; i++) recordAppRead('prod/billing/db');
     // First page through, then throttled on every retry (the fault starts at the pacer's
     // first wait, i.e. before page 2): the run stops part-way.
     let calls = 0;
@@ -208,24 +187,8 @@ describe('AWS: CloudTrail LookupEvents', () => {
 
   it("a region other than the connection's, in an ARN, matches nothing", async () => {
     const { connection } = await setup();
-    trail.recordEvent({
-      operation: 'GetSecretValue',
-      input: { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf' },
-      region: REGION,
-      accountId: '123456789012',
-      accessKeyId: 'AKIDAPP',
-      sourceIp: '10.0.0.1',
-      userAgent: 't',
-    });
-    trail.recordEvent({
-      operation: 'GetSecretValue',
-      input: { SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf' },
-      region: REGION,
-      accountId: '123456789012',
-      accessKeyId: 'AKIDAPP',
-      sourceIp: '10.0.0.1',
-      userAgent: 't',
-    });
+    recordAppRead('arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/other-AbCdEf');
+    recordAppRead('arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-AbCdEf');
     await ingest(connection.id);
     const rows = await db.accessEvent.findMany({ where: { connectionId: connection.id, eventName: 'GetSecretValue' }, orderBy: { secretRef: 'asc' } });
     expect(rows.map((r) => [r.secretRef.split(':')[3], r.secretId === null])).toEqual([
@@ -238,26 +201,9 @@ describe('AWS: CloudTrail LookupEvents', () => {
 describe('GCP: Cloud Audit Logs', () => {
   const PROJECT = 'acme-prod';
   const NUMBER = '555000111222';
-  let logging: GcpLoggingEmulator;
-  let sm: GcpSecretManagerEmulator;
-  let client: v1.SecretManagerServiceClient;
-
-  beforeAll(async () => {
-    logging = await startGcpLoggingEmulator();
-    sm = await startGcpSecretManagerEmulator({ projectNumbers: { [PROJECT]: NUMBER }, onCall: logging.recordSecretManagerCall });
-    client = new v1.SecretManagerServiceClient({ apiEndpoint: '127.0.0.1', port: sm.port, sslCreds: grpc.credentials.createInsecure() });
-  });
-  afterAll(async () => {
-    await closeLoggingClients();
-    await client.close();
-    await sm.close();
-    await logging.close();
-  });
-  beforeEach(() => {
-    logging.reset();
-    sm.reset();
-    logging.setDataAccessLogs(true);
-  });
+  const { logging, sm, smClient: client } = useGcpAuditEmulators({ [PROJECT]: NUMBER });
+  // Before the emulators close (hooks after tests run last-registered first): the app's cached clients hold channels to them.
+  afterAll(closeLoggingClients);
 
   const ingest = (connectionId: string, extra = {}) =>
     ingestAccessEvents(connectionId, systemClock, { loggingEndpoint: logging.endpoint, sleep: fastSleep, ...extra });

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parse } from 'csv-parse/sync';
 import { NextRequest } from 'next/server';
 import yauzl from 'yauzl';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,9 +22,10 @@ import { COPY_EXPORT_APPLICATION, COPY_EXPORT_CONNECTIONS } from '@/lib/export/c
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
-import { makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
+import { BUNDLE_FILE_NAMES, makeBundle, readZip, streamText, writeZip } from '../support/bundle-zip';
 import { callerAs } from '../support/seed';
 import { exportEvent } from '../support/export-event';
+import { exportedInBothFormats, parseCsv, parseJsonl } from '../support/export-formats';
 import { ownerDb, useTestDatabase } from '../support/test-database';
 
 const session = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -65,13 +65,6 @@ async function exportText(caller: Caller, params: Record<string, string>, format
   return streamText(download.stream);
 }
 
-const parseCsv = (t: string) => parse(t, { bom: true, columns: true }) as Record<string, string>[];
-const parseJsonl = (t: string) =>
-  t
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-
 describe('CSV and JSON Lines exports', () => {
   it('hold exactly the events the filters select, in both formats', async () => {
     const auditor = await callerAs('auditor');
@@ -91,13 +84,7 @@ describe('CSV and JSON Lines exports', () => {
     });
 
     const filters = { targetId: target, environment: 'production', action: 'secret.update', actor: email, from: '2026-03-01', to: '2026-03-31' };
-    const csv = parseCsv(await exportText(auditor, filters, 'csv'));
-    const jsonl = parseJsonl(await exportText(auditor, filters, 'jsonl'));
-    expect(csv).toHaveLength(7);
-    expect(jsonl).toHaveLength(7);
-    expect(Object.keys(csv[0])).toEqual([...AUDIT_EXPORT_COLUMNS]);
-    expect(Object.keys(jsonl[0])).toEqual([...AUDIT_EXPORT_COLUMNS]);
-    expect(csv.map((r) => r.id)).toEqual(jsonl.map((r) => r.id));
+    const { csv, jsonl } = await exportedInBothFormats((format) => exportText(auditor, filters, format), 7, AUDIT_EXPORT_COLUMNS);
     expect(jsonl.every((r) => r.environment === 'production' && r.actorEmail === email && r.targetId === target)).toBe(true);
     expect(JSON.parse(csv[0].detail)).toEqual(jsonl[0].detail);
 
@@ -341,14 +328,7 @@ describe('evidence bundles', () => {
     expect(result.signature).toBe('valid');
 
     const files = await readZip(zip);
-    expect([...files.keys()].sort()).toEqual([
-      'access-events.csv',
-      'access-events.jsonl',
-      'audit-events.csv',
-      'audit-events.jsonl',
-      'manifest.json',
-      'manifest.sig',
-    ]);
+    expect([...files.keys()].sort()).toEqual(BUNDLE_FILE_NAMES);
     const manifest = ZBundleManifest.parse(JSON.parse(files.get('manifest.json')!.toString()));
     expect(manifest.filters).toEqual({ targetId: target, environment: 'production', from: '2026-01-01' });
     expect(manifest.timeRange).toEqual({ from: '2026-01-01T00:00:00.000Z', to: null });

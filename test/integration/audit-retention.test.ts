@@ -9,14 +9,10 @@ import { db } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const settingsRow = () => db.auditSettings.findUniqueOrThrow({ where: { id: 1 } });
 const eventsOf = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: { id: 'asc' } });
 

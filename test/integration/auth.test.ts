@@ -81,6 +81,9 @@ describe('password sign-in', () => {
   });
 });
 
+/** What the identity provider asserts for a member of the engineers' group with a verified email (a new subject unless given). */
+const engineerIdentity = (email: string, subject: string = randomUUID()) => ({ subject, email, emailVerified: true, name: null, groups: ['sec-engineers'] });
+
 describe('OIDC sign-in', () => {
   it('creates the account with the role its groups map to, and follows group changes', async () => {
     const subject = randomUUID();
@@ -102,30 +105,18 @@ describe('OIDC sign-in', () => {
 
     const existing = await seedUser('viewer');
     await db.user.update({ where: { id: existing.id }, data: { status: 'disabled' } });
-    const disabled = await signInWithOidc(anonymous(), {
-      subject: randomUUID(),
-      email: existing.email,
-      emailVerified: true,
-      name: null,
-      groups: ['sec-engineers'],
-    });
+    const disabled = await signInWithOidc(anonymous(), engineerIdentity(existing.email));
     expect(disabled).toEqual({ ok: false, reason: 'account_disabled' });
   });
 
   it('links an admin-created account by email once, and refuses a second identity for it', async () => {
     const existing = await seedUser('viewer');
     const subject = randomUUID();
-    expect(await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] })).toMatchObject({
+    expect(await signInWithOidc(anonymous(), engineerIdentity(existing.email, subject))).toMatchObject({
       ok: true,
       user: { id: existing.id },
     });
-    const other = await signInWithOidc(anonymous(), {
-      subject: randomUUID(),
-      email: existing.email,
-      emailVerified: true,
-      name: null,
-      groups: ['sec-engineers'],
-    });
+    const other = await signInWithOidc(anonymous(), engineerIdentity(existing.email));
     expect(other).toEqual({ ok: false, reason: 'email_linked_to_other_identity' });
   });
 
@@ -135,7 +126,7 @@ describe('OIDC sign-in', () => {
     // Linked to the identity beforehand (by hand: admin accounts are never linked automatically).
     await db.user.update({ where: { id: admin.id }, data: { oidcSubject: subject } });
     await db.user.updateMany({ where: { role: 'admin', id: { not: admin.id } }, data: { status: 'disabled' } });
-    const identity = { subject, email: admin.email, emailVerified: true, name: null, groups: ['sec-engineers'] };
+    const identity = engineerIdentity(admin.email, subject);
     const kept = await signInWithOidc(anonymous(), identity);
     expect(kept).toMatchObject({ ok: true, user: { role: 'admin' } });
 
@@ -147,14 +138,14 @@ describe('OIDC sign-in', () => {
   it('links an existing account by email only when the provider verified the email', async () => {
     const existing = await seedUser('viewer');
     const subject = randomUUID();
-    const unverified = await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: false, name: null, groups: ['sec-engineers'] });
+    const unverified = await signInWithOidc(anonymous(), { ...engineerIdentity(existing.email, subject), emailVerified: false });
     expect(unverified).toEqual({ ok: false, reason: 'email_not_verified' });
     expect(await db.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ oidcSubject: null, role: 'viewer' });
     expect(await db.user.count({ where: { oidcSubject: subject } })).toBe(0);
     const refused = await db.auditEvent.findFirst({ where: { actorEmail: existing.email, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
     expect(refused).toMatchObject({ outcome: 'failed', targetId: existing.id, detail: { method: 'oidc', reason: 'email_not_verified' } });
 
-    const verified = await signInWithOidc(anonymous(), { subject, email: existing.email, emailVerified: true, name: null, groups: ['sec-engineers'] });
+    const verified = await signInWithOidc(anonymous(), engineerIdentity(existing.email, subject));
     expect(verified).toMatchObject({ ok: true, user: { id: existing.id, role: 'engineer' } });
     const linked = await db.auditEvent.findFirst({ where: { actorEmail: existing.email, action: 'auth.sign_in' }, orderBy: { id: 'desc' } });
     expect(linked).toMatchObject({ outcome: 'success', detail: { method: 'oidc', created: false, linked: true } });

@@ -9,6 +9,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  type Filter,
   type ListSecretsCommandInput,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
@@ -368,6 +369,7 @@ describe('ListSecrets', () => {
     const out = await sm.send(new ListSecretsCommand(input));
     return (out.SecretList ?? []).map((s) => s.Name!);
   }
+  const filtered = (...filters: Filter[]) => names({ Filters: filters });
 
   beforeEach(async () => {
     await createWithValue('prod/db/password', 'x', {
@@ -384,41 +386,27 @@ describe('ListSecrets', () => {
   });
 
   it('matches name, tag-key and tag-value as case-sensitive prefixes', async () => {
-    expect(await names({ Filters: [{ Key: 'name', Values: ['prod/'] }] })).toEqual(['prod/db/password', 'prod/api-key']);
-    expect(await names({ Filters: [{ Key: 'name', Values: ['Prod'] }] })).toEqual(['Prod-upper']);
-    expect(await names({ Filters: [{ Key: 'tag-key', Values: ['tea'] }] })).toEqual(['prod/db/password']);
-    expect(await names({ Filters: [{ Key: 'tag-value', Values: ['prod'] }] })).toEqual(['prod/db/password', 'prod/api-key']);
-    expect(await names({ Filters: [{ Key: 'tag-value', Values: ['Prod'] }] })).toEqual([]);
+    expect(await filtered({ Key: 'name', Values: ['prod/'] })).toEqual(['prod/db/password', 'prod/api-key']);
+    expect(await filtered({ Key: 'name', Values: ['Prod'] })).toEqual(['Prod-upper']);
+    expect(await filtered({ Key: 'tag-key', Values: ['tea'] })).toEqual(['prod/db/password']);
+    expect(await filtered({ Key: 'tag-value', Values: ['prod'] })).toEqual(['prod/db/password', 'prod/api-key']);
+    expect(await filtered({ Key: 'tag-value', Values: ['Prod'] })).toEqual([]);
   });
 
   it('matches description and all by word prefix, ignoring case', async () => {
-    expect(await names({ Filters: [{ Key: 'description', Values: ['t'] }] })).toEqual(['SecretOne']);
-    expect(await names({ Filters: [{ Key: 'description', Values: ['DATA'] }] })).toEqual(['prod/db/password']);
-    expect(await names({ Filters: [{ Key: 'all', Values: ['payments'] }] })).toEqual(['prod/db/password']);
-    expect(await names({ Filters: [{ Key: 'all', Values: ['stripe'] }] })).toEqual(['prod/api-key']);
-    expect(await names({ Filters: [{ Key: 'all', Values: ['ret'] }] })).toEqual([]);
-    expect(await names({ Filters: [{ Key: 'all', Values: ['one'] }] })).toEqual(['SecretOne']);
+    expect(await filtered({ Key: 'description', Values: ['t'] })).toEqual(['SecretOne']);
+    expect(await filtered({ Key: 'description', Values: ['DATA'] })).toEqual(['prod/db/password']);
+    expect(await filtered({ Key: 'all', Values: ['payments'] })).toEqual(['prod/db/password']);
+    expect(await filtered({ Key: 'all', Values: ['stripe'] })).toEqual(['prod/api-key']);
+    expect(await filtered({ Key: 'all', Values: ['ret'] })).toEqual([]);
+    expect(await filtered({ Key: 'all', Values: ['one'] })).toEqual(['SecretOne']);
   });
 
   it('ORs values within a filter, ANDs separate filters (even with the same key) and negates with !', async () => {
-    expect(await names({ Filters: [{ Key: 'name', Values: ['staging/', 'Secret'] }] })).toEqual(['staging/db/password', 'SecretOne']);
-    expect(
-      await names({
-        Filters: [
-          { Key: 'name', Values: ['prod/'] },
-          { Key: 'name', Values: ['prod/db'] },
-        ],
-      }),
-    ).toEqual(['prod/db/password']);
-    expect(
-      await names({
-        Filters: [
-          { Key: 'tag-value', Values: ['production'] },
-          { Key: 'tag-key', Values: ['!team'] },
-        ],
-      }),
-    ).toEqual(['prod/api-key']);
-    expect(await names({ Filters: [{ Key: 'name', Values: ['!prod/'] }] })).toEqual(['staging/db/password', 'SecretOne', 'Prod-upper']);
+    expect(await filtered({ Key: 'name', Values: ['staging/', 'Secret'] })).toEqual(['staging/db/password', 'SecretOne']);
+    expect(await filtered({ Key: 'name', Values: ['prod/'] }, { Key: 'name', Values: ['prod/db'] })).toEqual(['prod/db/password']);
+    expect(await filtered({ Key: 'tag-value', Values: ['production'] }, { Key: 'tag-key', Values: ['!team'] })).toEqual(['prod/api-key']);
+    expect(await filtered({ Key: 'name', Values: ['!prod/'] })).toEqual(['staging/db/password', 'SecretOne', 'Prod-upper']);
   });
 
   it('rejects bad filters with the documented codes', async () => {

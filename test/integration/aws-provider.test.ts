@@ -15,9 +15,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsSecretsManagerProvider } from '@/lib/providers/aws';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { REDACTED, SecretValue } from '@/lib/secret-value';
-import type { FaultRule } from '../emulators/faults';
+import type { FaultError, FaultRule } from '../emulators/faults';
 import { type AwsSecretsManagerEmulator, startAwsSecretsManagerEmulator } from '../emulators/aws-secrets-manager';
 import { secretsManagerClient } from '../support/aws-client';
+import { rejectionOf } from '../support/errors';
 
 const REGION = 'eu-west-1';
 let emulator: AwsSecretsManagerEmulator;
@@ -40,22 +41,21 @@ function provider(options: { timeoutMs?: number; maxAttempts?: number; endpoint?
   );
 }
 
+/** A test that the emulator's `error` on `operation` reaches the caller of `call` as a ProviderError of the same code. */
+function itMapsAFaultToAProviderError(operation: string, error: FaultError & ProviderErrorCode, call: (p: AwsSecretsManagerProvider) => Promise<unknown>) {
+  it('maps a failure to a ProviderError', async () => {
+    emulator.faults.add({ operation, error });
+    expect((await failure(call(provider()))).code).toBe(error);
+  });
+}
+
 const canary = () => `canary-${randomUUID()}`;
 
 function write(p: AwsSecretsManagerProvider, ref: string, value: string, token = randomUUID(), labels: Record<string, string> = {}) {
   return p.writeValue({ ref, value: new SecretValue(value), idempotencyToken: token, labels, description: 'Written by the dashboard' });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a ProviderError, but the call succeeded');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 /** The value must not appear anywhere an error can travel: message, stack, JSON, inspect. */
 function expectNoValue(error: ProviderError, value: string) {
@@ -246,10 +246,7 @@ describe('listVersions', () => {
     expect(await provider().listVersions('not/yet')).toEqual([]);
   });
 
-  it('maps a failure to a ProviderError', async () => {
-    emulator.faults.add({ operation: 'ListSecretVersionIds', error: 'permission_denied' });
-    expect((await failure(provider().listVersions('x'))).code).toBe('permission_denied');
-  });
+  itMapsAFaultToAProviderError('ListSecretVersionIds', 'permission_denied', (p) => p.listVersions('x'));
 });
 
 describe('labels', () => {
@@ -375,10 +372,7 @@ describe('currentVersionId', () => {
     expect(await p.currentVersionId('cur')).toBe(v1);
   });
 
-  it('maps a failure to a ProviderError', async () => {
-    emulator.faults.add({ operation: 'DescribeSecret', error: 'throttled' });
-    expect((await failure(provider().currentVersionId('x'))).code).toBe('throttled');
-  });
+  itMapsAFaultToAProviderError('DescribeSecret', 'throttled', (p) => p.currentVersionId('x'));
 });
 
 describe('promote', () => {

@@ -3,7 +3,7 @@
 // real node:http server and Next's own body buffering for the proxy (getCloneableBody,
 // with next.config.ts's limit), which cuts a body at that limit without a word: the route
 // must still see an oversized upload as oversized, never verify a truncated one.
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NextRequest } from 'next/server';
 import { getCloneableBody } from 'next/dist/server/body-streams';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
 import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/export/bundle/verify-upload';
 import nextConfig from '@/next.config';
+import { uploadZip } from '../support/chunked-upload';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -77,32 +78,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-/** POSTs `total` bytes in chunks of an odd size, with or without a Content-Length. */
-function upload(total: number, chunked: boolean): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const origin = `http://127.0.0.1:${port}`;
-    const headers: Record<string, string | number> = { origin, 'content-type': 'application/zip' };
-    if (chunked) headers['transfer-encoding'] = 'chunked';
-    else headers['content-length'] = total;
-    const req = httpRequest(`${origin}/api/audit/verify-bundle`, { method: 'POST', headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
-    });
-    // The server may answer (and close) before the whole upload is sent.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    const chunk = Buffer.alloc(100_003, 0x61);
-    let left = total;
-    const write = () => {
-      while (left > 0) {
-        const n = Math.min(left, chunk.length);
-        left -= n;
-        if (!req.write(chunk.subarray(0, n))) return void req.once('drain', write);
-      }
-      req.end();
-    };
-    write();
-  });
+/** POSTs `total` bytes to the verify page's route, with or without a Content-Length. */
+function upload(total: number, chunked: boolean) {
+  const origin = `http://127.0.0.1:${port}`;
+  return uploadZip(`${origin}/api/audit/verify-bundle`, total, { chunked, headers: { origin } });
 }
 
 const TOO_LARGE = 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.';

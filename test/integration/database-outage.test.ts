@@ -11,6 +11,7 @@ import { db } from '@/lib/db';
 import { outageInProgress } from '@/lib/db-outage';
 import { DatabaseUnavailableError } from '@/lib/errors';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 // Read when the pool is first created (lib/env.ts parses lazily): a short wait for a
 // connection, so the silent-host case below fails in a second.
@@ -32,12 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.restore().catch(() => {});
 });
-
-const errorOf = (p: PromiseLike<unknown>) =>
-  Promise.resolve(p).then(
-    () => null,
-    (e: unknown) => e,
-  );
 
 describe('a database outage', () => {
   it('turns every failure into DatabaseUnavailableError and recovers without a new client', async () => {

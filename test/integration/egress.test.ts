@@ -23,6 +23,7 @@ import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '..
 import { auditEventsFor, callerAs, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { errorOf } from '../support/errors';
 
 const settings = vi.hoisted(() => ({ overrides: {} as Partial<TEnv> }));
 vi.mock('@/lib/env', async (importOriginal) => {
@@ -37,11 +38,6 @@ const ALLOW_LOOPBACK = { EGRESS_ALLOW: ['127.0.0.1'] };
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 let receiver: WebhookReceiver;

@@ -2,13 +2,13 @@
 // comes back on the same port with its data, and a stop ends it after the apps. On a
 // throwaway cluster in a temporary folder (never ./.data, never the system's 5432).
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { embeddedPostgresChild } from '../../scripts/lib/embedded-db.mjs';
 import { Supervisor } from '../../scripts/lib/supervisor.mjs';
+import { freePort } from '../support/free-port';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'si-supervised-pg-'));
 // As root the server runs as the `postgres` user, who must reach the cluster's folder.
@@ -20,15 +20,6 @@ afterAll(async () => {
   await supervisor?.stop();
   rmSync(folder, { recursive: true, force: true });
 });
-
-/** A port nobody listens on now (the system may hand it out again, but not to PostgreSQL 5432). */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url });

@@ -11,6 +11,7 @@ import { GcpSecretManagerProvider } from '@/lib/providers/gcp';
 import { closeGcpClients } from '@/lib/providers/gcp-client';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
+import { rejectionOf } from '../support/errors';
 
 const PROJECT = 'demo-project';
 const NUMBER = '123456789012';
@@ -39,15 +40,12 @@ const uniqueValue = () => `canary-${process.pid}-${++counter}-${Math.random().to
 const write = (ref: string, value: string, labels: Record<string, string> = {}) =>
   provider.writeValue({ ref, value: new SecretValue(value), idempotencyToken: crypto.randomUUID(), labels });
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
+/** Writes each value to `ref` in turn, so they become versions 1, 2, … (GCP numbers them). */
+async function writeVersions(ref: string, ...values: string[]) {
+  for (const value of values) await write(ref, value);
 }
+
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 /** Every way an error can leave the process: message, stack, JSON, inspect, String. */
 function expectNoValue(error: ProviderError, value: string) {
@@ -345,8 +343,7 @@ describe('staging and currentVersionId', () => {
   });
 
   test('no version is current when the newest is disabled (latest does not fall back)', async () => {
-    await write('cv', uniqueValue());
-    await write('cv', uniqueValue());
+    await writeVersions('cv', uniqueValue(), uniqueValue());
     await raw.disableSecretVersion({ name: versionPath('cv', '2') });
     expect(await provider.currentVersionId('cv')).toBeNull();
   });
@@ -354,8 +351,7 @@ describe('staging and currentVersionId', () => {
 
 describe('promote', () => {
   test('the newest enabled version: nothing to do, twice', async () => {
-    await write('pr', uniqueValue());
-    await write('pr', uniqueValue());
+    await writeVersions('pr', uniqueValue(), uniqueValue());
     emu.requests.length = 0;
     await provider.promote('pr', '2');
     await provider.promote('pr', '2');
@@ -364,8 +360,7 @@ describe('promote', () => {
   });
 
   test('the newest but disabled: enabled again', async () => {
-    await write('pr2', uniqueValue());
-    await write('pr2', uniqueValue());
+    await writeVersions('pr2', uniqueValue(), uniqueValue());
     await raw.disableSecretVersion({ name: versionPath('pr2', '2') });
     await provider.promote('pr2', '2');
     await provider.promote('pr2', '2');
@@ -373,8 +368,7 @@ describe('promote', () => {
   });
 
   test('not the newest or destroyed: a conflict, changing nothing; no secret: not_found', async () => {
-    await write('pr3', uniqueValue());
-    await write('pr3', uniqueValue());
+    await writeVersions('pr3', uniqueValue(), uniqueValue());
     expect((await rejection(provider.promote('pr3', '1'))).code).toBe('conflict');
     await raw.destroySecretVersion({ name: versionPath('pr3', '2') });
     expect((await rejection(provider.promote('pr3', '2'))).code).toBe('conflict');
@@ -385,9 +379,7 @@ describe('promote', () => {
 
 describe('retire', () => {
   test('disables the old version; twice is fine, and a destroyed one counts as retired', async () => {
-    await write('rt', uniqueValue());
-    await write('rt', uniqueValue());
-    await write('rt', uniqueValue());
+    await writeVersions('rt', uniqueValue(), uniqueValue(), uniqueValue());
     await provider.retire('rt', '1');
     await provider.retire('rt', '1');
     await raw.destroySecretVersion({ name: versionPath('rt', '2') });
@@ -407,8 +399,7 @@ describe('rollback', () => {
   test('adds the previous value again as the newest version and disables the failed one; twice adds nothing more', async () => {
     const previous = uniqueValue();
     const failed = uniqueValue();
-    await write('rb', previous);
-    await write('rb', failed);
+    await writeVersions('rb', previous, failed);
     const token = crypto.randomUUID();
     expect(await provider.rollback('rb', '1', '2', token)).toEqual({ currentVersionId: '3' });
     expect(await statesOf('rb')).toEqual({ '1': 'enabled', '2': 'disabled', '3': 'enabled' });
@@ -420,24 +411,20 @@ describe('rollback', () => {
 
   test('finishes a rollback that stopped after the re-add (the failed version still enabled)', async () => {
     const previous = uniqueValue();
-    await write('rb2', previous);
-    await write('rb2', uniqueValue());
+    await writeVersions('rb2', previous, uniqueValue());
     await write('rb2', previous); // what the interrupted attempt had added
     expect(await provider.rollback('rb2', '1', '2', crypto.randomUUID())).toEqual({ currentVersionId: '3' });
     expect(await statesOf('rb2')).toEqual({ '1': 'enabled', '2': 'disabled', '3': 'enabled' });
   });
 
   test('refuses when someone wrote another value after the rotation, or the previous version is gone', async () => {
-    await write('rb3', uniqueValue());
-    await write('rb3', uniqueValue());
-    await write('rb3', uniqueValue());
+    await writeVersions('rb3', uniqueValue(), uniqueValue(), uniqueValue());
     const moved = await rejection(provider.rollback('rb3', '1', '2', crypto.randomUUID()));
     expect(moved.code).toBe('conflict');
     expect(moved.message).toMatch(/newer version/);
     expect(await statesOf('rb3')).toEqual({ '1': 'enabled', '2': 'enabled', '3': 'enabled' });
 
-    await write('rb4', uniqueValue());
-    await write('rb4', uniqueValue());
+    await writeVersions('rb4', uniqueValue(), uniqueValue());
     await raw.disableSecretVersion({ name: versionPath('rb4', '1') });
     const gone = await rejection(provider.rollback('rb4', '1', '2', crypto.randomUUID()));
     expect(gone.code).toBe('conflict');
@@ -450,8 +437,7 @@ describe('readValue', () => {
   test('reads latest or a given version into a SecretValue that prints as [redacted]', async () => {
     const first = uniqueValue();
     const second = uniqueValue();
-    await write('rd', first);
-    await write('rd', second);
+    await writeVersions('rd', first, second);
     const latest = await provider.readValue('rd');
     expect(latest).toBeInstanceOf(SecretValue);
     expect(latest.reveal()).toBe(second);
@@ -464,8 +450,7 @@ describe('readValue', () => {
 
   test('a disabled version is a conflict, a missing one not_found, a bad id invalid, faults without the value', async () => {
     const value = uniqueValue();
-    await write('rd2', value);
-    await write('rd2', uniqueValue());
+    await writeVersions('rd2', value, uniqueValue());
     await raw.disableSecretVersion({ name: versionPath('rd2', '1') });
     const disabled = await rejection(provider.readValue('rd2', '1'));
     expect(disabled.code).toBe('conflict');

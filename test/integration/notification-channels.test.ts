@@ -19,16 +19,12 @@ import { channelSigningKey, verifySignature } from '@/lib/notifications/signing'
 import { auditEventsFor, callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 import { useWebhookReceiver } from '../support/use-webhook-receiver';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
 const receiver = useWebhookReceiver();
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const input = (overrides: Record<string, unknown> = {}) => ({
   name: `alerts ${randomUUID().slice(0, 8)}`,
   kind: 'slack',

@@ -8,14 +8,10 @@ import { createSecret, getSecret, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { auditEventsFor, callerAs, secretInput, joinOwningTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const policyRows = () => db.classificationPolicy.findMany({ orderBy: { classification: 'asc' } });
 
 describe('classification policies', () => {

@@ -13,6 +13,7 @@ import { type AdminCredential, PostgresRoleError, parseAdminCredential, setRoleP
 import { SecretValue } from '@/lib/secret-value';
 import { startCleartextServer } from '../support/cleartext-postgres';
 import { type PasswordPostgres, startPasswordPostgres } from '../support/password-postgres';
+import { rejectionOf } from '../support/errors';
 
 let server: PasswordPostgres;
 let admin: AdminCredential;
@@ -51,15 +52,9 @@ async function createRole(suffix: string, password: string | null, extra = 'LOGI
 }
 
 async function failure(promise: Promise<unknown>): Promise<PostgresRoleError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a PostgresRoleError, but the call succeeded');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PostgresRoleError);
+  const error = await rejectionOf(promise, PostgresRoleError);
   expect(error).toBeInstanceOf(ProviderError);
-  return error as PostgresRoleError;
+  return error;
 }
 
 function expectNoValue(error: Error, ...values: string[]) {

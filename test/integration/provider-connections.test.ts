@@ -9,14 +9,10 @@ import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { connectionConfigOf } from '@/lib/providers/connection-config';
 import { auditEventsFor, callerAs, environmentId, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
 
 async function seedConnection(kind: 'aws' | 'gcp' | 'local' = 'aws') {

@@ -14,6 +14,7 @@ import { UNEXPECTED_JOB_FAILURE } from '@/lib/jobs/connection-faults';
 import { QUEUE } from '@/lib/jobs/queues';
 import { startCloudTrailEmulator, type CloudTrailEmulator } from '../emulators/aws-cloudtrail';
 import { startGcpLoggingEmulator, type GcpLoggingEmulator } from '../emulators/gcp-logging';
+import { eventually } from '../support/eventually';
 import { appProcessEnv, appRoot as root, startWorker, type StartedWorker } from '../support/app-process';
 import { ownerDb, useTestDatabase } from '../support/test-database';
 import { GcpSecretManagerProvider } from '@/lib/providers/gcp';
@@ -88,15 +89,8 @@ const workerCommand = (script: string, ...args: string[]) => [process.execPath, 
 const npmWorker = () => workerCommand('scripts/worker.ts');
 const awsKeys = { AWS_ACCESS_KEY_ID: 'AKIDTESTREADER', AWS_SECRET_ACCESS_KEY: 'test-only-secret-access-key' };
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+// The worker is a separate process here: on a loaded machine it can take a while to get to a job.
+const WORKER_WAIT_MS = 60_000;
 
 const fault = (connectionId: string) => db.connectionJobFault.findUnique({ where: { connectionId_job: { connectionId, job: QUEUE.accessIngest } } });
 const completedRuns = async (connectionId: string) => (await db.accessIngestionCursor.findUnique({ where: { connectionId } }))?.completedRuns ?? 0;
@@ -118,10 +112,12 @@ async function ingestionPass(settings: Record<string, string | undefined>, broke
     await eventually(
       () => completedRuns(healthy),
       (n) => n > runsBefore,
+      WORKER_WAIT_MS,
     );
     const recorded = await eventually(
       () => fault(broken),
       (f) => f !== null && f.lastFailedAt >= new Date(started.getTime() - 1000),
+      WORKER_WAIT_MS,
     );
     // The worker clears an earlier fault just after the run's cursor moved.
     await eventually(
@@ -231,11 +227,13 @@ describe('a broken provider connection fails its own job, never the worker', () 
       const recorded = await eventually(
         () => fault(aws),
         (f) => f !== null,
+        WORKER_WAIT_MS,
       );
       expect(recorded).toMatchObject({ code: 'internal', message: UNEXPECTED_JOB_FAILURE });
       await eventually(
         () => fault(gcp),
         (f) => f === null,
+        WORKER_WAIT_MS,
       );
       // The callback's exception comes 50 ms later, after the job already failed: logged too.
       await eventually(

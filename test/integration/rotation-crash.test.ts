@@ -110,6 +110,8 @@ function awsLabels(providerRef: string) {
 
 const STEPS = ['value_written', 'verified', 'promoted', 'grace_ended'];
 const KILL_POINTS = STEPS.flatMap((step) => [`before:${step}`, `after:${step}`]);
+/** The audit trail of every run that got as far as a verified new value. */
+const VERIFIED_STEPS = ['rotation.start', 'rotation.value_written', 'rotation.verified'];
 
 describe('a worker killed after each step', () => {
   for (const point of KILL_POINTS) {
@@ -144,13 +146,7 @@ describe('a worker killed after each step', () => {
 
     expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).state).toBe('completed');
     expect(awsLabels(secret.providerRef).count).toBe(2);
-    expect(await rotationSteps(secret.id)).toEqual([
-      'rotation.start',
-      'rotation.value_written',
-      'rotation.verified',
-      'rotation.promoted (recovered from worker)',
-      'rotation.grace_ended',
-    ]);
+    expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.promoted (recovered from worker)', 'rotation.grace_ended']);
   }, 90_000);
 });
 
@@ -177,13 +173,7 @@ describe("a person's request killed after its provider work", () => {
     expect(count).toBe(2);
     expect(labelled[previous]).toContain('AWSCURRENT');
     expect(labelled[promoted.newVersionId!]).not.toContain('AWSCURRENT');
-    expect(await rotationSteps(secret.id)).toEqual([
-      'rotation.start',
-      'rotation.value_written',
-      'rotation.verified',
-      'rotation.promoted',
-      'rotation.rolled_back (recovered from person)',
-    ]);
+    expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.promoted', 'rotation.rolled_back (recovered from person)']);
     expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
   }, 90_000);
 
@@ -201,12 +191,7 @@ describe("a person's request killed after its provider work", () => {
     const { labelled } = awsLabels(secret.providerRef);
     expect(labelled[previous]).toEqual(['AWSCURRENT']);
     expect(labelled[run.newVersionId!] ?? []).not.toContain('AWSCURRENT');
-    expect(await rotationSteps(secret.id)).toEqual([
-      'rotation.start',
-      'rotation.value_written',
-      'rotation.verified',
-      'rotation.cancelled (recovered from person)',
-    ]);
+    expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.cancelled (recovered from person)']);
   }, 90_000);
 });
 

@@ -18,6 +18,13 @@ useTestDatabase();
 const enter = () => ({ mode: 'enter', note: '', idempotencyToken: randomUUID() });
 const canary = () => `canary-${randomUUID()}`;
 
+/** An engineer of the team that owns the secret, so allowed to write its values. */
+async function engineerOwning(secret: { id: string }) {
+  const engineer = await callerAs('engineer');
+  await joinOwningTeam(engineer, secret.id);
+  return engineer;
+}
+
 describe('AWS Secrets Manager', () => {
   let aws: AwsSecretsManagerEmulator;
   beforeAll(async () => {
@@ -32,9 +39,8 @@ describe('AWS Secrets Manager', () => {
   };
 
   it('creates the secret with owner/environment/managed-by tags, then moves AWSCURRENT and AWSPREVIOUS', async () => {
-    const engineer = await callerAs('engineer');
     const secret = await awsSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     const first = canary();
     const second = canary();
     const v1 = await writeSecretValue(engineer, secret.id, enter(), first);
@@ -62,9 +68,8 @@ describe('AWS Secrets Manager', () => {
     ['throttled', 'throttled', /rate-limiting/],
     ['internal', 'unavailable', /could not be reached/],
   ] as const)('a %s answer fails with a clear message, records the failure, and keeps no version', async (fault, code, message) => {
-    const engineer = await callerAs('engineer');
     const secret = await awsSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     aws.faults.add({ error: fault });
     const value = canary();
     const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);
@@ -83,9 +88,8 @@ describe('AWS Secrets Manager', () => {
   });
 
   it('a submit that timed out is finished by its retry, and the provider holds one version', async () => {
-    const engineer = await callerAs('engineer');
     const secret = await awsSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     const input = enter();
     const value = canary();
     aws.faults.add({ latencyMs: 4_500, times: 1 });
@@ -101,9 +105,8 @@ describe('AWS Secrets Manager', () => {
   });
 
   it('shows the versions the dashboard recorded when the provider cannot be asked', async () => {
-    const engineer = await callerAs('engineer');
     const secret = await awsSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     const written = await writeSecretValue(engineer, secret.id, enter(), canary());
     aws.faults.add({ error: 'unavailable' });
     const list = await listSecretVersions(engineer, secret.id);
@@ -130,9 +133,8 @@ describe('GCP Secret Manager', () => {
   };
 
   it('creates the secret with labels, adds ENABLED versions, and disables and enables old ones', async () => {
-    const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     const first = canary();
     await writeSecretValue(engineer, secret.id, enter(), first);
     await writeSecretValue(engineer, secret.id, enter(), canary());
@@ -149,9 +151,8 @@ describe('GCP Secret Manager', () => {
   });
 
   it('adopts the version a lost attempt wrote instead of adding a second one', async () => {
-    const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     const input = enter();
     const value = canary();
     // The first attempt reached GCP, but its answer never came back (the process died).
@@ -174,9 +175,8 @@ describe('GCP Secret Manager', () => {
     ['throttled', 'throttled'],
     ['unavailable', 'unavailable'],
   ] as const)('a %s answer is reported, audited, and leaves no version', async (fault, code) => {
-    const engineer = await callerAs('engineer');
     const secret = await gcpSecret();
-    await joinOwningTeam(engineer, secret.id);
+    const engineer = await engineerOwning(secret);
     gcp.faults.add({ error: fault });
     const value = canary();
     const error = await writeSecretValue(engineer, secret.id, enter(), value).catch((e: unknown) => e);

@@ -6,10 +6,10 @@
 // the database while it drains, then the database; npm start exits 0 and leaves nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../support/free-port';
 
 const root = path.resolve(__dirname, '../..');
 let project: string;
@@ -72,14 +72,6 @@ async function runStart(dir: string) {
   child.stderr.on('data', (c: Buffer) => (run.output += c.toString()));
   return run;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const stubLogOf = (dir: string) => (existsSync(path.join(dir, 'stub.log')) ? readFileSync(path.join(dir, 'stub.log'), 'utf8') : '');
 const stubLog = () => stubLogOf(project);

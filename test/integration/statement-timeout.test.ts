@@ -7,16 +7,11 @@ import { closeDb, db, exportRead, setStatementTimeout } from '@/lib/db';
 import { QueryTimeoutError } from '@/lib/errors';
 import { callerAs, seedUser } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 // Read when the pool is first created (lib/env.ts parses lazily).
 process.env.DATABASE_STATEMENT_TIMEOUT_MS = '300';
 useTestDatabase();
-
-const errorOf = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: unknown) => e,
-  );
 
 describe('the statement timeout', () => {
   it('cancels a slow raw statement with QueryTimeoutError', async () => {

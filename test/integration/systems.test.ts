@@ -6,6 +6,7 @@ import { createSystem, getSystem, listSystems, setSystemStatus, updateSystem } f
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { auditEventsFor, callerAs, environmentId, seedSystem, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
@@ -24,11 +25,6 @@ async function seedSecretConsuming(systemIds: string[], status: SecretStatus = '
   });
 }
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const systemRow = (id: string) => db.system.findUnique({ where: { id }, select: { name: true, description: true, ownerTeamId: true, status: true } });
 
 describe('systems data layer', () => {

@@ -6,6 +6,7 @@ import { createTeam, getTeam, listTeams, updateTeam } from '@/lib/data/teams';
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { auditEventsFor, callerAs, environmentId, seedSystem, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
@@ -21,12 +22,6 @@ async function seedSecret(ownerTeamId: string, status: SecretStatus = 'active') 
     select: { id: true },
   });
 }
-
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe('teams data layer', () => {
   it('creates a team, trimming input, and audits it in the same transaction', async () => {

@@ -10,6 +10,7 @@ import { ForbiddenError, InputError } from '@/lib/errors';
 import { parseUserListQuery } from '@/lib/validation/user-list';
 import { callerAs, seedUser, TEST_REQUEST } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { errorOf } from '../support/errors';
 
 useTestDatabase();
 
@@ -18,12 +19,6 @@ let counter = 0;
 const newEmail = (label = 'person') => `${label}-${Date.now().toString(36)}-${++counter}@example.test`;
 /** A signed-out visitor from an address of its own, so throttling in one test does not leak into another. */
 const visitor = (): Caller => ({ user: null, request: { ...TEST_REQUEST, ip: `10.0.${counter % 250}.${++counter % 250}` } });
-
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 async function userRow(id: string) {
   return db.user.findUniqueOrThrow({

@@ -11,6 +11,7 @@ import { DELIVERY_RETRY_LIMIT, QUEUE, rotationAdvanceSendOptions } from '@/lib/j
 import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
 import { enqueueDeliveries } from '@/lib/notifications/notify';
 import { channelSigningKey, SIGNATURE_HEADER, verifySignature } from '@/lib/notifications/signing';
+import { eventually } from '../support/eventually';
 import { useTestDatabase } from '../support/test-database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -70,16 +71,6 @@ afterAll(async () => {
   await eventually(others, (n) => n === 0, 10_000);
   await client.end();
 });
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function seedDelivery(fields: { createdAt?: Date } = {}) {
   const channel = await db.notificationChannel.create({

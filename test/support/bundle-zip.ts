@@ -12,6 +12,9 @@ import { parseAuditListQuery } from '@/lib/validation/audit-list';
 export const streamText = (stream: Readable) => new Response(Readable.toWeb(stream) as unknown as ReadableStream).text();
 export const streamBytes = async (stream: Readable) => Buffer.from(await new Response(Readable.toWeb(stream) as unknown as ReadableStream).arrayBuffer());
 
+/** Every file an evidence bundle holds, in name order. */
+export const BUNDLE_FILE_NAMES = ['access-events.csv', 'access-events.jsonl', 'audit-events.csv', 'audit-events.jsonl', 'manifest.json', 'manifest.sig'];
+
 /** A bundle for the audit trail's URL filters, as downloaded. */
 export async function makeBundle(caller: Caller, params: Record<string, string>): Promise<Buffer> {
   return streamBytes((await exportEvidenceBundle(caller, parseAuditListQuery(params))).stream);

