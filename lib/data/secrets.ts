@@ -7,7 +7,7 @@ import type { ConnectionKind, ProviderKind, RotationStrategy } from '@/generated
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
+import { authorizeActionOn, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
 import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
@@ -553,7 +553,7 @@ export async function setDbAdminCredential(caller: Caller, id: string, raw: unkn
 }
 
 export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
-  await authorizeForSecret(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id }, { secretId: id });
+  await authorizeActionOn(caller, 'secrets.write', 'secret.decommission', { secretId: id });
   const { reason } = parseInput(ZDecommission, raw);
   return db
     .$transaction(async (tx) => {
