@@ -24,6 +24,7 @@ import { ZChannelInput, type TChannelInput } from '@/lib/validation/notification
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
 
 export type LastDelivery = { status: DeliveryStatus; createdAt: string; lastStatusCode: number | null };
 
@@ -261,14 +262,8 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
       const before = await lockChannel(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'channel');
       const changes = changedFields(audited(before), audited(columns), AUDITED_FIELDS);
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.notificationChannel.update({ where: { id: before.id }, data: columns });
-      await recordAudit(tx, caller, {
-        action: 'notification_channel.update',
-        targetType: 'notification_channel',
-        targetId: before.id,
-        changes,
-      });
+      const audit = { action: 'notification_channel.update', targetType: 'notification_channel', targetId: before.id, changes };
+      await updateAudited(tx, caller, audit, () => tx.notificationChannel.update({ where: { id: before.id }, data: columns }));
       return { id: before.id };
     }),
   );

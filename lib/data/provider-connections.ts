@@ -24,6 +24,7 @@ import { uuidOrNil } from '@/lib/validation/ids';
 
 export type { ConnectionColumns };
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
 
 export type ConnectionListItem = ConnectionColumns & {
   id: string;
@@ -218,15 +219,8 @@ export async function updateConnection(caller: Caller, id: string, raw: unknown)
         throw new InputError(message, { kind: [message] });
       }
       const changes = changedFields(before, columns, AUDITED_FIELDS);
-      // Saving an unchanged form writes nothing, so the history holds only real changes.
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.providerConnection.update({ where: { id: before.id }, data: columns });
-      await recordAudit(tx, caller, {
-        action: 'provider_connection.update',
-        targetType: 'provider_connection',
-        targetId: before.id,
-        changes,
-      });
+      const audit = { action: 'provider_connection.update', targetType: 'provider_connection', targetId: before.id, changes };
+      await updateAudited(tx, caller, audit, () => tx.providerConnection.update({ where: { id: before.id }, data: columns }));
       return { id: before.id };
     }),
   );

@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { escapeLike } from '@/lib/db/like';
+import { updateAudited } from './audited-update';
 
 export type SystemListItem = {
   id: string;
@@ -178,13 +179,12 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
         status: input.status,
       };
       const changes = changedFields(snapshotOf(before), after, AUDITED_FIELDS);
-      // Saving an unchanged form writes nothing, so the history holds only real changes.
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.system.update({
-        where: { id: before.id },
-        data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
-      });
-      await recordAudit(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes });
+      await updateAudited(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes }, () =>
+        tx.system.update({
+          where: { id: before.id },
+          data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
+        }),
+      );
       return { id: before.id };
     }),
   );
