@@ -17,6 +17,7 @@ import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { escapeLike } from '@/lib/db/like';
 import { updateAudited } from './audited-update';
+import { lockedRow } from './locked-row';
 
 export type TeamCounts = {
   /** Secrets the team owns that are not decommissioned (what /inventory?owner= shows). */
@@ -122,15 +123,14 @@ export async function createTeam(caller: Caller, raw: unknown): Promise<{ id: st
   );
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockTeam(tx: Tx, id: string) {
-  await tx.$executeRaw`SELECT 1 FROM teams WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.team.findUnique({
-    where: { id: uuidOrNil(id) },
-    select: { id: true, name: true, description: true, updatedAt: true },
-  });
-  if (!row) throw new NotFoundError('This team does not exist.');
-  return row;
+function lockTeam(tx: Tx, id: string) {
+  return lockedRow(
+    tx,
+    'teams',
+    id,
+    (key) => tx.team.findUnique({ where: { id: key }, select: { id: true, name: true, description: true, updatedAt: true } }),
+    'This team does not exist.',
+  );
 }
 
 export async function updateTeam(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
