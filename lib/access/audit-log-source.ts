@@ -6,17 +6,16 @@
 import 'server-only';
 import { Logging } from '@google-cloud/logging';
 import { ProviderError } from '@/lib/providers/errors';
-import { readyGapicClient, WITHOUT_GOOGLE_AUTH } from '@/lib/providers/gcp-client';
+import { ReadyClients, readyGapicClient, WITHOUT_GOOGLE_AUTH } from '@/lib/providers/gcp-client';
 import { AUDIT_LOG_TYPE_URL, decodeAuditLog } from './audit-log-wire';
 import { gcpInScope, gcpSecretKey } from './identifiers';
 import type { AccessEventInput } from './types';
 
-// The promise of a ready client, so concurrent first calls share one initialization.
-const clients = new Map<string, Promise<Logging>>();
-
 type GapicService = { initialize(): Promise<unknown>; close(): Promise<void> };
 /** The generated Logging API client inside the handwritten one (typed loosely upstream). */
 const serviceOf = (client: Logging) => (client as unknown as { loggingService: GapicService }).loggingService;
+
+const clients = new ReadyClients<Logging>((client) => serviceOf(client).close());
 
 /**
  * A Logging client whose generated service client has started (readyGapicClient: a stub
@@ -25,8 +24,8 @@ const serviceOf = (client: Logging) => (client as unknown as { loggingService: G
  */
 export function loggingClient(projectId: string, endpoint?: string): Promise<Logging> {
   const key = `${projectId}|${endpoint ?? ''}`;
-  let client = clients.get(key);
-  if (client) return client;
+  const cached = clients.get(key);
+  if (cached) return cached;
   const options: Record<string, unknown> = { projectId };
   if (endpoint) {
     let url: URL;
@@ -40,18 +39,14 @@ export function loggingClient(projectId: string, endpoint?: string): Promise<Log
     else return Promise.reject(new ProviderError('invalid', 'The logging endpoint must start with http:// or https://.'));
   }
   const logging = new Logging(options);
-  client = readyGapicClient(serviceOf(logging)).then(() => logging);
-  clients.set(key, client);
-  client.catch(() => {
-    if (clients.get(key) === client) clients.delete(key);
-  });
-  return client;
+  return clients.add(
+    key,
+    readyGapicClient(serviceOf(logging)).then(() => logging),
+  );
 }
 
-export async function closeLoggingClients(): Promise<void> {
-  const all = [...clients.values()];
-  clients.clear();
-  await Promise.allSettled(all.map(async (c) => serviceOf(await c).close()));
+export function closeLoggingClients(): Promise<void> {
+  return clients.closeAll();
 }
 
 // gRPC RESOURCE_EXHAUSTED (Logging's read quota) or HTTP 429.

@@ -75,37 +75,22 @@ export function linkBreak(row: StoredRow, expectedSeq: bigint, prev: Buffer, not
     };
   }
   if (!row.prev_hash || !prev.equals(row.prev_hash)) {
-    return {
-      check: 'prev_hash',
-      seq: row.seq,
-      id: row.id,
-      expected: prev.toString('hex'),
-      stored: hex(row.prev_hash),
-      message: `event ${row.id} (seq ${row.seq}): prev_hash does not match the previous event's hash`,
-    };
+    return rowBreak(row, 'prev_hash', prev.toString('hex'), hex(row.prev_hash), ": prev_hash does not match the previous event's hash");
   }
   if (notBefore && row.occurred_at < notBefore) {
-    return {
-      check: 'time_order',
-      seq: row.seq,
-      id: row.id,
-      expected: `at or after ${notBefore.toISOString()}`,
-      stored: row.occurred_at.toISOString(),
-      message: `event ${row.id} (seq ${row.seq}) is dated before the event preceding it in the chain`,
-    };
+    const expected = `at or after ${notBefore.toISOString()}`;
+    return rowBreak(row, 'time_order', expected, row.occurred_at.toISOString(), ' is dated before the event preceding it in the chain');
   }
   const computed = eventHash(row);
   if (!row.hash || !computed.equals(row.hash)) {
-    return {
-      check: 'content_hash',
-      seq: row.seq,
-      id: row.id,
-      expected: computed.toString('hex'),
-      stored: hex(row.hash),
-      message: `event ${row.id} (seq ${row.seq}): content does not match its hash (edited after it was written)`,
-    };
+    return rowBreak(row, 'content_hash', computed.toString('hex'), hex(row.hash), ': content does not match its hash (edited after it was written)');
   }
   return null;
+}
+
+/** A break found in `row` itself, named in the message as "event <id> (seq <seq>)<problem>". */
+function rowBreak(row: StoredRow, check: ChainCheck, expected: string, stored: string, problem: string): ChainBreak {
+  return { check, seq: row.seq, id: row.id, expected, stored, message: `event ${row.id} (seq ${row.seq})${problem}` };
 }
 
 /**

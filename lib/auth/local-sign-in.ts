@@ -8,6 +8,7 @@ import { db } from '@/lib/db';
 import { ZSignIn } from '@/lib/validation/user';
 import type { Caller, SessionUser } from './caller';
 import { verifyPassword } from './password';
+import { recordFailedSignIn } from './failed-sign-in';
 import { checkSecondFactor } from './second-factor';
 import { beginSignInAttempt } from './sign-in-limiter';
 
@@ -18,17 +19,6 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const { email, password, code } = parsed.data;
   const ip = caller.request.ip;
-  const fail = async (reason: string, actorId: string | null = null) => {
-    await recordAudit(db, caller, {
-      action: 'auth.sign_in',
-      outcome: 'failed',
-      targetType: 'user',
-      targetId: actorId ?? undefined,
-      detail: { method: 'password', reason },
-      actor: { id: actorId, email },
-    });
-  };
-
   const attempt = await beginSignInAttempt(email, ip);
   if (!attempt.allowed) {
     // No password is checked: a refused request like any signed-out denial, so a client
@@ -50,7 +40,8 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   });
   const passwordOk = await verifyPassword(account?.passwordHash ?? null, password);
   if (!account || !passwordOk || account.status !== 'active') {
-    await fail(!account ? 'unknown_account' : !passwordOk ? 'wrong_password' : 'account_disabled', account?.id ?? null);
+    const reason = !account ? 'unknown_account' : !passwordOk ? 'wrong_password' : 'account_disabled';
+    await recordFailedSignIn(caller, 'password', reason, email, account?.id ?? null);
     return { ok: false, reason: 'invalid' };
   }
 

@@ -10,6 +10,7 @@ import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
 import { activeAdminCount, lockAdminGuard } from './admin-guard';
+import { recordFailedSignIn } from './failed-sign-in';
 import { roleFromGroups } from './role-mapping';
 import { syncGroupTeams, teamNamesFromGroups } from './team-mapping';
 
@@ -28,15 +29,8 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
   const e = env();
   const email = identity.email?.trim().toLowerCase() ?? null;
   const mappedRole: Role | null = roleFromGroups(identity.groups, e.OIDC_ROLE_MAP, e.OIDC_DEFAULT_ROLE);
-  const refuse = async (reason: string, actorId: string | null = null) => {
-    await recordAudit(db, caller, {
-      action: 'auth.sign_in',
-      outcome: 'failed',
-      targetType: 'user',
-      targetId: actorId ?? undefined,
-      detail: { method: 'oidc', reason },
-      actor: { id: actorId, email },
-    });
+  const refuse = async (reason: string, accountId: string | null = null) => {
+    await recordFailedSignIn(caller, 'oidc', reason, email, accountId);
     return { ok: false as const, reason };
   };
   if (!email) return refuse('no_email_claim');

@@ -1,22 +1,15 @@
 // Maps identity-provider groups to a dashboard role, and reads the groups claim. Pure, so
 // it is unit-tested alone.
 import type { Role } from '@/generated/prisma/enums';
+import { groupMapPairs } from './group-map';
 import { ROLE_RANK, ROLES } from './permissions';
 
-/**
- * Parses "group=role;group=role" (whitespace allowed). Pairs are separated by ";" so
- * group names may contain commas and "=" (LDAP DNs); the last "=" splits group from role.
- */
+/** Parses "group=role;group=role" (lib/auth/group-map.ts), whitespace allowed. */
 export function parseRoleMap(text: string): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const pair of text
-    .split(/[;\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const at = pair.lastIndexOf('=');
-    const group = pair.slice(0, at).trim();
-    const role = pair.slice(at + 1).trim() as Role;
-    if (at <= 0 || !group || !ROLES.includes(role)) {
+  for (const { pair, group, value } of groupMapPairs(text)) {
+    const role = value as Role;
+    if (!group || !ROLES.includes(role)) {
       throw new Error(`OIDC_ROLE_MAP: "${pair}" is not group=role with role one of ${ROLES.join(', ')}`);
     }
     map.set(group, role);

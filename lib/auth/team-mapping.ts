@@ -4,18 +4,13 @@
 // added by hand are never touched here.
 import 'server-only';
 import type { Tx } from '@/lib/db';
+import { groupMapPairs } from './group-map';
 
-/** Parses "group=Team name;group=Team name" like OIDC_ROLE_MAP: ";" between pairs, the last "=" splits. */
+/** Parses "group=Team name;group=Team name" like OIDC_ROLE_MAP (lib/auth/group-map.ts). */
 export function parseTeamMap(text: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const pair of text
-    .split(/[;\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const at = pair.lastIndexOf('=');
-    const group = pair.slice(0, at).trim();
-    const team = pair.slice(at + 1).trim();
-    if (at <= 0 || !group || !team) throw new Error(`OIDC_TEAM_MAP: "${pair}" is not group=team name`);
+  for (const { pair, group, value: team } of groupMapPairs(text)) {
+    if (!group || !team) throw new Error(`OIDC_TEAM_MAP: "${pair}" is not group=team name`);
     map.set(group, [...(map.get(group) ?? []), team]);
   }
   return map;

@@ -64,6 +64,23 @@ export async function authorizeForSecret(caller: Caller, permission: Permission,
   return requireTeam(caller, user, permission, attempt, owner);
 }
 
+/** The audit target type of each kind of scoped record. */
+const TARGET_TYPE = {
+  secretId: 'secret',
+  rotationId: 'rotation',
+  incidentId: 'incident',
+  approvalId: 'change_approval',
+} as const;
+
+/**
+ * authorizeForSecret for the usual attempt: `action` on the scoped record itself. The
+ * audited target is taken from `target`, so the two cannot name different records.
+ */
+export function authorizeActionOn(caller: Caller, permission: Permission, action: string, target: ScopedTarget): Promise<SessionUser> {
+  const [kind, id] = Object.entries(target)[0] as [keyof typeof TARGET_TYPE, string];
+  return authorizeForSecret(caller, permission, { action, targetType: TARGET_TYPE[kind], targetId: id }, target);
+}
+
 const NOT_FOUND = {
   secretId: 'This secret does not exist.',
   rotationId: 'This rotation does not exist.',

@@ -5,13 +5,13 @@
 // audited with before/after in the same transaction, with a stale-edit check.
 import 'server-only';
 import { changedFields } from '@/lib/audit/changes';
-import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
 import { ZAuditRetentionInput } from '@/lib/validation/audit-retention';
 import { parseInput } from '@/lib/validation/parse';
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
 
 export type AuditRetentionDto = {
   /** null: keep forever. */
@@ -63,10 +63,7 @@ export async function updateAuditRetention(caller: Caller, raw: unknown): Promis
     assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'retention period');
     const after = { retentionDays: input.retentionDays };
     const changes = changedFields(before, after, ['retentionDays']);
-    // Saving an unchanged form writes nothing, so the history holds only real changes.
-    if (Object.keys(changes).length === 0) return after;
-    await tx.auditSettings.update({ where: { id: 1 }, data: after });
-    await recordAudit(tx, caller, { action: 'audit.retention_update', ...TARGET, changes });
+    await updateAudited(tx, caller, { action: 'audit.retention_update', ...TARGET, changes }, () => tx.auditSettings.update({ where: { id: 1 }, data: after }));
     return after;
   });
 }

@@ -18,83 +18,53 @@ type Resolver = { permission: Permission; find: (ids: string[]) => Promise<Found
 
 const enc = encodeURIComponent;
 
-// The run, incident or approval is named after its secret, and opens that secret's page.
+/** A primary-key lookup of `ids`, selecting `select`. */
+const byIds = <S>(ids: string[], select: S) => ({ where: { id: { in: ids } }, select });
+const NAME = { id: true, name: true } as const;
+const SECRET_NAME = { id: true, secret: { select: { id: true, name: true } } } as const;
+
+/** Rows with a name of their own, each opening `base` followed by its id. */
+const linked = (rows: { id: string; name: string }[], base: string): Found[] => rows.map((r) => ({ ...r, path: `${base}${enc(r.id)}` }));
+
+/** A run, incident or approval: named "<label> <secret name>", opening a page of that secret. */
+const ofSecret = <R extends { id: string; secret: { id: string; name: string } }>(rows: R[], label: string, pathOf: (row: R) => string): Found[] =>
+  rows.map((r) => ({ id: r.id, name: `${label} ${r.secret.name}`, path: pathOf(r) }));
+
 const RESOLVERS: Record<string, Resolver> = {
-  secret: {
-    permission: 'secrets.read',
-    find: async (ids) =>
-      (await db.secret.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((s) => ({ ...s, path: `/inventory/${enc(s.id)}` })),
-  },
-  team: {
-    permission: 'secrets.read',
-    find: async (ids) =>
-      (await db.team.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((t) => ({ ...t, path: `/teams/${enc(t.id)}` })),
-  },
-  system: {
-    permission: 'secrets.read',
-    find: async (ids) =>
-      (await db.system.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((s) => ({ ...s, path: `/systems/${enc(s.id)}` })),
-  },
+  secret: { permission: 'secrets.read', find: async (ids) => linked(await db.secret.findMany(byIds(ids, NAME)), '/inventory/') },
+  team: { permission: 'secrets.read', find: async (ids) => linked(await db.team.findMany(byIds(ids, NAME)), '/teams/') },
+  system: { permission: 'secrets.read', find: async (ids) => linked(await db.system.findMany(byIds(ids, NAME)), '/systems/') },
   user: {
     permission: 'admin.users',
     find: async (ids) =>
-      (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => ({
-        id: u.id,
-        name: u.email,
-        path: `/settings/users?q=${enc(u.email)}`,
-      })),
+      (await db.user.findMany(byIds(ids, { id: true, email: true }))).map((u) => ({ id: u.id, name: u.email, path: `/settings/users?q=${enc(u.email)}` })),
   },
   provider_connection: {
     permission: 'admin.providers',
-    find: async (ids) =>
-      (await db.providerConnection.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((c) => ({
-        ...c,
-        path: `/settings/providers/${enc(c.id)}`,
-      })),
+    find: async (ids) => linked(await db.providerConnection.findMany(byIds(ids, NAME)), '/settings/providers/'),
   },
   notification_channel: {
     permission: 'admin.notifications',
-    find: async (ids) =>
-      (await db.notificationChannel.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((c) => ({
-        ...c,
-        path: `/settings/notifications/${enc(c.id)}`,
-      })),
+    find: async (ids) => linked(await db.notificationChannel.findMany(byIds(ids, NAME)), '/settings/notifications/'),
   },
   database_host: {
     permission: 'admin.providers',
     find: async (ids) =>
-      (await db.databaseHost.findMany({ where: { id: { in: ids } }, select: { id: true, host: true } })).map((h) => ({
-        id: h.id,
-        name: h.host,
-        path: '/settings/database-hosts',
-      })),
+      (await db.databaseHost.findMany(byIds(ids, { id: true, host: true }))).map((h) => ({ id: h.id, name: h.host, path: '/settings/database-hosts' })),
   },
+  // The run, incident or approval opens its secret's page.
   rotation: {
     permission: 'secrets.read',
-    find: async (ids) =>
-      (await db.rotationRun.findMany({ where: { id: { in: ids } }, select: { id: true, secret: { select: { id: true, name: true } } } })).map((r) => ({
-        id: r.id,
-        name: `Rotation of ${r.secret.name}`,
-        path: `/inventory/${enc(r.secret.id)}/rotation`,
-      })),
+    find: async (ids) => ofSecret(await db.rotationRun.findMany(byIds(ids, SECRET_NAME)), 'Rotation of', (r) => `/inventory/${enc(r.secret.id)}/rotation`),
   },
   incident: {
     permission: 'secrets.read',
     find: async (ids) =>
-      (await db.incident.findMany({ where: { id: { in: ids } }, select: { id: true, secret: { select: { id: true, name: true } } } })).map((i) => ({
-        id: i.id,
-        name: `Incident on ${i.secret.name}`,
-        path: `/inventory/${enc(i.secret.id)}/incidents/${enc(i.id)}`,
-      })),
+      ofSecret(await db.incident.findMany(byIds(ids, SECRET_NAME)), 'Incident on', (i) => `/inventory/${enc(i.secret.id)}/incidents/${enc(i.id)}`),
   },
   change_approval: {
     permission: 'secrets.read',
-    find: async (ids) =>
-      (await db.changeApproval.findMany({ where: { id: { in: ids } }, select: { id: true, secret: { select: { id: true, name: true } } } })).map((a) => ({
-        id: a.id,
-        name: `Approval for ${a.secret.name}`,
-        path: `/inventory/${enc(a.secret.id)}`,
-      })),
+    find: async (ids) => ofSecret(await db.changeApproval.findMany(byIds(ids, SECRET_NAME)), 'Approval for', (a) => `/inventory/${enc(a.secret.id)}`),
   },
 };
 

@@ -6,7 +6,7 @@ import 'server-only';
 import type { IncidentStep } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { authorizeActionOn } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -44,12 +44,7 @@ export type IncidentView = {
 };
 
 export async function markCompromised(caller: Caller, secretId: string, raw: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'secret.mark_compromised', targetType: 'secret', targetId: secretId },
-    { secretId },
-  );
+  const user = await authorizeActionOn(caller, 'secrets.rotate', 'secret.mark_compromised', { secretId });
   const input = parseInput(ZMarkCompromised, raw);
   const secret = await db.secret.findUnique({
     where: { id: uuidOrNil(secretId) },
@@ -134,12 +129,7 @@ export async function listSecretIncidents(caller: Caller, secretId: string) {
 }
 
 export async function checkIncidentStep(caller: Caller, incidentId: string, raw: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'incident.step_check', targetType: 'incident', targetId: incidentId },
-    { incidentId },
-  );
+  const user = await authorizeActionOn(caller, 'secrets.rotate', 'incident.step_check', { incidentId });
   const input = parseInput(ZIncidentStepCheck, raw);
   const incident = await db.incident.findUnique({ where: { id: uuidOrNil(incidentId) }, select: { id: true, secretId: true, closedAt: true } });
   if (!incident) throw new NotFoundError('This incident does not exist.');
@@ -161,7 +151,7 @@ export async function checkIncidentStep(caller: Caller, incidentId: string, raw:
 }
 
 export async function closeIncident(caller: Caller, incidentId: string, clock: Clock = appClock()) {
-  await authorizeForSecret(caller, 'secrets.rotate', { action: 'incident.close', targetType: 'incident', targetId: incidentId }, { incidentId });
+  await authorizeActionOn(caller, 'secrets.rotate', 'incident.close', { incidentId });
   const incident = await db.incident.findUnique({ where: { id: uuidOrNil(incidentId) }, include: { steps: true } });
   if (!incident) throw new NotFoundError('This incident does not exist.');
   if (incident.closedAt) throw new InputError('This incident is already closed.');

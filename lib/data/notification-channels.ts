@@ -24,6 +24,8 @@ import { ZChannelInput, type TChannelInput } from '@/lib/validation/notification
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
+import { lockedRow } from './locked-row';
 
 export type LastDelivery = { status: DeliveryStatus; createdAt: string; lastStatusCode: number | null };
 
@@ -239,12 +241,8 @@ export async function createChannel(caller: Caller, raw: unknown): Promise<{ id:
   return refusingTakenName(nameTaken, () => insertAudited(caller, audit, (tx: Tx) => tx.notificationChannel.create({ data: columns, select: { id: true } })));
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockChannel(tx: Tx, id: string): Promise<Row> {
-  await tx.$executeRaw`SELECT 1 FROM notification_channels WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.notificationChannel.findUnique({ where: { id: uuidOrNil(id) }, select });
-  if (!row) throw new NotFoundError('This channel does not exist.');
-  return row;
+function lockChannel(tx: Tx, id: string): Promise<Row> {
+  return lockedRow(tx, 'notification_channels', id, (key) => tx.notificationChannel.findUnique({ where: { id: key }, select }), 'This channel does not exist.');
 }
 
 export async function updateChannel(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
@@ -261,14 +259,8 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
       const before = await lockChannel(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'channel');
       const changes = changedFields(audited(before), audited(columns), AUDITED_FIELDS);
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.notificationChannel.update({ where: { id: before.id }, data: columns });
-      await recordAudit(tx, caller, {
-        action: 'notification_channel.update',
-        targetType: 'notification_channel',
-        targetId: before.id,
-        changes,
-      });
+      const audit = { action: 'notification_channel.update', targetType: 'notification_channel', targetId: before.id, changes };
+      await updateAudited(tx, caller, audit, () => tx.notificationChannel.update({ where: { id: before.id }, data: columns }));
       return { id: before.id };
     }),
   );

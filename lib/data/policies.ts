@@ -6,7 +6,6 @@
 import 'server-only';
 import type { Classification } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
-import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -15,6 +14,7 @@ import { parseInput } from '@/lib/validation/parse';
 import { ZClassificationParam, ZPolicyInput } from '@/lib/validation/policy';
 import { CLASSIFICATIONS } from '@/lib/validation/secret';
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
 
 export type ClassificationPolicyDto = {
   classification: Classification;
@@ -49,15 +49,8 @@ export async function updatePolicy(caller: Caller, classification: unknown, raw:
     assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'policy');
     const after = { intervalDays: input.intervalDays, graceHours: input.graceHours, reminderDays: input.reminderDays, requireApproval: input.requireApproval };
     const changes = changedFields(before, after, AUDITED_FIELDS);
-    // Saving an unchanged form writes nothing, so the history holds only real changes.
-    if (Object.keys(changes).length === 0) return { classification: which };
-    await tx.classificationPolicy.update({ where: { classification: which }, data: after });
-    await recordAudit(tx, caller, {
-      action: 'policy.update',
-      targetType: 'classification_policy',
-      targetId: which,
-      changes,
-    });
+    const audit = { action: 'policy.update', targetType: 'classification_policy', targetId: which, changes };
+    await updateAudited(tx, caller, audit, () => tx.classificationPolicy.update({ where: { classification: which }, data: after }));
     return { classification: which };
   });
 }

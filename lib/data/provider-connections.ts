@@ -24,6 +24,8 @@ import { uuidOrNil } from '@/lib/validation/ids';
 
 export type { ConnectionColumns };
 import { assertNotStale } from '@/lib/db/stale-edit';
+import { updateAudited } from './audited-update';
+import { lockedRow } from './locked-row';
 
 export type ConnectionListItem = ConnectionColumns & {
   id: string;
@@ -190,12 +192,14 @@ export async function createConnection(caller: Caller, raw: unknown): Promise<{ 
   return refusingTakenName(nameTaken, () => insertAudited(caller, audit, (tx: Tx) => tx.providerConnection.create({ data: columns, select: { id: true } })));
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockConnection(tx: Tx, id: string) {
-  await tx.$executeRaw`SELECT 1 FROM provider_connections WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.providerConnection.findUnique({ where: { id: uuidOrNil(id) }, select });
-  if (!row) throw new NotFoundError('This connection does not exist.');
-  return row;
+function lockConnection(tx: Tx, id: string) {
+  return lockedRow(
+    tx,
+    'provider_connections',
+    id,
+    (key) => tx.providerConnection.findUnique({ where: { id: key }, select }),
+    'This connection does not exist.',
+  );
 }
 
 export async function updateConnection(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
@@ -218,15 +222,8 @@ export async function updateConnection(caller: Caller, id: string, raw: unknown)
         throw new InputError(message, { kind: [message] });
       }
       const changes = changedFields(before, columns, AUDITED_FIELDS);
-      // Saving an unchanged form writes nothing, so the history holds only real changes.
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.providerConnection.update({ where: { id: before.id }, data: columns });
-      await recordAudit(tx, caller, {
-        action: 'provider_connection.update',
-        targetType: 'provider_connection',
-        targetId: before.id,
-        changes,
-      });
+      const audit = { action: 'provider_connection.update', targetType: 'provider_connection', targetId: before.id, changes };
+      await updateAudited(tx, caller, audit, () => tx.providerConnection.update({ where: { id: before.id }, data: columns }));
       return { id: before.id };
     }),
   );

@@ -8,9 +8,10 @@ import type { Prisma } from '@/generated/prisma/client';
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { authorizeActionOn } from '@/lib/auth/team-scope';
 import { claimApproval } from './approvals';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
+import type { Permission } from '@/lib/auth/permissions';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
@@ -73,7 +74,7 @@ export type StartOptions = { trigger?: RotationTrigger; note?: string; graceHour
  * clicks, two workers, or a click and a worker start one run between them.
  */
 export async function startRotation(caller: Caller, secretId: string, options: StartOptions = {}, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(caller, 'secrets.rotate', { action: 'rotation.start', targetType: 'secret', targetId: secretId }, { secretId });
+  const user = await authorizeActionOn(caller, 'secrets.rotate', 'rotation.start', { secretId });
   // The two-person rule (./approvals.ts) gates a person's start only: the worker's scheduled
   // rotations and markCompromised's emergency rotation call createRun directly, ungated.
   const approval = await claimApproval(caller, user, secretId, 'rotation', { action: 'rotation.start', targetType: 'secret', targetId: secretId });
@@ -160,10 +161,19 @@ function alreadyRotating(): InputError {
 // ---------------------------------------------------------------------------
 // A person's steps
 
-/** Runs `work` holding the run's lease as this person (renewed while it runs: a slow
+/** Authorizes a person's step on the run's secret (a denial is audited as `action`), then
+ *  runs `work` holding the run's lease as this person (renewed while it runs: a slow
  *  provider keeps it, a request that dies loses it within seconds); refuses while a
  *  worker holds it. */
-async function asPerson<T>(caller: Caller, user: SessionUser, runId: string, clock: Clock, work: (run: LoadedRun, owner: string) => Promise<T>): Promise<T> {
+async function asPerson<T>(
+  caller: Caller,
+  runId: string,
+  permission: Permission,
+  action: string,
+  clock: Clock,
+  work: (run: LoadedRun, owner: string, user: SessionUser) => Promise<T>,
+): Promise<T> {
+  const user = await authorizeActionOn(caller, permission, action, { rotationId: runId });
   const owner = `${PERSON_OWNER_PREFIX}${user.id}:${randomUUID()}`;
   const run = await claimRun(uuidOrNil(runId), owner, clock.now(), true);
   if (!run) {
@@ -172,7 +182,7 @@ async function asPerson<T>(caller: Caller, user: SessionUser, runId: string, clo
     throw new InputError('This rotation is finished, or its next step is running right now. Reload the page to see where it is.');
   }
   try {
-    return await holdingLease(run.id, owner, () => work(run, owner));
+    return await holdingLease(run.id, owner, () => work(run, owner, user));
   } finally {
     await releaseRun(run.id, owner);
   }
@@ -194,13 +204,7 @@ function requireStep(run: LoadedRun, event: RotationEvent, message: string): voi
 
 /** Manual runbook: the engineer enters the new key they created at the vendor. */
 export async function submitRotationValue(caller: Caller, runId: string, rawValue: unknown, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.value.write',
-    { action: 'rotation.value_written', targetType: 'rotation', targetId: runId },
-    { rotationId: runId },
-  );
-  return asPerson(caller, user, runId, clock, async (run, owner) => {
+  return asPerson(caller, runId, 'secrets.value.write', 'rotation.value_written', clock, async (run, owner, user) => {
     requireStep(run, 'value_written', 'This rotation is not waiting for a new value.');
     const value = new SecretValue(checkEnteredValue(rawValue));
     const written = await writeValue(runTarget(run), {
@@ -224,13 +228,7 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
 
 /** Manual runbook: the engineer checked that the new key works where it is used. */
 export async function confirmRotationWorks(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'rotation.verified', targetType: 'rotation', targetId: runId },
-    { rotationId: runId },
-  );
-  return asPerson(caller, user, runId, clock, async (run, owner) => {
+  return asPerson(caller, runId, 'secrets.rotate', 'rotation.verified', clock, async (run, owner, user) => {
     if (run.strategy !== 'manual') throw new InputError('Only manual rotations are confirmed by hand.');
     requireStep(run, 'verified', 'Enter the new value first, then confirm that it works.');
     await commitTransition(run, owner, caller, clock.now(), {
@@ -244,13 +242,7 @@ export async function confirmRotationWorks(caller: Caller, runId: string, clock:
 
 /** Manual runbook, after the grace period: the old key was revoked at the vendor. */
 export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'rotation.revocation_confirmed', targetType: 'rotation', targetId: runId },
-    { rotationId: runId },
-  );
-  return asPerson(caller, user, runId, clock, async (run, owner) => {
+  return asPerson(caller, runId, 'secrets.rotate', 'rotation.revocation_confirmed', clock, async (run, owner, user) => {
     requireStep(run, 'revocation_confirmed', 'This rotation is not waiting for the old key to be revoked.');
     await commitTransition(run, owner, caller, clock.now(), {
       event: 'revocation_confirmed',
@@ -264,13 +256,7 @@ export async function confirmOldKeyRevoked(caller: Caller, runId: string, clock:
 
 /** Within the grace period: the previous value becomes current again, the new one is retired. */
 export async function rollBackRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'rotation.rolled_back', targetType: 'rotation', targetId: runId },
-    { rotationId: runId },
-  );
-  return asPerson(caller, user, runId, clock, async (run, owner) => {
+  return asPerson(caller, runId, 'secrets.rotate', 'rotation.rolled_back', clock, async (run, owner) => {
     requireStep(run, 'rolled_back', 'Only a rotation in its grace period can be rolled back.');
     if (!run.previousVersionId || !run.newVersionId) throw new InputError('There is no previous version to return to.');
     await undoAsPerson(caller, run, owner, 'rolled_back', clock);
@@ -281,13 +267,7 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
 
 /** Before promotion only: stop the run and withdraw any new version it wrote. */
 export async function cancelRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.rotate',
-    { action: 'rotation.cancelled', targetType: 'rotation', targetId: runId },
-    { rotationId: runId },
-  );
-  return asPerson(caller, user, runId, clock, async (run, owner) => {
+  return asPerson(caller, runId, 'secrets.rotate', 'rotation.cancelled', clock, async (run, owner) => {
     requireStep(run, 'cancelled', 'A rotation whose new value is already current cannot be cancelled: roll it back instead.');
     await undoAsPerson(caller, run, owner, 'cancelled', clock);
     return { runId: run.id };

@@ -22,7 +22,7 @@ import 'server-only';
 import type { ValueSource } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeForSecret } from '@/lib/auth/team-scope';
+import { authorizeActionOn, authorizeForSecret } from '@/lib/auth/team-scope';
 import { claimApproval } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -149,12 +149,7 @@ export async function getValueTarget(caller: Caller, secretId: string): Promise<
  * ignored when generating. Never returns, logs or stores the value.
  */
 export async function writeSecretValue(caller: Caller, secretId: string, raw: unknown, rawValue: unknown): Promise<WriteResult> {
-  const user = await authorizeForSecret(
-    caller,
-    'secrets.value.write',
-    { action: 'secret.value_write', targetType: 'secret', targetId: secretId },
-    { secretId },
-  );
+  const user = await authorizeActionOn(caller, 'secrets.value.write', 'secret.value_write', { secretId });
   const input = parseInput(ZValueWrite, raw);
   const secret = await loadTarget(secretId);
   const target = connected(secret);

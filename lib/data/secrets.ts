@@ -7,7 +7,7 @@ import type { ConnectionKind, ProviderKind, RotationStrategy } from '@/generated
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeForSecret, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
+import { authorizeActionOn, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
 import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
@@ -24,6 +24,7 @@ import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { secretHeadOf, secretListSql, type SecretListHead, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
+import { lockedRow } from './locked-row';
 
 export type SecretListItem = SecretListHead & {
   providerKind: ProviderKind;
@@ -443,36 +444,21 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
   );
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockSecret(tx: Tx, id: string): Promise<DetailRow> {
-  await tx.$executeRaw`SELECT 1 FROM secrets WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.secret.findUnique({ where: { id: uuidOrNil(id) }, select: detailSelect });
-  if (!row) throw new NotFoundError('This secret does not exist.');
-  return row;
+function lockSecret(tx: Tx, id: string): Promise<DetailRow> {
+  return lockedRow(tx, 'secrets', id, (key) => tx.secret.findUnique({ where: { id: key }, select: detailSelect }), 'This secret does not exist.');
 }
 
+/** What anyone with secrets.write may change on any secret: its annotations. */
+const ANNOTATION_FIELDS: readonly (keyof Snapshot)[] = ['name', 'description', 'contactPerson', 'reminderDays', 'tags', 'consumers'];
+
 /**
- * The fields that decide how a secret is protected and where its value lives. Anyone with
- * secrets.write may annotate a secret (name, description, contact, tags, consumers,
- * reminders); changing these needs membership of the owning team (and of the new one,
- * when the owner changes), so an engineer cannot re-point, re-classify, take over or
- * mark as rotated another team's secret.
+ * The fields that decide how a secret is protected and where its value lives: every
+ * audited field but the annotations (so a field added later is guarded until it is
+ * declared an annotation). Changing these needs membership of the owning team (and of
+ * the new one, when the owner changes), so an engineer cannot re-point, re-classify,
+ * take over or mark as rotated another team's secret.
  */
-export const GUARDED_FIELDS = [
-  'environment',
-  'ownerTeam',
-  'classification',
-  'status',
-  'providerKind',
-  'providerRef',
-  'connection',
-  'lastRotatedAt',
-  'rotationIntervalDays',
-  'rotationStrategy',
-  'graceHours',
-  'autoRotate',
-  'rotationConfig',
-] as const satisfies readonly (keyof Snapshot)[];
+export const GUARDED_FIELDS = AUDITED_FIELDS.filter((field) => !ANNOTATION_FIELDS.includes(field));
 
 export async function updateSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   const attempt = { action: 'secret.update', targetType: 'secret', targetId: id } as const;
@@ -553,7 +539,7 @@ export async function setDbAdminCredential(caller: Caller, id: string, raw: unkn
 }
 
 export async function decommissionSecret(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
-  await authorizeForSecret(caller, 'secrets.write', { action: 'secret.decommission', targetType: 'secret', targetId: id }, { secretId: id });
+  await authorizeActionOn(caller, 'secrets.write', 'secret.decommission', { secretId: id });
   const { reason } = parseInput(ZDecommission, raw);
   return db
     .$transaction(async (tx) => {

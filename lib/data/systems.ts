@@ -18,6 +18,8 @@ import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { escapeLike } from '@/lib/db/like';
+import { updateAudited } from './audited-update';
+import { lockedRow } from './locked-row';
 
 export type SystemListItem = {
   id: string;
@@ -155,12 +157,8 @@ export async function createSystem(caller: Caller, raw: unknown): Promise<{ id: 
   );
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockSystem(tx: Tx, id: string): Promise<SnapshotRow> {
-  await tx.$executeRaw`SELECT 1 FROM systems WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.system.findUnique({ where: { id: uuidOrNil(id) }, select: snapshotSelect });
-  if (!row) throw new NotFoundError('This system does not exist.');
-  return row;
+function lockSystem(tx: Tx, id: string): Promise<SnapshotRow> {
+  return lockedRow(tx, 'systems', id, (key) => tx.system.findUnique({ where: { id: key }, select: snapshotSelect }), 'This system does not exist.');
 }
 
 export async function updateSystem(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
@@ -178,13 +176,12 @@ export async function updateSystem(caller: Caller, id: string, raw: unknown): Pr
         status: input.status,
       };
       const changes = changedFields(snapshotOf(before), after, AUDITED_FIELDS);
-      // Saving an unchanged form writes nothing, so the history holds only real changes.
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.system.update({
-        where: { id: before.id },
-        data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
-      });
-      await recordAudit(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes });
+      await updateAudited(tx, caller, { action: 'system.update', targetType: 'system', targetId: before.id, changes }, () =>
+        tx.system.update({
+          where: { id: before.id },
+          data: { name: input.name, description: input.description, principals: input.principals, ownerTeamId: input.ownerTeamId, status: input.status },
+        }),
+      );
       return { id: before.id };
     }),
   );

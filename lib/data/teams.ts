@@ -4,7 +4,6 @@
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
-import { recordAudit } from '@/lib/audit/record';
 import { insertAudited } from './audited-insert';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
@@ -17,6 +16,8 @@ import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { escapeLike } from '@/lib/db/like';
+import { updateAudited } from './audited-update';
+import { lockedRow } from './locked-row';
 
 export type TeamCounts = {
   /** Secrets the team owns that are not decommissioned (what /inventory?owner= shows). */
@@ -122,15 +123,14 @@ export async function createTeam(caller: Caller, raw: unknown): Promise<{ id: st
   );
 }
 
-/** Locks the row for the rest of the transaction so concurrent edits serialize. */
-async function lockTeam(tx: Tx, id: string) {
-  await tx.$executeRaw`SELECT 1 FROM teams WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = await tx.team.findUnique({
-    where: { id: uuidOrNil(id) },
-    select: { id: true, name: true, description: true, updatedAt: true },
-  });
-  if (!row) throw new NotFoundError('This team does not exist.');
-  return row;
+function lockTeam(tx: Tx, id: string) {
+  return lockedRow(
+    tx,
+    'teams',
+    id,
+    (key) => tx.team.findUnique({ where: { id: key }, select: { id: true, name: true, description: true, updatedAt: true } }),
+    'This team does not exist.',
+  );
 }
 
 export async function updateTeam(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
@@ -141,10 +141,9 @@ export async function updateTeam(caller: Caller, id: string, raw: unknown): Prom
       const before = await lockTeam(tx, id);
       assertNotStale(input.expectedUpdatedAt, before.updatedAt, 'team');
       const changes = changedFields(before, input, AUDITED_FIELDS);
-      // Saving an unchanged form writes nothing, so the history holds only real changes.
-      if (Object.keys(changes).length === 0) return { id: before.id };
-      await tx.team.update({ where: { id: before.id }, data: { name: input.name, description: input.description } });
-      await recordAudit(tx, caller, { action: 'team.update', targetType: 'team', targetId: before.id, changes });
+      await updateAudited(tx, caller, { action: 'team.update', targetType: 'team', targetId: before.id, changes }, () =>
+        tx.team.update({ where: { id: before.id }, data: { name: input.name, description: input.description } }),
+      );
       return { id: before.id };
     }),
   );

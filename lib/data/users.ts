@@ -191,23 +191,12 @@ type Locked = {
  */
 async function lockUser(tx: Tx, id: string): Promise<Locked> {
   await lockAdminGuard(tx);
-  const rows = await tx.$queryRaw<
-    { id: string; email: string; role: Role; status: UserStatus; has_password: boolean; has_invite: boolean; invite_expires: Date | null }[]
-  >`
-    SELECT id, email, role, status, password_hash IS NOT NULL AS has_password,
-           invite_code_hash IS NOT NULL AS has_invite, invite_expires
+  const [row] = await tx.$queryRaw<Locked[]>`
+    SELECT id, email, role, status, password_hash IS NOT NULL AS "hasPassword",
+           invite_code_hash IS NOT NULL AS "hasInvite", invite_expires AS "inviteExpires"
     FROM users WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
-  const row = rows[0];
   if (!row) throw new NotFoundError('This user does not exist.');
-  return {
-    id: row.id,
-    email: row.email,
-    role: row.role,
-    status: row.status,
-    hasPassword: row.has_password,
-    hasInvite: row.has_invite,
-    inviteExpires: row.invite_expires,
-  };
+  return row;
 }
 
 /** Refuses a change that would take `target` out of the active administrators. */

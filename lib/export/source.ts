@@ -81,3 +81,8 @@ export function defineExportSource<Query, Row>(source: ExportSource<Query, Row>)
 
 export const formatsOf = (source: { formats?: readonly ExportFormat[] }): readonly ExportFormat[] => source.formats ?? EXPORT_FORMATS;
 export const auditOf = (source: { audit?: ExportAudit }): ExportAudit => source.audit ?? AUDITOR_EXPORT_AUDIT;
+
+/** A `describe` listing the filters named by `keys` that the query gives, as text. */
+export function describeFilters<Query>(keys: readonly (keyof Query & string)[]): (query: Query) => Record<string, string> {
+  return (query) => Object.fromEntries(keys.filter((k) => query[k] !== undefined).map((k) => [k, String(query[k])]));
+}

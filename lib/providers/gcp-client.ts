@@ -23,8 +23,41 @@ import type { ConnectionConfig } from './types';
 type GcpConfig = Extract<ConnectionConfig, { kind: 'gcp' }>;
 type ClientOptions = NonNullable<ConstructorParameters<typeof v1.SecretManagerServiceClient>[0]>;
 
-// The promise of a ready client, so concurrent first calls share one initialization.
-const clients = new Map<string, Promise<v1.SecretManagerServiceClient>>();
+/**
+ * Ready clients by key. The promise is kept, so concurrent first calls share one
+ * initialization; a client that could not start is forgotten, so the next call tries again
+ * (the credentials may have been provided meanwhile).
+ */
+export class ReadyClients<C> {
+  readonly #clients = new Map<string, Promise<C>>();
+  readonly #close: (client: C) => Promise<void>;
+
+  constructor(close: (client: C) => Promise<void>) {
+    this.#close = close;
+  }
+
+  get(key: string): Promise<C> | undefined {
+    return this.#clients.get(key);
+  }
+
+  /** Keeps `client` under `key` (until it fails to start); returns it. */
+  add(key: string, client: Promise<C>): Promise<C> {
+    this.#clients.set(key, client);
+    client.catch(() => {
+      if (this.#clients.get(key) === client) this.#clients.delete(key);
+    });
+    return client;
+  }
+
+  /** Closes every kept client (tests, and a clean shutdown). */
+  async closeAll(): Promise<void> {
+    const all = [...this.#clients.values()];
+    this.#clients.clear();
+    await Promise.allSettled(all.map(async (c) => this.#close(await c)));
+  }
+}
+
+const clients = new ReadyClients<v1.SecretManagerServiceClient>((client) => client.close());
 
 /**
  * Resolves once a generated (GAPIC) client's stub exists; rejects, handled, when it cannot be
@@ -113,22 +146,10 @@ export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>
     options.port ?? '',
     options['grpc.default_authority'] ?? '',
   ]);
-  let client = clients.get(key);
-  if (!client) {
-    client = readyGapicClient(new v1.SecretManagerServiceClient(options));
-    clients.set(key, client);
-    // A client that could not start is forgotten: the next call tries again (the
-    // credentials may have been provided meanwhile).
-    client.catch(() => {
-      if (clients.get(key) === client) clients.delete(key);
-    });
-  }
-  return client;
+  return clients.get(key) ?? clients.add(key, readyGapicClient(new v1.SecretManagerServiceClient(options)));
 }
 
 /** Closes every cached client (tests, and a clean shutdown). */
-export async function closeGcpClients(): Promise<void> {
-  const all = [...clients.values()];
-  clients.clear();
-  await Promise.allSettled(all.map(async (c) => (await c).close()));
+export function closeGcpClients(): Promise<void> {
+  return clients.closeAll();
 }

@@ -19,18 +19,17 @@ export type HealthFigures = {
   noPolicy: number;
 };
 
+/** The figures, each column named as its HealthFigures field. */
 function figuresSelect(now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT count(*)::int AS total,
-           count(*) FILTER (WHERE s.rotation_interval_days IS NOT NULL AND s.next_due_at >= ${now})::int AS within_policy,
+           count(*) FILTER (WHERE s.rotation_interval_days IS NOT NULL AND s.next_due_at >= ${now})::int AS "withinPolicy",
            count(*) FILTER (WHERE s.next_due_at < ${now})::int AS overdue,
-           count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS never_rotated,
-           count(*) FILTER (WHERE s.rotation_interval_days IS NULL)::int AS no_policy
+           count(*) FILTER (WHERE s.last_rotated_at IS NULL)::int AS "neverRotated",
+           count(*) FILTER (WHERE s.rotation_interval_days IS NULL)::int AS "noPolicy"
     FROM secrets s
     WHERE s.status <> 'decommissioned'::"SecretStatus"`;
 }
-
-type FiguresRow = { total: number; within_policy: number; overdue: number; never_rotated: number; no_policy: number };
 
 /** The UTC calendar day of `now`, as the snapshot table keys it. */
 export function utcDay(now: Date): string {
@@ -40,29 +39,19 @@ export function utcDay(now: Date): string {
 /** Upserts the row for now's UTC day in one statement; returns what it recorded. */
 export async function recordHealthSnapshot(now: Date): Promise<HealthFigures & { day: string }> {
   const day = utcDay(now);
-  const rows = await db.$queryRaw<FiguresRow[]>`
+  const [figures] = await db.$queryRaw<HealthFigures[]>`
     INSERT INTO rotation_health_snapshots AS h (day, total, within_policy, overdue, never_rotated, no_policy, created_at)
-    SELECT ${day}::date, f.total, f.within_policy, f.overdue, f.never_rotated, f.no_policy, ${now}
+    SELECT ${day}::date, f.total, f."withinPolicy", f.overdue, f."neverRotated", f."noPolicy", ${now}
     FROM (${figuresSelect(now)}) f
     ON CONFLICT (day) DO UPDATE SET total = EXCLUDED.total, within_policy = EXCLUDED.within_policy,
       overdue = EXCLUDED.overdue, never_rotated = EXCLUDED.never_rotated, no_policy = EXCLUDED.no_policy,
       created_at = EXCLUDED.created_at
-    RETURNING h.total, h.within_policy, h.overdue, h.never_rotated, h.no_policy`;
-  return { day, ...toFigures(rows[0]) };
+    RETURNING h.total, h.within_policy AS "withinPolicy", h.overdue, h.never_rotated AS "neverRotated", h.no_policy AS "noPolicy"`;
+  return { day, ...figures };
 }
 
 /** Today's figures computed live (not stored). */
 export async function healthFiguresAt(now: Date): Promise<HealthFigures> {
-  const rows = await db.$queryRaw<FiguresRow[]>(figuresSelect(now));
-  return toFigures(rows[0]);
-}
-
-function toFigures(r: FiguresRow): HealthFigures {
-  return {
-    total: r.total,
-    withinPolicy: r.within_policy,
-    overdue: r.overdue,
-    neverRotated: r.never_rotated,
-    noPolicy: r.no_policy,
-  };
+  const [figures] = await db.$queryRaw<HealthFigures[]>(figuresSelect(now));
+  return figures;
 }

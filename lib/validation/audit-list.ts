@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ACTION_NAME_RE } from '@/lib/audit/actions';
 import { InputError, type FieldErrors } from '@/lib/errors';
+import { listHref, type SearchParams } from './list-url';
 
 export const AUDIT_PAGE_SIZE = 50;
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
@@ -65,10 +66,8 @@ export type TAuditListQuery = z.infer<typeof ZAuditListQuery>;
 export const AUDIT_LIST_PARAMS = ['actor', 'action', 'targetType', 'targetId', 'environment', 'outcome', 'from', 'to', 'after'] as const;
 export type AuditListParam = (typeof AUDIT_LIST_PARAMS)[number];
 
-type Params = Record<string, string | string[] | undefined>;
-
 /** The first value of each audit filter parameter, as given (for the filter form). */
-export function auditListParams(params: Params): Partial<Record<AuditListParam, string>> {
+export function auditListParams(params: SearchParams): Partial<Record<AuditListParam, string>> {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   return Object.fromEntries(AUDIT_LIST_PARAMS.map((k) => [k, first(params[k])]).filter(([, v]) => v !== undefined));
 }
@@ -76,7 +75,7 @@ export function auditListParams(params: Params): Partial<Record<AuditListParam, 
 export type AuditListCheck = { ok: true; query: TAuditListQuery } | { ok: false; fieldErrors: Partial<Record<AuditListParam, string>> };
 
 /** The filters, or the first problem with each malformed one (keyed by parameter name). */
-export function checkAuditListQuery(params: Params): AuditListCheck {
+export function checkAuditListQuery(params: SearchParams): AuditListCheck {
   const result = ZAuditListQuery.safeParse(auditListParams(params));
   if (result.success) return { ok: true, query: result.data };
   const fieldErrors = z.flattenError(result.error).fieldErrors as FieldErrors;
@@ -84,7 +83,7 @@ export function checkAuditListQuery(params: Params): AuditListCheck {
 }
 
 /** The filters, or an InputError naming each malformed one ("from: Use a date ..."). */
-export function parseAuditListQuery(params: Params): TAuditListQuery {
+export function parseAuditListQuery(params: SearchParams): TAuditListQuery {
   const check = checkAuditListQuery(params);
   if (check.ok) return check.query;
   const message = Object.entries(check.fieldErrors)
@@ -106,10 +105,5 @@ export function rangeEnd(value: string): Date {
 }
 
 export function auditListHref(query: Partial<TAuditListQuery>, path = '/audit'): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return listHref(path, query);
 }

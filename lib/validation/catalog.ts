@@ -3,6 +3,7 @@
 // URL (loose: anything malformed falls back to a default instead of failing the page).
 import { z } from 'zod';
 import { singleLineName } from './form-fields';
+import { afterCursor, firstValues, listHref, loose, searchText, type SearchParams } from './list-url';
 import { blankToUndefined } from './parse';
 
 export const SYSTEM_STATUSES = ['active', 'decommissioned'] as const;
@@ -72,19 +73,11 @@ export const ZSystemId = z.uuid({ message: 'This system does not exist.' });
 // ---------------------------------------------------------------------------
 // List queries (URL state)
 
-const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
-
 const listBase = {
-  q: loose(
-    z
-      .string()
-      .trim()
-      .max(200)
-      .transform((s) => s || undefined),
-  ),
+  q: searchText,
   // Page size is not offered in the UI; tests and links may still ask for one.
   size: z.coerce.number().int().min(1).max(100).catch(50).default(50),
-  after: loose(z.string().max(500)),
+  after: afterCursor,
 };
 
 export const ZTeamListQuery = z.object(listBase);
@@ -97,25 +90,15 @@ export const ZSystemListQuery = z.object({
 });
 export type TSystemListQuery = z.infer<typeof ZSystemListQuery>;
 
-type SearchParams = Record<string, string | string[] | undefined>;
-const single = (params: SearchParams) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-
 export function parseTeamListQuery(params: SearchParams): TTeamListQuery {
-  return ZTeamListQuery.parse(single(params));
+  return ZTeamListQuery.parse(firstValues(params));
 }
 
 export function parseSystemListQuery(params: SearchParams): TSystemListQuery {
-  return ZSystemListQuery.parse(single(params));
+  return ZSystemListQuery.parse(firstValues(params));
 }
 
 /** A list URL for `query`, leaving out defaults so links stay short and shareable. */
 export function catalogListHref(path: string, query: Record<string, string | number | undefined | null>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (key === 'size' && value === 50) continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return listHref(path, query, { size: 50 });
 }

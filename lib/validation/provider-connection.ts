@@ -21,6 +21,11 @@ const trimmedOptional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => 
 
 const name = singleLineName(100);
 
+/** A required field in `re`'s format. An empty one is told `missing` alone (abort): it needs
+ *  "enter it", not also "that is not the format". */
+const requiredMatching = (missing: string, re: RegExp, invalid: string) =>
+  z.string({ message: missing }).trim().min(1, { message: missing, abort: true }).regex(re, invalid);
+
 /** An endpoint override: a plain http(s) URL, never one carrying a user name or password. */
 const endpoint = trimmedOptional(
   z
@@ -41,26 +46,18 @@ const expectedUpdatedAt = z.preprocess(blankToUndefined, z.iso.datetime().option
 
 export const ZAwsConnection = z.object({
   kind: z.literal('aws'),
-  region: z
-    .string({ message: 'Enter the AWS region, e.g. eu-west-1' })
-    .trim()
-    // abort: an empty field needs "enter it", not also "that is not a region code".
-    .min(1, { message: 'Enter the AWS region, e.g. eu-west-1', abort: true })
-    .regex(AWS_REGION_RE, 'Use an AWS region code such as us-east-1, eu-central-2 or us-gov-west-1'),
+  region: requiredMatching('Enter the AWS region, e.g. eu-west-1', AWS_REGION_RE, 'Use an AWS region code such as us-east-1, eu-central-2 or us-gov-west-1'),
   roleArn: trimmedOptional(z.string().regex(AWS_ROLE_ARN_RE, 'Use an IAM role ARN such as arn:aws:iam::123456789012:role/secrets-dashboard')),
   endpoint,
 });
 
 export const ZGcpConnection = z.object({
   kind: z.literal('gcp'),
-  projectId: z
-    .string({ message: 'Enter the GCP project id, e.g. acme-prod' })
-    .trim()
-    .min(1, { message: 'Enter the GCP project id, e.g. acme-prod', abort: true })
-    .regex(
-      GCP_PROJECT_ID_RE,
-      'Project ids are 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
-    ),
+  projectId: requiredMatching(
+    'Enter the GCP project id, e.g. acme-prod',
+    GCP_PROJECT_ID_RE,
+    'Project ids are 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+  ),
   location: trimmedOptional(z.string().regex(GCP_LOCATION_RE, 'Use a GCP location such as europe-west1 or us-central1, or leave it empty for global secrets')),
   endpoint,
 });

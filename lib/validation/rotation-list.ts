@@ -3,7 +3,8 @@
 // its schema, so the two areas filter alike). Unknown or malformed parameters fall back
 // to defaults instead of failing the page.
 import { z } from 'zod';
-import { firstValues, ZSecretListQuery, type TSecretListQuery } from './secret-list';
+import { firstValues, listHref, loose, type SearchParams } from './list-url';
+import { ZSecretListQuery, type TSecretListQuery } from './secret-list';
 
 export const ROTATION_BUCKETS = ['overdue', 'soon', 'never', 'in_progress', 'failed', 'in_grace'] as const;
 export type RotationBucket = (typeof ROTATION_BUCKETS)[number];
@@ -15,7 +16,6 @@ export const MAX_SOON_DAYS = 365;
 export const ROTATION_FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'tag'] as const;
 export type RotationFilters = Pick<TSecretListQuery, (typeof ROTATION_FILTER_KEYS)[number]>;
 
-const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DAY_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -55,13 +55,11 @@ export const ZRotationCalendarQuery = z.object({
 });
 export type TRotationCalendarQuery = z.infer<typeof ZRotationCalendarQuery>;
 
-type Params = Record<string, string | string[] | undefined>;
-
-export function parseRotationListQuery(params: Params): TRotationListQuery {
+export function parseRotationListQuery(params: SearchParams): TRotationListQuery {
   return ZRotationListQuery.parse(firstValues(params));
 }
 
-export function parseRotationCalendarQuery(params: Params): TRotationCalendarQuery {
+export function parseRotationCalendarQuery(params: SearchParams): TRotationCalendarQuery {
   return ZRotationCalendarQuery.parse(firstValues(params));
 }
 
@@ -84,16 +82,7 @@ export function asInventoryFilters(filters: RotationFilters): TSecretListQuery {
 
 /** A URL for a Rotation view, leaving out defaults so shared links stay short. */
 export function rotationHref(path: '/rotation' | '/rotation/calendar', query: Record<string, unknown>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (key === 'tab' && value === 'overdue') continue;
-    if (key === 'days' && value === DEFAULT_SOON_DAYS) continue;
-    if (key === 'size' && value === 50) continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return listHref(path, query, { tab: 'overdue', days: DEFAULT_SOON_DAYS, size: 50 });
 }
 
 /** Just the filter part of a query (to carry filters between the list, calendar and home). */

@@ -2,6 +2,7 @@
 // Unknown or malformed parameters fall back to defaults instead of failing the page.
 import { z } from 'zod';
 import { CLASSIFICATIONS, SECRET_STATUSES } from './secret';
+import { afterCursor, firstValues, listHref, loose, searchText, type SearchParams } from './list-url';
 
 export const SECRET_SORTS = ['name', '-name', 'due', '-updated'] as const;
 export type SecretSort = (typeof SECRET_SORTS)[number];
@@ -11,16 +12,8 @@ export const PAGE_SIZES = [25, 50, 100] as const;
 /** "Not read in N days" (access history): connected secrets with no read logged since. */
 export const UNREAD_DAYS = [7, 30, 90] as const;
 
-const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
-
 export const ZSecretListQuery = z.object({
-  q: loose(
-    z
-      .string()
-      .trim()
-      .max(200)
-      .transform((s) => s || undefined),
-  ),
+  q: searchText,
   env: loose(z.string().trim().min(1).max(100)),
   owner: loose(z.uuid()),
   system: loose(z.uuid()),
@@ -36,30 +29,17 @@ export const ZSecretListQuery = z.object({
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
     .catch(50)
     .default(50),
-  after: loose(z.string().max(500)),
+  after: afterCursor,
 });
 
 export type TSecretListQuery = z.infer<typeof ZSecretListQuery>;
 
-/** Next's searchParams with the first of each repeated value, as the list queries read them. */
-export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-}
-
 /** Parses Next's searchParams (values may be arrays) into a list query. */
-export function parseSecretListQuery(params: Record<string, string | string[] | undefined>): TSecretListQuery {
+export function parseSecretListQuery(params: SearchParams): TSecretListQuery {
   return ZSecretListQuery.parse(firstValues(params));
 }
 
 /** The URL search string for a query, leaving out defaults so links stay short. */
 export function secretListHref(query: Partial<TSecretListQuery>, path = '/inventory'): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (key === 'sort' && value === 'name') continue;
-    if (key === 'size' && value === 50) continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return listHref(path, query, { sort: 'name', size: 50 });
 }

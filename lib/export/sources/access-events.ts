@@ -9,7 +9,7 @@ import { Prisma } from '@/generated/prisma/client';
 import { exportRead, pgPool } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
 import { keysetBatches } from '@/lib/export/keyset-batches';
-import { defineExportSource } from '@/lib/export/source';
+import { defineExportSource, describeFilters } from '@/lib/export/source';
 import { ACCESS_EXPORT_FILTERS, type TAccessExportQuery } from '@/lib/validation/access-export';
 import { rangeEnd, rangeStart } from '@/lib/validation/audit-list';
 import { uuidOrNil } from '@/lib/validation/ids';
@@ -182,11 +182,7 @@ export const accessEventsSource = defineExportSource<TAccessExportQuery, AccessE
   name: 'access-events',
   permission: 'audit.export',
   columns: ACCESS_EXPORT_COLUMNS,
-  describe(query) {
-    const out: Record<string, string> = {};
-    for (const k of ACCESS_EXPORT_FILTERS) if (query[k] !== undefined) out[k] = query[k];
-    return out;
-  },
+  describe: describeFilters(ACCESS_EXPORT_FILTERS),
   pin,
   rows: readBatches,
   csvSelect,

@@ -9,7 +9,7 @@ import { Prisma } from '@/generated/prisma/client';
 import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { exportRead } from '@/lib/db';
 import { guardedCell } from '@/lib/export/copy-csv';
-import { defineExportSource } from '@/lib/export/source';
+import { defineExportSource, describeFilters } from '@/lib/export/source';
 import { currentChainHead } from '@/lib/audit/chain-head';
 import type { TAuditListQuery } from '@/lib/validation/audit-list';
 import { actorFilter, filterConditions } from '@/lib/data/sql/audit-events';
@@ -60,27 +60,6 @@ export type AuditExportRow = {
   hash: string | null;
 };
 
-type Row = {
-  id: string;
-  occurred_at: string;
-  actor_id: string | null;
-  actor_email: string | null;
-  actor_role: Role | null;
-  action: string;
-  outcome: AuditOutcome;
-  target_type: string | null;
-  target_id: string | null;
-  environment: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  changes: unknown;
-  detail: unknown;
-  seq: string | null;
-  prev_hash: string | null;
-  hash: string | null;
-};
-
 /** The filters that select rows (the page cursor does not: an export is the whole match). */
 const FILTER_KEYS = ['actor', 'action', 'targetType', 'targetId', 'environment', 'outcome', 'from', 'to'] as const;
 
@@ -100,12 +79,14 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     const where = [...filters, Prisma.sql`e.id <= ${upTo}::bigint`];
     if (after) where.push(Prisma.sql`e.id > ${after}::bigint`);
     // occurred_at as ISO text: parsing timestamps into Dates (the driver's parser, and
-    // Next's wrapped Date in the server) cost more than the rest of the row.
+    // Next's wrapped Date in the server) cost more than the rest of the row. Each column is
+    // named as its AuditExportRow field, so a row goes out as it is read.
     const sql = Prisma.sql`
-      SELECT e.id::text AS id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
-             e.actor_id::text AS actor_id, e.actor_email, e.actor_role, e.action,
-             e.outcome, e.target_type, e.target_id, e.environment, e.ip, e.user_agent, e.request_id, e.changes, e.detail,
-             e.seq::text AS seq, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash
+      SELECT e.id::text AS id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
+             e.actor_id::text AS "actorId", e.actor_email AS "actorEmail", e.actor_role AS "actorRole", e.action,
+             e.outcome, e.target_type AS "targetType", e.target_id AS "targetId", e.environment, e.ip,
+             e.user_agent AS "userAgent", e.request_id AS "requestId", e.changes, e.detail,
+             e.seq::text AS seq, encode(e.prev_hash, 'hex') AS "prevHash", encode(e.hash, 'hex') AS hash
       FROM audit_events e
       WHERE ${Prisma.join(where, ' AND ')}
       ORDER BY e.id
@@ -113,7 +94,7 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     // Straight through the pg pool: a bulk read does not need Prisma's per-row decoding,
     // which costs several times the query itself at export sizes. The connection goes
     // back to the pool between batches, so a slow download holds none.
-    const read = exportRead<Row>(sql.text, sql.values as unknown[]);
+    const read = exportRead<AuditExportRow>(sql.text, sql.values as unknown[]);
     read.catch(() => {}); // a read-ahead the download no longer wants may fail unobserved
     return read;
   };
@@ -124,32 +105,9 @@ async function* readBatches(query: TAuditListQuery, upTo: string | null): AsyncG
     const more = rows.length === AUDIT_EXPORT_BATCH && last;
     // Read ahead: the database works on the next batch while this one is encoded.
     if (more) next = batch(last.id);
-    yield rows.map(toExportRow);
+    yield rows;
     if (!more) return;
   }
-}
-
-function toExportRow(r: Row): AuditExportRow {
-  return {
-    id: r.id,
-    occurredAt: r.occurred_at,
-    actorId: r.actor_id,
-    actorEmail: r.actor_email,
-    actorRole: r.actor_role,
-    action: r.action,
-    outcome: r.outcome,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    environment: r.environment,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    requestId: r.request_id,
-    changes: r.changes,
-    detail: r.detail,
-    seq: r.seq,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }
 
 const e = (column: string) => guardedCell(`e.${column}`);
@@ -172,11 +130,7 @@ export const auditEventsSource = defineExportSource<TAuditListQuery, AuditExport
   name: 'audit-events',
   permission: 'audit.export',
   columns: AUDIT_EXPORT_COLUMNS,
-  describe(query) {
-    const out: Record<string, string> = {};
-    for (const k of FILTER_KEYS) if (query[k] !== undefined) out[k] = String(query[k]);
-    return out;
-  },
+  describe: describeFilters(FILTER_KEYS),
   // The chain head: every event the app writes is chained, so it is the newest event.
   pin: async () => (await currentChainHead())?.eventId ?? null,
   rows: readBatches,

@@ -13,7 +13,7 @@ import { EXPORT_HEADER, EXPORT_KEYS, LIST_SEPARATOR, type InventoryColumnKey } f
 import { neutraliseFormula } from '@/lib/export/csv/write';
 import { exportedRows } from '@/lib/export/run';
 import { keysetBatches } from '@/lib/export/keyset-batches';
-import { defineExportSource } from '@/lib/export/source';
+import { defineExportSource, describeFilters } from '@/lib/export/source';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
 
 export const EXPORT_BATCH = 1000;
@@ -36,34 +36,6 @@ export type InventoryExportRow = {
   nextDueAt: Date | null;
 };
 
-type Row = {
-  id: string;
-  name: string;
-  environment: string;
-  owner: string;
-  consumers: string[];
-  classification: Classification;
-  last_rotated_at: Date | null;
-  rotation_interval_days: number | null;
-  provider_kind: ProviderKind;
-  provider_ref: string;
-  description: string;
-  status: SecretStatus;
-  contact_person: string | null;
-  tags: string[];
-  next_due_at: Date | null;
-};
-
-/** The filters as flat audit detail (the cursor and page size mean nothing here). */
-function filtersOf(query: TSecretListQuery): Record<string, string> {
-  const detail: Record<string, string> = {};
-  for (const k of ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag'] as const) {
-    const v = query[k];
-    if (v !== undefined) detail[k] = String(v);
-  }
-  return detail;
-}
-
 /**
  * Authorizes and audits the export up front (so a denial is an HTTP error, not a broken
  * download), then returns the rows lazily. The row count is only known at the end of
@@ -81,13 +53,15 @@ async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryEx
   const filters = filterConditions(query);
   const batch = async (after: { name: string; id: string } | null) => {
     const where = after ? [...filters, Prisma.sql`(s.name, s.id) > (${after.name}, ${after.id}::uuid)`] : filters;
-    // Keyset on (name, id), served by the secrets(name, id) index; never OFFSET.
-    return db.$queryRaw<Row[]>`
+    // Keyset on (name, id), served by the secrets(name, id) index; never OFFSET. Each
+    // column is named as its InventoryExportRow field, so a row goes out as it is read.
+    return db.$queryRaw<InventoryExportRow[]>`
       SELECT s.id::text, s.name, e.name AS environment, t.name AS owner,
              ARRAY(SELECT sy.name FROM secret_consumers c JOIN systems sy ON sy.id = c.system_id
                    WHERE c.secret_id = s.id ORDER BY sy.name) AS consumers,
-             s.classification, s.last_rotated_at, s.rotation_interval_days, s.provider_kind, s.provider_ref,
-             s.description, s.status, s.contact_person, s.tags, s.next_due_at
+             s.classification, s.last_rotated_at AS "lastRotatedAt", s.rotation_interval_days AS "rotationIntervalDays",
+             s.provider_kind AS "providerKind", s.provider_ref AS "providerRef", s.description, s.status,
+             s.contact_person AS "contactPerson", s.tags, s.next_due_at AS "nextDueAt"
       FROM secrets s
       JOIN environments e ON e.id = s.environment_id
       JOIN teams t ON t.id = s.owner_team_id
@@ -95,27 +69,12 @@ async function* readBatches(query: TSecretListQuery): AsyncGenerator<InventoryEx
       ORDER BY s.name, s.id
       LIMIT ${EXPORT_BATCH}`;
   };
-  yield* keysetBatches(EXPORT_BATCH, batch, (last) => ({ name: last.name, id: last.id }), toExportRow);
-}
-
-function toExportRow(r: Row): InventoryExportRow {
-  return {
-    id: r.id,
-    name: r.name,
-    environment: r.environment,
-    owner: r.owner,
-    consumers: r.consumers,
-    classification: r.classification,
-    lastRotatedAt: r.last_rotated_at,
-    rotationIntervalDays: r.rotation_interval_days,
-    providerKind: r.provider_kind,
-    providerRef: r.provider_ref,
-    description: r.description,
-    status: r.status,
-    contactPerson: r.contact_person,
-    tags: r.tags,
-    nextDueAt: r.next_due_at,
-  };
+  yield* keysetBatches(
+    EXPORT_BATCH,
+    batch,
+    (last) => ({ name: last.name, id: last.id }),
+    (row) => row,
+  );
 }
 
 /** A calendar day when the time is midnight UTC (as typed in a spreadsheet), else the full instant. */
@@ -160,7 +119,8 @@ export const inventorySource = defineExportSource<TSecretListQuery, InventoryExp
   formats: ['csv'],
   audit: { action: 'inventory.export', targetType: 'secret', when: 'start' },
   fileStem,
-  describe: filtersOf,
+  // The filters as flat audit detail (the cursor and page size mean nothing here).
+  describe: describeFilters(['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag']),
   rows: (query) => readBatches(query),
   csvRecord: toCsvRecord,
 });
