@@ -220,6 +220,7 @@ const TABLE_HEAD = 'view                                            p50 ms   p95
 /** The inventory list's folders under app/, for the router state a navigation sends. */
 const LIST_SEGMENTS = ['(dashboard)', 'inventory', '(list)'];
 const NAV8_CONNECTIONS = 8;
+const AUDIT_SEGMENTS = ['(dashboard)', 'audit'];
 
 async function inventoryBench(base: string, url: string) {
   const cookie = await signIn(base, EMAIL, PASSWORD);
@@ -303,6 +304,13 @@ async function auditBench(base: string, url: string, serverPid: number) {
     await untilIdle(url);
     results[view.key] = await measurePage(`${base}${view.path}`, cookie, SECONDS);
   }
+  // What changing the Audit page's filter or page fetches (see inventoryBench).
+  const nav: Record<string, LoadResult> = {};
+  for (const view of views.audit) {
+    await untilIdle(url);
+    const request = await navigationRequest(base, view.path, AUDIT_SEGMENTS);
+    nav[view.key] = await measurePage(request.url, cookie, SECONDS, { headers: request.headers });
+  }
   const exportClient = new pg.Client({ connectionString: url });
   await exportClient.connect();
   const spec = await auditExportSpec(exportClient, AUDIT_EVENTS, EXPORT_ROWS);
@@ -318,6 +326,8 @@ async function auditBench(base: string, url: string, serverPid: number) {
   console.log(TABLE_HEAD);
   for (const view of [...views.audit, views.access]) console.log(formatRow(view.label, results[view.key]));
   console.log(formatRow('audit: the views above, equally weighted', { p50: mixPercentile(mix, 50), p95: mixPercentile(mix, 95), n: mix.flat().length }));
+  for (const view of views.audit) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
+  const navMix = views.audit.map((v) => nav[v.key].latencies);
   console.log(
     `\nexport ${spec.path}: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s = ` +
       `${Math.round(exported.rowsPerS)} rows/s; COPY of the same rows: ${Math.round(exported.copyRowsPerS)} rows/s ` +
@@ -335,6 +345,8 @@ async function auditBench(base: string, url: string, serverPid: number) {
     audit_p95_ms: Math.round(mixPercentile(mix, 95)),
     audit_views_p95_ms: Object.fromEntries(views.audit.map((v) => [v.key, Math.round(results[v.key].p95)])),
     access_p95_ms: Math.round(results.access.p95),
+    audit_nav_p95_ms: Math.round(mixPercentile(navMix, 95)),
+    audit_nav_views_p95_ms: Object.fromEntries(views.audit.map((v) => [v.key, Math.round(nav[v.key].p95)])),
     export_rows: exported.rows,
     export_rows_per_s: Math.round(exported.rowsPerS),
     copy_rows_per_s: Math.round(exported.copyRowsPerS),
