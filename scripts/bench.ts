@@ -157,12 +157,12 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
 }
 
 /**
- * One of the default view's statements over raw pg connections, at the same concurrency:
- * the page query itself, or its counts (which the app caches per view for a few seconds).
+ * One of a view's statements over raw pg connections, at the same concurrency: the page
+ * query itself, or its counts (which the app caches per view for a few seconds).
  */
-async function rawSql(url: string, seconds: number, which: 'page' | 'counts') {
+async function rawSql(url: string, seconds: number, which: 'page' | 'counts', params: Record<string, string> = {}) {
   const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
-  const statement = secretListSql(parseSecretListQuery({}))[which];
+  const statement = secretListSql(parseSecretListQuery(params))[which];
   const latencies: number[] = [];
   const until = Date.now() + seconds * 1000;
   await Promise.all(
@@ -238,7 +238,10 @@ async function inventoryBench(base: string, url: string) {
   }
   const single = await measurePage(`${base}${pathOf(VIEWS[0])}`, cookie, SECONDS, { connections: 1 });
   const weight = await firstLoadJsKb(base, pathOf(VIEWS[0]), cookie);
-  const sql = await rawSql(url, SECONDS, 'page');
+  // Each view's own page statement: the target is a ratio to the same statement.
+  const sqlByView: Record<string, Awaited<ReturnType<typeof rawSql>>> = {};
+  for (const view of VIEWS) sqlByView[view.key] = await rawSql(url, SECONDS, 'page', view.params);
+  const sql = sqlByView.list;
   const counts = await rawSql(url, SECONDS, 'counts');
   const navMix = (runs: Record<string, LoadResult>) =>
     mixPercentile(
@@ -252,8 +255,8 @@ async function inventoryBench(base: string, url: string) {
   for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
   for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}, ${NAV8_CONNECTIONS} clients`, nav8[view.key]));
   console.log(formatRow('default list, 1 client', single));
-  console.log(formatRow('raw SQL: default list page query', sql, 1));
-  console.log(formatRow('raw SQL: its counts (uncached)', counts, 1));
+  for (const view of VIEWS) console.log(formatRow(`raw SQL: ${view.key} page query`, sqlByView[view.key], 1));
+  console.log(formatRow('raw SQL: list counts (uncached)', counts, 1));
   console.log(`\nfirst-load JavaScript of /inventory: ${weight.scripts} scripts, ${weight.kb.toFixed(0)} kB gzip`);
   return {
     secrets: SECRETS,
@@ -265,6 +268,8 @@ async function inventoryBench(base: string, url: string) {
     nav_p95_ms: Math.round(navMix(nav)),
     nav_views_p95_ms: Object.fromEntries(VIEWS.map((v) => [v.key, Math.round(nav[v.key].p95)])),
     nav_ratio_p95: Number((navMix(nav) / sql.p95).toFixed(2)),
+    sql_views_p95_ms: Object.fromEntries(VIEWS.map((v) => [v.key, Number(sqlByView[v.key].p95.toFixed(1))])),
+    nav_views_ratio_p95: Object.fromEntries(VIEWS.map((v) => [v.key, Number((nav[v.key].p95 / sqlByView[v.key].p95).toFixed(2))])),
     first_load_p95_ms: Math.round(results.list.p95),
     single_p50_ms: Math.round(single.p50),
     nav8_p95_ms: Math.round(navMix(nav8)),
