@@ -9,8 +9,11 @@
 //      Then VACUUM ANALYZE (stale statistics made exports 4x slower).
 //   2. The production server (`next build` first if there is no build).
 //   3. autocannon, 20 concurrent clients, per view: the inventory list (default, filtered,
-//      search) as a viewer; the Audit page under a mix of filters and a secret's Access tab
-//      as an auditor. p95 from every response's own latency.
+//      search) as a viewer, as a first load (HTML) and as the RSC request a filter, sort or
+//      page change makes (navigation.ts; also at 8 clients), and the default list for one
+//      client alone; the Audit page under a mix of filters and a secret's Access tab as an
+//      auditor. p95 from every response's own latency. Also the inventory page's first-load
+//      JavaScript (page-weight.ts) and the server's peak RSS over the whole bench (rss.ts).
 //   4. The same page statement the list runs (lib/data/secret-list-sql.ts) over raw pg
 //      connections at the same concurrency: the raw SQL p95 of the default view (and,
 //      for information, its counts statement, which the app caches per view).
@@ -18,7 +21,8 @@
 //      routes, each next to COPY of the same rows, with the server's RSS sampled during the
 //      export (audit-measure.ts).
 // Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
-// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT.
+// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT,
+// BENCH_SERVER_NODE_ARGS (Node flags for the app server, e.g. --cpu-prof).
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +37,9 @@ import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
 import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
+import { navigationRequest } from './bench/navigation';
+import { firstLoadJsKb } from './bench/page-weight';
+import { peakRssMb } from './bench/rss';
 import { AUDITOR_EMAIL, AUDITOR_PASSWORD, markSeeded, seedAccessEvents, seedAuditEvents, seededParts } from './bench/seed-audit';
 
 const SECRETS = 100_000;
@@ -123,7 +130,9 @@ function ensureBuild() {
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
   const base = `http://localhost:${PORT}`;
   // The app's own server (as npm start runs it), so the bench measures what is deployed.
-  const server = spawn(process.execPath, [path.join(root, 'scripts/server.mjs')], {
+  // BENCH_SERVER_NODE_ARGS: Node flags for the server alone (profiling: --cpu-prof, --heapsnapshot-signal=SIGUSR2).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'scripts/server.mjs')], {
     env: {
       ...process.env,
       PORT: String(PORT),
@@ -148,12 +157,12 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
 }
 
 /**
- * One of the default view's statements over raw pg connections, at the same concurrency:
- * the page query itself, or its counts (which the app caches per view for a few seconds).
+ * One of a view's statements over raw pg connections, at the same concurrency: the page
+ * query itself, or its counts (which the app caches per view for a few seconds).
  */
-async function rawSql(url: string, seconds: number, which: 'page' | 'counts') {
+async function rawSql(url: string, seconds: number, which: 'page' | 'counts', params: Record<string, string> = {}) {
   const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
-  const statement = secretListSql(parseSecretListQuery({}))[which];
+  const statement = secretListSql(parseSecretListQuery(params))[which];
   const latencies: number[] = [];
   const until = Date.now() + seconds * 1000;
   await Promise.all(
@@ -188,7 +197,8 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
     ];
     let seeded = false;
     for (const [part, label, run] of steps) {
-      if (parts.has(part)) continue;
+      // BENCH_ONLY=inventory needs no audit trail, whose seeding takes minutes.
+      if (parts.has(part) || (ONLY === 'inventory' && part !== 'inventory')) continue;
       const started = Date.now();
       await run();
       console.log(`seeded ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -207,20 +217,47 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
 
 const TABLE_HEAD = 'view                                            p50 ms   p95 ms   req/s   requests  errors';
 
+/** The inventory list's folders under app/, for the router state a navigation sends. */
+const LIST_SEGMENTS = ['(dashboard)', 'inventory', '(list)'];
+const NAV8_CONNECTIONS = 8;
+const AUDIT_SEGMENTS = ['(dashboard)', 'audit'];
+
 async function inventoryBench(base: string, url: string) {
   const cookie = await signIn(base, EMAIL, PASSWORD);
+  const pathOf = (view: (typeof VIEWS)[number]) => `/inventory?${new URLSearchParams(view.params as Record<string, string>)}`;
+  // Per view: the full page (a first load: HTML with its data), then what a filter, sort or
+  // page change fetches (the page's RSC payload), at 20 and at 8 concurrent clients.
   const results: Record<string, LoadResult> = {};
+  const nav: Record<string, LoadResult> = {};
+  const nav8: Record<string, LoadResult> = {};
   for (const view of VIEWS) {
-    results[view.key] = await measurePage(`${base}/inventory?${new URLSearchParams(view.params as Record<string, string>)}`, cookie, SECONDS);
+    results[view.key] = await measurePage(`${base}${pathOf(view)}`, cookie, SECONDS);
+    const request = await navigationRequest(base, pathOf(view), LIST_SEGMENTS);
+    nav[view.key] = await measurePage(request.url, cookie, SECONDS, { headers: request.headers });
+    nav8[view.key] = await measurePage(request.url, cookie, SECONDS, { headers: request.headers, connections: NAV8_CONNECTIONS });
   }
-  const sql = await rawSql(url, SECONDS, 'page');
+  const single = await measurePage(`${base}${pathOf(VIEWS[0])}`, cookie, SECONDS, { connections: 1 });
+  const weight = await firstLoadJsKb(base, pathOf(VIEWS[0]), cookie);
+  // Each view's own page statement: the target is a ratio to the same statement.
+  const sqlByView: Record<string, Awaited<ReturnType<typeof rawSql>>> = {};
+  for (const view of VIEWS) sqlByView[view.key] = await rawSql(url, SECONDS, 'page', view.params);
+  const sql = sqlByView.list;
   const counts = await rawSql(url, SECONDS, 'counts');
+  const navMix = (runs: Record<string, LoadResult>) =>
+    mixPercentile(
+      Object.values(runs).map((r) => r.latencies),
+      95,
+    );
 
-  console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per view\n`);
+  console.log(`\n${CONNECTIONS} concurrent clients unless stated, ${SECONDS} s per view\n`);
   console.log(TABLE_HEAD);
   for (const view of VIEWS) console.log(formatRow(view.label, results[view.key]));
-  console.log(formatRow('raw SQL: default list page query', sql, 1));
-  console.log(formatRow('raw SQL: its counts (uncached)', counts, 1));
+  for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
+  for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}, ${NAV8_CONNECTIONS} clients`, nav8[view.key]));
+  console.log(formatRow('default list, 1 client', single));
+  for (const view of VIEWS) console.log(formatRow(`raw SQL: ${view.key} page query`, sqlByView[view.key], 1));
+  console.log(formatRow('raw SQL: list counts (uncached)', counts, 1));
+  console.log(`\nfirst-load JavaScript of /inventory: ${weight.scripts} scripts, ${weight.kb.toFixed(0)} kB gzip`);
   return {
     secrets: SECRETS,
     list_p95_ms: Math.round(results.list.p95),
@@ -228,6 +265,16 @@ async function inventoryBench(base: string, url: string) {
     search_p95_ms: Math.round(results.search.p95),
     sql_p95_ms: Number(sql.p95.toFixed(1)),
     ratio_p95: Number((results.list.p95 / sql.p95).toFixed(2)),
+    nav_p95_ms: Math.round(navMix(nav)),
+    nav_views_p95_ms: Object.fromEntries(VIEWS.map((v) => [v.key, Math.round(nav[v.key].p95)])),
+    nav_ratio_p95: Number((navMix(nav) / sql.p95).toFixed(2)),
+    sql_views_p95_ms: Object.fromEntries(VIEWS.map((v) => [v.key, Number(sqlByView[v.key].p95.toFixed(1))])),
+    nav_views_ratio_p95: Object.fromEntries(VIEWS.map((v) => [v.key, Number((nav[v.key].p95 / sqlByView[v.key].p95).toFixed(2))])),
+    first_load_p95_ms: Math.round(results.list.p95),
+    single_p50_ms: Math.round(single.p50),
+    nav8_p95_ms: Math.round(navMix(nav8)),
+    search8_p95_ms: Math.round(nav8.search.p95),
+    first_load_js_kb: Math.round(weight.kb),
   };
 }
 
@@ -262,6 +309,13 @@ async function auditBench(base: string, url: string, serverPid: number) {
     await untilIdle(url);
     results[view.key] = await measurePage(`${base}${view.path}`, cookie, SECONDS);
   }
+  // What changing the Audit page's filter or page fetches (see inventoryBench).
+  const nav: Record<string, LoadResult> = {};
+  for (const view of views.audit) {
+    await untilIdle(url);
+    const request = await navigationRequest(base, view.path, AUDIT_SEGMENTS);
+    nav[view.key] = await measurePage(request.url, cookie, SECONDS, { headers: request.headers });
+  }
   const exportClient = new pg.Client({ connectionString: url });
   await exportClient.connect();
   const spec = await auditExportSpec(exportClient, AUDIT_EVENTS, EXPORT_ROWS);
@@ -277,6 +331,8 @@ async function auditBench(base: string, url: string, serverPid: number) {
   console.log(TABLE_HEAD);
   for (const view of [...views.audit, views.access]) console.log(formatRow(view.label, results[view.key]));
   console.log(formatRow('audit: the views above, equally weighted', { p50: mixPercentile(mix, 50), p95: mixPercentile(mix, 95), n: mix.flat().length }));
+  for (const view of views.audit) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
+  const navMix = views.audit.map((v) => nav[v.key].latencies);
   console.log(
     `\nexport ${spec.path}: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s = ` +
       `${Math.round(exported.rowsPerS)} rows/s; COPY of the same rows: ${Math.round(exported.copyRowsPerS)} rows/s ` +
@@ -294,6 +350,8 @@ async function auditBench(base: string, url: string, serverPid: number) {
     audit_p95_ms: Math.round(mixPercentile(mix, 95)),
     audit_views_p95_ms: Object.fromEntries(views.audit.map((v) => [v.key, Math.round(results[v.key].p95)])),
     access_p95_ms: Math.round(results.access.p95),
+    audit_nav_p95_ms: Math.round(mixPercentile(navMix, 95)),
+    audit_nav_views_p95_ms: Object.fromEntries(views.audit.map((v) => [v.key, Math.round(nav[v.key].p95)])),
     export_rows: exported.rows,
     export_rows_per_s: Math.round(exported.rowsPerS),
     copy_rows_per_s: Math.round(exported.copyRowsPerS),
@@ -325,6 +383,7 @@ async function main() {
     const summary = {
       ...(ONLY === 'audit' ? {} : await inventoryBench(base, database.url)),
       ...(ONLY === 'inventory' ? {} : await auditBench(base, database.url, server.pid!)),
+      rss_peak_mb: Math.round(peakRssMb(server.pid!)),
     };
     console.log(JSON.stringify(summary));
   } finally {

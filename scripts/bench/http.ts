@@ -6,6 +6,9 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 export type LoadResult = { p50: number; p95: number; rps: number; n: number; errors: number; latencies: number[] };
 
+/** How a view is loaded: by how many concurrent clients (default CONNECTIONS) and with which extra request headers. */
+export type LoadOptions = { connections?: number; headers?: Record<string, string> };
+
 /** Signs in through next-auth's credentials callback and returns the Cookie header. */
 export async function signIn(base: string, email: string, password: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
@@ -60,12 +63,13 @@ export function mixPercentile(views: number[][], p: number): number {
  * and as a latency of 10 s, so a view too slow to answer shows up in the percentiles
  * (as a lower bound) instead of dropping out of them.
  */
-export async function load(url: string, cookie: string, seconds: number): Promise<LoadResult> {
+export async function load(url: string, cookie: string, seconds: number, options: LoadOptions = {}): Promise<LoadResult> {
   const latencies: number[] = [];
   let failed = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: TIMEOUT_S, headers: { cookie } }, (error, res) =>
-      error ? reject(error) : resolve(res),
+    const instance = autocannon(
+      { url, connections: options.connections ?? CONNECTIONS, duration: seconds, timeout: TIMEOUT_S, headers: { ...options.headers, cookie } },
+      (error, res) => (error ? reject(error) : resolve(res)),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (status === 200) latencies.push(ms);
@@ -84,9 +88,9 @@ export async function load(url: string, cookie: string, seconds: number): Promis
 }
 
 /** A warm-up (compile caches, connection pool, shared buffers), then the measured run. */
-export async function measurePage(url: string, cookie: string, seconds: number): Promise<LoadResult> {
-  await load(url, cookie, Math.min(3, seconds));
-  return load(url, cookie, seconds);
+export async function measurePage(url: string, cookie: string, seconds: number, options: LoadOptions = {}): Promise<LoadResult> {
+  await load(url, cookie, Math.min(3, seconds), options);
+  return load(url, cookie, seconds, options);
 }
 
 /** One table row: label, p50, p95, req/s, requests, errors. */
