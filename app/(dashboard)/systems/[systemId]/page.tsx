@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BackLink } from '@/components/catalog/back-link';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
 import { formatDateTime } from '@/components/format';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
+import { RecordHeader } from '@/components/ui/record-header';
 import { can } from '@/lib/auth/permissions';
 import { loadSystem } from '../load';
 import { SystemStatusControl } from './status-client';
@@ -22,16 +21,13 @@ export default async function SystemPage({ params }: Props) {
 
   return (
     <>
-      <BackLink href="/systems">Systems</BackLink>
-      <PageHeader
+      <RecordHeader
+        back={{ href: '/systems', label: 'Systems' }}
         title={system.name}
-        description={
-          <span className="inline-flex items-center gap-2">
-            System <SystemStatusBadge status={system.status} />
-          </span>
-        }
         actions={canWrite && <LinkButton href={`/systems/${system.id}/edit`}>Edit system</LinkButton>}
-      />
+      >
+        System <SystemStatusBadge status={system.status} />
+      </RecordHeader>
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="About">

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BackLink } from '@/components/catalog/back-link';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
 import { formatDateTime } from '@/components/format';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
+import { RecordHeader } from '@/components/ui/record-header';
 import { Badge } from '@/components/ui/badge';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
 import { listTeamMembers, MEMBERS_SHOWN } from '@/lib/data/team-members';
@@ -27,8 +26,13 @@ export default async function TeamPage({ params }: Props) {
 
   return (
     <>
-      <BackLink href="/teams">Teams</BackLink>
-      <PageHeader title={team.name} description="Team" actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>} />
+      <RecordHeader
+        back={{ href: '/teams', label: 'Teams' }}
+        title={team.name}
+        actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>}
+      >
+        Team
+      </RecordHeader>
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="About">
