@@ -55,12 +55,7 @@ export function ChannelForm({
 
   return (
     <RecordForm form={form} editedAt={channel?.updatedAt} createLabel="Create channel" cancelHref={cancelHref}>
-      <NameField
-        maxLength={100}
-        defaultValue={channel?.name}
-        hint="How the channel appears in lists, e.g. “#security-alerts” or “PagerDuty”."
-        errors={e('name')}
-      />
+      <NameField defaultValue={channel?.name} hint="How the channel appears in lists, e.g. “#security-alerts” or “PagerDuty”." errors={e('name')} />
       <SelectField
         label="Format"
         name="kind"

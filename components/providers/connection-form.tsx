@@ -84,12 +84,7 @@ export function ConnectionForm({
 
   return (
     <RecordForm form={form} editedAt={connection?.updatedAt} createLabel="Create connection" cancelHref={cancelHref}>
-      <NameField
-        maxLength={100}
-        defaultValue={connection?.name}
-        hint="How the connection appears in the secret form, e.g. “AWS production (eu-west-1)”."
-        errors={e('name')}
-      />
+      <NameField defaultValue={connection?.name} hint="How the connection appears in the secret form, e.g. “AWS production (eu-west-1)”." errors={e('name')} />
       <SelectField
         label="Kind"
         name="kind"

@@ -40,9 +40,12 @@ export function RecordForm({
   );
 }
 
-/** The record's name: required, and not something the browser should offer to fill in. */
+/**
+ * The record's name: required, not something the browser should offer to fill in, and at
+ * most 100 characters like most names (singleLineName(100) in lib/validation); systems allow 200.
+ */
 export function NameField(props: Omit<React.ComponentProps<typeof TextField>, 'label' | 'name' | 'required'>) {
-  return <TextField label="Name" name="name" required autoComplete="off" {...props} />;
+  return <TextField label="Name" name="name" required autoComplete="off" maxLength={100} {...props} />;
 }
 
 /** A team's or system's description: optional, at most 1000 characters (lib/validation/catalog.ts). */

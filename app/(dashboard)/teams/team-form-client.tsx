@@ -12,12 +12,7 @@ export function TeamForm({ team }: { team?: EditedTeam }) {
   const { fieldErrors } = form;
   return (
     <RecordForm form={form} editedAt={team?.updatedAt} createLabel="Create team" cancelHref={team ? `/teams/${team.id}` : '/teams'}>
-      <NameField
-        defaultValue={team?.name}
-        maxLength={100}
-        hint="Unique; how the team appears in the inventory, e.g. “Payments platform”."
-        errors={fieldErrors.name}
-      />
+      <NameField defaultValue={team?.name} hint="Unique; how the team appears in the inventory, e.g. “Payments platform”." errors={fieldErrors.name} />
       <DescriptionField
         defaultValue={team?.description}
         about="What the team does and how to reach it (channel, on-call rota)."
