@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { WHOLE_NUMBER_INPUT } from '@/components/ui/whole-number';
 import type { FieldErrors } from '@/lib/errors';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, RECOMMENDED_MIN_RETENTION_DAYS } from '@/lib/validation/audit-retention';
 
@@ -76,12 +77,10 @@ export function RetentionForm({
           <TextField
             label="Days to keep"
             name="retentionDays"
-            type="number"
-            inputMode="numeric"
+            {...WHOLE_NUMBER_INPUT}
             required
             min={MIN_RETENTION_DAYS}
             max={MAX_RETENTION_DAYS}
-            step={1}
             value={days}
             onChange={(event) => setDays(event.target.value)}
             className="max-w-40"

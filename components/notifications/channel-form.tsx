@@ -4,8 +4,8 @@
 // its per-field messages appear under each field and focus moves to the first one.
 import type { ChannelKind } from '@/generated/prisma/enums';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
-import { Button, LinkButton } from '@/components/ui/button';
-import { CodeField, SelectField, TextField } from '@/components/ui/field';
+import { CodeField, SelectField } from '@/components/ui/field';
+import { NameField, RecordForm } from '@/components/ui/record-form';
 import type { FieldErrors } from '@/lib/errors';
 import { EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEventName } from '@/lib/notifications/events';
 import { CHANNEL_KIND_LABELS } from './labels';
@@ -45,33 +45,17 @@ export function ChannelForm({
   action: (input: Record<string, string | string[]>) => Promise<SaveResult>;
   cancelHref: string;
 }) {
-  const {
-    onSubmit,
-    pending,
-    formRef,
-    status,
-    field: e,
-  } = useSettingsForm({
+  const form = useSettingsForm({
     editing: Boolean(channel),
     action,
     pageOf: (id) => `/settings/notifications/${id}`,
   });
+  const e = form.field;
   const eventErrors = e('events');
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-xl space-y-5">
-      {status}
-      {channel && <input type="hidden" name="expectedUpdatedAt" value={channel.updatedAt} />}
-      <TextField
-        label="Name"
-        name="name"
-        required
-        maxLength={100}
-        autoComplete="off"
-        defaultValue={channel?.name}
-        hint="How the channel appears in lists, e.g. “#security-alerts” or “PagerDuty”."
-        errors={e('name')}
-      />
+    <RecordForm form={form} editedAt={channel?.updatedAt} createLabel="Create channel" cancelHref={cancelHref}>
+      <NameField defaultValue={channel?.name} hint="How the channel appears in lists, e.g. “#security-alerts” or “PagerDuty”." errors={e('name')} />
       <SelectField
         label="Format"
         name="kind"
@@ -130,13 +114,6 @@ export function ChannelForm({
         Enabled
         <span className="font-normal text-slate-600">(a disabled channel receives nothing but test events)</span>
       </label>
-
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : channel ? 'Save changes' : 'Create channel'}
-        </Button>
-        <LinkButton href={cancelHref}>Cancel</LinkButton>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -7,6 +7,7 @@ import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
+import { WHOLE_NUMBER_INPUT } from '@/components/ui/whole-number';
 import type { FieldErrors } from '@/lib/errors';
 
 type SaveResult = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
@@ -20,6 +21,13 @@ export type PolicyFormValues = {
   requireApproval: boolean;
   updatedAt: string;
 };
+
+/** The three numbers of a policy, within the bounds of lib/validation/policy-fields.ts. */
+const NUMBERS = [
+  { name: 'intervalDays', label: 'Rotate every (days)', min: 1, max: 3650 },
+  { name: 'graceHours', label: 'Grace period (hours)', min: 0, max: 720 },
+  { name: 'reminderDays', label: 'Remind before (days)', min: 0, max: 365 },
+] as const;
 
 export function PolicyForm({ policy, action }: { policy: PolicyFormValues; action: (input: Record<string, string | string[]>) => Promise<SaveResult> }) {
   const router = useRouter();
@@ -41,33 +49,18 @@ export function PolicyForm({ policy, action }: { policy: PolicyFormValues; actio
       {saved && !error && <Alert tone="success">Saved. New defaults apply to secrets without their own values.</Alert>}
       <input type="hidden" name="expectedUpdatedAt" value={policy.updatedAt} />
       <div className="grid gap-4 sm:grid-cols-3">
-        <PolicyNumber
-          id={`${policy.classification}-intervalDays`}
-          label="Rotate every (days)"
-          name="intervalDays"
-          defaultValue={policy.intervalDays}
-          min={1}
-          max={3650}
-          errors={e('intervalDays')}
-        />
-        <PolicyNumber
-          id={`${policy.classification}-graceHours`}
-          label="Grace period (hours)"
-          name="graceHours"
-          defaultValue={policy.graceHours}
-          min={0}
-          max={720}
-          errors={e('graceHours')}
-        />
-        <PolicyNumber
-          id={`${policy.classification}-reminderDays`}
-          label="Remind before (days)"
-          name="reminderDays"
-          defaultValue={policy.reminderDays}
-          min={0}
-          max={365}
-          errors={e('reminderDays')}
-        />
+        {NUMBERS.map((n) => (
+          <PolicyNumber
+            key={n.name}
+            id={`${policy.classification}-${n.name}`}
+            label={n.label}
+            name={n.name}
+            defaultValue={policy[n.name]}
+            min={n.min}
+            max={n.max}
+            errors={e(n.name)}
+          />
+        ))}
       </div>
       <div className="flex items-start gap-3">
         <input
@@ -124,12 +117,10 @@ function PolicyNumber({
       <input
         id={id}
         name={name}
-        type="number"
-        inputMode="numeric"
+        {...WHOLE_NUMBER_INPUT}
         required
         min={min}
         max={max}
-        step={1}
         defaultValue={defaultValue}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errorId}

@@ -7,8 +7,8 @@ import { useState } from 'react';
 import type { ConnectionKind } from '@/generated/prisma/enums';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Alert } from '@/components/ui/alert';
-import { Button, LinkButton } from '@/components/ui/button';
-import { CodeField, SelectField, TextField } from '@/components/ui/field';
+import { CodeField, SelectField } from '@/components/ui/field';
+import { NameField, RecordForm } from '@/components/ui/record-form';
 import type { FieldErrors } from '@/lib/errors';
 import type { ConnectionColumns } from '@/lib/providers/connection-config';
 import { CONNECTION_KIND_LABELS } from './labels';
@@ -74,33 +74,17 @@ export function ConnectionForm({
   cancelHref: string;
 }) {
   const [kind, setKind] = useState<ConnectionKind | ''>(connection?.kind ?? '');
-  const {
-    onSubmit,
-    pending,
-    formRef,
-    status,
-    field: e,
-  } = useSettingsForm({
+  const form = useSettingsForm({
     editing: Boolean(connection),
     action,
     pageOf: (id) => `/settings/providers/${id}`,
   });
+  const e = form.field;
   const kindLocked = Boolean(connection && connection.secretCount > 0);
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-xl space-y-5">
-      {status}
-      {connection && <input type="hidden" name="expectedUpdatedAt" value={connection.updatedAt} />}
-      <TextField
-        label="Name"
-        name="name"
-        required
-        maxLength={100}
-        autoComplete="off"
-        defaultValue={connection?.name}
-        hint="How the connection appears in the secret form, e.g. “AWS production (eu-west-1)”."
-        errors={e('name')}
-      />
+    <RecordForm form={form} editedAt={connection?.updatedAt} createLabel="Create connection" cancelHref={cancelHref}>
+      <NameField defaultValue={connection?.name} hint="How the connection appears in the secret form, e.g. “AWS production (eu-west-1)”." errors={e('name')} />
       <SelectField
         label="Kind"
         name="kind"
@@ -150,13 +134,6 @@ export function ConnectionForm({
           operator sets ALLOW_LOCAL_PROVIDER=true.
         </Alert>
       )}
-
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : connection ? 'Save changes' : 'Create connection'}
-        </Button>
-        <LinkButton href={cancelHref}>Cancel</LinkButton>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

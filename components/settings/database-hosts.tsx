@@ -1,11 +1,10 @@
 'use client';
 // The database host allowlist's form and remove button (Settings -> Database hosts).
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { useRefreshingAction } from '@/components/ui/use-refreshing-action';
 import type { FieldErrors } from '@/lib/errors';
 
 type SaveResult = { ok: true; id?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
@@ -34,24 +33,10 @@ export function DatabaseHostForm({ action }: { action: (input: Record<string, st
 }
 
 export function RemoveDatabaseHost({ host, action }: { host: string; action: () => Promise<{ ok: true } | { ok: false; error: string }> }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useRefreshingAction(() => action().catch(() => ({ ok: false as const, error: 'The request did not reach the server.' })));
   return (
     <span className="inline-flex flex-col items-end gap-2">
-      <Button
-        type="button"
-        variant="ghost"
-        aria-label={`Remove ${host}`}
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const result = await action().catch(() => ({ ok: false as const, error: 'The request did not reach the server.' }));
-            if (result.ok) router.refresh();
-            else setError(result.error);
-          })
-        }
-      >
+      <Button type="button" variant="ghost" aria-label={`Remove ${host}`} disabled={pending} onClick={run}>
         {pending ? 'Removing…' : 'Remove'}
       </Button>
       {error && <Alert>{error}</Alert>}

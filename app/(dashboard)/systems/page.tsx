@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
-import { CatalogTable, CountLink } from '@/components/catalog/list-parts';
+import { CatalogTable } from '@/components/catalog/list-parts';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
 import { LinkButton } from '@/components/ui/button';
 import type { Column } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
+import { readListQuery } from '@/components/ui/list-query';
+import { countColumn, nameColumn } from '@/components/ui/catalog-columns';
 import { FilterBar, FilterSearch, FilterSelect } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
@@ -22,17 +23,7 @@ const STATUS_OPTIONS = [
 ];
 
 const COLUMNS: Column<SystemListItem>[] = [
-  {
-    header: 'System',
-    cell: (system) => (
-      <>
-        <Link href={`/systems/${system.id}`} className="font-medium text-accent-700 hover:underline">
-          {system.name}
-        </Link>
-        {system.description && <p className="mt-0.5 line-clamp-1 max-w-xl text-slate-600">{system.description}</p>}
-      </>
-    ),
-  },
+  nameColumn('System', (system) => `/systems/${system.id}`, 'max-w-xl'),
   {
     header: 'Owner team',
     cell: (system) => (
@@ -42,22 +33,19 @@ const COLUMNS: Column<SystemListItem>[] = [
     ),
   },
   { header: 'Status', cell: (system) => <SystemStatusBadge status={system.status} /> },
-  {
-    header: 'Secrets consumed',
-    numeric: true,
-    cell: (system) => <CountLink href={`/inventory?system=${system.id}`} count={system.consumerCount} label={`Secrets consumed by ${system.name}`} />,
-  },
+  countColumn('Secrets consumed', (system) => ({ count: system.consumerCount, href: `/inventory?system=${system.id}` })),
 ];
+
+/** The table's fixed parts; the page, its cursor and its address come with each request. */
+const LIST = { noun: ['system', 'systems'] as [string, string], columns: COLUMNS, allHref: '/systems', searchTitle: 'No system matches these filters' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function SystemsPage({ searchParams }: Props) {
   const caller = await requireSignedIn();
-  const params = await searchParams;
-  const query = parseSystemListQuery(params);
-  const here = (after?: string) => catalogListHref('/systems', { q: query.q, owner: query.owner, status: query.status, size: query.size, after });
-  // The filter form submits empty fields too; keep shared links short.
-  if (Object.values(params).some((v) => v === '')) redirect(here(query.after));
+  const { query, here } = await readListQuery(searchParams, parseSystemListQuery, (q, after) =>
+    catalogListHref('/systems', { q: q.q, owner: q.owner, status: q.status, size: q.size, after }),
+  );
   const [page, teams] = await Promise.all([listSystems(caller, query), listTeamOptions(caller)]);
   const canWrite = can(caller.user.role, 'catalog.write');
   const filtered = Boolean(query.q || query.owner || query.status);
@@ -117,15 +105,7 @@ export default async function SystemsPage({ searchParams }: Props) {
         <FilterSelect id="system-status" label="Status" name="status" value={query.status} anyLabel="Any status" options={STATUS_OPTIONS} width="w-44" />
       </FilterBar>
 
-      <CatalogTable
-        noun={['system', 'systems']}
-        columns={COLUMNS}
-        page={page}
-        after={query.after}
-        here={here}
-        allHref="/systems"
-        searchTitle="No system matches these filters"
-      />
+      <CatalogTable {...LIST} page={page} after={query.after} here={here} />
     </>
   );
 }

@@ -1,10 +1,8 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { SYSTEM_STATUS_LABELS } from '@/components/catalog/system-status-badge';
-import { Alert } from '@/components/ui/alert';
-import { Button, LinkButton } from '@/components/ui/button';
-import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
-import { useActionForm } from '@/components/forms/use-action-form';
+import { SelectField, TextAreaField } from '@/components/ui/field';
+import { DescriptionField, NameField, RecordForm } from '@/components/ui/record-form';
+import { useRecordForm } from '@/components/ui/use-record-form';
 import type { Option } from '@/lib/data/catalog';
 import { createSystemAction, updateSystemAction } from './actions';
 
@@ -22,25 +20,16 @@ const STATUS_OPTIONS = Object.entries(SYSTEM_STATUS_LABELS).map(([value, label])
 
 /** Create a system, or edit one when `system` is given. */
 export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; system?: EditedSystem; ownerTeamId?: string }) {
-  const router = useRouter();
   const action = system ? (values: Record<string, string | string[]>) => updateSystemAction(system.id, values) : createSystemAction;
-  const { onSubmit, pending, error, fieldErrors } = useActionForm(action, (result) => {
-    router.push(`/systems/${result.id}`);
-    router.refresh();
-  });
+  const form = useRecordForm(action, (id) => `/systems/${id}`);
+  const { fieldErrors } = form;
   return (
-    <form onSubmit={onSubmit} className="max-w-xl space-y-5" noValidate>
-      {error && <Alert>{error}</Alert>}
-      {system && <input type="hidden" name="expectedUpdatedAt" value={system.updatedAt} />}
-      <TextField
-        label="Name"
-        name="name"
+    <RecordForm form={form} editedAt={system?.updatedAt} createLabel="Create system" cancelHref={system ? `/systems/${system.id}` : '/systems'}>
+      <NameField
         defaultValue={system?.name}
         maxLength={200}
-        autoComplete="off"
         spellCheck={false}
         hint="Unique; the service or job as people know it, e.g. “billing-api”."
-        required
         errors={fieldErrors.name}
       />
       <SelectField
@@ -53,15 +42,7 @@ export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; sy
         required
         errors={fieldErrors.ownerTeamId}
       />
-      <TextAreaField
-        label="Description"
-        name="description"
-        defaultValue={system?.description}
-        maxLength={1000}
-        rows={4}
-        hint="Optional. What it does and where it runs. At most 1000 characters."
-        errors={fieldErrors.description}
-      />
+      <DescriptionField defaultValue={system?.description} about="What it does and where it runs." errors={fieldErrors.description} />
       <TextAreaField
         label="Cloud principals"
         name="principals"
@@ -79,12 +60,6 @@ export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; sy
         hint="Decommissioned systems stay listed on the secrets that used them, marked as such."
         errors={fieldErrors.status}
       />
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : system ? 'Save changes' : 'Create system'}
-        </Button>
-        <LinkButton href={system ? `/systems/${system.id}` : '/systems'}>Cancel</LinkButton>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

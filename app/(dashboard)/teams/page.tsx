@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { redirect } from 'next/navigation';
-import { CatalogTable, CountLink } from '@/components/catalog/list-parts';
+import { CatalogTable } from '@/components/catalog/list-parts';
 import { LinkButton } from '@/components/ui/button';
 import type { Column } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
+import { readListQuery } from '@/components/ui/list-query';
+import { countColumn, nameColumn } from '@/components/ui/catalog-columns';
 import { FilterBar, FilterSearch } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
@@ -15,38 +15,19 @@ import { catalogListHref, parseTeamListQuery } from '@/lib/validation/catalog';
 export const metadata: Metadata = { title: 'Teams' };
 
 const COLUMNS: Column<TeamListItem>[] = [
-  {
-    header: 'Team',
-    cell: (team) => (
-      <>
-        <Link href={`/teams/${team.id}`} className="font-medium text-accent-700 hover:underline">
-          {team.name}
-        </Link>
-        {team.description && <p className="mt-0.5 line-clamp-1 max-w-2xl text-slate-600">{team.description}</p>}
-      </>
-    ),
-  },
-  {
-    header: 'Secrets owned',
-    numeric: true,
-    cell: (team) => <CountLink href={`/inventory?owner=${team.id}`} count={team.secretCount} label={`Secrets owned by ${team.name}`} />,
-  },
-  {
-    header: 'Systems owned',
-    numeric: true,
-    cell: (team) => <CountLink href={`/systems?owner=${team.id}`} count={team.systemCount} label={`Systems owned by ${team.name}`} />,
-  },
+  nameColumn('Team', (team) => `/teams/${team.id}`, 'max-w-2xl'),
+  countColumn('Secrets owned', (team) => ({ count: team.secretCount, href: `/inventory?owner=${team.id}` })),
+  countColumn('Systems owned', (team) => ({ count: team.systemCount, href: `/systems?owner=${team.id}` })),
 ];
+
+/** The table's fixed parts; the page, its cursor and its address come with each request. */
+const LIST = { noun: ['team', 'teams'] as [string, string], columns: COLUMNS, allHref: '/teams', searchTitle: 'No team matches this search' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function TeamsPage({ searchParams }: Props) {
   const caller = await requireSignedIn();
-  const params = await searchParams;
-  const query = parseTeamListQuery(params);
-  const here = (after?: string) => catalogListHref('/teams', { q: query.q, size: query.size, after });
-  // The search form submits empty fields too; keep shared links short.
-  if (Object.values(params).some((v) => v === '')) redirect(here(query.after));
+  const { query, here } = await readListQuery(searchParams, parseTeamListQuery, (q, after) => catalogListHref('/teams', { q: q.q, size: q.size, after }));
   const page = await listTeams(caller, query);
   const canWrite = can(caller.user.role, 'catalog.write');
   const newTeam = canWrite && (
@@ -78,15 +59,7 @@ export default async function TeamsPage({ searchParams }: Props) {
         <FilterSearch id="team-search" label="Search by name" value={query.q} width="w-72" />
       </FilterBar>
 
-      <CatalogTable
-        noun={['team', 'teams']}
-        columns={COLUMNS}
-        page={page}
-        after={query.after}
-        here={here}
-        allHref="/teams"
-        searchTitle="No team matches this search"
-      />
+      <CatalogTable {...LIST} page={page} after={query.after} here={here} />
     </>
   );
 }

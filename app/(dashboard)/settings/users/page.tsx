@@ -43,6 +43,8 @@ const STATUS_OPTIONS = [
   { value: 'disabled', label: 'Disabled' },
 ];
 
+const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+
 function userColumns(callerId: string, inviteUrl: string): Column<UserListItem>[] {
   return [
     {
@@ -136,14 +138,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Params
 
       <FilterBar action="/settings/users" label="Filter users" clear={filtered ? { href: '/settings/users', label: 'Clear filters' } : undefined}>
         <FilterSearch id="filter-q" label="Name or email" value={query.q} />
-        <FilterSelect
-          id="filter-role"
-          label="Role"
-          name="role"
-          value={query.role}
-          anyLabel="All roles"
-          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        />
+        <FilterSelect id="filter-role" label="Role" name="role" value={query.role} anyLabel="All roles" options={ROLE_OPTIONS} />
         <FilterSelect id="filter-status" label="Status" name="status" value={query.status} anyLabel="Any status" options={STATUS_OPTIONS} width="w-40" />
       </FilterBar>
 

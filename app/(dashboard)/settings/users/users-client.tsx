@@ -21,6 +21,15 @@ function InlineError({ message }: { message?: string }) {
   );
 }
 
+/** A select's options: each value under its label. */
+function LabelledOptions<V extends string>({ values, labels }: { values: readonly V[]; labels: Record<V, string> }) {
+  return values.map((v) => (
+    <option key={v} value={v}>
+      {labels[v]}
+    </option>
+  ));
+}
+
 export function RoleForm({ userId, name, role, isSelf }: { userId: string; name: string; role: Role; isSelf: boolean }) {
   const router = useRouter();
   const [value, setValue] = useState<Role>(role);
@@ -62,11 +71,7 @@ export function RoleForm({ userId, name, role, isSelf }: { userId: string; name:
           aria-describedby={isSelf ? `${selectId}-hint` : undefined}
           className={cn(controlClass.replace('w-full', 'w-44'), 'py-1.5 disabled:bg-slate-50 disabled:text-slate-600')}
         >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
+          <LabelledOptions values={ROLES} labels={ROLE_LABELS} />
         </select>
         {/* Always rendered (invisible while unchanged) so the column does not jump when it appears. */}
         <Button type="submit" className={cn('py-1.5', value === role && 'invisible')} disabled={pending || value === role}>
@@ -110,50 +115,39 @@ export function UserActions({
 
   const disabling = user.status === 'active';
 
-  function toggleStatus() {
+  /** Runs the confirmed action: a refusal (or a request that never arrived) shows its reason, success goes on to `then`. */
+  function act<T>(request: () => Promise<({ ok: true } & T) | { ok: false; error: string }>, then: (result: { ok: true } & T) => void) {
     setError(undefined);
     startTransition(async () => {
-      const result = await setUserStatusAction(user.id, disabling ? 'disabled' : 'active').catch(() => ({
-        ok: false as const,
-        error: REQUEST_FAILED,
-      }));
+      const result = await request().catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
       setConfirming(null);
       if (!result.ok) setError(result.error);
-      else router.refresh();
+      else then(result);
     });
   }
 
-  function issueInvite() {
-    setError(undefined);
-    startTransition(async () => {
-      const result = await resetInviteAction(user.id).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
-      setConfirming(null);
-      if (!result.ok) setError(result.error);
-      else if (result.inviteCode && result.inviteExpires) {
-        setIssued({ email: result.email, code: result.inviteCode, expires: result.inviteExpires });
-      }
-    });
-  }
-
-  function endSessions() {
-    setError(undefined);
-    startTransition(async () => {
-      const result = await endUserSessionsAction(user.id).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
-      setConfirming(null);
-      if (!result.ok) setError(result.error);
-      else setNotice(result.sessionsEnded === 1 ? '1 session ended.' : `${result.sessionsEnded} sessions ended.`);
-    });
-  }
-
-  function resetMfa() {
-    setError(undefined);
-    startTransition(async () => {
-      const result = await resetSecondFactorAction(user.id).catch(() => ({ ok: false as const, error: REQUEST_FAILED }));
-      setConfirming(null);
-      if (!result.ok) setError(result.error);
-      else router.refresh();
-    });
-  }
+  const toggleStatus = () =>
+    act(
+      () => setUserStatusAction(user.id, disabling ? 'disabled' : 'active'),
+      () => router.refresh(),
+    );
+  const issueInvite = () =>
+    act(
+      () => resetInviteAction(user.id),
+      (result) => {
+        if (result.inviteCode && result.inviteExpires) setIssued({ email: result.email, code: result.inviteCode, expires: result.inviteExpires });
+      },
+    );
+  const endSessions = () =>
+    act(
+      () => endUserSessionsAction(user.id),
+      (result) => setNotice(result.sessionsEnded === 1 ? '1 session ended.' : `${result.sessionsEnded} sessions ended.`),
+    );
+  const resetMfa = () =>
+    act(
+      () => resetSecondFactorAction(user.id),
+      () => router.refresh(),
+    );
 
   // Done, Escape or the close button: forget the code as soon as the admin is done with it.
   function onDialogClose() {
@@ -269,11 +263,7 @@ export function MfaRequirementForm({ value }: { value: TMfaRequirement }) {
           disabled={pending}
           className={cn(controlClass.replace('w-full', 'w-64'), 'py-1.5')}
         >
-          {MFA_REQUIREMENTS.map((r) => (
-            <option key={r} value={r}>
-              {MFA_REQUIREMENT_LABELS[r]}
-            </option>
-          ))}
+          <LabelledOptions values={MFA_REQUIREMENTS} labels={MFA_REQUIREMENT_LABELS} />
         </select>
         {pending && <span className="text-xs text-slate-600">Saving…</span>}
       </div>

@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BackLink } from '@/components/catalog/back-link';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
-import { formatDateTime } from '@/components/format';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/permissions';
+import { AboutCard, CountFact, Fact, FactsCard, RecordColumns } from '@/components/ui/record-facts';
+import { RecordHeader } from '@/components/ui/record-header';
 import { loadSystem } from '../load';
 import { SystemStatusControl } from './status-client';
 
@@ -17,78 +15,56 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function SystemPage({ params }: Props) {
-  const { caller, system } = await loadSystem((await params).systemId);
-  const canWrite = can(caller.user.role, 'catalog.write');
+  const { system, canWrite } = await loadSystem((await params).systemId);
 
   return (
     <>
-      <BackLink href="/systems">Systems</BackLink>
-      <PageHeader
+      <RecordHeader
+        back={{ href: '/systems', label: 'Systems' }}
         title={system.name}
-        description={
-          <span className="inline-flex items-center gap-2">
-            System <SystemStatusBadge status={system.status} />
-          </span>
-        }
         actions={canWrite && <LinkButton href={`/systems/${system.id}/edit`}>Edit system</LinkButton>}
-      />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          <Card title="About">
-            {system.description ? (
-              <p className="whitespace-pre-line text-sm text-slate-800">{system.description}</p>
-            ) : (
-              <p className="text-sm text-slate-500">No description yet.</p>
-            )}
-            {system.principals.length > 0 && (
-              <div className="mt-4">
-                <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Cloud principals</h3>
-                <ul className="mt-1 space-y-0.5">
-                  {system.principals.map((p) => (
-                    <li key={p}>
-                      <code className="break-all font-mono text-[13px] text-slate-800">{p}</code>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-          </Card>
-          {canWrite && (
-            <Card title={system.status === 'active' ? 'Decommission' : 'Reactivate'}>
-              <SystemStatusControl systemId={system.id} status={system.status} />
-            </Card>
-          )}
-        </div>
-
-        <Card title="Details">
-          <div className="space-y-4 text-sm">
-            <dl className="space-y-4">
-              <div>
-                <dt className="text-slate-600">Owner team</dt>
-                <dd className="mt-0.5">
-                  <Link href={`/teams/${system.ownerTeam.id}`} className="font-medium text-accent-700 hover:underline">
-                    {system.ownerTeam.name}
-                  </Link>
-                </dd>
-              </div>
-              <div>
-                <dt className="text-slate-600">Secrets consumed</dt>
-                <dd className="mt-0.5 flex items-baseline justify-between gap-3">
-                  <span className="text-2xl font-semibold tabular-nums text-slate-900">{system.consumerCount.toLocaleString('en-US')}</span>
-                  <Link href={`/inventory?system=${system.id}`} className="font-medium text-accent-700 hover:underline">
-                    Secrets consumed<span aria-hidden> →</span>
-                  </Link>
-                </dd>
-                <dd className="mt-0.5 text-xs text-slate-500">Secrets that list this system, not counting decommissioned ones.</dd>
-              </div>
-            </dl>
-            <div className="border-t border-slate-200 pt-3 text-xs text-slate-500">
-              <p>Created {formatDateTime(system.createdAt)}</p>
-              <p>Last changed {formatDateTime(system.updatedAt)}</p>
+      >
+        System <SystemStatusBadge status={system.status} />
+      </RecordHeader>
+      <RecordColumns
+        aside={
+          <FactsCard title="Details" record={system}>
+            <Fact term="Owner team">
+              <dd className="mt-0.5">
+                <Link href={`/teams/${system.ownerTeam.id}`} className="font-medium text-accent-700 hover:underline">
+                  {system.ownerTeam.name}
+                </Link>
+              </dd>
+            </Fact>
+            <CountFact
+              term="Secrets consumed"
+              count={system.consumerCount}
+              href={`/inventory?system=${system.id}`}
+              note="Secrets that list this system, not counting decommissioned ones."
+            />
+          </FactsCard>
+        }
+      >
+        <AboutCard description={system.description} empty="No description yet.">
+          {system.principals.length > 0 && (
+            <div className="mt-4">
+              <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Cloud principals</h3>
+              <ul className="mt-1 space-y-0.5">
+                {system.principals.map((p) => (
+                  <li key={p}>
+                    <code className="break-all font-mono text-[13px] text-slate-800">{p}</code>
+                  </li>
+                ))}
+              </ul>
             </div>
-          </div>
-        </Card>
-      </div>
+          )}
+        </AboutCard>
+        {canWrite && (
+          <Card title={system.status === 'active' ? 'Decommission' : 'Reactivate'}>
+            <SystemStatusControl systemId={system.id} status={system.status} />
+          </Card>
+        )}
+      </RecordColumns>
     </>
   );
 }

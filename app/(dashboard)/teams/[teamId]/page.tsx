@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BackLink } from '@/components/catalog/back-link';
 import { SystemStatusBadge } from '@/components/catalog/system-status-badge';
-import { formatDateTime } from '@/components/format';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
+import { AboutCard, CountFact, Fact, FactsCard, RecordColumns } from '@/components/ui/record-facts';
+import { RecordHeader } from '@/components/ui/record-header';
 import { Badge } from '@/components/ui/badge';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
 import { listTeamMembers, MEMBERS_SHOWN } from '@/lib/data/team-members';
@@ -19,116 +18,97 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function TeamPage({ params }: Props) {
-  const { caller, team } = await loadTeam((await params).teamId);
-  const canWrite = can(caller.user.role, 'catalog.write');
+  const { caller, team, canWrite } = await loadTeam((await params).teamId);
   const canManageMembers = can(caller.user.role, 'admin.users');
   const members = await listTeamMembers(caller, team.id);
   const hiddenSystems = team.systemCount - team.systems.length;
 
   return (
     <>
-      <BackLink href="/teams">Teams</BackLink>
-      <PageHeader title={team.name} description="Team" actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>} />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          <Card title="About">
-            {team.description ? (
-              <p className="whitespace-pre-line text-sm text-slate-800">{team.description}</p>
-            ) : (
-              <p className="text-sm text-slate-500">
-                No description yet.{canWrite && ' Add what the team does and how to reach it, so owners are easy to contact.'}
-              </p>
-            )}
-          </Card>
+      <RecordHeader
+        back={{ href: '/teams', label: 'Teams' }}
+        title={team.name}
+        actions={canWrite && <LinkButton href={`/teams/${team.id}/edit`}>Edit team</LinkButton>}
+      >
+        Team
+      </RecordHeader>
+      <RecordColumns
+        aside={
+          <FactsCard title="Ownership" record={team}>
+            <CountFact term="Secrets owned" count={team.secretCount} href={`/inventory?owner=${team.id}`} note="Not counting decommissioned secrets." />
+            <Fact term="Systems owned">
+              <dd className="mt-0.5 text-2xl font-semibold tabular-nums text-slate-900">{team.systemCount.toLocaleString('en-US')}</dd>
+            </Fact>
+          </FactsCard>
+        }
+      >
+        <AboutCard
+          description={team.description}
+          empty={<>No description yet.{canWrite && ' Add what the team does and how to reach it, so owners are easy to contact.'}</>}
+        />
 
-          <Card title={`Members (${members.length.toLocaleString('en-US')}${members.length === MEMBERS_SHOWN ? '+' : ''})`}>
-            <p className="mb-3 text-sm text-slate-600">
-              Engineers who are members write values, rotate and change the protection of the secrets this team owns. Administrators act on every team&apos;s
-              secrets.
-            </p>
-            {members.length === 0 ? (
-              <p className="text-sm text-slate-600">No members yet.</p>
-            ) : (
+        <Card title={`Members (${members.length.toLocaleString('en-US')}${members.length === MEMBERS_SHOWN ? '+' : ''})`}>
+          <p className="mb-3 text-sm text-slate-600">
+            Engineers who are members write values, rotate and change the protection of the secrets this team owns. Administrators act on every team&apos;s
+            secrets.
+          </p>
+          {members.length === 0 ? (
+            <p className="text-sm text-slate-600">No members yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {members.map((member) => (
+                <li key={member.userId} className="flex items-center justify-between gap-3 py-2">
+                  <div className="min-w-0">
+                    <p className="truncate text-sm font-medium text-slate-900">
+                      {member.name} {!member.active && <Badge>Disabled</Badge>}
+                    </p>
+                    <p className="truncate text-xs text-slate-600">
+                      {member.email} · {ROLE_LABELS[member.role]}
+                      {member.source === 'oidc' && ' · from single sign-on groups'}
+                    </p>
+                  </div>
+                  {canManageMembers && <RemoveMemberButton teamId={team.id} userId={member.userId} name={member.name} />}
+                </li>
+              ))}
+            </ul>
+          )}
+          {canManageMembers && (
+            <div className="mt-4 border-t border-slate-200 pt-4">
+              <AddMemberForm teamId={team.id} />
+            </div>
+          )}
+        </Card>
+
+        <Card title={`Systems owned (${team.systemCount.toLocaleString('en-US')})`}>
+          {team.systems.length === 0 ? (
+            <div className="text-sm text-slate-600">
+              <p>This team owns no systems yet. A system is a service or job that uses secrets.</p>
+              {canWrite && (
+                <LinkButton href={`/systems/new?owner=${team.id}`} className="mt-3">
+                  New system for this team
+                </LinkButton>
+              )}
+            </div>
+          ) : (
+            <>
               <ul className="divide-y divide-slate-100">
-                {members.map((member) => (
-                  <li key={member.userId} className="flex items-center justify-between gap-3 py-2">
-                    <div className="min-w-0">
-                      <p className="truncate text-sm font-medium text-slate-900">
-                        {member.name} {!member.active && <Badge>Disabled</Badge>}
-                      </p>
-                      <p className="truncate text-xs text-slate-600">
-                        {member.email} · {ROLE_LABELS[member.role]}
-                        {member.source === 'oidc' && ' · from single sign-on groups'}
-                      </p>
-                    </div>
-                    {canManageMembers && <RemoveMemberButton teamId={team.id} userId={member.userId} name={member.name} />}
+                {team.systems.map((system) => (
+                  <li key={system.id} className="flex items-center justify-between gap-3 py-2">
+                    <Link href={`/systems/${system.id}`} className="text-sm font-medium text-accent-700 hover:underline">
+                      {system.name}
+                    </Link>
+                    {system.status !== 'active' && <SystemStatusBadge status={system.status} />}
                   </li>
                 ))}
               </ul>
-            )}
-            {canManageMembers && (
-              <div className="mt-4 border-t border-slate-200 pt-4">
-                <AddMemberForm teamId={team.id} />
-              </div>
-            )}
-          </Card>
-
-          <Card title={`Systems owned (${team.systemCount.toLocaleString('en-US')})`}>
-            {team.systems.length === 0 ? (
-              <div className="text-sm text-slate-600">
-                <p>This team owns no systems yet. A system is a service or job that uses secrets.</p>
-                {canWrite && (
-                  <LinkButton href={`/systems/new?owner=${team.id}`} className="mt-3">
-                    New system for this team
-                  </LinkButton>
-                )}
-              </div>
-            ) : (
-              <>
-                <ul className="divide-y divide-slate-100">
-                  {team.systems.map((system) => (
-                    <li key={system.id} className="flex items-center justify-between gap-3 py-2">
-                      <Link href={`/systems/${system.id}`} className="text-sm font-medium text-accent-700 hover:underline">
-                        {system.name}
-                      </Link>
-                      {system.status !== 'active' && <SystemStatusBadge status={system.status} />}
-                    </li>
-                  ))}
-                </ul>
-                <Link href={`/systems?owner=${team.id}`} className="mt-3 inline-block text-sm font-medium text-accent-700 hover:underline">
-                  {hiddenSystems > 0 ? `All ${team.systemCount.toLocaleString('en-US')} systems` : 'Open in the systems list'}
-                  <span aria-hidden> →</span>
-                </Link>
-              </>
-            )}
-          </Card>
-        </div>
-
-        <Card title="Ownership">
-          <div className="space-y-4 text-sm">
-            <dl className="space-y-4">
-              <div>
-                <dt className="text-slate-600">Secrets owned</dt>
-                <dd className="mt-0.5 flex items-baseline justify-between gap-3">
-                  <span className="text-2xl font-semibold tabular-nums text-slate-900">{team.secretCount.toLocaleString('en-US')}</span>
-                  <Link href={`/inventory?owner=${team.id}`} className="font-medium text-accent-700 hover:underline">
-                    Secrets owned<span aria-hidden> →</span>
-                  </Link>
-                </dd>
-                <dd className="mt-0.5 text-xs text-slate-500">Not counting decommissioned secrets.</dd>
-              </div>
-              <div>
-                <dt className="text-slate-600">Systems owned</dt>
-                <dd className="mt-0.5 text-2xl font-semibold tabular-nums text-slate-900">{team.systemCount.toLocaleString('en-US')}</dd>
-              </div>
-            </dl>
-            <div className="border-t border-slate-200 pt-3 text-xs text-slate-500">
-              <p>Created {formatDateTime(team.createdAt)}</p>
-              <p>Last changed {formatDateTime(team.updatedAt)}</p>
-            </div>
-          </div>
+              <Link href={`/systems?owner=${team.id}`} className="mt-3 inline-block text-sm font-medium text-accent-700 hover:underline">
+                {hiddenSystems > 0 ? `All ${team.systemCount.toLocaleString('en-US')} systems` : 'Open in the systems list'}
+                <span aria-hidden> →</span>
+              </Link>
+            </>
+          )}
         </Card>
-      </div>
+      </RecordColumns>
     </>
   );
 }

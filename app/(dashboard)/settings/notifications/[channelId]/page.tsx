@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { cache } from 'react';
-import { BackLink } from '@/components/catalog/back-link';
 import { ListPager } from '@/components/catalog/list-pager';
 import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
@@ -14,7 +13,7 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { PageHeader } from '@/components/ui/page-header';
+import { RecordHeader } from '@/components/ui/record-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
@@ -39,6 +38,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: loaded ? loaded.channel.name : 'Notification channel' };
 }
 
+const CHANNELS_BACK = { href: '/settings/notifications', label: 'Notifications' };
+
 const eventLabel = (event: string) => EVENT_LABELS[event as PayloadEventName] ?? event;
 
 export default async function ChannelPage({ params, searchParams }: Props) {
@@ -46,8 +47,7 @@ export default async function ChannelPage({ params, searchParams }: Props) {
   if (!loaded) {
     return (
       <>
-        <BackLink href="/settings/notifications">Notifications</BackLink>
-        <PageHeader title="Notification channel" />
+        <RecordHeader back={CHANNELS_BACK} title="Notification channel" />
         <Alert>Only administrators can manage notification channels.</Alert>
       </>
     );
@@ -59,16 +59,10 @@ export default async function ChannelPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <BackLink href="/settings/notifications">Notifications</BackLink>
-      <PageHeader
-        title={channel.name}
-        description={
-          <span className="inline-flex flex-wrap items-center gap-2">
-            {CHANNEL_KIND_LABELS[channel.kind]}
-            {!channel.enabled && <Badge>Disabled</Badge>}
-          </span>
-        }
-      />
+      <RecordHeader back={CHANNELS_BACK} title={channel.name}>
+        {CHANNEL_KIND_LABELS[channel.kind]}
+        {!channel.enabled && <Badge>Disabled</Badge>}
+      </RecordHeader>
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Settings" className="lg:col-span-2">
           <ChannelForm

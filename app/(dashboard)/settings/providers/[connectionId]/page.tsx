@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { cache } from 'react';
-import { BackLink } from '@/components/catalog/back-link';
 import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
 import { ConnectionForm } from '@/components/providers/connection-form';
@@ -11,7 +10,7 @@ import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
 import { TestConnection } from '@/components/providers/test-connection';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
+import { RecordHeader } from '@/components/ui/record-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getConnection } from '@/lib/data/provider-connections';
@@ -26,6 +25,8 @@ const load = cache(async (connectionId: string) => {
   return loadOrNotFound(connectionId, (id) => getConnection(caller, id));
 });
 
+const CONNECTIONS_BACK = { href: '/settings/providers', label: 'Provider connections' };
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const connection = await load((await params).connectionId);
   return { title: connection ? connection.name : 'Provider connection' };
@@ -36,23 +37,16 @@ export default async function ConnectionPage({ params }: Props) {
   if (!connection) {
     return (
       <>
-        <BackLink href="/settings/providers">Provider connections</BackLink>
-        <PageHeader title="Provider connection" />
+        <RecordHeader back={CONNECTIONS_BACK} title="Provider connection" />
         <Alert>Only administrators can manage provider connections.</Alert>
       </>
     );
   }
   return (
     <>
-      <BackLink href="/settings/providers">Provider connections</BackLink>
-      <PageHeader
-        title={connection.name}
-        description={
-          <span className="inline-flex flex-wrap items-center gap-2">
-            {CONNECTION_KIND_LABELS[connection.kind]} <ConnectionKindBadge kind={connection.kind} />
-          </span>
-        }
-      />
+      <RecordHeader back={CONNECTIONS_BACK} title={connection.name}>
+        {CONNECTION_KIND_LABELS[connection.kind]} <ConnectionKindBadge kind={connection.kind} />
+      </RecordHeader>
       {connection.failingJobs.length > 0 && (
         <div className="mb-6">
           <FailingJobs failures={connection.failingJobs} />

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
-import { FormPage } from '@/components/forms/form-page';
-import { can } from '@/lib/auth/permissions';
+import { CatalogEditPage } from '@/components/ui/catalog-edit-page';
 import { listTeamOptions } from '@/lib/data/catalog';
 import { loadSystem } from '../../load';
 import { SystemForm } from '../../system-form-client';
@@ -12,16 +11,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function EditSystemPage({ params }: Props) {
-  const { caller, system } = await loadSystem((await params).systemId);
-  const canWrite = can(caller.user.role, 'catalog.write');
+  const { caller, system, canWrite } = await loadSystem((await params).systemId);
   const teams = canWrite ? await listTeamOptions(caller) : [];
   return (
-    <FormPage
-      back={{ href: `/systems/${system.id}`, label: system.name }}
-      title="Edit system"
-      allowed={canWrite}
-      denied={{ tone: 'info', message: 'Your role can view systems but not change them. Ask an engineer or an administrator.' }}
-    >
+    <CatalogEditPage noun="system" record={system} allowed={canWrite}>
       <SystemForm
         teams={teams}
         system={{
@@ -34,6 +27,6 @@ export default async function EditSystemPage({ params }: Props) {
           updatedAt: system.updatedAt,
         }}
       />
-    </FormPage>
+    </CatalogEditPage>
   );
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
-import { FormPage } from '@/components/forms/form-page';
-import { can } from '@/lib/auth/permissions';
+import { CatalogEditPage } from '@/components/ui/catalog-edit-page';
 import { loadTeam } from '../../load';
 import { TeamForm } from '../../team-form-client';
 
@@ -11,15 +10,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function EditTeamPage({ params }: Props) {
-  const { caller, team } = await loadTeam((await params).teamId);
+  const { team, canWrite } = await loadTeam((await params).teamId);
   return (
-    <FormPage
-      back={{ href: `/teams/${team.id}`, label: team.name }}
-      title="Edit team"
-      allowed={can(caller.user.role, 'catalog.write')}
-      denied={{ tone: 'info', message: 'Your role can view teams but not change them. Ask an engineer or an administrator.' }}
-    >
+    <CatalogEditPage noun="team" record={team} allowed={canWrite}>
       <TeamForm team={{ id: team.id, name: team.name, description: team.description, updatedAt: team.updatedAt }} />
-    </FormPage>
+    </CatalogEditPage>
   );
 }
