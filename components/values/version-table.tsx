@@ -3,7 +3,7 @@
 // own way of managing old versions: states on GCP and local, staging labels on AWS.
 import { formatDateTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { ACTIONS_HEADING, Table, TableHead, Td, Tr } from '@/components/ui/table';
 import type { VersionList, VersionRow } from '@/lib/data/secret-values';
 import { shortVersion } from './short-version';
 import { VersionAction } from './version-action';
@@ -28,20 +28,9 @@ export function VersionTable({ list, act }: { list: VersionList; act: Act | null
         </p>
       )}
       <Table caption="Versions held by the provider, newest first">
-        <thead>
-          <tr>
-            <Th>Version</Th>
-            <Th>Created</Th>
-            <Th>{list.provider === 'aws' ? 'Staging labels' : 'State'}</Th>
-            <Th>Written by</Th>
-            <Th>Note</Th>
-            {act && (
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            )}
-          </tr>
-        </thead>
+        <TableHead
+          headings={['Version', 'Created', list.provider === 'aws' ? 'Staging labels' : 'State', 'Written by', 'Note', ...(act ? [ACTIONS_HEADING] : [])]}
+        />
         <tbody className="divide-y divide-slate-100">
           {list.versions.map((v) => (
             <Tr key={v.versionId}>

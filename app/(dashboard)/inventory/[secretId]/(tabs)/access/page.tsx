@@ -8,7 +8,7 @@ import { accessExportLinks } from '@/components/audit/export-links';
 import { formatDateTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { Panel } from '@/components/ui/panel';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getSecretAccessSummary, listSecretAccessEvents, type AccessCoverage } from '@/lib/data/access-history';
@@ -41,16 +41,16 @@ export default async function SecretAccessPage({ params }: Props) {
             <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No reads recorded.</p>
           ) : (
             <Table caption="Principals that read this secret, most reads first">
-              <thead>
-                <tr>
-                  <Th>Principal</Th>
-                  <Th>System</Th>
-                  <Th className="text-right">Reads</Th>
-                  <Th className="text-right">Denied / failed</Th>
-                  <Th>First read</Th>
-                  <Th>Last read</Th>
-                </tr>
-              </thead>
+              <TableHead
+                headings={[
+                  'Principal',
+                  'System',
+                  { label: 'Reads', className: 'text-right' },
+                  { label: 'Denied / failed', className: 'text-right' },
+                  'First read',
+                  'Last read',
+                ]}
+              />
               <tbody>
                 {summary.readers.map((r) => (
                   <Tr key={r.principal}>
@@ -116,16 +116,7 @@ export default async function SecretAccessPage({ params }: Props) {
               <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No events recorded.</p>
             ) : (
               <Table caption="Access events, newest first">
-                <thead>
-                  <tr>
-                    <Th>When</Th>
-                    <Th>Call</Th>
-                    <Th>Principal</Th>
-                    <Th>Source IP</Th>
-                    <Th>As requested</Th>
-                    <Th>Outcome</Th>
-                  </tr>
-                </thead>
+                <TableHead headings={['When', 'Call', 'Principal', 'Source IP', 'As requested', 'Outcome']} />
                 <tbody>
                   {events.items.map((e) => (
                     <Tr key={e.id}>

@@ -10,7 +10,7 @@ import { GraceNote } from '@/components/rotation/grace-note';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
 import { Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
@@ -100,15 +100,7 @@ export default async function SecretRotationPage({ params }: Props) {
               </p>
             ) : (
               <Table caption="Rotations of this secret, newest first">
-                <thead>
-                  <tr>
-                    <Th>Started</Th>
-                    <Th>How</Th>
-                    <Th>State</Th>
-                    <Th>New version</Th>
-                    <Th>Finished</Th>
-                  </tr>
-                </thead>
+                <TableHead headings={['Started', 'How', 'State', 'New version', 'Finished']} />
                 <tbody className="divide-y divide-slate-100">
                   {runs.map((run) => (
                     <Tr key={run.id}>
