@@ -37,14 +37,9 @@ export function StepButton({
 export function RunbookValueForm({ destination, act }: { destination: string; act: (input: { value: string }) => Promise<Outcome> }) {
   const [value, setValue] = useState('');
   const { outcome, pending, submit, fieldErrors: errors } = useStep();
+  const clearWhenWritten = (o: Outcome) => o.ok && setValue('');
   return (
-    <form
-      className="space-y-3"
-      onSubmit={submit(
-        () => act({ value }),
-        (o) => o.ok && setValue(''),
-      )}
-    >
+    <form className="space-y-3" onSubmit={submit(() => act({ value }), clearWhenWritten)}>
       <MaskedValueField label="New key" value={value} onChange={setValue} errors={errors.value} destination={destination} />
       <Failure outcome={outcome} />
       <Button type="submit" disabled={pending || valueBytes(value) > MAX_VALUE_BYTES}>
@@ -60,17 +55,12 @@ export function MarkCompromisedForm({ act }: { act: (input: { reason: string; gr
   const [reason, setReason] = useState('');
   const [graceHours, setGraceHours] = useState('');
   const { outcome, pending, submit, fieldErrors: errors } = useStep();
+  const openIncident = (o: Outcome) => {
+    const id = (o as { incidentId?: string }).incidentId;
+    if (o.ok && id) router.push(`${window.location.pathname.replace(/\/rotation$/, '')}/incidents/${id}`);
+  };
   return (
-    <form
-      className="space-y-3"
-      onSubmit={submit(
-        () => act({ reason, graceHours }),
-        (o) => {
-          const id = (o as { incidentId?: string }).incidentId;
-          if (o.ok && id) router.push(`${window.location.pathname.replace(/\/rotation$/, '')}/incidents/${id}`);
-        },
-      )}
-    >
+    <form className="space-y-3" onSubmit={submit(() => act({ reason, graceHours }), openIncident)}>
       <Field label="What happened" name="reason" required errors={errors.reason}>
         {(a11y) => <textarea {...a11y} name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
