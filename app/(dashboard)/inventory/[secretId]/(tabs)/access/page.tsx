@@ -10,20 +10,15 @@ import { Badge } from '@/components/ui/badge';
 import { Panel } from '@/components/ui/panel';
 import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { getSecretAccessSummary, listSecretAccessEvents, type AccessCoverage } from '@/lib/data/access-history';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Access' };
 
 const iso = (d: Date) => d.toISOString();
 
-export default async function SecretAccessPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function SecretAccessPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const summary = await getSecretAccessSummary(caller, secret.id);
   const mayAudit = can(caller.user.role, 'audit.read');
   const events = mayAudit ? await listSecretAccessEvents(caller, secret.id, { limit: 50 }) : null;

@@ -10,21 +10,16 @@ import { ValueForm } from '@/components/values/value-form';
 import { VersionTable } from '@/components/values/version-table';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
 import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
 import { changeSecretVersionAction, writeSecretValueAction } from './actions';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Secrets Management' };
 
-export default async function ManageSecretPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function ManageSecretPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const target = await getValueTarget(caller, secret.id);
   const [versions, approvals] = await Promise.all([listSecretVersions(caller, secret.id), listSecretApprovals(caller, secret.id)]);
   const mayWrite = canOnSecret(caller.user.role, 'secrets.value.write', secret.ownerTeamAccess);

@@ -14,7 +14,6 @@ import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
@@ -28,16 +27,12 @@ import {
   submitRotationValueAction,
 } from './actions';
 import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Rotation' };
 
-export default async function SecretRotationPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function SecretRotationPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const [runs, incidents, policy, approvals] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
