@@ -6,6 +6,7 @@ import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
+import { EmptyNote } from '@/components/ui/empty-state';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
@@ -219,9 +220,7 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
         </div>
       </div>
       {events.length === 0 ? (
-        <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-          {firstHref ? 'No older events.' : 'Nothing has been recorded for this secret yet.'}
-        </p>
+        <EmptyNote>{firstHref ? 'No older events.' : 'Nothing has been recorded for this secret yet.'}</EmptyNote>
       ) : (
         <ol className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           {events.map((event) => (

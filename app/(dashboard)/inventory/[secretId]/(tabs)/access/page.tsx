@@ -6,6 +6,8 @@ import type { Metadata } from 'next';
 import { ExportButtons } from '@/components/audit/export-buttons';
 import { accessExportLinks } from '@/components/audit/export-links';
 import { formatDateTime } from '@/components/format';
+import { EmptyNote } from '@/components/ui/empty-state';
+import { HeadedSection } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
 import { Panel } from '@/components/ui/panel';
 import { Table, TableHead, Td, Tr } from '@/components/ui/table';
@@ -28,12 +30,9 @@ export default async function SecretAccessPage({ params }: { params: SecretParam
     <>
       <div className="space-y-6">
         <CoverageNotice coverage={summary.coverage} />
-        <section aria-labelledby="readers-heading">
-          <h2 id="readers-heading" className="mb-2 text-lg font-semibold text-slate-900">
-            Readers in the last {summary.windowDays} days
-          </h2>
+        <HeadedSection id="readers-heading" title={`Readers in the last ${summary.windowDays} days`}>
           {summary.readers.length === 0 ? (
-            <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No reads recorded.</p>
+            <EmptyNote>No reads recorded.</EmptyNote>
           ) : (
             <Table caption="Principals that read this secret, most reads first">
               <TableHead
@@ -63,7 +62,7 @@ export default async function SecretAccessPage({ params }: { params: SecretParam
               </tbody>
             </Table>
           )}
-        </section>
+        </HeadedSection>
 
         <div className="grid gap-6 lg:grid-cols-2">
           <Panel title="Undeclared readers">
@@ -97,10 +96,7 @@ export default async function SecretAccessPage({ params }: { params: SecretParam
         </div>
 
         {events && (
-          <section aria-labelledby="events-heading">
-            <h2 id="events-heading" className="mb-2 text-lg font-semibold text-slate-900">
-              Latest access events
-            </h2>
+          <HeadedSection id="events-heading" title="Latest access events">
             {mayExport && (
               <div role="group" aria-label="Export access history" className="mb-3 flex flex-wrap items-center gap-3">
                 <p className="text-sm text-slate-700">Export every access event of this secret, oldest first:</p>
@@ -108,7 +104,7 @@ export default async function SecretAccessPage({ params }: { params: SecretParam
               </div>
             )}
             {events.items.length === 0 ? (
-              <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No events recorded.</p>
+              <EmptyNote>No events recorded.</EmptyNote>
             ) : (
               <Table caption="Access events, newest first">
                 <TableHead headings={['When', 'Call', 'Principal', 'Source IP', 'As requested', 'Outcome']} />
@@ -130,7 +126,7 @@ export default async function SecretAccessPage({ params }: { params: SecretParam
                 </tbody>
               </Table>
             )}
-          </section>
+          </HeadedSection>
         )}
       </div>
     </>

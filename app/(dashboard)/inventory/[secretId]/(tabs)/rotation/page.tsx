@@ -8,7 +8,8 @@ import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/co
 import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
 import { GraceNote } from '@/components/rotation/grace-note';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
-import { Panel } from '@/components/ui/panel';
+import { EmptyNote } from '@/components/ui/empty-state';
+import { HeadedSection, Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
@@ -85,14 +86,9 @@ export default async function SecretRotationPage({ params }: { params: SecretPar
             </Panel>
           )}
 
-          <section aria-labelledby="runs-heading">
-            <h2 id="runs-heading" className="mb-2 text-lg font-semibold text-slate-900">
-              Past rotations
-            </h2>
+          <HeadedSection id="runs-heading" title="Past rotations">
             {runs.length === 0 ? (
-              <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-                This secret has not been rotated through the dashboard yet.
-              </p>
+              <EmptyNote>This secret has not been rotated through the dashboard yet.</EmptyNote>
             ) : (
               <Table caption="Rotations of this secret, newest first">
                 <TableHead headings={['Started', 'How', 'State', 'New version', 'Finished']} />
@@ -118,7 +114,7 @@ export default async function SecretRotationPage({ params }: { params: SecretPar
                 </tbody>
               </Table>
             )}
-          </section>
+          </HeadedSection>
         </div>
 
         <div className="space-y-6">
