@@ -5,7 +5,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime, formatDay } from '@/components/format';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
-import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
+import { PendingApprovals } from '@/components/approvals/approval-gate';
 import { GraceNote } from '@/components/rotation/grace-note';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
 import { EmptyNote } from '@/components/ui/empty-state';
@@ -27,7 +27,8 @@ import {
   startRotationAction,
   submitRotationValueAction,
 } from './actions';
-import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
+import { decideApprovalAction } from '../../approval-actions';
+import { SecretApprovalGate } from '../../secret-approval-gate';
 import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Rotation' };
@@ -60,15 +61,9 @@ export default async function SecretRotationPage({ params }: { params: SecretPar
                 </p>
                 {secret.status !== 'decommissioned' &&
                   (approvals.required ? (
-                    <ApprovalGate
-                      kind="rotation"
-                      team={secret.ownerTeam.name}
-                      mine={approvals.mine.rotation}
-                      request={requestApprovalAction.bind(null, secret.id)}
-                      cancel={cancelApprovalAction}
-                    >
+                    <SecretApprovalGate kind="rotation" secret={secret} approvals={approvals}>
                       <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
-                    </ApprovalGate>
+                    </SecretApprovalGate>
                   ) : (
                     <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
                   ))}
