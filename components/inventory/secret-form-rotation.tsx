@@ -26,26 +26,24 @@ function StrategySettings({
   errors: FieldErrorsOf;
 }) {
   const text = (key: string) => (config?.[key] === null || config?.[key] === undefined ? '' : String(config[key]));
+  // A setting's name, saved value (or its default) and messages all follow from its key.
+  const setting = (key: string, fallback: string | number = '') => ({ name: key, defaultValue: text(key) || fallback, errors: errors(key) });
   if (strategy === 'generated') {
     return (
       <>
         <SelectField
           label="Characters"
-          name="alphabet"
-          defaultValue={text('alphabet') || 'alphanumeric'}
           options={ALPHABET_NAMES.map((name) => ({ value: name, label: ALPHABETS[name].label }))}
-          errors={errors('alphabet')}
+          {...setting('alphabet', 'alphanumeric')}
         />
         <TextField
           label="Length"
-          name="length"
           type="number"
           inputMode="numeric"
           min={GENERATED_LENGTH.min}
           max={GENERATED_LENGTH.max}
-          defaultValue={text('length') || GENERATED_LENGTH.default}
           hint={`${GENERATED_LENGTH.min}–${GENERATED_LENGTH.max} characters.`}
-          errors={errors('length')}
+          {...setting('length', GENERATED_LENGTH.default)}
         />
       </>
     );
@@ -53,33 +51,22 @@ function StrategySettings({
   if (strategy === 'postgres_role') {
     return (
       <>
-        <CodeField
-          label="PostgreSQL role"
-          name="role"
-          required
-          defaultValue={text('role')}
-          hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)."
-          errors={errors('role')}
-        />
+        <CodeField label="PostgreSQL role" required hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)." {...setting('role')} />
         <CodeField
           label="Admin credential secret (id)"
-          name="adminSecretId"
           required
-          defaultValue={text('adminSecretId')}
           hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON or postgres:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
-          errors={errors('adminSecretId')}
+          {...setting('adminSecretId')}
         />
         <SelectField
           label="TLS to the database"
-          name="sslmode"
-          defaultValue={text('sslmode') || 'verify-full'}
           options={[
             { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
             { value: 'require', label: 'require: encrypted, certificate not checked' },
             { value: 'disable', label: 'disable: no TLS' },
           ]}
           hint="Less than verify-full works only for hosts whose allowlist entry allows it."
-          errors={errors('sslmode')}
+          {...setting('sslmode', 'verify-full')}
         />
       </>
     );
@@ -87,13 +74,7 @@ function StrategySettings({
   if (strategy === 'provider_native') {
     return (
       <div className="sm:col-span-2">
-        <CodeField
-          label="Rotation Lambda ARN"
-          name="lambdaArn"
-          defaultValue={text('lambdaArn')}
-          hint="Optional when the secret already has a rotation Lambda in AWS."
-          errors={errors('lambdaArn')}
-        />
+        <CodeField label="Rotation Lambda ARN" hint="Optional when the secret already has a rotation Lambda in AWS." {...setting('lambdaArn')} />
       </div>
     );
   }
