@@ -115,6 +115,52 @@ function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; 
   );
 }
 
+// The settings a secret may leave to its classification's policy.
+const DEFAULTED_FIELDS = [
+  {
+    label: 'Grace period (hours)',
+    name: 'graceHours',
+    max: 720,
+    hint: 'How long the previous value stays valid after a new one is promoted. Empty: the default.',
+  },
+  { label: 'Remind before (days)', name: 'reminderDays', max: 365, hint: 'Reminders start this many days before the due date. Empty: the default.' },
+] as const;
+
+/** A whole number that, left empty, is the classification's default (shown as the placeholder). */
+function DefaultedNumberField({
+  label,
+  name,
+  max,
+  hint,
+  initial,
+  defaults,
+  e,
+}: {
+  label: string;
+  name: 'graceHours' | 'reminderDays';
+  max: number;
+  hint: string;
+  initial?: SecretFormValues;
+  defaults?: PolicyDefaults[Classification];
+  e: FieldErrorsOf;
+}) {
+  return (
+    <TextField
+      label={label}
+      name={name}
+      type="number"
+      inputMode="numeric"
+      min={0}
+      max={max}
+      step={1}
+      defaultValue={initial?.[name] ?? ''}
+      placeholder={defaults ? `Default: ${defaults[name]}` : 'Classification default'}
+      hint={hint}
+      errors={e(name)}
+    />
+  );
+}
+
 /** The interval as typed, and whether the person typed it (until then it follows the classification). */
 export type IntervalState = { text: string; edited: boolean; onChange: (text: string) => void };
 
@@ -181,32 +227,9 @@ export function RotationSection({
           errors={e('rotationStrategy')}
         />
       </div>
-      <TextField
-        label="Grace period (hours)"
-        name="graceHours"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={720}
-        step={1}
-        defaultValue={initial?.graceHours ?? ''}
-        placeholder={defaults ? `Default: ${defaults.graceHours}` : 'Classification default'}
-        hint="How long the previous value stays valid after a new one is promoted. Empty: the default."
-        errors={e('graceHours')}
-      />
-      <TextField
-        label="Remind before (days)"
-        name="reminderDays"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={365}
-        step={1}
-        defaultValue={initial?.reminderDays ?? ''}
-        placeholder={defaults ? `Default: ${defaults.reminderDays}` : 'Classification default'}
-        hint="Reminders start this many days before the due date. Empty: the default."
-        errors={e('reminderDays')}
-      />
+      {DEFAULTED_FIELDS.map((field) => (
+        <DefaultedNumberField key={field.name} {...field} initial={initial} defaults={defaults} e={e} />
+      ))}
       <div className="sm:col-span-2">
         <AutoRotateField
           key={strategy === 'manual' ? 'manual' : 'automatic'}
