@@ -4,16 +4,13 @@
 // form, with who approved and until when), and the requests of others that wait for a
 // decision, with Approve / Refuse for those who may decide. The server decides; this only
 // offers what the page was told the person may do.
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
+import { Failure, useStep, type Outcome } from '@/components/forms/use-step';
 import { formatDateTime } from '@/components/format';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
-import type { FieldErrors } from '@/lib/errors';
-
-type Outcome = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
 export type ApprovalKindName = 'value_write' | 'rotation';
 
@@ -30,23 +27,6 @@ export type ApprovalItem = {
 };
 
 const ASKS_TO: Record<ApprovalKindName, string> = { value_write: 'write a new value', rotation: 'rotate' };
-
-function useAct() {
-  const router = useRouter();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [pending, startTransition] = useTransition();
-  const run = (work: () => Promise<Outcome>) =>
-    startTransition(async () => {
-      const result = await work();
-      setOutcome(result);
-      if (result.ok) router.refresh();
-    });
-  return { outcome, pending, run };
-}
-
-function Failure({ outcome }: { outcome: Outcome | null }) {
-  return outcome && !outcome.ok ? <Alert>{outcome.error}</Alert> : null;
-}
 
 /** The person's own side: ask, wait, or act on the approval (`children` is the form). */
 export function ApprovalGate({
@@ -65,32 +45,26 @@ export function ApprovalGate({
   children: React.ReactNode;
 }) {
   const [note, setNote] = useState('');
-  const { outcome, pending, run } = useAct();
+  const { outcome, pending, run, submit, fieldErrors } = useStep();
   const noteId = `approval-note-${kind}`;
-  const noteError = outcome && !outcome.ok ? outcome.fieldErrors?.note : undefined;
+  const noteError = fieldErrors.note;
   // Once this page has shown the form under an approval, the form stays after the write
   // uses it up (the refreshed page then has no approval): its outcome ("Written to …") must
   // stay readable. Set during render, React's pattern for state that follows a prop.
   const [shownApproved, setShownApproved] = useState(false);
   if (mine?.state === 'approved' && !shownApproved) setShownApproved(true);
 
-  if (!mine && shownApproved) {
+  if (mine?.state === 'approved' || (!mine && shownApproved)) {
+    const step = kind === 'rotation' ? 'rotation' : 'value write';
     return (
       <div className="space-y-4">
-        <Alert tone="info">
-          Your approval has been used. Reload the page to ask for another before the next {kind === 'rotation' ? 'rotation' : 'value write'}.
-        </Alert>
-        {children}
-      </div>
-    );
-  }
-
-  if (mine?.state === 'approved') {
-    return (
-      <div className="space-y-4">
-        <Alert tone="success">
-          Approved by {mine.decidedByEmail}, valid until {formatDateTime(mine.expiresAt)}. Your next {kind === 'rotation' ? 'rotation' : 'value write'} uses it.
-        </Alert>
+        {mine ? (
+          <Alert tone="success">
+            Approved by {mine.decidedByEmail}, valid until {formatDateTime(mine.expiresAt)}. Your next {step} uses it.
+          </Alert>
+        ) : (
+          <Alert tone="info">Your approval has been used. Reload the page to ask for another before the next {step}.</Alert>
+        )}
         {children}
       </div>
     );
@@ -113,13 +87,7 @@ export function ApprovalGate({
   }
 
   return (
-    <form
-      className="space-y-3 text-sm text-slate-700"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run(() => request({ kind, note }));
-      }}
-    >
+    <form className="space-y-3 text-sm text-slate-700" onSubmit={submit(() => request({ kind, note }))}>
       <p>
         This secret&apos;s policy asks for a second person in production: before you {ASKS_TO[kind]}, an engineer of {team} or an administrator approves your
         request. No value is sent with the request; once it is approved you {kind === 'rotation' ? 'start the rotation' : 'enter or generate the value'} here
@@ -179,7 +147,7 @@ function PendingApproval({
   decide: (approvalId: string, input: { decision: 'approve' | 'refuse'; note: string }) => Promise<Outcome>;
 }) {
   const [note, setNote] = useState('');
-  const { outcome, pending, run } = useAct();
+  const { outcome, pending, run } = useStep();
   const noteId = `decision-note-${item.id}`;
   return (
     <li className="space-y-2 py-3 text-sm first:pt-0 last:pb-0">

@@ -26,26 +26,24 @@ function StrategySettings({
   errors: FieldErrorsOf;
 }) {
   const text = (key: string) => (config?.[key] === null || config?.[key] === undefined ? '' : String(config[key]));
+  // A setting's name, saved value (or its default) and messages all follow from its key.
+  const setting = (key: string, fallback: string | number = '') => ({ name: key, defaultValue: text(key) || fallback, errors: errors(key) });
   if (strategy === 'generated') {
     return (
       <>
         <SelectField
           label="Characters"
-          name="alphabet"
-          defaultValue={text('alphabet') || 'alphanumeric'}
           options={ALPHABET_NAMES.map((name) => ({ value: name, label: ALPHABETS[name].label }))}
-          errors={errors('alphabet')}
+          {...setting('alphabet', 'alphanumeric')}
         />
         <TextField
           label="Length"
-          name="length"
           type="number"
           inputMode="numeric"
           min={GENERATED_LENGTH.min}
           max={GENERATED_LENGTH.max}
-          defaultValue={text('length') || GENERATED_LENGTH.default}
           hint={`${GENERATED_LENGTH.min}–${GENERATED_LENGTH.max} characters.`}
-          errors={errors('length')}
+          {...setting('length', GENERATED_LENGTH.default)}
         />
       </>
     );
@@ -53,33 +51,22 @@ function StrategySettings({
   if (strategy === 'postgres_role') {
     return (
       <>
-        <CodeField
-          label="PostgreSQL role"
-          name="role"
-          required
-          defaultValue={text('role')}
-          hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)."
-          errors={errors('role')}
-        />
+        <CodeField label="PostgreSQL role" required hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)." {...setting('role')} />
         <CodeField
           label="Admin credential secret (id)"
-          name="adminSecretId"
           required
-          defaultValue={text('adminSecretId')}
           hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON or postgres:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
-          errors={errors('adminSecretId')}
+          {...setting('adminSecretId')}
         />
         <SelectField
           label="TLS to the database"
-          name="sslmode"
-          defaultValue={text('sslmode') || 'verify-full'}
           options={[
             { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
             { value: 'require', label: 'require: encrypted, certificate not checked' },
             { value: 'disable', label: 'disable: no TLS' },
           ]}
           hint="Less than verify-full works only for hosts whose allowlist entry allows it."
-          errors={errors('sslmode')}
+          {...setting('sslmode', 'verify-full')}
         />
       </>
     );
@@ -87,13 +74,7 @@ function StrategySettings({
   if (strategy === 'provider_native') {
     return (
       <div className="sm:col-span-2">
-        <CodeField
-          label="Rotation Lambda ARN"
-          name="lambdaArn"
-          defaultValue={text('lambdaArn')}
-          hint="Optional when the secret already has a rotation Lambda in AWS."
-          errors={errors('lambdaArn')}
-        />
+        <CodeField label="Rotation Lambda ARN" hint="Optional when the secret already has a rotation Lambda in AWS." {...setting('lambdaArn')} />
       </div>
     );
   }
@@ -131,6 +112,52 @@ function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; 
         errors={errors}
       />
     </div>
+  );
+}
+
+// The settings a secret may leave to its classification's policy.
+const DEFAULTED_FIELDS = [
+  {
+    label: 'Grace period (hours)',
+    name: 'graceHours',
+    max: 720,
+    hint: 'How long the previous value stays valid after a new one is promoted. Empty: the default.',
+  },
+  { label: 'Remind before (days)', name: 'reminderDays', max: 365, hint: 'Reminders start this many days before the due date. Empty: the default.' },
+] as const;
+
+/** A whole number that, left empty, is the classification's default (shown as the placeholder). */
+function DefaultedNumberField({
+  label,
+  name,
+  max,
+  hint,
+  initial,
+  defaults,
+  e,
+}: {
+  label: string;
+  name: 'graceHours' | 'reminderDays';
+  max: number;
+  hint: string;
+  initial?: SecretFormValues;
+  defaults?: PolicyDefaults[Classification];
+  e: FieldErrorsOf;
+}) {
+  return (
+    <TextField
+      label={label}
+      name={name}
+      type="number"
+      inputMode="numeric"
+      min={0}
+      max={max}
+      step={1}
+      defaultValue={initial?.[name] ?? ''}
+      placeholder={defaults ? `Default: ${defaults[name]}` : 'Classification default'}
+      hint={hint}
+      errors={e(name)}
+    />
   );
 }
 
@@ -200,32 +227,9 @@ export function RotationSection({
           errors={e('rotationStrategy')}
         />
       </div>
-      <TextField
-        label="Grace period (hours)"
-        name="graceHours"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={720}
-        step={1}
-        defaultValue={initial?.graceHours ?? ''}
-        placeholder={defaults ? `Default: ${defaults.graceHours}` : 'Classification default'}
-        hint="How long the previous value stays valid after a new one is promoted. Empty: the default."
-        errors={e('graceHours')}
-      />
-      <TextField
-        label="Remind before (days)"
-        name="reminderDays"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={365}
-        step={1}
-        defaultValue={initial?.reminderDays ?? ''}
-        placeholder={defaults ? `Default: ${defaults.reminderDays}` : 'Classification default'}
-        hint="Reminders start this many days before the due date. Empty: the default."
-        errors={e('reminderDays')}
-      />
+      {DEFAULTED_FIELDS.map((field) => (
+        <DefaultedNumberField key={field.name} {...field} initial={initial} defaults={defaults} e={e} />
+      ))}
       <div className="sm:col-span-2">
         <AutoRotateField
           key={strategy === 'manual' ? 'manual' : 'automatic'}

@@ -27,6 +27,21 @@ const CONNECTED_REF_HINTS: Record<ConnectionOption['kind'], string> = {
 
 type Common = { initial?: SecretFormValues; e: FieldErrorsOf };
 
+/** A required choice of one of the named records the form was given (environments, teams). */
+function NamedChoice({ label, name, choices, initial, e }: Common & { label: string; name: 'environmentId' | 'ownerTeamId'; choices: Option[] }) {
+  return (
+    <SelectField
+      label={label}
+      name={name}
+      required
+      defaultValue={initial?.[name] ?? ''}
+      placeholder="Choose…"
+      options={namedOptions(choices)}
+      errors={e(name)}
+    />
+  );
+}
+
 export function AboutSection({
   mode,
   initial,
@@ -65,15 +80,7 @@ export function AboutSection({
           errors={e('description')}
         />
       </div>
-      <SelectField
-        label="Environment"
-        name="environmentId"
-        required
-        defaultValue={initial?.environmentId ?? ''}
-        placeholder="Choose…"
-        options={namedOptions(environments)}
-        errors={e('environmentId')}
-      />
+      <NamedChoice label="Environment" name="environmentId" choices={environments} initial={initial} e={e} />
       <SelectField
         label="Classification"
         name="classification"
@@ -103,15 +110,7 @@ export function AboutSection({
 export function OwnershipSection({ initial, e, teams }: Common & { teams: Option[] }) {
   return (
     <FormSection title="Ownership" description="Who answers for this secret and whom to ask about it.">
-      <SelectField
-        label="Owner team"
-        name="ownerTeamId"
-        required
-        defaultValue={initial?.ownerTeamId ?? ''}
-        placeholder="Choose…"
-        options={namedOptions(teams)}
-        errors={e('ownerTeamId')}
-      />
+      <NamedChoice label="Owner team" name="ownerTeamId" choices={teams} initial={initial} e={e} />
       <TextField
         label="Contact person"
         name="contactPerson"

@@ -153,7 +153,19 @@ function useComboboxKeys(
     }
   }
 
-  return { active: open ? active : -1, setActive, onKeyDown };
+  const listId = useId();
+  const shown = open ? active : -1;
+  // The text box's side of the ARIA combobox pattern: it controls the list and names the active option.
+  const inputProps = {
+    type: 'text',
+    role: 'combobox',
+    'aria-expanded': open,
+    'aria-controls': listId,
+    'aria-autocomplete': 'list',
+    'aria-activedescendant': shown >= 0 ? `${listId}-${shown}` : undefined,
+    autoComplete: 'off',
+  } as const;
+  return { active: shown, setActive, onKeyDown, listId, inputProps };
 }
 
 function liveMessage(open: boolean, loading: boolean, count: number): string {
@@ -167,7 +179,6 @@ export function SystemCombobox({ name, label, initial, search }: { name: string;
   const [selected, setSelected] = useState<SystemOption | null>(initial);
   const [text, setText] = useState(initial?.name ?? '');
   const [query, setQuery] = useState('');
-  const listId = useId();
   const inputId = `field-${name}`;
 
   const [open, setOpen] = useState(false);
@@ -193,13 +204,7 @@ export function SystemCombobox({ name, label, initial, search }: { name: string;
       <div className="relative">
         <input
           id={inputId}
-          type="text"
-          role="combobox"
-          aria-expanded={open}
-          aria-controls={listId}
-          aria-autocomplete="list"
-          aria-activedescendant={keys.active >= 0 ? `${listId}-${keys.active}` : undefined}
-          autoComplete="off"
+          {...keys.inputProps}
           placeholder="Any system"
           value={text}
           onChange={(event) => {
@@ -233,7 +238,7 @@ export function SystemCombobox({ name, label, initial, search }: { name: string;
         )}
         {open && (
           <OptionList
-            id={listId}
+            id={keys.listId}
             options={options}
             active={keys.active}
             isSelected={(o) => o.id === selected?.id}
@@ -273,7 +278,6 @@ export function SystemMultiSelect({
   const [query, setQuery] = useState('');
   const [announcement, setAnnouncement] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
-  const listId = useId();
 
   function toggle(option: SystemOption) {
     const has = selected.some((s) => s.id === option.id);
@@ -319,13 +323,7 @@ export function SystemMultiSelect({
             <input
               ref={inputRef}
               {...a11y}
-              type="text"
-              role="combobox"
-              aria-expanded={open}
-              aria-controls={listId}
-              aria-autocomplete="list"
-              aria-activedescendant={keys.active >= 0 ? `${listId}-${keys.active}` : undefined}
-              autoComplete="off"
+              {...keys.inputProps}
               placeholder={selected.length ? 'Add another system…' : 'Search systems…'}
               value={query}
               onChange={(event) => {
@@ -343,7 +341,7 @@ export function SystemMultiSelect({
             />
             {open && (
               <OptionList
-                id={listId}
+                id={keys.listId}
                 options={options}
                 active={keys.active}
                 isSelected={(o) => selected.some((s) => s.id === o.id)}

@@ -2,6 +2,7 @@
 // SVG line with its area. The picture is for sighted readers; the sentence under it says
 // the same for everyone, and the figures are one click away as a table. Days without a
 // recorded snapshot are gaps in the line, not zeros.
+import { cn } from '@/components/ui/cn';
 import type { HealthPoint } from '@/lib/data/rotation-views';
 
 const W = 640;
@@ -109,21 +110,12 @@ export function HealthChart({ points, days, today }: { points: HealthPoint[]; da
             <caption className="sr-only">Rotation health per day</caption>
             <thead>
               <tr className="text-xs uppercase tracking-wide text-slate-600">
-                <th scope="col" className="py-1 pr-4 font-semibold">
-                  Day
-                </th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">
-                  Within policy
-                </th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">
-                  Overdue
-                </th>
-                <th scope="col" className="py-1 pr-4 text-right font-semibold">
-                  No policy
-                </th>
-                <th scope="col" className="py-1 text-right font-semibold">
-                  Secrets
-                </th>
+                {['Day', 'Within policy', 'Overdue', 'No policy', 'Secrets'].map((label, i) => (
+                  // The day on the left, the counts right-aligned under their numbers.
+                  <th key={label} scope="col" className={cn('py-1 pr-4 font-semibold last:pr-0', i > 0 && 'text-right')}>
+                    {label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 tabular-nums">

@@ -2,32 +2,11 @@
 // Buttons and small forms for a person's rotation steps. Each calls one server action and
 // shows its outcome beside it; the page then reloads its data.
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
-import { Alert } from '@/components/ui/alert';
+import { useState } from 'react';
+import { Failure, useStep, type Outcome } from '@/components/forms/use-step';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { MaskedValueField, MAX_VALUE_BYTES, valueBytes } from '@/components/values/masked-value-field';
-import type { FieldErrors } from '@/lib/errors';
-
-type Outcome = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
-
-function useStep() {
-  const router = useRouter();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [pending, startTransition] = useTransition();
-  const run = (work: () => Promise<Outcome>, after?: (o: Outcome) => void) =>
-    startTransition(async () => {
-      const result = await work();
-      setOutcome(result);
-      after?.(result);
-      if (result.ok) router.refresh();
-    });
-  return { outcome, pending, run };
-}
-
-function Failure({ outcome }: { outcome: Outcome | null }) {
-  return outcome && !outcome.ok ? <Alert>{outcome.error}</Alert> : null;
-}
 
 /** A single confirmed step: "Rotate now", "Roll back", "I revoked the old key"… */
 export function StepButton({
@@ -57,19 +36,10 @@ export function StepButton({
 /** Manual runbook: enter the key created at the vendor. Cleared once written. */
 export function RunbookValueForm({ destination, act }: { destination: string; act: (input: { value: string }) => Promise<Outcome> }) {
   const [value, setValue] = useState('');
-  const { outcome, pending, run } = useStep();
-  const errors = outcome && !outcome.ok ? (outcome.fieldErrors ?? {}) : {};
+  const { outcome, pending, submit, fieldErrors: errors } = useStep();
+  const clearWhenWritten = (o: Outcome) => o.ok && setValue('');
   return (
-    <form
-      className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run(
-          () => act({ value }),
-          (o) => o.ok && setValue(''),
-        );
-      }}
-    >
+    <form className="space-y-3" onSubmit={submit(() => act({ value }), clearWhenWritten)}>
       <MaskedValueField label="New key" value={value} onChange={setValue} errors={errors.value} destination={destination} />
       <Failure outcome={outcome} />
       <Button type="submit" disabled={pending || valueBytes(value) > MAX_VALUE_BYTES}>
@@ -84,22 +54,13 @@ export function MarkCompromisedForm({ act }: { act: (input: { reason: string; gr
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [graceHours, setGraceHours] = useState('');
-  const { outcome, pending, run } = useStep();
-  const errors = outcome && !outcome.ok ? (outcome.fieldErrors ?? {}) : {};
+  const { outcome, pending, submit, fieldErrors: errors } = useStep();
+  const openIncident = (o: Outcome) => {
+    const id = (o as { incidentId?: string }).incidentId;
+    if (o.ok && id) router.push(`${window.location.pathname.replace(/\/rotation$/, '')}/incidents/${id}`);
+  };
   return (
-    <form
-      className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run(
-          () => act({ reason, graceHours }),
-          (o) => {
-            const id = (o as { incidentId?: string }).incidentId;
-            if (o.ok && id) router.push(`${window.location.pathname.replace(/\/rotation$/, '')}/incidents/${id}`);
-          },
-        );
-      }}
-    >
+    <form className="space-y-3" onSubmit={submit(() => act({ reason, graceHours }), openIncident)}>
       <Field label="What happened" name="reason" required errors={errors.reason}>
         {(a11y) => <textarea {...a11y} name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
@@ -122,15 +83,9 @@ export function MarkCompromisedForm({ act }: { act: (input: { reason: string; gr
 /** One checklist step of an incident: an optional note and "Done". */
 export function IncidentStepForm({ act }: { act: (input: { note: string }) => Promise<Outcome> }) {
   const [note, setNote] = useState('');
-  const { outcome, pending, run } = useStep();
+  const { outcome, pending, submit } = useStep();
   return (
-    <form
-      className="flex flex-wrap items-start gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run(() => act({ note }));
-      }}
-    >
+    <form className="flex flex-wrap items-start gap-2" onSubmit={submit(() => act({ note }))}>
       <input
         aria-label="Note (optional)"
         placeholder="Note (optional)"

@@ -7,3 +7,8 @@ export function EmptyState({ title, children, action }: { title: string; childre
     </div>
   );
 }
+
+/** A line in a card where a short list or table would stand, when there is nothing in it. */
+export function EmptyNote({ children }: { children: React.ReactNode }) {
+  return <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">{children}</p>;
+}

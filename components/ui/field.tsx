@@ -92,20 +92,30 @@ export function TextAreaField({ label, name, id, hint, errors, required, ...area
   );
 }
 
-type SelectFieldProps = Omit<FieldProps, 'children'> &
-  React.SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[]; placeholder?: string };
+export type SelectOption = { value: string; label: string };
+
+/** A select's options, after an empty first choice when there is a placeholder ("Choose…", "Any"). */
+export function SelectOptions({ options, placeholder }: { options: SelectOption[]; placeholder?: string }) {
+  return (
+    <>
+      {placeholder !== undefined && <option value="">{placeholder}</option>}
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+type SelectFieldProps = Omit<FieldProps, 'children'> & React.SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[]; placeholder?: string };
 
 export function SelectField({ label, name, id, hint, errors, required, options, placeholder, ...select }: SelectFieldProps) {
   return (
     <Field label={label} name={name} id={id} hint={hint} errors={errors} required={required}>
       {(a11y) => (
         <select name={name} required={required} {...a11y} {...select}>
-          {placeholder !== undefined && <option value="">{placeholder}</option>}
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+          <SelectOptions options={options} placeholder={placeholder} />
         </select>
       )}
     </Field>

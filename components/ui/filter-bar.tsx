@@ -3,7 +3,7 @@
 // that clears it. The bigger grid forms (Inventory, Rotation) share FilterActions.
 import Link from 'next/link';
 import { Button, buttonClass } from './button';
-import { controlClass } from './field';
+import { controlClass, SelectOptions, type SelectOption } from './field';
 
 export function FilterBar({
   action,
@@ -67,16 +67,11 @@ export function FilterSelect({
   anyLabel,
   options,
   width = 'w-48',
-}: CellProps & { name: string; anyLabel: string; options: { value: string; label: string }[] }) {
+}: CellProps & { name: string; anyLabel: string; options: SelectOption[] }) {
   return (
     <FilterCell id={id} label={label} width={width}>
       <select id={id} name={name} defaultValue={value ?? ''} className={controlClass}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <SelectOptions options={options} placeholder={anyLabel} />
       </select>
     </FilterCell>
   );

@@ -7,3 +7,15 @@ export function Panel({ title, children }: { title: string; children: React.Reac
     </section>
   );
 }
+
+/** A table or list under its own heading, outside a card; the heading (`id`) names the section. */
+export function HeadedSection({ id, title, children }: { id: string; title: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id} className="mb-2 text-lg font-semibold text-slate-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}

@@ -9,6 +9,11 @@ export function Skeleton({ className }: { className?: string }) {
   return <div className={cn('rounded bg-slate-200/70 motion-safe:animate-pulse', className)} />;
 }
 
+/** `count` blocks alike: a row of buttons or tabs. */
+function Blocks({ count, className }: { count: number; className: string }) {
+  return Array.from({ length: count }, (_, i) => <Skeleton key={i} className={className} />);
+}
+
 /** The frame of every loading page: a labelled, busy status region around the blocks. */
 export function LoadingPage({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -29,9 +34,7 @@ export function HeaderSkeleton({ actions = 0 }: { actions?: number }) {
       </div>
       {actions > 0 && (
         <div className="flex gap-2">
-          {Array.from({ length: actions }, (_, i) => (
-            <Skeleton key={i} className="h-9 w-28 rounded-md" />
-          ))}
+          <Blocks count={actions} className="h-9 w-28 rounded-md" />
         </div>
       )}
     </div>
@@ -56,9 +59,7 @@ export function FiltersSkeleton({ fields = 4 }: { fields?: number }) {
 export function TabsSkeleton({ tabs = 4 }: { tabs?: number }) {
   return (
     <div className="mb-6 flex gap-4 border-b border-slate-200 pb-2">
-      {Array.from({ length: tabs }, (_, i) => (
-        <Skeleton key={i} className="h-5 w-24" />
-      ))}
+      <Blocks count={tabs} className="h-5 w-24" />
     </div>
   );
 }
@@ -106,5 +107,31 @@ export function CardSkeleton({ lines = 3, className }: { lines?: number; classNa
         ))}
       </div>
     </div>
+  );
+}
+
+/** A list page (inventory, rotation, audit): header, filters, optionally tabs, and the table. */
+export function ListPageSkeleton({
+  label,
+  actions,
+  filters,
+  tabs,
+  rows,
+  columns,
+}: {
+  label: string;
+  actions: number;
+  filters: number;
+  tabs?: number;
+  rows: number;
+  columns: number;
+}) {
+  return (
+    <LoadingPage label={label}>
+      <HeaderSkeleton actions={actions} />
+      <FiltersSkeleton fields={filters} />
+      {tabs !== undefined && <TabsSkeleton tabs={tabs} />}
+      <TableSkeleton rows={rows} columns={columns} />
+    </LoadingPage>
   );
 }

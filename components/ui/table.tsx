@@ -27,6 +27,31 @@ export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTM
   );
 }
 
+/** A header cell: its text, or its content with the cell's classes (e.g. right-aligned numbers). */
+export type Heading = string | { label: React.ReactNode; className?: string };
+
+/** The header row of a table whose columns are fixed: one Th per heading, in order. */
+export function TableHead({ headings }: { headings: Heading[] }) {
+  return (
+    <thead>
+      <tr>
+        {headings.map((heading, i) =>
+          typeof heading === 'string' ? (
+            <Th key={i}>{heading}</Th>
+          ) : (
+            <Th key={i} className={heading.className}>
+              {heading.label}
+            </Th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** An actions column's heading: named for screen readers only. */
+export const ACTIONS_HEADING: Heading = { label: <span className="sr-only">Actions</span>, className: 'text-right' };
+
 export function Td({ children, className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
   return (
     <td className={cn('ui-cell', className)} {...props}>

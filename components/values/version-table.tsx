@@ -2,8 +2,9 @@
 // recorded (who wrote it, entered or generated, the note). Engineers get the provider's
 // own way of managing old versions: states on GCP and local, staging labels on AWS.
 import { formatDateTime } from '@/components/format';
+import { EmptyNote } from '@/components/ui/empty-state';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { ACTIONS_HEADING, Table, TableHead, Td, Tr } from '@/components/ui/table';
 import type { VersionList, VersionRow } from '@/lib/data/secret-values';
 import { shortVersion } from './short-version';
 import { VersionAction } from './version-action';
@@ -13,11 +14,11 @@ type Act = Parameters<typeof VersionAction>[0]['act'];
 export function VersionTable({ list, act }: { list: VersionList; act: Act | null }) {
   if (!list.versions.length) {
     return (
-      <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+      <EmptyNote>
         {list.providerError ??
           // The form above is there only for those who may write (act is theirs alone).
           `The provider holds no version of this secret yet.${act ? ' Write the first value above.' : ''}`}
-      </p>
+      </EmptyNote>
     );
   }
   return (
@@ -28,20 +29,9 @@ export function VersionTable({ list, act }: { list: VersionList; act: Act | null
         </p>
       )}
       <Table caption="Versions held by the provider, newest first">
-        <thead>
-          <tr>
-            <Th>Version</Th>
-            <Th>Created</Th>
-            <Th>{list.provider === 'aws' ? 'Staging labels' : 'State'}</Th>
-            <Th>Written by</Th>
-            <Th>Note</Th>
-            {act && (
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            )}
-          </tr>
-        </thead>
+        <TableHead
+          headings={['Version', 'Created', list.provider === 'aws' ? 'Staging labels' : 'State', 'Written by', 'Note', ...(act ? [ACTIONS_HEADING] : [])]}
+        />
         <tbody className="divide-y divide-slate-100">
           {list.versions.map((v) => (
             <Tr key={v.versionId}>

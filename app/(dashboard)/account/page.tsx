@@ -4,7 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { currentSessionId, requireSignedIn } from '@/lib/auth/session';
 import { listOwnSessions, secondFactorStatus } from '@/lib/data/account';
 import { SignOutEverywhere } from './account-client';
@@ -50,14 +50,7 @@ export default async function AccountPage() {
             any copy of a session cookie.
           </p>
           <Table caption="Your sessions">
-            <thead>
-              <tr>
-                <Th>Browser</Th>
-                <Th>Address</Th>
-                <Th>Signed in</Th>
-                <Th>Last active</Th>
-              </tr>
-            </thead>
+            <TableHead headings={['Browser', 'Address', 'Signed in', 'Last active']} />
             <tbody className="divide-y divide-slate-100">
               {sessions.map((s) => (
                 <Tr key={s.id}>

@@ -129,15 +129,11 @@ export function AuditEventRow({ event }: { event: AuditEventItem }) {
                   <caption className="sr-only">Changed fields, before and after</caption>
                   <thead>
                     <tr className="text-left text-slate-600">
-                      <th scope="col" className="pr-3 pb-1 font-medium">
-                        Field
-                      </th>
-                      <th scope="col" className="pr-3 pb-1 font-medium">
-                        Before
-                      </th>
-                      <th scope="col" className="pb-1 font-medium">
-                        After
-                      </th>
+                      {['Field', 'Before', 'After'].map((label) => (
+                        <th key={label} scope="col" className="pr-3 pb-1 font-medium last:pr-0">
+                          {label}
+                        </th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody className="align-top">

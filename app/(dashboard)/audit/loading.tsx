@@ -1,12 +1,6 @@
 // Shown while the audit trail queries its events: header, filters, the event table.
-import { FiltersSkeleton, HeaderSkeleton, LoadingPage, TableSkeleton } from '@/components/ui/skeleton';
+import { ListPageSkeleton } from '@/components/ui/skeleton';
 
 export default function AuditLoading() {
-  return (
-    <LoadingPage label="Loading the audit trail…">
-      <HeaderSkeleton actions={2} />
-      <FiltersSkeleton fields={4} />
-      <TableSkeleton rows={12} columns={6} />
-    </LoadingPage>
-  );
+  return <ListPageSkeleton label="Loading the audit trail…" actions={2} filters={4} rows={12} columns={6} />;
 }

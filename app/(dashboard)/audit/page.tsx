@@ -5,14 +5,14 @@ import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
+import { DeniedPage, loadOrDenied } from '@/components/errors/denied';
 import { Pager } from '@/components/ui/pager';
-import { Table, Th } from '@/components/ui/table';
+import { Table, TableHead } from '@/components/ui/table';
 import { AUDIT_TARGET_TYPES } from '@/lib/audit/actions';
 import { latestChainStatus } from '@/lib/audit/verifications';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
 import { getAuditRetention } from '@/lib/data/audit-retention';
-import { ForbiddenError } from '@/lib/errors';
 import { AUDIT_OUTCOMES, auditListHref, auditListParams, checkAuditListQuery, type AuditListParam } from '@/lib/validation/audit-list';
 import { can } from '@/lib/auth/permissions';
 import { AccessExportPanel } from '@/components/audit/access-export-panel';
@@ -156,18 +156,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
   const params = await searchParams;
   const check = checkAuditListQuery(params);
   const caller = await requireSignedIn();
-  let actions;
-  try {
-    actions = await listAuditActions(caller);
-  } catch (error) {
-    if (!(error instanceof ForbiddenError)) throw error;
-    return (
-      <>
-        <PageHeader title="Audit trail" />
-        <Alert>Only auditors and administrators can read the audit trail.</Alert>
-      </>
-    );
-  }
+  const actions = await loadOrDenied(listAuditActions(caller));
+  if (actions === undefined) return <DeniedPage title="Audit trail">Only auditors and administrators can read the audit trail.</DeniedPage>;
   const [chainStatus, retention, page] = await Promise.all([
     latestChainStatus(caller),
     getAuditRetention(caller),
@@ -258,20 +248,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Params
       ) : (
         <>
           <Table caption="Audit events, newest first">
-            <thead>
-              <tr>
-                <Th className="w-10">
-                  <span className="sr-only">Details</span>
-                </Th>
-                <Th>Time (UTC)</Th>
-                <Th>Actor</Th>
-                <Th>Action</Th>
-                <Th>Target</Th>
-                <Th>Environment</Th>
-                <Th>Outcome</Th>
-                <Th>IP</Th>
-              </tr>
-            </thead>
+            <TableHead
+              headings={[
+                { label: <span className="sr-only">Details</span>, className: 'w-10' },
+                'Time (UTC)',
+                'Actor',
+                'Action',
+                'Target',
+                'Environment',
+                'Outcome',
+                'IP',
+              ]}
+            />
             {page.items.map((event) => (
               <AuditEventRow key={event.id} event={event} />
             ))}

@@ -6,7 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
-import { Table, Td, Th } from '@/components/ui/table';
+import { Table, TableHead, Td } from '@/components/ui/table';
 import type { ChainContinuity } from '@/lib/export/bundle/chain';
 import type { UploadedBundleVerification } from '@/lib/export/bundle/verify-upload';
 
@@ -134,16 +134,7 @@ export function VerifyBundleForm({ maxBytes }: { maxBytes: number }) {
           </dl>
           {result.files.length > 0 && (
             <Table caption="Files in the bundle">
-              <thead>
-                <tr>
-                  <Th>File</Th>
-                  <Th>Result</Th>
-                  <Th>Filters</Th>
-                  <Th>Rows</Th>
-                  <Th>Bytes</Th>
-                  <Th>SHA-256 (manifest)</Th>
-                </tr>
-              </thead>
+              <TableHead headings={['File', 'Result', 'Filters', 'Rows', 'Bytes', 'SHA-256 (manifest)']} />
               <tbody>
                 {result.files.map((f) => (
                   <tr key={f.name}>

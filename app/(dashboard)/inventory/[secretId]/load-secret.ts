@@ -16,3 +16,13 @@ export const loadSecret = cache(async (id: string): Promise<SecretDetail> => {
     throw error;
   });
 });
+
+/** The route params of the secret's pages. */
+export type SecretParams = Promise<{ secretId: string }>;
+
+/** How each of the secret's tabs starts: the signed-in caller and the secret its address names. */
+export async function loadSecretTab(params: SecretParams) {
+  const { secretId } = await params;
+  const caller = await requireSignedIn();
+  return { caller, secret: await loadSecret(secretId) };
+}

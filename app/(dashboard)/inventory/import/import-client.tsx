@@ -11,6 +11,7 @@ import { countRows, readFile } from './import-source';
 import { ChooseStep, HowItWorks, ImportDone, type Source } from './import-steps';
 
 type Stage = 'idle' | 'previewing' | 'preview' | 'importing' | 'done';
+type ActionResult = { ok: true } | { ok: false; error: string };
 
 const NETWORK_ERROR = 'The request did not reach the server. Check your connection and try again.';
 
@@ -62,47 +63,45 @@ export function ImportClient() {
     setSource(text.trim() ? { text, label: 'Pasted text', rows: countRows(text) } : null);
   }
 
+  /** Shows `stages.working` while the action runs, then `done`; a refusal or a lost request shows its error and goes back to `failed`. */
+  async function callAction<R extends ActionResult>(
+    action: () => Promise<R>,
+    onOk: (res: Extract<R, { ok: true }>) => void,
+    stages: { working: Stage; done: Stage; failed: Stage },
+  ) {
+    setStage(stages.working);
+    setError(undefined);
+    try {
+      const res = await action();
+      if (res.ok) {
+        onOk(res as Extract<R, { ok: true }>);
+        return setStage(stages.done);
+      }
+      setError(res.error);
+    } catch {
+      setError(NETWORK_ERROR);
+    }
+    setStage(stages.failed);
+  }
+
   async function runPreview() {
     if (!source) return;
     if (new Blob([source.text]).size > MAX_IMPORT_BYTES) {
       setError('The text is larger than 5 MB. Split it into smaller files.');
       return;
     }
-    setStage('previewing');
-    setError(undefined);
     setPreview(null);
-    try {
-      const res = await previewImportAction(source.text);
-      if (res.ok) {
-        setPreview(res.data);
-        setStage('preview');
-      } else {
-        setError(res.error);
-        setStage('idle');
-      }
-    } catch {
-      setError(NETWORK_ERROR);
-      setStage('idle');
-    }
+    await callAction(
+      () => previewImportAction(source.text),
+      (res) => setPreview(res.data),
+      { working: 'previewing', done: 'preview', failed: 'idle' },
+    );
   }
 
   async function runImport() {
     if (!source || !preview) return;
-    setStage('importing');
-    setError(undefined);
-    try {
-      const res = await commitImportAction(source.text, confirmNew);
-      if (res.ok) {
-        setResult({ created: res.created, teamsCreated: res.teamsCreated, systemsCreated: res.systemsCreated });
-        setStage('done');
-      } else {
-        setError(res.error);
-        setStage('preview');
-      }
-    } catch {
-      setError(NETWORK_ERROR);
-      setStage('preview');
-    }
+    const counts = ({ created, teamsCreated, systemsCreated }: ImportResult) => setResult({ created, teamsCreated, systemsCreated });
+    await callAction(() => commitImportAction(source.text, confirmNew), counts, { working: 'importing', done: 'done', failed: 'preview' });
   }
 
   function startOver() {

@@ -7,7 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
-import { Table, Td, Th } from '@/components/ui/table';
+import { Table, TableHead, Td } from '@/components/ui/table';
 import type { ImportPreview } from '@/lib/data/inventory-import';
 import { Progress } from './import-progress';
 import { fmt, plural } from './import-source';
@@ -151,15 +151,15 @@ function PreviewRows({ preview }: { preview: ImportPreview }) {
         <p className="rounded-lg bg-white px-4 py-6 text-center text-sm text-slate-600 ring-1 ring-slate-200">No rows with errors.</p>
       ) : (
         <Table caption="Rows in the file and what import will do with each">
-          <thead>
-            <tr>
-              <Th className="w-16 text-right">Line</Th>
-              <Th className="min-w-[14rem]">Secret name</Th>
-              <Th>Environment</Th>
-              <Th>Consuming systems</Th>
-              <Th>Result</Th>
-            </tr>
-          </thead>
+          <TableHead
+            headings={[
+              { label: 'Line', className: 'w-16 text-right' },
+              { label: 'Secret name', className: 'min-w-[14rem]' },
+              'Environment',
+              'Consuming systems',
+              'Result',
+            ]}
+          />
           <tbody className="divide-y divide-slate-100">
             {rows.slice(0, shown).map((r) => (
               <tr key={r.line} className={r.ok ? 'hover:bg-slate-50' : 'bg-red-50/60'}>

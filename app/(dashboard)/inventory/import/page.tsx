@@ -5,30 +5,31 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { INVENTORY_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_ON_IMPORT } from '@/lib/export/csv/inventory-columns';
+import { INVENTORY_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_ON_IMPORT, type InventoryColumnKey } from '@/lib/export/csv/inventory-columns';
 import { listEnvironments } from '@/lib/data/catalog';
 import { ImportClient } from './import-client';
 
 export const metadata: Metadata = { title: 'Import CSV' };
 
-// What each column accepts, for people preparing a spreadsheet.
-const COLUMN_HELP: { column: string; accepts: string }[] = [
-  { column: INVENTORY_COLUMNS.name, accepts: 'Letters, digits, spaces and . _ / : + = @ - (up to 200 characters). Unique per environment.' },
-  { column: INVENTORY_COLUMNS.environment, accepts: 'The name of an existing environment.' },
-  { column: INVENTORY_COLUMNS.owner, accepts: 'Team name. A team that does not exist yet is created.' },
-  { column: INVENTORY_COLUMNS.consumers, accepts: 'System names separated by ";" or ",". New systems are created, owned by the row’s team.' },
-  { column: INVENTORY_COLUMNS.classification, accepts: 'critical, important or sensitive.' },
-  { column: INVENTORY_COLUMNS.lastRotatedAt, accepts: 'Year-month-day, like 2026-01-31. Leave empty if never rotated.' },
-  { column: INVENTORY_COLUMNS.rotationIntervalDays, accepts: 'Whole number of days (1 to 3650). Empty means no rotation policy.' },
-  { column: INVENTORY_COLUMNS.providerKind, accepts: 'aws, gcp, local or other (the default).' },
-  { column: INVENTORY_COLUMNS.providerRef, accepts: 'Where the value lives, such as an ARN or resource name.' },
-  { column: INVENTORY_COLUMNS.description, accepts: 'Free text, up to 2000 characters.' },
-  { column: INVENTORY_COLUMNS.status, accepts: 'active (the default), compromised, deprecated or decommissioned.' },
-  { column: INVENTORY_COLUMNS.contactPerson, accepts: 'A person to ask about this secret.' },
-  { column: INVENTORY_COLUMNS.tags, accepts: 'Lower-case tags separated by ";" or ",", like pci; database.' },
-];
+// What each column accepts, for people preparing a spreadsheet (every column but Next Due,
+// which import ignores).
+const COLUMN_HELP: Partial<Record<InventoryColumnKey, string>> = {
+  name: 'Letters, digits, spaces and . _ / : + = @ - (up to 200 characters). Unique per environment.',
+  environment: 'The name of an existing environment.',
+  owner: 'Team name. A team that does not exist yet is created.',
+  consumers: 'System names separated by ";" or ",". New systems are created, owned by the row’s team.',
+  classification: 'critical, important or sensitive.',
+  lastRotatedAt: 'Year-month-day, like 2026-01-31. Leave empty if never rotated.',
+  rotationIntervalDays: 'Whole number of days (1 to 3650). Empty means no rotation policy.',
+  providerKind: 'aws, gcp, local or other (the default).',
+  providerRef: 'Where the value lives, such as an ARN or resource name.',
+  description: 'Free text, up to 2000 characters.',
+  status: 'active (the default), compromised, deprecated or decommissioned.',
+  contactPerson: 'A person to ask about this secret.',
+  tags: 'Lower-case tags separated by ";" or ",", like pci; database.',
+};
 
-const REQUIRED = new Set<string>(REQUIRED_ON_IMPORT.map((k) => INVENTORY_COLUMNS[k]));
+const REQUIRED = new Set<InventoryColumnKey>(REQUIRED_ON_IMPORT);
 
 export default async function ImportPage() {
   const caller = await requireSignedIn();
@@ -78,13 +79,13 @@ export default async function ImportPage() {
               Environments: <span className="font-medium">{environments.map((e) => e.name).join(', ') || 'none yet'}</span>.
             </p>
             <dl className="grid gap-x-8 sm:grid-cols-2 2xl:grid-cols-1">
-              {COLUMN_HELP.map((c) => (
-                <div key={c.column} className="border-t border-slate-100 py-2">
+              {(Object.entries(COLUMN_HELP) as [InventoryColumnKey, string][]).map(([key, accepts]) => (
+                <div key={key} className="border-t border-slate-100 py-2">
                   <dt className="font-medium text-slate-900">
-                    {c.column}
-                    {REQUIRED.has(c.column) && <span className="ml-1.5 text-xs font-normal text-red-700">required</span>}
+                    {INVENTORY_COLUMNS[key]}
+                    {REQUIRED.has(key) && <span className="ml-1.5 text-xs font-normal text-red-700">required</span>}
                   </dt>
-                  <dd className="text-slate-600">{c.accepts}</dd>
+                  <dd className="text-slate-600">{accepts}</dd>
                 </div>
               ))}
             </dl>

@@ -1,31 +1,21 @@
 import type { Metadata } from 'next';
 import { DatabaseHostForm, RemoveDatabaseHost } from '@/components/settings/database-hosts';
 import { formatDateTime } from '@/components/format';
-import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { DeniedPage, loadOrDenied } from '@/components/errors/denied';
+import { ACTIONS_HEADING, Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { requireSignedIn } from '@/lib/auth/session';
 import { listDatabaseHosts } from '@/lib/data/database-hosts';
-import { ForbiddenError } from '@/lib/errors';
 import { addDatabaseHostAction, removeDatabaseHostAction } from './actions';
 
 export const metadata: Metadata = { title: 'Database hosts' };
 
 export default async function DatabaseHostsPage() {
   const caller = await requireSignedIn();
-  let hosts;
-  try {
-    hosts = await listDatabaseHosts(caller);
-  } catch (error) {
-    if (!(error instanceof ForbiddenError)) throw error;
-    return (
-      <>
-        <PageHeader title="Database hosts" />
-        <Alert>Only administrators can see and change the database hosts rotations may connect to.</Alert>
-      </>
-    );
-  }
+  const hosts = await loadOrDenied(listDatabaseHosts(caller));
+  if (hosts === undefined)
+    return <DeniedPage title="Database hosts">Only administrators can see and change the database hosts rotations may connect to.</DeniedPage>;
   return (
     <>
       <PageHeader
@@ -36,17 +26,7 @@ export default async function DatabaseHostsPage() {
         <Card title="Allowed hosts">
           {hosts.length ? (
             <Table caption="Database hosts rotations may connect to">
-              <thead>
-                <tr>
-                  <Th>Host</Th>
-                  <Th>TLS</Th>
-                  <Th>Note</Th>
-                  <Th>Added</Th>
-                  <Th className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </thead>
+              <TableHead headings={['Host', 'TLS', 'Note', 'Added', ACTIONS_HEADING]} />
               <tbody>
                 {hosts.map((h) => (
                   <Tr key={h.id}>

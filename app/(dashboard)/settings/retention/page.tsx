@@ -5,28 +5,18 @@ import { LastPurge, RetentionPeriod, ShortRetentionWarning } from '@/components/
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
+import { DeniedPage, loadOrDenied } from '@/components/errors/denied';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getAuditRetention } from '@/lib/data/audit-retention';
-import { ForbiddenError } from '@/lib/errors';
 import { updateAuditRetentionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Audit retention' };
 
 export default async function AuditRetentionPage() {
   const caller = await requireSignedIn();
-  let retention;
-  try {
-    retention = await getAuditRetention(caller);
-  } catch (error) {
-    if (!(error instanceof ForbiddenError)) throw error;
-    return (
-      <>
-        <PageHeader title="Audit retention" />
-        <Alert>Only auditors and administrators can see the audit retention period.</Alert>
-      </>
-    );
-  }
+  const retention = await loadOrDenied(getAuditRetention(caller));
+  if (retention === undefined) return <DeniedPage title="Audit retention">Only auditors and administrators can see the audit retention period.</DeniedPage>;
   const canEdit = can(caller.user.role, 'admin.retention');
 
   return (

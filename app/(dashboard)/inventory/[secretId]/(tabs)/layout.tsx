@@ -3,13 +3,10 @@
 import { SecretHeader } from '@/components/inventory/secret-header';
 import { LinkButton } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
-import { loadSecret } from '../load-secret';
+import { loadSecretTab, type SecretParams } from '../load-secret';
 
-export default async function SecretTabsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ secretId: string }> }) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function SecretTabsLayout({ children, params }: { children: React.ReactNode; params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   return (
     <>
       <SecretHeader

@@ -6,21 +6,21 @@ import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
+import { EmptyNote } from '@/components/ui/empty-state';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
 import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
-import { loadSecret } from '../load-secret';
+import { loadSecret, loadSecretTab, type SecretParams } from '../load-secret';
 
 type Props = {
-  params: Promise<{ secretId: string }>;
+  params: SecretParams;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
@@ -31,11 +31,9 @@ export async function generateMetadata({ params }: Pick<Props, 'params'>): Promi
 const HISTORY_PAGE = 20;
 
 export default async function SecretPage({ params, searchParams }: Props) {
-  const { secretId } = await params;
+  const { caller, secret } = await loadSecretTab(params);
   const { history: historyParam } = await searchParams;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
   const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
@@ -222,9 +220,7 @@ function History({ events, nextHref, firstHref }: { events: SecretHistoryEvent[]
         </div>
       </div>
       {events.length === 0 ? (
-        <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-          {firstHref ? 'No older events.' : 'Nothing has been recorded for this secret yet.'}
-        </p>
+        <EmptyNote>{firstHref ? 'No older events.' : 'Nothing has been recorded for this secret yet.'}</EmptyNote>
       ) : (
         <ol className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           {events.map((event) => (

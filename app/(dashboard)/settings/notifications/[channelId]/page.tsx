@@ -14,7 +14,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RecordHeader } from '@/components/ui/record-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { getChannel, listDeliveries } from '@/lib/data/notification-channels';
@@ -112,16 +112,7 @@ export default async function ChannelPage({ params, searchParams }: Props) {
       ) : (
         <>
           <Table caption="Delivery history">
-            <thead>
-              <tr>
-                <Th>Event</Th>
-                <Th>Secret</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Attempts</Th>
-                <Th>Last answer</Th>
-                <Th>Recorded</Th>
-              </tr>
-            </thead>
+            <TableHead headings={['Event', 'Secret', 'Status', { label: 'Attempts', className: 'text-right' }, 'Last answer', 'Recorded']} />
             <tbody className="divide-y divide-slate-100">
               {deliveries.items.map((d) => (
                 <Tr key={d.id}>

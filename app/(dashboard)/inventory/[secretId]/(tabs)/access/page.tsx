@@ -6,24 +6,20 @@ import type { Metadata } from 'next';
 import { ExportButtons } from '@/components/audit/export-buttons';
 import { accessExportLinks } from '@/components/audit/export-links';
 import { formatDateTime } from '@/components/format';
+import { EmptyNote } from '@/components/ui/empty-state';
+import { HeadedSection, Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
-import { Panel } from '@/components/ui/panel';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { getSecretAccessSummary, listSecretAccessEvents, type AccessCoverage } from '@/lib/data/access-history';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Access' };
 
 const iso = (d: Date) => d.toISOString();
 
-export default async function SecretAccessPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function SecretAccessPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const summary = await getSecretAccessSummary(caller, secret.id);
   const mayAudit = can(caller.user.role, 'audit.read');
   const events = mayAudit ? await listSecretAccessEvents(caller, secret.id, { limit: 50 }) : null;
@@ -33,24 +29,21 @@ export default async function SecretAccessPage({ params }: Props) {
     <>
       <div className="space-y-6">
         <CoverageNotice coverage={summary.coverage} />
-        <section aria-labelledby="readers-heading">
-          <h2 id="readers-heading" className="mb-2 text-lg font-semibold text-slate-900">
-            Readers in the last {summary.windowDays} days
-          </h2>
+        <HeadedSection id="readers-heading" title={`Readers in the last ${summary.windowDays} days`}>
           {summary.readers.length === 0 ? (
-            <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No reads recorded.</p>
+            <EmptyNote>No reads recorded.</EmptyNote>
           ) : (
             <Table caption="Principals that read this secret, most reads first">
-              <thead>
-                <tr>
-                  <Th>Principal</Th>
-                  <Th>System</Th>
-                  <Th className="text-right">Reads</Th>
-                  <Th className="text-right">Denied / failed</Th>
-                  <Th>First read</Th>
-                  <Th>Last read</Th>
-                </tr>
-              </thead>
+              <TableHead
+                headings={[
+                  'Principal',
+                  'System',
+                  { label: 'Reads', className: 'text-right' },
+                  { label: 'Denied / failed', className: 'text-right' },
+                  'First read',
+                  'Last read',
+                ]}
+              />
               <tbody>
                 {summary.readers.map((r) => (
                   <Tr key={r.principal}>
@@ -68,7 +61,7 @@ export default async function SecretAccessPage({ params }: Props) {
               </tbody>
             </Table>
           )}
-        </section>
+        </HeadedSection>
 
         <div className="grid gap-6 lg:grid-cols-2">
           <Panel title="Undeclared readers">
@@ -102,10 +95,7 @@ export default async function SecretAccessPage({ params }: Props) {
         </div>
 
         {events && (
-          <section aria-labelledby="events-heading">
-            <h2 id="events-heading" className="mb-2 text-lg font-semibold text-slate-900">
-              Latest access events
-            </h2>
+          <HeadedSection id="events-heading" title="Latest access events">
             {mayExport && (
               <div role="group" aria-label="Export access history" className="mb-3 flex flex-wrap items-center gap-3">
                 <p className="text-sm text-slate-700">Export every access event of this secret, oldest first:</p>
@@ -113,19 +103,10 @@ export default async function SecretAccessPage({ params }: Props) {
               </div>
             )}
             {events.items.length === 0 ? (
-              <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No events recorded.</p>
+              <EmptyNote>No events recorded.</EmptyNote>
             ) : (
               <Table caption="Access events, newest first">
-                <thead>
-                  <tr>
-                    <Th>When</Th>
-                    <Th>Call</Th>
-                    <Th>Principal</Th>
-                    <Th>Source IP</Th>
-                    <Th>As requested</Th>
-                    <Th>Outcome</Th>
-                  </tr>
-                </thead>
+                <TableHead headings={['When', 'Call', 'Principal', 'Source IP', 'As requested', 'Outcome']} />
                 <tbody>
                   {events.items.map((e) => (
                     <Tr key={e.id}>
@@ -144,7 +125,7 @@ export default async function SecretAccessPage({ params }: Props) {
                 </tbody>
               </Table>
             )}
-          </section>
+          </HeadedSection>
         )}
       </div>
     </>

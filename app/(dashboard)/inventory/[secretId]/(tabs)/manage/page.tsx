@@ -5,26 +5,22 @@ import Link from 'next/link';
 import { randomUUID } from 'node:crypto';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
-import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
+import { PendingApprovals } from '@/components/approvals/approval-gate';
 import { ValueForm } from '@/components/values/value-form';
 import { VersionTable } from '@/components/values/version-table';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { getValueTarget, listSecretVersions } from '@/lib/data/secret-values';
-import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
+import { decideApprovalAction } from '../../approval-actions';
+import { SecretApprovalGate } from '../../secret-approval-gate';
 import { changeSecretVersionAction, writeSecretValueAction } from './actions';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Secrets Management' };
 
-export default async function ManageSecretPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function ManageSecretPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const target = await getValueTarget(caller, secret.id);
   const [versions, approvals] = await Promise.all([listSecretVersions(caller, secret.id), listSecretApprovals(caller, secret.id)]);
   const mayWrite = canOnSecret(caller.user.role, 'secrets.value.write', secret.ownerTeamAccess);
@@ -61,15 +57,9 @@ export default async function ManageSecretPage({ params }: Props) {
             ) : !target.writable ? (
               <p className="text-sm text-slate-700">This secret is decommissioned: it takes no new values.</p>
             ) : mayWrite && approvals.required ? (
-              <ApprovalGate
-                kind="value_write"
-                team={secret.ownerTeam.name}
-                mine={approvals.mine.value_write}
-                request={requestApprovalAction.bind(null, secret.id)}
-                cancel={cancelApprovalAction}
-              >
+              <SecretApprovalGate kind="value_write" secret={secret} approvals={approvals}>
                 <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
-              </ApprovalGate>
+              </SecretApprovalGate>
             ) : mayWrite ? (
               <ValueForm providerName={providerName} initialToken={randomUUID()} write={writeSecretValueAction.bind(null, secret.id)} />
             ) : outsideTeam ? (

@@ -5,16 +5,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime, formatDay } from '@/components/format';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
-import { ApprovalGate, PendingApprovals } from '@/components/approvals/approval-gate';
+import { PendingApprovals } from '@/components/approvals/approval-gate';
 import { GraceNote } from '@/components/rotation/grace-note';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
-import { Panel } from '@/components/ui/panel';
+import { EmptyNote } from '@/components/ui/empty-state';
+import { HeadedSection, Panel } from '@/components/ui/panel';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { shortVersion } from '@/components/values/short-version';
 import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
-import { requireSignedIn } from '@/lib/auth/session';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
@@ -27,17 +27,14 @@ import {
   startRotationAction,
   submitRotationValueAction,
 } from './actions';
-import { cancelApprovalAction, decideApprovalAction, requestApprovalAction } from '../../approval-actions';
-import { loadSecret } from '../../load-secret';
-
-type Props = { params: Promise<{ secretId: string }> };
+import { decideApprovalAction } from '../../approval-actions';
+import { SecretApprovalGate } from '../../secret-approval-gate';
+import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Rotation' };
 
-export default async function SecretRotationPage({ params }: Props) {
-  const { secretId } = await params;
-  const caller = await requireSignedIn();
-  const secret = await loadSecret(secretId);
+export default async function SecretRotationPage({ params }: { params: SecretParams }) {
+  const { caller, secret } = await loadSecretTab(params);
   const [runs, incidents, policy, approvals] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
@@ -64,15 +61,9 @@ export default async function SecretRotationPage({ params }: Props) {
                 </p>
                 {secret.status !== 'decommissioned' &&
                   (approvals.required ? (
-                    <ApprovalGate
-                      kind="rotation"
-                      team={secret.ownerTeam.name}
-                      mine={approvals.mine.rotation}
-                      request={requestApprovalAction.bind(null, secret.id)}
-                      cancel={cancelApprovalAction}
-                    >
+                    <SecretApprovalGate kind="rotation" secret={secret} approvals={approvals}>
                       <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
-                    </ApprovalGate>
+                    </SecretApprovalGate>
                   ) : (
                     <StepButton label="Rotate now" pendingLabel="Rotating…" act={startRotationAction.bind(null, secret.id, {})} />
                   ))}
@@ -90,25 +81,12 @@ export default async function SecretRotationPage({ params }: Props) {
             </Panel>
           )}
 
-          <section aria-labelledby="runs-heading">
-            <h2 id="runs-heading" className="mb-2 text-lg font-semibold text-slate-900">
-              Past rotations
-            </h2>
+          <HeadedSection id="runs-heading" title="Past rotations">
             {runs.length === 0 ? (
-              <p className="rounded-lg bg-white px-5 py-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-                This secret has not been rotated through the dashboard yet.
-              </p>
+              <EmptyNote>This secret has not been rotated through the dashboard yet.</EmptyNote>
             ) : (
               <Table caption="Rotations of this secret, newest first">
-                <thead>
-                  <tr>
-                    <Th>Started</Th>
-                    <Th>How</Th>
-                    <Th>State</Th>
-                    <Th>New version</Th>
-                    <Th>Finished</Th>
-                  </tr>
-                </thead>
+                <TableHead headings={['Started', 'How', 'State', 'New version', 'Finished']} />
                 <tbody className="divide-y divide-slate-100">
                   {runs.map((run) => (
                     <Tr key={run.id}>
@@ -131,7 +109,7 @@ export default async function SecretRotationPage({ params }: Props) {
                 </tbody>
               </Table>
             )}
-          </section>
+          </HeadedSection>
         </div>
 
         <div className="space-y-6">
