@@ -20,7 +20,9 @@ RUN npx next build && node scripts/build-worker.mjs && npm prune --omit=dev
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
-COPY --from=build --chown=node:node /app/package.json /app/package-lock.json /app/next.config.ts ./
+COPY --from=build --chown=node:node /app/package.json /app/package-lock.json /app/next.config.mjs ./
+# next.config.mjs imports the body limits.
+COPY --from=build --chown=node:node /app/lib/body-limits.mjs ./lib/
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/public ./public

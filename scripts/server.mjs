@@ -12,6 +12,9 @@
 //
 // `npm start`, `npm run dev`, the Docker image (through start.mjs) and the e2e setup all run
 // the app through this file.
+//
+// First, before React loads: finished renders must not stay reachable (react/react#37288).
+import './lib/flight-abort-reason.mjs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseTrustProxy, vouchForwardedHeaders } from './lib/forwarded.mjs';

@@ -1,7 +1,7 @@
 // An evidence bundle uploaded without a Content-Length (Transfer-Encoding: chunked) is
 // refused as too large just like one that declares its size. The request goes through a
 // real node:http server and Next's own body buffering for the proxy (getCloneableBody,
-// with next.config.ts's limit), which cuts a body at that limit without a word: the route
+// with next.config.mjs's limit), which cuts a body at that limit without a word: the route
 // must still see an oversized upload as oversized, never verify a truncated one.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import { getCloneableBody } from 'next/dist/server/body-streams';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Caller } from '@/lib/auth/caller';
 import { MAX_BUNDLE_UPLOAD_BYTES } from '@/lib/export/bundle/verify-upload';
-import nextConfig from '@/next.config';
+import nextConfig from '@/next.config.mjs';
 import { uploadZip } from '../support/chunked-upload';
 import { callerAs } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';

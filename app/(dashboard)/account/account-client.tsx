@@ -1,6 +1,6 @@
 'use client';
-import { signOut } from 'next-auth/react';
 import { useState, useTransition } from 'react';
+import { signOut } from '@/components/layout/sign-out';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { signOutEverywhereAction } from './actions';
@@ -21,7 +21,7 @@ export function SignOutEverywhere() {
         setError(result.error);
         return;
       }
-      await signOut({ callbackUrl: '/sign-in' });
+      await signOut('/sign-in');
     });
   }
 

@@ -1,5 +1,6 @@
-import type { NextConfig } from 'next';
-import { PROXY_BODY_BUFFER_BYTES, SERVER_ACTION_BODY_LIMIT } from './lib/body-limits';
+// Plain JavaScript on purpose: a next.config.ts makes every server start load Next's SWC
+// compiler (a 26 MB native addon that stays mapped) just to transpile this file.
+import { PROXY_BODY_BUFFER_BYTES, SERVER_ACTION_BODY_LIMIT } from './lib/body-limits.mjs';
 
 // Headers for every response, static files included; the CSP (with its nonce) is set
 // per request in proxy.ts.
@@ -10,7 +11,8 @@ const securityHeaders = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
-const config: NextConfig = {
+/** @type {import('next').NextConfig} */
+const config = {
   poweredByHeader: false,
   // The dev server otherwise logs every server action's arguments, which would include
   // whatever a person typed into a form.
@@ -22,7 +24,7 @@ const config: NextConfig = {
     // CSV import sends up to 5 MB of text to a server action; its encoding (escaped quotes
     // and line breaks) adds some.
     serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT },
-    // Above every body limit (lib/body-limits.ts): Next cuts a body at this size without a
+    // Above every body limit (lib/body-limits.mjs): Next cuts a body at this size without a
     // word, so a route must see an oversized chunked body as oversized, not as truncated.
     proxyClientMaxBodySize: PROXY_BODY_BUFFER_BYTES,
   },
