@@ -6,13 +6,14 @@
 // Coherent across instances: every entry is keyed by the database's list counts
 // generation, a sequence that triggers move forward with every statement that changes
 // what the counts read (prisma/migrations/*_list_counts_generation). Each lookup reads it
-// first (one statement, running alongside the page statement), so a write on any instance
-// is seen on the next request, never after a delay. Moving a sequence is not
-// transactional, so the same statement tells whether a writer is still between moving it
-// and committing (the writers' shared advisory lock is taken): counts computed then may
-// miss that write, and are served but not stored. Stored counts are read after the
-// generation they are keyed by, once every change up to it had committed; so they stay
-// right to serve while a later writer is in flight (its commit moves the generation on).
+// first (one short statement, alongside the page statement; concurrent requests share
+// reads: lib/db/coalesced-read.ts), so a write on any instance is seen on the next
+// request, never after a delay. Moving a sequence is not transactional, so the same
+// statement tells whether a writer is still between moving it and committing (the
+// writers' shared advisory lock is taken): counts computed then may miss that write, and
+// are served but not stored. Stored counts are read after the generation they are keyed
+// by, once every change up to it had committed; so they stay right to serve while a
+// later writer is in flight (its commit moves the generation on).
 //
 // Shared between viewers only through the key: the caller's key must identify the
 // counts statement completely (its text and values, lib/data/sql/secret-list.ts), so
@@ -24,6 +25,7 @@
 import 'server-only';
 import type { PrismaClient } from '@/generated/prisma/client';
 import { db } from '@/lib/db';
+import { coalescedRead } from './coalesced-read';
 
 const COUNTS_TTL_MS = 10_000;
 const MAX_VIEWS = 500;
@@ -80,7 +82,8 @@ export function createListCountsCache(readGeneration: GenerationReader) {
   return { cachedCounts, invalidate };
 }
 
-const shared = createListCountsCache(() => readListCountsGeneration(db));
+// Concurrent requests share generation reads (never one begun before they arrived).
+const shared = createListCountsCache(coalescedRead(() => readListCountsGeneration(db)));
 
 /** The server's counts cache: see createListCountsCache. */
 export const cachedCounts = shared.cachedCounts;
