@@ -1,9 +1,10 @@
 // `npm run bench`: the inventory list at 100,000 secrets, and the audit trail at 5 million
 // events (with 1 million provider access events).
 //   1. A bench database (DATABASE_URL's local server, or an embedded PostgreSQL), kept
-//      between runs and named by its sizes; each part is seeded once (bench_seed records
-//      it) because the audit part takes minutes:
-//      - inventory: set-based SQL, 200 teams, 2,000 systems, 100,000 secrets over 3 environments;
+//      between runs and named by its seed version and sizes; each part is seeded once
+//      (bench_seed records it) because the audit part takes minutes:
+//      - inventory: set-based SQL, 200 teams, 2,000 systems, 100,000 secrets over 3 environments
+//        and 3 classifications, every pair of them alike (so the filtered view has rows);
 //      - audit events: hash-chained with lib/audit/chain-hash.ts and loaded with COPY (seed-audit.ts);
 //      - access events: set-based SQL over the seeded secrets and systems.
 //      Then VACUUM ANALYZE (stale statistics made exports 4x slower).
@@ -45,6 +46,8 @@ import { AUDITOR_EMAIL, AUDITOR_PASSWORD, markSeeded, seedAccessEvents, seedAudi
 const SECRETS = 100_000;
 const SYSTEMS = 2_000;
 const TEAMS = 200;
+/** Part of the bench database's name: bump it whenever the seed changes, so an older seed is not reused. */
+const SEED_VERSION = 2;
 const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5_000_000);
 const ACCESS_EVENTS = Number(process.env.BENCH_ACCESS_EVENTS ?? 1_000_000);
 const EXPORT_ROWS = Math.min(AUDIT_EVENTS, Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000));
@@ -91,7 +94,8 @@ async function seedInventory(url: string) {
                            provider_kind, provider_ref, last_rotated_at, rotation_interval_days, next_due_at,
                            tags, search_text, created_at, updated_at)
       SELECT gen_random_uuid(), name, 'Benchmark secret ' || g, env, team,
-             (ARRAY['critical','important','sensitive'])[1 + g % 3]::"Classification",
+             -- g / 3, not g: the environment is g % 3, and each must have every classification.
+             (ARRAY['critical','important','sensitive'])[1 + (g / 3) % 3]::"Classification",
              (CASE WHEN g % 50 = 0 THEN 'decommissioned' WHEN g % 97 = 0 THEN 'deprecated' ELSE 'active' END)::"SecretStatus",
              (ARRAY['aws','gcp','other'])[1 + g % 3]::"ProviderKind", 'ref/' || name, rotated, every,
              CASE WHEN every IS NULL THEN NULL WHEN rotated IS NULL THEN now() - interval '400 days'
@@ -178,9 +182,9 @@ async function rawSql(url: string, seconds: number, which: 'page' | 'counts', pa
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), n: latencies.length };
 }
 
-/** The bench database for these sizes: created once, each part seeded once, then reused. */
+/** The bench database for this seed and these sizes: created once, each part seeded once, then reused. */
 async function benchDatabase(serverUrl: string): Promise<{ name: string; url: string }> {
-  const name = `si_bench_${AUDIT_EVENTS}_${ACCESS_EVENTS}`;
+  const name = `si_bench_v${SEED_VERSION}_${AUDIT_EVENTS}_${ACCESS_EVENTS}`;
   if (process.env.BENCH_FRESH) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   const { rowCount } = await adminQuery(serverUrl, `SELECT 1 FROM pg_database WHERE datname = '${name}'`);
   if (!rowCount) await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);

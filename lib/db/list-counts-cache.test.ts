@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cachedCounts, invalidateListCounts, invalidatingListCounts } from './list-counts-cache';
+import { cachedCounts, createListCountsCache, invalidateListCounts, invalidatingListCounts } from './list-counts-cache';
+
+// The server's cache reads the generation through the database client: a fixed one here.
+vi.mock('@/lib/db', () => ({ db: { $queryRaw: async () => [{ generation: 1n, settled: true }] } }));
 
 describe('list counts cache', () => {
   it('computes once per view for concurrent and later callers until a write invalidates it', async () => {
@@ -11,6 +14,29 @@ describe('list counts cache', () => {
     expect(compute).toHaveBeenCalledTimes(1);
     expect(invalidatingListCounts('write result')).toBe('write result');
     await cachedCounts('view-a', compute);
+    expect(compute).toHaveBeenCalledTimes(2);
+  });
+
+  it('recomputes when the generation moves (a write on any instance), and not before', async () => {
+    let generation = 5n;
+    const cache = createListCountsCache(async () => ({ generation, settled: true }));
+    const compute = vi.fn(async () => ({ total: 3 }));
+    await cache.cachedCounts('view-a', compute);
+    await cache.cachedCounts('view-a', compute);
+    expect(compute).toHaveBeenCalledTimes(1);
+    generation = 6n;
+    await cache.cachedCounts('view-a', compute);
+    expect(compute).toHaveBeenCalledTimes(2);
+  });
+
+  it('serves but does not store counts computed while a writer has not committed', async () => {
+    let settled = false;
+    const cache = createListCountsCache(async () => ({ generation: 1n, settled }));
+    const compute = vi.fn(async () => ({ total: 3 }));
+    await cache.cachedCounts('view-a', compute);
+    settled = true;
+    await cache.cachedCounts('view-a', compute);
+    await cache.cachedCounts('view-a', compute);
     expect(compute).toHaveBeenCalledTimes(2);
   });
 
