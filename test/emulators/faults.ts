@@ -14,6 +14,9 @@ export interface FaultRule {
   latencyMs?: number;
   /** Destroy the connection without answering. */
   drop?: boolean;
+  /** Let this many matching requests through before firing (a fault from the Nth call on,
+   *  whatever the timing). Default 0. */
+  after?: number;
   /** Fire at most this many times, then retire. Default: unlimited. */
   times?: number;
   /** Fire with this probability (0..1), drawn from the plan's seeded generator. Default 1. */
@@ -27,7 +30,7 @@ export interface FaultDecision {
 }
 
 export class FaultPlan {
-  #rules: (FaultRule & { fired: number })[] = [];
+  #rules: (FaultRule & { seen: number; fired: number })[] = [];
   #seed: number;
 
   constructor(seed = 0x5eed) {
@@ -35,7 +38,7 @@ export class FaultPlan {
   }
 
   add(rule: FaultRule): void {
-    this.#rules.push({ ...rule, fired: 0 });
+    this.#rules.push({ ...rule, seen: 0, fired: 0 });
   }
 
   clear(): void {
@@ -47,6 +50,7 @@ export class FaultPlan {
     const decision: FaultDecision = { latencyMs: 0, drop: false };
     for (const rule of this.#rules) {
       if (rule.operation && rule.operation !== operation) continue;
+      if ((rule.seen += 1) <= (rule.after ?? 0)) continue;
       if (rule.times !== undefined && rule.fired >= rule.times) continue;
       if (rule.probability !== undefined && this.#random() >= rule.probability) continue;
       rule.fired += 1;

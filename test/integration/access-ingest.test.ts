@@ -146,17 +146,9 @@ describe('AWS: CloudTrail LookupEvents', () => {
     const afterOk = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
 
     for (let i = 0; i < 60; i++) recordAppRead('prod/billing/db');
-    // First page through, then throttled on every retry (the fault starts at the pacer's
-    // first wait, i.e. before page 2): the run stops part-way.
-    let calls = 0;
-    const throttledAfterOne = await ingestAccessEvents(connection.id, systemClock, {
-      cloudTrailEndpoint: trail.endpoint,
-      throttleRetries: 2,
-      backoffMs: 1,
-      sleep: async () => {
-        if (++calls === 1) trail.faults.add({ operation: 'LookupEvents', error: 'throttled' });
-      },
-    });
+    // First page through, then throttled on every retry: the run stops part-way.
+    trail.faults.add({ operation: 'LookupEvents', error: 'throttled', after: 1 });
+    const throttledAfterOne = await ingest(connection.id, { throttleRetries: 2, backoffMs: 1 });
     expect(throttledAfterOne.status).toBe('throttled');
     expect(throttledAfterOne.inserted).toBe(50);
     const mid = await db.accessIngestionCursor.findUniqueOrThrow({ where: { connectionId: connection.id } });
