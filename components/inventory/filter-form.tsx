@@ -2,9 +2,12 @@
 // The inventory filter bar's form (also the Rotation area's, with its own `action`).
 // It is a plain GET form (works without JavaScript);
 // with JavaScript it navigates to a short URL for the chosen view: blank fields and
-// values equal to the defaults are left out, so shared links stay readable.
+// values equal to the defaults are left out, so shared links stay readable. With
+// `shallow` (the Inventory, whose list fetches its own rows: list-view.tsx) only the URL
+// changes; otherwise the router renders the page for it.
 // Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
 import { useRouter } from 'next/navigation';
+import { showListView } from './list-link';
 
 export function FilterForm({
   defaults,
@@ -12,6 +15,7 @@ export function FilterForm({
   label = 'Filter secrets',
   children,
   className,
+  shallow = false,
 }: {
   /** The page the form shows its results on. */
   action?: string;
@@ -20,6 +24,7 @@ export function FilterForm({
   defaults: Record<string, string>;
   children: React.ReactNode;
   className?: string;
+  shallow?: boolean;
 }) {
   const router = useRouter();
 
@@ -31,7 +36,10 @@ export function FilterForm({
       if (value !== '' && defaults[key] !== value) params.set(key, value);
     }
     const search = params.toString();
-    router.push(search ? `${action}?${search}` : action);
+    const href = search ? `${action}?${search}` : action;
+    // The same view again asks the server anew (fresh rows), as without `shallow`.
+    if (shallow && href !== `${location.pathname}${location.search}`) showListView(href);
+    else router.push(href);
   }
 
   return (
