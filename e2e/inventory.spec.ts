@@ -357,8 +357,11 @@ test('a filter change fetches only the rows, updates the URL, and back and forwa
   await page.goBack();
   await expect(page).toHaveURL((url) => url.searchParams.get('q') === term && !url.searchParams.has('env'));
   await expect(rows).toHaveText([inProduction.name, inStaging.name]);
+  await expect(filters.getByLabel('Environment'), 'the filters show the view back too').toHaveValue('');
   await page.goForward();
   await expect(rows).toHaveText([inProduction.name]);
+  await expect(filters.getByLabel('Environment')).toHaveValue('production');
+  await expect(filters.getByLabel('Search')).toHaveValue(term);
 
   // Only the rows were fetched: no render of the page on the server, and no prefetch of
   // each row's or sort header's page.

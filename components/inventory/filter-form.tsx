@@ -6,7 +6,8 @@
 // `shallow` (the Inventory, whose list fetches its own rows: list-view.tsx) only the URL
 // changes; otherwise the router renders the page for it.
 // Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { showListView } from './list-link';
 
 export function FilterForm({
@@ -27,6 +28,22 @@ export function FilterForm({
   shallow?: boolean;
 }) {
   const router = useRouter();
+  const form = useRef<HTMLFormElement>(null);
+  const search = useSearchParams().toString();
+  const shownSearch = useRef(search);
+
+  // With `shallow` the page is not rendered again when the view changes, so back and
+  // forward would leave the previous view's filters in the fields: show the URL's instead.
+  // (The consuming-system picker keeps its own state; its hidden field is left alone.)
+  useEffect(() => {
+    if (!shallow || !form.current || shownSearch.current === search) return;
+    shownSearch.current = search;
+    const params = new URLSearchParams(search);
+    for (const control of form.current.elements) {
+      if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement) || !control.name || control.type === 'hidden') continue;
+      control.value = params.get(control.name) ?? defaults[control.name] ?? '';
+    }
+  }, [shallow, search, defaults]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,7 +60,7 @@ export function FilterForm({
   }
 
   return (
-    <form method="get" action={action} role="search" aria-label={label} onSubmit={onSubmit} className={className}>
+    <form ref={form} method="get" action={action} role="search" aria-label={label} onSubmit={onSubmit} className={className}>
       {children}
     </form>
   );
