@@ -156,3 +156,19 @@ test('signed out: /sign-in after a wrong password', async ({ page, seedUser }) =
   await expect(page.getByRole('alert').filter({ hasText: /\w/ }).first()).toBeVisible();
   await expectNoSeriousViolations(page, 'signed out /sign-in, refused');
 });
+
+// The inventory re-renders its rows in the browser after a sort or filter change: the
+// new view is as accessible as a first load, the sort state is announced, and focus
+// stays on the header that was used.
+test('viewer: /inventory after sorting in the browser', async ({ signedInContext }) => {
+  const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  await page.goto('/inventory');
+  const table = page.getByRole('table', { name: 'Secrets in this view' });
+  await expect(table.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute('aria-sort', 'ascending');
+  await table.getByRole('link', { name: /^Name/ }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('sort') === '-name');
+  await expect(table.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute('aria-sort', 'descending');
+  await expect(table.getByRole('link', { name: /^Name/ })).toBeFocused();
+  await expectNoSeriousViolations(page, 'viewer /inventory, sorted in the browser');
+  await page.close();
+});

@@ -574,6 +574,8 @@ const ROUTES: Record<string, RouteRow> = {
   '/icon.svg': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
   '/api/export/inventory': { permission: 'inventory.export' },
+  // The inventory list's rows as JSON (what its filters, sort and pager fetch): every role reads the inventory.
+  '/api/inventory/rows': { permission: 'secrets.read', path: '/api/inventory/rows?status=any' },
   // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
   '/api/export/audit': { permission: 'audit.export', path: '/api/export/audit?format=jsonl' },
   '/api/export/audit/bundle': { permission: 'audit.export' },
@@ -883,3 +885,39 @@ for (const [route, row] of Object.entries(ROUTES)) {
     });
   });
 }
+
+// The inventory's rows route (app/api/inventory/rows) beyond the table above: a cross-site
+// fetch is refused and audited like every route's, and a caller gets the same rows the
+// Inventory page shows them for the same URL (lib/data/secrets.ts decides, for both).
+test.describe('route /api/inventory/rows', () => {
+  test('refuses a cross-site fetch, audited', async ({ sessionAs, auditEvents, auditMark }) => {
+    const viewer = await sessionAs('viewer');
+    const mark = await auditMark();
+    const response = await viewer.request.get('/api/inventory/rows', { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(response.status()).toBe(403);
+    expect(await response.text()).not.toContain('"items"');
+    const refused = await auditEvents({ afterId: mark, actorId: viewer.user.id, action: 'request.cross_site' });
+    expect(refused.map((e) => [e.targetId, e.detail?.reason])).toEqual([['GET /api/inventory/rows', 'cross_site_fetch']]);
+  });
+
+  test('answers each role the rows the page shows it for the same query, uncached', async ({ db, sessionAs }) => {
+    const term = unique('e2e-rows');
+    const team = await insertTeam(db);
+    const names = [`${term}-a`, `${term}-b`];
+    for (const name of names) await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db), name });
+    for (const role of ROLES) {
+      const session = await sessionAs(role);
+      const response = await session.request.get(`/api/inventory/rows?q=${term}`, { headers: { 'sec-fetch-site': 'same-origin' } });
+      expect(response.status(), role).toBe(200);
+      expect(response.headers()['cache-control'], role).toContain('no-store');
+      const body = (await response.json()) as { page: { items: { name: string }[]; total: number } };
+      expect(
+        body.page.items.map((s) => s.name),
+        role,
+      ).toEqual(names);
+      expect(body.page.total, role).toBe(2);
+      const html = await (await session.request.get(`/inventory?q=${term}`)).text();
+      for (const name of names) expect(html, `${role}: the page lists ${name}`).toContain(name);
+    }
+  });
+});

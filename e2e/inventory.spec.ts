@@ -325,3 +325,48 @@ test('every page load finds its icon: no request answers 404', async ({ page, si
   }
   expect(missing).toEqual([]);
 });
+
+test('a filter change fetches only the rows, updates the URL, and back and forward restore the views', async ({ db, signedInContext }) => {
+  const term = unique('e2e-nav');
+  const team = await insertTeam(db);
+  const inProduction = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'production'), name: `${term}-a` });
+  const inStaging = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db, 'staging'), name: `${term}-b` });
+  const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  const requests: { path: string; rsc: boolean; prefetch: boolean }[] = [];
+  page.on('request', (request) => {
+    const headers = request.headers();
+    requests.push({ path: new URL(request.url()).pathname, rsc: headers.rsc === '1', prefetch: Boolean(headers['next-router-prefetch']) });
+  });
+  const rows = resultsTable(page).getByRole('link', { name: new RegExp(`^${term}`) });
+
+  await page.goto(`/inventory?q=${term}`);
+  await expect(rows).toHaveText([inProduction.name, inStaging.name]);
+  await page.waitForLoadState('networkidle');
+  const filters = page.getByRole('search', { name: 'Filter secrets' });
+  await filters.getByLabel('Environment').selectOption({ label: 'production' });
+  await filters.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === term && url.searchParams.get('env') === 'production');
+  await expect(rows).toHaveText([inProduction.name]);
+
+  // The sort header, then back twice and forward once: each view's rows come back.
+  await resultsTable(page).getByRole('link', { name: /^Name/ }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('sort') === '-name' && url.searchParams.get('env') === 'production');
+  await page.goBack();
+  await expect(page).toHaveURL((url) => url.searchParams.get('env') === 'production' && !url.searchParams.has('sort'));
+  await expect(rows).toHaveText([inProduction.name]);
+  await page.goBack();
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === term && !url.searchParams.has('env'));
+  await expect(rows).toHaveText([inProduction.name, inStaging.name]);
+  await expect(filters.getByLabel('Environment'), 'the filters show the view back too').toHaveValue('');
+  await page.goForward();
+  await expect(rows).toHaveText([inProduction.name]);
+  await expect(filters.getByLabel('Environment')).toHaveValue('production');
+  await expect(filters.getByLabel('Search')).toHaveValue(term);
+
+  // Only the rows were fetched: no render of the page on the server, and no prefetch of
+  // each row's or sort header's page.
+  const views = requests.filter((r) => r.path === '/api/inventory/rows');
+  expect(views.length, 'views fetched from /api/inventory/rows').toBeGreaterThanOrEqual(4);
+  expect(requests.filter((r) => r.path === '/inventory' && r.rsc && !r.prefetch)).toEqual([]);
+  expect(requests.filter((r) => r.prefetch && r.path.startsWith('/inventory/'))).toEqual([]);
+});

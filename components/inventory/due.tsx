@@ -1,7 +1,7 @@
 // "Next due" as the inventory shows it: a day, how far away it is, and red when overdue.
 import { cn } from '@/components/ui/cn';
 import { formatDay, relativeDays } from '@/components/format';
-import { DUE_SOON_DAYS } from '@/lib/validation/secret-list';
+import { DUE_SOON_DAYS } from '@/lib/validation/due-soon';
 
 export type DueState = 'overdue' | 'soon' | 'ok' | 'none';
 

@@ -2,9 +2,13 @@
 // The inventory filter bar's form (also the Rotation area's, with its own `action`).
 // It is a plain GET form (works without JavaScript);
 // with JavaScript it navigates to a short URL for the chosen view: blank fields and
-// values equal to the defaults are left out, so shared links stay readable.
+// values equal to the defaults are left out, so shared links stay readable. With
+// `shallow` (the Inventory, whose list fetches its own rows: list-view.tsx) only the URL
+// changes; otherwise the router renders the page for it.
 // Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useRef } from 'react';
+import { showListView } from './list-link';
 
 export function FilterForm({
   defaults,
@@ -12,6 +16,7 @@ export function FilterForm({
   label = 'Filter secrets',
   children,
   className,
+  shallow = false,
 }: {
   /** The page the form shows its results on. */
   action?: string;
@@ -20,8 +25,25 @@ export function FilterForm({
   defaults: Record<string, string>;
   children: React.ReactNode;
   className?: string;
+  shallow?: boolean;
 }) {
   const router = useRouter();
+  const form = useRef<HTMLFormElement>(null);
+  const search = useSearchParams().toString();
+  const shownSearch = useRef(search);
+
+  // With `shallow` the page is not rendered again when the view changes, so back and
+  // forward would leave the previous view's filters in the fields: show the URL's instead.
+  // (The consuming-system picker keeps its own state; its hidden field is left alone.)
+  useEffect(() => {
+    if (!shallow || !form.current || shownSearch.current === search) return;
+    shownSearch.current = search;
+    const params = new URLSearchParams(search);
+    for (const control of form.current.elements) {
+      if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement) || !control.name || control.type === 'hidden') continue;
+      control.value = params.get(control.name) ?? defaults[control.name] ?? '';
+    }
+  }, [shallow, search, defaults]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,11 +53,14 @@ export function FilterForm({
       if (value !== '' && defaults[key] !== value) params.set(key, value);
     }
     const search = params.toString();
-    router.push(search ? `${action}?${search}` : action);
+    const href = search ? `${action}?${search}` : action;
+    // The same view again asks the server anew (fresh rows), as without `shallow`.
+    if (shallow && href !== `${location.pathname}${location.search}`) showListView(href);
+    else router.push(href);
   }
 
   return (
-    <form method="get" action={action} role="search" aria-label={label} onSubmit={onSubmit} className={className}>
+    <form ref={form} method="get" action={action} role="search" aria-label={label} onSubmit={onSubmit} className={className}>
       {children}
     </form>
   );

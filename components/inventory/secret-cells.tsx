@@ -16,7 +16,8 @@ export function secretIdentityColumns<T extends Identity>(nameSort?: { href: str
       headerClassName: nameSort && 'whitespace-nowrap',
       className: 'min-w-44 max-w-80',
       cell: (secret) => (
-        <Link href={`/inventory/${secret.id}`} className="font-medium break-words text-accent-700 hover:underline">
+        // Not prefetched: a page of rows would cost the server a render per row in view.
+        <Link href={`/inventory/${secret.id}`} prefetch={false} className="font-medium break-words text-accent-700 hover:underline">
           {secret.name}
         </Link>
       ),

@@ -8,6 +8,9 @@ import { Table, Td, Th, Tr } from './table';
 
 export type SortState = 'ascending' | 'descending' | undefined;
 
+/** What a header or pager links with: next/link by default. */
+export type LinkComponent = React.ComponentType<{ href: string; className?: string; children: React.ReactNode }>;
+
 export type Column<T> = {
   header: React.ReactNode;
   /** Right-aligned tabular numbers. */
@@ -23,14 +26,14 @@ export type Column<T> = {
   cell: (item: T) => React.ReactNode;
 };
 
-function SortLink({ href, state, children }: { href: string; state: SortState; children: React.ReactNode }) {
+function SortLink({ href, state, as: As, children }: { href: string; state: SortState; as: LinkComponent; children: React.ReactNode }) {
   return (
-    <Link href={href} className="inline-flex items-center gap-1 hover:text-slate-900">
+    <As href={href} className="inline-flex items-center gap-1 hover:text-slate-900">
       {children}
       <span aria-hidden className={cn('text-[10px]', state ? 'text-slate-700' : 'text-slate-400')}>
         {state === 'descending' ? '▼' : '▲'}
       </span>
-    </Link>
+    </As>
   );
 }
 
@@ -41,6 +44,7 @@ export function DataTable<T>({
   itemKey,
   empty,
   pager,
+  sortLink = Link,
 }: {
   caption: string;
   columns: Column<T>[];
@@ -50,6 +54,8 @@ export function DataTable<T>({
   empty?: React.ReactNode;
   /** Under the table (the keyset pager). */
   pager?: React.ReactNode;
+  /** The sort headers' link: a list rendered in the browser passes one that only changes the URL. */
+  sortLink?: LinkComponent;
 }) {
   if (items.length === 0 && empty !== undefined) return <>{empty}</>;
   return (
@@ -60,7 +66,7 @@ export function DataTable<T>({
             {columns.map((column, i) => (
               <Th key={i} aria-sort={column.sort?.state} title={column.title} className={cn(column.numeric && 'text-right', column.headerClassName)}>
                 {column.sort ? (
-                  <SortLink href={column.sort.href} state={column.sort.state}>
+                  <SortLink href={column.sort.href} state={column.sort.state} as={sortLink}>
                     {column.header}
                   </SortLink>
                 ) : (

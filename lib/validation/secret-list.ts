@@ -7,7 +7,7 @@ import { afterCursor, firstValues, listHref, loose, searchText, type SearchParam
 export const SECRET_SORTS = ['name', '-name', 'due', '-updated'] as const;
 export type SecretSort = (typeof SECRET_SORTS)[number];
 export const DUE_FILTERS = ['overdue', 'soon', 'never'] as const;
-export const DUE_SOON_DAYS = 14;
+export { DUE_SOON_DAYS } from './due-soon';
 export const PAGE_SIZES = [25, 50, 100] as const;
 /** "Not read in N days" (access history): connected secrets with no read logged since. */
 export const UNREAD_DAYS = [7, 30, 90] as const;
@@ -43,3 +43,43 @@ export function parseSecretListQuery(params: SearchParams): TSecretListQuery {
 export function secretListHref(query: Partial<TSecretListQuery>, path = '/inventory'): string {
   return listHref(path, query, { sort: 'name', size: 50 });
 }
+
+const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
+
+type Sort = { href: string; state: 'ascending' | 'descending' | undefined };
+
+/** A sortable header: the first click sorts by `primary`, the next by `reverse` (if any). */
+function sortBy(view: Omit<TSecretListQuery, 'after'>, [primary, reverse]: [SecretSort, SecretSort | null]): Sort {
+  const active = view.sort === primary || view.sort === reverse;
+  const next = view.sort === primary && reverse ? reverse : primary;
+  const state = !active ? undefined : view.sort === primary ? 'ascending' : 'descending';
+  return { href: secretListHref({ ...view, sort: next }), state };
+}
+
+/**
+ * Every link the inventory list shows for `query` (its filters, sort headers, quick
+ * filters, pager, export), worked out where the query is parsed: the browser renders the
+ * list from these and never needs the schema (and so zod) itself.
+ */
+export function secretListLinks(query: TSecretListQuery, nextCursor: string | null) {
+  const { after, ...view } = query;
+  const { size: _size, ...exportView } = view;
+  const dueChip = (due: (typeof DUE_FILTERS)[number]) => ({
+    href: secretListHref({ ...view, due: view.due === due ? undefined : due }),
+    applied: view.due === due,
+  });
+  return {
+    filtered: FILTER_KEYS.some((key) => query[key] !== undefined),
+    laterPage: after !== undefined,
+    clear: secretListHref({ sort: view.sort, size: view.size }),
+    export: secretListHref(exportView, '/api/export/inventory'),
+    first: secretListHref(view),
+    next: nextCursor ? secretListHref({ ...view, after: nextCursor }) : null,
+    withDecommissioned: secretListHref({ ...view, status: 'any' }),
+    sortByName: sortBy(view, ['name', '-name']),
+    sortByDue: sortBy(view, ['due', null]),
+    due: { overdue: dueChip('overdue'), soon: dueChip('soon'), never: dueChip('never') },
+  };
+}
+
+export type SecretListLinks = ReturnType<typeof secretListLinks>;

@@ -1,7 +1,8 @@
-// What the browser fetches when a filter, sort or page changes: Next's client router does
-// not load the page's HTML again but asks for its RSC payload, telling the server which
-// route it already shows (Next-Router-State-Tree) so that the layouts it has are not
-// rendered again. Headers as Next 16's fetchServerResponse sends them (recorded from one
+// What the browser fetches when a filter, sort or page changes. A list page that renders
+// its rows in the browser fetches them from its JSON route (LIST_ROUTES). Elsewhere Next's
+// client router does not load the page's HTML again but asks for its RSC payload, telling
+// the server which route it already shows (Next-Router-State-Tree) so that the layouts it
+// has are not rendered again. Headers as Next 16's fetchServerResponse sends them (recorded from one
 // filter change in chromium), and the `_rsc` cache-busting parameter Next computes from
 // them: the server redirects a request whose `_rsc` does not match.
 import { computeCacheBustingSearchParam } from 'next/dist/shared/lib/router/utils/cache-busting-search-param';
@@ -18,12 +19,18 @@ function routerState(segments: string[]): RouterState {
   return ['', ...segments].reduceRight<RouterState>((child, segment) => [segment, { children: child }, null, null], page);
 }
 
+/** Pages whose later views are fetched as JSON (e.g. components/inventory/list-view.tsx), by path. */
+const LIST_ROUTES: Record<string, string> = { '/inventory': '/api/inventory/rows' };
+
 /**
  * The URL and headers of a client-side navigation to `pathAndQuery` from another view
  * of the same page (`segments`, e.g. ['(dashboard)', 'inventory', '(list)']).
  */
 export async function navigationRequest(base: string, pathAndQuery: string, segments: string[]): Promise<{ url: string; headers: Record<string, string> }> {
   const url = new URL(pathAndQuery, base);
+  const route = LIST_ROUTES[url.pathname];
+  // As fetch() sends it from the page: same-origin, asking for JSON.
+  if (route) return { url: new URL(`${route}${url.search}`, base).toString(), headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } };
   const tree = encodeURIComponent(JSON.stringify(routerState(segments)));
   const headers = { rsc: '1', 'next-router-state-tree': tree, 'next-url': url.pathname };
   url.searchParams.set('_rsc', await computeCacheBustingSearchParam(undefined, undefined, tree, url.pathname));
