@@ -84,10 +84,7 @@ function toItem(r: RotationListRow): RotationListItem {
 }
 
 function toPage(rows: RotationListRow[], size: number): RotationPage {
-  return keysetPage(rows, size, toItem, (last) => {
-    const v = last.sort_value;
-    return encodeCursor(v instanceof Date ? v.toISOString() : v, last.id);
-  });
+  return keysetPage(rows, size, toItem, (last) => encodeCursor(last.cursor_value, last.id));
 }
 
 /** One page of a bucket, filtered like the inventory. */

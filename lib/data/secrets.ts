@@ -82,7 +82,7 @@ export async function listSecrets(caller: Caller, query: TSecretListQuery): Prom
   ]);
   const c = counts[0];
   return {
-    ...keysetPage(rows, query.size, toListItem, (last) => encodeCursor(sql.cursorValue(last), last.id)),
+    ...keysetPage(rows, query.size, toListItem, (last) => encodeCursor(last.cursor_value, last.id)),
     total: c.total,
     summary: { overdue: c.overdue, dueSoon: c.due_soon, neverRotated: c.never_rotated, noPolicy: c.no_policy },
   };
@@ -92,8 +92,8 @@ function toListItem(r: SecretListRow): SecretListItem {
   return {
     ...secretHeadOf(r),
     providerKind: r.provider_kind,
-    lastRotatedAt: r.last_rotated_at?.toISOString() ?? null,
-    nextDueAt: r.next_due_at?.toISOString() ?? null,
+    lastRotatedAt: r.last_rotated_at,
+    nextDueAt: r.next_due_at,
     rotationIntervalDays: r.rotation_interval_days,
     consumerCount: r.consumer_count,
     tags: r.tags,

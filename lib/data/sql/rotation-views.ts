@@ -8,7 +8,7 @@ import { Prisma } from '@/generated/prisma/client';
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { asInventoryFilters, type RotationBucket, type RotationFilters } from '@/lib/validation/rotation-list';
 import { decodeCursor } from '@/lib/db/cursor';
-import { afterCursor, and, filterConditions, type SecretRowHead } from './secret-list';
+import { afterCursor, and, cursorValueSql, filterConditions, type SecretRowHead, type SortSpec } from './secret-list';
 
 /** States after which a run is over; a run in any other state is the secret's active one. */
 export const TERMINAL_STATES = ['completed', 'failed', 'rolled_back', 'cancelled'] as const satisfies readonly RotationState[];
@@ -19,8 +19,8 @@ export type RotationListRow = SecretRowHead & {
   last_rotated_at: Date | null;
   next_due_at: Date | null;
   rotation_interval_days: number | null;
-  /** The bucket's sort key (a time, or the name for "never rotated"). */
-  sort_value: Date | string | null;
+  /** The bucket's sort key as the cursor carries it (cursorValueSql). */
+  cursor_value: string | null;
   // The secret's latest run (for in progress / in grace that is its active run).
   run_id: string | null;
   run_state: RotationState | null;
@@ -42,20 +42,10 @@ export type RotationCountsRow = {
   in_grace: number;
 };
 
-type Sort = {
-  column: Prisma.Sql;
-  direction: 'ASC' | 'DESC';
-  nullable: boolean;
-  parse: (value: string | null) => string | Date | null;
-};
-
-const asDate = (v: string | null) => (v === null ? null : new Date(v));
-const asText = (v: string | null) => v;
-
 const DAY_MS = 86_400_000;
 
 /** Where rows come from and which ones a bucket holds. */
-type Selection = { source: Prisma.Sql; conditions: Prisma.Sql[]; sort: Sort };
+type Selection = { source: Prisma.Sql; conditions: Prisma.Sql[]; sort: SortSpec };
 
 const terminalOrGrace = Prisma.sql`('completed', 'failed', 'rolled_back', 'cancelled', 'in_grace')`;
 
@@ -67,7 +57,7 @@ const isLatestRun = (alias: string) => {
 };
 
 function bucketSelection(bucket: RotationBucket, now: Date, soonDays: number): Selection {
-  const nextDue: Sort = { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: false, parse: asDate };
+  const nextDue: SortSpec = { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: false, type: 'timestamptz' };
   const secrets = Prisma.sql`secrets s`;
   switch (bucket) {
     case 'overdue':
@@ -82,28 +72,28 @@ function bucketSelection(bucket: RotationBucket, now: Date, soonDays: number): S
       return {
         source: secrets,
         conditions: [Prisma.sql`s.last_rotated_at IS NULL`],
-        sort: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, parse: asText },
+        sort: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, type: 'text' },
       };
     case 'in_progress':
       // Longest-running first: those are the ones that look stuck.
       return {
         source: Prisma.sql`secrets s JOIN rotation_runs ar ON ar.id = s.active_rotation_id`,
         conditions: [Prisma.sql`ar.state NOT IN ${terminalOrGrace}`],
-        sort: { column: Prisma.sql`ar.created_at`, direction: 'ASC', nullable: false, parse: asDate },
+        sort: { column: Prisma.sql`ar.created_at`, direction: 'ASC', nullable: false, type: 'timestamptz' },
       };
     case 'in_grace':
       // Soonest grace end first: the old value stops working then.
       return {
         source: Prisma.sql`secrets s JOIN rotation_runs ar ON ar.id = s.active_rotation_id`,
         conditions: [Prisma.sql`ar.state = 'in_grace'::"RotationState"`],
-        sort: { column: Prisma.sql`ar.grace_ends_at`, direction: 'ASC', nullable: true, parse: asDate },
+        sort: { column: Prisma.sql`ar.grace_ends_at`, direction: 'ASC', nullable: true, type: 'timestamptz' },
       };
     case 'failed':
       // Driven from the (few) failed runs; most recent failure first.
       return {
         source: Prisma.sql`rotation_runs fr JOIN secrets s ON s.id = fr.secret_id`,
         conditions: [Prisma.sql`fr.state = 'failed'::"RotationState"`, isLatestRun('fr')],
-        sort: { column: Prisma.sql`fr.updated_at`, direction: 'DESC', nullable: false, parse: asDate },
+        sort: { column: Prisma.sql`fr.updated_at`, direction: 'DESC', nullable: false, type: 'timestamptz' },
       };
   }
 }
@@ -125,7 +115,7 @@ function pageSql(selection: Selection, filters: RotationFilters, size: number, a
     FROM (
       SELECT s.id, s.name, s.environment_id, s.owner_team_id AS team_id, s.classification, s.status,
              s.rotation_strategy, s.auto_rotate, s.last_rotated_at, s.next_due_at, s.rotation_interval_days,
-             ${sort.column} AS sort_value
+             ${sort.column} AS sort_value, ${cursorValueSql(sort)} AS cursor_value
       FROM ${source}
       WHERE ${and(where)}
       ORDER BY ${sort.column} ${innerOrder}
@@ -191,7 +181,7 @@ export function calendarDaySql(filters: RotationFilters, day: string, options: {
     {
       source: Prisma.sql`secrets s`,
       conditions: [Prisma.sql`s.next_due_at >= ${start} AND s.next_due_at < ${end}`],
-      sort: { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: false, parse: asDate },
+      sort: { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: false, type: 'timestamptz' },
     },
     filters,
     options.size,

@@ -7,36 +7,34 @@ import { DUE_SOON_DAYS, type SecretSort, type TSecretListQuery } from '@/lib/val
 import { decodeCursor } from '@/lib/db/cursor';
 import { escapeLike } from '@/lib/db/like';
 
-type SortSpec = {
+/**
+ * A list's sort: its column, and the column's type, which a cursor's value is cast back
+ * to in SQL. Cursor values come from PostgreSQL as text (cursorValueSql), so a page of
+ * rows makes no Date objects just to be read and formatted again.
+ */
+export type SortSpec = {
   column: Prisma.Sql;
   direction: 'ASC' | 'DESC';
   nullable: boolean;
-  cursorValue: (row: SecretListRow) => string | null;
-  /** Cursor text back to the column's type. */
-  parse: (value: string | null) => string | Date | null;
+  type: 'text' | 'timestamptz';
 };
-
-const asText = (v: string | null) => v;
-const asDate = (v: string | null) => (v === null ? null : new Date(v));
 
 const SORTS: Record<SecretSort, SortSpec> = {
-  name: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, cursorValue: (r) => r.name, parse: asText },
-  '-name': { column: Prisma.sql`s.name`, direction: 'DESC', nullable: false, cursorValue: (r) => r.name, parse: asText },
-  due: {
-    column: Prisma.sql`s.next_due_at`,
-    direction: 'ASC',
-    nullable: true,
-    cursorValue: (r) => r.next_due_at?.toISOString() ?? null,
-    parse: asDate,
-  },
-  '-updated': {
-    column: Prisma.sql`s.updated_at`,
-    direction: 'DESC',
-    nullable: false,
-    cursorValue: (r) => r.updated_at.toISOString(),
-    parse: asDate,
-  },
+  name: { column: Prisma.sql`s.name`, direction: 'ASC', nullable: false, type: 'text' },
+  '-name': { column: Prisma.sql`s.name`, direction: 'DESC', nullable: false, type: 'text' },
+  due: { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: true, type: 'timestamptz' },
+  '-updated': { column: Prisma.sql`s.updated_at`, direction: 'DESC', nullable: false, type: 'timestamptz' },
 };
+
+/** A time as ISO 8601 text in UTC, to the millisecond as JavaScript reads it (formatted by PostgreSQL: no Date per cell). */
+export function isoUtcSql(column: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** A sort column's value as a cursor carries it (times are stored to the millisecond: timestamp(3)). */
+export function cursorValueSql(sort: Pick<SortSpec, 'column' | 'type'>): Prisma.Sql {
+  return sort.type === 'text' ? sort.column : isoUtcSql(sort.column);
+}
 
 /** The columns every list of secrets starts with: the inventory and the Rotation area show a secret alike. */
 export type SecretRowHead = {
@@ -71,14 +69,15 @@ export function secretHeadOf(r: SecretRowHead): SecretListHead {
   };
 }
 
+/** A row of the inventory list: times already ISO text (isoUtcSql), and the sort column's value for the cursor. */
 export type SecretListRow = SecretRowHead & {
   provider_kind: ProviderKind;
-  last_rotated_at: Date | null;
-  next_due_at: Date | null;
+  last_rotated_at: string | null;
+  next_due_at: string | null;
   rotation_interval_days: number | null;
   consumer_count: number;
   tags: string[];
-  updated_at: Date;
+  cursor_value: string | null;
 };
 
 /** WHERE conditions for the filters (not the cursor), shared by the page, its counts and the CSV export. */
@@ -106,16 +105,17 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   return where;
 }
 
-/** Keyset condition: rows strictly after the cursor in the sort's order (also used by lib/data/rotation-views-sql.ts). */
-export function afterCursor(sort: Pick<SortSpec, 'column' | 'direction' | 'nullable' | 'parse'>, cursor: { value: string | null; id: string }): Prisma.Sql {
+/** Keyset condition: rows strictly after the cursor in the sort's order (also used by lib/data/sql/rotation-views.ts). */
+export function afterCursor(sort: SortSpec, cursor: { value: string | null; id: string }): Prisma.Sql {
   const { column } = sort;
+  const value = Prisma.sql`${cursor.value}::${Prisma.raw(sort.type)}`;
   if (!sort.nullable) {
     const cmp = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
-    return Prisma.sql`(${column}, s.id) ${cmp} (${sort.parse(cursor.value)}, ${cursor.id}::uuid)`;
+    return Prisma.sql`(${column}, s.id) ${cmp} (${value}, ${cursor.id}::uuid)`;
   }
   // Nullable columns sort ascending NULLS LAST: after a null we stay among the nulls.
   if (cursor.value === null) return Prisma.sql`(${column} IS NULL AND s.id > ${cursor.id}::uuid)`;
-  return Prisma.sql`((${column}, s.id) > (${sort.parse(cursor.value)}, ${cursor.id}::uuid) OR ${column} IS NULL)`;
+  return Prisma.sql`((${column}, s.id) > (${value}, ${cursor.id}::uuid) OR ${column} IS NULL)`;
 }
 
 export const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
@@ -148,8 +148,9 @@ export function secretListSql(query: TSecretListQuery) {
   const order = Prisma.raw(sort.nullable ? `${sort.direction} NULLS LAST, s.id ${sort.direction}` : `${sort.direction}, s.id ${sort.direction}`);
   const page = Prisma.sql`
       SELECT s.id, s.name, e.name AS environment, t.id AS team_id, t.name AS team_name,
-             s.classification, s.status, s.provider_kind, s.last_rotated_at, s.next_due_at,
-             s.rotation_interval_days, s.tags, s.updated_at,
+             s.classification, s.status, s.provider_kind,
+             ${isoUtcSql(Prisma.sql`s.last_rotated_at`)} AS last_rotated_at, ${isoUtcSql(Prisma.sql`s.next_due_at`)} AS next_due_at,
+             s.rotation_interval_days, s.tags, ${cursorValueSql(sort)} AS cursor_value,
              (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count
       FROM ${pageSource(query)} s
       JOIN environments e ON e.id = s.environment_id
@@ -168,5 +169,5 @@ export function secretListSql(query: TSecretListQuery) {
       WHERE ${and(filters)}`;
   // Identifies the counts: the filters alone (sort, size and cursor do not change them).
   const countsKey = JSON.stringify([counts.text, counts.values]);
-  return { page, counts, countsKey, cursorValue: sort.cursorValue };
+  return { page, counts, countsKey };
 }
