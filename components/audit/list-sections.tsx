@@ -47,8 +47,8 @@ const fieldErrorsOf = (view: ReturnType<typeof useAuditListView>['view']): Filte
 /** Why no events are shown: a malformed filter (showing the unfiltered trail instead would give more, or other, than asked for). */
 export function FilterProblems() {
   const { view } = useAuditListView();
-  const problems = Object.entries(fieldErrorsOf(view)).filter(([name]) => name in FILTER_LABELS) as [keyof typeof FILTER_LABELS, string][];
   if (view.ok) return null;
+  const problems = Object.entries(view.fieldErrors).filter(([name]) => name in FILTER_LABELS) as [keyof typeof FILTER_LABELS, string][];
   return (
     <div className="mb-4">
       <Alert>
