@@ -213,6 +213,26 @@ test('filtering and paging fetch only the events, the URL follows, and back and 
   expect(requests.filter((r) => r.path === '/audit' && r.rsc && !r.prefetch)).toEqual([]);
 });
 
+test('without JavaScript the filter form and the pager still work, as plain GET requests for the page', async ({ browser, e2e, signedInContext }) => {
+  const viewer = await signedInContext('viewer');
+  for (let i = 0; i < 51; i++) expect((await viewer.request.get('/api/audit/events')).status()).toBe(403);
+  const auditor = await signedInContext('auditor');
+  const context = await browser.newContext({ baseURL: e2e.baseURL, storageState: await auditor.request.storageState(), javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    const rows = eventsTable(page).locator(':scope > tbody');
+    await page.goto('/audit');
+    await filterAudit(page, { actor: viewer.user.email, action: 'audit.list' });
+    await expect(page).toHaveURL((url) => url.searchParams.get('actor') === viewer.user.email && url.searchParams.get('action') === 'audit.list');
+    await expect(rows).toHaveCount(50);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Older events' }).click();
+    await expect(page).toHaveURL((url) => url.searchParams.has('after'));
+    await expect(rows).toHaveCount(1);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a bundle upload over 10 MB sent chunked (no Content-Length) is refused with 413', async ({ e2e, signedInContext }) => {
   const auditor = await signedInContext('auditor');
   const { cookies } = await auditor.request.storageState();
