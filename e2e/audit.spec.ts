@@ -1,7 +1,8 @@
 // The audit trail page: an auditor finds the events this run made by filtering (the
 // filters live in the URL), sees who did what to which named target with which outcome,
 // and expands an event to its before -> after. A malformed filter shows its problem and
-// no events (the exports refuse it too). A viewer has no link to it, and the page shows
+// no events (the exports refuse it too). After the first load, filters and pages only
+// fetch their events (/api/audit/events); back and forward restore each view. A viewer has no link to it, and the page shows
 // them nothing; the data layer's refusal is itself audited. A bundle upload over the
 // limit is refused even when sent chunked, without a Content-Length.
 import { mkdirSync } from 'node:fs';
@@ -142,6 +143,103 @@ test('a malformed filter shows its problem and no events; the exports refuse it 
     expect(response.status(), url).toBe(400);
     expect(((await response.json()) as { error: string }).error, url).toContain(reason);
   }
+});
+
+test('filtering and paging fetch only the events, the URL follows, and back and forward restore each view', async ({ signedInContext }) => {
+  // 55 refused reads of the trail by one viewer: a first page of 50 and an older one of 5.
+  const viewer = await signedInContext('viewer');
+  for (let i = 0; i < 55; i++) expect((await viewer.request.get('/api/audit/events')).status()).toBe(403);
+
+  const page = await (await (await signedInContext('auditor')).browserContext()).newPage();
+  const requests: { path: string; rsc: boolean; prefetch: boolean }[] = [];
+  page.on('request', (request) => {
+    const headers = request.headers();
+    requests.push({ path: new URL(request.url()).pathname, rsc: headers.rsc === '1', prefetch: Boolean(headers['next-router-prefetch']) });
+  });
+  const rows = eventsTable(page).locator(':scope > tbody');
+  const form = page.getByRole('search', { name: 'Filter audit events' });
+  const chain = page.getByRole('heading', { level: 2, name: /^Hash chain: / });
+
+  await page.goto('/audit');
+  await expect(chain).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await filterAudit(page, { actor: viewer.user.email, action: 'audit.list' });
+  await expect(page).toHaveURL((url) => url.searchParams.get('actor') === viewer.user.email && url.searchParams.get('action') === 'audit.list');
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByText('50 events on this page')).toBeVisible();
+  // The exports follow the filters in the URL.
+  await expect(page.getByRole('region', { name: 'Export' })).toContainText('Export the events matching these filters');
+
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Older events' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.has('after') && url.searchParams.get('actor') === viewer.user.email);
+  await expect(rows).toHaveCount(5);
+  await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Newest' })).toBeVisible();
+  await expect(page.locator('[aria-busy="true"]'), 'nothing is loading any more').toHaveCount(0);
+
+  // Back to the first page, back to the whole trail, forward to the filtered view again.
+  await page.goBack();
+  await expect(page).toHaveURL((url) => !url.searchParams.has('after') && url.searchParams.get('action') === 'audit.list');
+  await expect(rows).toHaveCount(50);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(form.getByLabel('Actor'), 'the filters show the view back too').toHaveValue('');
+  await expect(page.getByRole('region', { name: 'Export' })).toContainText('Export every event');
+  await page.goForward();
+  await expect(rows).toHaveCount(50);
+  await expect(form.getByLabel('Actor')).toHaveValue(viewer.user.email);
+  await expect(form.getByLabel('Action')).toHaveValue('audit.list');
+
+  // A malformed filter submitted from the form: the same alert as on a first load, no events.
+  await form.getByLabel('Target type').fill('Not A Type');
+  await form.getByRole('button', { name: 'Apply filters' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'No events are shown' });
+  await expect(alert).toContainText('a filter is not valid');
+  await expect(alert).toContainText('Target type: Use a target type such as secret (lower case).');
+  await expect(form.getByLabel('Target type')).toHaveAttribute('aria-invalid', 'true');
+  await expect(eventsTable(page)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
+  await alert.getByRole('link', { name: 'clear the filters' }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(eventsTable(page)).toBeVisible();
+  await expect(alert).toHaveCount(0);
+  await expect(form.getByLabel('Target type')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Target type')).toHaveValue('');
+  // The server-rendered parts stayed as they were.
+  await expect(chain).toBeVisible();
+
+  // Only the views were fetched: the page was never rendered again on the server.
+  const views = requests.filter((r) => r.path === '/api/audit/events');
+  expect(views.length, 'views fetched from /api/audit/events').toBeGreaterThanOrEqual(6);
+  expect(requests.filter((r) => r.path === '/audit' && r.rsc && !r.prefetch)).toEqual([]);
+});
+
+// Not in a browser without JavaScript: the dashboard's loading screens (loading.tsx) stream
+// the page in with an inline script, so a browser without it shows the loading screen.
+test('without JavaScript the filter form and the pager are plain GET requests for the page', async ({ signedInContext }) => {
+  const viewer = await signedInContext('viewer');
+  for (let i = 0; i < 51; i++) expect((await viewer.request.get('/api/audit/events')).status()).toBe(403);
+  const auditor = await signedInContext('auditor');
+  const eventsIn = (html: string) => html.match(/id="event-\d+-detail"/g)?.length ?? 0;
+
+  // What the form submits without JavaScript: every field, blank ones too.
+  const submitted = new URLSearchParams({
+    actor: viewer.user.email,
+    action: 'audit.list',
+    targetType: '',
+    targetId: '',
+    environment: '',
+    outcome: '',
+    from: '',
+    to: '',
+  });
+  const html = await (await auditor.request.get(`/audit?${submitted}`)).text();
+  const form = /<form[^>]*role="search"[^>]*>/.exec(html)?.[0];
+  expect(form).toContain('method="get"');
+  expect(form).toContain('action="/audit"');
+  expect(eventsIn(html)).toBe(50);
+  const older = /href="(\/audit\?[^"]*after=[^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+  expect(older, 'the pager links to the older events').toBeDefined();
+  expect(eventsIn(await (await auditor.request.get(older!)).text())).toBe(1);
 });
 
 test('a bundle upload over 10 MB sent chunked (no Content-Length) is refused with 413', async ({ e2e, signedInContext }) => {

@@ -576,6 +576,8 @@ const ROUTES: Record<string, RouteRow> = {
   '/api/export/inventory': { permission: 'inventory.export' },
   // The inventory list's rows as JSON (what its filters, sort and pager fetch): every role reads the inventory.
   '/api/inventory/rows': { permission: 'secrets.read', path: '/api/inventory/rows?status=any' },
+  // The audit trail's events as JSON (what the Audit page's filters and pager fetch): auditors and admins.
+  '/api/audit/events': { permission: 'audit.read', path: '/api/audit/events?outcome=denied' },
   // Auditor exports: audit events as CSV / JSON Lines, and the signed evidence bundle.
   '/api/export/audit': { permission: 'audit.export', path: '/api/export/audit?format=jsonl' },
   '/api/export/audit/bundle': { permission: 'audit.export' },
@@ -918,6 +920,64 @@ test.describe('route /api/inventory/rows', () => {
       expect(body.page.total, role).toBe(2);
       const html = await (await session.request.get(`/inventory?q=${term}`)).text();
       for (const name of names) expect(html, `${role}: the page lists ${name}`).toContain(name);
+    }
+  });
+});
+
+// The Audit page's events route (app/api/audit/events) beyond the table above: a cross-site
+// fetch is refused and audited like every route's; a malformed filter answers 400 naming it,
+// but only to a caller who may read the trail (the permission is checked first); and it
+// answers the events the page shows for the same URL, uncached.
+test.describe('route /api/audit/events', () => {
+  test('refuses a cross-site fetch, audited', async ({ sessionAs, auditEvents, auditMark }) => {
+    const auditor = await sessionAs('auditor');
+    const mark = await auditMark();
+    const response = await auditor.request.get('/api/audit/events', { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(response.status()).toBe(403);
+    expect(await response.text()).not.toContain('"items"');
+    const refused = await auditEvents({ afterId: mark, actorId: auditor.user.id, action: 'request.cross_site' });
+    expect(refused.map((e) => [e.targetId, e.detail?.reason])).toEqual([['GET /api/audit/events', 'cross_site_fetch']]);
+  });
+
+  test('a malformed filter: 400 naming it for an auditor, 403 (audited) for a viewer', async ({ sessionAs, auditEvents, auditMark }) => {
+    const same = { headers: { 'sec-fetch-site': 'same-origin' } };
+    const auditor = await sessionAs('auditor');
+    const response = await auditor.request.get('/api/audit/events?from=2026-02-30&outcome=bogus', same);
+    expect(response.status()).toBe(400);
+    expect(response.headers()['cache-control']).toContain('no-store');
+    expect(await response.json()).toMatchObject({
+      ok: false,
+      fieldErrors: { from: 'Use a date (YYYY-MM-DD) or an ISO time.', outcome: 'Use success, denied or failed.' },
+    });
+
+    const viewer = await sessionAs('viewer');
+    const mark = await auditMark();
+    const refused = await viewer.request.get('/api/audit/events?from=2026-02-30', same);
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).not.toContain('fieldErrors');
+    expect(await auditEvents({ afterId: mark, actorId: viewer.user.id })).toMatchObject([
+      { action: 'audit.list', outcome: 'denied', targetType: 'audit_event', detail: { permission: 'audit.read' } },
+    ]);
+  });
+
+  test('answers the events the page shows for the same query, uncached', async ({ sessionAs }) => {
+    const auditor = await sessionAs('auditor');
+    const viewer = await sessionAs('viewer');
+    // The viewer's refused fetch is an event of its own: the trail filtered to it.
+    await viewer.request.get('/api/audit/events', { headers: { 'sec-fetch-site': 'same-origin' } });
+    for (const role of ['auditor', 'admin'] as const) {
+      const session = role === 'auditor' ? auditor : await sessionAs(role);
+      const query = `actor=${encodeURIComponent(viewer.user.email)}&action=audit.list`;
+      const response = await session.request.get(`/api/audit/events?${query}`, { headers: { 'sec-fetch-site': 'same-origin' } });
+      expect(response.status(), role).toBe(200);
+      expect(response.headers()['cache-control'], role).toContain('no-store');
+      const body = (await response.json()) as { ok: true; page: { items: { id: string; action: string }[] }; links: { exportQuery: string } };
+      expect(body.page.items.length, role).toBeGreaterThan(0);
+      expect(new Set(body.page.items.map((e) => e.action)), role).toEqual(new Set(['audit.list']));
+      expect(Object.fromEntries(new URLSearchParams(body.links.exportQuery)), role).toEqual({ actor: viewer.user.email, action: 'audit.list' });
+      const html = await (await session.request.get(`/audit?${query}`)).text();
+      // The newest ten: events the viewer causes meanwhile (other tests) only push older ones off the page.
+      for (const event of body.page.items.slice(0, 10)) expect(html, `${role}: the page shows event ${event.id}`).toContain(`id="event-${event.id}-detail"`);
     }
   });
 });

@@ -346,7 +346,7 @@ async function auditBench(base: string, url: string, serverPid: number) {
   console.log(TABLE_HEAD);
   for (const view of [...views.audit, views.access]) console.log(formatRow(view.label, results[view.key]));
   console.log(formatRow('audit: the views above, equally weighted', { p50: mixPercentile(mix, 50), p95: mixPercentile(mix, 95), n: mix.flat().length }));
-  for (const view of views.audit) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
+  for (const view of views.audit) console.log(formatRow(`navigation (/api/audit/events): ${view.key}`, nav[view.key]));
   const navMix = views.audit.map((v) => nav[v.key].latencies);
   console.log(
     `\nexport ${spec.path}: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s = ` +

@@ -8,7 +8,7 @@ import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FilterActions } from '@/components/ui/filter-bar';
 import { Pager } from '@/components/ui/pager';
-import { ListLink } from './list-link';
+import { ListLink } from '@/components/ui/list-link';
 import { useSecretListView } from './list-view';
 import { RotationHealth } from './rotation-health';
 import { SecretTable } from './secret-table';

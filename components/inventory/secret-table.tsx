@@ -8,7 +8,7 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import type { SecretListItem } from '@/lib/data/secrets';
 import type { SecretListLinks } from '@/lib/validation/secret-list';
 import { NextDue } from './due';
-import { ListLink } from './list-link';
+import { ListLink } from '@/components/ui/list-link';
 import { StatusBadge } from './secret-badges';
 import { secretIdentityColumns } from './secret-cells';
 

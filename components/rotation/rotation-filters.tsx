@@ -1,7 +1,7 @@
 // The Rotation area's filter bar: the inventory's own filter fields and form, pointed at
 // a Rotation page, carrying that page's own state (tab, window, month) along.
 import { InventoryFilterFields, type FilterValues } from '@/components/inventory/filter-fields';
-import { FilterForm } from '@/components/inventory/filter-form';
+import { FilterForm } from '@/components/ui/filter-form';
 import type { SystemOption, SystemSearch } from '@/components/inventory/system-combobox';
 import { FilterActions } from '@/components/ui/filter-bar';
 

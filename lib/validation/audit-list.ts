@@ -107,3 +107,19 @@ export function rangeEnd(value: string): Date {
 export function auditListHref(query: Partial<TAuditListQuery>, path = '/audit'): string {
   return listHref(path, query);
 }
+
+/** The links an Audit page view shows, for its filters and the next page's cursor. */
+export function auditListLinks(query: TAuditListQuery, nextCursor: string | null) {
+  const { after, ...filters } = query;
+  return {
+    filtered: Object.values(filters).some(Boolean),
+    /** A cursor was given: this is not the newest page. */
+    laterPage: Boolean(after),
+    first: auditListHref(filters),
+    next: nextCursor ? auditListHref({ ...filters, after: nextCursor }) : null,
+    /** The filters as a query string (no "?") for the export links: never the page cursor. */
+    exportQuery: auditListHref(filters, '').replace(/^\?/, ''),
+  };
+}
+
+export type AuditListLinks = ReturnType<typeof auditListLinks>;

@@ -19,8 +19,8 @@ function routerState(segments: string[]): RouterState {
   return ['', ...segments].reduceRight<RouterState>((child, segment) => [segment, { children: child }, null, null], page);
 }
 
-/** Pages whose later views are fetched as JSON (e.g. components/inventory/list-view.tsx), by path. */
-const LIST_ROUTES: Record<string, string> = { '/inventory': '/api/inventory/rows' };
+/** Pages whose later views are fetched as JSON (components/inventory/list-view.tsx, components/audit/list-view.tsx), by path. */
+const LIST_ROUTES: Record<string, string> = { '/inventory': '/api/inventory/rows', '/audit': '/api/audit/events' };
 
 /**
  * The URL and headers of a client-side navigation to `pathAndQuery` from another view

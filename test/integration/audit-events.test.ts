@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ACTION_NAME_RE, AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { listAuditActions, listAuditEvents } from '@/lib/data/audit-events';
+import { auditListView } from '@/lib/data/audit-list-view';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import { parseAuditListQuery } from '@/lib/validation/audit-list';
@@ -216,6 +217,43 @@ describe('audit trail access', () => {
       expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.role_change', 'user.invite_accept', 'auth.sign_in']));
     }
     expect(AUDIT_ACTIONS.every((a) => ACTION_NAME_RE.test(a))).toBe(true);
+  });
+});
+
+describe('the Audit page view (its first load and GET /api/audit/events)', () => {
+  it("gives a page of events with its links: the next page's, the first page's, the exports' filters without the cursor", async () => {
+    const auditor = await callerAs('auditor');
+    const action = `test.${unique('view')}`;
+    const seeded = await seedEvents(Array.from({ length: 52 }, () => ({ action, environment: 'production' })));
+    const first = await auditListView(auditor, { action, environment: 'production', actor: ' ' });
+    if (!first.ok) throw new Error('the filters are valid');
+    expect(first.page.items.map((e) => e.id)).toEqual([...seeded].reverse().slice(0, 50));
+    expect(first.links).toMatchObject({ filtered: true, laterPage: false, exportQuery: `action=${action}&environment=production` });
+    expect(first.access).toEqual({ environment: 'production' });
+    const after = new URL(first.links.next!, 'http://x').searchParams;
+    const second = await auditListView(auditor, Object.fromEntries(after));
+    if (!second.ok) throw new Error('the filters are valid');
+    expect(second.page.items.map((e) => e.id)).toEqual([seeded[1], seeded[0]]);
+    expect(second.links).toMatchObject({ laterPage: true, next: null, first: `/audit?action=${action}&environment=production` });
+    expect(second.links.exportQuery).toBe(first.links.exportQuery);
+  });
+
+  it('names each malformed filter to a reader of the trail, and refuses (audited) anyone else before looking at them', async () => {
+    const auditor = await callerAs('auditor');
+    expect(await auditListView(auditor, { from: '2026-02-30', outcome: 'bogus', to: '2026-01-01' })).toEqual({
+      ok: false,
+      fieldErrors: { from: 'Use a date (YYYY-MM-DD) or an ISO time.', outcome: 'Use success, denied or failed.' },
+    });
+    const viewer = await callerAs('viewer');
+    const events = await db.auditEvent.count();
+    await expect(auditListView(viewer, { outcome: 'bogus' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await db.auditEvent.count()).toBe(events + 1);
+    expect(await db.auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } })).toMatchObject({
+      action: 'audit.list',
+      outcome: 'denied',
+      actorId: viewer.user!.id,
+      detail: { permission: 'audit.read' },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { InventoryFilterFields, SpanSelect } from '@/components/inventory/filter-fields';
-import { FilterForm } from '@/components/inventory/filter-form';
+import { FilterForm } from '@/components/ui/filter-form';
 import { ExportLink, HealthPanel, ListFilterActions, ListResults } from '@/components/inventory/list-sections';
 import { SecretListViewProvider } from '@/components/inventory/list-view';
 import { LinkButton } from '@/components/ui/button';

@@ -1,10 +1,10 @@
 'use client';
-// The inventory filter bar's form (also the Rotation area's, with its own `action`).
+// A list page's filter form (the Inventory's, the Rotation area's, the Audit trail's).
 // It is a plain GET form (works without JavaScript);
 // with JavaScript it navigates to a short URL for the chosen view: blank fields and
 // values equal to the defaults are left out, so shared links stay readable. With
-// `shallow` (the Inventory, whose list fetches its own rows: list-view.tsx) only the URL
-// changes; otherwise the router renders the page for it.
+// `shallow` (a list that fetches its own rows: the Inventory, the Audit trail) only the
+// URL changes; otherwise the router renders the page for it.
 // Deliberately zod-free: zod probes `new Function` in the browser, which the CSP reports.
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';

@@ -1,10 +1,11 @@
 'use client';
-// Links between views of the inventory list. A plain click only changes the URL
-// (history.pushState, which Next's router mirrors into useSearchParams); the list then
-// fetches its rows from /api/inventory/rows (list-view.tsx) instead of the server
-// rendering the whole page again. A modified click (new tab or window) and a browser
-// without JavaScript follow an ordinary link. Never prefetched: a prefetch of each of the
-// list's many links would cost the server a render apiece.
+// Links between views of a list whose rows are fetched in the browser (the Inventory:
+// components/inventory/list-view.tsx; the Audit trail: components/audit/list-view.tsx).
+// A plain click only changes the URL (history.pushState, which Next's router mirrors into
+// useSearchParams); the list then fetches its rows from its JSON route instead of the
+// server rendering the whole page again. A modified click (new tab or window) and a
+// browser without JavaScript follow an ordinary link. Never prefetched: a prefetch of each
+// of the list's many links would cost the server a render apiece.
 
 /** Shows the list view at `href` (same page): the URL changes, the list fetches its rows. */
 export function showListView(href: string): void {
