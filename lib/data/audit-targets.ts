@@ -1,9 +1,11 @@
 // Names for the targets of a page of audit events (the Audit table shows "payments-db"
-// linked to its page, not a truncated UUID). Only the ids on the page are looked up, one
-// primary-key query per target type, so the cost does not grow with the trail's size.
+// linked to its page, not a truncated UUID). Only the ids on the page are looked up, by
+// primary key, every target type in one statement (one round trip, whatever the mix of
+// types on the page), so the cost does not grow with the trail's size.
 // A target that no longer exists (or an id that is not a row's) keeps showing its id.
 // Callers have audit.read already: auditors and admins may read every name shown here.
 import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
 import type { Role } from '@/generated/prisma/enums';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
@@ -12,60 +14,40 @@ import { isUuid } from '@/lib/validation/ids';
 /** What the Audit table shows for a target: its name, and its page when the caller may open it. */
 export type AuditTargetLabel = { name: string; href: string | null };
 
-type Found = { id: string; name: string; path: string };
+/** A target found: its id and name, and for a run, incident or approval the id of its secret. */
+type Found = { type: string; id: string; name: string; secret_id: string | null };
 
-type Resolver = { permission: Permission; find: (ids: string[]) => Promise<Found[]> };
+/** How a type is named: the statement finding `ids` (id, name, secret_id), and the page a name opens. */
+type Resolver = { permission: Permission; sql: (ids: string[]) => Prisma.Sql; path: (found: Found) => string };
 
 const enc = encodeURIComponent;
 
-/** A primary-key lookup of `ids`, selecting `select`. */
-const byIds = <S>(ids: string[], select: S) => ({ where: { id: { in: ids } }, select });
-const NAME = { id: true, name: true } as const;
-const SECRET_NAME = { id: true, secret: { select: { id: true, name: true } } } as const;
-
-/** Rows with a name of their own, each opening `base` followed by its id. */
-const linked = (rows: { id: string; name: string }[], base: string): Found[] => rows.map((r) => ({ ...r, path: `${base}${enc(r.id)}` }));
+/** Rows with a name of their own (`column`), each opening `base` followed by its id. */
+const named = (table: string, base: string, column = 'name'): Pick<Resolver, 'sql' | 'path'> => ({
+  sql: (ids) =>
+    Prisma.sql`SELECT id::text AS id, ${Prisma.raw(column)} AS name, NULL::text AS secret_id FROM ${Prisma.raw(table)} WHERE id = ANY(${ids}::uuid[])`,
+  path: (found) => `${base}${enc(found.id)}`,
+});
 
 /** A run, incident or approval: named "<label> <secret name>", opening a page of that secret. */
-const ofSecret = <R extends { id: string; secret: { id: string; name: string } }>(rows: R[], label: string, pathOf: (row: R) => string): Found[] =>
-  rows.map((r) => ({ id: r.id, name: `${label} ${r.secret.name}`, path: pathOf(r) }));
+const ofSecret = (table: string, label: string, path: Resolver['path']): Pick<Resolver, 'sql' | 'path'> => ({
+  sql: (ids) => Prisma.sql`SELECT x.id::text AS id, ${`${label} `} || s.name AS name, s.id::text AS secret_id
+                           FROM ${Prisma.raw(table)} x JOIN secrets s ON s.id = x.secret_id WHERE x.id = ANY(${ids}::uuid[])`,
+  path,
+});
 
 const RESOLVERS: Record<string, Resolver> = {
-  secret: { permission: 'secrets.read', find: async (ids) => linked(await db.secret.findMany(byIds(ids, NAME)), '/inventory/') },
-  team: { permission: 'secrets.read', find: async (ids) => linked(await db.team.findMany(byIds(ids, NAME)), '/teams/') },
-  system: { permission: 'secrets.read', find: async (ids) => linked(await db.system.findMany(byIds(ids, NAME)), '/systems/') },
-  user: {
-    permission: 'admin.users',
-    find: async (ids) =>
-      (await db.user.findMany(byIds(ids, { id: true, email: true }))).map((u) => ({ id: u.id, name: u.email, path: `/settings/users?q=${enc(u.email)}` })),
-  },
-  provider_connection: {
-    permission: 'admin.providers',
-    find: async (ids) => linked(await db.providerConnection.findMany(byIds(ids, NAME)), '/settings/providers/'),
-  },
-  notification_channel: {
-    permission: 'admin.notifications',
-    find: async (ids) => linked(await db.notificationChannel.findMany(byIds(ids, NAME)), '/settings/notifications/'),
-  },
-  database_host: {
-    permission: 'admin.providers',
-    find: async (ids) =>
-      (await db.databaseHost.findMany(byIds(ids, { id: true, host: true }))).map((h) => ({ id: h.id, name: h.host, path: '/settings/database-hosts' })),
-  },
+  secret: { permission: 'secrets.read', ...named('secrets', '/inventory/') },
+  team: { permission: 'secrets.read', ...named('teams', '/teams/') },
+  system: { permission: 'secrets.read', ...named('systems', '/systems/') },
+  user: { permission: 'admin.users', ...named('users', '', 'email'), path: (u) => `/settings/users?q=${enc(u.name)}` },
+  provider_connection: { permission: 'admin.providers', ...named('provider_connections', '/settings/providers/') },
+  notification_channel: { permission: 'admin.notifications', ...named('notification_channels', '/settings/notifications/') },
+  database_host: { permission: 'admin.providers', ...named('database_hosts', '', 'host'), path: () => '/settings/database-hosts' },
   // The run, incident or approval opens its secret's page.
-  rotation: {
-    permission: 'secrets.read',
-    find: async (ids) => ofSecret(await db.rotationRun.findMany(byIds(ids, SECRET_NAME)), 'Rotation of', (r) => `/inventory/${enc(r.secret.id)}/rotation`),
-  },
-  incident: {
-    permission: 'secrets.read',
-    find: async (ids) =>
-      ofSecret(await db.incident.findMany(byIds(ids, SECRET_NAME)), 'Incident on', (i) => `/inventory/${enc(i.secret.id)}/incidents/${enc(i.id)}`),
-  },
-  change_approval: {
-    permission: 'secrets.read',
-    find: async (ids) => ofSecret(await db.changeApproval.findMany(byIds(ids, SECRET_NAME)), 'Approval for', (a) => `/inventory/${enc(a.secret.id)}`),
-  },
+  rotation: { permission: 'secrets.read', ...ofSecret('rotation_runs', 'Rotation of', (r) => `/inventory/${enc(r.secret_id!)}/rotation`) },
+  incident: { permission: 'secrets.read', ...ofSecret('incidents', 'Incident on', (i) => `/inventory/${enc(i.secret_id!)}/incidents/${enc(i.id)}`) },
+  change_approval: { permission: 'secrets.read', ...ofSecret('change_approvals', 'Approval for', (a) => `/inventory/${enc(a.secret_id!)}`) },
 };
 
 export const targetKey = (type: string, id: string) => `${type}\u0000${id}`;
@@ -80,12 +62,11 @@ export async function auditTargetLabels(targets: { targetType: string | null; ta
     idsByType.set(targetType, ids);
   }
   const labels = new Map<string, AuditTargetLabel>();
-  await Promise.all(
-    [...idsByType].map(async ([type, ids]) => {
-      const resolver = RESOLVERS[type];
-      const mayOpen = can(role, resolver.permission);
-      for (const found of await resolver.find([...ids])) labels.set(targetKey(type, found.id), { name: found.name, href: mayOpen ? found.path : null });
-    }),
-  );
+  if (idsByType.size === 0) return labels;
+  const lookups = [...idsByType].map(([type, ids]) => Prisma.sql`SELECT ${type}::text AS type, f.* FROM (${RESOLVERS[type].sql([...ids])}) f`);
+  for (const found of await db.$queryRaw<Found[]>`${Prisma.join(lookups, ' UNION ALL ')}`) {
+    const resolver = RESOLVERS[found.type];
+    labels.set(targetKey(found.type, found.id), { name: found.name, href: can(role, resolver.permission) ? resolver.path(found) : null });
+  }
   return labels;
 }
