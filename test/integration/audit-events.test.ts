@@ -288,6 +288,9 @@ describe('target names', () => {
     const channel = await db.notificationChannel.create({
       data: { name: unique('ops-hook-'), kind: 'webhook', url: 'https://hooks.example.test/x', events: [] },
     });
+    const run = await db.rotationRun.create({ data: { secretId: secretA.id, strategy: 'manual', trigger: 'manual', graceHours: 1 } });
+    const incident = await db.incident.create({ data: { secretId: secretB.id, reason: 'leaked in a log' } });
+    const host = await db.databaseHost.create({ data: { host: `${unique('db')}.internal.test` } });
     const gone = crypto.randomUUID();
     const action = `test.${unique('names')}`;
     const targets: [string, string][] = [
@@ -299,6 +302,9 @@ describe('target names', () => {
       ['provider_connection', connection.id],
       ['user', user.id],
       ['notification_channel', channel.id],
+      ['rotation', run.id],
+      ['incident', incident.id],
+      ['database_host', host.id],
       ['secret', gone],
       ['team', 'team-1'],
       ['route', 'POST /api/audit/verify-bundle'],
@@ -317,6 +323,9 @@ describe('target names', () => {
       ['provider_connection', connection.id, { name: connection.name, href: `/settings/providers/${connection.id}` }],
       ['user', user.id, { name: user.email, href: `/settings/users?q=${enc(user.email)}` }],
       ['notification_channel', channel.id, { name: channel.name, href: `/settings/notifications/${channel.id}` }],
+      ['rotation', run.id, { name: `Rotation of ${secretA.name}`, href: `/inventory/${secretA.id}/rotation` }],
+      ['incident', incident.id, { name: `Incident on ${secretB.name}`, href: `/inventory/${secretB.id}/incidents/${incident.id}` }],
+      ['database_host', host.id, { name: host.host, href: '/settings/database-hosts' }],
       // A deleted record, an id that is not a row's, a target that is not a record: the id as it is.
       ['secret', gone, null],
       ['team', 'team-1', null],
@@ -332,6 +341,9 @@ describe('target names', () => {
       `/systems/${system.id}`,
       null,
       null,
+      null,
+      `/inventory/${secretA.id}/rotation`,
+      `/inventory/${secretB.id}/incidents/${incident.id}`,
       null,
       null,
       null,
