@@ -206,7 +206,7 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
     for (const [part, label, run] of steps) {
       // BENCH_ONLY=inventory needs no audit trail, whose seeding takes minutes.
       if (parts.has(part) || (ONLY === 'inventory' && part !== 'inventory')) continue;
-      if (part === 'audit_events') await refuseAppendedTrail(url);
+      if (part === 'audit_events') await refuseAppendedTrail(client);
       const started = Date.now();
       await run();
       console.log(`seeded ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -224,9 +224,9 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
 }
 
 /** Seeded events are older than any the app appended, so they can only go into an untouched trail. */
-async function refuseAppendedTrail(url: string): Promise<void> {
-  const { rows } = await adminQuery(url, 'SELECT count(*)::int AS n FROM audit_events');
-  const n = Number(rows[0].n);
+async function refuseAppendedTrail(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events');
+  const { n } = rows[0];
   if (n > 0) throw new Error(`the bench database already has ${n} audit events from the app: drop it (BENCH_FRESH=1) to seed its audit trail`);
 }
 
