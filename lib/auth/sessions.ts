@@ -5,9 +5,10 @@
 // everywhere", password resets, role changes, disabling and admin revocation stick
 // even for a copied cookie.
 import 'server-only';
+import { Prisma } from '@/generated/prisma/client';
 import type { Role } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
-import { db, type Tx } from '@/lib/db';
+import { db, queryRows, type Tx } from '@/lib/db';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { env } from '@/lib/env';
 import type { Caller, SessionUser } from './caller';
@@ -57,7 +58,7 @@ type Row = { id: string; email: string; name: string; role: Role; last_seen_at: 
  */
 export async function liveSession(sessionId: string, userId: string, now = new Date()): Promise<LiveSession | null> {
   const idleCutoff = new Date(now.getTime() - env().SESSION_IDLE_MINUTES * 60_000);
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await queryRows<Row>(Prisma.sql`
     SELECT u.id, u.email, u.name, u.role, s.last_seen_at,
            (u.password_hash IS NOT NULL AND u.totp_enabled_at IS NULL
              AND (a.mfa_required = 'everyone' OR (a.mfa_required = 'admins' AND u.role = 'admin'))) IS TRUE AS needs_mfa
@@ -66,7 +67,7 @@ export async function liveSession(sessionId: string, userId: string, now = new D
     LEFT JOIN auth_settings a ON a.id = 1
     WHERE s.id = ${uuidOrNil(sessionId)}::uuid AND s.user_id = ${uuidOrNil(userId)}::uuid
       AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.last_seen_at > ${idleCutoff}
-      AND u.status = 'active'`;
+      AND u.status = 'active'`);
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) {

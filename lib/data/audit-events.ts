@@ -9,7 +9,7 @@ import type { AuditOutcome, Role } from '@/generated/prisma/enums';
 import { AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
-import { db } from '@/lib/db';
+import { queryRows } from '@/lib/db';
 import { AUDIT_PAGE_SIZE, type TAuditListQuery } from '@/lib/validation/audit-list';
 import { auditTargetLabels, targetKey, type AuditTargetLabel } from './audit-targets';
 import { keysetPage } from '@/lib/db/cursor';
@@ -66,7 +66,8 @@ const MAX_ACTORS_FOR_PARTIAL_EMAIL = 200;
 // Listing
 
 type Row = {
-  sort_id: bigint;
+  /** The event's id as a bigint, for ordering in SQL only (the pg driver reads it as text). */
+  sort_id: string;
   id: string;
   occurred_at: Date;
   actor_id: string | null;
@@ -102,7 +103,7 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
       ? // Part of an email: the newest page of each matching account (one backward scan of
         // the (actor_id, id) index each), merged. A plain IN list would read and sort every
         // event of every matching account.
-        await db.$queryRaw<Row[]>`
+        await queryRows<Row>(Prisma.sql`
           SELECT x.* FROM (
             SELECT u.id FROM users u WHERE u.email LIKE ${actor.usersLike} ORDER BY u.email
             LIMIT ${MAX_ACTORS_FOR_PARTIAL_EMAIL}
@@ -113,12 +114,12 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
             ORDER BY e.id DESC LIMIT ${limit}
           ) x
           ORDER BY x.sort_id DESC
-          LIMIT ${limit}`
-      : await db.$queryRaw<Row[]>`
+          LIMIT ${limit}`)
+      : await queryRows<Row>(Prisma.sql`
           SELECT ${COLUMNS} FROM audit_events e
           WHERE ${conditions}
           ORDER BY e.id DESC
-          LIMIT ${limit}`;
+          LIMIT ${limit}`);
   const page = keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
   // Names for this page's targets only: a few primary-key lookups, not a join over the trail.
   const labels = await auditTargetLabels(page.items, user.role);

@@ -8,7 +8,7 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { Role } from '@/generated/prisma/enums';
 import { can, type Permission } from '@/lib/auth/permissions';
-import { db } from '@/lib/db';
+import { queryRows } from '@/lib/db';
 import { isUuid } from '@/lib/validation/ids';
 
 /** What the Audit table shows for a target: its name, and its page when the caller may open it. */
@@ -64,7 +64,7 @@ export async function auditTargetLabels(targets: { targetType: string | null; ta
   const labels = new Map<string, AuditTargetLabel>();
   if (idsByType.size === 0) return labels;
   const lookups = [...idsByType].map(([type, ids]) => Prisma.sql`SELECT ${type}::text AS type, f.* FROM (${RESOLVERS[type].sql([...ids])}) f`);
-  for (const found of await db.$queryRaw<Found[]>`${Prisma.join(lookups, ' UNION ALL ')}`) {
+  for (const found of await queryRows<Found>(Prisma.join(lookups, ' UNION ALL '))) {
     const resolver = RESOLVERS[found.type];
     labels.set(targetKey(found.type, found.id), { name: found.name, href: can(role, resolver.permission) ? resolver.path(found) : null });
   }

@@ -10,7 +10,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { authorizeActionOn, ownerTeamAccessOf, requireTeam, type OwnerTeamAccess } from '@/lib/auth/team-scope';
 import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
-import { db, type Tx } from '@/lib/db';
+import { db, queryRows, type Tx } from '@/lib/db';
 import { refusingTakenName } from '@/lib/db/unique-name';
 import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
@@ -76,10 +76,7 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
 export async function listSecrets(caller: Caller, query: TSecretListQuery): Promise<SecretListPage> {
   await authorize(caller, 'secrets.read', { action: 'secret.list', targetType: 'secret' });
   const sql = secretListSql(query);
-  const [rows, counts] = await Promise.all([
-    db.$queryRaw<SecretListRow[]>(sql.page),
-    cachedCounts(sql.countsKey, () => db.$queryRaw<SecretListCounts[]>(sql.counts)),
-  ]);
+  const [rows, counts] = await Promise.all([queryRows<SecretListRow>(sql.page), cachedCounts(sql.countsKey, () => queryRows<SecretListCounts>(sql.counts))]);
   const c = counts[0];
   return {
     ...keysetPage(rows, query.size, toListItem, (last) => encodeCursor(last.cursor_value, last.id)),

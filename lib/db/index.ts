@@ -8,7 +8,7 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '@/generated/prisma/client';
+import { PrismaClient, type Prisma } from '@/generated/prisma/client';
 import { env } from '@/lib/env';
 import { noteReachable, noteUnreachable, isDatabaseUnreachable } from '@/lib/db-outage';
 import { DatabaseUnavailableError, QueryTimeoutError } from '@/lib/errors';
@@ -116,9 +116,30 @@ export function setStatementTimeout(ms: number): void {
   globalForDb.__statementTimeoutMs = ms;
 }
 
+const statementTimeoutMs = () => globalForDb.__statementTimeoutMs ?? env().DATABASE_STATEMENT_TIMEOUT_MS;
+
 function instance() {
-  globalForDb.__db ??= create(env().DATABASE_URL, 10, globalForDb.__statementTimeoutMs ?? env().DATABASE_STATEMENT_TIMEOUT_MS);
+  globalForDb.__db ??= create(env().DATABASE_URL, 10, statementTimeoutMs());
   return globalForDb.__db;
+}
+
+/**
+ * The rows of one read statement, straight from the pool: no Prisma query engine between
+ * (its per-query work is a large share of a hot list read). The statement is a Prisma.Sql
+ * as for $queryRaw, with the same statement timeout and outage handling. Values come as
+ * the pg driver types them, not as Prisma's: bigint and numeric are strings, so a caller
+ * selects those as it wants them (::int, ::text).
+ */
+export async function queryRows<T>(statement: Prisma.Sql): Promise<T[]> {
+  const { pool } = instance();
+  const startedAt = Date.now();
+  try {
+    const { rows } = await pool.query(statement.text, statement.values);
+    noteReachable(startedAt);
+    return rows as T[];
+  } catch (error) {
+    throw translate(error, statementTimeoutMs());
+  }
 }
 
 /** Lazily created so importing this module (e.g. during `next build`) opens nothing. */

@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failureOf } from '@/lib/action';
-import { closeDb, db, exportRead, setStatementTimeout } from '@/lib/db';
+import { Prisma } from '@/generated/prisma/client';
+import { closeDb, db, exportRead, queryRows, setStatementTimeout } from '@/lib/db';
 import { QueryTimeoutError } from '@/lib/errors';
 import { callerAs, seedUser } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
@@ -18,6 +19,11 @@ describe('the statement timeout', () => {
     const error = await errorOf(db.$queryRaw`SELECT pg_sleep(30)`);
     expect(error).toBeInstanceOf(QueryTimeoutError);
     expect((error as Error).message).toMatch(/^The database took longer than 1 s to answer, so the request was stopped/);
+  });
+
+  it('cancels a slow read through the pool (queryRows) the same way', async () => {
+    expect(await errorOf(queryRows(Prisma.sql`SELECT pg_sleep(30)`))).toBeInstanceOf(QueryTimeoutError);
+    expect(await queryRows(Prisma.sql`SELECT ${'a'}::text AS v, 2::int AS n`)).toEqual([{ v: 'a', n: 2 }]);
   });
 
   it('cancels a model query waiting on a lock, inside a transaction too', async () => {
