@@ -6,7 +6,7 @@
 // server log. Nothing of the error's message is shown: in production it is Next's generic
 // text, and in development it could name internals.
 import { useEffect, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button } from '@/components/ui/button-style';
 import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/errors';
 
 /** The props Next passes to an error boundary's component (Next 16: `retry` refreshes from the server, then re-renders). */

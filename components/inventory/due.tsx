@@ -25,7 +25,7 @@ export function NextDue({ nextDueAt, now, stacked = false }: { nextDueAt: string
   const relative = relativeDays(nextDueAt, now);
   return (
     <span className={cn('whitespace-nowrap', state === 'overdue' && 'text-red-700')}>
-      <time dateTime={nextDueAt!} className={cn(state === 'overdue' && 'font-medium')}>
+      <time dateTime={nextDueAt!} className={state === 'overdue' ? 'font-medium' : undefined}>
         {formatDay(nextDueAt)}
       </time>
       {stacked ? null : ' '}

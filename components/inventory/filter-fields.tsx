@@ -1,9 +1,10 @@
 // The inventory's filters as form fields (search, environment, owner team, consuming
 // system, classification, status, tag), shared by the Inventory and Rotation pages so
 // both filter alike. Laid out for a 12-column grid at xl; the page adds its own fields.
-import { SelectField, TextField } from '@/components/ui/field';
+import { TextField } from '@/components/ui/field';
 import { CLASSIFICATIONS, SECRET_STATUSES } from '@/lib/validation/secret';
 import { CLASSIFICATION_LABELS, STATUS_LABELS } from './labels';
+import { SpanSelect } from './span-select';
 import { SystemCombobox, type SystemOption, type SystemSearch } from './system-combobox';
 
 export type FilterValues = {
@@ -23,15 +24,6 @@ const STATUS_OPTIONS = [
 ];
 
 const CLASSIFICATION_OPTIONS = CLASSIFICATIONS.map((c) => ({ value: c, label: CLASSIFICATION_LABELS[c] }));
-
-/** A select in its grid cell; an absent value shows the first option. */
-export function SpanSelect({ span, value, ...select }: { span: string; value?: string } & Omit<React.ComponentProps<typeof SelectField>, 'defaultValue'>) {
-  return (
-    <div className={span}>
-      <SelectField defaultValue={value ?? ''} {...select} />
-    </div>
-  );
-}
 
 export function InventoryFilterFields({
   values,

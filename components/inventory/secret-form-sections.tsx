@@ -5,7 +5,8 @@ import { CodeField, SelectField, TextAreaField, TextField } from '@/components/u
 import { FormSection } from '@/components/ui/form-section';
 import { CLASSIFICATION_LABELS, PROVIDER_LABELS, STATUS_LABELS } from './labels';
 import { namedOptions, optionsOf, type ConnectionOption, type FieldErrorsOf, type Option, type SecretFormValues } from './secret-form-values';
-import { SystemMultiSelect, type SystemSearch } from './system-combobox';
+import type { SystemSearch } from './system-combobox';
+import { SystemMultiSelect } from './system-multi-select';
 
 const REF_PLACEHOLDERS: Record<ProviderKind, string> = {
   aws: 'eu-west-1/prod/db-password',

@@ -43,7 +43,7 @@ export function SecretTable({ items, links, now }: { items: SecretListItem[]; li
       cell: (s) => (
         <>
           {s.consumerCount}
-          <span className="sr-only"> {s.consumerCount === 1 ? 'system' : 'systems'}</span>
+          <span className="sr-only">{s.consumerCount === 1 ? ' system' : ' systems'}</span>
         </>
       ),
     },

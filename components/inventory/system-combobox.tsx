@@ -1,16 +1,18 @@
 'use client';
 // Pickers for consuming systems. There are thousands, so instead of a <select> the
 // person types and the server returns the first matches (ARIA 1.2 combobox pattern:
-// focus stays in the text box, arrow keys move through the list, Enter chooses).
+// focus stays in the text box, arrow keys move through the list, Enter chooses). The
+// many-systems picker (system-multi-select.tsx) is a module of its own so that the
+// Inventory's first load, which has only this one, does not ship it.
 import { useEffect, useId, useRef, useState } from 'react';
 import { cn } from '@/components/ui/cn';
-import { controlClass, Field } from '@/components/ui/field';
+import { controlClass } from '@/components/ui/field';
 
 export type SystemOption = { id: string; name: string; status?: string };
 export type SystemSearch = (q: string) => Promise<{ ok: true; options: SystemOption[] } | { ok: false; error: string }>;
 
 /** The first matches for `query`, fetched a moment after typing stops; stale replies are dropped. */
-function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) {
+export function useSystemSearch(search: SystemSearch, query: string, enabled: boolean) {
   const [options, setOptions] = useState<SystemOption[]>([]);
   const [error, setError] = useState<string>();
   // The query whose answer is on screen: loading until it catches up with what is typed.
@@ -52,7 +54,7 @@ type ListProps = {
   error?: string;
 };
 
-function OptionList({ id, options, active, isSelected, onChoose, onHover, multiple, loading, error }: ListProps) {
+export function OptionList({ id, options, active, isSelected, onChoose, onHover, multiple, loading, error }: ListProps) {
   const listRef = useRef<HTMLUListElement>(null);
   useEffect(() => {
     listRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -105,7 +107,7 @@ function OptionList({ id, options, active, isSelected, onChoose, onHover, multip
 }
 
 /** Keyboard handling shared by both pickers; the caller owns the open flag. */
-function useComboboxKeys(
+export function useComboboxKeys(
   open: boolean,
   setOpen: (open: boolean) => void,
   options: SystemOption[],
@@ -168,7 +170,7 @@ function useComboboxKeys(
   return { active: shown, setActive, onKeyDown, listId, inputProps };
 }
 
-function liveMessage(open: boolean, loading: boolean, count: number): string {
+export function liveMessage(open: boolean, loading: boolean, count: number): string {
   if (!open || loading) return '';
   if (count === 0) return 'No system matches.';
   return `${count} system${count === 1 ? '' : 's'} found${count >= 20 ? '; type more to narrow the list' : ''}.`;
@@ -255,109 +257,5 @@ export function SystemCombobox({ name, label, initial, search }: { name: string;
         {liveMessage(open, loading, options.length)}
       </p>
     </div>
-  );
-}
-
-/** Many systems, as chips; each chosen id is submitted as a repeated hidden input. */
-export function SystemMultiSelect({
-  name,
-  label,
-  hint,
-  errors,
-  initial,
-  search,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  errors?: string[];
-  initial: SystemOption[];
-  search: SystemSearch;
-}) {
-  const [selected, setSelected] = useState<SystemOption[]>(initial);
-  const [query, setQuery] = useState('');
-  const [announcement, setAnnouncement] = useState('');
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  function toggle(option: SystemOption) {
-    const has = selected.some((s) => s.id === option.id);
-    setSelected(has ? selected.filter((s) => s.id !== option.id) : [...selected, option]);
-    setAnnouncement(`${option.name} ${has ? 'removed' : 'added'}.`);
-  }
-
-  const [open, setOpen] = useState(false);
-  const { options, loading, error } = useSystemSearch(search, query, open);
-  const keys = useComboboxKeys(open, setOpen, options, toggle, () => setOpen(false), query);
-
-  return (
-    <Field label={label} name={name} hint={hint} errors={errors}>
-      {(a11y) => (
-        <div>
-          {selected.length > 0 && (
-            <ul aria-label={`Chosen ${label.toLowerCase()}`} className="mb-2 flex flex-wrap gap-1.5">
-              {selected.map((s) => (
-                <li
-                  key={s.id}
-                  className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm text-slate-800 ring-1 ring-inset ring-slate-300"
-                >
-                  {s.name}
-                  <button
-                    type="button"
-                    onClick={() => {
-                      toggle(s);
-                      inputRef.current?.focus();
-                    }}
-                    className="rounded-full p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900"
-                  >
-                    <span className="sr-only">Remove {s.name}</span>
-                    <svg aria-hidden viewBox="0 0 16 16" className="size-3.5 fill-current">
-                      <path d="M4.3 3.2 8 6.9l3.7-3.7 1.1 1.1L9.1 8l3.7 3.7-1.1 1.1L8 9.1l-3.7 3.7-1.1-1.1L6.9 8 3.2 4.3z" />
-                    </svg>
-                  </button>
-                  <input type="hidden" name={name} value={s.id} data-multiple />
-                </li>
-              ))}
-            </ul>
-          )}
-          <div className="relative">
-            <input
-              ref={inputRef}
-              {...a11y}
-              {...keys.inputProps}
-              placeholder={selected.length ? 'Add another system…' : 'Search systems…'}
-              value={query}
-              onChange={(event) => {
-                setQuery(event.target.value);
-                setAnnouncement('');
-                setOpen(true);
-              }}
-              onClick={() => setOpen(true)}
-              onBlur={() => setOpen(false)}
-              onKeyDown={(event) => {
-                // Enter picks from the list; it never submits the whole form from here.
-                if (event.key === 'Enter') event.preventDefault();
-                keys.onKeyDown(event);
-              }}
-            />
-            {open && (
-              <OptionList
-                id={keys.listId}
-                options={options}
-                active={keys.active}
-                isSelected={(o) => selected.some((s) => s.id === o.id)}
-                onChoose={toggle}
-                onHover={keys.setActive}
-                multiple
-                loading={loading}
-                error={error}
-              />
-            )}
-          </div>
-          <p className="sr-only" aria-live="polite">
-            {announcement || liveMessage(open, loading, options.length)}
-          </p>
-        </div>
-      )}
-    </Field>
   );
 }

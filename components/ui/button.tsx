@@ -1,27 +1,8 @@
 import Link from 'next/link';
-import { cn } from './cn';
+import { buttonClass, type ButtonVariant } from './button-style';
 
-type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
+export { Button, buttonClass } from './button-style';
 
-const VARIANTS: Record<Variant, string> = {
-  primary: 'bg-accent-600 text-white hover:bg-accent-700 disabled:bg-accent-600/60',
-  secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50',
-  danger: 'bg-red-700 text-white hover:bg-red-800 disabled:bg-red-700/60',
-  ghost: 'text-slate-700 hover:bg-slate-100',
-};
-
-export const buttonClass = (variant: Variant = 'primary', extra?: string) =>
-  cn(
-    'inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium transition-colors',
-    'disabled:cursor-not-allowed',
-    VARIANTS[variant],
-    extra,
-  );
-
-export function Button({ variant = 'primary', className, type = 'button', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return <button type={type} className={buttonClass(variant, className)} {...props} />;
-}
-
-export function LinkButton({ variant = 'secondary', className, ...props }: React.ComponentProps<typeof Link> & { variant?: Variant }) {
+export function LinkButton({ variant = 'secondary', className, ...props }: React.ComponentProps<typeof Link> & { variant?: ButtonVariant }) {
   return <Link className={buttonClass(variant, className)} {...props} />;
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
-import { InventoryFilterFields, SpanSelect } from '@/components/inventory/filter-fields';
+import { InventoryFilterFields } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/ui/filter-form';
 import { ExportLink, HealthPanel, ListFilterActions, ListResults } from '@/components/inventory/list-sections';
 import { SecretListViewProvider } from '@/components/inventory/list-view';
+import { SpanSelect } from '@/components/inventory/span-select';
 import { LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
