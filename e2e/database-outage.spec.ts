@@ -13,6 +13,7 @@ import { stopProcess } from './support/processes';
 import { RESULTS_DIR, ROOT } from './support/state';
 import { freePort } from '../test/support/free-port';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
+import { serverNodeFlags } from '../scripts/lib/server-node-flags.mjs';
 
 const LOG_FILE = path.join(RESULTS_DIR, 'e2e-outage-server.log');
 const OUTAGE_TEXT = 'The database cannot be reached.';
@@ -53,7 +54,7 @@ test.describe('database outage', () => {
     // As global setup starts the main server (only the runner's PATH and HOME pass).
     const fd = openSync(LOG_FILE, 'w');
     const base = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
-    server = spawn(process.execPath, ['scripts/server.mjs', '--hostname', 'localhost'], {
+    server = spawn(process.execPath, [...serverNodeFlags(), 'scripts/server.mjs', '--hostname', 'localhost'], {
       cwd: ROOT,
       env: { ...base, ...e2e.serverEnv, PORT: String(port), NEXTAUTH_URL: baseURL, DATABASE_URL: proxied.toString() } as unknown as NodeJS.ProcessEnv,
       stdio: ['ignore', fd, fd],

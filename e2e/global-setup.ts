@@ -32,6 +32,7 @@ import {
   type E2EState,
 } from './support/state';
 import { stopProcess } from './support/processes';
+import { serverNodeFlags } from '../scripts/lib/server-node-flags.mjs';
 
 const START_TIMEOUT_MS = 60_000;
 
@@ -99,7 +100,7 @@ export default async function globalSetup(): Promise<void> {
       TEST_CLOCK_FILE: CLOCK_FILE,
     };
     writeFileSync(CLOCK_FILE, '0');
-    const app = startLogged([process.execPath, 'scripts/server.mjs', '--hostname', 'localhost'], serverEnv, SERVER_LOG);
+    const app = startLogged([process.execPath, ...serverNodeFlags(), 'scripts/server.mjs', '--hostname', 'localhost'], serverEnv, SERVER_LOG);
     started.push(app);
     let setupToken = '';
     await waitFor('the app server', app, SERVER_LOG, async () => {

@@ -42,6 +42,7 @@ import { navigationRequest } from './bench/navigation';
 import { firstLoadJsKb } from './bench/page-weight';
 import { peakRssMb } from './bench/rss';
 import { AUDITOR_EMAIL, AUDITOR_PASSWORD, markSeeded, seedAccessEvents, seedAuditEvents, seededParts } from './bench/seed-audit';
+import { serverNodeFlags } from './lib/server-node-flags.mjs';
 
 const SECRETS = 100_000;
 const SYSTEMS = 2_000;
@@ -136,7 +137,7 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
   // The app's own server (as npm start runs it), so the bench measures what is deployed.
   // BENCH_SERVER_NODE_ARGS: Node flags for the server alone (profiling: --cpu-prof, --heapsnapshot-signal=SIGUSR2).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'scripts/server.mjs')], {
+  const server = spawn(process.execPath, [...serverNodeFlags(), ...nodeArgs, path.join(root, 'scripts/server.mjs')], {
     env: {
       ...process.env,
       PORT: String(PORT),

@@ -21,6 +21,7 @@ import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
 import { buildIsCurrent } from './lib/next-build.mjs';
 import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
+import { serverNodeFlags } from './lib/server-node-flags.mjs';
 
 const dev = process.argv.includes('--dev');
 const prebuilt = process.argv.includes('--prebuilt');
@@ -104,7 +105,8 @@ async function main() {
   // within 5 s of SIGTERM.
   await supervisor.start({
     name: 'server',
-    spawn: run([path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], { ...childEnv, PORT: String(port) }),
+    // Production only: the development server compiles pages in the same process and needs more.
+    spawn: run([...(dev ? [] : serverNodeFlags()), path.join(root, 'scripts/server.mjs'), ...(dev ? ['--dev'] : [])], { ...childEnv, PORT: String(port) }),
     stopTimeoutMs: 10_000,
   });
   console.log(`\n  Dashboard: ${process.env.NEXTAUTH_URL}\n  Health:    ${process.env.NEXTAUTH_URL}/api/health\n`);

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { serverNodeFlags } from '../lib/server-node-flags.mjs';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,7 +60,7 @@ export class AppServer {
     this.#log.write(`--- server start ${new Date().toISOString()} ${JSON.stringify(extra)}\n`);
     const child = startLogged(
       this.root,
-      [path.join(this.root, 'scripts/server.mjs'), '--hostname', 'localhost'],
+      [...serverNodeFlags(), path.join(this.root, 'scripts/server.mjs'), '--hostname', 'localhost'],
       { ...this.env, ...extra, PORT: String(this.port) },
       this.#log,
     );
