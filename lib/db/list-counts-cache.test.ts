@@ -50,14 +50,46 @@ describe('list counts cache', () => {
     expect(await cachedCounts('view-c', async () => 8)).toBe(8);
   });
 
-  it('recomputes after the time to live', async () => {
+  it('after the time to live, serves the expired counts while one caller recomputes them', async () => {
     vi.useFakeTimers();
     try {
-      const compute = vi.fn(async () => 1);
-      await cachedCounts('view-d', compute);
+      const cache = createListCountsCache(async () => ({ generation: 1n, settled: true }));
+      let total = 1;
+      const compute = vi.fn(async () => total);
+      expect(await cache.cachedCounts('view-d', compute)).toBe(1);
       vi.advanceTimersByTime(10_001);
-      await cachedCounts('view-d', compute);
+      total = 2;
+      // The recompute starts; these callers get the expired entry rather than waiting.
+      expect(await Promise.all([cache.cachedCounts('view-d', compute), cache.cachedCounts('view-d', compute)])).toEqual([1, 1]);
       expect(compute).toHaveBeenCalledTimes(2);
+      await Promise.resolve();
+      expect(await cache.cachedCounts('view-d', compute)).toBe(2);
+      expect(compute).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('recomputes before answering once an entry is long expired, or a failed recompute left it', async () => {
+    vi.useFakeTimers();
+    try {
+      const cache = createListCountsCache(async () => ({ generation: 1n, settled: true }));
+      let total = 1;
+      const compute = vi.fn(async () => total);
+      await cache.cachedCounts('view-e', compute);
+      vi.advanceTimersByTime(20_001);
+      total = 2;
+      expect(await cache.cachedCounts('view-e', compute)).toBe(2);
+
+      vi.advanceTimersByTime(10_001);
+      const failing = vi.fn(async () => Promise.reject(new Error('db down')));
+      expect(await cache.cachedCounts('view-e', failing)).toBe(2);
+      await Promise.resolve();
+      total = 3;
+      // Still expired after the failure: the next caller tries again.
+      expect(await cache.cachedCounts('view-e', compute)).toBe(2);
+      await Promise.resolve();
+      expect(await cache.cachedCounts('view-e', compute)).toBe(3);
     } finally {
       vi.useRealTimers();
     }

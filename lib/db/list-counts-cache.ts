@@ -21,7 +21,11 @@
 // entry only when they would run the very same statement.
 //
 // Counts also depend on the clock (overdue, due soon), which no write moves: an entry is
-// still recomputed after COUNTS_TTL_MS.
+// still recomputed after COUNTS_TTL_MS. Meanwhile (for at most another COUNTS_TTL_MS) the
+// expired entry is still served: one request recomputes it, and the others do not all
+// wait for a count that takes hundreds of milliseconds at 100,000 secrets only to learn
+// that a few more became overdue. Only the clock can have moved them: a write moves the
+// generation, and an entry of an older generation is never served.
 import 'server-only';
 import type { PrismaClient } from '@/generated/prisma/client';
 import { db } from '@/lib/db';
@@ -30,7 +34,7 @@ import { coalescedRead } from './coalesced-read';
 const COUNTS_TTL_MS = 10_000;
 const MAX_VIEWS = 500;
 
-type Entry<T> = { value: Promise<T>; expires: number };
+type Entry<T> = { value: Promise<T>; expires: number; refreshing?: boolean };
 /** The generation now, and whether every change up to it has committed (no writer holds the lock). */
 type Generation = { generation: bigint; settled: boolean };
 type GenerationReader = () => Promise<Generation>;
@@ -66,12 +70,29 @@ export function createListCountsCache(readGeneration: GenerationReader) {
     const fullKey = `${generation}:${key}`;
     const hit = entries.get(fullKey) as Entry<T> | undefined;
     if (hit && hit.expires > now) return hit.value;
+    if (hit && settled && now - hit.expires < COUNTS_TTL_MS) {
+      if (!hit.refreshing) refresh(fullKey, hit, compute());
+      return hit.value;
+    }
     const value = compute();
     if (!settled) return value;
     entries.set(fullKey, { value, expires: now + COUNTS_TTL_MS });
     value.catch(() => entries.delete(fullKey));
     if (entries.size > MAX_VIEWS) entries.delete(entries.keys().next().value!);
     return value;
+  }
+
+  /** Replaces an expired entry once its recomputed `value` is in (a failure leaves it, to be tried again). */
+  function refresh<T>(fullKey: string, stale: Entry<T>, value: Promise<T>): void {
+    stale.refreshing = true;
+    value.then(
+      () => {
+        if (entries.get(fullKey) === stale) entries.set(fullKey, { value, expires: Date.now() + COUNTS_TTL_MS });
+      },
+      () => {
+        stale.refreshing = false;
+      },
+    );
   }
 
   /** Frees this process's entries at once (the generation already keeps every instance's entries current). */

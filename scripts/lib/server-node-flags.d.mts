@@ -1,1 +1,1 @@
-export function serverNodeFlags(env?: NodeJS.ProcessEnv): string[];
+export function serverNodeFlags(env?: { NODE_OPTIONS?: string }): string[];

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { serverNodeFlags } from './server-node-flags.mjs';
 
 /** The heap limit a Node process started with `flags` (and `env`) runs under, in MB. */
-function heapLimitMb(flags: string[], env: NodeJS.ProcessEnv = {}): number {
+function heapLimitMb(flags: string[], env: Record<string, string> = {}): number {
   const run = spawnSync(process.execPath, [...flags, '-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit)'], {
-    env: { PATH: process.env.PATH, ...env },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
     encoding: 'utf8',
   });
   return Number(run.stdout) / 1048576;
