@@ -268,8 +268,8 @@ async function inventoryBench(base: string, url: string) {
   console.log(`\n${CONNECTIONS} concurrent clients unless stated, ${SECONDS} s per view\n`);
   console.log(TABLE_HEAD);
   for (const view of VIEWS) console.log(formatRow(view.label, results[view.key]));
-  for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}`, nav[view.key]));
-  for (const view of VIEWS) console.log(formatRow(`navigation (RSC): ${view.key}, ${NAV8_CONNECTIONS} clients`, nav8[view.key]));
+  for (const view of VIEWS) console.log(formatRow(`navigation (/api/inventory/rows): ${view.key}`, nav[view.key]));
+  for (const view of VIEWS) console.log(formatRow(`navigation (/api/inventory/rows): ${view.key}, ${NAV8_CONNECTIONS} clients`, nav8[view.key]));
   console.log(formatRow('default list, 1 client', single));
   for (const view of VIEWS) console.log(formatRow(`raw SQL: ${view.key} page query`, sqlByView[view.key], 1));
   console.log(formatRow('raw SQL: list counts (uncached)', counts, 1));

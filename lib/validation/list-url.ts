@@ -36,3 +36,9 @@ export function listHref(path: string, query: Record<string, unknown>, defaults:
   const s = params.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/** Next's searchParams as the browser's URLSearchParams writes the search (what components/ui/fetched-view.tsx compares). */
+export function searchOf(params: SearchParams): string {
+  const pairs = Object.entries(params).flatMap(([key, value]) => [value ?? []].flat().map((v) => [key, v]));
+  return new URLSearchParams(pairs).toString();
+}

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { searchOf, type SearchParams } from '@/lib/validation/list-url';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { DeniedPage, loadOrDenied } from '@/components/errors/denied';
@@ -15,8 +16,6 @@ import { ChainStatusPanel } from './chain-status';
 import { RetentionLine } from './retention-line';
 
 export const metadata: Metadata = { title: 'Audit trail' };
-
-type SearchParams = Record<string, string | string[] | undefined>;
 
 // The first view is rendered here; later views (filters, pages, back and forward) only
 // fetch their events from /api/audit/events and re-render the parts that show them in the
@@ -52,10 +51,4 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </AuditListViewProvider>
     </>
   );
-}
-
-/** The search string as the browser's URLSearchParams writes it (what list-view.tsx compares). */
-function searchOf(params: SearchParams): string {
-  const pairs = Object.entries(params).flatMap(([key, value]) => [value ?? []].flat().map((v) => [key, v]));
-  return new URLSearchParams(pairs).toString();
 }

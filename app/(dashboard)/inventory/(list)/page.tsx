@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { searchOf, type SearchParams } from '@/lib/validation/list-url';
 import { InventoryFilterFields } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/ui/filter-form';
 import { ExportLink, HealthPanel, ListFilterActions, ListResults } from '@/components/inventory/list-sections';
@@ -16,8 +17,6 @@ import { DUE_SOON_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS } from '@/
 import { searchSystemsAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Inventory' };
-
-type SearchParams = Record<string, string | string[] | undefined>;
 
 const SIZE_OPTIONS = PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }));
 // What the list query means when a parameter is absent, straight from its schema.
@@ -134,10 +133,4 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
       <ListResults />
     </SecretListViewProvider>
   );
-}
-
-/** The search string as the browser's URLSearchParams writes it (what list-view.tsx compares). */
-function searchOf(params: SearchParams): string {
-  const pairs = Object.entries(params).flatMap(([key, value]) => [value ?? []].flat().map((v) => [key, v]));
-  return new URLSearchParams(pairs).toString();
 }
