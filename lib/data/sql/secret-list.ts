@@ -139,7 +139,11 @@ function searchCondition(q: string): Prisma.Sql {
   return Prisma.sql`search_text LIKE ${`%${escapeLike(q.toLowerCase())}%`}`;
 }
 
-/** The page query (one row more than the page size, to know if there is a next page) and its counts. */
+/**
+ * The page query (one row more than the page size, to know if there is a next page) and its
+ * counts. The page's rows are chosen before the joins, so a search matching thousands of
+ * secrets names its environment and team for the page alone.
+ */
 export function secretListSql(query: TSecretListQuery) {
   const sort = SORTS[query.sort];
   const filters = filterConditions(query);
@@ -152,12 +156,15 @@ export function secretListSql(query: TSecretListQuery) {
              ${isoUtcSql(Prisma.sql`s.last_rotated_at`)} AS last_rotated_at, ${isoUtcSql(Prisma.sql`s.next_due_at`)} AS next_due_at,
              s.rotation_interval_days, s.tags, ${cursorValueSql(sort)} AS cursor_value,
              (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count
-      FROM ${pageSource(query)} s
+      FROM (
+        SELECT s.* FROM ${pageSource(query)} s
+        WHERE ${and(pageWhere)}
+        ORDER BY ${sort.column} ${order}
+        LIMIT ${query.size + 1}
+      ) s
       JOIN environments e ON e.id = s.environment_id
       JOIN teams t ON t.id = s.owner_team_id
-      WHERE ${and(pageWhere)}
-      ORDER BY ${sort.column} ${order}
-      LIMIT ${query.size + 1}`;
+      ORDER BY ${sort.column} ${order}`;
   const counts = Prisma.sql`
       SELECT count(*)::int AS total,
              count(*) FILTER (WHERE s.next_due_at < now())::int AS overdue,
