@@ -370,3 +370,25 @@ test('a filter change fetches only the rows, updates the URL, and back and forwa
   expect(requests.filter((r) => r.path === '/inventory' && r.rsc && !r.prefetch)).toEqual([]);
   expect(requests.filter((r) => r.prefetch && r.path.startsWith('/inventory/'))).toEqual([]);
 });
+
+test('the consuming-system filter shows the view it belongs to after back and forward', async ({ db, signedInContext }) => {
+  const team = await insertTeam(db);
+  const [first, second] = [await insertSystem(db, team.id, unique('e2e-billing-api')), await insertSystem(db, team.id, unique('e2e-ledger-worker'))];
+  const page = await (await (await signedInContext('viewer')).browserContext()).newPage();
+  const filters = page.getByRole('search', { name: 'Filter secrets' });
+  const system = filters.getByRole('combobox', { name: 'Consuming system' });
+
+  await page.goto(`/inventory?system=${first.id}`);
+  await expect(system).toHaveValue(first.name);
+  await page.waitForLoadState('networkidle');
+  await system.fill(second.name);
+  await page.getByRole('option', { name: second.name }).click();
+  await filters.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('system') === second.id);
+
+  await page.goBack();
+  await expect(page).toHaveURL((url) => url.searchParams.get('system') === first.id);
+  await expect(system, 'the URL system, not the one picked last').toHaveValue(first.name);
+  await page.goForward();
+  await expect(system).toHaveValue(second.name);
+});

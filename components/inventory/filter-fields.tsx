@@ -5,7 +5,7 @@ import { TextField } from '@/components/ui/field';
 import { CLASSIFICATIONS, SECRET_STATUSES } from '@/lib/validation/secret';
 import { CLASSIFICATION_LABELS, STATUS_LABELS } from './labels';
 import { SpanSelect } from './span-select';
-import { SystemCombobox, type SystemOption, type SystemSearch } from './system-combobox';
+import { SystemCombobox, UNKNOWN_SYSTEM, type SystemOption, type SystemSearch } from './system-combobox';
 
 export type FilterValues = {
   q?: string;
@@ -31,13 +31,16 @@ export function InventoryFilterFields({
   teams,
   chosenSystem,
   searchSystems,
+  systemFilter,
 }: {
   values: FilterValues;
   environments: { name: string }[];
   teams: { id: string; name: string }[];
   /** The system named by the URL, resolved to its name (null when none or unknown). */
-  chosenSystem: SystemOption | null;
+  chosenSystem?: SystemOption | null;
   searchSystems: SystemSearch;
+  /** A system filter of the page's own, in place of one showing `chosenSystem` (the Inventory's follows its fetched view). */
+  systemFilter?: React.ReactNode;
 }) {
   const envOptions = environments.map((e) => ({ value: e.name, label: e.name }));
   const teamOptions = teams.map((t) => ({ value: t.id, label: t.name }));
@@ -49,12 +52,14 @@ export function InventoryFilterFields({
       <SpanSelect span="xl:col-span-2" label="Environment" name="env" value={values.env} placeholder="Any environment" options={envOptions} />
       <SpanSelect span="xl:col-span-3" label="Owner team" name="owner" value={values.owner} placeholder="Any team" options={teamOptions} />
       <div className="sm:col-span-2 lg:col-span-4 xl:col-span-3">
-        <SystemCombobox
-          name="system"
-          label="Consuming system"
-          initial={chosenSystem ?? (values.system ? { id: values.system, name: 'Unknown system' } : null)}
-          search={searchSystems}
-        />
+        {systemFilter ?? (
+          <SystemCombobox
+            name="system"
+            label="Consuming system"
+            initial={chosenSystem ?? (values.system ? { id: values.system, name: UNKNOWN_SYSTEM } : null)}
+            search={searchSystems}
+          />
+        )}
       </div>
       <SpanSelect
         span="xl:col-span-2"

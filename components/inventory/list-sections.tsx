@@ -12,6 +12,7 @@ import { ListLink } from '@/components/ui/list-link';
 import { useSecretListView } from './list-view';
 import { RotationHealth } from './rotation-health';
 import { SecretTable } from './secret-table';
+import { SystemCombobox, UNKNOWN_SYSTEM, type SystemSearch } from './system-combobox';
 
 const number = new Intl.NumberFormat('en-US');
 
@@ -30,6 +31,24 @@ export function ExportLink() {
 export function ListFilterActions({ className }: { className: string }) {
   const { links } = useSecretListView().view;
   return <FilterActions filtered={links.filtered} clearHref={links.clear} className={className} />;
+}
+
+/**
+ * The consuming-system filter, following the view: after back or forward it shows the
+ * URL's system (named by the fetched view), not the one last picked. A new view's system
+ * starts a new picker.
+ */
+export function ListSystemFilter({ searchSystems }: { searchSystems: SystemSearch }) {
+  const system = useSecretListView().view.chosenSystem;
+  return (
+    <SystemCombobox
+      key={system?.id ?? ''}
+      name="system"
+      label="Consuming system"
+      initial={system && { id: system.id, name: system.name ?? UNKNOWN_SYSTEM }}
+      search={searchSystems}
+    />
+  );
 }
 
 export function HealthPanel() {

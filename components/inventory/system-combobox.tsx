@@ -9,6 +9,9 @@ import { cn } from '@/components/ui/cn';
 import { controlClass } from '@/components/ui/field';
 
 export type SystemOption = { id: string; name: string; status?: string };
+
+/** What a filter shows for a system id that names no system. */
+export const UNKNOWN_SYSTEM = 'Unknown system';
 export type SystemSearch = (q: string) => Promise<{ ok: true; options: SystemOption[] } | { ok: false; error: string }>;
 
 /** The first matches for `query`, fetched a moment after typing stops; stale replies are dropped. */

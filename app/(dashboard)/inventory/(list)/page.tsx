@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { searchOf, type SearchParams } from '@/lib/validation/list-url';
 import { InventoryFilterFields } from '@/components/inventory/filter-fields';
 import { FilterForm } from '@/components/ui/filter-form';
-import { ExportLink, HealthPanel, ListFilterActions, ListResults } from '@/components/inventory/list-sections';
+import { ExportLink, HealthPanel, ListFilterActions, ListResults, ListSystemFilter } from '@/components/inventory/list-sections';
 import { SecretListViewProvider } from '@/components/inventory/list-view';
 import { SpanSelect } from '@/components/inventory/span-select';
 import { LinkButton } from '@/components/ui/button';
@@ -10,7 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { listEnvironments, listTeamOptions, systemOptionsByIds } from '@/lib/data/catalog';
+import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
 import { listSecrets } from '@/lib/data/secrets';
 import { secretListView } from '@/lib/data/secret-list-view';
 import { DUE_SOON_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS } from '@/lib/validation/secret-list';
@@ -46,12 +46,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
   const role = caller.user.role;
   const params = await searchParams;
   const query = parseSecretListQuery(params);
-  const [listView, environments, teams, chosenSystems] = await Promise.all([
-    secretListView(caller, query),
-    listEnvironments(caller),
-    listTeamOptions(caller),
-    query.system ? systemOptionsByIds(caller, [query.system]) : Promise.resolve([]),
-  ]);
+  const [listView, environments, teams] = await Promise.all([secretListView(caller, query), listEnvironments(caller), listTeamOptions(caller)]);
 
   const { page, links } = listView;
 
@@ -119,8 +114,8 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
             values={query}
             environments={environments}
             teams={teams}
-            chosenSystem={chosenSystems[0] ?? null}
             searchSystems={searchSystemsAction}
+            systemFilter={<ListSystemFilter searchSystems={searchSystemsAction} />}
           />
           <SpanSelect span="xl:col-span-2" label="Rotation" name="due" value={query.due} options={DUE_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
