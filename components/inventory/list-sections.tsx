@@ -3,6 +3,8 @@
 // link, the rotation summary with its quick filters, the filter form's clear link, and
 // the results (table and pager, or why there are none). The page's server-rendered rest
 // (header, filter fields) stays as it is when the view changes.
+import { useSearchParams } from 'next/navigation';
+import { useState } from 'react';
 import { buttonClass } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -12,7 +14,7 @@ import { ListLink } from '@/components/ui/list-link';
 import { useSecretListView } from './list-view';
 import { RotationHealth } from './rotation-health';
 import { SecretTable } from './secret-table';
-import { SystemCombobox, UNKNOWN_SYSTEM, type SystemSearch } from './system-combobox';
+import { SystemCombobox, UNKNOWN_SYSTEM, type SystemOption, type SystemSearch } from './system-combobox';
 
 const number = new Intl.NumberFormat('en-US');
 
@@ -34,19 +36,27 @@ export function ListFilterActions({ className }: { className: string }) {
 }
 
 /**
- * The consuming-system filter, following the view: after back or forward it shows the
- * URL's system (named by the fetched view), not the one last picked. A new view's system
- * starts a new picker.
+ * The consuming-system filter, following the URL: after back or forward it shows the
+ * URL's system, not the one last picked. Each new URL starts a new picker, named by the
+ * view fetched for it, or by the person's own pick before that view is in (so applying a
+ * pick never flickers); a URL whose system is not named yet gets a new picker again once
+ * its view names it.
  */
 export function ListSystemFilter({ searchSystems }: { searchSystems: SystemSearch }) {
-  const system = useSecretListView().view.chosenSystem;
+  const search = useSearchParams();
+  const urlSystem = search.get('system');
+  const viewSystem = useSecretListView().view.chosenSystem;
+  const [picked, setPicked] = useState<SystemOption | null>(null);
+  const named =
+    viewSystem && viewSystem.id === urlSystem ? { id: viewSystem.id, name: viewSystem.name ?? UNKNOWN_SYSTEM } : picked?.id === urlSystem ? picked : null;
   return (
     <SystemCombobox
-      key={system?.id ?? ''}
+      key={`${search.toString()}|${Boolean(named)}`}
       name="system"
       label="Consuming system"
-      initial={system && { id: system.id, name: system.name ?? UNKNOWN_SYSTEM }}
+      initial={urlSystem ? (named ?? { id: urlSystem, name: '' }) : null}
       search={searchSystems}
+      onSelect={setPicked}
     />
   );
 }

@@ -180,8 +180,25 @@ export function liveMessage(open: boolean, loading: boolean, count: number): str
 }
 
 /** One system, written into a hidden input `name` (the inventory's system filter). */
-export function SystemCombobox({ name, label, initial, search }: { name: string; label: string; initial: SystemOption | null; search: SystemSearch }) {
-  const [selected, setSelected] = useState<SystemOption | null>(initial);
+export function SystemCombobox({
+  name,
+  label,
+  initial,
+  search,
+  onSelect,
+}: {
+  name: string;
+  label: string;
+  initial: SystemOption | null;
+  search: SystemSearch;
+  /** Told of every choice (null: cleared), for a page that must name the chosen system later. */
+  onSelect?: (option: SystemOption | null) => void;
+}) {
+  const [selected, setSelectedState] = useState<SystemOption | null>(initial);
+  function setSelected(option: SystemOption | null) {
+    setSelectedState(option);
+    onSelect?.(option);
+  }
   const [text, setText] = useState(initial?.name ?? '');
   const [query, setQuery] = useState('');
   const inputId = `field-${name}`;
