@@ -14,6 +14,9 @@ type Context = { route: string; view: unknown; loading: boolean };
 
 const FetchedViewContext = createContext<Context | null>(null);
 
+/** One array for every provider without view statuses: a new one per render would restart the fetch effect. */
+const NO_VIEW_STATUSES: number[] = [];
+
 async function fetchView(route: string, search: string, viewStatuses: number[], signal: AbortSignal): Promise<unknown> {
   const response = await fetch(`${route}?${search}`, { signal, headers: { accept: 'application/json' } });
   if (!response.ok && !viewStatuses.includes(response.status)) throw new Error(`${route} answered ${response.status}`);
@@ -22,7 +25,7 @@ async function fetchView(route: string, search: string, viewStatuses: number[], 
 
 export function FetchedViewProvider({
   route,
-  viewStatuses = [],
+  viewStatuses = NO_VIEW_STATUSES,
   initialSearch,
   initialView,
   children,

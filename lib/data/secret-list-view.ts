@@ -16,7 +16,9 @@ export type ChosenSystem = { id: string; name: string | null };
 export type SecretListView = { now: number; page: SecretListPage; links: SecretListLinks; chosenSystem: ChosenSystem | null };
 
 export async function secretListView(caller: Caller, query: TSecretListQuery): Promise<SecretListView> {
-  const [page, systems] = await Promise.all([listSecrets(caller, query), query.system ? systemOptionsByIds(caller, [query.system]) : []]);
+  // After the rows, not beside them: a caller refused the list is refused (and audited) once.
+  const page = await listSecrets(caller, query);
+  const systems = query.system ? await systemOptionsByIds(caller, [query.system]) : [];
   const chosenSystem = query.system ? { id: query.system, name: systems[0]?.name ?? null } : null;
   return { now: appClock().now().getTime(), page, links: secretListLinks(query, page.nextCursor), chosenSystem };
 }
