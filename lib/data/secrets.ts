@@ -16,6 +16,7 @@ import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
 import { parseRotationConfig } from '@/lib/validation/rotation-config';
+import { providerKeyOf } from '@/lib/discovery/provider-key';
 import { computeNextDue, searchTextOf, ZDbAdminCredential, ZDecommission, ZSecretInput, type TSecretInput } from '@/lib/validation/secret';
 import { defaultProviderRef, providerRefProblem, refOutsideConnection } from '@/lib/validation/provider-ref';
 import type { TSecretListQuery } from '@/lib/validation/secret-list';
@@ -296,6 +297,7 @@ export function secretColumnsOf(
     status: input.status,
     providerKind: input.providerKind,
     providerRef: input.providerRef,
+    providerKey: providerKeyOf(input.providerKind, input.providerRef),
     connectionId: input.connectionId ?? null,
     lastRotatedAt: input.lastRotatedAt ?? null,
     rotationIntervalDays: input.rotationIntervalDays ?? null,

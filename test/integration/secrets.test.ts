@@ -334,6 +334,7 @@ describe("the worker's bookkeeping is not an edit", () => {
       'updated_at',
       'next_due_at',
       'search_text', // derived from edited columns
+      'provider_key', // derived from provider_ref
       'active_rotation_id',
       'reminded_for_due_at',
       'overdue_notice_for_due_at',
