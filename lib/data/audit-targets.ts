@@ -43,6 +43,12 @@ const RESOLVERS: Record<string, Resolver> = {
   user: { permission: 'admin.users', ...named('users', '', 'email'), path: (u) => `/settings/users?q=${enc(u.name)}` },
   provider_connection: { permission: 'admin.providers', ...named('provider_connections', '/settings/providers/') },
   notification_channel: { permission: 'admin.notifications', ...named('notification_channels', '/settings/notifications/') },
+  // A cloud secret discovery found (lib/data/unmanaged.ts): named by its provider key.
+  discovered_secret: {
+    permission: 'admin.providers',
+    ...named('discovered_secrets', '', 'provider_key'),
+    path: (d) => `/discovery?q=${enc(d.name)}`,
+  },
   database_host: { permission: 'admin.providers', ...named('database_hosts', '', 'host'), path: () => '/settings/database-hosts' },
   // The run, incident or approval opens its secret's page.
   rotation: { permission: 'secrets.read', ...ofSecret('rotation_runs', 'Rotation of', (r) => `/inventory/${enc(r.secret_id!)}/rotation`) },

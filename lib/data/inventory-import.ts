@@ -5,7 +5,6 @@
 import 'server-only';
 import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { randomUUID } from 'node:crypto';
-import { Prisma } from '@/generated/prisma/client';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAuditMany, type AuditEntry } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -26,6 +25,7 @@ import { db, type Tx } from '@/lib/db';
 import { InputError, isUniqueViolation } from '@/lib/errors';
 import { ZCommitOptions, ZImportRow, ZImportText, type TImportRow } from '@/lib/validation/inventory-csv';
 import { parseInput } from '@/lib/validation/parse';
+import { chunks, insertConsumers, insertSecrets, type SecretColumns } from './secret-bulk-insert';
 import { AUDITED_FIELDS, secretColumnsOf, type Snapshot } from './secrets';
 
 export type ImportRowError = { column: string | null; message: string };
@@ -351,39 +351,6 @@ function rowsHaveErrors(count: number): InputError {
   );
 }
 
-type SecretColumns = Omit<Prisma.SecretCreateManyInput, 'id' | 'createdAt'> & { id: string; createdAt: Date };
-
-/**
- * One INSERT ... SELECT FROM unnest per batch, column by column. Measured here, Prisma's
- * createMany spent about a second of CPU per thousand secrets building its statement,
- * which would put a 20,000-row file past any sensible transaction timeout.
- */
-async function insertSecrets(tx: Tx, rows: SecretColumns[]): Promise<void> {
-  const col = <K extends keyof SecretColumns>(k: K) => rows.map((r) => r[k] ?? null);
-  const iso = (k: 'lastRotatedAt' | 'nextDueAt' | 'createdAt') => rows.map((r) => (r[k] as Date | null)?.toISOString() ?? null);
-  await tx.$executeRaw`
-    INSERT INTO secrets (id, name, description, environment_id, owner_team_id, contact_person, classification, status,
-                         provider_kind, provider_ref, last_rotated_at, rotation_interval_days, next_due_at, tags,
-                         search_text, created_at, updated_at)
-    SELECT id, name, description, environment_id, owner_team_id, contact_person, classification, status,
-           provider_kind, provider_ref, last_rotated_at, rotation_interval_days, next_due_at,
-           ARRAY(SELECT jsonb_array_elements_text(tags)), search_text, created_at, created_at
-    FROM unnest(
-      ${col('id')}::uuid[], ${col('name')}::text[], ${col('description')}::text[], ${col('environmentId')}::uuid[],
-      ${col('ownerTeamId')}::uuid[], ${col('contactPerson')}::text[], ${col('classification')}::"Classification"[],
-      ${col('status')}::"SecretStatus"[], ${col('providerKind')}::"ProviderKind"[], ${col('providerRef')}::text[],
-      ${iso('lastRotatedAt')}::timestamptz[], ${col('rotationIntervalDays')}::int[], ${iso('nextDueAt')}::timestamptz[],
-      ${rows.map((r) => JSON.stringify(r.tags ?? []))}::jsonb[], ${col('searchText')}::text[], ${iso('createdAt')}::timestamptz[]
-    ) AS x(id, name, description, environment_id, owner_team_id, contact_person, classification, status, provider_kind,
-           provider_ref, last_rotated_at, rotation_interval_days, next_due_at, tags, search_text, created_at)`;
-}
-
-function chunks<T>(items: T[], size = INSERT_BATCH): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 async function write(
   tx: Tx,
   caller: Caller,
@@ -397,7 +364,7 @@ async function write(
   if (newTeams.length) {
     await tx.team.createMany({ data: newTeams.map((t) => ({ id: t.id, name: t.name, createdAt: now })) });
   }
-  for (const batch of chunks(newSystems)) {
+  for (const batch of chunks(newSystems, INSERT_BATCH)) {
     await tx.system.createMany({
       data: batch.map((s) => ({ id: s.id, name: s.name, ownerTeamId: p.teams.get(s.ownerKey)!.id, createdAt: now })),
     });
@@ -437,17 +404,14 @@ async function write(
     return { columns, consumers, snapshot, line: row.line };
   });
 
-  for (const batch of chunks(secrets, 5000))
-    await insertSecrets(
-      tx,
-      batch.map((s) => s.columns),
-    );
-  const links = secrets.flatMap((s) => s.consumers.map((c) => ({ secretId: s.columns.id, systemId: c.id })));
-  for (const batch of chunks(links, 20_000)) {
-    await tx.$executeRaw`
-      INSERT INTO secret_consumers (secret_id, system_id)
-      SELECT * FROM unnest(${batch.map((l) => l.secretId)}::uuid[], ${batch.map((l) => l.systemId)}::uuid[])`;
-  }
+  await insertSecrets(
+    tx,
+    secrets.map((s) => s.columns),
+  );
+  await insertConsumers(
+    tx,
+    secrets.flatMap((s) => s.consumers.map((c) => ({ secretId: s.columns.id, systemId: c.id }))),
+  );
 
   // Recorded last, in one append: the audit chain's lock is then held only for the commit.
   const events: AuditEntry[] = [
