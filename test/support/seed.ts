@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '@/generated/prisma/enums';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
+import { providerKeyOf } from '@/lib/discovery/provider-key';
 
 const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 
@@ -108,14 +109,17 @@ export async function seedConnectedSecret(
 ) {
   const team = await seedTeam();
   const name = options.name ?? unique('api-key');
+  const providerKind = (await db.providerConnection.findUniqueOrThrow({ where: { id: connectionId } })).kind;
+  const providerRef = options.providerRef ?? `${options.environment ?? 'production'}/${name}`;
   return db.secret.create({
     data: {
       name,
       environmentId: await environmentId(options.environment),
       ownerTeamId: team.id,
       classification: 'critical',
-      providerKind: (await db.providerConnection.findUniqueOrThrow({ where: { id: connectionId } })).kind,
-      providerRef: options.providerRef ?? `${options.environment ?? 'production'}/${name}`,
+      providerKind,
+      providerRef,
+      providerKey: providerKeyOf(providerKind, providerRef),
       connectionId,
       rotationIntervalDays: 90,
     },
