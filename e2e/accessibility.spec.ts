@@ -69,6 +69,8 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/settings/providers/new', roles: ['admin'] },
   { path: '/settings/providers/[connectionId]', roles: ['admin'] },
   { path: '/settings/database-hosts', roles: ['admin'] },
+  { path: '/discovery', roles: ['admin', 'engineer'] },
+  { path: '/discovery/adopt', roles: ['admin'] },
   { path: '/settings/policies', roles: ['admin'] },
   { path: '/settings/notifications', roles: ['admin'] },
   { path: '/settings/notifications/new', roles: ['admin'] },

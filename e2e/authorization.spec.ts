@@ -46,6 +46,7 @@ import {
   insertApproval,
   insertChannel,
   insertConnection,
+  insertDiscovered,
   insertIncident,
   insertRotationRun,
   insertSecret,
@@ -462,6 +463,53 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async (seed) => [(await seed.connection('local')).id],
     snapshot: tables('provider_connections'),
     reads: (result) => expect(result).toMatchObject({ ok: true, passed: expect.any(Boolean), message: expect.stringMatching(/\S/) }),
+  },
+
+  // Discovery (app/(dashboard)/discovery/actions.ts): cloud secrets nobody inventoried.
+  ignoreDiscoveredAction: {
+    permission: 'admin.providers',
+    args: async (seed) => [
+      (await insertDiscovered(seed.db, (await seed.connection('aws')).id, [{ providerKey: unique('e2e-cloud') }]))[0],
+      { reason: 'Not ours' },
+    ],
+    snapshot: tables('discovered_secrets'),
+  },
+  restoreDiscoveredAction: {
+    permission: 'admin.providers',
+    args: async (seed) => {
+      const [id] = await insertDiscovered(seed.db, (await seed.connection('aws')).id, [{ providerKey: unique('e2e-cloud') }]);
+      await seed.db.query(`UPDATE discovered_secrets SET ignored_at = now(), ignored_reason = 'seeded' WHERE id = $1`, [id]);
+      return [id];
+    },
+    snapshot: tables('discovered_secrets'),
+  },
+  previewAdoptionAction: {
+    permission: 'admin.providers',
+    args: async (seed) => {
+      const connection = await seed.connection('aws');
+      await insertDiscovered(seed.db, connection.id, [{ providerKey: unique('e2e-cloud') }]);
+      return [
+        { connection: connection.id },
+        { teamFallback: (await seed.team()).id, environmentFallback: await seed.environmentId(), classificationFallback: 'important' },
+      ];
+    },
+    snapshot: tables('secrets', 'secret_consumers'),
+    reads: (result) => expect((result as { data: { summary: unknown } }).data.summary).toEqual({ total: 1, valid: 1, invalid: 0 }),
+  },
+  commitAdoptionAction: {
+    permission: 'admin.providers',
+    args: async (seed) => {
+      const connection = await seed.connection('aws');
+      await insertDiscovered(seed.db, connection.id, [{ providerKey: unique('e2e-cloud') }]);
+      const filter = { connection: connection.id };
+      const rules = { teamFallback: (await seed.team()).id, environmentFallback: await seed.environmentId(), classificationFallback: 'important' };
+      // The digest a preview gives: planned from the same rows, teams and rules.
+      const admin = await seed.session('admin');
+      const preview = ACTION_MANIFEST.find((a) => a.exportedName === 'previewAdoptionAction')!;
+      const { result } = await callServerAction(admin.request, seed.e2e.baseURL, preview, [filter, rules]);
+      return [filter, rules, (result as { data: { digest: string } }).data.digest];
+    },
+    snapshot: tables('secrets', 'secret_consumers'),
   },
 
   // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).

@@ -12,6 +12,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/systems', label: 'Systems', permission: 'secrets.read' },
   { href: '/teams', label: 'Teams', permission: 'secrets.read' },
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },
+  { href: '/discovery', label: 'Discovery', permission: 'admin.providers' },
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
   { href: '/settings/providers', label: 'Providers', permission: 'admin.providers' },

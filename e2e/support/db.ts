@@ -102,6 +102,29 @@ export async function insertConnection(
   return { id: rows[0].id, name };
 }
 
+/**
+ * Cloud secrets a completed discovery scan of `connectionId` saw (what the Unmanaged view,
+ * adoption and drift read), each with its tags or labels; returns their ids in order.
+ */
+export async function insertDiscovered(db: Db, connectionId: string, secrets: { providerKey: string; labels?: Record<string, string> }[]): Promise<string[]> {
+  const { rows: scan } = await db.query<{ id: string }>(
+    `INSERT INTO discovery_scans (id, connection_id, trigger, status, finished_at) VALUES (gen_random_uuid(), $1, 'manual', 'completed', now()) RETURNING id`,
+    [connectionId],
+  );
+  const ids: string[] = [];
+  for (const s of secrets) {
+    const labels = s.labels ?? {};
+    const searchText = [s.providerKey, ...Object.entries(labels).flat()].join(' ').toLowerCase();
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO discovered_secrets (id, connection_id, provider_key, resource_name, labels, first_seen_at, last_seen_at, last_scan_id, search_text)
+       VALUES (gen_random_uuid(), $1, $2, $2, $3, now(), now(), $4, $5) RETURNING id`,
+      [connectionId, s.providerKey, JSON.stringify(labels), scan[0].id, searchText],
+    );
+    ids.push(rows[0].id);
+  }
+  return ids;
+}
+
 /** Points a secret at a connection and a provider reference. */
 /** A notification channel (all events unless given), posting to `url`. */
 export async function insertChannel(

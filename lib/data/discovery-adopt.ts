@@ -87,7 +87,9 @@ export async function commitAdoption(caller: Caller, rawFilter: unknown, rawRule
         async (tx) => {
           const p = await plan(tx, filter, rules);
           if (p.digest !== digest) {
-            throw new InputError('The secrets this view adopts, or the teams, environments or systems they map to, changed since the preview. Nothing was adopted; preview again.');
+            throw new InputError(
+              'The secrets this view adopts, or the teams, environments or systems they map to, changed since the preview. Nothing was adopted; preview again.',
+            );
           }
           const invalid = p.rows.filter((r) => r.errors.length).length;
           if (invalid) throw new InputError(`${plural(invalid, 'row has', 'rows have')} errors, so nothing was adopted. Fix the rules or narrow the view.`);
@@ -124,7 +126,9 @@ async function plan(client: Tx | typeof db, filter: TUnmanagedFilter, rules: TAd
     ORDER BY d.provider_key, d.id
     LIMIT ${MAX_ADOPT_ROWS + 1}`;
   if (discovered.length > MAX_ADOPT_ROWS) {
-    throw new InputError(`This view holds more than ${MAX_ADOPT_ROWS.toLocaleString('en-US')} secrets. Narrow it (a connection, a label, a search) and adopt in batches.`);
+    throw new InputError(
+      `This view holds more than ${MAX_ADOPT_ROWS.toLocaleString('en-US')} secrets. Narrow it (a connection, a label, a search) and adopt in batches.`,
+    );
   }
 
   const compiled = compileRules(rules);
@@ -161,7 +165,14 @@ async function plan(client: Tx | typeof db, filter: TUnmanagedFilter, rules: TAd
   const digest = createHash('sha256')
     .update(
       JSON.stringify(
-        rows.map((r) => [r.row.id, r.resolution.team?.id, r.resolution.environment?.id, r.resolution.classification?.value, r.resolution.systems.map((s) => s.id), r.errors.length]),
+        rows.map((r) => [
+          r.row.id,
+          r.resolution.team?.id,
+          r.resolution.environment?.id,
+          r.resolution.classification?.value,
+          r.resolution.systems.map((s) => s.id),
+          r.errors.length,
+        ]),
       ),
     )
     .update(JSON.stringify(rules))

@@ -193,7 +193,10 @@ export async function ignoreDiscovered(caller: Caller, rawId: unknown, raw: unkn
   const id = uuidOrNil(parseInput(ZDiscoveredId, rawId));
   const { reason } = parseInput(ZIgnoreInput, raw);
   await db.$transaction(async (tx) => {
-    const found = await tx.discoveredSecret.findUnique({ where: { id }, select: { providerKey: true, ignoredAt: true, connection: { select: { name: true } } } });
+    const found = await tx.discoveredSecret.findUnique({
+      where: { id },
+      select: { providerKey: true, ignoredAt: true, connection: { select: { name: true } } },
+    });
     if (!found) throw new NotFoundError('This cloud secret is no longer in the discovery results.');
     // Conditional, so two administrators ignoring at once record one decision, not two.
     const { count } = await tx.discoveredSecret.updateMany({

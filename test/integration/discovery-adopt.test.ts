@@ -36,7 +36,11 @@ describe('the Unmanaged view', () => {
     // Inventoried by its full ARN: the name the ARN stands for is what matches.
     await createSecret(
       admin,
-      await secretInput({ name: `db-${t}`, connectionId: connection.id, providerRef: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/${t}/db-AbC123` }),
+      await secretInput({
+        name: `db-${t}`,
+        connectionId: connection.id,
+        providerRef: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/${t}/db-AbC123`,
+      }),
     );
 
     const page = await listUnmanaged(admin, view({ q: t }));

@@ -9,7 +9,7 @@ import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { Table, TableHead, Td } from '@/components/ui/table';
 import type { ImportPreview } from '@/lib/data/inventory-import';
-import { Progress } from './import-progress';
+import { Progress } from '@/components/ui/progress';
 import { fmt, plural } from './import-source';
 
 const PAGE = 100;

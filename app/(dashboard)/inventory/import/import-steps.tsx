@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { controlClass } from '@/components/ui/field';
 import type { ImportResult } from '@/lib/data/inventory-import';
-import { Progress } from './import-progress';
+import { Progress } from '@/components/ui/progress';
 import { plural } from './import-source';
 
 export type Source = { text: string; label: string; rows: number };

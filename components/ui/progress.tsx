@@ -1,5 +1,5 @@
-// The import page's waiting line: a spinner with what is happening, and an
-// indeterminate bar (the server reports no partial progress, only done or failed).
+// A waiting line for long work (an import, an adoption): a spinner with what is happening,
+// and an indeterminate bar (the server reports no partial progress, only done or failed).
 export function Progress({ label }: { label: string }) {
   return (
     <div role="status" aria-live="polite" className="space-y-2">
