@@ -46,8 +46,13 @@ function columns(): Column<UnmanagedItem>[] {
       className: 'min-w-56 max-w-md',
       cell: (item) => (
         <>
-          <div className="font-medium break-all text-slate-900">{item.providerKey}</div>
+          <div className="font-medium break-words text-slate-900">{item.providerKey}</div>
           {item.description && <div className="line-clamp-2 text-xs text-slate-600">{item.description}</div>}
+          {item.createdAtProvider && (
+            <div className="text-xs text-slate-500">
+              Created <time dateTime={item.createdAtProvider}>{formatDay(item.createdAtProvider)}</time>
+            </div>
+          )}
           {item.deletionAt && (
             <Badge tone="amber" className="mt-1">
               Deleted at the provider on {formatDay(item.deletionAt)}
@@ -64,9 +69,10 @@ function columns(): Column<UnmanagedItem>[] {
     },
     {
       header: 'Connection',
+      className: 'max-w-40',
       cell: (item) => (
         <div className="flex flex-col items-start gap-1">
-          <Link href={`/settings/providers/${item.connectionId}`} className="text-accent-700 hover:underline">
+          <Link href={`/settings/providers/${item.connectionId}`} className="break-words text-accent-700 hover:underline">
             {item.connectionName}
           </Link>
           <ConnectionKindBadge kind={item.connectionKind} />
@@ -94,8 +100,8 @@ function columns(): Column<UnmanagedItem>[] {
         ),
     },
     {
-      header: 'Provider rotation',
-      headerClassName: 'whitespace-nowrap',
+      header: 'Rotation',
+      title: 'Rotation configured at the provider',
       cell: (item) =>
         item.rotationEnabled ? (
           <Badge tone="green">On</Badge>
@@ -105,7 +111,6 @@ function columns(): Column<UnmanagedItem>[] {
           <span className="text-slate-500">Never set</span>
         ),
     },
-    { header: 'Created', cell: (item) => <When iso={item.createdAtProvider} /> },
     { header: 'Last changed', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.lastChangedAt} /> },
     { header: 'Last read', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.lastAccessedAt} empty="Not recorded" /> },
     { header: 'First seen', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.firstSeenAt} /> },

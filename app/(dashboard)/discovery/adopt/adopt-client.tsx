@@ -4,6 +4,7 @@
 // is always what was last shown (the server also checks that, by the preview's digest).
 import Link from 'next/link';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { CLASSIFICATION_LABELS } from '@/components/inventory/labels';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -263,7 +264,7 @@ function PreviewSection({
         <tbody className="divide-y divide-slate-100">
           {rows.slice(0, shown).map((r) => (
             <tr key={r.id} className={r.errors.length ? 'bg-red-50/60' : 'hover:bg-slate-50'}>
-              <Td className={cn('max-w-sm break-all font-medium', r.errors.length > 0 && 'border-l-4 border-red-600')}>
+              <Td className={cn('max-w-sm font-medium break-words', r.errors.length > 0 && 'border-l-4 border-red-600')}>
                 {r.providerKey}
                 <span className="block text-xs font-normal text-slate-500">
                   {r.connection}
@@ -272,7 +273,7 @@ function PreviewSection({
               </Td>
               <Resolved value={r.team} from={r.teamFrom} />
               <Resolved value={r.environment} from={r.environmentFrom} />
-              <Resolved value={r.classification} from={r.classificationFrom} />
+              <Resolved value={r.classification && CLASSIFICATION_LABELS[r.classification]} from={r.classificationFrom} />
               <Td>{r.systems.length ? r.systems.join(', ') : <span className="text-slate-500">None</span>}</Td>
               <Td>
                 {r.errors.length === 0 ? (
