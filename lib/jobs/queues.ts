@@ -17,6 +17,7 @@ export const QUEUE = {
   auditVerify: 'audit-verify',
   accessIngest: 'access-ingest',
   signedOutDenials: 'signed-out-denials',
+  postureRefresh: 'posture-refresh',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -90,6 +91,12 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   [QUEUE.signedOutDenials]: {
     options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
     cron: '* * * * *',
+  },
+  // Every 15 minutes: every secret's posture and the day's snapshot (lib/posture/refresh.ts).
+  // No retries: the next run recomputes everything anyway.
+  [QUEUE.postureRefresh]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 900 },
+    cron: '*/15 * * * *',
   },
 };
 

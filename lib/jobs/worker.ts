@@ -21,6 +21,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
 import { deliver, DeliveryRetryError, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
+import { refreshPosture } from '@/lib/posture/refresh';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
 import { settlePendingWrites } from './settle-pending-writes';
@@ -50,6 +51,7 @@ export type WorkerHandlers = {
   ingestibleConnections: () => Promise<string[]>;
   ingestAccess: (connectionId: string, clock: Clock) => Promise<IngestResult | void>;
   flushSignedOutDenials: () => Promise<unknown>;
+  refreshPosture: (now: Date) => Promise<unknown>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -62,6 +64,7 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   ingestibleConnections,
   ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
   flushSignedOutDenials: () => flushSignedOutDenials(),
+  refreshPosture,
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
@@ -193,6 +196,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     polling,
     contained(QUEUE.signedOutDenials, async () => {
       await work.flushSignedOutDenials();
+    }),
+  );
+
+  await boss.work(
+    QUEUE.postureRefresh,
+    polling,
+    contained(QUEUE.postureRefresh, async () => {
+      await work.refreshPosture(clock.now());
     }),
   );
 

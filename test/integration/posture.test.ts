@@ -24,7 +24,7 @@ async function secret(teamId: string, fields: Record<string, unknown> = {}) {
   });
 }
 
-async function version(secretId: string, connectionId: string, fingerprint: Buffer | null, at = new Date(NOW.getTime() - DAY)) {
+async function version(secretId: string, connectionId: string, fingerprint: Uint8Array<ArrayBuffer> | null, at = new Date(NOW.getTime() - DAY)) {
   await db.secretVersion.create({
     data: {
       secretId,
@@ -57,9 +57,9 @@ describe('posture', () => {
       connectionId: connection.id,
     });
     await db.secretConsumer.create({ data: { secretId: good.id, systemId: system.id } });
-    await version(good.id, connection.id, randomBytes(32));
+    await version(good.id, connection.id, new Uint8Array(randomBytes(32)));
     // A neglected one: nothing declared, overdue, manual, its value shared with staging.
-    const shared = randomBytes(32);
+    const shared = new Uint8Array(randomBytes(32));
     const bad = await secret(team.id, {
       rotationIntervalDays: 30,
       nextDueAt: new Date(NOW.getTime() - DAY),

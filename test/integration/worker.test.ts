@@ -101,6 +101,7 @@ describe('worker', () => {
     expect(schedules.find((s) => s.name === QUEUE.notificationSweep)).toBeDefined();
     expect(schedules.find((s) => s.name === QUEUE.accessIngest)).toMatchObject({ cron: '*/15 * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.signedOutDenials)).toMatchObject({ cron: '* * * * *' });
+    expect(schedules.find((s) => s.name === QUEUE.postureRefresh)).toMatchObject({ cron: '*/15 * * * *' });
     expect(await boss.getQueue(QUEUE.notificationDeliver)).toMatchObject({
       policy: 'stately',
       retryLimit: DELIVERY_RETRY_LIMIT,
