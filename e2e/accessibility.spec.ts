@@ -61,6 +61,7 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/audit', roles: ['admin', 'auditor', 'viewer'] },
   { path: '/audit?action=no.such.action', roles: ['auditor'] },
   { path: '/audit/verify', roles: ['admin', 'auditor'] },
+  { path: '/posture', roles: ALL },
   { path: '/account', roles: ALL },
   { path: '/two-factor', roles: ['viewer'] },
   { path: '/settings/users', roles: ['admin', 'engineer'] },

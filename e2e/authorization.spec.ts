@@ -631,6 +631,7 @@ const ROUTES: Record<string, RouteRow> = {
   '/api/export/audit/bundle': { permission: 'audit.export' },
   // Provider access history as CSV / JSON Lines.
   '/api/export/access': { permission: 'audit.export', path: '/api/export/access?format=csv' },
+  '/api/export/posture': { permission: 'inventory.export' },
   // Bundle verification reads only the upload (an empty one answers 200 "not a zip").
   '/api/audit/verify-bundle': { permission: 'audit.read', method: 'POST' },
   // The import template: a header row and a made-up example, no inventory data.

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { formatScore } from '@/components/posture/labels';
+import { PostureTrend } from '@/components/posture/posture-trend';
 import { HealthChart } from '@/components/rotation/health-chart';
 import { BUCKET_LABELS } from '@/components/rotation/labels';
 import { Alert } from '@/components/ui/alert';
@@ -8,6 +10,7 @@ import { cn } from '@/components/ui/cn';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
+import { postureOverview } from '@/lib/data/posture';
 import { healthSeries, rotationCounts } from '@/lib/data/rotation-views';
 import { adminsWithoutSecondFactor } from '@/lib/data/user-security';
 import { DEFAULT_SOON_DAYS, rotationHref, type RotationBucket } from '@/lib/validation/rotation-list';
@@ -34,10 +37,11 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
   const rangeParam = Number((await searchParams).range);
   const range = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : DEFAULT_RANGE;
   const clock = appClock();
-  const [counts, series, unprotectedAdmins] = await Promise.all([
+  const [counts, series, unprotectedAdmins, posture] = await Promise.all([
     rotationCounts(caller, {}, { soonDays: DEFAULT_SOON_DAYS, clock }),
     healthSeries(caller, range, clock),
     adminsWithoutSecondFactor(caller),
+    postureOverview(caller, { range }, clock.now()),
   ]);
   const today = clock.now().toISOString().slice(0, 10);
 
@@ -108,6 +112,19 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
           Within policy: has a rotation interval and is not overdue. Secrets in use are all but decommissioned ones. Each past day is the worker&apos;s daily
           snapshot; today is live.
         </p>
+      </Card>
+
+      <Card title="Posture over time" className="mt-6">
+        {posture.org ? (
+          <p className="mb-4 flex flex-wrap items-baseline gap-x-3 gap-y-1">
+            <span className="text-3xl font-semibold tabular-nums tracking-tight text-slate-900">{formatScore(posture.org.score)}</span>
+            <span className="text-sm text-slate-600">out of 100 across {number.format(posture.org.secrets)} secrets in use</span>
+            <Link href="/posture" className="text-sm font-medium text-accent-700 hover:underline">
+              See what to fix first
+            </Link>
+          </p>
+        ) : null}
+        <PostureTrend points={posture.series} days={range} today={posture.day ?? today} who="the organisation" />
       </Card>
     </>
   );

@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'notification_delivery.list',
   'policy.list',
   'policy.update',
+  'posture.export',
   'posture.read',
   'provider_connection.create',
   'provider_connection.delete',

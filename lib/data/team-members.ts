@@ -81,3 +81,10 @@ export async function removeTeamMember(caller: Caller, teamId: string, raw: unkn
     return { userId };
   });
 }
+
+/** The teams the caller belongs to, by name: where a team lead's own views start. */
+export async function myTeamIds(caller: Caller): Promise<string[]> {
+  const user = await authorize(caller, 'secrets.read', { action: 'team.list', targetType: 'team' });
+  const rows = await db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true }, orderBy: { team: { name: 'asc' } } });
+  return rows.map((r) => r.teamId);
+}

@@ -31,3 +31,7 @@ export type TPostureQuery = z.infer<typeof ZPostureQuery>;
 export function parsePostureQuery(params: SearchParams): TPostureQuery {
   return ZPostureQuery.parse(firstValues(params));
 }
+
+/** The posture CSV export: the whole organisation, or one team. */
+export const ZPostureExportQuery = z.object({ team: loose(z.uuid()) });
+export type TPostureExportQuery = z.infer<typeof ZPostureExportQuery>;

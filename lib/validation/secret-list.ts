@@ -1,6 +1,7 @@
 // The inventory list view as it lives in the URL: filters, sort and keyset cursor.
 // Unknown or malformed parameters fall back to defaults instead of failing the page.
 import { z } from 'zod';
+import { ZPostureCheckKey } from './posture';
 import { CLASSIFICATIONS, SECRET_STATUSES } from './secret';
 import { afterCursor, firstValues, listHref, loose, searchText, type SearchParams } from './list-url';
 
@@ -23,6 +24,8 @@ export const ZSecretListQuery = z.object({
   due: loose(z.enum(DUE_FILTERS)),
   tag: loose(z.string().trim().toLowerCase().max(50)),
   unread: loose(z.coerce.number().refine((n) => (UNREAD_DAYS as readonly number[]).includes(n))),
+  // A posture check the secret fails (lib/posture/checks.ts), as of the worker's last refresh.
+  failing: loose(ZPostureCheckKey),
   sort: z.enum(SECRET_SORTS).catch('name').default('name'),
   size: z.coerce
     .number()
@@ -44,7 +47,7 @@ export function secretListHref(query: Partial<TSecretListQuery>, path = '/invent
   return listHref(path, query, { sort: 'name', size: 50 });
 }
 
-const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
+const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread', 'failing'] as const;
 
 type Sort = { href: string; state: 'ascending' | 'descending' | undefined };
 

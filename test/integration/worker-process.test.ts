@@ -25,7 +25,15 @@ describe('worker process', () => {
     const script = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.worker as string;
     expect(script).toBe('node --conditions=react-server --import tsx scripts/worker.ts');
     const result = await runUntilStarted([process.execPath, ...script.split(' ').slice(1)]);
-    expect(result.schedules).toEqual(['access-ingest', 'audit-verify', 'health-snapshot', 'notification-sweep', 'posture-refresh', 'rotation-tick', 'signed-out-denials']);
+    expect(result.schedules).toEqual([
+      'access-ingest',
+      'audit-verify',
+      'health-snapshot',
+      'notification-sweep',
+      'posture-refresh',
+      'rotation-tick',
+      'signed-out-denials',
+    ]);
     expect(result.output).toContain('"worker stopped"');
     expect(result.code).toBe(0);
   }, 90_000);

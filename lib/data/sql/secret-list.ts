@@ -98,6 +98,9 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
     where.push(Prisma.sql`s.next_due_at >= now() AND s.next_due_at < now() + make_interval(days => ${DUE_SOON_DAYS})`);
   }
   if (query.due === 'never') where.push(Prisma.sql`s.last_rotated_at IS NULL`);
+  if (query.failing) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM secret_postures p WHERE p.secret_id = s.id AND p.failing @> ARRAY[${query.failing}]::text[])`);
+  }
   if (query.unread) {
     // Only connected secrets have access logs; last_read_at is kept by lib/access (indexed).
     where.push(Prisma.sql`s.connection_id IS NOT NULL AND (s.last_read_at IS NULL OR s.last_read_at < now() - make_interval(days => ${query.unread}::int))`);

@@ -120,7 +120,7 @@ export const inventorySource = defineExportSource<TSecretListQuery, InventoryExp
   audit: { action: 'inventory.export', targetType: 'secret', when: 'start' },
   fileStem,
   // The filters as flat audit detail (the cursor and page size mean nothing here).
-  describe: describeFilters(['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag']),
+  describe: describeFilters(['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread', 'failing']),
   rows: (query) => readBatches(query),
   csvRecord: toCsvRecord,
 });

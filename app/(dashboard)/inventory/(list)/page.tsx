@@ -5,6 +5,7 @@ import { FilterForm } from '@/components/ui/filter-form';
 import { ExportLink, HealthPanel, ListFilterActions, ListResults, ListSystemFilter } from '@/components/inventory/list-sections';
 import { SecretListViewProvider } from '@/components/inventory/list-view';
 import { SpanSelect } from '@/components/inventory/span-select';
+import { CHECK_SHORT_LABELS } from '@/components/posture/labels';
 import { LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -13,6 +14,7 @@ import { requireSignedIn } from '@/lib/auth/session';
 import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
 import { listSecrets } from '@/lib/data/secrets';
 import { secretListView } from '@/lib/data/secret-list-view';
+import { POSTURE_CHECK_KEYS } from '@/lib/validation/posture';
 import { DUE_SOON_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS } from '@/lib/validation/secret-list';
 import { searchSystemsAction } from '../actions';
 
@@ -30,6 +32,8 @@ const SORT_OPTIONS = [
   { value: '-updated', label: 'Recently updated' },
 ];
 const UNREAD_OPTIONS = [{ value: '', label: 'Any' }, ...UNREAD_DAYS.map((d) => ({ value: String(d), label: `Not read in ${d} days` }))];
+
+const POSTURE_OPTIONS = [{ value: '', label: 'Any' }, ...POSTURE_CHECK_KEYS.map((key) => ({ value: key, label: CHECK_SHORT_LABELS[key] }))];
 
 const DUE_OPTIONS = [
   { value: '', label: 'Any' },
@@ -119,6 +123,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           />
           <SpanSelect span="xl:col-span-2" label="Rotation" name="due" value={query.due} options={DUE_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Posture" name="failing" value={query.failing} options={POSTURE_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Sort by" name="sort" value={query.sort} options={SORT_OPTIONS} />
           <SpanSelect span="xl:col-span-1" label="Per page" name="size" value={String(query.size)} options={SIZE_OPTIONS} />
           <ListFilterActions className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12" />

@@ -5,12 +5,14 @@ import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { PostureChecklist } from '@/components/posture/checklist';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { EmptyNote } from '@/components/ui/empty-state';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
+import { secretPosture } from '@/lib/data/posture';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
@@ -34,7 +36,10 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const { caller, secret } = await loadSecretTab(params);
   const { history: historyParam } = await searchParams;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
-  const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
+  const [history, posture] = await Promise.all([
+    listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE }),
+    secretPosture(caller, secret.id),
+  ]);
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
@@ -125,6 +130,12 @@ export default async function SecretPage({ params, searchParams }: Props) {
               <p className="text-sm text-slate-600">No system is recorded as using this secret.</p>
             )}
           </Panel>
+
+          {posture && (
+            <Panel title="Posture">
+              <PostureChecklist posture={posture} />
+            </Panel>
+          )}
 
           <Panel title="Tags">
             {secret.tags.length ? (
