@@ -36,8 +36,14 @@ test('a team lead sees their team’s posture, what to fix first and a secret’
     .not.toEqual(computedBefore);
 
   const page = await (await lead.browserContext()).newPage();
+  // A team lead lands on their own team (the first by name, if they have several).
+  const { rows: theirs } = await db.query<{ id: string }>(
+    `SELECT t.id FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = $1 ORDER BY t.name LIMIT 1`,
+    [lead.user.id],
+  );
   await page.goto('/posture');
-  await expect(page.getByLabel('Team')).toHaveValue(team.id); // their own team first
+  await expect(page.getByLabel('Team', { exact: true })).toHaveValue(theirs[0].id);
+  await page.goto(`/posture?team=${team.id}`);
   await expect(page.getByRole('heading', { name: `What to fix first: ${team.name}` })).toBeVisible();
   const fix = page.getByRole('table', { name: 'Secrets that fail a check, most sensitive and lowest score first' });
   await expect(fix.getByRole('row').nth(1)).toContainText(`${run}-neglected`); // critical before important
