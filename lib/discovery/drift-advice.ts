@@ -75,7 +75,8 @@ export function adviceFor(r: DriftRow): DriftAdvice {
       return {
         inventory: r.last_rotated_at ? `Last rotated ${time(r.last_rotated_at)}` : 'Never rotated',
         provider: `Last changed ${time(r.provider_changed_at)}`,
-        advice: 'The provider changed this secret at another time than the inventory records. Take the provider’s date if it is right; the next due date follows.',
+        advice:
+          'The provider changed this secret at another time than the inventory records. Take the provider’s date if it is right; the next due date follows.',
         fix: { kind: 'last_rotated_mismatch', label: 'Update the inventory from the provider' },
         link: null,
       };

@@ -10,7 +10,8 @@ export const ZDriftQuery = z.object({
   kind: z.enum(DRIFT_KINDS).optional().catch(undefined),
   cursor: z.string().max(2000).optional().catch(undefined),
 });
-export type TDriftQuery = z.input<typeof ZDriftQuery>;
+/** As the URL gives it: anything unexpected is dropped by ZDriftQuery. */
+export type TDriftQuery = { connection?: string; kind?: string; cursor?: string };
 
 /** The kinds with a one-click fix. */
 export const FIXABLE_KINDS = ['last_rotated_mismatch', 'tags_mismatch', 'out_of_band_version'] as const;

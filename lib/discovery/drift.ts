@@ -12,12 +12,18 @@
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { ConnectionKind, RotationStrategy } from '@/generated/prisma/enums';
-import { isoUtcSql } from '@/lib/data/sql/secret-list';
 import { db, type Tx } from '@/lib/db';
 import { labelsToAwsTags } from '@/lib/providers/aws-tags';
 import { gcpLabels } from '@/lib/providers/gcp-names';
 
-export const DRIFT_KINDS = ['provider_missing', 'provider_deleted', 'rotation_mismatch', 'last_rotated_mismatch', 'tags_mismatch', 'out_of_band_version'] as const;
+export const DRIFT_KINDS = [
+  'provider_missing',
+  'provider_deleted',
+  'rotation_mismatch',
+  'last_rotated_mismatch',
+  'tags_mismatch',
+  'out_of_band_version',
+] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 /** How far the inventory's last-rotated date may be from the provider's last change. */
@@ -58,6 +64,9 @@ export type DriftRow = {
   current_version_id: string | null;
   newest_recorded_version_id: string | null;
 };
+
+/** A time as ISO 8601 text in UTC, to the millisecond (as the inventory list formats them in SQL). */
+const isoUtcSql = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The owner and environment label values the write service would put on a provider secret

@@ -41,7 +41,11 @@ async function driftSecret(connection: { id: string; kind: string }, name = `app
 }
 
 /** Labels exactly as the write service leaves them on AWS (tag values as typed). */
-const awsLabels = (s: { team: { name: string }; environment: string }) => ({ owner: s.team.name, environment: s.environment, 'managed-by': 'secret-inventory' });
+const awsLabels = (s: { team: { name: string }; environment: string }) => ({
+  owner: s.team.name,
+  environment: s.environment,
+  'managed-by': 'secret-inventory',
+});
 
 const kindsOf = (items: DriftFinding[], secretId: string) =>
   items
@@ -242,7 +246,9 @@ describe('fixes', () => {
     const [finding] = await secretDrift(admin, secret.id);
     expect(finding.kind).toBe('out_of_band_version');
     await fixDrift(admin, { secretId: secret.id, kind: 'out_of_band_version', seen: finding.seen });
-    const recorded = await db.secretVersion.findUniqueOrThrow({ where: { secretId_providerVersionId: { secretId: secret.id, providerVersionId: 'v-console' } } });
+    const recorded = await db.secretVersion.findUniqueOrThrow({
+      where: { secretId_providerVersionId: { secretId: secret.id, providerVersionId: 'v-console' } },
+    });
     expect(recorded).toMatchObject({ source: 'outside', fingerprint: null, createdById: null, createdByEmail: null });
     expect(recorded.note).toContain(admin.user!.email);
     expect(await secretDrift(admin, secret.id)).toEqual([]);
@@ -287,7 +293,12 @@ describe('fixes', () => {
       const client = await gcpClient({ endpoint: gcp.endpoint });
       const [stored] = await client.getSecret({ name: gcpName });
       // GCP's label alphabet: lower case, spaces become underscores. The other label stays.
-      expect(stored.labels).toEqual({ owner: renamed.toLowerCase().replaceAll(' ', '_'), environment: secret.environment, 'managed-by': 'secret-inventory', keep: 'me' });
+      expect(stored.labels).toEqual({
+        owner: renamed.toLowerCase().replaceAll(' ', '_'),
+        environment: secret.environment,
+        'managed-by': 'secret-inventory',
+        keep: 'me',
+      });
     }
     expect((await secretDrift(engineer, secret.id)).filter((f) => f.kind === 'tags_mismatch')).toEqual([]);
     const event = (await auditEventsFor(secret.id)).find((e) => e.action === 'secret.drift_labels_written' && e.outcome === 'success');

@@ -5,15 +5,18 @@ import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { SecretDriftPanel } from '@/components/drift/secret-drift-panel';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { EmptyNote } from '@/components/ui/empty-state';
 import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
+import { secretDrift } from '@/lib/data/drift';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
+import { fixDriftAction } from '../../../discovery/drift/actions';
 import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
@@ -34,7 +37,10 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const { caller, secret } = await loadSecretTab(params);
   const { history: historyParam } = await searchParams;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
-  const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
+  const [history, drift] = await Promise.all([
+    listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE }),
+    secretDrift(caller, secret.id),
+  ]);
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
@@ -106,6 +112,8 @@ export default async function SecretPage({ params, searchParams }: Props) {
               </Item>
             </DefinitionList>
           </Panel>
+
+          <SecretDriftPanel findings={drift} fix={fixDriftAction} />
         </div>
 
         <div className="space-y-6">
