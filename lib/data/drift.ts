@@ -46,10 +46,29 @@ export type DriftReport = {
   filter: { connection: string | null; kind: DriftKind | null };
 };
 
-/** A hash of the finding as computed (everything but the scan's time): equal means unchanged. */
+/** The facts each kind is judged on: a fix applies only while they are as the person saw them. */
+function factsOf(row: DriftRow): (string | boolean | null)[] {
+  switch (row.kind) {
+    case 'last_rotated_mismatch':
+      return [row.last_rotated_at, row.provider_changed_at];
+    case 'tags_mismatch':
+      return [row.owner_label, row.environment_label, row.expected_owner, row.expected_environment];
+    case 'out_of_band_version':
+      return [row.current_version_id, row.newest_recorded_version_id];
+    default:
+      return [row.discovered, row.gone_at, row.deletion_at, row.rotation_enabled, row.rotation_strategy];
+  }
+}
+
+/**
+ * The finding as the page showed it: sha256 of the JSON array [kind, secret id, ...facts]
+ * (times as ISO text to the millisecond). Nothing secret goes in, so a plain hash will do;
+ * it only has to change when the facts do.
+ */
 export function driftSeenToken(row: DriftRow): string {
-  const { scanned_at: _scannedAt, ...facts } = row;
-  return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([row.kind, row.secret_id, ...factsOf(row)]))
+    .digest('hex');
 }
 
 async function fixableTeams(caller: Caller): Promise<'all' | Set<string>> {
