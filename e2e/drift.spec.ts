@@ -28,13 +28,13 @@ test('an engineer of the owning team filters the report and takes the providerâ€
 
   await page.goto(`/discovery/drift?connection=${connectionId}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Drift' })).toBeVisible();
-  await expect(page.getByLabel('Connection')).toHaveValue(connectionId);
+  await expect(page.getByLabel('Connection', { exact: true })).toHaveValue(connectionId);
   const row = page.getByRole('row').filter({ hasText: secret.name }).filter({ hasText: 'Last rotated differs' });
   await expect(row).toContainText('Last rotated 2026-09-01 00:00 UTC');
   await expect(row).toContainText('Last changed 2026-11-20 08:30 UTC');
 
   // The kind filter goes into the URL (a shareable view) and keeps the connection.
-  await page.getByLabel('Finding').selectOption('last_rotated_mismatch');
+  await page.getByLabel('Finding', { exact: true }).selectOption('last_rotated_mismatch');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(new RegExp(`connection=${connectionId}&kind=last_rotated_mismatch`));
   await expect(page.getByRole('link', { name: /Last rotated differs 1/ })).toHaveAttribute('aria-current', 'page');
