@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@/lib/db/cursor';
 import { actionId } from '@/lib/validation/ids';
-import { DRIFT_KINDS, type DriftCursor } from './drift';
+import { DRIFT_KINDS, type DriftCursor } from './drift-sql';
 
 export const ZDriftQuery = z.object({
   connection: z.uuid().optional().catch(undefined),
