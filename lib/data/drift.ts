@@ -162,7 +162,7 @@ export async function fixDrift(caller: Caller, raw: TDriftFix): Promise<{ done: 
 async function takeLastRotated(tx: Tx, caller: Caller, row: DriftRow, action: string): Promise<{ done: string }> {
   const secret = await tx.secret.findUnique({
     where: { id: row.secret_id },
-    select: { lastRotatedAt: true, rotationIntervalDays: true, createdAt: true, nextDueAt: true },
+    select: { lastRotatedAt: true, rotationIntervalDays: true, createdAt: true },
   });
   if (!secret || !row.provider_changed_at) throw new NotFoundError('This secret does not exist.');
   const lastRotatedAt = new Date(row.provider_changed_at);
@@ -173,10 +173,8 @@ async function takeLastRotated(tx: Tx, caller: Caller, row: DriftRow, action: st
     targetType: 'secret',
     targetId: row.secret_id,
     environment: row.environment,
-    changes: {
-      lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: lastRotatedAt.toISOString() },
-      nextDueAt: { before: secret.nextDueAt?.toISOString() ?? null, after: nextDueAt?.toISOString() ?? null },
-    },
+    // As an edit records it: the next due date follows from it and is not an event of its own.
+    changes: { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: lastRotatedAt.toISOString() } },
     detail: { connection: row.connection_name, source: 'provider' },
   });
   return { done: `Last rotated is now ${row.provider_changed_at.slice(0, 10)}, as the provider says.` };

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fixDrift, listDrift, secretDrift, type DriftFinding } from '@/lib/data/drift';
+import { listSecretHistory } from '@/lib/data/secret-history';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import type { DriftKind } from '@/lib/discovery/drift';
@@ -193,6 +194,11 @@ describe('fixes', () => {
     const event = (await auditEventsFor(secret.id)).find((e) => e.action === 'secret.drift_last_rotated' && e.outcome === 'success');
     expect(event?.changes).toMatchObject({ lastRotatedAt: { after: providerAt.toISOString() } });
     expect(await secretDrift(engineer, secret.id)).toEqual([]);
+    const [shown] = (await listSecretHistory(engineer, secret.id)).items.filter((e) => e.action === 'secret.drift_last_rotated');
+    expect(shown).toMatchObject({
+      label: 'Drift fixed: last rotated taken from the provider',
+      changes: [{ field: 'lastRotatedAt', before: '2026-09-01', after: '2026-11-20' }],
+    });
   });
 
   it('refuses a stale click (the snapshot changed since the page was loaded): audited, nothing changed', async () => {
@@ -205,6 +211,8 @@ describe('fixes', () => {
     expect(events.filter((e) => e.action === 'secret.drift_last_rotated').map((e) => [e.outcome, (e.detail as { error?: string }).error])).toEqual([
       ['failed', 'stale'],
     ]);
+    const [shown] = (await listSecretHistory(engineer, secret.id)).items.filter((e) => e.action === 'secret.drift_last_rotated');
+    expect(shown.note).toBe('The drift report was out of date when the fix was clicked; nothing was changed');
   });
 
   it('refuses outsiders: a viewer and an engineer of another team are denied and audited, nothing changes', async () => {
