@@ -64,9 +64,11 @@ export function adviceFor(r: DriftRow): DriftAdvice {
       return {
         inventory: `Rotation strategy: ${STRATEGY_WORDS[r.rotation_strategy]}`,
         provider: rotationAtProvider(r),
-        advice: providerOn
-          ? 'The provider rotates this secret by itself while the inventory expects another strategy: set the strategy to provider-native, or turn rotation off at the provider so two rotations do not compete.'
-          : 'The inventory expects the provider to rotate this secret, but rotation is off there: turn it on at the provider (with its rotation Lambda), or choose another strategy.',
+        advice: !providerOn
+          ? 'The inventory expects the provider to rotate this secret, but rotation is off there: turn it on at the provider (with its rotation Lambda), or choose another strategy.'
+          : r.connection_kind === 'gcp'
+            ? 'GCP has a rotation schedule for this secret (it notifies a Pub/Sub topic and whatever listens rotates), while the inventory expects another strategy: remove the schedule, or make sure the two rotations do not compete.'
+            : 'The provider rotates this secret by itself while the inventory expects another strategy: set the strategy to provider-native, or turn rotation off at the provider so two rotations do not compete.',
         fix: null,
         link: edit,
       };
