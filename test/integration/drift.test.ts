@@ -291,12 +291,15 @@ describe('fixes', () => {
     await seedDiscoveredSecret(scan, secret.providerKey, { labels: oldLabels });
     const [finding] = (await secretDrift(engineer, secret.id)).filter((f) => f.kind === 'tags_mismatch');
     expect(finding.provider).toContain(`owner=${oldLabels.owner}`);
+    // What the report expects is what the adapter will write: GCP's label alphabet is lower case, no spaces.
+    const expectedOwner = kind === 'aws' ? renamed : renamed.toLowerCase().replaceAll(' ', '_');
+    expect(finding.inventory).toBe(`owner=${expectedOwner}, environment=${secret.environment}`);
 
     await fixDrift(engineer, { secretId: secret.id, kind: 'tags_mismatch', seen: finding.seen });
 
     if (kind === 'aws') {
       const tags = Object.fromEntries(aws.describe(secret.providerRef)!.tags.map((t) => [t.Key, t.Value]));
-      expect(tags).toMatchObject({ owner: renamed, environment: secret.environment, 'managed-by': 'secret-inventory' });
+      expect(tags).toMatchObject({ owner: expectedOwner, environment: secret.environment, 'managed-by': 'secret-inventory' });
     } else {
       const client = await gcpClient({ endpoint: gcp.endpoint });
       const [stored] = await client.getSecret({ name: gcpName });
