@@ -47,6 +47,7 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: `/inventory/${NONE}`, roles: ['viewer'] },
   { path: '/rotation', roles: ALL },
   { path: '/rotation/calendar', roles: ALL },
+  { path: '/discovery/drift', roles: ALL },
   { path: '/systems', roles: ALL },
   { path: '/systems?q=no-such-system-anywhere', roles: ['viewer'] },
   { path: '/systems/new', roles: [...WRITERS, 'viewer'] },

@@ -48,6 +48,7 @@ import {
   insertConnection,
   insertDiscovered,
   insertIncident,
+  insertRotationDrift,
   insertRotationRun,
   insertSecret,
   insertSystem,
@@ -193,6 +194,16 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'secrets.write',
     args: async (seed) => [(await seed.secret()).id, { reason: 'Retired by the authorization table' }],
     snapshot: tables('secrets'),
+  },
+  // The drift report's one-click fixes (app/(dashboard)/discovery/drift/actions.ts): one
+  // action for the three kinds; "last rotated from the provider" stands for them here.
+  fixDriftAction: {
+    teamScoped: true,
+    permission: 'secrets.write',
+    args: async (seed) => [
+      await insertRotationDrift(seed.db, await seed.secret(), { lastRotatedAt: '2026-09-01T00:00:00.000Z', providerAt: '2026-11-20T08:30:00.000Z' }),
+    ],
+    snapshot: tables('secrets', 'secret_versions'),
   },
   // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
   setDbAdminCredentialAction: {

@@ -98,4 +98,7 @@ export const FIELD_LABELS: Record<string, string> = {
   rotationConfig: 'Strategy settings',
   tags: 'Tags',
   consumers: 'Consuming systems',
+  // The drift report's label fix (lib/data/drift.ts): what the provider secret was labelled.
+  ownerLabel: 'Owner label at the provider',
+  environmentLabel: 'Environment label at the provider',
 };

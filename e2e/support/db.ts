@@ -1,7 +1,7 @@
 // Direct access to the e2e database for specs: seeding rows the app then reads, and
 // re-reading tables to prove what an action did or did not change. Plain SQL through
 // pg, never the app's own data layer (the code under test does not build its fixtures).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import type { Role } from '../../generated/prisma/enums';
@@ -346,4 +346,65 @@ export async function auditEvents(db: Db, filter: AuditFilter = {}): Promise<Aud
     params,
   );
   return rows as AuditRow[];
+}
+
+/** A completed discovery scan of a connection, started now (the drift report judges only scanned connections). */
+export async function insertDiscoveryScan(db: Db, connectionId: string): Promise<{ id: string; connectionId: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO discovery_scans (id, connection_id, trigger, status, started_at, finished_at)
+     VALUES (gen_random_uuid(), $1, 'manual', 'completed', now(), now()) RETURNING id`,
+    [connectionId],
+  );
+  return { id: rows[0].id, connectionId };
+}
+
+/** What a scan saw of one provider secret (a discovered_secrets row), as a scan leaves it. */
+export async function insertDiscoveredSecret(
+  db: Db,
+  scan: { id: string; connectionId: string },
+  providerKey: string,
+  fields: { labels?: Record<string, string>; newestVersionAt?: string; currentVersionId?: string; deletionAt?: string } = {},
+): Promise<void> {
+  await db.query(
+    `INSERT INTO discovered_secrets (id, connection_id, provider_key, resource_name, labels, newest_version_at, current_version_id, deletion_at,
+       first_seen_at, last_seen_at, last_scan_id)
+     VALUES (gen_random_uuid(), $1, $2, $2, $3, $4, $5, $6, now(), now(), $7)`,
+    [
+      scan.connectionId,
+      providerKey,
+      JSON.stringify(fields.labels ?? {}),
+      fields.newestVersionAt ?? null,
+      fields.currentVersionId ?? null,
+      fields.deletionAt ?? null,
+      scan.id,
+    ],
+  );
+}
+
+/**
+ * An AWS-connected secret whose last rotated date (`lastRotatedAt`) is far from the
+ * provider's newest version (`providerAt`), created a day before its connection's scan:
+ * one last_rotated_mismatch finding. Returns the fix's arguments as the page sends them
+ * (the seen token is lib/data/drift.ts driftSeenToken: sha256 of [kind, secret id, facts]).
+ */
+export async function insertRotationDrift(
+  db: Db,
+  secret: { id: string; name: string },
+  times: { lastRotatedAt: string; providerAt: string },
+): Promise<{ secretId: string; kind: 'last_rotated_mismatch'; seen: string }> {
+  const connection = await insertConnection(db, { kind: 'aws', region: 'eu-west-1' });
+  const ref = `production/${secret.name}`;
+  await connectSecret(db, secret.id, connection.id, ref);
+  await db.query(`UPDATE secrets SET provider_key = $2, last_rotated_at = $3, created_at = now() - interval '1 day' WHERE id = $1`, [
+    secret.id,
+    ref,
+    times.lastRotatedAt,
+  ]);
+  const scan = await insertDiscoveryScan(db, connection.id);
+  await insertDiscoveredSecret(db, scan, ref, { newestVersionAt: times.providerAt });
+  const kind = 'last_rotated_mismatch' as const;
+  const seen = createHash('sha256')
+    .update(JSON.stringify([kind, secret.id, times.lastRotatedAt, times.providerAt]))
+    .digest('hex');
+  return { secretId: secret.id, kind, seen };
 }

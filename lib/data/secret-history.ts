@@ -187,6 +187,19 @@ function settledNote(action: string, json: Prisma.JsonObject): string {
   return `The server stopped before recording this attempt${by}; the provider shows it did not happen`;
 }
 
+/** A drift fix (lib/data/drift.ts): what it took from or wrote to the provider, or why it did nothing. */
+function driftNote(action: string, outcome: AuditOutcome, d: Record<string, unknown>): string | null {
+  if (outcome === 'failed') {
+    if (d.error === 'stale') return 'The drift report was out of date when the fix was clicked; nothing was changed';
+    if (d.error === 'no_longer_drifts') return 'The finding was gone when the fix was clicked; nothing was changed';
+    return `The provider did not take the labels (${String(d.error).replace('_', ' ')}); nothing was recorded`;
+  }
+  const connection = typeof d.connection === 'string' ? d.connection : 'the provider';
+  if (action === 'secret.drift_version_recorded') return `Version ${String(d.versionId)} at ${connection}, written outside this dashboard, recorded as such`;
+  if (action === 'secret.drift_labels_written') return `Written to ${connection}`;
+  return `Taken from the newest scan of ${connection}`;
+}
+
 function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): string | null {
   if (!isRecord(json)) return null;
   if (outcome === 'denied') {
@@ -195,6 +208,7 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
   }
   if (action.startsWith('rotation.')) return rotationNote(action, json);
   if (action.endsWith('_recovered') || action.endsWith('_abandoned')) return settledNote(action, json);
+  if (action.startsWith('secret.drift_')) return driftNote(action, outcome, json);
   if (outcome === 'failed' && json.error === 'refused') return 'Refused by the rules for values and versions; nothing was changed';
   if (outcome === 'failed' && typeof json.error === 'string') return `The provider failed (${json.error.replace('_', ' ')}); nothing was recorded`;
   if (action === 'secret.value_write') {

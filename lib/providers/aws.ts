@@ -19,6 +19,7 @@ import {
   type ListSecretVersionIdsCommandOutput,
   PutSecretValueCommand,
   RotateSecretCommand,
+  TagResourceCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -237,6 +238,11 @@ export class AwsSecretsManagerProvider implements SecretProvider {
   }
 
   // ---- rotation ------------------------------------------------------------------------
+
+  /** TagResource adds or overwrites the given keys only; other tags stay. */
+  async setLabels(ref: string, labels: Record<string, string>): Promise<void> {
+    await this.#call((send) => this.#client.send(new TagResourceCommand({ SecretId: ref, Tags: labelsToAwsTags(labels) }), send));
+  }
 
   /** Labelled versions only (VersionIdsToStages); deprecated ones are not in it. */
   async #stages(ref: string, send: SendOptions): Promise<Stages> {

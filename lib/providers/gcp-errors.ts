@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { ProviderError, type ProviderErrorCode } from './errors';
 
 /** What the adapter was doing, so a conflict can say what it means for that operation. */
-export type GcpOperation = 'write' | 'list' | 'set-state' | 'test' | 'read' | 'rotate';
+export type GcpOperation = 'write' | 'list' | 'set-state' | 'test' | 'read' | 'rotate' | 'labels';
 
 const CODE_FOR_STATUS: Partial<Record<status, ProviderErrorCode>> = {
   [status.NOT_FOUND]: 'not_found',
@@ -40,6 +40,7 @@ const TIMEOUT_MESSAGE: Record<GcpOperation, string> = {
   test: 'GCP Secret Manager did not answer in time.',
   read: 'GCP Secret Manager did not answer in time. Try again.',
   rotate: 'GCP Secret Manager did not answer in time. The rotation step may or may not have happened; running it again is safe.',
+  labels: 'GCP Secret Manager did not answer in time. The labels may or may not have changed; writing them again is safe.',
 };
 
 const CONFLICT_MESSAGE: Record<GcpOperation, string> = {
@@ -49,6 +50,7 @@ const CONFLICT_MESSAGE: Record<GcpOperation, string> = {
   test: 'GCP Secret Manager refused the request.',
   read: 'This version is disabled or destroyed: GCP Secret Manager reads enabled versions only.',
   rotate: 'GCP Secret Manager refused the change: the version is destroyed or the secret changed meanwhile. Reload the versions.',
+  labels: 'GCP Secret Manager refused the labels because the secret changed meanwhile. Try again.',
 };
 
 /** The gRPC status code of an SDK error, if it has one. */

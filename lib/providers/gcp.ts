@@ -154,6 +154,23 @@ export class GcpSecretManagerProvider implements SecretProvider {
 
   // ---- rotation ------------------------------------------------------------------------
 
+  /** UpdateSecret with update_mask "labels" replaces the whole map, so ours are merged into
+   *  the secret's current labels, and the etag read with them makes a concurrent change
+   *  fail (ABORTED: conflict) rather than be overwritten. */
+  async setLabels(ref: string, labels: Record<string, string>): Promise<void> {
+    const name = gcpSecretName(this.config, ref);
+    const client = await gcpClient(this.config);
+    try {
+      const [secret] = await client.getSecret({ name }, this.#call);
+      await client.updateSecret(
+        { secret: { name, labels: { ...(secret.labels ?? {}), ...gcpLabels(labels) }, etag: secret.etag }, updateMask: { paths: ['labels'] } },
+        this.#call,
+      );
+    } catch (error) {
+      throw gcpProviderError(error, 'labels');
+    }
+  }
+
   async currentVersionId(ref: string): Promise<string | null> {
     return (await this.listVersions(ref)).find((v) => v.current)?.versionId ?? null;
   }

@@ -58,6 +58,10 @@ export class LocalProvider implements SecretProvider {
     throw new ProviderError('unsupported', 'The local provider uses version states (enable/disable), not labels.');
   }
 
+  async setLabels(): Promise<void> {
+    throw new ProviderError('unsupported', 'The local provider keeps no labels to correct.');
+  }
+
   async currentVersionId(ref: string): Promise<string | null> {
     return (await this.listVersions(ref)).find((v) => v.current)?.versionId ?? null;
   }

@@ -72,6 +72,9 @@ export interface SecretProvider {
   /** AWS: move a staging label onto a version (AWSCURRENT moves AWSPREVIOUS with it).
    *  GCP and local: throws ProviderError('unsupported'). */
   moveLabel(ref: string, label: string, toVersionId: string): Promise<void>;
+  /** Set these keys on the provider secret (AWS tags, GCP labels; the adapter sanitises them
+   *  as at creation) and leave its other keys alone. Local: throws ProviderError('unsupported'). */
+  setLabels(ref: string, labels: Record<string, string>): Promise<void>;
 
   // --- Rotation (lib/rotation). Every method is idempotent: a step re-run after a crash
   // --- must find the work done and succeed without doing it twice.

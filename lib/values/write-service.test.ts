@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
-const WRITE_METHODS = /\.\s*(writeValue|moveLabel|promote|retire|rollback|setVersionEnabled|startNativeRotation)\s*\(/g;
+const WRITE_METHODS = /\.\s*(writeValue|moveLabel|promote|retire|rollback|setVersionEnabled|setLabels|startNativeRotation)\s*\(/g;
 const ALLOWED = [/^lib\/providers\//, /^lib\/values\/write-service\.ts$/];
 
 function sources(dir: string): string[] {

@@ -1,8 +1,9 @@
 // The one door to a provider's write methods. Every value write, label move and version
 // change (the Secrets Management tab, manual and automatic rotations, withdrawals and
-// rollbacks) goes through here, and nothing else calls writeValue, moveLabel, promote,
-// retire, rollback, setVersionEnabled or startNativeRotation (lib/values/write-service.test.ts
-// greps lib/ and app/ to keep it so). Here, in one place:
+// rollbacks, the drift report's label fix) goes through here, and nothing else calls
+// writeValue, moveLabel, promote, retire, rollback, setVersionEnabled, setLabels or
+// startNativeRotation (lib/values/write-service.test.ts greps lib/ and app/ to keep it so).
+// Here, in one place:
 // - bounds: the reference must stay inside its connection's account/region or project;
 //   a person's writes refuse decommissioned secrets and secrets with a rotation in flight;
 //   a person may only enable/disable old versions or roll back to the previous one (no
@@ -39,6 +40,12 @@ export type WriteTarget = {
   connection: ConnectionSnapshot;
   providerRef: string;
 };
+
+/** The labels the dashboard puts on every provider secret it writes (before the adapter
+ *  sanitises them to the provider's alphabet). */
+export function managedLabelsOf(target: Pick<WriteTarget, 'ownerTeam' | 'environment'>): Record<string, string> {
+  return { owner: target.ownerTeam, environment: target.environment, 'managed-by': MANAGED_BY };
+}
 
 /** The provider methods that only read, for callers that need to look before writing. */
 export type ProviderReader = Pick<
@@ -146,7 +153,7 @@ export async function writeValue(target: WriteTarget, request: WriteRequest): Pr
       value: request.value,
       idempotencyToken: request.token,
       stage: request.stage,
-      labels: { owner: target.ownerTeam, environment: target.environment, 'managed-by': MANAGED_BY },
+      labels: managedLabelsOf(target),
       description: `${target.name} (${target.environment}), managed by the secret inventory`,
     }));
   const unseen = request.generated && (adopted !== null || request.retrySince !== null);
@@ -235,6 +242,22 @@ export async function versionChangeShows(target: Pick<WriteTarget, 'connection' 
   if (!version) return false;
   if (change.change === 'make_current') return version.current;
   return change.change === 'enable' ? version.state === 'enabled' : version.state === 'disabled';
+}
+
+// ---------------------------------------------------------------------------
+// Labels (the drift report's "write tags to the provider")
+
+/**
+ * Puts the managed labels back on an existing provider secret (owner, environment,
+ * managed-by), within the same reference bounds as a value write; the secret's other
+ * labels stay. A decommissioned secret is refused: nobody should be told it is managed.
+ * Returns the labels asked for, for the caller's audit event (names, never values).
+ */
+export async function writeLabels(target: WriteTarget, gate: Pick<WriteGate, 'status'>): Promise<Record<string, string>> {
+  if (gate.status === 'decommissioned') throw new InputError('This secret is decommissioned: its provider labels are not changed any more.');
+  const labels = managedLabelsOf(target);
+  await adapterOf(target).setLabels(target.providerRef, labels);
+  return labels;
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // secrets, written straight to the database (the code under test is never used to
 // build its own fixtures).
 import { randomUUID } from 'node:crypto';
+import type { Prisma } from '@/generated/prisma/client';
 import type { Role } from '@/generated/prisma/enums';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import { db } from '@/lib/db';
@@ -124,5 +125,40 @@ export async function seedConnectedSecret(
       rotationIntervalDays: 90,
     },
     select: { id: true, name: true, providerRef: true },
+  });
+}
+
+/** A discovery scan of a connection; completed (started now) unless told otherwise. Only a
+ *  connection with a completed scan is judged by the drift report. */
+export async function seedDiscoveryScan(
+  connectionId: string,
+  fields: { status?: 'running' | 'completed' | 'failed'; startedAt?: Date; finishedAt?: Date | null } = {},
+) {
+  const startedAt = fields.startedAt ?? new Date();
+  const status = fields.status ?? 'completed';
+  return db.discoveryScan.create({
+    data: { connectionId, trigger: 'manual', status, startedAt, finishedAt: fields.finishedAt ?? (status === 'running' ? null : startedAt) },
+    select: { id: true, connectionId: true, startedAt: true },
+  });
+}
+
+/** What a scan saw of one provider secret (a discovered_secrets row), with overrides. */
+export async function seedDiscoveredSecret(
+  scan: { id: string; connectionId: string },
+  providerKey: string,
+  fields: Partial<Omit<Prisma.DiscoveredSecretUncheckedCreateInput, 'connectionId' | 'providerKey' | 'lastScanId'>> = {},
+) {
+  const now = new Date();
+  return db.discoveredSecret.create({
+    data: {
+      connectionId: scan.connectionId,
+      providerKey,
+      resourceName: providerKey,
+      firstSeenAt: now,
+      lastSeenAt: now,
+      lastScanId: scan.id,
+      ...fields,
+    },
+    select: { id: true },
   });
 }

@@ -5,6 +5,7 @@ import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
 import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
+import { SecretDriftPanel } from '@/components/drift/secret-drift-panel';
 import { PostureChecklist } from '@/components/posture/checklist';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { EmptyNote } from '@/components/ui/empty-state';
@@ -12,10 +13,12 @@ import { Panel } from '@/components/ui/panel';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
+import { secretDrift } from '@/lib/data/drift';
 import { secretPosture } from '@/lib/data/posture';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
+import { fixDriftAction } from '../../../discovery/drift/actions';
 import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
@@ -36,9 +39,10 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const { caller, secret } = await loadSecretTab(params);
   const { history: historyParam } = await searchParams;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
-  const [history, posture] = await Promise.all([
+  const [history, posture, drift] = await Promise.all([
     listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE }),
     secretPosture(caller, secret.id),
+    secretDrift(caller, secret.id),
   ]);
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
@@ -111,6 +115,8 @@ export default async function SecretPage({ params, searchParams }: Props) {
               </Item>
             </DefinitionList>
           </Panel>
+
+          <SecretDriftPanel findings={drift} fix={fixDriftAction} />
         </div>
 
         <div className="space-y-6">

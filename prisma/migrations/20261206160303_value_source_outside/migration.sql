@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ValueSource" ADD VALUE 'outside';
