@@ -11,6 +11,8 @@ export const CHECK_SHORT_LABELS: Record<PostureCheckKey, string> = {
   last_rotation_ok: 'Last rotation failed',
   unique_value: 'Value unknown or reused',
   no_undeclared_readers: 'Undeclared readers',
+  no_drift: 'Drift from the cloud',
+  tags_match: 'Provider tags disagree',
   classification_set: 'No classification',
 };
 

@@ -11,7 +11,7 @@ import { db, queryRows } from '@/lib/db';
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
 import { NotFoundError } from '@/lib/errors';
 import { POSTURE_CHECKS } from '@/lib/posture/checks';
-import { postureRows } from '@/lib/posture/refresh';
+import { postureContext, postureRows } from '@/lib/posture/refresh';
 import { uuidOrNil } from '@/lib/validation/ids';
 import type { PostureCheckKey } from '@/lib/validation/posture';
 
@@ -146,7 +146,7 @@ export async function secretPosture(caller: Caller, secretId: string, now = new 
   const exists = await db.secret.findUnique({ where: { id }, select: { status: true } });
   if (!exists) throw new NotFoundError('This secret does not exist.');
   const [row] = await queryRows<{ checks: Record<string, boolean | null>; passed: number; applicable: number }>(
-    postureRows(now, Prisma.sql`s.id = ${id}::uuid`),
+    postureRows(await postureContext(now, id), Prisma.sql`s.id = ${id}::uuid`),
   );
   if (!row) return null;
   return {

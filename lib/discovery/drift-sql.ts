@@ -154,3 +154,18 @@ export function driftCountsSql(labels: string, scope: Omit<DriftScope, 'kind'>):
   );
   return Prisma.sql`${judged.with} SELECT ${counts} ${judged.from} WHERE ${judged.where}`;
 }
+
+/** Every judged secret with at least one finding and the kinds it has (the posture checks read these). */
+export function driftKindsSql(labels: string, scope: Omit<DriftScope, 'kind'>): Prisma.Sql {
+  const cond = conditions(scope.toleranceHours ?? DEFAULT_TOLERANCE_HOURS);
+  const judged = judgedFrom(labels, scope);
+  const kinds = Prisma.join(
+    DRIFT_KINDS.map((k) => Prisma.sql`CASE WHEN ${cond[k]} THEN ${k}::text END`),
+    ', ',
+  );
+  const anyHit = Prisma.join(
+    DRIFT_KINDS.map((k) => cond[k]),
+    ' OR ',
+  );
+  return Prisma.sql`${judged.with} SELECT s.id AS secret_id, array_remove(ARRAY[${kinds}], NULL) AS kinds ${judged.from} WHERE ${judged.where} AND (${anyHit})`;
+}

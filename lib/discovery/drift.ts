@@ -13,7 +13,7 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { ConnectionKind, RotationStrategy } from '@/generated/prisma/enums';
 import { db, type Tx } from '@/lib/db';
-import { DRIFT_KINDS, driftCountsSql, driftRowsSql, isoUtcSql, type DriftCursor, type DriftKind, type DriftScope } from './drift-sql';
+import { DRIFT_KINDS, driftCountsSql, driftKindsSql, driftRowsSql, isoUtcSql, type DriftCursor, type DriftKind, type DriftScope } from './drift-sql';
 import { labelsToAwsTags } from '@/lib/providers/aws-tags';
 import { gcpLabels } from '@/lib/providers/gcp-names';
 
@@ -71,6 +71,12 @@ export async function driftRows(scope: DriftScope, after: DriftCursor | null, li
 export async function driftCounts(scope: Omit<DriftScope, 'kind'>): Promise<Record<DriftKind, number>> {
   const [row] = await db.$queryRaw<Record<DriftKind, number>[]>(driftCountsSql(await expectedLabels(), scope));
   return Object.fromEntries(DRIFT_KINDS.map((k) => [k, row?.[k] ?? 0])) as Record<DriftKind, number>;
+}
+
+/** The secrets of the scope that have findings, each with its kinds. */
+export async function driftKindsBySecret(scope: Omit<DriftScope, 'kind'> = {}): Promise<{ secretId: string; kinds: DriftKind[] }[]> {
+  const rows = await db.$queryRaw<{ secret_id: string; kinds: DriftKind[] }[]>(driftKindsSql(await expectedLabels(), scope));
+  return rows.map((r) => ({ secretId: r.secret_id, kinds: r.kinds }));
 }
 
 export type ScannedConnection = { id: string; name: string; kind: ConnectionKind; scannedAt: string | null };

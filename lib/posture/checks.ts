@@ -6,18 +6,31 @@ import { Prisma } from '@/generated/prisma/client';
 import { READ_EVENTS } from '@/lib/access/types';
 import { POSTURE_CHECK_KEYS, type PostureCheckKey } from '@/lib/validation/posture';
 
+/** What the checks are judged against: the time, and the drift report's findings (lib/discovery/drift.ts). */
+export type PostureContext = {
+  now: Date;
+  /** Secrets with drift other than labels, and secrets whose owner/environment labels disagree. */
+  drifted: string[];
+  mislabelled: string[];
+};
+
 export type PostureCheck = {
   key: PostureCheckKey;
   /** What passing means, as the checklist shows it. */
   label: string;
   /** What to do when it fails. */
   advice: string;
-  sql: (now: Date) => Prisma.Sql;
+  sql: (context: PostureContext) => Prisma.Sql;
 };
 
 const DAY_MS = 86_400_000;
 /** Reads older than this do not count against "no undeclared readers" (the Access tab's window). */
 export const READER_WINDOW_DAYS = 90;
+
+/** Drift is judged for connected cloud secrets whose connection has a completed scan. */
+const DRIFT_JUDGED = Prisma.sql`(s.provider_key <> '' AND EXISTS (
+  SELECT 1 FROM discovery_scans ds JOIN provider_connections pc ON pc.id = ds.connection_id
+  WHERE ds.connection_id = s.connection_id AND ds.status = 'completed' AND pc.kind IN ('aws', 'gcp')))`;
 
 /** The newest recorded version of `s` (its keyed fingerprint, when we have one). */
 const CURRENT_FINGERPRINT = Prisma.sql`(SELECT v.fingerprint FROM secret_versions v WHERE v.secret_id = s.id ORDER BY v.created_at DESC LIMIT 1)`;
@@ -49,7 +62,7 @@ const CHECKS: Record<PostureCheckKey, Omit<PostureCheck, 'key'>> = {
   rotation_on_schedule: {
     label: 'A rotation interval is set and the secret is not overdue',
     advice: 'Set a rotation interval, and rotate the secret when it falls due.',
-    sql: (now) => Prisma.sql`(s.rotation_interval_days IS NOT NULL AND s.next_due_at >= ${now})`,
+    sql: ({ now }) => Prisma.sql`(s.rotation_interval_days IS NOT NULL AND s.next_due_at >= ${now})`,
   },
   grace_strategy: {
     label: 'Rotation has a strategy with a grace period',
@@ -77,14 +90,25 @@ const CHECKS: Record<PostureCheckKey, Omit<PostureCheck, 'key'>> = {
     label: 'Nobody reads it but its declared consumers',
     advice: 'Open the Access tab: declare the systems that read this secret, or take the access away from those that should not.',
     // Only where access history exists (a connected provider whose logs were read).
-    sql: (
+    sql: ({
       now,
-    ) => Prisma.sql`CASE WHEN NOT EXISTS (SELECT 1 FROM access_ingestion_cursors k WHERE k.connection_id = s.connection_id AND k.completed_runs > 0) THEN NULL
+    }) => Prisma.sql`CASE WHEN NOT EXISTS (SELECT 1 FROM access_ingestion_cursors k WHERE k.connection_id = s.connection_id AND k.completed_runs > 0) THEN NULL
       ELSE NOT EXISTS (
         SELECT 1 FROM access_events e
         WHERE e.secret_id = s.id AND e.occurred_at >= ${new Date(now.getTime() - READER_WINDOW_DAYS * DAY_MS)}
           AND e.error_code IS NULL AND e.principal <> '' AND e.event_name = ANY(${[...READ_EVENTS]}::text[])
           AND NOT ${DECLARED_READER}) END`,
+  },
+  no_drift: {
+    label: 'The cloud agrees with the inventory',
+    advice:
+      'Open Discovery → Drift for this secret: the provider secret is missing or being deleted, its rotation or last change disagrees, or someone wrote a version outside the dashboard.',
+    sql: ({ drifted }) => Prisma.sql`CASE WHEN NOT ${DRIFT_JUDGED} THEN NULL ELSE NOT (s.id = ANY(${drifted}::uuid[])) END`,
+  },
+  tags_match: {
+    label: 'Its owner and environment tags at the provider match',
+    advice: 'Write the tags from Discovery → Drift (one click), so the cloud console names the right owner.',
+    sql: ({ mislabelled }) => Prisma.sql`CASE WHEN NOT ${DRIFT_JUDGED} THEN NULL ELSE NOT (s.id = ANY(${mislabelled}::uuid[])) END`,
   },
   classification_set: {
     label: 'A classification is set',

@@ -6,24 +6,35 @@ import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { db } from '@/lib/db';
 import { utcDay } from '@/lib/rotation/health-snapshot';
-import { POSTURE_CHECKS } from './checks';
+import { driftKindsBySecret } from '@/lib/discovery/drift';
+import { POSTURE_CHECKS, type PostureContext } from './checks';
 
 export type PostureResults = Record<string, boolean | null>;
 
+/** The drift findings the checks need, for every secret or one. */
+export async function postureContext(now: Date, secretId?: string): Promise<PostureContext> {
+  const drift = await driftKindsBySecret(secretId ? { secretId } : {});
+  return {
+    now,
+    drifted: drift.filter((d) => d.kinds.some((k) => k !== 'tags_mismatch')).map((d) => d.secretId),
+    mislabelled: drift.filter((d) => d.kinds.includes('tags_mismatch')).map((d) => d.secretId),
+  };
+}
+
 /** `{"owner_contact": true, ...}` for the secret `s`, as one jsonb expression. */
-export function checksJson(now: Date): Prisma.Sql {
+function checksJson(context: PostureContext): Prisma.Sql {
   return Prisma.sql`jsonb_build_object(${Prisma.join(
-    POSTURE_CHECKS.map((c) => Prisma.sql`${c.key}::text, ${c.sql(now)}`),
+    POSTURE_CHECKS.map((c) => Prisma.sql`${c.key}::text, ${c.sql(context)}`),
     ', ',
   )})`;
 }
 
 /** One row per secret in use with its checks, failing keys, passed and applicable counts. */
-export function postureRows(now: Date, where: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
+export function postureRows(context: PostureContext, where: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
   // MATERIALIZED: each secret's checks are computed once, not once per column that reads them.
   return Prisma.sql`
     WITH x AS MATERIALIZED (
-      SELECT s.id, s.owner_team_id, s.classification, ${checksJson(now)} AS checks
+      SELECT s.id, s.owner_team_id, s.classification, ${checksJson(context)} AS checks
       FROM secrets s
       WHERE s.status <> 'decommissioned' AND ${where}
     )
@@ -38,6 +49,7 @@ export type RefreshResult = { secrets: number; day: string };
 
 export async function refreshPosture(now: Date): Promise<RefreshResult> {
   const day = utcDay(now);
+  const context = await postureContext(now);
   return db.$transaction(
     async (tx) => {
       // A background job over every secret: not held to the interactive statement timeout.
@@ -46,7 +58,7 @@ export async function refreshPosture(now: Date): Promise<RefreshResult> {
         INSERT INTO secret_postures AS p (secret_id, owner_team_id, classification, checks, failing, passed, applicable, score, computed_at)
         SELECT r.id, r.owner_team_id, r.classification, r.checks, r.failing, r.passed, r.applicable,
                CASE WHEN r.applicable = 0 THEN 100 ELSE round(100.0 * r.passed / r.applicable)::int END, ${now}
-        FROM (${postureRows(now)}) r
+        FROM (${postureRows(context)}) r
         ON CONFLICT (secret_id) DO UPDATE SET owner_team_id = EXCLUDED.owner_team_id, classification = EXCLUDED.classification,
           checks = EXCLUDED.checks, failing = EXCLUDED.failing, passed = EXCLUDED.passed, applicable = EXCLUDED.applicable,
           score = EXCLUDED.score, computed_at = EXCLUDED.computed_at`;

@@ -11,6 +11,8 @@ export const POSTURE_CHECK_KEYS = [
   'last_rotation_ok',
   'unique_value',
   'no_undeclared_readers',
+  'no_drift',
+  'tags_match',
   'classification_set',
 ] as const;
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixFirst, postureOverview, secretPosture } from '@/lib/data/posture';
 import { db } from '@/lib/db';
 import { refreshPosture } from '@/lib/posture/refresh';
+import { seedCompletedScan, seedDiscovered } from '../support/discovery-seed';
 import { callerAs, environmentId, seedConnection, seedSystem, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
@@ -83,6 +84,8 @@ describe('posture', () => {
       last_rotation_ok: null,
       unique_value: true,
       no_undeclared_readers: null,
+      no_drift: null,
+      tags_match: null,
       classification_set: true,
     });
     expect(await db.secretPosture.findUniqueOrThrow({ where: { secretId: good.id } })).toMatchObject({ score: 100, passed: 6, applicable: 6, failing: [] });
@@ -134,6 +137,43 @@ describe('posture', () => {
     await read('arn:aws:iam::123456789012:user/old-contractor', 200); // outside the window
     await refreshPosture(NOW);
     expect((await checksOf(s.id)).no_undeclared_readers).toBe(false);
+  });
+
+  it('fails the drift checks of a secret the newest scan disagrees with, and leaves unscanned connections out', async () => {
+    const team = await seedTeam();
+    const connection = await seedConnection('aws', { region: 'eu-west-1' });
+    const scan = await seedCompletedScan(connection.id, new Date(NOW.getTime() - DAY));
+    const created = new Date(NOW.getTime() - 10 * DAY);
+    const missing = await secret(team.id, {
+      connectionId: connection.id,
+      providerKind: 'aws',
+      providerRef: 'prod/missing',
+      providerKey: 'prod/missing',
+      createdAt: created,
+    });
+    const mislabelled = await secret(team.id, {
+      connectionId: connection.id,
+      providerKind: 'aws',
+      providerRef: 'prod/labels',
+      providerKey: 'prod/labels',
+      createdAt: created,
+    });
+    await seedDiscovered(connection.id, scan.id, [{ providerKey: 'prod/labels', labels: { owner: 'someone-else', environment: 'production' } }]);
+    const unscanned = await seedConnection('aws', { region: 'eu-west-1' });
+    const elsewhere = await secret(team.id, {
+      connectionId: unscanned.id,
+      providerKind: 'aws',
+      providerRef: 'prod/x',
+      providerKey: 'prod/x',
+      createdAt: created,
+    });
+
+    await refreshPosture(NOW);
+    expect(await checksOf(missing.id)).toMatchObject({ no_drift: false, tags_match: true });
+    expect(await checksOf(mislabelled.id)).toMatchObject({ no_drift: true, tags_match: false });
+    expect(await checksOf(elsewhere.id)).toMatchObject({ no_drift: null, tags_match: null });
+    const live = await secretPosture(await callerAs('viewer'), mislabelled.id, NOW);
+    expect(live?.checks.find((c) => c.key === 'tags_match')?.result).toBe(false);
   });
 
   it('keeps a day snapshot for the organisation and each team, replaced by each refresh', async () => {
