@@ -17,6 +17,7 @@ export const QUEUE = {
   auditVerify: 'audit-verify',
   accessIngest: 'access-ingest',
   signedOutDenials: 'signed-out-denials',
+  discoveryScan: 'discovery-scan',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -25,6 +26,8 @@ export type RotationAdvanceData = { runId: string };
 export type NotificationDeliverData = { deliveryId: string };
 /** No connectionId: the scheduled fan-out (one job per cloud connection). */
 export type AccessIngestData = { connectionId?: string };
+/** No connectionId: the scheduled fan-out (one job per connection that is due or has a scan to resume). */
+export type DiscoveryScanData = { connectionId?: string };
 
 type QueueDefinition = {
   options: Omit<PgBoss.Queue, 'name'>;
@@ -91,7 +94,18 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
     options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
     cron: '* * * * *',
   },
+  // Every 15 minutes: the scheduled job sends one job per connection whose scan interval
+  // has passed or whose scan is still running (throttled, or its worker died), keyed by the
+  // connection. A scan keeps its own resume point (discovery_scans.page_token), so a retry
+  // only covers a worker dying mid-job; a long listing gets an hour.
+  [QUEUE.discoveryScan]: {
+    options: { policy: 'stately', retryLimit: 1, retryDelay: 60, expireInSeconds: 3600 },
+    cron: '*/15 * * * *',
+  },
 };
+
+/** Send options that make a discovery scan job unique per connection. */
+export const discoveryScanSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });
 
 /** Send options that make a job unique per connection. */
 export const accessIngestSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });

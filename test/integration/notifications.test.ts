@@ -98,7 +98,7 @@ describe('bodies', () => {
     const message = slackMessage(payload);
     // The fallback line is mrkdwn like the blocks: escaped the same way.
     expect(message.text).toBe('Rotation completed: db &lt;primary&gt; &amp; co (production)');
-    const mention = slackMessage(samplePayload({ secret: { ...samplePayload().secret, name: '<!channel> <https://evil.example|click>' } }));
+    const mention = slackMessage(samplePayload({ secret: { ...samplePayload().secret!, name: '<!channel> <https://evil.example|click>' } }));
     expect(mention.text).toBe('Rotation completed: &lt;!channel&gt; &lt;https://evil.example|click&gt; (production)');
     expect(mention.text).not.toMatch(/[<>]/);
     expect(message.blocks.map((b) => b.type)).toEqual(['section', 'section', 'section', 'context']);
