@@ -70,11 +70,19 @@ export async function openScan(
 }
 
 function sourceFor(
-  connection: { kind: 'aws' | 'gcp'; region: string | null; roleArn: string | null; projectId: string | null; location: string | null; endpoint: string | null },
+  connection: {
+    kind: 'aws' | 'gcp';
+    region: string | null;
+    roleArn: string | null;
+    projectId: string | null;
+    location: string | null;
+    endpoint: string | null;
+  },
   options: ScanOptions,
 ): DiscoverySource {
   const timeoutMs = env().PROVIDER_TIMEOUT_MS;
-  if (connection.kind === 'aws') return awsDiscoverySource({ region: connection.region ?? '', roleArn: connection.roleArn, endpoint: connection.endpoint }, timeoutMs);
+  if (connection.kind === 'aws')
+    return awsDiscoverySource({ region: connection.region ?? '', roleArn: connection.roleArn, endpoint: connection.endpoint }, timeoutMs);
   return gcpDiscoverySource(
     { projectId: connection.projectId ?? '', location: connection.location, endpoint: connection.endpoint },
     { timeoutMs, pageSize: options.gcpPageSize, versionConcurrency: options.versionConcurrency },
@@ -168,11 +176,7 @@ export async function runScan(connectionId: string, clock: Clock, options: ScanO
 }
 
 const searchTextOf = (item: DiscoveredInput) =>
-  [item.providerKey, item.description, ...Object.entries(item.labels).flat()]
-    .join(' ')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  [item.providerKey, item.description, ...Object.entries(item.labels).flat()].join(' ').toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
  * Stores one page and the scan's progress in one transaction, provided the scan is still

@@ -24,7 +24,9 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
     // A discovery digest: the connection, how many, and the first names.
     const connection = slackEscape(discovery?.connection ?? '');
     const count = discovery?.newUnmanaged ?? 0;
-    const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(label)}*: <${payload.url}|${connection}> (${count} new)` } }];
+    const blocks: SlackBlock[] = [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(label)}*: <${payload.url}|${connection}> (${count} new)` } },
+    ];
     if (discovery?.names.length) {
       const more = count > discovery.names.length ? `\n… and ${count - discovery.names.length} more` : '';
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${discovery.names.map(slackEscape).join('\n')}${more}` } });

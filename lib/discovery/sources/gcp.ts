@@ -21,7 +21,10 @@ const isNotFound = (error: unknown) => Number((error as { code?: unknown })?.cod
 
 export type GcpSourceOptions = { timeoutMs: number; pageSize?: number; versionConcurrency?: number };
 
-export function gcpDiscoverySource(config: { projectId: string; location: string | null; endpoint: string | null }, options: GcpSourceOptions): DiscoverySource {
+export function gcpDiscoverySource(
+  config: { projectId: string; location: string | null; endpoint: string | null },
+  options: GcpSourceOptions,
+): DiscoverySource {
   const callOptions = { timeout: options.timeoutMs, retry: null, autoPaginate: false } as const;
   const pageSize = options.pageSize ?? 1000;
   const concurrency = options.versionConcurrency ?? 8;
