@@ -1,6 +1,5 @@
 // The discovery line of `npm run bench`: 10,000 AWS and 10,000 GCP secrets in the emulators
-// (seeded in memory; each GCP secret with two versions, one of them destroyed every tenth
-// time), then one scan per connection, each in a process of its own (discovery-scan.ts) as
+// (seeded in memory; each GCP secret with two versions), then one scan per connection, each in a process of its own (discovery-scan.ts) as
 // the worker runs it: wall time, provider calls, and the scanning process's resident memory
 // growth (peak over the baseline after start-up). Targets: < 60 s and < 100 MB per scan.
 // Its own database, made afresh each run (a scan's snapshot is what it measures).
