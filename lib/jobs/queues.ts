@@ -96,10 +96,11 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   },
   // Every 15 minutes: the scheduled job sends one job per connection whose scan interval
   // has passed or whose scan is still running (throttled, or its worker died), keyed by the
-  // connection. A scan keeps its own resume point (discovery_scans.page_token), so a retry
-  // only covers a worker dying mid-job; a long listing gets an hour.
+  // connection. No retries: a scan keeps its own resume point (discovery_scans.page_token)
+  // and the next scheduled job resumes a running one, while retrying a failed scan's job
+  // would only start another scan that fails alike. A long listing gets an hour.
   [QUEUE.discoveryScan]: {
-    options: { policy: 'stately', retryLimit: 1, retryDelay: 60, expireInSeconds: 3600 },
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 3600 },
     cron: '*/15 * * * *',
   },
 };
