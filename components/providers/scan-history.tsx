@@ -33,7 +33,7 @@ export function ScanHistory({ scans }: { scans: ScanListItem[] }) {
           'Status',
           { label: 'Duration', className: num },
           { label: 'Pages', className: num },
-          { label: 'Secrets seen', className: num },
+          { label: 'Seen', className: num },
           { label: 'Unmanaged', className: num },
           { label: 'New', className: num },
           { label: 'Gone', className: num },
@@ -56,7 +56,7 @@ export function ScanHistory({ scans }: { scans: ScanListItem[] }) {
             <Td className={num}>{count(scan.newUnmanaged)}</Td>
             <Td className={num}>{count(scan.gone)}</Td>
             <Td className={num}>{count(scan.throttled)}</Td>
-            <Td className="min-w-64 text-red-800">{scan.error ?? ''}</Td>
+            <Td className="max-w-xs whitespace-normal break-words text-red-800">{scan.error ?? ''}</Td>
           </Tr>
         ))}
       </tbody>
