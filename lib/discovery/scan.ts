@@ -14,9 +14,9 @@ import { db, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
-import { toProviderError } from '@/lib/providers/aws-errors';
+import { awsErrorName, toProviderError } from '@/lib/providers/aws-errors';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
-import { gcpProviderError } from '@/lib/providers/gcp-errors';
+import { gcpProviderError, grpcStatusOf } from '@/lib/providers/gcp-errors';
 import { awsDiscoverySource } from './sources/aws';
 import { gcpDiscoverySource } from './sources/gcp';
 import type { DiscoveredInput, DiscoveryPage, DiscoverySource, PacedCall } from './sources/types';
@@ -146,7 +146,7 @@ export async function runScan(connectionId: string, clock: Clock, options: ScanO
           log.warn('discovery scan throttled; the next job resumes', { connectionId, scanId: scan.id, pages });
           return { status: 'running', scanId: scan.id, code: 'throttled', message: 'The provider kept throttling; the next job resumes the scan.' };
         }
-        const failure = discoveryError(kind, error);
+        const failure = token !== null && isRefusedToken(kind, error) ? new ProviderError('invalid', STALE_TOKEN) : discoveryError(kind, error);
         if (failure.code === 'unknown') log.error('discovery scan failed unexpectedly', { connectionId, scanId: scan.id, error });
         else log.warn('discovery scan failed', { connectionId, scanId: scan.id, code: failure.code, providerCode: failure.providerCode });
         await db.discoveryScan.updateMany({
@@ -297,6 +297,14 @@ async function completeScan(tx: Tx, scan: OpenScan, connection: { id: string; na
       names: names.map((n) => n.provider_key.slice(0, 512)),
     },
   });
+}
+
+export const STALE_TOKEN = "The provider no longer accepts this scan's resume point (its page token expired). The next scan starts over.";
+
+/** The provider refused the page token a resumed scan sent (tokens do not last forever). */
+function isRefusedToken(kind: 'aws' | 'gcp', error: unknown): boolean {
+  if (kind === 'aws') return awsErrorName(error) === 'InvalidNextTokenException';
+  return grpcStatusOf(error) === 3;
 }
 
 const LIST_API = { aws: 'AWS Secrets Manager (ListSecrets)', gcp: 'GCP Secret Manager (ListSecrets, ListSecretVersions)' } as const;

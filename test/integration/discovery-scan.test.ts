@@ -14,7 +14,7 @@ import { systemClock } from '@/lib/clock';
 import { startScan, setScanInterval, listScans, latestScans } from '@/lib/data/discovery-scans';
 import { db } from '@/lib/db';
 import { providerKeyOf } from '@/lib/discovery/provider-key';
-import { dueConnections, runScan, type ScanOptions } from '@/lib/discovery/scan';
+import { dueConnections, runScan, STALE_TOKEN, type ScanOptions } from '@/lib/discovery/scan';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
 import { callerAs, seedConnectedSecret, seedConnection } from '../support/seed';
@@ -189,6 +189,19 @@ describe('AWS', () => {
     expect(await db.discoveryScan.count({ where: { connectionId: cut.id } })).toBe(1);
 
     expect(await snapshotOf(cut.id)).toEqual(await snapshotOf(whole.id));
+  });
+
+  it('fails a resumed scan whose page token the provider refuses, and the next scan starts over', async () => {
+    emulators.aws.seedSecrets(REGION, [{ name: 'token/a' }, { name: 'token/b' }]);
+    const connection = await awsConnection();
+    const stale = await db.discoveryScan.create({
+      data: { connectionId: connection.id, trigger: 'scheduled', pageToken: 'expired-token', pages: 3, seen: 300 },
+    });
+    expect(await runScan(connection.id, systemClock, fast)).toMatchObject({ status: 'failed', scanId: stale.id, code: 'invalid' });
+    expect(await scanRow(stale.id)).toMatchObject({ status: 'failed', errorCode: 'invalid', error: STALE_TOKEN });
+    const next = await runScan(connection.id, systemClock, fast);
+    expect(next.scanId).not.toBe(stale.id);
+    expect(await scanRow(next.scanId)).toMatchObject({ status: 'completed', seen: 2 });
   });
 
   it('completes through a throttling storm with the same snapshot, counting the throttled answers', async () => {
