@@ -23,6 +23,7 @@ import { useTestDatabase } from '../support/test-database';
 useTestDatabase();
 
 const REGION = 'eu-west-1';
+const LAMBDA = 'arn:aws:lambda:eu-west-1:123456789012:function:rotate-mail';
 const PROJECT = 'discovery-project';
 const NUMBER = '424242424242';
 const emulators = useSecretManagerEmulators({ [PROJECT]: NUMBER });
@@ -52,6 +53,8 @@ const snapshotOf = (connectionId: string) =>
       rotationEnabled: true,
       rotationSchedule: true,
       nextRotationAt: true,
+      lastRotatedAt: true,
+      lastAccessedAt: true,
       deletionAt: true,
       expireAt: true,
       replication: true,
@@ -94,6 +97,11 @@ describe('AWS', () => {
       'Key=team,Value=billing',
     );
     await awsCli('create-secret', '--name', 'prod/mail/api-key', '--secret-string', 'x-mail');
+    emulators.aws.setRotationLambda(LAMBDA, { outcome: 'succeed' });
+    await awsCli('rotate-secret', '--secret-id', 'prod/mail/api-key', '--rotation-lambda-arn', LAMBDA, '--rotation-rules', 'AutomaticallyAfterDays=30');
+    await emulators.aws.rotationsSettled();
+    // Someone read one value today: LastAccessedDate (day granularity) says so.
+    await awsCli('get-secret-value', '--secret-id', 'prod/billing/db');
     await awsCli('create-secret', '--name', 'prod/empty');
     await awsCli('create-secret', '--name', 'prod/leaving', '--secret-string', 'x-leaving');
     await awsCli('delete-secret', '--secret-id', 'prod/leaving', '--recovery-window-in-days', '7');
@@ -109,6 +117,7 @@ describe('AWS', () => {
     const managed = await seedConnectedSecret(connection.id, { providerRef: String(created.ARN) });
     await db.secret.update({ where: { id: managed.id }, data: { providerKey: providerKeyOf('aws', managed.providerRef) } });
 
+    const readsBefore = emulators.aws.requests.filter((r) => r === 'GetSecretValue').length;
     const result = await runScan(connection.id, systemClock, fast);
     expect(result.status).toBe('completed');
     const scan = await scanRow(result.scanId);
@@ -138,12 +147,19 @@ describe('AWS', () => {
       currentVersionId: described.versions[0].versionId,
       versionCount: 1,
       deletionAt: null,
+      rotationEnabled: null,
+      lastAccessedAt: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000),
     });
+    const mail = rows.find((r) => r.providerKey === 'prod/mail/api-key')!;
+    expect(mail).toMatchObject({ rotationEnabled: true, rotationSchedule: 'every 30 days', versionCount: 2 });
+    expect(mail.nextRotationAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(mail.lastRotatedAt).not.toBeNull();
+    expect(mail.currentVersionId).toBe(emulators.aws.describe('prod/mail/api-key')!.versions.find((v) => v.stages.includes('AWSCURRENT'))!.versionId);
     expect(rows.find((r) => r.providerKey === 'prod/empty')).toMatchObject({ currentVersionId: null, versionCount: 0 });
     const leaving = rows.find((r) => r.providerKey === 'prod/leaving')!;
     expect(leaving.deletionAt?.getTime()).toBe(emulators.aws.describe('prod/leaving')!.deletedDate!.getTime());
     // Metadata only: nothing was read.
-    expect(emulators.aws.requests.filter((r) => r === 'GetSecretValue')).toEqual([]);
+    expect(emulators.aws.requests.filter((r) => r === 'GetSecretValue')).toHaveLength(readsBefore);
     expect(JSON.stringify(rows)).not.toContain('canary-discovery-aws');
     expect(await latestScans(await callerAs('admin'))).toSatisfy((m: Map<string, { status: string }>) => m.get(connection.id)?.status === 'completed');
   });
@@ -334,6 +350,16 @@ describe('GCP', () => {
     });
     expect(emulators.gcp.requests.filter((r) => r === 'AccessSecretVersion')).toEqual([]);
     expect(JSON.stringify(rows)).not.toContain('canary-discovery-gcp');
+  });
+
+  it('reads every page of a secret with more versions than one ListSecretVersions page holds', async () => {
+    emulators.gcp.seedSecrets(parent, [{ id: 'many-versions', versions: 1003 }]);
+    const connection = await seedConnection('gcp', { projectId: PROJECT, endpoint: emulators.gcp.endpoint });
+    const result = await runScan(connection.id, systemClock, fast);
+    // One ListSecrets, two ListSecretVersions pages (1000 + 3).
+    expect(await scanRow(result.scanId)).toMatchObject({ status: 'completed', seen: 1, providerCalls: 3 });
+    expect(emulators.gcp.requests.filter((r) => r === 'ListSecretVersions')).toHaveLength(2);
+    expect((await snapshotOf(connection.id))[0]).toMatchObject({ providerKey: 'many-versions', currentVersionId: '1003', versionCount: 1003 });
   });
 
   it('scans the regional parent of a connection with a location, and marks a deleted secret gone', async () => {
