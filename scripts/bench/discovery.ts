@@ -17,23 +17,27 @@ const PROJECT = 'bench-discovery';
 const DATABASE = 'si_bench_discovery';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-type ScanRun = { status: string; scanId: string | null; seconds: number; rssBeforeMb: number; rssPeakMb: number };
+type ScanRun = { status: string; scanId: string | null; seconds: number; rssBeforeMb: number; rssPeakMb: number; heapBeforeMb: number; heapAfterGcMb: number };
 
 function scanInChild(url: string, connectionId: string): Promise<ScanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench/discovery-scan.ts'), connectionId], {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
-        // The emulators check no signature; the SDK needs some credentials to sign with.
-        AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-        AWS_SECRET_ACCESS_KEY: 'bench-not-a-real-key',
-        EGRESS_ALLOW: '127.0.0.1',
-        LOG_LEVEL: 'warn',
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench/discovery-scan.ts'), connectionId],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
+          // The emulators check no signature; the SDK needs some credentials to sign with.
+          AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+          AWS_SECRET_ACCESS_KEY: 'bench-not-a-real-key',
+          EGRESS_ALLOW: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.on('error', reject);
@@ -97,10 +101,10 @@ export async function discoveryBench(serverUrl: string) {
       };
     }
     console.log(`\ndiscovery: one scan per connection, ${DISCOVERY_SECRETS} secrets each, each in its own process\n`);
-    console.log('connection   status      seconds   provider calls   secrets seen   RSS before MB   RSS growth MB');
+    console.log('connection   status      seconds   provider calls   secrets seen   RSS before MB   RSS growth MB   live heap MB before/after');
     for (const [kind, r] of Object.entries(results)) {
       console.log(
-        `${kind.padEnd(12)} ${r.status.padEnd(10)} ${r.seconds.toFixed(1).padStart(8)} ${String(r.providerCalls).padStart(16)} ${String(r.seen).padStart(14)} ${r.rssBeforeMb.toFixed(0).padStart(15)} ${(r.rssPeakMb - r.rssBeforeMb).toFixed(0).padStart(15)}`,
+        `${kind.padEnd(12)} ${r.status.padEnd(10)} ${r.seconds.toFixed(1).padStart(8)} ${String(r.providerCalls).padStart(16)} ${String(r.seen).padStart(14)} ${r.rssBeforeMb.toFixed(0).padStart(15)} ${(r.rssPeakMb - r.rssBeforeMb).toFixed(0).padStart(15)}   ${r.heapBeforeMb.toFixed(0).padStart(9)} / ${r.heapAfterGcMb.toFixed(0)}`,
       );
     }
     return {
@@ -111,6 +115,7 @@ export async function discoveryBench(serverUrl: string) {
       discovery_gcp_s: Number(results.gcp.seconds.toFixed(1)),
       discovery_gcp_calls: results.gcp.providerCalls,
       discovery_gcp_rss_growth_mb: Math.round(results.gcp.rssPeakMb - results.gcp.rssBeforeMb),
+      discovery_live_heap_growth_mb: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, Math.round(r.heapAfterGcMb - r.heapBeforeMb)])),
     };
   } finally {
     await client.end();
