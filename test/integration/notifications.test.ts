@@ -118,6 +118,21 @@ describe('bodies', () => {
     expect(context.type === 'context' && context.elements[0].text).toContain('2026-11-26T10:00:00.000Z');
   });
 
+  it('builds a Slack message for a discovery digest: the connection, the count, the first names escaped', () => {
+    const payload = ZNotificationPayload.parse({
+      event: 'discovery.new_unmanaged',
+      occurredAt: '2026-11-26T10:00:00.000Z',
+      discovery: { connectionId: randomUUID(), connection: 'aws <prod>', scanId: randomUUID(), newUnmanaged: 12, names: ['prod/a', '<!channel>'] },
+      url: 'http://localhost:3000/settings/providers/x',
+    });
+    const message = slackMessage(payload);
+    expect(message.text).toBe('Discovery found new unmanaged secrets: aws &lt;prod&gt; (12 new)');
+    expect(message.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'prod/a\n&lt;!channel&gt;\n… and 10 more' } });
+    expect(JSON.stringify(message)).not.toContain('<!channel>');
+    // A digest names no secret of the inventory; neither may a payload carry names beyond ten.
+    expect(ZNotificationPayload.safeParse({ ...payload, discovery: { ...payload.discovery!, names: Array(11).fill('x') } }).success).toBe(false);
+  });
+
   it('refuses payload fields nobody declared', () => {
     expect(ZNotificationPayload.safeParse({ ...samplePayload(), value: 'hunter2' }).success).toBe(false);
     expect(ZNotificationPayload.safeParse({ ...samplePayload(), secret: { ...samplePayload().secret, value: 'x' } }).success).toBe(false);
