@@ -523,6 +523,27 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('secrets', 'secret_consumers'),
   },
 
+  // Discovery on a connection's page (app/(dashboard)/settings/providers/[connectionId]/actions.ts).
+  // The connection's endpoint is a closed loopback port: the worker's scan job never leaves the machine.
+  startScanAction: {
+    permission: 'admin.providers',
+    args: async ({ db }) => [(await insertConnection(db, { kind: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' })).id],
+    snapshot: tables('discovery_scans'),
+  },
+  // Scanned a minute ago, so the scheduled job does not start one while the table is compared.
+  setScanIntervalAction: {
+    permission: 'admin.providers',
+    args: async ({ db }) => {
+      const connection = await insertConnection(db, { kind: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' });
+      await db.query(
+        `INSERT INTO discovery_scans (id, connection_id, trigger, status, started_at, finished_at) VALUES (gen_random_uuid(), $1, 'manual', 'completed', now() - interval '1 minute', now())`,
+        [connection.id],
+      );
+      return [connection.id, { hours: '12' }];
+    },
+    snapshot: tables('provider_connections'),
+  },
+
   // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).
   addDatabaseHostAction: {
     permission: 'admin.providers',

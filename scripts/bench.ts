@@ -22,7 +22,10 @@
 //      routes, each next to COPY of the same rows, with the server's RSS sampled during the
 //      export (audit-measure.ts).
 // Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
-// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit, BENCH_FRESH=1 (reseed), BENCH_PORT,
+//   6. Discovery (bench/discovery.ts): a scan of 10,000 AWS and of 10,000 GCP emulated secrets,
+//      each in its own process: time, provider calls, that process's memory growth.
+// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit|discovery, BENCH_FRESH=1 (reseed), BENCH_PORT,
+// BENCH_DISCOVERY_SECRETS (per cloud),
 // BENCH_SERVER_NODE_ARGS (Node flags for the app server, e.g. --cpu-prof).
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -36,6 +39,7 @@ import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
 import { applyMigrations } from './lib/schema-engine.mjs';
 import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
+import { discoveryBench } from './bench/discovery';
 import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
 import { navigationRequest } from './bench/navigation';
@@ -392,6 +396,11 @@ async function main() {
   }
   let server: ChildProcess | undefined;
   try {
+    // Discovery needs no app server and no seeded inventory: it runs alone when asked to.
+    if (ONLY === 'discovery') {
+      console.log(JSON.stringify(await discoveryBench(serverUrl)));
+      return;
+    }
     const database = await benchDatabase(serverUrl);
     ensureBuild();
     server = await startServer(database.url);
@@ -400,6 +409,7 @@ async function main() {
       ...(ONLY === 'audit' ? {} : await inventoryBench(base, database.url)),
       ...(ONLY === 'inventory' ? {} : await auditBench(base, database.url, server.pid!)),
       rss_peak_mb: Math.round(peakRssMb(server.pid!)),
+      ...(ONLY ? {} : await discoveryBench(serverUrl)),
     };
     console.log(JSON.stringify(summary));
   } finally {

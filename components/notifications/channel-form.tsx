@@ -34,6 +34,7 @@ const EVENT_HINTS: Record<NotificationEventName, string> = {
   'secret.compromised': 'someone marks a secret compromised',
   'approval.requested': 'someone asks for a second person’s approval to write a value or rotate (two-person rule)',
   'approval.decided': 'a request for approval is approved or refused',
+  'discovery.new_unmanaged': 'a discovery scan finds provider secrets that are new and not in the inventory (one message per scan)',
 };
 
 export function ChannelForm({

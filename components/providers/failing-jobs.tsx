@@ -5,6 +5,7 @@ import type { ConnectionJobFailure } from '@/lib/data/provider-connections';
 // What each background job that works per connection is, in the words of this page.
 const JOB_LABELS: Record<string, string> = {
   'access-ingest': 'Access history ingestion (every 15 minutes)',
+  'discovery-scan': 'Discovery scan',
 };
 
 /** Background jobs currently failing for a connection, with the recorded reason and since when. */

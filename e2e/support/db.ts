@@ -270,10 +270,28 @@ export async function insertAuditEvents(db: Db, events: (Partial<EventContent> &
 
 /**
  * Columns the background worker (running beside the tests) may write at any moment: the
- * due-date reminder and overdue notice marks (lib/rotation/jobs.ts). Left out of
+ * due-date reminder and overdue notice marks (lib/rotation/jobs.ts), a discovery scan's
+ * progress. Left out of
  * snapshots, or a notice sent mid-test reads as a change. (They leave updated_at alone.)
  */
-const WORKER_COLUMNS: Record<string, string[]> = { secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at'] };
+const WORKER_COLUMNS: Record<string, string[]> = {
+  secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at'],
+  // A scan's progress and outcome (lib/discovery/scan.ts): the worker runs a started scan.
+  discovery_scans: [
+    'status',
+    'finished_at',
+    'page_token',
+    'pages',
+    'seen',
+    'provider_calls',
+    'throttled',
+    'unmanaged',
+    'new_unmanaged',
+    'gone',
+    'error_code',
+    'error',
+  ],
+};
 
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.

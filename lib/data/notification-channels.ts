@@ -195,8 +195,9 @@ export async function listDeliveries(caller: Caller, channelId: string, query: {
         lastError: r.lastError,
         createdAt: r.createdAt.toISOString(),
         deliveredAt: r.deliveredAt?.toISOString() ?? null,
-        secretName: payload.success ? payload.data.secret.name : null,
-        environment: payload.success ? payload.data.secret.environment : null,
+        // A discovery digest names its connection where other events name their secret.
+        secretName: payload.success ? (payload.data.secret?.name ?? payload.data.discovery?.connection ?? null) : null,
+        environment: payload.success ? (payload.data.secret?.environment ?? null) : null,
         test: payload.success ? payload.data.test === true : false,
       };
     },

@@ -18,6 +18,7 @@ export const QUEUE = {
   accessIngest: 'access-ingest',
   signedOutDenials: 'signed-out-denials',
   postureRefresh: 'posture-refresh',
+  discoveryScan: 'discovery-scan',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -26,6 +27,8 @@ export type RotationAdvanceData = { runId: string };
 export type NotificationDeliverData = { deliveryId: string };
 /** No connectionId: the scheduled fan-out (one job per cloud connection). */
 export type AccessIngestData = { connectionId?: string };
+/** No connectionId: the scheduled fan-out (one job per connection that is due or has a scan to resume). */
+export type DiscoveryScanData = { connectionId?: string };
 
 type QueueDefinition = {
   options: Omit<PgBoss.Queue, 'name'>;
@@ -92,6 +95,15 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
     options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
     cron: '* * * * *',
   },
+  // Every 15 minutes: the scheduled job sends one job per connection whose scan interval
+  // has passed or whose scan is still running (throttled, or its worker died), keyed by the
+  // connection. No retries: a scan keeps its own resume point (discovery_scans.page_token)
+  // and the next scheduled job resumes a running one, while retrying a failed scan's job
+  // would only start another scan that fails alike. A long listing gets an hour.
+  [QUEUE.discoveryScan]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 3600 },
+    cron: '*/15 * * * *',
+  },
   // Every 15 minutes: every secret's posture and the day's snapshot (lib/posture/refresh.ts).
   // No retries: the next run recomputes everything anyway.
   [QUEUE.postureRefresh]: {
@@ -99,6 +111,9 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
     cron: '*/15 * * * *',
   },
 };
+
+/** Send options that make a discovery scan job unique per connection. */
+export const discoveryScanSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });
 
 /** Send options that make a job unique per connection. */
 export const accessIngestSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });

@@ -17,9 +17,10 @@ import { flushSignedOutDenials } from '@/lib/audit/signed-out-denials';
 import { verifyAndRecord } from '@/lib/audit/verifications';
 import { ingestAccessEvents, ingestibleConnections, type IngestResult } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
+import { dueConnections, runScan, type ScanResult } from '@/lib/discovery/scan';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { ProviderError } from '@/lib/providers/errors';
+import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { deliver, DeliveryRetryError, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
 import { refreshPosture } from '@/lib/posture/refresh';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
@@ -31,11 +32,13 @@ import { runJobContained } from './containment';
 import { startSweeps, type Sweep } from './sweeps';
 import {
   accessIngestSendOptions,
+  discoveryScanSendOptions,
   notificationDeliverSendOptions,
   QUEUE,
   QUEUES,
   rotationAdvanceSendOptions,
   type AccessIngestData,
+  type DiscoveryScanData,
   type NotificationDeliverData,
   type QueueName,
   type RotationAdvanceData,
@@ -52,6 +55,8 @@ export type WorkerHandlers = {
   ingestAccess: (connectionId: string, clock: Clock) => Promise<IngestResult | void>;
   flushSignedOutDenials: () => Promise<unknown>;
   refreshPosture: (now: Date) => Promise<unknown>;
+  discoveryDue: (now: Date) => Promise<string[]>;
+  discoveryScan: (connectionId: string, clock: Clock) => Promise<ScanResult | void>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -65,6 +70,8 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
   flushSignedOutDenials: () => flushSignedOutDenials(),
   refreshPosture,
+  discoveryDue: dueConnections,
+  discoveryScan: (connectionId, clock) => runScan(connectionId, clock),
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
@@ -104,7 +111,14 @@ function contained<T>(queue: QueueName, handler: (jobs: PgBoss.Job<T>[]) => Prom
  * and is recorded on the connection; success clears what an earlier run recorded. Its own
  * scope, so a failure escaping the work is recorded against this connection too.
  */
-async function forConnection(queue: QueueName, jobId: string, connectionId: string, clock: Clock, work: () => Promise<IngestResult | void>): Promise<void> {
+async function forConnection(
+  queue: QueueName,
+  jobId: string,
+  connectionId: string,
+  clock: Clock,
+  // Only `status: 'failed'` means anything here: it fails the job with `code` and `message`.
+  work: () => Promise<{ status: string; code?: ProviderErrorCode; message?: string } | void>,
+): Promise<void> {
   try {
     await runJobContained(queue, jobId, async () => {
       const result = await work();
@@ -219,6 +233,23 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       for (const id of await work.ingestibleConnections()) {
         const data: AccessIngestData = { connectionId: id };
         await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
+      }
+    }),
+  );
+
+  // A scan left running (throttled) is not a failure: the next scheduled job resumes it.
+  await boss.work<DiscoveryScanData>(
+    QUEUE.discoveryScan,
+    polling,
+    contained(QUEUE.discoveryScan, async ([job]) => {
+      const connectionId = job.data?.connectionId;
+      if (connectionId) {
+        await forConnection(QUEUE.discoveryScan, job.id, connectionId, clock, () => work.discoveryScan(connectionId, clock));
+        return;
+      }
+      for (const id of await work.discoveryDue(clock.now())) {
+        const data: DiscoveryScanData = { connectionId: id };
+        await boss.send(QUEUE.discoveryScan, data, discoveryScanSendOptions(id));
       }
     }),
   );

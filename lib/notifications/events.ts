@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENTS = [
   'secret.compromised',
   'approval.requested',
   'approval.decided',
+  'discovery.new_unmanaged',
 ] as const;
 
 export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
@@ -32,6 +33,7 @@ export const EVENT_LABELS: Record<PayloadEventName, string> = {
   'secret.compromised': 'Secret marked compromised',
   'approval.requested': 'Approval requested (two-person rule)',
   'approval.decided': 'Approval given or refused',
+  'discovery.new_unmanaged': 'Discovery found new unmanaged secrets',
   'notification.test': 'Test event',
 };
 
@@ -43,12 +45,26 @@ const short = (max: number) => z.string().max(max);
 export const ZNotificationPayload = z.strictObject({
   event: z.union([ZNotificationEventName, z.literal(TEST_EVENT)]),
   occurredAt: z.iso.datetime(),
-  secret: z.strictObject({
-    id: z.uuid(),
-    name: short(300),
-    environment: short(100),
-    ownerTeam: short(200),
-  }),
+  // Every event but discovery's is about one inventory secret.
+  secret: z
+    .strictObject({
+      id: z.uuid(),
+      name: short(300),
+      environment: short(100),
+      ownerTeam: short(200),
+    })
+    .optional(),
+  // A completed discovery scan that found provider secrets nobody manages yet: how many,
+  // and the first few names (provider names, never values).
+  discovery: z
+    .strictObject({
+      connectionId: z.uuid(),
+      connection: short(200),
+      scanId: z.uuid(),
+      newUnmanaged: z.number().int().min(1),
+      names: z.array(short(512)).max(10),
+    })
+    .optional(),
   run: z
     .strictObject({
       id: z.uuid(),
@@ -69,7 +85,7 @@ export const ZNotificationPayload = z.strictObject({
     .optional(),
   // A person's words (e.g. why a secret was marked compromised), capped.
   reason: short(1000).optional(),
-  /** The secret's page in the dashboard. */
+  /** The secret's page in the dashboard (a discovery event: the connection's page). */
   url: z.url(),
   /** Present (true) on test events only. */
   test: z.literal(true).optional(),

@@ -17,7 +17,23 @@ export type SlackMessage = { text: string; blocks: SlackBlock[] };
 
 export function slackMessage(payload: NotificationPayload): SlackMessage {
   const label = EVENT_LABELS[payload.event];
-  const { secret, run } = payload;
+  const context = `${payload.test ? 'Test event · ' : ''}Secret inventory · ${payload.occurredAt}`;
+  const contextBlock: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(context) }] };
+  const { secret, run, discovery } = payload;
+  if (!secret) {
+    // A discovery digest: the connection, how many, and the first names.
+    const connection = slackEscape(discovery?.connection ?? '');
+    const count = discovery?.newUnmanaged ?? 0;
+    const blocks: SlackBlock[] = [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(label)}*: <${payload.url}|${connection}> (${count} new)` } },
+    ];
+    if (discovery?.names.length) {
+      const more = count > discovery.names.length ? `\n… and ${count - discovery.names.length} more` : '';
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${discovery.names.map(slackEscape).join('\n')}${more}` } });
+    }
+    blocks.push(contextBlock);
+    return { text: `${slackEscape(label)}: ${connection} (${count} new)`, blocks };
+  }
   const name = slackEscape(secret.name);
   const environment = slackEscape(secret.environment);
   const field = (title: string, value: string): SlackText => ({ type: 'mrkdwn', text: `*${title}*\n${slackEscape(value)}` });
@@ -37,8 +53,7 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
     { type: 'section', fields },
   ];
   if (payload.reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackEscape(payload.reason)}` } });
-  const context = `${payload.test ? 'Test event · ' : ''}Secret inventory · ${payload.occurredAt}`;
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(context) }] });
+  blocks.push(contextBlock);
   // `text` is the notification and fallback line; Slack shows blocks in the channel. It is
   // mrkdwn too, so a name like "<!channel>" or "<https://evil|x>" must not become markup.
   return { text: `${slackEscape(label)}: ${name} (${environment})`, blocks };

@@ -18,7 +18,10 @@ export { deliver, type DeliveryOutcome } from './deliver';
 export type NotificationInput = {
   event: NotificationEventName;
   occurredAt: Date;
-  secretId: string;
+  /** The secret the event is about; absent for a discovery digest, which names its scan. */
+  secretId?: string;
+  /** A completed discovery scan's new unmanaged secrets (count and the first names). */
+  discovery?: { connectionId: string; connection: string; scanId: string; newUnmanaged: number; names: string[] };
   /** The rotation run the event is about, if any; its current state (in this transaction) is sent. */
   runId?: string;
   /** The two-person-rule request the event is about, if any; its state in this transaction is sent. */
@@ -35,6 +38,14 @@ export function dashboardUrl(path: string): string {
 
 /** Builds the payload from the rows as this transaction sees them. */
 async function payloadFor(tx: Tx, input: NotificationInput): Promise<NotificationPayload> {
+  if (!input.secretId) {
+    return ZNotificationPayload.parse({
+      event: input.event,
+      occurredAt: input.occurredAt.toISOString(),
+      discovery: input.discovery,
+      url: dashboardUrl(`/settings/providers/${input.discovery?.connectionId ?? ''}`),
+    });
+  }
   const secret = await tx.secret.findUniqueOrThrow({
     where: { id: input.secretId },
     select: { id: true, name: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },

@@ -60,6 +60,31 @@ const MESSAGES = {
     "AWS Secrets Manager could not invoke the rotation Lambda, or the dashboard's identity may not call RotateSecret. Check the Lambda's resource policy (principal secretsmanager.amazonaws.com) and the dashboard's secretsmanager:RotateSecret permission.",
 } as const;
 
+/** The SDK client for a connection; discovery's listing (lib/discovery/sources/aws.ts) builds its own the same way. */
+export function secretsManagerClient(config: Extract<ConnectionConfig, { kind: 'aws' }>, options: AwsProviderOptions): SecretsManagerClient {
+  return new SecretsManagerClient({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+    // Per attempt; the adapter also bounds a whole call by an abort signal (#call). An endpoint
+    // override was typed by a person, so its sockets go through the egress policy (the
+    // default regional endpoints may resolve to VPC endpoints' private addresses).
+    requestHandler: {
+      requestTimeout: options.timeoutMs,
+      connectionTimeout: options.timeoutMs,
+      ...(config.endpoint ? egressAgents() : {}),
+    },
+    ...(config.roleArn
+      ? {
+          credentials: fromTemporaryCredentials({
+            params: { RoleArn: config.roleArn, RoleSessionName: 'secret-inventory-dashboard' },
+            clientConfig: { region: config.region },
+          }),
+        }
+      : {}),
+  });
+}
+
 export class AwsSecretsManagerProvider implements SecretProvider {
   readonly kind = 'aws' as const;
   readonly nativeIdempotency = true;
@@ -70,27 +95,7 @@ export class AwsSecretsManagerProvider implements SecretProvider {
     readonly config: Extract<ConnectionConfig, { kind: 'aws' }>,
     readonly options: AwsProviderOptions,
   ) {
-    this.#client = new SecretsManagerClient({
-      region: config.region,
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      maxAttempts: options.maxAttempts ?? 3,
-      // Per attempt; the whole call is also bounded by the abort signal in #call. An endpoint
-      // override was typed by a person, so its sockets go through the egress policy (the
-      // default regional endpoints may resolve to VPC endpoints' private addresses).
-      requestHandler: {
-        requestTimeout: options.timeoutMs,
-        connectionTimeout: options.timeoutMs,
-        ...(config.endpoint ? egressAgents() : {}),
-      },
-      ...(config.roleArn
-        ? {
-            credentials: fromTemporaryCredentials({
-              params: { RoleArn: config.roleArn, RoleSessionName: 'secret-inventory-dashboard' },
-              clientConfig: { region: config.region },
-            }),
-          }
-        : {}),
-    });
+    this.#client = secretsManagerClient(config, options);
   }
 
   /** Runs `work` under one deadline for the whole provider call; any failure becomes a ProviderError. */

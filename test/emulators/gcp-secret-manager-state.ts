@@ -53,6 +53,11 @@ interface SecretRecord {
   versionAliases: Record<string, number>;
   topics: { name: string }[];
   versionDestroyTtlMs: number | null;
+  /** rotation.next_rotation_time and rotation.rotation_period (B.5): Secret Manager only
+   *  notifies at that time, it never rotates. */
+  rotation: { nextMs: number | null; periodMs: number | null } | null;
+  /** expire_time (a `ttl` input becomes one): the secret is deleted for good at that time. */
+  expireMs: number | null;
   etag: string;
   versions: VersionRecord[];
 }
@@ -64,6 +69,9 @@ export interface SecretInput {
   version_aliases?: Record<string, string | number>;
   topics?: { name?: string }[];
   version_destroy_ttl?: Duration | null;
+  rotation?: { next_rotation_time?: Timestamp | null; rotation_period?: Duration | null } | null;
+  expire_time?: Timestamp | null;
+  ttl?: Duration | null;
   etag?: string;
   name?: string;
   [other: string]: unknown;
@@ -85,6 +93,7 @@ const SECRET_NAME = /^projects\/([^/]+)(?:\/locations\/([^/]+))?\/secrets\/([^/]
 const VERSION_NAME = /^projects\/([^/]+)(?:\/locations\/([^/]+))?\/secrets\/([^/]+)\/versions\/([^/]+)$/;
 
 const timestamp = (ms: number): Timestamp => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 });
+const timestampMs = (t: { seconds?: string | number; nanos?: number }): number => Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1_000_000);
 const durationMs = (d: Duration): number => Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1_000_000);
 const newEtag = () => `"${randomBytes(9).toString('base64url')}"`;
 const invalid = (message: string) => new RpcError(status.INVALID_ARGUMENT, message);
@@ -137,6 +146,10 @@ export class GcpSecretManagerState {
     const replication = this.#checkReplication(input.replication ?? null, location);
     const labels = checkLabels(input.labels ?? {});
     const annotations = checkAnnotations(input.annotations ?? {});
+    const topics = checkTopics(input.topics ?? []);
+    const rotation =
+      input.rotation?.next_rotation_time || input.rotation?.rotation_period ? checkRotation(input.rotation, topics.length > 0, Date.now()) : null;
+    const expireMs = expirationOf(input, Date.now());
     const key = this.#key(projectNumber, location, id);
     if (this.#secrets.has(key)) {
       throw new RpcError(status.ALREADY_EXISTS, `Secret [${secretName(projectNumber, location, id)}] already exists.`);
@@ -151,8 +164,10 @@ export class GcpSecretManagerState {
       labels,
       annotations,
       versionAliases: {},
-      topics: checkTopics(input.topics ?? []),
+      topics,
       versionDestroyTtlMs: input.version_destroy_ttl ? durationMs(input.version_destroy_ttl) : null,
+      rotation,
+      expireMs,
       etag: newEtag(),
       versions: [],
     };
@@ -209,6 +224,7 @@ export class GcpSecretManagerState {
 
   listSecrets(req: { parent?: string; page_size?: number; page_token?: string; filter?: string }) {
     const { projectNumber, location } = this.#parent(req.parent);
+    this.#expire();
     const match = secretFilter(req.filter ?? '');
     const all = [...this.#secrets.values()]
       .filter((s) => s.projectNumber === projectNumber && s.location === location && match(s))
@@ -299,10 +315,26 @@ export class GcpSecretManagerState {
           throw invalid('replication is immutable.');
         case 'rotation':
         case 'rotation.next_rotation_time':
-        case 'rotation.rotation_period':
+        case 'rotation.rotation_period': {
+          const given = input.rotation ?? {};
+          const merged =
+            path === 'rotation'
+              ? given
+              : path === 'rotation.next_rotation_time'
+                ? { ...rotationInput(secret.rotation), next_rotation_time: given.next_rotation_time }
+                : { ...rotationInput(secret.rotation), rotation_period: given.rotation_period };
+          const empty = !merged.next_rotation_time && !merged.rotation_period;
+          const hasTopics = paths.includes('topics') ? (input.topics ?? []).length > 0 : secret.topics.length > 0;
+          const rotation = empty ? null : checkRotation(merged, hasTopics, Date.now());
+          changes.push(() => (secret.rotation = rotation));
+          break;
+        }
         case 'expire_time':
-        case 'ttl':
-          throw new RpcError(status.UNIMPLEMENTED, `The emulator does not implement updating ${path}.`);
+        case 'ttl': {
+          const expireMs = expirationOf(path === 'ttl' ? { ttl: input.ttl } : { expire_time: input.expire_time }, Date.now());
+          changes.push(() => (secret.expireMs = expireMs));
+          break;
+        }
         default:
           throw invalid(`Invalid update_mask path: ${raw}.`);
       }
@@ -348,6 +380,12 @@ export class GcpSecretManagerState {
     return v;
   }
 
+  /** Deletes secrets whose expire_time has come (done lazily, before each lookup or listing). */
+  #expire(): void {
+    const now = Date.now();
+    for (const [key, secret] of this.#secrets) if (secret.expireMs !== null && secret.expireMs <= now) this.#secrets.delete(key);
+  }
+
   #now(): number {
     this.#lastMs = Math.max(Date.now(), this.#lastMs + 1);
     return this.#lastMs;
@@ -374,6 +412,7 @@ export class GcpSecretManagerState {
     if (!m) throw invalid(`Invalid resource field value in the request: name [${name ?? ''}].`);
     const projectNumber = this.#projectNumber(m[1]);
     const location = m[2] ?? null;
+    this.#expire();
     const secret = this.#secrets.get(this.#key(projectNumber, location, m[3]));
     if (!secret) {
       throw new RpcError(status.NOT_FOUND, `Secret [${secretName(projectNumber, location, m[3])}] not found or has no versions.`);
@@ -436,6 +475,15 @@ export class GcpSecretManagerState {
       ...(s.versionDestroyTtlMs
         ? { version_destroy_ttl: { seconds: String(Math.floor(s.versionDestroyTtlMs / 1000)), nanos: (s.versionDestroyTtlMs % 1000) * 1e6 } }
         : {}),
+      ...(s.rotation
+        ? {
+            rotation: {
+              ...(s.rotation.nextMs !== null ? { next_rotation_time: timestamp(s.rotation.nextMs) } : {}),
+              ...(s.rotation.periodMs !== null ? { rotation_period: { seconds: String(Math.floor(s.rotation.periodMs / 1000)), nanos: 0 } } : {}),
+            },
+          }
+        : {}),
+      ...(s.expireMs !== null ? { expire_time: timestamp(s.expireMs) } : {}),
       etag: s.etag,
     };
   }
@@ -486,6 +534,50 @@ function checkAnnotations(annotations: Record<string, string>): Record<string, s
   }
   if (size >= 16 * 1024) throw invalid('Annotations must total less than 16 KiB.');
   return { ...annotations };
+}
+
+const MIN_ROTATION_LEAD_MS = 300_000;
+const HUNDRED_YEARS_MS = 3_153_600_000_000;
+
+/** rotation (B.5): topics first; next_rotation_time 300 s to 100 years ahead; a period of 1 h to 100 years needs a next time. */
+function checkRotation(
+  rotation: { next_rotation_time?: Timestamp | null; rotation_period?: Duration | null },
+  hasTopics: boolean,
+  now: number,
+): { nextMs: number | null; periodMs: number | null } {
+  if (!hasTopics) throw invalid('A secret must have at least one topic before rotation can be set.');
+  const nextMs = rotation.next_rotation_time ? timestampMs(rotation.next_rotation_time) : null;
+  const periodMs = rotation.rotation_period ? durationMs(rotation.rotation_period) : null;
+  if (nextMs !== null && (nextMs < now + MIN_ROTATION_LEAD_MS || nextMs > now + HUNDRED_YEARS_MS)) {
+    throw invalid('rotation.next_rotation_time must be at least 300 seconds and at most 100 years in the future.');
+  }
+  if (periodMs !== null) {
+    if (periodMs < 3_600_000 || periodMs > HUNDRED_YEARS_MS) throw invalid('rotation.rotation_period must be between 3600 seconds and 100 years.');
+    if (nextMs === null) throw invalid('rotation.rotation_period requires rotation.next_rotation_time.');
+  }
+  return { nextMs, periodMs };
+}
+
+function rotationInput(rotation: SecretRecord['rotation']): { next_rotation_time?: Timestamp; rotation_period?: Duration } {
+  return {
+    ...(rotation?.nextMs != null ? { next_rotation_time: timestamp(rotation.nextMs) } : {}),
+    ...(rotation?.periodMs != null ? { rotation_period: { seconds: String(rotation.periodMs / 1000) } } : {}),
+  };
+}
+
+/** expire_time, or now + ttl (input only; the output shows expire_time). Null when neither. */
+function expirationOf(input: { expire_time?: Timestamp | null; ttl?: Duration | null }, now: number): number | null {
+  if (input.ttl) {
+    const ttl = durationMs(input.ttl);
+    if (ttl <= 0) throw invalid('ttl must be positive.');
+    return now + ttl;
+  }
+  if (input.expire_time) {
+    const at = timestampMs(input.expire_time);
+    if (at <= now) throw invalid('expire_time must be in the future.');
+    return at;
+  }
+  return null;
 }
 
 function checkTopics(topics: { name?: string }[]): { name: string }[] {

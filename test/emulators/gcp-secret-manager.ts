@@ -20,6 +20,8 @@ export interface GcpSecretManagerEmulator extends Emulator<string> {
   storedValues(): string[];
   /** Ids of the secrets that exist now (any project, any location). */
   secretIds(): string[];
+  /** Creates secrets straight in memory, no RPCs (benchmarks): each with `versions` versions. */
+  seedSecrets(parent: string, secrets: { id: string; labels?: Record<string, string>; versions: number }[]): void;
 }
 
 export interface GcpSecretManagerEmulatorOptions {
@@ -156,6 +158,12 @@ export async function startGcpSecretManagerEmulator(options: GcpSecretManagerEmu
     ...sharedMembers(host, port, faults, requests),
     storedValues: () => state.storedValues(),
     secretIds: () => state.secretIds(),
+    seedSecrets(parent, secrets) {
+      for (const secret of secrets) {
+        const { name } = state.createSecret({ parent, secret_id: secret.id, secret: { replication: { automatic: {} }, labels: secret.labels ?? {} } });
+        for (let v = 0; v < secret.versions; v++) state.addSecretVersion({ parent: name, payload: { data: Buffer.from(`seeded-${v}`) } });
+      }
+    },
     reset() {
       state.reset();
       faults.clear();

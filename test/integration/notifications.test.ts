@@ -98,7 +98,7 @@ describe('bodies', () => {
     const message = slackMessage(payload);
     // The fallback line is mrkdwn like the blocks: escaped the same way.
     expect(message.text).toBe('Rotation completed: db &lt;primary&gt; &amp; co (production)');
-    const mention = slackMessage(samplePayload({ secret: { ...samplePayload().secret, name: '<!channel> <https://evil.example|click>' } }));
+    const mention = slackMessage(samplePayload({ secret: { ...samplePayload().secret!, name: '<!channel> <https://evil.example|click>' } }));
     expect(mention.text).toBe('Rotation completed: &lt;!channel&gt; &lt;https://evil.example|click&gt; (production)');
     expect(mention.text).not.toMatch(/[<>]/);
     expect(message.blocks.map((b) => b.type)).toEqual(['section', 'section', 'section', 'context']);
@@ -116,6 +116,21 @@ describe('bodies', () => {
     ]);
     expect(reason).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Reason*\nleaked in &lt;logs&gt;' } });
     expect(context.type === 'context' && context.elements[0].text).toContain('2026-11-26T10:00:00.000Z');
+  });
+
+  it('builds a Slack message for a discovery digest: the connection, the count, the first names escaped', () => {
+    const payload = ZNotificationPayload.parse({
+      event: 'discovery.new_unmanaged',
+      occurredAt: '2026-11-26T10:00:00.000Z',
+      discovery: { connectionId: randomUUID(), connection: 'aws <prod>', scanId: randomUUID(), newUnmanaged: 12, names: ['prod/a', '<!channel>'] },
+      url: 'http://localhost:3000/settings/providers/x',
+    });
+    const message = slackMessage(payload);
+    expect(message.text).toBe('Discovery found new unmanaged secrets: aws &lt;prod&gt; (12 new)');
+    expect(message.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'prod/a\n&lt;!channel&gt;\n… and 10 more' } });
+    expect(JSON.stringify(message)).not.toContain('<!channel>');
+    // A digest names no secret of the inventory; neither may a payload carry names beyond ten.
+    expect(ZNotificationPayload.safeParse({ ...payload, discovery: { ...payload.discovery!, names: Array(11).fill('x') } }).success).toBe(false);
   });
 
   it('refuses payload fields nobody declared', () => {

@@ -28,6 +28,7 @@ describe('worker process', () => {
     expect(result.schedules).toEqual([
       'access-ingest',
       'audit-verify',
+      'discovery-scan',
       'health-snapshot',
       'notification-sweep',
       'posture-refresh',

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@/lib/clock';
+import type { ScanResult } from '@/lib/discovery/scan';
 import { db } from '@/lib/db';
 import { closeJobSender, jobSender } from '@/lib/jobs/boss';
 import { DELIVERY_RETRY_LIMIT, QUEUE, rotationAdvanceSendOptions } from '@/lib/jobs/queues';
@@ -27,6 +28,10 @@ let tickRunIds: string[] = [];
 const snapshots: Date[] = [];
 const ingested: string[] = [];
 const accessConnections = [randomUUID(), randomUUID()];
+const scanned: string[] = [];
+// Discovery: the first due connection's scan fails (the provider refused), the second completes.
+let discoveryConnections: string[] = [];
+const REFUSED = "The dashboard's cloud identity may not list secrets (secretsmanager:ListSecrets).";
 
 const handlers = {
   rotationTick: async () => tickRunIds.splice(0),
@@ -44,6 +49,13 @@ const handlers = {
   ingestibleConnections: async () => accessConnections,
   ingestAccess: async (connectionId: string) => {
     ingested.push(connectionId);
+  },
+  discoveryDue: async () => discoveryConnections,
+  discoveryScan: async (connectionId: string): Promise<ScanResult> => {
+    scanned.push(connectionId);
+    return connectionId === discoveryConnections[0]
+      ? { status: 'failed', scanId: null, code: 'permission_denied', message: REFUSED }
+      : { status: 'completed', scanId: null };
   },
 };
 
@@ -100,6 +112,7 @@ describe('worker', () => {
     expect(schedules.find((s) => s.name === QUEUE.healthSnapshot)).toMatchObject({ cron: '15 0 * * *' });
     expect(schedules.find((s) => s.name === QUEUE.notificationSweep)).toBeDefined();
     expect(schedules.find((s) => s.name === QUEUE.accessIngest)).toMatchObject({ cron: '*/15 * * * *' });
+    expect(schedules.find((s) => s.name === QUEUE.discoveryScan)).toMatchObject({ cron: '*/15 * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.signedOutDenials)).toMatchObject({ cron: '* * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.postureRefresh)).toMatchObject({ cron: '*/15 * * * *' });
     expect(await boss.getQueue(QUEUE.notificationDeliver)).toMatchObject({
@@ -230,5 +243,23 @@ describe('worker', () => {
       (n) => n === 0,
     );
     expect([...ingested].sort()).toEqual([...accessConnections].sort());
+  });
+
+  it('fans the discovery schedule out into one scan per due connection, recording a failed scan on its connection', async () => {
+    const [refused, fine] = await Promise.all(
+      [0, 1].map(() => db.providerConnection.create({ data: { name: `discovery-${randomUUID().slice(0, 8)}`, kind: 'aws', region: 'eu-west-1' } })),
+    );
+    discoveryConnections = [refused.id, fine.id];
+    await (await jobSender()).send(QUEUE.discoveryScan, {});
+    await eventually(
+      async () => scanned.length,
+      (n) => n >= 2,
+    );
+    const faults = await eventually(
+      () => db.connectionJobFault.findMany({ where: { job: QUEUE.discoveryScan } }),
+      (rows) => rows.length > 0,
+    );
+    expect(faults).toMatchObject([{ connectionId: refused.id, code: 'permission_denied', message: REFUSED }]);
+    expect([...scanned].sort()).toEqual([refused.id, fine.id].sort());
   });
 });

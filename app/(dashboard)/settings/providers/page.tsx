@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { formatDateTime } from '@/components/format';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CREDENTIALS_NOTE } from '@/components/providers/labels';
 import { Alert } from '@/components/ui/alert';
@@ -9,6 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { latestScans, type LatestScan } from '@/lib/data/discovery-scans';
 import { failingJobCounts, listConnections, type ConnectionListItem } from '@/lib/data/provider-connections';
 
 export const metadata: Metadata = { title: 'Provider connections' };
@@ -29,7 +31,24 @@ function Target({ c }: { c: ConnectionListItem }) {
   );
 }
 
-function connectionColumns(failing: Map<string, number>): Column<ConnectionListItem>[] {
+/** The newest discovery scan: how it went and, once completed, what it found. */
+function LastScan({ scan }: { scan: LatestScan | undefined }) {
+  if (!scan) return <span className="text-slate-500">Never</span>;
+  const outcome =
+    scan.status === 'running'
+      ? 'Running'
+      : scan.status === 'failed'
+        ? 'Failed'
+        : `${(scan.unmanaged ?? 0).toLocaleString('en-US')} unmanaged${scan.newUnmanaged ? `, ${scan.newUnmanaged.toLocaleString('en-US')} new` : ''}`;
+  return (
+    <span className={scan.status === 'failed' ? 'text-red-700' : 'text-slate-700'}>
+      {outcome}
+      <span className="block text-xs text-slate-500">{formatDateTime(scan.startedAt)}</span>
+    </span>
+  );
+}
+
+function connectionColumns(failing: Map<string, number>, scans: Map<string, LatestScan>): Column<ConnectionListItem>[] {
   return [
     {
       header: 'Connection',
@@ -49,6 +68,7 @@ function connectionColumns(failing: Map<string, number>): Column<ConnectionListI
     { header: 'Kind', className: 'whitespace-nowrap', cell: (c) => <ConnectionKindBadge kind={c.kind} /> },
     { header: 'Points at', cell: (c) => <Target c={c} /> },
     { header: 'Secrets', numeric: true, cell: (c) => c.secretCount.toLocaleString('en-US') },
+    { header: 'Last scan', cell: (c) => (c.kind === 'local' ? <span className="text-slate-500">Not scanned</span> : <LastScan scan={scans.get(c.id)} />) },
   ];
 }
 
@@ -67,7 +87,7 @@ export default async function ProvidersPage() {
       </>
     );
   }
-  const [connections, failing] = await Promise.all([listConnections(caller), failingJobCounts(caller)]);
+  const [connections, failing, scans] = await Promise.all([listConnections(caller), failingJobCounts(caller), latestScans(caller)]);
   const newButton = (
     <LinkButton href="/settings/providers/new" variant="primary">
       New connection
@@ -82,7 +102,7 @@ export default async function ProvidersPage() {
         caption="Provider connections"
         items={connections}
         itemKey={(c) => c.id}
-        columns={connectionColumns(failing)}
+        columns={connectionColumns(failing, scans)}
         empty={
           <EmptyState title="No connections yet" action={newButton}>
             <p>

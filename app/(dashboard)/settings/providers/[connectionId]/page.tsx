@@ -7,16 +7,21 @@ import { ConfirmDelete } from '@/components/forms/confirm-delete';
 import { FailingJobs } from '@/components/providers/failing-jobs';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
+import { RefreshWhileRunning, ScanIntervalForm, ScanNow } from '@/components/providers/discovery-controls';
+import { ScanHistory } from '@/components/providers/scan-history';
 import { TestConnection } from '@/components/providers/test-connection';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
+import { Pager } from '@/components/ui/pager';
 import { RecordHeader } from '@/components/ui/record-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { discoverySettings, listScans } from '@/lib/data/discovery-scans';
 import { getConnection } from '@/lib/data/provider-connections';
 import { deleteConnectionAction, testConnectionAction, updateConnectionAction } from '../actions';
+import { setScanIntervalAction, startScanAction } from './actions';
 
-type Props = { params: Promise<{ connectionId: string }> };
+type Props = { params: Promise<{ connectionId: string }>; searchParams: Promise<{ scans?: string | string[] }> };
 
 // One read per request for the page and its title; null for a role that may not manage connections.
 const load = cache(async (connectionId: string) => {
@@ -32,7 +37,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: connection ? connection.name : 'Provider connection' };
 }
 
-export default async function ConnectionPage({ params }: Props) {
+export default async function ConnectionPage({ params, searchParams }: Props) {
   const connection = await load((await params).connectionId);
   if (!connection) {
     return (
@@ -84,6 +89,54 @@ export default async function ConnectionPage({ params }: Props) {
           </p>
         </div>
       </div>
+      <Discovery connectionId={connection.id} cursor={(await searchParams).scans} />
     </>
+  );
+}
+
+/** Scans of the provider for secrets the inventory does not hold: start one, schedule them, their history. */
+async function Discovery({ connectionId, cursor }: { connectionId: string; cursor: string | string[] | undefined }) {
+  const caller = await requireSignedIn();
+  const scansCursor = typeof cursor === 'string' ? cursor : undefined;
+  const [settings, scans] = await Promise.all([discoverySettings(caller, connectionId), listScans(caller, connectionId, scansCursor)]);
+  const running = settings.latest?.status === 'running' ? settings.latest : null;
+  const here = `/settings/providers/${connectionId}`;
+  return (
+    <Card title="Discovery" className="mt-6">
+      {!settings.scannable ? (
+        <p className="text-sm text-slate-600">Local development connections are not scanned: their secrets are the dashboard&apos;s own.</p>
+      ) : (
+        <div className="space-y-6">
+          <p className="max-w-3xl text-sm text-slate-600">
+            A scan lists every secret this connection&apos;s provider holds (names, labels, rotation settings and version metadata; never a value), so secrets
+            nobody manages here yet show up as unmanaged.
+          </p>
+          <div className="grid gap-6 md:grid-cols-2">
+            <div className="space-y-2">
+              <ScanNow action={startScanAction.bind(null, connectionId)} running={running !== null} />
+              {running && (
+                <p role="status" className="text-sm text-slate-700">
+                  Scan running since {formatDateTime(running.startedAt)}: {running.pages.toLocaleString('en-US')} {running.pages === 1 ? 'page' : 'pages'},{' '}
+                  {running.seen.toLocaleString('en-US')} secrets so far.
+                </p>
+              )}
+              {running && <RefreshWhileRunning />}
+            </div>
+            <ScanIntervalForm action={setScanIntervalAction.bind(null, connectionId)} hours={settings.scanIntervalHours} />
+          </div>
+          <div>
+            <h3 className="mb-3 text-sm font-semibold text-slate-800">Scan history</h3>
+            <ScanHistory scans={scans.items} />
+            {(scansCursor || scans.nextCursor) && (
+              <Pager
+                labels={['Newest scans', 'Older scans']}
+                firstHref={scansCursor ? here : undefined}
+                nextHref={scans.nextCursor ? `${here}?scans=${encodeURIComponent(scans.nextCursor)}` : undefined}
+              />
+            )}
+          </div>
+        </div>
+      )}
+    </Card>
   );
 }
