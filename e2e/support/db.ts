@@ -250,7 +250,7 @@ export async function insertAuditEvents(db: Db, events: (Partial<EventContent> &
  * due-date reminder and overdue notice marks (lib/rotation/jobs.ts). Left out of
  * snapshots, or a notice sent mid-test reads as a change. (They leave updated_at alone.)
  */
-const WORKER_COLUMNS: Record<string, string[]> = { secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at'] };
+const WORKER_COLUMNS: Record<string, string[]> = { secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at', 'expiry_notice_for_at'] };
 
 /**
  * Every row of the named tables, in a stable order, for before/after comparison.

@@ -11,6 +11,8 @@ export { DUE_SOON_DAYS } from './due-soon';
 export const PAGE_SIZES = [25, 50, 100] as const;
 /** "Not read in N days" (access history): connected secrets with no read logged since. */
 export const UNREAD_DAYS = [7, 30, 90] as const;
+/** "Expiring within N days": secrets whose credential expires before then (expired ones included). */
+export const EXPIRING_DAYS = [7, 14, 30, 60, 90] as const;
 
 export const ZSecretListQuery = z.object({
   q: searchText,
@@ -23,6 +25,7 @@ export const ZSecretListQuery = z.object({
   due: loose(z.enum(DUE_FILTERS)),
   tag: loose(z.string().trim().toLowerCase().max(50)),
   unread: loose(z.coerce.number().refine((n) => (UNREAD_DAYS as readonly number[]).includes(n))),
+  expiring: loose(z.coerce.number().refine((n) => (EXPIRING_DAYS as readonly number[]).includes(n))),
   sort: z.enum(SECRET_SORTS).catch('name').default('name'),
   size: z.coerce
     .number()
@@ -44,7 +47,7 @@ export function secretListHref(query: Partial<TSecretListQuery>, path = '/invent
   return listHref(path, query, { sort: 'name', size: 50 });
 }
 
-const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread'] as const;
+const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread', 'expiring'] as const;
 
 type Sort = { href: string; state: 'ascending' | 'descending' | undefined };
 
