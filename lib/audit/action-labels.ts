@@ -27,6 +27,7 @@ export const HISTORY_ACTION_LABELS = {
   'secret.create': 'Created',
   'secret.db_admin_credential': 'Database admin credential mark changed',
   'secret.decommission': 'Decommissioned',
+  'secret.expiry_read': 'Expiry read from the provider',
   'secret.history': 'Viewed the history',
   'secret.mark_compromised': 'Marked compromised',
   'secret.read': 'Opened',

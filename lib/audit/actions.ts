@@ -59,6 +59,7 @@ export const AUDIT_ACTIONS = [
   'secret.create',
   'secret.db_admin_credential',
   'secret.decommission',
+  'secret.expiry_read',
   'secret.history',
   'secret.list',
   'secret.mark_compromised',

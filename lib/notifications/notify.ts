@@ -37,7 +37,7 @@ export function dashboardUrl(path: string): string {
 async function payloadFor(tx: Tx, input: NotificationInput): Promise<NotificationPayload> {
   const secret = await tx.secret.findUniqueOrThrow({
     where: { id: input.secretId },
-    select: { id: true, name: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },
+    select: { id: true, name: true, expiresAt: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },
   });
   const run = input.runId
     ? await tx.rotationRun.findUniqueOrThrow({
@@ -63,6 +63,7 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
       requestedBy: approval.requestedByEmail,
       decidedBy: approval.decidedByEmail,
     },
+    expiresAt: input.event === 'secret.expiring' ? secret.expiresAt?.toISOString() : undefined,
     reason: input.reason?.slice(0, 1000),
     url: dashboardUrl(`/inventory/${secret.id}`),
   });

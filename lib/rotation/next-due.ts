@@ -50,3 +50,16 @@ export async function replacedCredentialColumns(
     expiryNoticeForAt: null,
   };
 }
+
+/**
+ * After a classification's default reminder lead changed: the next-due date of its secrets
+ * that expire and follow the default moves with it. Few rows (only expiring secrets), one
+ * update each, in the caller's transaction.
+ */
+export async function recomputeNextDueOfClassification(tx: Tx, classification: Classification): Promise<void> {
+  const secrets = await tx.secret.findMany({
+    where: { classification, reminderDays: null, expiresAt: { not: null } },
+    select: { id: true, classification: true, reminderDays: true, rotationIntervalDays: true, createdAt: true, lastRotatedAt: true, expiresAt: true },
+  });
+  for (const s of secrets) await tx.secret.update({ where: { id: s.id }, data: { nextDueAt: await nextDueOf(tx, s) } });
+}

@@ -3,7 +3,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
-import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
+import { ExpiryDate } from '@/components/inventory/expiry';
+import { CLASSIFICATION_LABELS, EXPIRY_SOURCE_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { DevelopmentOnlyBadge } from '@/components/providers/kind-badge';
 import { EmptyNote } from '@/components/ui/empty-state';
@@ -14,7 +15,8 @@ import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { secretListHref } from '@/lib/validation/secret-list';
-import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
+import { decommissionSecretAction, readExpiryFromProviderAction, setDbAdminCredentialAction } from '../../actions';
+import { ReadExpiryButton } from './read-expiry-client';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
 import { loadSecret, loadSecretTab, type SecretParams } from '../load-secret';
@@ -35,6 +37,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const { history: historyParam } = await searchParams;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
   const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
+  // Decommissioning and reading the expiry from the provider: engineers of the owning team, admins.
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
@@ -71,6 +74,17 @@ export default async function SecretPage({ params, searchParams }: Props) {
 
           <Panel title="Rotation">
             <RotationFacts secret={secret} />
+          </Panel>
+
+          <Panel title="Expiry">
+            <ExpiryFacts
+              secret={secret}
+              readFromProvider={
+                secret.connection && secret.providerRef && canDecommission ? (
+                  <ReadExpiryButton action={readExpiryFromProviderAction.bind(null, secret.id)} />
+                ) : null
+              }
+            />
           </Panel>
 
           <Panel title="Where it lives">
@@ -205,6 +219,30 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
   );
 }
 
+function ExpiryFacts({ secret, readFromProvider }: { secret: SecretDetail; readFromProvider: React.ReactNode }) {
+  return (
+    <div className="space-y-4">
+      <DefinitionList>
+        <Item label="Expires">
+          {secret.expiresAt ? <ExpiryDate expiresAt={secret.expiresAt} now={appClock().now().getTime()} /> : <None text="No expiry recorded" />}
+        </Item>
+        <Item label="Expiry from">{secret.expirySource ? EXPIRY_SOURCE_LABELS[secret.expirySource] : <None />}</Item>
+        {secret.certificateSubject && (
+          <Item label="Certificate subject" wide>
+            <code className="font-mono text-[13px] break-all">{secret.certificateSubject}</code>
+          </Item>
+        )}
+        {secret.certificateIssuer && (
+          <Item label="Certificate issuer" wide>
+            <code className="font-mono text-[13px] break-all">{secret.certificateIssuer}</code>
+          </Item>
+        )}
+      </DefinitionList>
+      {readFromProvider}
+    </div>
+  );
+}
+
 const OUTCOME_TONES: Record<SecretHistoryEvent['outcome'], Tone> = { success: 'green', denied: 'red', failed: 'amber' };
 const OUTCOME_LABELS: Record<SecretHistoryEvent['outcome'], string> = { success: 'Success', denied: 'Denied', failed: 'Failed' };
 
@@ -305,6 +343,7 @@ function Value({ field, value }: { field: string; value: string | null }) {
     classification: CLASSIFICATION_LABELS,
     status: STATUS_LABELS,
     providerKind: PROVIDER_LABELS,
+    expirySource: EXPIRY_SOURCE_LABELS,
   };
   return <>{labels[field]?.[value] ?? value}</>;
 }
