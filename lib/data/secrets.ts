@@ -363,7 +363,10 @@ async function expiryOf(tx: Tx, input: TSecretInput, before: ExpiryColumns | nul
     return { columns: { expiresAt: cert.notAfter, expirySource: 'certificate', certificateSubject: cert.subject, certificateIssuer: cert.issuer }, leadDays };
   }
   if (!input.expiresAt) return { columns: NO_EXPIRY, leadDays };
-  if (before?.expiresAt && before.expiresAt.getTime() === input.expiresAt.getTime()) return { columns: before, leadDays };
+  if (before?.expiresAt && before.expiresAt.getTime() === input.expiresAt.getTime()) {
+    const { expiresAt, expirySource, certificateSubject, certificateIssuer } = before;
+    return { columns: { expiresAt, expirySource, certificateSubject, certificateIssuer }, leadDays };
+  }
   return { columns: { ...NO_EXPIRY, expiresAt: input.expiresAt, expirySource: 'entered' }, leadDays };
 }
 
