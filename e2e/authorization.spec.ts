@@ -39,6 +39,7 @@ import { generate } from 'otplib';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
 import { LocalStore } from '../lib/providers/local-store';
+import { makeCertificate } from '../test/support/certificates';
 import {
   connectSecret,
   environmentId,
@@ -112,6 +113,9 @@ const tables =
   (...names: string[]) =>
   (db: Db) =>
     snapshotTables(db, names);
+
+/** What readExpiryFromProviderAction's secrets hold at the provider: a certificate (openssl-made, once). */
+const CERTIFICATE = makeCertificate('authorization.example.test', 30);
 
 /** The user confirmTotpAction's row enrols (the worker's admin session), for its restore. */
 let enrollingUserId: string | undefined;
@@ -191,6 +195,17 @@ const ACTIONS: Record<string, ActionRow> = {
     teamScoped: true,
     permission: 'secrets.write',
     args: async (seed) => [(await seed.secret()).id, { reason: 'Retired by the authorization table' }],
+    snapshot: tables('secrets'),
+  },
+  // Reads the expiry of the certificate chain the provider holds (lib/data/secret-expiry.ts).
+  readExpiryFromProviderAction: {
+    teamScoped: true,
+    permission: 'secrets.write',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      await seed.localStore().write(`production/${secret.name}`, CERTIFICATE.certificatePem, crypto.randomUUID(), {});
+      return [secret.id];
+    },
     snapshot: tables('secrets'),
   },
   // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
