@@ -30,7 +30,7 @@ export function ExpiryDate({ expiresAt, now }: { expiresAt: string; now: number 
   const state = expiryState(expiresAt, now);
   return (
     <span className={cn('inline-flex flex-wrap items-center gap-x-2 gap-y-1', state === 'expired' && 'text-red-700')}>
-      <time dateTime={expiresAt} className={state === 'expired' ? 'font-medium' : undefined}>
+      <time dateTime={expiresAt} className={cn('whitespace-nowrap', state === 'expired' && 'font-medium')}>
         {formatDay(expiresAt)}
       </time>
       <span className={cn('text-xs', state === 'expired' ? 'font-medium' : state === 'soon' ? 'text-amber-800' : 'text-slate-500')}>

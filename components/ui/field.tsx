@@ -87,7 +87,7 @@ type TextAreaFieldProps = Omit<FieldProps, 'children'> & React.TextareaHTMLAttri
 export function TextAreaField({ label, name, id, hint, errors, required, ...area }: TextAreaFieldProps) {
   return (
     <Field label={label} name={name} id={id} hint={hint} errors={errors} required={required}>
-      {(a11y) => <textarea name={name} required={required} rows={3} {...a11y} {...area} />}
+      {(a11y) => <textarea name={name} required={required} rows={3} {...a11y} {...area} className={cn(a11y.className, area.className)} />}
     </Field>
   );
 }

@@ -14,6 +14,7 @@ import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
+import { computeNextDue } from '@/lib/validation/secret';
 import { secretListHref } from '@/lib/validation/secret-list';
 import { decommissionSecretAction, readExpiryFromProviderAction, setDbAdminCredentialAction } from '../../actions';
 import { ReadExpiryButton } from './read-expiry-client';
@@ -190,6 +191,13 @@ function None({ text = 'Not set' }: { text?: string }) {
 }
 
 function RotationFacts({ secret }: { secret: SecretDetail }) {
+  // Whether the credential's expiry (less the reminder lead) set the date, not the schedule.
+  const scheduled = computeNextDue({
+    lastRotatedAt: secret.lastRotatedAt ? new Date(secret.lastRotatedAt) : null,
+    intervalDays: secret.rotationIntervalDays,
+    createdAt: new Date(secret.createdAt),
+  });
+  const setByExpiry = Boolean(secret.expiresAt && secret.nextDueAt && (!scheduled || new Date(secret.nextDueAt) < scheduled));
   return (
     <dl className="grid gap-x-6 gap-y-4 text-sm sm:grid-cols-3">
       <div>
@@ -213,6 +221,7 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Next due</dt>
         <dd className="mt-1">
           <NextDue nextDueAt={secret.nextDueAt} now={appClock().now().getTime()} stacked />
+          {setByExpiry && <span className="block text-xs text-slate-500">its reminder lead before the credential expires</span>}
         </dd>
       </div>
     </dl>
