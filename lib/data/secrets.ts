@@ -357,7 +357,8 @@ const NO_EXPIRY: ExpiryColumns = { expiresAt: null, expirySource: null, certific
  * came from (a certificate stays a certificate); another date is the person's own.
  */
 async function expiryOf(tx: Tx, input: TSecretInput, before: ExpiryColumns | null): Promise<Expiry> {
-  const leadDays = (await effectivePolicy(tx, { ...input, rotationIntervalDays: null, graceHours: null, reminderDays: input.reminderDays ?? null })).reminderDays;
+  const leadDays = (await effectivePolicy(tx, { ...input, rotationIntervalDays: null, graceHours: null, reminderDays: input.reminderDays ?? null }))
+    .reminderDays;
   if (input.certificate) {
     const cert = certificateExpiryOf(input.certificate, { allowPrivateKey: false, field: 'certificate' });
     return { columns: { expiresAt: cert.notAfter, expirySource: 'certificate', certificateSubject: cert.subject, certificateIssuer: cert.issuer }, leadDays };

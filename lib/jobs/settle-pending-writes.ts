@@ -88,7 +88,15 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
   const token = row.idempotencyToken;
   const secret = await tx.secret.findUnique({
     where: { id: row.secretId },
-    select: { id: true, lastRotatedAt: true, rotationIntervalDays: true, classification: true, reminderDays: true, createdAt: true, environment: { select: { name: true } } },
+    select: {
+      id: true,
+      lastRotatedAt: true,
+      rotationIntervalDays: true,
+      classification: true,
+      reminderDays: true,
+      createdAt: true,
+      environment: { select: { name: true } },
+    },
   });
   const connection = row.connectionId
     ? await tx.providerConnection.findUnique({
