@@ -18,6 +18,18 @@ import { readerFor } from '@/lib/values/write-service';
 
 const ACTION = 'secret.expiry_read';
 
+/** What the next-due date and the audited change are computed from. */
+const DUE_FACTS = {
+  classification: true,
+  reminderDays: true,
+  rotationIntervalDays: true,
+  createdAt: true,
+  lastRotatedAt: true,
+  expiresAt: true,
+  expirySource: true,
+  certificateSubject: true,
+} as const;
+
 export async function readExpiryFromProvider(caller: Caller, secretId: string): Promise<{ expiresAt: string }> {
   await authorizeActionOn(caller, 'secrets.write', ACTION, { secretId });
   const secret = await db.secret.findUnique({
@@ -25,14 +37,6 @@ export async function readExpiryFromProvider(caller: Caller, secretId: string): 
     select: {
       id: true,
       providerRef: true,
-      classification: true,
-      reminderDays: true,
-      rotationIntervalDays: true,
-      createdAt: true,
-      lastRotatedAt: true,
-      expiresAt: true,
-      expirySource: true,
-      certificateSubject: true,
       environment: { select: { name: true } },
       connection: { select: { id: true, name: true, kind: true, region: true, roleArn: true, projectId: true, location: true, endpoint: true } },
     },
@@ -69,10 +73,13 @@ export async function readExpiryFromProvider(caller: Caller, secretId: string): 
   };
   await db
     .$transaction(async (tx) => {
-      await tx.secret.update({ where: { id: secret.id }, data: { ...columns, nextDueAt: await nextDueOf(tx, { ...secret, expiresAt: columns.expiresAt }) } });
+      // The dates as they are now (a save or a rotation may have landed during the provider call).
+      await tx.$executeRaw`SELECT 1 FROM secrets WHERE id = ${secret.id}::uuid FOR UPDATE`;
+      const now = await tx.secret.findUniqueOrThrow({ where: { id: secret.id }, select: DUE_FACTS });
+      await tx.secret.update({ where: { id: secret.id }, data: { ...columns, nextDueAt: await nextDueOf(tx, { ...now, expiresAt: columns.expiresAt }) } });
       await recordAudit(tx, caller, {
         ...audit,
-        changes: changedFields(secret, columns, ['expiresAt', 'expirySource', 'certificateSubject']),
+        changes: changedFields(now, columns, ['expiresAt', 'expirySource', 'certificateSubject']),
         detail: { ...where, providerVersionId: versionId },
       });
     })
