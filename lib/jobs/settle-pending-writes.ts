@@ -94,6 +94,7 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
       rotationIntervalDays: true,
       classification: true,
       reminderDays: true,
+      expiresAt: true,
       createdAt: true,
       environment: { select: { name: true } },
     },
@@ -208,7 +209,12 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
     action: 'secret.value_write_recovered',
     detail: { ...detail, providerVersionId: found.versionId, matchedBy: found.certain ? 'token' : 'time' },
   };
-  if (moves) entry.changes = { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: writtenAt.toISOString() } };
+  if (moves) {
+    entry.changes = {
+      lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: writtenAt.toISOString() },
+      ...(secret.expiresAt ? { expiresAt: { before: secret.expiresAt.toISOString(), after: null } } : {}),
+    };
+  }
   await recordAudit(tx, SWEEP_CALLER, entry);
   log.info('recovered a value write left by a dead process', { secretId: row.secretId, versionId: found.versionId });
   return 'recovered';

@@ -46,6 +46,7 @@ export const runInclude = {
       classification: true,
       rotationIntervalDays: true,
       reminderDays: true,
+      expiresAt: true,
       createdAt: true,
       environment: { select: { name: true } },
       ownerTeam: { select: { name: true } },

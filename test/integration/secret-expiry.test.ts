@@ -13,6 +13,8 @@ import { readExpiryFromProvider } from '@/lib/data/secret-expiry';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { createSecret, getSecret, listSecrets, updateSecret } from '@/lib/data/secrets';
 import { ForbiddenError, InputError } from '@/lib/errors';
+import { startRotation } from '@/lib/data/rotations';
+import { advanceRotation } from '@/lib/rotation/engine';
 import { rotationTick } from '@/lib/rotation/jobs';
 import { parseSecretListQuery } from '@/lib/validation/secret-list';
 import { CERTIFICATE_ERRORS } from '@/lib/values/certificate';
@@ -130,6 +132,13 @@ describe('expiry on the edit form', () => {
     expect(dump).not.toContain(bodyOf(later.certificatePem));
   });
 
+  it('a new secret may start with a pasted certificate', async () => {
+    const engineer = await callerAs('engineer');
+    const { id } = await createSecret(engineer, await secretInput({ certificate: later.certificatePem }));
+    await joinOwningTeam(engineer, id);
+    expect(await getSecret(engineer, id)).toMatchObject({ expiresAt: notAfterOf(later.certificatePem).toISOString(), expirySource: 'certificate' });
+  });
+
   it("another team's engineer cannot set the expiry (an owning-team field), and is audited", async () => {
     const { id, input } = await ownSecret();
     const outsider = await callerAs('engineer');
@@ -211,6 +220,27 @@ describe('the "expiring within N days" filter and the notice', () => {
     });
     await rotationTick(new ManualClock(new Date('2031-03-28T00:00:00Z')));
     expect((await deliveries()).map((d) => d.event)).toEqual(['secret.expiring', 'secret.expiring']);
+  });
+});
+
+describe('a rotation replaces the credential', () => {
+  it('clears the old expiry (no loop of automatic rotations on the old date), and the audit names it', async () => {
+    const engineer = await callerAs('engineer');
+    const secret = await seedConnectedSecret((await seedConnection('local')).id);
+    await joinOwningTeam(engineer, secret.id);
+    await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'generated', graceHours: 0 } });
+    await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, `first-${randomUUID()}`);
+    const expiresAt = new Date('2026-12-20T00:00:00Z');
+    await db.secret.update({ where: { id: secret.id }, data: { expiresAt, expirySource: 'entered', nextDueAt: new Date('2026-12-06T00:00:00Z') } });
+
+    const clock = new ManualClock(new Date('2026-12-10T10:00:00Z'));
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker-a');
+    const row = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    expect(row).toMatchObject({ expiresAt: null, expirySource: null, lastRotatedAt: clock.now() });
+    expect(row.nextDueAt).toEqual(new Date(clock.now().getTime() + 90 * DAY));
+    const promoted = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.promoted');
+    expect(promoted?.detail).toMatchObject({ expiryCleared: expiresAt.toISOString() });
   });
 });
 
