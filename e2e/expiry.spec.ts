@@ -6,9 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeCertificate, notAfterOf } from '../test/support/certificates';
-import { environmentId, insertSecret, insertTeam, unique } from './support/db';
+import { LocalStore } from '../lib/providers/local-store';
+import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, unique } from './support/db';
 import { expect, test } from './support/fixtures';
-import { RESULTS_DIR } from './support/state';
+import { LOCAL_PROVIDER_DIR, RESULTS_DIR } from './support/state';
 
 const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 
@@ -75,4 +76,27 @@ test('an engineer pastes a certificate, sees its expiry on the secret and in the
   await read.goto(`/inventory/${secret.id}/edit`);
   await expect(read.getByText('Your role can read the inventory but not change it.')).toBeVisible();
   await expect(read.getByLabel('Certificate (PEM)')).toHaveCount(0);
+});
+
+test('an engineer reads the expiry of the certificate chain the provider holds; the page shows it, never the value', async ({ db, e2e, memberOf }) => {
+  const team = await insertTeam(db);
+  const secret = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db), name: unique('e2e-provider-cert') });
+  const ref = `production/${secret.name}`;
+  await connectSecret(db, secret.id, (await insertConnection(db)).id, ref);
+  const certificate = makeCertificate('api.example.test', 45);
+  // A TLS secret as people store it: the key beside the certificate.
+  const store = new LocalStore(LOCAL_PROVIDER_DIR, Buffer.from(e2e.localProviderKey, 'base64url'));
+  await store.write(ref, `${certificate.privateKeyPem}${certificate.certificatePem}`, crypto.randomUUID(), {});
+  const day = notAfterOf(certificate.certificatePem).toISOString().slice(0, 10);
+
+  const engineer = await memberOf('engineer', secret.id);
+  const page = await (await engineer.browserContext()).newPage();
+  await page.goto(`/inventory/${secret.id}`);
+  const expiry = page.locator('section', { has: page.getByRole('heading', { name: 'Expiry', exact: true }) });
+  await expect(expiry.getByText('No expiry recorded')).toBeVisible();
+  await expiry.getByRole('button', { name: 'Read expiry from the provider' }).click();
+  await expect(expiry.getByText(day)).toBeVisible();
+  await expect(expiry.getByText("Read from the provider's certificate")).toBeVisible();
+  await expect(page.getByText(certificate.privateKeyPem.split('\n')[1])).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/expiry-read-from-provider.png`, fullPage: true });
 });
