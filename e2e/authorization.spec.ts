@@ -39,6 +39,7 @@ import { generate } from 'otplib';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
 import { LocalStore } from '../lib/providers/local-store';
+import { makeCertificate } from '../test/support/certificates';
 import {
   connectSecret,
   environmentId,
@@ -114,6 +115,9 @@ const tables =
   (...names: string[]) =>
   (db: Db) =>
     snapshotTables(db, names);
+
+/** What readExpiryFromProviderAction's secrets hold at the provider: a certificate (openssl-made, once). */
+const CERTIFICATE = makeCertificate('authorization.example.test', 30);
 
 /** The user confirmTotpAction's row enrols (the worker's admin session), for its restore. */
 let enrollingUserId: string | undefined;
@@ -204,6 +208,18 @@ const ACTIONS: Record<string, ActionRow> = {
       await insertRotationDrift(seed.db, await seed.secret(), { lastRotatedAt: '2026-09-01T00:00:00.000Z', providerAt: '2026-11-20T08:30:00.000Z' }),
     ],
     snapshot: tables('secrets', 'secret_versions'),
+  },
+
+  // Reads the expiry of the certificate chain the provider holds (lib/data/secret-expiry.ts).
+  readExpiryFromProviderAction: {
+    teamScoped: true,
+    permission: 'secrets.write',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      await seed.localStore().write(`production/${secret.name}`, CERTIFICATE.certificatePem, crypto.randomUUID(), {});
+      return [secret.id];
+    },
+    snapshot: tables('secrets'),
   },
   // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
   setDbAdminCredentialAction: {

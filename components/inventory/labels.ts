@@ -1,6 +1,6 @@
 // Words the inventory screens use for stored values, in one place so the list, the
 // detail page, the form and the history say the same thing.
-import type { Classification, ProviderKind, RotationState, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ExpirySource, ProviderKind, RotationState, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import type { Tone } from '@/components/ui/badge';
 
 export const CLASSIFICATION_LABELS: Record<Classification, string> = {
@@ -78,6 +78,12 @@ export const RUN_STATE_TONES: Record<RotationState, Tone> = {
 };
 
 /** Labels for the audited fields in a secret's history (keys of the audit snapshot). */
+export const EXPIRY_SOURCE_LABELS: Record<ExpirySource, string> = {
+  entered: 'Entered by a person',
+  certificate: 'Read from a pasted certificate',
+  provider_value: "Read from the provider's certificate",
+};
+
 export const FIELD_LABELS: Record<string, string> = {
   name: 'Name',
   description: 'Description',
@@ -96,6 +102,9 @@ export const FIELD_LABELS: Record<string, string> = {
   reminderDays: 'Reminder lead time (days)',
   autoRotate: 'Automatic rotation',
   rotationConfig: 'Strategy settings',
+  expiresAt: 'Expires',
+  expirySource: 'Expiry from',
+  certificateSubject: 'Certificate subject',
   tags: 'Tags',
   consumers: 'Consuming systems',
   // The drift report's label fix (lib/data/drift.ts): what the provider secret was labelled.

@@ -1,5 +1,5 @@
 // What the secret form edits (metadata only, never a value) and what it chooses from.
-import type { Classification, ConnectionKind, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ExpirySource, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
 import type { SystemOption } from './system-combobox';
 
 export type SecretFormValues = {
@@ -21,6 +21,10 @@ export type SecretFormValues = {
   autoRotate: boolean;
   rotationConfig: Record<string, string | number | null> | null;
   tags: string[];
+  /** When the credential expires, where that came from, and a certificate's leaf subject. */
+  expiresAt: string | null;
+  expirySource: ExpirySource | null;
+  certificateSubject: string | null;
   consumers: SystemOption[];
   updatedAt: string;
 };

@@ -12,6 +12,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import type { FieldErrors } from '@/lib/errors';
 import type { PolicyDefaults } from './policy-defaults';
+import { ExpirySection } from './secret-form-expiry';
 import { RotationSection } from './secret-form-rotation';
 import { AboutSection, LocationSection, OwnershipSection, UsageSection } from './secret-form-sections';
 import { day, type ConnectionOption, type Option, type SecretFormValues } from './secret-form-values';
@@ -61,8 +62,13 @@ export function SecretForm({
 
   // A stored timestamp shown as a day would be saved back as midnight; keep the original
   // unless the person picked another day, so an untouched field is not a change.
+  // The same for the expiry (a certificate's notAfter has a time of day, and keeps its source).
   const submit = (values: Record<string, string | string[]>) =>
-    action(initial?.lastRotatedAt && values.lastRotatedAt === day(initial.lastRotatedAt) ? { ...values, lastRotatedAt: initial.lastRotatedAt } : values);
+    action({
+      ...values,
+      ...(initial?.lastRotatedAt && values.lastRotatedAt === day(initial.lastRotatedAt) ? { lastRotatedAt: initial.lastRotatedAt } : {}),
+      ...(initial?.expiresAt && values.expiresAt === day(initial.expiresAt) ? { expiresAt: initial.expiresAt } : {}),
+    });
 
   const { onSubmit, pending, error, fieldErrors } = useActionForm(submit, (result) => {
     router.push(`/inventory/${result.id}`);
@@ -113,6 +119,7 @@ export function SecretForm({
           strategy={strategy}
           onStrategy={setStrategy}
         />
+        <ExpirySection {...common} />
         <UsageSection {...common} searchSystems={searchSystems} />
       </div>
 

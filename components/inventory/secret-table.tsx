@@ -8,6 +8,7 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import type { SecretListItem } from '@/lib/data/secrets';
 import type { SecretListLinks } from '@/lib/validation/secret-list';
 import { NextDue } from './due';
+import { ExpiryBadge } from './expiry';
 import { ListLink } from '@/components/ui/list-link';
 import { StatusBadge } from './secret-badges';
 import { secretIdentityColumns } from './secret-cells';
@@ -33,7 +34,12 @@ export function SecretTable({ items, links, now }: { items: SecretListItem[]; li
       header: 'Next due',
       sort: links.sortByDue,
       headerClassName: 'whitespace-nowrap',
-      cell: (s) => <NextDue nextDueAt={s.nextDueAt} now={now} stacked />,
+      cell: (s) => (
+        <>
+          <NextDue nextDueAt={s.nextDueAt} now={now} stacked />
+          {s.expiresAt && <ExpiryBadge expiresAt={s.expiresAt} now={now} />}
+        </>
+      ),
     },
     {
       header: 'Used by',

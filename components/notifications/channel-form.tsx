@@ -27,6 +27,7 @@ const KIND_OPTIONS = (Object.keys(CHANNEL_KIND_LABELS) as ChannelKind[]).map((va
 const EVENT_HINTS: Record<NotificationEventName, string> = {
   'rotation.due_soon': 'a secret falls due within its reminder lead time',
   'rotation.overdue': 'a secret is past its rotation date',
+  'secret.expiring': "a secret's credential expires within its reminder lead time (once per expiry date)",
   'rotation.started': 'a rotation run starts (by hand, on schedule or in an emergency)',
   'rotation.completed': 'a rotation run completes',
   'rotation.failed': 'a rotation run fails, with the reason',

@@ -1,5 +1,6 @@
 // A month of due dates: a Monday-first grid where every day is a link to its list of
-// secrets, showing how many fall due. Days are UTC calendar days, as everywhere else.
+// secrets, showing how many fall due and, apart from those, how many credentials expire.
+// Days are UTC calendar days, as everywhere else.
 import Link from 'next/link';
 import { cn } from '@/components/ui/cn';
 import { CalendarKeys } from './calendar-keys';
@@ -31,12 +32,15 @@ function weeksOf(month: string): (string | null)[][] {
 export function MonthGrid({
   month,
   counts,
+  expiries,
   today,
   selected,
   hrefFor,
 }: {
   month: string;
   counts: Map<string, number>;
+  /** Credentials expiring per day (a different thing from a rotation falling due). */
+  expiries: Map<string, number>;
   today: string;
   selected?: string;
   hrefFor: (day: string) => string;
@@ -62,11 +66,12 @@ export function MonthGrid({
               {week.map((day, d) => {
                 if (!day) return <td key={d} className="h-20 border border-slate-100 bg-slate-50/60" />;
                 const count = counts.get(day) ?? 0;
+                const expiring = expiries.get(day) ?? 0;
                 const isToday = day === today;
                 const isSelected = day === selected;
                 const label = `${longDay.format(new Date(`${day}T00:00:00Z`))}${isToday ? ' (today)' : ''}: ${
                   count === 0 ? 'nothing due' : `${count} ${count === 1 ? 'secret' : 'secrets'} due`
-                }`;
+                }${expiring ? `, ${expiring} ${expiring === 1 ? 'credential expires' : 'credentials expire'}` : ''}`;
                 return (
                   <td key={d} className="h-20 border border-slate-100 p-0 align-top">
                     <Link
@@ -88,16 +93,23 @@ export function MonthGrid({
                       >
                         {Number(day.slice(8))}
                       </span>
-                      {count > 0 && (
-                        <span
-                          className={cn(
-                            'self-start rounded-full px-2 py-0.5 text-xs font-semibold tabular-nums',
-                            day < today ? 'bg-red-100 text-red-800' : 'bg-amber-100 text-amber-900',
-                          )}
-                        >
-                          {count} due
-                        </span>
-                      )}
+                      <span className="flex flex-col items-start gap-1">
+                        {count > 0 && (
+                          <span
+                            className={cn(
+                              'rounded-full px-2 py-0.5 text-xs font-semibold tabular-nums',
+                              day < today ? 'bg-red-100 text-red-800' : 'bg-amber-100 text-amber-900',
+                            )}
+                          >
+                            {count} due
+                          </span>
+                        )}
+                        {expiring > 0 && (
+                          <span className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-semibold text-violet-800 tabular-nums ring-1 ring-inset ring-violet-300">
+                            {expiring} expiring
+                          </span>
+                        )}
+                      </span>
                     </Link>
                   </td>
                 );

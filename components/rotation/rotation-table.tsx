@@ -3,6 +3,7 @@
 // latest rotation went). Used by every tab and by the calendar's day list.
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
+import { ExpiryBadge, ExpiryDate } from '@/components/inventory/expiry';
 import { secretIdentityColumns } from '@/components/inventory/secret-cells';
 import { RUN_STATE_LABELS, RUN_STATE_TONES, STRATEGY_SHORT_LABELS } from '@/components/inventory/labels';
 import { Badge } from '@/components/ui/badge';
@@ -11,7 +12,7 @@ import type { RotationListItem } from '@/lib/data/rotation-views';
 import type { RotationBucket } from '@/lib/validation/rotation-list';
 
 /** Which time the "when" column shows. */
-export type WhenColumn = 'due' | 'grace' | 'started' | 'failed';
+export type WhenColumn = 'due' | 'expires' | 'grace' | 'started' | 'failed';
 
 export function whenColumnFor(bucket: RotationBucket): WhenColumn {
   return bucket === 'in_grace' ? 'grace' : bucket === 'in_progress' ? 'started' : bucket === 'failed' ? 'failed' : 'due';
@@ -19,13 +20,22 @@ export function whenColumnFor(bucket: RotationBucket): WhenColumn {
 
 const WHEN_HEADERS: Record<WhenColumn, string> = {
   due: 'Next due',
+  expires: 'Expires',
   grace: 'Grace ends',
   started: 'Started',
   failed: 'Failed',
 };
 
 function When({ item, column, now }: { item: RotationListItem; column: WhenColumn; now: number }) {
-  if (column === 'due') return <NextDue nextDueAt={item.nextDueAt} now={now} stacked />;
+  if (column === 'due') {
+    return (
+      <>
+        <NextDue nextDueAt={item.nextDueAt} now={now} stacked />
+        {item.expiresAt && <ExpiryBadge expiresAt={item.expiresAt} now={now} />}
+      </>
+    );
+  }
+  if (column === 'expires') return item.expiresAt ? <ExpiryDate expiresAt={item.expiresAt} now={now} /> : <span className="text-slate-500">—</span>;
   const iso =
     column === 'grace' ? item.lastRun?.graceEndsAt : column === 'started' ? item.lastRun?.startedAt : (item.lastRun?.finishedAt ?? item.lastRun?.updatedAt);
   if (!iso) return <span className="text-slate-500">—</span>;

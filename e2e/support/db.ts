@@ -275,7 +275,7 @@ export async function insertAuditEvents(db: Db, events: (Partial<EventContent> &
  * snapshots, or a notice sent mid-test reads as a change. (They leave updated_at alone.)
  */
 const WORKER_COLUMNS: Record<string, string[]> = {
-  secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at'],
+  secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at', 'expiry_notice_for_at'],
   // A scan's progress and outcome (lib/discovery/scan.ts): the worker runs a started scan.
   discovery_scans: [
     'status',

@@ -30,6 +30,7 @@ export const HISTORY_ACTION_LABELS = {
   'secret.drift_labels_written': 'Drift fixed: owner and environment labels written to the provider',
   'secret.drift_last_rotated': 'Drift fixed: last rotated taken from the provider',
   'secret.drift_version_recorded': 'Drift fixed: a version written outside this dashboard recorded',
+  'secret.expiry_read': 'Expiry read from the provider',
   'secret.history': 'Viewed the history',
   'secret.mark_compromised': 'Marked compromised',
   'secret.read': 'Opened',

@@ -72,6 +72,7 @@ export const AUDIT_ACTIONS = [
   'secret.drift_labels_written',
   'secret.drift_last_rotated',
   'secret.drift_version_recorded',
+  'secret.expiry_read',
   'secret.history',
   'secret.list',
   'secret.mark_compromised',

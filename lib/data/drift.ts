@@ -20,7 +20,7 @@ import { decodeDriftCursor, encodeDriftCursor, ZDriftFix, ZDriftQuery, type Fixa
 import { InputError, NotFoundError } from '@/lib/errors';
 import { ProviderError } from '@/lib/providers/errors';
 import { parseInput } from '@/lib/validation/parse';
-import { computeNextDue } from '@/lib/validation/secret';
+import { nextDueOf } from '@/lib/rotation/next-due';
 import { uuidOrNil } from '@/lib/validation/ids';
 import { writeLabels } from '@/lib/values/write-service';
 
@@ -162,11 +162,12 @@ export async function fixDrift(caller: Caller, raw: TDriftFix): Promise<{ done: 
 async function takeLastRotated(tx: Tx, caller: Caller, row: DriftRow, action: string): Promise<{ done: string }> {
   const secret = await tx.secret.findUnique({
     where: { id: row.secret_id },
-    select: { lastRotatedAt: true, rotationIntervalDays: true, createdAt: true },
+    select: { lastRotatedAt: true, rotationIntervalDays: true, createdAt: true, classification: true, reminderDays: true, expiresAt: true },
   });
   if (!secret || !row.provider_changed_at) throw new NotFoundError('This secret does not exist.');
   const lastRotatedAt = new Date(row.provider_changed_at);
-  const nextDueAt = computeNextDue(lastRotatedAt, secret.rotationIntervalDays, secret.createdAt);
+  // The credential is the same one (only its date is corrected), so its expiry stays.
+  const nextDueAt = await nextDueOf(tx, { ...secret, lastRotatedAt });
   await tx.secret.update({ where: { id: row.secret_id }, data: { lastRotatedAt, nextDueAt } });
   await recordAudit(tx, caller, {
     action,

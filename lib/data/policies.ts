@@ -15,6 +15,7 @@ import { ZClassificationParam, ZPolicyInput } from '@/lib/validation/policy';
 import { CLASSIFICATIONS } from '@/lib/validation/secret';
 import { assertNotStale } from '@/lib/db/stale-edit';
 import { updateAudited } from './audited-update';
+import { recomputeNextDueOfClassification } from '@/lib/rotation/next-due';
 
 export type ClassificationPolicyDto = {
   classification: Classification;
@@ -51,6 +52,8 @@ export async function updatePolicy(caller: Caller, classification: unknown, raw:
     const changes = changedFields(before, after, AUDITED_FIELDS);
     const audit = { action: 'policy.update', targetType: 'classification_policy', targetId: which, changes };
     await updateAudited(tx, caller, audit, () => tx.classificationPolicy.update({ where: { classification: which }, data: after }));
+    // An expiring secret is due the reminder lead before its expiry: the lead just moved.
+    if (before.reminderDays !== after.reminderDays) await recomputeNextDueOfClassification(tx, which);
     return { classification: which };
   });
 }

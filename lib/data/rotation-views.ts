@@ -15,6 +15,7 @@ import { encodeCursor, keysetPage } from '@/lib/db/cursor';
 import {
   calendarCountsSql,
   calendarDaySql,
+  type CalendarEntry,
   rotationBucketSql,
   rotationCountsSql,
   type RotationCountsRow,
@@ -40,6 +41,8 @@ export type RotationListItem = SecretListHead & {
   autoRotate: boolean;
   lastRotatedAt: string | null;
   nextDueAt: string | null;
+  /** When the credential expires, if it does. */
+  expiresAt: string | null;
   rotationIntervalDays: number | null;
   /** The secret's latest rotation run (its active one while a rotation is in progress). */
   lastRun: RotationRunSummary | null;
@@ -65,6 +68,7 @@ function toItem(r: RotationListRow): RotationListItem {
     autoRotate: r.auto_rotate,
     lastRotatedAt: iso(r.last_rotated_at),
     nextDueAt: iso(r.next_due_at),
+    expiresAt: iso(r.expires_at),
     rotationIntervalDays: r.rotation_interval_days,
     lastRun:
       r.run_id && r.run_state && r.run_trigger && r.run_started_at && r.run_updated_at
@@ -121,24 +125,30 @@ export type CalendarMonth = {
   month: string;
   /** Days of the month with at least one secret due, ascending. */
   days: { day: string; count: number }[];
+  /** Days of the month on which at least one secret's credential expires, ascending. */
+  expiries: { day: string; count: number }[];
 };
 
-/** How many secrets fall due on each (UTC) day of a month ('YYYY-MM'). */
+/** How many secrets fall due, and how many credentials expire, on each (UTC) day of a month ('YYYY-MM'). */
 export async function rotationCalendar(caller: Caller, filters: RotationFilters, month: string): Promise<CalendarMonth> {
   await authorize(caller, 'secrets.read', { action: 'rotation.calendar', targetType: 'secret' });
-  const days = await db.$queryRaw<{ day: string; count: number }[]>(calendarCountsSql(filters, month));
-  return { month, days };
+  const [days, expiries] = await Promise.all([
+    db.$queryRaw<{ day: string; count: number }[]>(calendarCountsSql(filters, month, 'due')),
+    db.$queryRaw<{ day: string; count: number }[]>(calendarCountsSql(filters, month, 'expiry')),
+  ]);
+  return { month, days, expiries };
 }
 
-/** The secrets due on one (UTC) day ('YYYY-MM-DD'), keyset-paged. */
+/** The secrets due (or, for 'expiry', whose credential expires) on one (UTC) day ('YYYY-MM-DD'), keyset-paged. */
 export async function rotationCalendarDay(
   caller: Caller,
   filters: RotationFilters,
   day: string,
   options: { size: number; after?: string },
+  entry: CalendarEntry = 'due',
 ): Promise<RotationPage> {
   await authorize(caller, 'secrets.read', { action: 'rotation.calendar', targetType: 'secret' });
-  const rows = await db.$queryRaw<RotationListRow[]>(calendarDaySql(filters, day, options));
+  const rows = await db.$queryRaw<RotationListRow[]>(calendarDaySql(filters, day, options, entry));
   return toPage(rows, options.size);
 }
 

@@ -32,7 +32,8 @@ import { crashPoint } from '@/lib/crash-point';
 import type { ProviderVersion } from '@/lib/providers/types';
 import { SecretValue } from '@/lib/secret-value';
 import { parseInput } from '@/lib/validation/parse';
-import { computeNextDue } from '@/lib/validation/secret';
+import { replacedCredentialColumns } from '@/lib/rotation/next-due';
+import { certificateOfValue } from '@/lib/values/certificate';
 import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
 import { fingerprintOf } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
@@ -82,6 +83,9 @@ async function loadTarget(secretId: string) {
       providerRef: true,
       lastRotatedAt: true,
       rotationIntervalDays: true,
+      classification: true,
+      reminderDays: true,
+      expiresAt: true,
       createdAt: true,
       environmentId: true,
       environment: { select: { name: true } },
@@ -170,6 +174,8 @@ export async function writeSecretValue(caller: Caller, secretId: string, raw: un
   const value = input.mode === 'enter' ? new SecretValue(checkEnteredValue(rawValue)) : generateSecretValue(input.alphabet, input.length);
   const source: ValueSource = input.mode === 'enter' ? 'entered' : 'generated';
   const kind = target.connection.kind;
+  // A certificate chain's expiry, read while the value is in memory (never stored itself).
+  const certificate = certificateOfValue(value);
 
   // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
   const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
@@ -233,16 +239,16 @@ export async function writeSecretValue(caller: Caller, secretId: string, raw: un
           createdAt: now,
         },
       });
-      await tx.secret.update({
-        where: { id: secret.id },
-        data: {
-          lastRotatedAt: now,
-          nextDueAt: computeNextDue(now, secret.rotationIntervalDays ?? undefined, secret.createdAt),
-        },
-      });
+      const dates = await replacedCredentialColumns(tx, secret, now, certificate);
+      await tx.secret.update({ where: { id: secret.id }, data: dates });
       await recordAudit(tx, caller, {
         ...audit,
-        changes: { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: now.toISOString() } },
+        changes: {
+          lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: now.toISOString() },
+          ...(secret.expiresAt || dates.expiresAt
+            ? { expiresAt: { before: secret.expiresAt?.toISOString() ?? null, after: dates.expiresAt?.toISOString() ?? null } }
+            : {}),
+        },
         detail: {
           source,
           provider: kind,

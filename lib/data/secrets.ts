@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { ConnectionKind, ProviderKind, RotationStrategy } from '@/generated/prisma/enums';
+import type { ConnectionKind, ExpirySource, ProviderKind, RotationStrategy } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -26,11 +26,15 @@ import { assertNotStale } from '@/lib/db/stale-edit';
 import { cachedCounts, invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { secretHeadOf, secretListSql, type SecretListHead, type SecretListCounts, type SecretListRow } from '@/lib/data/sql/secret-list';
 import { lockedRow } from './locked-row';
+import { effectivePolicy } from '@/lib/rotation/policy';
+import { certificateExpiryOf } from '@/lib/values/certificate';
 
 export type SecretListItem = SecretListHead & {
   providerKind: ProviderKind;
   lastRotatedAt: string | null;
   nextDueAt: string | null;
+  /** When the credential expires (entered, or a certificate's earliest notAfter). */
+  expiresAt: string | null;
   rotationIntervalDays: number | null;
   consumerCount: number;
   tags: string[];
@@ -62,6 +66,10 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   rotationConfig: Record<string, string | number | null> | null;
   /** Marked by an admin: holds a PostgreSQL admin credential rotations may use. */
   dbAdminCredential: boolean;
+  /** Where expiresAt came from, and for a certificate its leaf subject and issuer. */
+  expirySource: ExpirySource | null;
+  certificateSubject: string | null;
+  certificateIssuer: string | null;
   createdAt: string;
   updatedAt: string;
   /**
@@ -92,6 +100,7 @@ function toListItem(r: SecretListRow): SecretListItem {
     providerKind: r.provider_kind,
     lastRotatedAt: r.last_rotated_at,
     nextDueAt: r.next_due_at,
+    expiresAt: r.expires_at,
     rotationIntervalDays: r.rotation_interval_days,
     consumerCount: r.consumer_count,
     tags: r.tags,
@@ -116,6 +125,10 @@ const detailSelect = {
   connection: { select: { id: true, name: true, kind: true } },
   lastRotatedAt: true,
   nextDueAt: true,
+  expiresAt: true,
+  expirySource: true,
+  certificateSubject: true,
+  certificateIssuer: true,
   rotationIntervalDays: true,
   rotationStrategy: true,
   graceHours: true,
@@ -148,6 +161,10 @@ function toDetail(s: DetailRow, ownerTeamAccess: OwnerTeamAccess): SecretDetail 
     connection: s.connection,
     lastRotatedAt: s.lastRotatedAt?.toISOString() ?? null,
     nextDueAt: s.nextDueAt?.toISOString() ?? null,
+    expiresAt: s.expiresAt?.toISOString() ?? null,
+    expirySource: s.expirySource,
+    certificateSubject: s.certificateSubject,
+    certificateIssuer: s.certificateIssuer,
     rotationIntervalDays: s.rotationIntervalDays,
     tags: s.tags,
     consumers: s.consumers.map((c) => c.system).sort((a, b) => a.name.localeCompare(b.name)),
@@ -194,6 +211,10 @@ export type Snapshot = {
   autoRotate: boolean;
   /** Optional: CSV import does not set strategy settings. */
   rotationConfig?: unknown;
+  /** Optional: CSV import sets no expiry. A certificate's subject, never its text. */
+  expiresAt?: Date | null;
+  expirySource?: string | null;
+  certificateSubject?: string | null;
   tags: string[];
   consumers: string[];
 };
@@ -216,6 +237,9 @@ export const AUDITED_FIELDS = [
   'reminderDays',
   'autoRotate',
   'rotationConfig',
+  'expiresAt',
+  'expirySource',
+  'certificateSubject',
   'tags',
   'consumers',
 ] as const satisfies readonly (keyof Snapshot)[];
@@ -239,6 +263,9 @@ function snapshotOf(s: DetailRow): Snapshot {
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
     rotationConfig: s.rotationConfig,
+    expiresAt: s.expiresAt,
+    expirySource: s.expirySource,
+    certificateSubject: s.certificateSubject,
     tags: s.tags,
     consumers: s.consumers.map((c) => c.system.name),
   };
@@ -281,11 +308,14 @@ type RotationPolicyKeys = 'rotationStrategy' | 'graceHours' | 'reminderDays' | '
 
 /**
  * The stored columns for a secret's input, with the derived next-due date and search text.
- * The rotation policy is optional (CSV import has no columns for it: the defaults apply).
+ * The rotation policy is optional (CSV import has no columns for it: the defaults apply),
+ * and so is the expiry (with the reminder lead before it: expiryOf).
  */
 export function secretColumnsOf(
-  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt' | RotationPolicyKeys> & Partial<Pick<TSecretInput, RotationPolicyKeys>>,
+  input: Omit<TSecretInput, 'consumerSystemIds' | 'expectedUpdatedAt' | 'expiresAt' | 'certificate' | RotationPolicyKeys> &
+    Partial<Pick<TSecretInput, RotationPolicyKeys>>,
   createdAt: Date,
+  expiry: Expiry | null = null,
 ) {
   return {
     name: input.name,
@@ -301,14 +331,44 @@ export function secretColumnsOf(
     connectionId: input.connectionId ?? null,
     lastRotatedAt: input.lastRotatedAt ?? null,
     rotationIntervalDays: input.rotationIntervalDays ?? null,
-    nextDueAt: computeNextDue(input.lastRotatedAt, input.rotationIntervalDays, createdAt),
+    nextDueAt: computeNextDue({
+      lastRotatedAt: input.lastRotatedAt,
+      intervalDays: input.rotationIntervalDays,
+      createdAt,
+      expiry: expiry?.columns.expiresAt ? { at: expiry.columns.expiresAt, leadDays: expiry.leadDays } : null,
+    }),
     rotationStrategy: input.rotationStrategy ?? 'manual',
     graceHours: input.graceHours ?? null,
     reminderDays: input.reminderDays ?? null,
     autoRotate: input.autoRotate ?? false,
     tags: input.tags,
     searchText: searchTextOf(input),
+    ...expiry?.columns,
   };
+}
+
+type ExpiryColumns = { expiresAt: Date | null; expirySource: ExpirySource | null; certificateSubject: string | null; certificateIssuer: string | null };
+type Expiry = { columns: ExpiryColumns; leadDays: number };
+const NO_EXPIRY: ExpiryColumns = { expiresAt: null, expirySource: null, certificateSubject: null, certificateIssuer: null };
+
+/**
+ * The expiry a save stores: a pasted certificate's (its text goes no further than this
+ * function), else the typed date. The date the form shows back unchanged keeps where it
+ * came from (a certificate stays a certificate); another date is the person's own.
+ */
+async function expiryOf(tx: Tx, input: TSecretInput, before: ExpiryColumns | null): Promise<Expiry> {
+  const leadDays = (await effectivePolicy(tx, { ...input, rotationIntervalDays: null, graceHours: null, reminderDays: input.reminderDays ?? null }))
+    .reminderDays;
+  if (input.certificate) {
+    const cert = certificateExpiryOf(input.certificate, { allowPrivateKey: false, field: 'certificate' });
+    return { columns: { expiresAt: cert.notAfter, expirySource: 'certificate', certificateSubject: cert.subject, certificateIssuer: cert.issuer }, leadDays };
+  }
+  if (!input.expiresAt) return { columns: NO_EXPIRY, leadDays };
+  if (before?.expiresAt && before.expiresAt.getTime() === input.expiresAt.getTime()) {
+    const { expiresAt, expirySource, certificateSubject, certificateIssuer } = before;
+    return { columns: { expiresAt, expirySource, certificateSubject, certificateIssuer }, leadDays };
+  }
+  return { columns: { ...NO_EXPIRY, expiresAt: input.expiresAt, expirySource: 'entered' }, leadDays };
 }
 
 function nameTaken(): InputError {
@@ -423,7 +483,7 @@ export async function createSecret(caller: Caller, raw: unknown): Promise<{ id: 
         const now = new Date();
         const created = await tx.secret.create({
           data: {
-            ...secretColumnsOf(input, now),
+            ...secretColumnsOf(input, now, await expiryOf(tx, input, null)),
             rotationConfig: await rotationConfigOf(tx, input.rotationStrategy, raw, input.connectionId ?? null),
             createdAt: now,
             consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
@@ -475,7 +535,7 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
         const after = await tx.secret.update({
           where: { id },
           data: {
-            ...secretColumnsOf(input, before.createdAt),
+            ...secretColumnsOf(input, before.createdAt, await expiryOf(tx, input, before)),
             rotationConfig,
             consumers: { create: input.consumerSystemIds.map((systemId) => ({ systemId })) },
             // A person's save is an edit, consumers included (the trigger sees only this table).

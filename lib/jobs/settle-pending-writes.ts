@@ -22,7 +22,7 @@ import { invalidateListCounts } from '@/lib/db/list-counts-cache';
 import { db, type Tx } from '@/lib/db';
 import { log } from '@/lib/log';
 import { ProviderError } from '@/lib/providers/errors';
-import { computeNextDue } from '@/lib/validation/secret';
+import { replacedCredentialColumns } from '@/lib/rotation/next-due';
 import { ATTEMPT_BUDGET_MS, findLostWrite, versionChangeShows, type VersionChange } from '@/lib/values/write-service';
 
 /** Rows settled per pass at most: the rest wait for the next pass (seconds later). */
@@ -88,7 +88,16 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
   const token = row.idempotencyToken;
   const secret = await tx.secret.findUnique({
     where: { id: row.secretId },
-    select: { id: true, lastRotatedAt: true, rotationIntervalDays: true, createdAt: true, environment: { select: { name: true } } },
+    select: {
+      id: true,
+      lastRotatedAt: true,
+      rotationIntervalDays: true,
+      classification: true,
+      reminderDays: true,
+      expiresAt: true,
+      createdAt: true,
+      environment: { select: { name: true } },
+    },
   });
   const connection = row.connectionId
     ? await tx.providerConnection.findUnique({
@@ -190,7 +199,8 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
   if (moves) {
     await tx.secret.update({
       where: { id: secret.id },
-      data: { lastRotatedAt: writtenAt, nextDueAt: computeNextDue(writtenAt, secret.rotationIntervalDays ?? undefined, secret.createdAt) },
+      // The value is gone with its process: a certificate's expiry is read again from the provider.
+      data: await replacedCredentialColumns(tx, secret, writtenAt),
     });
   }
   await remove();
@@ -199,7 +209,12 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
     action: 'secret.value_write_recovered',
     detail: { ...detail, providerVersionId: found.versionId, matchedBy: found.certain ? 'token' : 'time' },
   };
-  if (moves) entry.changes = { lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: writtenAt.toISOString() } };
+  if (moves) {
+    entry.changes = {
+      lastRotatedAt: { before: secret.lastRotatedAt?.toISOString() ?? null, after: writtenAt.toISOString() },
+      ...(secret.expiresAt ? { expiresAt: { before: secret.expiresAt.toISOString(), after: null } } : {}),
+    };
+  }
   await recordAudit(tx, SWEEP_CALLER, entry);
   log.info('recovered a value write left by a dead process', { secretId: row.secretId, versionId: found.versionId });
   return 'recovered';

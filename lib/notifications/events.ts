@@ -12,6 +12,7 @@ export const NOTIFICATION_EVENTS = [
   'rotation.failed',
   'rotation.grace_ended',
   'secret.compromised',
+  'secret.expiring',
   'approval.requested',
   'approval.decided',
   'discovery.new_unmanaged',
@@ -31,6 +32,7 @@ export const EVENT_LABELS: Record<PayloadEventName, string> = {
   'rotation.failed': 'Rotation failed',
   'rotation.grace_ended': 'Grace period ended',
   'secret.compromised': 'Secret marked compromised',
+  'secret.expiring': 'Credential expiring',
   'approval.requested': 'Approval requested (two-person rule)',
   'approval.decided': 'Approval given or refused',
   'discovery.new_unmanaged': 'Discovery found new unmanaged secrets',
@@ -83,6 +85,8 @@ export const ZNotificationPayload = z.strictObject({
       decidedBy: short(320).nullable(),
     })
     .optional(),
+  /** secret.expiring: when the credential stops working (an expiry date, not a value). */
+  expiresAt: z.iso.datetime().optional(),
   // A person's words (e.g. why a secret was marked compromised), capped.
   reason: short(1000).optional(),
   /** The secret's page in the dashboard (a discovery event: the connection's page). */

@@ -38,6 +38,7 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
   const environment = slackEscape(secret.environment);
   const field = (title: string, value: string): SlackText => ({ type: 'mrkdwn', text: `*${title}*\n${slackEscape(value)}` });
   const fields = [field('Environment', secret.environment), field('Owner', secret.ownerTeam)];
+  if (payload.expiresAt) fields.push(field('Expires', payload.expiresAt));
   if (run) fields.push(field('Strategy', run.strategy), field('Trigger', run.trigger), field('State', run.state));
   const { approval } = payload;
   if (approval) {

@@ -48,7 +48,7 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
   }
   const secret = await tx.secret.findUniqueOrThrow({
     where: { id: input.secretId },
-    select: { id: true, name: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },
+    select: { id: true, name: true, expiresAt: true, environment: { select: { name: true } }, ownerTeam: { select: { name: true } } },
   });
   const run = input.runId
     ? await tx.rotationRun.findUniqueOrThrow({
@@ -74,6 +74,7 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
       requestedBy: approval.requestedByEmail,
       decidedBy: approval.decidedByEmail,
     },
+    expiresAt: input.event === 'secret.expiring' ? secret.expiresAt?.toISOString() : undefined,
     reason: input.reason?.slice(0, 1000),
     url: dashboardUrl(`/inventory/${secret.id}`),
   });

@@ -245,7 +245,12 @@ async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
   return {
     event: 'promoted',
     patch: { promotedAt: now, graceEndsAt },
-    detail: { versionId: run.newVersionId, graceEndsAt: graceEndsAt.toISOString() },
+    // The replaced credential's expiry goes with it (markRotated); the audit says which date.
+    detail: {
+      versionId: run.newVersionId,
+      graceEndsAt: graceEndsAt.toISOString(),
+      ...(run.secret.expiresAt ? { expiryCleared: run.secret.expiresAt.toISOString() } : {}),
+    },
     also: (tx) => markRotated(tx, run, now),
   };
 }

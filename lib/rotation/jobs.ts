@@ -1,6 +1,6 @@
 // The rotation work the background worker runs every minute (lib/jobs wires these to
 // pg-boss): which runs have a step due, which secrets are due for an automatic rotation,
-// and which owners should hear that a secret is due soon or overdue. And the sweep that
+// and which owners should hear that a secret is due soon or overdue, or that its credential expires soon. And the sweep that
 // runs every few seconds (lib/jobs/sweeps.ts): runs left stalled by a dead process.
 import 'server-only';
 import { callerFor } from '@/lib/auth/caller';
@@ -22,6 +22,7 @@ export async function rotationTick(clock: Clock): Promise<string[]> {
   const now = clock.now();
   await startDueRotations(now, clock);
   await sendDueNotices(now);
+  await sendExpiryNotices(now);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM rotation_runs
     WHERE ((state IN ('requested', 'value_written', 'verified') AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
@@ -111,6 +112,26 @@ async function sendDueNotices(now: Date): Promise<void> {
         data: row.overdue ? { overdueNoticeForDueAt: row.next_due_at } : { remindedForDueAt: row.next_due_at },
       });
       return marked.count ? notify(tx, { event, occurredAt: now, secretId: row.id }) : [];
+    });
+    await enqueueDeliveries(deliveries);
+  }
+}
+
+/** "Expiring" once a secret's credential expiry enters its reminder lead (or has already
+ *  passed when first seen): one notice per expiry date, marked in the same transaction. A
+ *  new expiry date (a new certificate, a person's edit) earns its own notice. */
+async function sendExpiryNotices(now: Date): Promise<void> {
+  const rows = await db.$queryRaw<{ id: string; expires_at: Date }[]>`
+    SELECT s.id, s.expires_at
+    FROM secrets s JOIN classification_policies p ON p.classification = s.classification
+    WHERE s.status = 'active' AND s.expires_at IS NOT NULL
+      AND s.expires_at <= ${now}::timestamptz + make_interval(days => COALESCE(s.reminder_days, p.reminder_days))
+      AND s.expiry_notice_for_at IS DISTINCT FROM s.expires_at
+    LIMIT ${BATCH}`;
+  for (const row of rows) {
+    const deliveries = await db.$transaction(async (tx) => {
+      const marked = await tx.secret.updateMany({ where: { id: row.id, expiresAt: row.expires_at }, data: { expiryNoticeForAt: row.expires_at } });
+      return marked.count ? notify(tx, { event: 'secret.expiring', occurredAt: now, secretId: row.id }) : [];
     });
     await enqueueDeliveries(deliveries);
   }

@@ -11,7 +11,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { computeNextDue } from '@/lib/validation/secret';
+import { replacedCredentialColumns } from './next-due';
 import type { NotificationEventName } from '@/lib/notifications/events';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import type { WriteTarget } from '@/lib/values/write-service';
@@ -45,6 +45,8 @@ export const runInclude = {
       status: true,
       classification: true,
       rotationIntervalDays: true,
+      reminderDays: true,
+      expiresAt: true,
       createdAt: true,
       environment: { select: { name: true } },
       ownerTeam: { select: { name: true } },
@@ -218,13 +220,12 @@ function auditOf(run: LoadedRun | ClaimedRun, t: Transition, to: RotationState, 
   };
 }
 
-/** The secret's dates once a new version is current. */
+/** The secret's dates once a new version is current (the replaced credential's expiry goes). */
 export async function markRotated(tx: Tx, run: LoadedRun, at: Date): Promise<void> {
   await tx.secret.update({
     where: { id: run.secretId },
     data: {
-      lastRotatedAt: at,
-      nextDueAt: computeNextDue(at, run.secret.rotationIntervalDays ?? undefined, run.secret.createdAt),
+      ...(await replacedCredentialColumns(tx, run.secret, at)),
       remindedForDueAt: null,
       overdueNoticeForDueAt: null,
     },

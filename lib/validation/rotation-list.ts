@@ -52,6 +52,8 @@ export const ZRotationCalendarQuery = z.object({
       .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)),
   ),
   ...pageShape,
+  /** The cursor of the day's "expiring" list, paged apart from its "due" list. */
+  eafter: pageShape.after,
 });
 export type TRotationCalendarQuery = z.infer<typeof ZRotationCalendarQuery>;
 

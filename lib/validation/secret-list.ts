@@ -12,6 +12,8 @@ export { DUE_SOON_DAYS } from './due-soon';
 export const PAGE_SIZES = [25, 50, 100] as const;
 /** "Not read in N days" (access history): connected secrets with no read logged since. */
 export const UNREAD_DAYS = [7, 30, 90] as const;
+/** "Expiring within N days": secrets whose credential expires before then (expired ones included). */
+export const EXPIRING_DAYS = [7, 14, 30, 60, 90] as const;
 
 export const ZSecretListQuery = z.object({
   q: searchText,
@@ -26,6 +28,7 @@ export const ZSecretListQuery = z.object({
   unread: loose(z.coerce.number().refine((n) => (UNREAD_DAYS as readonly number[]).includes(n))),
   // A posture check the secret fails (lib/posture/checks.ts), as of the worker's last refresh.
   failing: loose(ZPostureCheckKey),
+  expiring: loose(z.coerce.number().refine((n) => (EXPIRING_DAYS as readonly number[]).includes(n))),
   sort: z.enum(SECRET_SORTS).catch('name').default('name'),
   size: z.coerce
     .number()
@@ -47,7 +50,7 @@ export function secretListHref(query: Partial<TSecretListQuery>, path = '/invent
   return listHref(path, query, { sort: 'name', size: 50 });
 }
 
-const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread', 'failing'] as const;
+const FILTER_KEYS = ['q', 'env', 'owner', 'system', 'classification', 'status', 'due', 'tag', 'unread', 'expiring', 'failing'] as const;
 
 type Sort = { href: string; state: 'ascending' | 'descending' | undefined };
 

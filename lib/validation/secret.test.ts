@@ -37,12 +37,22 @@ describe('ZSecretInput connectionId', () => {
 
 describe('computeNextDue', () => {
   const created = new Date('2026-03-01T00:00:00Z');
+  const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
   it('adds the interval to the last rotation', () => {
-    expect(computeNextDue(new Date('2026-01-01T00:00:00Z'), 30, created)?.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(computeNextDue({ lastRotatedAt: at('2026-01-01'), intervalDays: 30, createdAt: created })?.toISOString()).toBe('2026-01-31T00:00:00.000Z');
   });
-  it('is due at creation when never rotated, and never without a policy', () => {
-    expect(computeNextDue(null, 30, created)).toEqual(created);
-    expect(computeNextDue(new Date(), null, created)).toBeNull();
+  it('is due at creation when never rotated, and never without a policy or an expiry', () => {
+    expect(computeNextDue({ lastRotatedAt: null, intervalDays: 30, createdAt: created })).toEqual(created);
+    expect(computeNextDue({ lastRotatedAt: new Date(), intervalDays: null, createdAt: created })).toBeNull();
+  });
+  it('is the earlier of the rotation schedule and the expiry minus the reminder lead', () => {
+    const rotated = { lastRotatedAt: at('2026-01-01'), intervalDays: 90, createdAt: created };
+    // Schedule 2026-04-01; expiry 2026-03-15 with a 14-day lead: 2026-03-01 comes first.
+    expect(computeNextDue({ ...rotated, expiry: { at: at('2026-03-15'), leadDays: 14 } })).toEqual(at('2026-03-01'));
+    // An expiry far after the schedule leaves the schedule.
+    expect(computeNextDue({ ...rotated, expiry: { at: at('2027-01-01'), leadDays: 14 } })).toEqual(at('2026-04-01'));
+    // No rotation policy: the expiry alone decides.
+    expect(computeNextDue({ ...rotated, intervalDays: null, expiry: { at: at('2026-06-30'), leadDays: 30 } })).toEqual(at('2026-05-31'));
   });
 });
 

@@ -27,6 +27,27 @@ export const ZPastDate = z.preprocess(
     .optional(),
 );
 
+/** When a credential expires: a calendar day (midnight UTC) or a full ISO timestamp, blank for none. */
+export const ZExpiryDate = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((s) => DAY_RE.test(s) || !Number.isNaN(Date.parse(s)), 'Use a date like 2027-01-31')
+    .transform((s) => new Date(DAY_RE.test(s) ? `${s}T00:00:00Z` : s))
+    .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 9999, 'Use a date like 2027-01-31')
+    .optional(),
+);
+
+/** A pasted or uploaded certificate chain (PEM): parsed by the server, never stored. */
+export const ZCertificatePem = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .max(64 * 1024, 'A certificate chain is at most 64 KiB')
+    .optional(),
+);
+
 export const ZRotationInterval = z.preprocess(
   blankToUndefined,
   z.coerce
@@ -76,6 +97,10 @@ export const ZSecretInput = z
     /** A checkbox: 'on' (form), true (JSON) or absent. */
     autoRotate: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
     tags: ZTags.default([]),
+    /** When the credential expires, whatever the rotation policy says; blank for none. */
+    expiresAt: ZExpiryDate,
+    /** A certificate chain whose earliest notAfter becomes expiresAt (its leaf subject is kept). */
+    certificate: ZCertificatePem,
     consumerSystemIds: z.preprocess(
       listFromText,
       z
@@ -108,11 +133,20 @@ export const ZDbAdminCredential = z.object({
 
 const DAY_MS = 86_400_000;
 
-/** When the next rotation is due: never-rotated secrets with a policy are due now. */
-export function computeNextDue(lastRotatedAt: Date | null | undefined, intervalDays: number | null | undefined, createdAt: Date): Date | null {
-  if (!intervalDays) return null;
-  if (!lastRotatedAt) return createdAt;
-  return new Date(lastRotatedAt.getTime() + intervalDays * DAY_MS);
+/** When a secret must next be acted on: its rotation (never-rotated secrets with a policy
+ *  are due now), or the reminder lead before its credential expires, whichever comes first.
+ *  Every writer of next_due_at calls this (the due/overdue filters, sort and calendar read it). */
+export function computeNextDue(s: {
+  lastRotatedAt: Date | null | undefined;
+  intervalDays: number | null | undefined;
+  createdAt: Date;
+  /** The credential's expiry and the secret's reminder lead (its own or its classification's). */
+  expiry?: { at: Date; leadDays: number } | null;
+}): Date | null {
+  const scheduled = !s.intervalDays ? null : s.lastRotatedAt ? new Date(s.lastRotatedAt.getTime() + s.intervalDays * DAY_MS) : s.createdAt;
+  const beforeExpiry = s.expiry ? new Date(s.expiry.at.getTime() - s.expiry.leadDays * DAY_MS) : null;
+  if (!scheduled || !beforeExpiry) return scheduled ?? beforeExpiry;
+  return beforeExpiry < scheduled ? beforeExpiry : scheduled;
 }
 
 export function searchTextOf(s: { name: string; description: string; tags: string[]; providerRef: string; contactPerson?: string | null }): string {

@@ -30,6 +30,7 @@ type SecretSeed = {
   classification?: Classification;
   teamId?: string;
   environment?: 'development' | 'staging' | 'production';
+  expiresAt?: Date;
 };
 
 let sharedTeam: string | undefined;
@@ -48,6 +49,7 @@ async function seedSecret(s: SecretSeed): Promise<{ id: string; name: string }> 
       lastRotatedAt: s.lastRotatedAt === undefined ? at('2030-01-01T00:00:00Z') : s.lastRotatedAt,
       rotationIntervalDays: s.interval === undefined ? 90 : s.interval,
       nextDueAt: s.nextDueAt === undefined ? daysFromNow(200) : s.nextDueAt,
+      expiresAt: s.expiresAt ?? null,
     },
     select: { id: true, name: true },
   });
@@ -293,6 +295,7 @@ describe('rotation calendar', () => {
         { day: '2030-06-03', count: 3 },
         { day: '2030-06-30', count: 1 },
       ],
+      expiries: [],
     });
     expect((await rotationCalendar(viewer, { tag, classification: 'critical' }, '2030-06')).days).toEqual([{ day: '2030-06-03', count: 1 }]);
     expect((await rotationCalendar(viewer, { tag }, '2030-07')).days).toEqual([{ day: '2030-07-01', count: 1 }]);
@@ -303,5 +306,24 @@ describe('rotation calendar', () => {
     expect(rest.items.map((i) => i.name)).toEqual([`${tag}-c`]);
     expect(rest.nextCursor).toBeNull();
     expect((await rotationCalendarDay(viewer, { tag }, '2030-06-02', { size: 50 })).items).toEqual([]);
+  });
+
+  it('places credential expiries on their own day, apart from due dates, and lists them per day', async () => {
+    const tag = newTag();
+    // Due on the 10th (expiry minus its lead), expiring on the 24th: two entries, on two days.
+    const cert = await seedSecret({ tag, name: `${tag}-cert`, nextDueAt: at('2030-06-10T12:00:00Z'), expiresAt: at('2030-06-24T12:00:00Z') });
+    await seedSecret({ tag, name: `${tag}-key`, nextDueAt: at('2030-06-24T08:00:00Z'), expiresAt: at('2030-08-01T00:00:00Z') });
+    const viewer = await callerAs('viewer');
+    expect(await rotationCalendar(viewer, { tag }, '2030-06')).toEqual({
+      month: '2030-06',
+      days: [
+        { day: '2030-06-10', count: 1 },
+        { day: '2030-06-24', count: 1 },
+      ],
+      expiries: [{ day: '2030-06-24', count: 1 }],
+    });
+    const expiring = await rotationCalendarDay(viewer, { tag }, '2030-06-24', { size: 50 }, 'expiry');
+    expect(expiring.items.map((i) => [i.id, i.expiresAt])).toEqual([[cert.id, '2030-06-24T12:00:00.000Z']]);
+    expect((await rotationCalendarDay(viewer, { tag }, '2030-06-24', { size: 50 })).items.map((i) => i.name)).toEqual([`${tag}-key`]);
   });
 });

@@ -338,6 +338,7 @@ describe("the worker's bookkeeping is not an edit", () => {
       'active_rotation_id',
       'reminded_for_due_at',
       'overdue_notice_for_due_at',
+      'expiry_notice_for_at',
       'last_read_at', // the worker's bookkeeping
       'db_admin_credential', // an administrator's mark, not on the edit form
     ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { failureOf, runAction, type ActionFailure } from '@/lib/action';
 import { getCaller } from '@/lib/auth/session';
 import { searchSystemOptions } from '@/lib/data/catalog';
+import { readExpiryFromProvider } from '@/lib/data/secret-expiry';
 import { createSecret, decommissionSecret, setDbAdminCredential, updateSecret } from '@/lib/data/secrets';
 import { ZDbAdminCredential, ZDecommission, ZSecretInput, ZSecretRef } from '@/lib/validation/secret';
 
@@ -30,6 +31,11 @@ export async function setDbAdminCredentialAction(id: unknown, input: unknown) {
   return runAction(z.tuple([ZSecretRef, ZDbAdminCredential]), [id, input], (caller, [secretId, credential]) =>
     setDbAdminCredential(caller, secretId, credential),
   );
+}
+
+/** Engineers of the owning team: the expiry of the certificate chain the provider holds (the value stays on the server). */
+export async function readExpiryFromProviderAction(id: unknown) {
+  return runAction(ZSecretRef, id, (caller, secretId) => readExpiryFromProvider(caller, secretId));
 }
 
 export type SystemSearchResult = { ok: true; options: { id: string; name: string; status: string }[] } | ActionFailure;

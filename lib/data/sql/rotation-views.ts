@@ -18,6 +18,7 @@ export type RotationListRow = SecretRowHead & {
   auto_rotate: boolean;
   last_rotated_at: Date | null;
   next_due_at: Date | null;
+  expires_at: Date | null;
   rotation_interval_days: number | null;
   /** The bucket's sort key as the cursor carries it (cursorValueSql). */
   cursor_value: string | null;
@@ -114,7 +115,7 @@ function pageSql(selection: Selection, filters: RotationFilters, size: number, a
            lr.failure_code AS run_failure_code, lr.failure_message AS run_failure_message
     FROM (
       SELECT s.id, s.name, s.environment_id, s.owner_team_id AS team_id, s.classification, s.status,
-             s.rotation_strategy, s.auto_rotate, s.last_rotated_at, s.next_due_at, s.rotation_interval_days,
+             s.rotation_strategy, s.auto_rotate, s.last_rotated_at, s.next_due_at, s.expires_at, s.rotation_interval_days,
              ${sort.column} AS sort_value, ${cursorValueSql(sort)} AS cursor_value
       FROM ${source}
       WHERE ${and(where)}
@@ -161,27 +162,33 @@ export function monthBounds(month: string): { start: Date; end: Date } {
   return { start: new Date(Date.UTC(y, m - 1, 1)), end: new Date(Date.UTC(y, m, 1)) };
 }
 
-/** How many secrets fall due on each UTC day of a month. */
-export function calendarCountsSql(filters: RotationFilters, month: string): Prisma.Sql {
+/** The column a calendar places secrets by: their next-due date, or their credential's expiry. */
+export type CalendarEntry = 'due' | 'expiry';
+const CALENDAR_COLUMN: Record<CalendarEntry, Prisma.Sql> = { due: Prisma.sql`s.next_due_at`, expiry: Prisma.sql`s.expires_at` };
+
+/** How many secrets fall due (or expire) on each UTC day of a month. */
+export function calendarCountsSql(filters: RotationFilters, month: string, entry: CalendarEntry = 'due'): Prisma.Sql {
   const { start, end } = monthBounds(month);
-  const where = [...filterConditions(asInventoryFilters(filters)), Prisma.sql`s.next_due_at >= ${start} AND s.next_due_at < ${end}`];
+  const column = CALENDAR_COLUMN[entry];
+  const where = [...filterConditions(asInventoryFilters(filters)), Prisma.sql`${column} >= ${start} AND ${column} < ${end}`];
   return Prisma.sql`
-    SELECT to_char(s.next_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
+    SELECT to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
     FROM secrets s
     WHERE ${and(where)}
     GROUP BY 1
     ORDER BY 1`;
 }
 
-/** The secrets due on one UTC day ('YYYY-MM-DD'), soonest first. */
-export function calendarDaySql(filters: RotationFilters, day: string, options: { size: number; after?: string }): Prisma.Sql {
+/** The secrets due (or expiring) on one UTC day ('YYYY-MM-DD'), soonest first. */
+export function calendarDaySql(filters: RotationFilters, day: string, options: { size: number; after?: string }, entry: CalendarEntry = 'due'): Prisma.Sql {
   const start = new Date(`${day}T00:00:00Z`);
   const end = new Date(start.getTime() + DAY_MS);
+  const column = CALENDAR_COLUMN[entry];
   return pageSql(
     {
       source: Prisma.sql`secrets s`,
-      conditions: [Prisma.sql`s.next_due_at >= ${start} AND s.next_due_at < ${end}`],
-      sort: { column: Prisma.sql`s.next_due_at`, direction: 'ASC', nullable: false, type: 'timestamptz' },
+      conditions: [Prisma.sql`${column} >= ${start} AND ${column} < ${end}`],
+      sort: { column, direction: 'ASC', nullable: false, type: 'timestamptz' },
     },
     filters,
     options.size,

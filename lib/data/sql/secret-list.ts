@@ -74,6 +74,7 @@ export type SecretListRow = SecretRowHead & {
   provider_kind: ProviderKind;
   last_rotated_at: string | null;
   next_due_at: string | null;
+  expires_at: string | null;
   rotation_interval_days: number | null;
   consumer_count: number;
   tags: string[];
@@ -104,6 +105,10 @@ export function filterConditions(query: TSecretListQuery): Prisma.Sql[] {
   if (query.unread) {
     // Only connected secrets have access logs; last_read_at is kept by lib/access (indexed).
     where.push(Prisma.sql`s.connection_id IS NOT NULL AND (s.last_read_at IS NULL OR s.last_read_at < now() - make_interval(days => ${query.unread}::int))`);
+  }
+  if (query.expiring) {
+    // expires_at is indexed; an expired credential is the most urgent of all, so it stays in.
+    where.push(Prisma.sql`s.expires_at < now() + make_interval(days => ${query.expiring}::int)`);
   }
   return where;
 }
@@ -157,7 +162,7 @@ export function secretListSql(query: TSecretListQuery) {
       SELECT s.id, s.name, e.name AS environment, t.id AS team_id, t.name AS team_name,
              s.classification, s.status, s.provider_kind,
              ${isoUtcSql(Prisma.sql`s.last_rotated_at`)} AS last_rotated_at, ${isoUtcSql(Prisma.sql`s.next_due_at`)} AS next_due_at,
-             s.rotation_interval_days, s.tags, ${cursorValueSql(sort)} AS cursor_value,
+             ${isoUtcSql(Prisma.sql`s.expires_at`)} AS expires_at, s.rotation_interval_days, s.tags, ${cursorValueSql(sort)} AS cursor_value,
              (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count
       FROM (
         SELECT s.* FROM ${pageSource(query)} s

@@ -15,7 +15,7 @@ import { listEnvironments, listTeamOptions } from '@/lib/data/catalog';
 import { listSecrets } from '@/lib/data/secrets';
 import { secretListView } from '@/lib/data/secret-list-view';
 import { POSTURE_CHECK_KEYS } from '@/lib/validation/posture';
-import { DUE_SOON_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS } from '@/lib/validation/secret-list';
+import { DUE_SOON_DAYS, EXPIRING_DAYS, PAGE_SIZES, parseSecretListQuery, UNREAD_DAYS } from '@/lib/validation/secret-list';
 import { searchSystemsAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Inventory' };
@@ -32,6 +32,7 @@ const SORT_OPTIONS = [
   { value: '-updated', label: 'Recently updated' },
 ];
 const UNREAD_OPTIONS = [{ value: '', label: 'Any' }, ...UNREAD_DAYS.map((d) => ({ value: String(d), label: `Not read in ${d} days` }))];
+const EXPIRING_OPTIONS = [{ value: '', label: 'Any' }, ...EXPIRING_DAYS.map((d) => ({ value: String(d), label: `Expiring within ${d} days` }))];
 
 const POSTURE_OPTIONS = [{ value: '', label: 'Any' }, ...POSTURE_CHECK_KEYS.map((key) => ({ value: key, label: CHECK_SHORT_LABELS[key] }))];
 
@@ -124,6 +125,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           <SpanSelect span="xl:col-span-2" label="Rotation" name="due" value={query.due} options={DUE_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Reads" name="unread" value={query.unread ? String(query.unread) : ''} options={UNREAD_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Posture" name="failing" value={query.failing} options={POSTURE_OPTIONS} />
+          <SpanSelect span="xl:col-span-2" label="Expiry" name="expiring" value={query.expiring ? String(query.expiring) : ''} options={EXPIRING_OPTIONS} />
           <SpanSelect span="xl:col-span-2" label="Sort by" name="sort" value={query.sort} options={SORT_OPTIONS} />
           <SpanSelect span="xl:col-span-1" label="Per page" name="size" value={String(query.size)} options={SIZE_OPTIONS} />
           <ListFilterActions className="flex items-center justify-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-12" />

@@ -34,9 +34,10 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
   const today = now.toISOString().slice(0, 10);
   // A chosen day decides the month; otherwise the URL's month, or this month.
   const month = query.day?.slice(0, 7) ?? query.month ?? today.slice(0, 7);
-  const [calendar, dayPage, environments, teams, chosenSystems] = await Promise.all([
+  const [calendar, dayPage, expiryPage, environments, teams, chosenSystems] = await Promise.all([
     rotationCalendar(caller, filters, month),
     query.day ? rotationCalendarDay(caller, filters, query.day, { size: query.size, after: query.after }) : Promise.resolve(null),
+    query.day ? rotationCalendarDay(caller, filters, query.day, { size: query.size, after: query.eafter }, 'expiry') : Promise.resolve(null),
     listEnvironments(caller),
     listTeamOptions(caller),
     query.system ? systemOptionsByIds(caller, [query.system]) : Promise.resolve([]),
@@ -45,14 +46,19 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
   const filtered = ROTATION_FILTER_KEYS.some((key) => query[key] !== undefined);
   const href = (over: Record<string, unknown>) => rotationHref('/rotation/calendar', { ...filters, month, ...over });
   const counts = new Map(calendar.days.map((d) => [d.day, d.count]));
+  const expiries = new Map(calendar.expiries.map((d) => [d.day, d.count]));
   const monthTotal = calendar.days.reduce((sum, d) => sum + d.count, 0);
+  const monthExpiring = calendar.expiries.reduce((sum, d) => sum + d.count, 0);
   const dayCount = query.day ? (counts.get(query.day) ?? 0) : 0;
+  const dayExpiring = query.day ? (expiries.get(query.day) ?? 0) : 0;
+  // Each of the day's two lists pages on its own cursor and keeps the other's.
+  const dayHref = (over: Record<string, unknown>) => href({ month: undefined, day: query.day, after: query.after, eafter: query.eafter, ...over });
 
   return (
     <>
       <PageHeader
         title="Rotation calendar"
-        description="When secrets fall due for rotation, day by day (UTC)."
+        description="When secrets fall due for rotation and when credentials expire, day by day (UTC)."
         actions={<ViewSwitch current="calendar" listHref={rotationHref('/rotation', filters)} calendarHref={href({})} />}
       />
 
@@ -74,6 +80,7 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
           {monthTitle(month)}
           <span className="ml-2 text-sm font-normal text-slate-600">
             {number.format(monthTotal)} {monthTotal === 1 ? 'secret' : 'secrets'} due
+            {monthExpiring > 0 && `, ${number.format(monthExpiring)} ${monthExpiring === 1 ? 'credential expires' : 'credentials expire'}`}
           </span>
         </h2>
         <nav aria-label="Months" className="flex gap-2">
@@ -91,7 +98,7 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
         </nav>
       </div>
 
-      <MonthGrid month={month} counts={counts} today={today} selected={query.day} hrefFor={(day) => href({ month: undefined, day })} />
+      <MonthGrid month={month} counts={counts} expiries={expiries} today={today} selected={query.day} hrefFor={(day) => href({ month: undefined, day })} />
 
       <section aria-labelledby="day-heading" className="mt-8">
         {query.day && dayPage ? (
@@ -108,15 +115,34 @@ export default async function RotationCalendarPage({ searchParams }: { searchPar
                   shown={dayPage.items.length}
                   total={dayCount}
                   noun={['secret', 'secrets']}
-                  firstHref={query.after ? href({ month: undefined, day: query.day }) : undefined}
-                  nextHref={dayPage.nextCursor ? href({ month: undefined, day: query.day, after: dayPage.nextCursor }) : undefined}
+                  firstHref={query.after ? dayHref({ after: undefined }) : undefined}
+                  nextHref={dayPage.nextCursor ? dayHref({ after: dayPage.nextCursor }) : undefined}
                 />
               </>
+            )}
+            {expiryPage && (dayExpiring > 0 || query.eafter) && (
+              <div className="mt-8">
+                <h3 className="mb-3 text-base font-semibold text-slate-900">Credentials expiring on {longDay.format(new Date(`${query.day}T00:00:00Z`))}</h3>
+                {expiryPage.items.length === 0 ? (
+                  <p className="text-sm text-slate-600">This page is past the end of the list.</p>
+                ) : (
+                  <>
+                    <RotationTable items={expiryPage.items} when="expires" now={now.getTime()} caption={`Credentials expiring on ${query.day}`} />
+                    <ListPager
+                      shown={expiryPage.items.length}
+                      total={dayExpiring}
+                      noun={['secret', 'secrets']}
+                      firstHref={query.eafter ? dayHref({ eafter: undefined }) : undefined}
+                      nextHref={expiryPage.nextCursor ? dayHref({ eafter: expiryPage.nextCursor }) : undefined}
+                    />
+                  </>
+                )}
+              </div>
             )}
           </>
         ) : (
           <p id="day-heading" className="text-sm text-slate-600">
-            Choose a day to list the secrets that fall due on it.
+            Choose a day to list the secrets that fall due and the credentials that expire on it.
           </p>
         )}
       </section>

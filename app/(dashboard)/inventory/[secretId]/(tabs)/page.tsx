@@ -3,7 +3,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { NextDue } from '@/components/inventory/due';
-import { CLASSIFICATION_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
+import { ExpiryDate } from '@/components/inventory/expiry';
+import { CLASSIFICATION_LABELS, EXPIRY_SOURCE_LABELS, FIELD_LABELS, PROVIDER_LABELS, STATUS_LABELS } from '@/components/inventory/labels';
 import { ClassificationBadge, StatusBadge } from '@/components/inventory/secret-badges';
 import { SecretDriftPanel } from '@/components/drift/secret-drift-panel';
 import { PostureChecklist } from '@/components/posture/checklist';
@@ -17,9 +18,11 @@ import { secretDrift } from '@/lib/data/drift';
 import { secretPosture } from '@/lib/data/posture';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
+import { computeNextDue } from '@/lib/validation/secret';
 import { secretListHref } from '@/lib/validation/secret-list';
 import { fixDriftAction } from '../../../discovery/drift/actions';
-import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
+import { decommissionSecretAction, readExpiryFromProviderAction, setDbAdminCredentialAction } from '../../actions';
+import { ReadExpiryButton } from './read-expiry-client';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
 import { DecommissionPanel } from './decommission-client';
 import { loadSecret, loadSecretTab, type SecretParams } from '../load-secret';
@@ -44,6 +47,7 @@ export default async function SecretPage({ params, searchParams }: Props) {
     secretPosture(caller, secret.id),
     secretDrift(caller, secret.id),
   ]);
+  // Decommissioning and reading the expiry from the provider: engineers of the owning team, admins.
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
   const here = `/inventory/${secret.id}`;
 
@@ -80,6 +84,17 @@ export default async function SecretPage({ params, searchParams }: Props) {
 
           <Panel title="Rotation">
             <RotationFacts secret={secret} />
+          </Panel>
+
+          <Panel title="Expiry">
+            <ExpiryFacts
+              secret={secret}
+              readFromProvider={
+                secret.connection && secret.providerRef && canDecommission ? (
+                  <ReadExpiryButton action={readExpiryFromProviderAction.bind(null, secret.id)} />
+                ) : null
+              }
+            />
           </Panel>
 
           <Panel title="Where it lives">
@@ -193,6 +208,13 @@ function None({ text = 'Not set' }: { text?: string }) {
 }
 
 function RotationFacts({ secret }: { secret: SecretDetail }) {
+  // Whether the credential's expiry (less the reminder lead) set the date, not the schedule.
+  const scheduled = computeNextDue({
+    lastRotatedAt: secret.lastRotatedAt ? new Date(secret.lastRotatedAt) : null,
+    intervalDays: secret.rotationIntervalDays,
+    createdAt: new Date(secret.createdAt),
+  });
+  const setByExpiry = Boolean(secret.expiresAt && secret.nextDueAt && (!scheduled || new Date(secret.nextDueAt) < scheduled));
   return (
     <dl className="grid gap-x-6 gap-y-4 text-sm sm:grid-cols-3">
       <div>
@@ -216,9 +238,34 @@ function RotationFacts({ secret }: { secret: SecretDetail }) {
         <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Next due</dt>
         <dd className="mt-1">
           <NextDue nextDueAt={secret.nextDueAt} now={appClock().now().getTime()} stacked />
+          {setByExpiry && <span className="block text-xs text-slate-500">its reminder lead before the credential expires</span>}
         </dd>
       </div>
     </dl>
+  );
+}
+
+function ExpiryFacts({ secret, readFromProvider }: { secret: SecretDetail; readFromProvider: React.ReactNode }) {
+  return (
+    <div className="space-y-4">
+      <DefinitionList>
+        <Item label="Expires">
+          {secret.expiresAt ? <ExpiryDate expiresAt={secret.expiresAt} now={appClock().now().getTime()} /> : <None text="No expiry recorded" />}
+        </Item>
+        <Item label="Expiry from">{secret.expirySource ? EXPIRY_SOURCE_LABELS[secret.expirySource] : <None />}</Item>
+        {secret.certificateSubject && (
+          <Item label="Certificate subject" wide>
+            <code className="font-mono text-[13px] break-all">{secret.certificateSubject}</code>
+          </Item>
+        )}
+        {secret.certificateIssuer && (
+          <Item label="Certificate issuer" wide>
+            <code className="font-mono text-[13px] break-all">{secret.certificateIssuer}</code>
+          </Item>
+        )}
+      </DefinitionList>
+      {readFromProvider}
+    </div>
   );
 }
 
@@ -322,6 +369,7 @@ function Value({ field, value }: { field: string; value: string | null }) {
     classification: CLASSIFICATION_LABELS,
     status: STATUS_LABELS,
     providerKind: PROVIDER_LABELS,
+    expirySource: EXPIRY_SOURCE_LABELS,
   };
   return <>{labels[field]?.[value] ?? value}</>;
 }

@@ -70,6 +70,9 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
             autoRotate: secret.autoRotate,
             rotationConfig: secret.rotationConfig,
             tags: secret.tags,
+            expiresAt: secret.expiresAt,
+            expirySource: secret.expirySource,
+            certificateSubject: secret.certificateSubject,
             consumers: secret.consumers,
             updatedAt: secret.updatedAt,
           }}
