@@ -9,6 +9,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/', label: 'Overview', permission: 'secrets.read' },
   { href: '/inventory', label: 'Inventory', permission: 'secrets.read' },
   { href: '/rotation', label: 'Rotation', permission: 'secrets.read' },
+  { href: '/orphans', label: 'Orphans', permission: 'secrets.read' },
   { href: '/systems', label: 'Systems', permission: 'secrets.read' },
   { href: '/teams', label: 'Teams', permission: 'secrets.read' },
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },

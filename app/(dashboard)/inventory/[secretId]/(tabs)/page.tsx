@@ -13,6 +13,7 @@ import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
+import { suggestedDecommissionReason } from '@/lib/validation/orphans';
 import { secretListHref } from '@/lib/validation/secret-list';
 import { decommissionSecretAction, setDbAdminCredentialAction } from '../../actions';
 import { DbAdminCredentialToggle } from './db-admin-credential-client';
@@ -32,7 +33,8 @@ const HISTORY_PAGE = 20;
 
 export default async function SecretPage({ params, searchParams }: Props) {
   const { caller, secret } = await loadSecretTab(params);
-  const { history: historyParam } = await searchParams;
+  const query = await searchParams;
+  const historyParam = query.history;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
   const history = await listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE });
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
@@ -145,7 +147,13 @@ export default async function SecretPage({ params, searchParams }: Props) {
             )}
           </Panel>
 
-          {canDecommission && <DecommissionPanel decommissioned={secret.status === 'decommissioned'} action={decommissionSecretAction.bind(null, secret.id)} />}
+          {canDecommission && (
+            <DecommissionPanel
+              decommissioned={secret.status === 'decommissioned'}
+              action={decommissionSecretAction.bind(null, secret.id)}
+              suggestedReason={suggestedDecommissionReason(query)}
+            />
+          )}
         </div>
       </div>
 
