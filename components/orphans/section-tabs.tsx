@@ -25,9 +25,11 @@ export function SectionTabs({ current, counts, hrefFor }: { current: OrphanSecti
                 )}
               >
                 {SECTION_LABELS[section]}
-                <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold tabular-nums text-slate-700">
-                  {number.format(counts[section])}
-                </span>
+                {counts[section] !== null && (
+                  <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold tabular-nums text-slate-700">
+                    {number.format(counts[section])}
+                  </span>
+                )}
               </Link>
             </li>
           );

@@ -51,7 +51,8 @@ export type OrphanItem = SecretListHead & {
 };
 
 export type OrphanPage = { items: OrphanItem[]; nextCursor: string | null };
-export type OrphanCounts = Record<OrphanSection, number>;
+/** Rows per section; null for the pair sections, which are not counted (lib/data/sql/orphans.ts orphanCountsSql). */
+export type OrphanCounts = Record<OrphanSection, number | null>;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -98,12 +99,12 @@ export async function listOrphans(caller: Caller, query: Partial<TOrphanQuery>, 
   );
 }
 
-/** How many rows each section holds (the tabs). */
+/** How many secrets the secret sections hold (the tabs). */
 export async function orphanCounts(caller: Caller, query: Partial<Pick<TOrphanQuery, 'days'>>, clock: Clock = appClock()): Promise<OrphanCounts> {
   await authorize(caller, 'secrets.read', { action: 'orphans.list', targetType: 'secret' });
   const { days } = parseInput(ZOrphanQuery, query);
   const [c] = await db.$queryRaw<OrphanCountsRow[]>(orphanCountsSql({ now: clock.now(), days }));
-  return c;
+  return { unconsumed: c.unconsumed, unread: c.unread, silent: null, undeclared: null };
 }
 
 function readEvidence(r: OrphanRowBase): ReadEvidence {

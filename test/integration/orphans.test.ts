@@ -192,11 +192,12 @@ describe('orphans report', () => {
     expect(byId(await all('viewer', 'silent', 180), s.id).map((r) => r.system?.id)).not.toContain(tooOld.id);
   });
 
-  it('lists readers that belong to no declared consumer, with their reads, org-wide in one statement', async () => {
+  it('lists readers that belong to no declared consumer, with their reads, org-wide', async () => {
     const logged = await loggedConnection();
     const team = await seedTeam();
-    const s1 = await secret({ classification: 'critical', connectionId: logged.id, providerKey: 'u1' });
-    const s2 = await secret({ classification: 'sensitive', connectionId: logged.id, providerKey: 'u2' });
+    // last_read_at as ingestion keeps it (the newest logged read).
+    const s1 = await secret({ classification: 'critical', connectionId: logged.id, providerKey: 'u1', lastReadAt: ago(1) });
+    const s2 = await secret({ classification: 'sensitive', connectionId: logged.id, providerKey: 'u2', lastReadAt: ago(6) });
     const declared = await consumer(s1.id, team.id);
     await read(logged.id, s1.id, `arn:aws:iam::1:role/${declared.name}`, ago(1));
     await read(logged.id, s1.id, 'arn:aws:iam::1:user/mallory', ago(10));
@@ -249,6 +250,30 @@ describe('orphans report', () => {
     // A tampered cursor reads as the first page rather than failing.
     const bad = Buffer.from(JSON.stringify(['critical', 'nope', '-infinity', randomUUID()])).toString('base64url');
     expect((await listOrphans(viewer, { tab: 'unconsumed', after: bad }, clock)).items[0].id).toBe(first.items[0].id);
+  });
+
+  it('pages the pair sections (consumers, readers) by keyset, each pair once', async () => {
+    const logged = await loggedConnection();
+    const team = await seedTeam();
+    const quiet = [await seedSystem(team.id), await seedSystem(team.id)];
+    const mine = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const s = await secret({ classification: 'critical', connectionId: logged.id, providerKey: `pairs-${i}`, lastReadAt: ago(1 + (i % 5)) });
+      mine.add(s.id);
+      await db.secretConsumer.createMany({ data: quiet.map((q) => ({ secretId: s.id, systemId: q.id })) });
+      for (const who of ['alice', 'bob']) await read(logged.id, s.id, `arn:aws:iam::1:user/pairs-${who}`, ago(1 + (i % 5)));
+    }
+    const viewer = await callerAs('viewer');
+    for (const [tab, partner] of [
+      ['silent', (i: OrphanItem) => i.system?.id],
+      ['undeclared', (i: OrphanItem) => i.reader?.principal],
+    ] as const) {
+      const first = await listOrphans(viewer, { tab }, clock);
+      expect(first.nextCursor).not.toBeNull();
+      const pairs = (await all(viewer, tab)).filter((i) => mine.has(i.id)).map((i) => `${i.id}/${partner(i)}`);
+      expect(pairs).toHaveLength(60);
+      expect(new Set(pairs).size).toBe(60);
+    }
   });
 
   it('is scoped like the inventory: what a viewer of one team sees here, the inventory shows them too', async () => {

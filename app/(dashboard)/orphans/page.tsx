@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { ListPager } from '@/components/catalog/list-pager';
 import { SECTION_LABELS, sectionDescription } from '@/components/orphans/labels';
 import { OrphanTable } from '@/components/orphans/orphan-table';
 import { SectionTabs, WindowChoice } from '@/components/orphans/section-tabs';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Pager } from '@/components/ui/pager';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
@@ -35,21 +35,21 @@ export default async function OrphansPage({ searchParams }: { searchParams: Sear
       <h2 className="sr-only">{SECTION_LABELS[tab]}</h2>
       <p className="mb-3 text-sm text-slate-600">{sectionDescription(tab, days)}</p>
 
-      {counts[tab] === 0 && !after ? (
-        <EmptyState title={EMPTY_TITLES[tab]}>
-          <p>Nothing to clean up here right now.</p>
-        </EmptyState>
-      ) : page.items.length === 0 ? (
-        <EmptyState title="This page is past the end of the list">
-          <p>The report changed since this link was made.</p>
-        </EmptyState>
+      {page.items.length === 0 ? (
+        after ? (
+          <EmptyState title="This page is past the end of the list">
+            <p>The report changed since this link was made.</p>
+          </EmptyState>
+        ) : (
+          <EmptyState title={EMPTY_TITLES[tab]}>
+            <p>Nothing to clean up here right now.</p>
+          </EmptyState>
+        )
       ) : (
         <>
           <OrphanTable items={page.items} section={tab} now={now.getTime()} caption={SECTION_LABELS[tab]} />
-          <ListPager
-            shown={page.items.length}
-            total={counts[tab]}
-            noun={NOUNS[tab]}
+          <Pager
+            summary={pagerSummary(page.items.length, counts[tab], NOUNS[tab])}
             firstHref={after ? orphansHref({ tab, days }) : undefined}
             nextHref={page.nextCursor ? orphansHref({ tab, days, after: page.nextCursor }) : undefined}
           />
@@ -57,6 +57,13 @@ export default async function OrphansPage({ searchParams }: { searchParams: Sear
       )}
     </>
   );
+}
+
+/** "Showing 50 of 8,000 secrets"; without a count (the pair sections), "Showing 50 consumers". */
+function pagerSummary(shown: number, total: number | null, [one, many]: [string, string]): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (total === null) return `Showing ${n(shown)} ${shown === 1 ? one : many}`;
+  return `Showing ${n(shown)} of ${n(total)} ${total === 1 ? one : many}`;
 }
 
 const EMPTY_TITLES: Record<OrphanSection, string> = {

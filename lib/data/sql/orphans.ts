@@ -42,7 +42,7 @@ export type SilentConsumerRow = OrphanRowBase & { system_id: string; system_name
 
 export type UndeclaredReaderRow = OrphanRowBase & { principal: string; principal_type: string; reads: number; first_at: Date; last_at: Date };
 
-export type OrphanCountsRow = { unconsumed: number; unread: number; silent: number; undeclared: number };
+export type OrphanCountsRow = { unconsumed: number; unread: number };
 
 const READS = Prisma.sql`${[...READ_EVENTS]}::text[]`;
 
@@ -74,18 +74,44 @@ const BASE_COLUMNS = Prisma.sql`
   (SELECT count(*) FROM secret_consumers c WHERE c.secret_id = s.id)::int AS consumer_count`;
 
 /**
- * Whether a logged principal (SQL text `principal`) is one of system y's identities:
- * lib/data/access-history.ts systemMatches in SQL. Its listed principals when it has any
- * (case-insensitive), else its name against the principal's short name.
+ * Each identity that read secret s successfully since `since`, with its reads: the Access
+ * tab's per-secret summary (one aggregate over the secret's window, through the
+ * (secret_id, occurred_at) index). Each carries the principal lower-cased and its short
+ * name, computed once per reader for the match with systems below.
  */
-export function systemMatchesSql(principal: Prisma.Sql): Prisma.Sql {
-  const p = Prisma.sql`lower(btrim(${principal}))`;
-  const short = Prisma.sql`CASE WHEN strpos(${p}, '@') > 0 THEN split_part(${p}, '@', 1)
-    ELSE coalesce((regexp_match(${p}, '([^/]+)/*$'))[1], ${p}) END`;
-  return Prisma.sql`CASE WHEN cardinality(y.principals) > 0
-    THEN ${p} = ANY (SELECT lower(btrim(x)) FROM unnest(y.principals) x)
-    ELSE ${short} = lower(btrim(y.name)) END`;
+function readersOf(since: Date): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT g.*, ${shortName(Prisma.sql`g.lp`)} AS short
+    FROM (
+      SELECT ae.principal, lower(btrim(ae.principal)) AS lp, max(ae.principal_type) AS principal_type,
+             count(*)::int AS reads, min(ae.occurred_at) AS first_at, max(ae.occurred_at) AS last_at
+      FROM access_events ae
+      WHERE ae.secret_id = s.id AND ae.occurred_at >= ${since}
+        AND ae.event_name = ANY(${READS}) AND ae.error_code IS NULL
+      GROUP BY ae.principal
+    ) g)`;
 }
+
+/**
+ * Systems with their name and listed identities lower-cased once per system, for the match
+ * below (OFFSET 0 keeps the planner from pulling the subquery up and lower-casing them
+ * again for every reader it is compared with).
+ */
+const SYSTEMS_LOWERED = Prisma.sql`(SELECT y.*, lower(btrim(y.name)) AS lname,
+    ARRAY(SELECT lower(btrim(x)) FROM unnest(y.principals) x) AS lprincipals FROM systems y OFFSET 0)`;
+
+/** A principal's short name: role or user name, a service account's local part (of `lp`, lower-cased). */
+const shortName = (lp: Prisma.Sql) =>
+  Prisma.sql`CASE WHEN strpos(${lp}, '@') > 0 THEN split_part(${lp}, '@', 1) ELSE coalesce((regexp_match(${lp}, '([^/]+)/*$'))[1], ${lp}) END`;
+
+/**
+ * Whether a principal (lower-cased `lp`, its short name `short`) is one of system y's
+ * identities (y from SYSTEMS_LOWERED): lib/data/access-history.ts systemMatches in SQL. Its
+ * listed identities when it has any (case-insensitive), else its name against the short name
+ * (which only a principal containing the name can have: the cheap test goes first).
+ */
+const isSystem = (lp: Prisma.Sql, short: Prisma.Sql) =>
+  Prisma.sql`CASE WHEN cardinality(y.lprincipals) > 0 THEN ${lp} = ANY(y.lprincipals) ELSE strpos(${lp}, y.lname) > 0 AND ${short} = y.lname END`;
 
 /** A sort key part: its SQL and the type its cursor text is cast back to. */
 type Key = { sql: Prisma.Sql; type: string };
@@ -99,7 +125,19 @@ const NO_DATA_LAST: Key = { sql: Prisma.sql`NOT ${HAS_ACCESS_DATA}`, type: 'bool
 const OLDEST_READ: Key = { sql: Prisma.sql`coalesce(${READ_AT}, '-infinity'::timestamptz)`, type: 'timestamptz' };
 const SECRET_ID: Key = { sql: Prisma.sql`s.id`, type: 'uuid' };
 
-type Selection = { from: Prisma.Sql; columns: Prisma.Sql; where: Prisma.Sql[]; keys: Key[] };
+/**
+ * A section's rows: from where, which, their columns and sort key. A section of pairs (a
+ * secret and one of its consumers) names the secrets first, in their order (`keys` then
+ * orders the secrets), and `pairs` joins each to its partners; pages then walk the secrets
+ * in order and stop early, instead of pairing every secret before sorting.
+ */
+type Selection = {
+  from: Prisma.Sql;
+  columns: Prisma.Sql;
+  where: Prisma.Sql[];
+  keys: Key[];
+  pairs?: { join: Prisma.Sql; columns: Prisma.Sql; where: Prisma.Sql[]; key: Key };
+};
 
 function selection(section: OrphanSection, now: Date, days: number): Selection {
   const since = new Date(now.getTime() - days * DAY_MS);
@@ -121,38 +159,42 @@ function selection(section: OrphanSection, now: Date, days: number): Selection {
       };
     case 'silent':
       // Only the logs name readers: secrets whose logs are read, each declared system of theirs
-      // with no successful read by one of its identities in the window.
+      // none of whose identities read the secret successfully in the window, probed per pair
+      // through the (secret_id, occurred_at) index.
       return {
-        from: Prisma.sql`${secrets} JOIN secret_consumers sc ON sc.secret_id = s.id JOIN systems y ON y.id = sc.system_id`,
-        columns: Prisma.sql`${BASE_COLUMNS}, y.id AS system_id, y.name AS system_name, y.principals AS system_principals, y.status::text AS system_status`,
-        where: [
-          LIVE,
-          Prisma.sql`(${LOGS_STATE}) = 'ok'`,
-          Prisma.sql`NOT EXISTS (SELECT 1 FROM access_events ae WHERE ae.secret_id = s.id AND ae.occurred_at >= ${since}
-                       AND ae.event_name = ANY(${READS}) AND ae.error_code IS NULL AND ${systemMatchesSql(Prisma.sql`ae.principal`)})`,
-        ],
-        keys: [CLASSIFICATION, OLDEST_READ, SECRET_ID, { sql: Prisma.sql`y.id`, type: 'uuid' }],
+        from: secrets,
+        columns: BASE_COLUMNS,
+        where: [LIVE, Prisma.sql`(${LOGS_STATE}) = 'ok'`],
+        keys: [CLASSIFICATION, OLDEST_READ, SECRET_ID],
+        pairs: {
+          join: Prisma.sql`JOIN secret_consumers sc ON sc.secret_id = s.id JOIN ${SYSTEMS_LOWERED} y ON y.id = sc.system_id`,
+          columns: Prisma.sql`y.id AS system_id, y.name AS system_name, y.principals AS system_principals, y.status::text AS system_status`,
+          where: [
+            Prisma.sql`NOT EXISTS (SELECT 1 FROM access_events ae WHERE ae.secret_id = s.id AND ae.occurred_at >= ${since}
+                         AND ae.event_name = ANY(${READS}) AND ae.error_code IS NULL
+                         AND ${isSystem(Prisma.sql`lower(btrim(ae.principal))`, shortName(Prisma.sql`lower(btrim(ae.principal))`))})`,
+          ],
+          key: { sql: Prisma.sql`y.id`, type: 'uuid' },
+        },
       };
     case 'undeclared':
-      // One aggregate over the window's reads of every secret (the Access tab's per-secret
-      // summary, org-wide), then the principals no declared system of the secret owns.
-      // Most reads first within a classification: the busiest unknown reader matters most.
+      // The secrets with a logged read in the window (secrets.last_read_at is the newest one,
+      // kept by lib/access/ingest.ts), in order, each with its readers less those a declared
+      // system of the secret owns.
       return {
-        from: Prisma.sql`(
-            SELECT ae.secret_id, ae.principal, max(ae.principal_type) AS principal_type, count(*)::int AS reads,
-                   min(ae.occurred_at) AS first_at, max(ae.occurred_at) AS last_at
-            FROM access_events ae
-            WHERE ae.occurred_at >= ${since} AND ae.secret_id IS NOT NULL
-              AND ae.event_name = ANY(${READS}) AND ae.error_code IS NULL
-            GROUP BY ae.secret_id, ae.principal
-          ) r JOIN secrets s ON s.id = r.secret_id ${ACCESS_JOINS}`,
-        columns: Prisma.sql`${BASE_COLUMNS}, r.principal, r.principal_type, r.reads, r.first_at, r.last_at`,
-        where: [
-          LIVE,
-          Prisma.sql`NOT EXISTS (SELECT 1 FROM secret_consumers c JOIN systems y ON y.id = c.system_id
-                       WHERE c.secret_id = s.id AND ${systemMatchesSql(Prisma.sql`r.principal`)})`,
-        ],
-        keys: [CLASSIFICATION, { sql: Prisma.sql`-r.reads`, type: 'int' }, SECRET_ID, { sql: Prisma.sql`r.principal`, type: 'text' }],
+        from: secrets,
+        columns: BASE_COLUMNS,
+        where: [LIVE, Prisma.sql`s.last_read_at >= ${since}`],
+        keys: [CLASSIFICATION, OLDEST_READ, SECRET_ID],
+        pairs: {
+          join: Prisma.sql`JOIN LATERAL ${readersOf(since)} r ON TRUE`,
+          columns: Prisma.sql`r.principal, r.principal_type, r.reads, r.first_at, r.last_at`,
+          where: [
+            Prisma.sql`NOT EXISTS (SELECT 1 FROM secret_consumers c JOIN ${SYSTEMS_LOWERED} y ON y.id = c.system_id
+                         WHERE c.secret_id = s.id AND ${isSystem(Prisma.sql`r.lp`, Prisma.sql`r.short`)})`,
+          ],
+          key: { sql: Prisma.sql`r.principal`, type: 'text' },
+        },
       };
   }
 }
@@ -184,17 +226,44 @@ export function decodeOrphanCursor(text: string | undefined, keys: readonly { ty
   }
 }
 
+const tuple = (keys: Key[]) =>
+  Prisma.sql`(${Prisma.join(
+    keys.map((key) => key.sql),
+    ', ',
+  )})`;
+
+/** The cursor's parts as the keys' types. */
+const valuesOf = (keys: Key[], cursor: string[]) => Prisma.sql`(${Prisma.join(keys.map((key, i) => Prisma.sql`${cursor[i]}::${Prisma.raw(key.type)}`))})`;
+
+/** A section of pairs: its secrets in their order (fenced by OFFSET 0 so the order is kept), each joined to its partners. */
+function pairsSource(sel: Selection, pairs: NonNullable<Selection['pairs']>, secretsAfter: Prisma.Sql[]): Omit<Selection, 'pairs'> {
+  const names = sel.keys.map((_, i) => Prisma.raw(`p${i}`));
+  const ordered = Prisma.sql`(
+      SELECT ${sel.columns}, ${Prisma.join(
+        sel.keys.map((key, i) => Prisma.sql`${key.sql} AS ${names[i]}`),
+        ', ',
+      )}
+      FROM ${sel.from}
+      WHERE ${Prisma.join([...sel.where, ...secretsAfter], ' AND ')}
+      ORDER BY ${Prisma.join(names, ', ')}
+      OFFSET 0) s`;
+  return {
+    from: Prisma.sql`${ordered} ${pairs.join}`,
+    columns: Prisma.sql`s.*, ${pairs.columns}`,
+    where: pairs.where,
+    keys: [...sel.keys.map((key, i) => ({ sql: Prisma.sql`s.${names[i]}`, type: key.type })), pairs.key],
+  };
+}
+
 /** One page of a section: size + 1 rows (the extra one says there is a next page). */
 export function orphanPageSql(section: OrphanSection, options: { now: Date; days: number; size: number; after?: string }): Prisma.Sql {
-  const sel = selection(section, options.now, options.days);
-  const cursor = decodeOrphanCursor(options.after, sel.keys);
-  const keyTuple = Prisma.join(
-    sel.keys.map((key) => key.sql),
-    ', ',
-  );
-  const where = cursor
-    ? [...sel.where, Prisma.sql`(${keyTuple}) > (${Prisma.join(sel.keys.map((key, i) => Prisma.sql`${cursor[i]}::${Prisma.raw(key.type)}`))})`]
-    : sel.where;
+  const picked = selection(section, options.now, options.days);
+  const keyCount = picked.keys.length + (picked.pairs ? 1 : 0);
+  const allKeys = picked.pairs ? [...picked.keys, picked.pairs.key] : picked.keys;
+  const cursor = decodeOrphanCursor(options.after, allKeys.slice(0, keyCount));
+  // Pairs: the secrets at or after the cursor's secret, then the pairs after the cursor's pair.
+  const sel = picked.pairs ? pairsSource(picked, picked.pairs, cursor ? [Prisma.sql`${tuple(picked.keys)} >= ${valuesOf(picked.keys, cursor)}`] : []) : picked;
+  const where = cursor ? [...sel.where, Prisma.sql`${tuple(sel.keys)} > ${valuesOf(sel.keys, cursor)}`] : sel.where;
   const names = sel.keys.map((_, i) => Prisma.raw(`o.k${i}`));
   return Prisma.sql`
     SELECT o.*, ARRAY[${Prisma.join(
@@ -207,8 +276,11 @@ export function orphanPageSql(section: OrphanSection, options: { now: Date; days
         ', ',
       )}
       FROM ${sel.from}
-      WHERE ${Prisma.join(where, ' AND ')}
-      ORDER BY ${keyTuple}
+      WHERE ${Prisma.join(where.length ? where : [Prisma.sql`TRUE`], ' AND ')}
+      ORDER BY ${Prisma.join(
+        sel.keys.map((key) => key.sql),
+        ', ',
+      )}
       LIMIT ${options.size + 1}
     ) o
     JOIN environments e ON e.id = o.environment_id
@@ -216,11 +288,15 @@ export function orphanPageSql(section: OrphanSection, options: { now: Date; days
     ORDER BY ${Prisma.join(names, ', ')}`;
 }
 
-/** How many rows each section holds (the tabs). */
+/**
+ * How many secrets the two secret sections hold (the tabs). The pair sections are not
+ * counted: a count has to match every consumer or reader against a window of access events
+ * (seconds at a million events), while a page stops after its rows.
+ */
 export function orphanCountsSql(options: { now: Date; days: number }): Prisma.Sql {
   const count = (section: OrphanSection) => {
     const sel = selection(section, options.now, options.days);
     return Prisma.sql`(SELECT count(*)::int FROM ${sel.from} WHERE ${Prisma.join(sel.where, ' AND ')})`;
   };
-  return Prisma.sql`SELECT ${count('unconsumed')} AS unconsumed, ${count('unread')} AS unread, ${count('silent')} AS silent, ${count('undeclared')} AS undeclared`;
+  return Prisma.sql`SELECT ${count('unconsumed')} AS unconsumed, ${count('unread')} AS unread`;
 }
