@@ -63,6 +63,15 @@ test('a team lead sees their orphans; an engineer of the owning team follows "Su
   await expect(page.getByRole('link', { name: /Suggest decommission/ })).toHaveCount(0);
   await page.screenshot({ path: path.join(SHOTS, 'orphans-unconsumed.png'), fullPage: true });
 
+  // The declared system never read either secret it consumes (matched by its name: it lists no identities).
+  await page
+    .getByRole('navigation', { name: 'Orphans sections' })
+    .getByRole('link', { name: /Consumers that never read/ })
+    .click();
+  const silent = page.getByRole('table', { name: 'Consumers that never read' });
+  await expect(silent.getByRole('row', { name: new RegExp(`${stale.name}.*${system.name}.*Matched by its name`) })).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'orphans-silent.png'), fullPage: true });
+
   await page
     .getByRole('navigation', { name: 'Orphans sections' })
     .getByRole('link', { name: /Undeclared readers/ })

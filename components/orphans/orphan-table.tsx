@@ -34,8 +34,8 @@ function LastRead({ read, now }: { read: ReadEvidence; now: number }) {
   if (!read.lastReadAt) {
     return (
       <>
-        <span className="font-medium text-red-800">Never read</span>
-        <span className="block text-xs text-slate-500">in the recorded access history</span>
+        <span className="font-medium whitespace-nowrap text-red-800">Never read</span>
+        <span className="block text-xs whitespace-nowrap text-slate-500">no read logged</span>
       </>
     );
   }
@@ -58,7 +58,12 @@ function Suggestion({ item }: { item: OrphanItem }) {
 }
 
 function columnsFor(section: OrphanSection, now: number, withActions: boolean): Column<OrphanItem>[] {
-  const lastRead: Column<OrphanItem> = { header: 'Last read', headerClassName: 'whitespace-nowrap', cell: (s) => <LastRead read={s.read} now={now} /> };
+  const lastRead: Column<OrphanItem> = {
+    header: 'Last read',
+    headerClassName: 'whitespace-nowrap',
+    className: 'min-w-36',
+    cell: (s) => <LastRead read={s.read} now={now} />,
+  };
   const actions: Column<OrphanItem>[] = withActions
     ? [{ header: <span className="sr-only">Actions</span>, className: 'text-right', cell: (s) => <Suggestion item={s} /> }]
     : [];
@@ -108,8 +113,17 @@ function columnsFor(section: OrphanSection, now: number, withActions: boolean): 
             ),
         },
         { header: 'Reads', numeric: true, cell: (s) => s.reader?.reads.toLocaleString('en-US') },
-        { header: 'First read', headerClassName: 'whitespace-nowrap', cell: (s) => s.reader && <Day iso={s.reader.firstReadAt} now={now} /> },
-        { header: 'Last read', headerClassName: 'whitespace-nowrap', cell: (s) => s.reader && <Day iso={s.reader.lastReadAt} now={now} /> },
+        {
+          header: 'Last read',
+          headerClassName: 'whitespace-nowrap',
+          cell: (s) =>
+            s.reader && (
+              <>
+                <Day iso={s.reader.lastReadAt} now={now} />
+                <span className="block text-xs whitespace-nowrap text-slate-500">first {formatDay(s.reader.firstReadAt)}</span>
+              </>
+            ),
+        },
       ];
   }
 }

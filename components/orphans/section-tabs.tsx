@@ -42,8 +42,8 @@ export function SectionTabs({ current, counts, hrefFor }: { current: OrphanSecti
 export function WindowChoice({ current, hrefFor }: { current: number; hrefFor: (days: number) => string }) {
   return (
     <nav aria-label="Access history window" className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-      <span>Not read for</span>
-      <ul className="inline-flex overflow-hidden rounded-md ring-1 ring-inset ring-slate-300">
+      <span>Access window</span>
+      <ul className="inline-flex overflow-hidden rounded-md border border-slate-300">
         {ORPHAN_WINDOWS.map((days) => (
           <li key={days} className="border-l border-slate-300 first:border-l-0">
             <Link
