@@ -3,7 +3,7 @@
 // Unknown or malformed parameters fall back to defaults instead of failing the page.
 // Also the decommission reason the report suggests, and how the secret page reads it back.
 import { z } from 'zod';
-import { afterCursor, firstValues, listHref, type SearchParams } from './list-url';
+import { firstValues, listHref, loose, type SearchParams } from './list-url';
 import { ZDecommission } from './secret';
 
 export const ORPHAN_SECTIONS = ['unconsumed', 'unread', 'silent', 'undeclared'] as const;
@@ -21,7 +21,8 @@ export const ZOrphanQuery = z.object({
     .refine((d) => (ORPHAN_WINDOWS as readonly number[]).includes(d))
     .catch(DEFAULT_ORPHAN_DAYS)
     .default(DEFAULT_ORPHAN_DAYS),
-  after: afterCursor,
+  // Longer than the lists' cursors: it may carry a reading principal (an ARN or an email).
+  after: loose(z.string().max(4000)),
 });
 export type TOrphanQuery = z.infer<typeof ZOrphanQuery>;
 

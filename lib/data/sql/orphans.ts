@@ -203,10 +203,10 @@ function selection(section: OrphanSection, now: Date, days: number): Selection {
 const PART_SHAPES: Record<string, RegExp> = {
   '"Classification"': /^(critical|important|sensitive)$/,
   boolean: /^(true|false)$/,
-  timestamptz: /^(-infinity|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?)$/,
+  timestamptz: /^(-infinity|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   int: /^-?\d{1,10}$/,
-  text: /^[\s\S]{0,1000}$/,
+  text: /^[\s\S]{0,2000}$/,
 };
 
 /** The cursor: the last row's sort key, each part as PostgreSQL's text of it (cast back exactly). */
@@ -231,6 +231,15 @@ const tuple = (keys: Key[]) =>
     keys.map((key) => key.sql),
     ', ',
   )})`;
+
+/**
+ * A key's value as the cursor carries it: times as ISO 8601 in UTC to the microsecond
+ * (whatever the session's DateStyle and time zone), everything else as PostgreSQL's text.
+ */
+function keyText(value: Prisma.Sql, type: string): Prisma.Sql {
+  if (type !== 'timestamptz') return Prisma.sql`${value}::text`;
+  return Prisma.sql`CASE WHEN isfinite(${value}) THEN to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE ${value}::text END`;
+}
 
 /** The cursor's parts as the keys' types. */
 const valuesOf = (keys: Key[], cursor: string[]) => Prisma.sql`(${Prisma.join(keys.map((key, i) => Prisma.sql`${cursor[i]}::${Prisma.raw(key.type)}`))})`;
@@ -267,7 +276,7 @@ export function orphanPageSql(section: OrphanSection, options: { now: Date; days
   const names = sel.keys.map((_, i) => Prisma.raw(`o.k${i}`));
   return Prisma.sql`
     SELECT o.*, ARRAY[${Prisma.join(
-      names.map((n) => Prisma.sql`${n}::text`),
+      sel.keys.map((key, i) => keyText(names[i], key.type)),
       ', ',
     )}] AS k, e.name AS environment, t.id AS team_id, t.name AS team_name
     FROM (
