@@ -93,12 +93,17 @@ function readersOf(since: Date): Prisma.Sql {
 }
 
 /**
- * Systems with their name and listed identities lower-cased once per system, for the match
- * below (OFFSET 0 keeps the planner from pulling the subquery up and lower-casing them
- * again for every reader it is compared with).
+ * Joins consumer row `c` to its system as y, with the system's name and listed identities
+ * lower-cased once per joined row for the match below (through the systems' primary key;
+ * OFFSET 0 keeps the planner from folding the lateral into the match and lower-casing
+ * them again for every event or reader it is compared with).
  */
-const SYSTEMS_LOWERED = Prisma.sql`(SELECT y.*, lower(btrim(y.name)) AS lname,
-    ARRAY(SELECT lower(btrim(x)) FROM unnest(y.principals) x) AS lprincipals FROM systems y OFFSET 0)`;
+const systemOf = (c: string) => {
+  const consumer = Prisma.raw(c);
+  return Prisma.sql`JOIN systems y0 ON y0.id = ${consumer}.system_id
+    CROSS JOIN LATERAL (SELECT y0.id, y0.name, y0.principals, y0.status, lower(btrim(y0.name)) AS lname,
+      ARRAY(SELECT lower(btrim(x)) FROM unnest(y0.principals) x) AS lprincipals OFFSET 0) y`;
+};
 
 /** A principal's short name: role or user name, a service account's local part (of `lp`, lower-cased). */
 const shortName = (lp: Prisma.Sql) =>
@@ -106,7 +111,7 @@ const shortName = (lp: Prisma.Sql) =>
 
 /**
  * Whether a principal (lower-cased `lp`, its short name `short`) is one of system y's
- * identities (y from SYSTEMS_LOWERED): lib/data/access-history.ts systemMatches in SQL. Its
+ * identities (y from systemOf): lib/data/access-history.ts systemMatches in SQL. Its
  * listed identities when it has any (case-insensitive), else its name against the short name
  * (which only a principal containing the name can have: the cheap test goes first).
  */
@@ -167,7 +172,7 @@ function selection(section: OrphanSection, now: Date, days: number): Selection {
         where: [LIVE, Prisma.sql`(${LOGS_STATE}) = 'ok'`],
         keys: [CLASSIFICATION, OLDEST_READ, SECRET_ID],
         pairs: {
-          join: Prisma.sql`JOIN secret_consumers sc ON sc.secret_id = s.id JOIN ${SYSTEMS_LOWERED} y ON y.id = sc.system_id`,
+          join: Prisma.sql`JOIN secret_consumers sc ON sc.secret_id = s.id ${systemOf('sc')}`,
           columns: Prisma.sql`y.id AS system_id, y.name AS system_name, y.principals AS system_principals, y.status::text AS system_status`,
           where: [
             Prisma.sql`NOT EXISTS (SELECT 1 FROM access_events ae WHERE ae.secret_id = s.id AND ae.occurred_at >= ${since}
@@ -190,7 +195,7 @@ function selection(section: OrphanSection, now: Date, days: number): Selection {
           join: Prisma.sql`JOIN LATERAL ${readersOf(since)} r ON TRUE`,
           columns: Prisma.sql`r.principal, r.principal_type, r.reads, r.first_at, r.last_at`,
           where: [
-            Prisma.sql`NOT EXISTS (SELECT 1 FROM secret_consumers c JOIN ${SYSTEMS_LOWERED} y ON y.id = c.system_id
+            Prisma.sql`NOT EXISTS (SELECT 1 FROM secret_consumers c ${systemOf('c')}
                          WHERE c.secret_id = s.id AND ${isSystem(Prisma.sql`r.lp`, Prisma.sql`r.short`)})`,
           ],
           key: { sql: Prisma.sql`r.principal`, type: 'text' },
