@@ -35,6 +35,11 @@ export function orphansHref(query: Partial<TOrphanQuery>): string {
   return listHref('/orphans', query, { tab: 'unconsumed', days: DEFAULT_ORPHAN_DAYS });
 }
 
+/** The CSV export of a section (its window; the whole section, whatever page is shown). */
+export function orphansExportHref(query: Pick<TOrphanQuery, 'tab' | 'days'>): string {
+  return listHref('/api/export/orphans', { tab: query.tab, days: query.days }, { tab: 'unconsumed', days: DEFAULT_ORPHAN_DAYS });
+}
+
 /** The query parameter of a secret's page that opens its decommission form with a reason filled in. */
 export const DECOMMISSION_REASON_PARAM = 'decommissionReason';
 

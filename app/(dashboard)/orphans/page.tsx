@@ -2,13 +2,15 @@ import type { Metadata } from 'next';
 import { SECTION_LABELS, sectionDescription } from '@/components/orphans/labels';
 import { OrphanTable } from '@/components/orphans/orphan-table';
 import { SectionTabs, WindowChoice } from '@/components/orphans/section-tabs';
+import { buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Pager } from '@/components/ui/pager';
 import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { listOrphans, orphanCounts } from '@/lib/data/orphans';
-import { orphansHref, parseOrphanQuery, type OrphanSection } from '@/lib/validation/orphans';
+import { orphansExportHref, orphansHref, parseOrphanQuery, type OrphanSection } from '@/lib/validation/orphans';
 
 export const metadata: Metadata = { title: 'Orphans' };
 
@@ -27,7 +29,16 @@ export default async function OrphansPage({ searchParams }: { searchParams: Sear
       <PageHeader
         title="Orphans"
         description="Secrets nobody declares or reads, declared consumers that never read, and readers nobody declared."
-        actions={<WindowChoice current={days} hrefFor={(d) => orphansHref({ tab, days: d })} />}
+        actions={
+          <>
+            <WindowChoice current={days} hrefFor={(d) => orphansHref({ tab, days: d })} />
+            {can(caller.user.role, 'inventory.export') && (
+              <a href={orphansExportHref({ tab, days })} className={buttonClass('secondary')} download>
+                Export CSV<span className="sr-only"> of {SECTION_LABELS[tab]}</span>
+              </a>
+            )}
+          </>
+        }
       />
 
       <SectionTabs current={tab} counts={counts} hrefFor={(section) => orphansHref({ tab: section, days })} />
