@@ -3,7 +3,7 @@
 // one undeclared, without a decommission button; an engineer of the owning team follows
 // "Suggest decommission" and lands in the secret's decommission form with the reason
 // filled in. Screenshots for people to look at go to test-results/screenshots/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectSecret, environmentId, insertConnection, insertSecret, insertSystem, insertTeam, joinOwningTeam, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
@@ -62,6 +62,11 @@ test('a team lead sees their orphans; an engineer of the owning team follows "Su
   // A team lead may not decommission: no suggestion.
   await expect(page.getByRole('link', { name: /Suggest decommission/ })).toHaveCount(0);
   await page.screenshot({ path: path.join(SHOTS, 'orphans-unconsumed.png'), fullPage: true });
+  // The section as CSV.
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV of No declared consumers' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8');
+  expect(csv).toContain(`${orphan.name},production,${team.name},critical,active,never,`);
 
   // The declared system never read either secret it consumes (matched by its name: it lists no identities).
   await page

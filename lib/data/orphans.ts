@@ -61,6 +61,7 @@ export async function listOrphans(caller: Caller, query: Partial<TOrphanQuery>, 
   const user = await authorize(caller, 'secrets.read', { action: 'orphans.list', targetType: 'secret' });
   const { tab, days, after } = parseInput(ZOrphanQuery, query);
   const now = clock.now();
+  const since = now.getTime() - days * 86_400_000;
   const rows = await db.$queryRaw<(OrphanRowBase & Partial<SilentConsumerRow> & Partial<UndeclaredReaderRow>)[]>(
     orphanPageSql(tab, { now, days, size: ORPHAN_PAGE_SIZE, after }),
   );
@@ -78,7 +79,9 @@ export async function listOrphans(caller: Caller, query: Partial<TOrphanQuery>, 
         suggestion: null,
       };
       // "Not read" proves nothing without access data: then only the missing consumers speak.
-      if (suggests && mayDecommission(r.team_id) && (tab === 'unconsumed' || read.hasAccessData)) {
+      // A secret read within the window is in use, consumers declared or not: no suggestion.
+      const readInWindow = read.lastReadAt !== null && Date.parse(read.lastReadAt) >= since;
+      if (suggests && mayDecommission(r.team_id) && !readInWindow && (tab === 'unconsumed' || read.hasAccessData)) {
         item.suggestion = decommissionReason({ lastReadAt: read.lastReadAt, hasAccessData: read.hasAccessData, consumerCount: r.consumer_count }, now);
       }
       if (r.system_id && r.system_name !== undefined) {

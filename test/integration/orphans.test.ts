@@ -311,6 +311,13 @@ describe('orphans report', () => {
     expect(await suggestionFor(await callerAs('admin'), 'unread')).toBe(reason);
     expect(await suggestionFor(await callerAs('engineer'), 'unread')).toBeNull();
     expect(await suggestionFor(await callerAs('viewer'), 'unread')).toBeNull();
+    // Read last week and declared by nobody: in use, so nothing to suggest (declare its consumers instead).
+    const inUse = await secret({ classification: 'critical', connectionId: logged.id, providerKey: 'in-use', lastReadAt: ago(7), teamId: s.ownerTeamId });
+    expect(byId(await all(member, 'unconsumed'), inUse.id)[0].suggestion).toBeNull();
+    // Nothing tells whether it is read: the missing consumers alone.
+    const unknown = await secret({ classification: 'critical', teamId: s.ownerTeamId });
+    expect(byId(await all(member, 'unconsumed'), unknown.id)[0].suggestion).toBe('No declared consumers');
+    expect(byId(await all(member, 'unread'), unknown.id)[0].suggestion).toBeNull();
 
     // The secret page reads it back from the link, bounded like the form's own field.
     const href = decommissionHref(s.id, reason);

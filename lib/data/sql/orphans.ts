@@ -1,6 +1,6 @@
 // The SQL behind the Orphans report: one keyset page per section (no declared consumers,
 // not read for N days, declared consumers that never read, undeclared readers) and the
-// sections' counts. "Now" is a parameter from the injected clock, never the database's
+// secret sections' counts. "Now" is a parameter from the injected clock, never the database's
 // now(). Free of 'server-only' like secret-list.ts, so a benchmark can run the same statements.
 //
 // A secret counts as read at the newer of two dates: the newest read in the provider's
@@ -132,7 +132,7 @@ const SECRET_ID: Key = { sql: Prisma.sql`s.id`, type: 'uuid' };
 
 /**
  * A section's rows: from where, which, their columns and sort key. A section of pairs (a
- * secret and one of its consumers) names the secrets first, in their order (`keys` then
+ * secret and one of its consumers or readers) names the secrets first, in their order (`keys` then
  * orders the secrets), and `pairs` joins each to its partners; pages then walk the secrets
  * in order and stop early, instead of pairing every secret before sorting.
  */
@@ -210,11 +210,10 @@ const PART_SHAPES: Record<string, RegExp> = {
   boolean: /^(true|false)$/,
   timestamptz: /^(-infinity|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  int: /^-?\d{1,10}$/,
   text: /^[\s\S]{0,2000}$/,
 };
 
-/** The cursor: the last row's sort key, each part as PostgreSQL's text of it (cast back exactly). */
+/** The cursor: the last row's sort key, each part as text (keyText) that casts back exactly. */
 export function encodeOrphanCursor(key: string[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
@@ -272,9 +271,7 @@ function pairsSource(sel: Selection, pairs: NonNullable<Selection['pairs']>, sec
 /** One page of a section: size + 1 rows (the extra one says there is a next page). */
 export function orphanPageSql(section: OrphanSection, options: { now: Date; days: number; size: number; after?: string }): Prisma.Sql {
   const picked = selection(section, options.now, options.days);
-  const keyCount = picked.keys.length + (picked.pairs ? 1 : 0);
-  const allKeys = picked.pairs ? [...picked.keys, picked.pairs.key] : picked.keys;
-  const cursor = decodeOrphanCursor(options.after, allKeys.slice(0, keyCount));
+  const cursor = decodeOrphanCursor(options.after, picked.pairs ? [...picked.keys, picked.pairs.key] : picked.keys);
   // Pairs: the secrets at or after the cursor's secret, then the pairs after the cursor's pair.
   const sel = picked.pairs ? pairsSource(picked, picked.pairs, cursor ? [Prisma.sql`${tuple(picked.keys)} >= ${valuesOf(picked.keys, cursor)}`] : []) : picked;
   const where = cursor ? [...sel.where, Prisma.sql`${tuple(sel.keys)} > ${valuesOf(sel.keys, cursor)}`] : sel.where;
