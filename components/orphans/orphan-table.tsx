@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { formatDateTime, formatDay, relativeDays } from '@/components/format';
 import { secretIdentityColumns } from '@/components/inventory/secret-cells';
 import { Badge } from '@/components/ui/badge';
-import { LinkButton } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import type { OrphanItem, ReadEvidence } from '@/lib/data/orphans';
 import { decommissionHref, type OrphanSection } from '@/lib/validation/orphans';
@@ -51,9 +50,9 @@ function LastRead({ read, now }: { read: ReadEvidence; now: number }) {
 function Suggestion({ item }: { item: OrphanItem }) {
   if (!item.suggestion) return null;
   return (
-    <LinkButton href={decommissionHref(item.id, item.suggestion)} prefetch={false} className="whitespace-nowrap text-red-800">
+    <Link href={decommissionHref(item.id, item.suggestion)} prefetch={false} className="text-sm font-medium whitespace-nowrap text-red-800 hover:underline">
       Suggest decommission<span className="sr-only"> of {item.name}</span>
-    </LinkButton>
+    </Link>
   );
 }
 
@@ -61,7 +60,6 @@ function columnsFor(section: OrphanSection, now: number, withActions: boolean): 
   const lastRead: Column<OrphanItem> = {
     header: 'Last read',
     headerClassName: 'whitespace-nowrap',
-    className: 'min-w-36',
     cell: (s) => <LastRead read={s.read} now={now} />,
   };
   const actions: Column<OrphanItem>[] = withActions
