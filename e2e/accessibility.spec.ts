@@ -48,6 +48,8 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/rotation', roles: ALL },
   { path: '/rotation/calendar', roles: ALL },
   { path: '/discovery/drift', roles: ALL },
+  { path: '/orphans', roles: ALL },
+  { path: '/orphans?tab=undeclared&days=30', roles: ['viewer'] },
   { path: '/systems', roles: ALL },
   { path: '/systems?q=no-such-system-anywhere', roles: ['viewer'] },
   { path: '/systems/new', roles: [...WRITERS, 'viewer'] },

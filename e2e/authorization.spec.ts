@@ -670,6 +670,8 @@ const ROUTES: Record<string, RouteRow> = {
   '/icon.svg': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
   '/api/export/inventory': { permission: 'inventory.export' },
+  // One section of the Orphans report as CSV: every role may export, as for the inventory.
+  '/api/export/orphans': { permission: 'inventory.export', path: '/api/export/orphans?tab=unread&days=30' },
   // The inventory list's rows as JSON (what its filters, sort and pager fetch): every role reads the inventory.
   '/api/inventory/rows': { permission: 'secrets.read', path: '/api/inventory/rows?status=any' },
   // The audit trail's events as JSON (what the Audit page's filters and pager fetch): auditors and admins.

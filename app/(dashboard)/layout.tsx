@@ -10,6 +10,8 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/inventory', label: 'Inventory', permission: 'secrets.read' },
   { href: '/rotation', label: 'Rotation', permission: 'secrets.read' },
   { href: '/posture', label: 'Posture', permission: 'secrets.read' },
+  { href: '/orphans', label: 'Orphans', permission: 'secrets.read' },
+  { href: '/discovery/drift', label: 'Drift', permission: 'secrets.read' },
   { href: '/systems', label: 'Systems', permission: 'secrets.read' },
   { href: '/teams', label: 'Teams', permission: 'secrets.read' },
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },

@@ -12,12 +12,15 @@ type Result = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErro
 export function DecommissionPanel({
   decommissioned,
   action,
+  suggestedReason,
 }: {
   decommissioned: boolean;
   action: (input: Record<string, string | string[]>) => Promise<Result>;
+  /** A reason from the link that led here (the Orphans report's suggestion): opens the form with it filled in. */
+  suggestedReason?: string;
 }) {
   const router = useRouter();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(suggestedReason !== undefined);
   const [done, setDone] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const { onSubmit, pending, error, fieldErrors } = useActionForm(action, () => {
@@ -62,6 +65,7 @@ export function DecommissionPanel({
               name="reason"
               required
               maxLength={500}
+              defaultValue={suggestedReason}
               hint="Recorded in the audit trail, e.g. “service retired in March”."
               errors={fieldErrors.reason}
             />

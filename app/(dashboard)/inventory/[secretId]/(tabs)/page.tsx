@@ -19,6 +19,7 @@ import { secretPosture } from '@/lib/data/posture';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
 import { computeNextDue } from '@/lib/validation/secret';
+import { suggestedDecommissionReason } from '@/lib/validation/orphans';
 import { secretListHref } from '@/lib/validation/secret-list';
 import { fixDriftAction } from '../../../discovery/drift/actions';
 import { decommissionSecretAction, readExpiryFromProviderAction, setDbAdminCredentialAction } from '../../actions';
@@ -40,7 +41,8 @@ const HISTORY_PAGE = 20;
 
 export default async function SecretPage({ params, searchParams }: Props) {
   const { caller, secret } = await loadSecretTab(params);
-  const { history: historyParam } = await searchParams;
+  const query = await searchParams;
+  const historyParam = query.history;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
   const [history, posture, drift] = await Promise.all([
     listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE }),
@@ -177,7 +179,13 @@ export default async function SecretPage({ params, searchParams }: Props) {
             )}
           </Panel>
 
-          {canDecommission && <DecommissionPanel decommissioned={secret.status === 'decommissioned'} action={decommissionSecretAction.bind(null, secret.id)} />}
+          {canDecommission && (
+            <DecommissionPanel
+              decommissioned={secret.status === 'decommissioned'}
+              action={decommissionSecretAction.bind(null, secret.id)}
+              suggestedReason={suggestedDecommissionReason(query)}
+            />
+          )}
         </div>
       </div>
 
