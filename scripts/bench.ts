@@ -22,9 +22,11 @@
 //      routes, each next to COPY of the same rows, with the server's RSS sampled during the
 //      export (audit-measure.ts).
 // Environment: BENCH_AUDIT_EVENTS, BENCH_ACCESS_EVENTS, BENCH_EXPORT_ROWS (sizes),
-//   6. Discovery (bench/discovery.ts): a scan of 10,000 AWS and of 10,000 GCP emulated secrets,
+//   6. The inventory-truth pages (bench/truth.ts): Discovery's Unmanaged list and the Posture
+//      page at 100,000 secrets, after a timed posture refresh of every secret.
+//   7. Discovery (bench/discovery.ts): a scan of 10,000 AWS and of 10,000 GCP emulated secrets,
 //      each in its own process: time, provider calls, that process's memory growth.
-// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|audit|discovery, BENCH_FRESH=1 (reseed), BENCH_PORT,
+// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|truth|audit|discovery, BENCH_FRESH=1 (reseed), BENCH_PORT,
 // BENCH_DISCOVERY_SECRETS (per cloud),
 // BENCH_SERVER_NODE_ARGS (Node flags for the app server, e.g. --cpu-prof).
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
@@ -40,6 +42,7 @@ import { applyMigrations } from './lib/schema-engine.mjs';
 import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
 import { discoveryBench } from './bench/discovery';
+import { truthBench } from './bench/truth';
 import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
 import { navigationRequest } from './bench/navigation';
@@ -192,7 +195,8 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
   // BENCH_ONLY=inventory seeds no audit trail, and its sign-ins append to the chain: seeded
   // (older) events could never follow them (event times never go backwards along the chain).
   // So it has a database of its own, and a full run's audit trail is seeded before any sign-in.
-  const name = ONLY === 'inventory' ? `si_bench_v${SEED_VERSION}_inventory` : `si_bench_v${SEED_VERSION}_${AUDIT_EVENTS}_${ACCESS_EVENTS}`;
+  const inventoryOnly = ONLY === 'inventory' || ONLY === 'truth';
+  const name = inventoryOnly ? `si_bench_v${SEED_VERSION}_inventory` : `si_bench_v${SEED_VERSION}_${AUDIT_EVENTS}_${ACCESS_EVENTS}`;
   if (process.env.BENCH_FRESH) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   const { rowCount } = await adminQuery(serverUrl, `SELECT 1 FROM pg_database WHERE datname = '${name}'`);
   if (!rowCount) await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
@@ -210,7 +214,7 @@ async function benchDatabase(serverUrl: string): Promise<{ name: string; url: st
     let seeded = false;
     for (const [part, label, run] of steps) {
       // BENCH_ONLY=inventory needs no audit trail, whose seeding takes minutes.
-      if (parts.has(part) || (ONLY === 'inventory' && part !== 'inventory')) continue;
+      if (parts.has(part) || (inventoryOnly && part !== 'inventory')) continue;
       if (part === 'audit_events') await refuseAppendedTrail(client);
       const started = Date.now();
       await run();
@@ -406,8 +410,9 @@ async function main() {
     server = await startServer(database.url);
     const base = `http://localhost:${PORT}`;
     const summary = {
-      ...(ONLY === 'audit' ? {} : await inventoryBench(base, database.url)),
-      ...(ONLY === 'inventory' ? {} : await auditBench(base, database.url, server.pid!)),
+      ...(ONLY === 'audit' || ONLY === 'truth' ? {} : await inventoryBench(base, database.url)),
+      ...(ONLY === 'audit' || ONLY === 'inventory' ? {} : await truthBench(base, database.url, { email: EMAIL, password: PASSWORD }, SECONDS)),
+      ...(ONLY === 'inventory' || ONLY === 'truth' ? {} : await auditBench(base, database.url, server.pid!)),
       rss_peak_mb: Math.round(peakRssMb(server.pid!)),
       ...(ONLY ? {} : await discoveryBench(serverUrl)),
     };

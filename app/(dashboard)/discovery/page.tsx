@@ -172,6 +172,7 @@ export default async function DiscoveryPage({ searchParams }: { searchParams: Pa
       <PageHeader
         title="Discovery"
         description="Secrets that exist in your connected cloud accounts but in no inventory entry. Adopt them so each has an owner, or ignore them with a reason."
+        actions={<LinkButton href="/discovery/drift">Drift report</LinkButton>}
       />
       <ConnectionsAtAGlance connections={connections} />
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { cache } from 'react';
 import { loadOrNotFound } from '@/components/catalog/or-not-found';
 import { formatDateTime } from '@/components/format';
@@ -110,6 +111,14 @@ async function Discovery({ connectionId, cursor }: { connectionId: string; curso
           <p className="max-w-3xl text-sm text-slate-600">
             A scan lists every secret this connection&apos;s provider holds (names, labels, rotation settings and version metadata; never a value), so secrets
             nobody manages here yet show up as unmanaged.
+          </p>
+          <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+            <Link href={`/discovery?connection=${connectionId}`} className="font-medium text-accent-700 hover:underline">
+              Unmanaged secrets of this connection
+            </Link>
+            <Link href={`/discovery/drift?connection=${connectionId}`} className="font-medium text-accent-700 hover:underline">
+              Drift of this connection
+            </Link>
           </p>
           <div className="grid gap-6 md:grid-cols-2">
             <div className="space-y-2">
