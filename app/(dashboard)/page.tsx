@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { PageHeader } from '@/components/ui/page-header';
+import { RangeNav } from '@/components/ui/range-nav';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { postureOverview } from '@/lib/data/posture';
@@ -92,21 +93,7 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
       </section>
 
       <Card title="Rotation health over time">
-        <nav aria-label="Chart range" className="mb-4 flex gap-2 text-sm">
-          {RANGES.map((r) => (
-            <Link
-              key={r}
-              href={r === DEFAULT_RANGE ? '/' : `/?range=${r}`}
-              aria-current={r === range ? 'page' : undefined}
-              className={cn(
-                'rounded-full px-3 py-1 ring-1 ring-inset',
-                r === range ? 'bg-slate-900 text-white ring-slate-900' : 'text-slate-700 ring-slate-300 hover:bg-slate-50',
-              )}
-            >
-              {r === 365 ? '1 year' : `${r} days`}
-            </Link>
-          ))}
-        </nav>
+        <RangeNav ranges={RANGES} current={range} hrefFor={(r) => (r === DEFAULT_RANGE ? '/' : `/?range=${r}`)} />
         <HealthChart points={series} days={range} today={today} />
         <p className="mt-4 text-xs text-slate-500">
           Within policy: has a rotation interval and is not overdue. Secrets in use are all but decommissioned ones. Each past day is the worker&apos;s daily

@@ -1,6 +1,7 @@
 // The posture score over time (the worker's day snapshots) as a line from 0 to 100, with
 // the same facts in a sentence and, one click away, a table.
 import { DailyLineChart, dayLabel } from '@/components/ui/daily-line-chart';
+import { FiguresByDay } from '@/components/ui/figures-by-day';
 import type { PosturePoint } from '@/lib/data/posture';
 import { formatScore } from './labels';
 
@@ -32,38 +33,11 @@ export function PostureTrend({ points, days, today, who }: { points: PosturePoin
         {summaryOf(points, days, who)}
       </figcaption>
       {points.length > 0 && (
-        <details className="mt-3 text-sm">
-          <summary className="cursor-pointer font-medium text-accent-700">Show the score per day</summary>
-          <div className="mt-2 max-h-72 overflow-y-auto">
-            <table className="min-w-full text-left text-sm">
-              <caption className="sr-only">Posture score per day</caption>
-              <thead>
-                <tr className="text-xs uppercase tracking-wide text-slate-600">
-                  <th scope="col" className="py-1 pr-4 font-semibold">
-                    Day
-                  </th>
-                  <th scope="col" className="py-1 pr-4 text-right font-semibold">
-                    Score
-                  </th>
-                  <th scope="col" className="py-1 text-right font-semibold">
-                    Secrets
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 tabular-nums">
-                {[...points].reverse().map((p) => (
-                  <tr key={p.day}>
-                    <th scope="row" className="py-1 pr-4 font-normal">
-                      {p.day}
-                    </th>
-                    <td className="py-1 pr-4 text-right">{formatScore(p.score)}</td>
-                    <td className="py-1 text-right">{p.secrets.toLocaleString('en-US')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
+        <FiguresByDay
+          caption="Posture score per day"
+          headings={['Score', 'Secrets']}
+          rows={points.map((p) => ({ day: p.day, cells: [formatScore(p.score), p.secrets.toLocaleString('en-US')] }))}
+        />
       )}
     </figure>
   );

@@ -2,8 +2,8 @@
 // The picture is for sighted readers; the sentence under it says the same for everyone,
 // and the figures are one click away as a table. Days without a recorded snapshot are gaps
 // in the line, not zeros.
-import { cn } from '@/components/ui/cn';
 import { DailyLineChart, dayLabel } from '@/components/ui/daily-line-chart';
+import { FiguresByDay } from '@/components/ui/figures-by-day';
 import type { HealthPoint } from '@/lib/data/rotation-views';
 
 const percent = (p: number) => `${Math.round(p * 100)}%`;
@@ -41,40 +41,22 @@ export function HealthChart({ points, days, today }: { points: HealthPoint[]; da
       <figcaption id="health-chart-summary" className="mt-3 text-sm text-slate-700">
         {summary}
       </figcaption>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer font-medium text-accent-700">Show the figures per day</summary>
-        <div className="mt-2 max-h-72 overflow-y-auto">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Rotation health per day</caption>
-            <thead>
-              <tr className="text-xs uppercase tracking-wide text-slate-600">
-                {['Day', 'Within policy', 'Overdue', 'No policy', 'Secrets'].map((label, i) => (
-                  // The day on the left, the counts right-aligned under their numbers.
-                  <th key={label} scope="col" className={cn('py-1 pr-4 font-semibold last:pr-0', i > 0 && 'text-right')}>
-                    {label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 tabular-nums">
-              {[...points].reverse().map((p) => (
-                <tr key={p.day}>
-                  <th scope="row" className="py-1 pr-4 font-normal">
-                    {p.day}
-                    {p.live && <span className="text-slate-500"> (now)</span>}
-                  </th>
-                  <td className="py-1 pr-4 text-right">
-                    {number.format(p.withinPolicy)} {p.total > 0 && <span className="text-slate-500">({percent(p.withinPolicy / p.total)})</span>}
-                  </td>
-                  <td className="py-1 pr-4 text-right">{number.format(p.overdue)}</td>
-                  <td className="py-1 pr-4 text-right">{number.format(p.noPolicy)}</td>
-                  <td className="py-1 text-right">{number.format(p.total)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <FiguresByDay
+        caption="Rotation health per day"
+        headings={['Within policy', 'Overdue', 'No policy', 'Secrets']}
+        rows={points.map((p) => ({
+          day: p.day,
+          note: p.live ? 'now' : undefined,
+          cells: [
+            <>
+              {number.format(p.withinPolicy)} {p.total > 0 && <span className="text-slate-500">({percent(p.withinPolicy / p.total)})</span>}
+            </>,
+            number.format(p.overdue),
+            number.format(p.noPolicy),
+            number.format(p.total),
+          ],
+        }))}
+      />
     </figure>
   );
 }

@@ -11,6 +11,7 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FilterBar, FilterSelect } from '@/components/ui/filter-bar';
 import { PageHeader } from '@/components/ui/page-header';
+import { RangeNav } from '@/components/ui/range-nav';
 import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
@@ -160,21 +161,7 @@ export default async function PosturePage({ searchParams }: { searchParams: Para
 
           <div className="grid gap-6 xl:grid-cols-2">
             <Card title={`Score over time: ${who}`}>
-              <nav aria-label="Chart range" className="mb-4 flex gap-2 text-sm">
-                {POSTURE_RANGES.map((r) => (
-                  <Link
-                    key={r}
-                    href={here({ range: r === DEFAULT_RANGE ? undefined : r })}
-                    aria-current={r === range ? 'page' : undefined}
-                    className={cn(
-                      'rounded-full px-3 py-1 ring-1 ring-inset',
-                      r === range ? 'bg-slate-900 text-white ring-slate-900' : 'text-slate-700 ring-slate-300 hover:bg-slate-50',
-                    )}
-                  >
-                    {r === 365 ? '1 year' : `${r} days`}
-                  </Link>
-                ))}
-              </nav>
+              <RangeNav ranges={POSTURE_RANGES} current={range} hrefFor={(r) => here({ range: r === DEFAULT_RANGE ? undefined : r })} />
               <PostureTrend points={overview.series} days={range} today={overview.day} who={who} />
             </Card>
             <Card title={`Failing checks: ${who}`}>

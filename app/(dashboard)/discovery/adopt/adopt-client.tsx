@@ -12,6 +12,7 @@ import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { CodeField, SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
+import { ShowMore } from '@/components/ui/show-more';
 import { Table, TableHead, Td } from '@/components/ui/table';
 import type { AdoptionPreview } from '@/lib/data/discovery-adopt';
 import type { FieldErrors } from '@/lib/errors';
@@ -290,16 +291,7 @@ function PreviewSection({
           ))}
         </tbody>
       </Table>
-      {rows.length > shown && (
-        <div className="flex items-center gap-3 text-sm text-slate-600">
-          <span>
-            Showing {fmt(shown)} of {fmt(rows.length)}
-          </span>
-          <Button variant="secondary" onClick={() => setShown((n) => n + PAGE * 5)}>
-            Show {fmt(Math.min(PAGE * 5, rows.length - shown))} more
-          </Button>
-        </div>
-      )}
+      <ShowMore shown={shown} total={rows.length} step={PAGE * 5} onMore={() => setShown((n) => n + PAGE * 5)} />
 
       <Card title="3. Adopt">
         <div className="space-y-4">

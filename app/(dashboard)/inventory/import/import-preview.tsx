@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
+import { ShowMore } from '@/components/ui/show-more';
 import { Table, TableHead, Td } from '@/components/ui/table';
 import type { ImportPreview } from '@/lib/data/inventory-import';
 import { Progress } from '@/components/ui/progress';
@@ -188,16 +189,7 @@ function PreviewRows({ preview }: { preview: ImportPreview }) {
           </tbody>
         </Table>
       )}
-      {rows.length > shown && (
-        <div className="flex items-center gap-3 text-sm text-slate-600">
-          <span>
-            Showing {fmt(shown)} of {fmt(rows.length)}
-          </span>
-          <Button variant="secondary" onClick={() => setShown((n) => n + PAGE * 5)}>
-            Show {fmt(Math.min(PAGE * 5, rows.length - shown))} more
-          </Button>
-        </div>
-      )}
+      <ShowMore shown={shown} total={rows.length} step={PAGE * 5} onMore={() => setShown((n) => n + PAGE * 5)} />
     </div>
   );
 }
