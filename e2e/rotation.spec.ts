@@ -137,7 +137,7 @@ test('the home page shows rotation counts linking to the tabs, and the health ch
 
   await page.getByRole('link', { name: '90 days' }).click();
   await expect(page).toHaveURL(/\/\?range=90$/);
-  await expect(page.getByRole('img', { name: /last 90 days/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Share of secrets within policy per day, last 90 days/ })).toBeVisible();
 });
 
 test('an administrator edits a policy default, which the secret form then offers', async ({ page, db, seedUser, signIn, auditEvents, auditMark }) => {
