@@ -46,8 +46,9 @@ test('an administrator adds a webhook channel, sends a signed test event and see
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Format').selectOption('webhook');
   await page.getByLabel('Webhook URL').fill(receiver.url('/e2e-hook?token=abc123'));
+  // Every event's box is named "<label> — <what it means>".
   for (const label of Object.values(EVENT_LABELS)) {
-    const box = page.getByRole('checkbox', { name: label, exact: true });
+    const box = page.getByRole('checkbox', { name: `${label} — ` });
     if (await box.count()) await box.uncheck();
   }
   await page.getByRole('button', { name: 'Create channel' }).click();

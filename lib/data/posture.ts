@@ -43,7 +43,8 @@ const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function postureOverview(caller: Caller, options: { team?: string; range: number }, now = new Date()): Promise<PostureOverview> {
   await authorize(caller, 'secrets.read', { action: 'posture.read', targetType: 'secret' });
-  const [latest] = await queryRows<{ day: Date | null }>(Prisma.sql`SELECT max(day) AS day FROM posture_snapshots`);
+  // The newest day up to today (the clock's: tests move it, and a snapshot taken ahead of it is not "now").
+  const [latest] = await queryRows<{ day: Date | null }>(Prisma.sql`SELECT max(day) AS day FROM posture_snapshots WHERE day <= ${now}::date`);
   if (!latest?.day) return { day: null, org: null, team: null, series: [], teams: [] };
   const teamId = options.team ? uuidOrNil(options.team) : null;
   const since = new Date(now.getTime() - options.range * 86_400_000);
@@ -54,7 +55,7 @@ export async function postureOverview(caller: Caller, options: { team?: string; 
       WHERE p.day = ${latest.day}::date AND (p.team_id IS NULL OR p.team_id = ${teamId ?? null}::uuid)`),
     queryRows<SnapshotRow>(Prisma.sql`
       SELECT day, team_id, secrets, score_tenths, failing FROM posture_snapshots
-      WHERE day >= ${since}::date AND team_id IS NOT DISTINCT FROM ${teamId ?? null}::uuid
+      WHERE day >= ${since}::date AND day <= ${latest.day}::date AND team_id IS NOT DISTINCT FROM ${teamId ?? null}::uuid
       ORDER BY day`),
     queryRows<{ id: string; name: string; secrets: number; score_tenths: number; previous_tenths: number | null }>(Prisma.sql`
       SELECT t.id, t.name, p.secrets, p.score_tenths,

@@ -54,6 +54,9 @@ export async function refreshPosture(now: Date): Promise<RefreshResult> {
     async (tx) => {
       // A background job over every secret: not held to the interactive statement timeout.
       await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
+      // One refresh at a time (a scheduled job and one sent by hand): the day's snapshot rows
+      // are deleted and inserted again, which two interleaved refreshes would double.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('posture-refresh'))`;
       const secrets = await tx.$executeRaw`
         INSERT INTO secret_postures AS p (secret_id, owner_team_id, classification, checks, failing, passed, applicable, score, computed_at)
         SELECT r.id, r.owner_team_id, r.classification, r.checks, r.failing, r.passed, r.applicable,

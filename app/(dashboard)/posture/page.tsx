@@ -15,6 +15,7 @@ import { RangeNav } from '@/components/ui/range-nav';
 import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { appClock } from '@/lib/clock';
 import { listTeamOptions } from '@/lib/data/catalog';
 import { fixFirst, postureOverview, type FixFirstItem, type PostureFigures } from '@/lib/data/posture';
 import { myTeamIds } from '@/lib/data/team-members';
@@ -113,7 +114,7 @@ export default async function PosturePage({ searchParams }: { searchParams: Para
   const rawTeam = (await searchParams).team;
   const team = query.team ?? (rawTeam === undefined ? mine[0] : undefined);
   const range = query.range ?? DEFAULT_RANGE;
-  const [overview, list] = await Promise.all([postureOverview(caller, { team, range }), fixFirst(caller, { team, after: query.after })]);
+  const [overview, list] = await Promise.all([postureOverview(caller, { team, range }, appClock().now()), fixFirst(caller, { team, after: query.after })]);
   const teamName = team ? (teams.find((t) => t.id === team)?.name ?? 'this team') : null;
   const who = teamName ?? 'the organisation';
   // Links keep the chosen team; the whole organisation is `team=` (empty), so a team lead's
