@@ -158,6 +158,14 @@ export async function discoveryOverview(caller: Caller): Promise<ConnectionDisco
     unmanaged: number;
     ignored: number;
   }>(Prisma.sql`
+    -- Counted in one grouped pass (a join per connection made the planner probe secrets row by row).
+    WITH n AS (
+      SELECT d.connection_id, count(*) FILTER (WHERE d.ignored_at IS NULL) AS unmanaged, count(*) FILTER (WHERE d.ignored_at IS NOT NULL) AS ignored
+      FROM discovered_secrets d
+      WHERE d.gone_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM secrets s WHERE s.connection_id = d.connection_id AND s.provider_key = d.provider_key)
+      GROUP BY d.connection_id
+    )
     SELECT c.id, c.name, c.kind, c.scan_interval_hours, last.status, last.started_at, last.finished_at, last.error,
            (SELECT max(finished_at) FROM discovery_scans x WHERE x.connection_id = c.id AND x.status = 'completed') AS last_completed_at,
            coalesce(n.unmanaged, 0)::int AS unmanaged, coalesce(n.ignored, 0)::int AS ignored
@@ -165,12 +173,7 @@ export async function discoveryOverview(caller: Caller): Promise<ConnectionDisco
     LEFT JOIN LATERAL (
       SELECT status, started_at, finished_at, error FROM discovery_scans x WHERE x.connection_id = c.id ORDER BY started_at DESC LIMIT 1
     ) last ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE d.ignored_at IS NULL) AS unmanaged, count(*) FILTER (WHERE d.ignored_at IS NOT NULL) AS ignored
-      FROM discovered_secrets d
-      WHERE d.connection_id = c.id AND d.gone_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM secrets s WHERE s.connection_id = d.connection_id AND s.provider_key = d.provider_key)
-    ) n ON TRUE
+    LEFT JOIN n ON n.connection_id = c.id
     WHERE c.kind <> 'local'
     ORDER BY c.name`);
   return rows.map((r) => ({
