@@ -2,24 +2,14 @@
 // rests on (last read and where that date comes from, the silent system, the undeclared
 // reader), and "Suggest decommission" where the data layer offers it.
 import Link from 'next/link';
-import { formatDateTime, formatDay, relativeDays } from '@/components/format';
+import { DayAndAge } from '@/components/day-and-age';
+import { formatDay } from '@/components/format';
 import { secretIdentityColumns } from '@/components/inventory/secret-cells';
 import { Badge } from '@/components/ui/badge';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import type { OrphanItem, ReadEvidence } from '@/lib/data/orphans';
 import { decommissionHref, type OrphanSection } from '@/lib/validation/orphans';
 import { NO_DATA_REASONS } from './labels';
-
-function Day({ iso, now }: { iso: string; now: number }) {
-  return (
-    <span className="whitespace-nowrap">
-      <time dateTime={iso} title={formatDateTime(iso)}>
-        {formatDay(iso)}
-      </time>
-      <span className="block text-xs text-slate-500">{relativeDays(iso, now)}</span>
-    </span>
-  );
-}
 
 function LastRead({ read, now }: { read: ReadEvidence; now: number }) {
   if (!read.hasAccessData) {
@@ -41,7 +31,7 @@ function LastRead({ read, now }: { read: ReadEvidence; now: number }) {
   const fromProvider = read.providerLastReadAt === read.lastReadAt && read.logsLastReadAt !== read.lastReadAt;
   return (
     <>
-      <Day iso={read.lastReadAt} now={now} />
+      <DayAndAge iso={read.lastReadAt} now={now} />
       <span className="block text-xs text-slate-500">{fromProvider ? "provider's last-accessed date" : 'access logs'}</span>
     </>
   );
@@ -117,7 +107,7 @@ function columnsFor(section: OrphanSection, now: number, withActions: boolean): 
           cell: (s) =>
             s.reader && (
               <>
-                <Day iso={s.reader.lastReadAt} now={now} />
+                <DayAndAge iso={s.reader.lastReadAt} now={now} />
                 <span className="block text-xs whitespace-nowrap text-slate-500">first {formatDay(s.reader.firstReadAt)}</span>
               </>
             ),

@@ -1,7 +1,7 @@
 // The Rotation area's table: one row per secret with what a team lead scans for (where
 // it is, who owns it, when it is due or when its grace ends, how it rotates, and how its
 // latest rotation went). Used by every tab and by the calendar's day list.
-import { formatDateTime, formatDay, relativeDays } from '@/components/format';
+import { DayAndAge } from '@/components/day-and-age';
 import { NextDue } from '@/components/inventory/due';
 import { ExpiryBadge, ExpiryDate } from '@/components/inventory/expiry';
 import { secretIdentityColumns } from '@/components/inventory/secret-cells';
@@ -38,15 +38,7 @@ function When({ item, column, now }: { item: RotationListItem; column: WhenColum
   if (column === 'expires') return item.expiresAt ? <ExpiryDate expiresAt={item.expiresAt} now={now} /> : <span className="text-slate-500">—</span>;
   const iso =
     column === 'grace' ? item.lastRun?.graceEndsAt : column === 'started' ? item.lastRun?.startedAt : (item.lastRun?.finishedAt ?? item.lastRun?.updatedAt);
-  if (!iso) return <span className="text-slate-500">—</span>;
-  return (
-    <span className="whitespace-nowrap">
-      <time dateTime={iso} title={formatDateTime(iso)}>
-        {formatDay(iso)}
-      </time>
-      <span className="block text-xs text-slate-500">{relativeDays(iso, now)}</span>
-    </span>
-  );
+  return <DayAndAge iso={iso ?? null} now={now} />;
 }
 
 function LastRun({ run }: { run: RotationListItem['lastRun'] }) {

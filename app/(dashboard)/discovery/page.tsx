@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ConnectionsAtAGlance } from '@/components/discovery/connections-at-a-glance';
 import { IgnoreControl } from '@/components/discovery/ignore-control';
-import { formatDateTime, formatDay, relativeDays } from '@/components/format';
+import { DayAndAge } from '@/components/day-and-age';
+import { formatDay } from '@/components/format';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -28,16 +29,6 @@ const STATE_OPTIONS = [
   { value: 'deletion_scheduled', label: 'Scheduled for deletion' },
   { value: 'ignored', label: 'Ignored' },
 ];
-
-function When({ iso, empty = '—' }: { iso: string | null; empty?: string }) {
-  if (!iso) return <span className="text-slate-500">{empty}</span>;
-  return (
-    <time dateTime={iso} title={formatDateTime(iso)} className="whitespace-nowrap">
-      {formatDay(iso)}
-      <span className="block text-xs text-slate-500">{relativeDays(iso)}</span>
-    </time>
-  );
-}
 
 function columns(): Column<UnmanagedItem>[] {
   return [
@@ -111,9 +102,9 @@ function columns(): Column<UnmanagedItem>[] {
           <span className="text-slate-500">Never set</span>
         ),
     },
-    { header: 'Last changed', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.lastChangedAt} /> },
-    { header: 'Last read', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.lastAccessedAt} empty="Not recorded" /> },
-    { header: 'First seen', headerClassName: 'whitespace-nowrap', cell: (item) => <When iso={item.firstSeenAt} /> },
+    { header: 'Last changed', headerClassName: 'whitespace-nowrap', cell: (item) => <DayAndAge iso={item.lastChangedAt} /> },
+    { header: 'Last read', headerClassName: 'whitespace-nowrap', cell: (item) => <DayAndAge iso={item.lastAccessedAt} empty="Not recorded" /> },
+    { header: 'First seen', headerClassName: 'whitespace-nowrap', cell: (item) => <DayAndAge iso={item.firstSeenAt} /> },
     {
       header: <span className="sr-only">Actions</span>,
       cell: (item) => (

@@ -8,24 +8,17 @@
 // last-accessed date from the discovery snapshot (AWS LastAccessedDate). Which reader it
 // was only the logs say, so the two consumer sections need access logs for the secret.
 import { Prisma } from '@/generated/prisma/client';
-import type { Classification, SecretStatus } from '@/generated/prisma/enums';
 import { READ_EVENTS } from '@/lib/access/types';
 import type { OrphanSection } from '@/lib/validation/orphans';
+import type { SecretRowHead } from './secret-list';
 
 const DAY_MS = 86_400_000;
 
 /** Where a secret's access logs stand (the Access tab's coverage states, minus its error detail). */
 export type LogsState = 'ok' | 'no_connection' | 'not_ingested' | 'data_access_off';
 
-/** What every section's row carries about its secret. */
-export type OrphanRowBase = {
-  id: string;
-  name: string;
-  environment: string;
-  team_id: string;
-  team_name: string;
-  classification: Classification;
-  status: SecretStatus;
+/** What every section's row carries about its secret: the identity columns every secret list starts with, and more. */
+export type OrphanRowBase = SecretRowHead & {
   /** The newer of the logs' newest read and the provider's last-accessed date. */
   read_at: Date | null;
   logs_read_at: Date | null;
