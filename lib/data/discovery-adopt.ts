@@ -15,6 +15,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
 import { catalogLookup, compileRules, resolveRow, sourceText, type Named, type Resolution } from '@/lib/discovery/adopt-rules';
+import { PROVIDER_CHANGED_AT } from '@/lib/discovery/drift-sql';
 import { InputError, isUniqueViolation } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { ZSecretName } from '@/lib/validation/secret';
@@ -58,8 +59,8 @@ type DiscoveredRow = {
   description: string;
   labels: Record<string, string>;
   rotation_enabled: boolean | null;
-  last_rotated_at: Date | null;
-  newest_version_at: Date | null;
+  /** The provider's last change of value, as drift judges it (so an adopted secret starts without drift). */
+  changed_at: Date | null;
   deletion_at: Date | null;
 };
 
@@ -120,7 +121,7 @@ async function plan(client: Tx | typeof db, filter: TUnmanagedFilter, rules: TAd
   };
   const discovered = await client.$queryRaw<DiscoveredRow[]>`
     SELECT d.id, d.connection_id, c.name AS connection_name, c.kind AS connection_kind, d.provider_key, d.description, d.labels,
-           d.rotation_enabled, d.last_rotated_at, d.newest_version_at, d.deletion_at
+           d.rotation_enabled, ${PROVIDER_CHANGED_AT} AS changed_at, d.deletion_at
     FROM discovered_secrets d JOIN provider_connections c ON c.id = d.connection_id
     WHERE ${Prisma.join(unmanagedConditions(filter), ' AND ')}
     ORDER BY d.provider_key, d.id
@@ -139,7 +140,7 @@ async function plan(client: Tx | typeof db, filter: TUnmanagedFilter, rules: TAd
     const name = ZSecretName.safeParse(row.provider_key);
     if (!name.success) errors.unshift(`The name "${row.provider_key.slice(0, 80)}" cannot be an inventory name: ${name.error.issues[0].message}`);
     if (row.deletion_at) errors.unshift(`Scheduled for deletion at the provider on ${row.deletion_at.toISOString().slice(0, 10)}: restore it there first`);
-    return { row, resolution, lastRotatedAt: row.last_rotated_at ?? row.newest_version_at, errors };
+    return { row, resolution, lastRotatedAt: row.changed_at, errors };
   });
 
   // Names must be free in their environment: in the inventory and within this batch.

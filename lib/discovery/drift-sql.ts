@@ -31,7 +31,7 @@ export const isoUtcSql = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT
 // The provider's last change of value: a rotation or the newest version. AWS moves
 // LastChangedDate on tag and description edits too (the label fix would then look like a
 // rotation), so it counts only when nothing better is known.
-const PROVIDER_CHANGED_AT = Prisma.sql`COALESCE(GREATEST(d.last_rotated_at, d.newest_version_at), d.last_changed_at)`;
+export const PROVIDER_CHANGED_AT = Prisma.sql`COALESCE(GREATEST(d.last_rotated_at, d.newest_version_at), d.last_changed_at)`;
 // What the write service would write, from the label map (see judgedFrom).
 const EXPECTED_OWNER = Prisma.sql`(lm.m -> s.owner_team_id::text ->> c.kind::text)`;
 const EXPECTED_ENVIRONMENT = Prisma.sql`(lm.m -> s.environment_id::text ->> c.kind::text)`;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { commitAdoption, previewAdoption } from '@/lib/data/discovery-adopt';
+import { driftKindsBySecret } from '@/lib/discovery/drift';
 import { createSecret } from '@/lib/data/secrets';
 import { discoveryOverview, ignoreDiscovered, listUnmanaged, restoreDiscovered } from '@/lib/data/unmanaged';
 import { db } from '@/lib/db';
@@ -119,6 +120,7 @@ describe('bulk adoption', () => {
     const checkout = await seedSystem(payments.id, `checkout-${t}`);
     const ledger = await seedSystem(payments.id, `ledger-${t}`);
     const rotatedAt = new Date('2026-10-01T00:00:00Z');
+    const changedAt = new Date('2026-09-01T00:00:00Z');
     await seedDiscovered(
       connection.id,
       scanId,
@@ -129,6 +131,7 @@ describe('bulk adoption', () => {
         labels: { team: `payments_${t}`, env: i % 2 ? 'production' : 'staging', classification: 'important', consumers: `checkout-${t}+ledger-${t}` },
         rotationEnabled: i === 0,
         lastRotatedAt: i === 0 ? rotatedAt : null,
+        lastChangedAt: changedAt,
       })),
     );
     const admin = await callerAs('admin');
@@ -161,6 +164,10 @@ describe('bulk adoption', () => {
       lastRotatedAt: rotatedAt,
     });
     expect(svc0.environment.name).toBe('staging');
+    // Without a rotation date the provider's last change is the last rotation, as drift reads
+    // it: a secret adopted a moment ago is not drift.
+    expect(adopted.find((s) => s.name === `${t}/svc-0500`)?.lastRotatedAt).toEqual(changedAt);
+    expect((await driftKindsBySecret({ connectionId: connection.id })).filter((d) => d.kinds.includes('last_rotated_mismatch'))).toEqual([]);
     expect(adopted.every((s) => s.consumers.length === 2)).toBe(true);
     expect(adopted.filter((s) => s.ownerTeamId === payments.id)).toHaveLength(990);
 
