@@ -259,6 +259,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   for (const [name, definition] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
     if (definition.cron) await boss.schedule(name, definition.cron, undefined, { tz: 'UTC' });
   }
+  // Posture once now, so a fresh install (or a worker back after a stop) need not wait for the
+  // next quarter hour; the queue's singleton policy makes this a no-op when one is queued.
+  await boss.send(QUEUE.postureRefresh, {});
 
   const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS(clock, workerId), options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
 
