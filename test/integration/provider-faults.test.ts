@@ -98,7 +98,7 @@ const completedRuns = async (connectionId: string) => (await db.accessIngestionC
 /**
  * One ingestion pass in a fresh worker with these settings: the scheduled fan-out job is
  * sent, and the pass is over when the healthy connection completed a run and the broken
- * one has a fault recorded after the pass began. Earlier passes' jobs are removed first.
+ * one has a fault newer than the one it had before. Earlier passes' jobs are removed first.
  */
 async function ingestionPass(settings: Record<string, string | undefined>, broken: string, healthy: string) {
   await ownerDb()
@@ -106,7 +106,9 @@ async function ingestionPass(settings: Record<string, string | undefined>, broke
     .catch(() => {});
   const worker = await startWorkerProcess(npmWorker(), settings);
   try {
-    const started = new Date();
+    // A fault recorded by this pass is one newer than what the table held before it (a time
+    // compared with this process's clock would also accept the previous pass's, just before).
+    const failedBefore = (await fault(broken))?.lastFailedAt.getTime() ?? 0;
     const runsBefore = await completedRuns(healthy);
     await (await jobSender()).send(QUEUE.accessIngest, {});
     await eventually(
@@ -116,7 +118,7 @@ async function ingestionPass(settings: Record<string, string | undefined>, broke
     );
     const recorded = await eventually(
       () => fault(broken),
-      (f) => f !== null && f.lastFailedAt >= new Date(started.getTime() - 1000),
+      (f) => f !== null && f.lastFailedAt.getTime() > failedBefore,
       WORKER_WAIT_MS,
     );
     // The worker clears an earlier fault just after the run's cursor moved.
