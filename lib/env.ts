@@ -58,9 +58,20 @@ const ZEnv = z.object({
     })
     .transform((v) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : 0)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  // Key of the keyed value fingerprints (HMAC-SHA256). Never shown; changing it makes
-  // earlier fingerprints unmatchable (reuse checks start afresh). npm start creates one.
+  // Key of the keyed value fingerprints (HMAC-SHA256). Never shown. npm start creates one.
   VALUE_FINGERPRINT_PEPPER: z.string().min(32, 'VALUE_FINGERPRINT_PEPPER must be at least 32 characters').optional(),
+  // Earlier peppers, comma-separated, after VALUE_FINGERPRINT_PEPPER was rotated: their
+  // fingerprints (each carries its key id) keep matching until re-fingerprinted.
+  VALUE_FINGERPRINT_PEPPERS_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((pepper) => pepper.trim())
+        .filter(Boolean),
+    )
+    .refine((peppers) => peppers.every((pepper) => pepper.length >= 32), 'Every VALUE_FINGERPRINT_PEPPERS_PREVIOUS entry must be at least 32 characters'),
   // The local development provider: AES-256-GCM key (32 bytes, base64/base64url) and
   // the folder its encrypted store lives in. npm start creates the key under ./.data.
   LOCAL_PROVIDER_KEY: optionalString,

@@ -5,7 +5,8 @@ import type { Role } from '@/generated/prisma/enums';
 
 export type SessionUser = { id: string; email: string; name: string; role: Role };
 export type RequestMeta = { ip: string | null; userAgent: string | null; requestId: string | null };
-export type Caller = { user: SessionUser | null; request: RequestMeta };
+/** tokenId: the access token the call came with (lib/auth/api-tokens.ts); absent for browser sessions. */
+export type Caller = { user: SessionUser | null; request: RequestMeta; tokenId?: string };
 
 export const NO_REQUEST: RequestMeta = { ip: null, userAgent: null, requestId: null };
 

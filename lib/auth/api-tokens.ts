@@ -1,0 +1,58 @@
+// Access tokens for calls without a browser (the leak-check CLI first). A token is
+// `sid_` + 32 random bytes (base64url); the database keeps only its SHA-256 (a random
+// 256-bit token cannot be guessed from its hash, so no slow hash is needed). A token acts
+// as its user, with the user's role as it is now, narrowed to the token's scopes: a
+// disabled user, a revoked or expired token, or a scope the token lacks is refused.
+import 'server-only';
+import { createHash, randomBytes } from 'node:crypto';
+import { Prisma } from '@/generated/prisma/client';
+import type { Role } from '@/generated/prisma/enums';
+import { db, queryRows } from '@/lib/db';
+import type { Caller } from './caller';
+import { requestMetaFrom } from './request-meta';
+
+/** What a token may be used for. */
+export const API_SCOPES = ['leak-check'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const TOKEN_PREFIX = 'sid_';
+/** How often a token's last-used time and address are written (at most). */
+const TOUCH_EVERY_MS = 60_000;
+
+export function newTokenText(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function tokenHashOf(token: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(createHash('sha256').update(token, 'utf8').digest());
+}
+
+/** The bearer token of a request, if it carries one in the Authorization header. */
+export function bearerTokenOf(request: Request): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
+  return match && match[1].startsWith(TOKEN_PREFIX) ? match[1] : null;
+}
+
+type Row = { token_id: string; id: string; email: string; name: string; role: Role; last_used_at: Date | null; last_used_ip: string | null };
+
+/**
+ * The caller a request's bearer token stands for, or null when the request has no token
+ * or the token is unknown, revoked, expired, lacks `scope` or belongs to a user who is no
+ * longer active. Callers answer null with 401 (and audit it through authorize as signed out).
+ */
+export async function tokenCaller(request: Request, scope: ApiScope, now = new Date()): Promise<Caller | null> {
+  const token = bearerTokenOf(request);
+  if (!token) return null;
+  const meta = requestMetaFrom(request.headers);
+  const rows = await queryRows<Row>(Prisma.sql`
+    SELECT t.id AS token_id, u.id, u.email, u.name, u.role, t.last_used_at, t.last_used_ip
+    FROM api_tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.token_hash = ${tokenHashOf(token)} AND t.revoked_at IS NULL AND t.expires_at > ${now}
+      AND ${scope} = ANY (t.scopes) AND u.status = 'active'`);
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS || row.last_used_ip !== meta.ip) {
+    await db.$executeRaw`UPDATE api_tokens SET last_used_at = ${now}, last_used_ip = ${meta.ip} WHERE id = ${row.token_id}::uuid`;
+  }
+  return { user: { id: row.id, email: row.email, name: row.name, role: row.role }, request: meta, tokenId: row.token_id };
+}
