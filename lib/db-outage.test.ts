@@ -98,7 +98,7 @@ describe('the outage log', () => {
     expect(lines(out)).toEqual([
       expect.objectContaining({ level: 'warn', message: 'database still unreachable', failedRequests: 500, failedRequestsTotal: 500, outageSeconds: 30 }),
       expect.objectContaining({ level: 'warn', message: 'database still unreachable', failedRequests: 1, failedRequestsTotal: 501, outageSeconds: 60 }),
-      expect.objectContaining({ level: 'info', message: 'database reachable again', failedRequests: 501, outageSeconds: 150 }),
+      expect.objectContaining({ level: 'warn', message: 'database reachable again', failedRequests: 501, outageSeconds: 150 }),
     ]);
     expect(outageInProgress()).toBe(false);
   });

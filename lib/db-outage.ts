@@ -140,7 +140,8 @@ export function noteReachable(queryStartedAt = Date.now()): void {
   if (!outage || queryStartedAt < outage.startedAt) return;
   shared.__dbOutage = null;
   clearInterval(outage.timer);
-  log.info('database reachable again', { outageSeconds: seconds(Date.now() - outage.startedAt), failedRequests: outage.failedRequests });
+  // warn, like the outage's other lines, so a log kept at warn shows where the outage ended.
+  log.warn('database reachable again', { outageSeconds: seconds(Date.now() - outage.startedAt), failedRequests: outage.failedRequests });
 }
 
 /** Whether an outage is under way (tests). */

@@ -9,6 +9,7 @@
 import 'server-only';
 import PgBoss from 'pg-boss';
 import { pgPool } from '@/lib/db';
+import { isDatabaseUnreachable, noteUnreachable } from '@/lib/db-outage';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { QUEUES, type QueueName } from './queues';
@@ -28,7 +29,9 @@ export function createWorkerBoss(): PgBoss {
 export async function startBoss(boss: PgBoss): Promise<PgBoss> {
   // pg-boss reports background failures (lost connection, a failing poll) as events;
   // without a listener Node would treat them as unhandled and crash the process.
-  boss.on('error', (error) => log.error('job queue error', { error }));
+  // A database outage reaches pg-boss once per pooled connection: it joins the one outage
+  // report (lib/db-outage.ts) instead of a stack each.
+  boss.on('error', (error) => (isDatabaseUnreachable(error) ? noteUnreachable(error) : log.error('job queue error', { error })));
   await boss.start();
   await ensureQueues(boss);
   return boss;
