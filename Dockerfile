@@ -18,6 +18,8 @@ COPY . .
 RUN npx next build && node scripts/build-worker.mjs && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
+# git: the leak check reads an uploaded git bundle's history (lib/leak/git-history.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json /app/next.config.mjs ./
