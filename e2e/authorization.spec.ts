@@ -574,7 +574,9 @@ const ACTIONS: Record<string, ActionRow> = {
       await db.query(`UPDATE provider_connections SET fingerprint_backfill = true WHERE id = $1`, [connection.id]);
       return [connection.id];
     },
-    snapshot: tables('provider_connections', 'provider_version_fingerprints'),
+    // The run itself is the worker's (a connection without secrets reads nothing); the call's trace is its audit event.
+    snapshot: async (db) =>
+      (await db.query(`SELECT count(*)::int AS started FROM audit_events WHERE action = 'fingerprint.backfill_start' AND outcome = 'success'`)).rows,
   },
 
   // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).
