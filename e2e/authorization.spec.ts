@@ -560,6 +560,25 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: tables('provider_connections'),
   },
 
+  // The fingerprint backfill on a connection's page (same actions.ts). A closed loopback
+  // endpoint: the job a permitted call sends never leaves the machine.
+  setFingerprintBackfillAction: {
+    permission: 'admin.providers',
+    args: async ({ db }) => [(await insertConnection(db, { kind: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' })).id, true],
+    snapshot: tables('provider_connections'),
+  },
+  startFingerprintBackfillAction: {
+    permission: 'admin.providers',
+    args: async ({ db }) => {
+      const connection = await insertConnection(db, { kind: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' });
+      await db.query(`UPDATE provider_connections SET fingerprint_backfill = true WHERE id = $1`, [connection.id]);
+      return [connection.id];
+    },
+    // The run itself is the worker's (a connection without secrets reads nothing); the call's trace is its audit event.
+    snapshot: async (db) =>
+      (await db.query(`SELECT count(*)::int AS started FROM audit_events WHERE action = 'fingerprint.backfill_start' AND outcome = 'success'`)).rows,
+  },
+
   // The database host allowlist (app/(dashboard)/settings/database-hosts/actions.ts).
   addDatabaseHostAction: {
     permission: 'admin.providers',

@@ -6,6 +6,7 @@ import type { ConnectionJobFailure } from '@/lib/data/provider-connections';
 const JOB_LABELS: Record<string, string> = {
   'access-ingest': 'Access history ingestion (every 15 minutes)',
   'discovery-scan': 'Discovery scan',
+  'fingerprint-backfill': 'Fingerprint backfill for leak checks',
 };
 
 /** Background jobs currently failing for a connection, with the recorded reason and since when. */

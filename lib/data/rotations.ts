@@ -220,7 +220,15 @@ export async function submitRotationValue(caller: Caller, runId: string, rawValu
       event: 'value_written',
       patch: { newVersionId: written.versionId },
       detail: { versionId: written.versionId },
-      also: (tx) => recordRotationVersion(tx, run, { versionId: written.versionId, source: 'entered', fingerprint: written.fingerprint, by: user, at: now }),
+      also: (tx) =>
+        recordRotationVersion(tx, run, {
+          versionId: written.versionId,
+          source: 'entered',
+          fingerprint: written.fingerprint,
+          fingerprintKeyId: written.fingerprintKeyId,
+          by: user,
+          at: now,
+        }),
     });
     return { versionId: written.versionId };
   });

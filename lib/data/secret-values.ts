@@ -35,7 +35,7 @@ import { parseInput } from '@/lib/validation/parse';
 import { replacedCredentialColumns } from '@/lib/rotation/next-due';
 import { certificateOfValue } from '@/lib/values/certificate';
 import { checkEnteredValue, ZValueWrite, ZVersionChange } from '@/lib/validation/secret-value';
-import { fingerprintOf } from '@/lib/values/fingerprint';
+import { currentFingerprintKey, fingerprintWith } from '@/lib/values/fingerprint';
 import { generateSecretValue } from '@/lib/values/generate';
 import { claimPendingWrite, claimVersionChange, forgetPendingWrite, markOutcomeUnknown, pendingSince, takePendingRow } from '@/lib/values/pending-writes';
 import { reuseWarning } from '@/lib/values/reuse';
@@ -179,7 +179,8 @@ export async function writeSecretValue(caller: Caller, secretId: string, raw: un
 
   // The two-person rule (./approvals.ts): uses the caller's approval, if the policy asks for one.
   const approval = await claimApproval(caller, user, secret.id, 'value_write', { action: 'secret.value_write', targetType: 'secret', targetId: secret.id });
-  const fingerprint = fingerprintOf(value);
+  const fingerprintKey = currentFingerprintKey();
+  const fingerprint = fingerprintWith(fingerprintKey, value.reveal());
   const intent = {
     kind: 'value_write',
     secretId: secret.id,
@@ -188,6 +189,7 @@ export async function writeSecretValue(caller: Caller, secretId: string, raw: un
     source,
     note: input.note,
     fingerprint,
+    fingerprintKeyId: fingerprintKey.id,
     approvalId: approval.id,
   } as const;
   const pending = await approval.releasedOnFailure(claimPendingWrite(input.idempotencyToken, intent, user, source === 'generated' ? null : fingerprint));
@@ -233,6 +235,7 @@ export async function writeSecretValue(caller: Caller, secretId: string, raw: un
           idempotencyToken: input.idempotencyToken,
           source,
           fingerprint: written.fingerprint,
+          fingerprintKeyId: written.fingerprintKeyId,
           note: input.note,
           createdById: user.id,
           createdByEmail: user.email,

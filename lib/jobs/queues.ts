@@ -19,6 +19,7 @@ export const QUEUE = {
   signedOutDenials: 'signed-out-denials',
   postureRefresh: 'posture-refresh',
   discoveryScan: 'discovery-scan',
+  fingerprintBackfill: 'fingerprint-backfill',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -29,6 +30,8 @@ export type NotificationDeliverData = { deliveryId: string };
 export type AccessIngestData = { connectionId?: string };
 /** No connectionId: the scheduled fan-out (one job per connection that is due or has a scan to resume). */
 export type DiscoveryScanData = { connectionId?: string };
+/** No connectionId: the scheduled fan-out (one job per connection with the backfill on). */
+export type FingerprintBackfillData = { connectionId?: string };
 
 type QueueDefinition = {
   options: Omit<PgBoss.Queue, 'name'>;
@@ -104,6 +107,14 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
     options: { policy: 'stately', retryLimit: 0, expireInSeconds: 3600 },
     cron: '*/15 * * * *',
   },
+  // Once a day: one job per connection with the fingerprint backfill on, keyed by the
+  // connection (lib/values/fingerprint-backfill.ts). No retries: every fingerprint is stored
+  // as it is made, so the next run (or Run now) goes on where a failed one stopped. Paced
+  // reads of a large inventory get up to four hours.
+  [QUEUE.fingerprintBackfill]: {
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 4 * 3600 },
+    cron: '30 1 * * *',
+  },
   // Every 15 minutes: every secret's posture and the day's snapshot (lib/posture/refresh.ts).
   // No retries: the next run recomputes everything anyway.
   [QUEUE.postureRefresh]: {
@@ -114,6 +125,9 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
 
 /** Send options that make a discovery scan job unique per connection. */
 export const discoveryScanSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });
+
+/** Send options that make a fingerprint backfill job unique per connection. */
+export const fingerprintBackfillSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });
 
 /** Send options that make a job unique per connection. */
 export const accessIngestSendOptions = (connectionId: string): PgBoss.SendOptions => ({ singletonKey: connectionId });

@@ -187,6 +187,7 @@ async function settle(tx: Tx, row: PendingValueWrite): Promise<SettleOutcome> {
       idempotencyToken: token,
       source: row.source ?? 'entered',
       fingerprint: found.certain ? row.fingerprint : null,
+      fingerprintKeyId: found.certain && row.fingerprint ? row.fingerprintKeyId : null,
       note: row.note,
       createdById: row.actorId,
       createdByEmail: row.actorEmail,

@@ -25,6 +25,7 @@ import { deliver, DeliveryRetryError, pendingUnattemptedDeliveries, type Deliver
 import { refreshPosture } from '@/lib/posture/refresh';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
+import { backfillConnections, runFingerprintBackfill, type BackfillResult } from '@/lib/values/fingerprint-backfill';
 import { settlePendingWrites } from './settle-pending-writes';
 import { createWorkerBoss, startBoss } from './boss';
 import { clearConnectionFault, recordConnectionFault } from './connection-faults';
@@ -33,12 +34,14 @@ import { startSweeps, type Sweep } from './sweeps';
 import {
   accessIngestSendOptions,
   discoveryScanSendOptions,
+  fingerprintBackfillSendOptions,
   notificationDeliverSendOptions,
   QUEUE,
   QUEUES,
   rotationAdvanceSendOptions,
   type AccessIngestData,
   type DiscoveryScanData,
+  type FingerprintBackfillData,
   type NotificationDeliverData,
   type QueueName,
   type RotationAdvanceData,
@@ -57,6 +60,8 @@ export type WorkerHandlers = {
   refreshPosture: (now: Date) => Promise<unknown>;
   discoveryDue: (now: Date) => Promise<string[]>;
   discoveryScan: (connectionId: string, clock: Clock) => Promise<ScanResult | void>;
+  backfillConnections: () => Promise<string[]>;
+  fingerprintBackfill: (connectionId: string, clock: Clock) => Promise<BackfillResult | void>;
 };
 
 const DEFAULT_HANDLERS: WorkerHandlers = {
@@ -72,6 +77,8 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   refreshPosture,
   discoveryDue: dueConnections,
   discoveryScan: (connectionId, clock) => runScan(connectionId, clock),
+  backfillConnections,
+  fingerprintBackfill: (connectionId, clock) => runFingerprintBackfill(connectionId, clock),
 };
 
 /** The fast crash-recovery sweeps (./sweeps.ts), in the order they run each pass. */
@@ -250,6 +257,24 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       for (const id of await work.discoveryDue(clock.now())) {
         const data: DiscoveryScanData = { connectionId: id };
         await boss.send(QUEUE.discoveryScan, data, discoveryScanSendOptions(id));
+      }
+    }),
+  );
+
+  // A failed run (a provider fault on some secret) is recorded on the connection; what it
+  // stored stays, and the next run reads only what is still missing.
+  await boss.work<FingerprintBackfillData>(
+    QUEUE.fingerprintBackfill,
+    polling,
+    contained(QUEUE.fingerprintBackfill, async ([job]) => {
+      const connectionId = job.data?.connectionId;
+      if (connectionId) {
+        await forConnection(QUEUE.fingerprintBackfill, job.id, connectionId, clock, () => work.fingerprintBackfill(connectionId, clock));
+        return;
+      }
+      for (const id of await work.backfillConnections()) {
+        const data: FingerprintBackfillData = { connectionId: id };
+        await boss.send(QUEUE.fingerprintBackfill, data, fingerprintBackfillSendOptions(id));
       }
     }),
   );

@@ -32,8 +32,8 @@ const DRIFT_JUDGED = Prisma.sql`(s.provider_key <> '' AND EXISTS (
   SELECT 1 FROM discovery_scans ds JOIN provider_connections pc ON pc.id = ds.connection_id
   WHERE ds.connection_id = s.connection_id AND ds.status = 'completed' AND pc.kind IN ('aws', 'gcp')))`;
 
-/** The newest recorded version of `s` (its keyed fingerprint, when we have one). */
-const CURRENT_FINGERPRINT = Prisma.sql`(SELECT v.fingerprint FROM secret_versions v WHERE v.secret_id = s.id ORDER BY v.created_at DESC LIMIT 1)`;
+/** The newest recorded version of `s`: its keyed fingerprint (when we have one) as fp and the pepper's key id. */
+const CURRENT_FINGERPRINT = Prisma.sql`(SELECT v.fingerprint AS fp, v.fingerprint_key_id AS key_id FROM secret_versions v WHERE v.secret_id = s.id ORDER BY v.created_at DESC LIMIT 1)`;
 
 /**
  * A logged principal read as one of the secret's declared consumers: a system's principals
@@ -83,8 +83,9 @@ const CHECKS: Record<PostureCheckKey, Omit<PostureCheck, 'key'>> = {
     sql: () => Prisma.sql`CASE WHEN s.connection_id IS NULL THEN NULL ELSE coalesce((
       SELECT NOT EXISTS (
         SELECT 1 FROM secret_versions o JOIN secrets os ON os.id = o.secret_id
-        WHERE o.fingerprint = f.fp AND os.id <> s.id AND os.environment_id <> s.environment_id AND os.status <> 'decommissioned')
-      FROM (SELECT ${CURRENT_FINGERPRINT} AS fp) f WHERE f.fp IS NOT NULL), false) END`,
+        WHERE o.fingerprint = f.fp AND (o.fingerprint_key_id IS NULL OR f.key_id IS NULL OR o.fingerprint_key_id = f.key_id)
+          AND os.id <> s.id AND os.environment_id <> s.environment_id AND os.status <> 'decommissioned')
+      FROM ${CURRENT_FINGERPRINT} f WHERE f.fp IS NOT NULL), false) END`,
   },
   no_undeclared_readers: {
     label: 'Nobody reads it but its declared consumers',

@@ -151,6 +151,7 @@ async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promi
   await db.rotationRun.update({ where: { id: run.id }, data: { attempts: { increment: 1 } } });
   let versionId: string;
   let fingerprint: Uint8Array<ArrayBuffer> | null = null;
+  let fingerprintKeyId: string | null = null;
   if (inputs.rotation.strategy === 'provider_native') {
     ({ versionId } = await startNativeRotation(target, run.writeToken, inputs.rotation.config.lambdaArn));
   } else {
@@ -166,6 +167,7 @@ async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promi
     });
     versionId = written.versionId;
     fingerprint = written.fingerprint;
+    fingerprintKeyId = written.fingerprintKeyId;
   }
   return {
     event: 'value_written',
@@ -174,7 +176,7 @@ async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promi
     also: async (tx) => {
       if (run.strategy === 'provider_native') return; // the Lambda wrote it, not us
       const by = { id: run.requestedById, email: run.requestedByEmail };
-      await recordRotationVersion(tx, run, { versionId, source: 'generated', fingerprint, by, at: now });
+      await recordRotationVersion(tx, run, { versionId, source: 'generated', fingerprint, fingerprintKeyId, by, at: now });
     },
   };
 }

@@ -241,6 +241,7 @@ export async function recordRotationVersion(
     versionId: string;
     source: 'entered' | 'generated';
     fingerprint: Uint8Array<ArrayBuffer> | null;
+    fingerprintKeyId: string | null;
     by: { id: string | null; email: string | null };
     at: Date;
   },
@@ -256,6 +257,7 @@ export async function recordRotationVersion(
       idempotencyToken: run.writeToken,
       source: version.source,
       fingerprint: version.fingerprint,
+      fingerprintKeyId: version.fingerprint ? version.fingerprintKeyId : null,
       note: `Rotation ${run.id.slice(0, 8)} (${run.strategy === 'manual' ? 'manual runbook' : run.trigger})`,
       createdById: version.by.id,
       createdByEmail: version.by.email,

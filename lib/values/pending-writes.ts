@@ -21,6 +21,8 @@ export type ValueWriteIntent = Where & {
   note: string;
   /** The value's keyed fingerprint, as the version row would record it. */
   fingerprint: Uint8Array<ArrayBuffer>;
+  /** The key id of the pepper that made it (lib/values/fingerprint.ts). */
+  fingerprintKeyId: string;
   /** The two-person rule's approval this write used, if any. */
   approvalId: string | null;
 };
@@ -57,6 +59,7 @@ export async function claimPendingWrite(
     const inserted = await insertIntent(token, intent, actor);
     if (inserted) return { reconcile: false, startedAt: inserted.started_at, startBy: startByOf(inserted) };
     const fingerprint = fingerprintIfReconciling ? Buffer.from(fingerprintIfReconciling) : null;
+    const fingerprintKeyId = fingerprint ? intent.fingerprintKeyId : null;
     // Someone used this token before: take it over only if that attempt is over.
     const [taken] = await db.$queryRaw<Row[]>`
       UPDATE pending_value_writes SET outcome_unknown = false,
@@ -64,7 +67,7 @@ export async function claimPendingWrite(
         connection_id = ${intent.connectionId}::uuid, provider_ref = ${intent.providerRef},
         actor_id = ${actor.id}::uuid, actor_email = ${actor.email}, actor_role = ${actor.role}::"Role",
         source = ${intent.source}::"ValueSource", note = ${intent.note}, fingerprint = ${fingerprint},
-        approval_id = ${intent.approvalId}::uuid
+        fingerprint_key_id = ${fingerprintKeyId}, approval_id = ${intent.approvalId}::uuid
       WHERE idempotency_token = ${token}::uuid AND secret_id = ${intent.secretId}::uuid AND kind = 'value_write'
         AND (outcome_unknown OR COALESCE(settle_after, started_at + make_interval(secs => ${budgetSecs()})) < now())
       RETURNING started_at, settle_after`;
@@ -88,11 +91,11 @@ async function insertIntent(token: string, intent: Intent, actor: SessionUser): 
   const change = intent.kind === 'version_change' ? intent : null;
   const [row] = await db.$queryRaw<Row[]>`
     INSERT INTO pending_value_writes (idempotency_token, secret_id, kind, connection_id, provider_ref, settle_after,
-      actor_id, actor_email, actor_role, source, note, fingerprint, approval_id, change, version_id)
+      actor_id, actor_email, actor_role, source, note, fingerprint, fingerprint_key_id, approval_id, change, version_id)
     VALUES (${token}::uuid, ${intent.secretId}::uuid, ${intent.kind}::"PendingWriteKind", ${intent.connectionId}::uuid,
       ${intent.providerRef}, now() + make_interval(secs => ${budgetSecs()}),
       ${actor.id}::uuid, ${actor.email}, ${actor.role satisfies Role}::"Role",
-      ${value?.source ?? null}::"ValueSource", ${value?.note ?? ''}, ${value ? Buffer.from(value.fingerprint) : null},
+      ${value?.source ?? null}::"ValueSource", ${value?.note ?? ''}, ${value ? Buffer.from(value.fingerprint) : null}, ${value?.fingerprintKeyId ?? null},
       ${value?.approvalId ?? null}::uuid, ${change?.change ?? null}, ${change?.versionId ?? null})
     ON CONFLICT DO NOTHING RETURNING started_at, settle_after`;
   return row;

@@ -1,6 +1,8 @@
 // Where else a value (by its keyed fingerprint) was written through the dashboard: the
 // same secret name in another environment is refused (each environment needs its own
-// value), any other secret earns a warning. Any recorded version counts.
+// value), any other secret earns a warning. Any recorded version counts, under every
+// configured pepper (lib/values/fingerprint.ts): a row whose key id is null (written before
+// key ids) matches under any key, a row with a key id only under its own.
 //
 // A refusal says "this value is the one secret X uses", so it is an oracle: an engineer
 // could confirm guesses of another environment's value by submitting them. Refusals are
@@ -9,10 +11,13 @@
 // any comparison, so the refusals stop telling anything.
 import 'server-only';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { Prisma } from '@/generated/prisma/client';
 import { recordAudit } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
 import { db, pgPool } from '@/lib/db';
 import { AuditedInputError } from '@/lib/errors';
+import type { SecretValue } from '@/lib/secret-value';
+import { fingerprintKeys, fingerprintWith } from './fingerprint';
 
 export type ValueReuse = { otherSecrets: number };
 
@@ -34,7 +39,7 @@ const refusalCounter = () =>
 
 type Target = { id: string; name: string; environment: string };
 
-export async function checkedReuse(caller: Caller, action: string, secret: Target, fingerprint: Uint8Array<ArrayBuffer>): Promise<ValueReuse> {
+export async function checkedReuse(caller: Caller, action: string, secret: Target, value: SecretValue): Promise<ValueReuse> {
   const userKey = caller.user?.id ?? 'worker';
   const audit = { action, targetType: 'secret', targetId: secret.id, environment: secret.environment, outcome: 'denied' } as const;
   const used = await refusalCounter().get(userKey);
@@ -46,12 +51,15 @@ export async function checkedReuse(caller: Caller, action: string, secret: Targe
     );
   }
 
+  const matches = fingerprintKeys().map(
+    (key) => Prisma.sql`(v.fingerprint = ${fingerprintWith(key, value.reveal())} AND (v.fingerprint_key_id IS NULL OR v.fingerprint_key_id = ${key.id}))`,
+  );
   const rows = await db.$queryRaw<{ name: string; environment: string }[]>`
     SELECT DISTINCT s.id, s.name, e.name AS environment
     FROM secret_versions v
     JOIN secrets s ON s.id = v.secret_id
     JOIN environments e ON e.id = s.environment_id
-    WHERE v.fingerprint = ${fingerprint} AND s.id <> ${secret.id}::uuid`;
+    WHERE (${Prisma.join(matches, ' OR ')}) AND s.id <> ${secret.id}::uuid`;
   const otherEnvironments = [...new Set(rows.filter((r) => r.name === secret.name && r.environment !== secret.environment).map((r) => r.environment))].sort();
   if (otherEnvironments.length) {
     await refusalCounter()

@@ -25,7 +25,7 @@ import type { SecretProvider, WrittenVersion } from '@/lib/providers/types';
 import type { ConnectionSnapshot } from '@/lib/rotation/inputs';
 import type { SecretValue } from '@/lib/secret-value';
 import { refOutsideConnection } from '@/lib/validation/provider-ref';
-import { fingerprintOf } from './fingerprint';
+import { currentFingerprintKey, fingerprintWith } from './fingerprint';
 import { checkedReuse } from './reuse';
 
 export const MANAGED_BY = 'secret-inventory';
@@ -129,6 +129,8 @@ export type WriteRequest = {
 export type WriteOutcome = WrittenVersion & {
   /** What to store on the version row; null when the stored value is not this one. */
   fingerprint: Uint8Array<ArrayBuffer> | null;
+  /** The key id of the pepper that made `fingerprint` (null with it). */
+  fingerprintKeyId: string | null;
   adopted: boolean;
   /** Other secrets with the same value (a warning); same name in another environment is refused. */
   otherSecrets: number;
@@ -136,12 +138,13 @@ export type WriteOutcome = WrittenVersion & {
 
 export async function writeValue(target: WriteTarget, request: WriteRequest): Promise<WriteOutcome> {
   const provider = adapterOf(target);
-  const fingerprint = fingerprintOf(request.value);
+  const key = currentFingerprintKey();
+  const fingerprint = fingerprintWith(key, request.value.reveal());
   const reuse = await checkedReuse(
     request.by.caller,
     request.by.action,
     { id: target.secretId, name: target.name, environment: target.environment },
-    fingerprint,
+    request.value,
   );
   const adopted =
     request.retrySince && !provider.nativeIdempotency ? await adoptLostVersion(provider, target, request.retrySince, request.exclude ?? []) : null;
@@ -157,7 +160,13 @@ export async function writeValue(target: WriteTarget, request: WriteRequest): Pr
       description: `${target.name} (${target.environment}), managed by the secret inventory`,
     }));
   const unseen = request.generated && (adopted !== null || request.retrySince !== null);
-  return { ...written, fingerprint: unseen ? null : fingerprint, adopted: adopted !== null, otherSecrets: reuse.otherSecrets };
+  return {
+    ...written,
+    fingerprint: unseen ? null : fingerprint,
+    fingerprintKeyId: unseen ? null : key.id,
+    adopted: adopted !== null,
+    otherSecrets: reuse.otherSecrets,
+  };
 }
 
 /**

@@ -25,7 +25,13 @@ async function secret(teamId: string, fields: Record<string, unknown> = {}) {
   });
 }
 
-async function version(secretId: string, connectionId: string, fingerprint: Uint8Array<ArrayBuffer> | null, at = new Date(NOW.getTime() - DAY)) {
+async function version(
+  secretId: string,
+  connectionId: string,
+  fingerprint: Uint8Array<ArrayBuffer> | null,
+  at = new Date(NOW.getTime() - DAY),
+  fingerprintKeyId: string | null = null,
+) {
   await db.secretVersion.create({
     data: {
       secretId,
@@ -35,6 +41,7 @@ async function version(secretId: string, connectionId: string, fingerprint: Uint
       idempotencyToken: crypto.randomUUID(),
       source: 'entered',
       fingerprint,
+      fingerprintKeyId,
       createdAt: at,
     },
   });
@@ -108,6 +115,26 @@ describe('posture', () => {
     const list = await fixFirst(viewer, { team: team.id });
     expect(list.items.map((i) => i.id)).toEqual([bad.id, twin.id]);
     expect(list.items[0]).toMatchObject({ classification: 'critical', score: 14 });
+  });
+
+  it('compares fingerprints of the same pepper only (a row without a key id counts under any)', async () => {
+    const team = await seedTeam();
+    const connection = await seedConnection('local');
+    const staging = await environmentId('staging');
+    const bytes = new Uint8Array(randomBytes(32));
+    const at = new Date(NOW.getTime() - DAY);
+    // Same bytes under different peppers: different values, so both unique.
+    const a = await secret(team.id, { connectionId: connection.id });
+    await version(a.id, connection.id, bytes, at, 'aaaaaaaaaaaaaaaa');
+    const b = await secret(team.id, { connectionId: connection.id, environmentId: staging });
+    await version(b.id, connection.id, bytes, at, 'bbbbbbbbbbbbbbbb');
+    // The same bytes without a key id (written before key ids) match either.
+    const c = await secret(team.id, { connectionId: connection.id, environmentId: await environmentId('development') });
+    await refreshPosture(NOW);
+    expect([(await checksOf(a.id)).unique_value, (await checksOf(b.id)).unique_value]).toEqual([true, true]);
+    await version(c.id, connection.id, bytes, at, null);
+    await refreshPosture(NOW);
+    expect(await Promise.all([a, b, c].map(async (x) => (await checksOf(x.id)).unique_value))).toEqual([false, false, false]);
   });
 
   it('counts readers that are not declared consumers, by principal or by the system name', async () => {

@@ -8,6 +8,7 @@ import { ConfirmDelete } from '@/components/forms/confirm-delete';
 import { FailingJobs } from '@/components/providers/failing-jobs';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
+import { BackfillToggle, RunBackfillNow } from '@/components/providers/backfill-controls';
 import { RefreshWhileRunning, ScanIntervalForm, ScanNow } from '@/components/providers/discovery-controls';
 import { ScanHistory } from '@/components/providers/scan-history';
 import { TestConnection } from '@/components/providers/test-connection';
@@ -18,9 +19,10 @@ import { RecordHeader } from '@/components/ui/record-header';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { discoverySettings, listScans } from '@/lib/data/discovery-scans';
+import { backfillSettings } from '@/lib/data/fingerprint-backfill';
 import { getConnection } from '@/lib/data/provider-connections';
 import { deleteConnectionAction, testConnectionAction, updateConnectionAction } from '../actions';
-import { setScanIntervalAction, startScanAction } from './actions';
+import { setFingerprintBackfillAction, setScanIntervalAction, startFingerprintBackfillAction, startScanAction } from './actions';
 
 type Props = { params: Promise<{ connectionId: string }>; searchParams: Promise<{ scans?: string | string[] }> };
 
@@ -91,6 +93,7 @@ export default async function ConnectionPage({ params, searchParams }: Props) {
         </div>
       </div>
       <Discovery connectionId={connection.id} cursor={(await searchParams).scans} />
+      <FingerprintBackfill connectionId={connection.id} />
     </>
   );
 }
@@ -146,6 +149,46 @@ async function Discovery({ connectionId, cursor }: { connectionId: string; curso
           </div>
         </div>
       )}
+    </Card>
+  );
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** The leak check's coverage of values written outside the dashboard: on/off, run now, the last run. */
+async function FingerprintBackfill({ connectionId }: { connectionId: string }) {
+  const caller = await requireSignedIn();
+  const settings = await backfillSettings(caller, connectionId);
+  const last = settings.lastRun;
+  return (
+    <Card title="Fingerprint backfill for leak checks" className="mt-6">
+      <div className="space-y-4">
+        <p className="max-w-3xl text-sm text-slate-600">
+          Reads each current and previous version of this connection&apos;s inventory secrets once through the provider and keeps only a keyed fingerprint
+          (never the value), so a leak check also recognises values written outside this dashboard. Runs daily while on; off by default.
+        </p>
+        <p className="text-sm" data-testid="backfill-state">
+          <span className="font-medium">{settings.enabled ? 'On' : 'Off'}</span>
+          {' · '}
+          {count(settings.recorded, 'fingerprint', 'fingerprints')} recorded for this connection
+        </p>
+        <div className="flex flex-wrap gap-3">
+          <BackfillToggle action={setFingerprintBackfillAction.bind(null, connectionId, !settings.enabled)} enabled={settings.enabled} />
+          <RunBackfillNow action={startFingerprintBackfillAction.bind(null, connectionId)} enabled={settings.enabled} />
+        </div>
+        <p className="text-sm text-slate-700" data-testid="backfill-last-run">
+          {last ? (
+            <>
+              Last run {formatDateTime(last.at)}
+              {last.outcome === 'failed' ? ' (failed for some secrets)' : ''}: {count(last.counts.secrets, 'secret', 'secrets')},{' '}
+              {count(last.counts.versionsRead, 'version read', 'versions read')}, {count(last.counts.fingerprintsRecorded, 'fingerprint', 'fingerprints')}{' '}
+              recorded, {count(last.counts.refingerprinted, 'version', 'versions')} re-fingerprinted, {count(last.counts.failures, 'failure', 'failures')}.
+            </>
+          ) : (
+            'Not run yet.'
+          )}
+        </p>
+      </div>
     </Card>
   );
 }
