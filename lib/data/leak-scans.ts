@@ -376,15 +376,14 @@ export async function recordLeakBatch(caller: Caller, scanId: string, raw: unkno
     })),
   ];
   const stored = await recordFindings(caller, scan.id, findings);
-  await db.leakScan.update({
-    where: { id: scan.id },
-    data: {
-      bytesScanned: input.progress.bytes,
-      filesScanned: input.progress.files,
-      commitsScanned: input.progress.commits,
-      candidates: { increment: input.candidates.length },
-    },
-  });
+  // Running totals: a batch that arrives late never moves them back.
+  await db.$executeRaw`
+    UPDATE leak_scans SET
+      bytes_scanned = GREATEST(bytes_scanned, ${input.progress.bytes}::bigint),
+      files_scanned = GREATEST(files_scanned, ${input.progress.files}::int),
+      commits_scanned = GREATEST(commits_scanned, ${input.progress.commits}::int),
+      candidates = candidates + ${input.candidates.length}::int
+    WHERE id = ${scan.id}::uuid`;
   return { findings: stored };
 }
 

@@ -49,7 +49,16 @@ export async function POST(request: NextRequest) {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const line = (value: object) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+      // A person who closes the page does not stop the scan: it finishes, and its page has the results.
+      let open = true;
+      const line = (value: object) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+        } catch {
+          open = false;
+        }
+      };
       let last = 0;
       const onProgress = (p: ScanProgress) => {
         const now = Date.now();
@@ -59,7 +68,7 @@ export async function POST(request: NextRequest) {
       };
       const result = await started.run(onProgress);
       line(result.error ? { scanId: result.scanId, error: result.error } : { scanId: result.scanId });
-      controller.close();
+      if (open) controller.close();
     },
   });
   return new Response(body, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store, no-transform' } });
