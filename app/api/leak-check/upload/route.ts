@@ -64,7 +64,7 @@ export async function POST(request: NextRequest) {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
-        line({ bytes: p.bytes, files: p.files, commits: p.commits, candidates: p.candidates, findings: p.findings });
+        line({ bytes: p.bytes, files: p.files, commits: p.commits, candidates: p.candidates, findings: p.findings, skipped: p.skipped ?? 0 });
       };
       const result = await started.run(onProgress);
       line(result.error ? { scanId: result.scanId, error: result.error } : { scanId: result.scanId });
