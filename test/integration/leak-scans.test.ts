@@ -238,6 +238,21 @@ describe('who sees what', () => {
     expect((await listSecretLeakFindings(teamViewer, secret.id))?.[0]).toMatchObject({ severity: 'current_value', mayMarkCompromised: false });
   });
 
+  it('notifies the channels once per secret and scan, naming the secret but never the value', async () => {
+    const owner = await callerAs('engineer');
+    const { secret, value } = await secretWithValue(owner);
+    const channel = await db.notificationChannel.create({
+      data: { name: `leaks-${randomUUID()}`, kind: 'webhook', url: 'https://hooks.example.test/leaks', events: ['secret.leak_found'] },
+    });
+    const outsider = await callerAs('engineer');
+    await paste(outsider, `a=${value}\nb="${value}"\n`);
+    const deliveries = await db.notificationDelivery.findMany({ where: { channelId: channel.id } });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].payload).toMatchObject({ event: 'secret.leak_found', secret: { id: secret.id, name: secret.name } });
+    expect(JSON.stringify(deliveries[0].payload)).not.toContain(value);
+    await db.notificationChannel.delete({ where: { id: channel.id } });
+  });
+
   it('keeps a scan to its starter (and admins, auditors): others are refused, audited', async () => {
     const engineer = await callerAs('engineer');
     const scanId = await paste(engineer, 'nothing to see here at all');
