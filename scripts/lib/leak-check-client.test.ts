@@ -69,7 +69,6 @@ function fakeServer(answer: (url: string, body: Record<string, unknown>) => { st
 }
 
 const options: CliOptions = { target: 'repo', server: new URL('http://127.0.0.1:3403'), token: TOKEN, label: 'repo' };
-const location = (path: string, line: number) => ({ path, line, commit: 'a'.repeat(40), authorDate: new Date('2026-01-02T03:04:05Z') });
 
 async function* unitsOf(texts: string[]): AsyncIterable<ScanUnit> {
   for (const [i, text] of texts.entries())
