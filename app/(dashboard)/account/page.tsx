@@ -147,7 +147,7 @@ function TokenTable({ caption, rows, empty }: { caption: string; rows: TokenRowV
         {rows.map((t) => (
           <Tr key={t.id}>
             {withOwner && <Td className="text-slate-700">{t.owner}</Td>}
-            <Td className="font-medium text-slate-900">{t.name}</Td>
+            <Td className="font-medium whitespace-nowrap text-slate-900">{t.name}</Td>
             <Td className="text-slate-700">{t.scopes.join(', ')}</Td>
             <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.createdAt)}</Td>
             <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.expiresAt)}</Td>
