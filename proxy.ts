@@ -44,6 +44,12 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// The leak check's file upload (app/api/leak-check/upload, up to 50 MB) is left out: Next
+// buffers a request's whole body for the proxy (up to proxyClientMaxBodySize) before the
+// route sees it, but only for requests the proxy runs on. Out of the matcher, the upload
+// streams straight to the route, which reads it with its own byte limit; raising the buffer
+// above 50 MB instead would let a request to any route hold that much memory. The route
+// answers NDJSON (no page, so no CSP nonce is needed) and makes its own request id.
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|api/leak-check/upload).*)' }],
 };

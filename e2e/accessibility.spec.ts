@@ -12,6 +12,8 @@ import {
   insertChannel,
   insertConnection,
   insertIncident,
+  insertLeakFinding,
+  insertLeakScan,
   insertRotationRun,
   insertSecret,
   insertSystem,
@@ -20,7 +22,17 @@ import {
 } from './support/db';
 import { expect, test } from './support/fixtures';
 
-type Seeded = { secretId: string; busyId: string; incidentId: string; systemId: string; teamId: string; connectionId: string; channelId: string };
+type Seeded = {
+  secretId: string;
+  busyId: string;
+  incidentId: string;
+  systemId: string;
+  teamId: string;
+  connectionId: string;
+  channelId: string;
+  leakScanId: string;
+  leakFindingId: string;
+};
 
 const NONE = '00000000-0000-4000-8000-000000000000';
 const ALL: Role[] = ['admin', 'engineer', 'viewer', 'auditor'];
@@ -40,6 +52,7 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/inventory/[secretId]/rotation', roles: ALL },
   { path: '/inventory/[secretId]/edit', roles: [...WRITERS, 'viewer'] },
   { path: '/inventory/[secretId]/incidents/[incidentId]', roles: ALL },
+  { path: '/inventory/[secretId]/rotation?finding=[leakFindingId]', roles: WRITERS },
   // Under the two-person rule, a value write waiting for approval and a rotation under way.
   { path: '/inventory/[busyId]', roles: ['admin', 'engineer'] },
   { path: '/inventory/[busyId]/manage', roles: ['admin', 'engineer'] },
@@ -65,6 +78,9 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/audit?action=no.such.action', roles: ['auditor'] },
   { path: '/audit/verify', roles: ['admin', 'auditor'] },
   { path: '/posture', roles: ALL },
+  { path: '/leaks', roles: ALL },
+  { path: '/leaks/[leakScanId]', roles: ['admin', 'auditor', 'engineer'] },
+  { path: '/leaks/[leakScanId]?severity=pattern', roles: ['admin'] },
   { path: '/account', roles: ALL },
   { path: '/two-factor', roles: ['viewer'] },
   { path: '/settings/users', roles: ['admin', 'engineer'] },
@@ -104,7 +120,13 @@ test.beforeAll(async ({ db }) => {
   await gateSecret(db, busy.id);
   await insertApproval(db, busy.id, await insertUser(db, 'engineer'));
   await insertRotationRun(db, busy.id, { state: 'awaiting_value' });
+  const leakScan = await insertLeakScan(db, null);
+  const leakFinding = await insertLeakFinding(db, leakScan.id, secret.id);
+  await insertLeakFinding(db, leakScan.id, null);
+  await db.query(`UPDATE incidents SET leak_finding_id = $1 WHERE id = $2`, [leakFinding.id, incident.id]);
   seeded = {
+    leakScanId: leakScan.id,
+    leakFindingId: leakFinding.id,
     secretId: secret.id,
     busyId: busy.id,
     incidentId: incident.id,

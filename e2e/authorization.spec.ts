@@ -49,6 +49,7 @@ import {
   insertConnection,
   insertDiscovered,
   insertIncident,
+  insertLeakScan,
   insertRotationDrift,
   insertRotationRun,
   insertSecret,
@@ -678,8 +679,12 @@ type RouteRow =
   | {
       permission: Permission;
       method?: 'GET' | 'POST';
-      /** A concrete URL for dynamic routes, with a query that would succeed for a permitted caller. */
-      path?: string;
+      /** A concrete URL for dynamic routes, with a query that would succeed for a permitted caller (seeded for the caller, when a function). */
+      path?: string | ((db: Db, userId: string | null) => Promise<string>);
+      /** A POST's body: JSON for an object, as-is for a string. */
+      data?: unknown;
+      /** What a permitted caller gets (200 unless said). */
+      okStatus?: number;
       snapshot?: (db: Db) => Promise<unknown>;
     };
 
@@ -708,6 +713,33 @@ const ROUTES: Record<string, RouteRow> = {
   '/api/audit/verify-bundle': { permission: 'audit.read', method: 'POST' },
   // The import template: a header row and a made-up example, no inventory data.
   '/inventory/import/template': { access: 'signed-in' },
+  // The leak check: a paste scanned here (NDJSON progress, then the scan id), and the CLI's
+  // start / batch / finish calls (a browser session works too; a bearer token in e2e/leak-check.spec.ts).
+  '/api/leak-check/upload': {
+    permission: 'leak.scan',
+    method: 'POST',
+    path: '/api/leak-check/upload?source=paste',
+    data: 'nothing secret in this text at all',
+    snapshot: tables('leak_scans', 'leak_findings'),
+  },
+  '/api/leak-check/scans': { permission: 'leak.scan', method: 'POST', data: { kind: 'cli', label: 'e2e repo' }, okStatus: 201, snapshot: tables('leak_scans') },
+  '/api/leak-check/scans/[scanId]/batches': {
+    permission: 'leak.scan',
+    method: 'POST',
+    path: async (db, userId) => `/api/leak-check/scans/${(await insertLeakScan(db, userId)).id}/batches`,
+    data: {
+      candidates: [{ text: 'nothing-secret-here-at-all', path: 'a.txt', line: 1, preview: 'x' }],
+      patterns: [],
+      progress: { bytes: 10, files: 1, commits: 0 },
+    },
+    snapshot: tables('leak_findings'),
+  },
+  '/api/leak-check/scans/[scanId]/finish': {
+    permission: 'leak.scan',
+    method: 'POST',
+    path: async (db, userId) => `/api/leak-check/scans/${(await insertLeakScan(db, userId)).id}/finish`,
+    data: { status: 'completed' },
+  },
 };
 // ---------------------------------------------------------------------------------
 
@@ -981,25 +1013,32 @@ for (const [route, row] of Object.entries(ROUTES)) {
 }
 
 /** The request a browser on the dashboard sends: a POST carries the page's Origin (lib/auth/cross-site.ts refuses it without). */
-function routeRequest(row: { method?: 'GET' | 'POST' }, e2e: E2EState) {
+function routeRequest(row: { method?: 'GET' | 'POST'; data?: unknown }, e2e: E2EState) {
   const method = row.method ?? 'GET';
   const headers: Record<string, string> = method === 'POST' ? { origin: e2e.baseURL } : {};
-  return { method, maxRedirects: 0, headers };
+  return { method, maxRedirects: 0, headers, ...(row.data === undefined ? {} : { data: row.data }) };
+}
+
+/** The URL a row calls, seeded for `userId` when the row says how. */
+async function routePath(route: string, row: { path?: string | ((db: Db, userId: string | null) => Promise<string>) }, db: Db, userId: string | null) {
+  return typeof row.path === 'function' ? row.path(db, userId) : (row.path ?? route);
 }
 
 for (const [route, row] of Object.entries(ROUTES)) {
   if (!('permission' in row)) continue;
   const permission = row.permission;
   test.describe(`route ${route} (${permission})`, () => {
-    test('answers a permitted role (the row is meaningful)', async ({ e2e, sessionAs }) => {
+    test('answers a permitted role (the row is meaningful)', async ({ e2e, db, sessionAs }) => {
       const role = ROLES.find((r) => can(r, permission))!;
-      const response = await (await sessionAs(role)).request.fetch(row.path ?? route, routeRequest(row, e2e));
-      expect(response.status(), `as ${role}`).toBe(200);
+      const session = await sessionAs(role);
+      const response = await session.request.fetch(await routePath(route, row, db, session.user.id), routeRequest(row, e2e));
+      expect(response.status(), `as ${role}: ${(await response.text()).slice(0, 300)}`).toBe(row.okStatus ?? 200);
     });
 
     testRefusals(permission, async ({ session, request, db, e2e, expectDenied }) => {
+      const path = await routePath(route, row, db, session?.user.id ?? null);
       const before = await row.snapshot?.(db);
-      const response = await request.fetch(row.path ?? route, routeRequest(row, e2e));
+      const response = await request.fetch(path, routeRequest(row, e2e));
       const body = await response.text();
 
       expect(response.status(), body.slice(0, 300)).toBe(session ? 403 : 401);

@@ -5,18 +5,18 @@
 // response body the browser received (HTML, RSC payloads, action results, errors),
 // every URL it requested, a full dump of the database, the server's stdout/stderr, the
 // audit page, the inventory export. Then again with the providers failing the write.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { dumpDatabase, placesHolding, recordTraffic } from './support/canary';
 import { LocalStore } from '../lib/providers/local-store';
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from '../test/emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator } from '../test/emulators/gcp-secret-manager';
 import { connectSecret, environmentId, insertConnection, insertSecret, insertTeam, joinOwningTeam, type Db } from './support/db';
 import { expect, test } from './support/fixtures';
 import { buildServerActions, callServerAction } from './support/next-build';
-import { LOCAL_PROVIDER_DIR, RESULTS_DIR, SERVER_LOG, type E2EState } from './support/state';
+import { LOCAL_PROVIDER_DIR, RESULTS_DIR, SERVER_LOG } from './support/state';
 
 let aws: AwsSecretsManagerEmulator;
 let gcp: GcpSecretManagerEmulator;
@@ -42,53 +42,6 @@ async function connectedSecret(db: Db, kind: Kind): Promise<{ id: string; name: 
   const ref = kind === 'gcp' ? `production-${secret.name}` : `production/${secret.name}`;
   await connectSecret(db, secret.id, connection.id, ref);
   return { ...secret, ref };
-}
-
-/** Everything the browser received and asked for, from the moment this is called. */
-function recordTraffic(page: Page) {
-  const bodies: Promise<string>[] = [];
-  const urls: string[] = [];
-  page.on('request', (request) => {
-    urls.push(request.url());
-    const posted = request.postData();
-    if (posted && request.url().includes('/api/')) urls.push(posted); // forms posted to route handlers
-  });
-  page.on('response', (response) => {
-    bodies.push(
-      response.body().then(
-        (b) => b.toString('utf8'),
-        () => '',
-      ),
-    );
-  });
-  page.on('framenavigated', (frame) => urls.push(frame.url()));
-  return { received: async () => (await Promise.all(bodies)).join('\n'), urls };
-}
-
-/** The database as a dump would show it: pg_dump when its version can read the server,
- *  and every row of every table as JSON in any case. */
-async function dumpDatabase(db: Db, e2e: E2EState): Promise<string> {
-  let dump = '';
-  try {
-    dump = execFileSync('pg_dump', ['--data-only', e2e.databaseUrl], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  } catch {
-    // pg_dump missing or older than the server (an embedded PostgreSQL 18): the rows below still cover every table.
-  }
-  const { rows } = await db.query<{ t: string }>(
-    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-  );
-  for (const { t } of rows) {
-    const table = await db.query(`SELECT to_jsonb(x)::text AS row FROM "${t}" x`);
-    dump += table.rows.map((r) => r.row).join('\n');
-  }
-  return dump;
-}
-
-/** Which of the places (by name) contain the needle; the haystacks are too big to print. */
-function placesHolding(needle: string, places: Record<string, string>): string[] {
-  return Object.entries(places)
-    .filter(([, text]) => text.includes(needle))
-    .map(([name]) => name);
 }
 
 async function writeValue(page: Page, secretId: string, value: string | null): Promise<void> {

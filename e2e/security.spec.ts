@@ -97,6 +97,9 @@ test("route handlers refuse what another site made the browser send (403, audite
     { method: 'POST', path: '/api/audit/verify-bundle', headers: { origin: evil }, reason: 'foreign_origin' },
     { method: 'POST', path: '/api/audit/verify-bundle', headers: {}, reason: 'missing_origin' },
     { method: 'POST', path: '/api/auth/signout', headers: { origin: 'null' }, reason: 'foreign_origin' },
+    // The leak check's browser calls (a bearer token, the CLI's way, carries no cookie to forge).
+    { method: 'POST', path: '/api/leak-check/upload?source=paste', headers: { origin: evil, 'sec-fetch-site': 'cross-site' }, reason: 'cross_site_fetch' },
+    { method: 'POST', path: '/api/leak-check/scans', headers: {}, reason: 'missing_origin' },
   ];
   for (const r of refused) {
     const response = await auditor.request.fetch(r.path, { method: r.method, headers: r.headers, maxRedirects: 0 });

@@ -5,7 +5,8 @@ import { can, ROLE_LABELS, type Permission } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 
 // Pages show what a role may use; the data layer enforces it regardless.
-const NAV: (NavItem & { permission: Permission })[] = [
+// An item with several permissions shows for any of them.
+const NAV: (NavItem & { permission: Permission | Permission[] })[] = [
   { href: '/', label: 'Overview', permission: 'secrets.read' },
   { href: '/inventory', label: 'Inventory', permission: 'secrets.read' },
   { href: '/rotation', label: 'Rotation', permission: 'secrets.read' },
@@ -15,6 +16,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: '/systems', label: 'Systems', permission: 'secrets.read' },
   { href: '/teams', label: 'Teams', permission: 'secrets.read' },
   { href: '/inventory/import', label: 'Import CSV', permission: 'inventory.import' },
+  { href: '/leaks', label: 'Leak check', permission: ['leak.scan', 'audit.read'] },
   { href: '/discovery', label: 'Discovery', permission: 'admin.providers' },
   { href: '/audit', label: 'Audit trail', permission: 'audit.read' },
   { href: '/settings/users', label: 'Users', permission: 'admin.users' },
@@ -27,7 +29,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const { user } = await requireSignedIn();
-  const items = NAV.filter((item) => can(user.role, item.permission));
+  const items = NAV.filter((item) => [item.permission].flat().some((p) => can(user.role, p)));
   return (
     <div className="flex min-h-screen">
       <a

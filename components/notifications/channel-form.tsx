@@ -33,6 +33,7 @@ const EVENT_HINTS: Record<NotificationEventName, string> = {
   'rotation.failed': 'a rotation run fails, with the reason',
   'rotation.grace_ended': 'the previous version is retired after the grace period',
   'secret.compromised': 'someone marks a secret compromised',
+  'secret.leak_found': 'a leak check finds a current or previous value of a secret (once per secret and scan; never the value)',
   'approval.requested': 'someone asks for a second person’s approval to write a value or rotate (two-person rule)',
   'approval.decided': 'a request for approval is approved or refused',
   'discovery.new_unmanaged': 'a discovery scan finds provider secrets that are new and not in the inventory (one message per scan)',

@@ -50,9 +50,18 @@ export function RunbookValueForm({ destination, act }: { destination: string; ac
 }
 
 /** "Mark compromised": a reason, an optional grace period, and a clear warning. */
-export function MarkCompromisedForm({ act }: { act: (input: { reason: string; graceHours: string }) => Promise<Outcome & { incidentId?: string }> }) {
+export function MarkCompromisedForm({
+  act,
+  initialReason = '',
+  leakFindingId,
+}: {
+  act: (input: { reason: string; graceHours: string; leakFindingId?: string }) => Promise<Outcome & { incidentId?: string }>;
+  /** Prefilled when the form is opened from a leak-check finding, which the incident then names. */
+  initialReason?: string;
+  leakFindingId?: string;
+}) {
   const router = useRouter();
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(initialReason);
   const [graceHours, setGraceHours] = useState('');
   const { outcome, pending, submit, fieldErrors: errors } = useStep();
   const openIncident = (o: Outcome) => {
@@ -60,7 +69,7 @@ export function MarkCompromisedForm({ act }: { act: (input: { reason: string; gr
     if (o.ok && id) router.push(`${window.location.pathname.replace(/\/rotation$/, '')}/incidents/${id}`);
   };
   return (
-    <form className="space-y-3" onSubmit={submit(() => act({ reason, graceHours }), openIncident)}>
+    <form className="space-y-3" onSubmit={submit(() => act({ reason, graceHours, ...(leakFindingId ? { leakFindingId } : {}) }), openIncident)}>
       <Field label="What happened" name="reason" required errors={errors.reason}>
         {(a11y) => <textarea {...a11y} name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>

@@ -426,3 +426,23 @@ export async function insertRotationDrift(
     .digest('hex');
   return { secretId: secret.id, kind, seen };
 }
+
+/** A running leak-check scan started by `userId` (the CLI's kind), for the routes that add to or finish one. */
+export async function insertLeakScan(db: Db, userId: string | null): Promise<{ id: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO leak_scans (id, kind, label, started_by_id) VALUES (gen_random_uuid(), 'cli', 'seeded by the e2e tests', $1) RETURNING id`,
+    [userId],
+  );
+  return rows[0];
+}
+
+/** A finding of a leak scan: of `secretId` (its current value), or a pattern rule's when null. */
+export async function insertLeakFinding(db: Db, scanId: string, secretId: string | null): Promise<{ id: string }> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO leak_findings (id, scan_id, severity, secret_id, provider_version_id, rule_id, path, line, preview)
+     VALUES (gen_random_uuid(), $1, $2::"LeakSeverity", $3, $4, $5, 'config/app.env', 7, 'API_KEY=•••• (40 chars)') RETURNING id`,
+    [scanId, secretId ? 'current_value' : 'pattern', secretId, secretId ? '1' : null, secretId ? null : '@secretlint/secretlint-rule-aws'],
+  );
+  await db.query(`UPDATE leak_scans SET finding_count = finding_count + 1 WHERE id = $1`, [scanId]);
+  return rows[0];
+}

@@ -32,6 +32,7 @@ export const HISTORY_ACTION_LABELS = {
   'secret.drift_version_recorded': 'Drift fixed: a version written outside this dashboard recorded',
   'secret.expiry_read': 'Expiry read from the provider',
   'secret.history': 'Viewed the history',
+  'secret.leak_found': 'Found by a leak check',
   'secret.mark_compromised': 'Marked compromised',
   'secret.read': 'Opened',
   'secret.update': 'Edited',

@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'admin.notifications', // webhook channels and their delivery history
   'admin.retention', // the audit trail's retention period (what audit:purge may remove)
   'account.self', // one's own sessions and second factor (every role)
+  'leak.scan', // paste, upload or send a repository's candidates to the leak check
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -25,7 +26,17 @@ export const ROLES = ['admin', 'engineer', 'viewer', 'auditor'] as const satisfi
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['secrets.read', 'inventory.export', 'account.self'],
-  engineer: ['secrets.read', 'secrets.write', 'secrets.value.write', 'secrets.rotate', 'catalog.write', 'inventory.import', 'inventory.export', 'account.self'],
+  engineer: [
+    'secrets.read',
+    'secrets.write',
+    'secrets.value.write',
+    'secrets.rotate',
+    'catalog.write',
+    'inventory.import',
+    'inventory.export',
+    'account.self',
+    'leak.scan',
+  ],
   auditor: ['secrets.read', 'inventory.export', 'audit.read', 'audit.export', 'account.self'],
   admin: PERMISSIONS,
 };

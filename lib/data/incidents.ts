@@ -6,7 +6,8 @@ import 'server-only';
 import type { IncidentStep } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { authorizeActionOn } from '@/lib/auth/team-scope';
+import { can } from '@/lib/auth/permissions';
+import { actsOnEveryTeam, authorizeActionOn, isTeamMember } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -41,6 +42,14 @@ export type IncidentView = {
   rotationState: string | null;
   rotationFailure: string | null;
   steps: { step: IncidentStep; label: string; hint: string; checkedAt: string | null; checkedByEmail: string | null; note: string }[];
+  /** The leak-check finding the incident was opened from; where it was is shown to the secret's team, admins and auditors. */
+  leakFinding: {
+    id: string;
+    scanId: string;
+    severity: 'current_value' | 'previous_value' | 'pattern';
+    providerVersionId: string | null;
+    where: { path: string; line: number | null; commit: string | null; authorDate: string | null; preview: string } | null;
+  } | null;
 };
 
 export async function markCompromised(caller: Caller, secretId: string, raw: unknown, clock: Clock = appClock()) {
@@ -52,12 +61,25 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
   });
   if (!secret) throw new NotFoundError('This secret does not exist.');
   if (secret.status === 'decommissioned') throw new InputError('This secret is decommissioned.');
+  // A finding attached must be one of this secret's: the caller passed the team check for
+  // the secret above, so they may see it named.
+  const finding = input.leakFindingId
+    ? await db.leakFinding.findFirst({ where: { id: input.leakFindingId, secretId: secret.id }, select: { id: true } })
+    : null;
+  if (input.leakFindingId && !finding) throw new InputError('This leak finding is not about this secret.');
 
   const deliveries: string[] = [];
   const incident = await db.$transaction(async (tx) => {
     await tx.secret.update({ where: { id: secret.id }, data: { status: 'compromised' } });
     const opened = await tx.incident.create({
-      data: { secretId: secret.id, reason: input.reason, openedById: user.id, openedByEmail: user.email, openedAt: clock.now() },
+      data: {
+        secretId: secret.id,
+        reason: input.reason,
+        leakFindingId: finding?.id ?? null,
+        openedById: user.id,
+        openedByEmail: user.email,
+        openedAt: clock.now(),
+      },
     });
     deliveries.push(...(await notify(tx, { event: 'secret.compromised', occurredAt: clock.now(), secretId: secret.id, reason: input.reason })));
     await recordAudit(tx, caller, {
@@ -66,7 +88,7 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
       targetId: secret.id,
       environment: secret.environment.name,
       changes: { status: { before: secret.status, after: 'compromised' } },
-      detail: { incidentId: opened.id, reason: input.reason },
+      detail: { incidentId: opened.id, reason: input.reason, leakFindingId: finding?.id ?? null },
     });
     return opened;
   });
@@ -88,16 +110,21 @@ export async function markCompromised(caller: Caller, secretId: string, raw: unk
 }
 
 export async function getIncident(caller: Caller, incidentId: string): Promise<IncidentView> {
-  await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'incident', targetId: incidentId });
+  const user = await authorize(caller, 'secrets.read', { action: 'secret.read', targetType: 'incident', targetId: incidentId });
   const incident = await db.incident.findUnique({
     where: { id: uuidOrNil(incidentId) },
     include: {
       steps: true,
-      secret: { select: { name: true, environment: { select: { name: true } } } },
+      secret: { select: { name: true, ownerTeamId: true, environment: { select: { name: true } } } },
       rotationRun: { select: { state: true, failureMessage: true } },
+      leakFinding: {
+        select: { id: true, scanId: true, severity: true, providerVersionId: true, path: true, line: true, commitSha: true, authorDate: true, preview: true },
+      },
     },
   });
   if (!incident) throw new NotFoundError('This incident does not exist.');
+  const f = incident.leakFinding;
+  const seesWhere = f !== null && (actsOnEveryTeam(user) || can(user.role, 'audit.read') || (await isTeamMember(user.id, incident.secret.ownerTeamId)));
   return {
     id: incident.id,
     secretId: incident.secretId,
@@ -114,6 +141,13 @@ export async function getIncident(caller: Caller, incidentId: string): Promise<I
       const check = incident.steps.find((c) => c.step === s.step);
       return { ...s, checkedAt: check?.checkedAt.toISOString() ?? null, checkedByEmail: check?.checkedByEmail ?? null, note: check?.note ?? '' };
     }),
+    leakFinding: f && {
+      id: f.id,
+      scanId: f.scanId,
+      severity: f.severity,
+      providerVersionId: f.providerVersionId,
+      where: seesWhere ? { path: f.path, line: f.line, commit: f.commitSha, authorDate: f.authorDate?.toISOString() ?? null, preview: f.preview } : null,
+    },
   };
 }
 

@@ -8,6 +8,8 @@ export const ZMarkCompromised = z.object({
     blankToUndefined,
     z.coerce.number({ message: 'Enter a whole number of hours' }).int('Enter a whole number of hours').min(0).max(168, 'At most 168 hours').optional(),
   ),
+  // The leak-check finding the incident is opened from (it must be a finding of this secret).
+  leakFindingId: z.preprocess(blankToUndefined, z.uuid('This finding does not exist.').optional()),
 });
 
 export const ZIncidentStepCheck = z.object({

@@ -15,6 +15,8 @@ import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { can, canOnSecret, ROLE_LABELS } from '@/lib/auth/permissions';
 import { secretDrift } from '@/lib/data/drift';
+import { listSecretLeakFindings } from '@/lib/data/leak-scans';
+import { SecretLeakPanel } from '@/components/leaks/secret-leak-panel';
 import { secretPosture } from '@/lib/data/posture';
 import { listSecretHistory, type SecretHistoryEvent } from '@/lib/data/secret-history';
 import type { SecretDetail } from '@/lib/data/secrets';
@@ -44,10 +46,11 @@ export default async function SecretPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const historyParam = query.history;
   const historyAfter = typeof historyParam === 'string' ? historyParam : undefined;
-  const [history, posture, drift] = await Promise.all([
+  const [history, posture, drift, leaks] = await Promise.all([
     listSecretHistory(caller, secret.id, { after: historyAfter, limit: HISTORY_PAGE }),
     secretPosture(caller, secret.id),
     secretDrift(caller, secret.id),
+    listSecretLeakFindings(caller, secret.id),
   ]);
   // Decommissioning and reading the expiry from the provider: engineers of the owning team, admins.
   const canDecommission = canOnSecret(caller.user.role, 'secrets.write', secret.ownerTeamAccess);
@@ -137,6 +140,8 @@ export default async function SecretPage({ params, searchParams }: Props) {
         </div>
 
         <div className="space-y-6">
+          {leaks && leaks.length > 0 && <SecretLeakPanel secretId={secret.id} findings={leaks} />}
+
           <Panel title={`Consuming systems (${secret.consumers.length})`}>
             {secret.consumers.length ? (
               <ul className="space-y-1.5 text-sm">

@@ -17,6 +17,10 @@ import { TeamScopeNote } from '@/components/inventory/team-scope-note';
 import { can, canOnSecret } from '@/lib/auth/permissions';
 import { listSecretApprovals } from '@/lib/data/approvals';
 import { listSecretIncidents } from '@/lib/data/incidents';
+import { leakReason, secretLeakFinding } from '@/lib/data/leak-scans';
+import { isUuid } from '@/lib/validation/ids';
+import { SEVERITY_LABELS } from '@/components/leaks/labels';
+import { FindingLocationText } from '@/components/leaks/finding-parts';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
 import {
   cancelRotationAction,
@@ -33,13 +37,15 @@ import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Rotation' };
 
-export default async function SecretRotationPage({ params }: { params: SecretParams }) {
+export default async function SecretRotationPage({ params, searchParams }: { params: SecretParams; searchParams: Promise<{ finding?: string | string[] }> }) {
   const { caller, secret } = await loadSecretTab(params);
-  const [runs, incidents, policy, approvals] = await Promise.all([
+  const { finding: findingId } = await searchParams;
+  const [runs, incidents, policy, approvals, finding] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
     getRotationPolicy(caller, secret.id),
     listSecretApprovals(caller, secret.id),
+    typeof findingId === 'string' && isUuid(findingId) ? secretLeakFinding(caller, secret.id, findingId) : null,
   ]);
   const mayRotate = canOnSecret(caller.user.role, 'secrets.rotate', secret.ownerTeamAccess);
   const outsideTeam = can(caller.user.role, 'secrets.rotate') && !mayRotate;
@@ -150,7 +156,23 @@ export default async function SecretRotationPage({ params }: { params: SecretPar
               </h2>
               <div className="space-y-3 px-5 py-4 text-sm text-slate-700">
                 <p>Opens an incident, notifies the channels and starts an emergency rotation now.</p>
-                <MarkCompromisedForm act={markCompromisedAction.bind(null, secret.id)} />
+                {finding && (
+                  <div className="rounded-md bg-red-50 px-3 py-2 text-red-900">
+                    <p className="font-medium">From a leak-check finding</p>
+                    <p className="text-xs">
+                      {SEVERITY_LABELS[finding.severity]} in{' '}
+                      <Link href={`/leaks/${finding.scanId}`} className="underline">
+                        {finding.scanLabel}
+                      </Link>
+                      : <FindingLocationText where={finding} />. The incident will name it.
+                    </p>
+                  </div>
+                )}
+                <MarkCompromisedForm
+                  act={markCompromisedAction.bind(null, secret.id)}
+                  initialReason={finding ? leakReason(finding) : ''}
+                  leakFindingId={finding?.id}
+                />
               </div>
             </section>
           )}

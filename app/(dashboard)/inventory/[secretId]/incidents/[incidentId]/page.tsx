@@ -7,6 +7,8 @@ import { formatDateTime } from '@/components/format';
 import { STATE_LABELS, STATE_TONES } from '@/components/rotation/labels';
 import { IncidentStepForm, StepButton } from '@/components/rotation/run-actions';
 import { Badge } from '@/components/ui/badge';
+import { FindingLocationText, FindingPreview, SeverityBadge } from '@/components/leaks/finding-parts';
+import { shortVersion } from '@/components/values/short-version';
 import { PageHeader } from '@/components/ui/page-header';
 import { canOnSecret } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
@@ -97,6 +99,40 @@ export default async function IncidentPage({ params }: Props) {
             <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">What happened</h2>
             <p className="whitespace-pre-line px-5 py-4 text-sm text-slate-800">{incident.reason}</p>
           </section>
+          {incident.leakFinding && (
+            <section aria-labelledby="finding-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+              <h2 id="finding-heading" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">
+                Leak-check finding
+              </h2>
+              <div className="space-y-2 px-5 py-4 text-sm text-slate-800">
+                <p className="flex flex-wrap items-center gap-2">
+                  <SeverityBadge severity={incident.leakFinding.severity} />
+                  {incident.leakFinding.providerVersionId && (
+                    <span className="text-xs text-slate-600">
+                      version <code className="font-mono">{shortVersion(incident.leakFinding.providerVersionId)}</code>
+                    </span>
+                  )}
+                </p>
+                {incident.leakFinding.where ? (
+                  <>
+                    <p>
+                      Found at <FindingLocationText where={incident.leakFinding.where} />
+                    </p>
+                    <p>
+                      <FindingPreview preview={incident.leakFinding.where.preview} />
+                    </p>
+                  </>
+                ) : (
+                  <p className="text-slate-600">Where it was found is shown to the owning team, administrators and auditors.</p>
+                )}
+                <p>
+                  <Link href={`/leaks/${incident.leakFinding.scanId}`} className="font-medium text-accent-700 hover:underline">
+                    Open the leak check
+                  </Link>
+                </p>
+              </div>
+            </section>
+          )}
           <section className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">Emergency rotation</h2>
             <div className="space-y-2 px-5 py-4 text-sm">

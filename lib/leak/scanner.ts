@@ -1,0 +1,262 @@
+// One leak scan's engine: takes units (a paste, files of an upload, blobs of a repository),
+// extracts candidate strings, sends each distinct text once to `match` in batches, and turns
+// matches and pattern hits into findings for `onFindings`. Pure apart from what is injected:
+// the server runs it with matchCandidates and a database writer, the CLI with an HTTP call.
+// Texts live only in the current batch; afterwards only a 64-bit hash of each is kept (to
+// send it once), and of a matched text its matches and the locations already reported.
+import { extractCandidates, hashRange } from '@/lib/leak/candidates';
+import type { Candidate, InventoryMatch, LeakLocation, NewFinding, PatternHit, ScanProgress, ScanUnit } from '@/lib/leak/types';
+
+/** Distinct texts per call of `match`. */
+export const SCAN_BATCH_SIZE = 2000;
+/** Locations reported per matched text (and per pattern rule and text). */
+export const MAX_LOCATIONS_PER_TEXT = 20;
+/** Hashes of texts already sent kept at most; past it the set starts over (a text may then be sent twice, never reported twice). */
+export const MAX_SENT_HASHES = 1 << 24;
+
+export type ScannerOptions = {
+  match: (texts: string[]) => Promise<InventoryMatch[]>;
+  onFindings: (findings: NewFinding[]) => Promise<void> | void;
+  onProgress?: (progress: ScanProgress) => void;
+  batchSize?: number;
+  /** Pattern rules run on each unit by addUnit; none when omitted. */
+  patterns?: (unit: ScanUnit) => Promise<PatternHit[]>;
+};
+
+function hash64(text: string): [number, number] {
+  return hashRange(text, 0, text.length);
+}
+
+/** An open-addressing set of 64-bit hashes (two Uint32 halves; lo is never 0). */
+class HashSet64 {
+  private table = new Uint32Array(2 * 1024);
+  private size = 0;
+
+  has(hi: number, lo: number): boolean {
+    const mask = this.table.length / 2 - 1;
+    for (let slot = hi & mask; ; slot = (slot + 1) & mask) {
+      const l = this.table[2 * slot + 1];
+      if (l === 0) return false;
+      if (l === lo && this.table[2 * slot] === hi) return true;
+    }
+  }
+
+  add(hi: number, lo: number): void {
+    if (this.size >= MAX_SENT_HASHES) {
+      this.table = new Uint32Array(2 * 1024);
+      this.size = 0;
+    }
+    if ((this.size + 1) * 2 > this.table.length / 2) this.grow();
+    if (this.insert(this.table, hi, lo)) this.size++;
+  }
+
+  private insert(table: Uint32Array, hi: number, lo: number): boolean {
+    const mask = table.length / 2 - 1;
+    for (let slot = hi & mask; ; slot = (slot + 1) & mask) {
+      const l = table[2 * slot + 1];
+      if (l === 0) {
+        table[2 * slot] = hi;
+        table[2 * slot + 1] = lo;
+        return true;
+      }
+      if (l === lo && table[2 * slot] === hi) return false;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.insert(this.table, old[i], old[i + 1]);
+  }
+}
+
+/** A place a text was seen: a Candidate, whose preview may be worked out only when read. */
+type Seen = Pick<Candidate, 'location' | 'preview'>;
+type Pending = { text: string; hi: number; lo: number; places: Seen[] };
+type Matched = { hi: number; lo: number; matches: Omit<InventoryMatch, 'candidateIndex'>[]; places: Set<string>; count: number };
+type PendingHit = { ruleId: string; hi: number; lo: number; location: LeakLocation; preview: string };
+
+function placeKey(location: LeakLocation): string {
+  return `${location.path}\u0000${location.line ?? ''}\u0000${location.commit ?? ''}`;
+}
+
+export class LeakScanner {
+  private readonly match: ScannerOptions['match'];
+  private readonly onFindings: ScannerOptions['onFindings'];
+  private readonly onProgress: ScannerOptions['onProgress'];
+  private readonly patterns: ScannerOptions['patterns'];
+  private readonly batchSize: number;
+  private readonly sent = new HashSet64();
+  private pending = new Map<string, Pending>();
+  /** Matched texts by hash (hi -> entries): their matches and the places already reported. */
+  private readonly matched = new Map<number, Matched[]>();
+  private pendingHits: PendingHit[] = [];
+  private readonly hitPlaces = new Map<string, { places: Set<string>; count: number }>();
+  private findings: NewFinding[] = [];
+  private readonly commits = new Set<string>();
+  private readonly progress: ScanProgress = { bytes: 0, files: 0, commits: 0, candidates: 0, findings: 0 };
+  private lastProgressAt = 0;
+
+  constructor(options: ScannerOptions) {
+    this.match = options.match;
+    this.onFindings = options.onFindings;
+    this.onProgress = options.onProgress;
+    this.patterns = options.patterns;
+    this.batchSize = Math.max(1, options.batchSize ?? SCAN_BATCH_SIZE);
+  }
+
+  /** Scans one unit: its candidates, and the pattern rules when configured. */
+  async addUnit(unit: ScanUnit): Promise<void> {
+    this.progress.bytes += Buffer.byteLength(unit.text, 'utf8');
+    this.progress.files++;
+    if (unit.location.commit !== null && !this.commits.has(unit.location.commit)) {
+      this.commits.add(unit.location.commit);
+      this.progress.commits = Math.max(this.progress.commits, this.commits.size);
+    }
+    await this.addCandidates(extractCandidates(unit));
+    if (this.patterns) await this.addPatternHits(await this.patterns(unit));
+    this.reportProgress(false);
+  }
+
+  /** Commits walked so far when a unit's commit does not say it (history with no new blobs). */
+  noteCommits(total: number): void {
+    this.progress.commits = Math.max(this.progress.commits, total);
+  }
+
+  /** Adds counts the caller measured itself (the server side of the CLI path). */
+  noteScanned(counts: { bytes?: number; files?: number; commits?: number }): void {
+    this.progress.bytes += counts.bytes ?? 0;
+    this.progress.files += counts.files ?? 0;
+    this.progress.commits = Math.max(this.progress.commits, counts.commits ?? 0);
+  }
+
+  async addCandidates(candidates: Candidate[]): Promise<void> {
+    for (const candidate of candidates) {
+      const [hi, lo] = hash64(candidate.text);
+      const seen = this.matched.size > 0 ? this.matchedOf(hi, lo) : undefined;
+      if (seen) {
+        this.addMatchedPlace(seen, candidate);
+        continue;
+      }
+      const pending = this.pending.get(candidate.text);
+      if (pending) {
+        if (pending.places.length < MAX_LOCATIONS_PER_TEXT && !pending.places.some((p) => placeKey(p.location) === placeKey(candidate.location))) {
+          pending.places.push(candidate);
+        }
+        continue;
+      }
+      if (this.sent.has(hi, lo)) continue;
+      this.pending.set(candidate.text, { text: candidate.text, hi, lo, places: [candidate] });
+      if (this.pending.size >= this.batchSize) await this.flush();
+    }
+  }
+
+  /**
+   * Pattern hits: reported unless their text is an inventory value (that finding says more),
+   * once per rule and text, at up to MAX_LOCATIONS_PER_TEXT places. The matched text is
+   * checked against the inventory like a candidate and then dropped; only its hash is queued.
+   */
+  async addPatternHits(hits: PatternHit[]): Promise<void> {
+    for (const hit of hits) {
+      const [hi, lo] = hash64(hit.matched);
+      this.pendingHits.push({ ruleId: hit.ruleId, hi, lo, location: hit.location, preview: hit.preview });
+      await this.addCandidates([{ text: hit.matched, location: hit.location, preview: hit.preview }]);
+    }
+  }
+
+  /** Sends what is pending, reports the last findings, and returns the totals. */
+  async finish(): Promise<ScanProgress> {
+    await this.flush();
+    this.reportProgress(true);
+    return { ...this.progress };
+  }
+
+  private matchedOf(hi: number, lo: number): Matched | undefined {
+    return this.matched.get(hi)?.find((m) => m.lo === lo);
+  }
+
+  private addMatchedPlace(entry: Matched, place: Seen): void {
+    if (entry.count >= MAX_LOCATIONS_PER_TEXT) return;
+    const key = placeKey(place.location);
+    if (entry.places.has(key)) return;
+    entry.places.add(key);
+    entry.count++;
+    const preview = place.preview;
+    for (const m of entry.matches) {
+      this.findings.push({
+        severity: m.severity,
+        secretId: m.secretId,
+        providerVersionId: m.providerVersionId,
+        versionId: m.versionId,
+        ruleId: null,
+        location: place.location,
+        preview,
+      });
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    if (batch.length > 0) {
+      const matches = await this.match(batch.map((p) => p.text));
+      this.progress.candidates += batch.length;
+      for (const p of batch) this.sent.add(p.hi, p.lo);
+      for (const m of matches) {
+        const p = batch[m.candidateIndex];
+        if (!p) continue;
+        let entry = this.matchedOf(p.hi, p.lo);
+        if (!entry) {
+          entry = { hi: p.hi, lo: p.lo, matches: [], places: new Set(), count: 0 };
+          const list = this.matched.get(p.hi) ?? [];
+          list.push(entry);
+          this.matched.set(p.hi, list);
+        }
+        entry.matches.push({ secretId: m.secretId, providerVersionId: m.providerVersionId, versionId: m.versionId, severity: m.severity });
+      }
+      for (const p of batch) {
+        const entry = this.matchedOf(p.hi, p.lo);
+        if (entry) for (const place of p.places) this.addMatchedPlace(entry, place);
+      }
+    }
+    const hits = this.pendingHits;
+    this.pendingHits = [];
+    for (const hit of hits) {
+      if (this.matchedOf(hit.hi, hit.lo)) continue;
+      const id = `${hit.ruleId}\u0000${hit.hi}\u0000${hit.lo}`;
+      let reported = this.hitPlaces.get(id);
+      if (!reported) {
+        reported = { places: new Set(), count: 0 };
+        this.hitPlaces.set(id, reported);
+      }
+      const key = placeKey(hit.location);
+      if (reported.count >= MAX_LOCATIONS_PER_TEXT || reported.places.has(key)) continue;
+      reported.places.add(key);
+      reported.count++;
+      this.findings.push({
+        severity: 'pattern',
+        secretId: null,
+        providerVersionId: null,
+        versionId: null,
+        ruleId: hit.ruleId,
+        location: hit.location,
+        preview: hit.preview,
+      });
+    }
+    if (this.findings.length > 0) {
+      const findings = this.findings;
+      this.findings = [];
+      this.progress.findings += findings.length;
+      await this.onFindings(findings);
+    }
+    this.reportProgress(false);
+  }
+
+  private reportProgress(force: boolean): void {
+    if (!this.onProgress) return;
+    const now = Date.now();
+    if (!force && now - this.lastProgressAt < 250) return;
+    this.lastProgressAt = now;
+    this.onProgress({ ...this.progress });
+  }
+}

@@ -1,0 +1,176 @@
+// The leak check's inventory lookup against real PostgreSQL: a candidate is matched to the
+// secret and version whose keyed fingerprint it has, under the current pepper and earlier
+// ones, in written versions and backfilled fingerprints, with current/previous severity;
+// the lookup probes the fingerprint indexes.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '@/generated/prisma/client';
+import { db, queryRows } from '@/lib/db';
+import { matchCandidates, matchStatement, MATCH_BATCH_SIZE } from '@/lib/leak/match';
+import { LeakScanner } from '@/lib/leak/scanner';
+import type { NewFinding } from '@/lib/leak/types';
+import { fingerprintWith, keyIdOf } from '@/lib/values/fingerprint';
+import { seedConnectedSecret, seedConnection } from '../support/seed';
+import { ownerDb, useTestDatabase } from '../support/test-database';
+
+// Read when lib/env.ts first parses the environment (lazily, at the first lookup).
+const OLD_PEPPER = 'test-only-previous-pepper-generation-0123456789';
+process.env.VALUE_FINGERPRINT_PEPPERS_PREVIOUS = OLD_PEPPER;
+useTestDatabase();
+
+const current = () => {
+  const pepper = process.env.VALUE_FINGERPRINT_PEPPER!;
+  return { id: keyIdOf(pepper), pepper };
+};
+const previous = { id: keyIdOf(OLD_PEPPER), pepper: OLD_PEPPER };
+
+async function version(secretId: string, connectionId: string, value: string | null, key: { id: string; pepper: string } | null, at: Date, keyIdStored = true) {
+  return db.secretVersion.create({
+    data: {
+      secretId,
+      connectionId,
+      providerRef: 'ref',
+      providerVersionId: `v-${randomBytes(4).toString('hex')}`,
+      idempotencyToken: randomUUID(),
+      source: 'entered',
+      fingerprint: value && key ? fingerprintWith(key, value) : null,
+      fingerprintKeyId: value && key && keyIdStored ? key.id : null,
+      createdAt: at,
+    },
+    select: { id: true, providerVersionId: true },
+  });
+}
+
+const day = (n: number) => new Date(Date.UTC(2026, 10, n));
+
+describe('matchCandidates', () => {
+  it('matches current and previous versions, under the current pepper, an earlier one, and rows without a key id', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    const v1 = await version(secret.id, connection.id, 'first-value-aaaa', previous, day(1));
+    const v2 = await version(secret.id, connection.id, 'second-value-bbbb', current(), day(2), false);
+    const v3 = await version(secret.id, connection.id, 'third-value-cccc', current(), day(3));
+    const other = await seedConnectedSecret(connection.id);
+    const o1 = await version(other.id, connection.id, 'other-value-dddd', current(), day(1));
+
+    const texts = ['noise-not-a-value', 'third-value-cccc', 'first-value-aaaa', 'second-value-bbbb', 'other-value-dddd', 'third-value-cccc'];
+    const matches = await matchCandidates(texts);
+    expect(matches).toEqual([
+      { candidateIndex: 1, secretId: secret.id, providerVersionId: v3.providerVersionId, versionId: v3.id, severity: 'current_value' },
+      { candidateIndex: 2, secretId: secret.id, providerVersionId: v1.providerVersionId, versionId: v1.id, severity: 'previous_value' },
+      { candidateIndex: 3, secretId: secret.id, providerVersionId: v2.providerVersionId, versionId: v2.id, severity: 'previous_value' },
+      { candidateIndex: 4, secretId: other.id, providerVersionId: o1.providerVersionId, versionId: o1.id, severity: 'current_value' },
+      { candidateIndex: 5, secretId: secret.id, providerVersionId: v3.providerVersionId, versionId: v3.id, severity: 'current_value' },
+    ]);
+  });
+
+  it('does not match a fingerprint stored under another key id', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    // Made under the earlier pepper but labelled with the current key id: no pepper's own fingerprint.
+    await db.secretVersion.create({
+      data: {
+        secretId: secret.id,
+        connectionId: connection.id,
+        providerRef: 'ref',
+        providerVersionId: 'mislabelled',
+        idempotencyToken: randomUUID(),
+        source: 'entered',
+        fingerprint: fingerprintWith(previous, 'mislabelled-value'),
+        fingerprintKeyId: current().id,
+      },
+    });
+    expect(await matchCandidates(['mislabelled-value'])).toEqual([]);
+  });
+
+  it('matches backfilled fingerprints: current by stage unless a newer version was written, one match when both tables know the version', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    const backfill = (providerVersionId: string, value: string, stage: string, key = current()) =>
+      db.providerVersionFingerprint.create({
+        data: {
+          secretId: secret.id,
+          connectionId: connection.id,
+          providerVersionId,
+          fingerprint: fingerprintWith(key, value),
+          keyId: key.id,
+          stage,
+          recordedAt: day(5),
+        },
+      });
+    await backfill('pv-old', 'backfilled-old-1', 'previous');
+    await backfill('pv-cur', 'backfilled-cur-2', 'current', previous);
+    expect(await matchCandidates(['backfilled-old-1', 'backfilled-cur-2'])).toEqual([
+      { candidateIndex: 0, secretId: secret.id, providerVersionId: 'pv-old', versionId: null, severity: 'previous_value' },
+      { candidateIndex: 1, secretId: secret.id, providerVersionId: 'pv-cur', versionId: null, severity: 'current_value' },
+    ]);
+
+    // A value written through the dashboard after the backfill makes the backfilled current version previous.
+    const written = await version(secret.id, connection.id, 'written-later-3', current(), day(6));
+    await backfill(written.providerVersionId, 'written-later-3', 'current');
+    expect(await matchCandidates(['backfilled-cur-2', 'written-later-3'])).toEqual([
+      { candidateIndex: 0, secretId: secret.id, providerVersionId: 'pv-cur', versionId: null, severity: 'previous_value' },
+      { candidateIndex: 1, secretId: secret.id, providerVersionId: written.providerVersionId, versionId: written.id, severity: 'current_value' },
+    ]);
+  });
+
+  it('splits long candidate lists into batches and finds a match in a later batch', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    const v = await version(secret.id, connection.id, 'late-batch-value', current(), day(1));
+    const texts = Array.from({ length: MATCH_BATCH_SIZE + 5 }, (_, i) => `filler-candidate-${i}`);
+    texts[MATCH_BATCH_SIZE + 3] = 'late-batch-value';
+    expect(await matchCandidates(texts)).toEqual([
+      { candidateIndex: MATCH_BATCH_SIZE + 3, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' },
+    ]);
+  });
+
+  it('probes the fingerprint indexes of both tables', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    // Enough rows that a sequential scan would be the costlier plan.
+    await ownerDb().$executeRaw`
+      INSERT INTO secret_versions (id, secret_id, connection_id, provider_ref, provider_version_id, idempotency_token, source, fingerprint, fingerprint_key_id)
+      SELECT gen_random_uuid(), ${secret.id}::uuid, ${connection.id}::uuid, 'ref', 'bulk-' || n, gen_random_uuid(), 'entered', sha256(n::text::bytea), ${current().id}
+        FROM generate_series(1, 20000) AS n`;
+    await ownerDb().$executeRaw`
+      INSERT INTO provider_version_fingerprints (secret_id, connection_id, provider_version_id, fingerprint, key_id, stage)
+      SELECT ${secret.id}::uuid, ${connection.id}::uuid, 'bulk-' || n, sha256(n::text::bytea), ${current().id}, 'previous'
+        FROM generate_series(1, 20000) AS n`;
+    await ownerDb().$executeRaw`ANALYZE secret_versions`;
+    await ownerDb().$executeRaw`ANALYZE provider_version_fingerprints`;
+    const fingerprints = Array.from({ length: 500 }, () => randomBytes(32));
+    const plan = await queryRows<{ 'QUERY PLAN': string }>(
+      Prisma.sql`EXPLAIN ${matchStatement(
+        fingerprints,
+        fingerprints.map(() => current().id),
+        fingerprints.map((_, i) => i),
+      )}`,
+    );
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan using secret_versions_fingerprint_idx/);
+    expect(text).toMatch(/Index Scan using provider_version_fingerprints_fingerprint_idx/);
+    expect(text).not.toMatch(/Seq Scan on (secret_versions|provider_version_fingerprints) [vp]\b/);
+  });
+
+  it('drives a LeakScanner end to end: a pasted log yields a finding naming the version', async () => {
+    const connection = await seedConnection();
+    const secret = await seedConnectedSecret(connection.id);
+    const v = await version(secret.id, connection.id, 'Canary-7f3e9a1b2c4d', current(), day(1));
+    const findings: NewFinding[] = [];
+    const scanner = new LeakScanner({ match: matchCandidates, onFindings: (f) => void findings.push(...f) });
+    await scanner.addUnit({ text: 'boot ok\nconnecting with AWS_SECRET=Canary-7f3e9a1b2c4d to db\n', location: { path: '', commit: null, authorDate: null } });
+    await scanner.finish();
+    expect(findings).toEqual([
+      {
+        severity: 'current_value',
+        secretId: secret.id,
+        providerVersionId: v.providerVersionId,
+        versionId: v.id,
+        ruleId: null,
+        location: { path: '', line: 2, commit: null, authorDate: null },
+        preview: 'AWS_SECRET=•••• (19 chars)',
+      },
+    ]);
+  });
+});
