@@ -190,6 +190,12 @@ export function rawLogLevel(): string | undefined {
   return process.env.LOG_LEVEL;
 }
 
+/** PATH as written, unchecked, for child processes given an environment of their own (git in
+ *  lib/leak/git-history.ts, which the leak-check CLI runs without the app's configuration). */
+export function rawPath(): string | undefined {
+  return process.env.PATH;
+}
+
 /** Where this server is reached, for the first-run setup link (instrumentation.ts). */
 export function publicBaseUrl(): string {
   return (process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');

@@ -5,12 +5,15 @@
 // Texts live only in the current batch; afterwards only a 64-bit hash of each is kept (to
 // send it once), and of a matched text its matches and the locations already reported.
 import { extractCandidates, hashRange } from '@/lib/leak/candidates';
+import { patternHits } from '@/lib/leak/patterns';
 import type { Candidate, InventoryMatch, LeakLocation, NewFinding, PatternHit, ScanProgress, ScanUnit } from '@/lib/leak/types';
 
 /** Distinct texts per call of `match`. */
 export const SCAN_BATCH_SIZE = 2000;
 /** Locations reported per matched text (and per pattern rule and text). */
 export const MAX_LOCATIONS_PER_TEXT = 20;
+/** Pattern hits up to this long are checked against the inventory too (a PEM key spans lines, so no line candidate holds it). */
+export const MAX_VALUE_CHARS = 64 * 1024;
 /** Hashes of texts already sent kept at most; past it the set starts over (a text may then be sent twice, never reported twice). */
 export const MAX_SENT_HASHES = 1 << 24;
 
@@ -19,8 +22,8 @@ export type ScannerOptions = {
   onFindings: (findings: NewFinding[]) => Promise<void> | void;
   onProgress?: (progress: ScanProgress) => void;
   batchSize?: number;
-  /** Pattern rules run on each unit by addUnit; none when omitted. */
-  patterns?: (unit: ScanUnit) => Promise<PatternHit[]>;
+  /** Pattern rules run on each unit by addUnit: secretlint's recommended set (patternHits) unless given; null for none. */
+  patterns?: ((unit: ScanUnit) => Promise<PatternHit[]>) | null;
 };
 
 function hash64(text: string): [number, number] {
@@ -94,14 +97,14 @@ export class LeakScanner {
   private readonly hitPlaces = new Map<string, { places: Set<string>; count: number }>();
   private findings: NewFinding[] = [];
   private readonly commits = new Set<string>();
-  private readonly progress: ScanProgress = { bytes: 0, files: 0, commits: 0, candidates: 0, findings: 0 };
+  private readonly progress: Required<ScanProgress> = { bytes: 0, files: 0, commits: 0, candidates: 0, findings: 0, skipped: 0 };
   private lastProgressAt = 0;
 
   constructor(options: ScannerOptions) {
     this.match = options.match;
     this.onFindings = options.onFindings;
     this.onProgress = options.onProgress;
-    this.patterns = options.patterns;
+    this.patterns = options.patterns === undefined ? (unit) => patternHits(unit, { onSkip: () => this.progress.skipped++ }) : options.patterns;
     this.batchSize = Math.max(1, options.batchSize ?? SCAN_BATCH_SIZE);
   }
 
@@ -123,10 +126,11 @@ export class LeakScanner {
     this.progress.commits = Math.max(this.progress.commits, total);
   }
 
-  /** Adds counts the caller measured itself (the server side of the CLI path). */
-  noteScanned(counts: { bytes?: number; files?: number; commits?: number }): void {
+  /** Adds counts the caller measured itself (the server side of the CLI path; files it skipped). */
+  noteScanned(counts: { bytes?: number; files?: number; commits?: number; skipped?: number }): void {
     this.progress.bytes += counts.bytes ?? 0;
     this.progress.files += counts.files ?? 0;
+    this.progress.skipped += counts.skipped ?? 0;
     this.progress.commits = Math.max(this.progress.commits, counts.commits ?? 0);
   }
 
@@ -160,7 +164,8 @@ export class LeakScanner {
     for (const hit of hits) {
       const [hi, lo] = hash64(hit.matched);
       this.pendingHits.push({ ruleId: hit.ruleId, hi, lo, location: hit.location, preview: hit.preview });
-      await this.addCandidates([{ text: hit.matched, location: hit.location, preview: hit.preview }]);
+      // Longer than any value the dashboard writes (lib/validation/secret-value.ts): no inventory value.
+      if (hit.matched.length <= MAX_VALUE_CHARS) await this.addCandidates([{ text: hit.matched, location: hit.location, preview: hit.preview }]);
     }
   }
 

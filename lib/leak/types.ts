@@ -38,4 +38,12 @@ export type NewFinding = {
 };
 
 /** Running totals a long scan reports as it goes. */
-export type ScanProgress = { bytes: number; files: number; commits: number; candidates: number; findings: number };
+export type ScanProgress = {
+  bytes: number;
+  files: number;
+  commits: number;
+  candidates: number;
+  findings: number;
+  /** Units left unscanned by a bound (too large, binary); counted by LeakScanner and the unit sources. */
+  skipped?: number;
+};
