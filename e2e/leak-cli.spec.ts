@@ -117,8 +117,8 @@ test('an engineer creates an access token, and the CLI finds a value committed a
     const finding = page.getByRole('row', { name: /config\/app\.env/ });
     await expect(finding).toContainText(secret.name);
     await expect(finding).toContainText('config/app.env:2');
-    await expect(finding).toContainText(leakCommit.slice(0, 7));
-    await expect(finding).toContainText('2026');
+    await expect(finding).toContainText(leakCommit.slice(0, 10));
+    await expect(finding).toContainText('2026-03-04');
     await expect(finding).not.toContainText(value);
     await page.screenshot({ path: path.join(SHOTS, 'leak-cli-scan.png'), fullPage: true });
 

@@ -11,7 +11,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { newTokenText, tokenHashOf } from '@/lib/auth/api-tokens';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
-import { can } from '@/lib/auth/permissions';
+import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
@@ -20,14 +20,14 @@ import { API_SCOPES, MAX_LIVE_TOKENS_PER_USER, ZApiTokenCreate, type ApiScope } 
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** The roles that may hold a token of each scope: those whose calls the scope's routes accept. */
-const SCOPE_ROLES: Record<ApiScope, readonly Role[]> = {
-  'leak-check': ['engineer', 'admin'],
+/** The permission each scope's routes check: a token of that scope is offered only to roles that have it. */
+const SCOPE_PERMISSION: Record<ApiScope, Permission> = {
+  'leak-check': 'leak.scan',
 };
 
 /** The scopes a user of `role` may put on a token (empty: the role has no use for a token). */
 export function scopesFor(role: Role): ApiScope[] {
-  return API_SCOPES.filter((scope) => SCOPE_ROLES[scope].includes(role));
+  return API_SCOPES.filter((scope) => can(role, SCOPE_PERMISSION[scope]));
 }
 
 export type ApiTokenRow = {

@@ -188,7 +188,7 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
   }
 
   async function add(item: WireCandidate | WirePattern, kind: 'candidate' | 'pattern') {
-    const size = JSON.stringify(item).length + 1;
+    const size = Buffer.byteLength(JSON.stringify(item), 'utf8') + 1;
     if (candidates.length + patterns.length >= MAX_BATCH_ITEMS || batchBytes + size > MAX_BATCH_BYTES) await flush();
     if (kind === 'candidate') candidates.push(item as WireCandidate);
     else patterns.push(item as WirePattern);
