@@ -26,8 +26,11 @@
 //      page at 100,000 secrets, after a timed posture refresh of every secret.
 //   7. Discovery (bench/discovery.ts): a scan of 10,000 AWS and of 10,000 GCP emulated secrets,
 //      each in its own process: time, provider calls, that process's memory growth.
-// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|truth|audit|discovery, BENCH_FRESH=1 (reseed), BENCH_PORT,
-// BENCH_DISCOVERY_SECRETS (per cloud),
+//   8. The leak check (bench/leak.ts): a 50 MB mixed corpus against 100,000 fingerprints
+//      (MB/s, planted values found, cost split, RSS) and the history scan of a generated
+//      5,000-commit repository (time, blobs, RSS).
+// BENCH_SECONDS (per view), BENCH_CONNECTIONS (concurrent clients), BENCH_ONLY=inventory|truth|audit|discovery|leak, BENCH_FRESH=1 (reseed), BENCH_PORT,
+// BENCH_DISCOVERY_SECRETS (per cloud), BENCH_LEAK_MB, BENCH_LEAK_VERSIONS, BENCH_LEAK_COMMITS,
 // BENCH_SERVER_NODE_ARGS (Node flags for the app server, e.g. --cpu-prof).
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -42,6 +45,7 @@ import { applyMigrations } from './lib/schema-engine.mjs';
 import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
 import { discoveryBench } from './bench/discovery';
+import { leakBench } from './bench/leak';
 import { truthBench } from './bench/truth';
 import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
@@ -405,6 +409,11 @@ async function main() {
       console.log(JSON.stringify(await discoveryBench(serverUrl)));
       return;
     }
+    // Nor does the leak check (its pipeline runs in a process of its own, as the server would).
+    if (ONLY === 'leak') {
+      console.log(JSON.stringify(await leakBench(serverUrl)));
+      return;
+    }
     const database = await benchDatabase(serverUrl);
     ensureBuild();
     server = await startServer(database.url);
@@ -415,6 +424,7 @@ async function main() {
       ...(ONLY === 'inventory' || ONLY === 'truth' ? {} : await auditBench(base, database.url, server.pid!)),
       rss_peak_mb: Math.round(peakRssMb(server.pid!)),
       ...(ONLY ? {} : await discoveryBench(serverUrl)),
+      ...(ONLY ? {} : await leakBench(serverUrl)),
     };
     console.log(JSON.stringify(summary));
   } finally {

@@ -25,6 +25,17 @@ describe('extractCandidates', () => {
     expect(texts('secret:tight-colon-value')).toContain('tight-colon-value');
   });
 
+  it('leaves out what cannot be a value: timestamps, whole assignments, the rest of a log line after an `=`', () => {
+    const found = texts('2026-12-06T18:51:43.123Z INFO id=abcdef123456 status=200 took=1234ms padded=QWxhZGRpbjpvcGVuIHNlc2FtZQ== b64 YWJjZGVmZ2g=');
+    expect(found).toContain('abcdef123456');
+    expect(found).toContain('QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+    expect(found).toContain('YWJjZGVmZ2g=');
+    expect(found).not.toContain('2026-12-06T18:51:43.123Z');
+    expect(found).not.toContain('status=200');
+    expect(found).not.toContain('id=abcdef123456');
+    expect(found.some((t) => t.startsWith('abcdef123456 '))).toBe(false);
+  });
+
   it('decodes JSON strings', () => {
     const found = texts('{"user": "svc", "password": "p\\u00e4ss \\"w0rd\\"\\n2", "n": 1}');
     expect(found).toContain('päss "w0rd"\n2');

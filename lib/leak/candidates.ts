@@ -217,21 +217,48 @@ function urlParts(c: Collector, line: string, lineNo: number, start: number, end
 
 /** Candidates of one token line[start, end): itself, its right-hand side after `=`, URL parts. */
 function tokenParts(c: Collector, line: string, lineNo: number, start: number, end: number): void {
-  c.addRange(line, lineNo, start, end);
   let eq = -1;
+  let colon = -1;
   let scheme = -1;
+  let timeLike = true;
   for (let i = start; i < end; i++) {
     const code = line.charCodeAt(i);
     if (code === EQ && eq === -1) eq = i;
-    else if (code === COLON && scheme === -1 && line.charCodeAt(i + 1) === 47 && line.charCodeAt(i + 2) === 47) scheme = i;
+    else if (code === COLON) {
+      if (colon === -1) colon = i;
+      if (scheme === -1 && line.charCodeAt(i + 1) === 47 && line.charCodeAt(i + 2) === 47) scheme = i;
+    }
+    // Digits and : . - + / T Z only: a timestamp, a time, a date.
+    if (timeLike && !((code >= 48 && code <= 58) || code === 46 || code === 45 || code === 43 || code === 47 || code === 84 || code === 90)) timeLike = false;
   }
-  if (scheme !== -1) urlParts(c, line, lineNo, start, end, scheme);
-  else if (eq !== -1 && eq + 1 < end) c.addRange(line, lineNo, eq + 1, end);
-  // `key:value` without a blank (YAML flow, headers written tight): the part after the first colon.
-  if (scheme === -1 && eq === -1) {
-    const colon = line.indexOf(':', start);
-    if (colon !== -1 && colon + 1 < end) c.addRange(line, lineNo, colon + 1, end);
+  if (timeLike && colon !== -1) return;
+  if (scheme !== -1) {
+    c.addRange(line, lineNo, start, end);
+    urlParts(c, line, lineNo, start, end, scheme);
+    return;
   }
+  if (eq !== -1) {
+    // `key=value`: the value; the whole token too unless it is plainly an assignment (base64 padding `abc==` is a value).
+    const value = eq + 1 < end && line.charCodeAt(eq + 1) !== EQ;
+    if (!value || !isKey(line, start, eq)) c.addRange(line, lineNo, start, end);
+    if (value) c.addRange(line, lineNo, eq + 1, end);
+    return;
+  }
+  c.addRange(line, lineNo, start, end);
+  // `key:value` without a blank (YAML flow, headers written tight): the part after the colon.
+  if (colon !== -1 && colon + 1 < end && isKey(line, start, colon)) c.addRange(line, lineNo, colon + 1, end);
+}
+
+/** Whether line[start, end) is an identifier-like key: a letter or `_` first, then letters, digits, `_`, `-`, `.`. */
+function isKey(line: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  const first = line.charCodeAt(start);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95)) return false;
+  for (let i = start + 1; i < end; i++) {
+    const code = line.charCodeAt(i);
+    if (!((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 45 || code === 46)) return false;
+  }
+  return true;
 }
 
 /** The value of `key = value` or `key: value` to the end of the line, quotes stripped. */
@@ -243,6 +270,18 @@ function assignment(c: Collector, line: string, lineNo: number, from: number, to
     i++;
   }
   if (i >= to) return;
+  // Only a line that is an assignment (`KEY=`, `export KEY=`, `- key:`, `"key":`), not text that holds an `=` somewhere.
+  let k = from;
+  if (line.startsWith('export ', k)) k += 7;
+  else if (line.startsWith('- ', k)) k += 2;
+  let keyEnd = i;
+  while (keyEnd > k && isBlank(line.charCodeAt(keyEnd - 1))) keyEnd--;
+  const quote = line.charCodeAt(k);
+  if ((quote === 34 || quote === 39) && line.charCodeAt(keyEnd - 1) === quote) {
+    k++;
+    keyEnd--;
+  }
+  if (!isKey(line, k, keyEnd)) return;
   let start = i + 1;
   let end = to;
   while (start < end && isBlank(line.charCodeAt(start))) start++;
@@ -307,13 +346,14 @@ function scanLine(c: Collector, line: string, lineNo: number, from: number, to: 
   while (from < to && isBlank(line.charCodeAt(from))) from++;
   while (to > from && isBlank(line.charCodeAt(to - 1))) to--;
   if (to - from < MIN_CANDIDATE_LENGTH) return;
-  c.addRange(line, lineNo, from, to);
   let tokenStart = -1;
   let quotes = false;
   let assigns = false;
+  let delimited = false;
   for (let i = from; i < to; i++) {
     const code = line.charCodeAt(i);
     if (code < 128 && DELIMITER[code] === 1) {
+      delimited = true;
       if (code === 34 || code === 39 || code === 96) quotes = true;
       if (tokenStart !== -1) {
         if (i - tokenStart >= MIN_CANDIDATE_LENGTH) tokenParts(c, line, lineNo, tokenStart, i);
@@ -325,6 +365,8 @@ function scanLine(c: Collector, line: string, lineNo: number, from: number, to: 
     }
   }
   if (tokenStart !== -1 && to - tokenStart >= MIN_CANDIDATE_LENGTH) tokenParts(c, line, lineNo, tokenStart, to);
+  // The whole line (a passphrase with blanks); a line without delimiters is its one token.
+  if (delimited) c.addRange(line, lineNo, from, to);
   if (assigns) assignment(c, line, lineNo, from, to);
   if (quotes) quotedStrings(c, line, lineNo, from, to);
 }

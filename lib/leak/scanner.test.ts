@@ -125,6 +125,35 @@ describe('LeakScanner', () => {
     expect(findings.filter((f) => f.severity === 'current_value').map((f) => f.location.path)).toEqual(['three.txt']);
   });
 
+  it('keeps filling the next batch while one is matched, without sending a text twice or losing a place', async () => {
+    const { sent, match } = inventory();
+    let inFlight = 0;
+    let most = 0;
+    const slow = async (texts: string[]) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return match(texts);
+    };
+    const findings: NewFinding[] = [];
+    const scanner = new LeakScanner({ match: slow, onFindings: (f) => void findings.push(...f), batchSize: 2, patterns: null });
+    for (let i = 0; i < 6; i++) await scanner.addUnit(unit(`k=${CURRENT} filler-${i}-aaaa filler-${i}-bbbb`, `f${i}`));
+    await scanner.finish();
+    expect(most).toBe(1);
+    expect(sent.flat().filter((t) => t === CURRENT)).toHaveLength(1);
+    expect(findings.map((f) => f.location.path)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
+  });
+
+  it('reports a failed match to the caller', async () => {
+    const scanner = new LeakScanner({ match: () => Promise.reject(new Error('lookup failed')), onFindings: () => {}, batchSize: 1, patterns: null });
+    await expect(
+      (async () => {
+        await scanner.addUnit(unit('first-candidate-text second-candidate-text'));
+        await scanner.finish();
+      })(),
+    ).rejects.toThrow('lookup failed');
+  });
+
   it('takes candidates and pattern hits made elsewhere (the CLI path)', async () => {
     const { match } = inventory();
     const findings: NewFinding[] = [];

@@ -91,6 +91,9 @@ export class LeakScanner {
   private readonly batchSize: number;
   private readonly sent = new HashSet64();
   private pending = new Map<string, Pending>();
+  /** The batch being matched while the next one fills (at most one in flight), and its settling. */
+  private readonly inFlight = new Map<string, Pending>();
+  private running: Promise<void> | null = null;
   /** Matched texts by hash (hi -> entries): their matches and the places already reported. */
   private readonly matched = new Map<number, Matched[]>();
   private pendingHits: PendingHit[] = [];
@@ -142,7 +145,7 @@ export class LeakScanner {
         this.addMatchedPlace(seen, candidate);
         continue;
       }
-      const pending = this.pending.get(candidate.text);
+      const pending = this.pending.get(candidate.text) ?? this.inFlight.get(candidate.text);
       if (pending) {
         if (pending.places.length < MAX_LOCATIONS_PER_TEXT && !pending.places.some((p) => placeKey(p.location) === placeKey(candidate.location))) {
           pending.places.push(candidate);
@@ -151,7 +154,7 @@ export class LeakScanner {
       }
       if (this.sent.has(hi, lo)) continue;
       this.pending.set(candidate.text, { text: candidate.text, hi, lo, places: [candidate] });
-      if (this.pending.size >= this.batchSize) await this.flush();
+      if (this.pending.size >= this.batchSize) await this.flush(false);
     }
   }
 
@@ -171,7 +174,7 @@ export class LeakScanner {
 
   /** Sends what is pending, reports the last findings, and returns the totals. */
   async finish(): Promise<ScanProgress> {
-    await this.flush();
+    await this.flush(true);
     this.reportProgress(true);
     return { ...this.progress };
   }
@@ -200,11 +203,37 @@ export class LeakScanner {
     }
   }
 
-  private async flush(): Promise<void> {
+  /**
+   * Sends the pending batch to `match`. The previous batch is settled first, so at most one is
+   * in flight: extraction of the next units goes on while the database answers. With `last`,
+   * waits for this batch too.
+   */
+  private async flush(last: boolean): Promise<void> {
+    if (this.running) {
+      const previous = this.running;
+      this.running = null;
+      await previous;
+    }
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    const hits = this.pendingHits;
+    this.pendingHits = [];
+    for (const p of batch) this.inFlight.set(p.text, p);
+    const run = this.settle(batch, hits);
+    if (last) return run;
+    // Awaited by the next flush (which rethrows a failure); handled here so it is never unhandled meanwhile.
+    run.catch(() => {});
+    this.running = run;
+  }
+
+  private async settle(batch: Pending[], hits: PendingHit[]): Promise<void> {
     if (batch.length > 0) {
-      const matches = await this.match(batch.map((p) => p.text));
+      let matches: InventoryMatch[];
+      try {
+        matches = await this.match(batch.map((p) => p.text));
+      } finally {
+        for (const p of batch) this.inFlight.delete(p.text);
+      }
       this.progress.candidates += batch.length;
       for (const p of batch) this.sent.add(p.hi, p.lo);
       for (const m of matches) {
@@ -224,8 +253,6 @@ export class LeakScanner {
         if (entry) for (const place of p.places) this.addMatchedPlace(entry, place);
       }
     }
-    const hits = this.pendingHits;
-    this.pendingHits = [];
     for (const hit of hits) {
       if (this.matchedOf(hit.hi, hit.lo)) continue;
       const id = `${hit.ruleId}\u0000${hit.hi}\u0000${hit.lo}`;
