@@ -100,6 +100,7 @@ test('a pasted log: the canary is matched to its secret and version, the fake AW
   await expect(page).toHaveURL(new RegExp(`/inventory/${secret.id}/rotation\\?finding=`));
   await expect(page.getByText('From a leak-check finding')).toBeVisible();
   await expect(page.getByLabel('What happened')).toHaveValue(/A leak check found its current value in Pasted text \(line 3\)/);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'screenshots', 'leak-check-mark-compromised.png'), fullPage: true });
   await page.getByRole('button', { name: 'Mark compromised and rotate now' }).click();
   await expect(page).toHaveURL(new RegExp(`/inventory/${secret.id}/incidents/[0-9a-f-]{36}$`));
   const finding = page.getByRole('region', { name: 'Leak-check finding' });
@@ -114,6 +115,7 @@ test('a pasted log: the canary is matched to its secret and version, the fake AW
   // The secret's page lists the finding for its team.
   await page.goto(`/inventory/${secret.id}`);
   await expect(page.getByRole('region', { name: /Leak findings/ })).toContainText('Pasted text');
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'screenshots', 'leak-check-secret-panel.png'), fullPage: true });
 
   // Nothing scanned was kept, nor sent back: not the canary, not the fake key.
   const received = await traffic.received();

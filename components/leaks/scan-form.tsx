@@ -11,7 +11,7 @@ import { Field } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
 import { MAX_LEAK_PASTE_BYTES, MAX_LEAK_UPLOAD_BYTES } from '@/lib/body-limits';
 
-type Line = { bytes?: number; files?: number; commits?: number; candidates?: number; findings?: number; scanId?: string; error?: string };
+type Line = { bytes?: number; files?: number; commits?: number; candidates?: number; findings?: number; skipped?: number; scanId?: string; error?: string };
 
 function progressLabel(p: Line | null): string {
   if (!p || p.bytes === undefined) return 'Scanning…';
@@ -19,6 +19,7 @@ function progressLabel(p: Line | null): string {
   if (p.files) parts.push(`${p.files.toLocaleString('en-US')} ${p.files === 1 ? 'file' : 'files'}`);
   if (p.commits) parts.push(`${p.commits.toLocaleString('en-US')} ${p.commits === 1 ? 'commit' : 'commits'}`);
   parts.push(`${(p.candidates ?? 0).toLocaleString('en-US')} candidates`, `${(p.findings ?? 0).toLocaleString('en-US')} findings`);
+  if (p.skipped) parts.push(`${p.skipped.toLocaleString('en-US')} skipped (binary or too large)`);
   return `Scanning… ${parts.join(', ')}`;
 }
 

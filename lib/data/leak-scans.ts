@@ -30,7 +30,6 @@ import { AuditedInputError, ForbiddenError, InputError, NotFoundError } from '@/
 import { archiveUnits } from '@/lib/leak/archive';
 import { cloneBundle, gitHistoryUnits, isGitBundle } from '@/lib/leak/git-history';
 import { matchCandidates } from '@/lib/leak/match';
-import { patternHits } from '@/lib/leak/patterns';
 import { LeakScanner } from '@/lib/leak/scanner';
 import type { LeakSeverity, NewFinding, ScanProgress, ScanUnit } from '@/lib/leak/types';
 import { MAX_LEAK_PASTE_BYTES, MAX_LEAK_UPLOAD_BYTES } from '@/lib/body-limits';
@@ -323,7 +322,6 @@ async function recordFindings(caller: Caller, scanId: string, findings: NewFindi
 function scannerFor(caller: Caller, scanId: string, onProgress?: (p: ScanProgress) => void) {
   return new LeakScanner({
     match: matchCandidates,
-    patterns: patternHits,
     onFindings: async (findings: NewFinding[]) => {
       await recordFindings(caller, scanId, findings);
     },
@@ -376,15 +374,14 @@ export async function recordLeakBatch(caller: Caller, scanId: string, raw: unkno
     })),
   ];
   const stored = await recordFindings(caller, scan.id, findings);
-  await db.leakScan.update({
-    where: { id: scan.id },
-    data: {
-      bytesScanned: input.progress.bytes,
-      filesScanned: input.progress.files,
-      commitsScanned: input.progress.commits,
-      candidates: { increment: input.candidates.length },
-    },
-  });
+  // Running totals: a batch that arrives late never moves them back.
+  await db.$executeRaw`
+    UPDATE leak_scans SET
+      bytes_scanned = GREATEST(bytes_scanned, ${input.progress.bytes}::bigint),
+      files_scanned = GREATEST(files_scanned, ${input.progress.files}::int),
+      commits_scanned = GREATEST(commits_scanned, ${input.progress.commits}::int),
+      candidates = candidates + ${input.candidates.length}::int
+    WHERE id = ${scan.id}::uuid`;
   return { findings: stored };
 }
 
@@ -424,6 +421,7 @@ async function closeScan(caller: Caller, scanId: string, status: 'completed' | '
         currentValues: counts.current_value,
         previousValues: counts.previous_value,
         patterns: counts.pattern,
+        skipped: totals?.skipped ?? null,
         error,
       },
     });
@@ -482,9 +480,9 @@ async function runUploadScan(caller: Caller, scanId: string, kind: Kind, label: 
       await writeFile(bundle, bytes, { mode: 0o600 });
       const repo = path.join(scratch, 'repo.git');
       await cloneBundle(bundle, repo);
-      units = gitHistoryUnits(repo, { onCommit: (n) => scanner.noteCommits(n) });
+      units = gitHistoryUnits(repo, { onCommit: (n) => scanner.noteCommits(n), onSkip: () => scanner.noteScanned({ skipped: 1 }) });
     } else if (kind === 'upload' && bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-      units = archiveUnits(bytes);
+      units = archiveUnits(bytes, { onSkip: () => scanner.noteScanned({ skipped: 1 }) });
     } else {
       units = [{ text: bytes.toString('utf8'), location: { path: kind === 'paste' ? '' : label, commit: null, authorDate: null } }];
     }

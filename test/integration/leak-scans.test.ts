@@ -3,7 +3,12 @@
 // known shape is flagged, the CLI's batches go through the same matching, who sees what,
 // the incident opened from a finding, the hourly limits, the audit trail, and nothing
 // scanned kept anywhere in the database.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ZipArchive } from 'archiver';
 import { describe, expect, it } from 'vitest';
 import { can } from '@/lib/auth/permissions';
 import { getIncident, markCompromised } from '@/lib/data/incidents';
@@ -126,6 +131,89 @@ describe('scanning pasted text', () => {
   });
 });
 
+/** git in a temporary repository, with a fixed identity and no system or user configuration. */
+function git(cwd: string, args: string[], date?: string): string {
+  const env = {
+    ...process.env,
+    HOME: cwd,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Dev',
+    GIT_AUTHOR_EMAIL: 'dev@example.test',
+    GIT_COMMITTER_NAME: 'Dev',
+    GIT_COMMITTER_EMAIL: 'dev@example.test',
+    ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+  };
+  return execFileSync('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
+}
+
+async function zipOf(files: Record<string, string>): Promise<Buffer> {
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  const chunks: Buffer[] = [];
+  archive.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('end', resolve);
+    archive.on('error', reject);
+  });
+  for (const [name, text] of Object.entries(files)) archive.append(text, { name });
+  await archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+describe('scanning an uploaded file', () => {
+  it('reads a zip entry by entry and names the file and line', async () => {
+    const engineer = await callerAs('engineer');
+    const { secret, value } = await secretWithValue(engineer);
+    const zip = await zipOf({ 'README.md': '# demo\n', 'config/prod.env': `HOST=db.internal\nDB_PASSWORD=${value}\n` });
+    const started = await startUploadScan(engineer, { source: 'file', name: 'C:\\Users\\me\\repo.zip', bytes: zip });
+    expect((await started.run()).error).toBeNull();
+    const { scan, findings } = await getLeakScan(engineer, started.scanId);
+    expect(scan).toMatchObject({ kind: 'upload', label: 'repo.zip', files: 2 });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ secret: { id: secret.id }, path: 'config/prod.env', line: 2, preview: 'DB_PASSWORD=•••• (43 chars)' });
+  });
+
+  it('scans the whole history of a git bundle: a value committed and later deleted is found at its first commit; the clone is removed', async () => {
+    const engineer = await callerAs('engineer');
+    const { secret, value } = await secretWithValue(engineer);
+    const dir = mkdtempSync(path.join(tmpdir(), 'leak-ui-repo-'));
+    try {
+      git(dir, ['init', '-q', '-b', 'main', '.']);
+      writeFileSync(path.join(dir, 'app.env'), `API_URL=https://api.example.test\nAPI_TOKEN=${value}\n`);
+      git(dir, ['add', '.']);
+      git(dir, ['commit', '-q', '-m', 'config'], '2026-03-04T05:06:07Z');
+      const first = git(dir, ['rev-parse', 'HEAD']);
+      writeFileSync(path.join(dir, 'app.env'), 'API_URL=https://api.example.test\n');
+      git(dir, ['commit', '-q', '-am', 'remove the token'], '2026-03-05T00:00:00Z');
+      git(dir, ['bundle', 'create', '-q', 'repo.bundle', '--all']);
+      const bundle = readFileSync(path.join(dir, 'repo.bundle'));
+      const before = readdirSync(tmpdir()).filter((n) => n.startsWith('leak-bundle-'));
+
+      const started = await startUploadScan(engineer, { source: 'file', name: 'repo.bundle', bytes: bundle });
+      expect((await started.run()).error).toBeNull();
+      const { scan, findings } = await getLeakScan(engineer, started.scanId);
+      expect(scan).toMatchObject({ kind: 'git_bundle', status: 'completed', commits: 2 });
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({ secret: { id: secret.id }, path: 'app.env', line: 2, commit: first, authorDate: '2026-03-04T05:06:07.000Z' });
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('leak-bundle-'))).toEqual(before);
+      expect(await databaseText()).not.toContain(value);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ends a scan of a broken zip as failed, in our own words', async () => {
+    const engineer = await callerAs('engineer');
+    const zip = await zipOf({ 'a.txt': 'hello there' });
+    const started = await startUploadScan(engineer, { source: 'file', name: 'broken.zip', bytes: zip.subarray(0, zip.length - 30) });
+    const result = await started.run();
+    expect(result.error).toMatch(/zip/i);
+    expect((await getLeakScan(engineer, started.scanId)).scan).toMatchObject({ status: 'failed', error: result.error });
+  });
+});
+
 describe('who sees what', () => {
   it('names a finding to the owning team, admins and auditors; the starter outside the team learns only that it matches another team', async () => {
     const owner = await callerAs('engineer');
@@ -148,6 +236,21 @@ describe('who sees what', () => {
     expect(await listSecretLeakFindings(await callerAs('viewer'), secret.id)).toBeNull();
     const teamViewer = await joinOwningTeam(await callerAs('viewer'), secret.id);
     expect((await listSecretLeakFindings(teamViewer, secret.id))?.[0]).toMatchObject({ severity: 'current_value', mayMarkCompromised: false });
+  });
+
+  it('notifies the channels once per secret and scan, naming the secret but never the value', async () => {
+    const owner = await callerAs('engineer');
+    const { secret, value } = await secretWithValue(owner);
+    const channel = await db.notificationChannel.create({
+      data: { name: `leaks-${randomUUID()}`, kind: 'webhook', url: 'https://hooks.example.test/leaks', events: ['secret.leak_found'] },
+    });
+    const outsider = await callerAs('engineer');
+    await paste(outsider, `a=${value}\nb="${value}"\n`);
+    const deliveries = await db.notificationDelivery.findMany({ where: { channelId: channel.id } });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].payload).toMatchObject({ event: 'secret.leak_found', secret: { id: secret.id, name: secret.name } });
+    expect(JSON.stringify(deliveries[0].payload)).not.toContain(value);
+    await db.notificationChannel.delete({ where: { id: channel.id } });
   });
 
   it('keeps a scan to its starter (and admins, auditors): others are refused, audited', async () => {

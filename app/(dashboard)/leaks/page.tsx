@@ -32,9 +32,9 @@ const columns = (everyone: boolean): Column<LeakScanItem>[] => [
           {s.label}
         </Link>
         <span className="block text-xs text-slate-600">
-          {SCAN_KIND_LABELS[s.kind]}
-          {everyone && s.startedByEmail ? ` · ${s.startedByEmail}` : ''}
-          {s.viaToken ? ' · access token' : ''}
+          {[s.label === SCAN_KIND_LABELS[s.kind] ? null : SCAN_KIND_LABELS[s.kind], everyone ? s.startedByEmail : null, s.viaToken ? 'access token' : null]
+            .filter(Boolean)
+            .join(' · ')}
         </span>
       </>
     ),

@@ -25,6 +25,8 @@ export const metadata: Metadata = { title: 'Leak check' };
 
 type Props = { params: Promise<{ scanId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 const SEVERITY_OPTIONS = (['current_value', 'previous_value', 'pattern'] as const).map((value) => ({ value, label: SEVERITY_LABELS[value] }));
 
 const columns: Column<LeakFindingView>[] = [
@@ -79,8 +81,8 @@ export default async function LeakScanPage({ params, searchParams }: Props) {
             <span>
               {SCAN_KIND_LABELS[scan.kind]} · started {formatDateTime(scan.startedAt)}
               {scan.startedByEmail ? ` by ${scan.startedByEmail}` : ''} · {formatBytes(scan.bytes)} read
-              {scan.files ? `, ${scan.files.toLocaleString('en-US')} files` : ''}
-              {scan.commits ? `, ${scan.commits.toLocaleString('en-US')} commits` : ''}, {scan.candidates.toLocaleString('en-US')} candidates
+              {scan.files ? `, ${plural(scan.files, 'file')}` : ''}
+              {scan.commits ? `, ${plural(scan.commits, 'commit')}` : ''}, {plural(scan.candidates, 'candidate')}
             </span>
           </span>
         }

@@ -49,17 +49,26 @@ export async function POST(request: NextRequest) {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const line = (value: object) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+      // A person who closes the page does not stop the scan: it finishes, and its page has the results.
+      let open = true;
+      const line = (value: object) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+        } catch {
+          open = false;
+        }
+      };
       let last = 0;
       const onProgress = (p: ScanProgress) => {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
-        line({ bytes: p.bytes, files: p.files, commits: p.commits, candidates: p.candidates, findings: p.findings });
+        line({ bytes: p.bytes, files: p.files, commits: p.commits, candidates: p.candidates, findings: p.findings, skipped: p.skipped ?? 0 });
       };
       const result = await started.run(onProgress);
       line(result.error ? { scanId: result.scanId, error: result.error } : { scanId: result.scanId });
-      controller.close();
+      if (open) controller.close();
     },
   });
   return new Response(body, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store, no-transform' } });
