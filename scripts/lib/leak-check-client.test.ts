@@ -101,14 +101,15 @@ describe('a run', () => {
     expect(sent.every((s) => s.auth === `Bearer ${TOKEN}`)).toBe(true);
     expect(sent[0]).toMatchObject({ url: 'http://127.0.0.1:3403/api/leak-check/scans', body: { kind: 'cli', label: 'repo' } });
     const batches = sent.filter((s) => s.url.endsWith('/batches'));
-    expect(batches.length).toBe(2);
+    // Two full batches, and the pattern hit's text checked against the inventory on its own.
+    expect(batches.length).toBe(3);
     for (const b of batches) {
       const items = (b.body.candidates as unknown[]).length + (b.body.patterns as unknown[]).length;
       expect(items).toBeLessThanOrEqual(MAX_BATCH_ITEMS);
       expect(JSON.stringify(b.body).length).toBeLessThan(2_000_000);
     }
     const all = batches.flatMap((b) => b.body.candidates as { text: string; path: string; line: number; commit: string; authorDate: string }[]);
-    expect(all.length).toBe(MAX_BATCH_ITEMS + 10 + 2 + 1); // every line, plus the pattern hit's text sent as a candidate again
+    expect(all.length).toBe(MAX_BATCH_ITEMS + 10 + 2); // every line once, the pattern hit's text included
     expect(all.find((c) => c.text === 'candidate-value-42')).toEqual({
       text: 'candidate-value-42',
       path: 'f0.txt',
@@ -126,6 +127,27 @@ describe('a run', () => {
     // Progress says counts, never a candidate.
     expect(lines.at(-1)).toMatch(/7 commits, 2 blobs, .* MB, \d+ candidates sent, 1 findings/);
     expect(lines.join('\n')).not.toMatch(/candidate-value|AKIA|something-else/);
+  });
+
+  it('drops a pattern hit whose text is an inventory value, and sends its other places as candidates', async () => {
+    const INVENTORY = 'AKIAINVENTORYVALUE00';
+    const { sent, fetchFn } = fakeServer((_url, body) => ({
+      status: 200,
+      json: { findings: (body.candidates as { text: string }[]).filter((c) => c.text === INVENTORY).length },
+    }));
+    const units = unitsOf([`${INVENTORY}\nAKIAUNKNOWNKEY000000`, `x\n${INVENTORY}\nAKIAUNKNOWNKEY000000`]);
+    const result = await runLeakCheck({ options, units, extract, patterns, fetch: fetchFn, say: () => {} });
+    const batches = sent.filter((s) => s.url.endsWith('/batches'));
+    const candidates = batches.flatMap((b) =>
+      (b.body.candidates as { text: string; path: string; line: number }[]).map((c) => `${c.text}@${c.path}:${c.line}`),
+    );
+    const hits = batches.flatMap((b) => (b.body.patterns as { ruleId: string; path: string; line: number }[]).map((h) => `${h.ruleId}@${h.path}:${h.line}`));
+    // The inventory value: checked once, then sent from its second place; never a pattern hit.
+    expect(candidates.filter((c) => c.startsWith(INVENTORY))).toEqual([`${INVENTORY}@f0.txt:1`, `${INVENTORY}@f1.txt:2`]);
+    // The unknown key: checked once, not sent again; a pattern hit at both places.
+    expect(candidates.filter((c) => c.startsWith('AKIAUNKNOWN'))).toEqual(['AKIAUNKNOWNKEY000000@f0.txt:2']);
+    expect(hits).toEqual(['aws-access-key@f0.txt:2', 'aws-access-key@f1.txt:3']);
+    expect(result.progress.findings).toBe(2);
   });
 
   it('sends one text from at most 20 places', async () => {

@@ -171,6 +171,10 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
   let patterns: WirePattern[] = [];
   let batchBytes = 0;
   const placesSent = new Map<string, number>();
+  /** Pattern hits' texts checked against the inventory: digest -> whether it is an inventory value. */
+  const inventoryValue = new Map<string, boolean>();
+  /** Places reported per pattern rule and text. */
+  const hitPlaces = new Map<string, number>();
   let lastSaid = now();
 
   const line = () =>
@@ -195,24 +199,67 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
     batchBytes += size;
   }
 
-  async function addCandidate(text: string, location: LeakLocation, preview: string) {
-    const key = digestOf(text);
+  /** Sends a text from one more place, unless it was sent from MAX_PLACES_PER_TEXT places already. */
+  async function addCandidate(key: string, text: string, location: LeakLocation, preview: string) {
     const sent = placesSent.get(key) ?? 0;
     if (sent >= MAX_PLACES_PER_TEXT) return;
     placesSent.set(key, sent + 1);
     await add({ text, ...whereOf(location, preview) }, 'candidate');
   }
 
+  /**
+   * Whether a pattern hit's text is an inventory value: sent alone as a one-candidate batch
+   * (which also records the inventory finding at this place), once per distinct text. The
+   * server stores pattern hits as they come, so the CLI drops those the inventory knows:
+   * the finding that names the secret says more.
+   */
+  async function isInventoryValue(key: string, text: string, location: LeakLocation, preview: string): Promise<boolean> {
+    const known = inventoryValue.get(key);
+    if (known !== undefined) return known;
+    placesSent.set(key, (placesSent.get(key) ?? 0) + 1);
+    const body = {
+      candidates: [{ text, ...whereOf(location, preview) }],
+      patterns: [],
+      progress: { bytes: progress.bytes, files: progress.blobs, commits: progress.commits },
+    };
+    progress.candidates += 1;
+    const { findings } = await call<{ findings: number }>(`/api/leak-check/scans/${scanId}/batches`, body);
+    const found = typeof findings === 'number' && findings > 0;
+    if (found) progress.findings += findings;
+    inventoryValue.set(key, found);
+    return found;
+  }
+
+  const placeOf = (location: LeakLocation) => `${location.path}\u0000${location.line ?? ''}\u0000${location.commit ?? ''}`;
+
   try {
     for await (const unit of run.units) {
       progress.blobs += 1;
       progress.bytes += Buffer.byteLength(unit.text, 'utf8');
       progress.commits = Math.max(progress.commits, run.commitsSoFar?.() ?? 0);
-      for (const c of run.extract(unit)) await addCandidate(c.text, c.location, c.preview);
+      // Texts already sent from a place of this unit (by the pattern hits), not sent again from there.
+      const sentHere = new Set<string>();
       for (const hit of await run.patterns(unit)) {
-        // The matched text goes as a candidate too: a pattern hit that is an inventory value is that secret's leak.
-        await addCandidate(hit.matched, hit.location, hit.preview);
+        const key = digestOf(hit.matched);
+        const here = `${key}\u0000${placeOf(hit.location)}`;
+        const first = !inventoryValue.has(key);
+        if (await isInventoryValue(key, hit.matched, hit.location, hit.preview)) {
+          if (!first && !sentHere.has(here)) await addCandidate(key, hit.matched, hit.location, hit.preview);
+          sentHere.add(here);
+          continue;
+        }
+        sentHere.add(here);
+        const ruleKey = `${hit.ruleId}\u0000${key}`;
+        const reported = hitPlaces.get(ruleKey) ?? 0;
+        if (reported >= MAX_PLACES_PER_TEXT) continue;
+        hitPlaces.set(ruleKey, reported + 1);
         await add({ ruleId: hit.ruleId, ...whereOf(hit.location, hit.preview) }, 'pattern');
+      }
+      for (const c of run.extract(unit)) {
+        const key = digestOf(c.text);
+        if (inventoryValue.size > 0 && inventoryValue.get(key) === false) continue; // known not to be an inventory value
+        if (sentHere.size > 0 && sentHere.has(`${key}\u0000${placeOf(c.location)}`)) continue;
+        await addCandidate(key, c.text, c.location, c.preview);
       }
       if (now() - lastSaid >= PROGRESS_EVERY_MS) {
         lastSaid = now();
