@@ -3,7 +3,8 @@
 // `scripts/leak-check.ts` as a child process against this server on a git repository made
 // in a temp dir, in which an inventory value was committed and deleted in a later commit.
 // The CLI exits 1, prints the scan's URL and never a candidate; the scan page shows the
-// finding with its path, line, commit and author date; the token's use is recorded.
+// finding with its path, line, commit and author date, and an uncommitted fake AWS key by its
+// pattern rule; the token's use is recorded.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,14 @@ test('an engineer creates an access token, and the CLI finds a value committed a
     const leakCommit = git(repo, ['rev-parse', 'HEAD']);
     git(repo, ['rm', '-q', 'config/app.env']);
     git(repo, ['commit', '-q', '-m', 'remove config'], '2026-03-05T05:06:07Z');
+    // And in the work tree, not committed: an AWS key pair of the documented shape that no inventory secret holds.
+    const awsId = `AKIA${randomBytes(10)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/[^A-Z2-7]/g, 'Q')
+      .slice(0, 16)}`;
+    const awsSecret = randomBytes(30).toString('base64').replace(/[+/=]/g, 'x').slice(0, 40);
+    writeFileSync(path.join(repo, 'aws.env'), `AWS_ACCESS_KEY_ID=${awsId}\nAWS_SECRET_ACCESS_KEY=${awsSecret}\n`);
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
     const run = await runCli([repo, '--server', e2e.baseURL, '--token-file', tokenFile, '--label', 'e2e repo'], {});
@@ -109,7 +118,7 @@ test('an engineer creates an access token, and the CLI finds a value committed a
     const url = run.stdout.trim();
     expect(url).toMatch(new RegExp(`^${e2e.baseURL}/leaks/[0-9a-f-]{36}$`));
     expect(run.stderr).toMatch(/2 commits, \d+ blobs, .* MB, \d+ candidates sent, [1-9]\d* findings/);
-    expect(run.stdout + run.stderr).not.toContain(value);
+    for (const scanned of [value, awsId, awsSecret]) expect(run.stdout + run.stderr).not.toContain(scanned);
     expect(run.stdout + run.stderr).not.toContain(token);
 
     // The finding, on the scan page: path, line, commit and author date.
@@ -120,6 +129,11 @@ test('an engineer creates an access token, and the CLI finds a value committed a
     await expect(finding).toContainText(leakCommit.slice(0, 10));
     await expect(finding).toContainText('2026-03-04');
     await expect(finding).not.toContainText(value);
+    // The uncommitted AWS key: found by its pattern rule in the work tree (no commit).
+    const patternRow = page.getByRole('row').filter({ hasText: 'Unknown credential (pattern)' }).filter({ hasText: 'aws.env' });
+    await expect(patternRow.first()).toBeVisible();
+    await expect(patternRow.first()).not.toContainText('commit');
+    await expect(page.locator('body')).not.toContainText(awsId);
     await page.screenshot({ path: path.join(SHOTS, 'leak-cli-scan.png'), fullPage: true });
 
     // The token's use is recorded, and the scan's events name the token.
