@@ -40,7 +40,7 @@ export function SecretLeakPanel({ secretId, findings }: { secretId: string; find
             </p>
             <p className="break-words text-slate-700">
               <FindingLocationText where={f} /> in{' '}
-              <Link href={`/leaks/${f.scanId}`} className="text-accent-700 hover:underline">
+              <Link href={`/leaks/${f.scanId}`} className="text-accent-700 underline">
                 {f.scanLabel}
               </Link>
               , {formatDay(f.foundAt)}

@@ -89,7 +89,7 @@ export default async function LeaksPage({ searchParams }: { searchParams: Params
               <pre className="overflow-x-auto rounded bg-slate-900 px-3 py-2 text-xs text-slate-100">npm run leak-check -- path/to/repo</pre>
               <p>
                 It needs an access token with the leak-check scope (
-                <Link href="/account" className="text-accent-700 hover:underline">
+                <Link href="/account" className="text-accent-700 underline">
                   your account
                 </Link>
                 ).
