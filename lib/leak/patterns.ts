@@ -4,9 +4,16 @@
 // the rule, the place and a masked preview leave this module (and the matched text, in
 // memory, for the scanner to check against the inventory before dropping it).
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { maskedPreview } from '@/lib/leak/preview';
 import type { PatternHit, ScanUnit } from '@/lib/leak/types';
+
+// secretlint's profiler (a process-wide singleton) turns every lintSource into performance
+// marks and keeps each one in an array it searches linearly on every new mark: memory and
+// time grow with every unit ever scanned (a 30 MB history spent 40 s there, and a server
+// would hold the marks forever). Nothing here reads its measures, so it marks nothing.
+secretLintProfiler.mark = () => {};
 
 /** Largest unit the rules run on (their regular expressions cost time on huge texts); larger ones are skipped (counted). */
 export const MAX_PATTERN_UNIT_CHARS = 8 * 1024 * 1024;
