@@ -150,6 +150,17 @@ describe('a run', () => {
     expect(result.progress.findings).toBe(2);
   });
 
+  it('keeps every batch under the 2 MiB the server takes, whatever the texts hold', async () => {
+    const { sent, fetchFn } = fakeServer(() => ({ status: 200, json: { findings: 0 } }));
+    const nasty = (i: number, len: number) => `${i}:` + ['"', '\\', 'é', '€', '\u0001', 'a'][i % 6].repeat(len);
+    const lines = Array.from({ length: 3000 }, (_, i) => nasty(i, 1 + ((i * 37) % 4000)));
+    await runLeakCheck({ options, units: unitsOf([lines.join('\n')]), extract, patterns, fetch: fetchFn, say: () => {} });
+    const batches = sent.filter((s) => s.url.endsWith('/batches'));
+    expect(batches.length).toBeGreaterThan(3);
+    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b.body), 'utf8')).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(batches.flatMap((b) => b.body.candidates as unknown[]).length).toBe(3000);
+  });
+
   it('sends one text from at most 20 places', async () => {
     const { sent, fetchFn } = fakeServer(() => ({ status: 200, json: { findings: 0 } }));
     const same = Array.from({ length: 30 }, () => 'the-same-value-everywhere');
