@@ -196,6 +196,9 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
   const line = () =>
     `leak-check: ${progress.commits} commits, ${progress.blobs} blobs, ${(progress.bytes / 1_048_576).toFixed(1)} MB, ${progress.candidates} candidates sent, ${progress.findings} findings`;
 
+  let inFlight: Promise<void> | null = null;
+  let failure: unknown;
+
   async function flush() {
     if (candidates.length === 0 && patterns.length === 0) return;
     const body = { candidates, patterns, progress: { bytes: progress.bytes, files: progress.blobs, commits: progress.commits } };
@@ -203,8 +206,24 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
     candidates = [];
     patterns = [];
     batchBytes = 0;
-    const { findings } = await call<{ findings: number }>(`/api/leak-check/scans/${scanId}/batches`, body);
-    if (typeof findings === 'number') progress.findings += findings;
+    // One batch in flight while the next is read and extracted here: the server's matching
+    // and this machine's reading overlap, and the server never gets two calls at once.
+    await settle();
+    inFlight = call<{ findings: number }>(`/api/leak-check/scans/${scanId}/batches`, body).then(
+      ({ findings }) => {
+        if (typeof findings === 'number') progress.findings += findings;
+      },
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+  }
+
+  /** Waits for the batch in flight; its failure is thrown here. */
+  async function settle() {
+    await inFlight;
+    inFlight = null;
+    if (failure !== undefined) throw failure;
   }
 
   async function add(item: WireCandidate | WirePattern, kind: 'candidate' | 'pattern') {
@@ -233,6 +252,7 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
     const known = inventoryValue.get(key);
     if (known !== undefined) return known;
     placesSent.set(key, (placesSent.get(key) ?? 0) + 1);
+    await settle();
     const body = {
       candidates: [{ text, ...whereOf(location, preview) }],
       patterns: [],
@@ -284,7 +304,9 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
     }
     progress.commits = Math.max(progress.commits, run.commitsSoFar?.() ?? 0);
     await flush();
+    await settle();
   } catch (error) {
+    await inFlight;
     const reason = error instanceof LeakCheckError ? error.message : 'The scan stopped on this machine before it was complete.';
     await call(`/api/leak-check/scans/${scanId}/finish`, { status: 'failed', error: reason.slice(0, 500) }).catch(() => undefined);
     throw error;
