@@ -1,5 +1,7 @@
 // secretlint's recommended rules through patternHits: known credential shapes with their
 // rule, line and a masked preview; big and binary units skipped and counted.
+import { performance } from 'node:perf_hooks';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { describe, expect, it } from 'vitest';
 import { MAX_PATTERN_UNIT_CHARS, patternHits } from '@/lib/leak/patterns';
 import { sharesFourChars } from '@/lib/leak/preview';
@@ -26,6 +28,12 @@ describe('patternHits', () => {
     expect(hits.map((h) => h.matched)).toEqual([AWS_ID, GITHUB, expect.stringContaining('MIIEowIBAAKCAQEA')]);
     for (const h of hits) expect(sharesFourChars(h.preview, h.matched)).toBe(false);
     expect(hits[0].location).toEqual({ path: 'deploy/.env', commit: null, authorDate: null, line: 2 });
+  });
+
+  it('leaves nothing behind on the performance timeline or in the secretlint profiler, scan after scan', async () => {
+    for (let i = 0; i < 50; i++) await patternHits(unit(`token: ${GITHUB}`));
+    expect((secretLintProfiler as unknown as { entries: unknown[] }).entries).toEqual([]);
+    expect(performance.getEntriesByType('mark').filter((mark) => /secretlint|::(start|end)/.test(mark.name))).toEqual([]);
   });
 
   it('finds nothing in ordinary text', async () => {

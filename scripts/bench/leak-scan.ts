@@ -98,6 +98,9 @@ async function corpus() {
     planted_values_found: found.size,
     current_value_findings: current,
     pattern_findings: findings.filter((f) => f.severity === 'pattern').length,
+    pattern_rules: Object.fromEntries(
+      [...new Set(findings.map((f) => f.ruleId).filter((r) => r !== null))].map((r) => [r, findings.filter((f) => f.ruleId === r).length]),
+    ),
     planted_patterns: built.plantedPatterns,
     rss_before_mb: Math.round(before),
     rss_peak_mb: Math.round(peak),

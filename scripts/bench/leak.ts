@@ -132,7 +132,7 @@ export async function leakBench(serverUrl: string) {
   console.log(`\nleak check: ${corpus.mb} MB corpus against ${corpus.fingerprints} fingerprints; git history of ${history.commits} commits\n`);
   console.log(
     `corpus     ${String(corpus.mb_per_s).padStart(6)} MB/s  ${corpus.seconds} s  planted ${corpus.planted_values_found}/${corpus.planted_values} found, ` +
-      `${corpus.pattern_findings} pattern findings (${corpus.planted_patterns} fake AWS keys planted), peak RSS ${corpus.rss_peak_mb} MB`,
+      `${corpus.pattern_findings} pattern findings ${JSON.stringify(corpus.pattern_rules)} (${corpus.planted_patterns} fake AWS keys planted), peak RSS ${corpus.rss_peak_mb} MB`,
   );
   console.log(
     `  split    extraction alone ${corpus.extract_seconds_alone} s, patterns alone ${corpus.patterns_seconds_alone} s, ` +
