@@ -216,6 +216,11 @@ function noteOf(action: string, outcome: AuditOutcome, json: Prisma.JsonValue): 
     const note = typeof json.note === 'string' ? `: ${json.note}` : '';
     return `${how} (provider version ${String(json.providerVersionId)})${note}`;
   }
+  if (action === 'secret.leak_found') {
+    const what = json.severity === 'current_value' ? 'its current value' : 'a previous value';
+    const times = typeof json.findings === 'number' && json.findings > 1 ? ` (${json.findings} places)` : '';
+    return `A leak check found ${what}${times}`;
+  }
   if (action === 'secret.version_change') {
     // move_label: events recorded before version changes lost their label strings.
     const what =

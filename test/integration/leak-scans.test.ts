@@ -23,6 +23,7 @@ import {
   startLeakScan,
   startUploadScan,
 } from '@/lib/data/leak-scans';
+import { listSecretHistory } from '@/lib/data/secret-history';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
@@ -114,6 +115,11 @@ describe('scanning pasted text', () => {
     const mine = events.filter((e) => e.targetId === scanId || e.targetId === secret.id);
     expect(mine.map((e) => e.action)).toEqual(['leak.scan_start', 'secret.leak_found', 'leak.scan_finish']);
     expect(mine[2].detail).toMatchObject({ status: 'completed', currentValues: 1 });
+    const history = await listSecretHistory(engineer, secret.id, { limit: 5 });
+    expect(history.items.find((e) => e.action === 'secret.leak_found')).toMatchObject({
+      label: 'Found by a leak check',
+      note: 'A leak check found its current value',
+    });
   });
 
   it('reports a value that was rotated away as a previous value', async () => {
