@@ -179,6 +179,15 @@ describe('a run', () => {
     expect(JSON.stringify(finish.body)).not.toContain('secret-looking-value');
   });
 
+  it('refuses what cannot be read before starting a scan on the server', async () => {
+    const { sent, fetchFn } = fakeServer();
+    async function* unreadable(): AsyncIterable<ScanUnit> {
+      throw new Error('This is not a git repository.');
+    }
+    await expect(runLeakCheck({ options, units: unreadable(), extract, patterns, fetch: fetchFn, say: () => {} })).rejects.toThrow('not a git repository');
+    expect(sent).toEqual([]);
+  });
+
   it('says so when the server cannot be reached', async () => {
     const down = (async () => {
       throw new TypeError('fetch failed');

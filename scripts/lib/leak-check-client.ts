@@ -179,6 +179,22 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
     return json as T;
   }
 
+  // The first unit is read before the scan starts: what cannot be read at all (not a
+  // repository) is refused here, without a failed scan on the server.
+  const iterator = run.units[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  let pending: IteratorResult<ScanUnit> | null = first;
+  const units: AsyncIterable<ScanUnit> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const held = pending;
+        pending = null;
+        return held ? Promise.resolve(held) : iterator.next();
+      },
+      // A loop left early (an error) closes the reader (its git processes).
+      return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
+    }),
+  };
   const { scanId } = await call<{ scanId: string }>('/api/leak-check/scans', { kind: 'cli', label: options.label });
   if (typeof scanId !== 'string' || !/^[0-9a-f-]{36}$/i.test(scanId)) throw new LeakCheckError('The server did not start a scan.');
   say(`leak-check: scan ${scanId} started on ${options.server.origin}`);
@@ -269,7 +285,7 @@ export async function runLeakCheck(run: RunOptions): Promise<RunResult> {
   const placeOf = (location: LeakLocation) => `${location.path}\u0000${location.line ?? ''}\u0000${location.commit ?? ''}`;
 
   try {
-    for await (const unit of run.units) {
+    for await (const unit of units) {
       progress.blobs += 1;
       progress.bytes += Buffer.byteLength(unit.text, 'utf8');
       progress.commits = Math.max(progress.commits, run.commitsSoFar?.() ?? 0);
