@@ -154,6 +154,26 @@ describe('LeakScanner', () => {
     ).rejects.toThrow('lookup failed');
   });
 
+  it('drops a pattern hit that holds an inventory value (a connection string with an inventory password)', async () => {
+    const { match } = inventory();
+    const findings: NewFinding[] = [];
+    const url = `postgres://app:${CURRENT}@db.internal:5432/app`;
+    const scanner = new LeakScanner({
+      match,
+      onFindings: (f) => void findings.push(...f),
+      patterns: async (u) => [
+        { ruleId: 'connection-string', matched: url, location: { ...u.location, line: 1 }, preview: 'DATABASE_URL=•••• (48 chars)' },
+        { ruleId: 'connection-string', matched: 'postgres://app:not-inventory-pw@db/app', location: { ...u.location, line: 2 }, preview: '•••• (38 chars)' },
+      ],
+    });
+    await scanner.addUnit(unit(`DATABASE_URL=${url}\nOTHER=postgres://app:not-inventory-pw@db/app`));
+    await scanner.finish();
+    expect(findings.map((f) => [f.severity, f.ruleId, f.location.line, f.preview])).toEqual([
+      ['current_value', null, 1, '•••• (18 chars)'],
+      ['pattern', 'connection-string', 2, '•••• (38 chars)'],
+    ]);
+  });
+
   it('takes candidates and pattern hits made elsewhere (the CLI path)', async () => {
     const { match } = inventory();
     const findings: NewFinding[] = [];

@@ -77,7 +77,8 @@ class HashSet64 {
 type Seen = Pick<Candidate, 'location' | 'preview'>;
 type Pending = { text: string; hi: number; lo: number; places: Seen[] };
 type Matched = { hi: number; lo: number; matches: Omit<InventoryMatch, 'candidateIndex'>[]; places: Set<string>; count: number };
-type PendingHit = { ruleId: string; hi: number; lo: number; location: LeakLocation; preview: string };
+/** A pattern hit waiting for its batch: hashes of its text and of the candidates inside it (a connection string's password). */
+type PendingHit = { ruleId: string; hi: number; lo: number; inner: number[]; location: LeakLocation; preview: string };
 
 function placeKey(location: LeakLocation): string {
   return `${location.path}\u0000${location.line ?? ''}\u0000${location.commit ?? ''}`;
@@ -159,16 +160,30 @@ export class LeakScanner {
   }
 
   /**
-   * Pattern hits: reported unless their text is an inventory value (that finding says more),
-   * once per rule and text, at up to MAX_LOCATIONS_PER_TEXT places. The matched text is
-   * checked against the inventory like a candidate and then dropped; only its hash is queued.
+   * Pattern hits: reported unless their text is, or holds, an inventory value (a connection
+   * string with an inventory password: the inventory finding says more), once per rule and
+   * text, at up to MAX_LOCATIONS_PER_TEXT places. The matched text and the candidates inside
+   * it are checked against the inventory like candidates and then dropped; only their hashes
+   * are queued.
    */
   async addPatternHits(hits: PatternHit[]): Promise<void> {
     for (const hit of hits) {
       const [hi, lo] = hash64(hit.matched);
-      this.pendingHits.push({ ruleId: hit.ruleId, hi, lo, location: hit.location, preview: hit.preview });
       // Longer than any value the dashboard writes (lib/validation/secret-value.ts): no inventory value.
-      if (hit.matched.length <= MAX_VALUE_CHARS) await this.addCandidates([{ text: hit.matched, location: hit.location, preview: hit.preview }]);
+      const checked = hit.matched.length <= MAX_VALUE_CHARS;
+      const inside = checked
+        ? extractCandidates({ text: hit.matched, location: { path: hit.location.path, commit: hit.location.commit, authorDate: hit.location.authorDate } })
+        : [];
+      const inner: number[] = [];
+      for (const candidate of inside) inner.push(...hash64(candidate.text));
+      this.pendingHits.push({ ruleId: hit.ruleId, hi, lo, inner, location: hit.location, preview: hit.preview });
+      if (checked) {
+        await this.addCandidates([
+          { text: hit.matched, location: hit.location, preview: hit.preview },
+          // At the hit's place, with the hit's own preview (a mask; never the text inside).
+          ...inside.map((candidate) => ({ text: candidate.text, location: hit.location, preview: hit.preview })),
+        ]);
+      }
     }
   }
 
@@ -177,6 +192,12 @@ export class LeakScanner {
     await this.flush(true);
     this.reportProgress(true);
     return { ...this.progress };
+  }
+
+  private holdsMatch(inner: number[]): boolean {
+    if (this.matched.size === 0) return false;
+    for (let i = 0; i < inner.length; i += 2) if (this.matchedOf(inner[i], inner[i + 1])) return true;
+    return false;
   }
 
   private matchedOf(hi: number, lo: number): Matched | undefined {
@@ -254,7 +275,7 @@ export class LeakScanner {
       }
     }
     for (const hit of hits) {
-      if (this.matchedOf(hit.hi, hit.lo)) continue;
+      if (this.matchedOf(hit.hi, hit.lo) || this.holdsMatch(hit.inner)) continue;
       const id = `${hit.ruleId}\u0000${hit.hi}\u0000${hit.lo}`;
       let reported = this.hitPlaces.get(id);
       if (!reported) {
