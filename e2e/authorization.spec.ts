@@ -451,6 +451,28 @@ const ACTIONS: Record<string, ActionRow> = {
     },
   },
 
+  // Access tokens (app/(dashboard)/account/actions.ts): one's own; every role may call
+  // them (a role with no use for a token is refused by the data layer with an input error).
+  createApiTokenAction: {
+    permission: 'account.self',
+    args: () => [{ name: 'authorization-spec', scopes: ['leak-check'], expiresInDays: '30' }],
+    snapshot: tables('api_tokens'),
+    restore: async (db) => void (await db.query(`DELETE FROM api_tokens WHERE name = 'authorization-spec'`)),
+  },
+  // The token belongs to the caller (an administrator could revoke anyone's anyway).
+  revokeApiTokenAction: {
+    permission: 'account.self',
+    args: async (seed) => {
+      const owner = seed.caller ?? (await seed.user('engineer'));
+      const { rows } = await seed.db.query<{ id: string }>(
+        `INSERT INTO api_tokens (id, user_id, name, token_hash, scopes, expires_at) VALUES (gen_random_uuid(), $1, $2, $3, '{leak-check}', now() + interval '1 day') RETURNING id`,
+        [owner.id, unique('token'), randomBytes(32)],
+      );
+      return [rows[0].id];
+    },
+    snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM api_tokens ORDER BY id')).rows,
+  },
+
   // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
   addTeamMemberAction: {
     permission: 'admin.users',

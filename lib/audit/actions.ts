@@ -4,6 +4,9 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'api_token.create',
+  'api_token.list',
+  'api_token.revoke',
   'approval.approve',
   'approval.cancel',
   'approval.refuse',
@@ -116,6 +119,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Target types the audit trail's filter suggests (free text is accepted too). */
 export const AUDIT_TARGET_TYPES = [
+  'api_token',
   'audit_event',
   'audit_settings',
   'change_approval',

@@ -104,7 +104,8 @@ function auditEventData(caller: Caller, entry: AuditEntry) {
     targetId: entry.targetId ?? null,
     environment: entry.environment ?? null,
     changes: entry.changes && Object.keys(entry.changes).length ? (entry.changes as Prisma.InputJsonValue) : undefined,
-    detail: entry.detail ?? undefined,
+    // A call made with an access token names the token (lib/auth/api-tokens.ts): every use is traceable to it.
+    detail: caller.tokenId ? { ...entry.detail, tokenId: caller.tokenId } : (entry.detail ?? undefined),
     ip: request.ip,
     userAgent: request.userAgent,
     requestId: request.requestId,

@@ -8,12 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Prisma } from '@/generated/prisma/client';
 import type { Role } from '@/generated/prisma/enums';
 import { db, queryRows } from '@/lib/db';
+import type { ApiScope } from '@/lib/validation/api-tokens';
 import type { Caller } from './caller';
 import { requestMetaFrom } from './request-meta';
 
-/** What a token may be used for. */
-export const API_SCOPES = ['leak-check'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+export { API_SCOPES, type ApiScope } from '@/lib/validation/api-tokens';
 
 const TOKEN_PREFIX = 'sid_';
 /** How often a token's last-used time and address are written (at most). */

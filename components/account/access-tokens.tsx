@@ -1,0 +1,162 @@
+'use client';
+// The "Access tokens" section of the account page: create a token (shown once, with a copy
+// button), the live tokens with when and from where each was last used, and revoking one.
+// The token text lives only in this component's state until the page is left or reloaded.
+import { useRouter } from 'next/navigation';
+import { useId, useRef, useState } from 'react';
+import { useActionForm } from '@/components/forms/use-action-form';
+import { formatDateTime } from '@/components/format';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, FieldNotes } from '@/components/ui/field';
+import { useRefreshingAction } from '@/components/ui/use-refreshing-action';
+
+type Result<T = unknown> = ({ ok: true } & T) | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+export type TokenRowView = {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  owner?: string;
+};
+
+export function CreateAccessToken({
+  scopes,
+  defaultDays,
+  maxDays,
+  serverUrl,
+  create,
+}: {
+  scopes: { value: string; label: string }[];
+  defaultDays: number;
+  maxDays: number;
+  serverUrl: string;
+  create: (input: Record<string, string | string[]>) => Promise<Result<{ tokenId: string; token: string; expiresAt: string }>>;
+}) {
+  const router = useRouter();
+  const form = useRef<HTMLFormElement>(null);
+  const [issued, setIssued] = useState<{ token: string; name: string; expiresAt: string } | null>(null);
+  const { onSubmit, pending, error, fieldErrors } = useActionForm(create, (result) => {
+    const name = String(new FormData(form.current ?? undefined).get('name') ?? '');
+    setIssued({ token: result.token, name, expiresAt: result.expiresAt });
+    form.current?.reset();
+    router.refresh();
+  });
+
+  return (
+    <div className="space-y-4">
+      {issued && <TokenBox {...issued} serverUrl={serverUrl} onDone={() => setIssued(null)} />}
+      <form ref={form} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start" noValidate aria-label="New access token">
+        {error && (
+          <div className="sm:col-span-2">
+            <Alert>{error}</Alert>
+          </div>
+        )}
+        <Field label="Name" name="name" hint="What will use it, e.g. “CI leak check” or “my laptop”." errors={fieldErrors.name} required>
+          {(a11y) => <input {...a11y} name="name" maxLength={80} autoComplete="off" />}
+        </Field>
+        <Field label="Expires after (days)" name="expiresInDays" hint={`1 to ${maxDays}.`} errors={fieldErrors.expiresInDays} required>
+          {(a11y) => (
+            <input {...a11y} name="expiresInDays" type="number" min={1} max={maxDays} defaultValue={defaultDays} className={`${a11y.className} sm:w-32`} />
+          )}
+        </Field>
+        <fieldset className="space-y-1 sm:col-span-2" aria-describedby={fieldErrors.scopes?.length ? 'field-scopes-error' : undefined}>
+          <legend className="text-sm font-medium text-slate-800">May be used for</legend>
+          {scopes.map((scope) => (
+            <label key={scope.value} className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="scopes" value={scope.value} defaultChecked data-multiple className="size-4 rounded border-slate-300" />
+              {scope.label}
+            </label>
+          ))}
+          <FieldNotes id="field-scopes" errors={fieldErrors.scopes} />
+        </fieldset>
+        <div className="sm:col-span-2">
+          <Button type="submit" variant="primary" disabled={pending}>
+            {pending ? 'Creating…' : 'Create token'}
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function TokenBox({ token, name, expiresAt, serverUrl, onDone }: { token: string; name: string; expiresAt: string; serverUrl: string; onDone: () => void }) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied('yes');
+    } catch {
+      // No clipboard access (plain http, or denied): select the token so Ctrl+C works.
+      input.current?.select();
+      setCopied('failed');
+    }
+  }
+
+  return (
+    <div className="space-y-3 rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
+      <label htmlFor={id} className="block text-sm font-semibold text-slate-900">
+        New access token “{name}”
+      </label>
+      <div className="flex gap-2">
+        <input
+          id={id}
+          ref={input}
+          readOnly
+          value={token}
+          onFocus={(e) => e.currentTarget.select()}
+          spellCheck={false}
+          autoComplete="off"
+          className="block w-full min-w-0 rounded-md border-0 bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-accent-600"
+        />
+        <Button variant="secondary" onClick={copy}>
+          Copy
+        </Button>
+      </div>
+      <p role="status" className="min-h-5 text-sm text-slate-700">
+        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copying is blocked here: the token is selected, press Ctrl+C (⌘C).' : ''}
+      </p>
+      <p className="text-sm text-slate-800">
+        <strong>Copy it now: it is shown only once.</strong> Anyone holding it acts as you (with your role) for what it may be used for, until{' '}
+        {formatDateTime(expiresAt)} or until you revoke it. Keep it in a secret store, not in a repository.
+      </p>
+      <p className="text-xs text-slate-600">
+        Use it with <code className="font-mono">LEAK_CHECK_TOKEN=… npm run leak-check -- &lt;repository&gt; --server {serverUrl}</code> or{' '}
+        <code className="font-mono">--token-file</code>.
+      </p>
+      <Button variant="secondary" onClick={onDone}>
+        I have copied it
+      </Button>
+    </div>
+  );
+}
+
+export function RevokeToken({ tokenId, name, revoke }: { tokenId: string; name: string; revoke: (id: string) => Promise<Result> }) {
+  const [confirming, setConfirming] = useState(false);
+  const { run, pending, error } = useRefreshingAction(() => revoke(tokenId));
+  return (
+    <div className="space-y-1">
+      {confirming ? (
+        <div role="group" aria-label={`Confirm revoking ${name}`} className="flex gap-2">
+          <Button variant="danger" onClick={run} disabled={pending} autoFocus>
+            {pending ? 'Revoking…' : 'Revoke'}
+          </Button>
+          <Button variant="secondary" onClick={() => setConfirming(false)} disabled={pending}>
+            Cancel
+          </Button>
+        </div>
+      ) : (
+        <Button variant="secondary" onClick={() => setConfirming(true)} aria-label={`Revoke ${name}`}>
+          Revoke
+        </Button>
+      )}
+      {error && <p className="text-sm text-red-700">{error}</p>}
+    </div>
+  );
+}
