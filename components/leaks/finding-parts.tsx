@@ -46,7 +46,15 @@ export function FindingLocation({ where }: { where: FindingWhere }) {
 
 /** The masked preview: the assignment's key at most, never any part of the value. */
 export function FindingPreview({ preview }: { preview: string }) {
-  return <code className="font-mono text-[13px] break-all text-slate-700">{preview}</code>;
+  // A long key may wrap anywhere; the mask and its length stay on one line.
+  const mask = preview.indexOf('•');
+  const key = mask < 0 ? preview : preview.slice(0, mask);
+  return (
+    <code className="font-mono text-[13px] text-slate-700">
+      <span className="break-all">{key}</span>
+      {mask >= 0 && <span className="whitespace-nowrap">{preview.slice(mask)}</span>}
+    </code>
+  );
 }
 
 type Matched = {
