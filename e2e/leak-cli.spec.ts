@@ -13,6 +13,7 @@ import path from 'node:path';
 import { environmentId, insertConnection, insertSecret, insertTeam } from './support/db';
 import { expect, test } from './support/fixtures';
 import { RESULTS_DIR, ROOT } from './support/state';
+import { git } from '../test/support/git';
 
 const SHOTS = path.join(RESULTS_DIR, 'screenshots');
 
@@ -22,20 +23,6 @@ function fingerprintUnder(pepper: string, value: string) {
     fingerprint: createHmac('sha256', pepper).update(value, 'utf8').digest(),
     keyId: createHmac('sha256', pepper).update('value-fingerprint-key-id', 'utf8').digest('hex').slice(0, 16),
   };
-}
-
-function git(cwd: string, args: string[], date?: string) {
-  const env = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    HOME: cwd,
-    GIT_AUTHOR_NAME: 'Dev',
-    GIT_AUTHOR_EMAIL: 'dev@example.test',
-    GIT_COMMITTER_NAME: 'Dev',
-    GIT_COMMITTER_EMAIL: 'dev@example.test',
-  };
-  if (date) Object.assign(env, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -3,11 +3,12 @@
 // button), the live tokens with when and from where each was last used, and revoking one.
 // The token text lives only in this component's state until the page is left or reloaded.
 import { useRouter } from 'next/navigation';
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { formatDateTime } from '@/components/format';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { OneTimeValueBox } from '@/components/ui/one-time-value-box';
 import { Field, FieldNotes } from '@/components/ui/field';
 import { useRefreshingAction } from '@/components/ui/use-refreshing-action';
 
@@ -84,44 +85,8 @@ export function CreateAccessToken({
 }
 
 function TokenBox({ token, name, expiresAt, serverUrl, onDone }: { token: string; name: string; expiresAt: string; serverUrl: string; onDone: () => void }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied('yes');
-    } catch {
-      // No clipboard access (plain http, or denied): select the token so Ctrl+C works.
-      input.current?.select();
-      setCopied('failed');
-    }
-  }
-
   return (
-    <div className="space-y-3 rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
-      <label htmlFor={id} className="block text-sm font-semibold text-slate-900">
-        New access token “{name}”
-      </label>
-      <div className="flex gap-2">
-        <input
-          id={id}
-          ref={input}
-          readOnly
-          value={token}
-          onFocus={(e) => e.currentTarget.select()}
-          spellCheck={false}
-          autoComplete="off"
-          className="block w-full min-w-0 rounded-md border-0 bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-accent-600"
-        />
-        <Button variant="secondary" onClick={copy}>
-          Copy
-        </Button>
-      </div>
-      <p role="status" className="min-h-5 text-sm text-slate-700">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copying is blocked here: the token is selected, press Ctrl+C (⌘C).' : ''}
-      </p>
+    <OneTimeValueBox label={<>New access token “{name}”</>} value={token} noun="token">
       <p className="text-sm text-slate-800">
         <strong>Copy it now: it is shown only once.</strong> Anyone holding it acts as you (with your role) for what it may be used for, until{' '}
         {formatDateTime(expiresAt)} or until you revoke it. Keep it in a secret store, not in a repository.
@@ -133,7 +98,7 @@ function TokenBox({ token, name, expiresAt, serverUrl, onDone }: { token: string
       <Button variant="secondary" onClick={onDone}>
         I have copied it
       </Button>
-    </div>
+    </OneTimeValueBox>
   );
 }
 

@@ -1,7 +1,6 @@
 // A real repository made in a temporary directory: every blob of the history once, found
 // at the commit that introduced it (a value committed and deleted later is still found),
 // binaries and big blobs skipped, the work tree's changes, bundles cloned and recognised.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cloneBundle, gitHistoryUnits, isGitBundle, type SkipReason } from '@/lib/leak/git-history';
 import { extractCandidates } from '@/lib/leak/candidates';
 import type { ScanUnit } from '@/lib/leak/types';
+import { git } from '@/test/support/git';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -19,22 +19,6 @@ const tempDir = () => {
 };
 
 const LEAKED = 'Deleted-Later-9d2f7c1a';
-
-function git(cwd: string, args: string[], date?: string) {
-  const env = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    HOME: cwd,
-    GIT_AUTHOR_NAME: 'Dev',
-    GIT_AUTHOR_EMAIL: 'dev@example.test',
-    GIT_COMMITTER_NAME: 'Dev',
-    GIT_COMMITTER_EMAIL: 'dev@example.test',
-  };
-  if (date) Object.assign(env, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  return execFileSync('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    .toString()
-    .trim();
-}
 
 function makeRepo() {
   const dir = tempDir();

@@ -3,7 +3,6 @@
 // known shape is flagged, the CLI's batches go through the same matching, who sees what,
 // the incident opened from a finding, the hourly limits, the audit trail, and nothing
 // scanned kept anywhere in the database.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +29,7 @@ import { ForbiddenError, InputError } from '@/lib/errors';
 import type { Caller } from '@/lib/auth/caller';
 import { callerAs, joinOwningTeam, seedConnectedSecret, seedConnection } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
+import { git } from '@/test/support/git';
 
 useTestDatabase();
 
@@ -138,21 +138,6 @@ describe('scanning pasted text', () => {
 });
 
 /** git in a temporary repository, with a fixed identity and no system or user configuration. */
-function git(cwd: string, args: string[], date?: string): string {
-  const env = {
-    ...process.env,
-    HOME: cwd,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Dev',
-    GIT_AUTHOR_EMAIL: 'dev@example.test',
-    GIT_COMMITTER_NAME: 'Dev',
-    GIT_COMMITTER_EMAIL: 'dev@example.test',
-    ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
-  };
-  return execFileSync('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    .toString()
-    .trim();
-}
 
 async function zipOf(files: Record<string, string>): Promise<Buffer> {
   const archive = new ZipArchive({ zlib: { level: 6 } });
