@@ -1,32 +1,15 @@
 'use client';
-// The Discovery section's controls on a connection's page: "Scan now", the interval form,
-// and, while a scan runs, re-reading the page every few seconds so its progress shows.
+// The Discovery section's controls on a connection's page: the interval form and, while a
+// scan runs, re-reading the page every few seconds so its progress shows.
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { useRefreshingAction } from '@/components/ui/use-refreshing-action';
 import type { FieldErrors } from '@/lib/errors';
 
 type Result = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
-
-export function ScanNow({ action, running }: { action: () => Promise<Result>; running: boolean }) {
-  const { run, pending, error } = useRefreshingAction(action);
-  return (
-    <div className="space-y-2">
-      <Button type="button" onClick={run} disabled={pending || running}>
-        {pending ? 'Starting…' : running ? 'Scan running…' : 'Scan now'}
-      </Button>
-      {error && (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export function ScanIntervalForm({ action, hours }: { action: (input: Record<string, string | string[]>) => Promise<Result>; hours: number | null }) {
   const router = useRouter();

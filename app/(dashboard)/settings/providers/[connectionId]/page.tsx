@@ -8,8 +8,8 @@ import { ConfirmDelete } from '@/components/forms/confirm-delete';
 import { FailingJobs } from '@/components/providers/failing-jobs';
 import { ConnectionKindBadge } from '@/components/providers/kind-badge';
 import { CONNECTION_KIND_LABELS } from '@/components/providers/labels';
-import { BackfillToggle, RunBackfillNow } from '@/components/providers/backfill-controls';
-import { RefreshWhileRunning, ScanIntervalForm, ScanNow } from '@/components/providers/discovery-controls';
+import { RefreshWhileRunning, ScanIntervalForm } from '@/components/providers/discovery-controls';
+import { RefreshingActionButton } from '@/components/ui/refreshing-action-button';
 import { ScanHistory } from '@/components/providers/scan-history';
 import { TestConnection } from '@/components/providers/test-connection';
 import { Alert } from '@/components/ui/alert';
@@ -125,7 +125,13 @@ async function Discovery({ connectionId, cursor }: { connectionId: string; curso
           </p>
           <div className="grid gap-6 md:grid-cols-2">
             <div className="space-y-2">
-              <ScanNow action={startScanAction.bind(null, connectionId)} running={running !== null} />
+              <RefreshingActionButton
+                action={startScanAction.bind(null, connectionId)}
+                variant="primary"
+                label={running ? 'Scan running…' : 'Scan now'}
+                pendingLabel="Starting…"
+                disabled={running !== null}
+              />
               {running && (
                 <p role="status" className="text-sm text-slate-700">
                   Scan running since {formatDateTime(running.startedAt)}: {running.pages.toLocaleString('en-US')} {running.pages === 1 ? 'page' : 'pages'},{' '}
@@ -173,8 +179,18 @@ async function FingerprintBackfill({ connectionId }: { connectionId: string }) {
           {count(settings.recorded, 'fingerprint', 'fingerprints')} recorded for this connection
         </p>
         <div className="flex flex-wrap gap-3">
-          <BackfillToggle action={setFingerprintBackfillAction.bind(null, connectionId, !settings.enabled)} enabled={settings.enabled} />
-          <RunBackfillNow action={startFingerprintBackfillAction.bind(null, connectionId)} enabled={settings.enabled} />
+          <RefreshingActionButton
+            action={setFingerprintBackfillAction.bind(null, connectionId, !settings.enabled)}
+            variant={settings.enabled ? 'secondary' : 'primary'}
+            label={settings.enabled ? 'Turn backfill off' : 'Turn backfill on'}
+            pendingLabel="Saving…"
+          />
+          <RefreshingActionButton
+            action={startFingerprintBackfillAction.bind(null, connectionId)}
+            label="Run now"
+            pendingLabel="Starting…"
+            disabled={!settings.enabled}
+          />
         </div>
         <p className="text-sm text-slate-700" data-testid="backfill-last-run">
           {last ? (
