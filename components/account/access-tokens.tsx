@@ -10,19 +10,12 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { OneTimeValueBox } from '@/components/ui/one-time-value-box';
 import { Field, FieldNotes } from '@/components/ui/field';
+import type { ApiTokenRow } from '@/lib/data/api-tokens';
 import { useRefreshingAction } from '@/components/ui/use-refreshing-action';
 
 type Result<T = unknown> = ({ ok: true } & T) | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
-export type TokenRowView = {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  owner?: string;
-};
+/** A token row as the tables show it: scopes by their labels, the owner in the administrators' list. */
+export type TokenRowView = Omit<ApiTokenRow, 'revokedAt' | 'user'> & { owner?: string };
 
 export function CreateAccessToken({
   scopes,

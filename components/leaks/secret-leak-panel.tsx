@@ -3,23 +3,11 @@
 import Link from 'next/link';
 import { formatDay } from '@/components/format';
 import { shortVersion } from '@/components/values/short-version';
+import type { SecretLeakFinding } from '@/lib/data/leak-scans';
 import { FindingLocationText, SeverityBadge } from './finding-parts';
-import type { LeakSeverityName } from './labels';
 
-export type SecretLeakItem = {
-  id: string;
-  severity: LeakSeverityName;
-  scanId: string;
-  scanLabel: string;
-  foundAt: string;
-  providerVersionId: string | null;
-  path: string;
-  line: number | null;
-  commit: string | null;
-  authorDate: string | null;
-  preview: string;
-  mayMarkCompromised: boolean;
-};
+/** A finding as the panel shows it: the secret is the page's own. */
+export type SecretLeakItem = Omit<SecretLeakFinding, 'ruleId' | 'secret' | 'otherTeam' | 'secretGone'>;
 
 export function SecretLeakPanel({ secretId, findings }: { secretId: string; findings: SecretLeakItem[] }) {
   return (
