@@ -3,9 +3,9 @@
 // compression ratio (a zip bomb is refused before it is inflated, and inflated bytes are
 // checked against the declared sizes). Binaries, nested archives, encrypted and oversized
 // entries are skipped and counted. Nothing is written to disk.
-import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { InputError } from '@/lib/errors';
+import { readAtMost } from '@/lib/read-at-most';
 import { isBinary } from '@/lib/leak/git-history';
 import type { ScanUnit } from '@/lib/leak/types';
 
@@ -26,20 +26,6 @@ export type ArchiveSkip = 'large' | 'binary' | 'archive' | 'encrypted';
 const NESTED_ARCHIVE = /\.(zip|jar|war|ear|apk|aar|tar|tgz|gz|bz2|xz|zst|7z|rar|whl|nupkg|bundle)$/i;
 
 const formatBytes = (n: number) => (n >= MiB ? `${Math.round(n / MiB)} MB` : `${n} bytes`);
-
-async function readEntry(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new InputError('A file in the zip archive inflates to more than it declares; the archive was not scanned further.');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * The text files of a zip archive, one unit each (path = the entry's name). Throws an
@@ -113,7 +99,11 @@ export async function* archiveUnits(
       }
       let bytes: Buffer;
       try {
-        bytes = await readEntry(await file.openReadStreamPromise(entry), entry.uncompressedSize);
+        bytes = await readAtMost(
+          await file.openReadStreamPromise(entry),
+          entry.uncompressedSize,
+          () => new InputError('A file in the zip archive inflates to more than it declares; the archive was not scanned further.'),
+        );
       } catch (error) {
         if (error instanceof InputError) throw error;
         throw new InputError(`${name}: cannot be read from the zip archive (damaged, or an unsupported compression).`);

@@ -1,6 +1,7 @@
 // What every leak-check route shares: who is calling (an access token with the leak-check
 // scope, for the CLI, or the browser session, refused when cross-site), reading a body
 // with a byte limit, and turning the data layer's refusals into JSON {error, code}.
+import { readBodyAtMost } from '@/lib/read-at-most';
 import type { NextRequest } from 'next/server';
 import { bearerTokenOf, tokenCaller } from '@/lib/auth/api-tokens';
 import { authorize } from '@/lib/auth/authorize';
@@ -38,24 +39,9 @@ export async function leakCaller(request: NextRequest, action: string, scanId?: 
   return { caller: await getCaller() };
 }
 
-/** The body, or null when it is larger than `limit` (declared or as it streams in). */
-export async function readLimited(request: NextRequest, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** A JSON body of at most `limit` bytes, or the response refusing it. */
 export async function readJson(request: NextRequest, limit: number): Promise<{ body: unknown } | { refused: Response }> {
-  const bytes = await readLimited(request, limit);
+  const bytes = await readBodyAtMost(request, limit);
   if (!bytes) return { refused: jsonError(413, 'too_large', `The request body is larger than ${Math.round(limit / 1024 / 1024)} MB: send smaller batches.`) };
   try {
     return { body: JSON.parse(bytes.toString('utf8')) };

@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
+import { readAtMost } from '@/lib/read-at-most';
 import { MANIFEST_FILE, SIGNATURE_FILE, ZBundleManifest, parsePublicKey, verifyManifestSignature, type TBundleFile, type TBundleManifest } from './manifest';
 import { ChainContinuityCheck, type ChainContinuity } from './chain';
 
@@ -67,20 +68,6 @@ class BundleLimitError extends Error {}
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 /** The export source whose rows carry the hash chain (lib/export/sources/audit-events.ts). */
 const AUDIT_EVENTS_SOURCE = 'audit-events';
-
-async function readAll(stream: Readable, name: string, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new BundleLimitError(`${name}: larger than ${formatBytes(limit)}; a bundle's is a few kilobytes. Not verified further.`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 const formatBytes = (n: number) => (n >= 1024 * MiB ? `${n / (1024 * MiB)} GiB` : n >= MiB ? `${n / MiB} MiB` : `${n} bytes`);
 
@@ -283,7 +270,11 @@ async function check(input: string | Buffer, options: VerifyOptions, limits: Ver
     const read = async (name: string) => {
       const entry = entries.get(name);
       if (!entry) return null;
-      const bytes = await readAll(await zip.openReadStreamPromise(entry), name, MAX_MANIFEST_BYTES).catch((error: unknown) => {
+      const bytes = await readAtMost(
+        await zip.openReadStreamPromise(entry),
+        MAX_MANIFEST_BYTES,
+        () => new BundleLimitError(`${name}: larger than ${formatBytes(MAX_MANIFEST_BYTES)}; a bundle's is a few kilobytes. Not verified further.`),
+      ).catch((error: unknown) => {
         if (error instanceof BundleLimitError) throw error;
         return null;
       });

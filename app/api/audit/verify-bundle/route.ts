@@ -1,6 +1,7 @@
 // POST /api/audit/verify-bundle (body: the zip, at most MAX_BUNDLE_UPLOAD_BYTES): verifies
 // an evidence bundle and answers the result as JSON (permission audit.read). The body is
 // read with a byte limit and never stored; a server busy verifying others answers 503.
+import { readBodyAtMost } from '@/lib/read-at-most';
 import type { NextRequest } from 'next/server';
 import { refuseCrossSite } from '@/lib/auth/cross-site';
 import { getCaller } from '@/lib/auth/session';
@@ -12,20 +13,6 @@ export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
-async function readLimited(request: NextRequest, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (!request.body) return Buffer.alloc(0);
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function POST(request: NextRequest) {
   const refused = await refuseCrossSite(request);
   if (refused) return refused;
@@ -36,7 +23,7 @@ export async function POST(request: NextRequest) {
     if (error instanceof ForbiddenError) return deniedResponse(caller, error, NO_STORE);
     throw error;
   }
-  const bytes = await readLimited(request, MAX_BUNDLE_UPLOAD_BYTES);
+  const bytes = await readBodyAtMost(request, MAX_BUNDLE_UPLOAD_BYTES);
   if (!bytes) {
     return Response.json(
       { error: 'The bundle is larger than 10 MB: verify it with `npm run audit:verify-bundle <file>` instead.' },

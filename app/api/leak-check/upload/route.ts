@@ -11,7 +11,8 @@ import type { NextRequest } from 'next/server';
 import { MAX_LEAK_PASTE_BYTES, MAX_LEAK_UPLOAD_BYTES } from '@/lib/body-limits';
 import { authorizeLeakScan, startUploadScan } from '@/lib/data/leak-scans';
 import type { ScanProgress } from '@/lib/leak/types';
-import { jsonError, leakCaller, readLimited, refusal } from '../request';
+import { readBodyAtMost } from '@/lib/read-at-most';
+import { jsonError, leakCaller, refusal } from '../request';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,7 +31,7 @@ export async function POST(request: NextRequest) {
     return refusal(caller, error);
   }
   const limit = source === 'paste' ? MAX_LEAK_PASTE_BYTES : MAX_LEAK_UPLOAD_BYTES;
-  const bytes = await readLimited(request, limit);
+  const bytes = await readBodyAtMost(request, limit);
   if (!bytes) {
     return jsonError(
       413,
