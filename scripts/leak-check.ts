@@ -10,11 +10,15 @@ import { InputError } from '../lib/errors';
 import { extractCandidates } from '../lib/leak/candidates';
 import { gitHistoryUnits } from '../lib/leak/git-history';
 import { patternHits } from '../lib/leak/patterns';
-import { LeakCheckError, parseCli, runLeakCheck, UsageError } from './lib/leak-check-client';
+import { LeakCheckError, parseCli, runLeakCheck, USAGE, UsageError } from './lib/leak-check-client';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const options = parseCli(process.argv.slice(2), process.env.LEAK_CHECK_TOKEN, (file) => readFileSync(file, 'utf8'));
   try {
     if (!statSync(options.target).isDirectory()) throw new Error('not a directory');
