@@ -148,7 +148,8 @@ export async function leakBench(serverUrl: string) {
   );
   console.log(
     `  split    extraction alone ${corpus.extract_seconds_alone} s, patterns alone ${corpus.patterns_seconds_alone} s, ` +
-      `match ${corpus.match_seconds} s in ${corpus.match_calls} calls for ${corpus.distinct_candidates_matched} distinct candidates`,
+      `match ${corpus.match_seconds} s in ${corpus.match_calls} calls for ${corpus.distinct_candidates_matched} distinct candidates, ` +
+      `prefix filter of ${corpus.filter_prefixes} loaded in ${corpus.filter_load_seconds} s`,
   );
   console.log(
     `history    ${history.seconds} s  ${history.blobs} blobs (${history.mb} MB) of ${history.commits} commits, peak RSS ${history.rss_peak_mb} MB, ` +
@@ -162,6 +163,7 @@ export async function leakBench(serverUrl: string) {
     leak_extract_s: corpus.extract_seconds_alone,
     leak_patterns_s: corpus.patterns_seconds_alone,
     leak_match_s: corpus.match_seconds,
+    leak_filter_load_s: corpus.filter_load_seconds,
     leak_history_commits: history.commits,
     leak_history_blobs: history.blobs,
     leak_history_s: history.seconds,
