@@ -3,10 +3,10 @@
 // ones, in written versions and backfilled fingerprints, with current/previous severity;
 // the lookup probes the fingerprint indexes.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Prisma } from '@/generated/prisma/client';
 import { db, queryRows } from '@/lib/db';
-import { currentFingerprintFilter } from '@/lib/leak/fingerprint-filter';
+import { currentFingerprintFilter, resetFingerprintFilter } from '@/lib/leak/fingerprint-filter';
 import { matchCandidates, matchStatement, MATCH_BATCH_SIZE } from '@/lib/leak/match';
 import { LeakScanner } from '@/lib/leak/scanner';
 import type { NewFinding } from '@/lib/leak/types';
@@ -172,6 +172,9 @@ describe('matchCandidates', () => {
   });
 
   describe('through the in-memory prefix filter', () => {
+    // Loaded again at every call once fingerprints changed (the least interval between loads is 0 here).
+    beforeEach(() => resetFingerprintFilter(0));
+    afterAll(() => resetFingerprintFilter());
     const changes = async () => (await ownerDb().$queryRaw<{ n: bigint }[]>`SELECT n FROM fingerprint_changes WHERE id = 1`)[0].n;
     const prefixWords = (fingerprint: Uint8Array): [number, number] => {
       const view = new DataView(fingerprint.buffer, fingerprint.byteOffset, 8);
@@ -253,6 +256,21 @@ describe('matchCandidates', () => {
       });
       expect((await currentFingerprintFilter())?.has(...prefixWords(real))).toBe(true);
       expect(await matchCandidates(['prefix-collision-text'])).toEqual([]);
+    });
+
+    it('looks every fingerprint up while the filter is stale and was loaded less than the interval ago', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      resetFingerprintFilter(3_600_000);
+      expect(await matchCandidates(['written-during-scan'])).toEqual([]);
+      const v = await version(secret.id, connection.id, 'written-during-scan', current(), day(1));
+      expect(await currentFingerprintFilter()).toBeNull();
+      expect(await matchCandidates(['written-during-scan'])).toEqual([
+        { candidateIndex: 0, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' },
+      ]);
+      // Unchanged since the load: the filter again.
+      resetFingerprintFilter(3_600_000);
+      expect((await currentFingerprintFilter())?.has(...prefixWords(fingerprintWith(current(), 'written-during-scan')))).toBe(true);
     });
 
     it('looks every fingerprint up when the changes counter is missing', async () => {
