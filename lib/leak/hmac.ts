@@ -73,6 +73,25 @@ const encoder = new TextEncoder();
 
 /** A function giving HMAC-SHA256(key, utf8(text)) as 64 lowercase hex characters. */
 export function hmacSha256Hex(key: string): (text: string) => string {
+  const words = hmacSha256Words(key);
+  return (text: string): string => hexOfWords(words(text));
+}
+
+/** The 64 lowercase hex characters of a digest given as eight big-endian 32-bit words. */
+export function hexOfWords(words: Int32Array): string {
+  let hex = '';
+  for (let i = 0; i < 8; i++) {
+    const word = words[i];
+    hex += HEX[word >>> 24] + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
+  }
+  return hex;
+}
+
+/**
+ * A function giving HMAC-SHA256(key, utf8(text)) as eight big-endian 32-bit words: the
+ * same array each call, overwritten by the next (read or copy it before calling again).
+ */
+export function hmacSha256Words(key: string): (text: string) => Int32Array {
   let keyBytes: Uint8Array = encoder.encode(key);
   if (keyBytes.length > 64) keyBytes = new Uint8Array(createHash('sha256').update(keyBytes).digest());
   const inner = IV.slice();
@@ -90,7 +109,7 @@ export function hmacSha256Hex(key: string): (text: string) => string {
   // (64 key bytes + 32 digest bytes) * 8 = 768 bits.
   outerBlock[62] = 0x03;
 
-  return (text: string): string => {
+  return (text: string): Int32Array => {
     // UTF-8 bytes of the text, ASCII without the encoder.
     let length = text.length;
     if (buffer.length < length * 3 + 72) buffer = new Uint8Array(length * 3 + 72);
@@ -126,11 +145,6 @@ export function hmacSha256Hex(key: string): (text: string) => string {
     }
     state.set(outer);
     compress(state, outerBlock, 0);
-    let hex = '';
-    for (let i = 0; i < 8; i++) {
-      const word = state[i];
-      hex += HEX[word >>> 24] + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
-    }
-    return hex;
+    return state;
   };
 }

@@ -1,15 +1,18 @@
 // Which inventory secret a candidate string IS: each text is fingerprinted under every
-// configured pepper (current and previous generations) and looked up by fingerprint in
-// secret_versions (versions written through the dashboard) and provider_version_fingerprints
-// (versions read by the backfill job). One statement per batch, probing the fingerprint
-// indexes (one probe per fingerprint), so the cost grows with the candidates, not
-// with the inventory; what was found is tied back to its candidates here. The texts live
+// configured pepper (current and previous generations); fingerprints whose first 8 bytes
+// are in the in-memory prefix filter of stored fingerprints (lib/leak/fingerprint-filter.ts,
+// checked for changes before each batch) are looked up in secret_versions (versions written
+// through the dashboard) and provider_version_fingerprints (versions read by the backfill
+// job). One statement per batch that has any, probing the fingerprint indexes (one probe
+// per fingerprint), so the cost grows with the candidates, not with the inventory; what
+// was found is tied back to its candidates here. The texts live
 // only in this call's memory; nothing of them is logged or stored.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import { queryRows } from '@/lib/db';
 import type { InventoryMatch } from '@/lib/leak/types';
-import { hmacSha256Hex } from '@/lib/leak/hmac';
+import { currentFingerprintFilter } from '@/lib/leak/fingerprint-filter';
+import { hexOfWords, hmacSha256Words } from '@/lib/leak/hmac';
 import { fingerprintKeys, type FingerprintKey } from '@/lib/values/fingerprint';
 
 /** Candidate texts per lookup statement (times the number of peppers in fingerprints). */
@@ -79,13 +82,13 @@ export function matchStatement(fingerprintsHex: string[]): Prisma.Sql {
   `;
 }
 
-const fingerprinters = new Map<string, (text: string) => string>();
+const fingerprinters = new Map<string, (text: string) => Int32Array>();
 
-/** The fingerprint function of a key (lib/leak/hmac.ts: fingerprintWith's result, as hex, faster). */
-function fingerprinterOf(key: FingerprintKey): (text: string) => string {
+/** The fingerprint function of a key (lib/leak/hmac.ts: fingerprintWith's result, as 32-bit words, faster). */
+function fingerprinterOf(key: FingerprintKey): (text: string) => Int32Array {
   let f = fingerprinters.get(key.pepper);
   if (!f) {
-    f = hmacSha256Hex(key.pepper);
+    f = hmacSha256Words(key.pepper);
     fingerprinters.set(key.pepper, f);
   }
   return f;
@@ -98,15 +101,21 @@ export async function matchCandidates(texts: string[]): Promise<InventoryMatch[]
   for (let from = 0; from < texts.length; from += MATCH_BATCH_SIZE) {
     const to = Math.min(texts.length, from + MATCH_BATCH_SIZE);
     // fingerprint (hex) -> the candidates it is the fingerprint of, and under which key.
+    // Only fingerprints whose prefix is stored: the filter holds every fingerprint committed
+    // before this batch (null: it cannot tell, every fingerprint is looked up).
+    const filter = await currentFingerprintFilter();
     const wanted = new Map<string, { index: number; keyId: string }[]>();
     for (let i = from; i < to; i++) {
       for (const key of keys) {
-        const hex = key.fingerprint(texts[i]);
+        const words = key.fingerprint(texts[i]);
+        if (filter && !filter.has(words[0] >>> 0, words[1] >>> 0)) continue;
+        const hex = hexOfWords(words);
         const list = wanted.get(hex);
         if (list) list.push({ index: i, keyId: key.id });
         else wanted.set(hex, [{ index: i, keyId: key.id }]);
       }
     }
+    if (wanted.size === 0) continue;
     const rows = await queryRows<Row>(matchStatement([...wanted.keys()]));
     const found: (InventoryMatch & { src: number })[] = [];
     for (const row of rows) {

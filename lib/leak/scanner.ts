@@ -93,7 +93,7 @@ export class LeakScanner {
   private readonly sent = new HashSet64();
   private pending = new Map<string, Pending>();
   /** The batch being matched while the next one fills (at most one in flight), and its settling. */
-  private readonly inFlight = new Map<string, Pending>();
+  private inFlight = new Map<string, Pending>();
   private running: Promise<void> | null = null;
   /** Matched texts by hash (hi -> entries): their matches and the places already reported. */
   private readonly matched = new Map<number, Matched[]>();
@@ -146,6 +146,8 @@ export class LeakScanner {
         this.addMatchedPlace(seen, candidate);
         continue;
       }
+      // Sent and settled texts are neither pending nor in flight: the cheap test first.
+      if (this.sent.has(hi, lo)) continue;
       const pending = this.pending.get(candidate.text) ?? this.inFlight.get(candidate.text);
       if (pending) {
         if (pending.places.length < MAX_LOCATIONS_PER_TEXT && !pending.places.some((p) => placeKey(p.location) === placeKey(candidate.location))) {
@@ -153,7 +155,6 @@ export class LeakScanner {
         }
         continue;
       }
-      if (this.sent.has(hi, lo)) continue;
       this.pending.set(candidate.text, { text: candidate.text, hi, lo, places: [candidate] });
       if (this.pending.size >= this.batchSize) await this.flush(false);
     }
@@ -235,25 +236,27 @@ export class LeakScanner {
       this.running = null;
       await previous;
     }
-    const batch = [...this.pending.values()];
+    // The pending map becomes the in-flight one whole (no per-text moves).
+    const sending = this.pending;
+    const batch = [...sending.values()];
     this.pending = new Map();
     const hits = this.pendingHits;
     this.pendingHits = [];
-    for (const p of batch) this.inFlight.set(p.text, p);
-    const run = this.settle(batch, hits);
+    this.inFlight = sending;
+    const run = this.settle(batch, hits, sending);
     if (last) return run;
     // Awaited by the next flush (which rethrows a failure); handled here so it is never unhandled meanwhile.
     run.catch(() => {});
     this.running = run;
   }
 
-  private async settle(batch: Pending[], hits: PendingHit[]): Promise<void> {
+  private async settle(batch: Pending[], hits: PendingHit[], sending: Map<string, Pending>): Promise<void> {
     if (batch.length > 0) {
       let matches: InventoryMatch[];
       try {
         matches = await this.match(batch.map((p) => p.text));
       } finally {
-        for (const p of batch) this.inFlight.delete(p.text);
+        if (this.inFlight === sending) this.inFlight = new Map();
       }
       this.progress.candidates += batch.length;
       for (const p of batch) this.sent.add(p.hi, p.lo);

@@ -8,6 +8,7 @@
 //   3. A 5,000-commit repository made with `git fast-import` (a value committed at commit 100,
 //      deleted at 200), scanned by gitHistoryUnits through the same pipeline in another
 //      process: time, blobs, peak RSS, and where the planted value was found.
+// BENCH_CPU_PROF=<dir>: the scanning processes also write V8 CPU profiles (node --cpu-prof) there.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,17 +76,28 @@ export async function seedLeakBench(url: string) {
 
 function inChild(url: string, args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench/leak-scan.ts'), ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
-        VALUE_FINGERPRINT_PEPPER: BENCH_PEPPER,
-        VALUE_FINGERPRINT_PEPPERS_PREVIOUS: '',
-        LOG_LEVEL: 'warn',
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []),
+        '--conditions=react-server',
+        '--import',
+        'tsx',
+        path.join(root, 'scripts/bench/leak-scan.ts'),
+        ...args,
+      ],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
+          VALUE_FINGERPRINT_PEPPER: BENCH_PEPPER,
+          VALUE_FINGERPRINT_PEPPERS_PREVIOUS: '',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.on('error', reject);
@@ -136,7 +148,8 @@ export async function leakBench(serverUrl: string) {
   );
   console.log(
     `  split    extraction alone ${corpus.extract_seconds_alone} s, patterns alone ${corpus.patterns_seconds_alone} s, ` +
-      `match ${corpus.match_seconds} s in ${corpus.match_calls} statements for ${corpus.distinct_candidates_matched} distinct candidates`,
+      `match ${corpus.match_seconds} s in ${corpus.match_calls} calls for ${corpus.distinct_candidates_matched} distinct candidates, ` +
+      `prefix filter of ${corpus.filter_prefixes} loaded in ${corpus.filter_load_seconds} s`,
   );
   console.log(
     `history    ${history.seconds} s  ${history.blobs} blobs (${history.mb} MB) of ${history.commits} commits, peak RSS ${history.rss_peak_mb} MB, ` +
@@ -150,6 +163,7 @@ export async function leakBench(serverUrl: string) {
     leak_extract_s: corpus.extract_seconds_alone,
     leak_patterns_s: corpus.patterns_seconds_alone,
     leak_match_s: corpus.match_seconds,
+    leak_filter_load_s: corpus.filter_load_seconds,
     leak_history_commits: history.commits,
     leak_history_blobs: history.blobs,
     leak_history_s: history.seconds,

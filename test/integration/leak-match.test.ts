@@ -3,9 +3,10 @@
 // ones, in written versions and backfilled fingerprints, with current/previous severity;
 // the lookup probes the fingerprint indexes.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Prisma } from '@/generated/prisma/client';
 import { db, queryRows } from '@/lib/db';
+import { currentFingerprintFilter, resetFingerprintFilter } from '@/lib/leak/fingerprint-filter';
 import { matchCandidates, matchStatement, MATCH_BATCH_SIZE } from '@/lib/leak/match';
 import { LeakScanner } from '@/lib/leak/scanner';
 import type { NewFinding } from '@/lib/leak/types';
@@ -168,5 +169,123 @@ describe('matchCandidates', () => {
         preview: 'AWS_SECRET=•••• (19 chars)',
       },
     ]);
+  });
+
+  describe('through the in-memory prefix filter', () => {
+    // Loaded again at every call once fingerprints changed (the least interval between loads is 0 here).
+    beforeEach(() => resetFingerprintFilter(0));
+    afterAll(() => resetFingerprintFilter());
+    const changes = async () => (await ownerDb().$queryRaw<{ n: bigint }[]>`SELECT n FROM fingerprint_changes WHERE id = 1`)[0].n;
+    const prefixWords = (fingerprint: Uint8Array): [number, number] => {
+      const view = new DataView(fingerprint.buffer, fingerprint.byteOffset, 8);
+      return [view.getUint32(0), view.getUint32(4)];
+    };
+
+    it('matches a version inserted after the filter was loaded at the next call', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      expect(await matchCandidates(['inserted-later-value'])).toEqual([]);
+      const loaded = await currentFingerprintFilter();
+      expect(loaded?.has(...prefixWords(fingerprintWith(current(), 'inserted-later-value')))).toBe(false);
+      const before = await changes();
+      const v = await version(secret.id, connection.id, 'inserted-later-value', current(), day(1));
+      expect(await changes()).toBeGreaterThan(before);
+      expect(await matchCandidates(['inserted-later-value'])).toEqual([
+        { candidateIndex: 0, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' },
+      ]);
+      expect((await currentFingerprintFilter())?.has(...prefixWords(fingerprintWith(current(), 'inserted-later-value')))).toBe(true);
+    });
+
+    it('matches a re-fingerprinted row under its new key, and a backfilled one', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      const v = await version(secret.id, connection.id, 're-fingerprinted-value', previous, day(1));
+      const expected = [{ candidateIndex: 0, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' }];
+      expect(await matchCandidates(['re-fingerprinted-value'])).toEqual(expected);
+      // The new generation's fingerprint is not in the filter loaded above.
+      const newFingerprint = fingerprintWith(current(), 're-fingerprinted-value');
+      expect((await currentFingerprintFilter())?.has(...prefixWords(newFingerprint))).toBe(false);
+      await db.secretVersion.update({ where: { id: v.id }, data: { fingerprint: newFingerprint, fingerprintKeyId: current().id } });
+      expect(await matchCandidates(['re-fingerprinted-value'])).toEqual(expected);
+      expect((await currentFingerprintFilter())?.has(...prefixWords(newFingerprint))).toBe(true);
+
+      await db.providerVersionFingerprint.create({
+        data: {
+          secretId: secret.id,
+          connectionId: connection.id,
+          providerVersionId: 'pv-backfilled',
+          fingerprint: fingerprintWith(current(), 'backfilled-after-load'),
+          keyId: current().id,
+          stage: 'previous',
+        },
+      });
+      expect(await matchCandidates(['backfilled-after-load'])).toEqual([
+        { candidateIndex: 0, secretId: secret.id, providerVersionId: 'pv-backfilled', versionId: null, severity: 'previous_value' },
+      ]);
+    });
+
+    it('does not report a deleted row', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      const v = await version(secret.id, connection.id, 'deleted-later-value', current(), day(1));
+      expect(await matchCandidates(['deleted-later-value'])).toHaveLength(1);
+      const before = await changes();
+      await ownerDb().secretVersion.delete({ where: { id: v.id } });
+      expect(await changes()).toBeGreaterThan(before);
+      expect(await matchCandidates(['deleted-later-value'])).toEqual([]);
+    });
+
+    it('answers a prefix hit whose whole fingerprint differs with no match', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      const real = fingerprintWith(current(), 'prefix-collision-text');
+      // The same first 8 bytes, the other 24 different.
+      const collision = new Uint8Array(32).fill(0xab);
+      collision.set(real.subarray(0, 8));
+      await db.secretVersion.create({
+        data: {
+          secretId: secret.id,
+          connectionId: connection.id,
+          providerRef: 'ref',
+          providerVersionId: 'collision',
+          idempotencyToken: randomUUID(),
+          source: 'entered',
+          fingerprint: collision,
+          fingerprintKeyId: current().id,
+        },
+      });
+      expect((await currentFingerprintFilter())?.has(...prefixWords(real))).toBe(true);
+      expect(await matchCandidates(['prefix-collision-text'])).toEqual([]);
+    });
+
+    it('looks every fingerprint up while the filter is stale and was loaded less than the interval ago', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      resetFingerprintFilter(3_600_000);
+      expect(await matchCandidates(['written-during-scan'])).toEqual([]);
+      const v = await version(secret.id, connection.id, 'written-during-scan', current(), day(1));
+      expect(await currentFingerprintFilter()).toBeNull();
+      expect(await matchCandidates(['written-during-scan'])).toEqual([
+        { candidateIndex: 0, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' },
+      ]);
+      // Unchanged since the load: the filter again.
+      resetFingerprintFilter(3_600_000);
+      expect((await currentFingerprintFilter())?.has(...prefixWords(fingerprintWith(current(), 'written-during-scan')))).toBe(true);
+    });
+
+    it('looks every fingerprint up when the changes counter is missing', async () => {
+      const connection = await seedConnection();
+      const secret = await seedConnectedSecret(connection.id);
+      await ownerDb().$executeRaw`DELETE FROM fingerprint_changes`;
+      try {
+        expect(await currentFingerprintFilter()).toBeNull();
+        const v = await version(secret.id, connection.id, 'no-counter-value', current(), day(1));
+        expect(await matchCandidates(['no-counter-value'])).toEqual([
+          { candidateIndex: 0, secretId: secret.id, providerVersionId: v.providerVersionId, versionId: v.id, severity: 'current_value' },
+        ]);
+      } finally {
+        await ownerDb().$executeRaw`INSERT INTO fingerprint_changes (id, n) VALUES (1, 1000)`;
+      }
+    });
   });
 });
