@@ -29,6 +29,7 @@ describe('worker process', () => {
       'access-ingest',
       'audit-verify',
       'discovery-scan',
+      'fingerprint-backfill',
       'health-snapshot',
       'notification-sweep',
       'posture-refresh',
