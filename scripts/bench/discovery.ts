@@ -3,8 +3,7 @@
 // the worker runs it: wall time, provider calls, and the scanning process's resident memory
 // growth (peak over the baseline after start-up). Targets: < 60 s and < 100 MB per scan.
 // Its own database, made afresh each run (a scan's snapshot is what it measures).
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { benchScriptInChild } from './child-json';
 import pg from 'pg';
 import { startAwsSecretsManagerEmulator } from '../../test/emulators/aws-secrets-manager';
 import { startGcpSecretManagerEmulator } from '../../test/emulators/gcp-secret-manager';
@@ -15,37 +14,22 @@ export const DISCOVERY_SECRETS = Number(process.env.BENCH_DISCOVERY_SECRETS ?? 1
 const REGION = 'eu-west-1';
 const PROJECT = 'bench-discovery';
 const DATABASE = 'si_bench_discovery';
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 type ScanRun = { status: string; scanId: string | null; seconds: number; rssBeforeMb: number; rssPeakMb: number; heapBeforeMb: number; heapAfterGcMb: number };
 
 function scanInChild(url: string, connectionId: string): Promise<ScanRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench/discovery-scan.ts'), connectionId],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: url,
-          NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
-          // The emulators check no signature; the SDK needs some credentials to sign with.
-          AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-          AWS_SECRET_ACCESS_KEY: 'bench-not-a-real-key',
-          EGRESS_ALLOW: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the scan process exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ScanRun);
-    });
-  });
+  return benchScriptInChild<ScanRun>(
+    'scripts/bench/discovery-scan.ts',
+    [connectionId],
+    {
+      DATABASE_URL: url,
+      // The emulators check no signature; the SDK needs some credentials to sign with.
+      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+      AWS_SECRET_ACCESS_KEY: 'bench-not-a-real-key',
+      EGRESS_ALLOW: '127.0.0.1',
+    },
+    ['--expose-gc'],
+  );
 }
 
 export async function discoveryBench(serverUrl: string) {

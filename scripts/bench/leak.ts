@@ -9,7 +9,8 @@
 //      deleted at 200), scanned by gitHistoryUnits through the same pipeline in another
 //      process: time, blobs, peak RSS, and where the planted value was found.
 // BENCH_CPU_PROF=<dir>: the scanning processes also write V8 CPU profiles (node --cpu-prof) there.
-import { spawn, spawnSync } from 'node:child_process';
+import { benchScriptInChild } from './child-json';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,6 @@ import { adminQuery, withDatabase } from '../lib/pg-admin.mjs';
 import { BENCH_PEPPER, benchValue, COMMITS, fastImportStream, VERSIONS, VERSIONS_PER_SECRET } from './leak-corpus';
 
 const DATABASE = 'si_bench_leak';
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 export async function seedLeakBench(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -75,37 +75,12 @@ export async function seedLeakBench(url: string) {
 }
 
 function inChild(url: string, args: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []),
-        '--conditions=react-server',
-        '--import',
-        'tsx',
-        path.join(root, 'scripts/bench/leak-scan.ts'),
-        ...args,
-      ],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: url,
-          NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
-          VALUE_FINGERPRINT_PEPPER: BENCH_PEPPER,
-          VALUE_FINGERPRINT_PEPPERS_PREVIOUS: '',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the leak-scan process exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>);
-    });
-  });
+  return benchScriptInChild(
+    'scripts/bench/leak-scan.ts',
+    args,
+    { DATABASE_URL: url, VALUE_FINGERPRINT_PEPPER: BENCH_PEPPER, VALUE_FINGERPRINT_PEPPERS_PREVIOUS: '' },
+    process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : [],
+  );
 }
 
 /** A repository of COMMITS commits, made with git fast-import in a temporary directory. */

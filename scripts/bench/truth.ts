@@ -4,8 +4,7 @@
 // administrator, plain and searched; the Posture page (organisation, and one team) as the
 // viewer, after one posture refresh over every secret, timed in a process of its own as the
 // worker runs it (posture-refresh.ts).
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { benchScriptInChild } from './child-json';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { formatRow, measurePage, signIn, type LoadResult } from './http';
@@ -14,7 +13,6 @@ import { markSeeded, seededParts } from './seed-audit';
 const DISCOVERED = 20_000;
 const ADMIN_EMAIL = 'bench-admin@example.test';
 const ADMIN_PASSWORD = 'bench-admin-password-not-secret';
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 async function seedTruth(client: pg.Client): Promise<void> {
   if ((await seededParts(client)).has('truth')) return;
@@ -60,18 +58,7 @@ async function seedTruth(client: pg.Client): Promise<void> {
 }
 
 function refreshInChild(url: string): Promise<{ seconds: number; secrets: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench/posture-refresh.ts')], {
-      env: { ...process.env, DATABASE_URL: url, NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')) : reject(new Error(`posture refresh exited with ${code}`)),
-    );
-  });
+  return benchScriptInChild('scripts/bench/posture-refresh.ts', [], { DATABASE_URL: url });
 }
 
 export async function truthBench(base: string, url: string, viewer: { email: string; password: string }, seconds: number) {
