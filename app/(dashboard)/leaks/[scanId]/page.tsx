@@ -87,7 +87,11 @@ export default async function LeakScanPage({ params, searchParams }: Props) {
           </span>
         }
       />
-      {scan.error && <Alert>{scan.error}</Alert>}
+      {scan.error && (
+        <div className="mb-4">
+          <Alert>{scan.error}</Alert>
+        </div>
+      )}
       <dl className="mb-6 grid gap-4 sm:grid-cols-3">
         {(['current_value', 'previous_value', 'pattern'] as const).map((s) => (
           <div key={s} className="rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200">
