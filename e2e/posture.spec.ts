@@ -29,11 +29,19 @@ test('a team lead sees their team’s posture, what to fix first and a secret’
   } finally {
     await boss.stop({ graceful: false, close: false });
   }
+  // Done when this secret has a posture row newer than any before the job (no row yet is not done).
   await expect
-    .poll(async () => (await db.query(`SELECT computed_at FROM secret_postures WHERE secret_id = $1`, [neglected.id])).rows[0]?.computed_at ?? null, {
-      timeout: 30_000,
-    })
-    .not.toEqual(computedBefore);
+    .poll(
+      async () =>
+        (
+          await db.query(`SELECT ($2::timestamptz IS NULL OR computed_at > $2) AS fresh FROM secret_postures WHERE secret_id = $1`, [
+            neglected.id,
+            computedBefore,
+          ])
+        ).rows[0]?.fresh ?? false,
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 
   const page = await (await lead.browserContext()).newPage();
   // A team lead lands on their own team (the first by name, if they have several).
