@@ -39,9 +39,6 @@ import {
   QUEUE,
   QUEUES,
   rotationAdvanceSendOptions,
-  type AccessIngestData,
-  type DiscoveryScanData,
-  type FingerprintBackfillData,
   type NotificationDeliverData,
   type QueueName,
   type RotationAdvanceData,
@@ -228,55 +225,45 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     }),
   );
 
-  await boss.work<AccessIngestData>(
+  // A queue of per-connection jobs: a job naming a connection does its work there (a
+  // failure is recorded on the connection); the scheduled job without one sends a job for
+  // each connection that is due.
+  const workPerConnection = (
+    queue: QueueName,
+    run: (connectionId: string) => ReturnType<Parameters<typeof forConnection>[4]>,
+    due: () => Promise<string[]>,
+    sendOptions: (connectionId: string) => PgBoss.SendOptions,
+  ) =>
+    boss.work<{ connectionId?: string }>(
+      queue,
+      polling,
+      contained(queue, async ([job]) => {
+        const connectionId = job.data?.connectionId;
+        if (connectionId) return forConnection(queue, job.id, connectionId, clock, () => run(connectionId));
+        for (const id of await due()) await boss.send(queue, { connectionId: id }, sendOptions(id));
+      }),
+    );
+
+  await workPerConnection(
     QUEUE.accessIngest,
-    polling,
-    contained(QUEUE.accessIngest, async ([job]) => {
-      const connectionId = job.data?.connectionId;
-      if (connectionId) {
-        await forConnection(QUEUE.accessIngest, job.id, connectionId, clock, () => work.ingestAccess(connectionId, clock));
-        return;
-      }
-      for (const id of await work.ingestibleConnections()) {
-        const data: AccessIngestData = { connectionId: id };
-        await boss.send(QUEUE.accessIngest, data, accessIngestSendOptions(id));
-      }
-    }),
+    (id) => work.ingestAccess(id, clock),
+    () => work.ingestibleConnections(),
+    accessIngestSendOptions,
   );
-
   // A scan left running (throttled) is not a failure: the next scheduled job resumes it.
-  await boss.work<DiscoveryScanData>(
+  await workPerConnection(
     QUEUE.discoveryScan,
-    polling,
-    contained(QUEUE.discoveryScan, async ([job]) => {
-      const connectionId = job.data?.connectionId;
-      if (connectionId) {
-        await forConnection(QUEUE.discoveryScan, job.id, connectionId, clock, () => work.discoveryScan(connectionId, clock));
-        return;
-      }
-      for (const id of await work.discoveryDue(clock.now())) {
-        const data: DiscoveryScanData = { connectionId: id };
-        await boss.send(QUEUE.discoveryScan, data, discoveryScanSendOptions(id));
-      }
-    }),
+    (id) => work.discoveryScan(id, clock),
+    () => work.discoveryDue(clock.now()),
+    discoveryScanSendOptions,
   );
-
   // A failed run (a provider fault on some secret) is recorded on the connection; what it
   // stored stays, and the next run reads only what is still missing.
-  await boss.work<FingerprintBackfillData>(
+  await workPerConnection(
     QUEUE.fingerprintBackfill,
-    polling,
-    contained(QUEUE.fingerprintBackfill, async ([job]) => {
-      const connectionId = job.data?.connectionId;
-      if (connectionId) {
-        await forConnection(QUEUE.fingerprintBackfill, job.id, connectionId, clock, () => work.fingerprintBackfill(connectionId, clock));
-        return;
-      }
-      for (const id of await work.backfillConnections()) {
-        const data: FingerprintBackfillData = { connectionId: id };
-        await boss.send(QUEUE.fingerprintBackfill, data, fingerprintBackfillSendOptions(id));
-      }
-    }),
+    (id) => work.fingerprintBackfill(id, clock),
+    () => work.backfillConnections(),
+    fingerprintBackfillSendOptions,
   );
 
   // Schedules live in the database (one row per queue); every worker upserts the same ones,
