@@ -32,7 +32,31 @@ export function bearerTokenOf(request: Request): string | null {
   return match && match[1].startsWith(TOKEN_PREFIX) ? match[1] : null;
 }
 
-type Row = { token_id: string; id: string; email: string; name: string; role: Role; last_used_at: Date | null; last_used_ip: string | null };
+type Row = {
+  token_id: string;
+  scopes: ApiScope[];
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+};
+
+/** The caller a live token stands for, with its scopes; null when the token is unknown, revoked, expired or its user is not active. */
+async function callerOfToken(token: string, request: Request, now: Date): Promise<Caller | null> {
+  const meta = requestMetaFrom(request.headers);
+  const rows = await queryRows<Row>(Prisma.sql`
+    SELECT t.id AS token_id, t.scopes, u.id, u.email, u.name, u.role, t.last_used_at, t.last_used_ip
+    FROM api_tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.token_hash = ${tokenHashOf(token)} AND t.revoked_at IS NULL AND t.expires_at > ${now} AND u.status = 'active'`);
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS || row.last_used_ip !== meta.ip) {
+    await db.$executeRaw`UPDATE api_tokens SET last_used_at = ${now}, last_used_ip = ${meta.ip} WHERE id = ${row.token_id}::uuid`;
+  }
+  return { user: { id: row.id, email: row.email, name: row.name, role: row.role }, request: meta, tokenId: row.token_id, tokenScopes: row.scopes };
+}
 
 /**
  * The caller a request's bearer token stands for, or null when the request has no token
@@ -42,16 +66,23 @@ type Row = { token_id: string; id: string; email: string; name: string; role: Ro
 export async function tokenCaller(request: Request, scope: ApiScope, now = new Date()): Promise<Caller | null> {
   const token = bearerTokenOf(request);
   if (!token) return null;
-  const meta = requestMetaFrom(request.headers);
-  const rows = await queryRows<Row>(Prisma.sql`
-    SELECT t.id AS token_id, u.id, u.email, u.name, u.role, t.last_used_at, t.last_used_ip
-    FROM api_tokens t JOIN users u ON u.id = t.user_id
-    WHERE t.token_hash = ${tokenHashOf(token)} AND t.revoked_at IS NULL AND t.expires_at > ${now}
-      AND ${scope} = ANY (t.scopes) AND u.status = 'active'`);
-  const row = rows[0];
-  if (!row) return null;
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS || row.last_used_ip !== meta.ip) {
-    await db.$executeRaw`UPDATE api_tokens SET last_used_at = ${now}, last_used_ip = ${meta.ip} WHERE id = ${row.token_id}::uuid`;
+  const caller = await callerOfToken(token, request, now);
+  return caller?.tokenScopes?.includes(scope) ? caller : null;
+}
+
+/** Why a REST API request is refused before any data-layer call: 401 without a live token, 429 over its rate limit. */
+export type ApiRefusal = { status: 401 | 429; code: 'unauthenticated' | 'rate_limited'; message: string; retryAfterSeconds?: number };
+
+/**
+ * The caller of a REST API request (/api/v1): the bearer token's user, narrowed to the
+ * token's scopes (authorize() checks them on every data-layer call), or why the request is
+ * refused. Only a bearer token counts: a browser session cookie never authenticates an API call.
+ */
+export async function authenticateApiRequest(request: Request, now = new Date()): Promise<{ caller: Caller } | { refusal: ApiRefusal }> {
+  const token = bearerTokenOf(request);
+  const caller = token ? await callerOfToken(token, request, now) : null;
+  if (!caller) {
+    return { refusal: { status: 401, code: 'unauthenticated', message: 'Send a live access token: Authorization: Bearer sid_...' } };
   }
-  return { user: { id: row.id, email: row.email, name: row.name, role: row.role }, request: meta, tokenId: row.token_id };
+  return { caller };
 }

@@ -9,14 +9,20 @@ import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import type { Caller, SessionUser } from './caller';
 import { can, type Permission } from './permissions';
+import { scopesAllow } from './token-scopes';
 
 type Attempt = Pick<AuditEntry, 'action' | 'targetType' | 'targetId' | 'environment'>;
 
 export async function authorize(caller: Caller, permission: Permission, attempt: Attempt): Promise<SessionUser> {
-  if (caller.user && can(caller.user.role, permission)) return caller.user;
+  const scoped = !caller.tokenScopes || scopesAllow(caller.tokenScopes, permission);
+  if (caller.user && can(caller.user.role, permission) && scoped) return caller.user;
   if (!caller.user) {
     await recordSignedOutDenial(caller, { ...attempt, outcome: 'denied', detail: { permission, reason: 'signed_out' } });
     throw new ForbiddenError('Sign in to continue.');
+  }
+  if (!scoped) {
+    await recordAudit(db, caller, { ...attempt, outcome: 'denied', detail: { permission, reason: 'token_scope' } });
+    throw new ForbiddenError('This access token is not allowed to do that: none of its scopes grants it.');
   }
   await recordAudit(db, caller, { ...attempt, outcome: 'denied', detail: { permission, reason: 'missing_permission' } });
   throw new ForbiddenError('You do not have permission to do that.');

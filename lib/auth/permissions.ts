@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'admin.retention', // the audit trail's retention period (what audit:purge may remove)
   'account.self', // one's own sessions and second factor (every role)
   'leak.scan', // paste, upload or send a repository's candidates to the leak check
+  'metrics.read', // Prometheus metrics (/api/metrics)
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -11,7 +11,8 @@ import { recordAudit } from '@/lib/audit/record';
 import { newTokenText, tokenHashOf } from '@/lib/auth/api-tokens';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
-import { can, type Permission } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { SCOPE_PERMISSIONS } from '@/lib/auth/token-scopes';
 import { db } from '@/lib/db';
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
@@ -20,14 +21,9 @@ import { API_SCOPES, MAX_LIVE_TOKENS_PER_USER, ZApiTokenCreate, type ApiScope } 
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** The permission each scope's routes check: a token of that scope is offered only to roles that have it. */
-const SCOPE_PERMISSION: Record<ApiScope, Permission> = {
-  'leak-check': 'leak.scan',
-};
-
 /** The scopes a user of `role` may put on a token (empty: the role has no use for a token). */
 export function scopesFor(role: Role): ApiScope[] {
-  return API_SCOPES.filter((scope) => can(role, SCOPE_PERMISSION[scope]));
+  return API_SCOPES.filter((scope) => SCOPE_PERMISSIONS[scope].some((permission) => can(role, permission)));
 }
 
 export type ApiTokenRow = {

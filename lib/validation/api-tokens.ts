@@ -3,11 +3,20 @@
 import { z } from 'zod';
 import { actionId } from './ids';
 
-/** What a token may be used for (checked by tokenCaller in lib/auth/api-tokens.ts). */
-export const API_SCOPES = ['leak-check'] as const;
+/**
+ * What a token may be used for. A token call is narrowed to its scopes in the data layer:
+ * authorize() refuses a permission no scope of the token grants (lib/auth/token-scopes.ts).
+ */
+export const API_SCOPES = ['secrets:read', 'secrets:write', 'values:write', 'rotation:run', 'audit:read', 'metrics:read', 'leak-check'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const API_SCOPE_LABELS: Record<ApiScope, string> = {
+  'secrets:read': 'Read the inventory, teams, systems and rotation status',
+  'secrets:write': 'Create, edit and decommission secrets, teams and systems',
+  'values:write': 'Write secret values to the provider',
+  'rotation:run': 'Start rotations',
+  'audit:read': 'Read and export the audit trail and access history',
+  'metrics:read': 'Read Prometheus metrics (/api/metrics)',
   'leak-check': 'Leak check (npm run leak-check)',
 };
 

@@ -134,8 +134,9 @@ describe('access tokens', () => {
 
   it('check their input: scopes the role can use, 1 to 365 days, at most 20 live per user', async () => {
     const viewer = await callerAs('viewer');
-    expect(scopesFor('viewer')).toEqual([]);
-    expect(scopesFor('engineer')).toEqual(['leak-check']);
+    expect(scopesFor('viewer')).toEqual(['secrets:read']);
+    expect(scopesFor('engineer')).toEqual(['secrets:read', 'secrets:write', 'values:write', 'rotation:run', 'leak-check']);
+    expect(scopesFor('auditor')).toEqual(['secrets:read', 'audit:read']);
     await expect(createApiToken(viewer, { name: 'x', scopes: ['leak-check'], expiresInDays: 5 })).rejects.toBeInstanceOf(InputError);
     const engineer = await callerAs('engineer');
     for (const bad of [

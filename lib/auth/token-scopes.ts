@@ -1,0 +1,21 @@
+// What each access-token scope lets a token call do, as the permissions it grants. A token
+// call may use a permission only when its user's role has it *and* one of the token's
+// scopes grants it: authorize() checks both, so every data-layer function is narrowed to
+// the token's scopes without knowing about tokens.
+import type { ApiScope } from '@/lib/validation/api-tokens';
+import type { Permission } from './permissions';
+
+export const SCOPE_PERMISSIONS: Record<ApiScope, readonly Permission[]> = {
+  'secrets:read': ['secrets.read', 'inventory.export'],
+  'secrets:write': ['secrets.write', 'catalog.write', 'inventory.import'],
+  'values:write': ['secrets.value.write'],
+  'rotation:run': ['secrets.rotate'],
+  'audit:read': ['audit.read', 'audit.export'],
+  'metrics:read': ['metrics.read'],
+  'leak-check': ['leak.scan'],
+};
+
+/** Whether a token with `scopes` may use `permission` (its user's role is checked apart). */
+export function scopesAllow(scopes: readonly ApiScope[], permission: Permission): boolean {
+  return scopes.some((scope) => SCOPE_PERMISSIONS[scope].includes(permission));
+}
