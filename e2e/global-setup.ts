@@ -96,6 +96,9 @@ export default async function globalSetup(): Promise<void> {
       AWS_ACCESS_KEY_ID: 'AKIDE2ETESTONLY',
       AWS_SECRET_ACCESS_KEY: 'e2e-test-only-secret-access-key',
       AWS_REGION: 'us-east-1',
+      // No spec reads CloudTrail, but the worker's scheduled access ingestion runs for every AWS
+      // connection the specs make: a closed loopback port keeps it from resolving AWS's hosts.
+      CLOUDTRAIL_ENDPOINT: 'http://127.0.0.1:9',
       // The test clock: specs move the app's and the worker's "now" by writing an offset here.
       TEST_CLOCK_FILE: CLOCK_FILE,
     };
