@@ -248,6 +248,8 @@ function serverDataDir(user, databaseDir) {
 
 /** initdb for a new cluster in `dataDir`, run as `user`: the superuser `postgres`, password auth. */
 function initialiseCluster(initdb, dataDir, user) {
+  // The folders above keep the default mode (the server's user enters them); its own is private.
+  mkdirSync(path.dirname(dataDir), { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const passwordFile = path.join(os.tmpdir(), `si-pg-password-${randomBytes(8).toString('hex')}`);
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });

@@ -99,12 +99,11 @@ it('restores a pg_dump into a fresh database whose audit trail verifies intact, 
   const runtimeUrl = withRole(restored.url, TEST_RUNTIME_ROLE.name, TEST_RUNTIME_ROLE.password);
   const migrate = execFileSync(process.execPath, ['scripts/migrate.mjs'], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH,
+    env: appProcessEnv({
       MIGRATION_DATABASE_URL: restored.url,
       DATABASE_URL: runtimeUrl,
       PURGE_DATABASE_URL: withRole(restored.url, TEST_PURGE_ROLE.name, TEST_PURGE_ROLE.password),
-    },
+    }),
     encoding: 'utf8',
   });
   expect(migrate).toMatch(/database is up to date/);
