@@ -217,7 +217,13 @@ async function serverBinaries(user) {
     const partial = `${copy}.partial-${process.pid}`;
     cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
     chmodSync(partial, 0o755);
-    renameSync(partial, copy);
+    try {
+      renameSync(partial, copy);
+    } catch (error) {
+      // Another start made the same copy first.
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, 'bin', 'postgres'))) throw error;
+    }
   }
   return { initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres') };
 }
