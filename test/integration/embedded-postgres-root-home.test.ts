@@ -98,7 +98,7 @@ it.skipIf(!asRoot)('starts the embedded PostgreSQL as root from a checkout the p
   expect(copy.uid).toBe(0);
   expect(copy.mode & 0o777).toBe(0o755);
   // The library's start (audit commands, npm test without DATABASE_URL) says what to do.
-  expect(first.stderr).toMatch(/cannot enter .*: start it with `npm start` and run this command again while npm start runs, or set DATABASE_URL/);
+  expect(first.stderr).toMatch(/cannot enter .*only npm start runs it from elsewhere: run audit:verify or audit:purge while npm start runs, set DATABASE_URL/);
 
   const second = run('SELECT note FROM kept', port);
   expect(second.row.note).toBe('first run');
