@@ -17,7 +17,7 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
-  realpathSync,
+  readlinkSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -236,7 +236,8 @@ async function serverBinaries(user) {
  */
 function serverDataDir(user, databaseDir) {
   const wanted = path.resolve(databaseDir);
-  if (existsSync(wanted) && lstatSync(wanted).isSymbolicLink()) return realpathSync(wanted);
+  // A link made by an earlier start (its cluster is created again if it was removed).
+  if (lstatSync(wanted, { throwIfNoEntry: false })?.isSymbolicLink()) return path.resolve(path.dirname(wanted), readlinkSync(wanted));
   if (postgresCanReach(user, path.dirname(wanted))) return wanted;
   if (existsSync(path.join(wanted, 'PG_VERSION'))) {
     throw new Error(
