@@ -8,7 +8,8 @@ export function startEmbeddedPostgres(options?: {
 export function embeddedUrl(port: number, database: string): string;
 export function runningEmbeddedPostgres(name?: string): { pid: number; port: number } | null;
 export interface EmbeddedPostgresChild {
-  child: import('./supervisor.mjs').ChildSpec;
+  // Its readiness check is always there (a test may start the server without a supervisor).
+  child: import('./supervisor.mjs').ChildSpec & Required<Pick<import('./supervisor.mjs').ChildSpec, 'ready'>>;
   url: string;
   serverUrl: string;
   ensureDatabase: () => Promise<void>;
