@@ -18,6 +18,7 @@ import './lib/flight-abort-reason.mjs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseTrustProxy, vouchForwardedHeaders } from './lib/forwarded.mjs';
+import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const argv = process.argv.slice(2);
@@ -28,6 +29,8 @@ const port = Number(process.env.PORT ?? 3000);
 
 let trustProxy;
 try {
+  // npm start (embedded database) has set them by now; with an external one they are configuration.
+  refuseWithoutReplicaKeys('The server');
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -22,6 +22,7 @@ import { appClock } from '@/lib/clock';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
 import { log } from '@/lib/log';
 import { prepareCommandEnv } from './lib/local-env.mjs';
+import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
 async function once() {
   const clock = appClock();
@@ -32,7 +33,9 @@ async function once() {
 }
 
 async function main() {
-  await prepareCommandEnv({ role: 'runtime', startIfStopped: false });
+  await prepareCommandEnv({ role: 'runtime', startIfStopped: false, who: 'The worker' });
+  // Again for the image's bundle, where prepareCommandEnv does nothing (scripts/build-worker.mjs).
+  refuseWithoutReplicaKeys('The worker');
   // Background work, not a page: a long chain walk or ingestion batch is not cut off.
   setStatementTimeout(0);
   if (process.argv.includes('--once')) return once();
@@ -60,5 +63,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   log.error('worker failed to start', { error });
+  // The JSON log line escapes its line breaks: the refusal is printed as written too, for a person to read.
+  if (error instanceof Error && /refuses to start/.test(error.message)) console.error(error.message);
   process.exit(1);
 });
