@@ -156,7 +156,7 @@ const ZEnv = z.object({
   // Prometheus metrics on a port of their own (lib/metrics/port-server.ts), with no sign-in,
   // for in-cluster scraping: unset, metrics are only at /api/metrics (an access token with
   // the metrics:read scope). METRICS_HOST is the address it binds: loopback unless set.
-  METRICS_PORT: optionalString.pipe(z.coerce.number().int().min(1).max(65_535).optional()),
+  METRICS_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().min(1).max(65_535).optional()),
   METRICS_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
 });
 
