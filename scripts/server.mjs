@@ -18,6 +18,7 @@ import './lib/flight-abort-reason.mjs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseTrustProxy, vouchForwardedHeaders } from './lib/forwarded.mjs';
+import { buildRouteLabeler, requestTimer } from './lib/http-metrics.mjs';
 import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -43,8 +44,11 @@ const { default: next } = await import('next');
 const app = next({ dev, dir: root, hostname: hostname ?? 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// Request durations by route template (Prometheus: /api/metrics, METRICS_PORT).
+const timeRequest = requestTimer(buildRouteLabeler(root));
 
 const server = createServer((req, res) => {
+  timeRequest(req, res);
   vouchForwardedHeaders(req, trustProxy);
   handle(req, res).catch((error) => {
     console.error('request failed', error);
