@@ -127,7 +127,8 @@ async function main() {
   const workerArgs = prebuilt ? [path.join(root, 'dist/worker.mjs')] : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
   await supervisor.start({
     name: 'worker',
-    spawn: run(workerArgs, childEnv),
+    // METRICS_PORT is the server's on this machine; a worker run apart (npm run worker) serves it too.
+    spawn: run(workerArgs, { ...childEnv, METRICS_PORT: '' }),
     // Running jobs get up to 30 s to finish before the database goes away under them.
     stopTimeoutMs: 40_000,
   });

@@ -20,7 +20,9 @@ import { installProcessGuards } from '@/lib/jobs/containment';
 import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
 import { appClock } from '@/lib/clock';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { startMetricsServer } from '@/lib/metrics/port-server';
 import { prepareCommandEnv } from './lib/local-env.mjs';
 import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
@@ -42,6 +44,9 @@ async function main() {
   // Before the first job: a stray failure in any job must find the guards in place.
   installProcessGuards(() => process.exit(1));
   const worker = await startWorker();
+  // Its own Prometheus text (provider calls made by jobs are counted here, not in the app).
+  const { METRICS_PORT, METRICS_HOST } = env();
+  if (METRICS_PORT) startMetricsServer(METRICS_HOST, METRICS_PORT);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -9,17 +9,10 @@ import { queryRows } from '@/lib/db';
 import { log } from '@/lib/log';
 import { client, singleMetric } from './registry';
 
-/** Sets `gauge` from `read`, or leaves it empty when the database cannot answer. */
-async function refresh(gauge: client.Gauge<string>, read: () => Promise<{ labels: Record<string, string>; value: number }[]>): Promise<void> {
-  gauge.reset();
-  try {
-    for (const { labels, value } of await read()) gauge.set(labels, value);
-  } catch (error) {
-    log.warn('metrics: a database gauge could not be read', { metric: (gauge as unknown as { name: string }).name, error: (error as Error).name });
-  }
-}
+type Sample = { labels: Record<string, string>; value: number };
 
-function databaseGauge(name: string, help: string, labelNames: string[], read: () => Promise<{ labels: Record<string, string>; value: number }[]>) {
+/** A gauge set from `read` at every scrape, or left without samples when the database cannot answer. */
+function databaseGauge(name: string, help: string, labelNames: string[], read: () => Promise<Sample[]>) {
   singleMetric(
     name,
     () =>
@@ -28,7 +21,12 @@ function databaseGauge(name: string, help: string, labelNames: string[], read: (
         help,
         labelNames,
         async collect() {
-          await refresh(this, read);
+          this.reset();
+          try {
+            for (const { labels, value } of await read()) this.set(labels, value);
+          } catch (error) {
+            log.warn('metrics: a database gauge could not be read', { metric: name, error: error instanceof Error ? error.name : 'unknown' });
+          }
         },
       }),
   );

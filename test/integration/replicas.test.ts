@@ -8,7 +8,8 @@
 //     shared NEXTAUTH_SECRET);
 //   - failed sign-ins on A count on B (the limiter's counters are rows in rate_limits);
 //   - rotations started while both workers run each run exactly once: one run row, one new
-//     provider version, each transition audited once.
+//     provider version (one write between the workers' own metrics), each transition
+//     audited once.
 // And what each instance serves about itself: liveness, readiness, and its Prometheus text
 // (at /api/metrics with a token, and on METRICS_PORT), with the request durations
 // scripts/server.mjs observes labelled by route template.
@@ -35,7 +36,7 @@ useTestDatabase();
 let a: StartedServer;
 let metricsPort: number;
 let b: StartedServer;
-const workers: StartedWorker[] = [];
+const workers: (StartedWorker & { metricsPort: number })[] = [];
 
 /** What every process gets: the test database, the shared keys, one local provider store. */
 const sharedEnv = () =>
@@ -52,8 +53,11 @@ beforeAll(async () => {
   metricsPort = await freePort();
   [a, b] = await Promise.all([startServer({ ...sharedEnv(), METRICS_PORT: String(metricsPort) }), startServer(sharedEnv())]);
   const worker = ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'];
-  for (const id of ['replica-worker-1', 'replica-worker-2'])
-    workers.push(await startWorker([process.execPath, ...worker], { ...sharedEnv(), WORKER_ID: id }, 60_000));
+  for (const id of ['replica-worker-1', 'replica-worker-2']) {
+    const port = await freePort();
+    const started = await startWorker([process.execPath, ...worker], { ...sharedEnv(), WORKER_ID: id, METRICS_PORT: String(port) }, 60_000);
+    workers.push({ ...started, metricsPort: port });
+  }
 }, 25 * 60_000);
 
 afterAll(async () => {
@@ -208,5 +212,14 @@ describe('two app instances and two workers on one database', () => {
     }
     // Both workers were up throughout (neither crashed nor stopped).
     for (const worker of workers) expect(worker.child.exitCode).toBeNull();
+    // Each worker counts the provider calls its own jobs made (its METRICS_PORT): between them,
+    // one value written per run.
+    const line = new RegExp(
+      `^secret_inventory_provider_call_duration_seconds_count\\{connection="${connection.id}",kind="local",method="writeValue",outcome="ok"\\} (\\d+)$`,
+      'm',
+    );
+    let written = 0;
+    for (const worker of workers) written += Number(line.exec(await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text())?.[1] ?? 0);
+    expect(written).toBe(secrets.length);
   }, 200_000);
 });
