@@ -1,8 +1,9 @@
 // Several replicas on one database must share their keys: the server, the worker and npm
 // start, given an external DATABASE_URL without them, stop at once with one message naming
 // what is missing, and generate nothing (scripts/lib/replica-keys.mjs). Each runs as a real
-// process with only the environment below (no .env of the checkout is involved: each is
-// given DATABASE_URL, which .env files never override).
+// process with only the environment below; the two keys are set blank (as unset, for the
+// refusal), so that a .env in the checkout cannot fill them in (.env files never override
+// a variable the environment has, even an empty one).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ async function refused(args: string[]) {
     // Never reached: the refusal comes before any connection.
     DATABASE_URL: 'postgresql://si_runtime:unused@127.0.0.1:9/secret_inventory',
     NEXTAUTH_SECRET: 'replica-test-nextauth-secret-0123456789abcdef',
+    VALUE_FINGERPRINT_PEPPER: '',
+    AUDIT_SIGNING_KEY: '',
   } as unknown as NodeJS.ProcessEnv;
   return spawnSync(process.execPath, args, { cwd: appRoot, env, encoding: 'utf8', timeout: 60_000 });
 }
