@@ -7,7 +7,15 @@ export async function register() {
   const { isDatabaseUnreachable } = await import('./lib/db-outage');
   quietDatabaseOutages(isDatabaseUnreachable);
   const { announceSetupIfNeeded } = await import('./lib/setup/announce');
-  const { publicBaseUrl } = await import('./lib/env');
+  const { env, publicBaseUrl } = await import('./lib/env');
+  // Prometheus on a port of its own (METRICS_PORT), beside the token-guarded /api/metrics.
+  try {
+    const { METRICS_PORT, METRICS_HOST } = env();
+    if (METRICS_PORT) (await import('./lib/metrics/port-server')).startMetricsServer(METRICS_HOST, METRICS_PORT);
+  } catch (error) {
+    // An invalid configuration: every request reports it too; the server still starts.
+    console.error('Could not start the metrics port:', error instanceof Error ? error.message : error);
+  }
   await announceSetupIfNeeded(publicBaseUrl()).catch((error: unknown) => {
     console.error('Could not check first-run setup:', error instanceof Error ? error.message : error);
   });

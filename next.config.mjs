@@ -18,8 +18,18 @@ const config = {
   // whatever a person typed into a form.
   logging: { serverFunctions: false },
   // The GCP SDK reads its .proto descriptors from its own folder at run time, and
-  // @node-rs/crc32 loads a native binary: both must stay plain node_modules.
-  serverExternalPackages: ['@google-cloud/secret-manager', '@grpc/grpc-js', '@node-rs/argon2', '@node-rs/crc32', 'pg', 'pg-boss', 'rate-limiter-flexible'],
+  // @node-rs/crc32 loads a native binary: both must stay plain node_modules. prom-client:
+  // one registry shared with scripts/server.mjs, which times every request into it.
+  serverExternalPackages: [
+    '@google-cloud/secret-manager',
+    '@grpc/grpc-js',
+    '@node-rs/argon2',
+    '@node-rs/crc32',
+    'pg',
+    'pg-boss',
+    'prom-client',
+    'rate-limiter-flexible',
+  ],
   experimental: {
     // CSV import sends up to 5 MB of text to a server action; its encoding (escaped quotes
     // and line breaks) adds some.

@@ -712,6 +712,10 @@ type RouteRow =
 const ROUTES: Record<string, RouteRow> = {
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/health': { access: 'public' },
+  '/api/health/live': { access: 'public' },
+  '/api/health/ready': { access: 'public' },
+  // Prometheus text: an admin's session here; a metrics:read token in test/integration/metrics.test.ts.
+  '/api/metrics': { permission: 'metrics.read' },
   // The app's icon (app/icon.svg), served to every page and to the sign-in page.
   '/icon.svg': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.

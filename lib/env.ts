@@ -153,6 +153,11 @@ const ZEnv = z.object({
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).
   // Unset: bundles cannot be made (CSV/JSON Lines exports still work). npm start creates one.
   AUDIT_SIGNING_KEY: optionalString,
+  // Prometheus metrics on a port of their own (lib/metrics/port-server.ts), with no sign-in,
+  // for in-cluster scraping: unset, metrics are only at /api/metrics (an access token with
+  // the metrics:read scope). METRICS_HOST is the address it binds: loopback unless set.
+  METRICS_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().min(1).max(65_535).optional()),
+  METRICS_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -34,6 +34,7 @@
 // BENCH_SERVER_NODE_ARGS (Node flags for the app server, e.g. --cpu-prof).
 // Prints a table and, as its last line, one JSON object. Not a test: nothing asserts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
@@ -46,6 +47,7 @@ import { adminQuery, withDatabase } from './lib/pg-admin.mjs';
 import { assertLocalDatabase } from '../test/support/databases.mjs';
 import { discoveryBench } from './bench/discovery';
 import { leakBench } from './bench/leak';
+import { BENCH_PEPPER } from './bench/leak-corpus';
 import { truthBench } from './bench/truth';
 import { accessExportSpec, auditExportSpec, auditViews, measureExport, type ExportResult } from './bench/audit-measure';
 import { CONNECTIONS, formatRow, measurePage, mixPercentile, percentile, signIn, type LoadResult } from './bench/http';
@@ -156,6 +158,8 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
       DATABASE_URL: databaseUrl,
       NEXTAUTH_URL: base,
       NEXTAUTH_SECRET: 'bench-only-nextauth-secret-0123456789abcdef',
+      VALUE_FINGERPRINT_PEPPER: BENCH_PEPPER,
+      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -18,6 +18,8 @@ import './lib/flight-abort-reason.mjs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseTrustProxy, vouchForwardedHeaders } from './lib/forwarded.mjs';
+import { buildRouteLabeler, requestTimer } from './lib/http-metrics.mjs';
+import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const argv = process.argv.slice(2);
@@ -28,6 +30,8 @@ const port = Number(process.env.PORT ?? 3000);
 
 let trustProxy;
 try {
+  // npm start (embedded database) has set them by now; with an external one they are configuration.
+  refuseWithoutReplicaKeys('The server');
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
@@ -40,8 +44,11 @@ const { default: next } = await import('next');
 const app = next({ dev, dir: root, hostname: hostname ?? 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// Request durations by route template (Prometheus: /api/metrics, METRICS_PORT).
+const timeRequest = requestTimer(buildRouteLabeler(root));
 
 const server = createServer((req, res) => {
+  timeRequest(req, res);
   vouchForwardedHeaders(req, trustProxy);
   handle(req, res).catch((error) => {
     console.error('request failed', error);

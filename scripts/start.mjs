@@ -1,5 +1,7 @@
 // `npm start`: one command from a fresh clone to a running dashboard.
-//   - uses DATABASE_URL if set, otherwise an embedded PostgreSQL under ./.data/
+//   - uses DATABASE_URL if set, otherwise an embedded PostgreSQL under ./.data/; with
+//     DATABASE_URL the keys every replica shares must be set (scripts/lib/replica-keys.mjs),
+//     with the embedded database they are generated into ./.data
 //   - applies pending migrations as the owner role (MIGRATION_DATABASE_URL, else
 //     DATABASE_URL) and grants the runtime and purge roles (scripts/lib/db-roles.mjs),
 //     unless MIGRATE=off (docker-compose migrates in a service of its own)
@@ -20,6 +22,7 @@ import path from 'node:path';
 import { describeRoles, migrateAndGrant } from './lib/db-roles.mjs';
 import { buildIsCurrent } from './lib/next-build.mjs';
 import { applyGeneratedKeys, loadDotEnv, root, serverEnvironment, startEmbeddedDatabase } from './lib/local-env.mjs';
+import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 import { serverNodeFlags } from './lib/server-node-flags.mjs';
 
@@ -77,6 +80,9 @@ async function main() {
     console.log('DATABASE_URL is not set: starting the embedded PostgreSQL (data in ./.data/postgres)');
     // Sets MIGRATION_DATABASE_URL (its superuser), DATABASE_URL (runtime) and PURGE_DATABASE_URL.
     await startEmbeddedDatabase(supervisor);
+  } else {
+    // Other instances may share this database: keys generated here would differ from theirs.
+    refuseWithoutReplicaKeys('npm start');
   }
   applyGeneratedKeys();
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
@@ -121,7 +127,8 @@ async function main() {
   const workerArgs = prebuilt ? [path.join(root, 'dist/worker.mjs')] : ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/worker.ts')];
   await supervisor.start({
     name: 'worker',
-    spawn: run(workerArgs, childEnv),
+    // METRICS_PORT is the server's on this machine; a worker run apart (npm run worker) serves it too.
+    spawn: run(workerArgs, { ...childEnv, METRICS_PORT: '' }),
     // Running jobs get up to 30 s to finish before the database goes away under them.
     stopTimeoutMs: 40_000,
   });

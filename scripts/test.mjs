@@ -2,11 +2,13 @@
 //   1. PostgreSQL: DATABASE_URL if set (must be local), else an embedded one.
 //   2. A migrated template database for this run; each test file clones its own.
 //   3. Static checks (`npm run lint`: types, ESLint with the layer rules), Vitest (unit +
-//      integration), then a production build and Playwright (e2e).
+//      integration), then a production build (unless one newer than the sources exists) and
+//      Playwright (e2e).
 // Extra arguments go to both runners' filters: `npm test -- secrets`.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startEmbeddedPostgres } from './lib/embedded-db.mjs';
+import { buildIsCurrent } from './lib/next-build.mjs';
 import { assertLocalDatabase, createTemplate, dropDatabase } from '../test/support/databases.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -41,7 +43,8 @@ try {
   if (only === 'all') status ||= run('npm', ['run', '--silent', 'lint']);
   if (only !== 'e2e' && status === 0) status ||= run(bin('vitest'), ['run', ...filters]);
   if (only !== 'unit' && status === 0) {
-    status ||= run(bin('next'), ['build']);
+    // Vitest's two-instance test (test/integration/replicas.test.ts) builds when it must: not twice.
+    if (!buildIsCurrent(root)) status ||= run(bin('next'), ['build']);
     if (status === 0) status ||= run(bin('playwright'), ['test', ...filters]);
   }
 } finally {

@@ -20,8 +20,11 @@ import { installProcessGuards } from '@/lib/jobs/containment';
 import { defaultWorkerId, startWorker } from '@/lib/jobs/worker';
 import { appClock } from '@/lib/clock';
 import { advanceRotation, rotationTick } from '@/lib/rotation/jobs';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { startMetricsServer } from '@/lib/metrics/port-server';
 import { prepareCommandEnv } from './lib/local-env.mjs';
+import { refuseWithoutReplicaKeys } from './lib/replica-keys.mjs';
 
 async function once() {
   const clock = appClock();
@@ -32,13 +35,18 @@ async function once() {
 }
 
 async function main() {
-  await prepareCommandEnv({ role: 'runtime', startIfStopped: false });
+  await prepareCommandEnv({ role: 'runtime', startIfStopped: false, who: 'The worker' });
+  // Again for the image's bundle, where prepareCommandEnv does nothing (scripts/build-worker.mjs).
+  refuseWithoutReplicaKeys('The worker');
   // Background work, not a page: a long chain walk or ingestion batch is not cut off.
   setStatementTimeout(0);
   if (process.argv.includes('--once')) return once();
   // Before the first job: a stray failure in any job must find the guards in place.
   installProcessGuards(() => process.exit(1));
   const worker = await startWorker();
+  // Its own Prometheus text (provider calls made by jobs are counted here, not in the app).
+  const { METRICS_PORT, METRICS_HOST } = env();
+  if (METRICS_PORT) startMetricsServer(METRICS_HOST, METRICS_PORT);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -60,5 +68,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   log.error('worker failed to start', { error });
+  // The JSON log line escapes its line breaks: the refusal is printed as written too, for a person to read.
+  if (error instanceof Error && /refuses to start/.test(error.message)) console.error(error.message);
   process.exit(1);
 });

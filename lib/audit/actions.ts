@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   'leak.scan_list',
   'leak.scan_read',
   'leak.scan_start',
+  'metrics.read',
   'notification_channel.create',
   'notification_channel.delete',
   'notification_channel.list',

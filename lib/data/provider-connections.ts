@@ -284,7 +284,7 @@ export async function testConnection(caller: Caller, id: string): Promise<Connec
 
   let outcome: ConnectionTestOutcome;
   try {
-    const result = await providerFor(connectionConfigOf(row)).testConnection();
+    const result = await providerFor(connectionConfigOf(row), { connectionId: row.id }).testConnection();
     outcome = result.ok ? { ok: true, message: result.detail } : { ok: false, code: result.code, message: result.message };
   } catch {
     // testConnection promises not to throw; if an adapter does anyway, its error text

@@ -1,6 +1,7 @@
 // Picks the adapter for a connection. The only place that knows all three.
 import 'server-only';
 import { env } from '@/lib/env';
+import { instrumentProvider } from '@/lib/metrics/providers';
 import { AwsSecretsManagerProvider } from './aws';
 import { GcpSecretManagerProvider } from './gcp';
 import { LocalProvider } from './local';
@@ -9,10 +10,16 @@ import type { ConnectionConfig, SecretProvider } from './types';
 export interface ProviderOptions {
   /** Per-call deadline; a provider that has not answered by then fails with 'timeout'. */
   timeoutMs?: number;
+  /** The provider connection's id: the metrics label of its calls (lib/metrics/providers.ts). */
+  connectionId?: string;
 }
 
+/** The adapter for `config`, its calls timed for the metrics. */
 export function providerFor(config: ConnectionConfig, options: ProviderOptions = {}): SecretProvider {
-  const timeoutMs = options.timeoutMs ?? env().PROVIDER_TIMEOUT_MS;
+  return instrumentProvider(adapterFor(config, options.timeoutMs ?? env().PROVIDER_TIMEOUT_MS), options.connectionId ?? config.kind);
+}
+
+function adapterFor(config: ConnectionConfig, timeoutMs: number): SecretProvider {
   switch (config.kind) {
     case 'aws':
       return new AwsSecretsManagerProvider(config, { timeoutMs });

@@ -78,7 +78,7 @@ export async function runFingerprintBackfill(connectionId: string, clock: Clock,
   const counts = zeroCounts();
   const connection = await db.providerConnection.findUnique({ where: { id: connectionId } });
   if (!connection?.fingerprintBackfill) return { status: 'skipped', counts };
-  const provider = providerFor(connectionConfigOf(connection));
+  const provider = providerFor(connectionConfigOf(connection), { connectionId: connection.id });
   const key = currentFingerprintKey();
   const pace = pacer({
     minIntervalMs: options.minIntervalMs ?? 200,

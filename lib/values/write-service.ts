@@ -57,7 +57,7 @@ export type ProviderReader = Pick<
 function adapterOf(target: Pick<WriteTarget, 'connection' | 'providerRef'>): SecretProvider {
   const problem = refOutsideConnection(target.connection, target.providerRef);
   if (problem) throw new ProviderError('invalid', `${problem} Nothing was written.`);
-  return providerFor(connectionConfigOf(target.connection));
+  return providerFor(connectionConfigOf(target.connection), { connectionId: target.connection.id });
 }
 
 /** Reading (versions, the current one, a value for a rotation step), within the same bounds. */

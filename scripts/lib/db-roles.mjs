@@ -115,8 +115,10 @@ function grantStatements(runtimeRole, purgeRole) {
     // Tables the owner creates later (a migration run without this step) start the same way.
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${rt}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${rt}`,
-    // Migration history is the owner's business.
+    // Migration history is the owner's to write. Readiness (/api/health/ready) reads which
+    // migrations finished; nothing in it is private (the migrations folder is in the repository).
     `REVOKE ALL ON _prisma_migrations FROM ${rt}`,
+    `GRANT SELECT ON _prisma_migrations TO ${rt}`,
     // The audit trail: append and read. (Revoking a table privilege revokes it on every column too.)
     `REVOKE ALL ON audit_events, audit_checkpoints, audit_chain_head FROM ${rt}`,
     `GRANT SELECT, INSERT ON audit_events TO ${rt}`,

@@ -9,6 +9,7 @@ export function startEmbeddedDatabase(
 export function prepareCommandEnv(options: {
   role: 'runtime' | 'purge';
   startIfStopped: boolean;
+  who?: string;
   env?: Record<string, string | undefined>;
 }): Promise<{ release: () => Promise<void> }>;
 export function serverEnvironment(env?: Record<string, string | undefined>): Record<string, string | undefined>;

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { withRole } from './db-roles.mjs';
+import { refuseWithoutReplicaKeys } from './replica-keys.mjs';
 import { embeddedPostgresChild, embeddedUrl, runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-db.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -37,7 +38,11 @@ function persistentSigningKey(file) {
   return readFileSync(full, 'utf8').trim();
 }
 
-/** The keys an operator did not set, from .data (generated there on first use). */
+/**
+ * The keys an operator did not set, from .data (generated there on first use). With an
+ * external database the replica keys must already be set (callers refuse first:
+ * scripts/lib/replica-keys.mjs); only the local provider's key is still filled in.
+ */
 export function applyGeneratedKeys(env = process.env) {
   env.NEXTAUTH_SECRET ??= persistentSecret('nextauth-secret');
   env.VALUE_FINGERPRINT_PEPPER ??= persistentSecret('fingerprint-pepper');
@@ -90,9 +95,10 @@ export function serverEnvironment(env = process.env) {
  * for audit:purge), never as its superuser. When npm start's cluster is not running, a
  * short command (`startIfStopped`) starts it for its own duration; others are told how to
  * proceed. Returns `release`, to call before the process exits: it stops a cluster the
- * command started.
+ * command started. With DATABASE_URL set, the keys every replica shares must be set too
+ * (else it throws, naming `who` and the missing keys).
  */
-export async function prepareCommandEnv({ role, startIfStopped, env = process.env }) {
+export async function prepareCommandEnv({ role, startIfStopped, who = 'This command', env = process.env }) {
   // .env files fill process.env (a test passes an object of its own instead).
   if (env === process.env) loadDotEnv();
   if (!env.DATABASE_URL && !existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))) {
@@ -101,8 +107,13 @@ export async function prepareCommandEnv({ role, startIfStopped, env = process.en
         'run `npm start` once (it creates and migrates it), or set DATABASE_URL',
     );
   }
+  if (env.DATABASE_URL) {
+    // An external database: keys come from configuration, never generated per process.
+    refuseWithoutReplicaKeys(who, env);
+    applyGeneratedKeys(env);
+    return { release: async () => {} };
+  }
   applyGeneratedKeys(env);
-  if (env.DATABASE_URL) return { release: async () => {} };
   let embedded = null;
   let port = runningEmbeddedPostgres()?.port;
   if (!port) {

@@ -213,6 +213,14 @@ describe('the runtime role (DATABASE_URL)', () => {
     await expectUntouched(before);
   });
 
+  it('reads the migration history (readiness compares it with the build) and cannot change it', async () => {
+    const { rows } = await runtime.query(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`);
+    expect(rows[0].n).toBeGreaterThan(0);
+    await refused(`UPDATE _prisma_migrations SET rolled_back_at = now()`, [], DENIED);
+    await refused(`DELETE FROM _prisma_migrations`, [], DENIED);
+    await refused(`INSERT INTO _prisma_migrations (id, checksum, migration_name, applied_steps_count) VALUES ('x', 'x', 'x', 1)`, [], DENIED);
+  });
+
   it('still does its normal work: recordAudit appends and the chain verifies', async () => {
     const before = await snapshot();
     await recordAudit(db, admin, { action: 'test.after', detail: { ok: true } });

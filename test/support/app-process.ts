@@ -9,13 +9,15 @@ import type { Readable } from 'node:stream';
 /** The checkout the processes run in (scripts/, package.json). */
 export const appRoot = path.resolve(__dirname, '../..');
 
-/** The least a process of the app needs (programs, the database, the session secret), plus `extra`. */
+/** The least a process of the app needs (programs, the database, the keys every replica shares), plus `extra`. */
 export function appProcessEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DATABASE_URL: process.env.DATABASE_URL,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
+    VALUE_FINGERPRINT_PEPPER: process.env.VALUE_FINGERPRINT_PEPPER,
+    AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
     ...extra,
   } as unknown as NodeJS.ProcessEnv;
 }

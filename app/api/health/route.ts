@@ -1,4 +1,5 @@
-// Liveness and database reachability for load balancers and compose health checks.
+// Database reachability, for load balancers and health checks written before /api/health/live
+// and /api/health/ready existed (kept as it was: 503 while the database is unreachable).
 import { databaseReachable } from '@/lib/data/health';
 
 export const dynamic = 'force-dynamic';
