@@ -41,7 +41,13 @@ export function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 
   return { subject, text: byType('text/plain'), html: byType('text/html') };
 }
 
-export async function startSmtpReceiver(options: { tls?: { key: string; cert: string }; user: string; password: string }): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(options: {
+  tls?: { key: string; cert: string };
+  user: string;
+  password: string;
+  /** Called with each accepted message (the e2e setup writes them to a file for the specs). */
+  onReceived?: (mail: ReceivedMail) => void;
+}): Promise<SmtpReceiver> {
   const received: ReceivedMail[] = [];
   const refusals: number[] = [];
   const settings: SMTPServerOptions = {
@@ -61,14 +67,16 @@ export async function startSmtpReceiver(options: { tls?: { key: string; cert: st
         const code = refusals.shift();
         if (code) return callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
         const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({
+        const mail: ReceivedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           secure: session.secure,
           user: typeof session.user === 'string' ? session.user : undefined,
           raw,
           ...parseMail(raw),
-        });
+        };
+        received.push(mail);
+        options.onReceived?.(mail);
         callback();
       });
     },
