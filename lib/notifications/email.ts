@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { env } from '@/lib/env';
 import { EgressRefusedError, resolveEgress } from '@/lib/net/egress';
 
@@ -20,7 +21,7 @@ export type EmailMessage = { to: string[]; subject: string; text: string; html: 
 /** The outcome of one attempt: sent, or why not and whether trying again could help. */
 export type EmailAttempt = { sent: true } | { sent: false; error: string; permanent: boolean };
 
-type SmtpServer = { host: string; port: number; secure: boolean; user?: string; pass?: string };
+export type SmtpServer = { host: string; port: number; secure: boolean; user?: string; pass?: string };
 
 /** SMTP_URL taken apart; null when email is not configured. */
 export function smtpServer(): SmtpServer | null {
@@ -72,6 +73,25 @@ function describe(error: unknown): { error: string; permanent: boolean } {
   return { error: 'Sending the email failed.', permanent: false };
 }
 
+/** nodemailer's settings for one message to `server`, connecting to `address` (already checked by the egress policy). */
+export function transportOptions(server: SmtpServer, address: string, timeout: number): SMTPTransport.Options {
+  return {
+    host: address,
+    port: server.port,
+    secure: server.secure,
+    // Without TLS the credentials and the message would cross the network in clear.
+    requireTLS: !server.secure && !isLoopback(address),
+    auth: server.user ? { user: server.user, pass: server.pass ?? '' } : undefined,
+    // The name, not the address, is what the certificate must match.
+    tls: { servername: ipaddr.isValid(server.host) ? undefined : server.host, ca: extraCa() },
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
 /** Sends one message; never throws. */
 export async function sendEmail(message: EmailMessage): Promise<EmailAttempt> {
   const server = smtpServer();
@@ -80,20 +100,7 @@ export async function sendEmail(message: EmailMessage): Promise<EmailAttempt> {
   const timeout = e.NOTIFICATION_TIMEOUT_MS;
   try {
     const [address] = await resolveEgress(server.host);
-    const transport = nodemailer.createTransport({
-      host: address!.address,
-      port: server.port,
-      secure: server.secure,
-      // Without TLS the credentials and the message would cross the network in clear.
-      requireTLS: !server.secure && !isLoopback(address!.address),
-      auth: server.user ? { user: server.user, pass: server.pass ?? '' } : undefined,
-      tls: { servername: ipaddr.isValid(server.host) ? undefined : server.host, ca: extraCa() },
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+    const transport = nodemailer.createTransport(transportOptions(server, address!.address, timeout));
     try {
       await transport.sendMail({ from: e.SMTP_FROM, to: message.to, subject: message.subject, text: message.text, html: message.html });
     } finally {
