@@ -17,7 +17,7 @@ export const DELIVERY_STATUS: Record<DeliveryStatus, { label: string; tone: Tone
 };
 
 export const SIGNING_NOTE =
-  'Every post carries an X-Secret-Inventory-Signature header (HMAC-SHA256 with this channel’s key), so the receiver can check it came from this dashboard. Payloads describe secrets and rotations; they never contain a secret value.';
+  'Every webhook post carries an X-Secret-Inventory-Signature header (HMAC-SHA256 with this channel’s key), so the receiver can check it came from this dashboard. Payloads describe secrets and rotations; they never contain a secret value.';
 
 /** A channel's routing in one line: "All secrets", or each list it narrows by. */
 export function routeSummary(route: RouteSummary): string {
