@@ -67,6 +67,12 @@ const notifyAbout = (secretId: string, event: 'rotation.overdue' | 'secret.compr
 
 const deliveriesOf = (channelId: string) => db.notificationDelivery.findMany({ where: { channelId }, orderBy: { createdAt: 'asc' } });
 
+/** The delivery notify() recorded for `channelId` (the file's other channels get theirs too). */
+async function deliveryFor(channelId: string, secretId: string): Promise<string> {
+  const ids = await notifyAbout(secretId);
+  return (await db.notificationDelivery.findFirstOrThrow({ where: { id: { in: ids }, channelId }, select: { id: true } })).id;
+}
+
 const errorOf = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -83,9 +89,9 @@ describe('email delivery', () => {
     await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, value);
     const channel = await seedEmailChannel(['lead@example.test', 'oncall@example.test']);
 
-    const [id] = await notifyAbout(secret.id);
+    const id = await deliveryFor(channel.id, secret.id);
     const before = smtp.received.length;
-    expect(await deliver(id!)).toMatchObject({ status: 'delivered', attempts: 1, error: null });
+    expect(await deliver(id)).toMatchObject({ status: 'delivered', attempts: 1, error: null });
 
     const mails = smtp.received.slice(before);
     expect(mails).toHaveLength(1);
@@ -111,21 +117,21 @@ describe('email delivery', () => {
   it('retries after the mail server defers (SMTP 451), then delivers', async () => {
     const channel = await seedEmailChannel(['lead@example.test']);
     const secret = await seedSecret();
-    const [id] = await notifyAbout(secret.id);
+    const id = await deliveryFor(channel.id, secret.id);
     smtp.refuseNext(451);
-    const error = await errorOf(deliver(id!));
+    const error = await errorOf(deliver(id));
     expect(error).toBeInstanceOf(DeliveryRetryError);
     expect((error as DeliveryRetryError).outcome).toMatchObject({ status: 'pending', attempts: 1, error: 'The mail server deferred the message (SMTP 451).' });
-    expect(await deliver(id!)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(await deliver(id)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect((await deliveriesOf(channel.id))[0]).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
   });
 
   it('fails at once when the mail server refuses the message (SMTP 550), in our words', async () => {
-    await seedEmailChannel(['nobody@example.test']);
+    const channel = await seedEmailChannel(['nobody@example.test']);
     const secret = await seedSecret();
-    const [id] = await notifyAbout(secret.id);
+    const id = await deliveryFor(channel.id, secret.id);
     smtp.refuseNext(550);
-    expect(await deliver(id!)).toMatchObject({ status: 'failed', attempts: 1, error: 'The mail server refused the message (SMTP 550).' });
+    expect(await deliver(id)).toMatchObject({ status: 'failed', attempts: 1, error: 'The mail server refused the message (SMTP 550).' });
   });
 
   it('sends a test event from Settings, recorded and audited', async () => {
