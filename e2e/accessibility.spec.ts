@@ -114,7 +114,8 @@ test.beforeAll(async ({ db }) => {
   await db.query(`INSERT INTO secret_consumers (secret_id, system_id) VALUES ($1, $2)`, [secret.id, system.id]);
   await insertRotationRun(db, secret.id, { state: 'failed' });
   const incident = await insertIncident(db, secret.id);
-  const channel = await insertChannel(db);
+  // An email channel with a route: the page shows recipients and ticked route boxes.
+  const channel = await insertChannel(db, { kind: 'email', recipients: ['team-lead@example.test'], teamIds: [team.id], classifications: ['critical'] });
   const busy = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
   await connectSecret(db, busy.id, connection.id, `production/${busy.name}`);
   await gateSecret(db, busy.id);

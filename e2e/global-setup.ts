@@ -4,23 +4,27 @@
 //      `npx playwright test` alone makes one from DATABASE_URL, which must be local); the
 //      server and worker log in as its runtime role (scripts/lib/db-roles.mjs), as in
 //      production, so every spec runs under those grants; fixtures use the owner's URL;
-//   2. the OIDC provider (e2e/support/oidc-provider.ts) on 127.0.0.1:OIDC_PORT;
+//   2. the OIDC provider (e2e/support/oidc-provider.ts) on 127.0.0.1:OIDC_PORT, and a
+//      mail server (test/support/smtp-receiver.ts, in this process, on a free loopback
+//      port) that the app's email channels send through, writing what it gets to MAIL_LOG;
 //   3. the app's server (scripts/server.mjs, as `npm start` runs it) on the existing
 //      production build (.next), its output in
 //      test-results/e2e-server.log, from which the first-run setup token is read;
 //   4. the facts the specs need, in the state file (e2e/support/state.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { assertLocalDatabase, cloneTemplate, createTemplate, dropDatabase } from '../test/support/databases.mjs';
+import { startSmtpReceiver } from '../test/support/smtp-receiver';
 import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ROLE_MAP } from './support/oidc-accounts';
 import {
   APP_PORT,
   BASE_URL,
   CLOCK_FILE,
   LOCAL_PROVIDER_DIR,
+  MAIL_LOG,
   OIDC_ISSUER,
   OIDC_LOG,
   OIDC_PORT,
@@ -69,6 +73,16 @@ export default async function globalSetup(): Promise<void> {
     started.push(oidc);
     await waitFor('the OIDC provider', oidc, OIDC_LOG, async () => (await fetchStatus(`${OIDC_ISSUER}/.well-known/openid-configuration`)) === 200);
 
+    // Email channels send through this; global teardown closes it (same process).
+    rmSync(MAIL_LOG, { force: true });
+    const smtpPassword = randomBytes(16).toString('base64url');
+    const mailServer = await startSmtpReceiver({
+      user: 'e2e-mailer',
+      password: smtpPassword,
+      onReceived: ({ from, to, subject, text, html }) => appendFileSync(MAIL_LOG, `${JSON.stringify({ from, to, subject, text, html })}\n`),
+    });
+    (globalThis as { e2eMailServer?: { close: () => Promise<void> } }).e2eMailServer = mailServer;
+
     // The app and the background worker share one environment, as under `npm start`.
     const serverEnv: Record<string, string> = {
       NODE_ENV: 'production',
@@ -99,6 +113,9 @@ export default async function globalSetup(): Promise<void> {
       // No spec reads CloudTrail, but the worker's scheduled access ingestion runs for every AWS
       // connection the specs make: a closed loopback port keeps it from resolving AWS's hosts.
       CLOUDTRAIL_ENDPOINT: 'http://127.0.0.1:9',
+      // The mail server above, on loopback (so no STARTTLS is required).
+      SMTP_URL: `smtp://e2e-mailer:${smtpPassword}@127.0.0.1:${mailServer.port}`,
+      SMTP_FROM: 'Secret inventory <secrets@example.test>',
       // The test clock: specs move the app's and the worker's "now" by writing an offset here.
       TEST_CLOCK_FILE: CLOCK_FILE,
     };
@@ -137,6 +154,7 @@ export default async function globalSetup(): Promise<void> {
     console.log(`e2e: app ${BASE_URL} and OpenID provider ${OIDC_ISSUER} up (${elapsed()}); server log: ${path.relative(ROOT, SERVER_LOG)}`);
   } catch (error) {
     for (const child of started) if (child.pid) await stopProcess(child.pid);
+    await (globalThis as { e2eMailServer?: { close: () => Promise<void> } }).e2eMailServer?.close();
     await database.drop().catch(() => {});
     if (ownTemplate) await dropDatabase(pgServer, ownTemplate).catch(() => {});
     throw error;

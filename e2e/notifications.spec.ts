@@ -2,16 +2,18 @@
 // a webhook receiver this test runs on loopback, sends a test event, and the receiver
 // gets a body signed as the channel page explains (checked here the way a receiver
 // would, with the key the page shows); the delivery history shows the delivery. Then the
-// channel switches to Slack's format. Other roles get no access. Screenshots of the list
-// and channel pages go to test-results/screenshots.
+// channel switches to Slack's format. An email channel routed to one team mails a test
+// event through the mail server global setup runs (MAIL_LOG). Other roles get no access.
+// Screenshots of the list and channel pages go to test-results/screenshots.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_LABELS } from '../lib/notifications/events';
 import { startWebhookReceiver, type WebhookReceiver } from '../test/support/webhook-receiver';
-import { unique } from './support/db';
+import { insertTeam, unique } from './support/db';
 import { expectAdminOnlySettings } from './support/admin-settings';
 import { expect, test } from './support/fixtures';
-import { RESULTS_DIR } from './support/state';
+import { MAIL_LOG, RESULTS_DIR } from './support/state';
 
 const UUID_PATH = /\/settings\/notifications\/([0-9a-f-]{36})$/;
 const SHOTS = path.join(RESULTS_DIR, 'screenshots');
@@ -126,6 +128,66 @@ test('an administrator adds a webhook channel, sends a signed test event and see
   expect(JSON.stringify(created[0])).not.toContain('abc123');
   const tests = await auditEvents({ action: 'notification_channel.test', targetId: channelId });
   expect(tests.map((e) => e.outcome).sort()).toEqual(['failed', 'success']);
+});
+
+type Mail = { to: string[]; subject: string; text: string; html: string };
+const mailTo = (address: string): Mail[] =>
+  (existsSync(MAIL_LOG) ? readFileSync(MAIL_LOG, 'utf8').trim().split('\n').filter(Boolean) : [])
+    .map((line) => JSON.parse(line) as Mail)
+    .filter((mail) => mail.to.includes(address));
+
+test('an administrator adds an email channel routed to one team and mails a test event', async ({ page, db, seedUser, signIn }) => {
+  const admin = await seedUser('admin');
+  const team = await insertTeam(db);
+  await signIn(page, admin.email, admin.password);
+  await page.goto('/settings/notifications/new');
+
+  const name = unique('Team lead mail');
+  const lead = `${unique('lead')}@example.test`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Format').selectOption('email');
+  await expect(page.getByLabel('Webhook URL')).toHaveCount(0);
+  // Specific messages: no recipient at all, then the one bad address named alone.
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page.getByText('Enter at least one recipient')).toBeVisible();
+  await expect(page.getByLabel('Recipients')).toBeFocused();
+  await page.getByLabel('Recipients').fill(`${lead}\nnot-an-address`);
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page.getByText('Not an email address: not-an-address')).toBeVisible();
+  await expect(page.getByText(`Not an email address: ${lead}`)).toHaveCount(0);
+
+  await page.getByLabel('Recipients').fill(lead);
+  const route = page.getByRole('group', { name: 'Route' });
+  await route.getByRole('group', { name: 'Teams' }).getByRole('checkbox', { name: team.name }).check();
+  await route.getByRole('checkbox', { name: 'Critical' }).check();
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page).toHaveURL(UUID_PATH);
+  const channelId = UUID_PATH.exec(page.url())![1];
+  const { rows } = await db.query<{ kind: string; url: string | null; recipients: string[]; team_ids: string[]; classifications: string }>(
+    'SELECT kind, url, recipients, team_ids, classifications::text FROM notification_channels WHERE id = $1',
+    [channelId],
+  );
+  expect(rows[0]).toEqual({ kind: 'email', url: null, recipients: [lead], team_ids: [team.id], classifications: '{critical}' });
+  // Email is not signed: no key to show.
+  await expect(page.getByTestId('signing-key')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Send test event' }).click();
+  await expect(page.getByRole('status').getByText('Delivered')).toBeVisible();
+  const mails = mailTo(lead);
+  expect(mails).toHaveLength(1);
+  expect(mails[0].subject).toBe('[Test] Test event: example-api-key (production)');
+  expect(mails[0].text).toContain(`/settings/notifications/${channelId}`);
+  const row = page.getByRole('table', { name: 'Delivery history' }).getByRole('row').filter({ hasText: 'Test event' });
+  await expect(row).toContainText('Delivered');
+  await page.screenshot({ path: path.join(SHOTS, 'notifications-email-channel.png'), fullPage: true });
+
+  // The list shows the recipients and the route.
+  await page.goto('/settings/notifications');
+  const listRow = page.getByRole('table', { name: 'Notification channels' }).getByRole('row').filter({ hasText: name });
+  await expect(listRow).toContainText('Email');
+  await expect(listRow).toContainText(lead);
+  await expect(listRow).toContainText(`Teams: ${team.name} · Classifications: Critical`);
+  await page.screenshot({ path: path.join(SHOTS, 'notifications-list-email.png'), fullPage: true });
 });
 
 test('other roles see no notification settings', async ({ page, seedUser, signIn }) => {

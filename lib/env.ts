@@ -148,8 +148,21 @@ const ZEnv = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
-  // Deadline for one webhook POST.
+  // Deadline for one webhook POST (and for each step of one email's SMTP conversation).
   NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // The mail server email channels send through (lib/notifications/email.ts):
+  // smtp://user:pass@host:587 (STARTTLS required unless the host is loopback) or
+  // smtps://user:pass@host:465 (TLS from the start). Unset: email channels cannot send.
+  // Credentials live here only, never in the database or the UI.
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/?#]+\/?$/i.test(v), {
+    message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465 (no path)',
+  }),
+  // The From address of notification mail, e.g. "Secret inventory <secrets@example.com>";
+  // required with SMTP_URL (checked in load()).
+  SMTP_FROM: optionalString,
+  // A PEM file of CA certificates the mail server's certificate may chain to (an internal
+  // relay with a private CA), besides the system's. Unset: the system's CAs only.
+  SMTP_TLS_CA_FILE: optionalString,
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).
   // Unset: bundles cannot be made (CSV/JSON Lines exports still work). npm start creates one.
   AUDIT_SIGNING_KEY: optionalString,
@@ -168,6 +181,7 @@ function load(): TEnv {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
+  if (parsed.data.SMTP_URL && !parsed.data.SMTP_FROM) throw new Error('Invalid configuration:\n  SMTP_FROM: required when SMTP_URL is set');
   return parsed.data;
 }
 

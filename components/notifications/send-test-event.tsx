@@ -10,7 +10,11 @@ type Sent = { ok: true; delivered: boolean; statusCode: number | null; error: st
 export type TestEventResult = Sent | { ok: false; error: string };
 
 function describe(result: Sent): Verdict {
-  if (result.delivered) return { tone: 'success', title: 'Delivered', message: `The receiver answered HTTP ${result.statusCode}.` };
+  if (result.delivered) {
+    // Webhooks answer with a status code; a mail server that accepted the message has none to show.
+    const message = result.statusCode === null ? 'The mail server accepted the message.' : `The receiver answered HTTP ${result.statusCode}.`;
+    return { tone: 'success', title: 'Delivered', message };
+  }
   return { tone: 'error', title: 'Not delivered', message: result.error ?? 'The receiver did not accept the event.' };
 }
 

@@ -126,19 +126,31 @@ export async function insertDiscovered(db: Db, connectionId: string, secrets: { 
 }
 
 /** Points a secret at a connection and a provider reference. */
-/** A notification channel (all events unless given), posting to `url`. */
+/** A notification channel (the given events), posting to `url`, or an email channel to `recipients`, routed as given. */
 export async function insertChannel(
   db: Db,
-  options: { url?: string; kind?: 'webhook' | 'slack'; events?: string[]; enabled?: boolean } = {},
+  options: {
+    url?: string;
+    kind?: 'webhook' | 'slack' | 'email';
+    recipients?: string[];
+    teamIds?: string[];
+    classifications?: string[];
+    events?: string[];
+    enabled?: boolean;
+  } = {},
 ): Promise<{ id: string; name: string }> {
   const name = unique('e2e-channel');
+  const email = options.kind === 'email';
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO notification_channels (id, name, kind, url, events, enabled, updated_at)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now()) RETURNING id`,
+    `INSERT INTO notification_channels (id, name, kind, url, recipients, team_ids, classifications, events, enabled, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::"Classification"[], $7, $8, now()) RETURNING id`,
     [
       name,
       options.kind ?? 'webhook',
-      options.url ?? 'http://127.0.0.1:9/e2e-hook',
+      email ? null : (options.url ?? 'http://127.0.0.1:9/e2e-hook'),
+      email ? (options.recipients ?? ['e2e@example.test']) : [],
+      options.teamIds ?? [],
+      options.classifications ?? [],
       options.events ?? ['rotation.completed', 'rotation.failed'],
       options.enabled ?? true,
     ],

@@ -20,6 +20,8 @@ export const STATE_FILE = path.join(RESULTS_DIR, 'e2e-state.json');
 export const SERVER_LOG = path.join(RESULTS_DIR, 'e2e-server.log');
 export const OIDC_LOG = path.join(RESULTS_DIR, 'e2e-oidc.log');
 export const WORKER_LOG = path.join(RESULTS_DIR, 'e2e-worker.log');
+/** Every mail the e2e mail server (SMTP_URL of the app) accepted, one JSON object a line. */
+export const MAIL_LOG = path.join(RESULTS_DIR, 'e2e-mail.jsonl');
 /** The test clock's offset in milliseconds, read by the app and the worker (lib/clock.ts). */
 export const CLOCK_FILE = path.join(RESULTS_DIR, 'e2e-clock-offset');
 /** The server's local development provider store (specs seed versions into it). */

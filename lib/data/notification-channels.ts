@@ -1,10 +1,12 @@
-// Notification channels (Settings → Notifications): webhooks that hear about rotations
-// and compromised secrets. Administrators only. A channel stores its URL (which may carry
-// the receiver's own token, as Slack's do) but no signing key: that is derived on demand
-// (lib/notifications/signing.ts). Audit events record URLs masked, never whole.
+// Notification channels (Settings → Notifications): webhooks and email recipient lists that
+// hear about rotations and compromised secrets, routed to chosen teams, environments and
+// classifications (lib/notifications/routing.ts). Administrators only. A channel stores its
+// URL (which may carry the receiver's own token, as Slack's do) but no signing key: that is
+// derived on demand (lib/notifications/signing.ts). Audit events record URLs masked, never
+// whole. The SMTP server is configuration (SMTP_URL), never a channel's.
 import 'server-only';
 import { createHash } from 'node:crypto';
-import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
+import type { ChannelKind, Classification, DeliveryStatus } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { insertAudited } from './audited-insert';
@@ -16,6 +18,7 @@ import { refusingTakenName } from '@/lib/db/unique-name';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { egressRefusalForUrl } from '@/lib/net/egress';
 import { deliver } from '@/lib/notifications/deliver';
+import { emailConfigured } from '@/lib/notifications/email';
 import { TEST_EVENT, ZNotificationPayload, type NotificationEventName, type NotificationPayload } from '@/lib/notifications/events';
 import { dashboardUrl } from '@/lib/notifications/notify';
 import { channelSigningKey } from '@/lib/notifications/signing';
@@ -29,20 +32,29 @@ import { lockedRow } from './locked-row';
 
 export type LastDelivery = { status: DeliveryStatus; createdAt: string; lastStatusCode: number | null };
 
+/** A channel's routing by name, for lists; empty lists mean "all". */
+export type RouteSummary = { teams: string[]; environments: string[]; classifications: Classification[] };
+
 export type ChannelListItem = {
   id: string;
   name: string;
   kind: ChannelKind;
-  /** Scheme, host and first path segment only: the rest may be the receiver's token. */
+  /** Scheme, host and first path segment only: the rest may be the receiver's token. Empty for email. */
   maskedUrl: string;
+  /** An email channel's addresses (empty for webhooks). */
+  recipients: string[];
   events: NotificationEventName[];
+  route: RouteSummary;
   enabled: boolean;
   updatedAt: string;
   lastDelivery: LastDelivery | null;
 };
 
 export type ChannelDetail = Omit<ChannelListItem, 'lastDelivery'> & {
-  url: string;
+  url: string | null;
+  teamIds: string[];
+  environmentIds: string[];
+  classifications: Classification[];
   /** The derived key receivers verify signatures with (admins only, like the page). */
   signingKey: string;
   createdAt: string;
@@ -68,7 +80,8 @@ export type DeliveryPage = { items: DeliveryListItem[]; nextCursor: string | nul
 export const DELIVERY_PAGE_SIZE = 25;
 
 /** https://hooks.slack.com/services/… : enough to recognise, not enough to post to. */
-export function maskUrl(url: string): string {
+export function maskUrl(url: string | null): string {
+  if (url === null) return '';
   try {
     const parsed = new URL(url);
     const first = parsed.pathname.split('/').filter(Boolean)[0];
@@ -80,22 +93,70 @@ export function maskUrl(url: string): string {
 }
 
 /** For audit changes: the masked URL plus a short hash, so a changed token still shows as a change. */
-const auditUrl = (url: string) => `${maskUrl(url)} #${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
+const auditUrl = (url: string | null) => (url === null ? null : `${maskUrl(url)} #${createHash('sha256').update(url).digest('hex').slice(0, 8)}`);
 
 const select = {
   id: true,
   name: true,
   kind: true,
   url: true,
+  recipients: true,
   events: true,
+  teamIds: true,
+  environmentIds: true,
+  classifications: true,
   enabled: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-type Row = { id: string; name: string; kind: ChannelKind; url: string; events: string[]; enabled: boolean; createdAt: Date; updatedAt: Date };
+type Row = {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  url: string | null;
+  recipients: string[];
+  events: string[];
+  teamIds: string[];
+  environmentIds: string[];
+  classifications: Classification[];
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 const eventsOf = (row: Row) => row.events as NotificationEventName[];
+
+/** Team and environment names for the routing of `rows` (ids no longer known are left out). */
+async function routeSummaries(rows: Row[]): Promise<(row: Row) => RouteSummary> {
+  const teamIds = [...new Set(rows.flatMap((r) => r.teamIds))];
+  const environmentIds = [...new Set(rows.flatMap((r) => r.environmentIds))];
+  const [teams, environments] = await Promise.all([
+    teamIds.length ? db.team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [],
+    environmentIds.length ? db.environment.findMany({ where: { id: { in: environmentIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  const environmentName = new Map(environments.map((e) => [e.id, e.name]));
+  const names = (ids: string[], known: Map<string, string>) => ids.flatMap((id) => (known.has(id) ? [known.get(id)!] : [])).sort();
+  return (row) => ({ teams: names(row.teamIds, teamName), environments: names(row.environmentIds, environmentName), classifications: row.classifications });
+}
+
+export type ChannelFormOptions = {
+  teams: { id: string; name: string }[];
+  environments: { id: string; name: string }[];
+  /** Whether SMTP_URL is set, so email channels can send. */
+  emailConfigured: boolean;
+};
+
+/** What the channel form offers: the teams and environments to route to, and whether email works. */
+export async function channelFormOptions(caller: Caller): Promise<ChannelFormOptions> {
+  await authorize(caller, 'admin.notifications', { action: 'notification_channel.read', targetType: 'notification_channel' });
+  const [teams, environments] = await Promise.all([
+    db.team.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    db.environment.findMany({ select: { id: true, name: true }, orderBy: [{ position: 'asc' }, { name: 'asc' }] }),
+  ]);
+  return { teams, environments, emailConfigured: emailConfigured() };
+}
 
 // ---------------------------------------------------------------------------
 // Reading
@@ -109,6 +170,7 @@ export async function listChannels(caller: Caller): Promise<ChannelListItem[]> {
     },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
   });
+  const routeOf = await routeSummaries(rows);
   return rows.map((r) => {
     const last = r.deliveries[0];
     return {
@@ -116,7 +178,9 @@ export async function listChannels(caller: Caller): Promise<ChannelListItem[]> {
       name: r.name,
       kind: r.kind,
       maskedUrl: maskUrl(r.url),
+      recipients: r.recipients,
       events: eventsOf(r),
+      route: routeOf(r),
       enabled: r.enabled,
       updatedAt: r.updatedAt.toISOString(),
       lastDelivery: last ? { status: last.status, createdAt: last.createdAt.toISOString(), lastStatusCode: last.lastStatusCode } : null,
@@ -138,7 +202,12 @@ export async function getChannel(caller: Caller, id: string): Promise<ChannelDet
     kind: row.kind,
     url: row.url,
     maskedUrl: maskUrl(row.url),
+    recipients: row.recipients,
     events: eventsOf(row),
+    teamIds: row.teamIds,
+    environmentIds: row.environmentIds,
+    classifications: row.classifications,
+    route: (await routeSummaries([row]))(row),
     enabled: row.enabled,
     signingKey: channelSigningKey(row.id),
     createdAt: row.createdAt.toISOString(),
@@ -209,20 +278,32 @@ export async function listDeliveries(caller: Caller, channelId: string, query: {
 // ---------------------------------------------------------------------------
 // Writing
 
-const AUDITED_FIELDS = ['name', 'kind', 'url', 'events', 'enabled'] as const;
+const AUDITED_FIELDS = ['name', 'kind', 'url', 'recipients', 'events', 'teamIds', 'environmentIds', 'classifications', 'enabled'] as const;
 
-type Audited = { name: string; kind: ChannelKind; url: string; events: string[]; enabled: boolean };
+type Audited = Pick<Row, (typeof AUDITED_FIELDS)[number]>;
 const audited = (c: Audited): Audited => ({ ...c, url: auditUrl(c.url) });
 
 function columnsOf(input: TChannelInput): Audited {
-  return { name: input.name, kind: input.kind, url: input.url, events: input.events, enabled: input.enabled };
+  const { name, kind, url, recipients, events, teamIds, environmentIds, classifications, enabled } = input;
+  return { name, kind, url, recipients, events, teamIds, environmentIds, classifications, enabled };
 }
 
-/** A URL whose host the egress policy refuses is a field error, before anything is saved.
- *  Deliveries check again at connect time (the name may resolve elsewhere later). */
-async function assertUrlAllowed(url: string): Promise<void> {
-  const refusal = await egressRefusalForUrl(url);
+/**
+ * Checks before anything is saved: a URL whose host the egress policy refuses is a field
+ * error (deliveries check again at connect time, as the name may resolve elsewhere later),
+ * and so is a team or environment that does not exist (any longer).
+ */
+async function assertSavable(input: TChannelInput): Promise<void> {
+  const refusal = input.url ? await egressRefusalForUrl(input.url) : null;
   if (refusal) throw new InputError(refusal, { url: [refusal] });
+  const [teams, environments] = await Promise.all([
+    db.team.count({ where: { id: { in: input.teamIds } } }),
+    db.environment.count({ where: { id: { in: input.environmentIds } } }),
+  ]);
+  if (teams !== input.teamIds.length) throw new InputError('A chosen team no longer exists.', { teamIds: ['A chosen team no longer exists; reload the page'] });
+  if (environments !== input.environmentIds.length) {
+    throw new InputError('A chosen environment no longer exists.', { environmentIds: ['A chosen environment no longer exists; reload the page'] });
+  }
 }
 
 function nameTaken(): InputError {
@@ -232,7 +313,7 @@ function nameTaken(): InputError {
 export async function createChannel(caller: Caller, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'admin.notifications', { action: 'notification_channel.create', targetType: 'notification_channel' });
   const input = parseInput(ZChannelInput, raw);
-  await assertUrlAllowed(input.url);
+  await assertSavable(input);
   const columns = columnsOf(input);
   const audit = {
     action: 'notification_channel.create',
@@ -253,7 +334,7 @@ export async function updateChannel(caller: Caller, id: string, raw: unknown): P
     targetId: id,
   });
   const input = parseInput(ZChannelInput, raw);
-  await assertUrlAllowed(input.url);
+  await assertSavable(input);
   const columns = columnsOf(input);
   return refusingTakenName(nameTaken, () =>
     db.$transaction(async (tx) => {

@@ -1,5 +1,5 @@
-// One webhook POST for one delivery row, and what happened to it. The worker runs this
-// for each notification-deliver job; "Send test event" runs it directly.
+// One webhook POST or one email for one delivery row, and what happened to it. The worker
+// runs this for each notification-deliver job; "Send test event" runs it directly.
 //
 // Each call is one attempt: the attempt is counted before the request goes out (so a
 // worker that dies mid-request still used it up), the answer is recorded, and a failure
@@ -7,7 +7,8 @@
 // attempt, or on an answer that retrying cannot change (4xx other than 408/429, a
 // redirect, an address the egress policy refuses), the delivery is marked failed. Only the
 // status code and our own short description of a failure are kept: the receiver's answer
-// is never read, so an internal service's reply cannot be echoed back to anyone.
+// is never read, so an internal service's reply cannot be echoed back to anyone. Email
+// goes through ./email.ts: an SMTP 4xx or a network failure is retried, a 5xx is not.
 import 'server-only';
 import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
 import { appClock, systemClock, type Clock } from '@/lib/clock';
@@ -17,8 +18,9 @@ import https from 'node:https';
 import { env } from '@/lib/env';
 import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
 import { EgressRefusedError, egressAgents } from '@/lib/net/egress';
-import { ZNotificationPayload } from './events';
-import { formatBody } from './format';
+import { sendEmail } from './email';
+import { ZNotificationPayload, type NotificationPayload } from './events';
+import { emailMessage, formatBody } from './format';
 import { channelSigningKey, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signing';
 
 export type DeliveryOutcome = {
@@ -39,12 +41,21 @@ export type DeliverOptions = {
 /** Thrown for a failed attempt that will be retried; pg-boss reschedules the job. */
 export class DeliveryRetryError extends Error {
   constructor(readonly outcome: DeliveryOutcome) {
-    super(`Webhook delivery attempt ${outcome.attempts} failed: ${outcome.error ?? 'unknown error'}`);
+    super(`Notification delivery attempt ${outcome.attempts} failed: ${outcome.error ?? 'unknown error'}`);
     this.name = 'DeliveryRetryError';
   }
 }
 
-type Claimed = { attempts: number; event: string; payload: unknown; kind: ChannelKind; url: string; enabled: boolean; channelId: string };
+type Claimed = {
+  attempts: number;
+  event: string;
+  payload: unknown;
+  kind: ChannelKind;
+  url: string | null;
+  recipients: string[];
+  enabled: boolean;
+  channelId: string;
+};
 
 /** Counts the attempt on a still-pending delivery; null if there is nothing to send. */
 async function claim(deliveryId: string): Promise<Claimed | null> {
@@ -52,7 +63,7 @@ async function claim(deliveryId: string): Promise<Claimed | null> {
     UPDATE notification_deliveries d SET attempts = d.attempts + 1
     FROM notification_channels c
     WHERE d.id = ${deliveryId}::uuid AND d.status = 'pending' AND c.id = d.channel_id
-    RETURNING d.attempts, d.event, d.payload, c.kind::text AS kind, c.url, c.enabled, c.id::text AS "channelId"`;
+    RETURNING d.attempts, d.event, d.payload, c.kind::text AS kind, c.url, c.recipients, c.enabled, c.id::text AS "channelId"`;
   return rows[0] ?? null;
 }
 
@@ -128,15 +139,24 @@ export async function deliver(deliveryId: string, options: DeliverOptions = {}):
   const payload = ZNotificationPayload.safeParse(claimed.payload);
   if (!payload.success) return finish('failed', null, 'The stored event is not in a format this version can send.');
 
-  const body = formatBody(claimed.kind, payload.data);
+  const attempt = claimed.kind === 'email' ? await attemptEmail(claimed, payload.data) : await attemptWebhook(claimed, deliveryId, payload.data);
+  if (!attempt.error) return finish('delivered', attempt.statusCode, null);
+  const final = options.finalAttempt || attempts >= DELIVERY_MAX_ATTEMPTS;
+  if (attempt.permanent || final) return finish('failed', attempt.statusCode, attempt.error);
+  const outcome = await finish('pending', attempt.statusCode, attempt.error);
+  throw new DeliveryRetryError(outcome);
+}
+
+/** One attempt's result: no error means it was accepted; `permanent` means retrying cannot help. */
+type Attempt = { statusCode: number | null; error: string | null; permanent: boolean };
+
+async function attemptWebhook(claimed: Claimed, deliveryId: string, payload: NotificationPayload): Promise<Attempt> {
+  if (!claimed.url) return { statusCode: null, error: 'The channel has no webhook URL.', permanent: true };
+  const body = formatBody(claimed.kind, payload);
   // Signature timestamps are wall-clock time on purpose: receivers compare them with their
   // own clocks, which a test clock moved into the future would only make them refuse.
   const timestamp = Math.floor(systemClock.now().getTime() / 1000);
   const timeoutMs = env().NOTIFICATION_TIMEOUT_MS;
-
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  let refused = false;
   try {
     const headers = {
       'content-type': 'application/json',
@@ -145,23 +165,21 @@ export async function deliver(deliveryId: string, options: DeliverOptions = {}):
       [DELIVERY_HEADER]: deliveryId,
       [SIGNATURE_HEADER]: signatureHeader(channelSigningKey(claimed.channelId), body, timestamp),
     };
-    statusCode = await post(claimed.url, headers, body, timeoutMs);
-    if (statusCode >= 200 && statusCode < 300) return finish('delivered', statusCode, null);
-    error = `HTTP ${statusCode}`;
-    if (statusCode >= 300 && statusCode < 400) error = `HTTP ${statusCode}: redirects are not followed; use the final URL.`;
+    const statusCode = await post(claimed.url, headers, body, timeoutMs);
+    if (statusCode >= 200 && statusCode < 300) return { statusCode, error: null, permanent: false };
+    const error = statusCode >= 300 && statusCode < 400 ? `HTTP ${statusCode}: redirects are not followed; use the final URL.` : `HTTP ${statusCode}`;
+    return { statusCode, error, permanent: !retryable(statusCode) };
   } catch (e) {
-    error = describeNetworkError(e, timeoutMs);
     // A refused address stays refused until the operator changes EGRESS_ALLOW: no retries.
-    refused = e instanceof EgressRefusedError;
+    return { statusCode: null, error: describeNetworkError(e, timeoutMs), permanent: e instanceof EgressRefusedError };
   }
-
-  const permanent = refused || (statusCode !== null && !retryable(statusCode));
-  const final = options.finalAttempt || attempts >= DELIVERY_MAX_ATTEMPTS;
-  if (permanent || final) return finish('failed', statusCode, error);
-  const outcome = await finish('pending', statusCode, error);
-  throw new DeliveryRetryError(outcome);
 }
 
+async function attemptEmail(claimed: Claimed, payload: NotificationPayload): Promise<Attempt> {
+  if (claimed.recipients.length === 0) return { statusCode: null, error: 'The channel has no recipients.', permanent: true };
+  const sent = await sendEmail({ to: claimed.recipients, ...emailMessage(payload) });
+  return sent.sent ? { statusCode: null, error: null, permanent: false } : { statusCode: null, error: sent.error, permanent: sent.permanent };
+}
 /**
  * Re-sends jobs for deliveries that were recorded but never attempted for a couple of
  * minutes (their job was lost between commit and send). Returns the ids re-sent; a job

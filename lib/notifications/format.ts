@@ -1,6 +1,7 @@
-// The bodies posted to channels: the payload itself as JSON (generic webhooks), or a
-// Slack incoming-webhook message ({ text, blocks }) that reads well in a channel. Both
-// come from the stored payload only, so they carry nothing the payload does not.
+// The bodies sent to channels: the payload itself as JSON (generic webhooks), a Slack
+// incoming-webhook message ({ text, blocks }) that reads well in a channel, or an email
+// (subject, plain text and simple HTML). All come from the stored payload only, so they
+// carry nothing the payload does not.
 import type { ChannelKind } from '@/generated/prisma/enums';
 import { EVENT_LABELS, type NotificationPayload } from './events';
 
@@ -58,6 +59,57 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
   // `text` is the notification and fallback line; Slack shows blocks in the channel. It is
   // mrkdwn too, so a name like "<!channel>" or "<https://evil|x>" must not become markup.
   return { text: `${slackEscape(label)}: ${name} (${environment})`, blocks };
+}
+
+/** The facts an email lists, in order: what the Slack fields show, as plain pairs. */
+function emailFacts(payload: NotificationPayload): [string, string][] {
+  const { secret, run, approval, discovery } = payload;
+  const facts: [string, string][] = [];
+  if (secret) facts.push(['Secret', secret.name], ['Environment', secret.environment], ['Owner', secret.ownerTeam]);
+  if (discovery) facts.push(['Connection', discovery.connection], ['New unmanaged secrets', String(discovery.newUnmanaged)]);
+  if (payload.expiresAt) facts.push(['Expires', payload.expiresAt]);
+  if (run) facts.push(['Strategy', run.strategy], ['Trigger', run.trigger], ['State', run.state]);
+  if (approval) {
+    facts.push(['Asks to', approval.kind === 'rotation' ? 'rotate' : 'write a value'], ['Requested by', approval.requestedBy], ['State', approval.state]);
+    if (approval.decidedBy) facts.push(['Decided by', approval.decidedBy]);
+  }
+  if (payload.reason) facts.push(['Reason', payload.reason]);
+  facts.push(['When', payload.occurredAt]);
+  return facts;
+}
+
+const htmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Header lines cannot carry line breaks (they would start a new header). */
+const oneLine = (text: string) => text.replace(/[\r\n\t]+/g, ' ');
+
+export type EmailBody = { subject: string; text: string; html: string };
+
+export function emailMessage(payload: NotificationPayload): EmailBody {
+  const label = EVENT_LABELS[payload.event];
+  const about = payload.secret ? `${payload.secret.name} (${payload.secret.environment})` : (payload.discovery?.connection ?? '');
+  const subject = oneLine(`${payload.test ? '[Test] ' : ''}${label}: ${about}`).slice(0, 250);
+  const facts = emailFacts(payload);
+  const names = payload.discovery?.names ?? [];
+  const footer = 'Sent by the secret inventory. This message describes a secret; it never contains a secret value.';
+  const text = [
+    `${label}: ${about}`,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    ...(names.length ? ['', 'First names found:', ...names.map((n) => `  ${n}`)] : []),
+    '',
+    `Open in the dashboard: ${payload.url}`,
+    '',
+    footer,
+  ].join('\n');
+  const rows = facts.map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${htmlEscape(k)}</th><td>${htmlEscape(v)}</td></tr>`).join('');
+  const list = names.length ? `<p>First names found:</p><ul>${names.map((n) => `<li>${htmlEscape(n)}</li>`).join('')}</ul>` : '';
+  const html =
+    `<!doctype html><html><body style="font-family:sans-serif;color:#0f172a">` +
+    `<h1 style="font-size:18px">${htmlEscape(label)}: ${htmlEscape(about)}</h1>` +
+    `<table>${rows}</table>${list}` +
+    `<p><a href="${htmlEscape(payload.url)}">Open in the dashboard</a></p>` +
+    `<p style="color:#475569;font-size:12px">${htmlEscape(footer)}</p></body></html>`;
+  return { subject, text, html };
 }
 
 export function formatBody(kind: ChannelKind, payload: NotificationPayload): string {

@@ -1,10 +1,11 @@
 // Recording that something happened, for every channel that wants to hear it.
 //   notify(tx, input)      inside the caller's transaction: one delivery row per enabled,
-//                          subscribed channel, so the event and the change it reports
+//                          subscribed channel whose routing accepts the event's secret
+//                          (./routing.ts), so the event and the change it reports
 //                          commit together (or neither does);
 //   enqueueDeliveries(ids) after the commit: one notification-deliver job per row
 //                          (the worker's sweep re-sends any whose job was lost);
-//   deliver(id)            in the worker: the POST itself (./deliver.ts).
+//   deliver(id)            in the worker: the POST or the email itself (./deliver.ts).
 import 'server-only';
 import type { Prisma } from '@/generated/prisma/client';
 import type { Tx } from '@/lib/db';
@@ -12,6 +13,7 @@ import { env } from '@/lib/env';
 import { jobSender } from '@/lib/jobs/boss';
 import { notificationDeliverSendOptions, QUEUE, type NotificationDeliverData } from '@/lib/jobs/queues';
 import { ZNotificationPayload, type NotificationEventName, type NotificationPayload } from './events';
+import { routedTo } from './routing';
 
 export { deliver, type DeliveryOutcome } from './deliver';
 
@@ -81,12 +83,16 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
 }
 
 /**
- * Records one pending delivery per enabled channel subscribed to the event, in `tx`.
+ * Records one pending delivery per enabled channel subscribed to the event and routed to
+ * its secret, in `tx`.
  * Returns their ids: pass them to enqueueDeliveries() once the transaction committed.
  */
 export async function notify(tx: Tx, input: NotificationInput): Promise<string[]> {
+  const subject = input.secretId
+    ? await tx.secret.findUniqueOrThrow({ where: { id: input.secretId }, select: { ownerTeamId: true, environmentId: true, classification: true } })
+    : null;
   const channels = await tx.notificationChannel.findMany({
-    where: { enabled: true, events: { has: input.event } },
+    where: { enabled: true, events: { has: input.event }, ...routedTo(subject) },
     select: { id: true },
     orderBy: { id: 'asc' },
   });

@@ -73,7 +73,7 @@ describe('notification channels', () => {
 
   it('explains bad input per field', async () => {
     const admin = await callerAs('admin');
-    const error = await errorOf(createChannel(admin, input({ url: 'ftp://example.test/x', events: [], kind: 'email' })));
+    const error = await errorOf(createChannel(admin, input({ url: 'ftp://example.test/x', events: [], kind: 'pager' })));
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).fieldErrors).toMatchObject({
       url: ['The URL must start with https:// or http://'],

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime } from '@/components/format';
 import { DeliveryStatusBadge } from '@/components/notifications/delivery-status-badge';
-import { CHANNEL_KIND_LABELS, SIGNING_NOTE } from '@/components/notifications/labels';
+import { CHANNEL_KIND_LABELS, routeSummary, SIGNING_NOTE } from '@/components/notifications/labels';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
@@ -29,7 +29,7 @@ const COLUMNS: Column<ChannelListItem>[] = [
             Disabled
           </Badge>
         )}
-        <span className="block break-all font-mono text-xs text-slate-500">{c.maskedUrl}</span>
+        <span className="block break-all font-mono text-xs text-slate-500">{c.kind === 'email' ? c.recipients.join(', ') : c.maskedUrl}</span>
       </>
     ),
   },
@@ -39,6 +39,7 @@ const COLUMNS: Column<ChannelListItem>[] = [
     className: 'text-slate-700',
     cell: (c) => (c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`),
   },
+  { header: 'Route', className: 'text-sm text-slate-700', cell: (c) => routeSummary(c.route) },
   {
     header: 'Last delivery',
     cell: (c) =>
@@ -59,7 +60,11 @@ const COLUMNS: Column<ChannelListItem>[] = [
 export default async function NotificationsPage() {
   const caller = await requireSignedIn();
   const header = (actions?: React.ReactNode) => (
-    <PageHeader title="Notifications" description="Webhooks that hear about due and overdue secrets, rotations and compromised secrets." actions={actions} />
+    <PageHeader
+      title="Notifications"
+      description="Webhooks and email that hear about due and overdue secrets, rotations and compromised secrets, routed by team, environment and classification."
+      actions={actions}
+    />
   );
   if (!can(caller.user.role, 'admin.notifications')) {
     return (
@@ -86,7 +91,7 @@ export default async function NotificationsPage() {
         columns={COLUMNS}
         empty={
           <EmptyState title="No channels yet" action={newButton}>
-            <p>Add a Slack incoming webhook or any HTTPS endpoint that accepts JSON, and choose which events it receives.</p>
+            <p>Add a Slack incoming webhook, any HTTPS endpoint that accepts JSON, or a list of email recipients, and choose which events it receives.</p>
           </EmptyState>
         }
       />

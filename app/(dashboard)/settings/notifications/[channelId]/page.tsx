@@ -17,7 +17,7 @@ import { RecordHeader } from '@/components/ui/record-header';
 import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
-import { getChannel, listDeliveries } from '@/lib/data/notification-channels';
+import { channelFormOptions, getChannel, listDeliveries } from '@/lib/data/notification-channels';
 import { EVENT_LABELS, type PayloadEventName } from '@/lib/notifications/events';
 import { deleteChannelAction, sendTestEventAction, updateChannelAction } from '../actions';
 
@@ -54,7 +54,10 @@ export default async function ChannelPage({ params, searchParams }: Props) {
   }
   const { caller, channel } = loaded;
   const after = (await searchParams).after;
-  const deliveries = await listDeliveries(caller, channel.id, { after: typeof after === 'string' ? after : undefined });
+  const [deliveries, options] = await Promise.all([
+    listDeliveries(caller, channel.id, { after: typeof after === 'string' ? after : undefined }),
+    channelFormOptions(caller),
+  ]);
   const base = `/settings/notifications/${channel.id}`;
 
   return (
@@ -71,10 +74,15 @@ export default async function ChannelPage({ params, searchParams }: Props) {
               name: channel.name,
               kind: channel.kind,
               url: channel.url,
+              recipients: channel.recipients,
               events: channel.events,
+              teamIds: channel.teamIds,
+              environmentIds: channel.environmentIds,
+              classifications: channel.classifications,
               enabled: channel.enabled,
               updatedAt: channel.updatedAt,
             }}
+            options={options}
             action={updateChannelAction.bind(null, channel.id)}
             cancelHref="/settings/notifications"
           />
@@ -82,7 +90,9 @@ export default async function ChannelPage({ params, searchParams }: Props) {
         <div className="space-y-6">
           <Card title="Send test event">
             <p className="mb-3 text-sm text-slate-600">
-              Posts an example event (about a made-up secret) to the saved URL now, enabled or not, and records it below.
+              {channel.kind === 'email'
+                ? 'Emails an example event (about a made-up secret) to the saved recipients now, enabled or not, and records it below.'
+                : 'Posts an example event (about a made-up secret) to the saved URL now, enabled or not, and records it below.'}
             </p>
             <SendTestEvent action={sendTestEventAction.bind(null, channel.id)} />
           </Card>
@@ -99,9 +109,11 @@ export default async function ChannelPage({ params, searchParams }: Props) {
             Created {formatDateTime(channel.createdAt)} · last changed {formatDateTime(channel.updatedAt)}
           </p>
         </div>
-        <Card title="Signing key" className="lg:col-span-3">
-          <SigningKey signingKey={channel.signingKey} />
-        </Card>
+        {channel.kind !== 'email' && (
+          <Card title="Signing key" className="lg:col-span-3">
+            <SigningKey signingKey={channel.signingKey} />
+          </Card>
+        )}
       </div>
 
       <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900">Delivery history</h2>

@@ -4,21 +4,23 @@ import { ChannelForm } from '@/components/notifications/channel-form';
 import { SIGNING_NOTE } from '@/components/notifications/labels';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { channelFormOptions } from '@/lib/data/notification-channels';
 import { createChannelAction } from '../actions';
 
 export const metadata: Metadata = { title: 'New channel' };
 
 export default async function NewChannelPage() {
-  const { user } = await requireSignedIn();
+  const caller = await requireSignedIn();
+  const allowed = can(caller.user.role, 'admin.notifications');
   return (
     <FormPage
       back={{ href: '/settings/notifications', label: 'Notifications' }}
       title="New channel"
       description={SIGNING_NOTE}
-      allowed={can(user.role, 'admin.notifications')}
+      allowed={allowed}
       denied={{ message: 'Only administrators can manage notification channels.' }}
     >
-      <ChannelForm action={createChannelAction} cancelHref="/settings/notifications" />
+      {allowed && <ChannelForm options={await channelFormOptions(caller)} action={createChannelAction} cancelHref="/settings/notifications" />}
     </FormPage>
   );
 }
