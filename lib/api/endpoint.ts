@@ -62,9 +62,11 @@ export type EndpointSpec<P extends AnyObject = AnyObject, Q extends AnyObject = 
 
 export type Endpoint = EndpointSpec & { handler: (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response> };
 
-export function endpoint<P extends AnyObject = z.ZodObject<{}>, Q extends AnyObject = z.ZodObject<{}>, B extends z.ZodType = z.ZodObject<{}>>(
-  spec: EndpointSpec<P, Q, B>,
-): Endpoint {
+export function endpoint<
+  P extends AnyObject = z.ZodObject<Record<never, never>>,
+  Q extends AnyObject = z.ZodObject<Record<never, never>>,
+  B extends z.ZodType = z.ZodObject<Record<never, never>>,
+>(spec: EndpointSpec<P, Q, B>): Endpoint {
   const typed = spec as unknown as EndpointSpec;
   return { ...typed, handler: (request, context) => handleRequest(typed, request, context) };
 }
