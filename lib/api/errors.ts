@@ -9,20 +9,22 @@ import type { Caller } from '@/lib/auth/caller';
 import { BusyError, ConflictError, DatabaseUnavailableError, ForbiddenError, InputError, NotFoundError, QueryTimeoutError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
-export const API_ERROR_CODES = [
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'invalid',
-  'conflict',
-  'idempotency_conflict',
-  'too_large',
-  'rate_limited',
-  'busy',
-  'unavailable',
-  'internal',
-] as const;
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+/** Each code and the HTTP status it comes with. */
+export const API_ERROR_STATUS = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  idempotency_conflict: 422,
+  too_large: 413,
+  rate_limited: 429,
+  busy: 503,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export const API_ERROR_CODES = Object.keys(API_ERROR_STATUS) as [keyof typeof API_ERROR_STATUS, ...(keyof typeof API_ERROR_STATUS)[]];
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 export const ZApiError = z.object({
   error: z.object({
