@@ -35,16 +35,14 @@ describe('importing through the API', () => {
     const environment = await environmentId('development');
     for (let i = 0; i < names.length; i += 10) {
       const answers = await Promise.all(
-        names
-          .slice(i, i + 10)
-          .map((name) =>
-            callApi({
-              method: 'POST',
-              path: '/secrets',
-              token,
-              body: { name, environmentId: environment, ownerTeamId: team.id, classification: 'sensitive', autoRotate: false },
-            }),
-          ),
+        names.slice(i, i + 10).map((name) =>
+          callApi({
+            method: 'POST',
+            path: '/secrets',
+            token,
+            body: { name, environmentId: environment, ownerTeamId: team.id, classification: 'sensitive', autoRotate: false },
+          }),
+        ),
       );
       for (const answer of answers) expect(answer.status, answer.text).toBe(201);
     }
