@@ -60,7 +60,10 @@ const RESOLVERS: Record<string, Resolver> = {
 export const targetKey = (type: string, id: string) => `${type}\u0000${id}`;
 
 /** Labels for the named targets among `targets`, keyed by targetKey(type, id). */
-export async function auditTargetLabels(targets: { targetType: string | null; targetId: string | null }[], caller: Caller): Promise<Map<string, AuditTargetLabel>> {
+export async function auditTargetLabels(
+  targets: { targetType: string | null; targetId: string | null }[],
+  caller: Caller,
+): Promise<Map<string, AuditTargetLabel>> {
   const idsByType = new Map<string, Set<string>>();
   for (const { targetType, targetId } of targets) {
     if (!targetType || !targetId || !(targetType in RESOLVERS) || !isUuid(targetId)) continue;

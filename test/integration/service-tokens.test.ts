@@ -43,7 +43,13 @@ async function authenticated(token: string, ip?: string): Promise<Caller> {
 async function serviceToken(input: Record<string, unknown> = {}) {
   const admin = await callerAs('admin');
   const team = await seedTeam();
-  const created = await createServiceToken(admin, team.id, { name: 'ci import', role: 'engineer', scopes: ['secrets:read', 'secrets:write'], expiresInDays: 30, ...input });
+  const created = await createServiceToken(admin, team.id, {
+    name: 'ci import',
+    role: 'engineer',
+    scopes: ['secrets:read', 'secrets:write'],
+    expiresInDays: 30,
+    ...input,
+  });
   return { admin, team, ...created };
 }
 
