@@ -473,6 +473,14 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM api_tokens ORDER BY id')).rows,
   },
 
+  // A team's service token (app/(dashboard)/teams/actions.ts): administrators only. It
+  // makes a service account (users), its membership and the token; revoking is revokeApiTokenAction.
+  createServiceTokenAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.team()).id, { name: 'authorization-spec-service', role: 'viewer', scopes: ['secrets:read'], expiresInDays: '30' }],
+    snapshot: tables('api_tokens', 'users', 'team_members'),
+  },
+
   // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
   addTeamMemberAction: {
     permission: 'admin.users',
