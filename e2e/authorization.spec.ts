@@ -475,6 +475,14 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM api_tokens ORDER BY id')).rows,
   },
 
+  // A team's service token (app/(dashboard)/teams/actions.ts): administrators only. It
+  // makes a service account (users), its membership and the token; revoking is revokeApiTokenAction.
+  createServiceTokenAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.team()).id, { name: 'authorization-spec-service', role: 'viewer', scopes: ['secrets:read'], expiresInDays: '30' }],
+    snapshot: tables('api_tokens', 'users', 'team_members'),
+  },
+
   // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
   addTeamMemberAction: {
     permission: 'admin.users',
@@ -1199,6 +1207,9 @@ for (const [route, calls] of Object.entries(API_ROUTES)) {
     const method = call.method ?? 'GET';
     const prepare = call.request ?? (async (): Promise<{ path: string; data?: unknown }> => ({ path: route }));
     test.describe(`REST API ${method} ${route} (${call.permission})`, () => {
+      // Every test here is one client address: clear its count of calls without a live token
+      // (after 30 a minute it is refused for five minutes, tested in service-tokens.test.ts).
+      test.beforeEach(async ({ db }) => void (await db.query(`DELETE FROM rate_limits WHERE key LIKE 'api_auth_address%'`)));
       test("answers a permitted role's token, never its session alone", async ({ db, sessionAs }) => {
         const role = ROLES.find((r) => can(r, call.permission))!;
         const session = await sessionAs(role);

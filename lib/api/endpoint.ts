@@ -1,17 +1,16 @@
 // One REST API endpoint (/api/v1): its method, path and zod schemas, which both check the
 // request and describe it in the OpenAPI document (./openapi.ts), and `handle`, which calls
 // the same lib/data functions the pages do (same permissions, audit events and errors).
-// `apiHandler` turns it into the route handler every app/api/v1 route file exports:
-// bearer token only (a browser session cookie never counts), a body size limit, zod
-// parsing, Idempotency-Key on POST, and every error as {error: {code, message}}.
+// `endpoint()` adds the route handler every app/api/v1 route file exports: bearer token
+// only (a browser session cookie never counts; lib/auth/api-tokens.ts audits a refusal and
+// applies the rate limits), a body size limit, zod parsing, Idempotency-Key on POST, and
+// every error as {error: {code, message}}.
 import 'server-only';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { authenticateApiRequest } from '@/lib/auth/api-tokens';
-import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import type { Permission } from '@/lib/auth/permissions';
-import { requestMetaFrom } from '@/lib/auth/request-meta';
 import { MAX_API_BODY_BYTES } from '@/lib/body-limits';
 import { readBodyAtMost } from '@/lib/read-at-most';
 import { parseInput } from '@/lib/validation/parse';
@@ -47,9 +46,8 @@ export type EndpointSpec<P extends AnyObject = AnyObject, Q extends AnyObject = 
   tag: string;
   summary: string;
   description?: string;
-  /** The permission the data layer checks; a refused token is audited under it (and `attempt`) as signed out. */
+  /** The permission the data layer checks (the document names the token scopes that grant it). */
   permission: Permission;
-  attempt: { action: string; targetType: string };
   params?: P;
   query?: Q;
   body?: B;
@@ -80,29 +78,12 @@ function queryOf(request: NextRequest): Record<string, string> {
   return query;
 }
 
-async function refuseUnauthenticated(
-  spec: EndpointSpec,
-  request: NextRequest,
-  status: number,
-  code: 'unauthenticated' | 'rate_limited',
-  message: string,
-  retry?: number,
-) {
-  if (status === 401) {
-    try {
-      await authorize({ user: null, request: requestMetaFrom(request.headers) }, spec.permission, spec.attempt);
-    } catch {
-      // The denial is recorded as a signed-out caller's; the answer is the 401 below.
-    }
-  }
-  return apiError(status, code, message, { retryAfterSeconds: retry });
-}
-
 async function handleRequest(spec: EndpointSpec, request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> {
   const auth = await authenticateApiRequest(request);
   if ('refusal' in auth) {
+    // Audited there (a signed-out denial); 429 carries Retry-After.
     const { status, code, message, retryAfterSeconds } = auth.refusal;
-    return refuseUnauthenticated(spec, request, status, code, message, retryAfterSeconds);
+    return apiError(status, code, message, { retryAfterSeconds });
   }
   const { caller } = auth;
   let bytes: Buffer = Buffer.alloc(0);

@@ -122,7 +122,7 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
           LIMIT ${limit}`);
   const page = keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
   // Names for this page's targets only: a few primary-key lookups, not a join over the trail.
-  const labels = await auditTargetLabels(page.items, user.role);
+  const labels = await auditTargetLabels(page.items, caller);
   for (const item of page.items) {
     if (item.targetType && item.targetId) item.target = labels.get(targetKey(item.targetType, item.targetId.toLowerCase())) ?? null;
   }

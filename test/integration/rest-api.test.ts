@@ -1,5 +1,6 @@
 // The REST API doing real work with access tokens, on real PostgreSQL through the route
-// files: 1,000 secrets imported through POST /secrets and read back through keyset pages;
+// files: 1,000 secrets imported with a team's service token through POST /secrets and read
+// back through keyset pages; a token over its rate limit gets 429 with Retry-After;
 // no answer, stored idempotent answer or audit event ever holds a value; scopes, roles and
 // team scope refuse as the pages do; Idempotency-Key replays, refuses a different request
 // under the same key, and lets only one of two concurrent requests run; a session cookie
@@ -7,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { purgeIdempotencyKeys } from '@/lib/api/idempotency';
 import { createApiToken } from '@/lib/data/api-tokens';
+import { createServiceToken } from '@/lib/data/service-tokens';
 import { db } from '@/lib/db';
 import type { ApiScope } from '@/lib/validation/api-tokens';
 import { callApi } from '../support/api-client';
@@ -28,45 +30,56 @@ async function secretBody(ownerTeamId: string, name: string) {
 }
 
 describe('importing through the API', () => {
-  it('creates 1,000 secrets with POST /secrets and reads the same 1,000 back through keyset pages', { timeout: 300_000 }, async () => {
-    const { token } = await tokenFor('engineer', WRITE);
-    const team = await seedTeam();
-    const names = Array.from({ length: 1000 }, (_, i) => `imported-${String(i).padStart(4, '0')}-${team.id.slice(0, 8)}`);
-    const environment = await environmentId('development');
-    for (let i = 0; i < names.length; i += 10) {
-      const answers = await Promise.all(
-        names.slice(i, i + 10).map((name) =>
-          callApi({
-            method: 'POST',
-            path: '/secrets',
-            token,
-            body: { name, environmentId: environment, ownerTeamId: team.id, classification: 'sensitive', autoRotate: false },
-          }),
-        ),
-      );
-      for (const answer of answers) expect(answer.status, answer.text).toBe(201);
-    }
+  it(
+    "creates 1,000 secrets with a team's service token through POST /secrets and reads the same 1,000 back through keyset pages",
+    { timeout: 300_000 },
+    async () => {
+      // The CI job's token: the team's own, acting as an engineer of that team, with a rate limit sized for the import.
+      const team = await seedTeam();
+      const { token } = await createServiceToken(await callerAs('admin'), team.id, {
+        name: 'inventory import',
+        role: 'engineer',
+        scopes: ['secrets:read', 'secrets:write'],
+        expiresInDays: 1,
+        rateLimitPerMinute: 5000,
+      });
+      const names = Array.from({ length: 1000 }, (_, i) => `imported-${String(i).padStart(4, '0')}-${team.id.slice(0, 8)}`);
+      const environment = await environmentId('development');
+      for (let i = 0; i < names.length; i += 10) {
+        const answers = await Promise.all(
+          names.slice(i, i + 10).map((name) =>
+            callApi({
+              method: 'POST',
+              path: '/secrets',
+              token,
+              body: { name, environmentId: environment, ownerTeamId: team.id, classification: 'sensitive', autoRotate: false },
+            }),
+          ),
+        );
+        for (const answer of answers) expect(answer.status, answer.text).toBe(201);
+      }
 
-    const read: { id: string; name: string; ownerTeam: { id: string } }[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const query: string = `/secrets?owner=${team.id}&size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await callApi({ method: 'GET', path: query, token });
-      expect(page.status).toBe(200);
-      const body = page.json as { items: typeof read; next: string | null; total: number };
-      expect(body.total).toBe(1000);
-      read.push(...body.items);
-      cursor = body.next;
-      pages += 1;
-    } while (cursor);
-    expect(pages).toBe(10);
-    expect(read.map((s) => s.name)).toEqual(names);
-    expect(new Set(read.map((s) => s.id)).size).toBe(1000);
-    expect(read.every((s) => s.ownerTeam.id === team.id)).toBe(true);
-    // Each creation is audited as the UI's is, naming the token.
-    expect(await db.auditEvent.count({ where: { action: 'secret.create', targetId: { in: read.map((s) => s.id) }, outcome: 'success' } })).toBe(1000);
-  });
+      const read: { id: string; name: string; ownerTeam: { id: string } }[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = `/secrets?owner=${team.id}&size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = await callApi({ method: 'GET', path: query, token });
+        expect(page.status).toBe(200);
+        const body = page.json as { items: typeof read; next: string | null; total: number };
+        expect(body.total).toBe(1000);
+        read.push(...body.items);
+        cursor = body.next;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBe(10);
+      expect(read.map((s) => s.name)).toEqual(names);
+      expect(new Set(read.map((s) => s.id)).size).toBe(1000);
+      expect(read.every((s) => s.ownerTeam.id === team.id)).toBe(true);
+      // Each creation is audited as the UI's is, naming the token.
+      expect(await db.auditEvent.count({ where: { action: 'secret.create', targetId: { in: read.map((s) => s.id) }, outcome: 'success' } })).toBe(1000);
+    },
+  );
 });
 
 describe('values', () => {
@@ -164,7 +177,18 @@ describe('who may do what', () => {
     await db.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
     const revoked = await callApi({ method: 'GET', path: '/secrets', token, headers: { 'x-forwarded-for': '192.0.2.77' } });
     expect(revoked.status).toBe(401);
-    expect(await db.auditEvent.count({ where: { action: 'secret.list', outcome: 'denied', actorId: null, ip: '192.0.2.77' } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { action: 'api_token.authenticate', outcome: 'denied', actorId: null, ip: '192.0.2.77' } })).toBe(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('a token over its calls per minute gets 429 rate_limited with Retry-After', async () => {
+    const { token, tokenId } = await tokenFor('engineer', WRITE);
+    await db.apiToken.update({ where: { id: tokenId }, data: { rateLimitPerMinute: 2 } });
+    for (let i = 0; i < 2; i++) expect((await callApi({ method: 'GET', path: '/teams', token })).status).toBe(200);
+    const limited = await callApi({ method: 'GET', path: '/teams', token });
+    expect(limited).toMatchObject({ status: 429, json: { error: { code: 'rate_limited' } } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 

@@ -30,7 +30,6 @@ export const listAuditEventsEndpoint = endpoint({
   summary: 'List audit events',
   description: "The audit trail, newest first, with the Audit page's filters, one keyset page at a time.",
   permission: 'audit.read',
-  attempt: { action: 'audit.list', targetType: 'audit_event' },
   query: strictListQuery(ZAuditListQuery.shape),
   success: { status: 200, schema: ZAuditPage },
   handle: async ({ caller, rawQuery: { cursor, ...filters } }) =>
@@ -45,7 +44,6 @@ export const exportAuditEndpoint = endpoint({
   summary: 'Export audit events',
   description: 'Every matching audit event as one streamed CSV or JSON Lines download (the export is itself audited).',
   permission: 'audit.export',
-  attempt: { action: 'audit.export', targetType: 'audit_event' },
   query: z.object({ ...auditFilters, format: ZFormat }),
   success: { status: 200, download: DOWNLOAD },
   handle: async ({ caller, rawQuery }) =>
@@ -67,7 +65,6 @@ export const exportAccessEndpoint = endpoint({
   summary: 'Export provider access history',
   description: "Who called the providers' secret APIs (GetSecretValue, AccessSecretVersion, ...), as one streamed CSV or JSON Lines download.",
   permission: 'audit.export',
-  attempt: { action: 'audit.export', targetType: 'audit_event' },
   query: z.object({ ...ZAccessExportQuery.shape, format: ZFormat }),
   success: { status: 200, download: DOWNLOAD },
   handle: async ({ caller, rawQuery }) =>

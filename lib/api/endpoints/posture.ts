@@ -15,7 +15,6 @@ export const postureEndpoint = endpoint({
   summary: 'Security posture overview',
   description: 'Scores and failing checks as of the newest daily refresh, with the trend over `range` days.',
   permission: 'secrets.read',
-  attempt: { action: 'posture.read', targetType: 'secret' },
   query: z.object({
     team: z.uuid().optional(),
     range: z

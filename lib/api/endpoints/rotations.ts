@@ -18,7 +18,6 @@ export const rotationStatusEndpoint = endpoint({
   tag: 'Rotation',
   summary: "A secret's rotation policy and latest runs",
   permission: 'secrets.read',
-  attempt: { action: 'secret.read', targetType: 'secret' },
   params: ZSecretId,
   success: { status: 200, schema: ZRotationStatus },
   handle: async ({ caller, params }) => ({
@@ -35,7 +34,6 @@ export const rotateNowEndpoint = endpoint({
   summary: 'Rotate now',
   description: "Starts a rotation with the secret's strategy (at most one at a time: another start is a 400). Follow it with GET /secrets/{id}/rotation.",
   permission: 'secrets.rotate',
-  attempt: { action: 'rotation.start', targetType: 'secret' },
   params: ZSecretId,
   body: z.object({ note: z.string().max(500).optional().describe("A note for the run's history") }),
   success: { status: 201, schema: ZRotationStarted },
@@ -51,7 +49,6 @@ export const listRotationsEndpoint = endpoint({
   description:
     'One bucket of the Rotation page (`tab`: overdue, due soon within `days`, never rotated, in progress, failed, in grace) with the inventory filters.',
   permission: 'secrets.read',
-  attempt: { action: 'rotation.list', targetType: 'secret' },
   query: strictListQuery(ZRotationListQuery.shape),
   success: { status: 200, schema: ZRotationPage },
   handle: async ({ caller, query: { cursor, ...rest } }) => {

@@ -25,7 +25,6 @@ export const writeValueEndpoint = endpoint({
   description:
     "Writes a new current version at the secret's provider: the value sent (`mode: enter`) or one the server generates. Answers the version's metadata, never the value; no endpoint reads a value.",
   permission: 'secrets.value.write',
-  attempt: { action: 'secret.value_write', targetType: 'secret' },
   params: ZSecretId,
   body: ZValueBody,
   rawField: { name: 'value', schema: z.string().min(1).max(MAX_VALUE_BYTES).describe('The new value (mode enter only); never stored, logged or answered') },
