@@ -24,7 +24,7 @@ test('the API page renders the OpenAPI document for a viewer', async ({ signedIn
   }
   // Every operation of the document has its card, named by method and path.
   const operations = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
-  for (const name of operations) await expect(page.getByRole('heading', { level: 3, name })).toHaveCount(1);
+  for (const name of operations) await expect(page.getByRole('heading', { level: 3, name, exact: true })).toHaveCount(1);
 
   const valueWrite = page.getByRole('region', { name: 'POST /secrets/{id}/value' });
   await expect(valueWrite.getByText('values:write')).toBeVisible();

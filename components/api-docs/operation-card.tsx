@@ -17,6 +17,19 @@ export type OperationView = {
   errorStatuses: string[];
 };
 
+/** Text from the document, with its `backticked` names set as code. */
+function DocText({ text }: { text: string }) {
+  return text.split(/`([^`]+)`/).map((part, i) =>
+    i % 2 ? (
+      <code key={i} className="font-mono text-[0.95em]">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  );
+}
+
 const METHOD_TONES: Record<string, Tone> = { GET: 'blue', POST: 'green', PATCH: 'amber' };
 
 function Fields({ rows, caption }: { rows: FieldRow[]; caption: string }) {
@@ -29,7 +42,9 @@ function Fields({ rows, caption }: { rows: FieldRow[]; caption: string }) {
             <Td className="font-mono text-xs">{row.name}</Td>
             <Td className="text-xs">{row.type}</Td>
             <Td className="text-xs">{row.required ? 'Yes' : 'No'}</Td>
-            <Td className="text-xs text-slate-600">{row.description}</Td>
+            <Td className="text-xs text-slate-600">
+              <DocText text={row.description} />
+            </Td>
           </Tr>
         ))}
       </tbody>
@@ -71,7 +86,11 @@ export function OperationCard({ op }: { op: OperationView }) {
         <span className="text-sm text-slate-600">{op.summary}</span>
       </header>
       <div className="space-y-4 p-5 text-sm text-slate-700">
-        {op.description && <p className="whitespace-pre-line">{op.description}</p>}
+        {op.description && (
+          <p className="whitespace-pre-line">
+            <DocText text={op.description} />
+          </p>
+        )}
         <p className="flex flex-wrap items-center gap-2 text-xs">
           <span className="font-medium text-slate-700">Token scope:</span>
           {op.scopes.map((scope) => (

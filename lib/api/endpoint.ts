@@ -58,7 +58,9 @@ export type EndpointSpec<P extends AnyObject = AnyObject, Q extends AnyObject = 
   handle: (context: Context<P, Q, B>) => Promise<unknown>;
 };
 
-export type Endpoint = EndpointSpec & { handler: (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response> };
+export type Endpoint = EndpointSpec & {
+  handler: (request: NextRequest, context: { params: Promise<Record<string, string> | undefined> }) => Promise<Response>;
+};
 
 export function endpoint<
   P extends AnyObject = z.ZodObject<Record<never, never>>,
@@ -78,7 +80,7 @@ function queryOf(request: NextRequest): Record<string, string> {
   return query;
 }
 
-async function handleRequest(spec: EndpointSpec, request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> {
+async function handleRequest(spec: EndpointSpec, request: NextRequest, context: { params: Promise<Record<string, string> | undefined> }): Promise<Response> {
   const auth = await authenticateApiRequest(request);
   if ('refusal' in auth) {
     // Audited there (a signed-out denial); 429 carries Retry-After.
@@ -124,7 +126,7 @@ async function answer(
   spec: EndpointSpec,
   caller: Caller,
   request: NextRequest,
-  context: { params: Promise<Record<string, string>> },
+  context: { params: Promise<Record<string, string> | undefined> },
   json: unknown,
   idempotency: Context<AnyObject, AnyObject, z.ZodType>['idempotency'],
 ): Promise<Response> {
@@ -139,7 +141,8 @@ async function answer(
     const rawQuery = queryOf(request);
     const result = await spec.handle({
       caller,
-      params: parseInput(spec.params ?? EMPTY, await context.params),
+      // Next passes no params object to a route without dynamic segments.
+      params: parseInput(spec.params ?? EMPTY, (await context.params) ?? {}),
       query: parseInput(spec.query ?? EMPTY, rawQuery),
       rawQuery,
       body: parseInput(spec.body ?? EMPTY, bodyInput),

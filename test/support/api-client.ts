@@ -5,7 +5,7 @@
 import { NextRequest } from 'next/server';
 
 export type RouteModule = Partial<
-  Record<'GET' | 'POST' | 'PATCH', (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>>
+  Record<'GET' | 'POST' | 'PATCH', (request: NextRequest, context: { params: Promise<Record<string, string> | undefined> }) => Promise<Response>>
 >;
 
 /** Every route file under app/api/v1, by its path template (/secrets/{id}). */
@@ -54,7 +54,8 @@ export async function callApi({ method, path, token, body, headers = {} }: ApiCa
     headers: all,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const response = await handler(request, { params: Promise.resolve(params) });
+  // As Next does: a route without dynamic segments gets no params object.
+  const response = await handler(request, { params: Promise.resolve(Object.keys(params).length ? params : undefined) });
   const text = await response.text();
   let json: unknown = null;
   if (response.headers.get('content-type')?.includes('application/json')) json = JSON.parse(text);
