@@ -19,7 +19,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /** The scopes that let a token use `endpoint` (its user's role must allow it too). */
-export function scopesFor(endpoint: Pick<Endpoint, 'permission'>): ApiScope[] {
+function scopesGranting(endpoint: Pick<Endpoint, 'permission'>): ApiScope[] {
   return (Object.keys(SCOPE_PERMISSIONS) as ApiScope[]).filter((scope) => SCOPE_PERMISSIONS[scope].includes(endpoint.permission));
 }
 
@@ -78,7 +78,7 @@ function responses(endpoint: Endpoint): JsonSchema {
 }
 
 function operation(endpoint: Endpoint): JsonSchema {
-  const scopes = scopesFor(endpoint);
+  const scopes = scopesGranting(endpoint);
   const idempotencyKey =
     endpoint.method === 'POST'
       ? [
