@@ -69,7 +69,7 @@ export function OperationCard({ op }: { op: OperationView }) {
     name: p.name,
     type: `${p.in}: ${fieldRows({ properties: { x: p.schema } })[0].type}`,
     required: p.required,
-    description: [p.description, fieldRows({ properties: { x: p.schema } })[0].description].filter(Boolean).join('. '),
+    description: [p.description, fieldRows({ properties: { x: p.schema } })[0].description].filter(Boolean).join('; '),
   }));
   const bodyRows = fieldRows(op.requestBody ?? undefined);
   const answerRows = fieldRows(op.success.schema ?? undefined);

@@ -61,6 +61,6 @@ export function fieldRows(schema: JsonSchema | undefined): FieldRow[] {
     name,
     type: typeText(property),
     required: (schema.required ?? []).includes(name),
-    description: [property.description, constraints(property)].filter(Boolean).join('. '),
+    description: [property.description, constraints(property)].filter(Boolean).join('; '),
   }));
 }
