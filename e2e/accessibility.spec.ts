@@ -82,6 +82,7 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/leaks/[leakScanId]', roles: ['admin', 'auditor', 'engineer'] },
   { path: '/leaks/[leakScanId]?severity=pattern', roles: ['admin'] },
   { path: '/account', roles: ALL },
+  { path: '/api-docs', roles: ALL },
   { path: '/two-factor', roles: ['viewer'] },
   { path: '/settings/users', roles: ['admin', 'engineer'] },
   { path: '/settings/users/new', roles: ['admin'] },

@@ -32,12 +32,14 @@
 // team (the control: it succeeds). The seeder puts that member in every team it creates.
 // A new route handler gets an entry in ROUTES: { permission } (plus `path` for dynamic
 // segments or a query, `method`, `snapshot` for writes); signed out must get 401, a role
-// lacking the permission 403, a permitted role 200.
+// lacking the permission 403, a permitted role 200. A REST API route (app/api/v1, bearer
+// tokens only) gets an entry in API_ROUTES instead, one call per method: see there.
 import { createHash, randomBytes } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import { generate } from 'otplib';
 import type { Role } from '../generated/prisma/enums';
 import { can, ROLES, type Permission } from '../lib/auth/permissions';
+import { SCOPE_PERMISSIONS } from '../lib/auth/token-scopes';
 import { LocalStore } from '../lib/providers/local-store';
 import { makeCertificate } from '../test/support/certificates';
 import {
@@ -473,6 +475,14 @@ const ACTIONS: Record<string, ActionRow> = {
     snapshot: async (db) => (await db.query('SELECT id, revoked_at FROM api_tokens ORDER BY id')).rows,
   },
 
+  // A team's service token (app/(dashboard)/teams/actions.ts): administrators only. It
+  // makes a service account (users), its membership and the token; revoking is revokeApiTokenAction.
+  createServiceTokenAction: {
+    permission: 'admin.users',
+    args: async (seed) => [(await seed.team()).id, { name: 'authorization-spec-service', role: 'viewer', scopes: ['secrets:read'], expiresInDays: '30' }],
+    snapshot: tables('api_tokens', 'users', 'team_members'),
+  },
+
   // Team membership (app/(dashboard)/teams/actions.ts): administrators only.
   addTeamMemberAction: {
     permission: 'admin.users',
@@ -716,6 +726,8 @@ const ROUTES: Record<string, RouteRow> = {
   '/api/health/ready': { access: 'public' },
   // Prometheus text: an admin's session here; a metrics:read token in test/integration/metrics.test.ts.
   '/api/metrics': { permission: 'metrics.read' },
+  // The REST API's OpenAPI document: a description of the API, no data.
+  '/api/v1/openapi.json': { access: 'public' },
   // The app's icon (app/icon.svg), served to every page and to the sign-in page.
   '/icon.svg': { access: 'public' },
   // Every role may export (viewer, engineer, auditor, admin), so only signed out is refused.
@@ -763,6 +775,113 @@ const ROUTES: Record<string, RouteRow> = {
     path: async (db, userId) => `/api/leak-check/scans/${(await insertLeakScan(db, userId)).id}/finish`,
     data: { status: 'completed' },
   },
+};
+
+/**
+ * One call of a REST API route: what a permitted caller sends (`request` seeds what it
+ * needs and gives the URL and the JSON body), the status it gets, and the tables a write
+ * changes. The call is made with a bearer token carrying every scope the caller's role may
+ * hold; a browser session alone never authenticates it.
+ */
+type ApiCall = {
+  permission: Permission;
+  method?: 'GET' | 'POST' | 'PATCH';
+  request?: (db: Db) => Promise<{ path: string; data?: unknown }>;
+  okStatus?: number;
+  snapshot?: (db: Db) => Promise<unknown>;
+};
+
+/** A seeded secret, connected to a fresh local-provider connection when `connected`. */
+async function apiSecret(db: Db, connected = false) {
+  const secret = await insertSecret(db, { ownerTeamId: (await insertTeam(db)).id, environmentId: await environmentId(db) });
+  if (connected) await connectSecret(db, secret.id, (await insertConnection(db)).id, `production/${secret.name}`);
+  return secret;
+}
+
+const apiSecretPath =
+  (suffix = '', connected = false) =>
+  async (db: Db) => ({ path: `/api/v1/secrets/${(await apiSecret(db, connected)).id}${suffix}` });
+
+// One row per REST API route (app/api/v1), keyed like ROUTES, with one call per method.
+const API_ROUTES: Record<string, ApiCall[]> = {
+  '/api/v1/secrets': [
+    { permission: 'secrets.read', request: async () => ({ path: '/api/v1/secrets?status=any&size=25' }) },
+    {
+      permission: 'secrets.write',
+      method: 'POST',
+      request: async (db) => ({
+        path: '/api/v1/secrets',
+        data: {
+          name: unique('api-secret'),
+          environmentId: await environmentId(db),
+          ownerTeamId: (await insertTeam(db)).id,
+          classification: 'sensitive',
+          autoRotate: false,
+        },
+      }),
+      okStatus: 201,
+      snapshot: tables('secrets'),
+    },
+  ],
+  '/api/v1/secrets/[id]': [
+    { permission: 'secrets.read', request: apiSecretPath() },
+    {
+      permission: 'secrets.write',
+      method: 'PATCH',
+      request: async (db) => {
+        const secret = await apiSecret(db);
+        const { rows } = await db.query<{ updated_at: Date }>('SELECT updated_at FROM secrets WHERE id = $1', [secret.id]);
+        return { path: `/api/v1/secrets/${secret.id}`, data: { description: 'changed by the API', expectedUpdatedAt: rows[0].updated_at.toISOString() } };
+      },
+      snapshot: tables('secrets'),
+    },
+  ],
+  '/api/v1/secrets/[id]/decommission': [
+    {
+      permission: 'secrets.write',
+      method: 'POST',
+      request: async (db) => ({ ...(await apiSecretPath('/decommission')(db)), data: { reason: 'retired by the API' } }),
+      snapshot: tables('secrets'),
+    },
+  ],
+  '/api/v1/secrets/[id]/value': [
+    {
+      permission: 'secrets.value.write',
+      method: 'POST',
+      request: async (db) => ({ ...(await apiSecretPath('/value', true)(db)), data: { mode: 'generate', alphabet: 'alphanumeric', length: 32 } }),
+      okStatus: 201,
+      snapshot: tables('secret_versions'),
+    },
+  ],
+  '/api/v1/secrets/[id]/rotation': [{ permission: 'secrets.read', request: apiSecretPath('/rotation') }],
+  '/api/v1/secrets/[id]/rotate': [
+    {
+      permission: 'secrets.rotate',
+      method: 'POST',
+      request: async (db) => ({ ...(await apiSecretPath('/rotate', true)(db)), data: {} }),
+      okStatus: 201,
+      snapshot: tables('rotation_runs'),
+    },
+  ],
+  '/api/v1/rotations': [{ permission: 'secrets.read', request: async () => ({ path: '/api/v1/rotations?tab=overdue' }) }],
+  '/api/v1/teams': [{ permission: 'secrets.read' }],
+  '/api/v1/systems': [
+    { permission: 'secrets.read' },
+    {
+      permission: 'catalog.write',
+      method: 'POST',
+      request: async (db) => ({ path: '/api/v1/systems', data: { name: unique('api-system'), ownerTeamId: (await insertTeam(db)).id } }),
+      okStatus: 201,
+      snapshot: tables('systems'),
+    },
+  ],
+  '/api/v1/systems/[id]': [
+    { permission: 'secrets.read', request: async (db) => ({ path: `/api/v1/systems/${(await insertSystem(db, (await insertTeam(db)).id)).id}` }) },
+  ],
+  '/api/v1/audit/events': [{ permission: 'audit.read', request: async () => ({ path: '/api/v1/audit/events?outcome=denied' }) }],
+  '/api/v1/exports/audit': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/audit?format=jsonl' }) }],
+  '/api/v1/exports/access': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/access?format=csv' }) }],
+  '/api/v1/posture': [{ permission: 'secrets.read' }],
 };
 // ---------------------------------------------------------------------------------
 
@@ -832,11 +951,11 @@ test.describe('the table covers the build', () => {
   test('every route handler in the build has a row, and every row a route', () => {
     expect(buildRouteHandlers(), 'no .next/server/app-paths-manifest.json: run `npx next build`').not.toBeNull();
     expect(
-      ROUTE_MANIFEST.filter((r) => !(r in ROUTES)),
+      ROUTE_MANIFEST.filter((r) => !(r in ROUTES) && !(r in API_ROUTES)),
       'route handlers without a row in ROUTES',
     ).toEqual([]);
     expect(
-      Object.keys(ROUTES).filter((r) => !ROUTE_MANIFEST.includes(r)),
+      [...Object.keys(ROUTES), ...Object.keys(API_ROUTES)].filter((r) => !ROUTE_MANIFEST.includes(r)),
       'rows in ROUTES for routes the build does not have',
     ).toEqual([]);
   });
@@ -1069,6 +1188,56 @@ for (const [route, row] of Object.entries(ROUTES)) {
       if (session) await expectDenied();
     });
   });
+}
+
+/** A live bearer token for `userId` carrying every scope its role may hold (written as lib/auth/api-tokens.ts stores one: its SHA-256). */
+async function insertBearerToken(db: Db, userId: string, role: Role): Promise<string> {
+  const token = `sid_${randomBytes(32).toString('base64url')}`;
+  const scopes = Object.entries(SCOPE_PERMISSIONS)
+    .filter(([, permissions]) => permissions.some((p) => can(role, p)))
+    .map(([scope]) => scope);
+  await db.query(
+    `INSERT INTO api_tokens (id, user_id, name, token_hash, scopes, expires_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, now() + interval '1 day')`,
+    [userId, unique('e2e-api'), createHash('sha256').update(token).digest(), scopes],
+  );
+  return token;
+}
+
+// The REST API: a permitted role's token succeeds where its browser session alone gets 401;
+// signed out is 401; a role lacking the permission, with every scope its role may hold, is
+// 403 with a denied audit event, and nothing changes.
+for (const [route, calls] of Object.entries(API_ROUTES)) {
+  for (const call of calls) {
+    const method = call.method ?? 'GET';
+    const prepare = call.request ?? (async (): Promise<{ path: string; data?: unknown }> => ({ path: route }));
+    test.describe(`REST API ${method} ${route} (${call.permission})`, () => {
+      // Every test here is one client address: clear its count of calls without a live token
+      // (after 30 a minute it is refused for five minutes, tested in service-tokens.test.ts).
+      test.beforeEach(async ({ db }) => void (await db.query(`DELETE FROM rate_limits WHERE key LIKE 'api_auth_address%'`)));
+      test("answers a permitted role's token, never its session alone", async ({ db, sessionAs }) => {
+        const role = ROLES.find((r) => can(r, call.permission))!;
+        const session = await sessionAs(role);
+        const { path, data } = await prepare(db);
+        const sessionOnly = await session.request.fetch(path, { method, data, maxRedirects: 0 });
+        expect(sessionOnly.status(), 'a session cookie never authenticates an API call').toBe(401);
+        const token = await insertBearerToken(db, session.user.id, role);
+        const response = await session.request.fetch(path, { method, data, maxRedirects: 0, headers: { authorization: `Bearer ${token}` } });
+        expect(response.status(), `as ${role}: ${(await response.text()).slice(0, 300)}`).toBe(call.okStatus ?? 200);
+      });
+
+      testRefusals(call.permission, async ({ caller, session, request, db, expectDenied }) => {
+        const { path, data } = await prepare(db);
+        const before = await call.snapshot?.(db);
+        const token = session && caller !== 'signed-out' ? await insertBearerToken(db, session.user.id, caller) : null;
+        const response = await request.fetch(path, { method, data, maxRedirects: 0, headers: token ? { authorization: `Bearer ${token}` } : {} });
+        const body = await response.text();
+        expect(response.status(), body.slice(0, 300)).toBe(session ? 403 : 401);
+        expect(JSON.parse(body)).toMatchObject({ error: { code: session ? 'forbidden' : 'unauthenticated' } });
+        if (call.snapshot) expect(await call.snapshot(db), 'the refused call changed the database').toEqual(before);
+        if (session) await expectDenied();
+      });
+    });
+  }
 }
 
 // The inventory's rows route (app/api/inventory/rows) beyond the table above: a cross-site

@@ -48,3 +48,53 @@ test('an administrator adds an engineer to the owning team, which gives the engi
   await expect(engineerPage.getByLabel('Add a member')).toHaveCount(0);
   await expect(engineerPage.getByRole('button', { name: /^Remove / })).toHaveCount(0);
 });
+
+test('an administrator makes a service token on the team page, sees it once, and revokes it', async ({ db, signedInContext }) => {
+  const team = await insertTeam(db);
+  const admin = await signedInContext('admin');
+  const page = await (await admin.browserContext()).newPage();
+  await page.goto(`/teams/${team.id}`);
+
+  const form = page.getByRole('form', { name: 'New service token' });
+  await form.getByLabel('Name').fill('e2e deploy pipeline');
+  await form.getByLabel('Acts with the role').selectOption('auditor');
+  // The scopes follow the role: an auditor reads the inventory and the audit trail, nothing more.
+  await expect(form.getByRole('checkbox')).toHaveCount(2);
+  await expect(form.getByLabel('Read and export the audit trail and access history')).toBeChecked();
+  await form.getByLabel('Requests per minute').fill('120');
+  await form.getByRole('button', { name: 'Create token' }).click();
+
+  const shown = page.getByLabel('New service token “e2e deploy pipeline”');
+  await expect(shown).toHaveValue(/^sid_[A-Za-z0-9_-]{43}$/);
+  const token = await shown.inputValue();
+  const tokens = page.getByRole('table', { name: `Live service tokens of ${team.name}` });
+  await expect(tokens.getByRole('row', { name: /e2e deploy pipeline/ })).toContainText('120/min');
+  await expect(tokens.getByRole('row', { name: /e2e deploy pipeline/ })).toContainText('Auditor');
+  await page.screenshot({ path: path.join(SHOTS, 'team-service-tokens.png'), fullPage: true });
+
+  // Stored as a hash, acting as a service account of the team that is not listed as a member.
+  const stored = await db.query<{ id: string; kind: string; role: string; member: boolean; hash_matches: boolean }>(
+    `SELECT t.id, u.kind::text AS kind, u.role::text AS role,
+            EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.team_id AND m.user_id = u.id) AS member,
+            t.token_hash = sha256(convert_to($2, 'UTF8')) AS hash_matches
+     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.team_id = $1`,
+    [team.id, token],
+  );
+  expect(stored.rows).toEqual([{ id: expect.any(String), kind: 'service', role: 'auditor', member: true, hash_matches: true }]);
+  await expect(page.getByText('No members yet.')).toBeVisible();
+
+  // Once copied, the token is gone from the page; a reload never shows it again.
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(shown).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByText(token)).toHaveCount(0);
+
+  await tokens.getByRole('button', { name: 'Revoke e2e deploy pipeline' }).click();
+  await page.getByRole('group', { name: 'Confirm revoking e2e deploy pipeline' }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByText('This team has no live service tokens.')).toBeVisible();
+  const events = await db.query(`SELECT action, outcome FROM audit_events WHERE target_id = $1 ORDER BY seq`, [stored.rows[0].id]);
+  expect(events.rows).toEqual([
+    { action: 'api_token.create', outcome: 'success' },
+    { action: 'api_token.revoke', outcome: 'success' },
+  ]);
+});

@@ -27,6 +27,9 @@ export const MAX_LEAK_UPLOAD_BYTES = 50 * MB;
 export const MAX_LEAK_BATCH_BYTES = 2 * MB;
 
 /** A server action's body (the CSV import sends up to 5 MB of text, which encoding grows). */
+/** A REST API request's JSON body (/api/v1): a secret with a certificate chain, or a value (64 KiB each), fits. */
+export const MAX_API_BODY_BYTES = 256 * 1024;
+
 export const SERVER_ACTION_BODY_LIMIT = '10mb';
 
 /** What Next buffers per request for the proxy: the largest limit above that goes through it plus more than a socket read. */

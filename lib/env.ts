@@ -33,6 +33,9 @@ const ZEnv = z.object({
     .min(5)
     .max(7 * 24 * 60)
     .default(60),
+  // REST API (/api/v1): requests per minute per access token, shared by every instance
+  // (table rate_limits). A token may carry a lower or higher limit of its own.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // OIDC single sign-on: enabled when issuer, client id and client secret are all set.
   OIDC_ISSUER: optionalString,
   OIDC_CLIENT_ID: optionalString,

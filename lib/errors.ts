@@ -36,6 +36,18 @@ export class AuditedInputError extends InputError {
   }
 }
 
+/**
+ * Bad input that conflicts with what is stored: a stale edit (someone saved after the form
+ * was opened) or a name already taken. Forms show it like any InputError; the REST API
+ * answers it with 409 rather than 400.
+ */
+export class ConflictError extends InputError {
+  constructor(message: string, fieldErrors: FieldErrors = {}) {
+    super(message, fieldErrors);
+    this.name = 'ConflictError';
+  }
+}
+
 /** The server is at its limit for this kind of work; the person should try again shortly. */
 export class BusyError extends Error {
   constructor(

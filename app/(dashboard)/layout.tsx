@@ -25,6 +25,7 @@ const NAV: (NavItem & { permission: Permission | Permission[] })[] = [
   { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
   { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
   { href: '/settings/retention', label: 'Audit retention', permission: 'admin.retention' },
+  { href: '/api-docs', label: 'REST API', permission: 'account.self' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

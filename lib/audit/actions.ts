@@ -4,6 +4,7 @@
 // well-formed and sorted).
 
 export const AUDIT_ACTIONS = [
+  'api_token.authenticate',
   'api_token.create',
   'api_token.list',
   'api_token.revoke',

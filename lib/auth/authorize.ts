@@ -8,14 +8,14 @@ import { recordSignedOutDenial } from '@/lib/audit/signed-out-denials';
 import { db } from '@/lib/db';
 import { ForbiddenError } from '@/lib/errors';
 import type { Caller, SessionUser } from './caller';
-import { can, type Permission } from './permissions';
-import { scopesAllow } from './token-scopes';
+import type { Permission } from './permissions';
+import { callerCan, scopesAllow } from './token-scopes';
 
 type Attempt = Pick<AuditEntry, 'action' | 'targetType' | 'targetId' | 'environment'>;
 
 export async function authorize(caller: Caller, permission: Permission, attempt: Attempt): Promise<SessionUser> {
+  if (caller.user && callerCan(caller, permission)) return caller.user;
   const scoped = !caller.tokenScopes || scopesAllow(caller.tokenScopes, permission);
-  if (caller.user && can(caller.user.role, permission) && scoped) return caller.user;
   if (!caller.user) {
     await recordSignedOutDenial(caller, { ...attempt, outcome: 'denied', detail: { permission, reason: 'signed_out' } });
     throw new ForbiddenError('Sign in to continue.');

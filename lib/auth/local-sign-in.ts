@@ -35,7 +35,7 @@ export async function signInWithPassword(caller: Caller, raw: unknown): Promise<
   }
 
   const account = await db.user.findUnique({
-    where: { email },
+    where: { email, kind: 'person' },
     select: { id: true, email: true, name: true, role: true, status: true, passwordHash: true },
   });
   const passwordOk = await verifyPassword(account?.passwordHash ?? null, password);

@@ -41,6 +41,7 @@ export async function signInWithOidc(caller: Caller, identity: OidcIdentity): Pr
     const linkedBefore = existing !== null;
     if (!existing) {
       const byEmail = await tx.user.findUnique({ where: { email } });
+      if (byEmail?.kind === 'service') return refuse('service_account', byEmail.id);
       if (byEmail?.oidcSubject) return refuse('email_linked_to_other_identity', byEmail.id);
       if (byEmail && !identity.emailVerified) return refuse('email_not_verified', byEmail.id);
       if (byEmail?.role === 'admin') return refuse('admin_link_refused', byEmail.id);

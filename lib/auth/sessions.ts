@@ -67,7 +67,7 @@ export async function liveSession(sessionId: string, userId: string, now = new D
     LEFT JOIN auth_settings a ON a.id = 1
     WHERE s.id = ${uuidOrNil(sessionId)}::uuid AND s.user_id = ${uuidOrNil(userId)}::uuid
       AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.last_seen_at > ${idleCutoff}
-      AND u.status = 'active'`);
+      AND u.status = 'active' AND u.kind = 'person'`);
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) {

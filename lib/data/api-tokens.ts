@@ -1,6 +1,6 @@
 // Access tokens (lib/auth/api-tokens.ts checks them): a user creates tokens for their own
 // use, sees the token text once, lists and revokes their own; administrators list and
-// revoke anyone's. Only the token's SHA-256 is stored. A token acts as its user with the
+// revoke anyone's, teams' service tokens included (lib/data/service-tokens.ts makes those). Only the token's SHA-256 is stored. A token acts as its user with the
 // role the user has at the time of each call, narrowed to the token's scopes, so a scope
 // is offered only to the roles that could use it. Tokens are managed from a browser
 // session only: a call made with a token cannot create or revoke tokens.
@@ -28,18 +28,23 @@ export function scopesFor(role: Role): ApiScope[] {
 
 export type ApiTokenRow = {
   id: string;
+  kind: 'personal' | 'service';
   name: string;
   scopes: string[];
+  /** Its own calls per minute; null: the server's default (API_RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute: number | null;
   createdAt: string;
   expiresAt: string;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   revokedAt: string | null;
-  /** Owner, for the administrators' list. */
-  user: { id: string; email: string; name: string };
+  /** Who it acts as: its owner, or a service token's service account (with the role it acts with). */
+  user: { id: string; email: string; name: string; role: Role };
+  /** The team that owns a service token. */
+  team: { id: string; name: string } | null;
 };
 
-function notWithToken(caller: Caller): void {
+export function notWithToken(caller: Caller): void {
   if (caller.tokenId) throw new ForbiddenError('Access tokens are managed from a browser session.');
 }
 
@@ -62,35 +67,56 @@ export async function createApiToken(caller: Caller, raw: unknown): Promise<{ to
       throw new InputError(`You already have ${MAX_LIVE_TOKENS_PER_USER} live tokens. Revoke one you no longer use first.`);
     }
     const row = await tx.apiToken.create({
-      data: { userId: user.id, name: input.name, tokenHash: tokenHashOf(token), scopes: input.scopes, expiresAt, createdAt: now },
+      data: {
+        userId: user.id,
+        name: input.name,
+        tokenHash: tokenHashOf(token),
+        scopes: input.scopes,
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        expiresAt,
+        createdAt: now,
+      },
       select: { id: true },
     });
     await recordAudit(tx, caller, {
       action: 'api_token.create',
       targetType: 'api_token',
       targetId: row.id,
-      detail: { name: input.name, scopes: input.scopes.join(','), expiresInDays: input.expiresInDays },
+      detail: tokenDetail(input),
     });
     return row.id;
   });
   return { tokenId: id, token, expiresAt: expiresAt.toISOString() };
 }
 
-const SELECT = {
+/** What a creation's audit event says about the token (never the token). */
+export function tokenDetail(input: { name: string; scopes: string[]; expiresInDays: number; rateLimitPerMinute?: number }): Record<string, string | number> {
+  return {
+    name: input.name,
+    scopes: input.scopes.join(','),
+    expiresInDays: input.expiresInDays,
+    ...(input.rateLimitPerMinute ? { rateLimitPerMinute: input.rateLimitPerMinute } : {}),
+  };
+}
+
+export const TOKEN_SELECT = {
   id: true,
+  kind: true,
   name: true,
   scopes: true,
+  rateLimitPerMinute: true,
   createdAt: true,
   expiresAt: true,
   lastUsedAt: true,
   lastUsedIp: true,
   revokedAt: true,
-  user: { select: { id: true, email: true, name: true } },
+  user: { select: { id: true, email: true, name: true, role: true } },
+  team: { select: { id: true, name: true } },
 } as const;
 
-type Selected = Prisma.ApiTokenGetPayload<{ select: typeof SELECT }>;
+type Selected = Prisma.ApiTokenGetPayload<{ select: typeof TOKEN_SELECT }>;
 
-function rowOf(r: Selected): ApiTokenRow {
+export function tokenRowOf(r: Selected): ApiTokenRow {
   return {
     ...r,
     createdAt: r.createdAt.toISOString(),
@@ -105,37 +131,39 @@ export async function listOwnApiTokens(caller: Caller): Promise<ApiTokenRow[]> {
   const user = await authorize(caller, 'account.self', { action: 'api_token.list', targetType: 'api_token' });
   const rows = await db.apiToken.findMany({
     where: { userId: user.id, revokedAt: null, expiresAt: { gt: new Date() } },
-    select: SELECT,
+    select: TOKEN_SELECT,
     orderBy: { createdAt: 'desc' },
     take: MAX_LIVE_TOKENS_PER_USER,
   });
-  return rows.map(rowOf);
+  return rows.map(tokenRowOf);
 }
 
-/** Every user's live tokens, for administrators (newest first, at most `limit`). */
+/** Every user's and team's live tokens, for administrators (newest first, at most `limit`). */
 export async function listAllApiTokens(caller: Caller, limit = 200): Promise<ApiTokenRow[]> {
   await authorize(caller, 'admin.users', { action: 'api_token.list', targetType: 'api_token' });
   const rows = await db.apiToken.findMany({
     where: { revokedAt: null, expiresAt: { gt: new Date() } },
-    select: SELECT,
+    select: TOKEN_SELECT,
     orderBy: { createdAt: 'desc' },
     take: Math.min(Math.max(1, limit), 1000),
   });
-  return rows.map(rowOf);
+  return rows.map(tokenRowOf);
 }
 
 /**
- * Revokes a token: the caller's own, or anyone's for an administrator. Someone else's
- * token is "not found" to a non-administrator (its existence is not revealed); the refusal
- * is audited. Revoking a revoked token is a no-op.
+ * Revokes a token: the caller's own, or anyone's (a team's service token too) for an
+ * administrator. Someone else's token is "not found" to a non-administrator (its existence
+ * is not revealed); the refusal is audited. Revoking a revoked token is a no-op. A service
+ * token's service account is disabled with it: it has no other use.
  */
 export async function revokeApiToken(caller: Caller, tokenId: string): Promise<{ revoked: boolean }> {
   const user: SessionUser = await authorize(caller, 'account.self', { action: 'api_token.revoke', targetType: 'api_token', targetId: tokenId });
   notWithToken(caller);
   const id = uuidOrNil(tokenId);
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ user_id: string; revoked_at: Date | null }[]>`
-      SELECT user_id, revoked_at FROM api_tokens WHERE id = ${id}::uuid FOR UPDATE`;
+    const [row] = await tx.$queryRaw<{ user_id: string; revoked_at: Date | null; kind: 'personal' | 'service'; team: string | null }[]>`
+      SELECT t.user_id, t.revoked_at, t.kind::text AS kind, (SELECT name FROM teams WHERE id = t.team_id) AS team
+      FROM api_tokens t WHERE t.id = ${id}::uuid FOR UPDATE OF t`;
     const mayRevoke = row && (row.user_id === user.id || can(user.role, 'admin.users'));
     if (!mayRevoke) {
       if (row) {
@@ -151,11 +179,12 @@ export async function revokeApiToken(caller: Caller, tokenId: string): Promise<{
     }
     if (row.revoked_at) return { revoked: false };
     await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    if (row.kind === 'service') await tx.user.update({ where: { id: row.user_id }, data: { status: 'disabled' } });
     await recordAudit(tx, caller, {
       action: 'api_token.revoke',
       targetType: 'api_token',
       targetId: id,
-      detail: { owner: row.user_id, byAdmin: row.user_id !== user.id },
+      detail: row.team ? { kind: 'service', team: row.team, serviceAccount: row.user_id } : { owner: row.user_id, byAdmin: row.user_id !== user.id },
     });
     return { revoked: true };
   });

@@ -16,7 +16,8 @@ import type { ApprovalKind, ApprovalState, Classification } from '@/generated/pr
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
-import { can, type Permission } from '@/lib/auth/permissions';
+import type { Permission } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { actsOnEveryTeam, authorizeForSecret, isTeamMember } from '@/lib/auth/team-scope';
 import { db, type Tx } from '@/lib/db';
 import { ForbiddenError, InputError, NotFoundError } from '@/lib/errors';
@@ -282,7 +283,7 @@ export async function listSecretApprovals(caller: Caller, secretId: string): Pro
     decisionNote: r.decision_note,
     createdAt: r.created_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
-    mayDecide: r.requested_by_id !== user.id && r.state === 'pending' && inScope && can(user.role, APPROVAL_PERMISSION[r.kind]),
+    mayDecide: r.requested_by_id !== user.id && r.state === 'pending' && inScope && callerCan(caller, APPROVAL_PERMISSION[r.kind]),
   });
   const others: ApprovalView[] = [];
   for (const r of rows) {

@@ -90,7 +90,7 @@ const COLUMNS = Prisma.sql`
   e.target_type, e.target_id, e.environment, e.outcome, e.ip, e.user_agent, e.request_id, e.changes, e.detail`;
 
 export async function listAuditEvents(caller: Caller, query: TAuditListQuery): Promise<AuditEventPage> {
-  const user = await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
+  await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
   const actor = query.actor ? actorFilter(query.actor) : null;
   const where = filterConditions(query, actor);
   const after = decodeIdCursor(query.after);
@@ -122,7 +122,7 @@ export async function listAuditEvents(caller: Caller, query: TAuditListQuery): P
           LIMIT ${limit}`);
   const page = keysetPage(rows, AUDIT_PAGE_SIZE, toItem, (last) => encodeIdCursor(last.id));
   // Names for this page's targets only: a few primary-key lookups, not a join over the trail.
-  const labels = await auditTargetLabels(page.items, user.role);
+  const labels = await auditTargetLabels(page.items, caller);
   for (const item of page.items) {
     if (item.targetType && item.targetId) item.target = labels.get(targetKey(item.targetType, item.targetId.toLowerCase())) ?? null;
   }

@@ -6,8 +6,9 @@
 // Callers have audit.read already: auditors and admins may read every name shown here.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { Role } from '@/generated/prisma/enums';
-import { can, type Permission } from '@/lib/auth/permissions';
+import type { Caller } from '@/lib/auth/caller';
+import type { Permission } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { queryRows } from '@/lib/db';
 import { isUuid } from '@/lib/validation/ids';
 
@@ -59,7 +60,10 @@ const RESOLVERS: Record<string, Resolver> = {
 export const targetKey = (type: string, id: string) => `${type}\u0000${id}`;
 
 /** Labels for the named targets among `targets`, keyed by targetKey(type, id). */
-export async function auditTargetLabels(targets: { targetType: string | null; targetId: string | null }[], role: Role): Promise<Map<string, AuditTargetLabel>> {
+export async function auditTargetLabels(
+  targets: { targetType: string | null; targetId: string | null }[],
+  caller: Caller,
+): Promise<Map<string, AuditTargetLabel>> {
   const idsByType = new Map<string, Set<string>>();
   for (const { targetType, targetId } of targets) {
     if (!targetType || !targetId || !(targetType in RESOLVERS) || !isUuid(targetId)) continue;
@@ -72,7 +76,7 @@ export async function auditTargetLabels(targets: { targetType: string | null; ta
   const lookups = [...idsByType].map(([type, ids]) => Prisma.sql`SELECT ${type}::text AS type, f.* FROM (${RESOLVERS[type].sql([...ids])}) f`);
   for (const found of await queryRows<Found>(Prisma.join(lookups, ' UNION ALL '))) {
     const resolver = RESOLVERS[found.type];
-    labels.set(targetKey(found.type, found.id), { name: found.name, href: can(role, resolver.permission) ? resolver.path(found) : null });
+    labels.set(targetKey(found.type, found.id), { name: found.name, href: callerCan(caller, resolver.permission) ? resolver.path(found) : null });
   }
   return labels;
 }

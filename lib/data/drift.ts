@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
-import { can } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { actsOnEveryTeam, authorizeActionOn } from '@/lib/auth/team-scope';
 import { db, type Tx } from '@/lib/db';
 import { invalidatingListCounts } from '@/lib/db/list-counts-cache';
@@ -73,7 +73,7 @@ export function driftSeenToken(row: DriftRow): string {
 
 async function fixableTeams(caller: Caller): Promise<'all' | Set<string>> {
   const user = caller.user;
-  if (!user || !can(user.role, 'secrets.write')) return new Set();
+  if (!user || !callerCan(caller, 'secrets.write')) return new Set();
   if (actsOnEveryTeam(user)) return 'all';
   const rows = await db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } });
   return new Set(rows.map((r) => r.teamId));

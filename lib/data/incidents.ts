@@ -6,7 +6,7 @@ import 'server-only';
 import type { IncidentStep } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import { can } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { actsOnEveryTeam, authorizeActionOn, isTeamMember } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
@@ -124,7 +124,7 @@ export async function getIncident(caller: Caller, incidentId: string): Promise<I
   });
   if (!incident) throw new NotFoundError('This incident does not exist.');
   const f = incident.leakFinding;
-  const seesWhere = f !== null && (actsOnEveryTeam(user) || can(user.role, 'audit.read') || (await isTeamMember(user.id, incident.secret.ownerTeamId)));
+  const seesWhere = f !== null && (actsOnEveryTeam(user) || callerCan(caller, 'audit.read') || (await isTeamMember(user.id, incident.secret.ownerTeamId)));
   return {
     id: incident.id,
     secretId: incident.secretId,

@@ -21,7 +21,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { recordAudit, recordAuditMany, type AuditEntry } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
-import { can } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { actsOnEveryTeam } from '@/lib/auth/team-scope';
 import { appClock } from '@/lib/clock';
 import { db, pgPool, type Tx } from '@/lib/db';
@@ -150,13 +150,13 @@ async function scanScope(
   caller: Caller,
   attempt: Pick<AuditEntry, 'action' | 'targetType' | 'targetId'>,
 ): Promise<{ user: SessionUser; scope: 'all' | 'own' }> {
-  if (caller.user && can(caller.user.role, 'audit.read')) return { user: caller.user, scope: 'all' };
+  if (caller.user && callerCan(caller, 'audit.read')) return { user: caller.user, scope: 'all' };
   const user = await authorize(caller, 'leak.scan', attempt);
   return { user, scope: actsOnEveryTeam(user) ? 'all' : 'own' };
 }
 
 /** Sees every team's findings named (admins and auditors). */
-const seesEveryTeam = (user: SessionUser) => actsOnEveryTeam(user) || can(user.role, 'audit.read');
+const seesEveryTeam = (caller: Caller, user: SessionUser) => actsOnEveryTeam(user) || callerCan(caller, 'audit.read');
 
 const scanSelect = {
   id: true,
@@ -549,8 +549,8 @@ const findingJoins = Prisma.sql`
   LEFT JOIN environments e ON e.id = s.environment_id
   LEFT JOIN teams t ON t.id = s.owner_team_id`;
 
-function toFindingView(user: SessionUser, r: FindingRow): LeakFindingView {
-  const named = r.secret_name !== null && (seesEveryTeam(user) || r.member === true);
+function toFindingView(caller: Caller, user: SessionUser, r: FindingRow): LeakFindingView {
+  const named = r.secret_name !== null && (seesEveryTeam(caller, user) || r.member === true);
   return {
     id: r.id,
     severity: r.severity,
@@ -564,7 +564,7 @@ function toFindingView(user: SessionUser, r: FindingRow): LeakFindingView {
     commit: r.commit_sha,
     authorDate: r.author_date?.toISOString() ?? null,
     preview: r.preview,
-    mayMarkCompromised: named && can(user.role, 'secrets.rotate') && (actsOnEveryTeam(user) || r.member === true),
+    mayMarkCompromised: named && callerCan(caller, 'secrets.rotate') && (actsOnEveryTeam(user) || r.member === true),
   };
 }
 
@@ -601,7 +601,7 @@ export async function getLeakScan(caller: Caller, scanId: string, rawQuery: unkn
   return {
     scan: toItem(scan),
     counts: await findingCounts(db, scan.id),
-    findings: page.map((r) => toFindingView(user, r)),
+    findings: page.map((r) => toFindingView(caller, user, r)),
     nextCursor: rows.length > FINDING_PAGE_SIZE && last ? encodeCursor(last.severity, last.id) : null,
     severity,
   };
@@ -618,14 +618,14 @@ export async function listSecretLeakFindings(caller: Caller, secretId: string, t
   const [owner] = await db.$queryRaw<{ member: boolean }[]>`
     SELECT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = s.owner_team_id AND m.user_id = ${user.id}::uuid) AS member
     FROM secrets s WHERE s.id = ${uuidOrNil(secretId)}::uuid`;
-  if (!owner || !(seesEveryTeam(user) || owner.member)) return null;
+  if (!owner || !(seesEveryTeam(caller, user) || owner.member)) return null;
   const rows = await db.$queryRaw<(FindingRow & { scan_id: string; scan_label: string; created_at: Date })[]>`
     SELECT ${findingColumns(user.id)}, f.scan_id, sc.label AS scan_label, f.created_at
     FROM leak_findings f ${findingJoins} JOIN leak_scans sc ON sc.id = f.scan_id
     WHERE f.secret_id = ${uuidOrNil(secretId)}::uuid
     ORDER BY f.created_at DESC, f.id DESC
     LIMIT ${take}`;
-  return rows.map((r) => ({ ...toFindingView(user, r), scanId: r.scan_id, scanLabel: r.scan_label, foundAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({ ...toFindingView(caller, user, r), scanId: r.scan_id, scanLabel: r.scan_label, foundAt: r.created_at.toISOString() }));
 }
 
 /** One finding of `secretId` the caller may see named (the mark-compromised form's "from this finding"), else null. */
@@ -637,7 +637,7 @@ export async function secretLeakFinding(caller: Caller, secretId: string, findin
     WHERE f.id = ${uuidOrNil(findingId)}::uuid AND f.secret_id = ${uuidOrNil(secretId)}::uuid`;
   const row = rows[0];
   if (!row) return null;
-  const view = toFindingView(user, row);
+  const view = toFindingView(caller, user, row);
   return view.secret ? { ...view, scanId: row.scan_id, scanLabel: row.scan_label, foundAt: row.created_at.toISOString() } : null;
 }
 

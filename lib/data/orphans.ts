@@ -7,7 +7,7 @@
 import 'server-only';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller, SessionUser } from '@/lib/auth/caller';
-import { can } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { actsOnEveryTeam } from '@/lib/auth/team-scope';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -65,7 +65,7 @@ export async function listOrphans(caller: Caller, query: Partial<TOrphanQuery>, 
   const rows = await db.$queryRaw<(OrphanRowBase & Partial<SilentConsumerRow> & Partial<UndeclaredReaderRow>)[]>(
     orphanPageSql(tab, { now, days, size: ORPHAN_PAGE_SIZE, after }),
   );
-  const mayDecommission = await decommissionScope(user);
+  const mayDecommission = await decommissionScope(caller, user);
   const suggests = tab === 'unconsumed' || tab === 'unread';
   return keysetPage(
     rows,
@@ -121,8 +121,8 @@ function readEvidence(r: OrphanRowBase): ReadEvidence {
 }
 
 /** Which owning teams' secrets the caller may decommission (the decommission action's own rule). */
-async function decommissionScope(user: SessionUser): Promise<(teamId: string) => boolean> {
-  if (!can(user.role, 'secrets.write')) return () => false;
+async function decommissionScope(caller: Caller, user: SessionUser): Promise<(teamId: string) => boolean> {
+  if (!callerCan(caller, 'secrets.write')) return () => false;
   if (actsOnEveryTeam(user)) return () => true;
   const teams = await db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } });
   const ids = new Set(teams.map((t) => t.teamId));

@@ -12,7 +12,7 @@ import { assertKeepsApprovalRule } from './approvals';
 import type { Caller } from '@/lib/auth/caller';
 import { db, queryRows, type Tx } from '@/lib/db';
 import { refusingTakenName } from '@/lib/db/unique-name';
-import { InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
+import { ConflictError, InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
 import { parseRotationConfig } from '@/lib/validation/rotation-config';
@@ -372,7 +372,7 @@ async function expiryOf(tx: Tx, input: TSecretInput, before: ExpiryColumns | nul
 }
 
 function nameTaken(): InputError {
-  return new InputError('A secret with this name already exists in this environment.', {
+  return new ConflictError('A secret with this name already exists in this environment.', {
     name: ['A secret with this name already exists in this environment'],
   });
 }

@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { refusingTakenName } from '@/lib/db/unique-name';
-import { InputError, NotFoundError } from '@/lib/errors';
+import { ConflictError, InputError, NotFoundError } from '@/lib/errors';
 import { ZSystemInput, ZSystemListQuery, ZSystemStatusChange, type TSystemListQuery, type TSystemStatus } from '@/lib/validation/catalog';
 import { parseInput } from '@/lib/validation/parse';
 import { decodeCursor, encodeCursor, keysetPage } from '@/lib/db/cursor';
@@ -132,7 +132,7 @@ const snapshotOf = (s: SnapshotRow): Snapshot => ({
 });
 
 function nameTaken(): InputError {
-  return new InputError('A system with this name already exists.', { name: ['A system with this name already exists'] });
+  return new ConflictError('A system with this name already exists.', { name: ['A system with this name already exists'] });
 }
 
 /** The owning team's name, or a field error when the chosen team does not exist. */

@@ -29,7 +29,8 @@ export const MEMBERS_SHOWN = 500;
 export async function listTeamMembers(caller: Caller, teamId: string): Promise<TeamMemberView[]> {
   await authorize(caller, 'secrets.read', { action: 'team.read', targetType: 'team', targetId: teamId });
   const rows = await db.teamMember.findMany({
-    where: { teamId: uuidOrNil(teamId) },
+    // People only: the team's service accounts are listed with its service tokens.
+    where: { teamId: uuidOrNil(teamId), user: { kind: 'person' } },
     select: { source: true, createdAt: true, user: { select: { id: true, name: true, email: true, role: true, status: true } } },
     orderBy: [{ user: { name: 'asc' } }, { userId: 'asc' }],
     take: MEMBERS_SHOWN,
@@ -56,7 +57,7 @@ export async function addTeamMember(caller: Caller, teamId: string, raw: unknown
   await authorize(caller, 'admin.users', attempt);
   const { email } = parseInput(ZTeamMemberAdd, raw);
   const team = await teamNamed(teamId);
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+  const user = await db.user.findUnique({ where: { email, kind: 'person' }, select: { id: true, email: true } });
   if (!user) throw new InputError('Some fields need attention.', { email: ['No account has this email. Invite the person first.'] });
   return db.$transaction(async (tx) => {
     const added = await tx.teamMember.createMany({ data: [{ teamId: team.id, userId: user.id }], skipDuplicates: true });
@@ -74,7 +75,7 @@ export async function removeTeamMember(caller: Caller, teamId: string, raw: unkn
   return db.$transaction(async (tx) => {
     const [removed] = await tx.$queryRaw<{ email: string; source: MembershipSource }[]>`
       DELETE FROM team_members m USING users u
-      WHERE m.team_id = ${team.id}::uuid AND m.user_id = ${userId}::uuid AND u.id = m.user_id
+      WHERE m.team_id = ${team.id}::uuid AND m.user_id = ${userId}::uuid AND u.id = m.user_id AND u.kind = 'person'
       RETURNING u.email, m.source`;
     if (!removed) throw new NotFoundError('This person is not a member of the team.');
     await recordAudit(tx, caller, { ...attempt, targetId: team.id, detail: { team: team.name, member: removed.email, source: removed.source } });

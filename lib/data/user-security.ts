@@ -5,7 +5,7 @@ import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import type { Caller } from '@/lib/auth/caller';
-import { can } from '@/lib/auth/permissions';
+import { callerCan } from '@/lib/auth/token-scopes';
 import { endUserSessions } from '@/lib/auth/sessions';
 import { db, type Tx } from '@/lib/db';
 import { NotFoundError } from '@/lib/errors';
@@ -82,7 +82,7 @@ export async function setMfaRequirement(caller: Caller, raw: unknown): Promise<{
  * factor. Null for callers who are not administrators (nothing to show them).
  */
 export async function adminsWithoutSecondFactor(caller: Caller): Promise<number | null> {
-  if (!caller.user || !can(caller.user.role, 'admin.users')) return null;
+  if (!callerCan(caller, 'admin.users')) return null;
   return db.user.count({
     where: { role: 'admin', status: 'active', totpEnabledAt: null, passwordHash: { not: null } },
   });

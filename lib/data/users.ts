@@ -79,7 +79,8 @@ const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ')
 
 export async function listUsers(caller: Caller, query: TUserListQuery): Promise<UserListPage> {
   await authorize(caller, 'admin.users', { action: 'user.list', targetType: 'user' });
-  const filters: Prisma.Sql[] = [];
+  // People only: service accounts are listed with their tokens (teams, Account page).
+  const filters: Prisma.Sql[] = [Prisma.sql`u.kind = 'person'`];
   if (query.q) {
     const like = `%${escapeLike(query.q.toLowerCase())}%`;
     filters.push(Prisma.sql`(u.email LIKE ${like} OR lower(u.name) LIKE ${like})`);
@@ -194,7 +195,7 @@ async function lockUser(tx: Tx, id: string): Promise<Locked> {
   const [row] = await tx.$queryRaw<Locked[]>`
     SELECT id, email, role, status, password_hash IS NOT NULL AS "hasPassword",
            invite_code_hash IS NOT NULL AS "hasInvite", invite_expires AS "inviteExpires"
-    FROM users WHERE id = ${uuidOrNil(id)}::uuid FOR UPDATE`;
+    FROM users WHERE id = ${uuidOrNil(id)}::uuid AND kind = 'person' FOR UPDATE`;
   if (!row) throw new NotFoundError('This user does not exist.');
   return row;
 }

@@ -41,6 +41,11 @@ export async function downloadResponse(caller: Caller, start: () => Promise<Expo
     if (error instanceof SigningKeyMissingError) return Response.json({ error: error.message }, { status: 503, headers: NO_STORE });
     throw error;
   }
+  return attachmentResponse(download);
+}
+
+/** A started export as its streamed attachment (also the REST API's export answer). */
+export function attachmentResponse(download: ExportDownload): Response {
   return new Response(Readable.toWeb(download.stream) as unknown as ReadableStream<Uint8Array>, {
     headers: {
       'content-type': download.contentType,

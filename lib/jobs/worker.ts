@@ -31,6 +31,7 @@ import { createWorkerBoss, startBoss } from './boss';
 import { clearConnectionFault, recordConnectionFault } from './connection-faults';
 import { runJobContained } from './containment';
 import { startSweeps, type Sweep } from './sweeps';
+import { purgeIdempotencyKeys } from '@/lib/api/idempotency';
 import {
   accessIngestSendOptions,
   discoveryScanSendOptions,
@@ -82,6 +83,8 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
 const DEFAULT_SWEEPS = (clock: Clock, workerId: string): Sweep[] => [
   { name: 'settle-pending-writes', run: settlePendingWrites },
   { name: 'resume-stalled-runs', run: () => resumeStalledRuns(clock, workerId) },
+  // REST API idempotency keys past their 24 hours (one indexed DELETE; nothing most passes).
+  { name: 'purge-idempotency-keys', run: () => purgeIdempotencyKeys(clock.now()) },
 ];
 
 export type WorkerOptions = {

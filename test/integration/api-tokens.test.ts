@@ -49,7 +49,20 @@ describe('access tokens', () => {
     const listed = await listOwnApiTokens(caller);
     expect(listed.map((t) => t.id)).toEqual([tokenId]);
     expect(JSON.stringify(listed)).not.toContain(token);
-    expect(Object.keys(listed[0]).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'lastUsedIp', 'name', 'revokedAt', 'scopes', 'user']);
+    expect(Object.keys(listed[0]).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'id',
+      'kind',
+      'lastUsedAt',
+      'lastUsedIp',
+      'name',
+      'rateLimitPerMinute',
+      'revokedAt',
+      'scopes',
+      'team',
+      'user',
+    ]);
   });
 
   it('stand for their user with the role as it is now, and write when and from where they were last used', async () => {

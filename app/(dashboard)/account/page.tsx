@@ -5,13 +5,15 @@ import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableHead, Td, Tr } from '@/components/ui/table';
-import { CreateAccessToken, RevokeToken, type TokenRowView } from '@/components/account/access-tokens';
+import { CreateAccessToken } from '@/components/account/access-tokens';
+import { TokenTable, tokenOwner } from '@/components/account/token-table';
 import { can } from '@/lib/auth/permissions';
 import { currentSessionId, requireSignedIn } from '@/lib/auth/session';
 import { listOwnSessions, secondFactorStatus } from '@/lib/data/account';
-import { listAllApiTokens, listOwnApiTokens, scopesFor, type ApiTokenRow } from '@/lib/data/api-tokens';
+import { listAllApiTokens, listOwnApiTokens, scopesFor } from '@/lib/data/api-tokens';
+import { env } from '@/lib/env';
 import { publicBaseUrl } from '@/lib/public-url';
-import { API_SCOPE_LABELS, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, type ApiScope } from '@/lib/validation/api-tokens';
+import { API_SCOPE_LABELS, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '@/lib/validation/api-tokens';
 import { SignOutEverywhere } from './account-client';
 import { createApiTokenAction, revokeApiTokenAction } from './actions';
 
@@ -98,74 +100,34 @@ export default async function AccountPage() {
             A token lets a program act as you without a browser, for what it may be used for only, with your role as it is at the time of each call. It is shown
             once when created; only a hash of it is kept. Every use is recorded in the audit trail with the token.
           </p>
-          {scopes.length > 0 ? (
-            <CreateAccessToken scopes={scopes} defaultDays={DEFAULT_TOKEN_DAYS} maxDays={MAX_TOKEN_DAYS} serverUrl={serverUrl} create={createApiTokenAction} />
-          ) : (
-            <p className="text-sm text-slate-700">Your role has no use for an access token: the leak check is for engineers and administrators.</p>
-          )}
+          <CreateAccessToken
+            scopes={scopes}
+            defaultDays={DEFAULT_TOKEN_DAYS}
+            maxDays={MAX_TOKEN_DAYS}
+            defaultRatePerMinute={env().API_RATE_LIMIT_PER_MINUTE}
+            serverUrl={serverUrl}
+            create={createApiTokenAction}
+          />
           <div className="mt-6">
-            <TokenTable caption="Your access tokens" rows={tokens.map(viewOf)} empty="You have no live access tokens." />
+            <TokenTable caption="Your access tokens" tokens={tokens} empty="You have no live access tokens." revoke={revokeApiTokenAction} />
           </div>
         </Card>
 
         {allTokens && (
           <Card title="Everyone’s access tokens">
-            <p className="mb-4 text-sm text-slate-600">As an administrator you can revoke any user’s token, e.g. when a machine is lost.</p>
+            <p className="mb-4 text-sm text-slate-600">
+              As an administrator you can revoke any user’s token and any team’s service token, e.g. when a machine is lost. Teams’ pages make service tokens.
+            </p>
             <TokenTable
-              caption="Every user’s live access tokens"
-              rows={allTokens.map((t) => ({ ...viewOf(t), owner: t.user.email }))}
+              caption="Every user’s and team’s live access tokens"
+              tokens={allTokens}
+              owner={{ heading: 'Owner', of: tokenOwner }}
               empty="Nobody has a live access token."
+              revoke={revokeApiTokenAction}
             />
           </Card>
         )}
       </div>
     </>
-  );
-}
-
-function viewOf(t: ApiTokenRow): TokenRowView {
-  return {
-    id: t.id,
-    name: t.name,
-    scopes: t.scopes.map((s) => API_SCOPE_LABELS[s as ApiScope] ?? s),
-    createdAt: t.createdAt,
-    expiresAt: t.expiresAt,
-    lastUsedAt: t.lastUsedAt,
-    lastUsedIp: t.lastUsedIp,
-  };
-}
-
-function TokenTable({ caption, rows, empty }: { caption: string; rows: TokenRowView[]; empty: string }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
-  const withOwner = rows.some((r) => r.owner);
-  return (
-    <Table caption={caption}>
-      <TableHead
-        headings={[...(withOwner ? ['User'] : []), 'Name', 'Used for', 'Created', 'Expires', 'Last used', { label: <span className="sr-only">Actions</span> }]}
-      />
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((t) => (
-          <Tr key={t.id}>
-            {withOwner && <Td className="text-slate-700">{t.owner}</Td>}
-            <Td className="font-medium whitespace-nowrap text-slate-900">{t.name}</Td>
-            <Td className="text-slate-700">{t.scopes.join(', ')}</Td>
-            <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.createdAt)}</Td>
-            <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.expiresAt)}</Td>
-            <Td className="whitespace-nowrap text-slate-700">
-              {t.lastUsedAt ? (
-                <>
-                  {formatDateTime(t.lastUsedAt)} <span className="font-mono text-slate-600">from {t.lastUsedIp ?? 'unknown address'}</span>
-                </>
-              ) : (
-                'Never'
-              )}
-            </Td>
-            <Td>
-              <RevokeToken tokenId={t.id} name={t.name} revoke={revokeApiTokenAction} />
-            </Td>
-          </Tr>
-        ))}
-      </tbody>
-    </Table>
   );
 }

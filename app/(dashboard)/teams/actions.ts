@@ -1,8 +1,10 @@
 'use server';
 import { z } from 'zod';
 import { runAction } from '@/lib/action';
+import { createServiceToken } from '@/lib/data/service-tokens';
 import { addTeamMember, removeTeamMember } from '@/lib/data/team-members';
 import { createTeam, updateTeam } from '@/lib/data/teams';
+import { ZServiceTokenCreate } from '@/lib/validation/api-tokens';
 import { ZTeamId, ZTeamInput, ZTeamMemberAdd, ZTeamMemberRemove } from '@/lib/validation/catalog';
 
 export async function createTeamAction(input: unknown) {
@@ -19,4 +21,9 @@ export async function addTeamMemberAction(teamId: unknown, input: unknown) {
 
 export async function removeTeamMemberAction(teamId: unknown, input: unknown) {
   return runAction(z.tuple([ZTeamId, ZTeamMemberRemove]), [teamId, input], (caller, [id, member]) => removeTeamMember(caller, id, member));
+}
+
+/** The token text comes back in this one result and is never available again (revoking: the account page's revokeApiTokenAction). */
+export async function createServiceTokenAction(teamId: unknown, input: unknown) {
+  return runAction(z.tuple([ZTeamId, ZServiceTokenCreate]), [teamId, input], (caller, [id, token]) => createServiceToken(caller, id, token));
 }

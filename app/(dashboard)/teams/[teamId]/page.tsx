@@ -6,7 +6,17 @@ import { Card } from '@/components/ui/card';
 import { AboutCard, CountFact, Fact, FactsCard, RecordColumns } from '@/components/ui/record-facts';
 import { RecordHeader } from '@/components/ui/record-header';
 import { Badge } from '@/components/ui/badge';
+import { CreateAccessToken } from '@/components/account/access-tokens';
+import { TokenTable } from '@/components/account/token-table';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
+import type { ApiTokenRow } from '@/lib/data/api-tokens';
+import { scopesFor } from '@/lib/data/api-tokens';
+import { listTeamServiceTokens } from '@/lib/data/service-tokens';
+import { env } from '@/lib/env';
+import { publicBaseUrl } from '@/lib/public-url';
+import { API_SCOPE_LABELS, API_SCOPES, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, SERVICE_TOKEN_ROLES } from '@/lib/validation/api-tokens';
+import { revokeApiTokenAction } from '../../account/actions';
+import { createServiceTokenAction } from '../actions';
 import { listTeamMembers, MEMBERS_SHOWN } from '@/lib/data/team-members';
 import { AddMemberForm, RemoveMemberButton } from './members-client';
 import { loadTeam } from '../load';
@@ -20,7 +30,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TeamPage({ params }: Props) {
   const { caller, team, canWrite } = await loadTeam((await params).teamId);
   const canManageMembers = can(caller.user.role, 'admin.users');
-  const members = await listTeamMembers(caller, team.id);
+  const [members, serviceTokens] = await Promise.all([
+    listTeamMembers(caller, team.id),
+    canManageMembers ? listTeamServiceTokens(caller, team.id) : Promise.resolve(null),
+  ]);
   const hiddenSystems = team.systemCount - team.systems.length;
 
   return (
@@ -79,6 +92,8 @@ export default async function TeamPage({ params }: Props) {
           )}
         </Card>
 
+        {serviceTokens && <ServiceTokensCard team={team} tokens={serviceTokens} />}
+
         <Card title={`Systems owned (${team.systemCount.toLocaleString('en-US')})`}>
           {team.systems.length === 0 ? (
             <div className="text-sm text-slate-600">
@@ -110,5 +125,37 @@ export default async function TeamPage({ params }: Props) {
         </Card>
       </RecordColumns>
     </>
+  );
+}
+
+/** Administrators' view of the team's service tokens: make one (shown once), see them, revoke one. */
+async function ServiceTokensCard({ team, tokens }: { team: { id: string; name: string }; tokens: ApiTokenRow[] }) {
+  const roles = SERVICE_TOKEN_ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role], scopes: scopesFor(role) }));
+  return (
+    <Card title={`Service tokens (${tokens.length.toLocaleString('en-US')})`}>
+      <p className="mb-4 text-sm text-slate-600">
+        A service token lets a machine, such as a CI job, call the REST API for this team: it acts on the secrets {team.name} owns, with the role chosen (never
+        administrator) and for what it may be used for only. It is shown once when created; only a hash of it is kept. Every use is recorded in the audit trail
+        with the token.
+      </p>
+      <CreateAccessToken
+        scopes={API_SCOPES.map((value) => ({ value, label: API_SCOPE_LABELS[value] }))}
+        defaultDays={DEFAULT_TOKEN_DAYS}
+        maxDays={MAX_TOKEN_DAYS}
+        defaultRatePerMinute={env().API_RATE_LIMIT_PER_MINUTE}
+        serverUrl={await publicBaseUrl()}
+        service={{ team: team.name, roles }}
+        create={createServiceTokenAction.bind(null, team.id)}
+      />
+      <div className="mt-6">
+        <TokenTable
+          caption={`Live service tokens of ${team.name}`}
+          tokens={tokens}
+          owner={{ heading: 'Role', of: (t) => ROLE_LABELS[t.user.role] }}
+          empty="This team has no live service tokens."
+          revoke={revokeApiTokenAction}
+        />
+      </div>
+    </Card>
   );
 }

@@ -1,0 +1,6 @@
+// POST /api/v1/secrets/{id}/rotate: see lib/api/registry.ts (the endpoint, its schemas and its data-layer call).
+import { apiRoute } from '@/lib/api/route';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = apiRoute('POST', '/secrets/{id}/rotate');

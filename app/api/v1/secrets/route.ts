@@ -1,0 +1,7 @@
+// GET, POST /api/v1/secrets: see lib/api/registry.ts (the endpoint, its schemas and its data-layer call).
+import { apiRoute } from '@/lib/api/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute('GET', '/secrets');
+export const POST = apiRoute('POST', '/secrets');
