@@ -81,10 +81,12 @@ describe('/api/metrics', () => {
     expect(denials.map((e) => [e.actorId, (e.detail as { reason: string }).reason])).toEqual([
       [wrongScope.userId, 'token_scope'],
       [engineer.userId, 'missing_permission'],
-      // The two calls without a live token.
-      [null, 'signed_out'],
+      // The call without any token (the session path: no session).
       [null, 'signed_out'],
     ]);
+    // The unknown token's refusal is audited where tokens are checked (authenticateApiRequest).
+    const tokenDenials = await db.auditEvent.findMany({ where: { action: 'api_token.authenticate', outcome: 'denied' } });
+    expect(tokenDenials.map((e) => (e.detail as { reason: string }).reason)).toEqual(['invalid_token']);
   });
 });
 

@@ -7,7 +7,6 @@ import type { NextRequest } from 'next/server';
 import { authenticateApiRequest, bearerTokenOf } from '@/lib/auth/api-tokens';
 import type { Caller } from '@/lib/auth/caller';
 import { refuseCrossSite } from '@/lib/auth/cross-site';
-import { requestMetaFrom } from '@/lib/auth/request-meta';
 import { getCaller } from '@/lib/auth/session';
 import { readMetrics } from '@/lib/data/metrics';
 import { ForbiddenError } from '@/lib/errors';
@@ -25,11 +24,8 @@ async function callerOf(request: NextRequest): Promise<{ caller: Caller } | { re
   if (bearerTokenOf(request) || request.headers.has('authorization')) {
     const authenticated = await authenticateApiRequest(request);
     if ('caller' in authenticated) return authenticated;
+    // authenticateApiRequest audited the refusal (a signed-out denial).
     const { status, code, message, retryAfterSeconds } = authenticated.refusal;
-    if (status === 401) {
-      // Audited as a signed-out denial; the answer stays the 401 below.
-      await readMetrics({ user: null, request: requestMetaFrom(request.headers) }).catch(() => {});
-    }
     return { refusal: refused(status, code, message, retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {}) };
   }
   const crossSite = await refuseCrossSite(request);
