@@ -50,7 +50,16 @@ export function TokenTable({
           <Tr key={t.id}>
             {owner && <Td className="text-slate-700">{owner.of(t)}</Td>}
             <Td className="font-medium whitespace-nowrap text-slate-900">{t.name}</Td>
-            <Td className="text-slate-700">{t.scopes.map((s) => API_SCOPE_LABELS[s as ApiScope] ?? s).join(', ')}</Td>
+            <Td className="text-slate-700">
+              {/* The scopes by their API names (what a token's user needs), each explained on hover. */}
+              <ul className="font-mono text-xs whitespace-nowrap">
+                {t.scopes.map((s) => (
+                  <li key={s} title={API_SCOPE_LABELS[s as ApiScope]}>
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            </Td>
             <Td className="whitespace-nowrap text-slate-700">{t.rateLimitPerMinute ? `${t.rateLimitPerMinute.toLocaleString('en-US')}/min` : 'Default'}</Td>
             <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.createdAt)}</Td>
             <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.expiresAt)}</Td>
