@@ -90,7 +90,7 @@ const COLUMNS = Prisma.sql`
   e.target_type, e.target_id, e.environment, e.outcome, e.ip, e.user_agent, e.request_id, e.changes, e.detail`;
 
 export async function listAuditEvents(caller: Caller, query: TAuditListQuery): Promise<AuditEventPage> {
-  const user = await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
+  await authorize(caller, 'audit.read', { action: 'audit.list', targetType: 'audit_event' });
   const actor = query.actor ? actorFilter(query.actor) : null;
   const where = filterConditions(query, actor);
   const after = decodeIdCursor(query.after);
