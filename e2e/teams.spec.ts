@@ -70,6 +70,7 @@ test('an administrator makes a service token on the team page, sees it once, and
   const tokens = page.getByRole('table', { name: `Live service tokens of ${team.name}` });
   await expect(tokens.getByRole('row', { name: /e2e deploy pipeline/ })).toContainText('120/min');
   await expect(tokens.getByRole('row', { name: /e2e deploy pipeline/ })).toContainText('Auditor');
+  await expect(tokens.getByRole('row', { name: /e2e deploy pipeline/ })).toContainText('audit:read');
   await page.screenshot({ path: path.join(SHOTS, 'team-service-tokens.png'), fullPage: true });
 
   // Stored as a hash, acting as a service account of the team that is not listed as a member.

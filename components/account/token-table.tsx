@@ -1,5 +1,5 @@
-// The live access tokens as a table: what each may be used for, its own rate limit, when it
-// expires and when and from where it was last used, with a revoke button. One table for a
+// The live access tokens as a table: when each was created, what it may be used for, its own
+// rate limit, when it expires and when and from where it was last used, with a revoke button. One table for a
 // user's own tokens, an administrator's list of everyone's (the owner: a person, or the team
 // of a service token and the role it acts with) and a team's service tokens.
 import { formatDateTime } from '@/components/format';
@@ -34,25 +34,27 @@ export function TokenTable({
   return (
     <Table caption={caption}>
       <TableHead
-        headings={[
-          ...(owner ? [owner.heading] : []),
-          'Name',
-          'Used for',
-          'Limit',
-          'Created',
-          'Expires',
-          'Last used',
-          { label: <span className="sr-only">Actions</span> },
-        ]}
+        headings={[...(owner ? [owner.heading] : []), 'Name', 'Used for', 'Limit', 'Expires', 'Last used', { label: <span className="sr-only">Actions</span> }]}
       />
       <tbody className="divide-y divide-slate-100">
         {tokens.map((t) => (
           <Tr key={t.id}>
             {owner && <Td className="text-slate-700">{owner.of(t)}</Td>}
-            <Td className="font-medium whitespace-nowrap text-slate-900">{t.name}</Td>
-            <Td className="text-slate-700">{t.scopes.map((s) => API_SCOPE_LABELS[s as ApiScope] ?? s).join(', ')}</Td>
+            <Td className="whitespace-nowrap">
+              <p className="font-medium text-slate-900">{t.name}</p>
+              <p className="text-xs text-slate-600">Created {formatDateTime(t.createdAt)}</p>
+            </Td>
+            <Td className="text-slate-700">
+              {/* The scopes by their API names (what a token's user needs), each explained on hover. */}
+              <ul className="font-mono text-xs whitespace-nowrap">
+                {t.scopes.map((s) => (
+                  <li key={s} title={API_SCOPE_LABELS[s as ApiScope]}>
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            </Td>
             <Td className="whitespace-nowrap text-slate-700">{t.rateLimitPerMinute ? `${t.rateLimitPerMinute.toLocaleString('en-US')}/min` : 'Default'}</Td>
-            <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.createdAt)}</Td>
             <Td className="whitespace-nowrap text-slate-700">{formatDateTime(t.expiresAt)}</Td>
             <Td className="whitespace-nowrap text-slate-700">
               {t.lastUsedAt ? (

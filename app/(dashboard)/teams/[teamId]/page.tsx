@@ -92,8 +92,6 @@ export default async function TeamPage({ params }: Props) {
           )}
         </Card>
 
-        {serviceTokens && <ServiceTokensCard team={team} tokens={serviceTokens} />}
-
         <Card title={`Systems owned (${team.systemCount.toLocaleString('en-US')})`}>
           {team.systems.length === 0 ? (
             <div className="text-sm text-slate-600">
@@ -124,6 +122,8 @@ export default async function TeamPage({ params }: Props) {
           )}
         </Card>
       </RecordColumns>
+      {/* Full width: the token table has more columns than the record's main column holds. */}
+      {serviceTokens && <ServiceTokensCard team={team} tokens={serviceTokens} />}
     </>
   );
 }
@@ -132,21 +132,23 @@ export default async function TeamPage({ params }: Props) {
 async function ServiceTokensCard({ team, tokens }: { team: { id: string; name: string }; tokens: ApiTokenRow[] }) {
   const roles = SERVICE_TOKEN_ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role], scopes: scopesFor(role) }));
   return (
-    <Card title={`Service tokens (${tokens.length.toLocaleString('en-US')})`}>
-      <p className="mb-4 text-sm text-slate-600">
+    <Card title={`Service tokens (${tokens.length.toLocaleString('en-US')})`} className="mt-6">
+      <p className="mb-4 max-w-3xl text-sm text-slate-600">
         A service token lets a machine, such as a CI job, call the REST API for this team: it acts on the secrets {team.name} owns, with the role chosen (never
         administrator) and for what it may be used for only. It is shown once when created; only a hash of it is kept. Every use is recorded in the audit trail
         with the token.
       </p>
-      <CreateAccessToken
-        scopes={API_SCOPES.map((value) => ({ value, label: API_SCOPE_LABELS[value] }))}
-        defaultDays={DEFAULT_TOKEN_DAYS}
-        maxDays={MAX_TOKEN_DAYS}
-        defaultRatePerMinute={env().API_RATE_LIMIT_PER_MINUTE}
-        serverUrl={await publicBaseUrl()}
-        service={{ team: team.name, roles }}
-        create={createServiceTokenAction.bind(null, team.id)}
-      />
+      <div className="max-w-3xl">
+        <CreateAccessToken
+          scopes={API_SCOPES.map((value) => ({ value, label: API_SCOPE_LABELS[value] }))}
+          defaultDays={DEFAULT_TOKEN_DAYS}
+          maxDays={MAX_TOKEN_DAYS}
+          defaultRatePerMinute={env().API_RATE_LIMIT_PER_MINUTE}
+          serverUrl={await publicBaseUrl()}
+          service={{ team: team.name, roles }}
+          create={createServiceTokenAction.bind(null, team.id)}
+        />
+      </div>
       <div className="mt-6">
         <TokenTable
           caption={`Live service tokens of ${team.name}`}
