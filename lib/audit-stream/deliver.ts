@@ -58,7 +58,8 @@ export async function deliverStep(sinkId: string, options: StepOptions): Promise
     UPDATE audit_sinks SET acked_seq = ${last}, last_attempt_at = ${attemptAt}, last_success_at = ${options.now()},
            last_error = NULL, consecutive_failures = 0
     WHERE id = ${sink.id}::uuid AND acked_seq = ${sink.ackedSeq}`;
-  if (moved === 0) log.warn('audit sink cursor moved by someone else', { sinkId });
+  // Nothing moved: the sink was deleted meanwhile, or (against the runner's lock) another deliverer moved it.
+  if (moved === 0) log.info('audit sink cursor not moved: the sink changed meanwhile', { sinkId });
   return { status: 'sent', count: events.length, ackedSeq: last, more: events.length === options.batch };
 }
 

@@ -40,6 +40,14 @@ class LockHolder {
   private connecting: Promise<pg.Client> | null = null;
   /** Bumped when the connection is lost: loops holding a lock of an older generation must re-take it. */
   generation = 0;
+  /** The sink loops share the connection: their statements go one after another. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private query<R extends pg.QueryResultRow>(client: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const run = this.queue.then(() => client.query<R>(text, values));
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   private connect(): Promise<pg.Client> {
     this.connecting ??= (async () => {
@@ -63,13 +71,13 @@ class LockHolder {
   /** Whether this worker now holds the sink's lock (its generation is then `this.generation`). */
   async tryLock(sinkId: string): Promise<boolean> {
     const client = this.client ?? (await this.connect());
-    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('audit-sink'), hashtext($1)) AS locked`, [sinkId]);
+    const { rows } = await this.query<{ locked: boolean }>(client, `SELECT pg_try_advisory_lock(hashtext('audit-sink'), hashtext($1)) AS locked`, [sinkId]);
     return rows[0]?.locked === true;
   }
 
   async unlock(sinkId: string, generation: number): Promise<void> {
     if (generation !== this.generation || !this.client) return;
-    await this.client.query(`SELECT pg_advisory_unlock(hashtext('audit-sink'), hashtext($1))`, [sinkId]).catch(() => {});
+    await this.query(this.client, `SELECT pg_advisory_unlock(hashtext('audit-sink'), hashtext($1))`, [sinkId]).catch(() => {});
   }
 
   async close(): Promise<void> {
