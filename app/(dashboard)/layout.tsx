@@ -25,6 +25,7 @@ const NAV: (NavItem & { permission: Permission | Permission[] })[] = [
   { href: '/settings/policies', label: 'Policies', permission: 'admin.policies' },
   { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
   { href: '/settings/retention', label: 'Audit retention', permission: 'admin.retention' },
+  { href: '/settings/audit-sinks', label: 'Audit streaming', permission: 'admin.audit_sinks' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

@@ -7,13 +7,6 @@ import { checkHttpUrl, singleLineName } from './form-fields';
 import { blankToUndefined } from './parse';
 
 export const AUDIT_SINK_KINDS = ['syslog', 'otlp', 'webhook'] as const;
-export type AuditSinkKindName = (typeof AUDIT_SINK_KINDS)[number];
-
-export const AUDIT_SINK_KIND_LABELS: Record<AuditSinkKindName, string> = {
-  syslog: 'Syslog (RFC 5424 over TCP/TLS)',
-  otlp: 'OpenTelemetry logs (OTLP/HTTP JSON)',
-  webhook: 'Signed webhook (JSON batches)',
-};
 
 /** host:port, [IPv6]:port: what a syslog endpoint is. */
 const HOST_PORT_RE = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
