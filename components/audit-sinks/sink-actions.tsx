@@ -30,7 +30,12 @@ export function SinkActions({
   const router = useRouter();
   return (
     <div className="flex min-w-56 flex-col gap-3">
-      <ServerCheck action={test} describe={describe} labels={{ idle: 'Send test', pending: 'Sending…', waiting: 'Sending a test event…' }} onDone={() => router.refresh()} />
+      <ServerCheck
+        action={test}
+        describe={describe}
+        labels={{ idle: 'Send test', pending: 'Sending…', waiting: 'Sending a test event…' }}
+        onDone={() => router.refresh()}
+      />
       <RefreshingActionButton action={toggle} label={enabled ? 'Pause' : 'Resume'} pendingLabel={enabled ? 'Pausing…' : 'Resuming…'} />
       <ConfirmDelete
         name={name}

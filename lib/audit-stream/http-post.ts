@@ -19,7 +19,12 @@ export function postJson(url: string, headers: Record<string, string>, body: str
         method: 'POST',
         agent: secure ? httpsAgent : httpAgent,
         signal: AbortSignal.timeout(timeoutMs),
-        headers: { 'content-type': 'application/json', 'user-agent': 'secret-inventory-audit-stream/1', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'secret-inventory-audit-stream/1',
+          ...headers,
+          'content-length': String(Buffer.byteLength(body)),
+        },
       },
       (response) => {
         const status = response.statusCode ?? 0;

@@ -37,7 +37,12 @@ export function otlpLogsRequest(events: StreamEvent[], origin: { hostname: strin
   return {
     resourceLogs: [
       {
-        resource: { attributes: [{ key: 'service.name', value: text(SERVICE_NAME) }, { key: 'host.name', value: text(origin.hostname) }] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: text(SERVICE_NAME) },
+            { key: 'host.name', value: text(origin.hostname) },
+          ],
+        },
         scopeLogs: [
           {
             scope: { name: SCOPE_NAME },

@@ -75,7 +75,15 @@ const select = {
   updatedAt: true,
 } as const;
 
-type Columns = { name: string; kind: AuditSinkKind; endpoint: string; allowPlaintext: boolean; caPem: string | null; serverName: string | null; enabled: boolean };
+type Columns = {
+  name: string;
+  kind: AuditSinkKind;
+  endpoint: string;
+  allowPlaintext: boolean;
+  caPem: string | null;
+  serverName: string | null;
+  enabled: boolean;
+};
 type Row = Columns & { id: string; updatedAt: Date };
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -68,7 +68,12 @@ describe('audit streaming across worker processes', () => {
   it('a SIGKILLed worker, its successor and two workers at once lose nothing and reorder nothing', async () => {
     await writeEvents(600);
     const first = await launch();
-    await eventually(async () => batches().length, (n) => n >= 5, 60_000, 20);
+    await eventually(
+      async () => batches().length,
+      (n) => n >= 5,
+      60_000,
+      20,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const deliveredBeforeKill = batches().flat().length;
@@ -77,7 +82,12 @@ describe('audit streaming across worker processes', () => {
     // Two workers at once: one takes the sink, the other waits; events keep coming.
     const [second, third] = await Promise.all([launch(), launch()]);
     await writeEvents(200);
-    await eventually(async () => batches().flat().length, (n) => n >= deliveredBeforeKill + 200, 60_000, 20);
+    await eventually(
+      async () => batches().flat().length,
+      (n) => n >= deliveredBeforeKill + 200,
+      60_000,
+      20,
+    );
     // Whichever holds the sink dies too; the other takes over from the acknowledged seq.
     const holder = [second, third].find((w) => w.output().includes('"audit sink taken"'));
     expect(holder).toBeDefined();
@@ -86,7 +96,12 @@ describe('audit streaming across worker processes', () => {
     await writeEvents(200);
 
     const through = Number(await head());
-    await eventually(async () => batches().flat().at(-1), (last) => last === through, 90_000, 50);
+    await eventually(
+      async () => batches().flat().at(-1),
+      (last) => last === through,
+      90_000,
+      50,
+    );
     const survivor = [second, third].find((w) => w !== holder)!;
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);

@@ -48,7 +48,9 @@ const head = async () => (await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM 
 const expectedSeqs = (from: bigint, to: bigint) => Array.from({ length: Number(to - from) }, (_, k) => String(from + 1n + BigInt(k)));
 
 const syslogSeqs = () => syslog.messages.map((m) => m.params.seq);
-type OtlpBody = { resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string }; attributes: { key: string; value: { stringValue: string } }[] }[] }[] }[] };
+type OtlpBody = {
+  resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string }; attributes: { key: string; value: { stringValue: string } }[] }[] }[] }[];
+};
 const otlpRecords = () => otlp.posts.flatMap((p) => (JSON.parse(p.body) as OtlpBody).resourceLogs[0].scopeLogs[0].logRecords);
 const otlpSeqs = () => otlpRecords().map((r) => r.attributes.find((a) => a.key === 'audit.seq')!.value.stringValue);
 const webhookRecords = () => webhook.posts.flatMap((p) => (JSON.parse(p.body) as { events: Record<string, unknown>[] }).events);
@@ -112,7 +114,8 @@ describe('audit streaming', () => {
     expect(otlpSeqs()).toEqual(expectedSeqs(sinks.otlp.startSeq, through));
     expect(webhookSeqs()).toEqual(expectedSeqs(sinks.webhook.startSeq, through));
     for (const m of syslog.messages) expect(JSON.parse(m.msg)).toEqual(byseq.get(m.params.seq));
-    for (const r of otlpRecords()) expect(JSON.parse(r.body.stringValue)).toEqual(byseq.get(r.attributes.find((a) => a.key === 'audit.seq')!.value.stringValue));
+    for (const r of otlpRecords())
+      expect(JSON.parse(r.body.stringValue)).toEqual(byseq.get(r.attributes.find((a) => a.key === 'audit.seq')!.value.stringValue));
     for (const r of webhookRecords()) expect(r).toEqual(byseq.get(r.seq as string));
 
     // RFC 5424: PRI from the outcome (facility 13), version 1, app-name, MSGID the action, SD escaped.
@@ -135,7 +138,8 @@ describe('audit streaming', () => {
     expect(deniedRecord).toMatchObject({ severityNumber: 13, severityText: 'WARN', timeUnixNano: expect.stringMatching(/^\d{19}$/) });
 
     // Webhook: each post signed with the sink's derived key.
-    for (const post of webhook.posts) expect(verifySignature(post.headers[SIGNATURE_HEADER.toLowerCase()] as string, post.body, auditSinkSigningKey(sinks.webhook.id))).toBe(true);
+    for (const post of webhook.posts)
+      expect(verifySignature(post.headers[SIGNATURE_HEADER.toLowerCase()] as string, post.body, auditSinkSigningKey(sinks.webhook.id))).toBe(true);
 
     const listed = await listSinks(admin);
     expect(listed.map((s) => [s.name, s.ackedSeq, s.lagEvents, s.lastError])).toEqual([
@@ -187,7 +191,13 @@ describe('audit streaming', () => {
   }, 60_000);
 
   it('refuses an untrusted certificate or a wrong name, and shows it as the sink error', async () => {
-    const untrusted = await createSink(admin, { name: 'untrusted', kind: 'syslog', endpoint: `127.0.0.1:${syslog.port}`, serverName: 'syslog.test', enabled: 'on' });
+    const untrusted = await createSink(admin, {
+      name: 'untrusted',
+      kind: 'syslog',
+      endpoint: `127.0.0.1:${syslog.port}`,
+      serverName: 'syslog.test',
+      enabled: 'on',
+    });
     const wrongName = await createSink(admin, {
       name: 'wrong name',
       kind: 'syslog',
@@ -219,7 +229,15 @@ describe('audit streaming', () => {
     expect(plain.fieldErrors.endpoint?.[0]).toMatch(/Allow unencrypted/);
     // Saved before the policy changed (written directly here): refused at connect time.
     const metadata = await db.auditSink.create({
-      data: { name: 'metadata', kind: 'otlp', endpoint: 'http://169.254.169.254', allowPlaintext: true, enabled: true, startSeq: await head(), ackedSeq: await head() },
+      data: {
+        name: 'metadata',
+        kind: 'otlp',
+        endpoint: 'http://169.254.169.254',
+        allowPlaintext: true,
+        enabled: true,
+        startSeq: await head(),
+        ackedSeq: await head(),
+      },
     });
     await recordAudit(db, admin, { action: 'secret.read' });
     const failed = await eventually(
@@ -245,7 +263,9 @@ describe('audit streaming', () => {
     const engineer = await callerAs('engineer');
     await expect(listSinks(engineer)).rejects.toThrow();
     await expect(createSink(engineer, { name: 'nope', kind: 'syslog', endpoint: '127.0.0.1:1', enabled: 'on' })).rejects.toThrow();
-    expect(await db.auditEvent.count({ where: { action: { in: ['audit_sink.list', 'audit_sink.create'] }, outcome: 'denied', actorId: engineer.user!.id } })).toBe(2);
+    expect(
+      await db.auditEvent.count({ where: { action: { in: ['audit_sink.list', 'audit_sink.create'] }, outcome: 'denied', actorId: engineer.user!.id } }),
+    ).toBe(2);
   });
 
   it('audit:purge refuses to remove events an enabled sink has not acknowledged; a paused sink does not hold it back', async () => {
@@ -266,10 +286,7 @@ describe('audit streaming', () => {
 
       await setSinkEnabled(admin, sinks.otlp.id, false);
       // The syslog and webhook sinks are up: once they have everything, the purge goes ahead.
-      await eventually(
-        async () => (await db.auditSink.findMany({ where: { enabled: true } })).every((s) => s.lastError === null),
-        Boolean,
-      );
+      await eventually(async () => (await db.auditSink.findMany({ where: { enabled: true } })).every((s) => s.lastError === null), Boolean);
       await eventually(
         async () => ({ syslog: syslogSeqs().at(-1), webhook: webhookSeqs().at(-1), head: String(await head()) }),
         (v) => v.syslog === v.head && v.webhook === v.head,
