@@ -30,7 +30,7 @@ test('an administrator adds an OTLP sink, sees it streaming, then its error and 
   // http:// without "Allow unencrypted" is explained, and nothing is written.
   const name = unique('OTel collector');
   await page.getByRole('link', { name: 'Add sink' }).first().click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByLabel('Kind').selectOption('otlp');
   await page.getByLabel('Endpoint').fill(receiver.url());
   await page.screenshot({ path: path.join(SHOTS, 'audit-sink-new.png'), fullPage: true });
