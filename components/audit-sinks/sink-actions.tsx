@@ -41,7 +41,7 @@ export function SinkActions({
         name={name}
         noun="sink"
         listHref="/settings/audit-sinks"
-        explanation="The sink stops receiving events. To stop it for a while and catch up later, pause it instead."
+        explanation="Deleting ends the stream for good; Pause keeps its place."
         action={remove}
       />
     </div>
