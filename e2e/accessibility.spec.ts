@@ -9,6 +9,7 @@ import {
   environmentId,
   gateSecret,
   insertApproval,
+  insertAuditSink,
   insertChannel,
   insertConnection,
   insertIncident,
@@ -97,6 +98,9 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/settings/notifications/new', roles: ['admin'] },
   { path: '/settings/notifications/[channelId]', roles: ['admin'] },
   { path: '/settings/retention', roles: ['admin'] },
+  // A seeded sink on a refusing port: its card shows the error the worker records.
+  { path: '/settings/audit-sinks', roles: ['admin', 'engineer'] },
+  { path: '/settings/audit-sinks/new', roles: ['admin'] },
   { path: '/no-such-page', roles: ['viewer'] },
 ];
 
@@ -126,6 +130,7 @@ test.beforeAll(async ({ db }) => {
   const leakFinding = await insertLeakFinding(db, leakScan.id, secret.id);
   await insertLeakFinding(db, leakScan.id, null);
   await db.query(`UPDATE incidents SET leak_finding_id = $1 WHERE id = $2`, [leakFinding.id, incident.id]);
+  await insertAuditSink(db);
   seeded = {
     leakScanId: leakScan.id,
     leakFindingId: leakFinding.id,

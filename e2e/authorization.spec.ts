@@ -47,6 +47,7 @@ import {
   environmentId,
   gateSecret,
   insertApproval,
+  insertAuditSink,
   insertChannel,
   insertConnection,
   insertDiscovered,
@@ -675,6 +676,35 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'admin.notifications',
     args: async (seed) => [(await seed.channel()).id],
     snapshot: tables('notification_deliveries'),
+  },
+
+  // Audit sinks (app/(dashboard)/settings/audit-sinks/actions.ts). Loopback port 9 refuses,
+  // so the worker's deliveries and the test event fail at once and reach nothing.
+  createSinkAction: {
+    permission: 'admin.audit_sinks',
+    args: () => [{ name: unique('e2e-sink'), kind: 'syslog', endpoint: '127.0.0.1:9', allowPlaintext: 'on', enabled: 'on', startFrom: 'now' }],
+    snapshot: tables('audit_sinks'),
+  },
+  pauseSinkAction: {
+    permission: 'admin.audit_sinks',
+    args: async ({ db }) => [(await insertAuditSink(db)).id],
+    snapshot: tables('audit_sinks'),
+  },
+  resumeSinkAction: {
+    permission: 'admin.audit_sinks',
+    args: async ({ db }) => [(await insertAuditSink(db, { enabled: false })).id],
+    snapshot: tables('audit_sinks'),
+  },
+  deleteSinkAction: {
+    permission: 'admin.audit_sinks',
+    args: async ({ db }) => [(await insertAuditSink(db, { enabled: false })).id],
+    snapshot: tables('audit_sinks'),
+  },
+  // Changes no row (the sink's state is the stream's); the call's trace is its audit event.
+  sendSinkTestAction: {
+    permission: 'admin.audit_sinks',
+    args: async ({ db }) => [(await insertAuditSink(db, { enabled: false })).id],
+    snapshot: async (db) => (await db.query(`SELECT count(*)::int AS tested FROM audit_events WHERE action = 'audit_sink.test' AND outcome <> 'denied'`)).rows,
   },
 
   // Public by design (a signed-out person redeems the code an admin gave them), so it

@@ -166,6 +166,13 @@ const ZEnv = z.object({
   // A PEM file of CA certificates the mail server's certificate may chain to (an internal
   // relay with a private CA), besides the system's. Unset: the system's CAs only.
   SMTP_TLS_CA_FILE: optionalString,
+  // Audit streaming (lib/audit-stream/): how often the worker looks for new events and
+  // sinks, how many events go in one send, the deadline of one send, and the longest
+  // wait between retries of a failing sink (the backoff doubles from 1 s up to this).
+  AUDIT_STREAM_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  AUDIT_STREAM_BATCH: z.coerce.number().int().min(1).max(5_000).default(500),
+  AUDIT_STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  AUDIT_STREAM_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   // Ed25519 private key that signs evidence bundles (PEM, or base64 of the PKCS#8 DER).
   // Unset: bundles cannot be made (CSV/JSON Lines exports still work). npm start creates one.
   AUDIT_SIGNING_KEY: optionalString,

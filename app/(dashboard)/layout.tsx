@@ -26,6 +26,7 @@ const NAV: (NavItem & { permission: Permission | Permission[] })[] = [
   { href: '/settings/notifications', label: 'Notifications', permission: 'admin.notifications' },
   { href: '/settings/retention', label: 'Audit retention', permission: 'admin.retention' },
   { href: '/api-docs', label: 'REST API', permission: 'account.self' },
+  { href: '/settings/audit-sinks', label: 'Audit streaming', permission: 'admin.audit_sinks' },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

@@ -10,7 +10,8 @@ const expected = crypto.createHmac('sha256', SIGNING_KEY).update(\`\${t}.\${rawB
 const fresh = Math.abs(Date.now() / 1000 - Number(t)) < 300;
 const ok = fresh && v1?.length === 64 && crypto.timingSafeEqual(Buffer.from(v1, 'hex'), Buffer.from(expected, 'hex'));`;
 
-export function SigningKey({ signingKey }: { signingKey: string }) {
+/** `owner`: whose key this is, for the note on how it is derived (a notification channel or an audit sink). */
+export function SigningKey({ signingKey, owner = 'channel' }: { signingKey: string; owner?: 'channel' | 'sink' }) {
   const [shown, setShown] = useState(false);
   return (
     <div className="space-y-3 text-sm text-slate-700">
@@ -30,7 +31,7 @@ export function SigningKey({ signingKey }: { signingKey: string }) {
       </p>
       <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{VERIFY_SNIPPET}</pre>
       <p className="text-xs text-slate-500">
-        The key is derived from the server’s signing key and this channel’s id, so it changes only if the server key does (NOTIFICATION_SIGNING_KEY, or
+        The key is derived from the server’s signing key and this {owner}’s id, so it changes only if the server key does (NOTIFICATION_SIGNING_KEY, or
         NEXTAUTH_SECRET when that is unset).
       </p>
     </div>

@@ -125,7 +125,17 @@ export async function insertDiscovered(db: Db, connectionId: string, secrets: { 
   return ids;
 }
 
-/** Points a secret at a connection and a provider reference. */
+/** An audit sink (Settings → Audit streaming), starting after the current chain head. */
+export async function insertAuditSink(db: Db, options: { endpoint?: string; enabled?: boolean } = {}): Promise<{ id: string; name: string }> {
+  const name = unique('e2e-sink');
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO audit_sinks (id, name, kind, endpoint, allow_plaintext, enabled, start_seq, acked_seq, updated_at)
+     SELECT gen_random_uuid(), $1, 'syslog', $2, true, $3, seq, seq, now() FROM audit_chain_head WHERE id = 1 RETURNING id`,
+    [name, options.endpoint ?? '127.0.0.1:9', options.enabled ?? true],
+  );
+  return { id: rows[0].id, name };
+}
+
 /** A notification channel (the given events), posting to `url`, or an email channel to `recipients`, routed as given. */
 export async function insertChannel(
   db: Db,
@@ -158,6 +168,7 @@ export async function insertChannel(
   return { id: rows[0].id, name };
 }
 
+/** Points a secret at a connection and a provider reference. */
 export async function connectSecret(db: Db, secretId: string, connectionId: string, providerRef: string): Promise<void> {
   await db.query(
     `UPDATE secrets SET connection_id = $2, provider_ref = $3,
@@ -287,6 +298,8 @@ export async function insertAuditEvents(db: Db, events: (Partial<EventContent> &
  * snapshots, or a notice sent mid-test reads as a change. (They leave updated_at alone.)
  */
 const WORKER_COLUMNS: Record<string, string[]> = {
+  // A sink's cursor and delivery state (lib/audit-stream/deliver.ts): the worker streams to every enabled sink.
+  audit_sinks: ['acked_seq', 'last_attempt_at', 'last_success_at', 'last_error', 'consecutive_failures'],
   secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at', 'expiry_notice_for_at'],
   // A scan's progress and outcome (lib/discovery/scan.ts): the worker runs a started scan.
   discovery_scans: [

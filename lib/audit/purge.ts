@@ -62,6 +62,7 @@ export async function purgeAuditEvents(options: {
     SELECT coalesce(min(seq) - 1, ${head.seq}::bigint) AS through
     FROM audit_events WHERE seq >= ${fromSeq} AND seq <= ${head.seq} AND occurred_at >= ${before}`;
   const throughSeq = bound.through;
+  await assertSinksAcknowledged(db, throughSeq);
   const [first] = await db.$queryRaw<{ id: bigint | null }[]>`
     SELECT min(id) AS id FROM audit_events WHERE seq IS NOT NULL`;
   const legacyLimit = first?.id ?? null;
@@ -141,6 +142,7 @@ export async function purgeAuditEvents(options: {
         // Again: an administrator may have changed the period during the export.
         // audit_purge() holds the row and refuses if it is no longer this one.
         const days = await allowedRetention(tx, before, now);
+        await assertSinksAcknowledged(tx, throughSeq);
         await tx.$queryRaw`
           SELECT audit_purge(${before}::timestamptz, ${days}::integer, ${throughSeq}::bigint, ${new Uint8Array(prev)}::bytea,
                              ${legacyMaxId}::bigint, ${BigInt(eventsPurged)}::bigint, ${BigInt(legacyPurged)}::bigint,
@@ -169,6 +171,22 @@ export async function purgeAuditEvents(options: {
     throw error;
   }
   return { eventsPurged, legacyPurged, throughSeq, lastHash: prev.toString('hex'), file, fileSha256 };
+}
+
+/**
+ * Refuses a purge reaching events an enabled audit sink (lib/audit-stream/) has not
+ * acknowledged yet: they would never reach that SIEM. A paused sink does not hold the
+ * purge back (its administrator chose to stop it); it skips what was purged when resumed.
+ */
+async function assertSinksAcknowledged(client: Tx | PrismaClient, throughSeq: bigint): Promise<void> {
+  const behind = await client.$queryRaw<{ name: string; acked_seq: bigint }[]>`
+    SELECT name, acked_seq FROM audit_sinks WHERE enabled AND acked_seq < ${throughSeq} ORDER BY name`;
+  if (behind.length === 0) return;
+  const list = behind.map((s) => `"${s.name}" (acknowledged through seq ${s.acked_seq})`).join(', ');
+  throw new PurgeRefused(
+    `Events through seq ${throughSeq} would be purged, but these audit sinks have not received them yet: ${list}. ` +
+      'Wait for them to catch up (Settings -> Audit streaming), or pause a sink to purge without it.',
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'admin.providers',
   'admin.policies', // rotation defaults per classification
   'admin.notifications', // webhook channels and their delivery history
+  'admin.audit_sinks', // where the audit trail is streamed (SIEM sinks), their lag and errors
   'admin.retention', // the audit trail's retention period (what audit:purge may remove)
   'account.self', // one's own sessions and second factor (every role)
   'leak.scan', // paste, upload or send a repository's candidates to the leak check

@@ -7,7 +7,7 @@ import { NotFoundError } from '@/lib/errors';
 import { uuidOrNil } from '@/lib/validation/ids';
 
 /** The tables whose rows are locked this way (a fixed list: the name goes into the SQL). */
-type LockedTable = 'teams' | 'systems' | 'secrets' | 'provider_connections' | 'notification_channels';
+type LockedTable = 'teams' | 'systems' | 'secrets' | 'provider_connections' | 'notification_channels' | 'audit_sinks';
 
 /** Locks the row, then reads it with `read` (given the id as stored); NotFoundError(`missing`) when there is none. */
 export async function lockedRow<R>(tx: Tx, table: LockedTable, id: string, read: (id: string) => Promise<R | null>, missing: string): Promise<R> {

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import { flushSignedOutDenials } from '@/lib/audit/signed-out-denials';
 import { verifyAndRecord } from '@/lib/audit/verifications';
+import { startAuditStream } from '@/lib/audit-stream/runner';
 import { ingestAccessEvents, ingestibleConnections, type IngestResult } from '@/lib/access/ingest';
 import { appClock, type Clock } from '@/lib/clock';
 import { dueConnections, runScan, type ScanResult } from '@/lib/discovery/scan';
@@ -95,6 +96,8 @@ export type WorkerOptions = {
   handlers?: Partial<WorkerHandlers>;
   /** How often idle queues are polled, in seconds (pg-boss's default is 2). */
   pollingIntervalSeconds?: number;
+  /** Stream the audit trail to the configured sinks (lib/audit-stream/); on unless false. */
+  auditStream?: boolean;
   /** Replace the crash-recovery sweeps (tests); DEFAULT_SWEEPS otherwise. */
   sweeps?: Sweep[];
   /** How often the sweeps run; SWEEP_INTERVAL_MS by default. */
@@ -280,14 +283,16 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
 
   const sweeps = startSweeps(options.sweeps ?? DEFAULT_SWEEPS(clock, workerId), options.sweepIntervalMs ?? env().SWEEP_INTERVAL_MS);
 
+  // Audit streaming runs beside the queues: one loop per sink, one worker per sink at a time.
+  const auditStream = options.auditStream === false ? null : startAuditStream({ clock, workerId });
+
   log.info('worker started', { workerId });
   let stopped: Promise<void> | undefined;
   return {
     workerId,
     boss,
     stop({ timeoutMs = 30_000 } = {}) {
-      stopped ??= sweeps
-        .stop()
+      stopped ??= Promise.all([sweeps.stop(), auditStream?.stop()])
         .then(() => boss.stop({ graceful: true, wait: true, timeout: timeoutMs }))
         .then(() => log.info('worker stopped', { workerId }));
       return stopped;

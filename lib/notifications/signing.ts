@@ -23,6 +23,11 @@ function serverKey(): string {
   return e.NOTIFICATION_SIGNING_KEY ?? hmacHex(e.NEXTAUTH_SECRET, 'secret-inventory/notification-signing/v1');
 }
 
+/** An audit sink's signing key (webhook and OTLP posts, lib/audit-stream/): derived the same way. */
+export function auditSinkSigningKey(sinkId: string): string {
+  return hmacHex(serverKey(), `audit-sink:${sinkId}`);
+}
+
 /** The channel's signing key: 64 hex characters, stable while the server key is. */
 export function channelSigningKey(channelId: string): string {
   return hmacHex(serverKey(), `notification-channel:${channelId}`);

@@ -135,6 +135,8 @@ function grantStatements(runtimeRole, purgeRole) {
       `GRANT USAGE ON SCHEMA public TO ${pr}`,
       `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${pr}`,
       `GRANT SELECT ON audit_events, audit_checkpoints, audit_chain_head, audit_settings TO ${pr}`,
+      // What the SIEM sinks acknowledged: the purge refuses to remove events they have not (lib/audit/purge.ts).
+      `GRANT SELECT ON audit_sinks TO ${pr}`,
       // Its own audit.purge event, appended like any other.
       `GRANT INSERT ON audit_events TO ${pr}`,
       `GRANT UPDATE (${AUDIT_HEAD_COLUMNS}) ON audit_chain_head TO ${pr}`,
