@@ -5,6 +5,7 @@
 // first worker start) leaves that gauge without samples and the rest of the scrape intact.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
+import { sinkLag } from '@/lib/audit-stream/lag';
 import { queryRows } from '@/lib/db';
 import { log } from '@/lib/log';
 import { client, singleMetric } from './registry';
@@ -81,16 +82,14 @@ export function registerDatabaseGauges(): void {
         )
       ).map((r) => ({ labels: { ok: String(r.ok) }, value: r.age })),
   );
-  // MERGE (issue 17, branch i17-siem): the audit sinks' lag, in events behind the chain's
-  // head. Reads the table audit_sinks only when it exists; the columns (name,
-  // acked_seq) are this branch's guess until the sinks are merged: wire it to the sinks'
-  // sinkLag() then. Until then: no samples.
-  databaseGauge('secret_inventory_audit_sink_lag_events', 'Audit events committed but not yet acknowledged by each SIEM sink', ['sink'], async () => {
-    const [{ present }] = await queryRows<{ present: boolean }>(Prisma.sql`SELECT to_regclass('audit_sinks') IS NOT NULL AS present`);
-    if (!present) return [];
-    const rows = await queryRows<{ sink: string; lag: number }>(
-      Prisma.sql`SELECT s.name AS sink, GREATEST(h.seq - COALESCE(s.acked_seq, 0), 0)::float8 AS lag FROM audit_sinks s CROSS JOIN audit_chain_head h`,
-    );
-    return rows.map((r) => ({ labels: { sink: r.sink }, value: r.lag }));
-  });
+  // The SIEM sinks' lag (lib/audit-stream/lag.ts, as their settings page shows it).
+  databaseGauge('secret_inventory_audit_sink_lag_events', 'Audit events committed but not yet acknowledged by each SIEM sink', ['sink', 'enabled'], async () =>
+    (await sinkLag()).map((s) => ({ labels: { sink: s.name, enabled: String(s.enabled) }, value: s.lagEvents })),
+  );
+  databaseGauge(
+    'secret_inventory_audit_sink_lag_seconds',
+    'Age of the oldest audit event each SIEM sink has not acknowledged (0 when it is caught up)',
+    ['sink', 'enabled'],
+    async () => (await sinkLag()).map((s) => ({ labels: { sink: s.name, enabled: String(s.enabled) }, value: s.lagSeconds })),
+  );
 }

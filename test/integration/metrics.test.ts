@@ -51,6 +51,10 @@ describe('/api/metrics', () => {
     await db.rotationRun.create({ data: { secretId: secret.id, strategy: 'generated', trigger: 'manual', state: 'completed', graceHours: 0 } });
     await (await jobSender()).send(QUEUE.healthSnapshot, {}, { startAfter: new Date(Date.now() - 60_000) });
     await verifyAndRecord();
+    // A SIEM sink that has acknowledged nothing of the chain so far.
+    await db.$executeRaw`INSERT INTO audit_sinks (id, name, kind, endpoint, allow_plaintext, enabled, start_seq, acked_seq, updated_at)
+      VALUES (gen_random_uuid(), 'metrics-sink', 'syslog', '127.0.0.1:9', true, false, 0, 0, now())`;
+    const [{ seq: head }] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_chain_head WHERE id = 1`;
 
     const { token } = await tokenFor('admin', ['metrics:read']);
     const response = await scrape(token);
@@ -66,6 +70,8 @@ describe('/api/metrics', () => {
     const age = Number(new RegExp(`^secret_inventory_job_queue_oldest_age_seconds\\{queue="${QUEUE.healthSnapshot}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(age).toBeGreaterThanOrEqual(59);
     expect(text).toMatch(/^secret_inventory_audit_chain_verification_age_seconds\{ok="true"\} \d/m);
+    expect(text).toContain(`secret_inventory_audit_sink_lag_events{sink="metrics-sink",enabled="false"} ${head}`);
+    expect(text).toMatch(/^secret_inventory_audit_sink_lag_seconds\{sink="metrics-sink",enabled="false"\} \d/m);
     expect(text).not.toContain(value);
     expect(text).not.toContain(secret.name);
   });
