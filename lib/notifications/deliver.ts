@@ -13,11 +13,10 @@ import 'server-only';
 import type { ChannelKind, DeliveryStatus } from '@/generated/prisma/enums';
 import { appClock, systemClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
-import http from 'node:http';
-import https from 'node:https';
 import { env } from '@/lib/env';
 import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
-import { EgressRefusedError, egressAgents } from '@/lib/net/egress';
+import { EgressRefusedError } from '@/lib/net/egress';
+import { describeNetworkError, egressPost } from '@/lib/net/egress-post';
 import { sendEmail } from './email';
 import { ZNotificationPayload, type NotificationPayload } from './events';
 import { emailMessage, formatBody } from './format';
@@ -65,51 +64,6 @@ async function claim(deliveryId: string): Promise<Claimed | null> {
     WHERE d.id = ${deliveryId}::uuid AND d.status = 'pending' AND c.id = d.channel_id
     RETURNING d.attempts, d.event, d.payload, c.kind::text AS kind, c.url, c.recipients, c.enabled, c.id::text AS "channelId"`;
   return rows[0] ?? null;
-}
-
-/**
- * One POST to the URL exactly as the administrator configured it: no rewriting and no
- * redirects followed (a redirect would carry a signed body somewhere nobody chose). The
- * socket goes through the egress policy (lib/net/egress.ts). Resolves with the status code
- * only: the receiver's body is never read, so nothing it says is stored or shown.
- */
-function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
-  const target = new URL(url);
-  const secure = target.protocol === 'https:';
-  const { httpAgent, httpsAgent } = egressAgents();
-  return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(
-      target,
-      {
-        method: 'POST',
-        agent: secure ? httpsAgent : httpAgent,
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-      (response) => {
-        resolve(response.statusCode ?? 0);
-        response.destroy();
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** Our words for a request that got no answer; the library's text is not passed on. */
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  // Our own refusal (the egress policy), in our own words.
-  if (error instanceof EgressRefusedError) return error.message;
-  const name = (error as { name?: string })?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `No answer within ${Math.round(timeoutMs / 100) / 10} s.`;
-  const code = String((error as { code?: unknown })?.code ?? '');
-  if (code === 'ECONNREFUSED') return 'The connection was refused.';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'The host name could not be resolved.';
-  if (code === 'ECONNRESET' || code === 'EPIPE') return 'The connection was closed before an answer arrived.';
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('UNABLE_TO_VERIFY') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-    return 'The TLS certificate was not accepted.';
-  }
-  return 'The request failed before an answer arrived.';
 }
 
 const retryable = (status: number) => status >= 500 || status === 408 || status === 429;
@@ -165,7 +119,7 @@ async function attemptWebhook(claimed: Claimed, deliveryId: string, payload: Not
       [DELIVERY_HEADER]: deliveryId,
       [SIGNATURE_HEADER]: signatureHeader(channelSigningKey(claimed.channelId), body, timestamp),
     };
-    const statusCode = await post(claimed.url, headers, body, timeoutMs);
+    const statusCode = (await egressPost(claimed.url, headers, body, timeoutMs)).status;
     if (statusCode >= 200 && statusCode < 300) return { statusCode, error: null, permanent: false };
     const error = statusCode >= 300 && statusCode < 400 ? `HTTP ${statusCode}: redirects are not followed; use the final URL.` : `HTTP ${statusCode}`;
     return { statusCode, error, permanent: !retryable(statusCode) };
