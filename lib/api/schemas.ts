@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AUDIT_OUTCOMES } from '@/lib/validation/audit-list';
 import { SYSTEM_STATUSES } from '@/lib/validation/catalog';
 import { CLASSIFICATIONS, PROVIDER_KINDS, ROTATION_STRATEGIES, SECRET_STATUSES } from '@/lib/validation/secret';
+import { OPEN_STATES, TERMINAL_STATES } from '@/lib/rotation/state-machine';
 
 const time = z.string().describe('An ISO 8601 time');
 const nullableTime = time.nullable();
@@ -81,18 +82,8 @@ export const ZValueWritten = z.object({
   warning: z.string().nullable().describe('Set when the same value is already used by other secrets'),
 });
 
-const RUN_STATES = [
-  'requested',
-  'awaiting_value',
-  'value_written',
-  'verified',
-  'in_grace',
-  'awaiting_revocation',
-  'completed',
-  'failed',
-  'rolled_back',
-  'cancelled',
-] as const;
+/** Every state a rotation run can be in (lib/rotation/state-machine.ts). */
+const RUN_STATES = [...OPEN_STATES, ...TERMINAL_STATES] as const;
 const RUN_TRIGGERS = ['manual', 'scheduled', 'emergency'] as const;
 
 export const ZRotationRun = z.object({
