@@ -10,6 +10,10 @@
 //   - rotations started while both workers run each run exactly once: one run row, one new
 //     provider version (one write between the workers' own metrics), each transition
 //     audited once.
+//   - a CI job's import over real HTTP: a team's service token POSTs 1,000 secrets to A
+//     (each with an Idempotency-Key; a retried key replays the stored answer) and reads the
+//     same 1,000 back from B through keyset pages; each creation is audited naming the token
+//     (test/integration/rest-api.test.ts proves the same through the route handlers in-process).
 // And what each instance serves about itself: liveness, readiness, and its Prometheus text
 // (at /api/metrics with a token, and on METRICS_PORT), with the request durations
 // scripts/server.mjs observes labelled by route template.
@@ -19,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTokenText, tokenHashOf } from '@/lib/auth/api-tokens';
 import { hashPassword } from '@/lib/auth/password';
 import { writeSecretValue } from '@/lib/data/secret-values';
+import { createServiceToken } from '@/lib/data/service-tokens';
 import { startRotation } from '@/lib/data/rotations';
 import { db } from '@/lib/db';
 import { providerFor } from '@/lib/providers';
@@ -28,7 +33,7 @@ import { startServer, type StartedServer } from '../support/app-server';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { ensureBuild } from '../support/next-build';
-import { callerAs, joinOwningTeam, secretInput, seedConnectedSecret, seedConnection } from '../support/seed';
+import { callerAs, environmentId, joinOwningTeam, secretInput, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -136,6 +141,80 @@ describe('two app instances and two workers on one database', () => {
     expect(onB.names).toContain(input.name);
     expect(await client.rows(a, 'status=any')).toEqual(onB);
     expect((await client.rows(b, `status=any&q=${encodeURIComponent(input.name)}`)).names).toEqual([input.name]);
+  });
+
+  it("a CI job's import over HTTP: a service token creates 1,000 secrets through A and reads the same 1,000 back from B", { timeout: 900_000 }, async () => {
+    // The CI job's token: the team's own, acting as an engineer of that team, with a rate limit sized for the import.
+    const team = await seedTeam();
+    const { token, tokenId } = await createServiceToken(await callerAs('admin'), team.id, {
+      name: 'inventory import over http',
+      role: 'engineer',
+      scopes: ['secrets:read', 'secrets:write'],
+      expiresInDays: 1,
+      rateLimitPerMinute: 5000,
+    });
+    const authorization = `Bearer ${token}`;
+    const environment = await environmentId('development');
+    const names = Array.from({ length: 1000 }, (_, i) => `http-import-${String(i).padStart(4, '0')}-${team.id.slice(0, 8)}`);
+    const post = (name: string, key: string) =>
+      fetch(`${a.baseUrl}/api/v1/secrets`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ name, environmentId: environment, ownerTeamId: team.id, classification: 'sensitive', autoRotate: false }),
+      });
+
+    // POST every name to A, 8 requests in flight at a time, each under its own Idempotency-Key.
+    // Each answer is the new secret's id: `created` maps it to the name that was sent.
+    const created = new Map<string, string>();
+    const answers: unknown[] = [];
+    let nextIndex = 0;
+    const postNext = async () => {
+      while (nextIndex < names.length) {
+        const i = nextIndex++;
+        const response = await post(names[i], `import-${i}`);
+        const text = await response.text();
+        expect(response.status, text).toBe(201);
+        answers[i] = JSON.parse(text);
+        created.set((answers[i] as { id: string }).id, names[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, postNext));
+    expect(created.size).toBe(1000);
+
+    // A retry (same key, same request) replays the stored answer and creates nothing.
+    const retried = await post(names[0], 'import-0');
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retried.json()).toEqual(answers[0]);
+    expect(await db.secret.count({ where: { ownerTeamId: team.id } })).toBe(1000);
+
+    // Read them back from B, 100 a page (the largest page size), following `next`.
+    const read: { id: string; name: string; ownerTeam: { id: string } }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = `owner=${team.id}&size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const response = await fetch(`${b.baseUrl}/api/v1/secrets?${query}`, { headers: { authorization } });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      const page = JSON.parse(text) as { items: typeof read; next: string | null; total: number };
+      expect(page.total).toBe(1000);
+      read.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    expect(read).toHaveLength(1000);
+    expect(new Set(read.map((s) => s.id))).toEqual(new Set(created.keys()));
+    expect(read.map((s) => s.name).sort()).toEqual([...names].sort());
+    for (const s of read) expect(s.name).toBe(created.get(s.id));
+    expect(read.every((s) => s.ownerTeam.id === team.id)).toBe(true);
+
+    // Each creation is audited once, naming the token.
+    const audited = await db.auditEvent.findMany({
+      where: { action: 'secret.create', outcome: 'success', targetId: { in: [...created.keys()] } },
+      select: { targetId: true, detail: true },
+    });
+    expect(audited).toHaveLength(1000);
+    expect(new Set(audited.map((e) => e.targetId)).size).toBe(1000);
+    expect(audited.every((e) => (e.detail as { tokenId?: string } | null)?.tokenId === tokenId)).toBe(true);
   });
 
   it('failed sign-ins on A count on B: the next attempt on B is refused, even with the right password', async () => {
