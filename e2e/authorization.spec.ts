@@ -894,6 +894,7 @@ const API_ROUTES: Record<string, ApiCall[]> = {
     },
   ],
   '/api/v1/rotations': [{ permission: 'secrets.read', request: async () => ({ path: '/api/v1/rotations?tab=overdue' }) }],
+  '/api/v1/environments': [{ permission: 'secrets.read' }],
   '/api/v1/teams': [{ permission: 'secrets.read' }],
   '/api/v1/systems': [
     { permission: 'secrets.read' },

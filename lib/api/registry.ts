@@ -4,7 +4,7 @@
 import 'server-only';
 import type { Endpoint } from './endpoint';
 import { exportAccessEndpoint, exportAuditEndpoint, listAuditEventsEndpoint } from './endpoints/audit';
-import { createSystemEndpoint, getSystemEndpoint, listSystemsEndpoint, listTeamsEndpoint } from './endpoints/catalog';
+import { createSystemEndpoint, getSystemEndpoint, listEnvironmentsEndpoint, listSystemsEndpoint, listTeamsEndpoint } from './endpoints/catalog';
 import { postureEndpoint } from './endpoints/posture';
 import { listRotationsEndpoint, rotateNowEndpoint, rotationStatusEndpoint } from './endpoints/rotations';
 import { createSecretEndpoint, decommissionSecretEndpoint, getSecretEndpoint, listSecretsEndpoint, updateSecretEndpoint } from './endpoints/secrets';
@@ -20,6 +20,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   rotationStatusEndpoint,
   rotateNowEndpoint,
   listRotationsEndpoint,
+  listEnvironmentsEndpoint,
   listTeamsEndpoint,
   listSystemsEndpoint,
   createSystemEndpoint,

@@ -148,6 +148,7 @@ export const ZRotationPage = z.object({
 });
 
 const team = { id: z.uuid(), name: z.string(), description: z.string(), secretCount: count, systemCount: count };
+export const ZEnvironmentList = z.object({ items: z.array(ref) });
 export const ZTeamPage = z.object({ items: z.array(z.object(team)), next, total: count });
 
 const system = {

@@ -202,7 +202,9 @@ describe('every operation, against the document', () => {
     expect((inProgress.json as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([secret.id]);
   });
 
-  it('teams, systems, posture', async () => {
+  it('environments, teams, systems, posture', async () => {
+    const environments = await contractCall({ method: 'GET', path: '/environments', token: engineer.token });
+    expect((environments.json as { items: { id: string; name: string }[] }).items).toContainEqual({ id: await environmentId('staging'), name: 'staging' });
     const teams = await contractCall({ method: 'GET', path: '/teams?size=100', token: engineer.token });
     expect((teams.json as { items: { id: string }[] }).items.map((t) => t.id)).toContain(teamId);
     const systems = await contractCall({ method: 'GET', path: `/systems?owner=${teamId}`, token: engineer.token });

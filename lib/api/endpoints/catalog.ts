@@ -1,12 +1,25 @@
-// Teams and systems through the API (lib/data/teams.ts, lib/data/systems.ts).
+// Environments, teams and systems through the API (lib/data/catalog.ts, teams.ts, systems.ts).
 import 'server-only';
 import { z } from 'zod';
+import { listEnvironments } from '@/lib/data/catalog';
 import { listTeams } from '@/lib/data/teams';
 import { createSystem, getSystem, listSystems } from '@/lib/data/systems';
 import { ZSystemInput, ZSystemListQuery, ZTeamListQuery } from '@/lib/validation/catalog';
 import { endpoint } from '../endpoint';
-import { ZRecordId, ZSystemDetail, ZSystemPage, ZTeamPage } from '../schemas';
+import { ZEnvironmentList, ZRecordId, ZSystemDetail, ZSystemPage, ZTeamPage } from '../schemas';
 import { apiPage, strictListQuery } from '../strict-query';
+
+// The ids a secret's environmentId takes: environments are few and fixed by administrators.
+export const listEnvironmentsEndpoint = endpoint({
+  method: 'GET',
+  path: '/environments',
+  operationId: 'listEnvironments',
+  tag: 'Teams and systems',
+  summary: 'List environments (the ids secrets take as environmentId)',
+  permission: 'secrets.read',
+  success: { status: 200, schema: ZEnvironmentList },
+  handle: async ({ caller }) => ({ items: await listEnvironments(caller) }),
+});
 
 export const listTeamsEndpoint = endpoint({
   method: 'GET',
