@@ -63,7 +63,9 @@ test('an engineer creates an access token, and the CLI finds a value committed a
   const form = page.getByRole('form', { name: 'New access token' });
   await form.getByLabel('Name').fill('e2e laptop');
   await form.getByLabel('Expires after (days)').fill('7');
-  await expect(form.getByRole('checkbox', { name: /Leak check/ })).toBeChecked();
+  // Only reading is ticked to begin with: the leak check is chosen.
+  await expect(form.getByRole('checkbox', { name: /Leak check/ })).not.toBeChecked();
+  await form.getByRole('checkbox', { name: /Leak check/ }).check();
   await form.getByRole('button', { name: 'Create token' }).click();
   const shown = page.getByLabel('New access token “e2e laptop”');
   await expect(shown).toHaveValue(/^sid_/);

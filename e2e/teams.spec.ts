@@ -60,7 +60,9 @@ test('an administrator makes a service token on the team page, sees it once, and
   await form.getByLabel('Acts with the role').selectOption('auditor');
   // The scopes follow the role: an auditor reads the inventory and the audit trail, nothing more.
   await expect(form.getByRole('checkbox')).toHaveCount(2);
-  await expect(form.getByLabel('Read and export the audit trail and access history')).toBeChecked();
+  await expect(form.getByLabel('Read the inventory, teams, systems and rotation status')).toBeChecked();
+  await expect(form.getByLabel('Read and export the audit trail and access history')).not.toBeChecked();
+  await form.getByLabel('Read and export the audit trail and access history').check();
   await form.getByLabel('Requests per minute').fill('120');
   await form.getByRole('button', { name: 'Create token' }).click();
 

@@ -100,7 +100,15 @@ export function CreateAccessToken({
           <legend className="text-sm font-medium text-slate-800">May be used for</legend>
           {offered.map((scope) => (
             <label key={scope.value} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" name="scopes" value={scope.value} defaultChecked data-multiple className="size-4 rounded border-slate-300" />
+              {/* Least authority: only reading is ticked to begin with; every other use is chosen. */}
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope.value}
+                defaultChecked={scope.value === 'secrets:read'}
+                data-multiple
+                className="size-4 rounded border-slate-300"
+              />
               {scope.label}
             </label>
           ))}
