@@ -33,8 +33,9 @@ export default async function ApiDocsPage() {
               Create an access token under{' '}
               <Link href="/account" className="font-medium text-accent-800 underline">
                 Account security
-              </Link>
-              , then send it with every request. A browser session never authenticates an API call.
+              </Link>{' '}
+              (a personal token acts as you), or a service token on a team&apos;s page (administrators: it acts for that team, with a role of its own, for CI
+              and Terraform). Send it with every request; a browser session never authenticates an API call.
             </p>
             <pre className="overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-xs text-slate-800 ring-1 ring-slate-200" tabIndex={0}>
               {`curl -H "Authorization: Bearer sid_..." "${base}/secrets?due=overdue&size=100"`}
