@@ -301,6 +301,8 @@ const WORKER_COLUMNS: Record<string, string[]> = {
   // A sink's cursor and delivery state (lib/audit-stream/deliver.ts): the worker streams to every enabled sink.
   audit_sinks: ['acked_seq', 'last_attempt_at', 'last_success_at', 'last_error', 'consecutive_failures'],
   secrets: ['reminded_for_due_at', 'overdue_notice_for_due_at', 'expiry_notice_for_at'],
+  // When a connection's fingerprint backfill last ran (lib/values/fingerprint-backfill.ts): the worker's daily job.
+  provider_connections: ['fingerprint_backfill_at'],
   // A scan's progress and outcome (lib/discovery/scan.ts): the worker runs a started scan.
   discovery_scans: [
     'status',
