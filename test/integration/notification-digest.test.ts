@@ -11,6 +11,7 @@ import { db } from '@/lib/db';
 import { deliver } from '@/lib/notifications/deliver';
 import { sendDueDigests } from '@/lib/notifications/digest';
 import { DIGEST_MAX_ITEMS, type NotificationPayload } from '@/lib/notifications/events';
+import { slackMessage } from '@/lib/notifications/format';
 import { rotationTick } from '@/lib/rotation/jobs';
 import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
 import { startSmtpReceiver } from '../support/smtp-receiver';
@@ -115,6 +116,12 @@ describe('due and overdue digest', () => {
     const before = smtp.received.length;
     expect(await deliver(row!.id)).toMatchObject({ status: 'delivered' });
     expect(smtp.received.slice(before)[0]!.text).toContain('… and 2 more');
+    // Slack: the headline links to the Rotation page; the list is split under Slack's section limit.
+    const slack = slackMessage(payloadOf(row!));
+    expect(slack.text).toBe(`Due and overdue digest: ${DIGEST_MAX_ITEMS + 2} overdue: ${team.name}`);
+    expect(slack.blocks[0]).toMatchObject({ text: { text: expect.stringContaining(`<${payloadOf(row!).url}|`) } });
+    expect(slack.blocks.filter((b) => b.type === 'section')).toHaveLength(1 + DIGEST_MAX_ITEMS / 10 + 1);
+    expect(JSON.stringify(slack.blocks)).toContain('… and 2 more');
   });
 
   it('mails the digest with a readable subject, a table and no value', async () => {
