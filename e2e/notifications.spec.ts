@@ -160,14 +160,19 @@ test('an administrator adds an email channel routed to one team and mails a test
   const route = page.getByRole('group', { name: 'Route' });
   await route.getByRole('group', { name: 'Teams' }).getByRole('checkbox', { name: team.name }).check();
   await route.getByRole('checkbox', { name: 'Critical' }).check();
+  // The team lead wants one message a day, not one per secret.
+  const dueAndOverdue = page.getByRole('group', { name: 'Due and overdue' });
+  await expect(dueAndOverdue.getByRole('radio', { name: /^Each notice as it happens/ })).toBeChecked();
+  await dueAndOverdue.getByRole('radio', { name: /^One daily digest/ }).check();
   await page.getByRole('button', { name: 'Create channel' }).click();
   await expect(page).toHaveURL(UUID_PATH);
   const channelId = UUID_PATH.exec(page.url())![1];
-  const { rows } = await db.query<{ kind: string; url: string | null; recipients: string[]; team_ids: string[]; classifications: string }>(
-    'SELECT kind, url, recipients, team_ids, classifications::text FROM notification_channels WHERE id = $1',
+  const { rows } = await db.query<{ kind: string; url: string | null; recipients: string[]; team_ids: string[]; classifications: string; due_digest: boolean }>(
+    'SELECT kind, url, recipients, team_ids, classifications::text, due_digest FROM notification_channels WHERE id = $1',
     [channelId],
   );
-  expect(rows[0]).toEqual({ kind: 'email', url: null, recipients: [lead], team_ids: [team.id], classifications: '{critical}' });
+  expect(rows[0]).toEqual({ kind: 'email', url: null, recipients: [lead], team_ids: [team.id], classifications: '{critical}', due_digest: true });
+  await expect(page.getByRole('radio', { name: /^One daily digest/ })).toBeChecked();
   // Email is not signed: no key to show.
   await expect(page.getByTestId('signing-key')).toHaveCount(0);
 
@@ -187,6 +192,7 @@ test('an administrator adds an email channel routed to one team and mails a test
   await expect(listRow).toContainText('Email');
   await expect(listRow).toContainText(lead);
   await expect(listRow).toContainText(`Teams: ${team.name} · Classifications: Critical`);
+  await expect(listRow).toContainText('Due and overdue: daily digest');
   await page.screenshot({ path: path.join(SHOTS, 'notifications-list-email.png'), fullPage: true });
 });
 

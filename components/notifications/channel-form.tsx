@@ -26,6 +26,7 @@ export type ChannelFormValues = {
   teamIds: string[];
   environmentIds: string[];
   classifications: Classification[];
+  dueDigest: boolean;
   enabled: boolean;
   updatedAt: string;
 };
@@ -130,6 +131,31 @@ export function ChannelForm({
           ),
         }))}
       />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-semibold text-slate-900">Due and overdue</legend>
+        {[
+          { value: 'each', label: 'Each notice as it happens', hint: 'one message per secret and due date' },
+          {
+            value: 'digest',
+            label: 'One daily digest',
+            hint: 'one message a day (07:00 UTC) listing the route’s due and overdue secrets; nothing when none are',
+          },
+        ].map((option) => (
+          <label key={option.value} className="flex items-start gap-2 text-sm text-slate-800">
+            <input
+              type="radio"
+              name="dueDigest"
+              value={option.value === 'digest' ? 'on' : 'off'}
+              defaultChecked={(option.value === 'digest') === (channel?.dueDigest ?? false)}
+              className="mt-0.5 h-4 w-4 border-slate-300 text-accent-600"
+            />
+            <span>
+              <span className="font-medium">{option.label}</span>
+              <span className="text-slate-600"> — {option.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
       <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
         <legend className="px-1 text-sm font-semibold text-slate-900">Route</legend>
         <p className="text-sm text-slate-600">

@@ -45,6 +45,8 @@ export type ChannelListItem = {
   recipients: string[];
   events: NotificationEventName[];
   route: RouteSummary;
+  /** Due and overdue arrive as one daily digest (lib/notifications/digest.ts), not one notice per secret. */
+  dueDigest: boolean;
   enabled: boolean;
   updatedAt: string;
   lastDelivery: LastDelivery | null;
@@ -105,6 +107,7 @@ const select = {
   teamIds: true,
   environmentIds: true,
   classifications: true,
+  dueDigest: true,
   enabled: true,
   createdAt: true,
   updatedAt: true,
@@ -120,6 +123,7 @@ type Row = {
   teamIds: string[];
   environmentIds: string[];
   classifications: Classification[];
+  dueDigest: boolean;
   enabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -181,6 +185,7 @@ export async function listChannels(caller: Caller): Promise<ChannelListItem[]> {
       recipients: r.recipients,
       events: eventsOf(r),
       route: routeOf(r),
+      dueDigest: r.dueDigest,
       enabled: r.enabled,
       updatedAt: r.updatedAt.toISOString(),
       lastDelivery: last ? { status: last.status, createdAt: last.createdAt.toISOString(), lastStatusCode: last.lastStatusCode } : null,
@@ -208,6 +213,7 @@ export async function getChannel(caller: Caller, id: string): Promise<ChannelDet
     environmentIds: row.environmentIds,
     classifications: row.classifications,
     route: (await routeSummaries([row]))(row),
+    dueDigest: row.dueDigest,
     enabled: row.enabled,
     signingKey: channelSigningKey(row.id),
     createdAt: row.createdAt.toISOString(),
@@ -264,8 +270,8 @@ export async function listDeliveries(caller: Caller, channelId: string, query: {
         lastError: r.lastError,
         createdAt: r.createdAt.toISOString(),
         deliveredAt: r.deliveredAt?.toISOString() ?? null,
-        // A discovery digest names its connection where other events name their secret.
-        secretName: payload.success ? (payload.data.secret?.name ?? payload.data.discovery?.connection ?? null) : null,
+        // A discovery digest names its connection, a due digest its route, where other events name their secret.
+        secretName: payload.success ? (payload.data.secret?.name ?? payload.data.discovery?.connection ?? payload.data.digest?.route ?? null) : null,
         environment: payload.success ? (payload.data.secret?.environment ?? null) : null,
         test: payload.success ? payload.data.test === true : false,
       };
@@ -278,14 +284,14 @@ export async function listDeliveries(caller: Caller, channelId: string, query: {
 // ---------------------------------------------------------------------------
 // Writing
 
-const AUDITED_FIELDS = ['name', 'kind', 'url', 'recipients', 'events', 'teamIds', 'environmentIds', 'classifications', 'enabled'] as const;
+const AUDITED_FIELDS = ['name', 'kind', 'url', 'recipients', 'events', 'teamIds', 'environmentIds', 'classifications', 'dueDigest', 'enabled'] as const;
 
 type Audited = Pick<Row, (typeof AUDITED_FIELDS)[number]>;
 const audited = (c: Audited): Audited => ({ ...c, url: auditUrl(c.url) });
 
 function columnsOf(input: TChannelInput): Audited {
-  const { name, kind, url, recipients, events, teamIds, environmentIds, classifications, enabled } = input;
-  return { name, kind, url, recipients, events, teamIds, environmentIds, classifications, enabled };
+  const { name, kind, url, recipients, events, teamIds, environmentIds, classifications, dueDigest, enabled } = input;
+  return { name, kind, url, recipients, events, teamIds, environmentIds, classifications, dueDigest, enabled };
 }
 
 /**

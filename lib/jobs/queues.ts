@@ -13,6 +13,7 @@ export const QUEUE = {
   rotationAdvance: 'rotation-advance',
   notificationDeliver: 'notification-deliver',
   notificationSweep: 'notification-sweep',
+  notificationDigest: 'notification-digest',
   healthSnapshot: 'health-snapshot',
   auditVerify: 'audit-verify',
   accessIngest: 'access-ingest',
@@ -72,6 +73,13 @@ export const QUEUES: Record<QueueName, QueueDefinition> = {
   [QUEUE.notificationSweep]: {
     options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
     cron: '*/5 * * * *',
+  },
+  // Once a day, at 07:00 UTC: each digest channel's due and overdue list
+  // (lib/notifications/digest.ts). The day's delivery row is unique per channel, so a
+  // retry or a second worker sends nothing twice; a retry covers a worker dying mid-run.
+  [QUEUE.notificationDigest]: {
+    options: { policy: 'stately', retryLimit: 2, retryDelay: 300, expireInSeconds: 900 },
+    cron: '0 7 * * *',
   },
   // Once a day, shortly after midnight UTC: the rotation-health chart's data point.
   [QUEUE.healthSnapshot]: {

@@ -23,6 +23,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { deliver, DeliveryRetryError, pendingUnattemptedDeliveries, type DeliverOptions, type DeliveryOutcome } from '@/lib/notifications/deliver';
+import { sendDueDigests } from '@/lib/notifications/digest';
 import { refreshPosture } from '@/lib/posture/refresh';
 import { recordHealthSnapshot } from '@/lib/rotation/health-snapshot';
 import { advanceRotation, resumeStalledRuns, rotationTick } from '@/lib/rotation/jobs';
@@ -52,6 +53,7 @@ export type WorkerHandlers = {
   deliver: (deliveryId: string, options: DeliverOptions) => Promise<DeliveryOutcome>;
   recordHealthSnapshot: (now: Date) => Promise<unknown>;
   pendingDeliveries: () => Promise<string[]>;
+  sendDueDigests: (clock: Clock) => Promise<unknown>;
   verifyAuditChain: () => Promise<unknown>;
   ingestibleConnections: () => Promise<string[]>;
   ingestAccess: (connectionId: string, clock: Clock) => Promise<IngestResult | void>;
@@ -69,6 +71,7 @@ const DEFAULT_HANDLERS: WorkerHandlers = {
   deliver,
   recordHealthSnapshot,
   pendingDeliveries: pendingUnattemptedDeliveries,
+  sendDueDigests,
   verifyAuditChain: verifyAndRecord,
   ingestibleConnections,
   ingestAccess: (connectionId, clock) => ingestAccessEvents(connectionId, clock),
@@ -195,6 +198,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
         const data: NotificationDeliverData = { deliveryId };
         await boss.send(QUEUE.notificationDeliver, data, notificationDeliverSendOptions(deliveryId));
       }
+    }),
+  );
+
+  await boss.work(
+    QUEUE.notificationDigest,
+    polling,
+    contained(QUEUE.notificationDigest, async () => {
+      await work.sendDueDigests(clock);
     }),
   );
 

@@ -23,7 +23,13 @@ export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
 
 /** Sent by "Send test event" only; channels cannot subscribe to it. */
 export const TEST_EVENT = 'notification.test';
-export type PayloadEventName = NotificationEventName | typeof TEST_EVENT;
+/** A digest channel's daily list of due and overdue secrets (./digest.ts). Channels get it
+ *  by their "one daily digest" setting, not by subscribing to it. */
+export const DIGEST_EVENT = 'rotation.digest';
+export type PayloadEventName = NotificationEventName | typeof TEST_EVENT | typeof DIGEST_EVENT;
+
+/** At most this many secrets are listed in one digest; the rest are counted ("and N more"). */
+export const DIGEST_MAX_ITEMS = 50;
 
 export const EVENT_LABELS: Record<PayloadEventName, string> = {
   'rotation.due_soon': 'Rotation due soon',
@@ -39,6 +45,7 @@ export const EVENT_LABELS: Record<PayloadEventName, string> = {
   'approval.decided': 'Approval given or refused',
   'discovery.new_unmanaged': 'Discovery found new unmanaged secrets',
   'notification.test': 'Test event',
+  'rotation.digest': 'Due and overdue digest',
 };
 
 export const ZNotificationEventName = z.enum(NOTIFICATION_EVENTS);
@@ -47,7 +54,7 @@ const short = (max: number) => z.string().max(max);
 
 /** The payload as stored with each delivery and posted (generic JSON) to receivers. */
 export const ZNotificationPayload = z.strictObject({
-  event: z.union([ZNotificationEventName, z.literal(TEST_EVENT)]),
+  event: z.union([ZNotificationEventName, z.literal(TEST_EVENT), z.literal(DIGEST_EVENT)]),
   occurredAt: z.iso.datetime(),
   // Every event but discovery's is about one inventory secret.
   secret: z
@@ -67,6 +74,29 @@ export const ZNotificationPayload = z.strictObject({
       scanId: z.uuid(),
       newUnmanaged: z.number().int().min(1),
       names: z.array(short(512)).max(10),
+    })
+    .optional(),
+  // A daily digest: how many of the channel's secrets are overdue and due soon, and the
+  // first of them (names, environments, owners and due dates; never a value).
+  digest: z
+    .strictObject({
+      day: z.iso.date(),
+      /** The channel's route in words: its teams, environments and classifications, or "All secrets". */
+      route: short(300),
+      overdue: z.number().int().min(0),
+      dueSoon: z.number().int().min(0),
+      items: z
+        .array(
+          z.strictObject({
+            id: z.uuid(),
+            name: short(300),
+            environment: short(100),
+            ownerTeam: short(200),
+            dueAt: z.iso.datetime(),
+            overdue: z.boolean(),
+          }),
+        )
+        .max(DIGEST_MAX_ITEMS),
     })
     .optional(),
   run: z
@@ -91,7 +121,7 @@ export const ZNotificationPayload = z.strictObject({
   expiresAt: z.iso.datetime().optional(),
   // A person's words (e.g. why a secret was marked compromised), capped.
   reason: short(1000).optional(),
-  /** The secret's page in the dashboard (a discovery event: the connection's page). */
+  /** The secret's page in the dashboard (a discovery event: the connection's page; a digest: the Rotation page filtered to the route). */
   url: z.url(),
   /** Present (true) on test events only. */
   test: z.literal(true).optional(),

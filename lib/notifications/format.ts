@@ -16,11 +16,43 @@ type SlackText = { type: 'mrkdwn' | 'plain_text'; text: string };
 export type SlackBlock = { type: 'section'; text?: SlackText; fields?: SlackText[] } | { type: 'context'; elements: SlackText[] };
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 
+type Digest = NonNullable<NotificationPayload['digest']>;
+
+/** "3 overdue, 5 due soon: Payments" (a count that is zero is left out). */
+function digestHeadline(digest: Digest): string {
+  const counts = [digest.overdue ? `${digest.overdue} overdue` : '', digest.dueSoon ? `${digest.dueSoon} due soon` : ''].filter(Boolean);
+  return `${counts.join(', ')}: ${digest.route}`;
+}
+
+/** How many secrets the digest counts but does not list. */
+const digestMore = (digest: Digest) => digest.overdue + digest.dueSoon - digest.items.length;
+
+/** One listed secret's line: what, where, whose, and when it is (or was) due. */
+const digestLine = (item: Digest['items'][number]) =>
+  `${item.overdue ? 'Overdue' : 'Due'} ${item.dueAt.slice(0, 10)}: ${item.name} (${item.environment}), ${item.ownerTeam}`;
+
+function digestSlack(payload: NotificationPayload, digest: Digest, contextBlock: SlackBlock): SlackMessage {
+  const headline = slackEscape(digestHeadline(digest));
+  const more = digestMore(digest) > 0 ? `\n… and ${digestMore(digest)} more` : '';
+  // Slack caps a section's text at 3,000 characters: the list is split into sections of 10.
+  const sections: SlackBlock[] = [];
+  for (let i = 0; i < digest.items.length; i += 10) {
+    const lines = digest.items.slice(i, i + 10).map((item) => slackEscape(digestLine(item)));
+    sections.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
+  }
+  if (more) sections.push({ type: 'section', text: { type: 'mrkdwn', text: more.trim() } });
+  return {
+    text: `${slackEscape(EVENT_LABELS[payload.event])}: ${headline}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*<${payload.url}|${headline}>*` } }, ...sections, contextBlock],
+  };
+}
+
 export function slackMessage(payload: NotificationPayload): SlackMessage {
   const label = EVENT_LABELS[payload.event];
   const context = `${payload.test ? 'Test event · ' : ''}Secret inventory · ${payload.occurredAt}`;
   const contextBlock: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(context) }] };
-  const { secret, run, discovery } = payload;
+  const { secret, run, discovery, digest } = payload;
+  if (digest) return digestSlack(payload, digest, contextBlock);
   if (!secret) {
     // A discovery digest: the connection, how many, and the first names.
     const connection = slackEscape(discovery?.connection ?? '');
@@ -84,13 +116,43 @@ const oneLine = (text: string) => text.replace(/[\r\n\t]+/g, ' ');
 
 export type EmailBody = { subject: string; text: string; html: string };
 
+const footer = 'Sent by the secret inventory. This message describes a secret; it never contains a secret value.';
+
+function digestEmail(payload: NotificationPayload, digest: Digest): EmailBody {
+  const headline = digestHeadline(digest);
+  const more = digestMore(digest) > 0 ? `… and ${digestMore(digest)} more` : '';
+  const text = [
+    `${EVENT_LABELS[payload.event]} for ${digest.day}: ${headline}`,
+    '',
+    ...digest.items.map(digestLine),
+    ...(more ? [more] : []),
+    '',
+    `Open the Rotation page: ${payload.url}`,
+    '',
+    footer,
+  ].join('\n');
+  const cell = (value: string) => `<td style="padding:2px 12px 2px 0">${htmlEscape(value)}</td>`;
+  const head = ['Secret', 'Environment', 'Owner', 'Due', 'State'].map((h) => `<th align="left" style="padding:2px 12px 2px 0">${h}</th>`).join('');
+  const rows = digest.items
+    .map((i) => `<tr>${cell(i.name)}${cell(i.environment)}${cell(i.ownerTeam)}${cell(i.dueAt.slice(0, 10))}${cell(i.overdue ? 'Overdue' : 'Due soon')}</tr>`)
+    .join('');
+  const html =
+    `<!doctype html><html><body style="font-family:sans-serif;color:#0f172a">` +
+    `<h1 style="font-size:18px">${htmlEscape(headline)}</h1>` +
+    `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>` +
+    (more ? `<p>${htmlEscape(more)}</p>` : '') +
+    `<p><a href="${htmlEscape(payload.url)}">Open the Rotation page</a></p>` +
+    `<p style="color:#475569;font-size:12px">${htmlEscape(footer)}</p></body></html>`;
+  return { subject: oneLine(headline).slice(0, 250), text, html };
+}
+
 export function emailMessage(payload: NotificationPayload): EmailBody {
+  if (payload.digest) return digestEmail(payload, payload.digest);
   const label = EVENT_LABELS[payload.event];
   const about = payload.secret ? `${payload.secret.name} (${payload.secret.environment})` : (payload.discovery?.connection ?? '');
   const subject = oneLine(`${payload.test ? '[Test] ' : ''}${label}: ${about}`).slice(0, 250);
   const facts = emailFacts(payload);
   const names = payload.discovery?.names ?? [];
-  const footer = 'Sent by the secret inventory. This message describes a secret; it never contains a secret value.';
   const text = [
     `${label}: ${about}`,
     '',

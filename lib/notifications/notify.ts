@@ -91,8 +91,10 @@ export async function notify(tx: Tx, input: NotificationInput): Promise<string[]
   const subject = input.secretId
     ? await tx.secret.findUniqueOrThrow({ where: { id: input.secretId }, select: { ownerTeamId: true, environmentId: true, classification: true } })
     : null;
+  // A channel in digest mode hears about due and overdue secrets in its daily digest only (./digest.ts).
+  const digested = input.event === 'rotation.due_soon' || input.event === 'rotation.overdue';
   const channels = await tx.notificationChannel.findMany({
-    where: { enabled: true, events: { has: input.event }, ...routedTo(subject) },
+    where: { enabled: true, events: { has: input.event }, ...(digested ? { dueDigest: false } : {}), ...routedTo(subject) },
     select: { id: true },
     orderBy: { id: 'asc' },
   });

@@ -80,6 +80,8 @@ export const ZChannelInput = z
     teamIds: ids('Choose teams from the list'),
     environmentIds: ids('Choose environments from the list'),
     classifications,
+    /** Due and overdue as one daily digest instead of one notice per secret. */
+    dueDigest: checkbox,
     enabled: checkbox,
     /** updatedAt the editor saw; a mismatch means someone else saved in between. */
     expectedUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime().optional()),

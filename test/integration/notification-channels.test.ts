@@ -42,6 +42,7 @@ describe('notification channels', () => {
     expect(channel).toMatchObject({
       kind: 'slack',
       events: ['rotation.failed', 'secret.compromised'],
+      dueDigest: false,
       enabled: true,
       maskedUrl: 'https://hooks.slack.com/services/…',
       signingKey: channelSigningKey(id),
@@ -51,9 +52,16 @@ describe('notification channels', () => {
     await updateChannel(
       admin,
       id,
-      input({ name: channel.name, url: 'https://hooks.slack.com/services/T000/B000/YYYYothertoken', enabled: '', expectedUpdatedAt: channel.updatedAt }),
+      input({
+        name: channel.name,
+        url: 'https://hooks.slack.com/services/T000/B000/YYYYothertoken',
+        dueDigest: 'on',
+        enabled: '',
+        expectedUpdatedAt: channel.updatedAt,
+      }),
     );
-    expect(await getChannel(admin, id)).toMatchObject({ enabled: false });
+    expect(await getChannel(admin, id)).toMatchObject({ dueDigest: true, enabled: false });
+    expect((await listChannels(admin)).find((c) => c.id === id)).toMatchObject({ dueDigest: true });
     // A stale form is refused.
     expect(await errorOf(updateChannel(admin, id, input({ expectedUpdatedAt: channel.updatedAt })))).toBeInstanceOf(InputError);
 
@@ -67,6 +75,7 @@ describe('notification channels', () => {
     expect(text).not.toContain('othertoken');
     expect(events[1].changes).toMatchObject({
       url: { before: expect.stringContaining('services/…'), after: expect.stringContaining('services/…') },
+      dueDigest: { before: false, after: true },
       enabled: { before: true, after: false },
     });
   });

@@ -31,6 +31,7 @@ describe('worker process', () => {
       'discovery-scan',
       'fingerprint-backfill',
       'health-snapshot',
+      'notification-digest',
       'notification-sweep',
       'posture-refresh',
       'rotation-tick',

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '@/lib/clock';
+import { ManualClock, type Clock } from '@/lib/clock';
 import type { ScanResult } from '@/lib/discovery/scan';
 import { db } from '@/lib/db';
 import { closeJobSender, jobSender } from '@/lib/jobs/boss';
@@ -26,6 +26,7 @@ const running = new Map<string, number>();
 let maxConcurrentPerRun = 0;
 let tickRunIds: string[] = [];
 const snapshots: Date[] = [];
+const digestRuns: Date[] = [];
 const ingested: string[] = [];
 const accessConnections = [randomUUID(), randomUUID()];
 const scanned: string[] = [];
@@ -42,6 +43,10 @@ const handlers = {
     await new Promise((r) => setTimeout(r, 300));
     running.set(runId, running.get(runId)! - 1);
     advanced.push({ runId, workerId });
+  },
+  sendDueDigests: async (c: Clock) => {
+    digestRuns.push(c.now());
+    return [];
   },
   recordHealthSnapshot: async (now: Date) => {
     snapshots.push(now);
@@ -111,6 +116,7 @@ describe('worker', () => {
     expect(schedules.find((s) => s.name === QUEUE.rotationTick)).toMatchObject({ cron: '* * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.healthSnapshot)).toMatchObject({ cron: '15 0 * * *' });
     expect(schedules.find((s) => s.name === QUEUE.notificationSweep)).toBeDefined();
+    expect(schedules.find((s) => s.name === QUEUE.notificationDigest)).toMatchObject({ cron: '0 7 * * *' });
     expect(schedules.find((s) => s.name === QUEUE.accessIngest)).toMatchObject({ cron: '*/15 * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.discoveryScan)).toMatchObject({ cron: '*/15 * * * *' });
     expect(schedules.find((s) => s.name === QUEUE.signedOutDenials)).toMatchObject({ cron: '* * * * *' });
@@ -230,6 +236,15 @@ describe('worker', () => {
       (n) => n > 0,
     );
     expect(snapshots[0]).toEqual(clock.now());
+  });
+
+  it('sends the due digests with the injected clock', async () => {
+    await (await jobSender()).send(QUEUE.notificationDigest, {});
+    await eventually(
+      async () => digestRuns.length,
+      (n) => n > 0,
+    );
+    expect(digestRuns[0]).toEqual(clock.now());
   });
 
   it('fans the access-ingest schedule out into one ingestion per cloud connection', async () => {

@@ -37,7 +37,12 @@ const COLUMNS: Column<ChannelListItem>[] = [
   {
     header: 'Events',
     className: 'text-slate-700',
-    cell: (c) => (c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`),
+    cell: (c) => (
+      <>
+        {c.events.length === NOTIFICATION_EVENTS.length ? 'All events' : `${c.events.length} of ${NOTIFICATION_EVENTS.length}`}
+        {c.dueDigest && <span className="block text-xs text-slate-500">Due and overdue: daily digest</span>}
+      </>
+    ),
   },
   { header: 'Route', className: 'text-sm text-slate-700', cell: (c) => routeSummary(c.route) },
   {

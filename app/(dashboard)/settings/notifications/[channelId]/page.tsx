@@ -79,6 +79,7 @@ export default async function ChannelPage({ params, searchParams }: Props) {
               teamIds: channel.teamIds,
               environmentIds: channel.environmentIds,
               classifications: channel.classifications,
+              dueDigest: channel.dueDigest,
               enabled: channel.enabled,
               updatedAt: channel.updatedAt,
             }}
