@@ -45,7 +45,7 @@ test('an administrator adds a webhook channel, sends a signed test event and see
   // A missing event choice is explained, and nothing is written.
   const name = unique('Security webhook');
   await page.getByRole('link', { name: 'New channel' }).first().click();
-  await page.getByLabel('Name').fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByLabel('Format').selectOption('webhook');
   await page.getByLabel('Webhook URL').fill(receiver.url('/e2e-hook?token=abc123'));
   // Every event's box is named "<label> — <what it means>".
@@ -144,7 +144,7 @@ test('an administrator adds an email channel routed to one team and mails a test
 
   const name = unique('Team lead mail');
   const lead = `${unique('lead')}@example.test`;
-  await page.getByLabel('Name').fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByLabel('Format').selectOption('email');
   await expect(page.getByLabel('Webhook URL')).toHaveCount(0);
   // Specific messages: no recipient at all, then the one bad address named alone.
