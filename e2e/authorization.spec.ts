@@ -921,6 +921,7 @@ const API_ROUTES: Record<string, ApiCall[]> = {
   '/api/v1/exports/audit': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/audit?format=jsonl' }) }],
   '/api/v1/exports/access': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/access?format=csv' }) }],
   '/api/v1/posture': [{ permission: 'secrets.read' }],
+  '/api/v1/discovery/drift': [{ permission: 'secrets.read', request: async () => ({ path: '/api/v1/discovery/drift?kind=provider_missing' }) }],
 };
 // ---------------------------------------------------------------------------------
 
