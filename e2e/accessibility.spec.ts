@@ -31,6 +31,7 @@ type Seeded = {
   teamId: string;
   connectionId: string;
   channelId: string;
+  sinkId: string;
   leakScanId: string;
   leakFindingId: string;
 };
@@ -101,6 +102,7 @@ const PAGES: { path: string; roles: Role[] }[] = [
   // A seeded sink on a refusing port: its card shows the error the worker records.
   { path: '/settings/audit-sinks', roles: ['admin', 'engineer'] },
   { path: '/settings/audit-sinks/new', roles: ['admin'] },
+  { path: '/settings/audit-sinks/[sinkId]/edit', roles: ['admin'] },
   { path: '/no-such-page', roles: ['viewer'] },
 ];
 
@@ -130,7 +132,7 @@ test.beforeAll(async ({ db }) => {
   const leakFinding = await insertLeakFinding(db, leakScan.id, secret.id);
   await insertLeakFinding(db, leakScan.id, null);
   await db.query(`UPDATE incidents SET leak_finding_id = $1 WHERE id = $2`, [leakFinding.id, incident.id]);
-  await insertAuditSink(db);
+  const sink = await insertAuditSink(db);
   seeded = {
     leakScanId: leakScan.id,
     leakFindingId: leakFinding.id,
@@ -141,6 +143,7 @@ test.beforeAll(async ({ db }) => {
     teamId: team.id,
     connectionId: connection.id,
     channelId: channel.id,
+    sinkId: sink.id,
   };
 });
 

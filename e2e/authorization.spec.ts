@@ -685,6 +685,14 @@ const ACTIONS: Record<string, ActionRow> = {
     args: () => [{ name: unique('e2e-sink'), kind: 'syslog', endpoint: '127.0.0.1:9', allowPlaintext: 'on', enabled: 'on', startFrom: 'now' }],
     snapshot: tables('audit_sinks'),
   },
+  updateSinkAction: {
+    permission: 'admin.audit_sinks',
+    args: async ({ db }) => [
+      (await insertAuditSink(db, { enabled: false })).id,
+      { name: unique('renamed-sink'), kind: 'syslog', endpoint: '127.0.0.1:9', allowPlaintext: 'on' },
+    ],
+    snapshot: tables('audit_sinks'),
+  },
   pauseSinkAction: {
     permission: 'admin.audit_sinks',
     args: async ({ db }) => [(await insertAuditSink(db)).id],
@@ -913,6 +921,7 @@ const API_ROUTES: Record<string, ApiCall[]> = {
   '/api/v1/exports/audit': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/audit?format=jsonl' }) }],
   '/api/v1/exports/access': [{ permission: 'audit.export', request: async () => ({ path: '/api/v1/exports/access?format=csv' }) }],
   '/api/v1/posture': [{ permission: 'secrets.read' }],
+  '/api/v1/discovery/drift': [{ permission: 'secrets.read', request: async () => ({ path: '/api/v1/discovery/drift?kind=provider_missing' }) }],
 };
 // ---------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 'use client';
-// A sink's buttons on the list: send a test event now, pause or resume, delete (behind a
+// A sink's buttons on the list: edit, send a test event now, pause or resume, delete (behind a
 // confirmation). Each re-reads the page when it is done, so the table shows the new state.
 import { useRouter } from 'next/navigation';
 import { ConfirmDelete } from '@/components/forms/confirm-delete';
+import { LinkButton } from '@/components/ui/button';
 import { RefreshingActionButton } from '@/components/ui/refreshing-action-button';
 import { ServerCheck, type Verdict } from '@/components/ui/server-check';
 
@@ -15,12 +16,14 @@ function describe(result: Tested): Verdict {
 }
 
 export function SinkActions({
+  editHref,
   name,
   enabled,
   test,
   toggle,
   remove,
 }: {
+  editHref: string;
   name: string;
   enabled: boolean;
   test: () => Promise<Tested | { ok: false; error: string }>;
@@ -30,6 +33,11 @@ export function SinkActions({
   const router = useRouter();
   return (
     <div className="flex min-w-56 flex-col gap-3">
+      <div>
+        <LinkButton href={editHref} aria-label={`Edit ${name}`}>
+          Edit
+        </LinkButton>
+      </div>
       <ServerCheck
         action={test}
         describe={describe}

@@ -5,6 +5,7 @@ import 'server-only';
 import type { Endpoint } from './endpoint';
 import { exportAccessEndpoint, exportAuditEndpoint, listAuditEventsEndpoint } from './endpoints/audit';
 import { createSystemEndpoint, getSystemEndpoint, listEnvironmentsEndpoint, listSystemsEndpoint, listTeamsEndpoint } from './endpoints/catalog';
+import { listDriftEndpoint } from './endpoints/discovery';
 import { postureEndpoint } from './endpoints/posture';
 import { listRotationsEndpoint, rotateNowEndpoint, rotationStatusEndpoint } from './endpoints/rotations';
 import { createSecretEndpoint, decommissionSecretEndpoint, getSecretEndpoint, listSecretsEndpoint, updateSecretEndpoint } from './endpoints/secrets';
@@ -29,4 +30,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   exportAuditEndpoint,
   exportAccessEndpoint,
   postureEndpoint,
+  listDriftEndpoint,
 ];

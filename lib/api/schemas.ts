@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { AUDIT_OUTCOMES } from '@/lib/validation/audit-list';
 import { SYSTEM_STATUSES } from '@/lib/validation/catalog';
 import { CLASSIFICATIONS, PROVIDER_KINDS, ROTATION_STRATEGIES, SECRET_STATUSES } from '@/lib/validation/secret';
+import { DRIFT_KINDS } from '@/lib/discovery/drift-sql';
+import { FIXABLE_KINDS } from '@/lib/discovery/drift-input';
 import { OPEN_STATES, TERMINAL_STATES } from '@/lib/rotation/state-machine';
 
 const time = z.string().describe('An ISO 8601 time');
@@ -195,4 +197,30 @@ export const ZPosture = z.object({
   team: z.object({ ...postureFigures, id: z.uuid(), name: z.string() }).nullable(),
   series: z.array(z.object({ day: z.string(), score: z.number(), secrets: count })),
   teams: z.array(z.object({ id: z.uuid(), name: z.string(), secrets: count, score: z.number(), previousScore: z.number().nullable() })),
+});
+
+const CONNECTION_KINDS = ['aws', 'gcp', 'local'] as const;
+export const ZDriftPage = z.object({
+  items: z.array(
+    z.object({
+      kind: z.enum(DRIFT_KINDS),
+      kindLabel: z.string(),
+      secret: z.object({ id: z.uuid(), name: z.string(), environment: z.string(), ownerTeam: ref }),
+      connection: z.object({ id: z.uuid(), name: z.string(), kind: z.enum(CONNECTION_KINDS) }),
+      scannedAt: time.describe('When the scan the finding comes from finished'),
+      inventory: z.string().describe('What the inventory says'),
+      provider: z.string().describe("What the provider's snapshot says"),
+      advice: z.string(),
+      fix: z
+        .object({ kind: z.enum(FIXABLE_KINDS), label: z.string() })
+        .nullable()
+        .describe('The one-click fix the Drift page offers, if any'),
+      link: z.object({ href: z.string(), label: z.string() }).nullable().describe('The page of the app that resolves it otherwise'),
+      mayFix: z.boolean().describe("Whether the token's user may use the fix"),
+    }),
+  ),
+  next,
+  counts: z.record(z.enum(DRIFT_KINDS), count).describe('Findings of each kind within the `connection` filter'),
+  connections: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(CONNECTION_KINDS), scannedAt: nullableTime })),
+  filter: z.object({ connection: z.uuid().nullable(), kind: z.enum(DRIFT_KINDS).nullable() }),
 });

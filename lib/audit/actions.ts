@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'audit_sink.delete',
   'audit_sink.list',
   'audit_sink.pause',
+  'audit_sink.read',
   'audit_sink.resume',
   'audit_sink.test',
   'audit_sink.update',

@@ -160,6 +160,26 @@ export async function listSinks(caller: Caller): Promise<AuditSinkListItem[]> {
   }));
 }
 
+/** A sink as its edit form shows it: the full endpoint and CA (administrators configured them; neither is a credential). */
+export type AuditSinkDetail = Columns & { id: string; updatedAt: string };
+
+export async function getSink(caller: Caller, id: string): Promise<AuditSinkDetail> {
+  await authorize(caller, 'admin.audit_sinks', { action: 'audit_sink.read', targetType: 'audit_sink', targetId: id });
+  const row = await db.auditSink.findUnique({ where: { id: uuidOrNil(id) }, select });
+  if (!row) throw new NotFoundError('This sink does not exist.');
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    endpoint: row.endpoint,
+    allowPlaintext: row.allowPlaintext,
+    caPem: row.caPem,
+    serverName: row.serverName,
+    enabled: row.enabled,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Writing
 

@@ -12,7 +12,7 @@ import { recordAudit, recordAuditMany } from '@/lib/audit/record';
 import { streamEvent } from '@/lib/audit-stream/events';
 import { startAuditStream, type RunningAuditStream } from '@/lib/audit-stream/runner';
 import type { Caller } from '@/lib/auth/caller';
-import { createSink, deleteSink, listSinks, sendSinkTest, setSinkEnabled, updateSink } from '@/lib/data/audit-sinks';
+import { createSink, deleteSink, getSink, listSinks, sendSinkTest, setSinkEnabled, updateSink } from '@/lib/data/audit-sinks';
 import { updateAuditRetention } from '@/lib/data/audit-retention';
 import { db } from '@/lib/db';
 import { InputError } from '@/lib/errors';
@@ -252,7 +252,15 @@ describe('audit streaming', () => {
     const { id } = await createSink(admin, { name: 'managed', kind: 'webhook', endpoint: webhook.url('/managed'), allowPlaintext: 'on', enabled: 'on' });
     await setSinkEnabled(admin, id, false);
     await setSinkEnabled(admin, id, true);
-    await updateSink(admin, id, { name: 'managed 2', kind: 'webhook', endpoint: webhook.url('/managed/2'), allowPlaintext: 'on', enabled: 'on' });
+    // The edit form starts from the full endpoint; a changed endpoint passes the egress policy like a new one.
+    const saved = await getSink(admin, id);
+    expect(saved).toMatchObject({ name: 'managed', endpoint: webhook.url('/managed'), allowPlaintext: true, caPem: null });
+    const privateHost = { name: 'managed 2', kind: 'webhook', endpoint: 'https://10.1.2.3/hook', enabled: 'on', expectedUpdatedAt: saved.updatedAt };
+    const refused = await rejectionOf(updateSink(admin, id, privateHost), InputError);
+    expect(refused.fieldErrors.endpoint?.[0]).toMatch(/private network address.*EGRESS_ALLOW/);
+    const edit = { name: 'managed 2', kind: 'webhook', endpoint: webhook.url('/managed/2'), allowPlaintext: 'on', enabled: 'on' };
+    await updateSink(admin, id, { ...edit, expectedUpdatedAt: saved.updatedAt });
+    await expect(updateSink(admin, id, { ...edit, expectedUpdatedAt: saved.updatedAt })).rejects.toThrow(/Someone else saved this sink/);
     expect(await sendSinkTest(admin, id)).toEqual({ ok: true, error: null });
     await deleteSink(admin, id);
     const actions = (await db.auditEvent.findMany({ where: { targetType: 'audit_sink', targetId: id }, orderBy: { seq: 'asc' } })).map((e) => e.action);
@@ -262,10 +270,13 @@ describe('audit streaming', () => {
 
     const engineer = await callerAs('engineer');
     await expect(listSinks(engineer)).rejects.toThrow();
+    await expect(getSink(engineer, id)).rejects.toThrow();
     await expect(createSink(engineer, { name: 'nope', kind: 'syslog', endpoint: '127.0.0.1:1', enabled: 'on' })).rejects.toThrow();
     expect(
-      await db.auditEvent.count({ where: { action: { in: ['audit_sink.list', 'audit_sink.create'] }, outcome: 'denied', actorId: engineer.user!.id } }),
-    ).toBe(2);
+      await db.auditEvent.count({
+        where: { action: { in: ['audit_sink.list', 'audit_sink.read', 'audit_sink.create'] }, outcome: 'denied', actorId: engineer.user!.id },
+      }),
+    ).toBe(3);
   });
 
   it('audit:purge refuses to remove events an enabled sink has not acknowledged; a paused sink does not hold it back', async () => {

@@ -10,10 +10,11 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '@/lib/api/openapi';
 import { createApiToken } from '@/lib/data/api-tokens';
+import { providerKeyOf } from '@/lib/discovery/provider-key';
 import { db } from '@/lib/db';
 import type { ApiScope } from '@/lib/validation/api-tokens';
 import { callApi, routeLoaders, type ApiCall, type ApiAnswer } from '../support/api-client';
-import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedTeam } from '../support/seed';
+import { callerAs, environmentId, joinOwningTeam, seedConnectedSecret, seedConnection, seedDiscoveryScan, seedTeam } from '../support/seed';
 import { useTestDatabase } from '../support/test-database';
 
 useTestDatabase();
@@ -213,6 +214,22 @@ describe('every operation, against the document', () => {
     expect(system.json).toMatchObject({ id: systemId, principals: ['arn:aws:iam::123456789012:role/billing'] });
     const posture = await contractCall({ method: 'GET', path: '/posture?range=90', token: engineer.token });
     expect(posture.status).toBe(200);
+  });
+
+  it('discovery: drift findings, with a malformed filter refused', async () => {
+    // Inventoried a day ago on a cloud connection whose newest scan did not see it: missing at the provider.
+    const connection = await seedConnection('aws', { region: 'eu-west-1' });
+    const secret = await seedConnectedSecret(connection.id, { providerRef: 'production/contract-drift' });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await db.secret.update({ where: { id: secret.id }, data: { providerKey: providerKeyOf('aws', 'production/contract-drift'), createdAt: yesterday } });
+    await seedDiscoveryScan(connection.id);
+    const drift = await contractCall({ method: 'GET', path: `/discovery/drift?connection=${connection.id}&kind=provider_missing`, token: engineer.token });
+    const report = drift.json as { items: { kind: string; secret: { id: string }; mayFix: boolean }[]; counts: Record<string, number>; next: string | null };
+    expect(report.items).toEqual([expect.objectContaining({ kind: 'provider_missing', secret: expect.objectContaining({ id: secret.id }) })]);
+    expect(report).toMatchObject({ counts: { provider_missing: 1 }, next: null });
+    expect(JSON.stringify(report)).not.toContain('"seen"');
+    const bad = await contractCall({ method: 'GET', path: '/discovery/drift?kind=sideways', token: engineer.token });
+    expect(bad).toMatchObject({ status: 400, json: { error: { code: 'invalid' } } });
   });
 
   it('audit: events (keyset pages) and the exports, streamed', async () => {

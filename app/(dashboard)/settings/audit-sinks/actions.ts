@@ -1,10 +1,16 @@
 'use server';
+import { z } from 'zod';
 import { runAction } from '@/lib/action';
-import { createSink, deleteSink, sendSinkTest, setSinkEnabled } from '@/lib/data/audit-sinks';
+import { createSink, deleteSink, sendSinkTest, setSinkEnabled, updateSink } from '@/lib/data/audit-sinks';
 import { ZAuditSinkId, ZAuditSinkInput } from '@/lib/validation/audit-sink';
 
 export async function createSinkAction(input: unknown) {
   return runAction(ZAuditSinkInput, input, (caller, sink) => createSink(caller, sink));
+}
+
+// The sink's cursor stays: an edit neither skips nor repeats events (lib/data/audit-sinks.ts updateSink).
+export async function updateSinkAction(sinkId: unknown, input: unknown) {
+  return runAction(z.tuple([ZAuditSinkId, ZAuditSinkInput]), [sinkId, input], (caller, [id, sink]) => updateSink(caller, id, sink));
 }
 
 export async function pauseSinkAction(sinkId: unknown) {

@@ -86,6 +86,7 @@ function SinkCard({ sink }: { sink: AuditSinkListItem }) {
           )}
         </div>
         <SinkActions
+          editHref={`/settings/audit-sinks/${sink.id}/edit`}
           name={sink.name}
           enabled={sink.enabled}
           test={sendSinkTestAction.bind(null, sink.id)}
