@@ -6,20 +6,9 @@ import type { AuditSinkKind } from '@/generated/prisma/enums';
 import { useSettingsForm } from '@/components/forms/use-settings-form';
 import { CodeField, SelectField, TextAreaField } from '@/components/ui/field';
 import { NameField, RecordForm } from '@/components/ui/record-form';
+import type { AuditSinkDetail } from '@/lib/data/audit-sinks';
 import type { FieldErrors } from '@/lib/errors';
 import { SINK_KIND_LABELS } from './labels';
-
-/** The saved sink an edit starts from (lib/data/audit-sinks.ts getSink). */
-export type SinkFormValues = {
-  name: string;
-  kind: AuditSinkKind;
-  endpoint: string;
-  allowPlaintext: boolean;
-  caPem: string | null;
-  serverName: string | null;
-  enabled: boolean;
-  updatedAt: string;
-};
 
 type SaveResult = { ok: true; id: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
@@ -31,7 +20,7 @@ const START_OPTIONS = [
 
 const checkboxClass = 'mt-0.5 h-4 w-4 rounded border-slate-300 text-accent-600';
 
-export function SinkForm({ sink, action }: { sink?: SinkFormValues; action: (input: Record<string, string | string[]>) => Promise<SaveResult> }) {
+export function SinkForm({ sink, action }: { sink?: AuditSinkDetail; action: (input: Record<string, string | string[]>) => Promise<SaveResult> }) {
   const form = useSettingsForm({ editing: Boolean(sink), action, pageOf: () => '/settings/audit-sinks' });
   const e = form.field;
   return (
