@@ -231,7 +231,8 @@ describe('two app instances and two workers on one database', () => {
       expect(await (await fetch(`${server.baseUrl}/api/health/ready`)).json()).toEqual({ status: 'ready' });
     }
     const secretId = randomUUID();
-    await fetch(`${a.baseUrl}/inventory/${secretId}`, { redirect: 'manual' });
+    // Read to the end: an instance counts a request once its response has closed.
+    await (await fetch(`${a.baseUrl}/inventory/${secretId}`, { redirect: 'manual' })).text();
     const admin = await callerAs('admin');
     const token = newTokenText();
     await db.apiToken.create({
@@ -243,10 +244,13 @@ describe('two app instances and two workers on one database', () => {
         expiresAt: new Date(Date.now() + 3_600_000),
       },
     });
-    const scraped = await fetch(`${a.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
-    const text = await scraped.text();
-    expect(scraped.status, text).toBe(200);
-    expect(text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/inventory\/\[secretId\]",status="\d+"\} 1$/m);
+    const inventoryPage = /^http_request_duration_seconds_count\{method="GET",route="\/inventory\/\[secretId\]",status="\d+"\} 1$/m;
+    // The response's close reaches the server just after the client read its last byte.
+    const text = await eventually(
+      async () => (await fetch(`${a.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${token}` } })).text(),
+      (scraped) => inventoryPage.test(scraped),
+      10_000,
+    );
     expect(text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/api\/inventory\/rows",status="200"\} \d+$/m);
     expect(text).not.toContain(secretId);
     expect(text).toMatch(/^secret_inventory_job_queue_depth\{queue="rotation-tick",state="waiting"\} \d+$/m);
