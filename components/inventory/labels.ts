@@ -41,6 +41,8 @@ export const STRATEGY_LABELS: Record<RotationStrategy, string> = {
   generated: 'Generated value',
   postgres_role: 'PostgreSQL role password',
   provider_native: 'Provider-native (AWS rotation Lambda)',
+  mysql_user: 'MySQL/MariaDB user password',
+  alternating_users: 'Alternating database users',
 };
 
 /** Short forms for tables. */
@@ -49,6 +51,8 @@ export const STRATEGY_SHORT_LABELS: Record<RotationStrategy, string> = {
   generated: 'Generated',
   postgres_role: 'PostgreSQL role',
   provider_native: 'Provider-native',
+  mysql_user: 'MySQL user',
+  alternating_users: 'Alternating users',
 };
 
 export const RUN_STATE_LABELS: Record<RotationState, string> = {

@@ -13,6 +13,8 @@ const STRATEGY_HINTS: Record<RotationStrategy, string> = {
   generated: 'The server generates a new random value and writes it to the provider.',
   postgres_role: 'The server sets a new PostgreSQL role password and verifies it by logging in.',
   provider_native: 'AWS rotates it with the secret’s own rotation Lambda; the dashboard follows it.',
+  mysql_user: 'The server sets a new MySQL/MariaDB user password and verifies it by logging in.',
+  alternating_users: 'Two database users with the same grants take turns: the idle one gets a new password, consumers move to it, then the old one is retired.',
 };
 
 /** The chosen strategy's own settings (Secret.rotationConfig; lib/validation/rotation-config.ts). */

@@ -5,7 +5,7 @@
 // row, behind the app's back) while a run waits cannot point the run somewhere else.
 import { z } from 'zod';
 import type { RotationStrategy } from '@/generated/prisma/enums';
-import { parseRotationConfig, ROTATION_STRATEGIES, type RotationConfig } from '@/lib/validation/rotation-config';
+import { parseRotationConfig, ROTATION_STRATEGIES, STRAGGLER_POLICIES, type RotationConfig } from '@/lib/validation/rotation-config';
 
 const ZConnectionSnapshot = z.object({
   id: z.uuid(),
@@ -25,8 +25,11 @@ export const ZRunInputs = z.object({
   strategy: z.enum(ROTATION_STRATEGIES),
   /** The strategy's settings as stored on the secret; checked by parseRotationConfig on read. */
   config: z.unknown(),
-  /** postgres_role only: the secret holding the admin credential, and its reference. */
+  /** Database strategies only: the secret holding the admin credential, and its reference. */
   admin: z.object({ secretId: z.uuid(), providerRef: z.string().min(1) }).nullable(),
+  /** What to do when the grace period ends with consumers still on the old value
+   *  (lib/rotation/adoption); runs recorded before it existed retire, as they did. */
+  stragglerPolicy: z.enum(STRAGGLER_POLICIES).default('retire'),
 });
 export type TRunInputs = z.infer<typeof ZRunInputs>;
 

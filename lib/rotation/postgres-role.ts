@@ -23,6 +23,9 @@ import { SecretValue } from '@/lib/secret-value';
 
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
+/** The application name our own connections carry, so session counts can leave them out. */
+export const ROTATION_APPLICATION = 'secret-inventory-rotation';
+
 /** Where and as whom to connect. The password stays wrapped: this object may be logged. */
 export interface AdminCredential {
   host: string;
@@ -132,17 +135,75 @@ function fromUrl(text: string): Record<string, unknown> {
   };
 }
 
-/** Sets the role's password to `password`. Running it again with the same password is
- *  harmless (each run stores a fresh verifier of the same password). */
-export async function setRolePassword(admin: AdminCredential, role: string, password: SecretValue, options: PostgresCallOptions = {}): Promise<void> {
+/** Sets the role's password to `password` (and, with enableLogin, lets it log in again
+ *  after an alternating-users retirement set it NOLOGIN). Running it again with the same
+ *  password is harmless (each run stores a fresh verifier of the same password). */
+export async function setRolePassword(
+  admin: AdminCredential,
+  role: string,
+  password: SecretValue,
+  options: PostgresCallOptions & { enableLogin?: boolean } = {},
+): Promise<void> {
   checkRoleName(role);
   const verifier = scramVerifier(password);
   await withClient(clientConfig(admin, admin.user, admin.password, options), 'admin', async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [role]);
     if (!rowCount) throw new PostgresRoleError('not_found', MESSAGES.roleMissing, '42704');
     // Never logged: even as a verifier it is a credential.
-    await client.query(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH PASSWORD ${pg.escapeLiteral(verifier)}`);
+    await client.query(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH ${options.enableLogin ? 'LOGIN ' : ''}PASSWORD ${pg.escapeLiteral(verifier)}`);
   });
+}
+
+/** Retires a role nobody should use any more: its password becomes a random one that is
+ *  never kept anywhere, or it may no longer log in (NOLOGIN). Sessions already open stay
+ *  open (PostgreSQL checks the password at login only). Repeating it is harmless. */
+export async function retireRole(
+  admin: AdminCredential,
+  role: string,
+  mode: 'random_password' | 'disable_login',
+  options: PostgresCallOptions = {},
+): Promise<void> {
+  checkRoleName(role);
+  const statement =
+    mode === 'disable_login'
+      ? `ALTER ROLE ${pg.escapeIdentifier(role)} NOLOGIN`
+      : `ALTER ROLE ${pg.escapeIdentifier(role)} WITH PASSWORD ${pg.escapeLiteral(scramVerifier(new SecretValue(randomBytes(33).toString('base64url'))))}`;
+  await withClient(clientConfig(admin, admin.user, admin.password, options), 'admin', async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [role]);
+    if (!rowCount) throw new PostgresRoleError('not_found', MESSAGES.roleMissing, '42704');
+    await client.query(statement);
+  });
+}
+
+/** One group of live sessions logged in as a user: from where, by which program. */
+export interface LiveSession {
+  user: string;
+  /** The client's address; "local" for a Unix socket. */
+  clientAddress: string;
+  /** application_name (PostgreSQL); MySQL has none ("" then). */
+  application: string;
+  sessions: number;
+  /** When the oldest of them logged in. */
+  since: Date | null;
+}
+
+/** The client sessions now logged in as any of `roles`, grouped by client address and
+ *  application (pg_stat_activity; the admin needs pg_read_all_stats, or to be a superuser,
+ *  to see other roles' addresses). Our own rotation connections are left out. */
+export async function roleSessions(admin: AdminCredential, roles: string[], options: PostgresCallOptions = {}): Promise<LiveSession[]> {
+  roles.forEach(checkRoleName);
+  let rows: { usename: string; client: string | null; app: string | null; sessions: number; since: Date | null }[] = [];
+  await withClient(clientConfig(admin, admin.user, admin.password, options), 'admin', async (client) => {
+    ({ rows } = await client.query(
+      `SELECT usename, host(client_addr) AS client, application_name AS app, count(*)::int AS sessions, min(backend_start) AS since
+         FROM pg_catalog.pg_stat_activity
+        WHERE usename = ANY($1::text[]) AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+          AND application_name <> $2
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [roles, ROTATION_APPLICATION],
+    ));
+  });
+  return rows.map((r) => ({ user: r.usename, clientAddress: r.client ?? 'local', application: r.app ?? '', sessions: r.sessions, since: r.since }));
 }
 
 /** Opens a connection as `role` with `password` to the admin credential's host, port and
@@ -183,7 +244,7 @@ function clientConfig(admin: AdminCredential, user: string, password: SecretValu
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     statement_timeout: timeoutMs,
-    application_name: 'secret-inventory-rotation',
+    application_name: ROTATION_APPLICATION,
     // The host comes from a secret a person wrote: its socket passes the egress policy.
     stream: egressSocket,
   };

@@ -3,11 +3,11 @@
 // and the provider reads it when the rotation runs. Shared by the policy form, the actions
 // and the rotation engine, so it holds no server-only code.
 import { z } from 'zod';
-import type { RotationStrategy } from '@/generated/prisma/enums';
+import type { RotationStrategy, StragglerPolicy } from '@/generated/prisma/enums';
 import { ALPHABET_NAMES, GENERATED_LENGTH } from '@/lib/values/alphabets';
 import { parseInput } from './parse';
 
-export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native'] as const;
+export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native', 'mysql_user', 'alternating_users'] as const;
 // Fails to compile when the schema's enum and this list drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _strategiesMatch: Same<(typeof ROTATION_STRATEGIES)[number], RotationStrategy> = true;
@@ -48,6 +48,73 @@ export const ZPostgresRoleConfig = z.object({
 });
 export type TPostgresRoleConfig = z.output<typeof ZPostgresRoleConfig>;
 
+const adminSecretId = z.uuid('Choose the secret that holds the admin credential');
+const tls = z.preprocess(blank, z.enum(POSTGRES_TLS_MODES, 'Choose verify-full, require or disable').default('verify-full'));
+
+/** A MySQL/MariaDB user name: at most 80 characters (MariaDB; MySQL allows 32), no NUL. */
+const mysqlUser = (what: string) =>
+  z
+    .string({ message: `Enter ${what}` })
+    .min(1, `Enter ${what}`)
+    .max(80, 'A MySQL or MariaDB user name has at most 80 characters')
+    .refine((v) => !v.includes('\0'), 'A user name cannot contain a NUL character');
+
+/** The host part of a MySQL account ('orders_app'@'%'): which client hosts it is for. */
+const accountHost = z.preprocess(
+  blank,
+  z
+    .string()
+    .max(255, 'An account host has at most 255 characters')
+    .regex(/^[^\0'"\\]+$/, 'Enter a host pattern such as % or 10.0.%')
+    .default('%'),
+);
+
+/** mysql_user: the single-user strategy on MySQL/MariaDB (ALTER USER ... IDENTIFIED BY). */
+export const ZMysqlUserConfig = z.object({
+  adminSecretId,
+  user: mysqlUser('the user name'),
+  accountHost,
+  sslmode: tls,
+});
+export type TMysqlUserConfig = z.output<typeof ZMysqlUserConfig>;
+
+export const DATABASE_ENGINES = ['postgres', 'mysql'] as const;
+export type DatabaseEngineName = (typeof DATABASE_ENGINES)[number];
+
+/** How the replaced user is retired when the grace period ends: its password becomes a
+ *  random one nobody holds, or it may no longer log in (NOLOGIN / ACCOUNT LOCK; the next
+ *  rotation that makes it active again lets it log in). */
+export const RETIRE_MODES = ['random_password', 'disable_login'] as const;
+export type RetireMode = (typeof RETIRE_MODES)[number];
+
+/** alternating_users: the secret's value is a JSON credential naming one of two users with
+ *  the same grants; each rotation gives the idle one a new password and names it. */
+export const ZAlternatingUsersConfig = z
+  .object({
+    engine: z.enum(DATABASE_ENGINES, 'Choose PostgreSQL or MySQL/MariaDB'),
+    adminSecretId,
+    userA: z.string({ message: 'Enter the first user' }).min(1, 'Enter the first user'),
+    userB: z.string({ message: 'Enter the second user' }).min(1, 'Enter the second user'),
+    accountHost,
+    sslmode: tls,
+    retireMode: z.preprocess(blank, z.enum(RETIRE_MODES, 'Choose how the old user is retired').default('random_password')),
+  })
+  .superRefine((config, ctx) => {
+    for (const key of ['userA', 'userB'] as const) {
+      const name = config[key];
+      const problem = name.includes('\0')
+        ? 'A user name cannot contain a NUL character'
+        : config.engine === 'postgres' && Buffer.byteLength(name, 'utf8') > 63
+          ? 'A PostgreSQL role name has at most 63 bytes'
+          : config.engine === 'mysql' && name.length > 80
+            ? 'A MySQL or MariaDB user name has at most 80 characters'
+            : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+    if (config.userA === config.userB) ctx.addIssue({ code: 'custom', path: ['userB'], message: 'The two users must differ' });
+  });
+export type TAlternatingUsersConfig = z.output<typeof ZAlternatingUsersConfig>;
+
 /** provider_native: the rotation Lambda, when the secret has none configured in AWS yet. */
 export const ZProviderNativeConfig = z.object({
   lambdaArn: z.preprocess(
@@ -68,7 +135,41 @@ export type RotationConfig =
   | { strategy: 'manual'; config: null }
   | { strategy: 'generated'; config: TGeneratedConfig }
   | { strategy: 'postgres_role'; config: TPostgresRoleConfig }
-  | { strategy: 'provider_native'; config: TProviderNativeConfig };
+  | { strategy: 'provider_native'; config: TProviderNativeConfig }
+  | { strategy: 'mysql_user'; config: TMysqlUserConfig }
+  | { strategy: 'alternating_users'; config: TAlternatingUsersConfig };
+
+/** The strategies that log in to a database with an admin credential (another inventory
+ *  secret an administrator marked as one, of the same connection). */
+export const DATABASE_STRATEGIES = ['postgres_role', 'mysql_user', 'alternating_users'] as const satisfies readonly RotationStrategy[];
+
+/** The admin credential secret a database strategy names, else null. */
+export function adminSecretIdOf(rotation: RotationConfig): string | null {
+  switch (rotation.strategy) {
+    case 'postgres_role':
+    case 'mysql_user':
+    case 'alternating_users':
+      return rotation.config.adminSecretId;
+    default:
+      return null;
+  }
+}
+
+/** Which database engine a database strategy talks to, else null. */
+export function databaseEngineOf(rotation: RotationConfig): DatabaseEngineName | null {
+  switch (rotation.strategy) {
+    case 'postgres_role':
+      return 'postgres';
+    case 'mysql_user':
+      return 'mysql';
+    case 'alternating_users':
+      return rotation.config.engine;
+    default:
+      return null;
+  }
+}
+
+export const STRAGGLER_POLICIES = ['retire', 'extend_once', 'hold'] as const satisfies readonly StragglerPolicy[];
 
 /** The stored (or submitted) JSON for `strategy`, checked; InputError with per-field
  *  messages when it does not fit. Manual rotations keep no settings. */
@@ -83,5 +184,9 @@ export function parseRotationConfig(strategy: RotationStrategy, json: unknown): 
       return { strategy, config: parseInput(ZPostgresRoleConfig, input) };
     case 'provider_native':
       return { strategy, config: parseInput(ZProviderNativeConfig, input) };
+    case 'mysql_user':
+      return { strategy, config: parseInput(ZMysqlUserConfig, input) };
+    case 'alternating_users':
+      return { strategy, config: parseInput(ZAlternatingUsersConfig, input) };
   }
 }

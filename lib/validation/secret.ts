@@ -7,7 +7,7 @@ import { ZOptionalGraceHours, ZOptionalReminderDays } from './policy-fields';
 export const CLASSIFICATIONS = ['critical', 'important', 'sensitive'] as const;
 export const SECRET_STATUSES = ['active', 'compromised', 'deprecated', 'decommissioned'] as const;
 export const PROVIDER_KINDS = ['aws', 'gcp', 'local', 'other'] as const;
-export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native'] as const;
+export const ROTATION_STRATEGIES = ['manual', 'generated', 'postgres_role', 'provider_native', 'mysql_user', 'alternating_users'] as const;
 
 // Cloud managers accept letters, digits and /_+=.@- ; spaces help spreadsheet names.
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._/:+=@-]*$/;
