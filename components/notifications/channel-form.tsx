@@ -43,6 +43,7 @@ const EVENT_HINTS: Record<NotificationEventName, string> = {
   'rotation.completed': 'a rotation run completes',
   'rotation.failed': 'a rotation run fails, with the reason',
   'rotation.grace_ended': 'the previous version is retired after the grace period',
+  'rotation.held': 'a grace period ends with consumers still on the old value and the policy holds the retirement (names them)',
   'secret.compromised': 'someone marks a secret compromised',
   'secret.leak_found': 'a leak check finds a current or previous value of a secret (once per secret and scan; never the value)',
   'approval.requested': 'someone asks for a second person’s approval to write a value or rotate (two-person rule)',

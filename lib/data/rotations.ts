@@ -273,6 +273,12 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
   });
 }
 
+/** In the grace period (held for stragglers or not): a person retires the old value now.
+ *  PLACEHOLDER until the engine branch (i18-engine) lands. */
+export async function retireOldValueNow(_caller: Caller, _runId: string, _clock: Clock = appClock()): Promise<{ runId: string }> {
+  throw new InputError('Not available yet.');
+}
+
 /** Before promotion only: stop the run and withdraw any new version it wrote. */
 export async function cancelRotation(caller: Caller, runId: string, clock: Clock = appClock()) {
   return asPerson(caller, runId, 'secrets.rotate', 'rotation.cancelled', clock, async (run, owner) => {
