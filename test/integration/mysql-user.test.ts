@@ -369,6 +369,21 @@ describe('failures', () => {
     expect(verify).toMatchObject({ code: 'permission_denied', providerCode: '1044', message: expect.stringMatching(/cannot be verified/) });
   });
 
+  it('a server that accepts the connection and never answers is a timeout', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket.on('error', () => {})));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const error = await failure(verifyMysqlLogin({ ...admin, port }, { user: 'anyone' }, new SecretValue(secret()), { timeoutMs: 300 }));
+      expect(error).toMatchObject({ code: 'timeout', providerCode: 'ETIMEDOUT' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('a database that does not exist is invalid', async () => {
     const error = await failure(setMysqlPassword({ ...admin, database: `${database}_nodb` }, { user: 'anyone' }, new SecretValue(secret())));
     expect(error).toMatchObject({ code: 'invalid', providerCode: '1049' });
@@ -431,6 +446,8 @@ describe('what the password is protected by', () => {
         expect(fake.connections).toBe(2);
         expect(fake.answersAfterSwitch).toBe(0);
         expect(fake.received().includes(Buffer.from(password))).toBe(false);
+        // Our connections say who they are (connect attribute program_name).
+        expect(fake.received().includes(Buffer.from('secret-inventory-rotation'))).toBe(true);
       } finally {
         await fake.close();
       }
