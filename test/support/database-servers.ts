@@ -1,0 +1,53 @@
+// The database servers the alternating-users and database-rotation tests run against, one
+// shape for both engines: PostgreSQL that checks passwords (./password-postgres.ts) and
+// the machine's MariaDB (127.0.0.1:3306, root).
+import pg from 'pg';
+import { canLogIn, startPasswordPostgres } from './password-postgres';
+
+export interface TestDatabaseServer {
+  engine: 'postgres' | 'mysql';
+  host: string;
+  port: number;
+  database: string;
+  /** The admin credential's JSON fields (what the admin secret holds). */
+  adminCredential: Record<string, string | number>;
+  /** A login user with the same grants as every other one this server's tests create. */
+  createUser(user: string, password: string): Promise<void>;
+  canLogIn(user: string, password: string): Promise<boolean>;
+  /** The principal a declared system names to claim a consumer's sessions: PostgreSQL its
+   *  application name, MySQL its client address (MySQL sessions carry no program name). */
+  principalFor(application: string): string;
+  /** Where a second, undeclared consumer connects from (MySQL: another loopback address). */
+  strangerAddress?: string;
+  stop(): Promise<void>;
+}
+
+export const postgresServer = {
+  label: 'PostgreSQL',
+  async start(): Promise<TestDatabaseServer> {
+    const server = await startPasswordPostgres();
+    const admin = () => new pg.Client({ host: server.host, port: server.port, database: server.database, user: server.user, password: server.password });
+    return {
+      engine: 'postgres',
+      host: server.host,
+      port: server.port,
+      database: server.database,
+      adminCredential: { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password },
+      async createUser(user, password) {
+        const client = admin();
+        await client.connect();
+        try {
+          await client.query(`CREATE ROLE ${pg.escapeIdentifier(user)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
+          await client.query(`GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(server.database)} TO ${pg.escapeIdentifier(user)}`);
+        } finally {
+          await client.end();
+        }
+      },
+      canLogIn: (user, password) => canLogIn(server, user, password),
+      principalFor: (application) => application,
+      stop: () => server.stop(),
+    };
+  },
+};
+
+export const databaseServers = [postgresServer];
