@@ -9,7 +9,9 @@ import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { LocalProvider } from '@/lib/providers/local';
+import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
+import { postgresServer, type TestDatabaseServer } from '../support/database-servers';
 import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
@@ -194,10 +196,46 @@ describe('PostgreSQL role password', () => {
 });
 
 describe('a fault storm', () => {
-  it('50 rotations with 30% of provider calls failing and added latency all end cleanly, none half-promoted', async () => {
+  let server: TestDatabaseServer;
+  beforeAll(async () => {
+    server = await postgresServer.start();
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  /** Alternating-user secrets on one AWS connection (their admin credential shares it):
+   *  users a and b each, the value naming a. */
+  async function alternatingSecrets(count: number) {
+    const engineer = await callerAs('engineer');
+    const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
+    const holder = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, holder.id);
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(server.adminCredential));
+    const made = [];
+    for (let i = 0; i < count; i += 1) {
+      const suffix = randomUUID().slice(0, 6);
+      const [userA, userB] = [`storm_${suffix}_a`, `storm_${suffix}_b`];
+      const passwordA = `pw${randomUUID().replaceAll('-', '')}`;
+      await server.createUser(userA, passwordA);
+      await server.createUser(userB, `pw${randomUUID().replaceAll('-', '')}`);
+      const secret = await seedConnectedSecret(connection.id);
+      await joinOwningTeam(engineer, secret.id);
+      const config = { engine: 'postgres', adminSecretId: holder.id, userA, userB, sslmode: 'disable' };
+      await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'alternating_users', rotationConfig: config } });
+      const value = { engine: 'postgres', host: server.host, port: server.port, database: server.database, username: userA, password: passwordA };
+      await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(value));
+      made.push({ secret, userA, passwordA });
+    }
+    return made;
+  }
+
+  it('50 rotations (10 of them alternating database users) with 30% of provider calls failing and added latency all end cleanly, none half-promoted', async () => {
     const engineer = await callerAs('engineer');
     const secrets = [];
-    for (let i = 0; i < 50; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    for (let i = 0; i < 40; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    const alternating = await alternatingSecrets(10);
+    secrets.push(...alternating.map((a) => a.secret));
     for (const secret of secrets) await joinOwningTeam(engineer, secret.id);
     const clock = new ManualClock();
     const runs: { runId: string; secret: (typeof secrets)[number]; previous: string }[] = [];
@@ -235,5 +273,19 @@ describe('a fault storm', () => {
       expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
     }
     expect(completed).toBeGreaterThan(25);
-  }, 120_000);
+    // Alternating users: a completed run's current value logs in and the old user's password
+    // no longer does; a failed run's old value still logs in.
+    const aws_ = providerFor({ kind: 'aws', region: 'us-east-1', endpoint: aws.endpoint });
+    for (const { secret, userA, passwordA } of alternating) {
+      const run = await runOf(runs.find((r) => r.secret.id === secret.id)!.runId);
+      const current = JSON.parse((await aws_.readValue(secret.providerRef)).reveal()) as { username: string; password: string };
+      expect(await server.canLogIn(current.username, current.password), `${run.state}: the current value logs in`).toBe(true);
+      if (run.state === 'completed') {
+        expect(current.username).not.toBe(userA);
+        expect(await server.canLogIn(userA, passwordA)).toBe(false);
+      } else {
+        expect(current).toMatchObject({ username: userA, password: passwordA });
+      }
+    }
+  }, 240_000);
 });
