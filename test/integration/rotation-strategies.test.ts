@@ -11,7 +11,7 @@ import { db } from '@/lib/db';
 import { LocalProvider } from '@/lib/providers/local';
 import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
-import { postgresServer, type TestDatabaseServer } from '../support/database-servers';
+import { mariadbServer, postgresServer, type TestDatabaseServer } from '../support/database-servers';
 import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
@@ -192,6 +192,62 @@ describe('PostgreSQL role password', () => {
     expect(run.state).toBe('failed');
     expect(run.failureMessage).toBeTruthy();
     expect((await new LocalProvider().readValue(secret.providerRef)).reveal()).toBe('original');
+  });
+});
+
+describe('MySQL/MariaDB user password', () => {
+  let server: TestDatabaseServer;
+  beforeAll(async () => {
+    server = await mariadbServer.start();
+  });
+  afterAll(() => server?.stop());
+
+  /** A mysql_user secret on a local connection; its admin credential (root) shares it. */
+  async function mysqlUserSecret(user: string, value: string, credential: object = server.adminCredential) {
+    const { engineer, secret, connectionId } = await secretWithValue('local', 'generated', {}, value);
+    const holder = await seedConnectedSecret(connectionId);
+    await joinOwningTeam(engineer, holder.id);
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(credential));
+    const config = { adminSecretId: holder.id, user, accountHost: '%', sslmode: 'disable' };
+    await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'mysql_user', rotationConfig: config } });
+    return { engineer, secret, holder };
+  }
+
+  it('sets the new password, proves it by logging in, and only then promotes it', async () => {
+    const user = `single_${randomUUID().slice(0, 6)}`;
+    const oldPassword = `old${randomUUID().replaceAll('-', '')}`;
+    await server.createUser(user, oldPassword);
+    const { engineer, secret } = await mysqlUserSecret(user, oldPassword);
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    const newPassword = (await new LocalProvider().readValue(secret.providerRef)).reveal();
+    expect(newPassword).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(await server.canLogIn(user, newPassword)).toBe(true);
+    expect(await server.canLogIn(user, oldPassword)).toBe(false);
+    expect((await driveToEnd(runId, clock, 25 * HOUR)).state).toBe('completed');
+  });
+
+  it('refuses an admin credential that is no longer marked, and a host not on the allowlist, without promoting', async () => {
+    const user = `single_${randomUUID().slice(0, 6)}`;
+    await server.createUser(user, 'original');
+    const unmarked = await mysqlUserSecret(user, 'original');
+    const clock = new ManualClock();
+    const first = await startRotation(unmarked.engineer, unmarked.secret.id, {}, clock);
+    await db.secret.update({ where: { id: unmarked.holder.id }, data: { dbAdminCredential: false } });
+    expect(await driveToEnd(first.runId, clock)).toMatchObject({ state: 'failed', failureCode: 'admin_not_allowed' });
+    expect((await new LocalProvider().readValue(unmarked.secret.providerRef)).reveal()).toBe('original');
+
+    const elsewhere = await mysqlUserSecret(user, 'original', { ...server.adminCredential, host: 'localhost' });
+    const second = await startRotation(elsewhere.engineer, elsewhere.secret.id, {}, clock);
+    const run = await driveToEnd(second.runId, clock);
+    expect(run).toMatchObject({ state: 'failed', failureCode: 'host_not_allowed' });
+    expect(run.failureMessage).toContain('localhost');
+    expect((await new LocalProvider().readValue(elsewhere.secret.providerRef)).reveal()).toBe('original');
+    expect(await server.canLogIn(user, 'original')).toBe(true);
   });
 });
 

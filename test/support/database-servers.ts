@@ -1,7 +1,9 @@
 // The database servers the alternating-users and database-rotation tests run against, one
 // shape for both engines: PostgreSQL that checks passwords (./password-postgres.ts) and
 // the machine's MariaDB (127.0.0.1:3306, root).
+import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { createMysqlUser, dropMysqlUsers, MARIADB, mysqlScratchDatabase } from './mariadb';
 import { canLogIn, startPasswordPostgres } from './password-postgres';
 
 export interface TestDatabaseServer {
@@ -50,4 +52,33 @@ export const postgresServer = {
   },
 };
 
-export const databaseServers = [postgresServer];
+export const mariadbServer = {
+  label: 'MariaDB',
+  async start(): Promise<TestDatabaseServer> {
+    const database = await mysqlScratchDatabase();
+    return {
+      engine: 'mysql',
+      host: MARIADB.host,
+      port: MARIADB.port,
+      database,
+      adminCredential: { host: MARIADB.host, port: MARIADB.port, database, user: MARIADB.user, password: MARIADB.password },
+      async createUser(user, password) {
+        await createMysqlUser(user, password, database);
+      },
+      async canLogIn(user, password) {
+        try {
+          const connection = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user, password, database });
+          await connection.end();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      principalFor: () => MARIADB.host,
+      strangerAddress: '127.0.0.2',
+      stop: () => dropMysqlUsers(),
+    };
+  },
+};
+
+export const databaseServers = [postgresServer, mariadbServer];

@@ -6,6 +6,7 @@
 // sticky consumer never reads again: it is the straggler (until SIGUSR2). It reports one JSON line on
 // stdout per change and at least every ~200 ms; SIGTERM ends it cleanly.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import net from 'node:net';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { LocalStore } from '../../lib/providers/local-store';
@@ -78,7 +79,8 @@ async function openPool(c: Credential): Promise<Pool> {
     maxIdle: n,
     idleTimeout: 3_600_000,
     connectTimeout: 5_000,
-    ...(config.localAddress ? { localAddress: config.localAddress } : {}),
+    // From another loopback address, so the server's session list tells it apart.
+    ...(config.localAddress ? { stream: () => net.connect({ host: c.host, port: c.port, localAddress: config.localAddress }) } : {}),
   });
   try {
     const connections = await Promise.all(Array.from({ length: n }, () => pool.getConnection()));
