@@ -13,7 +13,8 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { retireVersion, type WriteTarget } from '@/lib/values/write-service';
 import { decideGrace, MAX_STRAGGLERS, stragglersOf, type RetireDecision } from './adoption/decide';
-import { databaseObservations, declaredConsumers } from './adoption/interim-evidence';
+import { declaredConsumers } from './adoption/consumers';
+import { databaseObservations } from './adoption/database-evidence';
 import { providerObservations } from './adoption/provider-evidence';
 import { recordExtension, recordHold, recordObservations } from './adoption/record';
 import type { Observation } from './adoption/types';
@@ -39,7 +40,8 @@ async function observe(run: LoadedRun, inputs: RunInputs, source: EvidenceSource
     const { engine, admin } = await databaseAccess(inputs);
     const users = [run.newUser, ...(run.retiringUser ? [run.retiringUser] : [])];
     const sessions = await engine.liveSessions(admin, users);
-    return databaseObservations({ sessions, oldUser: run.retiringUser, newUser: run.newUser, declared, now });
+    // No replaced user (the first rotation): no session is on an old value.
+    return databaseObservations({ sessions, oldUser: run.retiringUser ?? '', newUser: run.newUser, declared, now });
   }
   if (source === 'provider' && run.promotedAt && run.newVersionId) {
     return providerObservations(
