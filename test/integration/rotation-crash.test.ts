@@ -53,7 +53,7 @@ function childProcess(args: string[], env: Record<string, string>): Promise<{ co
 const workerPass = (env: Record<string, string>) => childProcess(['scripts/worker.ts', '--once'], env);
 
 /** A person's rollback or cancel, as its own "request" process. */
-const personStep = (step: 'rollback' | 'cancel', runId: string, caller: Caller, env: Record<string, string>) =>
+const personStep = (step: 'rollback' | 'cancel' | 'retire', runId: string, caller: Caller, env: Record<string, string>) =>
   childProcess(['test/support/rotation-person-step.ts', step, runId, JSON.stringify(caller.user)], env);
 
 /** The killed processes hold leases this short, so the test need not wait out the default. */
@@ -194,6 +194,28 @@ describe("a person's request killed after its provider work", () => {
     expect(labelled[previous]).toEqual(['AWSCURRENT']);
     expect(labelled[run.newVersionId!] ?? []).not.toContain('AWSCURRENT');
     expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.cancelled (recovered from person)']);
+  }, 90_000);
+});
+
+describe("a person's retire-now killed after its provider work", () => {
+  it('the old version was retired but nothing recorded it; the sweep records the retirement as the person decided it', async () => {
+    const { engineer, secret, runId, previous } = await startedRotation(24);
+    await advanceRotation(runId, appClock(), 'crash-test-setup');
+    const promoted = await db.rotationRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(promoted.state).toBe('in_grace');
+
+    const killed = await personStep('retire', runId, engineer, { ROTATION_KILL_AT: 'before:grace_ended', ...SHORT_LEASE });
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect(awsLabels(secret.providerRef).labelled[previous]).toEqual([]); // retired at the provider
+    expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).leaseStep).toBe('grace_ended');
+
+    const run = await resumedByWorker(runId, 'completed');
+    expect(run.state).toBe('completed');
+    expect(run.leaseStep).toBeNull();
+    expect(awsLabels(secret.providerRef).labelled[promoted.newVersionId!]).toEqual(['AWSCURRENT']);
+    expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.promoted', 'rotation.grace_ended (recovered from person)']);
+    const ended = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.grace_ended');
+    expect(ended?.detail).toMatchObject({ decision: 'person' });
   }, 90_000);
 });
 
