@@ -102,6 +102,53 @@ describe('generated values', () => {
   });
 });
 
+describe('adoption of provider secrets', () => {
+  it('AWS: the previous version is retired early once every declared consumer read the current one after promotion', async () => {
+    const { engineer, secret, connectionId } = await secretWithValue('aws', 'generated');
+    const arn = `arn:aws:iam::123456789012:role/orders-${randomUUID().slice(0, 6)}`;
+    const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const system = await db.system.create({ data: { name: `orders-${randomUUID().slice(0, 6)}`, ownerTeamId, principals: [arn] } });
+    await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const previous = (await runOf(runId)).previousVersionId!;
+    await advanceRotation(runId, clock, 'worker');
+    const promoted = await runOf(runId);
+    expect(promoted.state).toBe('in_grace');
+    expect(await db.rotationAdoption.findMany({ where: { runId } })).toMatchObject([{ systemId: system.id, declared: true, movedAt: null }]);
+
+    // Nothing read yet: a look later changes nothing.
+    clock.advance(60_000);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    expect(stagesOf(secret.providerRef)[previous]).toEqual(['AWSPREVIOUS']);
+
+    // The consumer's read of AWSCURRENT after promotion, as CloudTrail logged it.
+    await db.accessEvent.create({
+      data: {
+        connectionId,
+        providerEventId: randomUUID(),
+        occurredAt: new Date(promoted.promotedAt!.getTime() + 30_000),
+        eventName: 'GetSecretValue',
+        principal: arn,
+        principalType: 'AssumedRole',
+        secretRef: secret.providerRef,
+        secretId: secret.id,
+        summary: { versionStage: 'AWSCURRENT' },
+      },
+    });
+    clock.advance(60_000);
+    await advanceRotation(runId, clock, 'worker');
+    const run = await runOf(runId);
+    expect(run.state).toBe('completed');
+    expect(run.finishedAt!.getTime()).toBeLessThan(run.graceEndsAt!.getTime());
+    expect(stagesOf(secret.providerRef)[previous]).toBeUndefined(); // retired
+    const ended = await db.auditEvent.findFirstOrThrow({ where: { targetId: secret.id, action: 'rotation.grace_ended' } });
+    expect(ended.detail).toMatchObject({ decision: 'all_moved', retiredVersionId: previous });
+    expect(await db.auditEvent.count({ where: { targetId: secret.id, action: 'rotation.consumer_moved' } })).toBe(1);
+  });
+});
+
 describe('provider-native (AWS rotation Lambda)', () => {
   it('follows the Lambda until AWSCURRENT moves, then keeps the grace period', async () => {
     aws.setRotationLambda(LAMBDA, { outcome: 'succeed', delayMs: 60_000 }); // until flushed
