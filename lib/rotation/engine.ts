@@ -5,8 +5,10 @@
 // idempotent in every adapter. Failures before promotion withdraw the new version, so no
 // secret is left half-promoted. Every step works on the inputs the run recorded when it
 // started (lib/rotation/inputs.ts) and writes through lib/values/write-service.ts.
-// A run whose lease a person held for a rollback or cancel when their request died is
-// finished that way (./undo.ts), never run forward over their undo.
+// A run whose lease a person held for a rollback, cancel or retire-now when their request
+// died is finished that way (./undo.ts), never run forward over their step. The database
+// strategies' steps are in ./database-step.ts; the grace period (adoption checks, the
+// straggler policy, retirement) in ./grace.ts.
 import 'server-only';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
@@ -127,7 +129,7 @@ async function stepOf(run: LoadedRun, owner: string, now: Date, caller: Caller):
     case 'verified':
       return promote(run, now);
     case 'in_grace':
-      fixedInputs(run);
+      fixedInputs(run); // a run without valid inputs fails as misconfigured
       return graceStep(run, owner, caller, now);
     // Waiting for a person: the engineer enters the value, confirms it works, confirms
     // the old key is revoked (lib/data/rotations.ts records those).
@@ -245,6 +247,11 @@ async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
 export { RotationFailure };
 
 async function handleFailure(run: LoadedRun, owner: string, caller: Caller, now: Date, error: unknown): Promise<boolean> {
+  if (error instanceof LostLease) {
+    // A grace-period write (observations, an extension, a hold) found the run taken over.
+    log.warn('rotation step not recorded: lease lost', { runId: run.id });
+    return false;
+  }
   const code = error instanceof ProviderError ? error.code : error instanceof RotationFailure ? error.code : 'unexpected';
   const message = error instanceof ProviderError || error instanceof RotationFailure ? error.message : 'An unexpected error stopped this step.';
   if (!(error instanceof ProviderError || error instanceof RotationFailure)) log.error('rotation step failed', { runId: run.id, error });
