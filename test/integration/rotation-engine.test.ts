@@ -218,6 +218,30 @@ describe('who may rotate', () => {
   });
 });
 
+describe('the grace period on the worker', () => {
+  it("the tick picks a run in grace up when its next look is due: a local secret's at the end of the period, nothing being observable", async () => {
+    const { engineer, secret } = await rotatableSecret('generated');
+    const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const system = await db.system.create({ data: { name: `orders-${randomUUID().slice(0, 6)}`, ownerTeamId, principals: ['orders-api'] } });
+    await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'w');
+    const run = await runOf(runId);
+    expect(run).toMatchObject({ state: 'in_grace', nextAttemptAt: run.graceEndsAt });
+    // The declared system is listed, not observable: it can never count as moved.
+    expect(await db.rotationAdoption.findMany({ where: { runId } })).toMatchObject([{ systemId: system.id, declared: true, observable: false }]);
+    clock.advance(23 * HOUR);
+    expect(await rotationTick(clock)).not.toContain(runId);
+    clock.advance(2 * HOUR);
+    expect(await rotationTick(clock)).toContain(runId);
+    await advanceRotation(runId, clock, 'w');
+    const ended = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.grace_ended');
+    expect(ended?.detail).toMatchObject({ decision: 'stragglers_retired', stragglers: [system.name] });
+    expect((await runOf(runId)).state).toBe('completed');
+  });
+});
+
 describe('retire the old value now', () => {
   it('in the grace period only, by a member of the owning team; recorded as the person decided it', async () => {
     const { engineer, secret } = await rotatableSecret('generated');
