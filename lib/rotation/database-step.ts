@@ -10,6 +10,7 @@
 // grace period decides to retire it (./grace.ts).
 import 'server-only';
 import { db } from '@/lib/db';
+import { ProviderError } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
 import { databaseEngineOf } from '@/lib/validation/rotation-config';
 import { generateSecretValue } from '@/lib/values/generate';
@@ -147,6 +148,11 @@ export async function setAndVerify(run: Pick<LoadedRun, 'newUser'>, inputs: RunI
 export async function retireReplacedUser(run: Pick<LoadedRun, 'newUser' | 'retiringUser'>, inputs: RunInputs): Promise<string | null> {
   if (inputs.rotation.strategy !== 'alternating_users' || !run.retiringUser || run.retiringUser === run.newUser) return null;
   const { engine, admin } = await databaseAccess(inputs);
-  await engine.retire(admin, { user: run.retiringUser, host: inputs.rotation.config.accountHost }, inputs.rotation.config.retireMode);
+  try {
+    await engine.retire(admin, { user: run.retiringUser, host: inputs.rotation.config.accountHost }, inputs.rotation.config.retireMode);
+  } catch (error) {
+    // Dropped meanwhile (by an administrator): nobody can log in as it, which is the point.
+    if (!(error instanceof ProviderError && error.code === 'not_found')) throw error;
+  }
   return run.retiringUser;
 }
