@@ -12,6 +12,9 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // `npm test` on a machine without MariaDB (scripts/test.mjs says so and CI refuses it):
+    // the MySQL/MariaDB-only file is left out, the mixed ones skip their MariaDB parts.
+    exclude: ['**/node_modules/**', ...(process.env.TEST_MARIADB === 'absent' ? ['test/integration/mysql-user.test.ts'] : [])],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-env.ts'],
     pool: 'forks',

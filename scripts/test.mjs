@@ -26,9 +26,22 @@ if (server) {
   server = embedded.serverUrl;
 }
 
+// The MySQL/MariaDB rotation tests need the machine's MariaDB (127.0.0.1:3306, root, no
+// password). There is no embedded one to start: without it they are skipped, loudly, and
+// CI (which installs and starts it in .ci/run) refuses to run without them.
+const mariadb = await mariadbReachable();
+if (!mariadb) {
+  if (process.env.CI || process.env.TEST_REQUIRE_MARIADB) {
+    console.error('CI needs MariaDB on 127.0.0.1:3306 (root, no password) for the MySQL/MariaDB rotation tests: .ci/run starts it.');
+    process.exit(1);
+  }
+  console.warn('\nNo MariaDB on 127.0.0.1:3306 (root, no password): the MySQL/MariaDB rotation tests are SKIPPED in this run.\n');
+}
+
 const template = await createTemplate(server);
 const env = {
   ...process.env,
+  ...(mariadb ? {} : { TEST_MARIADB: 'absent' }),
   TEST_PG_SERVER: server,
   TEST_TEMPLATE_DB: template,
   METADATA_SERVER_DETECTION: 'none',
@@ -52,3 +65,14 @@ try {
   await embedded?.stop();
 }
 process.exit(status);
+
+async function mariadbReachable() {
+  const { default: mysql } = await import('mysql2/promise');
+  try {
+    const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', connectTimeout: 3_000 });
+    await connection.end();
+    return true;
+  } catch {
+    return false;
+  }
+}

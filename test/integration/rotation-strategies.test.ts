@@ -12,6 +12,7 @@ import { LocalProvider } from '@/lib/providers/local';
 import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { mariadbServer, postgresServer, type TestDatabaseServer } from '../support/database-servers';
+import { MARIADB_ABSENT } from '../support/mariadb';
 import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
@@ -242,7 +243,7 @@ describe('PostgreSQL role password', () => {
   });
 });
 
-describe('MySQL/MariaDB user password', () => {
+describe.skipIf(MARIADB_ABSENT)('MySQL/MariaDB user password', () => {
   let server: TestDatabaseServer;
   beforeAll(async () => {
     server = await mariadbServer.start();

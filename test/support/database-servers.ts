@@ -3,7 +3,7 @@
 // the machine's MariaDB (127.0.0.1:3306, root).
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { createMysqlUser, dropMysqlUsers, MARIADB, mysqlScratchDatabase } from './mariadb';
+import { createMysqlUser, dropMysqlUsers, MARIADB, MARIADB_ABSENT, mysqlScratchDatabase } from './mariadb';
 import { canLogIn, startPasswordPostgres } from './password-postgres';
 
 export interface TestDatabaseServer {
@@ -81,4 +81,4 @@ export const mariadbServer = {
   },
 };
 
-export const databaseServers = [postgresServer, mariadbServer];
+export const databaseServers = MARIADB_ABSENT ? [postgresServer] : [postgresServer, mariadbServer];
