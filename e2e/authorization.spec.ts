@@ -225,7 +225,7 @@ const ACTIONS: Record<string, ActionRow> = {
     },
     snapshot: tables('secrets'),
   },
-  // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
+  // Marking a database admin credential is an admin's (lib/data/secrets.ts).
   setDbAdminCredentialAction: {
     permission: 'admin.providers',
     args: async (seed) => [(await seed.secret()).id, { dbAdminCredential: true }],
