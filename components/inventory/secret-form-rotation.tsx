@@ -156,12 +156,7 @@ function StrategySettings({
     return (
       <>
         <CodeField label="MySQL/MariaDB user" required hint="The user whose password this secret holds (ALTER USER … IDENTIFIED BY)." {...setting('user')} />
-        <CodeField
-          label="Account host"
-          hint="The host part of the account, as in 'orders_app'@'%'. Empty: %."
-          placeholder="%"
-          {...setting('accountHost')}
-        />
+        <CodeField label="Account host" hint="The host part of the account, as in 'orders_app'@'%'. Empty: %." placeholder="%" {...setting('accountHost')} />
         <AdminCredentialField {...setting('adminSecretId')} />
         <TlsField {...setting('sslmode', 'verify-full')} />
       </>

@@ -220,7 +220,12 @@ export async function listHeldRotations(caller: Caller): Promise<HeldRotation[]>
         },
       },
       adoptions: {
-        where: { OR: [{ declared: true, OR: [{ movedAt: null }, { onOld: true }, { observable: false }] }, { declared: false, onOld: true }] },
+        where: {
+          OR: [
+            { declared: true, OR: [{ movedAt: null }, { onOld: true }, { observable: false }] },
+            { declared: false, onOld: true },
+          ],
+        },
         select: { label: true },
         orderBy: { label: 'asc' },
       },
