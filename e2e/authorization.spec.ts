@@ -325,6 +325,26 @@ const ACTIONS: Record<string, ActionRow> = {
     },
     snapshot: tables('rotation_runs', 'secrets'),
   },
+  retireOldValueNowAction: {
+    teamScoped: true,
+    permission: 'secrets.rotate',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      for (const value of [unique('old'), unique('new')]) await seed.localStore().write(`production/${secret.name}`, value, crypto.randomUUID(), {});
+      return [
+        (
+          await insertRotationRun(seed.db, secret.id, {
+            state: 'in_grace',
+            strategy: 'generated',
+            previousVersionId: '1',
+            newVersionId: '2',
+            heldAt: new Date(),
+          })
+        ).id,
+      ];
+    },
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
   cancelRotationAction: {
     teamScoped: true,
     permission: 'secrets.rotate',
