@@ -194,7 +194,16 @@ export async function listRunTimeline(caller: Caller, secretId: string, runId: s
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-const names = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
+/** A list of names as events store it: an array, or one string ("a, b") where the audit detail keeps scalars only. */
+const names = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string' && x.length > 0)
+    : typeof v === 'string'
+      ? v
+          .split(/,\s*/)
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
 
 /** A short line from an event's detail; null when it adds nothing to the label. */
 export function timelineSummary(detail: Record<string, unknown>): string | null {
@@ -209,7 +218,8 @@ export function timelineSummary(detail: Record<string, unknown>): string | null 
   if (evidence) parts.push(evidence);
   const stragglers = names(detail.stragglers);
   if (stragglers.length) parts.push(`Still on the old value: ${namesText(stragglers)}`);
-  else if (decision && Array.isArray(detail.stragglers)) parts.push('No stragglers');
+  else if (decision && (Array.isArray(detail.stragglers) || typeof detail.stragglers === 'string' || typeof detail.stragglers === 'number'))
+    parts.push('No stragglers');
   const retired = text(detail.retiredUser);
   if (retired) parts.push(`Retired user ${retired}`);
   const error = text(detail.message) ?? text(detail.error);
