@@ -150,18 +150,18 @@ test.beforeAll(async ({ db }) => {
     systemId: system.id,
     label: system.name,
     onOld: true,
-    evidence: { user: 'orders_app_a', clientAddress: '10.0.0.5', application: 'orders-api', sessions: 3 },
+    evidence: { oldSessions: 3, newSessions: 0, clients: '10.0.0.5', applications: 'orders-api' },
   });
   await insertAdoption(db, heldRun.id, {
     systemId: moved.id,
     label: moved.name,
     movedAt: new Date(),
-    evidence: { user: 'orders_app_b', clientAddress: '10.0.0.6', sessions: 2 },
+    evidence: { oldSessions: 0, newSessions: 2, clients: '10.0.0.6', applications: '' },
   });
   await insertAdoption(db, heldRun.id, {
     label: '10.0.0.9 · cron',
     onOld: true,
-    evidence: { user: 'orders_app_a', clientAddress: '10.0.0.9', application: 'cron', sessions: 1 },
+    evidence: { oldSessions: 1, newSessions: 0, clients: '10.0.0.9', applications: 'cron' },
   });
   const leakScan = await insertLeakScan(db, null);
   const leakFinding = await insertLeakFinding(db, leakScan.id, secret.id);

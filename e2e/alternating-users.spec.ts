@@ -309,18 +309,18 @@ async function seedHeld(db: Db, strategy: 'alternating_users' | 'generated' = 'a
     systemId: api.id,
     label: api.name,
     movedAt: new Date(),
-    evidence: { user: 'orders_app_b', clientAddress: '10.0.0.5', application: 'orders-api', sessions: 3 },
+    evidence: { oldSessions: 0, newSessions: 3, clients: '10.0.0.5', applications: 'orders-api' },
   });
   await insertAdoption(db, run.id, {
     systemId: batch.id,
     label: batch.name,
     onOld: true,
-    evidence: { user: 'orders_app_a', clientAddress: '10.0.0.7', application: 'nightly-batch', sessions: 1 },
+    evidence: { oldSessions: 1, newSessions: 0, clients: '10.0.0.7', applications: 'nightly-batch' },
   });
   await insertAdoption(db, run.id, {
     label: '10.0.0.9 · psql',
     onOld: true,
-    evidence: { user: 'orders_app_a', clientAddress: '10.0.0.9', application: 'psql', sessions: 1 },
+    evidence: { oldSessions: 1, newSessions: 0, clients: '10.0.0.9', applications: 'psql' },
   });
   return { secret, run, api, batch };
 }

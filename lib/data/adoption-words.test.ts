@@ -7,20 +7,38 @@ describe('evidenceText', () => {
   it('says what a provider read shows: the version, who, when and from where', () => {
     expect(
       evidenceText(
-        { principal: 'arn:aws:iam::123456789012:role/orders', versionStage: 'AWSCURRENT', at: '2026-12-07T10:02:11Z', sourceAddress: '10.0.0.5' },
+        {
+          principal: 'arn:aws:iam::123456789012:role/orders',
+          eventName: 'GetSecretValue',
+          stage: 'AWSCURRENT',
+          version: null,
+          occurredAt: '2026-12-07T10:02:11Z',
+          sourceIp: '10.0.0.5',
+          userAgent: 'aws-sdk',
+          reads: 3,
+          oldReads: 0,
+        },
         NOW,
       ),
     ).toBe('read AWSCURRENT as arn:aws:iam::123456789012:role/orders at 10:02 UTC from 10.0.0.5');
-    expect(evidenceText({ principal: 'orders@p.iam.gserviceaccount.com', version: 'latest', at: '2026-12-05T08:00:00Z' }, NOW)).toBe(
-      'read latest as orders@p.iam.gserviceaccount.com at 5 Dec 08:00 UTC',
+    expect(evidenceText({ principal: 'orders@p.iam.gserviceaccount.com', version: '7', stage: null, occurredAt: '2026-12-05T08:00:00Z' }, NOW)).toBe(
+      'read version 7 as orders@p.iam.gserviceaccount.com at 5 Dec 08:00 UTC',
+    );
+    expect(evidenceText({ principal: 'p', eventName: 'GetSecretValue', stage: null, version: null, occurredAt: null, sourceIp: null }, NOW)).toBe(
+      'read the current value (GetSecretValue) as p',
     );
   });
 
-  it('says what database sessions show', () => {
-    expect(evidenceText({ user: 'orders_app_b', clientAddress: '127.0.0.1', application: 'orders-api', sessions: 3 }, NOW)).toBe(
+  it('says what database sessions show, naming the run’s users', () => {
+    const users = { oldUser: 'orders_app_a', newUser: 'orders_app_b' };
+    expect(evidenceText({ oldSessions: 0, newSessions: 3, clients: '127.0.0.1', applications: 'orders-api' }, NOW, users)).toBe(
       '3 sessions as orders_app_b from 127.0.0.1 (orders-api)',
     );
-    expect(evidenceText({ user: 'orders_app_a', sessions: 1 }, NOW)).toBe('1 session as orders_app_a');
+    expect(evidenceText({ oldSessions: 1, newSessions: 0, clients: '10.0.0.5', applications: '' }, NOW, users)).toBe('1 session as orders_app_a from 10.0.0.5');
+    expect(evidenceText({ oldSessions: 1, newSessions: 2, clients: '10.0.0.5', applications: '' }, NOW)).toBe(
+      '2 sessions as the new user and 1 session as the old user from 10.0.0.5',
+    );
+    expect(evidenceText({ oldSessions: 0, newSessions: 0, clients: '', applications: '' }, NOW, users)).toBeNull();
   });
 
   it('falls back to the identifiers, and to nothing for no evidence', () => {

@@ -25,42 +25,51 @@ export function shortTime(iso: string, now: Date = new Date()): string {
   return `${at.getUTCDate()} ${month} ${hm} UTC`;
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /**
- * One line of evidence: "read AWSCURRENT as arn:… at 10:02 UTC from 10.0.0.5" for a
- * provider read, "3 sessions as orders_app_b from 127.0.0.1 (orders-api)" for database
- * sessions; null when there is nothing to say.
+ * One line of evidence (lib/rotation/adoption: provider-evidence.ts, database-evidence.ts):
+ * "read AWSCURRENT as arn:… at 10:02 UTC from 10.0.0.5" for a provider read, "3 sessions as
+ * orders_app_b from 127.0.0.1 (orders-api)" for database sessions (the users are the run's);
+ * null when there is nothing to say.
  */
-export function evidenceText(evidence: Evidence | null | undefined, now: Date = new Date()): string | null {
+export function evidenceText(
+  evidence: Evidence | null | undefined,
+  now: Date = new Date(),
+  users: { oldUser?: string | null; newUser?: string | null } = {},
+): string | null {
   if (!evidence || typeof evidence !== 'object') return null;
-  const sessions = pick(evidence, 'sessions', 'sessionCount', 'count');
-  const dbUser = pick(evidence, 'user', 'dbUser', 'databaseUser', 'username');
-  const client = pick(evidence, 'clientAddress', 'client', 'clientAddr', 'host', 'address');
-  const application = pick(evidence, 'application', 'applicationName', 'app', 'program');
-  if (dbUser !== null && (sessions !== null || client !== null)) {
-    const n = typeof sessions === 'number' ? sessions : Number(sessions ?? 1);
-    const count = Number.isFinite(n) ? `${n} ${n === 1 ? 'session' : 'sessions'}` : 'sessions';
-    return [`${count} as ${dbUser}`, client !== null ? `from ${client}` : null, application !== null ? `(${application})` : null].filter(Boolean).join(' ');
+  const count = (key: string) => (typeof evidence[key] === 'number' ? (evidence[key] as number) : 0);
+  if ('oldSessions' in evidence || 'newSessions' in evidence) {
+    const held = [
+      count('newSessions') > 0 ? `${plural(count('newSessions'), 'session', 'sessions')} as ${users.newUser ?? 'the new user'}` : null,
+      count('oldSessions') > 0 ? `${plural(count('oldSessions'), 'session', 'sessions')} as ${users.oldUser ?? 'the old user'}` : null,
+    ].filter(Boolean);
+    if (!held.length) return null;
+    const clients = pick(evidence, 'clients');
+    const applications = pick(evidence, 'applications');
+    return [held.join(' and '), clients !== null ? `from ${clients}` : null, applications !== null ? `(${applications})` : null].filter(Boolean).join(' ');
   }
-  const version = pick(evidence, 'versionStage', 'stage', 'versionAsked', 'versionRequested', 'version', 'versionId');
-  const principal = pick(evidence, 'principal', 'identity', 'principalEmail', 'arn');
-  const at = pick(evidence, 'at', 'time', 'eventTime', 'readAt', 'seenAt');
-  const source = pick(evidence, 'sourceAddress', 'sourceIp', 'sourceIPAddress', 'callerIp', 'ip');
-  const event = pick(evidence, 'event', 'eventName', 'method', 'methodName');
-  if (principal !== null || version !== null) {
-    const what = version !== null ? `read ${version}` : event !== null ? `called ${event}` : 'read it';
-    return [
-      what,
-      principal !== null ? `as ${principal}` : null,
-      typeof at === 'string' ? `at ${shortTime(at, now)}` : null,
-      source !== null ? `from ${source}` : null,
-    ]
-      .filter(Boolean)
-      .join(' ');
+  const principal = pick(evidence, 'principal');
+  const stage = pick(evidence, 'stage');
+  const version = pick(evidence, 'version');
+  const event = pick(evidence, 'eventName');
+  if (principal === null && stage === null && version === null && event === null) {
+    const pairs = Object.entries(evidence).filter(([, v]) => v !== null && v !== '');
+    return pairs.length ? pairs.map(([k, v]) => `${k}: ${String(v)}`).join(', ') : null;
   }
-  const summary = pick(evidence, 'summary', 'text');
-  if (summary !== null) return String(summary);
-  const pairs = Object.entries(evidence).filter(([, v]) => v !== null && v !== '');
-  return pairs.length ? pairs.map(([k, v]) => `${k}: ${String(v)}`).join(', ') : null;
+  const what =
+    stage !== null ? `read ${stage}` : version !== null ? `read version ${version}` : event !== null ? `read the current value (${event})` : 'read it';
+  const at = pick(evidence, 'occurredAt');
+  const source = pick(evidence, 'sourceIp');
+  return [
+    what,
+    principal !== null ? `as ${principal}` : null,
+    typeof at === 'string' ? `at ${shortTime(at, now)}` : null,
+    source !== null ? `from ${source}` : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** grace_ended's decision (lib/rotation/adoption/decide.ts) in words. */

@@ -113,7 +113,7 @@ export async function getRunAdoption(caller: Caller, secretId: string, runId: st
       movedAt: iso(r.movedAt),
       oldSeenAt: iso(r.oldSeenAt),
       evidence,
-      evidenceText: evidenceText(evidence, now),
+      evidenceText: evidenceText(evidence, now, { oldUser: run.retiringUser, newUser: run.newUser }),
       checked: true,
     };
   });

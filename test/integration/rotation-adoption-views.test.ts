@@ -50,7 +50,7 @@ async function heldScene(options: { held?: boolean } = {}) {
     label: api.name,
     declared: true,
     movedAt: new Date(),
-    evidence: { user: 'orders_app_b', clientAddress: '127.0.0.1', application: 'orders-api', sessions: 3 },
+    evidence: { oldSessions: 0, newSessions: 3, clients: '127.0.0.1', applications: 'orders-api' },
   });
   await row({
     consumerKey: `system:${worker.id}`,
@@ -59,9 +59,15 @@ async function heldScene(options: { held?: boolean } = {}) {
     declared: true,
     onOld: true,
     oldSeenAt: new Date(),
-    evidence: { user: 'orders_app_a', clientAddress: '10.0.0.5', sessions: 1 },
+    evidence: { oldSessions: 1, newSessions: 0, clients: '10.0.0.5', applications: '' },
   });
-  await row({ consumerKey: 'session:10.0.0.9|cron', label: '10.0.0.9 · cron', declared: false, onOld: true, evidence: { user: 'orders_app_a', sessions: 2 } });
+  await row({
+    consumerKey: 'session:10.0.0.9|cron',
+    label: '10.0.0.9 · cron',
+    declared: false,
+    onOld: true,
+    evidence: { oldSessions: 2, newSessions: 0, clients: '10.0.0.9', applications: 'cron' },
+  });
   return { secret, run, api, worker, batch, ownerTeamId };
 }
 
