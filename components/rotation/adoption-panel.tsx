@@ -138,7 +138,9 @@ export function ConsumersPanel({ adoption }: { adoption: RunAdoption }) {
           </tbody>
         </Table>
       )}
-      <p className="text-xs text-slate-500">The old value is retired as soon as every declared consumer has moved. {POLICY_WORDS[adoption.policy]}</p>
+      <p className="text-xs text-slate-500">
+        The old value is retired as soon as every declared consumer has moved.{adoption.heldAt ? null : ` ${POLICY_WORDS[adoption.policy]}`}
+      </p>
     </section>
   );
 }

@@ -130,9 +130,7 @@ export default async function SecretRotationPage({
                       <Td>{run.newVersionId ? <code className="font-mono text-[13px]">{shortVersion(run.newVersionId)}</code> : '—'}</Td>
                       <Td className="whitespace-nowrap">{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</Td>
                       <Td className="whitespace-nowrap text-right">
-                        {run.id === active?.id ? (
-                          <span className="text-xs text-slate-500">Above</span>
-                        ) : (
+                        {run.id === active?.id ? null : (
                           <Link
                             href={`?run=${run.id}#timeline-heading`}
                             scroll={false}
