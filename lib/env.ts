@@ -109,6 +109,9 @@ const ZEnv = z.object({
   // it every quarter of this while it works, lib/rotation/runs.ts): a step left by a dead
   // worker or request is taken over about this long after the process died.
   ROTATION_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
+  // How often a rotation in its grace period looks again for consumers that moved to the
+  // new value (provider access history, database sessions; lib/rotation/adoption).
+  ROTATION_ADOPTION_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   // Deadline for one provider call (SDK retries included).
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Server key the per-channel webhook signing keys are derived from (HMAC of this key and

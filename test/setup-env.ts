@@ -25,3 +25,5 @@ process.env.LOCAL_PROVIDER_DIR ??= mkdtempSync(path.join(tmpdir(), 'local-provid
 process.env.PROVIDER_TIMEOUT_MS ??= '4000';
 // The emulators and test receivers listen on loopback, which the egress policy refuses by default.
 process.env.EGRESS_ALLOW ??= '127.0.0.1';
+// Rotations in their grace period look for consumers' moves every second (default a minute).
+process.env.ROTATION_ADOPTION_POLL_SECONDS ??= '1';

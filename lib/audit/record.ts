@@ -9,6 +9,9 @@ import { db, type Tx } from '@/lib/db';
 import type { Changes } from './changes';
 import { appendStatement, chainEvents, HEAD_FOR_UPDATE, type ChainHeadRow } from './chain-append';
 
+/** A detail field: a scalar, or a short list of names (e.g. a rotation's stragglers). */
+export type AuditDetailValue = string | number | boolean | null | readonly string[];
+
 export type AuditEntry = {
   action: string;
   outcome?: AuditOutcome;
@@ -16,7 +19,7 @@ export type AuditEntry = {
   targetId?: string;
   environment?: string | null;
   changes?: Changes;
-  detail?: Record<string, string | number | boolean | null>;
+  detail?: Record<string, AuditDetailValue>;
   /** For sign-in attempts, where the caller is not (yet) a user. */
   actor?: { id?: string | null; email?: string | null; role?: Role | null };
   /** For events that summarise other requests (signed-out denials): whose address to record. */

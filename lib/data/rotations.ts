@@ -17,6 +17,7 @@ import { db } from '@/lib/db';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { enqueueDeliveries, notify } from '@/lib/notifications/notify';
 import { effectivePolicy } from '@/lib/rotation/policy';
+import { RotationFailure } from '@/lib/rotation/failure';
 import { RunInputsError } from '@/lib/rotation/inputs';
 import {
   claimRun,
@@ -273,10 +274,18 @@ export async function rollBackRotation(caller: Caller, runId: string, clock: Clo
   });
 }
 
-/** In the grace period (held for stragglers or not): a person retires the old value now.
- *  PLACEHOLDER until the engine branch (i18-engine) lands. */
-export async function retireOldValueNow(_caller: Caller, _runId: string, _clock: Clock = appClock()): Promise<{ runId: string }> {
-  throw new InputError('Not available yet.');
+/** In the grace period (held for stragglers or not): a person retires the old value now,
+ *  as the worker does when the period ends (the provider's previous version, and for
+ *  alternating users the replaced database user), recorded with the decision "person" and
+ *  the consumers still on the old value. Marked on the lease first, so if this request dies
+ *  the worker that takes over finishes the retirement. */
+export async function retireOldValueNow(caller: Caller, runId: string, clock: Clock = appClock()): Promise<{ runId: string }> {
+  return asPerson(caller, runId, 'secrets.rotate', 'rotation.grace_ended', clock, async (run, owner) => {
+    requireStep(run, 'grace_ended', 'Only a rotation in its grace period can retire its old value.');
+    await undoAsPerson(caller, run, owner, 'grace_ended', clock);
+    invalidatingListCounts(undefined);
+    return { runId: run.id };
+  });
 }
 
 /** Before promotion only: stop the run and withdraw any new version it wrote. */
@@ -288,8 +297,8 @@ export async function cancelRotation(caller: Caller, runId: string, clock: Clock
   });
 }
 
-/** A checked rollback or cancel: marked on the lease before the provider work, so if this
- *  request dies the worker that takes over finishes it (lib/rotation/undo.ts). */
+/** A checked rollback, cancel or retirement: marked on the lease before the provider work,
+ *  so if this request dies the worker that takes over finishes it (lib/rotation/undo.ts). */
 async function undoAsPerson(caller: Caller, run: LoadedRun, owner: string, step: PersonStep, clock: Clock): Promise<void> {
   const target = runTarget(run);
   await markLeaseStep(run.id, owner, step);
@@ -297,7 +306,7 @@ async function undoAsPerson(caller: Caller, run: LoadedRun, owner: string, step:
   try {
     transition = await personStep(step, run, target);
   } catch (error) {
-    if (error instanceof UndoRefused) throw new InputError(error.message);
+    if (error instanceof UndoRefused || error instanceof RotationFailure) throw new InputError(error.message);
     throw error;
   }
   await commitTransition(run, owner, caller, clock.now(), transition);

@@ -121,6 +121,8 @@ export const ZNotificationPayload = z.strictObject({
     .optional(),
   /** secret.expiring: when the credential stops working (an expiry date, not a value). */
   expiresAt: z.iso.datetime().optional(),
+  /** rotation.held: the consumers still on the old value (labels, never a value). */
+  stragglers: z.array(short(300)).max(50).optional(),
   // A person's words (e.g. why a secret was marked compromised), capped.
   reason: short(1000).optional(),
   /** The secret's page in the dashboard (a discovery event: the connection's page; a digest: the Rotation page filtered to the route). */

@@ -87,6 +87,9 @@ export function slackMessage(payload: NotificationPayload): SlackMessage {
     { type: 'section', fields },
   ];
   if (payload.reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackEscape(payload.reason)}` } });
+  if (payload.stragglers?.length) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Still on the old value*\n${payload.stragglers.map(slackEscape).join('\n')}` } });
+  }
   blocks.push(contextBlock);
   // `text` is the notification and fallback line; Slack shows blocks in the channel. It is
   // mrkdwn too, so a name like "<!channel>" or "<https://evil|x>" must not become markup.
@@ -106,6 +109,7 @@ function emailFacts(payload: NotificationPayload): [string, string][] {
     if (approval.decidedBy) facts.push(['Decided by', approval.decidedBy]);
   }
   if (payload.reason) facts.push(['Reason', payload.reason]);
+  if (payload.stragglers?.length) facts.push(['Still on the old value', payload.stragglers.join(', ')]);
   facts.push(['When', payload.occurredAt]);
   return facts;
 }

@@ -30,6 +30,8 @@ export type NotificationInput = {
   approvalId?: string;
   /** A person's words, e.g. why the secret was marked compromised. Never a value. */
   reason?: string;
+  /** rotation.held: the consumers still on the old value, by label. */
+  stragglers?: string[];
 };
 
 /** The dashboard's own address, for links in notifications (npm start and compose set it). */
@@ -78,6 +80,7 @@ async function payloadFor(tx: Tx, input: NotificationInput): Promise<Notificatio
     },
     expiresAt: input.event === 'secret.expiring' ? secret.expiresAt?.toISOString() : undefined,
     reason: input.reason?.slice(0, 1000),
+    stragglers: input.stragglers?.slice(0, 50).map((label) => label.slice(0, 300)),
     url: dashboardUrl(`/inventory/${secret.id}`),
   });
 }

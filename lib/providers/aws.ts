@@ -27,6 +27,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { awsErrorName, toProviderError } from './aws-errors';
 import { labelsToAwsTags } from './aws-tags';
 import { ProviderError } from './errors';
+import { DASHBOARD_CALLER } from './own-identity';
 import { egressAgents } from '@/lib/net/egress';
 import { SecretValue } from '@/lib/secret-value';
 import type { ConnectionConfig, ConnectionTestResult, ProviderVersion, SecretProvider, WriteValueInput, WrittenVersion } from './types';
@@ -66,6 +67,8 @@ export function secretsManagerClient(config: Extract<ConnectionConfig, { kind: '
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     maxAttempts: options.maxAttempts ?? 3,
+    // Access history leaves the dashboard's own reads out by this (./own-identity.ts).
+    customUserAgent: DASHBOARD_CALLER,
     // Per attempt; the adapter also bounds a whole call by an abort signal (#call). An endpoint
     // override was typed by a person, so its sockets go through the egress policy (the
     // default regional endpoints may resolve to VPC endpoints' private addresses).
@@ -77,7 +80,7 @@ export function secretsManagerClient(config: Extract<ConnectionConfig, { kind: '
     ...(config.roleArn
       ? {
           credentials: fromTemporaryCredentials({
-            params: { RoleArn: config.roleArn, RoleSessionName: 'secret-inventory-dashboard' },
+            params: { RoleArn: config.roleArn, RoleSessionName: DASHBOARD_CALLER },
             clientConfig: { region: config.region },
           }),
         }

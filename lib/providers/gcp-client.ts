@@ -18,6 +18,7 @@ import { env } from '@/lib/env';
 import { EgressRefusedError, resolveEgress } from '@/lib/net/egress';
 import { ProviderError } from './errors';
 import { gcpProviderError } from './gcp-errors';
+import { DASHBOARD_CALLER } from './own-identity';
 import type { ConnectionConfig } from './types';
 
 type GcpConfig = Extract<ConnectionConfig, { kind: 'gcp' }>;
@@ -139,7 +140,8 @@ export async function gcpClientOptions(config: Pick<GcpConfig, 'endpoint' | 'loc
 }
 
 export async function gcpClient(config: Pick<GcpConfig, 'endpoint' | 'location'>): Promise<v1.SecretManagerServiceClient> {
-  const options = await gcpClientOptions(config);
+  // Access history leaves the dashboard's own reads out by this user agent (./own-identity.ts).
+  const options: ClientOptions = { ...(await gcpClientOptions(config)), 'grpc.primary_user_agent': DASHBOARD_CALLER };
   const key = JSON.stringify([
     options.sslCreds ? 'insecure' : 'tls',
     options.apiEndpoint ?? 'default',

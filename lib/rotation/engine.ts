@@ -5,8 +5,10 @@
 // idempotent in every adapter. Failures before promotion withdraw the new version, so no
 // secret is left half-promoted. Every step works on the inputs the run recorded when it
 // started (lib/rotation/inputs.ts) and writes through lib/values/write-service.ts.
-// A run whose lease a person held for a rollback or cancel when their request died is
-// finished that way (./undo.ts), never run forward over their undo.
+// A run whose lease a person held for a rollback, cancel or retire-now when their request
+// died is finished that way (./undo.ts), never run forward over their step. The database
+// strategies' steps are in ./database-step.ts; the grace period (adoption checks, the
+// straggler policy, retirement) in ./grace.ts.
 import 'server-only';
 import { callerFor, type Caller } from '@/lib/auth/caller';
 import type { Clock } from '@/lib/clock';
@@ -15,10 +17,11 @@ import { log } from '@/lib/log';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import type { AlphabetName } from '@/lib/values/alphabets';
 import { generateSecretValue } from '@/lib/values/generate';
-import { promoteVersion, readerFor, retireVersion, startNativeRotation, writeValue, type WriteTarget } from '@/lib/values/write-service';
-import { databaseHostProblem, withTls } from './database-hosts';
+import { promoteVersion, readerFor, startNativeRotation, writeValue, type WriteTarget } from '@/lib/values/write-service';
+import { alternatingTurn, setAndVerify } from './database-step';
+import { RotationFailure } from './failure';
+import { graceStep } from './grace';
 import { RunInputsError, type RunInputs } from './inputs';
-import { parseAdminCredential, setRolePassword, verifyLogin } from './postgres-role';
 import {
   claimRun,
   commitTransition,
@@ -78,7 +81,7 @@ export async function runStep(run: LoadedRun, owner: string, caller: Caller, clo
   const now = clock.now();
   let result: StepResult;
   try {
-    result = await stepOf(run, now, caller);
+    result = await stepOf(run, owner, now, caller);
   } catch (error) {
     return handleFailure(run, owner, caller, now, error);
   }
@@ -115,7 +118,7 @@ function fixedInputs(run: LoadedRun): { inputs: RunInputs; target: WriteTarget }
   }
 }
 
-async function stepOf(run: LoadedRun, now: Date, caller: Caller): Promise<StepResult> {
+async function stepOf(run: LoadedRun, owner: string, now: Date, caller: Caller): Promise<StepResult> {
   const undo = pendingPersonStep(run);
   if (undo) return personStep(undo, run, fixedInputs(run).target);
   switch (run.state) {
@@ -126,7 +129,8 @@ async function stepOf(run: LoadedRun, now: Date, caller: Caller): Promise<StepRe
     case 'verified':
       return promote(run, now);
     case 'in_grace':
-      return endGrace(run, now);
+      fixedInputs(run); // a run without valid inputs fails as misconfigured
+      return graceStep(run, owner, caller, now);
     // Waiting for a person: the engineer enters the value, confirms it works, confirms
     // the old key is revoked (lib/data/rotations.ts records those).
     case 'awaiting_value':
@@ -152,12 +156,22 @@ async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promi
   let versionId: string;
   let fingerprint: Uint8Array<ArrayBuffer> | null = null;
   let fingerprintKeyId: string | null = null;
+  let users: { newUser: string; retiringUser: string | null } | null = null;
   if (inputs.rotation.strategy === 'provider_native') {
     ({ versionId } = await startNativeRotation(target, run.writeToken, inputs.rotation.config.lambdaArn));
   } else {
-    const spec = generatedSpecOf(inputs);
+    let value;
+    if (inputs.rotation.strategy === 'alternating_users') {
+      // The idle user of the two, named in a JSON credential with a fresh password.
+      const turn = await alternatingTurn(run, inputs, target);
+      users = { newUser: turn.newUser, retiringUser: turn.retiringUser };
+      value = turn.value;
+    } else {
+      const spec = generatedSpecOf(inputs);
+      value = generateSecretValue(spec.alphabet, spec.length);
+    }
     const written = await writeValue(target, {
-      value: generateSecretValue(spec.alphabet, spec.length),
+      value,
       token: run.writeToken,
       stage: 'pending',
       generated: true,
@@ -171,8 +185,8 @@ async function writeNewVersion(run: LoadedRun, now: Date, caller: Caller): Promi
   }
   return {
     event: 'value_written',
-    patch: { newVersionId: versionId, attempts: 0, nextAttemptAt: null },
-    detail: { versionId },
+    patch: { newVersionId: versionId, attempts: 0, nextAttemptAt: null, ...users },
+    detail: users ? { versionId, newUser: users.newUser, retiringUser: users.retiringUser } : { versionId },
     also: async (tx) => {
       if (run.strategy === 'provider_native') return; // the Lambda wrote it, not us
       const by = { id: run.requestedById, email: run.requestedByEmail };
@@ -198,7 +212,10 @@ async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
       return { waitUntil: new Date(now.getTime() + NATIVE_POLL_MS) };
     }
     case 'postgres_role':
-      return verifyPostgresRole(inputs, target, versionId);
+    case 'mysql_user':
+    case 'alternating_users':
+      await setAndVerify(run, inputs, target, versionId);
+      return { event: 'verified', detail: { versionId, by: 'login' } };
     default: {
       const exists = (await provider.listVersions(target.providerRef)).some((v) => v.versionId === versionId && v.state !== 'destroyed');
       if (!exists) throw new RotationFailure('version_missing', 'The new version is no longer at the provider.');
@@ -207,46 +224,13 @@ async function verify(run: LoadedRun, now: Date): Promise<StepResult> {
   }
 }
 
-/**
- * The PostgreSQL role strategy: set the role's password to the new version's value (read
- * back from the provider, so a re-run after a crash sets the value that was stored, not a
- * fresh one) with the admin credential recorded when the run started, then prove it by
- * logging in as the role. Only then is the version promoted. The admin credential must
- * still be a marked database admin credential of the run's connection, and the host it
- * names must be on the admins' allowlist, with TLS as the run's settings say.
- */
-async function verifyPostgresRole(inputs: RunInputs, target: WriteTarget, versionId: string): Promise<StepResult> {
-  if (inputs.rotation.strategy !== 'postgres_role' || !inputs.admin) {
-    throw new RotationFailure('misconfigured', 'The PostgreSQL settings of this rotation are missing.');
-  }
-  const { role, sslmode } = inputs.rotation.config;
-  const holder = await db.secret.findUnique({ where: { id: inputs.admin.secretId }, select: { dbAdminCredential: true, connectionId: true } });
-  if (!holder?.dbAdminCredential || holder.connectionId !== inputs.connection.id) {
-    throw new RotationFailure(
-      'admin_not_allowed',
-      'The admin credential of this rotation is no longer a database admin credential of its connection (an administrator marks those).',
-    );
-  }
-  const credential = parseAdminCredential(
-    await readerFor({ connection: inputs.connection, providerRef: inputs.admin.providerRef }).readValue(inputs.admin.providerRef),
-  );
-  const hostProblem = await databaseHostProblem(credential, sslmode);
-  if (hostProblem) throw new RotationFailure('host_not_allowed', hostProblem);
-  const admin = withTls(credential, sslmode);
-  const password = await readerFor(target).readValue(target.providerRef, versionId);
-  await setRolePassword(admin, role, password);
-  if (!(await verifyLogin(admin, role, password))) {
-    throw new RotationFailure('verify_failed', `Logging in as ${role} with the new password failed; the new version was not promoted.`);
-  }
-  return { event: 'verified', detail: { versionId, by: 'login' } };
-}
-
 async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
   await promoteVersion(fixedInputs(run).target, run.newVersionId!);
   const graceEndsAt = new Date(now.getTime() + run.graceHours * 3_600_000);
   return {
     event: 'promoted',
-    patch: { promotedAt: now, graceEndsAt },
+    // The grace period's first look for consumers' moves is due at once (./grace.ts).
+    patch: { promotedAt: now, graceEndsAt, nextAttemptAt: now },
     // The replaced credential's expiry goes with it (markRotated); the audit says which date.
     detail: {
       versionId: run.newVersionId,
@@ -257,31 +241,17 @@ async function promote(run: LoadedRun, now: Date): Promise<StepResult> {
   };
 }
 
-async function endGrace(run: LoadedRun, now: Date): Promise<StepResult> {
-  if (run.graceEndsAt && run.graceEndsAt > now) return { waitUntil: run.graceEndsAt };
-  if (run.previousVersionId && run.previousVersionId !== run.newVersionId) await retireVersion(fixedInputs(run).target, run.previousVersionId);
-  return {
-    event: 'grace_ended',
-    detail: { retiredVersionId: run.previousVersionId },
-    // Manual rotations complete once someone confirms the old key is revoked.
-    notices: run.strategy === 'manual' ? ['rotation.grace_ended'] : ['rotation.grace_ended', 'rotation.completed'],
-  };
-}
-
 // ---------------------------------------------------------------------------
 // Failures
 
-export class RotationFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RotationFailure';
-  }
-}
+export { RotationFailure };
 
 async function handleFailure(run: LoadedRun, owner: string, caller: Caller, now: Date, error: unknown): Promise<boolean> {
+  if (error instanceof LostLease) {
+    // A grace-period write (observations, an extension, a hold) found the run taken over.
+    log.warn('rotation step not recorded: lease lost', { runId: run.id });
+    return false;
+  }
   const code = error instanceof ProviderError ? error.code : error instanceof RotationFailure ? error.code : 'unexpected';
   const message = error instanceof ProviderError || error instanceof RotationFailure ? error.message : 'An unexpected error stopped this step.';
   if (!(error instanceof ProviderError || error instanceof RotationFailure)) log.error('rotation step failed', { runId: run.id, error });
@@ -337,7 +307,7 @@ async function withdrawNewVersion(run: LoadedRun): Promise<boolean> {
 // ---------------------------------------------------------------------------
 // Helpers
 
-/** What to generate: the secret's generated-strategy settings; PostgreSQL passwords are
+/** What to generate: the secret's generated-strategy settings; database passwords are
  *  letters and digits (safe in every connection string), 32 characters. */
 function generatedSpecOf(inputs: RunInputs): { alphabet: AlphabetName; length: number } {
   return inputs.rotation.strategy === 'generated' ? inputs.rotation.config : { alphabet: 'alphanumeric', length: 32 };

@@ -26,7 +26,9 @@ export async function rotationTick(clock: Clock): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM rotation_runs
     WHERE ((state IN ('requested', 'value_written', 'verified') AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
-        OR (state = 'in_grace' AND grace_ends_at <= ${now}))
+        -- in_grace: the next adoption check is due (runs promoted before checks existed: its end)
+        OR (state = 'in_grace' AND next_attempt_at <= ${now})
+        OR (state = 'in_grace' AND next_attempt_at IS NULL AND grace_ends_at <= ${now}))
     ORDER BY created_at
     LIMIT ${BATCH}`;
   return rows.map((r) => r.id);
@@ -53,7 +55,8 @@ export async function resumeStalledRuns(clock: Clock, workerId: string): Promise
         OR (state IN ('requested', 'value_written', 'verified')
             AND NOT (strategy = 'manual' AND state = 'value_written')
             AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}))
-        OR (state = 'in_grace' AND grace_ends_at <= ${now}))
+        OR (state = 'in_grace' AND next_attempt_at <= ${now})
+        OR (state = 'in_grace' AND next_attempt_at IS NULL AND grace_ends_at <= ${now}))
       -- open states only, so the (state, …) indexes skip the finished runs
       AND state = ANY(${[...OPEN_STATES]}::"RotationState"[])
     ORDER BY created_at

@@ -6,7 +6,7 @@
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
 import type { RotationState } from '@/generated/prisma/enums';
-import { recordAudit, type AuditEntry } from '@/lib/audit/record';
+import { recordAudit, type AuditDetailValue, type AuditEntry } from '@/lib/audit/record';
 import type { Caller } from '@/lib/auth/caller';
 import { db, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -140,8 +140,9 @@ export async function markLeaseStep(runId: string, owner: string, step: PersonSt
   if (marked.count !== 1) throw new LostLease(runId);
 }
 
-/** The person's steps a takeover finishes: both only undo (nothing new is made current). */
-export const PERSON_STEPS = ['rolled_back', 'cancelled'] as const satisfies readonly RotationEvent[];
+/** The person's steps a takeover finishes: they only undo or retire (nothing new is made
+ *  current), so finishing one a person started is always what they asked for. */
+export const PERSON_STEPS = ['rolled_back', 'cancelled', 'grace_ended'] as const satisfies readonly RotationEvent[];
 export type PersonStep = (typeof PERSON_STEPS)[number];
 
 export type Transition = {
@@ -150,7 +151,7 @@ export type Transition = {
   patch?: Prisma.RotationRunUncheckedUpdateInput;
   /** Extra changes in the same transaction (version row, secret dates). */
   also?: (tx: Tx, to: RotationState) => Promise<void>;
-  detail?: Record<string, string | number | boolean | null>;
+  detail?: Record<string, AuditDetailValue>;
   /** Channel events this step announces (lib/notifications). */
   notices?: NotificationEventName[];
 };

@@ -1,6 +1,6 @@
 // Undoing a run's provider work: withdrawing a new version that was never promoted, and the
-// two steps a person takes to stop a run (cancel before promotion, roll back in the grace
-// period). They live here, not in lib/data, because the worker finishes them too: a person
+// steps a person takes to stop a run (cancel before promotion, roll back in the grace
+// period) or to end its grace period early (retire the old value now). They live here, not in lib/data, because the worker finishes them too: a person
 // whose request died after the provider work but before it was recorded left the lease
 // marked with the step (runs.ts markLeaseStep), and the engine completes that step rather
 // than running the run forward over the person's undo. Every call is idempotent (derived
@@ -8,7 +8,8 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { rollBackRun, withdrawRunVersion, type WriteTarget } from '@/lib/values/write-service';
-import type { LoadedRun, PersonStep, Transition } from './runs';
+import { currentStragglers, retireOldValue } from './grace';
+import { inputsOf, type LoadedRun, type PersonStep, type Transition } from './runs';
 
 /** Takes back a run's new version that was never promoted (the write service knows how
  *  for each provider), with a token of its own so a re-run lands on the same version. */
@@ -25,7 +26,16 @@ export function derivedToken(token: string, purpose: string): string {
 /** Does a person's step's provider work and returns the transition that records it. The
  *  caller has checked the step is legal for the run's state (canTake). */
 export async function personStep(step: PersonStep, run: LoadedRun, target: WriteTarget): Promise<Transition> {
-  return step === 'rolled_back' ? rollBack(run, target) : cancel(run, target);
+  switch (step) {
+    case 'rolled_back':
+      return rollBack(run, target);
+    case 'cancelled':
+      return cancel(run, target);
+    case 'grace_ended':
+      // "Retire the old value now" (held for stragglers or not): the same retirement the
+      // worker does at the end of the grace period, recorded as a person's decision.
+      return retireOldValue(run, target, inputsOf(run), 'person', await currentStragglers(run.id));
+  }
 }
 
 /** Within the grace period: the previous value becomes current again, the new one is retired. */

@@ -9,7 +9,7 @@ import { db } from '@/lib/db';
 import { DELIVERY_MAX_ATTEMPTS } from '@/lib/jobs/queues';
 import { deliver, DeliveryRetryError } from '@/lib/notifications/deliver';
 import { NOTIFICATION_EVENTS, ZNotificationPayload, type NotificationPayload } from '@/lib/notifications/events';
-import { genericBody, slackMessage } from '@/lib/notifications/format';
+import { emailMessage, genericBody, slackMessage } from '@/lib/notifications/format';
 import { notify } from '@/lib/notifications/notify';
 import { channelSigningKey, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader, verifySignature } from '@/lib/notifications/signing';
 import { environmentId, seedTeam } from '../support/seed';
@@ -131,6 +131,19 @@ describe('bodies', () => {
     expect(JSON.stringify(message)).not.toContain('<!channel>');
     // A digest names no secret of the inventory; neither may a payload carry names beyond ten.
     expect(ZNotificationPayload.safeParse({ ...payload, discovery: { ...payload.discovery!, names: Array(11).fill('x') } }).success).toBe(false);
+  });
+
+  it('names the stragglers of a held rotation in every body (escaped for Slack)', () => {
+    const payload = ZNotificationPayload.parse(
+      samplePayload({ event: 'rotation.held', run: { ...samplePayload().run!, state: 'in_grace' }, stragglers: ['orders-api', '10.0.0.9 · <cron>'] }),
+    );
+    const slack = JSON.stringify(slackMessage(payload));
+    expect(slack).toContain('orders-api\\n10.0.0.9 · &lt;cron&gt;');
+    const email = emailMessage(payload);
+    expect(email.text).toContain('Still on the old value: orders-api, 10.0.0.9 · <cron>');
+    expect(email.html).toContain('10.0.0.9 · &lt;cron&gt;');
+    expect(JSON.parse(genericBody(payload)).stragglers).toEqual(['orders-api', '10.0.0.9 · <cron>']);
+    expect(ZNotificationPayload.safeParse({ ...payload, stragglers: Array(51).fill('x') }).success).toBe(false);
   });
 
   it('refuses payload fields nobody declared', () => {

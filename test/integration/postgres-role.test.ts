@@ -9,7 +9,15 @@ import { inspect } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '@/lib/providers/errors';
-import { type AdminCredential, PostgresRoleError, parseAdminCredential, setRolePassword, verifyLogin } from '@/lib/rotation/postgres-role';
+import {
+  type AdminCredential,
+  PostgresRoleError,
+  parseAdminCredential,
+  retireRole,
+  roleSessions,
+  setRolePassword,
+  verifyLogin,
+} from '@/lib/rotation/postgres-role';
 import { SecretValue } from '@/lib/secret-value';
 import { startCleartextServer } from '../support/cleartext-postgres';
 import { type PasswordPostgres, startPasswordPostgres } from '../support/password-postgres';
@@ -132,6 +140,93 @@ describe('setRolePassword and verifyLogin', () => {
     const password = secret();
     const role = await createRole('_nologin', password, 'NOLOGIN');
     expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(false);
+  });
+});
+
+describe('roleSessions', () => {
+  it('sees the sessions of pools grouped by application and address, and not our own connection', async () => {
+    const appPassword = secret();
+    const role = await createRole('_pooled', appPassword);
+    const idle = await createRole('_idle', secret());
+    // An admin of its own that may read every session's address, and holds no other session.
+    const watcherPassword = secret();
+    const watcher = await createRole('_watcher', watcherPassword);
+    await sql.query(`GRANT pg_read_all_stats TO ${pg.escapeIdentifier(watcher)}`);
+    const watcherAdmin = { ...admin, user: watcher, password: new SecretValue(watcherPassword) };
+
+    const poolOf = (application: string, max: number) =>
+      new pg.Pool({ host: '127.0.0.1', port: server.port, database: server.database, user: role, password: appPassword, application_name: application, max });
+    const orders = poolOf('orders-api', 3);
+    const billing = poolOf('billing', 1);
+    const held = await Promise.all([orders.connect(), orders.connect(), orders.connect(), billing.connect()]);
+    try {
+      const sessions = await roleSessions(watcherAdmin, [role, idle, watcher]);
+      expect(sessions).toEqual([
+        { user: role, clientAddress: '127.0.0.1', application: 'billing', sessions: 1, since: expect.any(Date) },
+        { user: role, clientAddress: '127.0.0.1', application: 'orders-api', sessions: 3, since: expect.any(Date) },
+      ]);
+      // The oldest login of the group, not the newest.
+      const [{ oldest }] = (
+        await sql.query<{ oldest: Date }>("SELECT min(backend_start) AS oldest FROM pg_stat_activity WHERE usename = $1 AND application_name = 'orders-api'", [
+          role,
+        ])
+      ).rows;
+      expect(sessions[1]!.since!.getTime()).toBe(oldest.getTime());
+    } finally {
+      for (const client of held) client.release();
+      await Promise.all([orders.end(), billing.end()]);
+    }
+    expect(await roleSessions(watcherAdmin, [role])).toEqual([]);
+  });
+});
+
+describe('retireRole and enableLogin', () => {
+  it('random_password: the old password is refused, an open session keeps working; a new password brings it back', async () => {
+    const oldPassword = secret();
+    const role = await createRole('_retired', oldPassword);
+    const consumer = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password: oldPassword });
+    await consumer.connect();
+    try {
+      await retireRole(admin, role, 'random_password');
+      await retireRole(admin, role, 'random_password');
+      expect(await verifyLogin(admin, role, new SecretValue(oldPassword))).toBe(false);
+      expect((await consumer.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]!.ok).toBe(1);
+      const { rows } = await sql.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role]);
+      expect(rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$/);
+    } finally {
+      await consumer.end();
+    }
+    const password = secret();
+    await setRolePassword(admin, role, new SecretValue(password));
+    expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(true);
+  });
+
+  it('disable_login sets NOLOGIN (the right password is refused: false), an open session keeps working; enableLogin undoes it', async () => {
+    const password = secret();
+    const role = await createRole('_disabled', password);
+    const consumer = new pg.Client({ host: server.host, port: server.port, database: server.database, user: role, password });
+    await consumer.connect();
+    try {
+      await retireRole(admin, role, 'disable_login');
+      await retireRole(admin, role, 'disable_login');
+      expect(await verifyLogin(admin, role, new SecretValue(password))).toBe(false);
+      expect((await consumer.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]!.ok).toBe(1);
+    } finally {
+      await consumer.end();
+    }
+    const next = secret();
+    await setRolePassword(admin, role, new SecretValue(next));
+    expect(await verifyLogin(admin, role, new SecretValue(next))).toBe(false);
+    await setRolePassword(admin, role, new SecretValue(next), { enableLogin: true });
+    expect(await verifyLogin(admin, role, new SecretValue(next))).toBe(true);
+    const { rows } = await sql.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
+    expect(rows[0]!.rolcanlogin).toBe(true);
+  });
+
+  it('a missing role is not_found', async () => {
+    for (const mode of ['random_password', 'disable_login'] as const) {
+      expect((await failure(retireRole(admin, `${PREFIX}_gone`, mode))).code).toBe('not_found');
+    }
   });
 });
 

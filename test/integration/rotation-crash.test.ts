@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotationRun } from '@/generated/prisma/client';
 import type { RotationState } from '@/generated/prisma/enums';
 import type { Caller } from '@/lib/auth/caller';
@@ -22,6 +22,8 @@ import { db } from '@/lib/db';
 import { startWorker } from '@/lib/jobs/worker';
 import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
+import { dbConsumer, type DbConsumer } from '../support/db-consumer';
+import { postgresServer, type TestDatabaseServer } from '../support/database-servers';
 import { auditEventsFor, callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
 import { useTestDatabase } from '../support/test-database';
@@ -51,7 +53,7 @@ function childProcess(args: string[], env: Record<string, string>): Promise<{ co
 const workerPass = (env: Record<string, string>) => childProcess(['scripts/worker.ts', '--once'], env);
 
 /** A person's rollback or cancel, as its own "request" process. */
-const personStep = (step: 'rollback' | 'cancel', runId: string, caller: Caller, env: Record<string, string>) =>
+const personStep = (step: 'rollback' | 'cancel' | 'retire', runId: string, caller: Caller, env: Record<string, string>) =>
   childProcess(['test/support/rotation-person-step.ts', step, runId, JSON.stringify(caller.user)], env);
 
 /** The killed processes hold leases this short, so the test need not wait out the default. */
@@ -195,6 +197,28 @@ describe("a person's request killed after its provider work", () => {
   }, 90_000);
 });
 
+describe("a person's retire-now killed after its provider work", () => {
+  it('the old version was retired but nothing recorded it; the sweep records the retirement as the person decided it', async () => {
+    const { engineer, secret, runId, previous } = await startedRotation(24);
+    await advanceRotation(runId, appClock(), 'crash-test-setup');
+    const promoted = await db.rotationRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(promoted.state).toBe('in_grace');
+
+    const killed = await personStep('retire', runId, engineer, { ROTATION_KILL_AT: 'before:grace_ended', ...SHORT_LEASE });
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect(awsLabels(secret.providerRef).labelled[previous]).toEqual([]); // retired at the provider
+    expect((await db.rotationRun.findUniqueOrThrow({ where: { id: runId } })).leaseStep).toBe('grace_ended');
+
+    const run = await resumedByWorker(runId, 'completed');
+    expect(run.state).toBe('completed');
+    expect(run.leaseStep).toBeNull();
+    expect(awsLabels(secret.providerRef).labelled[promoted.newVersionId!]).toEqual(['AWSCURRENT']);
+    expect(await rotationSteps(secret.id)).toEqual([...VERIFIED_STEPS, 'rotation.promoted', 'rotation.grace_ended (recovered from person)']);
+    const ended = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.grace_ended');
+    expect(ended?.detail).toMatchObject({ decision: 'person' });
+  }, 90_000);
+});
+
 describe('GCP, which has no write tokens', () => {
   it('a worker killed after adding the version but before recording it: the restart adopts that version instead of adding another', async () => {
     const engineer = await callerAs('engineer');
@@ -216,4 +240,88 @@ describe('GCP, which has no write tokens', () => {
       ['1', 'disabled'],
     ]);
   }, 60_000);
+});
+
+describe('alternating users (PostgreSQL) with a consumer process, a worker killed after each step', () => {
+  let server: TestDatabaseServer;
+  const consumers: DbConsumer[] = [];
+  beforeAll(async () => {
+    server = await postgresServer.start();
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.stop()));
+    await server?.stop();
+  });
+
+  /** An AWS secret holding a credential for user a (of a and b), a declared consumer
+   *  process holding a pool with it and following AWSCURRENT, and a rotation just started. */
+  async function alternatingRotation() {
+    const engineer = await callerAs('engineer');
+    const suffix = randomUUID().slice(0, 6);
+    const [userA, userB] = [`crash_${suffix}_a`, `crash_${suffix}_b`];
+    const passwordA = `pw${randomUUID().replaceAll('-', '')}`;
+    await server.createUser(userA, passwordA);
+    await server.createUser(userB, `pw${randomUUID().replaceAll('-', '')}`);
+    const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
+    const secret = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, secret.id);
+    const holder = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, holder.id);
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(server.adminCredential));
+    const application = `orders-${suffix}`;
+    const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const system = await db.system.create({ data: { name: `orders-api-${suffix}`, ownerTeamId, principals: [application] } });
+    await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
+    const config = { engine: 'postgres', adminSecretId: holder.id, userA, userB, sslmode: 'disable', retireMode: 'random_password' };
+    await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'alternating_users', rotationConfig: config, stragglerPolicy: 'retire' } });
+    const value = { engine: 'postgres', host: server.host, port: server.port, database: server.database, username: userA, password: passwordA };
+    await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(value));
+    const consumer = dbConsumer({
+      source: { kind: 'aws', endpoint: aws.endpoint, region: 'us-east-1', secretId: secret.providerRef },
+      engine: 'postgres',
+      applicationName: application,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    // An hour of grace: only the consumer's move lets the old user go before then.
+    const { runId } = await startRotation(engineer, secret.id, { graceHours: 1 });
+    return { secret, system, runId, userA, userB, passwordA, consumer };
+  }
+
+  for (const point of KILL_POINTS) {
+    it(`killed at ${point}: finished exactly once, the old user retired only after the consumer moved`, async () => {
+      const { secret, system, runId, userA, userB, passwordA, consumer } = await alternatingRotation();
+      expect(consumer.stats().user).toBe(userA);
+
+      const killed = await workerPass({ ROTATION_KILL_AT: point, ...SHORT_LEASE });
+      expect(killed.signal, killed.output).toBe('SIGKILL');
+      const run = await resumedByWorker(runId, 'completed');
+
+      expect(run).toMatchObject({ state: 'completed', newUser: userB, retiringUser: userA });
+      expect(awsLabels(secret.providerRef).count, 'the initial version and exactly one new one').toBe(2);
+      const [when, killedStep] = point.split(':');
+      const steps = (await rotationSteps(secret.id)).filter((a) => !a.startsWith('rotation.consumer_moved'));
+      expect(steps).toEqual(
+        ['rotation.start', ...STEPS.map((s) => `rotation.${s}`)].map((a) =>
+          when === 'before' && a === `rotation.${killedStep}` ? `${a} (recovered from worker)` : a,
+        ),
+      );
+      const events = await auditEventsFor(secret.id);
+      expect(events.filter((e) => e.action === 'rotation.consumer_moved')).toHaveLength(1);
+      expect(events.find((e) => e.action === 'rotation.grace_ended')?.detail).toMatchObject({ decision: 'all_moved', retiredUser: userA });
+      // Retired only after the consumer was seen on the new user.
+      const [row] = await db.rotationAdoption.findMany({ where: { runId } });
+      expect(row).toMatchObject({ systemId: system.id, onOld: false });
+      expect(row.movedAt!.getTime()).toBeLessThanOrEqual(run.finishedAt!.getTime());
+      // The value current at the provider logs in; the old user's password does not.
+      const current = JSON.parse((await providerFor({ kind: 'aws', region: 'us-east-1', endpoint: aws.endpoint }).readValue(secret.providerRef)).reveal());
+      expect(current.username).toBe(userB);
+      expect(await server.canLogIn(userB, current.password)).toBe(true);
+      expect(await server.canLogIn(userA, passwordA)).toBe(false);
+      const stats = await consumer.stop();
+      expect(stats).toMatchObject({ user: userB, failures: 0 });
+    }, 90_000);
+  }
 });

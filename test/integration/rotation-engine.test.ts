@@ -5,7 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@/lib/clock';
 import { listSecretVersions, writeSecretValue } from '@/lib/data/secret-values';
-import { cancelRotation, confirmOldKeyRevoked, confirmRotationWorks, rollBackRotation, startRotation, submitRotationValue } from '@/lib/data/rotations';
+import {
+  cancelRotation,
+  confirmOldKeyRevoked,
+  confirmRotationWorks,
+  retireOldValueNow,
+  rollBackRotation,
+  startRotation,
+  submitRotationValue,
+} from '@/lib/data/rotations';
 import { db } from '@/lib/db';
 import { ForbiddenError, InputError } from '@/lib/errors';
 import { LocalProvider } from '@/lib/providers/local';
@@ -207,6 +215,56 @@ describe('who may rotate', () => {
     await expect(startRotation(caller, secret.id)).rejects.toThrow(ForbiddenError);
     expect(await db.rotationRun.count({ where: { secretId: secret.id } })).toBe(0);
     expect((await auditEventsFor(secret.id)).filter((e) => e.outcome === 'denied').map((e) => e.action)).toEqual(['rotation.start']);
+  });
+});
+
+describe('the grace period on the worker', () => {
+  it("the tick picks a run in grace up when its next look is due: a local secret's at the end of the period, nothing being observable", async () => {
+    const { engineer, secret } = await rotatableSecret('generated');
+    const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const system = await db.system.create({ data: { name: `orders-${randomUUID().slice(0, 6)}`, ownerTeamId, principals: ['orders-api'] } });
+    await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'w');
+    const run = await runOf(runId);
+    expect(run).toMatchObject({ state: 'in_grace', nextAttemptAt: run.graceEndsAt });
+    // The declared system is listed, not observable: it can never count as moved.
+    expect(await db.rotationAdoption.findMany({ where: { runId } })).toMatchObject([{ systemId: system.id, declared: true, observable: false }]);
+    clock.advance(23 * HOUR);
+    expect(await rotationTick(clock)).not.toContain(runId);
+    clock.advance(2 * HOUR);
+    expect(await rotationTick(clock)).toContain(runId);
+    await advanceRotation(runId, clock, 'w');
+    const ended = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.grace_ended');
+    expect(ended?.detail).toMatchObject({ decision: 'stragglers_retired', stragglers: [system.name] });
+    expect((await runOf(runId)).state).toBe('completed');
+  });
+});
+
+describe('retire the old value now', () => {
+  it('in the grace period only, by a member of the owning team; recorded as the person decided it', async () => {
+    const { engineer, secret } = await rotatableSecret('generated');
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await expect(retireOldValueNow(engineer, runId, clock)).rejects.toThrow(InputError); // not promoted yet
+    await advanceRotation(runId, clock, 'w');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    const outsider = await callerAs('engineer'); // not of the owning team
+    await expect(retireOldValueNow(outsider, runId, clock)).rejects.toThrow(ForbiddenError);
+    expect((await runOf(runId)).state).toBe('in_grace');
+
+    await retireOldValueNow(engineer, runId, clock);
+    expect((await runOf(runId)).state).toBe('completed');
+    const versions = (await listSecretVersions(engineer, secret.id)).versions;
+    expect(versions.map((v) => [v.versionId, v.state])).toEqual([
+      ['2', 'enabled'],
+      ['1', 'disabled'],
+    ]);
+    const ended = (await auditEventsFor(secret.id)).find((e) => e.action === 'rotation.grace_ended');
+    expect(ended?.detail).toMatchObject({ decision: 'person', stragglers: [], retiredVersionId: '1' });
+    expect(ended?.actorEmail).toBe(engineer.user!.email);
+    await expect(retireOldValueNow(engineer, runId, clock)).rejects.toThrow(InputError); // finished
   });
 });
 

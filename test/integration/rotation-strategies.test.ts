@@ -9,7 +9,9 @@ import { startRotation } from '@/lib/data/rotations';
 import { writeSecretValue } from '@/lib/data/secret-values';
 import { db } from '@/lib/db';
 import { LocalProvider } from '@/lib/providers/local';
+import { providerFor } from '@/lib/providers/index';
 import { advanceRotation } from '@/lib/rotation/engine';
+import { mariadbServer, postgresServer, type TestDatabaseServer } from '../support/database-servers';
 import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../support/password-postgres';
 import { callerAs, seedConnectedSecret, seedConnection, joinOwningTeam } from '../support/seed';
 import { useSecretManagerEmulators } from '../support/secret-manager-emulators';
@@ -97,6 +99,53 @@ describe('generated values', () => {
       ['2', 'enabled', true],
       ['1', 'disabled', false],
     ]);
+  });
+});
+
+describe('adoption of provider secrets', () => {
+  it('AWS: the previous version is retired early once every declared consumer read the current one after promotion', async () => {
+    const { engineer, secret, connectionId } = await secretWithValue('aws', 'generated');
+    const arn = `arn:aws:iam::123456789012:role/orders-${randomUUID().slice(0, 6)}`;
+    const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const system = await db.system.create({ data: { name: `orders-${randomUUID().slice(0, 6)}`, ownerTeamId, principals: [arn] } });
+    await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    const previous = (await runOf(runId)).previousVersionId!;
+    await advanceRotation(runId, clock, 'worker');
+    const promoted = await runOf(runId);
+    expect(promoted.state).toBe('in_grace');
+    expect(await db.rotationAdoption.findMany({ where: { runId } })).toMatchObject([{ systemId: system.id, declared: true, movedAt: null }]);
+
+    // Nothing read yet: a look later changes nothing.
+    clock.advance(60_000);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    expect(stagesOf(secret.providerRef)[previous]).toEqual(['AWSPREVIOUS']);
+
+    // The consumer's read of AWSCURRENT after promotion, as CloudTrail logged it.
+    await db.accessEvent.create({
+      data: {
+        connectionId,
+        providerEventId: randomUUID(),
+        occurredAt: new Date(promoted.promotedAt!.getTime() + 30_000),
+        eventName: 'GetSecretValue',
+        principal: arn,
+        principalType: 'AssumedRole',
+        secretRef: secret.providerRef,
+        secretId: secret.id,
+        summary: { versionStage: 'AWSCURRENT' },
+      },
+    });
+    clock.advance(60_000);
+    await advanceRotation(runId, clock, 'worker');
+    const run = await runOf(runId);
+    expect(run.state).toBe('completed');
+    expect(run.finishedAt!.getTime()).toBeLessThan(run.graceEndsAt!.getTime());
+    expect(stagesOf(secret.providerRef)[previous]).toBeUndefined(); // retired
+    const ended = await db.auditEvent.findFirstOrThrow({ where: { targetId: secret.id, action: 'rotation.grace_ended' } });
+    expect(ended.detail).toMatchObject({ decision: 'all_moved', retiredVersionId: previous });
+    expect(await db.auditEvent.count({ where: { targetId: secret.id, action: 'rotation.consumer_moved' } })).toBe(1);
   });
 });
 
@@ -193,11 +242,103 @@ describe('PostgreSQL role password', () => {
   });
 });
 
+describe('MySQL/MariaDB user password', () => {
+  let server: TestDatabaseServer;
+  beforeAll(async () => {
+    server = await mariadbServer.start();
+  });
+  afterAll(() => server?.stop());
+
+  /** A mysql_user secret on a local connection; its admin credential (root) shares it. */
+  async function mysqlUserSecret(user: string, value: string, credential: object = server.adminCredential) {
+    const { engineer, secret, connectionId } = await secretWithValue('local', 'generated', {}, value);
+    const holder = await seedConnectedSecret(connectionId);
+    await joinOwningTeam(engineer, holder.id);
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(credential));
+    const config = { adminSecretId: holder.id, user, accountHost: '%', sslmode: 'disable' };
+    await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'mysql_user', rotationConfig: config } });
+    return { engineer, secret, holder };
+  }
+
+  it('sets the new password, proves it by logging in, and only then promotes it', async () => {
+    const user = `single_${randomUUID().slice(0, 6)}`;
+    const oldPassword = `old${randomUUID().replaceAll('-', '')}`;
+    await server.createUser(user, oldPassword);
+    const { engineer, secret } = await mysqlUserSecret(user, oldPassword);
+    const clock = new ManualClock();
+    const { runId } = await startRotation(engineer, secret.id, {}, clock);
+    await advanceRotation(runId, clock, 'worker');
+    expect((await runOf(runId)).state).toBe('in_grace');
+    const newPassword = (await new LocalProvider().readValue(secret.providerRef)).reveal();
+    expect(newPassword).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(await server.canLogIn(user, newPassword)).toBe(true);
+    expect(await server.canLogIn(user, oldPassword)).toBe(false);
+    expect((await driveToEnd(runId, clock, 25 * HOUR)).state).toBe('completed');
+  });
+
+  it('refuses an admin credential that is no longer marked, and a host not on the allowlist, without promoting', async () => {
+    const user = `single_${randomUUID().slice(0, 6)}`;
+    await server.createUser(user, 'original');
+    const unmarked = await mysqlUserSecret(user, 'original');
+    const clock = new ManualClock();
+    const first = await startRotation(unmarked.engineer, unmarked.secret.id, {}, clock);
+    await db.secret.update({ where: { id: unmarked.holder.id }, data: { dbAdminCredential: false } });
+    expect(await driveToEnd(first.runId, clock)).toMatchObject({ state: 'failed', failureCode: 'admin_not_allowed' });
+    expect((await new LocalProvider().readValue(unmarked.secret.providerRef)).reveal()).toBe('original');
+
+    const elsewhere = await mysqlUserSecret(user, 'original', { ...server.adminCredential, host: 'localhost' });
+    const second = await startRotation(elsewhere.engineer, elsewhere.secret.id, {}, clock);
+    const run = await driveToEnd(second.runId, clock);
+    expect(run).toMatchObject({ state: 'failed', failureCode: 'host_not_allowed' });
+    expect(run.failureMessage).toContain('localhost');
+    expect((await new LocalProvider().readValue(elsewhere.secret.providerRef)).reveal()).toBe('original');
+    expect(await server.canLogIn(user, 'original')).toBe(true);
+  });
+});
+
 describe('a fault storm', () => {
-  it('50 rotations with 30% of provider calls failing and added latency all end cleanly, none half-promoted', async () => {
+  let server: TestDatabaseServer;
+  beforeAll(async () => {
+    server = await postgresServer.start();
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  /** Alternating-user secrets on one AWS connection (their admin credential shares it):
+   *  users a and b each, the value naming a. */
+  async function alternatingSecrets(count: number) {
+    const engineer = await callerAs('engineer');
+    const connection = await seedConnection('aws', { region: 'us-east-1', endpoint: aws.endpoint });
+    const holder = await seedConnectedSecret(connection.id);
+    await joinOwningTeam(engineer, holder.id);
+    await db.secret.update({ where: { id: holder.id }, data: { dbAdminCredential: true } });
+    await db.databaseHost.upsert({ where: { host: server.host }, update: { allowInsecureTls: true }, create: { host: server.host, allowInsecureTls: true } });
+    await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(server.adminCredential));
+    const made = [];
+    for (let i = 0; i < count; i += 1) {
+      const suffix = randomUUID().slice(0, 6);
+      const [userA, userB] = [`storm_${suffix}_a`, `storm_${suffix}_b`];
+      const passwordA = `pw${randomUUID().replaceAll('-', '')}`;
+      await server.createUser(userA, passwordA);
+      await server.createUser(userB, `pw${randomUUID().replaceAll('-', '')}`);
+      const secret = await seedConnectedSecret(connection.id);
+      await joinOwningTeam(engineer, secret.id);
+      const config = { engine: 'postgres', adminSecretId: holder.id, userA, userB, sslmode: 'disable' };
+      await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'alternating_users', rotationConfig: config } });
+      const value = { engine: 'postgres', host: server.host, port: server.port, database: server.database, username: userA, password: passwordA };
+      await writeSecretValue(engineer, secret.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(value));
+      made.push({ secret, userA, passwordA });
+    }
+    return made;
+  }
+
+  it('50 rotations (10 of them alternating database users) with 30% of provider calls failing and added latency all end cleanly, none half-promoted', async () => {
     const engineer = await callerAs('engineer');
     const secrets = [];
-    for (let i = 0; i < 50; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    for (let i = 0; i < 40; i += 1) secrets.push((await secretWithValue('aws', 'generated')).secret);
+    const alternating = await alternatingSecrets(10);
+    secrets.push(...alternating.map((a) => a.secret));
     for (const secret of secrets) await joinOwningTeam(engineer, secret.id);
     const clock = new ManualClock();
     const runs: { runId: string; secret: (typeof secrets)[number]; previous: string }[] = [];
@@ -235,5 +376,19 @@ describe('a fault storm', () => {
       expect((await db.secret.findUniqueOrThrow({ where: { id: secret.id } })).activeRotationId).toBeNull();
     }
     expect(completed).toBeGreaterThan(25);
-  }, 120_000);
+    // Alternating users: a completed run's current value logs in and the old user's password
+    // no longer does; a failed run's old value still logs in.
+    const aws_ = providerFor({ kind: 'aws', region: 'us-east-1', endpoint: aws.endpoint });
+    for (const { secret, userA, passwordA } of alternating) {
+      const run = await runOf(runs.find((r) => r.secret.id === secret.id)!.runId);
+      const current = JSON.parse((await aws_.readValue(secret.providerRef)).reveal()) as { username: string; password: string };
+      expect(await server.canLogIn(current.username, current.password), `${run.state}: the current value logs in`).toBe(true);
+      if (run.state === 'completed') {
+        expect(current.username).not.toBe(userA);
+        expect(await server.canLogIn(userA, passwordA)).toBe(false);
+      } else {
+        expect(current).toMatchObject({ username: userA, password: passwordA });
+      }
+    }
+  }, 240_000);
 });
