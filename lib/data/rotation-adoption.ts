@@ -187,7 +187,7 @@ export async function listRunTimeline(caller: Caller, secretId: string, runId: s
       label: historyActionLabel(r.action, r.detail),
       outcome: r.outcome,
       actor: r.actorId && r.actorEmail ? r.actorEmail : r.actorEmail && r.actorEmail !== 'rotation-worker' ? r.actorEmail : 'Rotation worker',
-      summary: timelineSummary(detail),
+      summary: timelineSummary(detail, { oldUser: run.retiringUser, newUser: run.newUser }),
       until,
     };
   });
@@ -205,16 +205,30 @@ const names = (v: unknown): string[] =>
           .filter(Boolean)
       : [];
 
+/** The engine's evidence summary ("oldSessions=0, newSessions=3, clients=127.0.0.1, 127.0.0.2")
+ *  back into identifiers; a value may itself hold ", " (a list), so a pair ends where the next "key=" starts. */
+export function parseSummary(summary: string): Evidence {
+  const out: Evidence = {};
+  for (const m of summary.matchAll(/(\w+)=(.*?)(?=, \w+=|$)/g)) {
+    const value = m[2];
+    out[m[1]] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return out;
+}
+
 /** A short line from an event's detail; null when it adds nothing to the label. */
-export function timelineSummary(detail: Record<string, unknown>): string | null {
+export function timelineSummary(detail: Record<string, unknown>, users: { oldUser?: string | null; newUser?: string | null } = {}): string | null {
   const parts: string[] = [];
   const decision = decisionText(detail.decision);
   if (decision) parts.push(`Decision: ${decision}`);
   const consumer = text(detail.consumer) ?? text(detail.label);
   if (consumer) parts.push(detail.onOld === true ? `${consumer} (still on the old value)` : consumer);
   const evidence =
-    text(detail.evidence) ??
-    (detail.evidence && typeof detail.evidence === 'object' && !Array.isArray(detail.evidence) ? evidenceText(detail.evidence as Evidence) : null);
+    typeof detail.evidence === 'string'
+      ? (evidenceText(parseSummary(detail.evidence), undefined, users) ?? text(detail.evidence))
+      : detail.evidence && typeof detail.evidence === 'object' && !Array.isArray(detail.evidence)
+        ? evidenceText(detail.evidence as Evidence, undefined, users)
+        : null;
   if (evidence) parts.push(evidence);
   const stragglers = names(detail.stragglers);
   if (stragglers.length) parts.push(`Still on the old value: ${namesText(stragglers)}`);

@@ -107,7 +107,11 @@ describe('listRunTimeline', () => {
     const event = (action: string, detail: Record<string, string | number | boolean | null>) =>
       recordAudit(db, worker_, { action, targetType: 'secret', targetId: secret.id, detail, actor: WORKER_ACTOR });
     await event('rotation.promoted', { runId: run.id });
-    await event('rotation.consumer_moved', { runId: run.id, consumer: 'orders-api', evidence: '3 sessions as orders_app_b' });
+    await event('rotation.consumer_moved', {
+      runId: run.id,
+      consumer: 'orders-api',
+      evidence: 'oldSessions=0, newSessions=3, clients=127.0.0.1, 127.0.0.2, applications=orders-api',
+    });
     await event('rotation.held', { runId: run.id, stragglers: worker.name });
     await event('rotation.promoted', { runId: randomUUID() });
     await event('rotation.grace_ended', { runId: run.id, decision: 'all_moved', stragglers: '', retiredUser: 'orders_app_a' });
@@ -115,7 +119,7 @@ describe('listRunTimeline', () => {
     expect(timeline.map((e) => e.action)).toEqual(['rotation.promoted', 'rotation.consumer_moved', 'rotation.held', 'rotation.grace_ended']);
     expect(timeline.map((e) => e.summary)).toEqual([
       null,
-      'orders-api · 3 sessions as orders_app_b',
+      'orders-api · 3 sessions as orders_app_b from 127.0.0.1, 127.0.0.2 (orders-api)',
       `Still on the old value: ${worker.name}`,
       'Decision: all moved · No stragglers · Retired user orders_app_a',
     ]);

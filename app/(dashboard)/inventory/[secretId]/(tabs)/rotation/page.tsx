@@ -249,7 +249,7 @@ function ActiveRun({
         </p>
       )}
       {adoption && <ActiveUserLine adoption={adoption} />}
-      {run.state === 'in_grace' && !adoption?.heldAt && <GraceNote run={run} />}
+      {run.state === 'in_grace' && !adoption?.heldAt && <GraceNote run={run} adoption={Boolean(adoption)} />}
       {adoption && run.state === 'in_grace' && (
         <HeldBanner
           adoption={adoption}
