@@ -7,6 +7,7 @@ import { expectNoSeriousViolations } from './support/axe';
 import {
   connectSecret,
   environmentId,
+  insertAdoption,
   gateSecret,
   insertApproval,
   insertAuditSink,
@@ -26,6 +27,8 @@ import { expect, test } from './support/fixtures';
 type Seeded = {
   secretId: string;
   busyId: string;
+  heldId: string;
+  failedRunId: string;
   incidentId: string;
   systemId: string;
   teamId: string;
@@ -59,6 +62,9 @@ const PAGES: { path: string; roles: Role[] }[] = [
   { path: '/inventory/[busyId]', roles: ['admin', 'engineer'] },
   { path: '/inventory/[busyId]/manage', roles: ['admin', 'engineer'] },
   { path: '/inventory/[busyId]/rotation', roles: ['admin', 'engineer'] },
+  // A grace period held for stragglers: the consumers, the finding, the banner, the timeline.
+  { path: '/inventory/[heldId]/rotation', roles: ALL },
+  { path: '/inventory/[secretId]/rotation?run=[failedRunId]', roles: ['viewer'] },
   { path: `/inventory/${NONE}`, roles: ['viewer'] },
   { path: '/rotation', roles: ALL },
   { path: '/rotation/calendar', roles: ALL },
@@ -119,7 +125,7 @@ test.beforeAll(async ({ db }) => {
   await connectSecret(db, secret.id, connection.id, `production/${secret.name}`);
   const system = await insertSystem(db, team.id);
   await db.query(`INSERT INTO secret_consumers (secret_id, system_id) VALUES ($1, $2)`, [secret.id, system.id]);
-  await insertRotationRun(db, secret.id, { state: 'failed' });
+  const failedRun = await insertRotationRun(db, secret.id, { state: 'failed' });
   const incident = await insertIncident(db, secret.id);
   // An email channel with a route: the page shows recipients and ticked route boxes.
   const channel = await insertChannel(db, { kind: 'email', recipients: ['team-lead@example.test'], teamIds: [team.id], classifications: ['critical'] });
@@ -128,6 +134,35 @@ test.beforeAll(async ({ db }) => {
   await gateSecret(db, busy.id);
   await insertApproval(db, busy.id, await insertUser(db, 'engineer'));
   await insertRotationRun(db, busy.id, { state: 'awaiting_value' });
+  const held = await insertSecret(db, { ownerTeamId: team.id, environmentId: await environmentId(db) });
+  await connectSecret(db, held.id, connection.id, `production/${held.name}`);
+  const moved = await insertSystem(db, team.id);
+  for (const s of [system, moved]) await db.query(`INSERT INTO secret_consumers (secret_id, system_id) VALUES ($1, $2)`, [held.id, s.id]);
+  const heldRun = await insertRotationRun(db, held.id, {
+    state: 'in_grace',
+    strategy: 'alternating_users',
+    previousVersionId: '1',
+    newVersionId: '2',
+    heldAt: new Date(),
+  });
+  await db.query(`UPDATE rotation_runs SET new_user = 'orders_app_b', retiring_user = 'orders_app_a', adoption_checked_at = now() WHERE id = $1`, [heldRun.id]);
+  await insertAdoption(db, heldRun.id, {
+    systemId: system.id,
+    label: system.name,
+    onOld: true,
+    evidence: { oldSessions: 3, newSessions: 0, clients: '10.0.0.5', applications: 'orders-api' },
+  });
+  await insertAdoption(db, heldRun.id, {
+    systemId: moved.id,
+    label: moved.name,
+    movedAt: new Date(),
+    evidence: { oldSessions: 0, newSessions: 2, clients: '10.0.0.6', applications: '' },
+  });
+  await insertAdoption(db, heldRun.id, {
+    label: '10.0.0.9 · cron',
+    onOld: true,
+    evidence: { oldSessions: 1, newSessions: 0, clients: '10.0.0.9', applications: 'cron' },
+  });
   const leakScan = await insertLeakScan(db, null);
   const leakFinding = await insertLeakFinding(db, leakScan.id, secret.id);
   await insertLeakFinding(db, leakScan.id, null);
@@ -138,6 +173,8 @@ test.beforeAll(async ({ db }) => {
     leakFindingId: leakFinding.id,
     secretId: secret.id,
     busyId: busy.id,
+    heldId: held.id,
+    failedRunId: failedRun.id,
     incidentId: incident.id,
     systemId: system.id,
     teamId: team.id,

@@ -225,7 +225,7 @@ const ACTIONS: Record<string, ActionRow> = {
     },
     snapshot: tables('secrets'),
   },
-  // Marking a PostgreSQL admin credential is an admin's (lib/data/secrets.ts).
+  // Marking a database admin credential is an admin's (lib/data/secrets.ts).
   setDbAdminCredentialAction: {
     permission: 'admin.providers',
     args: async (seed) => [(await seed.secret()).id, { dbAdminCredential: true }],
@@ -322,6 +322,26 @@ const ACTIONS: Record<string, ActionRow> = {
       const secret = await seed.connectedSecret();
       for (const value of [unique('old'), unique('new')]) await seed.localStore().write(`production/${secret.name}`, value, crypto.randomUUID(), {});
       return [(await insertRotationRun(seed.db, secret.id, { state: 'in_grace', previousVersionId: '1', newVersionId: '2' })).id];
+    },
+    snapshot: tables('rotation_runs', 'secrets'),
+  },
+  retireOldValueNowAction: {
+    teamScoped: true,
+    permission: 'secrets.rotate',
+    args: async (seed) => {
+      const secret = await seed.connectedSecret();
+      for (const value of [unique('old'), unique('new')]) await seed.localStore().write(`production/${secret.name}`, value, crypto.randomUUID(), {});
+      return [
+        (
+          await insertRotationRun(seed.db, secret.id, {
+            state: 'in_grace',
+            strategy: 'generated',
+            previousVersionId: '1',
+            newVersionId: '2',
+            heldAt: new Date(),
+          })
+        ).id,
+      ];
     },
     snapshot: tables('rotation_runs', 'secrets'),
   },

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { formatScore } from '@/components/posture/labels';
 import { PostureTrend } from '@/components/posture/posture-trend';
 import { HealthChart } from '@/components/rotation/health-chart';
+import { HeldRotations } from '@/components/rotation/held-rotations';
 import { BUCKET_LABELS } from '@/components/rotation/labels';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
@@ -12,7 +13,7 @@ import { RangeNav } from '@/components/ui/range-nav';
 import { requireSignedIn } from '@/lib/auth/session';
 import { appClock } from '@/lib/clock';
 import { postureOverview } from '@/lib/data/posture';
-import { healthSeries, rotationCounts } from '@/lib/data/rotation-views';
+import { healthSeries, listHeldRotations, rotationCounts } from '@/lib/data/rotation-views';
 import { adminsWithoutSecondFactor } from '@/lib/data/user-security';
 import { DEFAULT_SOON_DAYS, rotationHref, type RotationBucket } from '@/lib/validation/rotation-list';
 
@@ -38,11 +39,12 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
   const rangeParam = Number((await searchParams).range);
   const range = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : DEFAULT_RANGE;
   const clock = appClock();
-  const [counts, series, unprotectedAdmins, posture] = await Promise.all([
+  const [counts, series, unprotectedAdmins, posture, held] = await Promise.all([
     rotationCounts(caller, {}, { soonDays: DEFAULT_SOON_DAYS, clock }),
     healthSeries(caller, range, clock),
     adminsWithoutSecondFactor(caller),
     postureOverview(caller, { range }, clock.now()),
+    listHeldRotations(caller),
   ]);
   const today = clock.now().toISOString().slice(0, 10);
 
@@ -91,6 +93,8 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
           })}
         </ul>
       </section>
+
+      {held.length > 0 && <HeldRotations items={held} />}
 
       <Card title="Rotation health over time">
         <RangeNav ranges={RANGES} current={range} hrefFor={(r) => (r === DEFAULT_RANGE ? '/' : `/?range=${r}`)} />

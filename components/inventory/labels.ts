@@ -1,6 +1,6 @@
 // Words the inventory screens use for stored values, in one place so the list, the
 // detail page, the form and the history say the same thing.
-import type { Classification, ExpirySource, ProviderKind, RotationState, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ExpirySource, ProviderKind, RotationState, RotationStrategy, SecretStatus, StragglerPolicy } from '@/generated/prisma/enums';
 import type { Tone } from '@/components/ui/badge';
 
 export const CLASSIFICATION_LABELS: Record<Classification, string> = {
@@ -53,6 +53,13 @@ export const STRATEGY_SHORT_LABELS: Record<RotationStrategy, string> = {
   provider_native: 'Provider-native',
   mysql_user: 'MySQL user',
   alternating_users: 'Alternating users',
+};
+
+/** What happens when the grace period ends and consumers still use the old value. */
+export const STRAGGLER_POLICY_LABELS: Record<StragglerPolicy, string> = {
+  retire: 'Retire it anyway',
+  extend_once: 'Extend the grace period once',
+  hold: 'Hold and notify the owning team',
 };
 
 export const RUN_STATE_LABELS: Record<RotationState, string> = {

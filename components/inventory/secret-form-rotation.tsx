@@ -1,10 +1,11 @@
 // The secret form's Rotation section: dates, interval, strategy with its own settings,
 // grace and reminders, and automatic rotation.
+import { useState } from 'react';
 import type { Classification, RotationStrategy } from '@/generated/prisma/enums';
 import { CodeField, FieldNotes, SelectField, TextField } from '@/components/ui/field';
 import { FormSection } from '@/components/ui/form-section';
 import { ALPHABET_NAMES, ALPHABETS, GENERATED_LENGTH } from '@/lib/values/alphabets';
-import { CLASSIFICATION_LABELS, STRATEGY_LABELS } from './labels';
+import { CLASSIFICATION_LABELS, STRAGGLER_POLICY_LABELS, STRATEGY_LABELS } from './labels';
 import type { PolicyDefaults } from './policy-defaults';
 import { day, optionsOf, type FieldErrorsOf, type SecretFormValues } from './secret-form-values';
 
@@ -16,6 +17,98 @@ const STRATEGY_HINTS: Record<RotationStrategy, string> = {
   mysql_user: 'The server sets a new MySQL/MariaDB user password and verifies it by logging in.',
   alternating_users: 'Two database users with the same grants take turns: the idle one gets a new password, consumers move to it, then the old one is retired.',
 };
+
+type Setting = (key: string, fallback?: string | number) => { name: string; defaultValue: string | number; errors: string[] | undefined };
+type SettingProps = ReturnType<Setting>;
+
+const ENGINE_OPTIONS = [
+  { value: 'postgres', label: 'PostgreSQL' },
+  { value: 'mysql', label: 'MySQL / MariaDB' },
+];
+
+const TLS_OPTIONS = [
+  { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
+  { value: 'require', label: 'require: encrypted, certificate not checked' },
+  { value: 'disable', label: 'disable: no TLS' },
+];
+
+const RETIRE_OPTIONS = [
+  { value: 'random_password', label: 'A random password nobody holds' },
+  { value: 'disable_login', label: 'Disabling its login (NOLOGIN / ACCOUNT LOCK)' },
+];
+
+function AdminCredentialField(props: SettingProps) {
+  return (
+    <CodeField
+      label="Admin credential secret (id)"
+      required
+      hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON, or a postgres:// or mysql:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
+      {...props}
+    />
+  );
+}
+
+function TlsField(props: SettingProps) {
+  return (
+    <SelectField
+      label="TLS to the database"
+      options={TLS_OPTIONS}
+      hint="Less than verify-full works only for hosts whose allowlist entry allows it."
+      {...props}
+    />
+  );
+}
+
+/** Two users with the same grants, set up once by an admin; the secret's value names one of them. */
+function AlternatingUsersSettings({ setting }: { setting: Setting }) {
+  const engineSetting = setting('engine', 'postgres');
+  const [engine, setEngine] = useState(String(engineSetting.defaultValue));
+  const { defaultValue: _initialEngine, ...engineProps } = engineSetting;
+  return (
+    <>
+      <SelectField
+        label="Database"
+        options={ENGINE_OPTIONS}
+        value={engine}
+        onChange={(event) => setEngine(event.target.value)}
+        hint="The server both users live on; the admin credential must be for it."
+        {...engineProps}
+      />
+      <AdminCredentialField {...setting('adminSecretId')} />
+      <CodeField
+        label="First user"
+        required
+        hint="The first rotation gives it a new password and makes it the active user."
+        placeholder="orders_app_a"
+        {...setting('userA')}
+      />
+      <CodeField
+        label="Second user"
+        required
+        hint="Same grants as the first; the two take turns, so consumers keep working while they move."
+        placeholder="orders_app_b"
+        {...setting('userB')}
+      />
+      {engine === 'mysql' ? (
+        <CodeField
+          label="Account host (MySQL/MariaDB only)"
+          hint="The host part of both accounts, as in 'orders_app_a'@'%'. Empty: %. PostgreSQL has no such part."
+          placeholder="%"
+          {...setting('accountHost')}
+        />
+      ) : null}
+      <TlsField {...setting('sslmode', 'verify-full')} />
+      <div className="sm:col-span-2">
+        <SelectField
+          label="Retire the old user by"
+          options={RETIRE_OPTIONS}
+          hint="Once every consumer has moved (or the grace period ends), the user the new value replaced is retired this way. The next rotation makes it active again with a new password."
+          {...setting('retireMode', 'random_password')}
+        />
+      </div>
+    </>
+  );
+}
 
 /** The chosen strategy's own settings (Secret.rotationConfig; lib/validation/rotation-config.ts). */
 function StrategySettings({
@@ -29,7 +122,7 @@ function StrategySettings({
 }) {
   const text = (key: string) => (config?.[key] === null || config?.[key] === undefined ? '' : String(config[key]));
   // A setting's name, saved value (or its default) and messages all follow from its key.
-  const setting = (key: string, fallback: string | number = '') => ({ name: key, defaultValue: text(key) || fallback, errors: errors(key) });
+  const setting: Setting = (key, fallback = '') => ({ name: key, defaultValue: text(key) || fallback, errors: errors(key) });
   if (strategy === 'generated') {
     return (
       <>
@@ -54,24 +147,23 @@ function StrategySettings({
     return (
       <>
         <CodeField label="PostgreSQL role" required hint="The role whose password this secret holds (ALTER ROLE … PASSWORD)." {...setting('role')} />
-        <CodeField
-          label="Admin credential secret (id)"
-          required
-          hint="A secret of the same connection that an administrator marked as a database admin credential; its value is the admin connection (JSON or postgres:// URL), its id is in its address. The host it names must be on Settings → Database hosts."
-          {...setting('adminSecretId')}
-        />
-        <SelectField
-          label="TLS to the database"
-          options={[
-            { value: 'verify-full', label: 'verify-full: certificate and host name checked' },
-            { value: 'require', label: 'require: encrypted, certificate not checked' },
-            { value: 'disable', label: 'disable: no TLS' },
-          ]}
-          hint="Less than verify-full works only for hosts whose allowlist entry allows it."
-          {...setting('sslmode', 'verify-full')}
-        />
+        <AdminCredentialField {...setting('adminSecretId')} />
+        <TlsField {...setting('sslmode', 'verify-full')} />
       </>
     );
+  }
+  if (strategy === 'mysql_user') {
+    return (
+      <>
+        <CodeField label="MySQL/MariaDB user" required hint="The user whose password this secret holds (ALTER USER … IDENTIFIED BY)." {...setting('user')} />
+        <CodeField label="Account host" hint="The host part of the account, as in 'orders_app'@'%'. Empty: %." placeholder="%" {...setting('accountHost')} />
+        <AdminCredentialField {...setting('adminSecretId')} />
+        <TlsField {...setting('sslmode', 'verify-full')} />
+      </>
+    );
+  }
+  if (strategy === 'alternating_users') {
+    return <AlternatingUsersSettings setting={setting} />;
   }
   if (strategy === 'provider_native') {
     return (
@@ -116,6 +208,9 @@ function AutoRotateField({ manual, defaultChecked, errors }: { manual: boolean; 
     </div>
   );
 }
+
+const STRAGGLER_HINT =
+  'During the grace period the Rotation tab shows which consumers have moved to the new value; the old value is retired as soon as all have. If some have not when it ends: retire it anyway, give them one more grace period, or keep the old value working and notify the owning team until they move or someone retires it.';
 
 // The settings a secret may leave to its classification's policy.
 const DEFAULTED_FIELDS = [
@@ -232,6 +327,16 @@ export function RotationSection({
       {DEFAULTED_FIELDS.map((field) => (
         <DefaultedNumberField key={field.name} {...field} initial={initial} defaults={defaults} e={e} />
       ))}
+      <div className="sm:col-span-2">
+        <SelectField
+          label="When the grace period ends and consumers still use the old value"
+          name="stragglerPolicy"
+          defaultValue={initial?.stragglerPolicy ?? 'retire'}
+          options={optionsOf(STRAGGLER_POLICY_LABELS)}
+          hint={STRAGGLER_HINT}
+          errors={e('stragglerPolicy')}
+        />
+      </div>
       <div className="sm:col-span-2">
         <AutoRotateField
           key={strategy === 'manual' ? 'manual' : 'automatic'}

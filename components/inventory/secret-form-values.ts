@@ -1,5 +1,5 @@
 // What the secret form edits (metadata only, never a value) and what it chooses from.
-import type { Classification, ConnectionKind, ExpirySource, ProviderKind, RotationStrategy, SecretStatus } from '@/generated/prisma/enums';
+import type { Classification, ConnectionKind, ExpirySource, ProviderKind, RotationStrategy, SecretStatus, StragglerPolicy } from '@/generated/prisma/enums';
 import type { SystemOption } from './system-combobox';
 
 export type SecretFormValues = {
@@ -19,6 +19,7 @@ export type SecretFormValues = {
   graceHours: number | null;
   reminderDays: number | null;
   autoRotate: boolean;
+  stragglerPolicy: StragglerPolicy;
   rotationConfig: Record<string, string | number | null> | null;
   tags: string[];
   /** When the credential expires, where that came from, and a certificate's leaf subject. */

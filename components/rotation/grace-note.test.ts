@@ -17,4 +17,13 @@ describe('the grace period note of a promoted rotation', () => {
     expect(note).toContain('no earlier one stays valid beside it');
     expect(note).toContain('The grace period ends 2026-12-07 10:00:00 UTC.');
   });
+
+  it('says the retirement waits for the consumers when adoption is checked', () => {
+    const note = renderToStaticMarkup(
+      createElement(GraceNote, { run: { previousVersionId: '1', graceEndsAt: '2026-12-07T10:00:00.000Z' }, adoption: true }),
+    ).replace(/<[^>]+>/g, '');
+    expect(note).toContain(
+      'stays valid until the consumers below have moved to the new one, then it is retired; the grace period ends 2026-12-07 10:00:00 UTC.',
+    );
+  });
 });

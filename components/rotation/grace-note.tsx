@@ -4,9 +4,18 @@
 import { formatDateTime } from '@/components/format';
 import type { RotationRunView } from '@/lib/data/rotations';
 
-export function GraceNote({ run }: { run: Pick<RotationRunView, 'previousVersionId' | 'graceEndsAt'> }) {
+/** `adoption`: the retirement waits for the consumers (lib/rotation/adoption), not only the clock. */
+export function GraceNote({ run, adoption = false }: { run: Pick<RotationRunView, 'previousVersionId' | 'graceEndsAt'>; adoption?: boolean }) {
   if (!run.graceEndsAt) return null;
   const ends = <strong>{formatDateTime(run.graceEndsAt)}</strong>;
+  if (run.previousVersionId && adoption) {
+    return (
+      <p>
+        The new version is current. The previous one stays valid until the consumers below have moved to the new one, then it is retired; the grace period ends{' '}
+        {ends}.
+      </p>
+    );
+  }
   return run.previousVersionId ? (
     <p>The new version is current. The previous one stays valid until {ends}, then it is retired.</p>
   ) : (

@@ -60,3 +60,18 @@ export function bucketDescription(bucket: RotationBucket, soonDays: number): str
       return 'New value promoted; the previous one stays valid until the grace period ends. Soonest end first.';
   }
 }
+
+/** A consumer's adoption of the new value during the grace period (lib/data/rotation-adoption.ts). */
+export const ADOPTION_STATUS_LABELS: Record<'moved' | 'on_old' | 'waiting' | 'unobservable', string> = {
+  moved: 'Moved',
+  on_old: 'Still on the old value',
+  waiting: 'Not seen yet',
+  unobservable: 'Cannot be observed',
+};
+
+export const ADOPTION_STATUS_TONES: Record<keyof typeof ADOPTION_STATUS_LABELS, Tone> = {
+  moved: 'green',
+  on_old: 'amber',
+  waiting: 'neutral',
+  unobservable: 'neutral',
+};

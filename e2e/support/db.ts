@@ -208,7 +208,7 @@ export async function insertApproval(
 export async function insertRotationRun(
   db: Db,
   secretId: string,
-  run: { state: string; strategy?: string; previousVersionId?: string | null; newVersionId?: string | null },
+  run: { state: string; strategy?: string; previousVersionId?: string | null; newVersionId?: string | null; heldAt?: Date | null },
 ): Promise<{ id: string }> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO rotation_runs (id, write_token, secret_id, strategy, trigger, state, grace_hours, previous_version_id, new_version_id,
@@ -230,10 +230,36 @@ export async function insertRotationRun(
      WHERE s.id = r.secret_id AND r.id = $1`,
     [rows[0].id],
   );
+  // A grace period that ended with stragglers and a policy that holds the retirement.
+  if (run.heldAt) await db.query('UPDATE rotation_runs SET held_at = $2 WHERE id = $1', [rows[0].id, run.heldAt]);
   if (!['completed', 'failed', 'rolled_back', 'cancelled'].includes(run.state)) {
     await db.query('UPDATE secrets SET active_rotation_id = $2 WHERE id = $1', [secretId, rows[0].id]);
   }
   return rows[0];
+}
+
+/** A consumer's adoption row of a run in its grace period (lib/rotation/adoption): the
+ *  declared system (systemId) or an undeclared reader (label only). */
+export async function insertAdoption(
+  db: Db,
+  runId: string,
+  row: { systemId?: string; label: string; movedAt?: Date | null; onOld?: boolean; observable?: boolean; evidence?: Record<string, unknown> },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO rotation_adoptions (id, run_id, consumer_key, system_id, label, declared, observable, moved_at, on_old, old_seen_at, evidence, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8 THEN now() END, $9, now())`,
+    [
+      runId,
+      row.systemId ? `system:${row.systemId}` : `session:${row.label}`,
+      row.systemId ?? null,
+      row.label,
+      Boolean(row.systemId),
+      row.observable ?? true,
+      row.movedAt ?? null,
+      row.onOld ?? false,
+      JSON.stringify(row.evidence ?? {}),
+    ],
+  );
 }
 
 /** An open incident on the secret, optionally with every checklist step already done. */

@@ -9,6 +9,7 @@ import { CLASSIFICATIONS, PROVIDER_KINDS, ROTATION_STRATEGIES, SECRET_STATUSES }
 import { DRIFT_KINDS } from '@/lib/discovery/drift-sql';
 import { FIXABLE_KINDS } from '@/lib/discovery/drift-input';
 import { OPEN_STATES, TERMINAL_STATES } from '@/lib/rotation/state-machine';
+import { STRAGGLER_POLICIES } from '@/lib/validation/rotation-config';
 
 const time = z.string().describe('An ISO 8601 time');
 const nullableTime = time.nullable();
@@ -65,6 +66,7 @@ export const ZSecretDetail = z.object({
   graceHours: z.number().int().nullable(),
   reminderDays: z.number().int().nullable(),
   autoRotate: z.boolean(),
+  stragglerPolicy: z.enum(STRAGGLER_POLICIES).describe('When the grace period ends with consumers still on the old value: retire, extend_once or hold'),
   rotationConfig: z
     .record(z.string(), z.union([z.string(), z.number(), z.null()]))
     .nullable()
@@ -111,15 +113,46 @@ export const ZRotationRun = z.object({
   canCancel: z.boolean(),
 });
 
+const ZAdoption = z
+  .object({
+    runId: z.uuid(),
+    policy: z.enum(STRAGGLER_POLICIES),
+    graceEndsAt: nullableTime,
+    checkedAt: nullableTime.describe('When the worker last looked for the consumers; null before its first check'),
+    heldAt: nullableTime.describe('Set when the grace period ended with stragglers and the policy holds the retirement'),
+    graceExtendedAt: nullableTime,
+    newUser: z.string().nullable().describe('alternating_users: the database user the new value names'),
+    retiringUser: z.string().nullable().describe('alternating_users: the user it replaces, retired once consumers moved'),
+    stragglers: z.array(z.string()).describe('What holds the retirement: declared consumers not moved, undeclared readers on the old value'),
+    consumers: z.array(
+      z.object({
+        key: z.string(),
+        systemId: z.uuid().nullable(),
+        label: z.string(),
+        declared: z.boolean(),
+        status: z.enum(['moved', 'on_old', 'waiting', 'unobservable']),
+        movedAt: nullableTime,
+        oldSeenAt: nullableTime,
+        evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).describe('Identifiers only, never a value'),
+        evidenceText: z.string().nullable(),
+        checked: z.boolean().describe('False for a declared consumer the worker has not looked at yet'),
+      }),
+    ),
+  })
+  .nullable()
+  .describe("The active run's consumers during its grace period and whether each moved to the new value; null outside a grace period");
+
 export const ZRotationStatus = z.object({
   policy: z.object({
     strategy: z.enum(ROTATION_STRATEGIES),
     autoRotate: z.boolean(),
+    stragglerPolicy: z.enum(STRAGGLER_POLICIES),
     graceHours: z.number().int(),
     reminderDays: z.number().int(),
     graceIsDefault: z.boolean(),
   }),
   runs: z.array(ZRotationRun).describe('The latest runs, newest first'),
+  adoption: ZAdoption,
 });
 
 export const ZRotationStarted = z.object({ runId: z.uuid() });

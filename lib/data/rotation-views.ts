@@ -6,6 +6,7 @@
 import 'server-only';
 import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
 import { authorize } from '@/lib/auth/authorize';
+import { actsOnEveryTeam } from '@/lib/auth/team-scope';
 import type { Caller } from '@/lib/auth/caller';
 import { appClock, type Clock } from '@/lib/clock';
 import { db } from '@/lib/db';
@@ -173,4 +174,76 @@ export async function healthSeries(caller: Caller, days: number, clock: Clock = 
     healthFiguresAt(now),
   ]);
   return [...rows.map(({ day, ...figures }) => ({ day: utcDay(day), live: false, ...figures })), { day: today, live: true, ...live }];
+}
+
+export type HeldRotation = {
+  runId: string;
+  secret: SecretListHead;
+  heldAt: string;
+  graceEndsAt: string | null;
+  /** Consumers holding the retirement: declared ones not moved, undeclared ones on the old value. */
+  stragglerCount: number;
+  /** The first few of them, by name. */
+  stragglers: string[];
+};
+
+const HELD_LIMIT = 50;
+
+/**
+ * Rotations whose grace period ended with consumers still on the old value and whose
+ * policy holds the retirement (the Overview's "Held by stragglers"), newest hold first.
+ * Team-scoped: administrators see every team's; everyone else their own teams' (the
+ * people who can retire the old value or move the consumers).
+ */
+export async function listHeldRotations(caller: Caller): Promise<HeldRotation[]> {
+  const user = await authorize(caller, 'secrets.read', { action: 'rotation.list', targetType: 'secret' });
+  const runs = await db.rotationRun.findMany({
+    where: {
+      state: 'in_grace',
+      heldAt: { not: null },
+      ...(actsOnEveryTeam(user) ? {} : { secret: { ownerTeam: { members: { some: { userId: user.id } } } } }),
+    },
+    orderBy: [{ heldAt: 'desc' }, { id: 'desc' }],
+    take: HELD_LIMIT,
+    select: {
+      id: true,
+      heldAt: true,
+      graceEndsAt: true,
+      secret: {
+        select: {
+          id: true,
+          name: true,
+          classification: true,
+          status: true,
+          environment: { select: { name: true } },
+          ownerTeam: { select: { id: true, name: true } },
+        },
+      },
+      adoptions: {
+        where: {
+          OR: [
+            { declared: true, OR: [{ movedAt: null }, { onOld: true }, { observable: false }] },
+            { declared: false, onOld: true },
+          ],
+        },
+        select: { label: true },
+        orderBy: { label: 'asc' },
+      },
+    },
+  });
+  return runs.map((r) => ({
+    runId: r.id,
+    secret: {
+      id: r.secret.id,
+      name: r.secret.name,
+      environment: r.secret.environment.name,
+      ownerTeam: r.secret.ownerTeam,
+      classification: r.secret.classification,
+      status: r.secret.status,
+    },
+    heldAt: (r.heldAt as Date).toISOString(),
+    graceEndsAt: iso(r.graceEndsAt),
+    stragglerCount: r.adoptions.length,
+    stragglers: r.adoptions.slice(0, 3).map((a) => a.label),
+  }));
 }

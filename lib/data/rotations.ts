@@ -5,7 +5,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@/generated/prisma/client';
-import type { RotationState, RotationStrategy, RotationTrigger } from '@/generated/prisma/enums';
+import type { RotationState, RotationStrategy, RotationTrigger, StragglerPolicy } from '@/generated/prisma/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { authorizeActionOn } from '@/lib/auth/team-scope';
@@ -318,6 +318,8 @@ async function undoAsPerson(caller: Caller, run: LoadedRun, owner: string, step:
 export type RotationPolicyView = {
   strategy: RotationStrategy;
   autoRotate: boolean;
+  /** When the grace period ends with consumers still on the old value. */
+  stragglerPolicy: StragglerPolicy;
   graceHours: number;
   reminderDays: number;
   /** Whether grace/reminder are the classification's defaults rather than the secret's own. */
@@ -332,6 +334,7 @@ export async function getRotationPolicy(caller: Caller, secretId: string): Promi
   return {
     strategy: secret.rotationStrategy,
     autoRotate: secret.autoRotate,
+    stragglerPolicy: secret.stragglerPolicy,
     graceHours: policy.graceHours,
     reminderDays: policy.reminderDays,
     graceIsDefault: secret.graceHours === null,

@@ -3,7 +3,7 @@
 // the same transaction. Returns DTOs, never Prisma rows.
 import 'server-only';
 import { Prisma } from '@/generated/prisma/client';
-import type { ConnectionKind, ExpirySource, ProviderKind, RotationStrategy } from '@/generated/prisma/enums';
+import type { ConnectionKind, ExpirySource, ProviderKind, RotationStrategy, StragglerPolicy } from '@/generated/prisma/enums';
 import { changedFields } from '@/lib/audit/changes';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
@@ -15,7 +15,7 @@ import { refusingTakenName } from '@/lib/db/unique-name';
 import { ConflictError, InputError, isUniqueViolation, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation/parse';
 import { TERMINAL_STATES } from '@/lib/rotation/state-machine';
-import { parseRotationConfig } from '@/lib/validation/rotation-config';
+import { adminSecretIdOf, parseRotationConfig } from '@/lib/validation/rotation-config';
 import { providerKeyOf } from '@/lib/discovery/provider-key';
 import { computeNextDue, searchTextOf, ZDbAdminCredential, ZDecommission, ZSecretInput, type TSecretInput } from '@/lib/validation/secret';
 import { defaultProviderRef, providerRefProblem, refOutsideConnection } from '@/lib/validation/provider-ref';
@@ -62,9 +62,12 @@ export type SecretDetail = Omit<SecretListItem, 'consumerCount'> & {
   /** Null: the classification's default. */
   reminderDays: number | null;
   autoRotate: boolean;
+  /** When the grace period ends with consumers still on the old value: retire anyway,
+   *  extend once, or hold and notify the owning team (lib/rotation/adoption). */
+  stragglerPolicy: StragglerPolicy;
   /** Strategy settings (lib/validation/rotation-config.ts): never a value. */
   rotationConfig: Record<string, string | number | null> | null;
-  /** Marked by an admin: holds a PostgreSQL admin credential rotations may use. */
+  /** Marked by an admin: holds a database admin credential rotations may use. */
   dbAdminCredential: boolean;
   /** Where expiresAt came from, and for a certificate its leaf subject and issuer. */
   expirySource: ExpirySource | null;
@@ -134,6 +137,7 @@ const detailSelect = {
   graceHours: true,
   reminderDays: true,
   autoRotate: true,
+  stragglerPolicy: true,
   rotationConfig: true,
   dbAdminCredential: true,
   activeRotationId: true,
@@ -172,6 +176,7 @@ function toDetail(s: DetailRow, ownerTeamAccess: OwnerTeamAccess): SecretDetail 
     graceHours: s.graceHours,
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
+    stragglerPolicy: s.stragglerPolicy,
     rotationConfig: (s.rotationConfig ?? null) as SecretDetail['rotationConfig'],
     dbAdminCredential: s.dbAdminCredential,
     createdAt: s.createdAt.toISOString(),
@@ -209,6 +214,8 @@ export type Snapshot = {
   graceHours: number | null;
   reminderDays: number | null;
   autoRotate: boolean;
+  /** Optional: CSV import and discovery keep the default (retire). */
+  stragglerPolicy?: string;
   /** Optional: CSV import does not set strategy settings. */
   rotationConfig?: unknown;
   /** Optional: CSV import sets no expiry. A certificate's subject, never its text. */
@@ -236,6 +243,7 @@ export const AUDITED_FIELDS = [
   'graceHours',
   'reminderDays',
   'autoRotate',
+  'stragglerPolicy',
   'rotationConfig',
   'expiresAt',
   'expirySource',
@@ -262,6 +270,7 @@ function snapshotOf(s: DetailRow): Snapshot {
     graceHours: s.graceHours,
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
+    stragglerPolicy: s.stragglerPolicy,
     rotationConfig: s.rotationConfig,
     expiresAt: s.expiresAt,
     expirySource: s.expirySource,
@@ -304,7 +313,7 @@ async function resolveReferences(tx: Tx, input: TSecretInput): Promise<TSecretIn
   return resolved;
 }
 
-type RotationPolicyKeys = 'rotationStrategy' | 'graceHours' | 'reminderDays' | 'autoRotate';
+type RotationPolicyKeys = 'rotationStrategy' | 'graceHours' | 'reminderDays' | 'autoRotate' | 'stragglerPolicy';
 
 /**
  * The stored columns for a secret's input, with the derived next-due date and search text.
@@ -341,6 +350,7 @@ export function secretColumnsOf(
     graceHours: input.graceHours ?? null,
     reminderDays: input.reminderDays ?? null,
     autoRotate: input.autoRotate ?? false,
+    stragglerPolicy: input.stragglerPolicy ?? 'retire',
     tags: input.tags,
     searchText: searchTextOf(input),
     ...expiry?.columns,
@@ -377,10 +387,13 @@ function nameTaken(): InputError {
   });
 }
 
+/** The form's flat fields that are strategy settings (lib/validation/rotation-config.ts). */
+const SETTING_FIELDS = ['alphabet', 'length', 'adminSecretId', 'role', 'user', 'accountHost', 'engine', 'userA', 'userB', 'sslmode', 'retireMode', 'lambdaArn'];
+
 /**
- * The strategy's settings from the form's flat fields (alphabet, length, adminSecretId,
- * role, lambdaArn), checked for that strategy; null for manual. The PostgreSQL admin
- * credential must be another inventory secret.
+ * The strategy's settings from the form's flat fields (SETTING_FIELDS), checked for that
+ * strategy; null for manual. A database strategy's admin credential must be another
+ * inventory secret, marked as one, of the same connection.
  */
 async function rotationConfigOf(
   tx: Tx,
@@ -391,10 +404,11 @@ async function rotationConfigOf(
 ): Promise<Prisma.InputJsonValue | typeof Prisma.DbNull> {
   const fields = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
-  const parsed = parseRotationConfig(strategy, pick('alphabet', 'length', 'adminSecretId', 'role', 'sslmode', 'lambdaArn'));
-  if (parsed.strategy === 'postgres_role') {
+  const parsed = parseRotationConfig(strategy, pick(...SETTING_FIELDS));
+  const adminSecretId = adminSecretIdOf(parsed);
+  if (adminSecretId) {
     const admin = await tx.secret.findUnique({
-      where: { id: parsed.config.adminSecretId },
+      where: { id: adminSecretId },
       select: { id: true, dbAdminCredential: true, connectionId: true },
     });
     const problem =
@@ -468,7 +482,7 @@ async function assertNoRunHolds(tx: Tx, before: DetailRow, input: TSecretInput, 
     throw new RotationHoldsSecret(
       holder.id,
       moved,
-      `Rotation ${holder.id.slice(0, 8)} uses this secret as its PostgreSQL admin credential: its ${moved.join(', ')} cannot change until that rotation finishes or is cancelled.`,
+      `Rotation ${holder.id.slice(0, 8)} uses this secret as its database admin credential: its ${moved.join(', ')} cannot change until that rotation finishes or is cancelled.`,
     );
   }
 }
@@ -577,8 +591,9 @@ export async function updateSecret(caller: Caller, id: string, raw: unknown): Pr
   }
 }
 
-/** Admins only: mark or unmark a secret as holding a PostgreSQL admin credential, which
- *  postgres_role rotations of the same connection may then name. */
+/** Admins only: mark or unmark a secret as holding a database admin credential, which
+ *  database rotations (postgres_role, mysql_user, alternating_users) of the same
+ *  connection may then name. */
 export async function setDbAdminCredential(caller: Caller, id: string, raw: unknown): Promise<{ id: string }> {
   await authorize(caller, 'admin.providers', { action: 'secret.db_admin_credential', targetType: 'secret', targetId: id });
   const { dbAdminCredential } = parseInput(ZDbAdminCredential, raw);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { blankToUndefined, listFromText } from './parse';
 import { actionId } from './ids';
 import { ZOptionalGraceHours, ZOptionalReminderDays } from './policy-fields';
+import { STRAGGLER_POLICIES } from './rotation-config';
 
 export const CLASSIFICATIONS = ['critical', 'important', 'sensitive'] as const;
 export const SECRET_STATUSES = ['active', 'compromised', 'deprecated', 'decommissioned'] as const;
@@ -94,6 +95,12 @@ export const ZSecretInput = z
     rotationStrategy: z.preprocess(blankToUndefined, z.enum(ROTATION_STRATEGIES, { message: 'Choose a rotation strategy' }).default('manual')),
     graceHours: ZOptionalGraceHours,
     reminderDays: ZOptionalReminderDays,
+    /** When the grace period ends and consumers still use the old value: retire it anyway,
+     *  extend the grace period once, or hold the retirement and notify the owning team. */
+    stragglerPolicy: z.preprocess(
+      blankToUndefined,
+      z.enum(STRAGGLER_POLICIES, { message: 'Choose what happens when consumers still use the old value' }).default('retire'),
+    ),
     /** A checkbox: 'on' (form), true (JSON) or absent. */
     autoRotate: z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean()),
     tags: ZTags.default([]),

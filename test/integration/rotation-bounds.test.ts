@@ -126,7 +126,7 @@ describe('a rotation run fixes its inputs when it starts', () => {
     expect(refused[0].detail).toMatchObject({ error: 'rotation_in_progress', runId, fields: 'provider reference' });
     // The admin credential of the active run cannot be re-pointed either.
     await expect(updateSecret(engineer, adminId, await editFormOf(adminId, { providerRef: victim.providerRef }))).rejects.toThrow(
-      /uses this secret as its PostgreSQL admin credential/,
+      /uses this secret as its database admin credential/,
     );
     // Edits that do not touch the run's inputs still work.
     await updateSecret(engineer, secret.id, { ...form, description: 'edited during the run' });

@@ -26,7 +26,7 @@ export async function decommissionSecretAction(id: unknown, input: unknown) {
   return runAction(z.tuple([ZSecretRef, ZDecommission]), [id, input], (caller, [secretId, decommission]) => decommissionSecret(caller, secretId, decommission));
 }
 
-/** Admins only (the data layer checks): mark a secret as a PostgreSQL admin credential. */
+/** Admins only (the data layer checks): mark a secret as a database admin credential. */
 export async function setDbAdminCredentialAction(id: unknown, input: unknown) {
   return runAction(z.tuple([ZSecretRef, ZDbAdminCredential]), [id, input], (caller, [secretId, credential]) =>
     setDbAdminCredential(caller, secretId, credential),

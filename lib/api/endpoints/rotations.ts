@@ -5,6 +5,7 @@ import 'server-only';
 import { z } from 'zod';
 import { getRotationPolicy, listSecretRotations, startRotation } from '@/lib/data/rotations';
 import { listRotationBucket } from '@/lib/data/rotation-views';
+import { getRunAdoption } from '@/lib/data/rotation-adoption';
 import { filtersOf, ZRotationListQuery } from '@/lib/validation/rotation-list';
 import { endpoint } from '../endpoint';
 import { ZRotationPage, ZRotationStarted, ZRotationStatus } from '../schemas';
@@ -16,14 +17,18 @@ export const rotationStatusEndpoint = endpoint({
   path: '/secrets/{id}/rotation',
   operationId: 'getRotationStatus',
   tag: 'Rotation',
-  summary: "A secret's rotation policy and latest runs",
+  summary: "A secret's rotation policy, latest runs and the active run's adoption",
+  description:
+    "During a grace period `adoption` lists the secret's consumers and whether each moved to the new value (with the evidence); the old value is retired once all have, or as the straggler policy says when the grace period ends.",
   permission: 'secrets.read',
   params: ZSecretId,
   success: { status: 200, schema: ZRotationStatus },
-  handle: async ({ caller, params }) => ({
-    policy: await getRotationPolicy(caller, params.id),
-    runs: await listSecretRotations(caller, params.id),
-  }),
+  handle: async ({ caller, params }) => {
+    const policy = await getRotationPolicy(caller, params.id);
+    const runs = await listSecretRotations(caller, params.id);
+    const grace = runs.find((r) => r.state === 'in_grace' || r.state === 'awaiting_revocation');
+    return { policy, runs, adoption: grace ? await getRunAdoption(caller, params.id, grace.id) : null };
+  },
 });
 
 export const rotateNowEndpoint = endpoint({

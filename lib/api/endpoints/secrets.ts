@@ -4,7 +4,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { createSecret, decommissionSecret, getSecret, listSecrets, updateSecret, type SecretDetail } from '@/lib/data/secrets';
-import { ZGeneratedConfig, ZPostgresRoleConfig, ZProviderNativeConfig } from '@/lib/validation/rotation-config';
+import { ZAlternatingUsersConfig, ZGeneratedConfig, ZMysqlUserConfig, ZPostgresRoleConfig, ZProviderNativeConfig } from '@/lib/validation/rotation-config';
 import { ZDecommission, ZSecretInput } from '@/lib/validation/secret';
 import { ZSecretListQuery } from '@/lib/validation/secret-list';
 import { endpoint } from '../endpoint';
@@ -15,9 +15,17 @@ export const ZSecretId = z.object({ id: z.uuid() });
 
 /** Strategy settings, flat beside the secret's fields as the edit form sends them. */
 const ZRotationSettings = z
-  .object({ ...ZGeneratedConfig.shape, ...ZPostgresRoleConfig.shape, ...ZProviderNativeConfig.shape })
+  .object({
+    ...ZGeneratedConfig.shape,
+    ...ZPostgresRoleConfig.shape,
+    ...ZMysqlUserConfig.shape,
+    ...ZAlternatingUsersConfig.shape,
+    ...ZProviderNativeConfig.shape,
+  })
   .partial()
-  .describe('Strategy settings: alphabet and length (generated); adminSecretId, role and sslmode (postgres_role); lambdaArn (provider_native)');
+  .describe(
+    'Strategy settings: alphabet and length (generated); adminSecretId, role and sslmode (postgres_role); adminSecretId, user, accountHost and sslmode (mysql_user); engine (postgres or mysql), adminSecretId, userA, userB, accountHost (MySQL only), sslmode and retireMode (random_password or disable_login) (alternating_users); lambdaArn (provider_native)',
+  );
 
 const ZSecretBody = z.intersection(ZSecretInput, ZRotationSettings);
 
@@ -47,6 +55,7 @@ function inputOf(s: SecretDetail): Record<string, unknown> {
     graceHours: s.graceHours,
     reminderDays: s.reminderDays,
     autoRotate: s.autoRotate,
+    stragglerPolicy: s.stragglerPolicy,
     tags: s.tags,
     expiresAt: s.expiresAt,
     consumerSystemIds: s.consumers.map((c) => c.id),

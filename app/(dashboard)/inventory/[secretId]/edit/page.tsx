@@ -68,6 +68,7 @@ export default async function EditSecretPage({ params }: { params: Promise<{ sec
             graceHours: secret.graceHours,
             reminderDays: secret.reminderDays,
             autoRotate: secret.autoRotate,
+            stragglerPolicy: secret.stragglerPolicy,
             rotationConfig: secret.rotationConfig,
             tags: secret.tags,
             expiresAt: secret.expiresAt,

@@ -1,5 +1,6 @@
 'use server';
-// The Rotation tab's actions: start, the manual runbook's person steps, roll back, cancel,
+// The Rotation tab's actions: start, the manual runbook's person steps, roll back, retire
+// the old value now (a held grace period), cancel,
 // mark compromised, and the incident checklist. After a step the action lets the engine
 // take whatever automatic steps follow at once (write, verify, promote), so the page shows
 // the result without waiting for the worker's next pass; the worker does the rest (grace).
@@ -7,7 +8,15 @@ import { z } from 'zod';
 import { runAction } from '@/lib/action';
 import { appClock } from '@/lib/clock';
 import { checkIncidentStep, closeIncident, markCompromised } from '@/lib/data/incidents';
-import { cancelRotation, confirmOldKeyRevoked, confirmRotationWorks, rollBackRotation, startRotation, submitRotationValue } from '@/lib/data/rotations';
+import {
+  cancelRotation,
+  confirmOldKeyRevoked,
+  confirmRotationWorks,
+  retireOldValueNow,
+  rollBackRotation,
+  startRotation,
+  submitRotationValue,
+} from '@/lib/data/rotations';
 import { advanceRotation } from '@/lib/rotation/engine';
 import { actionId } from '@/lib/validation/ids';
 import { ZIncidentStepCheck, ZMarkCompromised } from '@/lib/validation/incident';
@@ -46,6 +55,11 @@ export async function confirmOldKeyRevokedAction(runId: unknown) {
 
 export async function rollBackRotationAction(runId: unknown) {
   return runAction(ZRef, runId, async (caller, id) => rollBackRotation(caller, id));
+}
+
+/** In the grace period (held for stragglers or not): retire the old value now. */
+export async function retireOldValueNowAction(runId: unknown) {
+  return runAction(ZRef, runId, async (caller, id) => retireOldValueNow(caller, id));
 }
 
 export async function cancelRotationAction(runId: unknown) {

@@ -1,5 +1,6 @@
 // A secret's Rotation tab: its policy, the rotation in progress (with the runbook for
-// manual rotations, roll back during the grace period), past runs, incidents, and
+// manual rotations, roll back during the grace period, the consumers' adoption of the new
+// value and a held retirement), each run's timeline, past runs, incidents, and
 // "mark compromised".
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -7,6 +8,8 @@ import { formatDateTime, formatDay } from '@/components/format';
 import { STATE_LABELS, STATE_TONES, STRATEGY_LABELS, TRIGGER_LABELS } from '@/components/rotation/labels';
 import { PendingApprovals } from '@/components/approvals/approval-gate';
 import { GraceNote } from '@/components/rotation/grace-note';
+import { ActiveUserLine, ConsumersPanel, ExtendedNote, HeldBanner } from '@/components/rotation/adoption-panel';
+import { RunTimeline } from '@/components/rotation/run-timeline';
 import { MarkCompromisedForm, RunbookValueForm, StepButton } from '@/components/rotation/run-actions';
 import { EmptyNote } from '@/components/ui/empty-state';
 import { HeadedSection, Panel } from '@/components/ui/panel';
@@ -22,11 +25,14 @@ import { isUuid } from '@/lib/validation/ids';
 import { SEVERITY_LABELS } from '@/components/leaks/labels';
 import { FindingLocationText } from '@/components/leaks/finding-parts';
 import { getRotationPolicy, listSecretRotations, type RotationRunView } from '@/lib/data/rotations';
+import { getRunAdoption, listRunTimeline, type RunAdoption, type TimelineEvent } from '@/lib/data/rotation-adoption';
+import { STRAGGLER_POLICY_LABELS } from '@/components/inventory/labels';
 import {
   cancelRotationAction,
   confirmOldKeyRevokedAction,
   confirmRotationWorksAction,
   markCompromisedAction,
+  retireOldValueNowAction,
   rollBackRotationAction,
   startRotationAction,
   submitRotationValueAction,
@@ -37,9 +43,15 @@ import { loadSecretTab, type SecretParams } from '../../load-secret';
 
 export const metadata: Metadata = { title: 'Rotation' };
 
-export default async function SecretRotationPage({ params, searchParams }: { params: SecretParams; searchParams: Promise<{ finding?: string | string[] }> }) {
+export default async function SecretRotationPage({
+  params,
+  searchParams,
+}: {
+  params: SecretParams;
+  searchParams: Promise<{ finding?: string | string[]; run?: string | string[] }>;
+}) {
   const { caller, secret } = await loadSecretTab(params);
-  const { finding: findingId } = await searchParams;
+  const { finding: findingId, run: runParam } = await searchParams;
   const [runs, incidents, policy, approvals, finding] = await Promise.all([
     listSecretRotations(caller, secret.id),
     listSecretIncidents(caller, secret.id),
@@ -50,6 +62,13 @@ export default async function SecretRotationPage({ params, searchParams }: { par
   const mayRotate = canOnSecret(caller.user.role, 'secrets.rotate', secret.ownerTeamAccess);
   const outsideTeam = can(caller.user.role, 'secrets.rotate') && !mayRotate;
   const active = runs.find((r) => !['completed', 'failed', 'rolled_back', 'cancelled'].includes(r.state)) ?? null;
+  // A past run's timeline, asked for by ?run=<id> (the "Timeline" link of its row).
+  const chosen = typeof runParam === 'string' ? (runs.find((r) => r.id === runParam && r.id !== active?.id) ?? null) : null;
+  const [adoption, activeTimeline, chosenTimeline] = await Promise.all([
+    active && (active.state === 'in_grace' || active.state === 'awaiting_revocation') ? getRunAdoption(caller, secret.id, active.id) : null,
+    active ? listRunTimeline(caller, secret.id, active.id) : null,
+    chosen ? listRunTimeline(caller, secret.id, chosen.id) : null,
+  ]);
 
   return (
     <>
@@ -57,7 +76,7 @@ export default async function SecretRotationPage({ params, searchParams }: { par
         <div className="space-y-6 lg:col-span-2">
           <Panel title={active ? 'Rotation in progress' : 'Rotate'}>
             {active ? (
-              <ActiveRun run={active} mayRotate={mayRotate} />
+              <ActiveRun run={active} mayRotate={mayRotate} adoption={adoption} timeline={activeTimeline ?? []} />
             ) : mayRotate ? (
               <div className="space-y-3 text-sm text-slate-700">
                 <p>
@@ -92,7 +111,7 @@ export default async function SecretRotationPage({ params, searchParams }: { par
               <EmptyNote>This secret has not been rotated through the dashboard yet.</EmptyNote>
             ) : (
               <Table caption="Rotations of this secret, newest first">
-                <TableHead headings={['Started', 'How', 'State', 'New version', 'Finished']} />
+                <TableHead headings={['Started', 'How', 'State', 'New version', 'Finished', { label: <span className="sr-only">Timeline</span> }]} />
                 <tbody className="divide-y divide-slate-100">
                   {runs.map((run) => (
                     <Tr key={run.id}>
@@ -110,12 +129,33 @@ export default async function SecretRotationPage({ params, searchParams }: { par
                       </Td>
                       <Td>{run.newVersionId ? <code className="font-mono text-[13px]">{shortVersion(run.newVersionId)}</code> : '—'}</Td>
                       <Td className="whitespace-nowrap">{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</Td>
+                      <Td className="whitespace-nowrap text-right">
+                        {run.id === active?.id ? null : (
+                          <Link
+                            href={`?run=${run.id}#timeline-heading`}
+                            scroll={false}
+                            aria-current={chosen?.id === run.id ? 'true' : undefined}
+                            aria-label={`Timeline of the rotation started ${formatDateTime(run.createdAt)}`}
+                            className="text-accent-700 hover:underline"
+                          >
+                            Timeline
+                          </Link>
+                        )}
+                      </Td>
                     </Tr>
                   ))}
                 </tbody>
               </Table>
             )}
           </HeadedSection>
+
+          {chosen && chosenTimeline && (
+            <HeadedSection id="timeline-heading" title={`Timeline of the rotation started ${formatDateTime(chosen.createdAt)}`}>
+              <div className="rounded-lg bg-white px-5 py-4 shadow-sm ring-1 ring-slate-200">
+                <RunTimeline events={chosenTimeline} label="Events of this rotation, oldest first" />
+              </div>
+            </HeadedSection>
+          )}
         </div>
 
         <div className="space-y-6">
@@ -129,6 +169,7 @@ export default async function SecretRotationPage({ params, searchParams }: { par
               <Fact label="Grace period">
                 {policy.graceHours} hours{policy.graceIsDefault && <span className="text-xs text-slate-500"> (classification default)</span>}
               </Fact>
+              <Fact label="Consumers still on the old value">{STRAGGLER_POLICY_LABELS[policy.stragglerPolicy]}</Fact>
               <Fact label="Last rotated">{secret.lastRotatedAt ? formatDay(secret.lastRotatedAt) : 'Never'}</Fact>
               <Fact label="Next due">{secret.nextDueAt ? formatDay(secret.nextDueAt) : '—'}</Fact>
             </dl>
@@ -182,7 +223,17 @@ export default async function SecretRotationPage({ params, searchParams }: { par
   );
 }
 
-function ActiveRun({ run, mayRotate }: { run: RotationRunView; mayRotate: boolean }) {
+function ActiveRun({
+  run,
+  mayRotate,
+  adoption,
+  timeline,
+}: {
+  run: RotationRunView;
+  mayRotate: boolean;
+  adoption: RunAdoption | null;
+  timeline: TimelineEvent[];
+}) {
   return (
     <div className="space-y-4 text-sm">
       <p className="flex flex-wrap items-center gap-2">
@@ -197,8 +248,33 @@ function ActiveRun({ run, mayRotate }: { run: RotationRunView; mayRotate: boolea
           {run.failureMessage} Next try {formatDateTime(run.nextAttemptAt)}.
         </p>
       )}
-      {run.state === 'in_grace' && <GraceNote run={run} />}
+      {adoption && <ActiveUserLine adoption={adoption} />}
+      {run.state === 'in_grace' && !adoption?.heldAt && <GraceNote run={run} adoption={Boolean(adoption)} />}
+      {adoption && run.state === 'in_grace' && (
+        <HeldBanner
+          adoption={adoption}
+          action={
+            mayRotate ? (
+              <StepButton
+                variant="danger"
+                label="Retire the old value now"
+                pendingLabel="Retiring…"
+                confirm={`Retire the old value now? ${adoption.stragglers.length ? `${adoption.stragglers.join(', ')} will stop working until they use the new one.` : ''}`.trim()}
+                act={retireOldValueNowAction.bind(null, run.id)}
+              />
+            ) : null
+          }
+        />
+      )}
+      {adoption && <ExtendedNote adoption={adoption} />}
+      {adoption && run.state === 'in_grace' && <ConsumersPanel adoption={adoption} />}
       {mayRotate && <NextStep run={run} />}
+      <details className="group" open={Boolean(adoption)}>
+        <summary className="cursor-pointer text-sm font-medium text-accent-700">Timeline</summary>
+        <div className="mt-3">
+          <RunTimeline events={timeline} label="Events of the rotation in progress, oldest first" />
+        </div>
+      </details>
     </div>
   );
 }
