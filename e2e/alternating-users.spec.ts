@@ -226,6 +226,8 @@ for (const engine of ['mysql', 'postgres'] as const) {
     memberOf,
   }) => {
     test.setTimeout(240_000);
+    // `npm test` on a machine without MariaDB says so and skips it; CI requires it (scripts/test.mjs).
+    test.skip(engine === 'mysql' && process.env.TEST_MARIADB === 'absent', 'no MariaDB on 127.0.0.1:3306');
     const server = engine === 'postgres' ? await startPasswordPostgres() : null;
     const target = server ? await postgres(server) : await mariadb();
     const scene = await seedScene(db, e2e, target);
