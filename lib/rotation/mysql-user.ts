@@ -24,10 +24,10 @@ import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import mysql from 'mysql2/promise';
-import { z } from 'zod';
 import { EgressRefusedError, egressSocket } from '@/lib/net/egress';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
+import { parseDatabaseCredential } from './database-credential';
 import type { RetireMode } from '@/lib/validation/rotation-config';
 import type { DatabaseAccount } from './database-engine';
 import { ROTATION_APPLICATION, type AdminCredential, type LiveSession, type SslMode } from './postgres-role';
@@ -75,68 +75,17 @@ const MESSAGES = {
   unknown: 'The database returned an unexpected error. Nothing was changed that a re-run would not repeat safely.',
 } as const;
 
-const ZCredential = z.object({
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(1).max(65535).default(3306),
-  database: z.string().default(''),
-  user: z.string().min(1),
-  password: z.string(),
-  sslmode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
-});
-
 /** The admin credential read from the provider: JSON (ours or the RDS shape) or a
  *  mysql:// / mariadb:// URL. `database` may be '' (none). Errors name what is wrong,
  *  never the text (it holds a password). */
 export function parseMysqlAdminCredential(value: SecretValue): AdminCredential {
-  const text = value.reveal().trim();
-  let fields: Record<string, unknown>;
-  if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      fields = parsed as Record<string, unknown>;
-    } catch {
-      // JSON.parse's message quotes the input.
-      throw new MysqlUserError('invalid', `${MESSAGES.credentialShape} It is not valid JSON.`);
-    }
-    fields = { ...fields, user: fields.user ?? fields.username, database: fields.database ?? fields.dbname ?? undefined };
-  } else if (/^(mysql|mariadb):\/\//i.test(text)) {
-    fields = fromUrl(text);
-  } else {
-    throw new MysqlUserError('invalid', MESSAGES.credentialShape);
-  }
-  const result = ZCredential.safeParse(fields);
-  if (!result.success) {
-    const bad = [...new Set(result.error.issues.map((i) => String(i.path[0])))].sort().join(', ');
-    throw new MysqlUserError('invalid', `${MESSAGES.credentialShape} Missing or invalid: ${bad}.`);
-  }
-  const { password, sslmode, ...rest } = result.data;
-  return { ...rest, password: new SecretValue(password), ...(sslmode ? { sslmode } : {}) };
-}
-
-function fromUrl(text: string): Record<string, unknown> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // URL's TypeError carries the input.
-    throw new MysqlUserError('invalid', `${MESSAGES.credentialShape} The URL cannot be parsed.`);
-  }
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw new MysqlUserError('invalid', `${MESSAGES.credentialShape} The URL has a bad %-escape.`);
-    }
-  };
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port || undefined,
-    database: decode(url.pathname.replace(/^\//, '')),
-    user: decode(url.username),
-    password: decode(url.password),
-    sslmode: url.searchParams.get('sslmode') ?? undefined,
-  };
+  return parseDatabaseCredential(value, {
+    urlScheme: /^(mysql|mariadb):\/\//i,
+    defaultPort: 3306,
+    databaseRequired: false,
+    shapeMessage: MESSAGES.credentialShape,
+    invalid: (message) => new MysqlUserError('invalid', message),
+  });
 }
 
 /** Sets the account's password (and, with enableLogin, ACCOUNT UNLOCK: undoes a

@@ -16,10 +16,10 @@ import 'server-only';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import pg from 'pg';
-import { z } from 'zod';
 import { EgressRefusedError, egressSocket } from '@/lib/net/egress';
 import { ProviderError, type ProviderErrorCode } from '@/lib/providers/errors';
 import { SecretValue } from '@/lib/secret-value';
+import { parseDatabaseCredential } from './database-credential';
 
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -70,69 +70,16 @@ const MESSAGES = {
   unknown: 'The database returned an unexpected error. Nothing was changed that a re-run would not repeat safely.',
 } as const;
 
-const ZCredential = z.object({
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(1).max(65535).default(5432),
-  database: z.string().min(1),
-  user: z.string().min(1),
-  password: z.string(),
-  sslmode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
-});
-
 /** The admin credential read from the provider: JSON (ours or the RDS shape) or a URL.
  *  Errors name what is wrong, never the text (it holds a password). */
 export function parseAdminCredential(value: SecretValue): AdminCredential {
-  const text = value.reveal().trim();
-  let fields: Record<string, unknown>;
-  if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      fields = parsed as Record<string, unknown>;
-    } catch {
-      // JSON.parse's message quotes the input.
-      throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} It is not valid JSON.`);
-    }
-    fields = { ...fields, user: fields.user ?? fields.username, database: fields.database ?? fields.dbname };
-  } else if (/^postgres(ql)?:\/\//i.test(text)) {
-    fields = fromUrl(text);
-  } else {
-    throw new PostgresRoleError('invalid', MESSAGES.credentialShape);
-  }
-  const result = ZCredential.safeParse(fields);
-  if (!result.success) {
-    const bad = [...new Set(result.error.issues.map((i) => String(i.path[0])))].sort().join(', ');
-    throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} Missing or invalid: ${bad}.`);
-  }
-  const { password, sslmode, ...rest } = result.data;
-  return { ...rest, password: new SecretValue(password), ...(sslmode ? { sslmode } : {}) };
-}
-
-function fromUrl(text: string): Record<string, unknown> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // URL's TypeError carries the input.
-    throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} The URL cannot be parsed.`);
-  }
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw new PostgresRoleError('invalid', `${MESSAGES.credentialShape} The URL has a bad %-escape.`);
-    }
-  };
-  const user = decode(url.username);
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port || undefined,
-    // libpq's default database is the user's name.
-    database: decode(url.pathname.replace(/^\//, '')) || user,
-    user,
-    password: decode(url.password),
-    sslmode: url.searchParams.get('sslmode') ?? undefined,
-  };
+  return parseDatabaseCredential(value, {
+    urlScheme: /^postgres(ql)?:\/\//i,
+    defaultPort: 5432,
+    databaseRequired: true,
+    shapeMessage: MESSAGES.credentialShape,
+    invalid: (message) => new PostgresRoleError('invalid', message),
+  });
 }
 
 /** Sets the role's password to `password` (and, with enableLogin, lets it log in again
