@@ -15,7 +15,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { LocalStore } from '../lib/providers/local-store';
 import { dbConsumer, type DbConsumer } from '../test/support/db-consumer';
-import { startPasswordPostgres, type PasswordPostgres } from '../test/support/password-postgres';
+import { canLogIn, startPasswordPostgres, type PasswordPostgres } from '../test/support/password-postgres';
 import {
   connectSecret,
   environmentId,
@@ -127,18 +127,7 @@ async function postgres(server: PasswordPostgres): Promise<Database> {
         await admin.query(`GRANT CONNECT ON DATABASE ${quote(server.database)} TO ${quote(user)}`);
       }
     },
-    canLogIn: async (user, secret) => {
-      const c = new pg.Client({ host: server.host, port: server.port, database: server.database, user, password: secret });
-      c.on('error', () => {});
-      try {
-        await c.connect();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await c.end().catch(() => {});
-      }
-    },
+    canLogIn: (user, secret) => canLogIn(server, user, secret),
     dropUsers: async (a, b) => {
       // The consumer's sessions are gone by now; a left-over one would block the drop.
       for (const user of [a, b]) {
