@@ -182,7 +182,7 @@ async function seedScene(db: Db, e2e: E2EState, target: Database) {
   // application name (PostgreSQL) or its client address (MySQL/MariaDB).
   const application = unique('orders-api');
   const system = await insertSystem(db, team.id, unique('orders-api'));
-  await db.query('UPDATE systems SET principals = $2 WHERE id = $1', [system.id, target.engine === 'postgres' ? [application] : ['127.0.0.1']]);
+  await db.query('UPDATE systems SET principals = $2 WHERE id = $1', [system.id, target.engine === 'postgres' ? [`app:${application}`] : ['127.0.0.1']]);
   await db.query('INSERT INTO secret_consumers (secret_id, system_id) VALUES ($1, $2)', [secret.id, system.id]);
   await db.query('UPDATE secrets SET grace_hours = 24 WHERE id = $1', [secret.id]);
   return { secret, adminSecret, users, first, system, application };

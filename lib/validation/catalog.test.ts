@@ -46,3 +46,26 @@ describe('system names', () => {
     }
   });
 });
+
+describe('system identities', () => {
+  const identities = (principals: string) => ZSystemInput.safeParse({ name: 'orders-api', ownerTeamId: '0f1a2b4c-2566-42e2-8dcd-d408c365ef6d', principals });
+
+  it('takes cloud principals and what a database session list shows: a client address or app:<application name>', () => {
+    const parsed = identities('arn:aws:iam::123456789012:role/orders\norders@acme-prod.iam.gserviceaccount.com\n10.0.0.5\nfd00::5\napp:orders-api');
+    expect(parsed.success && parsed.data.principals).toEqual([
+      'arn:aws:iam::123456789012:role/orders',
+      'orders@acme-prod.iam.gserviceaccount.com',
+      '10.0.0.5',
+      'fd00::5',
+      'app:orders-api',
+    ]);
+  });
+
+  it('refuses anything else, naming the forms', () => {
+    for (const bad of ['orders-api', 'arn:aws:iam::bad', '10.0.0.300', 'app:', `app:${'x'.repeat(64)}`, 'app:\tx']) {
+      const parsed = identities(bad);
+      expect(parsed.success, bad).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/database client address .* or app:<application name>/);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { singleLineName } from './form-fields';
 import { afterCursor, firstValues, listHref, loose, searchText, type SearchParams } from './list-url';
 import { blankToUndefined } from './parse';
+import { APPLICATION_PRINCIPAL_PREFIX } from './principals';
 
 export const SYSTEM_STATUSES = ['active', 'decommissioned'] as const;
 export type TSystemStatus = (typeof SYSTEM_STATUSES)[number];
@@ -23,10 +24,16 @@ export const ZTeamInput = z.object({
 });
 export type TTeamInput = z.infer<typeof ZTeamInput>;
 
-// Cloud identities a system reads secrets as, one per line (or comma-separated): IAM
-// user/role ARNs or service-account emails. Access history matches logged principals
-// against these (lib/data/access-history.ts); without any it falls back to the name.
-const PRINCIPAL_RE = /^(arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,1900}|[^@\s]{1,200}@[A-Za-z0-9.-]{1,255})$/;
+// Identities a system reads secrets as, one per line (or comma-separated): IAM user/role
+// ARNs or service-account emails (access history matches logged principals against these,
+// lib/data/access-history.ts; without any it falls back to the name), and for database
+// credentials rotated with alternating users what the database's session list shows of it:
+// its client address, or app:<application name> (lib/rotation/adoption/database-evidence.ts).
+const CLOUD_PRINCIPAL_RE = /^(arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,1900}|[^@\s]{1,200}@[A-Za-z0-9.-]{1,255})$/;
+// PostgreSQL keeps 63 bytes of an application_name, printable ASCII.
+const APPLICATION_PRINCIPAL_RE = new RegExp(`^${APPLICATION_PRINCIPAL_PREFIX}[\\x21-\\x7e][\\x20-\\x7e]{0,62}$`);
+const isPrincipal = (v: string) =>
+  CLOUD_PRINCIPAL_RE.test(v) || APPLICATION_PRINCIPAL_RE.test(v) || z.ipv4().safeParse(v).success || z.ipv6().safeParse(v).success;
 const principals = z.preprocess(
   (v) => {
     if (v === undefined || v === null) return [];
@@ -34,7 +41,14 @@ const principals = z.preprocess(
     return [...new Set(parts.map((p) => String(p).trim()).filter(Boolean))];
   },
   z
-    .array(z.string().regex(PRINCIPAL_RE, 'Each principal is an IAM ARN (arn:aws:iam::123456789012:role/name) or a service-account email'))
+    .array(
+      z
+        .string()
+        .refine(
+          isPrincipal,
+          'Each identity is an IAM ARN (arn:aws:iam::123456789012:role/name), a service-account email, a database client address (10.0.0.5) or app:<application name>',
+        ),
+    )
     .max(20, 'At most 20 principals'),
 );
 

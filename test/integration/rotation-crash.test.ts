@@ -272,7 +272,7 @@ describe('alternating users (PostgreSQL) with a consumer process, a worker kille
     await writeSecretValue(engineer, holder.id, { mode: 'enter', note: '', idempotencyToken: randomUUID() }, JSON.stringify(server.adminCredential));
     const application = `orders-${suffix}`;
     const { ownerTeamId } = await db.secret.findUniqueOrThrow({ where: { id: secret.id } });
-    const system = await db.system.create({ data: { name: `orders-api-${suffix}`, ownerTeamId, principals: [application] } });
+    const system = await db.system.create({ data: { name: `orders-api-${suffix}`, ownerTeamId, principals: [`app:${application}`] } });
     await db.secretConsumer.create({ data: { secretId: secret.id, systemId: system.id } });
     const config = { engine: 'postgres', adminSecretId: holder.id, userA, userB, sslmode: 'disable', retireMode: 'random_password' };
     await db.secret.update({ where: { id: secret.id }, data: { rotationStrategy: 'alternating_users', rotationConfig: config, stragglerPolicy: 'retire' } });

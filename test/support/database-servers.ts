@@ -16,8 +16,8 @@ export interface TestDatabaseServer {
   /** A login user with the same grants as every other one this server's tests create. */
   createUser(user: string, password: string): Promise<void>;
   canLogIn(user: string, password: string): Promise<boolean>;
-  /** The principal a declared system names to claim a consumer's sessions: PostgreSQL its
-   *  application name, MySQL its client address (MySQL sessions carry no program name). */
+  /** The principal a declared system names to claim a consumer's sessions: PostgreSQL
+   *  app:<its application name>, MySQL its client address (MySQL sessions carry no program name). */
   principalFor(application: string): string;
   /** Where a second, undeclared consumer connects from (MySQL: another loopback address). */
   strangerAddress?: string;
@@ -46,7 +46,7 @@ export const postgresServer = {
         }
       },
       canLogIn: (user, password) => canLogIn(server, user, password),
-      principalFor: (application) => application,
+      principalFor: (application) => `app:${application}`,
       stop: () => server.stop(),
     };
   },

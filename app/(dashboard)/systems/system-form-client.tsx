@@ -44,12 +44,12 @@ export function SystemForm({ teams, system, ownerTeamId }: { teams: Option[]; sy
       />
       <DescriptionField defaultValue={system?.description} about="What it does and where it runs." errors={fieldErrors.description} />
       <TextAreaField
-        label="Cloud principals"
+        label="Identities"
         name="principals"
         defaultValue={system?.principals.join('\n')}
         rows={3}
         spellCheck={false}
-        hint="Optional. The identities it reads secrets as, one per line: IAM role or user ARNs, service-account emails. The Access tab of a secret matches its readers against these (or, when empty, against the system's name)."
+        hint="Optional. Who it is in the logs, one per line: IAM role or user ARNs and service-account emails it reads secrets as (the Access tab matches readers against these, or, when empty, the system's name); for database credentials with alternating users, its client address (10.0.0.5) or app:<application name> as the database's session list shows it. Rotations use them to see it move to a new value."
         errors={fieldErrors.principals}
       />
       <SelectField

@@ -13,7 +13,7 @@ const session = (user: string, clientAddress: string, application: string, sessi
   sessions,
   since: null,
 });
-const orders: DeclaredConsumer = { systemId: 'sys-orders', name: 'orders-api', principals: ['orders-api'] };
+const orders: DeclaredConsumer = { systemId: 'sys-orders', name: 'orders-api', principals: ['app:orders-api'] };
 const billing: DeclaredConsumer = { systemId: 'sys-billing', name: 'billing', principals: ['10.0.0.7'] };
 const blind: DeclaredConsumer = { systemId: 'sys-blind', name: 'reports', principals: [] };
 const observe = (sessions: LiveSession[], declared: DeclaredConsumer[] = [orders, billing, blind]) =>

@@ -2,11 +2,12 @@
 // sessions (pg_stat_activity / information_schema.processlist, via DatabaseEngine.liveSessions),
 // grouped by client address and application. Pure: the caller reads the sessions.
 //
-// A declared consumer is known by a principal equal to a group's application name (when
-// the driver sets one) or its client address. A consumer with a session as the new user has
+// A declared consumer is known by a principal app:<application name> naming a group's
+// application (when the driver sets one) or equal to its client address. A consumer with a session as the new user has
 // moved; one with a session as the old user is still on the old value, now. Groups no
 // declared consumer claims are undeclared observations. Sessions of other users are ignored.
 import type { LiveSession } from '@/lib/rotation/database-engine';
+import { APPLICATION_PRINCIPAL_PREFIX } from '@/lib/validation/principals';
 import type { DeclaredConsumer, Observation } from './types';
 
 export type DatabaseEvidenceInput = { sessions: LiveSession[]; oldUser: string; newUser: string; declared: DeclaredConsumer[]; now: Date };
@@ -31,7 +32,10 @@ function groupsOf(sessions: LiveSession[], oldUser: string, newUser: string): Gr
 function claims(consumer: DeclaredConsumer, group: Group): boolean {
   return consumer.principals.some((p) => {
     const principal = p.trim();
-    return principal !== '' && ((group.application !== '' && principal === group.application) || principal === group.clientAddress);
+    return (
+      principal !== '' &&
+      ((group.application !== '' && principal === `${APPLICATION_PRINCIPAL_PREFIX}${group.application}`) || principal === group.clientAddress)
+    );
   });
 }
 

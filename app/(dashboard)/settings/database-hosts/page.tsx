@@ -47,7 +47,7 @@ export default async function DatabaseHostsPage() {
               </tbody>
             </Table>
           ) : (
-            <p className="text-sm text-slate-600">No host yet: PostgreSQL role rotations cannot connect anywhere until one is added.</p>
+            <p className="text-sm text-slate-600">No host yet: database rotations cannot connect anywhere until one is added.</p>
           )}
         </Card>
         <Card title="Add a host">

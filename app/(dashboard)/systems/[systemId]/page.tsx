@@ -48,7 +48,7 @@ export default async function SystemPage({ params }: Props) {
         <AboutCard description={system.description} empty="No description yet.">
           {system.principals.length > 0 && (
             <div className="mt-4">
-              <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Cloud principals</h3>
+              <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Identities</h3>
               <ul className="mt-1 space-y-0.5">
                 {system.principals.map((p) => (
                   <li key={p}>
