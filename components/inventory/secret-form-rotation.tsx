@@ -78,7 +78,7 @@ function AlternatingUsersSettings({ setting }: { setting: Setting }) {
       <CodeField
         label="First user"
         required
-        hint="The first rotation gives it a new password and makes it the active user."
+        hint="Each rotation gives the user the current value does not name a new password and makes it the active one; a secret with no value yet starts with this user."
         placeholder="orders_app_a"
         {...setting('userA')}
       />

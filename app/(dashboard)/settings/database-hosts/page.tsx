@@ -20,7 +20,7 @@ export default async function DatabaseHostsPage() {
     <>
       <PageHeader
         title="Database hosts"
-        description="The hosts a database admin credential (PostgreSQL or MySQL/MariaDB) may name. A database rotation refuses any other host, so a credential's value cannot send the rotation elsewhere."
+        description="The hosts a database admin credential (PostgreSQL or MySQL/MariaDB) may name. A database rotation refuses any other host, so a credential's value cannot send the rotation elsewhere. Private and loopback addresses must also be allowed by the operator's EGRESS_ALLOW."
       />
       <div className="grid max-w-4xl gap-6">
         <Card title="Allowed hosts">
