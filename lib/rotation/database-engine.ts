@@ -28,7 +28,7 @@ export interface DatabaseEngine {
   /** Sessions now logged in as any of `users`, grouped by client address and application. */
   liveSessions(admin: AdminCredential, users: string[]): Promise<LiveSession[]>;
   /** A random password nobody holds, or no login at all. Repeating it is harmless. */
-  retire(admin: AdminCredential, account: DatabaseAccount, mode: RetireMode): Promise<void>;
+  retireUser(admin: AdminCredential, account: DatabaseAccount, mode: RetireMode): Promise<void>;
 }
 
 const postgres: DatabaseEngine = {
@@ -37,7 +37,7 @@ const postgres: DatabaseEngine = {
   setPassword: (admin, account, password, options) => setRolePassword(admin, account.user, password, options),
   verifyLogin: (admin, account, password) => verifyLogin(admin, account.user, password),
   liveSessions: (admin, users) => roleSessions(admin, users),
-  retire: (admin, account, mode) => retireRole(admin, account.user, mode),
+  retireUser: (admin, account, mode) => retireRole(admin, account.user, mode),
 };
 
 const mysql: DatabaseEngine = {
@@ -46,7 +46,7 @@ const mysql: DatabaseEngine = {
   setPassword: setMysqlPassword,
   verifyLogin: verifyMysqlLogin,
   liveSessions: mysqlLiveSessions,
-  retire: retireMysqlUser,
+  retireUser: retireMysqlUser,
 };
 
 export function databaseEngine(name: DatabaseEngineName): DatabaseEngine {

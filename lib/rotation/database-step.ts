@@ -149,7 +149,7 @@ export async function retireReplacedUser(run: Pick<LoadedRun, 'newUser' | 'retir
   if (inputs.rotation.strategy !== 'alternating_users' || !run.retiringUser || run.retiringUser === run.newUser) return null;
   const { engine, admin } = await databaseAccess(inputs);
   try {
-    await engine.retire(admin, { user: run.retiringUser, host: inputs.rotation.config.accountHost }, inputs.rotation.config.retireMode);
+    await engine.retireUser(admin, { user: run.retiringUser, host: inputs.rotation.config.accountHost }, inputs.rotation.config.retireMode);
   } catch (error) {
     // Dropped meanwhile (by an administrator): nobody can log in as it, which is the point.
     if (!(error instanceof ProviderError && error.code === 'not_found')) throw error;
